@@ -50,6 +50,7 @@ struct sandbox_policy {
 	atomic_int refs;
 	struct sb_rule *rules; /* in the order added; see sandbox.h for who wins */
 	size_t nrules, cap;
+	unsigned generation;   /* bumped by every change: caches key on it */
 	int def_disp[S_ABI_COUNT];
 	int def_err[S_ABI_COUNT];
 	sandbox_policy_fn fn;
@@ -62,16 +63,22 @@ struct sandbox_policy {
  * of each ABI, pointing at the first rule of that syscall. */
 struct sb_ruleset {
 	int nmax[S_ABI_COUNT];      /* table sizes */
-	int32_t *first[S_ABI_COUNT];/* index into rules, or -1 */
-	int32_t *next;              /* next rule of the same syscall, or -1 */
+	int32_t *base[S_ABI_COUNT]; /* last unconditional rule, or -1 */
+	int32_t *first[S_ABI_COUNT];/* first conditional rule after it, or -1 */
+	int32_t *next;              /* next conditional rule, or -1 */
 };
 
 int sb_ruleset_build(const sandbox_policy_t *p, struct sb_ruleset *rs);
 void sb_ruleset_free(struct sb_ruleset *rs);
+/* The disposition that applies when no conditional rule matches. */
+void sb_ruleset_base(const sandbox_policy_t *p, const struct sb_ruleset *rs,
+                     int abi, long nr, int *disp, int *err);
 /* Evaluate in user space exactly as the kernel filter would. */
 int sb_ruleset_eval(const sandbox_policy_t *p, const struct sb_ruleset *rs,
                     int abi, long nr, const uint64_t args[6], pid_t self,
                     int *err);
+/* Does libseccomp know syscall nr of this ABI? */
+bool sb_syscall_known(int abi, long nr);
 /* Highest syscall number (+1) of an ABI known to libseccomp. */
 int sb_abi_nr_limit(int abi);
 /* libseccomp architecture token of an ABI. */
@@ -112,6 +119,13 @@ enum {
 	SB_KILL_INTERRUPT,
 };
 
+/* procfs.c: figures read at the exit stop */
+struct sb_proc_exit {
+	int64_t vm_peak, rss_peak, vm_size;
+	uint64_t sig_pending; /* SigPnd | ShdPnd bitmask, bit (sig-1) */
+	int64_t wchar;
+};
+
 struct sb_manager {
 	pthread_t thread;
 	bool started;
@@ -127,6 +141,10 @@ struct sb_manager {
 	pid_t pid;
 	struct timespec start;  /* CLOCK_MONOTONIC at exec */
 	bool acked;             /* manager saw the end of the run */
+	/* Figures read by the manager just before it killed the program
+	 * (a SIGKILLed program takes no exit stop). */
+	bool have_px;
+	struct sb_proc_exit px;
 };
 
 struct sandbox {
@@ -153,9 +171,18 @@ struct sandbox {
 	sandbox_stat_t stat;
 	const char *failed_step;
 
+	/* compiled policy, cached until the policy or its options change */
+	struct {
+		bool valid;
+		const sandbox_policy_t *policy;
+		unsigned generation;
+		bool watch_memory;
+		struct sock_fprog prog;
+		struct sb_ruleset rules;
+	} compiled;
+
 	/* per run, owned by the tracer thread */
 	pid_t pid;
-	struct sb_ruleset rules;
 	bool in_callback;
 
 	/* shared with the manager thread */
@@ -186,17 +213,13 @@ int sb_trace_run(sandbox_t *sb);
 /* manager.c */
 int sb_manager_start(sandbox_t *sb);
 void sb_manager_stop(sandbox_t *sb);
-void sb_manager_begin_run(sandbox_t *sb, pid_t pid, int pidfd);
+void sb_manager_begin_run(sandbox_t *sb, pid_t pid, int pidfd,
+                          const struct timespec *t_exec);
 void sb_manager_end_run(sandbox_t *sb);
 void sb_registry_add(sandbox_t *sb);
 void sb_registry_remove(sandbox_t *sb);
 
-/* procfs.c: figures read at the exit stop */
-struct sb_proc_exit {
-	int64_t vm_peak, rss_peak, vm_size;
-	uint64_t sig_pending; /* SigPnd | ShdPnd bitmask, bit (sig-1) */
-	int64_t wchar;
-};
+/* procfs.c: figures read at the exit stop (struct sb_proc_exit above) */
 int sb_proc_read_exit(pid_t pid, struct sb_proc_exit *out);
 int64_t sb_proc_rss(pid_t pid); /* current RSS bytes, or -errno */
 int64_t sb_proc_vm_size(pid_t pid);

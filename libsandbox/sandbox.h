@@ -246,13 +246,18 @@ ssize_t sandbox_read_string(sandbox_t *sb, uint64_t addr, char *buf, size_t len)
  * user space at every stop and the callback sees every syscall; verdicts
  * are identical.
  *
- * Which rule wins: rules of one (ABI, syscall) are tried in the order they
- * were added; the first whose conditions all hold decides. A rule without
- * conditions matches always, so adding one *replaces* every earlier rule of
- * that syscall (that is how a profile is loosened or tightened). A syscall
- * without rules gets the ABI's default disposition. ABIs whose default was
- * never set get KILL (an i386 or x32 call can never slip through rules
- * written for x86_64), and so do syscall numbers the ABI does not have.
+ * Which rule wins: each (ABI, syscall) has a *base* disposition -- its
+ * last rule without conditions, or the ABI's default when it has none --
+ * and the conditional rules added after that base. The conditional rules
+ * are tried in the order they were added and the first whose conditions
+ * all hold decides; when none holds, the base decides. Adding a rule
+ * without conditions therefore replaces everything earlier for that
+ * syscall (that is how a profile is loosened or tightened), and "allow
+ * openat when read-only, else ask the callback" is written as the
+ * unconditional TRACE rule first, then the conditional ALLOW rule. ABIs
+ * whose default was never set get KILL (an i386 or x32 call can never slip
+ * through rules written for x86_64), and so do syscall numbers the ABI
+ * does not have, whatever the rules say.
  *
  * The callback is called for TRACE'd syscalls (both modes), for every
  * syscall (classic mode; event.disposition tells what the table said), for
