@@ -1,1 +1,12 @@
-# samples: filled in by its owner
+# samples/: a small judge written against the API, and a sample solution
+# with its tests. `make run-sample` is the README's main job.
+noinst_PROGRAMS += samples/judge samples/sum
+samples_judge_SOURCES = samples/judge.c
+samples_judge_LDADD = libsandbox/libsandbox.la
+samples_sum_SOURCES = samples/sum.c
+EXTRA_DIST += samples/data/1.in samples/data/1.out samples/data/2.in \
+	samples/data/2.out samples/data/3.in samples/data/3.out
+
+.PHONY: run-sample
+run-sample: samples/judge samples/sum
+	$(builddir)/samples/judge -t 1000 -m 256 $(builddir)/samples/sum $(srcdir)/samples/data
