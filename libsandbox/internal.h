@@ -22,6 +22,9 @@
 #include <stdatomic.h>
 #include <linux/filter.h>
 
+struct sb_iso;
+struct sb_diag;
+
 #define SB_EXPORT __attribute__((visibility("default")))
 #define SB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -184,6 +187,11 @@ struct sandbox {
 	/* per run, owned by the tracer thread */
 	pid_t pid;
 	bool in_callback;
+
+	/* isolation (libsandbox/isolation.h): NULL when none is asked for */
+	struct sb_iso *iso;
+	/* diagnostics (libsandbox/diag.h): backtraces, ELF facts, profile */
+	struct sb_diag *diag;
 
 	/* shared with the manager thread */
 	atomic_int kill_reason;  /* SB_KILL_* */

@@ -476,6 +476,26 @@ typedef struct {
  * figures are -1. */
 int sandbox_get_stat(const sandbox_t *sb, sandbox_stat_t *st, size_t size);
 
+/* ---------------------------------------------------------------------
+ * Policy modules and policy files
+ * --------------------------------------------------------------------- */
+/* (policy-modules section: sandbox_policy_load() and friends) */
+
+/* ---------------------------------------------------------------------
+ * Isolation: namespaces, filesystem, cgroups, environment
+ * --------------------------------------------------------------------- */
+/* (isolation section) */
+
+/* ---------------------------------------------------------------------
+ * Diagnostics: backtraces, ELF facts, profiles
+ * --------------------------------------------------------------------- */
+/* (diagnostics section) */
+
+/* ---------------------------------------------------------------------
+ * Output capture
+ * --------------------------------------------------------------------- */
+/* (output-capture section) */
+
 #ifdef __cplusplus
 }
 #endif

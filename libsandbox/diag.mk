@@ -1,0 +1,1 @@
+# diagnostics: filled in by its owner

@@ -1,0 +1,1 @@
+# isolation layer: filled in by its owner

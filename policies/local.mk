@@ -1,0 +1,1 @@
+# policies beyond the engine's default: filled in by its owner

@@ -1,0 +1,1 @@
+# hostile-program corpus: filled in by its owner
