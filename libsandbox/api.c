@@ -81,8 +81,10 @@ SB_EXPORT sandbox_t *sandbox_new(const char *const argv[])
 	sb->uid = (uid_t)-1;
 	sb->gid = (gid_t)-1;
 	sb->sample_usec = 5000;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 3; i++) {
 		sb->stdio[i].fd = -1;
+		sb->cap[i].rfd = sb->cap[i].dest_fd = -1;
+	}
 	for (int q = 0; q < S_QUOTA_COUNT; q++)
 		sb->quota[q] = SANDBOX_UNLIMITED;
 	pthread_mutex_init(&sb->mgr.lock, NULL);
@@ -236,6 +238,8 @@ SB_EXPORT int sandbox_set_stdio_fd(sandbox_t *sb, int which, int fd)
 	free(sb->stdio[which].path);
 	sb->stdio[which].path = NULL;
 	sb->stdio[which].fd = fd;
+	if (fd >= 0)
+		sb->cap[which].on = false;
 	return 0;
 }
 
@@ -251,6 +255,7 @@ SB_EXPORT int sandbox_set_stdio_path(sandbox_t *sb, int which,
 		return rc;
 	sb->stdio[which].fd = -1;
 	sb->stdio[which].append = append;
+	sb->cap[which].on = false;
 	return 0;
 }
 

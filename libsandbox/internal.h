@@ -120,6 +120,19 @@ enum {
 	SB_KILL_WALL,
 	SB_KILL_MEMORY,
 	SB_KILL_INTERRUPT,
+	SB_KILL_OUTPUT,
+};
+
+/* capture.c: one captured stream (stdout or stderr). */
+struct sb_capture {
+	bool on;
+	int dest_fd;            /* -1: no copy */
+	sandbox_output_fn fn;
+	void *data;
+	/* per run */
+	int rfd;                /* read end, nonblocking; -1 when closed */
+	int64_t bytes;
+	bool can_splice;        /* dest accepts splice(2) */
 };
 
 /* procfs.c: figures read at the exit stop */
@@ -163,6 +176,7 @@ struct sandbox {
 	gid_t *groups;
 	size_t ngroups;
 	struct sb_stdio stdio[3];
+	struct sb_capture cap[3];   /* [1] stdout, [2] stderr; [0] unused */
 	uint64_t quota[S_QUOTA_COUNT];
 	int memory_mode;
 	int mode;
@@ -214,6 +228,14 @@ struct sb_child_plan {
 	char *const *envp;
 };
 _Noreturn void sb_child_run(const struct sb_child_plan *plan);
+
+/* capture.c: pipes made before fork (wfd[i] goes to the child's fd i),
+ * copying during the run (manager, under mgr.lock), draining at the end
+ * (tracer). sb_capture_copy returns false when the quota was exceeded. */
+int sb_capture_open(sandbox_t *sb, int wfd[3]);
+bool sb_capture_copy(sandbox_t *sb, int which);
+void sb_capture_finish(sandbox_t *sb);
+int64_t sb_capture_total(const sandbox_t *sb);
 
 /* tracer.c */
 int sb_trace_run(sandbox_t *sb);

@@ -184,6 +184,19 @@ static int64_t check_run(sandbox_t *sb, struct watch *w)
 	return next;
 }
 
+/* Under mgr.lock, running: copy captured output, OL past the quota. */
+static void copy_output(sandbox_t *sb)
+{
+	if (atomic_load(&sb->kill_reason) != SB_KILL_NONE)
+		return;
+	for (int i = 1; i <= 2; i++) {
+		if (sb->cap[i].rfd >= 0 && !sb_capture_copy(sb, i)) {
+			kill_locked(sb, SB_KILL_OUTPUT);
+			return;
+		}
+	}
+}
+
 static void start_watch(sandbox_t *sb, struct watch *w)
 {
 	int64_t start = ts_ns(&sb->mgr.start);
@@ -208,9 +221,12 @@ static void *manager_main(void *arg)
 {
 	sandbox_t *sb = arg;
 	struct watch w = { .generation = ~0u };
-	struct pollfd pfd[2] = {
+	/* ctl, signals, captured stdout, captured stderr */
+	struct pollfd pfd[4] = {
 		{ .fd = sb->mgr.ctl_fd, .events = POLLIN },
 		{ .fd = sb->mgr.sig_fd, .events = POLLIN },
+		{ .fd = -1, .events = POLLIN },
+		{ .fd = -1, .events = POLLIN },
 	};
 
 	for (;;) {
@@ -221,10 +237,18 @@ static void *manager_main(void *arg)
 			pthread_mutex_unlock(&sb->mgr.lock);
 			break;
 		}
+		pfd[2].fd = pfd[3].fd = -1; /* poll() skips negative fds */
 		if (sb->mgr.running) {
 			if (w.generation != sb->mgr.generation)
 				start_watch(sb, &w);
+			copy_output(sb);
 			wake = check_run(sb, &w);
+			/* Once the program is being killed, what is left in the
+			 * pipes is drained by the tracer. */
+			if (atomic_load(&sb->kill_reason) == SB_KILL_NONE) {
+				pfd[2].fd = sb->cap[1].rfd;
+				pfd[3].fd = sb->cap[2].rfd;
+			}
 		}
 		pthread_mutex_unlock(&sb->mgr.lock);
 
@@ -237,7 +261,7 @@ static void *manager_main(void *arg)
 			ts.tv_nsec = d % NSEC;
 			tsp = &ts;
 		}
-		int n = ppoll(pfd, pfd[1].fd >= 0 ? 2 : 1, tsp, NULL);
+		int n = ppoll(pfd, 4, tsp, NULL);
 		if (n <= 0)
 			continue;
 		if (pfd[0].revents & POLLIN)

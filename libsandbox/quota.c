@@ -75,6 +75,10 @@ int sb_verdict(sandbox_t *sb, int wstatus, const struct sb_proc_exit *px,
 		set_quota_result(sb, S_RESULT_ML, S_QUOTA_MEMORY);
 		return 0;
 	}
+	if (reason == SB_KILL_OUTPUT) {
+		set_quota_result(sb, S_RESULT_OL, S_QUOTA_DISK);
+		return 0;
+	}
 	if (have_px && (px->sig_pending & (1ULL << (SIGXFSZ - 1))) &&
 	    sb->quota[S_QUOTA_DISK] != SANDBOX_UNLIMITED) {
 		set_quota_result(sb, S_RESULT_OL, S_QUOTA_DISK);

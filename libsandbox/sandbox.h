@@ -494,7 +494,32 @@ int sandbox_get_stat(const sandbox_t *sb, sandbox_stat_t *st, size_t size);
 /* ---------------------------------------------------------------------
  * Output capture
  * --------------------------------------------------------------------- */
-/* (output-capture section) */
+/* The library can own the program's stdout and/or stderr through a pipe:
+ * the manager thread copies what arrives to a destination descriptor
+ * (splice(2) when the destination allows it, else read/write), hands each
+ * chunk to a callback as it arrives (streaming), and counts the bytes
+ * against S_QUOTA_DISK -- so OL also works when the output goes to a pipe
+ * or a terminal, and a judge can cap standard output alone by capturing
+ * only stdout. The bytes of every captured stream are added up; one byte
+ * over the quota ends the run with OL (the excess is not copied).
+ *
+ * The callback runs in the sandbox's manager thread while the program runs,
+ * and in the thread of sandbox_execute() for what is left at the end; it
+ * must not call back into the sandbox. `which` is 1 or 2. */
+typedef void (*sandbox_output_fn)(int which, const void *buf, size_t len,
+                                  void *data);
+
+/* Capture stream `which` (1 = stdout, 2 = stderr). dest_fd >= 0: copy
+ * there (not taken over, never closed; must stay open until the run ends);
+ * -1: no copy. fn: NULL or a callback receiving every chunk. Replaces any
+ * sandbox_set_stdio_*() setting of that stream. Errors: -EINVAL (bad
+ * stream, dest_fd not open, neither a destination nor a callback), -EBUSY.
+ * sandbox_set_capture(sb, which, -1, NULL, NULL) turns capture off. */
+int sandbox_set_capture(sandbox_t *sb, int which, int dest_fd,
+                        sandbox_output_fn fn, void *data);
+/* Bytes captured per stream in the last run (which = 1 or 2), or -1 when
+ * the stream was not captured. */
+int64_t sandbox_captured_bytes(const sandbox_t *sb, int which);
 
 #ifdef __cplusplus
 }

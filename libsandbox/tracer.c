@@ -546,6 +546,7 @@ static int trace_loop(struct run *r)
 			struct timespec now;
 			clock_gettime(CLOCK_MONOTONIC, &now);
 			sb_manager_end_run(sb);
+			sb_capture_finish(sb);
 			if (!r->exec_done)
 				return setup_error(r);
 			sb->stat.wall_time_us = sb_ts_diff_us(&now, &r->t_exec);
@@ -604,9 +605,18 @@ int sb_trace_run(sandbox_t *sb)
 	int pipefd[2] = { -1, -1 };
 	int rc;
 
+	int capw[3];
 	rc = open_stdio(sb, plan.stdio_fd);
 	if (rc < 0)
 		return rc;
+	if ((rc = sb_capture_open(sb, capw)) < 0) {
+		close_fds(plan.stdio_fd, 3);
+		sb->failed_step = "capture";
+		return rc;
+	}
+	for (int i = 1; i <= 2; i++)
+		if (capw[i] >= 0)
+			plan.stdio_fd[i] = capw[i]; /* closed after fork below */
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
 		rc = -errno;
 		goto out;
@@ -650,6 +660,7 @@ int sb_trace_run(sandbox_t *sb)
 out:
 	close_fds(plan.stdio_fd, 3);
 	close_fds(pipefd, 2);
+	sb_capture_finish(sb); /* no-op when already drained */
 	if (r.errfd >= 0)
 		close(r.errfd);
 	if (r.pidfd >= 0)
