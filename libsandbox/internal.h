@@ -19,6 +19,7 @@
 #include "sandbox.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <linux/filter.h>
 
@@ -181,6 +182,7 @@ struct sandbox {
 	int memory_mode;
 	int mode;
 	unsigned sample_usec;
+	int affinity;
 	sandbox_policy_t *policy;
 
 	/* state */
@@ -236,6 +238,16 @@ int sb_capture_open(sandbox_t *sb, int wfd[3]);
 bool sb_capture_copy(sandbox_t *sb, int which);
 void sb_capture_finish(sandbox_t *sb);
 int64_t sb_capture_total(const sandbox_t *sb);
+
+/* affinity.c: pin the calling (tracer) thread -- and so the child it
+ * forks -- to one CPU for a run; undo restores the thread's mask. */
+struct sb_pin {
+	bool pinned;
+	int cpu;
+	cpu_set_t saved;
+};
+void sb_pin_begin(const sandbox_t *sb, struct sb_pin *pin);
+void sb_pin_end(struct sb_pin *pin);
 
 /* tracer.c */
 int sb_trace_run(sandbox_t *sb);

@@ -6,6 +6,7 @@ pkgconfig_DATA = libsandbox/libsandbox.pc
 
 libsandbox_libsandbox_la_SOURCES = \
 	libsandbox/api.c \
+	libsandbox/affinity.c \
 	libsandbox/capture.c \
 	libsandbox/internal.h \
 	libsandbox/names.c \

@@ -400,6 +400,21 @@ int sandbox_set_mode(sandbox_t *sb, int mode);
 /* Use policy p (a reference is taken; the previous one is dropped). NULL
  * restores the built-in "default". */
 int sandbox_set_policy(sandbox_t *sb, sandbox_policy_t *p);
+/* Where the program and its tracer run. A ptrace stop costs a few
+ * microseconds when both share a CPU and several times more when the
+ * scheduler puts them on different ones (docs/PERFORMANCE.md). */
+typedef enum {
+	/* Default. For the run, the tracer thread and the program are pinned
+	 * to one CPU: the one the tracer is on, unless another sandbox of this
+	 * process already uses it, then the least used allowed CPU. The
+	 * tracer's own affinity is restored after the run. */
+	S_AFFINITY_AUTO = 0,
+	/* No pinning: the scheduler places both. */
+	S_AFFINITY_NONE,
+} sandbox_affinity_t;
+/* -EINVAL for an unknown mode. */
+int sandbox_set_affinity(sandbox_t *sb, int mode);
+
 /* Interval of the manager thread's CPU/memory sampling in microseconds
  * (default 5000; 100..1000000). */
 int sandbox_set_sample_interval(sandbox_t *sb, unsigned usec);

@@ -602,6 +602,7 @@ int sb_trace_run(sandbox_t *sb)
 	struct run r = { .sb = sb, .pid = -1, .pidfd = -1, .errfd = -1,
 	                 .classic = sb->mode == S_MODE_CLASSIC };
 	struct sb_child_plan plan = { .sb = sb, .errfd = -1 };
+	struct sb_pin pin = { .pinned = false };
 	int pipefd[2] = { -1, -1 };
 	int rc;
 
@@ -638,6 +639,8 @@ int sb_trace_run(sandbox_t *sb)
 	if (!r.classic)
 		plan.filter = sb->compiled.prog;
 
+	/* The child inherits the tracer's (pinned) affinity. */
+	sb_pin_begin(sb, &pin);
 	r.pid = fork();
 	if (r.pid < 0) {
 		rc = -errno;
@@ -661,6 +664,7 @@ out:
 	close_fds(plan.stdio_fd, 3);
 	close_fds(pipefd, 2);
 	sb_capture_finish(sb); /* no-op when already drained */
+	sb_pin_end(&pin);
 	if (r.errfd >= 0)
 		close(r.errfd);
 	if (r.pidfd >= 0)
