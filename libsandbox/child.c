@@ -6,7 +6,7 @@
  *
  * Order: die with the parent; become traceable; streams; close every other
  * fd; signals back to default; working directory and chroot; credentials;
- * rlimits; stop so the tracer can set its options; no_new_privs and the
+ * drop every capability; rlimits; stop so the tracer can set its options; no_new_privs and the
  * seccomp filter; execve. A failing step writes {errno, step} to the
  * close-on-exec error pipe and exits 127.
  */
@@ -16,6 +16,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
+#include <linux/securebits.h>
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <string.h>
@@ -118,6 +120,30 @@ static void setup_credentials(const struct sb_child_plan *plan)
 		fail(plan, "setuid");
 }
 
+/* Drop every capability, also for a program left at uid 0: empty the
+ * bounding set (an exec can never regain one), clear the ambient set, then
+ * effective/permitted/inheritable; lock root out of its special cases. */
+static void drop_capabilities(const struct sb_child_plan *plan)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct data[2];
+
+	for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EPERM)
+			fail(plan, "capabilities");
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
+	    errno != EINVAL)
+		fail(plan, "capabilities");
+	/* Needs CAP_SETPCAP, which a caller without capabilities lacks: then
+	 * there is nothing to lock anyway. */
+	(void)prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
+	            SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED, 0, 0, 0);
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		fail(plan, "capabilities");
+}
+
 _Noreturn void sb_child_run(const struct sb_child_plan *plan)
 {
 	pid_t parent = getppid();
@@ -134,6 +160,7 @@ _Noreturn void sb_child_run(const struct sb_child_plan *plan)
 	reset_signals(plan);
 	setup_fs(plan);
 	setup_credentials(plan);
+	drop_capabilities(plan);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		fail(plan, "no_new_privs");
 	sb_quota_apply_rlimits(plan->sb);

@@ -490,7 +490,7 @@ static int setup_error(struct run *r)
 	static const char *const known[] = { "stdin", "stdout", "stderr",
 		"close_range", "sigprocmask", "chroot", "chdir", "setgroups",
 		"setgid", "setuid", "no_new_privs", "raise", "seccomp", "execve",
-		"prctl", "ptrace" };
+		"prctl", "ptrace", "capabilities" };
 	(void)step;
 	r->sb->failed_step = "setup";
 	for (size_t i = 0; i < SB_ARRAY_SIZE(known); i++)

@@ -9,7 +9,9 @@
  *     reading a limit, uname, sched_getaffinity, futex;
  *   - reading input and writing output: read/write and their vector and
  *     positioned forms, lseek, close, dup, fcntl, a few harmless ioctls
- *     (TCGETS, TIOCGWINSZ, FIONREAD: isatty() and friends), fsync;
+ *     (TCGETS, TIOCGWINSZ, FIONREAD: isatty() and friends), fsync, fcntl
+ *     commands on its own descriptors (not F_SETOWN/F_SETSIG: with O_ASYNC
+ *     they make the kernel signal another process);
  *   - files opened for writing only in the working directory: a relative
  *     path without a ".." component, relative to the current directory
  *     (the callback reads the path from the program's memory: the program
@@ -48,7 +50,7 @@
 static const char *const allowed[] = {
 	/* I/O on open descriptors */
 	"read", "write", "readv", "writev", "pread64", "pwrite64", "lseek",
-	"close", "dup", "dup2", "dup3", "fcntl", "fsync", "fdatasync",
+	"close", "dup", "dup2", "dup3", "fsync", "fdatasync",
 	"ftruncate", "fadvise64",
 	/* file metadata */
 	"fstat", "newfstatat", "stat", "lstat", "statx", "access",
@@ -189,6 +191,22 @@ int sb_policy_default(sandbox_policy_t *p)
 	for (size_t i = 0; i < SB_ARRAY_SIZE(ioctls); i++) {
 		sandbox_cond_t c = { .arg = 1, .op = S_CMP_EQ, .a = ioctls[i] };
 		if ((rc = sandbox_policy_add_rule_name(p, x64, "ioctl", S_DISP_ALLOW,
+		                                       0, &c, 1)) < 0)
+			return rc;
+	}
+
+	/* fcntl on its own descriptors; never F_SETOWN/F_SETOWN_EX/F_SETSIG
+	 * (with O_ASYNC they make the kernel signal another process, e.g.
+	 * the supervisor), leases or directory notifications. */
+	static const unsigned long fcntls[] = {
+		F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL,
+		F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK,
+		F_OFD_SETLKW, F_GETPIPE_SZ, F_SETPIPE_SZ, F_GET_SEALS,
+		F_ADD_SEALS,
+	};
+	for (size_t i = 0; i < SB_ARRAY_SIZE(fcntls); i++) {
+		sandbox_cond_t c = { .arg = 1, .op = S_CMP_EQ, .a = fcntls[i] };
+		if ((rc = sandbox_policy_add_rule_name(p, x64, "fcntl", S_DISP_ALLOW,
 		                                       0, &c, 1)) < 0)
 			return rc;
 	}
