@@ -4,6 +4,8 @@
  */
 #include "config.h"
 #include "internal.h"
+#include "isolation.h"
+#include "diag.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -125,6 +127,8 @@ SB_EXPORT void sandbox_destroy(sandbox_t *sb)
 	for (int i = 0; i < 3; i++)
 		free(sb->stdio[i].path);
 	sandbox_policy_unref(sb->policy);
+	sb_iso_free(sb->iso);
+	sb_diag_free(sb->diag);
 	pthread_mutex_destroy(&sb->mgr.lock);
 	free(sb);
 }
@@ -393,7 +397,14 @@ SB_EXPORT int sandbox_check(sandbox_t *sb)
 		return -EBUSY;
 	if (sb->status == S_STATUS_FIN)
 		return -EALREADY;
-	if ((rc = check_program(sb)) < 0)
+	/* Isolation decides what is in effect; with a box root it checks
+	 * argv[0] itself, inside the box (isolation.c). */
+	if ((rc = sb->iso ? sb_iso_check(sb) : 0) < 0)
+		return rc;
+	if (rc == 0 && (rc = check_program(sb)) < 0)
+		return rc;
+	/* ELF facts; refuses what cannot run in the policy (elfinfo.c). */
+	if (rc == 0 && (rc = sb_diag_check(sb)) < 0)
 		return rc;
 	if ((rc = compile_policy(sb)) < 0)
 		return rc;
@@ -422,6 +433,7 @@ SB_EXPORT int sandbox_execute(sandbox_t *sb)
 	sb->failed_step = NULL;
 	atomic_store(&sb->kill_reason, SB_KILL_NONE);
 	atomic_store(&sb->mem_sample_peak, 0);
+	sb_diag_begin_run(sb);
 	sb->status = S_STATUS_EXE;
 	rc = sb_trace_run(sb);
 	if (rc < 0) {
@@ -448,6 +460,7 @@ SB_EXPORT int sandbox_reset(sandbox_t *sb)
 	if (sb->status == S_STATUS_EXE || sb->status == S_STATUS_BLK)
 		return -EBUSY;
 	clear_stat(&sb->stat);
+	sb_diag_reset(sb);
 	sb->failed_step = NULL;
 	atomic_store(&sb->interrupt_sig, 0);
 	sb->status = sb->compiled.valid ? S_STATUS_RDY : S_STATUS_PRE;

@@ -12,6 +12,7 @@
  */
 #include "config.h"
 #include "internal.h"
+#include "isolation.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -112,11 +113,16 @@ static void setup_credentials(const struct sb_child_plan *plan)
 	const sandbox_t *sb = plan->sb;
 	if (!sb->set_creds)
 		return;
-	if (setgroups(sb->ngroups, sb->groups) < 0)
+	/* Raw syscalls: glibc's set*id() wrappers signal the parent's other
+	 * threads, which a child made by clone(2) (isolation) still believes
+	 * it has, and wait for them forever. */
+	if (syscall(SYS_setgroups, sb->ngroups, sb->groups) < 0)
 		fail(plan, "setgroups");
-	if (sb->gid != (gid_t)-1 && setresgid(sb->gid, sb->gid, sb->gid) < 0)
+	if (sb->gid != (gid_t)-1 &&
+	    syscall(SYS_setresgid, sb->gid, sb->gid, sb->gid) < 0)
 		fail(plan, "setgid");
-	if (sb->uid != (uid_t)-1 && setresuid(sb->uid, sb->uid, sb->uid) < 0)
+	if (sb->uid != (uid_t)-1 &&
+	    syscall(SYS_setresuid, sb->uid, sb->uid, sb->uid) < 0)
 		fail(plan, "setuid");
 }
 
@@ -160,6 +166,8 @@ _Noreturn void sb_child_run(const struct sb_child_plan *plan)
 	reset_signals(plan);
 	setup_fs(plan);
 	setup_credentials(plan);
+	if (plan->sb->iso) /* rlimits of the isolation layer */
+		sb_iso_child_post_creds(plan);
 	drop_capabilities(plan);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		fail(plan, "no_new_privs");

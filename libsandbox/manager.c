@@ -17,6 +17,7 @@
  */
 #include "config.h"
 #include "internal.h"
+#include "diag.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -181,7 +182,8 @@ static int64_t check_run(sandbox_t *sb, struct watch *w)
 		if (w->next_sample < next)
 			next = w->next_sample;
 	}
-	return next;
+	/* Profile time series (profile.c). */
+	return sb->diag ? sb_diag_tick(sb, now, next) : next;
 }
 
 /* Under mgr.lock, running: copy captured output, OL past the quota. */

@@ -73,7 +73,7 @@ extern "C" {
 #define SANDBOX_VERSION_MAJOR 0
 #define SANDBOX_VERSION_MINOR 4
 #define SANDBOX_VERSION_PATCH 0
-/* Version of the policy-module ABI; see sandbox_policy_t below. */
+/* Version of the policy-module ABI; see struct sandbox_policy_module. */
 #define SANDBOX_POLICY_ABI 1
 
 /* Returns the library version as "MAJOR.MINOR.PATCH". Never fails. */
@@ -422,7 +422,8 @@ int sandbox_set_sample_interval(sandbox_t *sb, unsigned usec);
 /* Validate the configuration: argv[0] exists, is a regular file and
  * executable (checked relative to the chroot when one is set), quotas are
  * consistent, the policy compiles. Status PRE -> RDY.
- * Errors: -ENOENT, -EACCES, -ENOEXEC (not a regular file), -EINVAL,
+ * Errors: -ENOENT, -EACCES, -EISDIR (a directory), -ENOEXEC (not a
+ * regular file, or not a program this host can run), -EINVAL,
  * -EBUSY (executing), -EALREADY (finished: reset first). */
 int sandbox_check(sandbox_t *sb);
 /* Run the program to the end. Calls sandbox_check() first if needed.
@@ -495,16 +496,500 @@ int sandbox_get_stat(const sandbox_t *sb, sandbox_stat_t *st, size_t size);
  * Policy modules and policy files
  * --------------------------------------------------------------------- */
 /* (policy-modules section: sandbox_policy_load() and friends) */
+/*
+ * Three ways to get a policy besides building it rule by rule:
+ *   - a built-in profile by name (sandbox_policy_builtin(), above);
+ *   - a loadable module: a shared object written in C that exports one
+ *     `const struct sandbox_policy_module sandbox_policy_module` (below);
+ *   - a policy file: a small text format, one rule per line, described in
+ *     sandbox-policy(5) and docs/POLICIES.md:
+ *         # comment
+ *         include default            (rules of a built-in profile)
+ *         default kill               (x86_64 syscalls without a rule)
+ *         getpid allow
+ *         openat deny EACCES         (or an errno number: deny 13)
+ *         kill allow arg0 == self    (arguments: argN OP VALUE, "self"
+ *         write allow arg0 <= 2      is the program's pid; OP is one of
+ *         ioctl trace arg1 & 0x3 == 0    == != < <= > >= "& MASK ==")
+ *         execve kill
+ *         read-dir /usr/share/dict   (path rules, below)
+ *         write-dir .
+ *     Rules are x86_64 rules; later rules win as described under
+ *     "Which rule wins" above (an unconditional line replaces everything
+ *     earlier for that syscall, including what an include gave it).
+ *
+ * Every function here that takes `err` writes a one-line, human-readable
+ * message there on failure (at most errlen bytes including the NUL; err
+ * may be NULL). Parse errors read "FILE:LINE:COLUMN: message".
+ */
+
+/* The symbol a policy module exports, and the record it points to. */
+#define SANDBOX_POLICY_MODULE_SYMBOL "sandbox_policy_module"
+
+struct sandbox_policy_module {
+	/* SANDBOX_POLICY_ABI of the sandbox.h the module was built with: a
+	 * module built for another ABI is refused, never called. Keep it the
+	 * first member in every ABI version. */
+	unsigned abi;
+	const char *name;        /* short name, for messages and explain */
+	const char *description; /* one line, may be NULL */
+	/* Required. Fill `p` (an empty policy: every ABI's default is KILL)
+	 * with rules and defaults, and set *data to the module's state (user
+	 * data, passed to callback and cleanup; may stay NULL). `arg` is the
+	 * module argument (NULL when none was given). Return 0, or a negative
+	 * errno to refuse (the load fails, cleanup is not called). init must
+	 * not call sandbox_policy_set_callback(): use .callback/.cleanup. */
+	int (*init)(sandbox_policy_t *p, const char *arg, void **data);
+	/* Optional: the policy callback (see sandbox_policy_fn), with the
+	 * state init stored. */
+	sandbox_policy_fn callback;
+	/* Optional: free the state. Called once, when the policy is freed
+	 * (its last reference is dropped), before the module is unloaded. */
+	void (*cleanup)(void *data);
+};
+
+/* Load a policy module: dlopen() `path`, check its ABI, run its init with
+ * `arg`. The module stays loaded as long as the policy lives. NULL with
+ * errno and a message on failure: ENOENT/EACCES (file), ENOEXEC (not a
+ * shared object, no "sandbox_policy_module" symbol, no init), EPROTO
+ * (built for another SANDBOX_POLICY_ABI), or the errno init returned. A
+ * module is code run in the supervisor: load only trusted files. */
+sandbox_policy_t *sandbox_policy_load_module(const char *path, const char *arg,
+                                             char *err, size_t errlen);
+
+/* Parse the policy file `path` into a new policy (starting empty: every
+ * ABI's default is KILL, until an "include" or "default" line). NULL with
+ * errno (EINVAL for a syntax error, ENOENT for an unknown syscall or
+ * built-in name, the open()/read() errno for the file) and a message. */
+sandbox_policy_t *sandbox_policy_load_file(const char *path, char *err,
+                                           size_t errlen);
+/* Same from memory: `len` bytes of policy-file text (need not be
+ * NUL-terminated); `name` is used as the file name in messages. */
+sandbox_policy_t *sandbox_policy_parse(const char *text, size_t len,
+                                       const char *name, char *err,
+                                       size_t errlen);
+/* Add the rules of policy-file text to an existing policy (composition:
+ * start from a built-in, then tighten). On error p may hold the lines
+ * before the bad one. 0 or negative errno, as sandbox_policy_parse(). */
+int sandbox_policy_add_text(sandbox_policy_t *p, const char *text, size_t len,
+                            const char *name, char *err, size_t errlen);
+
+/* The one call behind the CLI's --policy=SPEC and --explain-policy=SPEC:
+ *   - a built-in name (no '/' and no '.'): sandbox_policy_builtin();
+ *   - a path ending in ".so", or "PATH.so:ARG": sandbox_policy_load_module()
+ *     with ARG (or NULL);
+ *   - any other path: sandbox_policy_load_file().
+ * NULL with errno and a message in err. */
+sandbox_policy_t *sandbox_policy_load(const char *spec, char *err,
+                                      size_t errlen);
+
+/* Path rules. Add directory `dir` whose files the program may read (or,
+ * when `writable`, also create, write, remove, rename). From the first
+ * call on, every x86_64 syscall that names a file (open, openat, stat,
+ * access, readlink, execve, mkdir, unlink, rename, ...) stops, the path
+ * is read from the program and normalised lexically, and the call is
+ * allowed only if the table allows it and the path lies in a listed
+ * directory; otherwise it fails with EACCES. link/symlink and xattr calls
+ * fail with EACCES; the i386/x32 forms of path calls are killed. A
+ * relative dir is relative to the program's working directory at its
+ * first path call. The path rules wrap the policy's callback (it still
+ * decides TRACE lines) and follow rules added later.
+ * Race-free only for a single-threaded program: -EINVAL (with a message)
+ * if the policy allows clone, clone3, fork or vfork in any ABI. Also
+ * -EINVAL for an empty dir or a relative one containing "..". */
+int sandbox_policy_add_path(sandbox_policy_t *p, const char *dir,
+                            bool writable, char *err, size_t errlen);
 
 /* ---------------------------------------------------------------------
  * Isolation: namespaces, filesystem, cgroups, environment
  * --------------------------------------------------------------------- */
-/* (isolation section) */
+/*
+ * Everything here is opt-in per sandbox; a sandbox that never calls these
+ * functions runs exactly as before (no namespace, no cgroup, no cost). The
+ * tracer always stays outside; the program (the child) goes inside. The CLI
+ * maps its options onto these calls:
+ *   --ns=pid,ipc,uts,net,mount,user   sandbox_set_namespaces()
+ *   --hostname=NAME                   sandbox_set_hostname()
+ *   --uid-map=IN:OUT --gid-map=IN:OUT sandbox_set_id_map()
+ *   --rootfs=DIR[:rw]                 sandbox_set_rootfs()
+ *   --dir=INSIDE=OUTSIDE[:ro|:rw|:tmp] sandbox_add_dir_spec()
+ *   --cg-parent=PATH --cg-memory=BYTES --cg-pids=N --cg-cpu=PERCENT
+ *                                     sandbox_set_cgroup_*()
+ *   --rlimit=NAME=VALUE               sandbox_set_rlimit()
+ *   --env-pass=NAME,... --env-strip=PATTERN,...
+ *                                     sandbox_set_env_pass/strip()
+ *   --best-effort                     sandbox_set_best_effort()
+ *   --check                           sandbox_probe() + sandbox_probe_print()
+ *
+ * Validation happens in sandbox_check(): asking for something the host (or
+ * the caller's privileges) lacks is -ENOTSUP (the kernel or the mounts
+ * lack it) or -EPERM (not allowed to this caller), and
+ * sandbox_isolation_message() says what and how to fix it -- unless best
+ * effort was asked, then the run goes ahead without it and
+ * sandbox_get_isolation_stat() / sandbox_isolation_in_effect() tell what
+ * was in effect. docs/ISOLATION.md has the details.
+ */
+
+/* Namespaces (sandbox_set_namespaces). */
+#define S_NS_PID   0x01u /* the program is pid 1 of its own PID namespace;
+                          * implies S_NS_MOUNT (a fresh /proc is mounted) */
+#define S_NS_IPC   0x02u /* own System V IPC and POSIX queues */
+#define S_NS_UTS   0x04u /* own hostname ("sandbox" or sandbox_set_hostname) */
+#define S_NS_NET   0x08u /* own network: only a loopback interface, up */
+#define S_NS_MOUNT 0x10u /* own mount table (needed by the box root) */
+#define S_NS_USER  0x20u /* user namespace with a one-id uid/gid map: what
+                          * lets an unprivileged caller use the others */
+#define S_NS_ALL   0x3fu
+/* Other isolation features (probe and in-effect masks, with S_NS_*). */
+#define S_ISO_FS        0x0100u /* box root: rootfs or dirs, /proc, /dev, /tmp */
+#define S_ISO_PIVOT     0x0200u /* pivot_root into the box (else chroot) */
+#define S_ISO_CG_MEMORY 0x1000u /* cgroup memory limit / exact peak / OOM */
+#define S_ISO_CG_PIDS   0x2000u /* cgroup pids limit */
+#define S_ISO_CG_CPU    0x4000u /* cgroup CPU bandwidth limit */
+#define S_ISO_CAPS      0x8000u /* every capability dropped (bounding set,
+                                 * ambient, effective/permitted) */
+#define S_ISO_ENV_STRIP 0x10000u /* secrets stripped from an inherited env */
+
+/* Namespaces to enter, a mask of S_NS_* (0: none, the default). Does not
+ * check the host: sandbox_check() does. -EINVAL for unknown bits. */
+int sandbox_set_namespaces(sandbox_t *sb, unsigned ns);
+/* Hostname inside S_NS_UTS (copied; 1..64 bytes). NULL: "sandbox". */
+int sandbox_set_hostname(sandbox_t *sb, const char *name);
+/* The one uid and gid the program has inside S_NS_USER, and the host ids
+ * they map to. (uid_t)-1 / (gid_t)-1 select the defaults: outside, the
+ * caller's own ids when unprivileged, 65534 (nobody, owns nothing) when
+ * the caller is root; inside, the same number as outside. An
+ * unprivileged caller may only map its own ids (-EPERM at check). */
+int sandbox_set_id_map(sandbox_t *sb, uid_t inside_uid, gid_t inside_gid,
+                       uid_t outside_uid, gid_t outside_gid);
+
+/* Box root. Either a root directory (bind-mounted read-only unless
+ * `writable`; mount points for /proc, /dev, /tmp and the dirs must exist
+ * in it when it is read-only), or, without one, an empty read-only tmpfs
+ * holding only the dirs below. Either way the box gets a fresh /proc, a
+ * minimal /dev (null, zero, random, urandom, fd, stdin/out/err), a private
+ * tmpfs /tmp, and is entered with pivot_root (chroot when pivot_root is
+ * impossible, e.g. from an initramfs); the host root is then unmounted:
+ * nothing of the host outside the listed paths is reachable. Needs
+ * S_NS_MOUNT (set implicitly). The working directory
+ * (sandbox_set_workdir) and argv[0] are paths inside the box.
+ * Incompatible with sandbox_set_chroot() (-EINVAL at check).
+ * dir NULL: no rootfs. Strings are copied. */
+int sandbox_set_rootfs(sandbox_t *sb, const char *dir, bool writable);
+typedef enum {
+	S_DIR_RO = 0, /* bind OUTSIDE read-only at INSIDE (default) */
+	S_DIR_RW,     /* bind OUTSIDE writable at INSIDE (a work directory) */
+	S_DIR_TMP,    /* a fresh private tmpfs at INSIDE; OUTSIDE unused */
+} sandbox_dir_mode_t;
+/* Add a directory (or a single file) to the box: isolate's
+ * --dir=INSIDE=OUTSIDE. INSIDE must be absolute and without "..";
+ * OUTSIDE must exist (checked at sandbox_check, -ENOENT). Later entries
+ * are mounted after earlier ones, so /a/b may sit on top of /a.
+ * -EINVAL for a bad path or mode. Strings are copied. */
+int sandbox_add_dir(sandbox_t *sb, const char *inside, const char *outside,
+                    int mode);
+/* The same from the CLI syntax "INSIDE=OUTSIDE[:ro|:rw|:tmp]",
+ * "INSIDE:tmp", or "PATH[:ro|:rw]" (INSIDE = OUTSIDE = PATH). -EINVAL for
+ * a malformed spec. */
+int sandbox_add_dir_spec(sandbox_t *sb, const char *spec);
+/* Forget every directory added. */
+int sandbox_clear_dirs(sandbox_t *sb);
+/* Size of each tmpfs (/tmp and S_DIR_TMP dirs), bytes; default 64 MiB. */
+int sandbox_set_tmpfs_size(sandbox_t *sb, uint64_t bytes);
+
+/* cgroups: a fresh group per run, named libsandbox-<supervisor pid>-<n>,
+ * created under `parent` and removed after the run (its processes killed
+ * first); groups left by a supervisor that died are removed by the next
+ * run under the same parent (and by sandbox_cgroup_sweep). v1 and v2 are
+ * detected at run time (v2 when it has the needed controllers).
+ * parent: a path starting with '/' is taken from the hierarchy's root, a
+ * relative one from the supervisor's own group (default "libsandbox").
+ * For v2 the parent must be delegated to the caller (writable, with the
+ * controllers enabled in its cgroup.subtree_control, which the library
+ * tries to do). NULL restores the default. */
+int sandbox_set_cgroup_parent(sandbox_t *sb, const char *parent);
+/* Limits of the run's group. memory: bytes (memory+swap where the kernel
+ * accounts swap); exceeding it is an OOM kill, verdict ML, and
+ * sandbox_get_isolation_stat() gives the exact peak. pids: processes and
+ * threads of the group; a fork refused by it is counted (stat
+ * pids_refused), the verdict is what the program does about it.
+ * cpu_percent: CPU bandwidth as a percentage of one core (1..100*ncpus).
+ * SANDBOX_UNLIMITED / 0 leave a figure unlimited; setting any of them
+ * asks for a cgroup. Even 1 MiB starts a static C program: the child
+ * joins the group after fork, just before exec. */
+int sandbox_set_cgroup_limits(sandbox_t *sb, uint64_t memory, uint64_t pids,
+                              unsigned cpu_percent);
+/* 0: detect (default); 1 or 2: use only that version (-ENOTSUP at check
+ * when it is not usable). */
+int sandbox_set_cgroup_version(sandbox_t *sb, int version);
+/* Remove groups of dead supervisors under `parent` (as above, NULL for the
+ * default) in every hierarchy. Returns how many were removed, or -errno. */
+int sandbox_cgroup_sweep(const char *parent);
+
+/* Resource limit `resource` (RLIMIT_NOFILE, RLIMIT_NPROC, RLIMIT_STACK,
+ * RLIMIT_CORE, RLIMIT_FSIZE, ...) of the program, soft = hard = value
+ * (SANDBOX_UNLIMITED: RLIM_INFINITY). Applied before the quotas' own
+ * rlimits (core is always 0; S_QUOTA_DISK sets FSIZE, S_QUOTA_MEMORY
+ * STACK). -EINVAL for a bad resource, -ENOSPC beyond 16 entries. */
+int sandbox_set_rlimit(sandbox_t *sb, int resource, uint64_t value);
+/* The engine drops every capability before exec in any case; with
+ * isolation on (default true) the bounding set is also emptied early, in
+ * the namespace child, before the ids change. */
+int sandbox_set_drop_caps(sandbox_t *sb, bool drop);
+
+/* Environment. The program's environment is, in order: when inheriting
+ * (sandbox_set_env_inherit), the caller's environment minus the variables
+ * whose name matches a strip pattern; else the caller's variables named in
+ * the pass-through list (never stripped: naming one is explicit); then the
+ * explicit sandbox_set_env() entries, which override. Default strip
+ * patterns (fnmatch): *_TOKEN *_SECRET *_KEY *PASSWORD* *PASSWD* AWS_*
+ * *_CREDENTIALS GITHUB_* SSH_AUTH_SOCK. Stripping applies to every
+ * inheriting sandbox, isolated or not. Lists are copied; NULL or empty
+ * clears the pass list / restores the default patterns. */
+int sandbox_set_env_pass(sandbox_t *sb, const char *const names[]);
+int sandbox_set_env_strip(sandbox_t *sb, const char *const patterns[]);
+
+/* Best effort: run with what the host supports instead of failing
+ * sandbox_check() with -ENOTSUP/-EPERM. Default false. */
+int sandbox_set_best_effort(sandbox_t *sb, bool on);
+/* Mask of S_NS_* | S_ISO_* in effect for the last (or, before any run,
+ * the next checked) run; 0 when no isolation was asked for. */
+unsigned sandbox_isolation_in_effect(const sandbox_t *sb);
+/* Why something asked for is missing (cause and fix, one line each), or
+ * NULL when everything asked for is in effect. Valid until the next
+ * sandbox_check()/execute(). */
+const char *sandbox_isolation_message(const sandbox_t *sb);
+
+/* Isolation figures of the last run; -1 where unknown. */
+typedef struct {
+	unsigned requested;       /* S_NS_* | S_ISO_* asked for */
+	unsigned in_effect;       /* what the run really had */
+	int cgroup_version;       /* 0 (none), 1 or 2 */
+	int64_t cg_memory_peak;   /* bytes: exact max usage of the run's group */
+	int64_t cg_oom_kills;     /* OOM kills in the group (ML when > 0) */
+	int64_t cg_pids_refused;  /* forks refused by the pids limit */
+	int64_t cg_cpu_throttled_us; /* time throttled by the CPU limit */
+	int init_signal;          /* fatal signal emulated for the pid-1
+	                           * program (also stat.signal), or 0 */
+} sandbox_iso_stat_t;
+/* Copy at most `size` bytes of the figures. -EINVAL for NULL. */
+int sandbox_get_isolation_stat(const sandbox_t *sb, sandbox_iso_stat_t *st,
+                               size_t size);
+
+/* What the host supports for this caller. */
+#define SANDBOX_PROBE_MAX 16
+typedef struct {
+	bool ptrace;              /* PTRACE_TRACEME works */
+	bool seccomp;             /* seccomp filters can be installed */
+	unsigned available;       /* S_NS_* | S_ISO_* usable by this caller */
+	int cgroup_version;       /* 0 none usable, 1 or 2 (what runs use) */
+	bool cgroup_v1, cgroup_v2;/* mounted */
+	char cgroup_root[200];    /* where per-run groups go (memory for v1) */
+	char strongest[160];      /* the strongest containment, in words */
+	unsigned nmissing;
+	struct {
+		unsigned feature;     /* S_NS_* | S_ISO_*, 0 for ptrace/seccomp */
+		char what[32];        /* "user namespaces", "cgroup memory", ... */
+		char cause[200];      /* one line */
+		char fix[200];        /* one line */
+	} missing[SANDBOX_PROBE_MAX];
+} sandbox_probe_t;
+/* Probe the host (forks short-lived children; a few milliseconds). Fills
+ * at most `size` bytes of *p. Returns 0 or -EINVAL. */
+int sandbox_probe(sandbox_probe_t *p, size_t size);
+/* Print a probe as text, one line per feature and one "cause / fix" pair
+ * per missing thing (sandbox-run --check). Returns 0 or -errno. */
+int sandbox_probe_print(const sandbox_probe_t *p, int fd);
 
 /* ---------------------------------------------------------------------
  * Diagnostics: backtraces, ELF facts, profiles
  * --------------------------------------------------------------------- */
-/* (diagnostics section) */
+/*
+ * "Where in the program did that happen?" docs/DIAGNOSTICS.md has the
+ * details; the short version:
+ *   - a backtrace of the program is taken while it is still stopped at the
+ *     verdict (RF, a fatal signal) or at a syscall the policy marks, and
+ *     read after the run with sandbox_get_backtrace();
+ *   - sandbox_check() inspects argv[0] (ELF class, machine, static or
+ *     dynamic, interpreter; #! scripts) and refuses what cannot run, or
+ *     would run in an ABI the policy forbids, before anything runs;
+ *   - profiles: per-syscall counts and time stopped, a CPU/memory time
+ *     series (CSV or JSON lines) and an SVG picture of it;
+ *   - sandbox_format_syscall(): strace-like text (or JSON) of a syscall.
+ * None of this costs anything on the syscall path unless a profile is on.
+ */
+
+/* ---- Backtraces */
+
+#define SANDBOX_BACKTRACE_MAX 64   /* frames kept */
+#define SANDBOX_BACKTRACE_MS  100  /* time bound of one backtrace */
+
+/* One frame. `symbol` is empty when the module has no symbol for the
+ * address (stripped); then `offset` is the address relative to the
+ * module's ELF addresses (what `addr2line -e module` takes). Otherwise
+ * `offset` is the distance from the start of `symbol`. `module` is the
+ * path mapped in the program ("[vdso]", or "?" when the address is in no
+ * mapping). Frame 0 is where the program stopped; the others are return
+ * addresses. */
+typedef struct {
+	uint64_t pc;
+	char module[256];
+	char symbol[128];
+	uint64_t offset;
+} sandbox_frame_t;
+
+/* When backtraces are taken (sandbox_set_backtrace), and why one was
+ * (sandbox_backtrace_info_t.reason). */
+#define S_BT_RF     0x1u /* verdict RF, at the offending syscall */
+#define S_BT_SIGNAL 0x2u /* SIGSEGV, SIGFPE, SIGABRT, SIGBUS or SIGILL the
+                          * program does not catch, before delivery */
+#define S_BT_MARKED 0x4u /* a policy callback asked for it (below) */
+#define S_BT_DEFAULT (S_BT_RF | S_BT_SIGNAL | S_BT_MARKED)
+
+/* Or-ed into sandbox_action_t.type by a policy callback: take a backtrace
+ * of the program at this stop (the program stays stopped meanwhile), then
+ * apply the action. A later backtrace of the same run replaces it. */
+#define S_ACTION_FLAG_BACKTRACE 0x100
+
+/* Which of S_BT_RF | S_BT_SIGNAL | S_BT_MARKED take a backtrace (default
+ * all three; 0 turns backtraces off). -EINVAL for unknown bits, -EBUSY
+ * while executing, -ENOMEM. */
+int sandbox_set_backtrace(sandbox_t *sb, unsigned when);
+
+typedef struct {
+	unsigned reason;     /* S_BT_RF, S_BT_SIGNAL, S_BT_MARKED; 0: none */
+	int signal;          /* S_BT_SIGNAL: the signal */
+	size_t nframes;
+	bool partial;        /* unwinding stopped early: corrupt stack, the
+	                      * depth or the time bound */
+	bool frame_pointers; /* frames from walking frame pointers (the
+	                      * unwinder failed) */
+	int64_t elapsed_us;  /* cost of this backtrace */
+	bool stack_scan;     /* no unwind info nor frame pointers (a static
+	                      * binary without .eh_frame_hdr): frames found by
+	                      * scanning the stack for return addresses; a
+	                      * stale one may add a spurious frame */
+} sandbox_backtrace_info_t;
+
+/* Facts about the last backtrace of the last run (reason 0 when none was
+ * taken). Copies at most `size` bytes. -EINVAL for NULL. */
+int sandbox_get_backtrace_info(const sandbox_t *sb,
+                               sandbox_backtrace_info_t *bi, size_t size);
+/* Copy at most `max` frames of the last backtrace into out (owned by the
+ * caller; out may be NULL when max is 0). Returns the number of frames of
+ * the backtrace (0 when none was taken), or -EINVAL. Valid after the run
+ * until sandbox_reset()/the next run. */
+ssize_t sandbox_get_backtrace(const sandbox_t *sb, sandbox_frame_t *out,
+                              size_t max);
+/* Write the backtrace as text, one line per frame:
+ *   "#1 0x0000555555555189 in g+0x12 (/path/prog)"
+ * Returns 0 (nothing written when there is none) or -errno. */
+int sandbox_print_backtrace(const sandbox_t *sb, int fd);
+
+/* ---- ELF facts (filled by sandbox_check) */
+
+typedef struct {
+	int elf_class;       /* 32 or 64; 0 when unknown */
+	int machine;         /* ELF e_machine: 62 x86_64, 3 i386 */
+	int abi;             /* sandbox_abi_t the program's syscalls use
+	                      * (x32 = class 32, machine x86_64); -1 unknown */
+	bool is_static;      /* no PT_INTERP */
+	bool is_pie;         /* ET_DYN */
+	bool is_script;      /* starts with #!; the other fields then describe
+	                      * the interpreter's ELF file when readable */
+	char interpreter[256]; /* PT_INTERP, or the #! line (without "#!") */
+} sandbox_binary_info_t;
+
+/* Facts about argv[0] found by the last sandbox_check(). Copies at most
+ * `size` bytes. -EINVAL for NULL, -ENODATA when the check has not
+ * inspected the program (not checked yet, or a box root: the file is then
+ * checked inside the box). */
+int sandbox_get_binary_info(const sandbox_t *sb, sandbox_binary_info_t *bi,
+                            size_t size);
+/* sandbox_check() also returns -ENOEXEC when argv[0] is neither ELF nor a
+ * #! script, is a truncated ELF file, is not an x86 program, or uses an
+ * ABI (i386, x32) for which the policy has no rule but KILL; this says
+ * which, in one line (static storage of the sandbox, valid until the
+ * next check), or NULL when the last check refused nothing. */
+const char *sandbox_check_message(const sandbox_t *sb);
+
+/* ---- Profiles */
+
+#define SANDBOX_PROFILE_CSV      0x1u /* time series as CSV (header line) */
+#define SANDBOX_PROFILE_JSONL    0x2u /* time series as JSON lines */
+#define SANDBOX_PROFILE_SYSCALLS 0x4u /* count syscalls and time stopped */
+
+/* Profile the next runs. interval_us: 0 (default) no time series, else
+ * 1000..1000000: the manager thread samples CPU (user, sys, total) and
+ * memory (RSS, VM) at that interval from the exec, keeps them in memory
+ * (at most 4096 per run; beyond, every other one is dropped and the
+ * interval doubled) and, when fd >= 0, writes each as one line in the
+ * format of flags (CSV or JSONL) -- fd is not taken over and must stay
+ * open while runs go on; the writes come from the manager thread, so give
+ * it a file or a pipe that is drained. flags may add
+ * SANDBOX_PROFILE_SYSCALLS. Errors: -EINVAL (bad interval, both or no
+ * format with an fd, fd not open), -EBUSY, -ENOMEM. */
+int sandbox_set_profile(sandbox_t *sb, unsigned interval_us, int fd,
+                        unsigned flags);
+
+/* One syscall of the profile. stopped_ns is the time the supervisor held
+ * the program at this syscall's stops (entry and exit). */
+typedef struct {
+	int abi;
+	long nr;
+	char name[32];
+	uint64_t count;
+	uint64_t stopped_ns;
+} sandbox_syscall_count_t;
+/* The syscalls counted in the last run (SANDBOX_PROFILE_SYSCALLS), by
+ * ABI then number. Copies at most `max` entries; returns how many there
+ * are, or -EINVAL. *all_syscalls (may be NULL) is true in classic mode
+ * (every syscall was counted) and false in fast mode, where only the
+ * syscalls that stopped the program (TRACE rules, memory watch, RF) are
+ * counted: the kernel filter runs the others without a stop. */
+ssize_t sandbox_get_syscall_counts(const sandbox_t *sb,
+                                   sandbox_syscall_count_t *out, size_t max,
+                                   bool *all_syscalls);
+
+/* One sample of the time series. Times in microseconds since exec. cpu_us
+ * is exact (the program's CPU clock); user_us and sys_us come from
+ * /proc/PID/stat in clock ticks (10 ms steps). rss and vm in bytes. */
+typedef struct {
+	int64_t t_us;
+	int64_t cpu_us;
+	int64_t user_us;
+	int64_t sys_us;
+	int64_t rss;
+	int64_t vm;
+} sandbox_sample_t;
+/* Copy at most `max` samples of the last run; returns how many there are,
+ * or -EINVAL. */
+ssize_t sandbox_get_samples(const sandbox_t *sb, sandbox_sample_t *out,
+                            size_t max);
+/* Draw the samples of the last run (memory and CPU over time) as a small
+ * self-contained SVG document written to fd (not closed). A run without
+ * samples gives a picture saying so. Returns 0 or -errno (-EINVAL, or the
+ * errno of write). */
+int sandbox_profile_svg(const sandbox_t *sb, int fd);
+
+/* ---- Syscall text */
+
+#define SANDBOX_FORMAT_JSON      0x1 /* one JSON object instead of text */
+#define SANDBOX_FORMAT_NO_MEMORY 0x2 /* never read the program's memory */
+
+/* Render the syscall of an S_EVENT_SYSCALL or S_EVENT_SYSRET event like
+ * strace: `openat(AT_FDCWD, "in.txt", O_RDONLY|O_CLOEXEC) = 3`, with paths
+ * read from the program (during a policy callback; else and with
+ * SANDBOX_FORMAT_NO_MEMORY they are shown as addresses), flags, fds,
+ * mmap prot/flags and signals by name, and the return value with its
+ * errno name (SYSRET only; entry events end with " ..."). Syscalls
+ * without a known layout show six hex arguments. With SANDBOX_FORMAT_JSON
+ * the text is one JSON object (schema in docs/DIAGNOSTICS.md), no newline.
+ * Writes at most len bytes including the NUL (buf may be NULL when len is
+ * 0). Returns the length of the whole text, like snprintf: a result >=
+ * len means it was truncated. 0 for a NULL or non-syscall event. */
+size_t sandbox_format_syscall(const sandbox_event_t *ev, char *buf,
+                              size_t len, int flags);
 
 /* ---------------------------------------------------------------------
  * Output capture

@@ -12,6 +12,8 @@
  */
 #include "config.h"
 #include "internal.h"
+#include "isolation.h"
+#include "diag.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -55,6 +57,8 @@ struct run {
 static int resume(struct run *r, bool to_exit, int sig)
 {
 	int req = (r->classic || to_exit) ? PTRACE_SYSCALL : PTRACE_CONT;
+	if (sb_diag_profiling(r->sb))
+		sb_diag_sys_resume(r->sb);
 	if (ptrace(req, r->pid, NULL, (void *)(long)sig) < 0 && errno != ESRCH)
 		return -errno;
 	return 0;
@@ -75,8 +79,11 @@ static void kill_program(struct run *r)
 
 static void end_with(struct run *r, int result)
 {
-	if (r->sb->stat.result == S_RESULT_PD)
+	if (r->sb->stat.result == S_RESULT_PD) {
 		r->sb->stat.result = result;
+		if (result == S_RESULT_RF && !r->killed) /* still stopped */
+			sb_diag_on_rf(r->sb, r->pid);
+	}
 	kill_program(r);
 }
 
@@ -107,6 +114,8 @@ static int ask(struct run *r, sandbox_event_t *ev, sandbox_action_t *act)
 	r->sb->status = S_STATUS_BLK;
 	r->sb->in_callback = true;
 	p->fn(ev, act, p->data);
+	if (act->type > 0 && (act->type & S_ACTION_FLAG_BACKTRACE))
+		act->type = sb_diag_on_marked(r->sb, r->pid, act->type);
 	r->sb->in_callback = false;
 	r->sb->status = S_STATUS_EXE;
 	return act->type;
@@ -154,12 +163,16 @@ static int on_entry(struct run *r, const struct __ptrace_syscall_info *si,
 	                sb->quota[S_QUOTA_MEMORY] != SANDBOX_UNLIMITED);
 	r->deny_errno = 0;
 	sb->stat.syscalls++;
+	if (sb_diag_profiling(sb))
+		sb_diag_sys_entry(sb, &r->cur);
 
 	if (abi < 0)
 		disp = S_DISP_KILL;
 	else
 		disp = sb_ruleset_eval(sb->policy, &sb->compiled.rules, abi,
-		                       (long)nr, args, r->pid, &err);
+		                       (long)nr, args,
+		                       sb->iso ? sb_iso_self_pid(sb, r->pid) : r->pid,
+		                       &err);
 	int base = disp & ~S_DISP_FLAG_EXIT;
 	if (disp & S_DISP_FLAG_EXIT)
 		r->want_sysret = true;
@@ -321,6 +334,8 @@ static int on_syscall_stop(struct run *r, uint32_t seccomp_data)
 	if (n < 0)
 		return errno == ESRCH ? 0 : -errno;
 	r->sb->stat.stops++;
+	if (sb_diag_profiling(r->sb))
+		sb_diag_sys_stop(r->sb);
 	switch (si.op) {
 	case PTRACE_SYSCALL_INFO_SECCOMP:
 		return on_entry(r, &si, si.seccomp.args, si.seccomp.nr,
@@ -391,6 +406,14 @@ static int on_signal(struct run *r, int sig)
 			end_with(r, S_RESULT_BP);
 			return 0;
 		}
+	}
+	/* Before a fatal signal is delivered: where did it happen? */
+	sb_diag_on_signal(sb, r->pid, sig);
+	/* A namespace init would drop this default-fatal signal: do what
+	 * the kernel would do to any other process (isolation.c). */
+	if (sb->iso && sb_iso_init_fatal(sb, r->pid, sig)) {
+		kill_program(r);
+		return 0;
 	}
 	return resume(r, false, sig);
 }
@@ -490,7 +513,9 @@ static int setup_error(struct run *r)
 	static const char *const known[] = { "stdin", "stdout", "stderr",
 		"close_range", "sigprocmask", "chroot", "chdir", "setgroups",
 		"setgid", "setuid", "no_new_privs", "raise", "seccomp", "execve",
-		"prctl", "ptrace", "capabilities" };
+		"prctl", "ptrace", "capabilities", "ns_ids", "sethostname",
+		"loopback", "mkdir", "mkfile", "mount", "remount_ro", "symlink",
+		"pivot_root", "capbset", "setrlimit", "isolation" };
 	(void)step;
 	r->sb->failed_step = "setup";
 	for (size_t i = 0; i < SB_ARRAY_SIZE(known); i++)
@@ -573,7 +598,7 @@ static int trace_loop(struct run *r)
 
 static int first_stop(struct run *r)
 {
-	int status;
+	int status, rc;
 	pid_t w;
 
 	do
@@ -593,6 +618,13 @@ static int first_stop(struct run *r)
 			;
 		return e;
 	}
+	/* Before exec: join the run's cgroup (isolation.c). */
+	if (r->sb->iso && (rc = sb_iso_first_stop(r->sb, r->pid)) < 0) {
+		kill(r->pid, SIGKILL);
+		while (waitpid(r->pid, &status, __WALL) < 0 && errno == EINTR)
+			;
+		return rc;
+	}
 	/* Suppress the SIGSTOP the child raised. */
 	return resume(r, false, 0);
 }
@@ -604,6 +636,7 @@ int sb_trace_run(sandbox_t *sb)
 	struct sb_child_plan plan = { .sb = sb, .errfd = -1 };
 	struct sb_pin pin = { .pinned = false };
 	int pipefd[2] = { -1, -1 };
+	char **envbuf = NULL;
 	int rc;
 
 	int capw[3];
@@ -635,13 +668,21 @@ int sb_trace_run(sandbox_t *sb)
 		}
 	}
 	plan.errfd = pipefd[1];
-	plan.envp = sb->env_inherit ? environ : sb->envp;
+	plan.envp = sb->envp;
+	if (sb->iso || sb->env_inherit) {
+		/* pass-through list, secrets stripped (env.c) */
+		if (!(envbuf = sb_env_build(sb, environ))) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		plan.envp = envbuf;
+	}
 	if (!r.classic)
 		plan.filter = sb->compiled.prog;
 
 	/* The child inherits the tracer's (pinned) affinity. */
 	sb_pin_begin(sb, &pin);
-	r.pid = fork();
+	r.pid = sb->iso ? sb_iso_spawn(sb, &plan) : fork();
 	if (r.pid < 0) {
 		rc = -errno;
 		goto out;
@@ -665,6 +706,9 @@ out:
 	close_fds(pipefd, 2);
 	sb_capture_finish(sb); /* no-op when already drained */
 	sb_pin_end(&pin);
+	sb_env_free(envbuf);
+	if (sb->iso) /* figures, verdict, teardown (isolation.c) */
+		sb_iso_finish(sb, rc);
 	if (r.errfd >= 0)
 		close(r.errfd);
 	if (r.pidfd >= 0)

@@ -1,0 +1,583 @@
+/*
+ * The isolation layer, live: for each feature a program that tries to
+ * cross the boundary (tests/isoprogs/cross.c), and after each run the
+ * teardown checks (no cgroup, mount or temp dir left).
+ */
+#include "config.h"
+
+#include "testutil.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define X64 (1u << S_ABI_X86_64)
+#define CG_PARENT_FMT "/libsandbox-test-%ld"
+
+static char cg_parent[64];
+
+/* ------------------------------------------------------------ helpers */
+
+static int count_lines(const char *path)
+{
+	char *t = tu_slurp(path);
+	int n = 0;
+	for (char *p = t; p && *p; p++)
+		n += *p == '\n';
+	free(t);
+	return n;
+}
+
+static int count_stage_dirs(void)
+{
+	char pfx[64];
+	DIR *d = opendir("/tmp");
+	struct dirent *e;
+	int n = 0;
+	snprintf(pfx, sizeof(pfx), "libsandbox-%ld-", (long)getpid());
+	while (d && (e = readdir(d)))
+		n += strncmp(e->d_name, pfx, strlen(pfx)) == 0;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static int count_groups(void)
+{
+	char path[256];
+	DIR *d;
+	struct dirent *e;
+	int n = 0;
+	snprintf(path, sizeof(path), "/sys/fs/cgroup/memory%s", cg_parent);
+	if (!(d = opendir(path)))
+		return 0;
+	while ((e = readdir(d)))
+		n += strncmp(e->d_name, "libsandbox-", 11) == 0;
+	closedir(d);
+	return n;
+}
+
+struct snapshot { int mounts, stages, groups; };
+
+static void snap(struct snapshot *s)
+{
+	s->mounts = count_lines("/proc/self/mountinfo");
+	s->stages = count_stage_dirs();
+	s->groups = count_groups();
+}
+
+static void assert_clean(const struct snapshot *before)
+{
+	struct snapshot now;
+	snap(&now);
+	ck_assert_int_eq(now.mounts, before->mounts);
+	ck_assert_int_eq(now.stages, 0);
+	ck_assert_int_eq(now.groups, 0);
+}
+
+/* Default policy plus what the boundary tests need to reach the kernel. */
+static sandbox_policy_t *open_policy(void)
+{
+	static const char *const extra[] = { "socket", "connect", "openat",
+		"open", "clone", "fork", "vfork", "wait4", "getdents64",
+		"sethostname", NULL };
+	sandbox_policy_t *p = sandbox_policy_builtin("default");
+	ck_assert_ptr_nonnull(p);
+	for (size_t i = 0; extra[i]; i++)
+		ck_assert_int_eq(sandbox_policy_add_rule_name(p, X64, extra[i],
+		                 S_DISP_ALLOW, 0, NULL, 0), 0);
+	return p;
+}
+
+static sandbox_t *iso_sandbox(unsigned ns, const char *mode, const char *arg)
+{
+	sandbox_t *sb = tu_sandbox("cross", mode, arg, NULL);
+	sandbox_policy_t *p = open_policy();
+	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+	sandbox_policy_unref(p);
+	ck_assert_int_eq(sandbox_set_namespaces(sb, ns), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, 20000), 0);
+	return sb;
+}
+
+/* Run, return stdout (fresh string) and the verdict. */
+static char *run_out(sandbox_t *sb, int *verdict, sandbox_stat_t *st)
+{
+	char *out = tu_tmpfile("out");
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, out, false), 0);
+	*verdict = tu_run(sb, st);
+	char *text = tu_slurp(out);
+	ck_assert_ptr_nonnull(text);
+	free(out);
+	return text;
+}
+
+/* Box: the test programs' directory read-only at the same path. */
+static void add_progs_dir(sandbox_t *sb)
+{
+	ck_assert_int_eq(sandbox_add_dir(sb, PROGS_DIR, PROGS_DIR, S_DIR_RO), 0);
+}
+
+/* ------------------------------------------------------------ PID ns */
+
+START_TEST(pid_ns_sees_only_itself)
+{
+	struct snapshot s0;
+	int v;
+	snap(&s0);
+	sandbox_t *sb = iso_sandbox(S_NS_PID, "pids", NULL);
+	char *out = run_out(sb, &v, NULL);
+	ck_assert_result(v, S_RESULT_OK);
+	ck_assert_msg(strcmp(out, "self=1 count=1\n") == 0, "got %s", out);
+	ck_assert(sandbox_isolation_in_effect(sb) & S_NS_PID);
+	free(out);
+	sandbox_destroy(sb);
+	/* Control: without the namespace the host's processes show. */
+	sb = iso_sandbox(0, "pids", NULL);
+	out = run_out(sb, &v, NULL);
+	ck_assert_msg(strstr(out, "self=1 ") == NULL && strstr(out, "count=1\n") == NULL,
+	              "got %s", out);
+	free(out);
+	sandbox_destroy(sb);
+	assert_clean(&s0);
+}
+END_TEST
+
+static const struct { const char *mode; int sig; } init_sigs[] = {
+	{ "abort", SIGABRT }, { "term", SIGTERM },
+};
+
+START_TEST(pid_ns_init_signals)
+{
+	for (int ns = 0; ns < 2; ns++) {
+		sandbox_stat_t st;
+		sandbox_iso_stat_t is;
+		sandbox_t *sb = iso_sandbox(ns ? S_NS_PID : 0, init_sigs[_i].mode, NULL);
+		int v = tu_run(sb, &st);
+		ck_assert_msg(v == S_RESULT_RT, "%s ns=%d: %s", init_sigs[_i].mode,
+		              ns, RN(v));
+		ck_assert_int_eq(st.signal, init_sigs[_i].sig);
+		ck_assert_int_eq(sandbox_get_isolation_stat(sb, &is, sizeof(is)), 0);
+		if (ns)
+			ck_assert_int_eq(is.init_signal, init_sigs[_i].sig);
+		sandbox_destroy(sb);
+	}
+}
+END_TEST
+
+/* ------------------------------------------------------------ net ns */
+
+static int listener(int *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(fd, 8), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+START_TEST(net_ns_cannot_reach_host_loopback)
+{
+	char port[16];
+	int p, v, fd = listener(&p);
+	snprintf(port, sizeof(port), "%d", p);
+	sandbox_t *sb = iso_sandbox(0, "connect", port);
+	char *out = run_out(sb, &v, NULL);
+	ck_assert_msg(strcmp(out, "connected\n") == 0, "control: %s", out);
+	free(out);
+	sandbox_destroy(sb);
+	sb = iso_sandbox(S_NS_NET, "connect", port);
+	out = run_out(sb, &v, NULL);
+	ck_assert_result(v, S_RESULT_OK);
+	ck_assert_msg(strncmp(out, "refused", 7) == 0, "with netns: %s", out);
+	free(out);
+	sandbox_destroy(sb);
+	close(fd);
+}
+END_TEST
+
+START_TEST(uts_ns_own_hostname)
+{
+	int v;
+	sandbox_t *sb = iso_sandbox(S_NS_UTS, "id", NULL);
+	ck_assert_int_eq(sandbox_set_hostname(sb, "box42"), 0);
+	char *out = run_out(sb, &v, NULL);
+	ck_assert_msg(strstr(out, "host=box42\n") != NULL, "got %s", out);
+	free(out);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* ------------------------------------------------------------ box root */
+
+START_TEST(box_hides_host_files)
+{
+	struct snapshot s0;
+	int v;
+	char *secret = tu_tmpfile("host-secret");
+	tu_write_file(secret, "secret\n");
+	snap(&s0);
+	/* Control: readable without a box. */
+	sandbox_t *sb = iso_sandbox(0, "read", secret);
+	char *out = run_out(sb, &v, NULL);
+	ck_assert_str_eq(out, "read ok\n");
+	free(out);
+	sandbox_destroy(sb);
+
+	sb = iso_sandbox(S_NS_PID | S_NS_MOUNT, "read", secret);
+	add_progs_dir(sb);
+	out = run_out(sb, &v, NULL);
+	ck_assert_result(v, S_RESULT_OK);
+	ck_assert_msg(strncmp(out, "read fail", 9) == 0, "got %s", out);
+	free(out);
+	sandbox_reset(sb);
+	/* Nor /etc/passwd of the host. */
+	const char *argv[] = { PROGS_DIR "/cross", "read", "/etc/passwd", NULL };
+	ck_assert_int_eq(sandbox_set_argv(sb, argv), 0);
+	out = run_out(sb, &v, NULL);
+	ck_assert_msg(strncmp(out, "read fail", 9) == 0, "got %s", out);
+	free(out);
+	sandbox_destroy(sb);
+	free(secret);
+	assert_clean(&s0);
+}
+END_TEST
+
+START_TEST(box_read_only_and_work_dirs)
+{
+	struct snapshot s0;
+	char ro[128], rw[128], target[160];
+	int v;
+	snprintf(ro, sizeof(ro), "%s/ro", tu_tmpdir());
+	snprintf(rw, sizeof(rw), "%s/rw", tu_tmpdir());
+	mkdir(ro, 0777);
+	mkdir(rw, 0777);
+	snap(&s0);
+	sandbox_t *sb = iso_sandbox(S_NS_MOUNT, "write", "/data/x");
+	add_progs_dir(sb);
+	ck_assert_int_eq(sandbox_add_dir(sb, "/data", ro, S_DIR_RO), 0);
+	char *out = run_out(sb, &v, NULL);
+	ck_assert_msg(strcmp(out, "write fail 30\n") == 0, "ro bind: %s", out); /* EROFS */
+	free(out);
+	sandbox_destroy(sb);
+
+	sb = iso_sandbox(S_NS_MOUNT, "write", "/box/x");
+	add_progs_dir(sb);
+	ck_assert_int_eq(sandbox_add_dir_spec(sb, "/box=/nonexistent-will-be-replaced:rw"), 0);
+	ck_assert_int_eq(sandbox_clear_dirs(sb), 0);
+	add_progs_dir(sb);
+	snprintf(target, sizeof(target), "/box=%s:rw", rw);
+	ck_assert_int_eq(sandbox_add_dir_spec(sb, target), 0);
+	ck_assert_int_eq(sandbox_set_workdir(sb, "/box"), 0);
+	out = run_out(sb, &v, NULL);
+	ck_assert_msg(strcmp(out, "write ok\n") == 0, "rw bind: %s", out);
+	free(out);
+	snprintf(target, sizeof(target), "%s/x", rw);
+	ck_assert_int_eq(access(target, F_OK), 0);
+	sandbox_destroy(sb);
+
+	/* The box root itself is read-only; /tmp is a private tmpfs. */
+	sb = iso_sandbox(S_NS_MOUNT, "write", "/newfile");
+	add_progs_dir(sb);
+	out = run_out(sb, &v, NULL);
+	ck_assert_msg(strncmp(out, "write fail", 10) == 0, "root: %s", out);
+	free(out);
+	sandbox_destroy(sb);
+	sb = iso_sandbox(S_NS_MOUNT, "write", "/tmp/x");
+	add_progs_dir(sb);
+	out = run_out(sb, &v, NULL);
+	ck_assert_msg(strcmp(out, "write ok\n") == 0, "tmp: %s", out);
+	free(out);
+	ck_assert(sandbox_isolation_in_effect(sb) & S_ISO_PIVOT);
+	sandbox_destroy(sb);
+	assert_clean(&s0);
+}
+END_TEST
+
+/* ------------------------------------------------------------ cgroups */
+
+static bool have_v1_memory(void)
+{
+	return access("/sys/fs/cgroup/memory/cgroup.procs", W_OK) == 0;
+}
+
+START_TEST(cgroup_memory_limit_is_ml)
+{
+	struct snapshot s0;
+	sandbox_stat_t st;
+	sandbox_iso_stat_t is;
+	int v;
+	if (!have_v1_memory() && !tu_must_work())
+		tu_skip("no writable cgroup memory controller");
+	snap(&s0);
+	sandbox_t *sb = iso_sandbox(0, "mem", "64");
+	ck_assert_int_eq(sandbox_set_cgroup_parent(sb, cg_parent), 0);
+	ck_assert_int_eq(sandbox_set_cgroup_limits(sb, 16 << 20, SANDBOX_UNLIMITED, 0), 0);
+	char *out = run_out(sb, &v, &st);
+	ck_assert_result(v, S_RESULT_ML);
+	ck_assert_int_eq(st.quota_exceeded, S_QUOTA_MEMORY);
+	ck_assert_int_eq(sandbox_get_isolation_stat(sb, &is, sizeof(is)), 0);
+	ck_assert_int_ge(is.cg_oom_kills, 1);
+	ck_assert_msg(is.cg_memory_peak > (8 << 20) && is.cg_memory_peak <= (16 << 20),
+	              "peak %lld", (long long)is.cg_memory_peak);
+	free(out);
+	/* A fresh group per run: the same sandbox under the limit is OK, the
+	 * OOM flag of the previous run does not stay set. */
+	ck_assert_int_eq(sandbox_reset(sb), 0);
+	const char *argv[] = { PROGS_DIR "/cross", "mem", "4", NULL };
+	ck_assert_int_eq(sandbox_set_argv(sb, argv), 0);
+	out = run_out(sb, &v, &st);
+	ck_assert_result(v, S_RESULT_OK);
+	ck_assert_int_eq(sandbox_get_isolation_stat(sb, &is, sizeof(is)), 0);
+	ck_assert_int_eq(is.cg_oom_kills, 0);
+	ck_assert_int_eq(is.cgroup_version, 1);
+	free(out);
+	sandbox_destroy(sb);
+	assert_clean(&s0);
+}
+END_TEST
+
+START_TEST(cgroup_tiny_memory_starts_static_program)
+{
+	sandbox_iso_stat_t is;
+	int v;
+	if (!have_v1_memory() && !tu_must_work())
+		tu_skip("no writable cgroup memory controller");
+	sandbox_t *sb = iso_sandbox(S_NS_PID, "id", NULL);
+	ck_assert_int_eq(sandbox_set_cgroup_parent(sb, cg_parent), 0);
+	ck_assert_int_eq(sandbox_set_cgroup_limits(sb, 2 << 20, SANDBOX_UNLIMITED, 0), 0);
+	char *out = run_out(sb, &v, NULL);
+	ck_assert_result(v, S_RESULT_OK);
+	ck_assert_msg(strncmp(out, "uid=", 4) == 0, "got %s", out);
+	ck_assert_int_eq(sandbox_get_isolation_stat(sb, &is, sizeof(is)), 0);
+	ck_assert(is.cg_memory_peak > 0 && is.cg_memory_peak <= (2 << 20));
+	free(out);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+START_TEST(cgroup_pids_limit_counts_refusals)
+{
+	struct snapshot s0;
+	sandbox_iso_stat_t is;
+	int v;
+	if (access("/sys/fs/cgroup/pids/cgroup.procs", W_OK) != 0 && !tu_must_work())
+		tu_skip("no writable cgroup pids controller");
+	snap(&s0);
+	sandbox_t *sb = iso_sandbox(S_NS_PID, "fork", "10");
+	ck_assert_int_eq(sandbox_set_cgroup_parent(sb, cg_parent), 0);
+	ck_assert_int_eq(sandbox_set_cgroup_limits(sb, SANDBOX_UNLIMITED, 4, 0), 0);
+	char *out = run_out(sb, &v, NULL);
+	ck_assert_result(v, S_RESULT_OK);
+	ck_assert_msg(strcmp(out, "forked 3 failed 7\n") == 0, "got %s", out);
+	ck_assert_int_eq(sandbox_get_isolation_stat(sb, &is, sizeof(is)), 0);
+	ck_assert_int_eq(is.cg_pids_refused, 7);
+	free(out);
+	sandbox_destroy(sb);
+	assert_clean(&s0);
+}
+END_TEST
+
+/* ------------------------------------------------------------ env */
+
+START_TEST(env_secrets_stripped)
+{
+	int v;
+	setenv("MY_API_TOKEN", "s3cr3t", 1);
+	setenv("PLAIN_VALUE", "fine", 1);
+	sandbox_t *sb = iso_sandbox(0, "env", "MY_API_TOKEN");
+	ck_assert_int_eq(sandbox_set_env_inherit(sb, true), 0);
+	char *out = run_out(sb, &v, NULL);
+	ck_assert_str_eq(out, "env (unset)\n");
+	free(out);
+	sandbox_reset(sb);
+	const char *argv[] = { PROGS_DIR "/cross", "env", "PLAIN_VALUE", NULL };
+	ck_assert_int_eq(sandbox_set_argv(sb, argv), 0);
+	out = run_out(sb, &v, NULL);
+	ck_assert_str_eq(out, "env fine\n");
+	free(out);
+	sandbox_destroy(sb);
+	/* Not inheriting: only the pass-through list. */
+	sb = iso_sandbox(0, "env", "PLAIN_VALUE");
+	const char *pass[] = { "PLAIN_VALUE", NULL };
+	ck_assert_int_eq(sandbox_set_env_pass(sb, pass), 0);
+	out = run_out(sb, &v, NULL);
+	ck_assert_str_eq(out, "env fine\n");
+	free(out);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* ------------------------------------------------------------ unprivileged */
+
+/* In a forked child as uid/gid 65534: the full isolated configuration
+ * (user namespace + all others + box root) must work. */
+START_TEST(unprivileged_isolated_run)
+{
+	int status;
+	if (geteuid() != 0)
+		tu_skip("needs root to switch to an unprivileged uid");
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int v;
+		if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+		    setresuid(65534, 65534, 65534) < 0)
+			_exit(2);
+		/* As after an exec by setpriv(1): a uid change made us
+		 * non-dumpable, which a real unprivileged caller is not. */
+		prctl(PR_SET_DUMPABLE, 1);
+		sandbox_t *sb = iso_sandbox(S_NS_ALL, "pids", NULL);
+		add_progs_dir(sb);
+		ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, "/dev/null", false), 0);
+		int rc = sandbox_execute(sb);
+		if (rc != 0) {
+			fprintf(stderr, "execute: %s (%s) %s\n", sandbox_strerror(rc),
+			        sandbox_failed_step(sb) ? sandbox_failed_step(sb) : "-",
+			        sandbox_isolation_message(sb) ? sandbox_isolation_message(sb) : "");
+			_exit(3);
+		}
+		v = sandbox_result(sb);
+		_exit(v == S_RESULT_OK && (sandbox_isolation_in_effect(sb) & S_NS_USER) ? 0 : 4);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	              "child status %#x", status);
+}
+END_TEST
+
+START_TEST(unprivileged_without_userns_is_a_clear_error)
+{
+	int status;
+	if (geteuid() != 0)
+		tu_skip("needs root to switch to an unprivileged uid");
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+		    setresuid(65534, 65534, 65534) < 0)
+			_exit(2);
+		prctl(PR_SET_DUMPABLE, 1);
+		sandbox_t *sb = iso_sandbox(S_NS_NET, "id", NULL);
+		int rc = sandbox_check(sb);
+		if (rc != -EPERM || !sandbox_isolation_message(sb))
+			_exit(3);
+		/* Best effort: runs, and says the netns was not in effect. */
+		sandbox_set_best_effort(sb, true);
+		ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, "/dev/null", false), 0);
+		if (sandbox_execute(sb) != 0 || sandbox_result(sb) != S_RESULT_OK)
+			_exit(4);
+		_exit(sandbox_isolation_in_effect(sb) & S_NS_NET ? 5 : 0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	              "child status %#x", status);
+}
+END_TEST
+
+/* ------------------------------------------------------------ probe */
+
+START_TEST(probe_reports_host)
+{
+	sandbox_probe_t p;
+	char *path = tu_tmpfile("probe.txt");
+	FILE *f = fopen(path, "w");
+	ck_assert_int_eq(sandbox_probe(&p, sizeof(p)), 0);
+	ck_assert(p.ptrace && p.seccomp);
+	ck_assert(p.available & S_NS_PID);
+	ck_assert_int_eq(sandbox_probe_print(&p, fileno(f)), 0);
+	fclose(f);
+	char *text = tu_slurp(path);
+	ck_assert_ptr_nonnull(strstr(text, "strongest containment: "));
+	free(text);
+	free(path);
+}
+END_TEST
+
+START_TEST(cgroup_sweep_removes_dead_supervisors)
+{
+	char dir[256];
+	if (!have_v1_memory() && !tu_must_work())
+		tu_skip("no writable cgroup memory controller");
+	/* pid 2^22+1 cannot exist (pid_max <= 2^22). */
+	snprintf(dir, sizeof(dir), "/sys/fs/cgroup/memory%s/libsandbox-4194305-0",
+	         cg_parent);
+	char parent[256];
+	snprintf(parent, sizeof(parent), "/sys/fs/cgroup/memory%s", cg_parent);
+	mkdir(parent, 0755);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	ck_assert_int_eq(sandbox_cgroup_sweep(cg_parent), 1);
+	ck_assert_int_ne(access(dir, F_OK), 0);
+}
+END_TEST
+
+static void cleanup_parent(void)
+{
+	static const char *const ctl[] = { "memory", "pids", "cpu" };
+	char path[256];
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "/sys/fs/cgroup/%s%s", ctl[i], cg_parent);
+		rmdir(path);
+	}
+}
+
+Suite *tu_suite(void)
+{
+	Suite *s = suite_create("isolation");
+	TCase *tc;
+
+	snprintf(cg_parent, sizeof(cg_parent), CG_PARENT_FMT, (long)getpid());
+	atexit(cleanup_parent);
+
+	tc = tcase_create("namespaces");
+	tcase_set_timeout(tc, TU_TIMEOUT);
+	tcase_add_test(tc, pid_ns_sees_only_itself);
+	tcase_add_loop_test(tc, pid_ns_init_signals, 0, 2);
+	tcase_add_test(tc, net_ns_cannot_reach_host_loopback);
+	tcase_add_test(tc, uts_ns_own_hostname);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("filesystem");
+	tcase_set_timeout(tc, TU_TIMEOUT);
+	tcase_add_test(tc, box_hides_host_files);
+	tcase_add_test(tc, box_read_only_and_work_dirs);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("cgroups");
+	tcase_set_timeout(tc, TU_TIMEOUT);
+	tcase_add_test(tc, cgroup_memory_limit_is_ml);
+	tcase_add_test(tc, cgroup_tiny_memory_starts_static_program);
+	tcase_add_test(tc, cgroup_pids_limit_counts_refusals);
+	tcase_add_test(tc, cgroup_sweep_removes_dead_supervisors);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("environment");
+	tcase_add_test(tc, env_secrets_stripped);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("unprivileged");
+	tcase_set_timeout(tc, TU_TIMEOUT);
+	tcase_add_test(tc, unprivileged_isolated_run);
+	tcase_add_test(tc, unprivileged_without_userns_is_a_clear_error);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("probe");
+	tcase_set_timeout(tc, TU_TIMEOUT);
+	tcase_add_test(tc, probe_reports_host);
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,6 @@
+/* setsid(): leave the supervisor's session. RF. */
+#include "hostile.h"
+int main(void)
+{
+	MUST_NOT_RETURN(setsid());
+}

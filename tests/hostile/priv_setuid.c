@@ -1,0 +1,8 @@
+/* setuid(0) (already root or not: never attempted). RF. The arguments are
+ * chosen so that nothing harmful happens even if the call ran. */
+#include "hostile.h"
+
+int main(void)
+{
+	MUST_NOT_RETURN(setuid(0));
+}
