@@ -1,1 +1,46 @@
-# bench: filled in by its owner
+# make bench: the performance suite (see docs/PERFORMANCE.md).
+#
+# Nothing here is built by `make`, `make check` or installed: the programs
+# are EXTRA_PROGRAMS, built only as prerequisites of the phony `bench`
+# target. Options of the driver can be passed with BENCH_FLAGS, e.g.
+#   make bench BENCH_FLAGS='-s syscall,judge -r 7 -v'
+
+bench_helpers = \
+	bench/getppid_loop \
+	bench/judge_solution \
+	bench/spin_cpu \
+	bench/touch_mem
+bench_programs = bench/bench-driver $(bench_helpers)
+EXTRA_PROGRAMS = $(bench_programs)
+CLEANFILES += $(bench_programs) bench/bench.log
+
+# The driver links the library; -no-install gives a real binary with an
+# rpath to libsandbox/.libs (no libtool wrapper script in the timings).
+bench_bench_driver_SOURCES = bench/bench.c
+bench_bench_driver_LDADD = libsandbox/libsandbox.la $(PTHREAD_LIBS)
+bench_bench_driver_CFLAGS = $(AM_CFLAGS) -Wno-format-truncation
+bench_bench_driver_LDFLAGS = $(AM_LDFLAGS) -no-install
+
+# The helpers are the programs being measured: plain -O2 C, never built
+# with the sanitizers (they would distort every figure and trip quotas).
+bench_helper_cflags = $(WARN_CFLAGS) -O2
+bench_getppid_loop_SOURCES = bench/getppid_loop.c
+bench_getppid_loop_CFLAGS = $(bench_helper_cflags)
+bench_getppid_loop_LDFLAGS =
+bench_judge_solution_SOURCES = bench/judge_solution.c
+bench_judge_solution_CFLAGS = $(bench_helper_cflags)
+bench_judge_solution_LDFLAGS =
+bench_spin_cpu_SOURCES = bench/spin_cpu.c
+bench_spin_cpu_CFLAGS = $(bench_helper_cflags)
+bench_spin_cpu_LDFLAGS =
+bench_touch_mem_SOURCES = bench/touch_mem.c
+bench_touch_mem_CFLAGS = $(bench_helper_cflags)
+bench_touch_mem_LDFLAGS =
+
+EXTRA_DIST += bench/run-bench.sh
+
+BENCH_FLAGS =
+bench: $(bench_programs)
+	$(AM_V_at)$(SHELL) $(top_srcdir)/bench/run-bench.sh $(top_builddir)/bench $(BENCH_FLAGS)
+
+.PHONY: bench

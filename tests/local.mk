@@ -1,1 +1,138 @@
-# tests: filled in by its owner
+# make check: the Check suites of libsandbox and the programs they run.
+#
+# tests/progs/*    small real programs (one behaviour each) the suites run
+#                  under the sandbox; built at "make check" time, never
+#                  installed, without sanitizers (ASan would change their
+#                  memory and syscalls).
+# tests/check_*    one Check suite per capability, sharing tests/testutil.c
+#                  (main(), host probe, helpers). Each runs in its own PID
+#                  namespace through tests/run-isolated.sh.
+#
+# Environment: SANDBOX_MUST_WORK=1 turns skips (exit 77, host lacks ptrace,
+# seccomp or a way to drop privileges) into failures (CI);
+# CK_TIMEOUT_MULTIPLIER scales the per-test timeouts (slow hosts, valgrind);
+# SANDBOX_NO_ISOLATION=1 runs the suites without a PID namespace.
+
+EXTRA_DIST += tests/run-isolated.sh
+
+if HAVE_CHECK
+
+# ---------------------------------------------------------------- programs
+# Plain flags: warnings on, no sanitizers, no library.
+TESTPROG_FLAGS = $(WARN_CFLAGS)
+
+TEST_PROGS = \
+	tests/progs/hello \
+	tests/progs/hello_static \
+	tests/progs/exit3 \
+	tests/progs/segv \
+	tests/progs/fpe \
+	tests/progs/abrt \
+	tests/progs/sleep \
+	tests/progs/cpuloop \
+	tests/progs/cpu300 \
+	tests/progs/pause_blocked \
+	tests/progs/malloc_hog \
+	tests/progs/brk_hog \
+	tests/progs/mmap_hog \
+	tests/progs/output_hog \
+	tests/progs/kill_self \
+	tests/progs/sigtrap \
+	tests/progs/double \
+	tests/progs/showenv \
+	tests/progs/showfds \
+	tests/progs/pwd \
+	tests/progs/forbidden
+
+check_PROGRAMS += $(TEST_PROGS)
+
+tests_progs_hello_SOURCES = tests/progs/hello.c
+tests_progs_hello_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_hello_static_SOURCES = tests/progs/hello.c
+tests_progs_hello_static_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_hello_static_LDFLAGS = -all-static
+tests_progs_exit3_SOURCES = tests/progs/exit3.c
+tests_progs_exit3_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_segv_SOURCES = tests/progs/segv.c
+tests_progs_segv_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_fpe_SOURCES = tests/progs/fpe.c
+tests_progs_fpe_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_abrt_SOURCES = tests/progs/abrt.c
+tests_progs_abrt_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_sleep_SOURCES = tests/progs/sleep.c
+tests_progs_sleep_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_cpuloop_SOURCES = tests/progs/cpuloop.c
+tests_progs_cpuloop_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_cpu300_SOURCES = tests/progs/cpu300.c
+tests_progs_cpu300_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_pause_blocked_SOURCES = tests/progs/pause_blocked.c
+tests_progs_pause_blocked_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_malloc_hog_SOURCES = tests/progs/malloc_hog.c
+tests_progs_malloc_hog_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_brk_hog_SOURCES = tests/progs/brk_hog.c
+tests_progs_brk_hog_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_mmap_hog_SOURCES = tests/progs/mmap_hog.c
+tests_progs_mmap_hog_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_output_hog_SOURCES = tests/progs/output_hog.c
+tests_progs_output_hog_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_kill_self_SOURCES = tests/progs/kill_self.c
+tests_progs_kill_self_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_sigtrap_SOURCES = tests/progs/sigtrap.c
+tests_progs_sigtrap_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_double_SOURCES = tests/progs/double.c
+tests_progs_double_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_showenv_SOURCES = tests/progs/showenv.c
+tests_progs_showenv_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_showfds_SOURCES = tests/progs/showfds.c
+tests_progs_showfds_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_pwd_SOURCES = tests/progs/pwd.c
+tests_progs_pwd_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_forbidden_SOURCES = tests/progs/forbidden.c
+tests_progs_forbidden_CFLAGS = $(TESTPROG_FLAGS)
+
+# ---------------------------------------------------------------- suites
+TESTSUITE_CPP = $(AM_CPPFLAGS) -DPROGS_DIR=\"$(abs_top_builddir)/tests/progs\"
+TESTSUITE_CC = $(AM_CFLAGS) $(CHECK_CFLAGS)
+TESTSUITE_LIBS = libsandbox/libsandbox.la $(CHECK_LIBS) $(PTHREAD_LIBS)
+
+TEST_SUITES = \
+	tests/check_api \
+	tests/check_verdicts \
+	tests/check_quota \
+	tests/check_teardown \
+	tests/check_env \
+	tests/check_unpriv
+
+check_PROGRAMS += $(TEST_SUITES)
+TESTS += $(TEST_SUITES)
+
+tests_check_api_SOURCES = tests/check_api.c tests/testutil.c tests/testutil.h
+tests_check_api_CPPFLAGS = $(TESTSUITE_CPP)
+tests_check_api_CFLAGS = $(TESTSUITE_CC)
+tests_check_api_LDADD = $(TESTSUITE_LIBS)
+tests_check_verdicts_SOURCES = tests/check_verdicts.c tests/testutil.c tests/testutil.h
+tests_check_verdicts_CPPFLAGS = $(TESTSUITE_CPP)
+tests_check_verdicts_CFLAGS = $(TESTSUITE_CC)
+tests_check_verdicts_LDADD = $(TESTSUITE_LIBS)
+tests_check_quota_SOURCES = tests/check_quota.c tests/testutil.c tests/testutil.h
+tests_check_quota_CPPFLAGS = $(TESTSUITE_CPP)
+tests_check_quota_CFLAGS = $(TESTSUITE_CC)
+tests_check_quota_LDADD = $(TESTSUITE_LIBS)
+tests_check_teardown_SOURCES = tests/check_teardown.c tests/testutil.c tests/testutil.h
+tests_check_teardown_CPPFLAGS = $(TESTSUITE_CPP)
+tests_check_teardown_CFLAGS = $(TESTSUITE_CC)
+tests_check_teardown_LDADD = $(TESTSUITE_LIBS)
+tests_check_env_SOURCES = tests/check_env.c tests/testutil.c tests/testutil.h
+tests_check_env_CPPFLAGS = $(TESTSUITE_CPP)
+tests_check_env_CFLAGS = $(TESTSUITE_CC)
+tests_check_env_LDADD = $(TESTSUITE_LIBS)
+tests_check_unpriv_SOURCES = tests/check_unpriv.c tests/testutil.c tests/testutil.h
+tests_check_unpriv_CPPFLAGS = $(TESTSUITE_CPP)
+tests_check_unpriv_CFLAGS = $(TESTSUITE_CC)
+tests_check_unpriv_LDADD = $(TESTSUITE_LIBS)
+
+
+# Every suite binary runs in its own PID namespace (tests/run-isolated.sh).
+LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/run-isolated.sh
+
+endif HAVE_CHECK

@@ -1,0 +1,330 @@
+/*
+ * Quotas and statistics: ML (vsize and RSS modes), OL, TL (CPU and wall),
+ * and the precision of the CPU, wall and output figures.
+ */
+#include "config.h"
+
+#include "testutil.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MB (1024 * 1024LL)
+#define QUOTA_MEM (64 * MB)
+
+static const int modes[] = { S_MODE_FAST, S_MODE_CLASSIC };
+#define NMODES 2
+
+/* ------------------------------------------------------------ ML */
+
+struct ml_case {
+	const char *prog;
+	const char *arg;
+};
+
+static const struct ml_case ml[] = {
+	{ "malloc_hog", "crash" },
+	{ "malloc_hog", "exit" },
+	{ "malloc_hog", "abort" },
+	{ "brk_hog", NULL },
+	{ "mmap_hog", NULL },
+};
+
+START_TEST(ml_vsize)
+{
+	const struct ml_case *c = &ml[_i];
+
+	for (int m = 0; m < NMODES; m++) {
+		sandbox_t *sb = tu_sandbox(c->prog, c->arg, NULL);
+		sandbox_stat_t st;
+		int r;
+
+		ck_assert_int_eq(sandbox_set_mode(sb, modes[m]), 0);
+		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, QUOTA_MEM), 0);
+		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, 20000), 0);
+		r = tu_run(sb, &st);
+		ck_assert_msg(r == S_RESULT_ML,
+		              "%s %s, %s mode: verdict %s (exit %d, signal %d), expected ML",
+		              c->prog, c->arg ? c->arg : "", tu_mode_name(modes[m]), RN(r),
+		              st.exit_code, st.signal);
+		ck_assert_int_eq(st.memory_mode, S_MEMORY_VSIZE);
+		ck_assert_int_eq(st.quota_exceeded, S_QUOTA_MEMORY);
+		/* RLIMIT_AS: the peak never passes the quota, and a hog got
+		 * well past half of it before failing. */
+		ck_assert_msg(st.memory_peak > QUOTA_MEM / 2 && st.memory_peak <= QUOTA_MEM,
+		              "%s, %s mode: memory_peak %lld", c->prog,
+		              tu_mode_name(modes[m]), (long long)st.memory_peak);
+		ck_assert_msg(st.vm_peak == st.memory_peak, "vm_peak %lld memory_peak %lld",
+		              (long long)st.vm_peak, (long long)st.memory_peak);
+		ck_assert_msg(st.rss_peak > 0 && st.rss_peak <= st.vm_peak,
+		              "rss_peak %lld", (long long)st.rss_peak);
+		sandbox_destroy(sb);
+	}
+}
+END_TEST
+
+START_TEST(ml_rss)
+{
+	for (int m = 0; m < NMODES; m++) {
+		sandbox_t *sb = tu_sandbox("malloc_hog", NULL);
+		sandbox_stat_t st;
+		int r;
+
+		ck_assert_int_eq(sandbox_set_mode(sb, modes[m]), 0);
+		ck_assert_int_eq(sandbox_set_memory_mode(sb, S_MEMORY_RSS), 0);
+		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, QUOTA_MEM), 0);
+		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, 20000), 0);
+		r = tu_run(sb, &st);
+		ck_assert_msg(r == S_RESULT_ML, "%s mode: verdict %s, expected ML",
+		              tu_mode_name(modes[m]), RN(r));
+		ck_assert_int_eq(st.memory_mode, S_MEMORY_RSS);
+		ck_assert_int_eq(st.quota_exceeded, S_QUOTA_MEMORY);
+		ck_assert_msg(st.memory_peak == st.rss_peak, "memory_peak %lld rss_peak %lld",
+		              (long long)st.memory_peak, (long long)st.rss_peak);
+		/* Judged on the kernel's high-water mark: above the quota, but
+		 * the sampler stopped it long before its 1 GB safety net. */
+		ck_assert_msg(st.memory_peak > QUOTA_MEM && st.memory_peak < 512 * MB,
+		              "%s mode: memory_peak %lld", tu_mode_name(modes[m]),
+		              (long long)st.memory_peak);
+		sandbox_destroy(sb);
+	}
+}
+END_TEST
+
+START_TEST(under_memory_quota_is_ok)
+{
+	for (int m = 0; m < NMODES; m++) {
+		sandbox_t *sb = tu_sandbox("hello", NULL);
+		sandbox_stat_t st;
+
+		ck_assert_int_eq(sandbox_set_mode(sb, modes[m]), 0);
+		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, QUOTA_MEM), 0);
+		ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+		ck_assert_int_eq(st.quota_exceeded, -1);
+		ck_assert_msg(st.memory_peak > 0 && st.memory_peak < QUOTA_MEM,
+		              "memory_peak %lld", (long long)st.memory_peak);
+		sandbox_destroy(sb);
+	}
+}
+END_TEST
+
+/* ------------------------------------------------------------ OL */
+
+struct ol_case {
+	bool to_stdout; /* write to stdout redirected to a file, else argv[1] */
+	bool ignore;    /* SIGXFSZ ignored */
+};
+
+static const struct ol_case ol[] = {
+	{ false, false }, { false, true }, { true, false }, { true, true },
+};
+
+START_TEST(ol_disk)
+{
+	const struct ol_case *c = &ol[_i];
+
+	for (int m = 0; m < NMODES; m++) {
+		char *file = tu_tmpfile("out.bin");
+		/* The default policy lets a program create files only in its
+		 * working directory, by a relative path. */
+		sandbox_t *sb = tu_sandbox("output_hog", c->to_stdout ? "-" : "out.bin",
+		                           c->ignore ? "ignore" : "keep", NULL);
+		sandbox_stat_t st;
+		struct stat fst;
+		int r;
+
+		if (c->to_stdout)
+			ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, file, false), 0);
+		else
+			ck_assert_int_eq(sandbox_set_workdir(sb, tu_tmpdir()), 0);
+		ck_assert_int_eq(sandbox_set_mode(sb, modes[m]), 0);
+		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, 1 * MB), 0);
+		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, 10000), 0);
+		r = tu_run(sb, &st);
+		ck_assert_msg(r == S_RESULT_OL,
+		              "%s%s, %s mode: verdict %s (exit %d, signal %d), expected OL",
+		              c->to_stdout ? "stdout" : "argv file",
+		              c->ignore ? " SIGXFSZ ignored" : "", tu_mode_name(modes[m]),
+		              RN(r), st.exit_code, st.signal);
+		ck_assert_int_eq(st.quota_exceeded, S_QUOTA_DISK);
+		/* The file stopped exactly at the quota. */
+		ck_assert_int_eq(stat(file, &fst), 0);
+		ck_assert_int_eq(fst.st_size, 1 * MB);
+		sandbox_destroy(sb);
+	}
+}
+END_TEST
+
+/* ------------------------------------------------------------ TL */
+
+START_TEST(tl_cpu)
+{
+	for (int m = 0; m < NMODES; m++) {
+		sandbox_t *sb = tu_sandbox("cpuloop", NULL);
+		sandbox_stat_t st;
+		int r;
+
+		ck_assert_int_eq(sandbox_set_mode(sb, modes[m]), 0);
+		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_CPU, 1500), 0);
+		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, 20000), 0);
+		r = tu_run(sb, &st);
+		ck_assert_msg(r == S_RESULT_TL, "%s mode: verdict %s, expected TL",
+		              tu_mode_name(modes[m]), RN(r));
+		ck_assert_int_eq(st.tl_limit, S_TL_CPU);
+		ck_assert_int_eq(st.quota_exceeded, S_QUOTA_CPU);
+		/* Millisecond precision: 1500 ms is not rounded to 2 s. */
+		ck_assert_msg(st.cpu_time_us >= 1500000 && st.cpu_time_us < 1650000,
+		              "%s mode: cpu_time_us %lld for a 1500 ms quota",
+		              tu_mode_name(modes[m]), (long long)st.cpu_time_us);
+		ck_assert_int_eq(st.user_time_us + st.sys_time_us, st.cpu_time_us);
+		ck_assert_msg(st.wall_time_us >= st.cpu_time_us,
+		              "wall %lld < cpu %lld", (long long)st.wall_time_us,
+		              (long long)st.cpu_time_us);
+		sandbox_destroy(sb);
+	}
+}
+END_TEST
+
+struct wall_case {
+	const char *prog;
+};
+
+static const struct wall_case wall[] = { { "sleep" }, { "pause_blocked" } };
+
+START_TEST(tl_wall)
+{
+	const struct wall_case *c = &wall[_i];
+
+	for (int m = 0; m < NMODES; m++) {
+		sandbox_t *sb = tu_sandbox(c->prog, NULL);
+		sandbox_stat_t st;
+		int r;
+
+		ck_assert_int_eq(sandbox_set_mode(sb, modes[m]), 0);
+		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, 500), 0);
+		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_CPU, 5000), 0);
+		r = tu_run(sb, &st);
+		ck_assert_msg(r == S_RESULT_TL, "%s, %s mode: verdict %s, expected TL",
+		              c->prog, tu_mode_name(modes[m]), RN(r));
+		ck_assert_int_eq(st.tl_limit, S_TL_WALL);
+		ck_assert_int_eq(st.quota_exceeded, S_QUOTA_WALLCLOCK);
+		ck_assert_msg(st.wall_time_us >= 500000 && st.wall_time_us < 600000,
+		              "%s, %s mode: wall_time_us %lld for a 500 ms quota", c->prog,
+		              tu_mode_name(modes[m]), (long long)st.wall_time_us);
+		ck_assert_msg(st.cpu_time_us >= 0 && st.cpu_time_us < 100000,
+		              "a sleeper used %lld us of CPU", (long long)st.cpu_time_us);
+		sandbox_destroy(sb);
+	}
+}
+END_TEST
+
+/* ------------------------------------------------------------ figures */
+
+START_TEST(cpu_figure_is_precise)
+{
+	for (int m = 0; m < NMODES; m++) {
+		sandbox_stat_t st;
+		int r = tu_run_prog(modes[m], &st, "cpu300", NULL);
+
+		ck_assert_result(r, S_RESULT_OK);
+		ck_assert_msg(st.cpu_time_us >= 300000 && st.cpu_time_us <= 330000,
+		              "%s mode: cpu_time_us %lld for a 300 ms program",
+		              tu_mode_name(modes[m]), (long long)st.cpu_time_us);
+		ck_assert_int_eq(st.user_time_us + st.sys_time_us, st.cpu_time_us);
+		ck_assert(st.user_time_us >= 0 && st.sys_time_us >= 0);
+		ck_assert_msg(st.wall_time_us >= st.cpu_time_us,
+		              "wall %lld < cpu %lld for a CPU-bound program",
+		              (long long)st.wall_time_us, (long long)st.cpu_time_us);
+		ck_assert_msg(st.wall_time_us < 2000000, "wall %lld",
+		              (long long)st.wall_time_us);
+		ck_assert_int_eq(st.tl_limit, S_TL_NONE);
+		ck_assert_int_eq(st.quota_exceeded, -1);
+	}
+}
+END_TEST
+
+START_TEST(cpu_quota_not_reached_is_ok)
+{
+	sandbox_t *sb = tu_sandbox("cpu300", NULL);
+	sandbox_stat_t st;
+
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_CPU, 1000), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+	ck_assert_int_eq(st.tl_limit, S_TL_NONE);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+START_TEST(exit_and_signal_fields)
+{
+	sandbox_stat_t st;
+
+	ck_assert_result(tu_run_prog(S_MODE_FAST, &st, "exit3", NULL), S_RESULT_AT);
+	ck_assert_int_eq(st.exit_code, 3);
+	ck_assert_int_eq(st.signal, 0);
+	ck_assert_result(tu_run_prog(S_MODE_FAST, &st, "segv", NULL), S_RESULT_RT);
+	ck_assert_int_eq(st.exit_code, -1);
+	ck_assert_int_eq(st.signal, SIGSEGV);
+	ck_assert_result(tu_run_prog(S_MODE_FAST, &st, "hello", NULL), S_RESULT_OK);
+	ck_assert_int_eq(st.exit_code, 0);
+	ck_assert_int_eq(st.signal, 0);
+	ck_assert_int_eq(st.quota_exceeded, -1);
+	ck_assert_int_eq(st.memory_mode, S_MEMORY_VSIZE);
+	ck_assert_msg(st.vm_peak > 0 && st.rss_peak > 0 && st.memory_peak == st.vm_peak,
+	              "vm_peak %lld rss_peak %lld memory_peak %lld",
+	              (long long)st.vm_peak, (long long)st.rss_peak,
+	              (long long)st.memory_peak);
+	ck_assert(st.minor_faults > 0);
+	ck_assert(st.major_faults >= 0);
+}
+END_TEST
+
+START_TEST(output_bytes_counts_writes)
+{
+	for (int m = 0; m < NMODES; m++) {
+		sandbox_stat_t st;
+
+		ck_assert_result(tu_run_prog(modes[m], &st, "hello", NULL), S_RESULT_OK);
+		ck_assert_msg(st.output_bytes == 6, "%s mode: output_bytes %lld",
+		              tu_mode_name(modes[m]), (long long)st.output_bytes);
+		ck_assert_result(tu_run_prog(modes[m], &st, "exit3", NULL), S_RESULT_AT);
+		ck_assert_msg(st.output_bytes == 0, "%s mode: output_bytes %lld",
+		              tu_mode_name(modes[m]), (long long)st.output_bytes);
+	}
+}
+END_TEST
+
+Suite *tu_suite(void)
+{
+	Suite *s = suite_create("quota");
+	TCase *tc;
+
+	tc = tcase_create("memory");
+	tcase_set_timeout(tc, TU_TIMEOUT);
+	tcase_add_loop_test(tc, ml_vsize, 0, (int)(sizeof(ml) / sizeof(ml[0])));
+	tcase_add_test(tc, ml_rss);
+	tcase_add_test(tc, under_memory_quota_is_ok);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("output");
+	tcase_set_timeout(tc, TU_TIMEOUT);
+	tcase_add_loop_test(tc, ol_disk, 0, (int)(sizeof(ol) / sizeof(ol[0])));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("time");
+	tcase_set_timeout(tc, TU_TIMEOUT);
+	tcase_add_test(tc, tl_cpu);
+	tcase_add_loop_test(tc, tl_wall, 0, (int)(sizeof(wall) / sizeof(wall[0])));
+	tcase_add_test(tc, cpu_figure_is_precise);
+	tcase_add_test(tc, cpu_quota_not_reached_is_ok);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("figures");
+	tcase_set_timeout(tc, TU_TIMEOUT);
+	tcase_add_test(tc, exit_and_signal_fields);
+	tcase_add_test(tc, output_bytes_counts_writes);
+	suite_add_tcase(s, tc);
+	return s;
+}

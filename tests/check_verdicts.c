@@ -1,0 +1,218 @@
+/*
+ * Every verdict reached by a real program, under the built-in "default"
+ * policy, in both tracing modes. Each case runs in S_MODE_FAST and then in
+ * S_MODE_CLASSIC, and both runs must give the expected (hence identical)
+ * verdict and figures.
+ */
+#include "config.h"
+
+#include "testutil.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const int modes[] = { S_MODE_FAST, S_MODE_CLASSIC };
+#define NMODES 2
+
+/* ------------------------------------------------------------ OK / AT / RT */
+
+struct plain_case {
+	const char *prog;
+	const char *arg;
+	int result;
+	int exit_code; /* expected stat.exit_code */
+	int signal;    /* expected stat.signal */
+	const char *out; /* expected stdout, or NULL */
+};
+
+static const struct plain_case plain[] = {
+	{ "hello", NULL, S_RESULT_OK, 0, 0, "hello\n" },
+	{ "hello_static", NULL, S_RESULT_OK, 0, 0, "hello\n" },
+	{ "exit3", NULL, S_RESULT_AT, 3, 0, NULL },
+	{ "segv", NULL, S_RESULT_RT, -1, SIGSEGV, NULL },
+	{ "fpe", NULL, S_RESULT_RT, -1, SIGFPE, NULL },
+	{ "abrt", NULL, S_RESULT_RT, -1, SIGABRT, NULL },
+	{ "sigtrap", NULL, S_RESULT_OK, 0, 0, "trap\n" },
+	{ "kill_self", "raise", S_RESULT_OK, 0, 0, NULL },
+	{ "kill_self", "kill", S_RESULT_OK, 0, 0, NULL },
+};
+
+START_TEST(plain_verdict)
+{
+	const struct plain_case *c = &plain[_i];
+
+	for (int m = 0; m < NMODES; m++) {
+		sandbox_t *sb = tu_sandbox(c->prog, c->arg, NULL);
+		char *out = tu_tmpfile("stdout");
+		sandbox_stat_t st;
+		int r;
+
+		ck_assert_int_eq(sandbox_set_mode(sb, modes[m]), 0);
+		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, 20000), 0);
+		ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, out, false), 0);
+		r = tu_run(sb, &st);
+		ck_assert_msg(r == c->result, "%s %s, %s mode: verdict %s, expected %s",
+		              c->prog, c->arg ? c->arg : "", tu_mode_name(modes[m]),
+		              RN(r), RN(c->result));
+		ck_assert_msg(st.exit_code == c->exit_code,
+		              "%s, %s mode: exit_code %d, expected %d", c->prog,
+		              tu_mode_name(modes[m]), st.exit_code, c->exit_code);
+		ck_assert_msg(st.signal == c->signal,
+		              "%s, %s mode: signal %d, expected %d", c->prog,
+		              tu_mode_name(modes[m]), st.signal, c->signal);
+		ck_assert_int_eq(st.mode, modes[m]);
+		ck_assert_int_eq(st.tl_limit, S_TL_NONE);
+		ck_assert(!st.has_syscall);
+		ck_assert_int_eq(st.interrupted, 0);
+		ck_assert_msg(st.cpu_time_us >= 0 && st.wall_time_us > 0,
+		              "cpu %lld wall %lld", (long long)st.cpu_time_us,
+		              (long long)st.wall_time_us);
+		if (c->out != NULL) {
+			char *text = tu_slurp(out);
+			ck_assert_ptr_nonnull(text);
+			ck_assert_str_eq(text, c->out);
+			free(text);
+		}
+		sandbox_destroy(sb);
+		free(out);
+	}
+}
+END_TEST
+
+/* ------------------------------------------------------------ RF */
+
+struct rf_case {
+	const char *what;   /* argument of tests/progs/forbidden */
+	int abi;
+	const char *name;   /* expected syscall name in that ABI */
+	const char *alt;    /* also accepted (clone3 -> clone fallback) */
+};
+
+static const struct rf_case rf[] = {
+	{ "fork", S_ABI_X86_64, "clone", "fork" },
+	{ "vfork", S_ABI_X86_64, "vfork", NULL },
+	{ "clone", S_ABI_X86_64, "clone", NULL },
+	{ "clone3", S_ABI_X86_64, "clone3", "clone" },
+	{ "execve", S_ABI_X86_64, "execve", NULL },
+	{ "ptrace", S_ABI_X86_64, "ptrace", NULL },
+	{ "kill_parent", S_ABI_X86_64, "kill", NULL },
+	{ "socket", S_ABI_X86_64, "socket", NULL },
+	{ "io_uring_setup", S_ABI_X86_64, "io_uring_setup", NULL },
+	{ "mount", S_ABI_X86_64, "mount", NULL },
+	{ "chroot", S_ABI_X86_64, "chroot", NULL },
+	{ "setuid", S_ABI_X86_64, "setuid", NULL },
+	{ "unshare", S_ABI_X86_64, "unshare", NULL },
+	{ "setns", S_ABI_X86_64, "setns", NULL },
+	{ "bpf", S_ABI_X86_64, "bpf", NULL },
+	{ "perf_event_open", S_ABI_X86_64, "perf_event_open", NULL },
+	{ "keyctl", S_ABI_X86_64, "keyctl", NULL },
+	{ "process_vm_readv", S_ABI_X86_64, "process_vm_readv", NULL },
+	{ "personality", S_ABI_X86_64, "personality", NULL },
+	{ "seccomp", S_ABI_X86_64, "seccomp", NULL },
+	{ "int80", S_ABI_I386, "getpid", NULL },
+	{ "x32", S_ABI_X32, "getpid", NULL },
+	{ "unknown", S_ABI_X86_64, NULL, NULL }, /* nr 1000 */
+};
+
+static long expected_nr(int abi, const char *name)
+{
+	long nr;
+
+	if (name == NULL)
+		return 1000;
+	nr = sandbox_syscall_number(abi, name);
+	ck_assert_msg(nr >= 0, "no number for %s/%s", sandbox_abi_name(abi), name);
+	return abi == S_ABI_X32 ? (nr & ~0x40000000L) : nr;
+}
+
+START_TEST(rf_verdict)
+{
+	const struct rf_case *c = &rf[_i];
+	long want = expected_nr(c->abi, c->name);
+	long alt = c->alt ? expected_nr(c->abi, c->alt) : -2;
+	int first = -1;
+
+	for (int m = 0; m < NMODES; m++) {
+		sandbox_stat_t st;
+		char nbuf[64];
+		int r = tu_run_prog(modes[m], &st, "forbidden", c->what, NULL);
+
+		ck_assert_msg(r == S_RESULT_RF,
+		              "%s, %s mode: verdict %s (exit %d, signal %d), expected RF",
+		              c->what, tu_mode_name(modes[m]), RN(r), st.exit_code, st.signal);
+		ck_assert_msg(st.has_syscall, "%s, %s mode: RF without has_syscall",
+		              c->what, tu_mode_name(modes[m]));
+		ck_assert_msg(st.syscall.abi == c->abi,
+		              "%s, %s mode: abi %s, expected %s", c->what,
+		              tu_mode_name(modes[m]), sandbox_abi_name(st.syscall.abi),
+		              sandbox_abi_name(c->abi));
+		ck_assert_msg(st.syscall.nr == want || st.syscall.nr == alt,
+		              "%s, %s mode: syscall %ld (%s), expected %ld", c->what,
+		              tu_mode_name(modes[m]), st.syscall.nr,
+		              sandbox_syscall_name(st.syscall.abi, st.syscall.nr, nbuf, sizeof(nbuf)),
+		              want);
+		ck_assert_int_eq(st.mode, modes[m]);
+		/* Both modes agree on the offending call, not only the verdict. */
+		if (first < 0)
+			first = (int)st.syscall.nr;
+		else
+			ck_assert_msg(st.syscall.nr == first,
+			              "%s: fast mode blamed %d, classic %ld", c->what,
+			              first, st.syscall.nr);
+	}
+}
+END_TEST
+
+/* ------------------------------------------------------------ mode figures */
+
+START_TEST(classic_sees_more_syscalls_than_fast)
+{
+	sandbox_stat_t fast, classic;
+
+	ck_assert_result(tu_run_prog(S_MODE_FAST, &fast, "hello", NULL), S_RESULT_OK);
+	ck_assert_result(tu_run_prog(S_MODE_CLASSIC, &classic, "hello", NULL), S_RESULT_OK);
+	ck_assert_int_eq(fast.mode, S_MODE_FAST);
+	ck_assert_int_eq(classic.mode, S_MODE_CLASSIC);
+	/* A dynamic hello makes dozens of syscalls; classic mode sees all. */
+	ck_assert_msg(classic.syscalls >= 20, "classic saw %lld syscalls",
+	              (long long)classic.syscalls);
+	ck_assert_msg(fast.syscalls >= 0 && fast.syscalls < classic.syscalls,
+	              "fast %lld, classic %lld", (long long)fast.syscalls,
+	              (long long)classic.syscalls);
+	ck_assert_msg(classic.stops >= classic.syscalls, "classic stops %lld < syscalls %lld",
+	              (long long)classic.stops, (long long)classic.syscalls);
+}
+END_TEST
+
+START_TEST(output_bytes_of_hello)
+{
+	for (int m = 0; m < NMODES; m++) {
+		sandbox_stat_t st;
+
+		ck_assert_result(tu_run_prog(modes[m], &st, "hello", NULL), S_RESULT_OK);
+		ck_assert_msg(st.output_bytes == 6, "%s mode: output_bytes %lld",
+		              tu_mode_name(modes[m]), (long long)st.output_bytes);
+	}
+}
+END_TEST
+
+Suite *tu_suite(void)
+{
+	Suite *s = suite_create("verdicts");
+	TCase *tc;
+
+	tc = tcase_create("plain");
+	tcase_set_timeout(tc, TU_TIMEOUT);
+	tcase_add_loop_test(tc, plain_verdict, 0, (int)(sizeof(plain) / sizeof(plain[0])));
+	tcase_add_test(tc, classic_sees_more_syscalls_than_fast);
+	tcase_add_test(tc, output_bytes_of_hello);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("rf");
+	tcase_set_timeout(tc, TU_TIMEOUT);
+	tcase_add_loop_test(tc, rf_verdict, 0, (int)(sizeof(rf) / sizeof(rf[0])));
+	suite_add_tcase(s, tc);
+	return s;
+}

@@ -1,0 +1,7 @@
+/* abort(): verdict RT, signal SIGABRT. */
+#include <stdlib.h>
+
+int main(void)
+{
+	abort();
+}

@@ -1,0 +1,80 @@
+/*
+ * Shared helpers of the Check suites. Every suite file defines
+ * tu_suite() and links testutil.c, whose main() probes the host, runs the
+ * suite in Check's fork mode and maps the outcome to automake's exit codes
+ * (0 pass, 1 fail, 77 skip, 99 hard error).
+ *
+ * Test programs live in PROGS_DIR (set by tests/local.mk).
+ */
+#ifndef LIBSANDBOX_TESTUTIL_H
+#define LIBSANDBOX_TESTUTIL_H
+
+#include <check.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sandbox.h"
+
+#ifndef PROGS_DIR
+#error "PROGS_DIR must be defined (tests/local.mk)"
+#endif
+
+/* Defined by each suite file. */
+Suite *tu_suite(void);
+
+/* Absolute path of test program `name` (static storage, one per call
+ * site is not needed: returns a fresh strdup'ed string the caller may
+ * leak; tests are short-lived). */
+const char *tu_prog(const char *name);
+
+/* New sandbox running test program `name` with the NULL-terminated extra
+ * arguments. Fails the test if sandbox_new() fails. Output streams are
+ * sent to /dev/null unless the test changes them. */
+sandbox_t *tu_sandbox(const char *name, ...) __attribute__((sentinel));
+
+/* sandbox_execute() (asserting it returns 0), then fill *st (may be NULL)
+ * and return the verdict. */
+int tu_run(sandbox_t *sb, sandbox_stat_t *st);
+
+/* Same, but on a fresh sandbox for `name` in `mode`, no extra setup. */
+int tu_run_prog(int mode, sandbox_stat_t *st, const char *name, ...)
+	__attribute__((sentinel));
+
+/* A private temporary directory for this process, removed at exit. */
+const char *tu_tmpdir(void);
+/* Path of `name` inside tu_tmpdir() (fresh string). */
+char *tu_tmpfile(const char *name);
+/* Whole content of a file as a NUL-terminated string (fresh), or NULL. */
+char *tu_slurp(const char *path);
+/* Write a string to a file, mode 0644. */
+void tu_write_file(const char *path, const char *content);
+
+/* Verdict names for messages. */
+#define RN(r) sandbox_result_name(r)
+
+/* Assert a verdict with a readable message. */
+#define ck_assert_result(got, want)                                        \
+	ck_assert_msg((got) == (want), "verdict %s, expected %s",          \
+	              RN(got), RN(want))
+
+/* Skip the current test with a reason: a pass in Check terms but printed;
+ * turned into a failure when SANDBOX_MUST_WORK is set in the environment. */
+#define tu_skip(...)                                                       \
+	do {                                                               \
+		if (tu_must_work())                                        \
+			ck_abort_msg(__VA_ARGS__);                         \
+		tu_note(__VA_ARGS__);                                      \
+		return;                                                    \
+	} while (0)
+bool tu_must_work(void);
+void tu_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Timeout of one test in seconds (before CK_TIMEOUT_MULTIPLIER). */
+#define TU_TIMEOUT 60
+
+static inline const char *tu_mode_name(int mode)
+{
+	return mode == S_MODE_FAST ? "fast" : "classic";
+}
+
+#endif /* LIBSANDBOX_TESTUTIL_H */
