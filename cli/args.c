@@ -1,0 +1,702 @@
+/*
+ * sandbox-run: command-line parsing, TIME and SIZE values, PATH look-up,
+ * credentials and up-front path checks. See args.h.
+ */
+#include "config.h"
+#include "args.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sandbox.h"
+
+const char sr_usage_text[] =
+"Usage: sandbox-run [OPTIONS] [--] PROGRAM [ARG...]\n"
+"Run PROGRAM under the libsandbox supervisor and report a verdict.\n"
+"PROGRAM is looked up in PATH unless it contains a '/'.\n"
+"\n"
+"Quotas (default: none):\n"
+"  --cpu=TIME  --wall=TIME      CPU / wall-clock time: 1, 0.5, 1500ms, 2s, 1m\n"
+"  --memory=SIZE                bytes, or with K/M/G/T (powers of 1024)\n"
+"  --memory-mode=vsize|rss      what the memory quota is judged on (vsize)\n"
+"  --output=SIZE                bytes written to any one file (OL beyond)\n"
+"Policy and tracing:\n"
+"  --policy=NAME                built-in policy (default: default)\n"
+"  --mode=fast|classic          seccomp filter + ptrace, or ptrace only\n"
+"  --trace  --trace-file=FILE   print syscall events (stderr or FILE)\n"
+"Streams and files:\n"
+"  --stdin=FILE --stdout=FILE --stderr=FILE   (default: inherited)\n"
+"  --report=FILE                JSON report ('-' = standard output)\n"
+"  --meta=FILE                  isolate-style meta file\n"
+"Process:\n"
+"  --chdir=DIR  --chroot=DIR    working directory / root of the program\n"
+"  --user=USER|UID --group=GROUP|GID   run as (root only)\n"
+"  --env=NAME=VALUE             add a variable (repeatable)\n"
+"  --env-inherit                pass this environment on (secrets stripped)\n"
+"                               default environment: " SR_DEFAULT_PATH " only\n"
+"Other:\n"
+"  -q, --quiet                  no summary line on stderr\n"
+"  --list-policies  --explain-policy=NAME  --check (what this host supports)\n"
+"  -h, --help  -V, --version\n"
+"\n"
+"Exit status: 0 verdict OK, 1 any other verdict, 2 usage error or the\n"
+"program could not be judged (IE, BP, interrupted). See sandbox-run(1).\n";
+
+/* ------------------------------------------------------------ messages */
+
+static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
+{
+	if (err && errlen) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}
+
+/* ------------------------------------------------------------ numbers */
+
+/* Parse "DIGITS[.DIGITS]" at s, scaled by mult, exactly. On success
+ * stores the value and the end of the number. Returns 0, -EINVAL
+ * (malformed), -ERANGE (overflow) or -EDOM (not a whole number). */
+static int parse_scaled(const char *s, const char **end, uint64_t mult,
+                        uint64_t *out)
+{
+	const char *p = s;
+	unsigned __int128 ip = 0, frac = 0, scale = 1;
+	const unsigned __int128 max = UINT64_MAX;
+
+	if (!isdigit((unsigned char)*p))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*p); p++) {
+		ip = ip * 10 + (unsigned)(*p - '0');
+		if (ip > max)
+			return -ERANGE;
+	}
+	if (*p == '.') {
+		const char *f = ++p;
+		const char *last = NULL; /* last non-zero digit */
+		if (!isdigit((unsigned char)*p))
+			return -EINVAL;
+		for (; isdigit((unsigned char)*p); p++)
+			if (*p != '0')
+				last = p;
+		/* Trailing zeros do not count; beyond 19 significant decimals
+		 * no multiplier we have can make a whole number. */
+		if (last) {
+			if (last - f + 1 > 19)
+				return -EDOM;
+			for (const char *q = f; q <= last; q++) {
+				frac = frac * 10 + (unsigned)(*q - '0');
+				scale *= 10;
+			}
+		}
+	}
+	unsigned __int128 v = ip * mult;
+	if (v > max)
+		return -ERANGE;
+	unsigned __int128 fv = frac * mult;
+	if (fv % scale)
+		return -EDOM;
+	v += fv / scale;
+	if (v > max)
+		return -ERANGE;
+	*end = p;
+	*out = (uint64_t)v;
+	return 0;
+}
+
+int sr_parse_time_ms(const char *s, uint64_t *ms, char *err, size_t errlen)
+{
+	static const struct { const char *unit; uint64_t mult; } units[] = {
+		{ "", 1000 }, { "s", 1000 }, { "ms", 1 },
+		{ "m", 60000 }, { "h", 3600000 },
+	};
+	const char *end = NULL;
+	uint64_t v = 0;
+	int rc = -EINVAL;
+
+	if (!s || !*s)
+		return fail(err, errlen, -EINVAL, "empty TIME");
+	if (strcmp(s, "unlimited") == 0) {
+		*ms = SANDBOX_UNLIMITED;
+		return 0;
+	}
+	/* Find where the number ends to pick the unit first. */
+	const char *u = s;
+	while (isdigit((unsigned char)*u) || *u == '.')
+		u++;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(u, units[i].unit) != 0)
+			continue;
+		rc = parse_scaled(s, &end, units[i].mult, &v);
+		break;
+	}
+	if (rc == 0 && end != u)
+		rc = -EINVAL; /* "1.5.5": the number stopped early */
+	if (rc == -ERANGE)
+		return fail(err, errlen, rc, "TIME '%s' is too large", s);
+	if (rc == -EDOM)
+		return fail(err, errlen, -EINVAL,
+		            "TIME '%s' is not a whole number of milliseconds", s);
+	if (rc < 0)
+		return fail(err, errlen, -EINVAL,
+		            "malformed TIME '%s' (seconds such as 1 or 0.5, or "
+		            "1500ms, 2s, 1m, 1h)", s);
+	if (v == 0)
+		return fail(err, errlen, -EINVAL, "TIME '%s' must be positive", s);
+	if (v == SANDBOX_UNLIMITED)
+		return fail(err, errlen, -ERANGE, "TIME '%s' is too large", s);
+	*ms = v;
+	return 0;
+}
+
+int sr_parse_size(const char *s, uint64_t *bytes, char *err, size_t errlen)
+{
+	const char *end = NULL;
+	uint64_t mult = 1, v = 0;
+	int rc;
+
+	if (!s || !*s)
+		return fail(err, errlen, -EINVAL, "empty SIZE");
+	if (strcmp(s, "unlimited") == 0) {
+		*bytes = SANDBOX_UNLIMITED;
+		return 0;
+	}
+	const char *u = s;
+	while (isdigit((unsigned char)*u) || *u == '.')
+		u++;
+	const char *rest = u;
+	switch (tolower((unsigned char)*u)) {
+	case 'k': mult = 1ull << 10; rest++; break;
+	case 'm': mult = 1ull << 20; rest++; break;
+	case 'g': mult = 1ull << 30; rest++; break;
+	case 't': mult = 1ull << 40; rest++; break;
+	default: break;
+	}
+	if (mult > 1 && (strcasecmp(rest, "ib") == 0 || strcasecmp(rest, "b") == 0))
+		rest += strlen(rest);
+	else if (mult == 1 && strcasecmp(rest, "b") == 0)
+		rest++;
+	rc = *rest ? -EINVAL : parse_scaled(s, &end, mult, &v);
+	if (rc == 0 && end != u)
+		rc = -EINVAL;
+	if (rc == -ERANGE)
+		return fail(err, errlen, rc, "SIZE '%s' is too large", s);
+	if (rc == -EDOM)
+		return fail(err, errlen, -EINVAL,
+		            "SIZE '%s' is not a whole number of bytes", s);
+	if (rc < 0)
+		return fail(err, errlen, -EINVAL,
+		            "malformed SIZE '%s' (bytes, or with K, M, G, T: 64M)", s);
+	if (v == SANDBOX_UNLIMITED)
+		return fail(err, errlen, -ERANGE, "SIZE '%s' is too large", s);
+	*bytes = v;
+	return 0;
+}
+
+/* ------------------------------------------------------------ options */
+
+enum {
+	OPT_CPU = 0x100, OPT_WALL, OPT_MEMORY, OPT_MEMORY_MODE, OPT_OUTPUT,
+	OPT_POLICY, OPT_STDIN, OPT_STDOUT, OPT_STDERR, OPT_REPORT, OPT_META,
+	OPT_CHDIR, OPT_CHROOT, OPT_USER, OPT_GROUP, OPT_ENV, OPT_ENV_INHERIT,
+	OPT_MODE, OPT_TRACE, OPT_TRACE_FILE, OPT_LIST_POLICIES,
+	OPT_EXPLAIN_POLICY, OPT_CHECK,
+};
+
+static const struct option long_options[] = {
+	{ "cpu", required_argument, NULL, OPT_CPU },
+	{ "wall", required_argument, NULL, OPT_WALL },
+	{ "memory", required_argument, NULL, OPT_MEMORY },
+	{ "memory-mode", required_argument, NULL, OPT_MEMORY_MODE },
+	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ "policy", required_argument, NULL, OPT_POLICY },
+	{ "stdin", required_argument, NULL, OPT_STDIN },
+	{ "stdout", required_argument, NULL, OPT_STDOUT },
+	{ "stderr", required_argument, NULL, OPT_STDERR },
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "meta", required_argument, NULL, OPT_META },
+	{ "chdir", required_argument, NULL, OPT_CHDIR },
+	{ "chroot", required_argument, NULL, OPT_CHROOT },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "group", required_argument, NULL, OPT_GROUP },
+	{ "env", required_argument, NULL, OPT_ENV },
+	{ "env-inherit", no_argument, NULL, OPT_ENV_INHERIT },
+	{ "mode", required_argument, NULL, OPT_MODE },
+	{ "trace", no_argument, NULL, OPT_TRACE },
+	{ "trace-file", required_argument, NULL, OPT_TRACE_FILE },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "list-policies", no_argument, NULL, OPT_LIST_POLICIES },
+	{ "explain-policy", required_argument, NULL, OPT_EXPLAIN_POLICY },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+void sr_options_init(struct sr_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->action = SR_RUN;
+	o->cpu_ms = o->wall_ms = SANDBOX_UNLIMITED;
+	o->memory_bytes = o->output_bytes = SANDBOX_UNLIMITED;
+	o->memory_mode = S_MEMORY_VSIZE;
+	o->mode = S_MODE_FAST;
+	o->policy = "default";
+}
+
+/* The message for an option getopt_long refused. */
+static int bad_option(const char *arg, int ch, char *err, size_t errlen)
+{
+	if (!arg)
+		arg = "?";
+	if (arg[0] == '-' && arg[1] == '-') {
+		const char *name = arg + 2;
+		size_t n = strcspn(name, "=");
+		for (const struct option *lo = long_options; lo->name; lo++) {
+			if (strlen(lo->name) != n || strncmp(lo->name, name, n) != 0)
+				continue;
+			if (ch == ':')
+				return fail(err, errlen, -EINVAL,
+				            "option '--%s' needs a value (--%s=...)",
+				            lo->name, lo->name);
+			if (lo->has_arg == no_argument && name[n] == '=')
+				return fail(err, errlen, -EINVAL,
+				            "option '--%s' takes no value", lo->name);
+		}
+		return fail(err, errlen, -EINVAL,
+		            "unknown or ambiguous option '%.*s' (see --help)",
+		            (int)(n + 2), arg);
+	}
+	return fail(err, errlen, -EINVAL, "unknown option '%s' (see --help)", arg);
+}
+
+static bool known_policy(const char *name)
+{
+	const char *const *l = sandbox_policy_list();
+	for (; l && *l; l++)
+		if (strcmp(*l, name) == 0)
+			return true;
+	return false;
+}
+
+static int bad_policy(const char *name, char *err, size_t errlen)
+{
+	char names[256] = "";
+	size_t len = 0;
+	const char *const *l = sandbox_policy_list();
+	for (; l && *l && len < sizeof(names); l++)
+		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
+		                        len ? ", " : "", *l);
+	if (strchr(name, '/'))
+		return fail(err, errlen, -EINVAL,
+		            "policy files are not supported yet ('%s'); built-in "
+		            "policies: %s", name, names);
+	return fail(err, errlen, -EINVAL,
+	            "unknown policy '%s'; built-in policies: %s", name, names);
+}
+
+static bool valid_env(const char *s)
+{
+	const char *eq = strchr(s, '=');
+	if (!eq || eq == s)
+		return false;
+	for (const char *p = s; p < eq; p++)
+		if (!(isalnum((unsigned char)*p) || *p == '_'))
+			return false;
+	return !isdigit((unsigned char)s[0]);
+}
+
+int sr_parse_args(int argc, char **argv, struct sr_options *o, char *err,
+                  size_t errlen)
+{
+	char sub[256];
+	int ch, rc;
+
+	sr_options_init(o);
+	if (err && errlen)
+		err[0] = '\0';
+	optind = 0; /* glibc: full re-initialisation */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:hVq", long_options, NULL)) != -1) {
+		const char *name = NULL;
+		for (const struct option *lo = long_options; lo->name; lo++)
+			if (lo->val == ch)
+				name = lo->name;
+		switch (ch) {
+		case OPT_CPU:
+		case OPT_WALL:
+			rc = sr_parse_time_ms(optarg, ch == OPT_CPU ? &o->cpu_ms
+			                                            : &o->wall_ms,
+			                      sub, sizeof(sub));
+			if (rc < 0)
+				return fail(err, errlen, -EINVAL, "--%s: %s", name, sub);
+			break;
+		case OPT_MEMORY:
+		case OPT_OUTPUT:
+			rc = sr_parse_size(optarg, ch == OPT_MEMORY ? &o->memory_bytes
+			                                            : &o->output_bytes,
+			                   sub, sizeof(sub));
+			if (rc < 0)
+				return fail(err, errlen, -EINVAL, "--%s: %s", name, sub);
+			if (ch == OPT_MEMORY && o->memory_bytes == 0)
+				return fail(err, errlen, -EINVAL,
+				            "--memory: SIZE must be positive");
+			break;
+		case OPT_MEMORY_MODE:
+			if (strcmp(optarg, "vsize") == 0)
+				o->memory_mode = S_MEMORY_VSIZE;
+			else if (strcmp(optarg, "rss") == 0)
+				o->memory_mode = S_MEMORY_RSS;
+			else
+				return fail(err, errlen, -EINVAL,
+				            "--memory-mode: '%s' is neither vsize nor rss",
+				            optarg);
+			break;
+		case OPT_MODE:
+			if (strcmp(optarg, "fast") == 0)
+				o->mode = S_MODE_FAST;
+			else if (strcmp(optarg, "classic") == 0)
+				o->mode = S_MODE_CLASSIC;
+			else
+				return fail(err, errlen, -EINVAL,
+				            "--mode: '%s' is neither fast nor classic",
+				            optarg);
+			break;
+		case OPT_POLICY:
+		case OPT_EXPLAIN_POLICY:
+			if (!known_policy(optarg)) {
+				rc = bad_policy(optarg, sub, sizeof(sub));
+				return fail(err, errlen, rc, "--%s: %s", name, sub);
+			}
+			if (ch == OPT_POLICY) {
+				o->policy = optarg;
+			} else {
+				o->explain = optarg;
+				o->action = SR_EXPLAIN_POLICY;
+			}
+			break;
+		case OPT_STDIN:
+		case OPT_STDOUT:
+		case OPT_STDERR:
+		case OPT_REPORT:
+		case OPT_META:
+		case OPT_TRACE_FILE:
+		case OPT_CHDIR:
+		case OPT_CHROOT:
+			if (!*optarg)
+				return fail(err, errlen, -EINVAL,
+				            "--%s: empty file name", name);
+			switch (ch) {
+			case OPT_STDIN: o->stdio[0] = optarg; break;
+			case OPT_STDOUT: o->stdio[1] = optarg; break;
+			case OPT_STDERR: o->stdio[2] = optarg; break;
+			case OPT_REPORT: o->report = optarg; break;
+			case OPT_META: o->meta = optarg; break;
+			case OPT_CHDIR: o->workdir = optarg; break;
+			case OPT_CHROOT: o->chroot = optarg; break;
+			default: o->trace_file = optarg; o->trace = true; break;
+			}
+			break;
+		case OPT_USER:
+		case OPT_GROUP:
+			if (!*optarg)
+				return fail(err, errlen, -EINVAL, "--%s: empty name", name);
+			if (ch == OPT_USER)
+				o->user = optarg;
+			else
+				o->group = optarg;
+			break;
+		case OPT_ENV:
+			if (!valid_env(optarg))
+				return fail(err, errlen, -EINVAL,
+				            "--env: '%s' is not NAME=VALUE", optarg);
+			if (o->nenv >= SR_MAX_ENV)
+				return fail(err, errlen, -EINVAL,
+				            "--env: more than %d variables", SR_MAX_ENV);
+			o->env[o->nenv++] = optarg;
+			break;
+		case OPT_ENV_INHERIT: o->env_inherit = true; break;
+		case OPT_TRACE: o->trace = true; break;
+		case 'q': o->quiet = true; break;
+		case OPT_LIST_POLICIES: o->action = SR_LIST_POLICIES; break;
+		case OPT_CHECK: o->action = SR_CHECK; break;
+		case 'h': o->action = SR_HELP; break;
+		case 'V': o->action = SR_VERSION; break;
+		case ':':
+		case '?':
+		default:
+		{
+			const char *a = optind > 0 && optind <= argc ? argv[optind - 1]
+			                                            : NULL;
+			if (a && a[0] == '-' && a[1] == '-')
+				return bad_option(a, ch, err, errlen);
+			if (optopt > 0 && optopt < 0x100) {
+				char s[3] = { '-', (char)optopt, '\0' };
+				return bad_option(s, ch, err, errlen);
+			}
+			return bad_option(a, ch, err, errlen);
+		}
+		}
+	}
+
+	/* --help and --version win over everything else. */
+	if (o->action == SR_HELP || o->action == SR_VERSION)
+		return 0;
+	if (o->action != SR_RUN) {
+		if (optind < argc)
+			return fail(err, errlen, -EINVAL,
+			            "unexpected argument '%s'", argv[optind]);
+		return 0;
+	}
+	if (optind >= argc)
+		return fail(err, errlen, -EINVAL, "no PROGRAM given (see --help)");
+	if (!*argv[optind])
+		return fail(err, errlen, -EINVAL, "empty PROGRAM name");
+	o->argv = argv + optind;
+	o->argc = argc - optind;
+	return 0;
+}
+
+/* ------------------------------------------------------------ PATH */
+
+/* 0 when `path` is an executable regular file, else -errno. */
+static int executable(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (S_ISDIR(st.st_mode))
+		return -EISDIR;
+	if (!S_ISREG(st.st_mode))
+		return -EACCES;
+	if (access(path, X_OK) < 0)
+		return -errno;
+	/* root passes access(X_OK) when any x bit is set; none set: refuse
+	 * as execve would. */
+	if (!(st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)))
+		return -EACCES;
+	return 0;
+}
+
+int sr_find_program(const char *name, const char *path, const char *root,
+                    char *out, size_t outlen, char *err, size_t errlen)
+{
+	char full[PATH_MAX];
+	const char *r = root ? root : "";
+	int rc, first = -ENOENT;
+
+	if (!name || !*name)
+		return fail(err, errlen, -ENOENT, "empty PROGRAM name");
+	if (strchr(name, '/')) {
+		if (snprintf(full, sizeof(full), "%s%s%s", r,
+		             (root && name[0] != '/') ? "/" : "", name)
+		    >= (int)sizeof(full) || strlen(name) >= outlen)
+			return fail(err, errlen, -ENAMETOOLONG,
+			            "%s: path too long", name);
+		rc = executable(full);
+		if (rc == -ENOENT || rc == -ENOTDIR)
+			return fail(err, errlen, -ENOENT, "%s: no such file", name);
+		if (rc == -EISDIR)
+			return fail(err, errlen, -EACCES, "%s: is a directory", name);
+		if (rc < 0)
+			return fail(err, errlen, -EACCES,
+			            "%s: not an executable file (%s)", name,
+			            strerror(-rc));
+		snprintf(out, outlen, "%s", name);
+		return 0;
+	}
+	if (!path)
+		path = SR_FALLBACK_PATH;
+	for (const char *p = path;; ) {
+		size_t n = strcspn(p, ":");
+		char dir[PATH_MAX];
+		if (n >= sizeof(dir))
+			n = sizeof(dir) - 1;
+		memcpy(dir, p, n);
+		dir[n] = '\0';
+		if (n == 0)
+			strcpy(dir, "."); /* an empty entry is the current directory */
+		int len = snprintf(full, sizeof(full), "%s%s%s/%s", r,
+		                   (root && dir[0] != '/') ? "/" : "", dir, name);
+		if (len > 0 && len < (int)sizeof(full)) {
+			rc = executable(full);
+			if (rc == 0) {
+				if ((size_t)snprintf(out, outlen, "%s/%s", dir, name)
+				    >= outlen)
+					return fail(err, errlen, -ENAMETOOLONG,
+					            "%s: path too long", name);
+				return 0;
+			}
+			if (rc == -EACCES || rc == -EPERM)
+				first = -EACCES;
+		}
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+	if (first == -EACCES)
+		return fail(err, errlen, -EACCES,
+		            "%s: found in PATH but not executable", name);
+	return fail(err, errlen, -ENOENT, "%s: command not found in PATH (%s)",
+	            name, path);
+}
+
+/* ------------------------------------------------------------ ids */
+
+static bool parse_id(const char *s, unsigned long *v)
+{
+	char *end;
+	if (!isdigit((unsigned char)*s))
+		return false;
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	return !*end && errno == 0 && *v < (unsigned long)UINT32_MAX;
+}
+
+int sr_resolve_credentials(struct sr_options *o, char *err, size_t errlen)
+{
+	unsigned long v;
+
+	o->set_uid = o->set_gid = false;
+	if (o->user) {
+		struct passwd *pw = NULL;
+		if (parse_id(o->user, &v)) {
+			o->uid = (uid_t)v;
+			pw = getpwuid(o->uid);
+		} else {
+			pw = getpwnam(o->user);
+			if (!pw)
+				return fail(err, errlen, -ENOENT,
+				            "--user: no such user '%s'", o->user);
+			o->uid = pw->pw_uid;
+		}
+		o->set_uid = true;
+		if (!o->group) {
+			if (!pw)
+				return fail(err, errlen, -EINVAL,
+				            "--user: uid %s has no passwd entry, so no "
+				            "primary group: give --group", o->user);
+			o->gid = pw->pw_gid;
+			o->set_gid = true;
+		}
+	}
+	if (o->group) {
+		if (parse_id(o->group, &v)) {
+			o->gid = (gid_t)v;
+		} else {
+			struct group *gr = getgrnam(o->group);
+			if (!gr)
+				return fail(err, errlen, -ENOENT,
+				            "--group: no such group '%s'", o->group);
+			o->gid = gr->gr_gid;
+		}
+		o->set_gid = true;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ files */
+
+/* A file we will create or truncate: writable if it exists, else its
+ * directory must be writable and searchable. */
+static int check_writable(const char *opt, const char *path, char *err,
+                          size_t errlen)
+{
+	struct stat st;
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			return fail(err, errlen, -EISDIR, "--%s: %s is a directory",
+			            opt, path);
+		if (access(path, W_OK) < 0)
+			return fail(err, errlen, -errno, "--%s: %s: not writable (%s)",
+			            opt, path, strerror(errno));
+		return 0;
+	}
+	if (errno != ENOENT)
+		return fail(err, errlen, -errno, "--%s: %s: %s", opt, path,
+		            strerror(errno));
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		strcpy(dir, ".");
+	else if (slash == path)
+		strcpy(dir, "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return fail(err, errlen, -ENOENT,
+		            "--%s: %s: directory %s does not exist", opt, path, dir);
+	if (access(dir, W_OK | X_OK) < 0)
+		return fail(err, errlen, -errno,
+		            "--%s: %s: cannot create a file in %s (%s)", opt, path,
+		            dir, strerror(errno));
+	return 0;
+}
+
+static int check_dir(const char *opt, const char *dir, char *err,
+                     size_t errlen)
+{
+	struct stat st;
+	if (stat(dir, &st) < 0)
+		return fail(err, errlen, -errno, "--%s: %s: %s", opt, dir,
+		            strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return fail(err, errlen, -ENOTDIR, "--%s: %s is not a directory",
+		            opt, dir);
+	return 0;
+}
+
+int sr_check_paths(const struct sr_options *o, char *err, size_t errlen)
+{
+	static const char *const names[3] = { "stdin", "stdout", "stderr" };
+	int rc;
+
+	if (o->stdio[0]) {
+		int fd = open(o->stdio[0], O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0)
+			return fail(err, errlen, -errno, "--stdin: %s: %s", o->stdio[0],
+			            strerror(errno));
+		struct stat st;
+		rc = fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) ? -EISDIR : 0;
+		close(fd);
+		if (rc < 0)
+			return fail(err, errlen, rc, "--stdin: %s is a directory",
+			            o->stdio[0]);
+	}
+	for (int i = 1; i < 3; i++)
+		if (o->stdio[i] &&
+		    (rc = check_writable(names[i], o->stdio[i], err, errlen)) < 0)
+			return rc;
+	if (o->report && strcmp(o->report, "-") != 0 &&
+	    (rc = check_writable("report", o->report, err, errlen)) < 0)
+		return rc;
+	if (o->meta && strcmp(o->meta, "-") != 0 &&
+	    (rc = check_writable("meta", o->meta, err, errlen)) < 0)
+		return rc;
+	if (o->trace_file && strcmp(o->trace_file, "-") != 0 &&
+	    (rc = check_writable("trace-file", o->trace_file, err, errlen)) < 0)
+		return rc;
+	if (o->chroot && (rc = check_dir("chroot", o->chroot, err, errlen)) < 0)
+		return rc;
+	/* --chdir is inside the chroot: the library checks it then. */
+	if (o->workdir && !o->chroot &&
+	    (rc = check_dir("chdir", o->workdir, err, errlen)) < 0)
+		return rc;
+	return 0;
+}

@@ -1,0 +1,447 @@
+/*
+ * sandbox-run: the JSON report, the isolate-style meta file, the summary
+ * line, the exit status, and writing files atomically. See report.h.
+ */
+#include "config.h"
+#include "report.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------ helpers */
+
+int sr_exit_status(const struct sr_outcome *r)
+{
+	if (r->exec_rc < 0 || r->st.interrupted)
+		return 2;
+	switch (r->st.result) {
+	case S_RESULT_OK:
+		return 0;
+	case S_RESULT_RF: case S_RESULT_ML: case S_RESULT_OL:
+	case S_RESULT_TL: case S_RESULT_RT: case S_RESULT_AT:
+		return 1;
+	default: /* PD, IE, BP */
+		return 2;
+	}
+}
+
+const char *sr_signal_name(int sig, char *buf, size_t len)
+{
+	const char *abbrev = sig > 0 && sig < SIGRTMIN ? sigabbrev_np(sig) : NULL;
+	if (abbrev)
+		snprintf(buf, len, "SIG%s", abbrev);
+	else if (sig == SIGRTMIN)
+		snprintf(buf, len, "SIGRTMIN");
+	else if (sig > SIGRTMIN && sig <= SIGRTMAX)
+		snprintf(buf, len, "SIGRTMIN+%d", sig - SIGRTMIN);
+	else
+		snprintf(buf, len, "SIG%d", sig);
+	return buf;
+}
+
+static const char *mode_name(int mode)
+{
+	return mode == S_MODE_CLASSIC ? "classic" : "fast";
+}
+
+static const char *memory_mode_name(int mode)
+{
+	return mode == S_MEMORY_RSS ? "rss" : "vsize";
+}
+
+/* The offending syscall's name, or "" when there is none. */
+static const char *rf_name(const sandbox_stat_t *st, char *buf, size_t len)
+{
+	if (!st->has_syscall)
+		return "";
+	return sandbox_syscall_name(st->syscall.abi, st->syscall.nr, buf, len);
+}
+
+/* ------------------------------------------------------------ JSON */
+
+/* A JSON string: quotes, backslashes and control characters escaped;
+ * bytes that are not valid UTF-8 become U+FFFD so the document stays
+ * valid whatever the arguments held. */
+static void json_string(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	fputc('"', f);
+	while (*p) {
+		unsigned c = *p;
+		if (c == '"' || c == '\\') {
+			fputc('\\', f);
+			fputc((int)c, f);
+			p++;
+		} else if (c < 0x20 || c == 0x7f) {
+			switch (c) {
+			case '\n': fputs("\\n", f); break;
+			case '\t': fputs("\\t", f); break;
+			case '\r': fputs("\\r", f); break;
+			case '\b': fputs("\\b", f); break;
+			case '\f': fputs("\\f", f); break;
+			default: fprintf(f, "\\u%04x", c); break;
+			}
+			p++;
+		} else if (c < 0x80) {
+			fputc((int)c, f);
+			p++;
+		} else {
+			/* Length and validity of a UTF-8 sequence (no overlongs,
+			 * no surrogates, nothing above U+10FFFF). */
+			size_t n = c >= 0xc2 && c <= 0xdf ? 2
+			         : c >= 0xe0 && c <= 0xef ? 3
+			         : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+			bool ok = n > 0;
+			for (size_t i = 1; ok && i < n; i++)
+				ok = (p[i] & 0xc0) == 0x80;
+			if (ok && n == 3 && ((c == 0xe0 && p[1] < 0xa0) ||
+			                     (c == 0xed && p[1] >= 0xa0)))
+				ok = false;
+			if (ok && n == 4 && ((c == 0xf0 && p[1] < 0x90) ||
+			                     (c == 0xf4 && p[1] >= 0x90)))
+				ok = false;
+			if (ok) {
+				fwrite(p, 1, n, f);
+				p += n;
+			} else {
+				fputs("\\ufffd", f);
+				p++;
+			}
+		}
+	}
+	fputc('"', f);
+}
+
+static void json_key(FILE *f, bool *first, const char *key)
+{
+	fputs(*first ? "{" : ", ", f);
+	*first = false;
+	json_string(f, key);
+	fputs(": ", f);
+}
+
+/* An int64 figure; -1 (unknown) is null. */
+static void json_figure(FILE *f, bool *first, const char *key, int64_t v)
+{
+	json_key(f, first, key);
+	if (v < 0)
+		fputs("null", f);
+	else
+		fprintf(f, "%" PRId64, v);
+}
+
+static void json_quota(FILE *f, bool *first, const char *key, uint64_t v)
+{
+	json_key(f, first, key);
+	if (v == SANDBOX_UNLIMITED)
+		fputs("null", f);
+	else
+		fprintf(f, "%" PRIu64, v);
+}
+
+static void json_str_or_null(FILE *f, bool *first, const char *key,
+                             const char *v)
+{
+	json_key(f, first, key);
+	if (v)
+		json_string(f, v);
+	else
+		fputs("null", f);
+}
+
+int sr_write_json(FILE *f, const struct sr_outcome *r)
+{
+	const sandbox_stat_t *st = &r->st;
+	const struct sr_options *o = r->opt;
+	char sig[32], name[64];
+	bool first = true;
+	int result = st->result;
+
+	json_str_or_null(f, &first, "result", sandbox_result_name(result));
+	json_str_or_null(f, &first, "result_text",
+	                 r->exec_rc < 0 ? "not run: the program could not be started"
+	                                : sandbox_result_text(result));
+	json_key(f, &first, "exit_code");
+	if (r->exec_rc == 0 && st->exit_code >= 0 && st->signal == 0)
+		fprintf(f, "%d", st->exit_code);
+	else
+		fputs("null", f);
+	json_str_or_null(f, &first, "signal",
+	                 st->signal > 0 ? sr_signal_name(st->signal, sig, sizeof(sig))
+	                                : NULL);
+	if (result == S_RESULT_TL)
+		json_str_or_null(f, &first, "limit",
+		                 st->tl_limit == S_TL_CPU ? "cpu"
+		                 : st->tl_limit == S_TL_WALL ? "wall" : NULL);
+	if (result == S_RESULT_RF) {
+		json_key(f, &first, "syscall");
+		if (st->has_syscall) {
+			fputs("{\"abi\": ", f);
+			json_string(f, sandbox_abi_name(st->syscall.abi));
+			fprintf(f, ", \"nr\": %ld, \"name\": ", st->syscall.nr);
+			json_string(f, rf_name(st, name, sizeof(name)));
+			fputs(", \"args\": [", f);
+			for (int i = 0; i < 6; i++)
+				fprintf(f, "%s%" PRIu64, i ? ", " : "", st->syscall.args[i]);
+			fputs("]}", f);
+		} else {
+			fputs("null", f);
+		}
+	}
+	json_str_or_null(f, &first, "interrupted",
+	                 st->interrupted > 0
+	                 ? sr_signal_name(st->interrupted, sig, sizeof(sig)) : NULL);
+	json_str_or_null(f, &first, "mode", mode_name(o->mode));
+	json_str_or_null(f, &first, "policy", o->policy);
+	json_figure(f, &first, "cpu_time_us", st->cpu_time_us);
+	json_figure(f, &first, "user_time_us", st->user_time_us);
+	json_figure(f, &first, "sys_time_us", st->sys_time_us);
+	json_figure(f, &first, "wall_time_us", st->wall_time_us);
+	json_figure(f, &first, "memory_peak_bytes", st->memory_peak);
+	json_figure(f, &first, "rss_peak_bytes", st->rss_peak);
+	json_figure(f, &first, "vm_peak_bytes", st->vm_peak);
+	json_figure(f, &first, "output_bytes", st->output_bytes);
+	json_figure(f, &first, "syscalls", st->syscalls);
+	json_key(f, &first, "quota");
+	{
+		bool qf = true;
+		json_quota(f, &qf, "cpu_ms", o->cpu_ms);
+		json_quota(f, &qf, "wall_ms", o->wall_ms);
+		json_quota(f, &qf, "memory_bytes", o->memory_bytes);
+		json_quota(f, &qf, "output_bytes", o->output_bytes);
+		json_str_or_null(f, &qf, "memory_mode",
+		                 memory_mode_name(o->memory_mode));
+		fputs("}", f);
+	}
+	json_key(f, &first, "command");
+	fputs("[", f);
+	for (int i = 0; i < o->argc; i++) {
+		if (i)
+			fputs(", ", f);
+		json_string(f, i == 0 ? o->program : o->argv[i]);
+	}
+	fputs("]", f);
+	if (r->exec_rc < 0) {
+		json_key(f, &first, "error");
+		fputs("{\"step\": ", f);
+		if (r->failed_step)
+			json_string(f, r->failed_step);
+		else
+			fputs("null", f);
+		fputs(", \"message\": ", f);
+		json_string(f, sandbox_strerror(r->exec_rc));
+		fputs("}", f);
+	}
+	fputs("}\n", f);
+	return ferror(f) ? -EIO : 0;
+}
+
+/* ------------------------------------------------------------ meta */
+
+static void meta_seconds(FILE *f, const char *key, int64_t us)
+{
+	if (us >= 0)
+		fprintf(f, "%s:%" PRId64 ".%03" PRId64 "\n", key, us / 1000000,
+		        (us / 1000) % 1000);
+}
+
+int sr_write_meta(FILE *f, const struct sr_outcome *r)
+{
+	const sandbox_stat_t *st = &r->st;
+	char sig[32], name[64];
+
+	meta_seconds(f, "time", st->cpu_time_us);
+	meta_seconds(f, "time-wall", st->wall_time_us);
+	if (st->rss_peak >= 0)
+		fprintf(f, "max-rss:%" PRId64 "\n", st->rss_peak / 1024);
+	if (r->exec_rc == 0 && st->signal == 0 && st->exit_code >= 0)
+		fprintf(f, "exitcode:%d\n", st->exit_code);
+	if (st->signal > 0)
+		fprintf(f, "exitsig:%d\n", st->signal);
+	if (r->exec_rc < 0) {
+		fprintf(f, "status:XX\nmessage:cannot run the program: %s%s%s\n",
+		        r->failed_step ? r->failed_step : "",
+		        r->failed_step ? ": " : "", sandbox_strerror(r->exec_rc));
+		return ferror(f) ? -EIO : 0;
+	}
+	if (st->interrupted) {
+		fprintf(f, "status:XX\nmessage:interrupted by %s\n",
+		        sr_signal_name(st->interrupted, sig, sizeof(sig)));
+		return ferror(f) ? -EIO : 0;
+	}
+	switch (st->result) {
+	case S_RESULT_OK:
+		break;
+	case S_RESULT_AT:
+		fprintf(f, "status:RE\nmessage:Exited with error status %d\n",
+		        st->exit_code);
+		break;
+	case S_RESULT_RT:
+		fprintf(f, "status:SG\nmessage:Caught fatal signal %d (%s)\n",
+		        st->signal, sr_signal_name(st->signal, sig, sizeof(sig)));
+		break;
+	case S_RESULT_TL:
+		fprintf(f, "killed:1\nstatus:TO\nmessage:Time limit exceeded%s\n",
+		        st->tl_limit == S_TL_WALL ? " (wall clock)" : "");
+		break;
+	case S_RESULT_RF:
+		fprintf(f, "killed:1\nstatus:SG\nmessage:Forbidden syscall%s%s\n",
+		        st->has_syscall ? " " : "", rf_name(st, name, sizeof(name)));
+		break;
+	case S_RESULT_ML:
+		fputs("killed:1\nstatus:SG\nmessage:Memory limit exceeded\n", f);
+		break;
+	case S_RESULT_OL:
+		fputs("killed:1\nstatus:SG\nmessage:Output limit exceeded\n", f);
+		break;
+	default: /* IE, BP, PD */
+		fprintf(f, "status:XX\nmessage:%s (%s)\n",
+		        sandbox_result_text(st->result),
+		        sandbox_result_name(st->result));
+		break;
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+/* ------------------------------------------------------------ summary */
+
+static void human_bytes(char *buf, size_t len, int64_t v)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+	if (v < 1024) {
+		snprintf(buf, len, "%" PRId64 "B", v);
+		return;
+	}
+	double d = (double)v / 1024;
+	size_t i = 0;
+	while (d >= 1024 && i + 1 < sizeof(units) / sizeof(units[0])) {
+		d /= 1024;
+		i++;
+	}
+	snprintf(buf, len, "%.1f%s", d, units[i]);
+}
+
+void sr_write_summary(FILE *f, const struct sr_outcome *r)
+{
+	const sandbox_stat_t *st = &r->st;
+	char why[128], sig[32], name[64], num[32];
+
+	if (r->exec_rc < 0) {
+		fprintf(f, "sandbox-run: not run: %s%s%s\n",
+		        r->failed_step ? r->failed_step : "",
+		        r->failed_step ? ": " : "", sandbox_strerror(r->exec_rc));
+		return;
+	}
+	if (st->interrupted)
+		snprintf(why, sizeof(why), "interrupted by %s",
+		         sr_signal_name(st->interrupted, sig, sizeof(sig)));
+	else if (st->result == S_RESULT_TL)
+		snprintf(why, sizeof(why), "%s time limit",
+		         st->tl_limit == S_TL_WALL ? "wall" : "cpu");
+	else if (st->result == S_RESULT_RF)
+		snprintf(why, sizeof(why), "forbidden syscall %s",
+		         st->has_syscall ? rf_name(st, name, sizeof(name)) : "?");
+	else if (st->signal > 0)
+		snprintf(why, sizeof(why), "killed by %s",
+		         sr_signal_name(st->signal, sig, sizeof(sig)));
+	else if (st->exit_code >= 0)
+		snprintf(why, sizeof(why), "exited %d", st->exit_code);
+	else
+		snprintf(why, sizeof(why), "%s", sandbox_result_text(st->result));
+	fprintf(f, "sandbox-run: %s (%s)", sandbox_result_name(st->result), why);
+	if (st->cpu_time_us >= 0)
+		fprintf(f, " cpu %" PRId64 ".%03" PRId64 "s", st->cpu_time_us / 1000000,
+		        (st->cpu_time_us / 1000) % 1000);
+	if (st->wall_time_us >= 0)
+		fprintf(f, " wall %" PRId64 ".%03" PRId64 "s",
+		        st->wall_time_us / 1000000, (st->wall_time_us / 1000) % 1000);
+	if (st->memory_peak >= 0) {
+		human_bytes(num, sizeof(num), st->memory_peak);
+		fprintf(f, " mem %s", num);
+	}
+	if (st->output_bytes >= 0) {
+		human_bytes(num, sizeof(num), st->output_bytes);
+		fprintf(f, " out %s", num);
+	}
+	fputc('\n', f);
+}
+
+/* ------------------------------------------------------------ files */
+
+static int fail(char *err, size_t errlen, int rc, const char *what,
+                const char *path)
+{
+	snprintf(err, errlen, "%s %s: %s", what, path, strerror(-rc));
+	return rc;
+}
+
+int sr_write_file(const char *path, sr_writer_fn fn,
+                  const struct sr_outcome *r, char *err, size_t errlen)
+{
+	struct stat st;
+	int rc;
+
+	if (strcmp(path, "-") == 0) {
+		rc = fn(stdout, r);
+		if (fflush(stdout) != 0 && rc == 0)
+			rc = -errno;
+		return rc < 0 ? fail(err, errlen, rc, "cannot write", "to stdout")
+		              : 0;
+	}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* A FIFO, a terminal, /dev/stderr: no rename possible. */
+		FILE *f = fopen(path, "w");
+		if (!f)
+			return fail(err, errlen, -errno, "cannot open", path);
+		rc = fn(f, r);
+		if (fclose(f) != 0 && rc == 0)
+			rc = -errno;
+		return rc < 0 ? fail(err, errlen, rc, "cannot write", path) : 0;
+	}
+
+	size_t len = strlen(path);
+	char *tmp = malloc(len + 16);
+	if (!tmp)
+		return fail(err, errlen, -ENOMEM, "cannot write", path);
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	snprintf(tmp, len + 16, "%.*s.%s.XXXXXX", (int)dirlen, path,
+	         path + dirlen);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = fail(err, errlen, -errno, "cannot create a file next to", path);
+		free(tmp);
+		return rc;
+	}
+	mode_t mask = umask(0);
+	umask(mask);
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		rc = -errno;
+		close(fd);
+		goto out;
+	}
+	rc = fchmod(fd, 0666 & ~mask) < 0 ? -errno : 0;
+	if (rc == 0)
+		rc = fn(f, r);
+	if (fflush(f) != 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0 && fsync(fd) < 0)
+		rc = -errno;
+	if (fclose(f) != 0 && rc == 0)
+		rc = -errno;
+	if (rc == 0 && rename(tmp, path) < 0)
+		rc = -errno;
+out:
+	if (rc < 0) {
+		unlink(tmp);
+		fail(err, errlen, rc, "cannot write", path);
+	}
+	free(tmp);
+	return rc;
+}

@@ -1,0 +1,57 @@
+/*
+ * "io-heavy": "minimal" plus file operations, for programs that read and
+ * write many files (converters, archivers, test generators).
+ *
+ * What it allows beyond "minimal", and why
+ *   - opening and creating files: open, openat, creat; closing, dup*,
+ *     fcntl on its own descriptors (never F_SETOWN/F_SETSIG, which make
+ *     the kernel signal another process);
+ *   - metadata: stat, lstat, newfstatat with any path, statx, access,
+ *     faccessat(2), readlink(at), statfs, fstatfs, getcwd;
+ *   - directories: getdents64, mkdir(at), rmdir, chdir, fchdir;
+ *   - changing files: unlink(at), rename(at/at2), truncate, ftruncate,
+ *     fallocate, fsync, fdatasync, fadvise64, chmod/fchmod(at), umask,
+ *     utimensat, link(at), symlink(at), flock;
+ *   - copying: sendfile, copy_file_range, splice, pipe2.
+ *   Which files: whatever the program's credentials reach. Confine it
+ *   with path rules (docs/POLICIES.md) or a box root (docs/ISOLATION.md).
+ *
+ * What it refuses (RF): mmap (memory management is "compute"), sockets,
+ * processes and threads, exec, and everything not listed.
+ */
+#include "config.h"
+#include "../libsandbox/internal.h"
+#include "builtin.h"
+
+#include <fcntl.h>
+
+static const char *const files[] = {
+	"open", "openat", "creat", "dup", "dup2", "dup3",
+	"stat", "lstat", "newfstatat", "statx", "access", "faccessat",
+	"faccessat2", "readlink", "readlinkat", "statfs", "fstatfs", "getcwd",
+	"getdents64", "mkdir", "mkdirat", "rmdir", "chdir", "fchdir",
+	"unlink", "unlinkat", "rename", "renameat", "renameat2", "truncate",
+	"ftruncate", "fallocate", "fsync", "fdatasync", "fadvise64", "chmod",
+	"fchmod", "fchmodat", "umask", "utimensat", "link", "linkat",
+	"symlink", "symlinkat", "flock", "sendfile", "copy_file_range",
+	"splice", "pipe2",
+	NULL
+};
+
+int sb_policy_io_heavy(sandbox_policy_t *p)
+{
+	static const unsigned long fcntls[] = {
+		F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL, F_SETFL,
+		F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK,
+		F_OFD_SETLKW,
+	};
+	int rc = sb_policy_minimal_base(p);
+
+	if (rc < 0 || (rc = sb_policy_names(p, files, S_DISP_ALLOW, 0)) < 0)
+		return rc;
+	for (size_t i = 0; i < SB_ARRAY_SIZE(fcntls); i++)
+		if ((rc = sb_policy_cond1(p, "fcntl", S_DISP_ALLOW, 0, 1, S_CMP_EQ,
+		                          fcntls[i], 0)) < 0)
+			return rc;
+	return 0;
+}

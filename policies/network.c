@@ -1,0 +1,63 @@
+/*
+ * "network": "compute" (memory, clocks, futex) plus sockets, for clients
+ * and servers under test.
+ *
+ * What it allows beyond "compute", and why
+ *   - socket and socketpair for AF_UNIX, AF_INET and AF_INET6 only (no
+ *     netlink, no packet sockets: those configure or sniff the host);
+ *   - connect, bind, listen, accept, accept4, shutdown, get/setsockopt,
+ *     getsockname, getpeername, send/recv in every form (sendto, recvfrom,
+ *     sendmsg, recvmsg, sendmmsg, recvmmsg);
+ *   - waiting: poll, ppoll, select, pselect6, epoll_create1, epoll_ctl,
+ *     epoll_wait, epoll_pwait; descriptors: dup, dup2, dup3, pipe2, fcntl
+ *     F_GETFL/F_SETFL/F_GETFD/F_SETFD (non-blocking sockets), ioctl
+ *     FIONBIO/FIONREAD.
+ *   Where to: anywhere the host's network lets it. Give the program its
+ *   own network namespace (S_NS_NET: loopback only) to keep it local.
+ *
+ * What it refuses (RF): files (openat/open), processes and threads, exec,
+ * raw/netlink/packet sockets, and everything not listed.
+ */
+#include "config.h"
+#include "../libsandbox/internal.h"
+#include "builtin.h"
+
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+static const char *const sockets[] = {
+	"connect", "bind", "listen", "accept", "accept4", "shutdown",
+	"getsockopt", "setsockopt", "getsockname", "getpeername", "sendto",
+	"recvfrom", "sendmsg", "recvmsg", "sendmmsg", "recvmmsg", "poll",
+	"ppoll", "select", "pselect6", "epoll_create1", "epoll_ctl",
+	"epoll_wait", "epoll_pwait", "dup", "dup2", "dup3", "pipe2",
+	NULL
+};
+
+int sb_policy_network(sandbox_policy_t *p)
+{
+	static const int families[] = { AF_UNIX, AF_INET, AF_INET6 };
+	static const unsigned long fcntls[] = { F_GETFL, F_SETFL, F_GETFD,
+	                                        F_SETFD };
+	static const unsigned long ioctls[] = { FIONBIO, FIONREAD };
+	int rc = sb_policy_compute(p);
+
+	if (rc < 0 || (rc = sb_policy_names(p, sockets, S_DISP_ALLOW, 0)) < 0)
+		return rc;
+	for (size_t i = 0; i < SB_ARRAY_SIZE(families); i++)
+		if ((rc = sb_policy_cond1(p, "socket", S_DISP_ALLOW, 0, 0, S_CMP_EQ,
+		                          (uint64_t)families[i], 0)) < 0 ||
+		    (rc = sb_policy_cond1(p, "socketpair", S_DISP_ALLOW, 0, 0,
+		                          S_CMP_EQ, (uint64_t)families[i], 0)) < 0)
+			return rc;
+	for (size_t i = 0; i < SB_ARRAY_SIZE(fcntls); i++)
+		if ((rc = sb_policy_cond1(p, "fcntl", S_DISP_ALLOW, 0, 1, S_CMP_EQ,
+		                          fcntls[i], 0)) < 0)
+			return rc;
+	for (size_t i = 0; i < SB_ARRAY_SIZE(ioctls); i++)
+		if ((rc = sb_policy_cond1(p, "ioctl", S_DISP_ALLOW, 0, 1, S_CMP_EQ,
+		                          ioctls[i], 0)) < 0)
+			return rc;
+	return 0;
+}
