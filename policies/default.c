@@ -13,10 +13,16 @@
  *     commands on its own descriptors (not F_SETOWN/F_SETSIG: with O_ASYNC
  *     they make the kernel signal another process);
  *   - files opened for writing only in the working directory: a relative
- *     path without a ".." component, relative to the current directory
- *     (the callback reads the path from the program's memory: the program
- *     cannot change it in between because it is single-threaded -- every
- *     way to create a thread or process is forbidden);
+ *     path without a ".." component, relative to the current directory,
+ *     whose directories resolve beneath it (a symbolic link leading out
+ *     is refused, checked with openat2(RESOLVE_BENEATH) from the
+ *     program's /proc/PID/cwd) and whose last component is not a symbolic
+ *     link; never when the current directory is "/" (set a working
+ *     directory with sandbox_set_workdir()). The callback reads the path
+ *     from the program's memory while it is stopped: nothing can change
+ *     the path or the directories in between because the program is
+ *     single-threaded (every way to create a thread or process is
+ *     forbidden) and the policy forbids symlink, link and rename;
  *   - time, signals and sleeping: clock_*, gettimeofday, nanosleep,
  *     rt_sig*, sigaltstack, alarm/setitimer, pause; kill/tgkill/tkill of
  *     itself only (abort() and raise() work);
@@ -42,10 +48,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <unistd.h>
+#include <linux/openat2.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 
 static const char *const allowed[] = {
 	/* I/O on open descriptors */
@@ -100,6 +111,58 @@ static bool in_workdir(const char *path)
 	return true;
 }
 
+/* Does relative `path` (already checked by in_workdir) stay inside the
+ * program's current directory on the file system as it is now? Its
+ * directories must resolve beneath the directory (no symbolic link or
+ * mount crossing leads out) and its last component must not be a
+ * symbolic link (an O_CREAT through a dangling link would create the
+ * target wherever it points). Never true when the directory is "/". */
+static bool stays_in_cwd(pid_t pid, const char *path)
+{
+	char proc[64], cwd[8];
+	const char *base = strrchr(path, '/');
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	struct stat st;
+	int cfd = -1, dfd = -1;
+	bool ok = false;
+
+	snprintf(proc, sizeof(proc), "/proc/%d/cwd", (int)pid);
+	if (readlink(proc, cwd, sizeof(cwd)) == 1 && cwd[0] == '/')
+		return false;
+	if ((cfd = open(proc, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return false;
+	if (base) {
+		char dir[4096];
+		size_t n = (size_t)(base - path);
+		if (n >= sizeof(dir))
+			goto out;
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+		dfd = (int)syscall(SYS_openat2, cfd, n ? dir : ".", &how,
+		                   sizeof(how));
+		if (dfd < 0)
+			goto out;
+		base++;
+	} else {
+		dfd = cfd;
+		cfd = -1;
+		base = path;
+	}
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		ok = !S_ISLNK(st.st_mode);
+	else
+		ok = errno == ENOENT;
+out:
+	if (cfd >= 0)
+		close(cfd);
+	if (dfd >= 0)
+		close(dfd);
+	return ok;
+}
+
 static void default_callback(const sandbox_event_t *ev, sandbox_action_t *act,
                              void *data)
 {
@@ -131,7 +194,7 @@ static void default_callback(const sandbox_event_t *ev, sandbox_action_t *act,
 		return;
 	}
 	if (sandbox_read_string(ev->sandbox, path_arg, path, sizeof(path)) < 0 ||
-	    !in_workdir(path))
+	    !in_workdir(path) || !stays_in_cwd(ev->pid, path))
 		goto deny;
 	return;
 deny:

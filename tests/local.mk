@@ -42,7 +42,8 @@ TEST_PROGS = \
 	tests/progs/showenv \
 	tests/progs/showfds \
 	tests/progs/pwd \
-	tests/progs/forbidden
+	tests/progs/forbidden \
+	tests/progs/writefile
 
 check_PROGRAMS += $(TEST_PROGS)
 
@@ -89,6 +90,8 @@ tests_progs_pwd_SOURCES = tests/progs/pwd.c
 tests_progs_pwd_CFLAGS = $(TESTPROG_FLAGS)
 tests_progs_forbidden_SOURCES = tests/progs/forbidden.c
 tests_progs_forbidden_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_writefile_SOURCES = tests/progs/writefile.c
+tests_progs_writefile_CFLAGS = $(TESTPROG_FLAGS)
 
 # ---------------------------------------------------------------- suites
 TESTSUITE_CPP = $(AM_CPPFLAGS) -DPROGS_DIR=\"$(abs_top_builddir)/tests/progs\"
@@ -101,7 +104,8 @@ TEST_SUITES = \
 	tests/check_quota \
 	tests/check_teardown \
 	tests/check_env \
-	tests/check_unpriv
+	tests/check_unpriv \
+	tests/check_default_policy
 
 check_PROGRAMS += $(TEST_SUITES)
 TESTS += $(TEST_SUITES)
@@ -130,6 +134,10 @@ tests_check_unpriv_SOURCES = tests/check_unpriv.c tests/testutil.c tests/testuti
 tests_check_unpriv_CPPFLAGS = $(TESTSUITE_CPP)
 tests_check_unpriv_CFLAGS = $(TESTSUITE_CC)
 tests_check_unpriv_LDADD = $(TESTSUITE_LIBS)
+tests_check_default_policy_SOURCES = tests/check_default_policy.c tests/testutil.c tests/testutil.h
+tests_check_default_policy_CPPFLAGS = $(TESTSUITE_CPP)
+tests_check_default_policy_CFLAGS = $(TESTSUITE_CC)
+tests_check_default_policy_LDADD = $(TESTSUITE_LIBS)
 
 
 # Every suite binary runs in its own PID namespace (tests/run-isolated.sh).
