@@ -374,7 +374,7 @@ static int compile_policy(sandbox_t *sb)
 		return 0;
 	drop_compiled(sb);
 	struct sb_filter_opts o = { .watch_memory = watch };
-	if ((rc = sb_filter_compile(sb->policy, &o, &sb->compiled.prog)) < 0)
+	if ((rc = sb_filter_get(sb->policy, &o, &sb->compiled.prog)) < 0)
 		return rc;
 	if ((rc = sb_ruleset_build(sb->policy, &sb->compiled.rules)) < 0) {
 		drop_compiled(sb);

@@ -103,6 +103,10 @@ struct sb_filter_opts {
 int sb_filter_compile(const sandbox_policy_t *p,
                       const struct sb_filter_opts *o,
                       struct sock_fprog *out);
+/* Same result through a small process-wide cache keyed by the policy's
+ * rules and defaults (filter_cache.c): what sandboxes call. */
+int sb_filter_get(const sandbox_policy_t *p, const struct sb_filter_opts *o,
+                  struct sock_fprog *out);
 
 /* ------------------------------------------------------------------ sandbox */
 

@@ -17,6 +17,7 @@ libsandbox_libsandbox_la_SOURCES = \
 	libsandbox/procfs.c \
 	libsandbox/policy.c \
 	libsandbox/filter.c \
+	libsandbox/filter_cache.c \
 	policies/builtin.c \
 	policies/builtin.h \
 	policies/default.c

@@ -460,6 +460,57 @@ START_TEST(syscall_numbers_and_names)
 }
 END_TEST
 
+/* "default" plus: fsync() fails with `err` (an unconditional rule: the
+ * kernel filter itself answers). */
+static sandbox_policy_t *fsync_fails_with(int err)
+{
+	sandbox_policy_t *p = sandbox_policy_builtin("default");
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64, "fsync",
+	                                              S_DISP_ERRNO, err, NULL, 0), 0);
+	return p;
+}
+
+/* writefile in a private directory under policy p: its exit code (13 for
+ * EACCES, 2 for any other error, 0 when the file was created). */
+static int writefile_under(sandbox_t *sb, sandbox_policy_t *p)
+{
+	sandbox_stat_t st;
+
+	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+	if (sandbox_status(sb) == S_STATUS_FIN)
+		ck_assert_int_eq(sandbox_reset(sb), 0);
+	ck_assert_int_eq(sandbox_set_workdir(sb, tu_tmpdir()), 0);
+	tu_run(sb, &st);
+	return st.exit_code;
+}
+
+/* Compiled filters are cached by content: policies that differ in one
+ * errno, or a policy changed between runs, never get another's filter;
+ * equal content (a fresh policy object) behaves the same. */
+START_TEST(compiled_filters_follow_policy_content)
+{
+	sandbox_t *sb = tu_sandbox("writefile", "cache.txt", NULL);
+	sandbox_policy_t *eacces = fsync_fails_with(EACCES);
+	sandbox_policy_t *eperm = fsync_fails_with(EPERM);
+	sandbox_policy_t *again = fsync_fails_with(EACCES);
+
+	ck_assert_int_eq(sandbox_set_mode(sb, _i), 0);
+	ck_assert_int_eq(writefile_under(sb, eacces), 13);
+	ck_assert_int_eq(writefile_under(sb, eperm), 2);
+	ck_assert_int_eq(writefile_under(sb, again), 13);
+	/* Changing the policy in place: the later unconditional rule wins. */
+	ck_assert_int_eq(sandbox_policy_add_rule_name(again, 1u << S_ABI_X86_64, "fsync",
+	                                              S_DISP_ALLOW, 0, NULL, 0), 0);
+	ck_assert_int_eq(writefile_under(sb, again), 0);
+	sandbox_policy_unref(eacces);
+	sandbox_policy_unref(eperm);
+	sandbox_policy_unref(again);
+	sandbox_destroy(sb);
+}
+END_TEST
+
 Suite *tu_suite(void)
 {
 	Suite *s = suite_create("api");
@@ -496,6 +547,12 @@ Suite *tu_suite(void)
 	tcase_add_test(tc, status_transitions);
 	tcase_add_test(tc, execute_without_check_checks);
 	tcase_add_test(tc, status_during_run_is_exe_or_blk);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("filter-cache");
+	tcase_set_timeout(tc, TU_TIMEOUT);
+	tcase_add_loop_test(tc, compiled_filters_follow_policy_content, S_MODE_FAST,
+	                    S_MODE_CLASSIC + 1);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("names");

@@ -1,5 +1,5 @@
-/* writefile PATH: create PATH for writing. Exit 0 on success, 13 when the
- * open fails with EACCES, 2 on any other error. */
+/* writefile PATH: create PATH for writing. Exit 0 on success, 13 when a
+ * step (open, write, fsync, close) fails with EACCES, 2 on any other error. */
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -14,6 +14,10 @@ int main(int argc, char **argv)
 	if (fd < 0)
 		return errno == EACCES ? 13 : 2;
 	if (write(fd, "x\n", 2) != 2)
-		return 2;
-	return close(fd) == 0 ? 0 : 2;
+		return errno == EACCES ? 13 : 2;
+	if (fsync(fd) != 0)
+		return errno == EACCES ? 13 : 2;
+	if (close(fd) != 0)
+		return errno == EACCES ? 13 : 2;
+	return 0;
 }
