@@ -128,12 +128,13 @@ bool sb_capture_copy(sandbox_t *sb, int which)
 		int64_t want = allowance(sb);
 		ssize_t n;
 		if (want <= 0) {
-			/* At the quota: one more byte waiting means OL. */
+			/* At the quota: one more byte waiting means OL. It is
+			 * neither passed on nor counted: the captured figure
+			 * never exceeds the quota (the program's own figure
+			 * is stat.output_bytes). */
 			n = read(c->rfd, buf, 1);
-			if (n > 0) {
-				c->bytes += n;
+			if (n > 0)
 				return false;
-			}
 		} else if (c->can_splice) {
 			n = splice(c->rfd, NULL, c->dest_fd, NULL, (size_t)want,
 			           SPLICE_F_NONBLOCK | SPLICE_F_MOVE);

@@ -1017,8 +1017,9 @@ typedef void (*sandbox_output_fn)(int which, const void *buf, size_t len,
  * sandbox_set_capture(sb, which, -1, NULL, NULL) turns capture off. */
 int sandbox_set_capture(sandbox_t *sb, int which, int dest_fd,
                         sandbox_output_fn fn, void *data);
-/* Bytes captured per stream in the last run (which = 1 or 2), or -1 when
- * the stream was not captured. */
+/* Bytes captured (passed on) per stream in the last run (which = 1 or 2),
+ * never more than S_QUOTA_DISK in total, or -1 when the stream was not
+ * captured. What the program tried to write is stat.output_bytes. */
 int64_t sandbox_captured_bytes(const sandbox_t *sb, int which);
 
 #ifdef __cplusplus

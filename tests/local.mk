@@ -43,7 +43,8 @@ TEST_PROGS = \
 	tests/progs/showfds \
 	tests/progs/pwd \
 	tests/progs/forbidden \
-	tests/progs/writefile
+	tests/progs/writefile \
+	tests/progs/both
 
 check_PROGRAMS += $(TEST_PROGS)
 
@@ -92,6 +93,8 @@ tests_progs_forbidden_SOURCES = tests/progs/forbidden.c
 tests_progs_forbidden_CFLAGS = $(TESTPROG_FLAGS)
 tests_progs_writefile_SOURCES = tests/progs/writefile.c
 tests_progs_writefile_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_both_SOURCES = tests/progs/both.c
+tests_progs_both_CFLAGS = $(TESTPROG_FLAGS)
 
 # ---------------------------------------------------------------- suites
 TESTSUITE_CPP = $(AM_CPPFLAGS) -DPROGS_DIR=\"$(abs_top_builddir)/tests/progs\"
@@ -105,7 +108,8 @@ TEST_SUITES = \
 	tests/check_teardown \
 	tests/check_env \
 	tests/check_unpriv \
-	tests/check_default_policy
+	tests/check_default_policy \
+	tests/check_capture
 
 check_PROGRAMS += $(TEST_SUITES)
 TESTS += $(TEST_SUITES)
@@ -138,6 +142,10 @@ tests_check_default_policy_SOURCES = tests/check_default_policy.c tests/testutil
 tests_check_default_policy_CPPFLAGS = $(TESTSUITE_CPP)
 tests_check_default_policy_CFLAGS = $(TESTSUITE_CC)
 tests_check_default_policy_LDADD = $(TESTSUITE_LIBS)
+tests_check_capture_SOURCES = tests/check_capture.c tests/testutil.c tests/testutil.h
+tests_check_capture_CPPFLAGS = $(TESTSUITE_CPP)
+tests_check_capture_CFLAGS = $(TESTSUITE_CC)
+tests_check_capture_LDADD = $(TESTSUITE_LIBS)
 
 
 # Every suite binary runs in its own PID namespace (tests/run-isolated.sh).

@@ -1,0 +1,191 @@
+/*
+ * Output capture: the library owns the program's stdout/stderr through
+ * pipes, copies them to a descriptor and/or a streaming callback, and
+ * counts the bytes against S_QUOTA_DISK (OL even on a pipe). Both modes.
+ */
+#include "config.h"
+
+#include "testutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* What a callback received. */
+struct sink {
+	char *buf[3];
+	size_t len[3], cap[3];
+	unsigned calls;
+};
+
+static void sink_fn(int which, const void *data, size_t len, void *arg)
+{
+	struct sink *s = arg;
+
+	ck_assert(which == 1 || which == 2);
+	s->calls++;
+	if (s->len[which] + len + 1 > s->cap[which]) {
+		s->cap[which] = (s->len[which] + len + 1) * 2;
+		s->buf[which] = realloc(s->buf[which], s->cap[which]);
+		ck_assert_ptr_nonnull(s->buf[which]);
+	}
+	memcpy(s->buf[which] + s->len[which], data, len);
+	s->len[which] += len;
+	s->buf[which][s->len[which]] = '\0';
+}
+
+/* The text `both N` writes on one stream ("out" or "err"). */
+static char *expected_lines(const char *tag, long n)
+{
+	char *text = malloc((size_t)n * 11 + 1), *p = text;
+
+	ck_assert_ptr_nonnull(text);
+	for (long i = 0; i < n; i++)
+		p += sprintf(p, "%s %06ld\n", tag, i);
+	return text;
+}
+
+START_TEST(stdout_to_a_file)
+{
+	sandbox_t *sb = tu_sandbox("hello", NULL);
+	char *path = tu_tmpfile("cap-hello.out");
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	char *text;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(sandbox_set_mode(sb, _i), 0);
+	ck_assert_int_eq(sandbox_set_capture(sb, 1, fd, NULL, NULL), 0);
+	ck_assert_result(tu_run(sb, NULL), S_RESULT_OK);
+	close(fd);
+	text = tu_slurp(path);
+	ck_assert_str_eq(text, "hello\n");
+	ck_assert_int_eq(sandbox_captured_bytes(sb, 1), 6);
+	ck_assert_int_eq(sandbox_captured_bytes(sb, 2), -1);
+	free(text);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* 20000 lines on each stream (220 KB each, more than a pipe holds):
+ * every byte arrives, in order, on the right stream, through the
+ * callback and the descriptor alike. */
+START_TEST(both_streams_stream_through_the_callback)
+{
+	const long n = 20000;
+	sandbox_t *sb = tu_sandbox("both", "20000", NULL);
+	struct sink s = { 0 };
+	char *path = tu_tmpfile("cap-both.err");
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	char *want_out = expected_lines("out", n), *want_err = expected_lines("err", n);
+	char *copied;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(sandbox_set_mode(sb, _i), 0);
+	ck_assert_int_eq(sandbox_set_capture(sb, 1, -1, sink_fn, &s), 0);
+	ck_assert_int_eq(sandbox_set_capture(sb, 2, fd, sink_fn, &s), 0);
+	ck_assert_result(tu_run(sb, NULL), S_RESULT_OK);
+	close(fd);
+	ck_assert_uint_eq(s.len[1], (size_t)n * 11);
+	ck_assert_uint_eq(s.len[2], (size_t)n * 11);
+	ck_assert_msg(strcmp(s.buf[1], want_out) == 0, "stdout differs");
+	ck_assert_msg(strcmp(s.buf[2], want_err) == 0, "stderr differs");
+	copied = tu_slurp(path);
+	ck_assert_msg(copied && strcmp(copied, want_err) == 0, "stderr copy differs");
+	ck_assert_int_eq(sandbox_captured_bytes(sb, 1), n * 11);
+	ck_assert_int_eq(sandbox_captured_bytes(sb, 2), n * 11);
+	ck_assert_uint_gt(s.calls, 2);
+	free(copied);
+	free(want_out);
+	free(want_err);
+	free(s.buf[1]);
+	free(s.buf[2]);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* Output quota on a captured stdout: OL, and nothing past the quota is
+ * handed on. */
+START_TEST(output_quota_on_a_pipe_is_ol)
+{
+	const uint64_t quota = 100000;
+	sandbox_t *sb = tu_sandbox("output_hog", "-", NULL);
+	struct sink s = { 0 };
+	sandbox_stat_t st;
+
+	ck_assert_int_eq(sandbox_set_mode(sb, _i), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, quota), 0);
+	ck_assert_int_eq(sandbox_set_capture(sb, 1, -1, sink_fn, &s), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_OL);
+	ck_assert_int_eq(st.quota_exceeded, S_QUOTA_DISK);
+	ck_assert_uint_le(s.len[1], quota);
+	ck_assert_int_le(sandbox_captured_bytes(sb, 1), (int64_t)quota);
+	free(s.buf[1]);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* Under the quota: OK, and the figure is exact. Capture off again
+ * restores the plain stream. */
+START_TEST(under_quota_and_capture_off)
+{
+	sandbox_t *sb = tu_sandbox("both", "100", NULL);
+	struct sink s = { 0 };
+
+	ck_assert_int_eq(sandbox_set_mode(sb, _i), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, 2200), 0);
+	ck_assert_int_eq(sandbox_set_capture(sb, 1, -1, sink_fn, &s), 0);
+	ck_assert_int_eq(sandbox_set_capture(sb, 2, -1, sink_fn, &s), 0);
+	ck_assert_result(tu_run(sb, NULL), S_RESULT_OK);
+	ck_assert_int_eq(sandbox_captured_bytes(sb, 1) + sandbox_captured_bytes(sb, 2), 2200);
+
+	ck_assert_int_eq(sandbox_reset(sb), 0);
+	ck_assert_int_eq(sandbox_set_capture(sb, 1, -1, NULL, NULL), 0);
+	ck_assert_int_eq(sandbox_set_capture(sb, 2, -1, NULL, NULL), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, "/dev/null", false), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 2, "/dev/null", false), 0);
+	s.len[1] = s.len[2] = 0;
+	ck_assert_result(tu_run(sb, NULL), S_RESULT_OK);
+	ck_assert_uint_eq(s.len[1] + s.len[2], 0);
+	ck_assert_int_eq(sandbox_captured_bytes(sb, 1), -1);
+	free(s.buf[1]);
+	free(s.buf[2]);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+START_TEST(bad_arguments)
+{
+	sandbox_t *sb = tu_sandbox("hello", NULL);
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	ck_assert_int_eq(sandbox_set_capture(NULL, 1, fd, NULL, NULL), -EINVAL);
+	ck_assert_int_eq(sandbox_set_capture(sb, 0, fd, NULL, NULL), -EINVAL);
+	ck_assert_int_eq(sandbox_set_capture(sb, 3, fd, NULL, NULL), -EINVAL);
+	ck_assert_int_eq(sandbox_set_capture(sb, 1, 1000, NULL, NULL), -EINVAL);
+	close(fd);
+	ck_assert_int_eq(sandbox_captured_bytes(sb, 1), -1);
+	ck_assert_int_eq(sandbox_captured_bytes(NULL, 1), -1);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+Suite *tu_suite(void)
+{
+	Suite *s = suite_create("capture");
+	TCase *tc = tcase_create("capture");
+
+	tcase_set_timeout(tc, TU_TIMEOUT);
+	tcase_add_loop_test(tc, stdout_to_a_file, S_MODE_FAST, S_MODE_CLASSIC + 1);
+	tcase_add_loop_test(tc, both_streams_stream_through_the_callback, S_MODE_FAST,
+	                    S_MODE_CLASSIC + 1);
+	tcase_add_loop_test(tc, output_quota_on_a_pipe_is_ol, S_MODE_FAST,
+	                    S_MODE_CLASSIC + 1);
+	tcase_add_loop_test(tc, under_quota_and_capture_off, S_MODE_FAST,
+	                    S_MODE_CLASSIC + 1);
+	tcase_add_test(tc, bad_arguments);
+	suite_add_tcase(s, tc);
+	return s;
+}
