@@ -16,6 +16,8 @@
  *   judge      a scanf/getchar solution reading ~10 MB from stdin
  *   throughput sandboxed /bin/true runs per second, 1 and 2 threads
  *   accuracy   reported CPU time and peak memory vs the kernel's figures
+ *   capture    64 MB to stdout: a file given to the program vs the library
+ *              capturing it (splice to the file, or a callback)
  *
  * Usage: bench-driver [-d DIR] [-r REPS] [-s SECTIONS] [-n N] [-c N] [-N N]
  *                     [-t SECS] [-v]
@@ -1213,6 +1215,117 @@ static void section_accuracy(void)
 
 /* ================================================================= main */
 
+/* ============================================================ 6. capture */
+
+#define CAPTURE_MB 64
+
+static void count_bytes(int which, const void *buf, size_t len, void *data)
+{
+	(void)which;
+	(void)buf;
+	*(uint64_t *)data += len;
+}
+
+/* One sandbox per variant: 0 = stdout to the file, 1 = captured and
+ * spliced to the file, 2 = captured into a callback. */
+static sandbox_t *capture_sandbox(const char *const argv[], int variant,
+                                  const char *out, int *fd, uint64_t *count,
+                                  char *err, size_t errlen)
+{
+	sandbox_t *sb = sb_make(argv, S_MODE_FAST, NULL, err, errlen);
+	int rc = 0;
+
+	if (!sb)
+		return NULL;
+	if (variant == 0)
+		rc = sandbox_set_stdio_path(sb, 1, out, false);
+	else if (variant == 1 && (*fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	                                     0644)) < 0)
+		rc = -errno;
+	else
+		rc = sandbox_set_capture(sb, 1, variant == 1 ? *fd : -1,
+		                         variant == 2 ? count_bytes : NULL, count);
+	if (rc < 0) {
+		snprintf(err, errlen, "configure: %s", sandbox_strerror(rc));
+		sandbox_destroy(sb);
+		return NULL;
+	}
+	return sb;
+}
+
+static void section_capture(void)
+{
+	char prog[PATH_MAX], out[3][PATH_MAX], mb[16], err[512] = "", a[64], b[64];
+	const char *argv[] = { prog, mb, NULL };
+	const char *names[3] = { "file", "splice", "callback" };
+	struct native_opts no = { .out_path = out[0] };
+	int R = opt_reps, fd = -1;
+	double *t[4];
+	sandbox_t *sb[3] = { NULL, NULL, NULL };
+	uint64_t counted = 0;
+	bool ok = sandbox_available;
+
+	helper_path(prog, sizeof(prog), "write_out");
+	snprintf(mb, sizeof(mb), "%d", CAPTURE_MB);
+	/* Each column its own file, truncated before every run. */
+	for (int v = 0; v < 3; v++)
+		snprintf(out[v], sizeof(out[v]), "%s/capture.%d.out", tmp_dir, v);
+	printf("\n[6] output capture: write_out writes %d MB to stdout in 64 KiB "
+	       "writes, %d repetitions, interleaved\n", CAPTURE_MB, R);
+	printf("    native and 'file': stdout is the file; 'splice': the library's "
+	       "pipe, spliced to the file; 'callback': chunks to a function\n");
+	table_header("    ");
+	for (int i = 0; i < 4; i++)
+		t[i] = calloc(R, sizeof(double));
+	for (int v = 0; v < 3 && ok; v++)
+		if (!(sb[v] = capture_sandbox(argv, v, out[v == 0 ? 1 : 2], &fd, &counted, err,
+		                              sizeof(err))))
+			ok = false;
+	for (int r = 0; r < R && ok; r++) {
+		double t0 = now_s();
+		int st = run_native(argv, &no, &(struct rusage){ 0 });
+
+		t[0][r] = WIFEXITED(st) && WEXITSTATUS(st) == 0 ? now_s() - t0 : -1;
+		for (int v = 0; v < 3 && ok; v++) {
+			if (v == 1 && ftruncate(fd, 0) == 0)
+				lseek(fd, 0, SEEK_SET);
+			counted = 0;
+			t[v + 1][r] = sb_run(sb[v], S_RESULT_OK, NULL, err, sizeof(err));
+			if (t[v + 1][r] < 0 ||
+			    (v > 0 && sandbox_captured_bytes(sb[v], 1) != (int64_t)CAPTURE_MB << 20) ||
+			    (v == 2 && counted != (uint64_t)CAPTURE_MB << 20)) {
+				if (t[v + 1][r] >= 0)
+					snprintf(err, sizeof(err), "%s: captured %lld bytes",
+					         names[v], (long long)sandbox_captured_bytes(sb[v], 1));
+				ok = false;
+			}
+		}
+	}
+	if (ok) {
+		double mn = median(t[0], R), mf = median(t[1], R);
+		row_info("sandbox, stdout a file vs native",
+		         fmt_v(a, 64, "native", mn * 1e3, "ms"),
+		         fmt_v(b, 64, "file", mf * 1e3, "ms"), mf / mn);
+		for (int v = 1; v < 3; v++) {
+			char name[96];
+			double m = median(t[v + 1], R);
+			snprintf(name, sizeof(name), "captured (%s) vs stdout a file", names[v]);
+			row_info(name, fmt_v(a, 64, "file", mf * 1e3, "ms"),
+			         fmt_v(b, 64, names[v], m * 1e3, "ms"), m / mf);
+		}
+		printf("    capture throughput: splice %.0f MB/s, callback %.0f MB/s\n",
+		       CAPTURE_MB / median(t[2], R), CAPTURE_MB / median(t[3], R));
+	} else {
+		row_error("output capture", "%s", err);
+	}
+	for (int v = 0; v < 3; v++)
+		sandbox_destroy(sb[v]);
+	if (fd >= 0)
+		close(fd);
+	for (int i = 0; i < 4; i++)
+		free(t[i]);
+}
+
 static void print_machine(void)
 {
 	char model[256] = "?", line[512], date[64];
@@ -1285,7 +1398,7 @@ static void on_alarm(int sig)
 
 int main(int argc, char **argv)
 {
-	const char *sections = "syscall,startup,judge,throughput,accuracy";
+	const char *sections = "syscall,startup,judge,throughput,accuracy,capture";
 	int c;
 
 	while ((c = getopt(argc, argv, "d:r:n:c:N:t:s:v")) != -1) {
@@ -1348,7 +1461,8 @@ int main(int argc, char **argv)
 		section_throughput();
 	if (strstr(sections, "accuracy"))
 		section_accuracy();
-	/* [6] output capture cost: to be added. */
+	if (strstr(sections, "capture"))
+		section_capture();
 	double load[3] = { -1, -1, -1 };
 	getloadavg(load, 3);
 	printf("\nsummary: %d PASS, %d MISS, %d ERROR; %.0f s; load average at end "

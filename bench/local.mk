@@ -9,7 +9,8 @@ bench_helpers = \
 	bench/getppid_loop \
 	bench/judge_solution \
 	bench/spin_cpu \
-	bench/touch_mem
+	bench/touch_mem \
+	bench/write_out
 bench_programs = bench/bench-driver $(bench_helpers)
 EXTRA_PROGRAMS = $(bench_programs)
 CLEANFILES += $(bench_programs) bench/bench.log
@@ -36,6 +37,9 @@ bench_spin_cpu_LDFLAGS =
 bench_touch_mem_SOURCES = bench/touch_mem.c
 bench_touch_mem_CFLAGS = $(bench_helper_cflags)
 bench_touch_mem_LDFLAGS =
+bench_write_out_SOURCES = bench/write_out.c
+bench_write_out_CFLAGS = $(bench_helper_cflags)
+bench_write_out_LDFLAGS =
 
 EXTRA_DIST += bench/run-bench.sh
 

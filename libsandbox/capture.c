@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #define CHUNK 65536
+#define PIPE_BYTES (1 << 20)
 
 SB_EXPORT int sandbox_set_capture(sandbox_t *sb, int which, int dest_fd,
                                   sandbox_output_fn fn, void *data)
@@ -72,6 +73,10 @@ int sb_capture_open(sandbox_t *sb, int wfd[3])
 			return e;
 		}
 		fcntl(p[0], F_SETFL, O_NONBLOCK);
+		/* A bigger pipe means fewer wake-ups of the copier and of a
+		 * program blocked on a full pipe (best effort: the default
+		 * pipe-max-size allows 1 MiB). */
+		fcntl(p[0], F_SETPIPE_SZ, PIPE_BYTES);
 		c->rfd = p[0];
 		wfd[i] = p[1];
 		struct stat st;
