@@ -770,6 +770,13 @@ int sb_iso_first_stop(sandbox_t *sb, pid_t pid)
 		root[n] = '\0';
 		run->pivoted = !run->mp.stage || strcmp(root, run->mp.stage) != 0;
 	}
+	/* After pivot_root nothing is mounted on the stage any more, in any
+	 * namespace: remove it now, so that a supervisor killed during the
+	 * run leaves no directory behind (rmdir refuses a non-empty one). */
+	if (run->pivoted && run->mp.stage && rmdir(run->mp.stage) == 0) {
+		free(run->mp.stage);
+		run->mp.stage = NULL;
+	}
 	return 0;
 }
 

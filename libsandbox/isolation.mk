@@ -18,6 +18,7 @@ check_PROGRAMS += tests/check_isolation tests/check_isolation_cgv2 \
 	tests/isoprogs/cross
 TESTS += tests/check_isolation tests/check_isolation_cgv2
 tests_isoprogs_cross_SOURCES = tests/isoprogs/cross.c
+tests_isoprogs_cross_CFLAGS = $(WARN_CFLAGS)
 tests_isoprogs_cross_LDFLAGS = -all-static
 tests_check_isolation_SOURCES = tests/check_isolation.c tests/testutil.c \
 	tests/testutil.h

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <grp.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -255,6 +256,80 @@ START_TEST(box_hides_host_files)
 	sandbox_destroy(sb);
 	free(secret);
 	assert_clean(&s0);
+}
+END_TEST
+
+/* The stage directory of the box root goes away as soon as the program
+ * has pivoted, while it still runs (and the box keeps working); a
+ * supervisor killed with SIGKILL during a run leaves no directory. */
+static int count_stages_of(pid_t pid)
+{
+	char pfx[64];
+	DIR *d = opendir("/tmp");
+	struct dirent *e;
+	int n = 0;
+	snprintf(pfx, sizeof(pfx), "libsandbox-%ld-", (long)pid);
+	while (d && (e = readdir(d)))
+		n += strncmp(e->d_name, pfx, strlen(pfx)) == 0;
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static void *count_stages_later(void *arg)
+{
+	usleep(250000);
+	*(int *)arg = count_stage_dirs();
+	return NULL;
+}
+
+START_TEST(box_stage_removed_during_the_run)
+{
+	struct snapshot s0;
+	pthread_t th;
+	int v, during = -1;
+	snap(&s0);
+	sandbox_t *sb = iso_sandbox(S_NS_PID | S_NS_MOUNT, "lateread",
+	                            PROGS_DIR "/cross");
+	add_progs_dir(sb);
+	ck_assert_int_eq(pthread_create(&th, NULL, count_stages_later, &during), 0);
+	char *out = run_out(sb, &v, NULL);
+	pthread_join(th, NULL);
+	ck_assert_result(v, S_RESULT_OK);
+	ck_assert_str_eq(out, "read ok\n");
+	ck_assert_int_eq(during, 0);
+	free(out);
+	sandbox_destroy(sb);
+	assert_clean(&s0);
+}
+END_TEST
+
+START_TEST(killed_supervisor_leaves_no_stage)
+{
+	int pfd[2], st;
+	char c;
+	ck_assert_int_eq(pipe(pfd), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		sandbox_t *sb = iso_sandbox(S_NS_PID | S_NS_MOUNT, "lateread",
+		                            PROGS_DIR "/cross");
+		add_progs_dir(sb);
+		sandbox_set_stdio_path(sb, 1, "/dev/null", false);
+		/* Tell the parent once the run is well under way. */
+		if (write(pfd[1], "x", 1) != 1)
+			_exit(3);
+		sandbox_execute(sb);
+		_exit(0);
+	}
+	close(pfd[1]);
+	ck_assert_int_eq(read(pfd[0], &c, 1), 1);
+	usleep(300000);
+	kill(pid, SIGKILL);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFSIGNALED(st));
+	ck_assert_int_eq(count_stages_of(pid), 0);
+	close(pfd[0]);
 }
 END_TEST
 
@@ -555,6 +630,8 @@ Suite *tu_suite(void)
 	tcase_set_timeout(tc, TU_TIMEOUT);
 	tcase_add_test(tc, box_hides_host_files);
 	tcase_add_test(tc, box_read_only_and_work_dirs);
+	tcase_add_test(tc, box_stage_removed_during_the_run);
+	tcase_add_test(tc, killed_supervisor_leaves_no_stage);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("cgroups");

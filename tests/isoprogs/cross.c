@@ -3,6 +3,7 @@
  *   pids            "self=<pid> count=<processes visible in /proc>"
  *   connect PORT    "connected" / "refused <errno>" (127.0.0.1:PORT)
  *   read PATH       "read ok" / "read fail <errno>"
+ *   lateread PATH   sleeps 0.5 s, then the same as read
  *   write PATH      "write ok" / "write fail <errno>"
  *   mem MB          touches MB mebibytes, then "mem ok"
  *   fork N          "forked <ok> failed <n>" (children exit at once)
@@ -77,6 +78,8 @@ int main(int argc, char **argv)
 		return pids();
 	if (!strcmp(m, "connect"))
 		return do_connect(a);
+	if (!strcmp(m, "lateread"))
+		usleep(500000), m = "read";
 	if (!strcmp(m, "read")) {
 		fd = open(a, O_RDONLY);
 		return printf(fd < 0 ? "read fail %d\n" : "read ok\n", errno), 0;
