@@ -6,6 +6,7 @@
 #include "internal.h"
 #include "isolation.h"
 #include "diag.h"
+#include "../policies/builtin.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -368,6 +369,9 @@ static int compile_policy(sandbox_t *sb)
 	             sb->quota[S_QUOTA_MEMORY] != SANDBOX_UNLIMITED;
 	int rc;
 
+	/* Rules added after path rules go through the path layer too. */
+	if ((rc = sb_paths_refresh(sb->policy, NULL, 0)) < 0)
+		return rc;
 	if (sb->compiled.valid && sb->compiled.policy == sb->policy &&
 	    sb->compiled.generation == sb->policy->generation &&
 	    sb->compiled.watch_memory == watch)

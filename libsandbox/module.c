@@ -14,6 +14,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -84,6 +85,37 @@ static int open_module(const char *path, struct sb_module *w, char *err,
 	return 0;
 }
 
+/* Hand the callback and the handle to the policy. When init gave the
+ * policy path rules, they go to the policy behind the path layer, whose
+ * callback the layer calls for "trace" lines. */
+static int attach(sandbox_policy_t *p, struct sb_module *w, char *err,
+                  size_t errlen)
+{
+	sandbox_policy_t *t = sb_paths_inner(p);
+
+	if (t->fn || t->cleanup) {
+		sb_errf(err, errlen, "%s: module \"%s\" set a callback itself: "
+		        "declare it in .callback/.cleanup instead", w->path,
+		        w->m->name ? w->m->name : "?");
+		return -EINVAL;
+	}
+	t->fn = w->m->callback ? module_callback : NULL;
+	t->data = w;
+	t->cleanup = module_release;
+	t->generation++;
+	return 0;
+}
+
+static void discard(struct sb_module *w)
+{
+	if (!w)
+		return;
+	if (w->handle)
+		dlclose(w->handle);
+	free(w->path);
+	free(w);
+}
+
 SB_EXPORT sandbox_policy_t *sandbox_policy_load_module(const char *path,
                                                        const char *arg,
                                                        char *err,
@@ -91,15 +123,18 @@ SB_EXPORT sandbox_policy_t *sandbox_policy_load_module(const char *path,
 {
 	struct sb_module *w = NULL;
 	sandbox_policy_t *p = NULL;
+	bool inited = false;
 	int rc = -ENOMEM;
 
-	if (!path) {
+	if (!path || !path[0]) {
 		sb_errf(err, errlen, "no module path");
 		rc = -EINVAL;
 		goto fail;
 	}
-	if (!(w = calloc(1, sizeof(*w))) || !(w->path = strdup(path)))
+	if (!(w = calloc(1, sizeof(*w))) || !(w->path = strdup(path))) {
+		sb_errf(err, errlen, "%s: %s", path, strerror(ENOMEM));
 		goto fail;
+	}
 	if ((rc = open_module(path, w, err, errlen)) < 0)
 		goto fail;
 	if (!(p = sandbox_policy_new())) {
@@ -114,30 +149,15 @@ SB_EXPORT sandbox_policy_t *sandbox_policy_load_module(const char *path,
 		        w->m->name ? w->m->name : "?", sandbox_strerror(rc));
 		goto fail;
 	}
-	if (p->fn || p->cleanup) {
-		sb_errf(err, errlen, "%s: module \"%s\" set a callback itself: "
-		        "declare it in .callback/.cleanup instead", path,
-		        w->m->name ? w->m->name : "?");
-		rc = -EINVAL;
+	inited = true;
+	if ((rc = attach(p, w, err, errlen)) < 0)
 		goto fail;
-	}
-	/* Set directly: the handle now belongs to the policy. */
-	p->fn = w->m->callback ? module_callback : NULL;
-	p->data = w;
-	p->cleanup = module_release;
-	return p;
+	return p; /* the handle now belongs to the policy */
 fail:
-	if (p) {
-		if (p->cleanup == module_release)
-			w = NULL; /* freed with p */
-		sandbox_policy_unref(p);
-	}
-	if (w) {
-		if (w->handle)
-			dlclose(w->handle);
-		free(w->path);
-		free(w);
-	}
+	if (inited && w->m->cleanup)
+		w->m->cleanup(w->data);
+	sandbox_policy_unref(p);
+	discard(w);
 	errno = -rc;
 	return NULL;
 }

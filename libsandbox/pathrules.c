@@ -152,6 +152,11 @@ bool sb_paths_active(const sandbox_policy_t *p)
 	return p && p->fn == paths_callback;
 }
 
+sandbox_policy_t *sb_paths_inner(sandbox_policy_t *p)
+{
+	return sb_paths_active(p) ? ((struct sb_paths *)p->data)->inner : p;
+}
+
 /* ------------------------------------------------------------ paths */
 
 /* Normalise `in` (absolute) lexically into out. */
@@ -565,6 +570,9 @@ void sb_policy_explain_extra(const sandbox_policy_t *p, FILE *f)
 {
 	const char *mod = sb_module_name(p);
 	const sandbox_policy_t *cb = p;
+
+	if (!mod && sb_paths_active(p))
+		mod = sb_module_name(((const struct sb_paths *)p->data)->inner);
 
 	if (mod)
 		fprintf(f, "# loaded from module %s\n", mod);

@@ -410,6 +410,7 @@ SB_EXPORT int sandbox_policy_explain(const sandbox_policy_t *p, int fd)
 			fputc('\n', f);
 		}
 	}
+	sb_policy_explain_extra(p, f);
 	rc = fclose(f) == 0 ? 0 : -errno;
 	sb_ruleset_free(&rs);
 	return rc;

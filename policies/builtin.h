@@ -57,11 +57,14 @@ int sb_paths_add(sandbox_policy_t *p, const char *dir, bool writable,
 int sb_paths_refresh(sandbox_policy_t *p, char *err, size_t errlen);
 /* Does p have path rules? */
 bool sb_paths_active(const sandbox_policy_t *p);
+/* The policy behind p's path layer (its table without the layer, and the
+ * callback p had), or p itself when it has no path rules. */
+sandbox_policy_t *sb_paths_inner(sandbox_policy_t *p);
 /* Extra lines of sandbox_policy_explain(): callback, path rules. */
 void sb_policy_explain_extra(const sandbox_policy_t *p, FILE *f);
 
 /* ---- modules (libsandbox/module.c) ---- */
-/* Name of the module p was loaded from, or NULL. */
+/* Path of the module p was loaded from, or NULL. */
 const char *sb_module_name(const sandbox_policy_t *p);
 
 /* Format an error message into err (may be NULL / 0). */

@@ -10,3 +10,13 @@ EXTRA_DIST += samples/data/1.in samples/data/1.out samples/data/2.in \
 .PHONY: run-sample
 run-sample: samples/judge samples/sum
 	$(builddir)/samples/judge -t 1000 -m 256 $(builddir)/samples/sum $(srcdir)/samples/data
+
+# The sample policy module (policies/local.mk has its tests).
+# samples/module_readonly.c: a complete policy module (docs/POLICIES.md).
+# A libtool module, not installed; -rpath makes libtool build the .so
+# (samples/.libs/module_readonly.so).
+noinst_LTLIBRARIES = samples/module_readonly.la
+samples_module_readonly_la_SOURCES = samples/module_readonly.c
+samples_module_readonly_la_CFLAGS = $(WARN_CFLAGS) -fPIC
+samples_module_readonly_la_LDFLAGS = -module -avoid-version -shared \
+	-rpath /nowhere

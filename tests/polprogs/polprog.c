@@ -1,0 +1,125 @@
+/* One small static program for the policy suites: runs the operations
+ * named by its arguments, in order, and exits 0. An operation that fails
+ * makes it exit with that errno (so "denied with EACCES" shows as exit
+ * status 13, never as OK).
+ *
+ *   write        write "ok\n" to stdout
+ *   getpid       getpid()
+ *   mmap         an anonymous mmap + munmap
+ *   time         clock_gettime
+ *   open:PATH    open PATH read-only, read it, close
+ *   create:PATH  create/truncate PATH, write to it, close
+ *   stat:PATH    stat PATH
+ *   unlink:PATH  unlink PATH
+ *   socket       a UDP socket, closed
+ *   fork         fork (the child exits at once), wait
+ *   exec:N       re-execute this program with exec:N-1 (N > 0)
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int op_exec(const char *self, const char *n)
+{
+	char next[32];
+	int k = atoi(n);
+
+	if (k <= 0)
+		return 0;
+	snprintf(next, sizeof(next), "exec:%d", k - 1);
+	char *argv[] = { (char *)self, next, NULL };
+	execv("/proc/self/exe", argv);
+	return -1;
+}
+
+static int op_file(const char *op, const char *path)
+{
+	char buf[64];
+	struct stat st;
+	int fd;
+
+	if (strcmp(op, "open") == 0) {
+		if ((fd = open(path, O_RDONLY)) < 0)
+			return -1;
+		if (read(fd, buf, sizeof(buf)) < 0)
+			return -1;
+		return close(fd);
+	}
+	if (strcmp(op, "create") == 0) {
+		if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0)
+			return -1;
+		if (write(fd, "x\n", 2) != 2)
+			return -1;
+		return close(fd);
+	}
+	if (strcmp(op, "stat") == 0)
+		return stat(path, &st);
+	if (strcmp(op, "unlink") == 0)
+		return unlink(path);
+	errno = EINVAL;
+	return -1;
+}
+
+static int op_simple(const char *op)
+{
+	struct timespec ts;
+
+	if (strcmp(op, "write") == 0)
+		return write(1, "ok\n", 3) == 3 ? 0 : -1;
+	if (strcmp(op, "getpid") == 0)
+		return getpid() > 0 ? 0 : -1;
+	if (strcmp(op, "time") == 0)
+		return clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (strcmp(op, "mmap") == 0) {
+		void *m = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
+		               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m == MAP_FAILED)
+			return -1;
+		memset(m, 1, 1 << 20);
+		return munmap(m, 1 << 20);
+	}
+	if (strcmp(op, "socket") == 0) {
+		int s = socket(AF_INET, SOCK_DGRAM, 0);
+		return s < 0 ? -1 : close(s);
+	}
+	if (strcmp(op, "fork") == 0) {
+		pid_t pid = fork();
+		if (pid < 0)
+			return -1;
+		if (pid == 0)
+			_exit(0);
+		return waitpid(pid, NULL, 0) < 0 ? -1 : 0;
+	}
+	errno = EINVAL;
+	return -1;
+}
+
+int main(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		char op[32];
+		const char *colon = strchr(argv[i], ':');
+		int rc;
+
+		if (colon && (size_t)(colon - argv[i]) < sizeof(op)) {
+			memcpy(op, argv[i], (size_t)(colon - argv[i]));
+			op[colon - argv[i]] = '\0';
+			rc = strcmp(op, "exec") == 0 ? op_exec(argv[0], colon + 1)
+			                             : op_file(op, colon + 1);
+		} else {
+			rc = op_simple(argv[i]);
+		}
+		if (rc < 0)
+			return errno ? (errno > 125 ? 125 : errno) : 125;
+	}
+	return 0;
+}
