@@ -9,12 +9,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,35 +25,30 @@
 
 const char sr_usage_text[] =
 "Usage: sandbox-run [OPTIONS] [--] PROGRAM [ARG...]\n"
-"Run PROGRAM under the libsandbox supervisor and report a verdict.\n"
-"PROGRAM is looked up in PATH unless it contains a '/'.\n"
-"\n"
-"Quotas (default: none):\n"
-"  --cpu=TIME  --wall=TIME      CPU / wall-clock time: 1, 0.5, 1500ms, 2s, 1m\n"
-"  --memory=SIZE                bytes, or with K/M/G/T (powers of 1024)\n"
-"  --memory-mode=vsize|rss      what the memory quota is judged on (vsize)\n"
-"  --output=SIZE                bytes written to any one file (OL beyond)\n"
-"Policy and tracing:\n"
-"  --policy=NAME                built-in policy (default: default)\n"
-"  --mode=fast|classic          seccomp filter + ptrace, or ptrace only\n"
-"  --trace  --trace-file=FILE   print syscall events (stderr or FILE)\n"
-"Streams and files:\n"
-"  --stdin=FILE --stdout=FILE --stderr=FILE   (default: inherited)\n"
-"  --report=FILE                JSON report ('-' = standard output)\n"
-"  --meta=FILE                  isolate-style meta file\n"
-"Process:\n"
-"  --chdir=DIR  --chroot=DIR    working directory / root of the program\n"
-"  --user=USER|UID --group=GROUP|GID   run as (root only)\n"
-"  --env=NAME=VALUE             add a variable (repeatable)\n"
-"  --env-inherit                pass this environment on (secrets stripped)\n"
-"                               default environment: " SR_DEFAULT_PATH " only\n"
-"Other:\n"
-"  -q, --quiet                  no summary line on stderr\n"
-"  --list-policies  --explain-policy=NAME  --check (what this host supports)\n"
-"  -h, --help  -V, --version\n"
-"\n"
-"Exit status: 0 verdict OK, 1 any other verdict, 2 usage error or the\n"
-"program could not be judged (IE, BP, interrupted). See sandbox-run(1).\n";
+"Run PROGRAM (looked up in PATH) under the libsandbox supervisor, judge it.\n"
+"Quotas:    --cpu=TIME --wall=TIME (1, 0.5, 1500ms, 2s, 1m)  --output=SIZE\n"
+"           --memory=SIZE (bytes, or K/M/G/T)  --memory-mode=vsize|rss\n"
+"Policy:    --policy=NAME|FILE|MODULE.so[:ARG] (default: default)\n"
+"           --mode=fast|classic  --list-policies  --explain-policy=SPEC\n"
+"Streams:   --stdin=FILE --stdout=FILE --stderr=FILE (default: inherited)\n"
+"Reports:   --report=FILE (JSON, '-' = stdout)  --meta=FILE (isolate format)\n"
+"           -q, --quiet (no summary line on stderr)\n"
+"Process:   --chdir=DIR --chroot=DIR --user=USER|UID --group=GROUP|GID\n"
+"           --env=NAME=VALUE (repeatable; else only " SR_DEFAULT_PATH ")\n"
+"           --env-inherit --env-pass=NAME,... --env-strip=PATTERN,...\n"
+"           --rlimit=NAME=VALUE (nofile=64, stack=8M, ...; repeatable)\n"
+"Isolation: --ns=pid,ipc,uts,net,mount,user|all  --hostname=NAME\n"
+"           --rootfs=DIR[:rw]  --dir=IN=OUT[:ro|:rw|:tmp] (repeatable)\n"
+"           --tmpfs-size=SIZE  --cg-memory=SIZE --cg-pids=N --cg-cpu=PERCENT\n"
+"           --cg-parent=PATH  --best-effort (use what the host supports)\n"
+"           --check (what this host supports)\n"
+"Diagnose:  --trace --trace-file=FILE --trace-format=text|json\n"
+"           --backtrace (where it crashed or was killed, in the report)\n"
+"           --profile=FILE (.csv or .jsonl samples) --profile-format=csv|jsonl\n"
+"           --profile-interval=TIME (10ms)  --profile-svg=FILE\n"
+"Other:     -h, --help  -V, --version\n"
+"Exit status: 0 OK, 1 any other verdict, 2 usage error or not judged\n"
+"(IE, BP, interrupted). See sandbox-run(1).\n";
 
 /* ------------------------------------------------------------ messages */
 
@@ -216,7 +214,11 @@ enum {
 	OPT_POLICY, OPT_STDIN, OPT_STDOUT, OPT_STDERR, OPT_REPORT, OPT_META,
 	OPT_CHDIR, OPT_CHROOT, OPT_USER, OPT_GROUP, OPT_ENV, OPT_ENV_INHERIT,
 	OPT_MODE, OPT_TRACE, OPT_TRACE_FILE, OPT_LIST_POLICIES,
-	OPT_EXPLAIN_POLICY, OPT_CHECK,
+	OPT_EXPLAIN_POLICY, OPT_CHECK, OPT_TRACE_FORMAT, OPT_BACKTRACE,
+	OPT_PROFILE, OPT_PROFILE_FORMAT, OPT_PROFILE_INTERVAL, OPT_PROFILE_SVG,
+	OPT_NS, OPT_HOSTNAME, OPT_ROOTFS, OPT_DIR, OPT_TMPFS_SIZE, OPT_CG_PARENT,
+	OPT_CG_MEMORY, OPT_CG_PIDS, OPT_CG_CPU, OPT_RLIMIT, OPT_ENV_PASS,
+	OPT_ENV_STRIP, OPT_BEST_EFFORT,
 };
 
 static const struct option long_options[] = {
@@ -244,6 +246,25 @@ static const struct option long_options[] = {
 	{ "list-policies", no_argument, NULL, OPT_LIST_POLICIES },
 	{ "explain-policy", required_argument, NULL, OPT_EXPLAIN_POLICY },
 	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "trace-format", required_argument, NULL, OPT_TRACE_FORMAT },
+	{ "backtrace", no_argument, NULL, OPT_BACKTRACE },
+	{ "profile", required_argument, NULL, OPT_PROFILE },
+	{ "profile-format", required_argument, NULL, OPT_PROFILE_FORMAT },
+	{ "profile-interval", required_argument, NULL, OPT_PROFILE_INTERVAL },
+	{ "profile-svg", required_argument, NULL, OPT_PROFILE_SVG },
+	{ "ns", required_argument, NULL, OPT_NS },
+	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
+	{ "rootfs", required_argument, NULL, OPT_ROOTFS },
+	{ "dir", required_argument, NULL, OPT_DIR },
+	{ "tmpfs-size", required_argument, NULL, OPT_TMPFS_SIZE },
+	{ "cg-parent", required_argument, NULL, OPT_CG_PARENT },
+	{ "cg-memory", required_argument, NULL, OPT_CG_MEMORY },
+	{ "cg-pids", required_argument, NULL, OPT_CG_PIDS },
+	{ "cg-cpu", required_argument, NULL, OPT_CG_CPU },
+	{ "rlimit", required_argument, NULL, OPT_RLIMIT },
+	{ "env-pass", required_argument, NULL, OPT_ENV_PASS },
+	{ "env-strip", required_argument, NULL, OPT_ENV_STRIP },
+	{ "best-effort", no_argument, NULL, OPT_BEST_EFFORT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -258,6 +279,9 @@ void sr_options_init(struct sr_options *o)
 	o->memory_mode = S_MEMORY_VSIZE;
 	o->mode = S_MODE_FAST;
 	o->policy = "default";
+	o->profile_interval_ms = 10;
+	o->tmpfs_size = SANDBOX_UNLIMITED;
+	o->cg_memory = o->cg_pids = SANDBOX_UNLIMITED;
 }
 
 /* The message for an option getopt_long refused. */
@@ -295,20 +319,25 @@ static bool known_policy(const char *name)
 	return false;
 }
 
-static int bad_policy(const char *name, char *err, size_t errlen)
+/* A policy SPEC: a built-in name (no '/' and no '.') must exist now; a
+ * file or module is loaded (and refused with its own message) before the
+ * run, by sandbox_policy_load(). */
+static int check_policy_spec(const char *spec, char *err, size_t errlen)
 {
 	char names[256] = "";
 	size_t len = 0;
+
+	if (!*spec)
+		return fail(err, errlen, -EINVAL, "empty policy name");
+	if (strpbrk(spec, "/.") || known_policy(spec))
+		return 0;
 	const char *const *l = sandbox_policy_list();
 	for (; l && *l && len < sizeof(names); l++)
 		len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
 		                        len ? ", " : "", *l);
-	if (strchr(name, '/'))
-		return fail(err, errlen, -EINVAL,
-		            "policy files are not supported yet ('%s'); built-in "
-		            "policies: %s", name, names);
 	return fail(err, errlen, -EINVAL,
-	            "unknown policy '%s'; built-in policies: %s", name, names);
+	            "unknown policy '%s' (built-in: %s; a file or module is "
+	            "given by its path, e.g. ./my.policy)", spec, names);
 }
 
 static bool valid_env(const char *s)
@@ -322,11 +351,269 @@ static bool valid_env(const char *s)
 	return !isdigit((unsigned char)s[0]);
 }
 
+int sr_parse_count(const char *s, uint64_t max, uint64_t *v, char *err,
+                   size_t errlen)
+{
+	const char *end = NULL;
+	uint64_t n = 0;
+
+	if (!s || !*s)
+		return fail(err, errlen, -EINVAL, "empty number");
+	int rc = parse_scaled(s, &end, 1, &n);
+	if (rc == 0 && (*end || strchr(s, '.')))
+		rc = -EINVAL;
+	if (rc == -ERANGE || (rc == 0 && n > max))
+		return fail(err, errlen, -ERANGE, "'%s' is too large (at most %"
+		            PRIu64 ")", s, max);
+	if (rc < 0)
+		return fail(err, errlen, -EINVAL, "'%s' is not a whole number", s);
+	if (n == 0)
+		return fail(err, errlen, -EINVAL, "'%s' must be positive", s);
+	*v = n;
+	return 0;
+}
+
+int sr_parse_ns(const char *s, unsigned *mask, char *err, size_t errlen)
+{
+	static const struct { const char *name; unsigned bit; } ns[] = {
+		{ "pid", S_NS_PID }, { "ipc", S_NS_IPC }, { "uts", S_NS_UTS },
+		{ "net", S_NS_NET }, { "mount", S_NS_MOUNT }, { "user", S_NS_USER },
+		{ "all", S_NS_ALL },
+	};
+	unsigned m = 0;
+
+	if (!s || !*s)
+		return fail(err, errlen, -EINVAL, "empty namespace list");
+	if (strcmp(s, "none") == 0) {
+		*mask = 0;
+		return 0;
+	}
+	for (const char *p = s;; ) {
+		size_t n = strcspn(p, ",");
+		size_t i;
+		for (i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
+			if (strlen(ns[i].name) == n && strncmp(ns[i].name, p, n) == 0)
+				break;
+		if (i == sizeof(ns) / sizeof(ns[0]))
+			return fail(err, errlen, -EINVAL,
+			            "unknown namespace '%.*s' (pid, ipc, uts, net, "
+			            "mount, user, all or none)", (int)n, p);
+		m |= ns[i].bit;
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+	*mask = m;
+	return 0;
+}
+
+int sr_parse_rlimit(const char *s, struct sr_rlimit *rl, char *err,
+                    size_t errlen)
+{
+	static const struct { const char *name; int res; } res[] = {
+		{ "as", RLIMIT_AS }, { "core", RLIMIT_CORE }, { "cpu", RLIMIT_CPU },
+		{ "data", RLIMIT_DATA }, { "fsize", RLIMIT_FSIZE },
+		{ "locks", RLIMIT_LOCKS }, { "memlock", RLIMIT_MEMLOCK },
+		{ "msgqueue", RLIMIT_MSGQUEUE }, { "nice", RLIMIT_NICE },
+		{ "nofile", RLIMIT_NOFILE }, { "nproc", RLIMIT_NPROC },
+		{ "rss", RLIMIT_RSS }, { "rtprio", RLIMIT_RTPRIO },
+		{ "rttime", RLIMIT_RTTIME }, { "sigpending", RLIMIT_SIGPENDING },
+		{ "stack", RLIMIT_STACK },
+	};
+	char sub[200];
+	const char *eq = s ? strchr(s, '=') : NULL;
+
+	if (!eq || eq == s)
+		return fail(err, errlen, -EINVAL, "'%s' is not NAME=VALUE",
+		            s ? s : "");
+	const char *name = s;
+	size_t n = (size_t)(eq - s);
+	if (n > 7 && strncasecmp(name, "rlimit_", 7) == 0) {
+		name += 7;
+		n -= 7;
+	}
+	for (size_t i = 0; i < sizeof(res) / sizeof(res[0]); i++) {
+		if (strlen(res[i].name) != n || strncasecmp(res[i].name, name, n))
+			continue;
+		/* SIZE accepts plain numbers too, and "unlimited". */
+		if (sr_parse_size(eq + 1, &rl->value, sub, sizeof(sub)) < 0)
+			return fail(err, errlen, -EINVAL, "%.*s: %s", (int)(eq - s), s,
+			            sub);
+		rl->resource = res[i].res;
+		return 0;
+	}
+	return fail(err, errlen, -EINVAL,
+	            "unknown resource '%.*s' (nofile, nproc, stack, core, fsize, "
+	            "as, data, ...)", (int)(eq - s), s);
+}
+
+/* Split a comma-separated list into o->list_store, appending to list[]. */
+static int split_list(struct sr_options *o, const char *s, const char **list,
+                      size_t *n, char *err, size_t errlen)
+{
+	size_t len = strlen(s);
+	if (!len)
+		return fail(err, errlen, -EINVAL, "empty list");
+	if (o->list_used + len + 1 > sizeof(o->list_store))
+		return fail(err, errlen, -E2BIG, "lists too long");
+	char *copy = o->list_store + o->list_used;
+	memcpy(copy, s, len + 1);
+	o->list_used += len + 1;
+	for (char *save = NULL, *t = strtok_r(copy, ",", &save); t;
+	     t = strtok_r(NULL, ",", &save)) {
+		if (*n >= SR_MAX_LIST)
+			return fail(err, errlen, -E2BIG, "more than %d entries",
+			            SR_MAX_LIST);
+		list[(*n)++] = t;
+	}
+	if (strstr(s, ",,") || s[0] == ',' || s[len - 1] == ',')
+		return fail(err, errlen, -EINVAL, "empty entry in '%s'", s);
+	return 0;
+}
+
+static int parse_format(const char *s, bool csv_ok, enum sr_format *f)
+{
+	if (strcmp(s, "text") == 0 && !csv_ok)
+		*f = SR_FMT_TEXT;
+	else if (strcmp(s, "json") == 0 || (csv_ok && strcmp(s, "jsonl") == 0))
+		*f = SR_FMT_JSON;
+	else if (strcmp(s, "csv") == 0 && csv_ok)
+		*f = SR_FMT_CSV;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* Format of a --profile file from its name: .jsonl/.json give JSON lines,
+ * anything else CSV. */
+static enum sr_format profile_format_of(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	if (dot && (strcmp(dot, ".jsonl") == 0 || strcmp(dot, ".json") == 0))
+		return SR_FMT_JSON;
+	return SR_FMT_CSV;
+}
+
+/* The isolation and diagnostics options. Returns 0 when handled, 1 when
+ * `ch` is not one of them, or -EINVAL with a message. */
+static int parse_more(int ch, const char *name, const char *arg,
+                      struct sr_options *o, bool *profile_format_given,
+                      char *err, size_t errlen)
+{
+	char sub[256];
+	uint64_t v;
+	int rc = 0;
+
+	switch (ch) {
+	case OPT_TRACE_FORMAT:
+		if (parse_format(arg, false, &o->trace_format) < 0)
+			return fail(err, errlen, -EINVAL,
+			            "--trace-format: '%s' is neither text nor json", arg);
+		o->trace = true;
+		return 0;
+	case OPT_BACKTRACE: o->backtrace = true; return 0;
+	case OPT_PROFILE_FORMAT:
+		if (parse_format(arg, true, &o->profile_format) < 0)
+			return fail(err, errlen, -EINVAL,
+			            "--profile-format: '%s' is neither csv nor jsonl",
+			            arg);
+		*profile_format_given = true;
+		return 0;
+	case OPT_PROFILE_INTERVAL:
+		rc = sr_parse_time_ms(arg, &v, sub, sizeof(sub));
+		if (rc == 0 && v > 1000)
+			return fail(err, errlen, -EINVAL,
+			            "--profile-interval: '%s' is longer than 1s", arg);
+		if (rc == 0)
+			o->profile_interval_ms = v;
+		break;
+	case OPT_NS:
+		rc = sr_parse_ns(arg, &o->ns, sub, sizeof(sub));
+		o->ns_set = true;
+		break;
+	case OPT_DIR:
+		if (o->ndirs >= SR_MAX_LIST)
+			return fail(err, errlen, -EINVAL, "--dir: more than %d",
+			            SR_MAX_LIST);
+		o->dirs[o->ndirs++] = arg;
+		break;
+	case OPT_TMPFS_SIZE:
+		rc = sr_parse_size(arg, &o->tmpfs_size, sub, sizeof(sub));
+		if (rc == 0 && (o->tmpfs_size == 0 ||
+		                o->tmpfs_size == SANDBOX_UNLIMITED))
+			return fail(err, errlen, -EINVAL,
+			            "--tmpfs-size: SIZE must be positive and finite");
+		break;
+	case OPT_CG_MEMORY:
+		rc = sr_parse_size(arg, &o->cg_memory, sub, sizeof(sub));
+		if (rc == 0 && o->cg_memory == 0)
+			return fail(err, errlen, -EINVAL,
+			            "--cg-memory: SIZE must be positive");
+		break;
+	case OPT_CG_PIDS:
+		rc = sr_parse_count(arg, 1u << 22, &o->cg_pids, sub, sizeof(sub));
+		break;
+	case OPT_CG_CPU:
+		rc = sr_parse_count(arg, 100u * 4096, &v, sub, sizeof(sub));
+		if (rc == 0)
+			o->cg_cpu = (unsigned)v;
+		break;
+	case OPT_RLIMIT:
+		if (o->nrlimits >= SR_MAX_RLIMIT)
+			return fail(err, errlen, -EINVAL, "--rlimit: more than %d",
+			            SR_MAX_RLIMIT);
+		rc = sr_parse_rlimit(arg, &o->rlimits[o->nrlimits], sub,
+		                     sizeof(sub));
+		if (rc == 0)
+			o->nrlimits++;
+		break;
+	case OPT_ENV_PASS:
+		rc = split_list(o, arg, o->env_pass, &o->nenv_pass, sub, sizeof(sub));
+		break;
+	case OPT_ENV_STRIP:
+		rc = split_list(o, arg, o->env_strip, &o->nenv_strip, sub,
+		                sizeof(sub));
+		break;
+	case OPT_BEST_EFFORT: o->best_effort = true; return 0;
+	case OPT_PROFILE:
+	case OPT_PROFILE_SVG:
+	case OPT_HOSTNAME:
+	case OPT_ROOTFS:
+	case OPT_CG_PARENT:
+		if (!*arg)
+			return fail(err, errlen, -EINVAL, "--%s: empty value", name);
+		if (ch == OPT_PROFILE)
+			o->profile = arg;
+		else if (ch == OPT_PROFILE_SVG)
+			o->profile_svg = arg;
+		else if (ch == OPT_HOSTNAME)
+			o->hostname = arg;
+		else if (ch == OPT_ROOTFS)
+			o->rootfs = arg;
+		else
+			o->cg_parent = arg;
+		if (ch == OPT_HOSTNAME && strlen(arg) > 64)
+			return fail(err, errlen, -EINVAL,
+			            "--hostname: longer than 64 bytes");
+		return 0;
+	default:
+		return 1;
+	}
+	if (rc < 0)
+		return fail(err, errlen, -EINVAL, "--%s: %s", name, sub);
+	if (ch == OPT_DIR && (!*arg || (arg[0] != '/')))
+		return fail(err, errlen, -EINVAL,
+		            "--dir: '%s': the path inside the box must be absolute",
+		            arg);
+	return 0;
+}
+
 int sr_parse_args(int argc, char **argv, struct sr_options *o, char *err,
                   size_t errlen)
 {
 	char sub[256];
 	int ch, rc;
+	bool profile_format_given = false;
 
 	sr_options_init(o);
 	if (err && errlen)
@@ -338,6 +625,12 @@ int sr_parse_args(int argc, char **argv, struct sr_options *o, char *err,
 		for (const struct option *lo = long_options; lo->name; lo++)
 			if (lo->val == ch)
 				name = lo->name;
+		rc = parse_more(ch, name, optarg, o, &profile_format_given, err,
+		                errlen);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			continue;
 		switch (ch) {
 		case OPT_CPU:
 		case OPT_WALL:
@@ -380,10 +673,8 @@ int sr_parse_args(int argc, char **argv, struct sr_options *o, char *err,
 			break;
 		case OPT_POLICY:
 		case OPT_EXPLAIN_POLICY:
-			if (!known_policy(optarg)) {
-				rc = bad_policy(optarg, sub, sizeof(sub));
-				return fail(err, errlen, rc, "--%s: %s", name, sub);
-			}
+			if (check_policy_spec(optarg, sub, sizeof(sub)) < 0)
+				return fail(err, errlen, -EINVAL, "--%s: %s", name, sub);
 			if (ch == OPT_POLICY) {
 				o->policy = optarg;
 			} else {
@@ -455,6 +746,8 @@ int sr_parse_args(int argc, char **argv, struct sr_options *o, char *err,
 		}
 	}
 
+	if (o->profile && !profile_format_given)
+		o->profile_format = profile_format_of(o->profile);
 	/* --help and --version win over everything else. */
 	if (o->action == SR_HELP || o->action == SR_VERSION)
 		return 0;
@@ -691,6 +984,12 @@ int sr_check_paths(const struct sr_options *o, char *err, size_t errlen)
 		return rc;
 	if (o->trace_file && strcmp(o->trace_file, "-") != 0 &&
 	    (rc = check_writable("trace-file", o->trace_file, err, errlen)) < 0)
+		return rc;
+	if (o->profile && strcmp(o->profile, "-") != 0 &&
+	    (rc = check_writable("profile", o->profile, err, errlen)) < 0)
+		return rc;
+	if (o->profile_svg && strcmp(o->profile_svg, "-") != 0 &&
+	    (rc = check_writable("profile-svg", o->profile_svg, err, errlen)) < 0)
 		return rc;
 	if (o->chroot && (rc = check_dir("chroot", o->chroot, err, errlen)) < 0)
 		return rc;

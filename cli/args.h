@@ -35,6 +35,16 @@ enum sr_action {
 #define SR_FALLBACK_PATH "/usr/local/bin:/usr/bin:/bin"
 
 #define SR_MAX_ENV 256
+#define SR_MAX_LIST 64  /* --dir, --env-pass, --env-strip entries */
+#define SR_MAX_RLIMIT 16
+
+/* Output formats of --trace and --profile. */
+enum sr_format { SR_FMT_TEXT = 0, SR_FMT_JSON, SR_FMT_CSV };
+
+struct sr_rlimit {
+	int resource;   /* RLIMIT_* */
+	uint64_t value; /* SANDBOX_UNLIMITED for "unlimited" */
+};
 
 struct sr_options {
 	enum sr_action action;
@@ -45,14 +55,44 @@ struct sr_options {
 	int memory_mode;            /* sandbox_memory_mode_t */
 	int mode;                   /* sandbox_mode_t */
 
-	const char *policy;         /* built-in policy name ("default") */
-	const char *explain;        /* --explain-policy */
+	const char *policy;         /* --policy SPEC ("default") */
+	const char *explain;        /* --explain-policy SPEC */
 
 	const char *stdio[3];       /* --stdin/--stdout/--stderr, or NULL */
 	const char *report;         /* --report ("-" = stdout), or NULL */
 	const char *meta;           /* --meta, or NULL */
 	const char *trace_file;     /* --trace-file, or NULL (stderr) */
 	bool trace, quiet;
+	enum sr_format trace_format; /* --trace-format=text|json */
+
+	/* Diagnostics. */
+	bool backtrace;             /* --backtrace */
+	const char *profile;        /* --profile=FILE (time series) */
+	enum sr_format profile_format; /* SR_FMT_CSV or SR_FMT_JSON (lines) */
+	const char *profile_svg;    /* --profile-svg=FILE */
+	uint64_t profile_interval_ms; /* --profile-interval (default 10) */
+
+	/* Isolation. */
+	bool ns_set;                /* --ns given (even "none") */
+	unsigned ns;                /* S_NS_* mask */
+	const char *hostname;       /* --hostname */
+	const char *rootfs;         /* --rootfs=DIR[:rw] as given */
+	const char *dirs[SR_MAX_LIST]; /* --dir specs, in order */
+	size_t ndirs;
+	uint64_t tmpfs_size;        /* --tmpfs-size, SANDBOX_UNLIMITED: default */
+	const char *cg_parent;      /* --cg-parent */
+	uint64_t cg_memory;         /* --cg-memory, SANDBOX_UNLIMITED: none */
+	uint64_t cg_pids;           /* --cg-pids, SANDBOX_UNLIMITED: none */
+	unsigned cg_cpu;            /* --cg-cpu percent, 0: none */
+	struct sr_rlimit rlimits[SR_MAX_RLIMIT]; /* --rlimit, in order */
+	size_t nrlimits;
+	const char *env_pass[SR_MAX_LIST]; /* --env-pass names, split */
+	size_t nenv_pass;
+	const char *env_strip[SR_MAX_LIST]; /* --env-strip patterns, split */
+	size_t nenv_strip;
+	bool best_effort;           /* --best-effort */
+	char list_store[4096];      /* the split lists live here */
+	size_t list_used;
 
 	const char *workdir;        /* --chdir */
 	const char *chroot;         /* --chroot */
@@ -92,7 +132,22 @@ int sr_parse_time_ms(const char *s, uint64_t *ms, char *err, size_t errlen);
  * SANDBOX_UNLIMITED. */
 int sr_parse_size(const char *s, uint64_t *bytes, char *err, size_t errlen);
 
-/* Parse argv. On success returns 0 and fills *o; when the action is
+/* --ns=LIST: comma-separated pid, ipc, uts, net, mount, user, or "all",
+ * or "none" alone. Stores the S_NS_* mask. */
+int sr_parse_ns(const char *s, unsigned *mask, char *err, size_t errlen);
+
+/* --rlimit=NAME=VALUE: NAME is a resource without "RLIMIT_" in either case
+ * (nofile, nproc, stack, core, fsize, as, data, ...), VALUE a SIZE
+ * (plain numbers for counts) or "unlimited". */
+int sr_parse_rlimit(const char *s, struct sr_rlimit *rl, char *err,
+                    size_t errlen);
+
+/* A plain positive decimal integer no larger than max. */
+int sr_parse_count(const char *s, uint64_t max, uint64_t *v, char *err,
+                   size_t errlen);
+
+/* Parse argv. Strings in *o point into argv, except the split --env-pass
+ * and --env-strip lists, which point into o->list_store. On success returns 0 and fills *o; when the action is
  * SR_RUN, o->argv/o->argc hold PROGRAM and its arguments (not yet looked
  * up). On a usage error returns -EINVAL with the message in err.
  * getopt_long state is reset on every call; nothing is printed. */

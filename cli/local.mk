@@ -1,6 +1,6 @@
 # sandbox-run, the command-line tool: a thin main over its argument parser
 # (args.c, unit-tested by tests/check_cli_args.c), the report writers and
-# the --trace callback. End-to-end tests: tests/cli/e2e.sh.
+# the --trace callback. End-to-end tests: tests/cli/e2e.sh (+ e2e.py).
 
 bin_PROGRAMS += cli/sandbox-run
 cli_sandbox_run_SOURCES = \
@@ -20,6 +20,23 @@ tests_cli_victim_SOURCES = tests/cli/victim.c
 tests_cli_victim_CFLAGS = $(WARN_CFLAGS)
 tests_cli_victim_LDFLAGS =
 
-
+# The end-to-end tests are a shell script run as "$(SHELL) e2e.sh", so it
+# needs no execute bit (a fresh clone, a distcheck tree), inside the same
+# PID namespace wrapper as the Check suites; it finds the built tool and
+# the victim through E2E_BUILDDIR (SANDBOX_RUN=PATH tests another copy,
+# e.g. an installed one).
+TEST_EXTENSIONS = .sh
+SH_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/run-isolated.sh \
+	env E2E_BUILDDIR=$(abs_top_builddir) E2E_SRCDIR=$(abs_top_srcdir) $(SHELL)
 TESTS += tests/cli/e2e.sh
 EXTRA_DIST += tests/cli/e2e.sh tests/cli/e2e.py
+
+# Argument parsing, table by table (no program is run).
+if HAVE_CHECK
+check_PROGRAMS += tests/check_cli_args
+TESTS += tests/check_cli_args
+tests_check_cli_args_SOURCES = tests/check_cli_args.c cli/args.c cli/args.h
+tests_check_cli_args_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli
+tests_check_cli_args_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_cli_args_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)
+endif

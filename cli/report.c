@@ -154,6 +154,166 @@ static void json_str_or_null(FILE *f, bool *first, const char *key,
 		fputs("null", f);
 }
 
+const char *sr_iso_name(unsigned bit)
+{
+	switch (bit) {
+	case S_NS_PID: return "pid";
+	case S_NS_IPC: return "ipc";
+	case S_NS_UTS: return "uts";
+	case S_NS_NET: return "net";
+	case S_NS_MOUNT: return "mount";
+	case S_NS_USER: return "user";
+	case S_ISO_FS: return "fs";
+	case S_ISO_PIVOT: return "pivot_root";
+	case S_ISO_CG_MEMORY: return "cgroup_memory";
+	case S_ISO_CG_PIDS: return "cgroup_pids";
+	case S_ISO_CG_CPU: return "cgroup_cpu";
+	case S_ISO_CAPS: return "caps_dropped";
+	case S_ISO_ENV_STRIP: return "env_strip";
+	default: return NULL;
+	}
+}
+
+/* A JSON array of the names of the bits of mask. */
+static void json_iso_mask(FILE *f, unsigned mask)
+{
+	bool first = true;
+	fputc('[', f);
+	for (unsigned bit = 1; bit; bit <<= 1) {
+		const char *n = (mask & bit) ? sr_iso_name(bit) : NULL;
+		if (!n)
+			continue;
+		fputs(first ? "" : ", ", f);
+		first = false;
+		json_string(f, n);
+	}
+	fputc(']', f);
+}
+
+static void json_binary(FILE *f, bool *first, const struct sr_outcome *r)
+{
+	const sandbox_binary_info_t *b = &r->binary;
+	json_key(f, first, "binary");
+	if (!r->have_binary) {
+		fputs("null", f);
+		return;
+	}
+	bool bf = true;
+	json_key(f, &bf, "class");
+	if (b->elf_class)
+		fprintf(f, "%d", b->elf_class);
+	else
+		fputs("null", f);
+	json_key(f, &bf, "machine");
+	switch (b->machine) {
+	case 62: json_string(f, "x86_64"); break;
+	case 3: json_string(f, "i386"); break;
+	case 0: fputs("null", f); break;
+	default: fprintf(f, "%d", b->machine); break;
+	}
+	json_key(f, &bf, "abi");
+	if (b->abi >= 0)
+		json_string(f, sandbox_abi_name(b->abi));
+	else
+		fputs("null", f);
+	json_key(f, &bf, "static");
+	fputs(b->is_static ? "true" : "false", f);
+	json_key(f, &bf, "pie");
+	fputs(b->is_pie ? "true" : "false", f);
+	json_key(f, &bf, "script");
+	fputs(b->is_script ? "true" : "false", f);
+	json_str_or_null(f, &bf, "interpreter",
+	                 b->interpreter[0] ? b->interpreter : NULL);
+	fputc('}', f);
+}
+
+static void json_backtrace(FILE *f, bool *first, const struct sr_outcome *r)
+{
+	const sandbox_backtrace_info_t *bi = &r->bt_info;
+	char sig[32];
+
+	json_key(f, first, "backtrace");
+	if (!r->nframes) {
+		fputs("null", f);
+		return;
+	}
+	fputc('[', f);
+	for (size_t i = 0; i < r->nframes; i++) {
+		const sandbox_frame_t *fr = &r->frames[i];
+		bool ff = true;
+		fputs(i ? ", " : "", f);
+		json_key(f, &ff, "pc");
+		fprintf(f, "\"%#" PRIx64 "\"", fr->pc);
+		json_str_or_null(f, &ff, "module", fr->module);
+		json_str_or_null(f, &ff, "symbol", fr->symbol[0] ? fr->symbol : NULL);
+		json_key(f, &ff, "offset");
+		fprintf(f, "%" PRIu64 "}", fr->offset);
+	}
+	fputc(']', f);
+	json_key(f, first, "backtrace_info");
+	bool bf = true;
+	json_str_or_null(f, &bf, "reason",
+	                 bi->reason == S_BT_RF ? "rf"
+	                 : bi->reason == S_BT_SIGNAL ? "signal"
+	                 : bi->reason == S_BT_MARKED ? "marked" : NULL);
+	json_str_or_null(f, &bf, "signal",
+	                 bi->signal > 0 ? sr_signal_name(bi->signal, sig,
+	                                                 sizeof(sig)) : NULL);
+	json_key(f, &bf, "partial");
+	fputs(bi->partial ? "true" : "false", f);
+	json_str_or_null(f, &bf, "method",
+	                 bi->stack_scan ? "stack-scan"
+	                 : bi->frame_pointers ? "frame-pointers" : "unwind");
+	fputc('}', f);
+}
+
+static void json_isolation(FILE *f, bool *first, const struct sr_outcome *r)
+{
+	const sandbox_iso_stat_t *is = &r->iso;
+	json_key(f, first, "isolation");
+	/* Dropping capabilities is always on: isolation was asked for only
+	 * when something else is requested. */
+	if (!(is->requested & ~(unsigned)S_ISO_CAPS)) {
+		fputs("null", f);
+		return;
+	}
+	bool bf = true;
+	json_key(f, &bf, "requested");
+	json_iso_mask(f, is->requested);
+	json_key(f, &bf, "in_effect");
+	json_iso_mask(f, is->in_effect);
+	json_key(f, &bf, "cgroup_version");
+	fprintf(f, "%d", is->cgroup_version);
+	json_figure(f, &bf, "cgroup_memory_peak_bytes", is->cg_memory_peak);
+	json_figure(f, &bf, "cgroup_oom_kills", is->cg_oom_kills);
+	json_figure(f, &bf, "cgroup_pids_refused", is->cg_pids_refused);
+	fputc('}', f);
+}
+
+static void json_counts(FILE *f, bool *first, const struct sr_outcome *r)
+{
+	if (!r->ncounts)
+		return;
+	json_key(f, first, "syscall_counts");
+	bool cf = true;
+	json_key(f, &cf, "all_syscalls");
+	fputs(r->all_syscalls ? "true" : "false", f);
+	json_key(f, &cf, "calls");
+	fputc('[', f);
+	for (size_t i = 0; i < r->ncounts; i++) {
+		const sandbox_syscall_count_t *c = &r->counts[i];
+		bool ef = true;
+		fputs(i ? ", " : "", f);
+		json_str_or_null(f, &ef, "abi", sandbox_abi_name(c->abi));
+		json_str_or_null(f, &ef, "name", c->name);
+		json_key(f, &ef, "count");
+		fprintf(f, "%" PRIu64, c->count);
+		json_key(f, &ef, "stopped_ns");
+		fprintf(f, "%" PRIu64 "}", c->stopped_ns);
+	}
+	fputs("]}", f);
+}
+
 int sr_write_json(FILE *f, const struct sr_outcome *r)
 {
 	const sandbox_stat_t *st = &r->st;
@@ -226,6 +386,11 @@ int sr_write_json(FILE *f, const struct sr_outcome *r)
 		json_string(f, i == 0 ? o->program : o->argv[i]);
 	}
 	fputs("]", f);
+	json_binary(f, &first, r);
+	if (o->backtrace)
+		json_backtrace(f, &first, r);
+	json_isolation(f, &first, r);
+	json_counts(f, &first, r);
 	if (r->exec_rc < 0) {
 		json_key(f, &first, "error");
 		fputs("{\"step\": ", f);
@@ -239,6 +404,13 @@ int sr_write_json(FILE *f, const struct sr_outcome *r)
 	}
 	fputs("}\n", f);
 	return ferror(f) ? -EIO : 0;
+}
+
+int sr_write_svg(FILE *f, const struct sr_outcome *r)
+{
+	if (fflush(f) != 0)
+		return -errno;
+	return sandbox_profile_svg(r->sb, fileno(f));
 }
 
 /* ------------------------------------------------------------ meta */
@@ -346,6 +518,9 @@ void sr_write_summary(FILE *f, const struct sr_outcome *r)
 	else if (st->result == S_RESULT_RF)
 		snprintf(why, sizeof(why), "forbidden syscall %s",
 		         st->has_syscall ? rf_name(st, name, sizeof(name)) : "?");
+	else if (st->result == S_RESULT_ML || st->result == S_RESULT_OL)
+		snprintf(why, sizeof(why), "%s limit",
+		         st->result == S_RESULT_ML ? "memory" : "output");
 	else if (st->signal > 0)
 		snprintf(why, sizeof(why), "killed by %s",
 		         sr_signal_name(st->signal, sig, sizeof(sig)));
@@ -369,6 +544,12 @@ void sr_write_summary(FILE *f, const struct sr_outcome *r)
 		fprintf(f, " out %s", num);
 	}
 	fputc('\n', f);
+	for (size_t i = 0; i < r->nframes; i++) {
+		const sandbox_frame_t *fr = &r->frames[i];
+		fprintf(f, "  #%zu %#018" PRIx64 " in %s+%#" PRIx64 " (%s)\n", i,
+		        fr->pc, fr->symbol[0] ? fr->symbol : "??", fr->offset,
+		        fr->module);
+	}
 }
 
 /* ------------------------------------------------------------ files */

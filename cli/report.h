@@ -14,12 +14,30 @@
 /* Everything known about one run. */
 struct sr_outcome {
 	const struct sr_options *opt;
+	const sandbox_t *sb;     /* the sandbox, for the SVG writer */
 	/* 0 when sandbox_execute() reached a verdict, else its negative
 	 * errno (no verdict: st.result is S_RESULT_PD). */
 	int exec_rc;
 	const char *failed_step; /* sandbox_failed_step() when exec_rc < 0 */
 	sandbox_stat_t st;
 	int64_t captured_stdout; /* bytes captured, or -1 */
+
+	/* sandbox_get_binary_info(); have_binary false when unknown. */
+	bool have_binary;
+	sandbox_binary_info_t binary;
+
+	/* --backtrace: the frames of the last backtrace (nframes 0: none). */
+	sandbox_backtrace_info_t bt_info;
+	sandbox_frame_t *frames;
+	size_t nframes;
+
+	/* Isolation asked for (requested != 0) and what was in effect. */
+	sandbox_iso_stat_t iso;
+
+	/* --profile: the syscall counts (ncounts 0: none). */
+	sandbox_syscall_count_t *counts;
+	size_t ncounts;
+	bool all_syscalls;
 };
 
 /* Exit status of sandbox-run for this outcome: 0 OK, 1 another verdict on
@@ -33,8 +51,15 @@ const char *sr_signal_name(int sig, char *buf, size_t len);
 int sr_write_json(FILE *f, const struct sr_outcome *r);
 /* isolate meta lines. Returns 0 or -EIO. */
 int sr_write_meta(FILE *f, const struct sr_outcome *r);
-/* The summary line ("sandbox-run: OK (exited 0) cpu 0.003s ..."). */
+/* The summary line ("sandbox-run: OK (exited 0) cpu 0.003s ..."), then
+ * the backtrace (--backtrace), one indented line per frame. */
 void sr_write_summary(FILE *f, const struct sr_outcome *r);
+
+/* The SVG picture of the profile (sandbox_profile_svg). 0 or -errno. */
+int sr_write_svg(FILE *f, const struct sr_outcome *r);
+
+/* Name of an isolation feature bit (S_NS_* / S_ISO_*), or NULL. */
+const char *sr_iso_name(unsigned bit);
 
 /* Write a file through `fn` atomically: a temporary file in the same
  * directory, renamed over `path` once complete (mode 0666 & ~umask).

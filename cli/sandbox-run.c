@@ -2,16 +2,22 @@
  * sandbox-run: run one program under libsandbox and report the verdict.
  *
  * main() is the only place that exits. The steps: parse (args.c), check
- * everything that can be checked before running (args.c), configure and
- * check the sandbox, run it, then write the report, the meta file and the
- * summary (report.c). Exit status: 0 OK, 1 another verdict, 2 no verdict.
+ * everything that can be checked before running (args.c), load the policy,
+ * configure and check the sandbox, run it, then write the report, the meta
+ * file, the profile picture and the summary (report.c). Exit status: 0 OK,
+ * 1 another verdict, 2 no verdict (usage error, IE, BP, interrupted).
+ * Nothing is written before the run can start, so a usage error leaves no
+ * file behind.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "sandbox.h"
@@ -22,9 +28,41 @@
 #define EXIT_VERDICT 1
 #define EXIT_USAGE 2
 
-static void errmsg(const char *msg)
+/* Everything main() owns; released by cleanup(). */
+struct run {
+	struct sr_options opt;
+	sandbox_t *sb;
+	sandbox_policy_t *policy;
+	const char **argv;
+	FILE *trace_out;
+	struct sr_trace *trace;
+	int profile_fd;
+	struct sr_outcome out;
+	char err[1024];
+};
+
+static void errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void errmsg(const char *fmt, ...)
 {
-	fprintf(stderr, "sandbox-run: %s\n", msg);
+	va_list ap;
+	fputs("sandbox-run: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* --policy / --explain-policy SPEC: a built-in name, a policy file or a
+ * module (sandbox_policy_load). NULL with the reason in err. */
+static sandbox_policy_t *open_policy(const char *spec, char *err,
+                                     size_t errlen)
+{
+	err[0] = '\0';
+	sandbox_policy_t *p = sandbox_policy_load(spec, err, errlen);
+	if (!p && !err[0])
+		snprintf(err, errlen, "%s: %s", spec, strerror(errno));
+	return p;
 }
 
 static int list_policies(void)
@@ -36,62 +74,55 @@ static int list_policies(void)
 	return fflush(stdout) == 0 ? 0 : EXIT_USAGE;
 }
 
-static int explain_policy(const char *name)
+static int explain_policy(const char *spec)
 {
-	sandbox_policy_t *p = sandbox_policy_builtin(name);
+	char err[512];
+	sandbox_policy_t *p = open_policy(spec, err, sizeof(err));
 	if (!p) {
-		fprintf(stderr, "sandbox-run: --explain-policy: %s: %s\n", name,
-		        strerror(errno));
+		errmsg("--explain-policy: %s", err);
 		return EXIT_USAGE;
 	}
-	const char *d = sandbox_policy_describe(name);
-	printf("policy %s: %s\n", name, d ? d : "");
+	const char *d = strpbrk(spec, "/.") ? NULL : sandbox_policy_describe(spec);
+	printf("policy %s%s%s\n", spec, d ? ": " : "", d ? d : "");
 	fflush(stdout);
 	int rc = sandbox_policy_explain(p, STDOUT_FILENO);
 	sandbox_policy_unref(p);
 	if (rc < 0) {
-		fprintf(stderr, "sandbox-run: --explain-policy: %s\n",
-		        sandbox_strerror(rc));
+		errmsg("--explain-policy: %s", sandbox_strerror(rc));
 		return EXIT_USAGE;
 	}
 	return 0;
 }
 
-/* --check: the library's probe, then what a run of sandbox-run with the
- * default options will have. Exit 0 when a run is possible. */
+/* --check: the library's probe (sandbox_probe_print), then what a plain
+ * run of sandbox-run will have. Exit 0 when a run is possible. */
 static int check_host(void)
 {
 	sandbox_probe_t p;
 	int rc = sandbox_probe(&p, sizeof(p));
 	if (rc < 0) {
-		fprintf(stderr, "sandbox-run: --check: %s\n", sandbox_strerror(rc));
+		errmsg("--check: %s", sandbox_strerror(rc));
 		return EXIT_USAGE;
 	}
 	printf("libsandbox %s\n", sandbox_version());
 	fflush(stdout);
-	sandbox_probe_print(&p, STDOUT_FILENO);
-	if (!p.ptrace)
-		printf("ptrace: missing: PTRACE_TRACEME failed (a seccomp or LSM "
-		       "rule, or kernel.yama.ptrace_scope=3)\n  fix: run outside "
-		       "that container/profile, or lower ptrace_scope\n");
-	if (!p.seccomp)
-		printf("seccomp: missing: filters cannot be installed (kernel "
-		       "without CONFIG_SECCOMP_FILTER)\n  fix: use --mode=classic "
-		       "(ptrace only, slower) or a kernel with seccomp\n");
-	printf("in effect for sandbox-run: %s; %s; no namespaces or cgroups "
-	       "(not asked for)\n",
+	if ((rc = sandbox_probe_print(&p, STDOUT_FILENO)) < 0) {
+		errmsg("--check: %s", sandbox_strerror(rc));
+		return EXIT_USAGE;
+	}
+	printf("in effect for sandbox-run without isolation options: %s; %s\n",
 	       p.ptrace ? "supervision by ptrace" : "NO supervision possible",
 	       p.seccomp ? "--mode=fast available (seccomp filter)"
 	                 : "only --mode=classic");
-	fflush(stdout);
-	return p.ptrace ? 0 : EXIT_VERDICT;
+	return fflush(stdout) == 0 && p.ptrace ? 0 : EXIT_VERDICT;
 }
 
 /* Build the program's environment: SR_DEFAULT_PATH unless inheriting or
- * given, then the --env entries in order. */
+ * given, then the --env entries in order; --env-pass / --env-strip. */
 static int set_environment(sandbox_t *sb, const struct sr_options *o)
 {
 	const char *envp[SR_MAX_ENV + 2];
+	const char *list[SR_MAX_LIST + 1];
 	size_t n = 0;
 	bool has_path = false;
 	int rc;
@@ -104,15 +135,25 @@ static int set_environment(sandbox_t *sb, const struct sr_options *o)
 	for (size_t i = 0; i < o->nenv; i++)
 		envp[n++] = o->env[i];
 	envp[n] = NULL;
-	if ((rc = sandbox_set_env_inherit(sb, o->env_inherit)) < 0)
+	if ((rc = sandbox_set_env_inherit(sb, o->env_inherit)) < 0 ||
+	    (rc = sandbox_set_env(sb, envp)) < 0)
 		return rc;
-	return sandbox_set_env(sb, envp);
+	if (o->nenv_pass) {
+		memcpy(list, o->env_pass, o->nenv_pass * sizeof(*list));
+		list[o->nenv_pass] = NULL;
+		if ((rc = sandbox_set_env_pass(sb, list)) < 0)
+			return rc;
+	}
+	if (o->nenv_strip) {
+		memcpy(list, o->env_strip, o->nenv_strip * sizeof(*list));
+		list[o->nenv_strip] = NULL;
+		if ((rc = sandbox_set_env_strip(sb, list)) < 0)
+			return rc;
+	}
+	return 0;
 }
 
-/* Configure sb from the options. On failure returns a negative errno
- * and names the step in *what. */
-static int configure(sandbox_t *sb, const struct sr_options *o,
-                     FILE *trace_out, const char **what)
+static int set_quotas(sandbox_t *sb, const struct sr_options *o)
 {
 	static const int quota[4] = { S_QUOTA_CPU, S_QUOTA_WALLCLOCK,
 	                              S_QUOTA_MEMORY, S_QUOTA_DISK };
@@ -120,83 +161,363 @@ static int configure(sandbox_t *sb, const struct sr_options *o,
 	                            o->output_bytes };
 	int rc;
 
-	*what = "quota";
 	for (int i = 0; i < 4; i++)
 		if ((rc = sandbox_set_quota(sb, quota[i], value[i])) < 0)
 			return rc;
-	*what = "memory mode";
 	if ((rc = sandbox_set_memory_mode(sb, o->memory_mode)) < 0)
 		return rc;
-	*what = "mode";
-	if ((rc = sandbox_set_mode(sb, o->mode)) < 0)
-		return rc;
+	return sandbox_set_mode(sb, o->mode);
+}
 
-	*what = "policy";
-	sandbox_policy_t *p = sandbox_policy_builtin(o->policy);
-	if (!p)
-		return -errno;
-	rc = trace_out ? sr_trace_attach(p, trace_out, o->mode) : 0;
-	if (rc == 0)
-		rc = sandbox_set_policy(sb, p);
-	sandbox_policy_unref(p);
-	if (rc < 0)
-		return rc;
-
-	static const char *const names[3] = { "stdin", "stdout", "stderr" };
-	for (int i = 0; i < 3; i++) {
-		*what = names[i];
+static int set_streams(sandbox_t *sb, const struct sr_options *o)
+{
+	int rc;
+	for (int i = 0; i < 3; i++)
 		if (o->stdio[i] &&
 		    (rc = sandbox_set_stdio_path(sb, i, o->stdio[i], false)) < 0)
 			return rc;
-	}
 	/* An output quota on an inherited stdout (a pipe, a terminal) is
 	 * enforced by capturing it: RLIMIT_FSIZE only sees regular files. */
-	if (!o->stdio[1] && o->output_bytes != SANDBOX_UNLIMITED) {
-		*what = "stdout capture";
-		if ((rc = sandbox_set_capture(sb, 1, STDOUT_FILENO, NULL, NULL)) < 0)
-			return rc;
-	}
-	*what = "chdir";
+	if (!o->stdio[1] && o->output_bytes != SANDBOX_UNLIMITED &&
+	    (rc = sandbox_set_capture(sb, 1, STDOUT_FILENO, NULL, NULL)) < 0)
+		return rc;
+	return 0;
+}
+
+static int set_process(sandbox_t *sb, const struct sr_options *o)
+{
+	int rc;
 	if (o->workdir && (rc = sandbox_set_workdir(sb, o->workdir)) < 0)
 		return rc;
-	*what = "chroot";
 	if (o->chroot && (rc = sandbox_set_chroot(sb, o->chroot)) < 0)
 		return rc;
-	*what = "credentials";
 	if ((o->set_uid || o->set_gid) &&
 	    (rc = sandbox_set_credentials(sb, o->set_uid ? o->uid : (uid_t)-1,
 	                                  o->set_gid ? o->gid : (gid_t)-1,
 	                                  NULL, 0)) < 0)
 		return rc;
+	for (size_t i = 0; i < o->nrlimits; i++)
+		if ((rc = sandbox_set_rlimit(sb, o->rlimits[i].resource,
+		                             o->rlimits[i].value)) < 0)
+			return rc;
+	return 0;
+}
+
+/* --rootfs=DIR[:rw|:ro] */
+static int set_rootfs(sandbox_t *sb, const char *spec)
+{
+	char dir[PATH_MAX];
+	bool rw = false;
+	size_t n = strlen(spec);
+
+	if (n >= sizeof(dir))
+		return -ENAMETOOLONG;
+	memcpy(dir, spec, n + 1);
+	if (n > 3 && (strcmp(dir + n - 3, ":rw") == 0 ||
+	              strcmp(dir + n - 3, ":ro") == 0)) {
+		rw = dir[n - 1] == 'w';
+		dir[n - 3] = '\0';
+	}
+	return sandbox_set_rootfs(sb, dir, rw);
+}
+
+static int set_isolation(sandbox_t *sb, const struct sr_options *o,
+                         const char **what)
+{
+	unsigned ns = o->ns;
+	int rc;
+
+	*what = "--hostname";
+	if (o->hostname) {
+		ns |= S_NS_UTS;
+		if ((rc = sandbox_set_hostname(sb, o->hostname)) < 0)
+			return rc;
+	}
+	*what = "--ns";
+	if ((ns || o->ns_set) && (rc = sandbox_set_namespaces(sb, ns)) < 0)
+		return rc;
+	*what = "--rootfs";
+	if (o->rootfs && (rc = set_rootfs(sb, o->rootfs)) < 0)
+		return rc;
+	for (size_t i = 0; i < o->ndirs; i++) {
+		*what = o->dirs[i];
+		if ((rc = sandbox_add_dir_spec(sb, o->dirs[i])) < 0)
+			return rc;
+	}
+	*what = "--tmpfs-size";
+	if (o->tmpfs_size != SANDBOX_UNLIMITED &&
+	    (rc = sandbox_set_tmpfs_size(sb, o->tmpfs_size)) < 0)
+		return rc;
+	*what = "--cg-parent";
+	if (o->cg_parent && (rc = sandbox_set_cgroup_parent(sb, o->cg_parent)) < 0)
+		return rc;
+	*what = "--cg-memory/--cg-pids/--cg-cpu";
+	if ((o->cg_memory != SANDBOX_UNLIMITED || o->cg_pids != SANDBOX_UNLIMITED ||
+	     o->cg_cpu) &&
+	    (rc = sandbox_set_cgroup_limits(sb, o->cg_memory, o->cg_pids,
+	                                    o->cg_cpu)) < 0)
+		return rc;
+	*what = "--best-effort";
+	return sandbox_set_best_effort(sb, o->best_effort);
+}
+
+/* Configure r->sb from the options. On failure returns a negative errno
+ * and names the step in *what. */
+static int configure(struct run *r, const char **what)
+{
+	const struct sr_options *o = &r->opt;
+	int rc;
+
+	*what = "quota";
+	if ((rc = set_quotas(r->sb, o)) < 0)
+		return rc;
+	*what = "--trace";
+	if (r->trace_out &&
+	    (rc = sr_trace_attach(r->policy, r->trace_out, o->mode,
+	                          o->trace_format == SR_FMT_JSON,
+	                          &r->trace)) < 0)
+		return rc;
+	*what = "--policy";
+	if ((rc = sandbox_set_policy(r->sb, r->policy)) < 0)
+		return rc;
+	*what = "streams";
+	if ((rc = set_streams(r->sb, o)) < 0)
+		return rc;
+	*what = "process";
+	if ((rc = set_process(r->sb, o)) < 0)
+		return rc;
 	*what = "environment";
-	return set_environment(sb, o);
+	if ((rc = set_environment(r->sb, o)) < 0)
+		return rc;
+	*what = "--backtrace";
+	if ((rc = sandbox_set_backtrace(r->sb, o->backtrace ? S_BT_DEFAULT : 0)) < 0)
+		return rc;
+	return set_isolation(r->sb, o, what);
+}
+
+/* --profile / --profile-svg: open the time-series file (only now, once
+ * the run is certain to start) and turn profiling on. */
+static int start_profile(struct run *r)
+{
+	const struct sr_options *o = &r->opt;
+	unsigned flags = SANDBOX_PROFILE_SYSCALLS;
+
+	if (!o->profile && !o->profile_svg)
+		return 0;
+	if (o->profile) {
+		r->profile_fd = strcmp(o->profile, "-") == 0
+		    ? dup(STDOUT_FILENO)
+		    : open(o->profile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		           0666);
+		if (r->profile_fd < 0) {
+			errmsg("--profile: %s: %s", o->profile, strerror(errno));
+			return -errno;
+		}
+		flags |= o->profile_format == SR_FMT_JSON ? SANDBOX_PROFILE_JSONL
+		                                          : SANDBOX_PROFILE_CSV;
+	}
+	int rc = sandbox_set_profile(r->sb,
+	                             (unsigned)o->profile_interval_ms * 1000,
+	                             r->profile_fd, flags);
+	if (rc < 0)
+		errmsg("--profile: %s", sandbox_strerror(rc));
+	return rc;
+}
+
+/* Check what can be checked before anything is created: credentials, the
+ * program, the files. */
+static int precheck(struct run *r)
+{
+	struct sr_options *o = &r->opt;
+	const char *root = o->chroot;
+	char rootbuf[PATH_MAX];
+
+	if (sr_resolve_credentials(o, r->err, sizeof(r->err)) < 0)
+		return -EINVAL;
+	if (o->rootfs) {
+		snprintf(rootbuf, sizeof(rootbuf), "%s", o->rootfs);
+		size_t n = strlen(rootbuf);
+		if (n > 3 && (strcmp(rootbuf + n - 3, ":rw") == 0 ||
+		              strcmp(rootbuf + n - 3, ":ro") == 0))
+			rootbuf[n - 3] = '\0';
+		root = rootbuf;
+	}
+	if (o->ndirs && !o->rootfs && strchr(o->argv[0], '/')) {
+		/* A path inside a box built of --dir entries: the library checks
+		 * it there. */
+		snprintf(o->program, sizeof(o->program), "%s", o->argv[0]);
+	} else if (sr_find_program(o->argv[0], getenv("PATH"), root, o->program,
+	                           sizeof(o->program), r->err,
+	                           sizeof(r->err)) < 0) {
+		return -ENOENT;
+	}
+	if (sr_check_paths(o, r->err, sizeof(r->err)) < 0)
+		return -EINVAL;
+	/* The message goes after "--policy: " in r->err. */
+	r->policy = open_policy(o->policy, r->err + 10, sizeof(r->err) - 10);
+	if (!r->policy) {
+		memcpy(r->err, "--policy: ", 10);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Create, configure and check the sandbox. Messages are printed. */
+static int prepare(struct run *r)
+{
+	const struct sr_options *o = &r->opt;
+	const char *what = NULL;
+	int rc;
+
+	r->argv = calloc((size_t)o->argc + 1, sizeof(*r->argv));
+	if (!r->argv) {
+		errmsg("out of memory");
+		return -ENOMEM;
+	}
+	r->argv[0] = o->program;
+	for (int i = 1; i < o->argc; i++)
+		r->argv[i] = o->argv[i];
+	if (o->trace) {
+		if (!o->trace_file || strcmp(o->trace_file, "-") == 0) {
+			r->trace_out = stderr;
+		} else if (!(r->trace_out = fopen(o->trace_file, "we"))) {
+			errmsg("--trace-file: %s: %s", o->trace_file, strerror(errno));
+			return -errno;
+		}
+	}
+	if (!(r->sb = sandbox_new(r->argv))) {
+		errmsg("cannot create a sandbox: %s", strerror(errno));
+		return -errno;
+	}
+	if ((rc = configure(r, &what)) < 0) {
+		errmsg("%s: %s", what, sandbox_strerror(rc));
+		return rc;
+	}
+	if ((rc = sandbox_check(r->sb)) < 0) {
+		const char *m = sandbox_check_message(r->sb);
+		const char *im = sandbox_isolation_message(r->sb);
+		errmsg("%s: %s%s%s", o->program, sandbox_strerror(rc),
+		       m || im ? ": " : "", m ? m : im ? im : "");
+		return rc;
+	}
+	return start_profile(r);
+}
+
+/* Read everything the report needs from the finished sandbox. */
+static void collect(struct run *r)
+{
+	struct sr_outcome *out = &r->out;
+	sandbox_t *sb = r->sb;
+
+	out->failed_step = out->exec_rc < 0 ? sandbox_failed_step(sb) : NULL;
+	if (sandbox_get_stat(sb, &out->st, sizeof(out->st)) < 0)
+		out->st.result = S_RESULT_PD;
+	if (out->exec_rc < 0)
+		out->st.result = S_RESULT_PD;
+	out->captured_stdout = sandbox_captured_bytes(sb, 1);
+	out->have_binary = sandbox_get_binary_info(sb, &out->binary,
+	                                           sizeof(out->binary)) == 0;
+	if (sandbox_get_isolation_stat(sb, &out->iso, sizeof(out->iso)) < 0)
+		memset(&out->iso, 0, sizeof(out->iso));
+	if (r->opt.backtrace) {
+		sandbox_get_backtrace_info(sb, &out->bt_info, sizeof(out->bt_info));
+		ssize_t n = sandbox_get_backtrace(sb, NULL, 0);
+		if (n > 0 && (out->frames = calloc((size_t)n, sizeof(*out->frames))))
+			n = sandbox_get_backtrace(sb, out->frames, (size_t)n);
+		out->nframes = n > 0 && out->frames ? (size_t)n : 0;
+	}
+	if (r->opt.profile || r->opt.profile_svg) {
+		ssize_t n = sandbox_get_syscall_counts(sb, NULL, 0, NULL);
+		if (n > 0 && (out->counts = calloc((size_t)n, sizeof(*out->counts))))
+			n = sandbox_get_syscall_counts(sb, out->counts, (size_t)n,
+			                               &out->all_syscalls);
+		out->ncounts = n > 0 && out->counts ? (size_t)n : 0;
+	}
+}
+
+/* Write the report, the meta file and the picture. Returns the exit
+ * status, made 2 when one of them cannot be written. */
+static int write_outputs(struct run *r, int status)
+{
+	static const struct {
+		const char *opt;
+		sr_writer_fn fn;
+	} files[] = {
+		{ "--report", sr_write_json },
+		{ "--meta", sr_write_meta },
+		{ "--profile-svg", sr_write_svg },
+	};
+	const char *path[3] = { r->opt.report, r->opt.meta, r->opt.profile_svg };
+	char err[512];
+
+	for (int i = 0; i < 3; i++) {
+		if (path[i] && sr_write_file(path[i], files[i].fn, &r->out, err,
+		                             sizeof(err)) < 0) {
+			errmsg("%s: %s", files[i].opt, err);
+			status = EXIT_USAGE;
+		}
+	}
+	return status;
+}
+
+static void cleanup(struct run *r)
+{
+	if (r->trace_out && r->trace_out != stderr)
+		fclose(r->trace_out);
+	if (r->profile_fd >= 0)
+		close(r->profile_fd);
+	sandbox_destroy(r->sb);
+	sandbox_policy_unref(r->policy);
+	free(r->argv);
+	free(r->out.frames);
+	free(r->out.counts);
+}
+
+static int run_program(struct run *r)
+{
+	int status = EXIT_USAGE;
+
+	if (precheck(r) < 0) {
+		errmsg("%s", r->err);
+		goto out;
+	}
+	if (prepare(r) < 0)
+		goto out;
+	r->out.opt = &r->opt;
+	r->out.sb = r->sb;
+	r->out.exec_rc = sandbox_execute(r->sb);
+	collect(r);
+	if (r->out.exec_rc == 0)
+		sr_trace_finish(r->trace, &r->out.st);
+	status = write_outputs(r, sr_exit_status(&r->out));
+	if (!r->opt.quiet)
+		sr_write_summary(stderr, &r->out);
+out:
+	cleanup(r);
+	return status;
 }
 
 int main(int argc, char **argv)
 {
-	struct sr_options opt;
-	struct sr_outcome out;
-	char err[512];
-	FILE *trace_out = NULL;
-	sandbox_t *sb = NULL;
-	const char **pargv = NULL;
-	const char *what = NULL;
-	int rc, status = EXIT_USAGE;
+	static struct run r; /* large: keep it off the stack */
+	int rc;
 
-	/* First of all: SIGTERM/SIGINT/SIGQUIT must reach the library's
-	 * manager thread, which ends the run with a verdict. */
+	/* No core dumps and no ptrace attach by other users' processes: the
+	 * supervisor holds the program's secrets (its input, its output). */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* SIGTERM/SIGINT/SIGQUIT must reach the library's manager thread,
+	 * which ends the run with a verdict (IE, interrupted). */
 	rc = sandbox_block_term_signals();
 	if (rc < 0) {
-		fprintf(stderr, "sandbox-run: cannot block signals: %s\n",
-		        sandbox_strerror(rc));
+		errmsg("cannot block signals: %s", sandbox_strerror(rc));
 		return EXIT_USAGE;
 	}
-
-	if (sr_parse_args(argc, argv, &opt, err, sizeof(err)) < 0) {
-		errmsg(err);
+	r.profile_fd = -1;
+	if (sr_parse_args(argc, argv, &r.opt, r.err, sizeof(r.err)) < 0) {
+		errmsg("%s", r.err);
 		return EXIT_USAGE;
 	}
-	switch (opt.action) {
+	switch (r.opt.action) {
 	case SR_HELP:
 		fputs(sr_usage_text, stdout);
 		return fflush(stdout) == 0 ? 0 : EXIT_USAGE;
@@ -207,93 +528,11 @@ int main(int argc, char **argv)
 	case SR_LIST_POLICIES:
 		return list_policies();
 	case SR_EXPLAIN_POLICY:
-		return explain_policy(opt.explain);
+		return explain_policy(r.opt.explain);
 	case SR_CHECK:
 		return check_host();
 	case SR_RUN:
 		break;
 	}
-
-	if (sr_resolve_credentials(&opt, err, sizeof(err)) < 0 ||
-	    sr_find_program(opt.argv[0], getenv("PATH"), opt.chroot,
-	                    opt.program, sizeof(opt.program), err,
-	                    sizeof(err)) < 0 ||
-	    sr_check_paths(&opt, err, sizeof(err)) < 0) {
-		errmsg(err);
-		return EXIT_USAGE;
-	}
-
-	pargv = calloc((size_t)opt.argc + 1, sizeof(*pargv));
-	if (!pargv) {
-		errmsg("out of memory");
-		return EXIT_USAGE;
-	}
-	pargv[0] = opt.program;
-	for (int i = 1; i < opt.argc; i++)
-		pargv[i] = opt.argv[i];
-
-	if (opt.trace) {
-		if (!opt.trace_file || strcmp(opt.trace_file, "-") == 0) {
-			trace_out = stderr;
-		} else if (!(trace_out = fopen(opt.trace_file, "we"))) {
-			fprintf(stderr, "sandbox-run: --trace-file: %s: %s\n",
-			        opt.trace_file, strerror(errno));
-			goto out;
-		}
-	}
-
-	sb = sandbox_new(pargv);
-	if (!sb) {
-		fprintf(stderr, "sandbox-run: cannot create a sandbox: %s\n",
-		        strerror(errno));
-		goto out;
-	}
-	if ((rc = configure(sb, &opt, trace_out, &what)) < 0) {
-		fprintf(stderr, "sandbox-run: %s: %s\n", what, sandbox_strerror(rc));
-		goto out;
-	}
-	if ((rc = sandbox_check(sb)) < 0) {
-		const char *m = sandbox_check_message(sb);
-		const char *im = sandbox_isolation_message(sb);
-		fprintf(stderr, "sandbox-run: %s: %s%s%s\n", opt.program,
-		        sandbox_strerror(rc), m || im ? ": " : "",
-		        m ? m : im ? im : "");
-		goto out;
-	}
-
-	memset(&out, 0, sizeof(out));
-	out.opt = &opt;
-	out.exec_rc = sandbox_execute(sb);
-	out.failed_step = out.exec_rc < 0 ? sandbox_failed_step(sb) : NULL;
-	if ((rc = sandbox_get_stat(sb, &out.st, sizeof(out.st))) < 0) {
-		fprintf(stderr, "sandbox-run: cannot read the statistics: %s\n",
-		        sandbox_strerror(rc));
-		goto out;
-	}
-	if (out.exec_rc < 0)
-		out.st.result = S_RESULT_PD;
-	out.captured_stdout = sandbox_captured_bytes(sb, 1);
-	if (trace_out)
-		fflush(trace_out);
-
-	status = sr_exit_status(&out);
-	if (opt.report &&
-	    sr_write_file(opt.report, sr_write_json, &out, err, sizeof(err)) < 0) {
-		fprintf(stderr, "sandbox-run: --report: %s\n", err);
-		status = EXIT_USAGE;
-	}
-	if (opt.meta &&
-	    sr_write_file(opt.meta, sr_write_meta, &out, err, sizeof(err)) < 0) {
-		fprintf(stderr, "sandbox-run: --meta: %s\n", err);
-		status = EXIT_USAGE;
-	}
-	if (!opt.quiet)
-		sr_write_summary(stderr, &out);
-
-out:
-	if (trace_out && trace_out != stderr)
-		fclose(trace_out);
-	sandbox_destroy(sb);
-	free(pargv);
-	return status;
+	return run_program(&r);
 }

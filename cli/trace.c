@@ -1,15 +1,18 @@
 /*
  * sandbox-run --trace. See trace.h.
  *
- * Line format, strace-like:
- *   [1234] openat(0xffffffffffffff9c, 0x7ffd..., 0x80000, 0, 0, 0) = 3
- *   [1234] fork(0, ...) = ? <RF: killed by the policy>
+ * Text lines, strace-like, from sandbox_format_syscall():
+ *   [1234] openat(AT_FDCWD, "in.txt", O_RDONLY|O_CLOEXEC) = 3
+ *   [1234] fork() ... [RF: killed by the policy]
  *   [1234] --- SIGSEGV ---
  *   [1234] +++ exited with 0 +++
- * In classic mode every syscall stops at entry and exit, so the line is
- * printed at the exit with the return value. In fast mode only the
+ * In classic mode every syscall stops at entry and exit: the line is
+ * printed at the exit, with the return value. In fast mode only the
  * syscalls the table sends to the callback (TRACE) stop, at entry only:
- * their lines end with "= ?".
+ * their lines end with "...". JSON lines are the objects of
+ * sandbox_format_syscall(SANDBOX_FORMAT_JSON) for syscalls, and
+ * {"event":"signal"|"exit"|"quota"|"error", "pid":..., ...} otherwise;
+ * a syscall line may carry "note" (denied, killed, unfinished).
  */
 #include "config.h"
 #include "trace.h"
@@ -26,122 +29,210 @@
 struct sr_trace {
 	FILE *out;
 	int mode;
+	bool json;
 	bool pending;       /* an entry line waits for its exit */
 	pid_t pending_pid;
-	char line[512];
+	pid_t last_pid;     /* pid of the last event */
+	bool exit_seen;     /* an S_EVENT_EXIT was printed */
+	char line[1024];
 };
 
-static void flush_pending(struct sr_trace *t, const char *tail)
+/* Print a syscall line with an optional note. */
+static void emit(struct sr_trace *t, pid_t pid, const char *line,
+                 const char *note)
+{
+	if (t->json) {
+		size_t n = strlen(line);
+		if (note && n && line[n - 1] == '}')
+			fprintf(t->out, "%.*s,\"note\":\"%s\"}\n", (int)(n - 1), line,
+			        note);
+		else
+			fprintf(t->out, "%s\n", line);
+	} else {
+		fprintf(t->out, "[%d] %s%s%s%s\n", (int)pid, line, note ? " [" : "",
+		        note ? note : "", note ? "]" : "");
+	}
+}
+
+static void flush_pending(struct sr_trace *t, const char *note)
 {
 	if (!t->pending)
 		return;
-	fprintf(t->out, "%s = %s\n", t->line, tail);
+	emit(t, t->pending_pid, t->line, note);
 	t->pending = false;
-	fflush(t->out);
 }
 
-static void format_entry(struct sr_trace *t, const sandbox_event_t *ev)
+static void format(struct sr_trace *t, const sandbox_event_t *ev)
 {
-	char name[64];
-	const sandbox_syscall_t *sc = &ev->syscall;
-	int n = snprintf(t->line, sizeof(t->line), "[%d] %s%s%s(", (int)ev->pid,
-	                 sc->abi == S_ABI_X86_64 ? "" : sandbox_abi_name(sc->abi),
-	                 sc->abi == S_ABI_X86_64 ? "" : ":",
-	                 sandbox_syscall_name(sc->abi, sc->nr, name, sizeof(name)));
-	for (int i = 0; i < 6 && n > 0 && (size_t)n < sizeof(t->line); i++) {
-		uint64_t a = sc->args[i];
-		n += snprintf(t->line + n, sizeof(t->line) - (size_t)n,
-		              a < 4096 ? "%s%" PRIu64 : "%s%#" PRIx64,
-		              i ? ", " : "", a);
-	}
-	if (n > 0 && (size_t)n < sizeof(t->line))
-		snprintf(t->line + n, sizeof(t->line) - (size_t)n, ")");
+	size_t n = sandbox_format_syscall(ev, t->line, sizeof(t->line),
+	                                  t->json ? SANDBOX_FORMAT_JSON : 0);
+	if (n >= sizeof(t->line) && !t->json)
+		memcpy(t->line + sizeof(t->line) - 5, "...)", 5);
+	else if (n >= sizeof(t->line))
+		/* A truncated object would not parse: keep the raw form. */
+		snprintf(t->line, sizeof(t->line),
+		         "{\"event\":\"%s\",\"pid\":%d,\"nr\":%ld,\"truncated\":true}",
+		         ev->type == S_EVENT_SYSRET ? "sysret" : "syscall",
+		         (int)ev->pid, ev->syscall.nr);
+}
+
+static void on_syscall(struct sr_trace *t, const sandbox_event_t *ev,
+                       sandbox_action_t *act)
+{
+	int disp = ev->disposition & 0xff;
+
+	flush_pending(t, "unfinished");
+	format(t, ev);
 	t->pending = true;
 	t->pending_pid = ev->pid;
+	if (disp == S_DISP_TRACE) {
+		/* The policy's own callback would decide: it cannot be reached
+		 * (trace.h), so refuse, which is never looser. */
+		act->type = S_ACTION_DENY;
+		act->data = EPERM;
+		flush_pending(t, "denied: --trace, EPERM");
+	} else if (disp == S_DISP_KILL) {
+		flush_pending(t, "RF: killed by the policy");
+	} else if (disp == S_DISP_ERRNO) {
+		flush_pending(t, "failed by the policy");
+	} else if (t->mode != S_MODE_CLASSIC &&
+	           !(ev->disposition & S_DISP_FLAG_EXIT)) {
+		flush_pending(t, NULL);
+	}
+}
+
+static void on_other(struct sr_trace *t, const sandbox_event_t *ev)
+{
+	char sig[32];
+	const char *what = NULL;
+	int v = 0;
+
+	flush_pending(t, "unfinished");
+	switch (ev->type) {
+	case S_EVENT_SIGNAL:
+		sr_signal_name(ev->data, sig, sizeof(sig));
+		if (t->json)
+			fprintf(t->out, "{\"event\":\"signal\",\"pid\":%d,"
+			        "\"signal\":\"%s\"}\n", (int)ev->pid, sig);
+		else
+			fprintf(t->out, "[%d] --- %s ---\n", (int)ev->pid, sig);
+		return;
+	case S_EVENT_EXIT:
+		t->exit_seen = true;
+		if (WIFSIGNALED(ev->data)) {
+			what = "killed by";
+			sr_signal_name(WTERMSIG(ev->data), sig, sizeof(sig));
+		} else {
+			v = WIFEXITED(ev->data) ? WEXITSTATUS(ev->data) : ev->data;
+		}
+		if (t->json && what)
+			fprintf(t->out, "{\"event\":\"exit\",\"pid\":%d,\"signal\":"
+			        "\"%s\"}\n", (int)ev->pid, sig);
+		else if (t->json)
+			fprintf(t->out, "{\"event\":\"exit\",\"pid\":%d,\"status\":%d}\n",
+			        (int)ev->pid, v);
+		else if (what)
+			fprintf(t->out, "[%d] +++ killed by %s +++\n", (int)ev->pid, sig);
+		else
+			fprintf(t->out, "[%d] +++ exited with %d +++\n", (int)ev->pid, v);
+		return;
+	case S_EVENT_QUOTA:
+		what = ev->data == S_QUOTA_CPU ? "cpu"
+		     : ev->data == S_QUOTA_WALLCLOCK ? "wall"
+		     : ev->data == S_QUOTA_MEMORY ? "memory"
+		     : ev->data == S_QUOTA_DISK ? "output" : "?";
+		if (t->json)
+			fprintf(t->out, "{\"event\":\"quota\",\"pid\":%d,\"quota\":"
+			        "\"%s\"}\n", (int)ev->pid, what);
+		else
+			fprintf(t->out, "[%d] !!! %s quota exceeded !!!\n",
+			        (int)ev->pid, what);
+		return;
+	default:
+		if (t->json)
+			fprintf(t->out, "{\"event\":\"error\",\"pid\":%d,\"errno\":%d}\n",
+			        (int)ev->pid, ev->data);
+		else
+			fprintf(t->out, "[%d] !!! supervisor error: %s !!!\n",
+			        (int)ev->pid, strerror(ev->data));
+		return;
+	}
 }
 
 static void trace_cb(const sandbox_event_t *ev, sandbox_action_t *act,
                      void *data)
 {
 	struct sr_trace *t = data;
-	char buf[64], sig[32];
 
+	t->last_pid = ev->pid;
 	act->type = S_ACTION_CONT;
 	act->data = 0;
-	switch (ev->type) {
-	case S_EVENT_SYSCALL: {
-		int disp = ev->disposition & 0xff;
-		flush_pending(t, "?");
-		format_entry(t, ev);
-		if (disp == S_DISP_TRACE) {
-			/* The built-in callback would decide: we cannot reach it
-			 * (trace.h), so refuse, which is never looser. */
-			act->type = S_ACTION_DENY;
-			act->data = EPERM;
-			flush_pending(t, "-1 EPERM [denied: traced policy]");
-		} else if (disp == S_DISP_KILL) {
-			flush_pending(t, "? <RF: killed by the policy>");
-		} else if (t->mode != S_MODE_CLASSIC &&
-		           !(ev->disposition & S_DISP_FLAG_EXIT)) {
-			flush_pending(t, "?");
-		}
-		break;
-	}
-	case S_EVENT_SYSRET:
-		if (t->pending && t->pending_pid == ev->pid) {
-			int64_t r = ev->syscall.ret;
-			if (r < 0 && r >= -4095) {
-				const char *e = strerrorname_np((int)-r);
-				snprintf(buf, sizeof(buf), "-1 %s", e ? e : "E?");
-			} else if (r >= 0 && r < 4096) {
-				snprintf(buf, sizeof(buf), "%" PRId64, r);
-			} else {
-				snprintf(buf, sizeof(buf), "%#" PRIx64, (uint64_t)r);
-			}
-			flush_pending(t, buf);
-		}
-		break;
-	case S_EVENT_SIGNAL:
-		flush_pending(t, "?");
-		fprintf(t->out, "[%d] --- %s ---\n", (int)ev->pid,
-		        sr_signal_name(ev->data, sig, sizeof(sig)));
-		break;
-	case S_EVENT_EXIT:
-		flush_pending(t, "?");
-		if (WIFSIGNALED(ev->data))
-			fprintf(t->out, "[%d] +++ killed by %s +++\n", (int)ev->pid,
-			        sr_signal_name(WTERMSIG(ev->data), sig, sizeof(sig)));
-		else
-			fprintf(t->out, "[%d] +++ exited with %d +++\n", (int)ev->pid,
-			        WIFEXITED(ev->data) ? WEXITSTATUS(ev->data) : ev->data);
-		break;
-	case S_EVENT_QUOTA:
-		flush_pending(t, "?");
-		fprintf(t->out, "[%d] !!! quota %s exceeded !!!\n", (int)ev->pid,
-		        ev->data == S_QUOTA_CPU ? "cpu"
-		        : ev->data == S_QUOTA_WALLCLOCK ? "wall"
-		        : ev->data == S_QUOTA_MEMORY ? "memory"
-		        : ev->data == S_QUOTA_DISK ? "output" : "?");
-		break;
-	case S_EVENT_ERROR:
-	default:
-		flush_pending(t, "?");
-		fprintf(t->out, "[%d] !!! supervisor error: %s !!!\n", (int)ev->pid,
-		        strerror(ev->data));
-		break;
+	if (ev->type == S_EVENT_SYSCALL) {
+		on_syscall(t, ev, act);
+	} else if (ev->type == S_EVENT_SYSRET) {
+		/* The exit event carries the entry's arguments: one full line. */
+		t->pending = false;
+		format(t, ev);
+		emit(t, ev->pid, t->line, NULL);
+	} else {
+		on_other(t, ev);
 	}
 	fflush(t->out);
 }
 
-int sr_trace_attach(sandbox_policy_t *p, FILE *out, int mode)
+void sr_trace_finish(struct sr_trace *t, const sandbox_stat_t *st)
+{
+	char sig[32];
+
+	if (!t)
+		return;
+	pid_t pid = t->last_pid;
+	bool killed_here = t->pending;
+	flush_pending(t, NULL);
+	if (st->result == S_RESULT_RF && st->has_syscall && !killed_here) {
+		/* Killed by the kernel filter: the callback never saw it. */
+		sandbox_event_t ev = { .type = S_EVENT_SYSCALL, .pid = pid,
+		                       .syscall = st->syscall };
+		sandbox_format_syscall(&ev, t->line, sizeof(t->line),
+		                       SANDBOX_FORMAT_NO_MEMORY |
+		                       (t->json ? SANDBOX_FORMAT_JSON : 0));
+		emit(t, pid, t->line, "RF: killed by the policy");
+	}
+	if (t->exit_seen) {
+		fflush(t->out);
+		return;
+	}
+	if (st->signal > 0) {
+		sr_signal_name(st->signal, sig, sizeof(sig));
+		if (t->json)
+			fprintf(t->out, "{\"event\":\"exit\",\"pid\":%d,\"signal\":"
+			        "\"%s\"}\n", (int)pid, sig);
+		else
+			fprintf(t->out, "[%d] +++ killed by %s +++\n", (int)pid, sig);
+	} else if (st->exit_code >= 0) {
+		if (t->json)
+			fprintf(t->out, "{\"event\":\"exit\",\"pid\":%d,\"status\":%d}\n",
+			        (int)pid, st->exit_code);
+		else
+			fprintf(t->out, "[%d] +++ exited with %d +++\n", (int)pid,
+			        st->exit_code);
+	}
+	fflush(t->out);
+}
+
+int sr_trace_attach(sandbox_policy_t *p, FILE *out, int mode, bool json,
+                    struct sr_trace **handle)
 {
 	struct sr_trace *t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
 	t->out = out;
 	t->mode = mode;
+	t->json = json;
 	int rc = sandbox_policy_set_callback(p, trace_cb, t, free);
 	if (rc < 0)
 		free(t);
+	else
+		*handle = t;
 	return rc;
 }

@@ -1,0 +1,614 @@
+/*
+ * sandbox-run's argument parsing (cli/args.c), table by table: TIME and
+ * SIZE values, every option with a good and a malformed value, option
+ * syntax errors, the PATH look-up, credentials and the up-front file
+ * checks. Nothing here runs a program, so no host feature is needed.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sandbox.h"
+#include "args.h"
+
+#define UNL SANDBOX_UNLIMITED
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ------------------------------------------------------------ helpers */
+
+static struct sr_options opt;
+static char err[512];
+static char *argv_store[64];
+
+/* Parse "sandbox-run ARGS..." (NULL-terminated). */
+static int parse(const char *first, ...)
+{
+	va_list ap;
+	int argc = 0;
+
+	argv_store[argc++] = (char *)"sandbox-run";
+	va_start(ap, first);
+	for (const char *a = first; a && argc < 63; a = va_arg(ap, const char *))
+		argv_store[argc++] = (char *)a;
+	va_end(ap);
+	argv_store[argc] = NULL;
+	return sr_parse_args(argc, argv_store, &opt, err, sizeof(err));
+}
+
+#define PARSE_OK(...) do {                                               \
+	int rc_ = parse(__VA_ARGS__, (const char *)NULL);                   \
+	ck_assert_msg(rc_ == 0, "refused: %s", err);                        \
+} while (0)
+
+/* A usage error whose message contains `word`. */
+#define PARSE_BAD(word, ...) do {                                        \
+	int rc_ = parse(__VA_ARGS__, (const char *)NULL);                   \
+	ck_assert_msg(rc_ == -EINVAL, "accepted (rc %d)", rc_);             \
+	ck_assert_msg(strstr(err, word), "message '%s' lacks '%s'", err, word); \
+	ck_assert_msg(!strchr(err, '\n'), "message has a newline: %s", err); \
+} while (0)
+
+/* ------------------------------------------------------------ TIME */
+
+static const struct { const char *s; uint64_t ms; } good_times[] = {
+	{ "1", 1000 }, { "0.5", 500 }, { "2.250", 2250 }, { "1500ms", 1500 },
+	{ "2s", 2000 }, { "1m", 60000 }, { "1.5m", 90000 }, { "1h", 3600000 },
+	{ "0.001", 1 }, { "1ms", 1 }, { "007", 7000 }, { "1.000000000000000000000", 1000 },
+	{ "unlimited", UNL },
+};
+
+static const char *const bad_times[] = {
+	"", "12Q", "-1", "+1", "0", "0ms", "0.0", " 1", "1 ", "1.", ".5",
+	"1.2.3", "0.0005", "1.5ms", "1ms5", "s", "ms", "1S", "1sec", "1e3",
+	"0x10", "99999999999999999999", "18446744073709551615",
+	"18446744073709551615ms", "5124095576030431h", "Unlimited",
+};
+
+START_TEST(test_time_good)
+{
+	uint64_t v = 0;
+	int rc = sr_parse_time_ms(good_times[_i].s, &v, err, sizeof(err));
+	ck_assert_msg(rc == 0, "'%s' refused: %s", good_times[_i].s, err);
+	ck_assert_uint_eq(v, good_times[_i].ms);
+}
+END_TEST
+
+START_TEST(test_time_bad)
+{
+	uint64_t v = 42;
+	err[0] = '\0';
+	int rc = sr_parse_time_ms(bad_times[_i], &v, err, sizeof(err));
+	ck_assert_msg(rc < 0, "'%s' accepted as %llu", bad_times[_i],
+	              (unsigned long long)v);
+	ck_assert_uint_eq(v, 42);
+	ck_assert_msg(err[0] && !strchr(err, '\n'), "message '%s'", err);
+}
+END_TEST
+
+/* ------------------------------------------------------------ SIZE */
+
+static const struct { const char *s; uint64_t b; } good_sizes[] = {
+	{ "0", 0 }, { "1048576", 1048576 }, { "10B", 10 }, { "1K", 1024 },
+	{ "1k", 1024 }, { "64M", 64ull << 20 }, { "64m", 64ull << 20 },
+	{ "64MiB", 64ull << 20 }, { "64MB", 64ull << 20 }, { "2G", 2ull << 30 },
+	{ "1.5G", 3ull << 29 }, { "2T", 2ull << 40 }, { "0.5K", 512 },
+	{ "18446744073709551614", UINT64_MAX - 1 }, { "unlimited", UNL },
+};
+
+static const char *const bad_sizes[] = {
+	"", "12Q", "-1", "+1", " 1", "1 ", "1.5", "0.3K", "1.", ".5K", "M",
+	"K1", "1MX", "1MiBs", "1iB", "1P", "0x10", "1e6",
+	"18446744073709551615", "99999999999999999999", "16777216T",
+	"17179869184G",
+};
+
+START_TEST(test_size_good)
+{
+	uint64_t v = 0;
+	int rc = sr_parse_size(good_sizes[_i].s, &v, err, sizeof(err));
+	ck_assert_msg(rc == 0, "'%s' refused: %s", good_sizes[_i].s, err);
+	ck_assert_uint_eq(v, good_sizes[_i].b);
+}
+END_TEST
+
+START_TEST(test_size_bad)
+{
+	uint64_t v = 42;
+	err[0] = '\0';
+	int rc = sr_parse_size(bad_sizes[_i], &v, err, sizeof(err));
+	ck_assert_msg(rc < 0, "'%s' accepted as %llu", bad_sizes[_i],
+	              (unsigned long long)v);
+	ck_assert_uint_eq(v, 42);
+	ck_assert_msg(err[0] && !strchr(err, '\n'), "message '%s'", err);
+}
+END_TEST
+
+/* ------------------------------------------------------------ options */
+
+START_TEST(test_defaults)
+{
+	PARSE_OK("prog");
+	ck_assert_int_eq(opt.action, SR_RUN);
+	ck_assert_uint_eq(opt.cpu_ms, UNL);
+	ck_assert_uint_eq(opt.wall_ms, UNL);
+	ck_assert_uint_eq(opt.memory_bytes, UNL);
+	ck_assert_uint_eq(opt.output_bytes, UNL);
+	ck_assert_int_eq(opt.mode, S_MODE_FAST);
+	ck_assert_int_eq(opt.memory_mode, S_MEMORY_VSIZE);
+	ck_assert_str_eq(opt.policy, "default");
+	ck_assert_ptr_null(opt.report);
+	ck_assert(!opt.trace && !opt.quiet && !opt.backtrace && !opt.env_inherit);
+	ck_assert_int_eq(opt.argc, 1);
+	ck_assert_str_eq(opt.argv[0], "prog");
+}
+END_TEST
+
+START_TEST(test_quota_options)
+{
+	PARSE_OK("--cpu=1.5", "--wall=2m", "--memory=256M", "--output=1K",
+	         "--memory-mode=rss", "prog", "a", "b");
+	ck_assert_uint_eq(opt.cpu_ms, 1500);
+	ck_assert_uint_eq(opt.wall_ms, 120000);
+	ck_assert_uint_eq(opt.memory_bytes, 256ull << 20);
+	ck_assert_uint_eq(opt.output_bytes, 1024);
+	ck_assert_int_eq(opt.memory_mode, S_MEMORY_RSS);
+	ck_assert_int_eq(opt.argc, 3);
+	ck_assert_str_eq(opt.argv[2], "b");
+	/* Separate-argument form too. */
+	PARSE_OK("--cpu", "2", "--memory", "1G", "prog");
+	ck_assert_uint_eq(opt.cpu_ms, 2000);
+	ck_assert_uint_eq(opt.memory_bytes, 1ull << 30);
+	PARSE_OK("--output=0", "prog");
+	ck_assert_uint_eq(opt.output_bytes, 0);
+}
+END_TEST
+
+/* Every option that takes a value, with malformed values. */
+static const struct { const char *arg; const char *word; } bad_args[] = {
+	{ "--cpu=12Q", "--cpu" }, { "--cpu=-1", "--cpu" }, { "--cpu=", "--cpu" },
+	{ "--cpu=99999999999999999999", "too large" },
+	{ "--wall=12Q", "--wall" }, { "--wall=-1", "--wall" },
+	{ "--wall=", "--wall" }, { "--wall=0", "positive" },
+	{ "--memory=12Q", "--memory" }, { "--memory=-1", "--memory" },
+	{ "--memory=", "--memory" }, { "--memory=0", "positive" },
+	{ "--memory=99999999999999999999", "too large" },
+	{ "--output=12Q", "--output" }, { "--output=-1", "--output" },
+	{ "--output=", "--output" }, { "--output=16777216T", "too large" },
+	{ "--memory-mode=heap", "heap" }, { "--memory-mode=", "--memory-mode" },
+	{ "--mode=slow", "slow" }, { "--mode=", "--mode" },
+	{ "--policy=nosuch", "nosuch" }, { "--policy=", "--policy" },
+	{ "--stdin=", "--stdin" }, { "--stdout=", "--stdout" },
+	{ "--stderr=", "--stderr" }, { "--report=", "--report" },
+	{ "--meta=", "--meta" }, { "--trace-file=", "--trace-file" },
+	{ "--chdir=", "--chdir" }, { "--chroot=", "--chroot" },
+	{ "--user=", "--user" }, { "--group=", "--group" },
+	{ "--env=", "--env" }, { "--env=NOEQUALS", "NOEQUALS" },
+	{ "--env==v", "--env" }, { "--env=1A=v", "1A" },
+	{ "--env=A-B=v", "A-B" },
+	{ "--trace-format=xml", "xml" }, { "--trace-format=csv", "csv" },
+	{ "--profile=", "--profile" }, { "--profile-svg=", "--profile-svg" },
+	{ "--profile-format=xml", "xml" }, { "--profile-format=text", "text" },
+	{ "--profile-interval=12Q", "--profile-interval" },
+	{ "--profile-interval=-1", "--profile-interval" },
+	{ "--profile-interval=2s", "1s" }, { "--profile-interval=", "--profile" },
+	{ "--ns=bogus", "bogus" }, { "--ns=", "--ns" }, { "--ns=pid,", "--ns" },
+	{ "--ns=pid,,net", "--ns" }, { "--hostname=", "--hostname" },
+	{ "--hostname=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	  "64" },
+	{ "--rootfs=", "--rootfs" }, { "--dir=", "--dir" },
+	{ "--dir=relative", "absolute" },
+	{ "--tmpfs-size=12Q", "--tmpfs-size" }, { "--tmpfs-size=0", "positive" },
+	{ "--tmpfs-size=-1", "--tmpfs-size" },
+	{ "--cg-memory=12Q", "--cg-memory" }, { "--cg-memory=0", "positive" },
+	{ "--cg-memory=-1", "--cg-memory" },
+	{ "--cg-pids=12Q", "--cg-pids" }, { "--cg-pids=0", "positive" },
+	{ "--cg-pids=-1", "--cg-pids" }, { "--cg-pids=1.5", "--cg-pids" },
+	{ "--cg-pids=99999999999999999999", "too large" },
+	{ "--cg-cpu=12Q", "--cg-cpu" }, { "--cg-cpu=0", "positive" },
+	{ "--cg-cpu=-1", "--cg-cpu" }, { "--cg-cpu=", "--cg-cpu" },
+	{ "--cg-parent=", "--cg-parent" },
+	{ "--rlimit=nofile", "NAME=VALUE" }, { "--rlimit==3", "NAME=VALUE" },
+	{ "--rlimit=files=3", "files" }, { "--rlimit=nofile=12Q", "nofile" },
+	{ "--rlimit=nofile=-1", "nofile" }, { "--rlimit=nofile=", "nofile" },
+	{ "--env-pass=", "--env-pass" }, { "--env-pass=A,,B", "--env-pass" },
+	{ "--env-strip=", "--env-strip" }, { "--env-strip=,X", "--env-strip" },
+	{ "--explain-policy=nosuch", "nosuch" },
+};
+
+START_TEST(test_bad_values)
+{
+	PARSE_BAD(bad_args[_i].word, bad_args[_i].arg, "prog");
+}
+END_TEST
+
+START_TEST(test_syntax_errors)
+{
+	PARSE_BAD("--no-such-option", "--no-such-option", "prog");
+	PARSE_BAD("--no-such-option", "--no-such-option=3", "prog");
+	PARSE_BAD("-z", "-z", "prog");
+	PARSE_BAD("needs a value", "--cpu");
+	PARSE_BAD("takes no value", "--quiet=yes", "prog");
+	PARSE_BAD("takes no value", "--trace=1", "prog");
+	PARSE_BAD("PROGRAM", "--cpu=1");
+	PARSE_BAD("PROGRAM", "--");
+	PARSE_BAD("empty PROGRAM", "");
+	PARSE_BAD("unexpected argument", "--list-policies", "extra");
+	PARSE_BAD("unexpected argument", "--check", "prog");
+	/* Ambiguous abbreviations are refused. */
+	PARSE_BAD("--pro", "--pro=x", "prog");
+}
+END_TEST
+
+START_TEST(test_program_args)
+{
+	/* Options after PROGRAM belong to it. */
+	PARSE_OK("prog", "--cpu=12Q", "-q");
+	ck_assert_int_eq(opt.argc, 3);
+	ck_assert_str_eq(opt.argv[1], "--cpu=12Q");
+	ck_assert(!opt.quiet);
+	PARSE_OK("-q", "--", "--weird-name", "x");
+	ck_assert(opt.quiet);
+	ck_assert_str_eq(opt.argv[0], "--weird-name");
+	ck_assert_int_eq(opt.argc, 2);
+}
+END_TEST
+
+START_TEST(test_actions)
+{
+	PARSE_OK("--help");
+	ck_assert_int_eq(opt.action, SR_HELP);
+	PARSE_OK("-h");
+	ck_assert_int_eq(opt.action, SR_HELP);
+	/* --help wins over a missing PROGRAM and other actions. */
+	PARSE_OK("--check", "--help");
+	ck_assert_int_eq(opt.action, SR_HELP);
+	PARSE_OK("--version");
+	ck_assert_int_eq(opt.action, SR_VERSION);
+	PARSE_OK("-V");
+	ck_assert_int_eq(opt.action, SR_VERSION);
+	PARSE_OK("--list-policies");
+	ck_assert_int_eq(opt.action, SR_LIST_POLICIES);
+	PARSE_OK("--check");
+	ck_assert_int_eq(opt.action, SR_CHECK);
+	PARSE_OK("--explain-policy=default");
+	ck_assert_int_eq(opt.action, SR_EXPLAIN_POLICY);
+	ck_assert_str_eq(opt.explain, "default");
+	PARSE_OK("--explain-policy=./my.policy");
+	ck_assert_str_eq(opt.explain, "./my.policy");
+}
+END_TEST
+
+START_TEST(test_policy_spec)
+{
+	for (const char *const *l = sandbox_policy_list(); *l; l++) {
+		PARSE_OK("--policy", *l, "prog");
+		ck_assert_str_eq(opt.policy, *l);
+	}
+	/* Files and modules are loaded later, with their own messages. */
+	PARSE_OK("--policy=/etc/judge.policy", "prog");
+	ck_assert_str_eq(opt.policy, "/etc/judge.policy");
+	PARSE_OK("--policy=mine.so:arg", "prog");
+	PARSE_OK("--policy=local.policy", "prog");
+	PARSE_BAD("built-in", "--policy=Default", "prog");
+}
+END_TEST
+
+START_TEST(test_stream_and_process_options)
+{
+	PARSE_OK("--stdin=in", "--stdout=out", "--stderr=err", "--report=-",
+	         "--meta=m", "--chdir=/tmp", "--chroot=/srv/box", "--user=nobody",
+	         "--group=0", "--env=A=1", "--env=B==2", "--env-inherit", "-q",
+	         "--mode=classic", "prog");
+	ck_assert_str_eq(opt.stdio[0], "in");
+	ck_assert_str_eq(opt.stdio[1], "out");
+	ck_assert_str_eq(opt.stdio[2], "err");
+	ck_assert_str_eq(opt.report, "-");
+	ck_assert_str_eq(opt.meta, "m");
+	ck_assert_str_eq(opt.workdir, "/tmp");
+	ck_assert_str_eq(opt.chroot, "/srv/box");
+	ck_assert_str_eq(opt.user, "nobody");
+	ck_assert_str_eq(opt.group, "0");
+	ck_assert_uint_eq(opt.nenv, 2);
+	ck_assert_str_eq(opt.env[1], "B==2");
+	ck_assert(opt.env_inherit && opt.quiet);
+	ck_assert_int_eq(opt.mode, S_MODE_CLASSIC);
+	PARSE_OK("--memory-mode=vsize", "--mode=fast", "prog");
+	ck_assert_int_eq(opt.memory_mode, S_MEMORY_VSIZE);
+	ck_assert_int_eq(opt.mode, S_MODE_FAST);
+}
+END_TEST
+
+START_TEST(test_diagnostics_options)
+{
+	PARSE_OK("--trace", "prog");
+	ck_assert(opt.trace);
+	ck_assert_int_eq(opt.trace_format, SR_FMT_TEXT);
+	PARSE_OK("--trace-file=t.log", "prog");
+	ck_assert(opt.trace);
+	ck_assert_str_eq(opt.trace_file, "t.log");
+	PARSE_OK("--trace-format=json", "prog");
+	ck_assert(opt.trace);
+	ck_assert_int_eq(opt.trace_format, SR_FMT_JSON);
+	PARSE_OK("--backtrace", "prog");
+	ck_assert(opt.backtrace);
+	PARSE_OK("--profile=p.csv", "prog");
+	ck_assert_str_eq(opt.profile, "p.csv");
+	ck_assert_int_eq(opt.profile_format, SR_FMT_CSV);
+	ck_assert_uint_eq(opt.profile_interval_ms, 10);
+	PARSE_OK("--profile=p.jsonl", "--profile-interval=5ms", "prog");
+	ck_assert_int_eq(opt.profile_format, SR_FMT_JSON);
+	ck_assert_uint_eq(opt.profile_interval_ms, 5);
+	PARSE_OK("--profile=p.out", "--profile-format=jsonl", "prog");
+	ck_assert_int_eq(opt.profile_format, SR_FMT_JSON);
+	PARSE_OK("--profile-format=csv", "--profile=p.json", "prog");
+	ck_assert_int_eq(opt.profile_format, SR_FMT_CSV);
+	PARSE_OK("--profile-svg=p.svg", "--profile-interval=1", "prog");
+	ck_assert_str_eq(opt.profile_svg, "p.svg");
+	ck_assert_uint_eq(opt.profile_interval_ms, 1000);
+}
+END_TEST
+
+START_TEST(test_isolation_options)
+{
+	PARSE_OK("--ns=pid,net", "--hostname=box", "--rootfs=/srv/root:rw",
+	         "--dir=/data=/srv/data:ro", "--dir=/tmp:tmp",
+	         "--tmpfs-size=16M", "--cg-parent=judge", "--cg-memory=256M",
+	         "--cg-pids=32", "--cg-cpu=150", "--rlimit=nofile=64",
+	         "--rlimit=RLIMIT_STACK=8M", "--rlimit=core=unlimited",
+	         "--env-pass=HOME,LANG", "--env-pass=TZ", "--env-strip=*_PW",
+	         "--best-effort", "prog");
+	ck_assert(opt.ns_set);
+	ck_assert_uint_eq(opt.ns, S_NS_PID | S_NS_NET);
+	ck_assert_str_eq(opt.hostname, "box");
+	ck_assert_str_eq(opt.rootfs, "/srv/root:rw");
+	ck_assert_uint_eq(opt.ndirs, 2);
+	ck_assert_str_eq(opt.dirs[1], "/tmp:tmp");
+	ck_assert_uint_eq(opt.tmpfs_size, 16ull << 20);
+	ck_assert_str_eq(opt.cg_parent, "judge");
+	ck_assert_uint_eq(opt.cg_memory, 256ull << 20);
+	ck_assert_uint_eq(opt.cg_pids, 32);
+	ck_assert_uint_eq(opt.cg_cpu, 150);
+	ck_assert_uint_eq(opt.nrlimits, 3);
+	ck_assert_int_eq(opt.rlimits[0].resource, RLIMIT_NOFILE);
+	ck_assert_uint_eq(opt.rlimits[0].value, 64);
+	ck_assert_int_eq(opt.rlimits[1].resource, RLIMIT_STACK);
+	ck_assert_uint_eq(opt.rlimits[1].value, 8ull << 20);
+	ck_assert_uint_eq(opt.rlimits[2].value, UNL);
+	ck_assert_uint_eq(opt.nenv_pass, 3);
+	ck_assert_str_eq(opt.env_pass[0], "HOME");
+	ck_assert_str_eq(opt.env_pass[1], "LANG");
+	ck_assert_str_eq(opt.env_pass[2], "TZ");
+	ck_assert_uint_eq(opt.nenv_strip, 1);
+	ck_assert_str_eq(opt.env_strip[0], "*_PW");
+	ck_assert(opt.best_effort);
+	PARSE_OK("--ns=all", "prog");
+	ck_assert_uint_eq(opt.ns, S_NS_ALL);
+	PARSE_OK("--ns=none", "prog");
+	ck_assert(opt.ns_set);
+	ck_assert_uint_eq(opt.ns, 0);
+	PARSE_OK("--ns=user,mount,uts,ipc", "prog");
+	ck_assert_uint_eq(opt.ns, S_NS_USER | S_NS_MOUNT | S_NS_UTS | S_NS_IPC);
+}
+END_TEST
+
+START_TEST(test_last_wins_and_repeats)
+{
+	PARSE_OK("--cpu=1", "--cpu=2", "--policy=minimal", "--policy=default",
+	         "prog");
+	ck_assert_uint_eq(opt.cpu_ms, 2000);
+	ck_assert_str_eq(opt.policy, "default");
+	/* State does not leak from one parse into the next. */
+	PARSE_OK("prog");
+	ck_assert_uint_eq(opt.cpu_ms, UNL);
+	ck_assert_uint_eq(opt.nenv, 0);
+	ck_assert_uint_eq(opt.nenv_pass, 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------ look-ups */
+
+static char tmpdir[64];
+
+static void make_file(const char *name, mode_t mode)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("#!/bin/sh\n", f);
+	fclose(f);
+	ck_assert_int_eq(chmod(path, mode), 0);
+}
+
+static void setup_tmp(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/check_cli_args.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	char sub[128];
+	snprintf(sub, sizeof(sub), "%s/bin", tmpdir);
+	mkdir(sub, 0755);
+	make_file("bin/tool", 0755);
+	make_file("plain", 0644);
+	make_file("exe", 0755);
+}
+
+static void teardown_tmp(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", tmpdir);
+}
+
+START_TEST(test_find_program)
+{
+	char out[PATH_MAX], path[512], want[512];
+	snprintf(path, sizeof(path), "/nonexistent:%s/bin:%s", tmpdir, tmpdir);
+
+	ck_assert_int_eq(sr_find_program("tool", path, NULL, out, sizeof(out),
+	                                 err, sizeof(err)), 0);
+	snprintf(want, sizeof(want), "%s/bin/tool", tmpdir);
+	ck_assert_str_eq(out, want);
+	ck_assert_int_eq(sr_find_program("exe", path, NULL, out, sizeof(out),
+	                                 err, sizeof(err)), 0);
+	ck_assert_int_eq(sr_find_program("nothere", path, NULL, out, sizeof(out),
+	                                 err, sizeof(err)), -ENOENT);
+	ck_assert(strstr(err, "nothere"));
+	/* Found, not executable (root passes access(X_OK) only with an x
+	 * bit, so this holds for root too). */
+	ck_assert_int_eq(sr_find_program("plain", path, NULL, out, sizeof(out),
+	                                 err, sizeof(err)), -EACCES);
+	snprintf(want, sizeof(want), "%s/plain", tmpdir);
+	ck_assert_int_eq(sr_find_program(want, NULL, NULL, out, sizeof(out),
+	                                 err, sizeof(err)), -EACCES);
+	ck_assert_int_eq(sr_find_program(tmpdir, NULL, NULL, out, sizeof(out),
+	                                 err, sizeof(err)), -EACCES);
+	snprintf(want, sizeof(want), "%s/exe", tmpdir);
+	ck_assert_int_eq(sr_find_program(want, NULL, NULL, out, sizeof(out),
+	                                 err, sizeof(err)), 0);
+	ck_assert_str_eq(out, want);
+	/* Inside a root: the path as the program will see it. */
+	ck_assert_int_eq(sr_find_program("tool", "/bin", tmpdir, out,
+	                                 sizeof(out), err, sizeof(err)), 0);
+	ck_assert_str_eq(out, "/bin/tool");
+	ck_assert_int_eq(sr_find_program("", path, NULL, out, sizeof(out),
+	                                 err, sizeof(err)), -ENOENT);
+}
+END_TEST
+
+START_TEST(test_check_paths)
+{
+	char p1[256], p2[256];
+
+	snprintf(p1, sizeof(p1), "%s/missing-input", tmpdir);
+	PARSE_OK("--stdin", p1, "prog");
+	ck_assert_int_lt(sr_check_paths(&opt, err, sizeof(err)), 0);
+	ck_assert(strstr(err, "--stdin") && strstr(err, "missing-input"));
+	PARSE_OK("--stdin", tmpdir, "prog");
+	ck_assert_int_eq(sr_check_paths(&opt, err, sizeof(err)), -EISDIR);
+	snprintf(p1, sizeof(p1), "%s/exe", tmpdir);
+	snprintf(p2, sizeof(p2), "%s/nodir/report.json", tmpdir);
+	PARSE_OK("--stdin", p1, "--report", p2, "prog");
+	ck_assert_int_lt(sr_check_paths(&opt, err, sizeof(err)), 0);
+	ck_assert(strstr(err, "--report"));
+	PARSE_OK("--meta", tmpdir, "prog");
+	ck_assert_int_eq(sr_check_paths(&opt, err, sizeof(err)), -EISDIR);
+	PARSE_OK("--chdir", p1, "prog");
+	ck_assert_int_eq(sr_check_paths(&opt, err, sizeof(err)), -ENOTDIR);
+	snprintf(p2, sizeof(p2), "%s/new-report.json", tmpdir);
+	PARSE_OK("--stdin", p1, "--report", p2, "--meta", p2, "--stdout", p2,
+	         "--profile", p2, "--chdir", tmpdir, "prog");
+	ck_assert_int_eq(sr_check_paths(&opt, err, sizeof(err)), 0);
+	/* Checking creates nothing. */
+	ck_assert_int_ne(access(p2, F_OK), 0);
+}
+END_TEST
+
+START_TEST(test_credentials)
+{
+	PARSE_OK("--user=0", "prog");
+	ck_assert_int_eq(sr_resolve_credentials(&opt, err, sizeof(err)), 0);
+	ck_assert(opt.set_uid && opt.set_gid);
+	ck_assert_uint_eq(opt.uid, 0);
+	ck_assert_uint_eq(opt.gid, 0);
+	PARSE_OK("--user=root", "--group=7", "prog");
+	ck_assert_int_eq(sr_resolve_credentials(&opt, err, sizeof(err)), 0);
+	ck_assert_uint_eq(opt.gid, 7);
+	PARSE_OK("--user=no-such-user-xyz", "prog");
+	ck_assert_int_eq(sr_resolve_credentials(&opt, err, sizeof(err)), -ENOENT);
+	ck_assert(strstr(err, "no-such-user-xyz"));
+	PARSE_OK("--group=no-such-group-xyz", "prog");
+	ck_assert_int_eq(sr_resolve_credentials(&opt, err, sizeof(err)), -ENOENT);
+	/* A uid with no passwd entry has no primary group. */
+	PARSE_OK("--user=3999999", "prog");
+	ck_assert_int_eq(sr_resolve_credentials(&opt, err, sizeof(err)), -EINVAL);
+	ck_assert(strstr(err, "--group"));
+	PARSE_OK("--user=3999999", "--group=3999999", "prog");
+	ck_assert_int_eq(sr_resolve_credentials(&opt, err, sizeof(err)), 0);
+	PARSE_OK("prog");
+	ck_assert_int_eq(sr_resolve_credentials(&opt, err, sizeof(err)), 0);
+	ck_assert(!opt.set_uid && !opt.set_gid);
+}
+END_TEST
+
+START_TEST(test_usage_text)
+{
+	int lines = 0;
+	for (const char *p = sr_usage_text; *p; p++) {
+		const char *nl = strchr(p, '\n');
+		ck_assert_ptr_nonnull(nl);
+		ck_assert_msg(nl - p <= 79, "--help line too long: %.*s",
+		              (int)(nl - p), p);
+		lines++;
+		p = nl;
+	}
+	ck_assert_msg(lines <= 40, "--help has %d lines", lines);
+	/* Every long option is mentioned. */
+	static const char *const names[] = {
+		"--cpu", "--wall", "--memory", "--memory-mode", "--output",
+		"--policy", "--stdin", "--stdout", "--stderr", "--report", "--meta",
+		"--chdir", "--chroot", "--user", "--group", "--env", "--env-inherit",
+		"--mode", "--trace", "--trace-file", "--trace-format", "--quiet",
+		"--list-policies", "--explain-policy", "--check", "--help",
+		"--version", "--backtrace", "--profile", "--profile-format",
+		"--profile-interval", "--profile-svg", "--ns", "--hostname",
+		"--rootfs", "--dir", "--tmpfs-size", "--cg-parent", "--cg-memory",
+		"--cg-pids", "--cg-cpu", "--rlimit", "--env-pass", "--env-strip",
+		"--best-effort",
+	};
+	for (size_t i = 0; i < N(names); i++)
+		ck_assert_msg(strstr(sr_usage_text, names[i]), "%s not in --help",
+		              names[i]);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("cli_args");
+	TCase *tc = tcase_create("values");
+	tcase_add_loop_test(tc, test_time_good, 0, N(good_times));
+	tcase_add_loop_test(tc, test_time_bad, 0, N(bad_times));
+	tcase_add_loop_test(tc, test_size_good, 0, N(good_sizes));
+	tcase_add_loop_test(tc, test_size_bad, 0, N(bad_sizes));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("options");
+	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_quota_options);
+	tcase_add_loop_test(tc, test_bad_values, 0, N(bad_args));
+	tcase_add_test(tc, test_syntax_errors);
+	tcase_add_test(tc, test_program_args);
+	tcase_add_test(tc, test_actions);
+	tcase_add_test(tc, test_policy_spec);
+	tcase_add_test(tc, test_stream_and_process_options);
+	tcase_add_test(tc, test_diagnostics_options);
+	tcase_add_test(tc, test_isolation_options);
+	tcase_add_test(tc, test_last_wins_and_repeats);
+	tcase_add_test(tc, test_usage_text);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("lookups");
+	tcase_add_checked_fixture(tc, setup_tmp, teardown_tmp);
+	tcase_add_test(tc, test_find_program);
+	tcase_add_test(tc, test_check_paths);
+	tcase_add_test(tc, test_credentials);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	srunner_run_all(sr, CK_ENV);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

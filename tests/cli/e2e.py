@@ -1,0 +1,436 @@
+#!/usr/bin/env python3
+"""End-to-end tests of sandbox-run (see e2e.sh).
+
+Each test runs the real tool on tests/cli/victim, parses the JSON report
+with the json module and the meta file line by line, and checks the exit
+status (0 OK, 1 other verdict, 2 usage error / not judged). Exit status of
+this script: 0 all passed, 1 a failure, 77 the host cannot supervise
+(no ptrace), unless SANDBOX_MUST_WORK is set.
+"""
+import json
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+TOOL = os.path.abspath(os.environ["SANDBOX_RUN"])
+VICTIM = os.path.abspath(os.environ["E2E_VICTIM"])
+REPORT_KEYS = ["result", "result_text", "exit_code", "signal", "cpu_time_us",
+               "user_time_us", "sys_time_us", "wall_time_us",
+               "memory_peak_bytes", "rss_peak_bytes", "vm_peak_bytes",
+               "output_bytes", "syscalls", "quota"]
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Failure(what)
+
+
+class Env:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="sandbox-run-e2e.")
+
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
+    def run(self, *args, stdin=None, input_=None, timeout=60, env=None):
+        p = subprocess.run([TOOL] + list(args), stdin=stdin, input=input_,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=timeout, env=env)
+        return p.returncode, p.stdout.decode(errors="replace"), \
+            p.stderr.decode(errors="replace")
+
+    def judge(self, *args, expect_exit=None, **kw):
+        """Run with --report and --meta; return (exit, report, meta, out, err)."""
+        rep, meta = self.path("report.json"), self.path("meta.txt")
+        for f in (rep, meta):
+            if os.path.exists(f):
+                os.unlink(f)
+        rc, out, err = self.run("--report=" + rep, "--meta=" + meta, *args,
+                                **kw)
+        check(os.path.exists(rep), "no report written (stderr: %r)" % err)
+        with open(rep) as f:
+            report = json.load(f)
+        check(isinstance(report, dict), "report is not an object")
+        for k in REPORT_KEYS:
+            check(k in report, "report lacks %r" % k)
+        m = parse_meta(meta)
+        if expect_exit is not None:
+            check(rc == expect_exit, "exit %d, expected %d (stderr %r)"
+                  % (rc, expect_exit, err))
+        leftovers = [n for n in os.listdir(self.dir) if n.startswith(".")]
+        check(not leftovers, "temporary files left: %r" % leftovers)
+        return rc, report, m, out, err
+
+
+def parse_meta(path):
+    meta = {}
+    with open(path) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            check(":" in line, "meta line without ':' %r" % line)
+            k, v = line.split(":", 1)
+            check(k not in meta, "meta key %r twice" % k)
+            meta[k] = v
+    return meta
+
+
+def summary_line(err):
+    lines = [l for l in err.splitlines() if l.startswith("sandbox-run: ")]
+    check(lines, "no summary line on stderr: %r" % err)
+    return lines[-1]
+
+
+# ------------------------------------------------------------------ verdicts
+
+def test_ok(e):
+    rc, r, m, out, err = e.judge(VICTIM, "ok", expect_exit=0)
+    check(out == "hello\n", "stdout %r" % out)
+    check(r["result"] == "OK" and r["exit_code"] == 0, r)
+    check(r["signal"] is None, "signal should be null")
+    check(isinstance(r["cpu_time_us"], int) and r["cpu_time_us"] >= 0, r)
+    check(isinstance(r["wall_time_us"], int), r)
+    check(r["memory_peak_bytes"] > 0 and r["rss_peak_bytes"] > 0, r)
+    check(r["output_bytes"] == 6, "output_bytes %r" % r["output_bytes"])
+    check(r["quota"]["cpu_ms"] is None, "no cpu quota should be null")
+    check(r["binary"]["class"] == 64 and r["binary"]["static"] is False,
+          r["binary"])
+    check(m.get("exitcode") == "0" and "status" not in m, m)
+    for k in ("time", "time-wall", "max-rss"):
+        check(k in m, "meta lacks %s" % k)
+    float(m["time"])
+    float(m["time-wall"])
+    int(m["max-rss"])
+    check(summary_line(err).startswith("sandbox-run: OK"), err)
+
+
+def test_at(e):
+    rc, r, m, _, err = e.judge(VICTIM, "exit", "3", expect_exit=1)
+    check(r["result"] == "AT" and r["exit_code"] == 3, r)
+    check(m["status"] == "RE" and m["exitcode"] == "3", m)
+    check("AT" in summary_line(err), err)
+
+
+def test_rt_backtrace(e):
+    rc, r, m, _, err = e.judge("--backtrace", VICTIM, "segv", expect_exit=1)
+    check(r["result"] == "RT" and r["signal"] == "SIGSEGV", r)
+    check(r["exit_code"] is None, "exit_code of a killed program is null")
+    check(m["status"] == "SG" and m["exitsig"] == "11", m)
+    bt = r["backtrace"]
+    check(isinstance(bt, list) and bt, "backtrace %r" % bt)
+    for fr in bt:
+        check(set(fr) == {"pc", "module", "symbol", "offset"}, fr)
+    check(any(fr["symbol"] == "main" for fr in bt), "no main in %r" % bt)
+    check("#0" in err and "main" in err, "backtrace not in summary: %r" % err)
+
+
+def test_rf(e):
+    rc, r, m, _, err = e.judge(VICTIM, "fork", expect_exit=1)
+    check(r["result"] == "RF", r)
+    sc = r["syscall"]
+    check(sc["abi"] == "x86_64" and sc["name"] in ("clone", "fork", "clone3"),
+          sc)
+    check(isinstance(sc["nr"], int) and len(sc["args"]) == 6, sc)
+    check(m["status"] == "SG" and m.get("killed") == "1", m)
+
+
+def test_ml(e):
+    rc, r, m, _, _ = e.judge("--memory=64M", VICTIM, "hog", "256",
+                             expect_exit=1)
+    check(r["result"] == "ML", r)
+    check(r["quota"]["memory_bytes"] == 64 << 20, r["quota"])
+    check(m.get("killed") == "1", m)
+
+
+def test_ol_file(e):
+    out = e.path("out.txt")
+    rc, r, _, _, _ = e.judge("--output=10K", "--stdout=" + out, VICTIM,
+                             "write", "100000", expect_exit=1)
+    check(r["result"] == "OL", r)
+    check(os.path.getsize(out) <= 10240, "file grew past the quota")
+
+
+def test_ol_pipe(e):
+    # stdout is a pipe here: the tool captures it to apply the quota.
+    rc, r, _, out, _ = e.judge("--output=10K", VICTIM, "write", "100000",
+                               expect_exit=1)
+    check(r["result"] == "OL", r)
+    check(len(out) <= 10240, "copied %d bytes past the quota" % len(out))
+    rc, r, _, out, _ = e.judge("--output=10K", VICTIM, "write", "5000",
+                               expect_exit=0)
+    check(len(out) == 5000, "captured output not passed on: %d" % len(out))
+
+
+def test_tl_cpu(e):
+    rc, r, m, _, err = e.judge("--cpu=300ms", VICTIM, "spin", expect_exit=1)
+    check(r["result"] == "TL" and r["limit"] == "cpu", r)
+    check(r["cpu_time_us"] >= 250000, r)
+    check(m["status"] == "TO" and m["killed"] == "1", m)
+    check("cpu time limit" in summary_line(err), err)
+
+
+def test_tl_wall(e):
+    rc, r, m, _, err = e.judge("--wall=0.3", VICTIM, "sleep", "10",
+                               expect_exit=1)
+    check(r["result"] == "TL" and r["limit"] == "wall", r)
+    check(300000 <= r["wall_time_us"] < 5000000, r)
+    check(m["status"] == "TO", m)
+
+
+# ------------------------------------------------------------------ features
+
+def test_stdin_and_path_lookup(e):
+    inp = e.path("in.txt")
+    with open(inp, "w") as f:
+        f.write("some input\n")
+    env = dict(os.environ, PATH=os.path.dirname(VICTIM) + ":/usr/bin:/bin")
+    rc, r, _, out, _ = e.judge("--stdin=" + inp, "--quiet",
+                               os.path.basename(VICTIM), "cat", env=env,
+                               expect_exit=0)
+    check(out == "some input\n", out)
+    check(r["command"][0].endswith("/victim"), r["command"])
+
+
+def test_environment(e):
+    rc, out, err = e.run("-q", VICTIM, "env")
+    check(rc == 0 and out.splitlines() == ["PATH=/usr/bin:/bin"], out)
+    check(err == "", "--quiet printed %r" % err)
+    rc, out, _ = e.run("-q", "--env=A=1", "--env=B=two words", VICTIM, "env")
+    check(out.splitlines() == ["PATH=/usr/bin:/bin", "A=1", "B=two words"],
+          out)
+    env = dict(os.environ, E2E_VISIBLE="yes", E2E_TOKEN="secret")
+    rc, out, _ = e.run("-q", "--env-inherit", VICTIM, "env", env=env)
+    check("E2E_VISIBLE=yes" in out.splitlines(), out)
+    check("E2E_TOKEN=secret" not in out, "secret not stripped")
+
+
+def test_trace_json(e):
+    tf = e.path("trace.jsonl")
+    rc, _, _ = e.run("-q", "--mode=classic", "--trace-format=json",
+                     "--trace-file=" + tf, VICTIM, "ok")
+    check(rc == 0, "exit %d" % rc)
+    events = [json.loads(l) for l in open(tf) if l.strip()]
+    check(any(ev.get("name") == "write" and "hello\n" in ev.get("args", [])
+              for ev in events), "no decoded write in the trace")
+    check(events[-1].get("event") == "exit", events[-1])
+    rc, _, err = e.run("-q", "--mode=classic", "--trace", VICTIM, "ok")
+    check('write(1, "hello\\n", 6) = 6' in err, "text trace: %r" % err)
+
+
+def test_profile(e):
+    csv, jl, svg = e.path("p.csv"), e.path("p.jsonl"), e.path("p.svg")
+    rc, r, _, _, _ = e.judge("--profile=" + csv, "--profile-interval=5ms",
+                             "--profile-svg=" + svg, "--cpu=300ms", VICTIM,
+                             "spin", expect_exit=1)
+    rows = open(csv).read().splitlines()
+    check(len(rows) >= 10 and "," in rows[0], "csv: %r" % rows[:3])
+    check(not rows[1][0].isalpha(), "csv has no header line")
+    check(open(svg).read().lstrip().startswith(("<svg", "<?xml")), "svg")
+    check("syscall_counts" in r, "no syscall counts")
+    rc, _, _ = e.run("-q", "--profile=" + jl, "--profile-interval=5ms",
+                     "--wall=0.2", VICTIM, "sleep", "5")
+    samples = [json.loads(l) for l in open(jl) if l.strip()]
+    check(len(samples) >= 5, "jsonl: %d samples" % len(samples))
+
+
+def test_policies(e):
+    rc, out, _ = e.run("--list-policies")
+    check(rc == 0 and "default" in out.split(), out)
+    rc, out, _ = e.run("--explain-policy=default")
+    check(rc == 0 and "write" in out, out)
+    rc, r, _, _, _ = e.judge("--policy=default", VICTIM, "ok",
+                             expect_exit=0)
+    check(r["policy"] == "default", r["policy"])
+    pf = e.path("my.policy")
+    with open(pf, "w") as f:
+        f.write("include default\nclone allow\nclone3 allow\n"
+                "fork allow\nwait4 allow\n")
+    rc, out, err = e.run("-q", "--policy=" + pf, VICTIM, "fork")
+    check(rc == 0, "policy file: exit %d %r" % (rc, err))
+    bad = e.path("bad.policy")
+    with open(bad, "w") as f:
+        f.write("no_such_syscall allow\n")
+    rc, out, err = e.run("--policy=" + bad, VICTIM, "ok")
+    check(rc == 2 and out == "" and len(err.splitlines()) == 1, (rc, err))
+
+
+def test_isolation(e):
+    rc, r, _, _, err = e.judge("--ns=pid,ipc,uts,net", "--best-effort",
+                               "--hostname=box", "--rlimit=nofile=32",
+                               VICTIM, "ok", expect_exit=0)
+    iso = r["isolation"]
+    check(iso and "pid" in iso["requested"], iso)
+    check(set(iso["in_effect"]) <= set(iso["requested"]) | {"mount"}, iso)
+
+
+def test_check(e):
+    rc, out, _ = e.run("--check")
+    check(rc in (0, 1) and "ptrace" in out, (rc, out))
+
+
+def test_help_version(e):
+    rc, out, _ = e.run("--help")
+    check(rc == 0 and out.startswith("Usage: sandbox-run"), out)
+    check(len(out.splitlines()) <= 40, "--help is %d lines"
+          % len(out.splitlines()))
+    check(all(len(l) <= 80 for l in out.splitlines()), "--help too wide")
+    rc, out, _ = e.run("--version")
+    check(rc == 0 and out.startswith("sandbox-run "), out)
+
+
+# ------------------------------------------------------------- interruption
+
+def interrupt(e, sig):
+    rep, meta = e.path("int.json"), e.path("int.meta")
+    p = subprocess.Popen([TOOL, "--report=" + rep, "--meta=" + meta, VICTIM,
+                          "sleep", "30"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    time.sleep(0.5)
+    start = time.monotonic()
+    p.send_signal(sig)
+    out, err = p.communicate(timeout=20)
+    check(time.monotonic() - start < 5, "took too long to stop")
+    check(p.returncode == 2, "exit %d after %s" % (p.returncode, sig))
+    r = json.load(open(rep))
+    check(r["result"] == "IE", r)
+    check(r["interrupted"] == signal.Signals(sig).name, r)
+    check(r["wall_time_us"] is None or r["wall_time_us"] < 10000000, r)
+    m = parse_meta(meta)
+    check(m["status"] == "XX" and "interrupted" in m["message"], m)
+    check("interrupted" in summary_line(err.decode()), err)
+
+
+def test_interrupt_term(e):
+    interrupt(e, signal.SIGTERM)
+
+
+def test_interrupt_int(e):
+    interrupt(e, signal.SIGINT)
+
+
+# ------------------------------------------------------------- bad input
+
+def usage_error(e, args, words, stdin=None):
+    rep = e.path("never.json")
+    marker = e.path("marker")
+    rc, out, err = e.run("--report=" + rep, *args, stdin=stdin)
+    check(rc == 2, "%r: exit %d, expected 2 (%r)" % (args, rc, err))
+    lines = err.splitlines()
+    check(len(lines) == 1, "%r: not one line: %r" % (args, err))
+    check(lines[0].startswith("sandbox-run: "), lines)
+    check("Traceback" not in err and "Aborted" not in err, err)
+    for w in words:
+        check(w in lines[0], "%r: %r does not name %r" % (args, lines[0], w))
+    check(out == "", "%r: something ran: %r" % (args, out))
+    check(not os.path.exists(rep), "%r: report file left" % (args,))
+    check(not os.path.exists(marker), "%r: the program ran" % (args,))
+    check(not [n for n in os.listdir(e.dir) if n.startswith(".")],
+          "temporary file left")
+
+
+def test_bad_options(e):
+    ok = [VICTIM, "ok"]
+    usage_error(e, ["--no-such-option"] + ok, ["--no-such-option"])
+    usage_error(e, ["-z"] + ok, ["-z"])
+    usage_error(e, ["--cpu=12Q"] + ok, ["--cpu", "12Q"])
+    usage_error(e, ["--cpu=-1"] + ok, ["--cpu", "-1"])
+    usage_error(e, ["--wall="] + ok, ["--wall"])
+    usage_error(e, ["--cpu"] + ok, ["--cpu"])
+    usage_error(e, ["--memory=12Q"] + ok, ["--memory", "12Q"])
+    usage_error(e, ["--memory=-1"] + ok, ["--memory"])
+    usage_error(e, ["--memory=99999999999999999999999"] + ok,
+                ["--memory", "too large"])
+    usage_error(e, ["--output=1X"] + ok, ["--output"])
+    usage_error(e, ["--mode=slow"] + ok, ["--mode", "slow"])
+    usage_error(e, ["--policy=nosuch"] + ok, ["nosuch"])
+    usage_error(e, ["--ns=bogus"] + ok, ["bogus"])
+    usage_error(e, ["--rlimit=files=3"] + ok, ["files"])
+    usage_error(e, ["--quiet"], ["PROGRAM"])
+
+
+def test_bad_program(e):
+    usage_error(e, [e.path("missing")], ["missing"])
+    usage_error(e, ["no-such-command-e2e"], ["no-such-command-e2e"])
+    noexec = e.path("noexec")
+    shutil.copy(VICTIM, noexec)
+    os.chmod(noexec, 0o644)
+    usage_error(e, [noexec, "ok"], ["noexec"])
+    usage_error(e, [e.dir], [e.dir])
+
+
+def test_bad_files(e):
+    usage_error(e, ["--stdin=" + e.path("none.txt"), VICTIM, "cat"],
+                ["--stdin", "none.txt"])
+    usage_error(e, ["--stdin=" + e.dir, VICTIM, "cat"], ["--stdin"])
+    if os.geteuid() != 0:
+        unreadable = e.path("unreadable.txt")
+        open(unreadable, "w").close()
+        os.chmod(unreadable, 0)
+        usage_error(e, ["--stdin=" + unreadable, VICTIM, "cat"],
+                    ["--stdin", "unreadable.txt"])
+        os.unlink(unreadable)
+    rc, out, err = e.run("--report=/nonexistent-dir/r.json", VICTIM, "ok")
+    check(rc == 2 and out == "" and len(err.splitlines()) == 1, (rc, err))
+    check("--report" in err, err)
+    rc, out, err = e.run("--report=" + e.dir, VICTIM, "ok")
+    check(rc == 2 and out == "" and len(err.splitlines()) == 1, (rc, err))
+    rc, out, err = e.run("--meta=/nonexistent-dir/m", VICTIM, "ok")
+    check(rc == 2 and out == "" and "--meta" in err, (rc, err))
+
+
+def test_report_replaced_atomically(e):
+    rep = e.path("r.json")
+    with open(rep, "w") as f:
+        f.write("old")
+    os.chmod(rep, 0o640)
+    rc, _, _ = e.run("-q", "--report=" + rep, VICTIM, "ok")
+    check(rc == 0 and json.load(open(rep))["result"] == "OK", rc)
+    check(not [n for n in os.listdir(e.dir) if n.startswith(".")],
+          "temporary file left")
+    rc, out, _ = e.run("-q", "--report=-", VICTIM, "exit", "4")
+    check(rc == 1, rc)
+    check(json.loads(out)["exit_code"] == 4, out)
+
+
+TESTS = [v for k, v in list(globals().items()) if k.startswith("test_")]
+
+
+def host_can_supervise():
+    p = subprocess.run([TOOL, "--quiet", VICTIM, "ok"], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE)
+    return p.returncode == 0, p.stderr.decode(errors="replace").strip()
+
+
+def main():
+    ok, why = host_can_supervise()
+    if not ok:
+        print("e2e: cannot supervise a program here (%s)" % why)
+        return 1 if os.environ.get("SANDBOX_MUST_WORK") else 77
+    failed = 0
+    for t in TESTS:
+        e = Env()
+        try:
+            t(e)
+            print("ok   %s" % t.__name__)
+        except Exception as ex:  # Failure, or a crash of the test itself
+            failed += 1
+            print("FAIL %s: %s" % (t.__name__, ex))
+            if not isinstance(ex, Failure):
+                traceback.print_exc(file=sys.stdout)
+        finally:
+            shutil.rmtree(e.dir, ignore_errors=True)
+    print("%d of %d e2e tests failed" % (failed, len(TESTS)))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
