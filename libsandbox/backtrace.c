@@ -1,8 +1,8 @@
 /*
  * Backtraces of the stopped program: unwound with libunwind's remote
  * (ptrace) interface -- which needs the tracer thread, the one calling
- * this -- falling back to frame-pointer walking with process_vm_readv when
- * it fails, and symbolized with libelf from the files mapped in the
+ * this -- with unwind tables from ehframe.c, falling back to frame-pointer
+ * walking with process_vm_readv when it fails, and symbolized with libelf from the files mapped in the
  * program (/proc/PID/maps read once per backtrace; symtab, then dynsym;
  * PIE and shared libraries through the mapping's load bias).
  *
@@ -40,6 +40,10 @@ struct bt_module {
 	char path[256];
 	int fd;
 	Elf *elf;
+	/* .eh_frame search table (ehframe.c), built on first use */
+	bool table_tried;
+	int32_t *table;
+	size_t ntable;
 };
 
 struct bt_ctx {
@@ -105,16 +109,17 @@ static const struct bt_map *find_map(const struct bt_ctx *c, uint64_t pc)
 
 /* ------------------------------------------------------------ ELF */
 
-static Elf *open_module(struct bt_ctx *c, const struct bt_map *m)
+static struct bt_module *open_module(struct bt_ctx *c, const struct bt_map *m)
 {
 	char path[400];
 
 	for (size_t i = 0; i < c->nmod; i++)
 		if (strcmp(c->mod[i].path, m->path) == 0)
-			return c->mod[i].elf;
+			return &c->mod[i];
 	if (c->nmod == MAX_MODULES || m->path[0] != '/')
 		return NULL;
 	struct bt_module *mod = &c->mod[c->nmod];
+	memset(mod, 0, sizeof(*mod));
 	/* The program's own view first (a box root, a deleted file). */
 	snprintf(path, sizeof(path), "/proc/%d/map_files/%" PRIx64 "-%" PRIx64,
 	         (int)c->pid, m->start, m->end);
@@ -133,7 +138,13 @@ static Elf *open_module(struct bt_ctx *c, const struct bt_map *m)
 	}
 	snprintf(mod->path, sizeof(mod->path), "%s", m->path);
 	c->nmod++; /* a failure is remembered too */
-	return mod->elf;
+	return mod;
+}
+
+static Elf *module_elf(struct bt_ctx *c, const struct bt_map *m)
+{
+	struct bt_module *mod = open_module(c, m);
+	return mod ? mod->elf : NULL;
 }
 
 /* File offset -> ELF virtual address through the PT_LOAD holding it. */
@@ -218,7 +229,7 @@ static void symbolize(struct bt_ctx *c, sandbox_frame_t *f, bool is_return)
 		return;
 	}
 	snprintf(f->module, sizeof(f->module), "%s", m->path);
-	Elf *e = open_module(c, m);
+	Elf *e = module_elf(c, m);
 	if (!e) {
 		f->offset = f->pc - m->start + m->off;
 		return;
@@ -240,29 +251,157 @@ static void close_ctx(struct bt_ctx *c)
 			elf_end(c->mod[i].elf);
 		if (c->mod[i].fd >= 0)
 			close(c->mod[i].fd);
+		free(c->mod[i].table);
 	}
 	free(c->maps);
 }
 
 /* ------------------------------------------------------------ unwinding */
 
+/*
+ * libunwind's ptrace accessors, with our own find_proc_info: the unwind
+ * info of the module holding an address is its .eh_frame, indexed by
+ * ehframe.c (the .eh_frame_hdr table, or one built from .eh_frame when
+ * the linker wrote no header: gcc links static programs so, and
+ * libunwind-ptrace then finds nothing), and searched with libunwind's own
+ * table search. The table is served from our memory at an address no
+ * user-space program can have; the FDEs are read from the program, where
+ * .eh_frame is mapped. perf does the same with the tables it reads.
+ * The _UPT_ functions called here are leaves: they never call back
+ * through the accessors (their `arg` is the UPT handle, ours is bt_unw).
+ */
+extern int UNW_OBJ(dwarf_search_unwind_table)(unw_addr_space_t as,
+                                              unw_word_t ip,
+                                              unw_dyn_info_t *di,
+                                              unw_proc_info_t *pi,
+                                              int need_unwind_info,
+                                              void *arg);
+
+#define BT_TABLE_ADDR 0xffffff0000000000ULL /* kernel half */
+
+struct bt_unw {
+	void *upt;
+	struct bt_ctx *c;
+	const int32_t *table; /* of the current lookup */
+	size_t table_bytes;
+};
+
+static int eh_lookup(unw_addr_space_t as, struct bt_unw *u, unw_word_t ip,
+                     unw_proc_info_t *pi, int need)
+{
+	const struct bt_map *m = find_map(u->c, ip);
+	struct bt_module *mod = m ? open_module(u->c, m) : NULL;
+
+	if (!mod || !mod->elf)
+		return -UNW_ENOINFO;
+	if (!mod->table_tried) {
+		int32_t *t;
+		ssize_t n = sb_ehframe_table(mod->elf, &t);
+		mod->table_tried = true;
+		mod->table = n > 0 ? t : NULL;
+		mod->ntable = n > 0 ? (size_t)n : 0;
+	}
+	if (!mod->ntable)
+		return -UNW_ENOINFO;
+	unw_dyn_info_t di = {
+		.start_ip = m->start, .end_ip = m->end,
+		.format = UNW_INFO_FORMAT_REMOTE_TABLE,
+		.u.rti = {
+			/* load bias: the table holds ELF addresses */
+			.segbase = m->start - file_to_vaddr(mod->elf, m->off),
+			.table_len = mod->ntable, /* 8-byte entries: words */
+			.table_data = BT_TABLE_ADDR,
+		},
+	};
+	u->table = mod->table;
+	u->table_bytes = mod->ntable * 2 * sizeof(*mod->table);
+	int rc = UNW_OBJ(dwarf_search_unwind_table)(as, ip, &di, pi, need, u);
+	u->table = NULL;
+	return rc;
+}
+
+static int bt_find_proc_info(unw_addr_space_t as, unw_word_t ip,
+                             unw_proc_info_t *pi, int need, void *arg)
+{
+	return eh_lookup(as, arg, ip, pi, need);
+}
+
+static int bt_access_mem(unw_addr_space_t as, unw_word_t addr,
+                         unw_word_t *val, int write, void *arg)
+{
+	struct bt_unw *u = arg;
+	if (addr < BT_TABLE_ADDR)
+		return _UPT_access_mem(as, addr, val, write, u->upt);
+	size_t off = addr - BT_TABLE_ADDR;
+	if (write || !u->table || off > u->table_bytes ||
+	    u->table_bytes - off < sizeof(*val))
+		return -UNW_EINVAL;
+	memcpy(val, (const char *)u->table + off, sizeof(*val));
+	return 0;
+}
+
+static void bt_put_unwind_info(unw_addr_space_t as, unw_proc_info_t *pi,
+                               void *arg)
+{
+	_UPT_put_unwind_info(as, pi, ((struct bt_unw *)arg)->upt);
+}
+
+/* No unwind info registered at run time (JITs): libunwind goes on to
+ * find_proc_info. */
+static int bt_get_dyn_info_list_addr(unw_addr_space_t as, unw_word_t *addr,
+                                     void *arg)
+{
+	(void)as; (void)addr; (void)arg;
+	return -UNW_ENOINFO;
+}
+
+static int bt_access_reg(unw_addr_space_t as, unw_regnum_t reg,
+                         unw_word_t *val, int write, void *arg)
+{
+	return _UPT_access_reg(as, reg, val, write, ((struct bt_unw *)arg)->upt);
+}
+
+static int bt_access_fpreg(unw_addr_space_t as, unw_regnum_t reg,
+                           unw_fpreg_t *val, int write, void *arg)
+{
+	return _UPT_access_fpreg(as, reg, val, write,
+	                         ((struct bt_unw *)arg)->upt);
+}
+
+static int bt_resume(unw_addr_space_t as, unw_cursor_t *cur, void *arg)
+{
+	(void)as; (void)cur; (void)arg;
+	return -UNW_EINVAL; /* we never resume through libunwind */
+}
+
+
 /* libunwind over ptrace. Returns the number of pcs; *partial when the
  * walk ended on an error or a bound rather than at the outermost frame. */
-static size_t unwind_remote(const struct bt_ctx *c, uint64_t *pcs,
+static size_t unwind_remote(struct bt_ctx *c, uint64_t *pcs,
                             size_t max, bool *partial, bool *no_info)
 {
+	unw_accessors_t acc = { /* copied by libunwind */
+		.find_proc_info = bt_find_proc_info,
+		.put_unwind_info = bt_put_unwind_info,
+		.get_dyn_info_list_addr = bt_get_dyn_info_list_addr,
+		.access_mem = bt_access_mem,
+		.access_reg = bt_access_reg,
+		.access_fpreg = bt_access_fpreg,
+		.resume = bt_resume,
+		.get_proc_name = NULL, /* optional; symbolize() names frames */
+	};
 	size_t n = 0;
-	unw_addr_space_t as = unw_create_addr_space(&_UPT_accessors, 0);
-	void *upt = as ? _UPT_create(c->pid) : NULL;
+	unw_addr_space_t as = unw_create_addr_space(&acc, 0);
+	struct bt_unw u = { .upt = as ? _UPT_create(c->pid) : NULL, .c = c };
 	unw_cursor_t cur;
 	unw_word_t prev_sp = 0;
 	int rc = -1;
 
 	*partial = true;
-	if (!upt)
+	if (!u.upt)
 		goto out;
 	unw_set_caching_policy(as, UNW_CACHE_NONE);
-	if (unw_init_remote(&cur, as, upt) < 0)
+	if (unw_init_remote(&cur, as, &u) < 0)
 		goto out;
 	do {
 		unw_word_t ip, sp;
@@ -285,8 +424,8 @@ static size_t unwind_remote(const struct bt_ctx *c, uint64_t *pcs,
 	if (rc == 0)
 		*partial = false;
 out:
-	if (upt)
-		_UPT_destroy(upt);
+	if (u.upt)
+		_UPT_destroy(u.upt);
 	if (as)
 		unw_destroy_addr_space(as);
 	return n;
@@ -344,8 +483,8 @@ static bool after_call(const struct bt_ctx *c, uint64_t pc)
 	       (b[2] == 0xff && b[3] == 0x15);                  /* *d32(%rip) */
 }
 
-/* Last resort when there is neither unwind info (a static binary links
- * without .eh_frame_hdr) nor frame pointers: scan the stack from rsp up
+/* Last resort when there is neither unwind info (no .eh_frame: stripped
+ * with --remove-section, hand-written code) nor frame pointers: scan the stack from rsp up
  * for words that are return addresses. Heuristic: a stale return address
  * left in a dead frame may show up as an extra frame. */
 static size_t unwind_scan(const struct bt_ctx *c, uint64_t *pcs, size_t max)

@@ -222,12 +222,14 @@ static void put_flags(struct out *o, uint64_t v, const struct flag_name *t,
 
 /* ------------------------------------------------------------ arguments */
 
-static void put_hex(struct out *o, uint64_t v)
+/* Hex text ("0x1f"); a null pointer is NULL, a zero value 0. */
+static void put_hex(struct out *o, uint64_t v, bool ptr)
 {
 	char tmp[24];
 	snprintf(tmp, sizeof(tmp), "%#" PRIx64, v);
 	if (v == 0)
-		put(o, "%s", o->json ? "\"NULL\"" : "NULL");
+		put(o, "%s", ptr ? (o->json ? "\"NULL\"" : "NULL")
+		                 : (o->json ? "\"0\"" : "0"));
 	else
 		put_sym(o, tmp);
 }
@@ -249,7 +251,7 @@ static void put_path(struct out *o, const sandbox_event_t *ev, uint64_t a,
 	else if (n >= 0)
 		put_quoted(o, path, (size_t)n, false);
 	else
-		put_hex(o, a);
+		put_hex(o, a, true);
 }
 
 /* write(2)'s buffer: the first 32 bytes, quoted. */
@@ -262,7 +264,7 @@ static void put_buf(struct out *o, const sandbox_event_t *ev, uint64_t a,
 	            ? -EFAULT
 	            : sandbox_read_memory(ev->sandbox, a, data, want);
 	if (n < 0 || (size_t)n != want)
-		put_hex(o, a);
+		put_hex(o, a, true);
 	else
 		put_quoted(o, data, want, len > want);
 }
@@ -323,8 +325,9 @@ static void put_arg(struct out *o, const sandbox_event_t *ev, int kind,
 			put(o, "%" PRIu64, a);
 		break;
 	}
-	default: /* A_HEX, A_PTR */
-		put_hex(o, a);
+	case A_PTR: put_hex(o, a, true); break;
+	default: /* A_HEX */
+		put_hex(o, a, false);
 	}
 }
 
@@ -345,6 +348,10 @@ static void put_args(struct out *o, const sandbox_event_t *ev,
 		int kind = l ? l->arg[i] : A_HEX;
 		if (kind == A_END)
 			break;
+		/* open's mode means something only when it creates (strace) */
+		if (kind == A_MODE && i > 0 && l->arg[i - 1] == A_OFLAGS &&
+		    !(ev->syscall.args[i - 1] & (O_CREAT | O_TMPFILE)))
+			break;
 		if (i)
 			put(o, o->json ? "," : ", ");
 		put_arg(o, ev, kind, i, flags);
@@ -360,7 +367,8 @@ static void put_ret(struct out *o, const sandbox_event_t *ev,
 		const char *name = strerrorname_np((int)-r);
 		const char *desc = strerrordesc_np((int)-r);
 		if (o->json)
-			put(o, ",\"ret\":-1,\"errno\":\"%s\"", name ? name : "?");
+			put(o, ",\"ret\":%" PRId64 ",\"errno\":\"%s\"", r,
+			    name ? name : "?");
 		else
 			put(o, " = -1 %s (%s)", name ? name : "?", desc ? desc : "?");
 	} else if (l && l->ret_hex) {

@@ -4,6 +4,8 @@
  *
  *   backtrace.c  unwinding the stopped program (libunwind-ptrace, frame
  *                pointers as fallback) and symbolizing with libelf
+ *   ehframe.c    a search table for .eh_frame without .eh_frame_hdr
+ *                (static programs), so libunwind can use it
  *   elfinfo.c    inspecting argv[0] in sandbox_check()
  *   profile.c    the sb_diag object, syscall counts, the sampled time
  *                series (manager thread) and its SVG picture
@@ -104,6 +106,12 @@ static inline bool sb_diag_profiling(const sandbox_t *sb)
 /* profile.c, manager thread under mgr.lock while running: take a sample
  * when due; returns the next wake-up (absolute ns), at most `next`. */
 int64_t sb_diag_tick(sandbox_t *sb, int64_t now_ns, int64_t next);
+
+/* ehframe.c: the {pc_begin, FDE} pairs of e's .eh_frame (ELF virtual
+ * addresses as int32, sorted: the .eh_frame_hdr table layout), malloc'ed
+ * into *out. Returns the number of pairs (0: none) or -ENOMEM. */
+struct Elf;
+ssize_t sb_ehframe_table(struct Elf *e, int32_t **out);
 
 /* shared helpers */
 bool sb_elf_ready(void); /* elf_version() done once; false: no libelf */

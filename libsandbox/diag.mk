@@ -2,6 +2,7 @@
 libsandbox_libsandbox_la_SOURCES += \
 	libsandbox/diag.h \
 	libsandbox/backtrace.c \
+	libsandbox/ehframe.c \
 	libsandbox/elfinfo.c \
 	libsandbox/profile.c \
 	libsandbox/decode.c
@@ -36,6 +37,24 @@ tests_check_diag_backtrace_SOURCES = tests/check_diag_backtrace.c $(DIAG_TEST_SR
 tests_check_diag_backtrace_CPPFLAGS = $(DIAG_PROGS_CPPFLAGS)
 tests_check_diag_backtrace_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_diag_backtrace_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)
+check_PROGRAMS += tests/check_diag_profile
+TESTS += tests/check_diag_profile
+tests_check_diag_profile_SOURCES = tests/check_diag_profile.c $(DIAG_TEST_SRC)
+tests_check_diag_profile_CPPFLAGS = $(DIAG_PROGS_CPPFLAGS)
+tests_check_diag_profile_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_diag_profile_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)
+check_PROGRAMS += tests/check_diag_decode
+TESTS += tests/check_diag_decode
+tests_check_diag_decode_SOURCES = tests/check_diag_decode.c $(DIAG_TEST_SRC)
+tests_check_diag_decode_CPPFLAGS = $(DIAG_PROGS_CPPFLAGS)
+tests_check_diag_decode_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_diag_decode_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)
+check_PROGRAMS += tests/check_diag_elf
+TESTS += tests/check_diag_elf
+tests_check_diag_elf_SOURCES = tests/check_diag_elf.c $(DIAG_TEST_SRC)
+tests_check_diag_elf_CPPFLAGS = $(DIAG_PROGS_CPPFLAGS)
+tests_check_diag_elf_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_diag_elf_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)
 if HAVE_M32
 # A 32-bit program for the ELF checks; without gcc -m32 the test says why
 # it skips.
@@ -43,6 +62,6 @@ check_PROGRAMS += tests/diagprogs/hello32
 tests_diagprogs_hello32_SOURCES = tests/diagprogs/hello32.c
 tests_diagprogs_hello32_CFLAGS = -m32
 tests_diagprogs_hello32_LDFLAGS = -m32
-tests_check_diag_backtrace_CPPFLAGS += -DHAVE_HELLO32=1
+tests_check_diag_elf_CPPFLAGS += -DHAVE_HELLO32=1
 endif
 endif

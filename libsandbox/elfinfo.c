@@ -122,7 +122,12 @@ static int inspect_elf(struct sb_diag *d, int fd, const char *name,
 		return -errno;
 	Elf *e = elf_begin(fd, ELF_C_READ, NULL);
 	if (!e || elf_kind(e) != ELF_K_ELF) {
-		rc = refuse(d, "%s: not an ELF file nor a #! script", name);
+		/* the magic was there (inspect): a cut header */
+		if (st.st_size < (off_t)sizeof(Elf64_Ehdr))
+			rc = refuse(d, "%s: truncated ELF file (%lld bytes, no "
+			            "complete header)", name, (long long)st.st_size);
+		else
+			rc = refuse(d, "%s: not an ELF file nor a #! script", name);
 		goto out;
 	}
 	if (!gelf_getehdr(e, &eh)) {

@@ -327,6 +327,8 @@ static void take_sample(sandbox_t *sb, struct sb_diag *d, int64_t now)
 	sandbox_sample_t s = { .t_us = (now - d->start_ns) / 1000 };
 	if (read_stat(sb->mgr.pid, &s) < 0)
 		return; /* gone: the tracer is about to see it */
+	if (s.vm == 0)
+		return; /* exiting: its memory is already released */
 	s.cpu_us = cpu_clock_us(sb->mgr.pid);
 	keep_sample(d, &s);
 	emit_sample(d, &s);

@@ -865,10 +865,11 @@ typedef struct {
 	bool frame_pointers; /* frames from walking frame pointers (the
 	                      * unwinder failed) */
 	int64_t elapsed_us;  /* cost of this backtrace */
-	bool stack_scan;     /* no unwind info nor frame pointers (a static
-	                      * binary without .eh_frame_hdr): frames found by
-	                      * scanning the stack for return addresses; a
-	                      * stale one may add a spurious frame */
+	bool stack_scan;     /* no usable unwind info (.eh_frame, with or
+	                      * without .eh_frame_hdr) nor frame pointers:
+	                      * frames found by scanning the stack for return
+	                      * addresses; a stale one may add a spurious
+	                      * frame */
 } sandbox_backtrace_info_t;
 
 /* Facts about the last backtrace of the last run (reason 0 when none was
@@ -984,7 +985,14 @@ int sandbox_profile_svg(const sandbox_t *sb, int fd);
  * mmap prot/flags and signals by name, and the return value with its
  * errno name (SYSRET only; entry events end with " ..."). Syscalls
  * without a known layout show six hex arguments. With SANDBOX_FORMAT_JSON
- * the text is one JSON object (schema in docs/DIAGNOSTICS.md), no newline.
+ * the text is one JSON object, no newline (one per line makes the
+ * JSON-lines trace of sandbox-run --trace-format=json):
+ *   {"event":"syscall"|"sysret","pid":N,"abi":"x86_64","nr":N,
+ *    "name":"openat","args":[decoded...],"raw":[six numbers],
+ *    "ret":N (sysret),"errno":"ENOENT" (sysret, failed)}
+ * decoded arguments are numbers, or strings for paths, buffers and
+ * symbols ("AT_FDCWD", "O_RDONLY|O_CLOEXEC", "0x7ffc..."); ret is the raw
+ * value (-errno on failure). Details in docs/DIAGNOSTICS.md.
  * Writes at most len bytes including the NUL (buf may be NULL when len is
  * 0). Returns the length of the whole text, like snprintf: a result >=
  * len means it was truncated. 0 for a NULL or non-syscall event. */

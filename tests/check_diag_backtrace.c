@@ -183,6 +183,24 @@ START_TEST(test_trashed_stack)
 }
 END_TEST
 
+/* 300 frames deep: the trace stops at the bound, says so, and is quick. */
+START_TEST(test_depth_bound)
+{
+	sandbox_backtrace_info_t bi;
+	ssize_t n;
+	int r = run_bt(progs[_i], "deep", &n, &bi);
+	ck_assert_result(r, S_RESULT_RF);
+	ck_assert_int_eq(n, SANDBOX_BACKTRACE_MAX);
+	ck_assert_msg(bi.partial, "a cut trace must say it is partial");
+	ck_assert_msg(in_order(n, (const char *const[]){ "deep", "deep", NULL }),
+	              "deep frames:%s", describe(4));
+	ck_assert_msg(bi.elapsed_us < 1000 * SANDBOX_BACKTRACE_MS + 50000,
+	              "took %lld us", (long long)bi.elapsed_us);
+	tu_note("%s: %zd frames (bound) in %lld us", progs[_i], n,
+	        (long long)bi.elapsed_us);
+}
+END_TEST
+
 /* A policy callback marks getppid: backtrace at that stop, run goes on. */
 static void mark_getppid(const sandbox_event_t *ev, sandbox_action_t *act,
                          void *data)
@@ -246,6 +264,7 @@ Suite *tu_suite(void)
 	tcase_add_test(tc, test_shared_library_frame);
 	tcase_add_test(tc, test_stripped);
 	tcase_add_loop_test(tc, test_trashed_stack, 0, 2);
+	tcase_add_loop_test(tc, test_depth_bound, 0, 3);
 	tcase_add_test(tc, test_marked);
 	tcase_add_test(tc, test_switch_off);
 	suite_add_tcase(s, tc);

@@ -7,6 +7,8 @@
  *   qsort  main -> qsort (libc) -> cmp -> store through NULL: SIGSEGV
  *   mark   main -> f -> g -> getppid(), then exit 0 (a marked syscall)
  *   open   open("/dev/null") and write "hi\n" to stdout, exit 0
+ *   deep   main -> deep -> deep ... (300 calls) -> socket(): RF with a
+ *          stack deeper than the backtrace bound
  */
 #include <fcntl.h>
 #include <stdint.h>
@@ -53,6 +55,13 @@ NOINLINE static void a(int ab)
 	sink++;
 }
 
+NOINLINE static int deep(int n)
+{
+	int r = n ? deep(n - 1) : socket(AF_INET, SOCK_STREAM, 0);
+	sink = r;
+	return r + 1;
+}
+
 NOINLINE static int cmp(const void *x, const void *y)
 {
 	*(volatile int *)(uintptr_t)sink = 1;
@@ -75,6 +84,8 @@ int main(int argc, char **argv)
 		qsort(v, 4, sizeof(v[0]), cmp);
 	else if (strcmp(m, "mark") == 0)
 		sink = f(1);
+	else if (strcmp(m, "deep") == 0)
+		sink = deep(300);
 	else if (strcmp(m, "open") == 0) {
 		int fd = open("/dev/null", O_RDONLY);
 		if (write(1, "hi\n", 3) != 3)
