@@ -3,9 +3,13 @@
  *
  * Every ABI the policy gives rules or a non-KILL default for gets its own
  * section (libseccomp checks the architecture first); every other ABI hits
- * the bad-architecture action. Unknown syscall numbers hit the default
- * action. Both are SECCOMP_RET_TRACE(SB_TRACE_KILL): the tracer turns them
- * into RF while it can still read the offending call.
+ * the bad-architecture action, SECCOMP_RET_TRACE(SB_TRACE_KILL): the
+ * tracer turns it into RF while it can still read the offending call.
+ * Unknown syscall numbers hit the filter's default action: TRACE(KILL)
+ * too when every ABI's default is KILL; otherwise TRACE(ASK), so that
+ * each ABI keeps its own default without a rule per syscall per ABI (the
+ * tracer's user-space evaluation gives the default, and KILL for unknown
+ * numbers).
  *
  * The rules of one syscall are tried first-match-first (see sandbox.h).
  * libseccomp has no ordered rules, so a syscall compiles to kernel rules
@@ -14,8 +18,8 @@
  * by construction. A syscall is exact in the kernel when:
  *   - its first matching rule is unconditional (one action), or
  *   - all its rules are conditional, share one action, none uses the
- *     program's pid, and the fallback (the ABI default) is KILL, which is
- *     also the filter's default action.
+ *     program's pid, and what applies when none matches is what the
+ *     filter's default action gives.
  */
 #include "config.h"
 #include "internal.h"
@@ -62,14 +66,36 @@ static enum scmp_compare scmp_op(int op)
 	}
 }
 
+/* The filter's default action: TRACE(KILL), unless some ABI's default
+ * disposition is not KILL. Then it is TRACE(ASK): a call no rule names
+ * stops and the tracer evaluates the policy's table in user space, which
+ * gives every ABI its own default (and still kills unknown numbers). */
+static uint32_t filter_default(const sandbox_policy_t *p)
+{
+	for (int abi = 0; abi < S_ABI_COUNT; abi++)
+		if (p->def_disp[abi] != S_DISP_KILL)
+			return SCMP_ACT_TRACE(SB_TRACE_ASK);
+	return SCMP_ACT_TRACE(SB_TRACE_KILL);
+}
+
+/* Does falling through to the filter default `dflt` give `action`? Under
+ * a TRACE(ASK) default the tracer decides, so a KILL is kept as well. */
+static bool covered_by_default(uint32_t action, uint32_t dflt)
+{
+	return action == dflt || (dflt == SCMP_ACT_TRACE(SB_TRACE_ASK) &&
+	                          action == SCMP_ACT_TRACE(SB_TRACE_KILL));
+}
+
 /* Can the conditional rules starting at `first` be compiled exactly into
  * kernel rules? True when they share one action and none uses the
- * program's pid, and the base (what applies when none matches) is KILL,
- * which is also the filter's default action. Sets *action. */
+ * program's pid, and what applies when none matches (the base) is what
+ * the filter's default gives. Sets *action. */
 static bool chain_exact(const sandbox_policy_t *p, const struct sb_ruleset *rs,
-                        int32_t first, int base, int base_err, uint32_t *action)
+                        int32_t first, int base, int base_err, uint32_t dflt,
+                        uint32_t *action)
 {
-	if (disp_action(base, base_err) != SCMP_ACT_TRACE(SB_TRACE_KILL))
+	if (!covered_by_default(disp_action(base, base_err), dflt) &&
+	    dflt != SCMP_ACT_TRACE(SB_TRACE_ASK))
 		return false;
 	*action = disp_action(p->rules[first].disp, p->rules[first].err);
 	for (int32_t i = first; i >= 0; i = rs->next[i]) {
@@ -97,7 +123,7 @@ static int add_conditional(scmp_filter_ctx ctx, const struct sb_rule *r,
 }
 
 static int compile_abi(const sandbox_policy_t *p, const struct sb_ruleset *rs,
-                       const struct sb_filter_opts *o, int abi,
+                       const struct sb_filter_opts *o, int abi, uint32_t dflt,
                        scmp_filter_ctx ctx)
 {
 	int rc;
@@ -116,16 +142,19 @@ static int compile_abi(const sandbox_policy_t *p, const struct sb_ruleset *rs,
 			action = disp_action(base, base_err);
 			if (mem && action == SCMP_ACT_ALLOW)
 				action = SCMP_ACT_TRACE(SB_TRACE_MEM);
-			if (action == SCMP_ACT_TRACE(SB_TRACE_KILL))
-				continue; /* the filter default */
+			if (covered_by_default(action, dflt))
+				continue;
 			rc = seccomp_rule_add_exact(ctx, action, snr, 0);
-		} else if (!mem && chain_exact(p, rs, first, base, base_err, &action)) {
+		} else if (!mem && chain_exact(p, rs, first, base, base_err, dflt,
+		                               &action)) {
 			rc = 0;
 			for (int32_t i = first; i >= 0 && rc == 0; i = rs->next[i])
 				rc = add_conditional(ctx, &p->rules[i], snr, action);
-		} else {
+		} else if (mem || dflt != SCMP_ACT_TRACE(SB_TRACE_ASK)) {
 			rc = seccomp_rule_add_exact(ctx, SCMP_ACT_TRACE(
 			        mem ? SB_TRACE_MEM : SB_TRACE_ASK), snr, 0);
+		} else {
+			rc = 0; /* the default asks already */
 		}
 		if (rc < 0)
 			return rc;
@@ -177,9 +206,9 @@ out:
 }
 
 /* A context for one ABI, with the attributes every part must share. */
-static scmp_filter_ctx abi_ctx(int abi, int *rc)
+static scmp_filter_ctx abi_ctx(int abi, uint32_t dflt, int *rc)
 {
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRACE(SB_TRACE_KILL));
+	scmp_filter_ctx ctx = seccomp_init(dflt);
 	if (!ctx) {
 		*rc = -ENOMEM;
 		return NULL;
@@ -203,6 +232,7 @@ int sb_filter_compile(const sandbox_policy_t *p, const struct sb_filter_opts *o,
 {
 	struct sb_ruleset rs;
 	scmp_filter_ctx all = NULL, ctx = NULL;
+	uint32_t dflt = filter_default(p);
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -214,9 +244,9 @@ int sb_filter_compile(const sandbox_policy_t *p, const struct sb_filter_opts *o,
 		 * x86_64, where every syscall takes the default action. */
 		if (!abi_in_filter(p, abi) && !(abi == S_ABI_X86_64 && !p->nrules))
 			continue;
-		if (!(ctx = abi_ctx(abi, &rc)))
+		if (!(ctx = abi_ctx(abi, dflt, &rc)))
 			goto out;
-		if ((rc = compile_abi(p, &rs, o, abi, ctx)) < 0)
+		if ((rc = compile_abi(p, &rs, o, abi, dflt, ctx)) < 0)
 			goto out;
 		if (!all) {
 			all = ctx;
@@ -225,7 +255,7 @@ int sb_filter_compile(const sandbox_policy_t *p, const struct sb_filter_opts *o,
 		}
 		ctx = NULL; /* merged (and released) or kept as `all` */
 	}
-	if (!all && !(all = abi_ctx(S_ABI_X86_64, &rc)))
+	if (!all && !(all = abi_ctx(S_ABI_X86_64, dflt, &rc)))
 		goto out;
 	rc = export_bpf(all, out);
 out:

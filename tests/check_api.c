@@ -511,6 +511,37 @@ START_TEST(compiled_filters_follow_policy_content)
 }
 END_TEST
 
+static void count_and_allow(const sandbox_event_t *ev, sandbox_action_t *act,
+                            void *data)
+{
+	if (ev->type == S_EVENT_SYSCALL)
+		++*(int *)data;
+	act->type = S_ACTION_CONT;
+}
+
+/* Every ABI's default TRACE (what "unrestricted" asks for): the filter
+ * stays small (the default action asks) and every call reaches the
+ * callback. */
+START_TEST(trace_default_in_every_abi)
+{
+	sandbox_t *sb = tu_sandbox("hello", NULL);
+	sandbox_policy_t *p = sandbox_policy_new();
+	int seen = 0;
+
+	ck_assert_ptr_nonnull(p);
+	for (int abi = 0; abi < S_ABI_COUNT; abi++)
+		ck_assert_int_eq(sandbox_policy_set_default(p, abi, S_DISP_TRACE, 0), 0);
+	ck_assert_int_eq(sandbox_policy_set_callback(p, count_and_allow, &seen, NULL), 0);
+	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+	ck_assert_int_eq(sandbox_set_mode(sb, _i), 0);
+	ck_assert_int_eq(sandbox_check(sb), 0);
+	ck_assert_result(tu_run(sb, NULL), S_RESULT_OK);
+	ck_assert_int_gt(seen, 10);
+	sandbox_policy_unref(p);
+	sandbox_destroy(sb);
+}
+END_TEST
+
 Suite *tu_suite(void)
 {
 	Suite *s = suite_create("api");
@@ -552,6 +583,8 @@ Suite *tu_suite(void)
 	tc = tcase_create("filter-cache");
 	tcase_set_timeout(tc, TU_TIMEOUT);
 	tcase_add_loop_test(tc, compiled_filters_follow_policy_content, S_MODE_FAST,
+	                    S_MODE_CLASSIC + 1);
+	tcase_add_loop_test(tc, trace_default_in_every_abi, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	suite_add_tcase(s, tc);
 

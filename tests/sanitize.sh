@@ -4,7 +4,7 @@
 # (`make distdir`), configured and built here in place.
 set -eu
 cd "$1"
-./configure --enable-sanitizers --enable-werror --disable-shared \
+./configure --enable-sanitizers --enable-werror \
 	CFLAGS="-O1 -g" >configure-sanitizers.log 2>&1 ||
 	{ cat configure-sanitizers.log; exit 1; }
 ASAN_OPTIONS=detect_leaks=1:exitcode=86 \

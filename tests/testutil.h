@@ -52,10 +52,14 @@ void tu_write_file(const char *path, const char *content);
 /* Verdict names for messages. */
 #define RN(r) sandbox_result_name(r)
 
-/* Assert a verdict with a readable message. */
+/* Assert a verdict with a readable message (each argument evaluated once:
+ * `got` may be tu_run()). */
 #define ck_assert_result(got, want)                                        \
-	ck_assert_msg((got) == (want), "verdict %s, expected %s",          \
-	              RN(got), RN(want))
+	do {                                                               \
+		int tu_got_ = (got), tu_want_ = (want);                    \
+		ck_assert_msg(tu_got_ == tu_want_, "verdict %s, expected %s", \
+		              RN(tu_got_), RN(tu_want_));                  \
+	} while (0)
 
 /* Skip the current test with a reason: a pass in Check terms but printed;
  * turned into a failure when SANDBOX_MUST_WORK is set in the environment. */
