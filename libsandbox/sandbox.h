@@ -145,14 +145,17 @@ typedef enum {
 	S_MODE_CLASSIC,
 } sandbox_mode_t;
 
-/* Event types passed to a policy callback. */
+/* Event types. A policy callback receives SIGNAL, SYSCALL and SYSRET. The
+ * others keep the classic numbering and are reserved: this version never
+ * delivers them (the exit status, the quota that fired and supervisor
+ * errors are in sandbox_stat_t and the return of sandbox_execute()). */
 typedef enum {
-	S_EVENT_ERROR = 0, /* the supervisor hit an error (data: errno) */
-	S_EVENT_EXIT,      /* the program exited (data: exit status) */
+	S_EVENT_ERROR = 0, /* reserved: the supervisor hit an error */
+	S_EVENT_EXIT,      /* reserved: the program exited */
 	S_EVENT_SIGNAL,    /* a signal is about to be delivered to the program */
 	S_EVENT_SYSCALL,   /* syscall entry */
 	S_EVENT_SYSRET,    /* syscall exit */
-	S_EVENT_QUOTA,     /* a quota was exceeded (informational) */
+	S_EVENT_QUOTA,     /* reserved: a quota was exceeded */
 } sandbox_event_type_t;
 
 /* Actions a policy callback answers with. */
@@ -212,8 +215,7 @@ typedef struct {
 	/* For SYSCALL: what the policy's rule table decided before the callback
 	 * ran (sandbox_disposition_t), so a callback can defer to its table. */
 	int disposition;
-	int data;             /* EXIT: status; SIGNAL: signo; QUOTA: quota;
-	                       * ERROR: errno */
+	int data;             /* SIGNAL: the signal number */
 	sandbox_syscall_t syscall; /* SYSCALL and SYSRET */
 } sandbox_event_t;
 
