@@ -19,8 +19,10 @@ check_PROGRAMS += tests/check_diag_backtrace \
 	tests/diagprogs/bt_fp tests/diagprogs/bt_nofp tests/diagprogs/bt_static \
 	tests/diagprogs/bt_stripped tests/diagprogs/trash tests/diagprogs/memgrow
 TESTS += tests/check_diag_backtrace
+tests_diagprogs_bt_fp_LDFLAGS =
 tests_diagprogs_bt_fp_SOURCES = tests/diagprogs/bt.c
 tests_diagprogs_bt_fp_CFLAGS = $(DIAG_BT_FP)
+tests_diagprogs_bt_nofp_LDFLAGS =
 tests_diagprogs_bt_nofp_SOURCES = tests/diagprogs/bt.c
 tests_diagprogs_bt_nofp_CFLAGS = $(DIAG_BT_NOFP)
 tests_diagprogs_bt_static_SOURCES = tests/diagprogs/bt.c
@@ -29,9 +31,12 @@ tests_diagprogs_bt_static_LDFLAGS = -all-static
 tests_diagprogs_bt_stripped_SOURCES = tests/diagprogs/bt.c
 tests_diagprogs_bt_stripped_CFLAGS = $(DIAG_BT_NOFP)
 tests_diagprogs_bt_stripped_LDFLAGS = -Wl,--strip-all
+tests_diagprogs_trash_LDFLAGS =
 tests_diagprogs_trash_SOURCES = tests/diagprogs/trash.c
 tests_diagprogs_trash_CFLAGS = $(DIAG_BT_FP)
+tests_diagprogs_memgrow_LDFLAGS =
 tests_diagprogs_memgrow_SOURCES = tests/diagprogs/memgrow.c
+tests_diagprogs_memgrow_CFLAGS = $(WARN_CFLAGS)
 DIAG_TEST_SRC = tests/testutil.c tests/testutil.h
 tests_check_diag_backtrace_SOURCES = tests/check_diag_backtrace.c $(DIAG_TEST_SRC)
 tests_check_diag_backtrace_CPPFLAGS = $(DIAG_PROGS_CPPFLAGS)

@@ -132,7 +132,8 @@ static void insert(uint64_t hash, const sandbox_policy_t *p, bool watch,
 		free(fresh.rules);
 		return;
 	}
-	memcpy(fresh.rules, p->rules, p->nrules * sizeof(*p->rules));
+	if (p->nrules)
+		memcpy(fresh.rules, p->rules, p->nrules * sizeof(*p->rules));
 	fresh.nrules = p->nrules;
 	fresh.hash = hash;
 	fresh.watch_memory = watch;

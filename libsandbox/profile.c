@@ -362,7 +362,8 @@ SB_EXPORT ssize_t sandbox_get_samples(const sandbox_t *sb,
 	if (!sb->diag || sb->status == S_STATUS_EXE || sb->status == S_STATUS_BLK)
 		return 0;
 	size_t n = sb->diag->nsamples;
-	memcpy(out, sb->diag->samples, (n < max ? n : max) * sizeof(*out));
+	if (n && max)
+		memcpy(out, sb->diag->samples, (n < max ? n : max) * sizeof(*out));
 	return (ssize_t)n;
 }
 

@@ -52,8 +52,8 @@ static char *sysname(const sandbox_stat_t *st)
 	static char name[64];
 	if (!st->has_syscall)
 		return strcpy(name, "(none)");
-	return strcpy(name, sandbox_syscall_name(st->syscall.abi, st->syscall.nr,
-	                                         name, sizeof(name)));
+	sandbox_syscall_name(st->syscall.abi, st->syscall.nr, name, sizeof(name));
+	return name;
 }
 
 /* ------------------------------------------------------------ built-ins */

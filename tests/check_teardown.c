@@ -105,8 +105,8 @@ START_TEST(many_runs_leak_nothing)
 	              fds, count_fds());
 	ck_assert_msg(count_threads() == threads,
 	              "threads: %d before, %d after destroy", threads, count_threads());
-	ck_assert_msg(rss_kb() - rss < 2048, "RSS grew from %ld kB to %ld kB",
-	              rss, rss_kb());
+	ck_assert_msg(!TU_RSS_IS_MEANINGFUL || rss_kb() - rss < 2048,
+	              "RSS grew from %ld kB to %ld kB", rss, rss_kb());
 	no_children_left();
 }
 END_TEST

@@ -18,7 +18,8 @@ EXTRA_DIST += tests/run-isolated.sh
 if HAVE_CHECK
 
 # ---------------------------------------------------------------- programs
-# Plain flags: warnings on, no sanitizers, no library.
+# Plain flags: warnings on, no sanitizers (neither when compiling nor when
+# linking: an empty per-program LDFLAGS replaces AM_LDFLAGS), no library.
 TESTPROG_FLAGS = $(WARN_CFLAGS)
 
 TEST_PROGS = \
@@ -50,51 +51,73 @@ check_PROGRAMS += $(TEST_PROGS)
 
 tests_progs_hello_SOURCES = tests/progs/hello.c
 tests_progs_hello_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_hello_LDFLAGS =
 tests_progs_hello_static_SOURCES = tests/progs/hello.c
 tests_progs_hello_static_CFLAGS = $(TESTPROG_FLAGS)
 tests_progs_hello_static_LDFLAGS = -all-static
 tests_progs_exit3_SOURCES = tests/progs/exit3.c
 tests_progs_exit3_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_exit3_LDFLAGS =
 tests_progs_segv_SOURCES = tests/progs/segv.c
 tests_progs_segv_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_segv_LDFLAGS =
 tests_progs_fpe_SOURCES = tests/progs/fpe.c
 tests_progs_fpe_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_fpe_LDFLAGS =
 tests_progs_abrt_SOURCES = tests/progs/abrt.c
 tests_progs_abrt_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_abrt_LDFLAGS =
 tests_progs_sleep_SOURCES = tests/progs/sleep.c
 tests_progs_sleep_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_sleep_LDFLAGS =
 tests_progs_cpuloop_SOURCES = tests/progs/cpuloop.c
 tests_progs_cpuloop_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_cpuloop_LDFLAGS =
 tests_progs_cpu300_SOURCES = tests/progs/cpu300.c
 tests_progs_cpu300_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_cpu300_LDFLAGS =
 tests_progs_pause_blocked_SOURCES = tests/progs/pause_blocked.c
 tests_progs_pause_blocked_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_pause_blocked_LDFLAGS =
 tests_progs_malloc_hog_SOURCES = tests/progs/malloc_hog.c
 tests_progs_malloc_hog_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_malloc_hog_LDFLAGS =
 tests_progs_brk_hog_SOURCES = tests/progs/brk_hog.c
 tests_progs_brk_hog_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_brk_hog_LDFLAGS =
 tests_progs_mmap_hog_SOURCES = tests/progs/mmap_hog.c
 tests_progs_mmap_hog_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_mmap_hog_LDFLAGS =
 tests_progs_output_hog_SOURCES = tests/progs/output_hog.c
 tests_progs_output_hog_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_output_hog_LDFLAGS =
 tests_progs_kill_self_SOURCES = tests/progs/kill_self.c
 tests_progs_kill_self_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_kill_self_LDFLAGS =
 tests_progs_sigtrap_SOURCES = tests/progs/sigtrap.c
 tests_progs_sigtrap_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_sigtrap_LDFLAGS =
 tests_progs_double_SOURCES = tests/progs/double.c
 tests_progs_double_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_double_LDFLAGS =
 tests_progs_showenv_SOURCES = tests/progs/showenv.c
 tests_progs_showenv_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_showenv_LDFLAGS =
 tests_progs_showfds_SOURCES = tests/progs/showfds.c
 tests_progs_showfds_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_showfds_LDFLAGS =
 tests_progs_pwd_SOURCES = tests/progs/pwd.c
 tests_progs_pwd_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_pwd_LDFLAGS =
 tests_progs_forbidden_SOURCES = tests/progs/forbidden.c
 tests_progs_forbidden_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_forbidden_LDFLAGS =
 tests_progs_writefile_SOURCES = tests/progs/writefile.c
 tests_progs_writefile_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_writefile_LDFLAGS =
 tests_progs_both_SOURCES = tests/progs/both.c
 tests_progs_both_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_both_LDFLAGS =
 
 # ---------------------------------------------------------------- suites
 TESTSUITE_CPP = $(AM_CPPFLAGS) -DPROGS_DIR=\"$(abs_top_builddir)/tests/progs\"
