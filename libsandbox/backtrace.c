@@ -641,7 +641,8 @@ SB_EXPORT ssize_t sandbox_get_backtrace(const sandbox_t *sb,
 	if (!sb->diag || !sb->diag->bt.reason)
 		return 0;
 	size_t n = sb->diag->bt.nframes;
-	memcpy(out, sb->diag->frames, (n < max ? n : max) * sizeof(*out));
+	if (n && max)
+		memcpy(out, sb->diag->frames, (n < max ? n : max) * sizeof(*out));
 	return (ssize_t)n;
 }
 
