@@ -17,46 +17,6 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-/* ------------------------------------------------------------ strings */
-
-static void free_strv(char **v)
-{
-	if (!v)
-		return;
-	for (char **p = v; *p; p++)
-		free(*p);
-	free(v);
-}
-
-/* Copy a NULL-terminated string vector; NULL in gives an empty vector. */
-static int dup_strv(const char *const *in, char ***out)
-{
-	size_t n = 0;
-	while (in && in[n])
-		n++;
-	char **v = calloc(n + 1, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++) {
-		if (!(v[i] = strdup(in[i]))) {
-			free_strv(v);
-			return -ENOMEM;
-		}
-	}
-	*out = v;
-	return 0;
-}
-
-static int set_str(char **dst, const char *src)
-{
-	char *c = NULL;
-	if (src && !(c = strdup(src)))
-		return -ENOMEM;
-	free(*dst);
-	*dst = c;
-	return 0;
-}
-
 /* ------------------------------------------------------------ life cycle */
 
 static void clear_stat(sandbox_stat_t *st)
@@ -92,7 +52,8 @@ SB_EXPORT sandbox_t *sandbox_new(const char *const argv[])
 		sb->quota[q] = SANDBOX_UNLIMITED;
 	pthread_mutex_init(&sb->mgr.lock, NULL);
 	clear_stat(&sb->stat);
-	if (dup_strv(argv, &sb->argv) < 0 || dup_strv(NULL, &sb->envp) < 0)
+	if (sb_strv_dup(argv, false, &sb->argv) < 0 ||
+	    sb_strv_dup(NULL, false, &sb->envp) < 0)
 		goto nomem_sb;
 	sb->policy = sandbox_policy_builtin("default");
 	if (!sb->policy)
@@ -120,8 +81,8 @@ SB_EXPORT void sandbox_destroy(sandbox_t *sb)
 		return;
 	sb_manager_stop(sb);
 	drop_compiled(sb);
-	free_strv(sb->argv);
-	free_strv(sb->envp);
+	sb_strv_free(sb->argv);
+	sb_strv_free(sb->envp);
 	free(sb->workdir);
 	free(sb->chroot_dir);
 	free(sb->groups);
@@ -155,9 +116,9 @@ SB_EXPORT int sandbox_set_argv(sandbox_t *sb, const char *const argv[])
 		return rc;
 	if (!argv || !argv[0] || !argv[0][0])
 		return -EINVAL;
-	if ((rc = dup_strv(argv, &v)) < 0)
+	if ((rc = sb_strv_dup(argv, false, &v)) < 0)
 		return rc;
-	free_strv(sb->argv);
+	sb_strv_free(sb->argv);
 	sb->argv = v;
 	return 0;
 }
@@ -173,9 +134,9 @@ SB_EXPORT int sandbox_set_env(sandbox_t *sb, const char *const envp[])
 		if (!eq || eq == envp[i])
 			return -EINVAL;
 	}
-	if ((rc = dup_strv(envp, &v)) < 0)
+	if ((rc = sb_strv_dup(envp, false, &v)) < 0)
 		return rc;
-	free_strv(sb->envp);
+	sb_strv_free(sb->envp);
 	sb->envp = v;
 	return 0;
 }
@@ -196,7 +157,7 @@ SB_EXPORT int sandbox_set_workdir(sandbox_t *sb, const char *dir)
 		return rc;
 	if (dir && !dir[0])
 		return -EINVAL;
-	return set_str(&sb->workdir, dir);
+	return sb_set_str(&sb->workdir, dir);
 }
 
 SB_EXPORT int sandbox_set_chroot(sandbox_t *sb, const char *dir)
@@ -206,7 +167,7 @@ SB_EXPORT int sandbox_set_chroot(sandbox_t *sb, const char *dir)
 		return rc;
 	if (dir && !dir[0])
 		return -EINVAL;
-	return set_str(&sb->chroot_dir, dir);
+	return sb_set_str(&sb->chroot_dir, dir);
 }
 
 SB_EXPORT int sandbox_set_credentials(sandbox_t *sb, uid_t uid, gid_t gid,
@@ -256,7 +217,7 @@ SB_EXPORT int sandbox_set_stdio_path(sandbox_t *sb, int which,
 		return rc;
 	if (which < 0 || which > 2 || !path || !path[0])
 		return -EINVAL;
-	if ((rc = set_str(&sb->stdio[which].path, path)) < 0)
+	if ((rc = sb_set_str(&sb->stdio[which].path, path)) < 0)
 		return rc;
 	sb->stdio[which].fd = -1;
 	sb->stdio[which].append = append;

@@ -39,6 +39,17 @@ enum {
 	                        * the quota */
 };
 
+/* ----------------------------------------------------------------- strings */
+
+/* Free a NULL-terminated vector of owned strings (NULL is fine). */
+void sb_strv_free(char **v);
+/* Copy a NULL-terminated vector (NULL in: none). An empty one becomes NULL
+ * when empty_is_null, else an empty vector. 0 or -ENOMEM. */
+int sb_strv_dup(const char *const *in, bool empty_is_null, char ***out);
+/* Replace *dst with a copy of src (NULL clears); *dst is untouched on
+ * -ENOMEM. */
+int sb_set_str(char **dst, const char *src);
+
 /* ------------------------------------------------------------------ policy */
 
 struct sb_rule {

@@ -58,44 +58,6 @@ static struct sb_iso *iso_get(sandbox_t *sb, int *rc)
 	return sb->iso;
 }
 
-static void free_strv(char **v)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
-static int dup_strv(const char *const *in, char ***out)
-{
-	size_t n = 0;
-	while (in && in[n])
-		n++;
-	if (n == 0) {
-		*out = NULL;
-		return 0;
-	}
-	char **v = calloc(n + 1, sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		if (!(v[i] = strdup(in[i]))) {
-			free_strv(v);
-			return -ENOMEM;
-		}
-	*out = v;
-	return 0;
-}
-
-static int set_str(char **dst, const char *src)
-{
-	char *c = NULL;
-	if (src && !(c = strdup(src)))
-		return -ENOMEM;
-	free(*dst);
-	*dst = c;
-	return 0;
-}
-
 void sb_iso_free(struct sb_iso *iso)
 {
 	if (!iso)
@@ -108,8 +70,8 @@ void sb_iso_free(struct sb_iso *iso)
 	}
 	free(iso->dirs);
 	free(iso->cg_parent);
-	free_strv(iso->env_pass);
-	free_strv(iso->env_strip);
+	sb_strv_free(iso->env_pass);
+	sb_strv_free(iso->env_strip);
 	free(iso);
 }
 
@@ -133,7 +95,7 @@ SB_EXPORT int sandbox_set_hostname(sandbox_t *sb, const char *name)
 	if (name && (!name[0] || strlen(name) > 64))
 		return -EINVAL;
 	struct sb_iso *iso = iso_get(sb, &rc);
-	return iso ? set_str(&iso->hostname, name) : rc;
+	return iso ? sb_set_str(&iso->hostname, name) : rc;
 }
 
 SB_EXPORT int sandbox_set_id_map(sandbox_t *sb, uid_t inside_uid,
@@ -160,7 +122,7 @@ SB_EXPORT int sandbox_set_rootfs(sandbox_t *sb, const char *dir, bool writable)
 	if (!iso)
 		return rc;
 	iso->rootfs_rw = writable;
-	return set_str(&iso->rootfs, dir);
+	return sb_set_str(&iso->rootfs, dir);
 }
 
 static bool good_inside(const char *p)
@@ -255,7 +217,7 @@ SB_EXPORT int sandbox_set_cgroup_parent(sandbox_t *sb, const char *parent)
 	if (parent && (!parent[0] || strstr(parent, "..")))
 		return -EINVAL;
 	struct sb_iso *iso = iso_get(sb, &rc);
-	return iso ? set_str(&iso->cg_parent, parent) : rc;
+	return iso ? sb_set_str(&iso->cg_parent, parent) : rc;
 }
 
 SB_EXPORT int sandbox_set_cgroup_limits(sandbox_t *sb, uint64_t memory,
@@ -343,9 +305,9 @@ SB_EXPORT int sandbox_set_env_pass(sandbox_t *sb, const char *const names[])
 	struct sb_iso *iso = iso_get(sb, &rc);
 	if (!iso)
 		return rc;
-	if ((rc = dup_strv(names, &v)) < 0)
+	if ((rc = sb_strv_dup(names, true, &v)) < 0)
 		return rc;
-	free_strv(iso->env_pass);
+	sb_strv_free(iso->env_pass);
 	iso->env_pass = v;
 	return 0;
 }
@@ -357,9 +319,9 @@ SB_EXPORT int sandbox_set_env_strip(sandbox_t *sb, const char *const patterns[])
 	struct sb_iso *iso = iso_get(sb, &rc);
 	if (!iso)
 		return rc;
-	if ((rc = dup_strv(patterns, &v)) < 0)
+	if ((rc = sb_strv_dup(patterns, true, &v)) < 0)
 		return rc;
-	free_strv(iso->env_strip);
+	sb_strv_free(iso->env_strip);
 	iso->env_strip = v;
 	return 0;
 }

@@ -10,6 +10,7 @@ libsandbox_libsandbox_la_SOURCES = \
 	libsandbox/capture.c \
 	libsandbox/internal.h \
 	libsandbox/names.c \
+	libsandbox/strings.c \
 	libsandbox/child.c \
 	libsandbox/tracer.c \
 	libsandbox/manager.c \
