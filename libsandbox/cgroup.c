@@ -1,7 +1,7 @@
 /*
  * Per-run cgroups, common part: where the hierarchies are, the run's
- * group (libsandbox-<supervisor pid>-<n>), removal of leftovers, and the
- * small file helpers both versions use.
+ * group (a random name, locked by its supervisor), removal of groups whose
+ * supervisor is gone, and the small file helpers both versions use.
  */
 #include "config.h"
 #include "isolation.h"
@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -279,70 +281,179 @@ int sb_cg_parent_dir(const struct sb_cg_roots *r, int c, const char *parent,
 
 /* ------------------------------------------------------------ the run */
 
-static int make_group(struct sb_cg *cg, int c, const char *pdir,
-                      const char *name)
-{
-	char *dir;
-	int rc;
+/*
+ * Names and owners. A run's group is "libsandbox-run-<16 hex digits>",
+ * the digits random, so no two supervisors pick the same name whatever pid
+ * namespace or container they run in (a pid says nothing across them).
+ * The creator holds an exclusive flock on the group directory for the
+ * whole run, through a close-on-exec descriptor the program never gets;
+ * the kernel drops it when the supervisor dies, however it dies. A sweeper
+ * reaps a group only after taking that lock itself without waiting: its
+ * owner is then provably gone.
+ *
+ * Between its mkdir and its flock a new group is unlocked, and a sweeper
+ * may take it for a dead one and remove it (it is still empty). The
+ * creator sees that -- its flock fails, or the directory it locked is no
+ * longer the one at the path -- and starts again under a fresh name, as
+ * it does when mkdir says EEXIST.
+ */
+#define GROUP_PREFIX "libsandbox-run-"
+#define GROUP_DIGITS 16
+#define NAME_TRIES 16
 
-	if ((rc = sb_cg_mkdir_p(pdir)) < 0)
-		return rc;
-	(void)sb_cg_sweep_dir(pdir);
-	if (asprintf(&dir, "%s/%s", pdir, name) < 0)
-		return -ENOMEM;
-	if (mkdir(dir, 0755) < 0) {
-		rc = -errno;
-		free(dir);
-		return rc;
+static void group_name(char *out, size_t len)
+{
+	uint64_t r;
+
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != (ssize_t)sizeof(r)) {
+		/* No entropy yet (early boot): unlikely to clash, and a
+		 * clash only costs a retry. */
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		r = (uint64_t)ts.tv_nsec << 34 ^ (uint64_t)ts.tv_sec << 20 ^
+		    (uint64_t)getpid() << 8 ^ atomic_fetch_add(&run_counter, 1);
 	}
-	cg->dir[c] = dir;
-	return 0;
+	snprintf(out, len, GROUP_PREFIX "%016llx", (unsigned long long)r);
 }
 
-static int create_v1(struct sb_cg *cg, const struct sb_cg_roots *r,
-                     const char *parent, const char *name,
-                     const struct sb_cg_limits *lim)
+static bool is_group_name(const char *name)
 {
-	char pdir[512];
+	size_t n = strlen(GROUP_PREFIX);
+
+	if (strncmp(name, GROUP_PREFIX, n) != 0 ||
+	    strlen(name + n) != GROUP_DIGITS)
+		return false;
+	return strspn(name + n, "0123456789abcdef") == GROUP_DIGITS;
+}
+
+/* Lock the group just made at path. Returns the descriptor holding the
+ * lock, -EAGAIN when a sweeper got there first (it removes the group:
+ * start again under another name), or -errno. */
+static int claim(const char *path)
+{
+	struct stat held, now;
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno == ENOENT ? -EAGAIN : -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+		close(fd);
+		return e == EWOULDBLOCK ? -EAGAIN : -e;
+	}
+	if (fstat(fd, &held) < 0 || stat(path, &now) < 0 ||
+	    held.st_ino != now.st_ino || held.st_dev != now.st_dev) {
+		close(fd);
+		return -EAGAIN;
+	}
+	return fd;
+}
+
+/* The controller whose parent directory is the same as c's, if an
+ * earlier one has it (v1 controllers mounted together), else -1. */
+static int same_parent(char pdir[][512], int c)
+{
+	for (int o = 0; o < c; o++)
+		if (pdir[o][0] && strcmp(pdir[o], pdir[c]) == 0)
+			return o;
+	return -1;
+}
+
+/* One directory per hierarchy in use (v2: [0] only), made if missing,
+ * leftovers of dead supervisors swept; "" for the others. */
+static int prepare_parents(const struct sb_cg *cg, const struct sb_cg_roots *r,
+                           const char *parent, char pdir[][512])
+{
+	bool any = false;
 	int rc;
 
 	for (int c = 0; c < SB_CG_NCTL; c++) {
-		if (!cg->want[c])
+		pdir[c][0] = '\0';
+		any |= cg->want[c];
+	}
+	for (int c = 0; c < SB_CG_NCTL; c++) {
+		if (r->version == 2 ? c != 0 || !any : !cg->want[c])
 			continue;
-		if ((rc = sb_cg_parent_dir(r, c, parent, pdir, sizeof(pdir))) < 0 ||
-		    (rc = make_group(cg, c, pdir, name)) < 0 ||
-		    (rc = sb_cg1_setup(cg->dir[c], c, lim)) < 0)
+		if ((rc = sb_cg_parent_dir(r, c, parent, pdir[c], 512)) < 0 ||
+		    (rc = sb_cg_mkdir_p(pdir[c])) < 0 ||
+		    (r->version == 2 && (rc = sb_cg2_enable(pdir[c], cg->want)) < 0))
 			return rc;
+		if (same_parent(pdir, c) < 0)
+			(void)sb_cg_sweep_dir(pdir[c]);
 	}
 	return 0;
 }
 
-static int create_v2(struct sb_cg *cg, const struct sb_cg_roots *r,
-                     const char *parent, const char *name,
-                     const struct sb_cg_limits *lim)
+/* Make and lock group `name` in every parent. -EAGAIN: the name is taken
+ * or was lost to a sweeper; what was made is destroyed by the caller. */
+static int make_groups(struct sb_cg *cg, char pdir[][512], const char *name)
 {
-	char pdir[512];
+	for (int c = 0; c < SB_CG_NCTL; c++) {
+		int o = pdir[c][0] ? same_parent(pdir, c) : -1;
+		char *dir;
+
+		if (!pdir[c][0])
+			continue;
+		if (o >= 0) { /* the same directory serves both */
+			if (!(cg->dir[c] = strdup(cg->dir[o])))
+				return -ENOMEM;
+			continue;
+		}
+		if (asprintf(&dir, "%s/%s", pdir[c], name) < 0)
+			return -ENOMEM;
+		/* Owner only: nobody else can open it, so nobody else can
+		 * lock it while it is being made. */
+		if (mkdir(dir, 0700) < 0) {
+			int e = errno;
+			free(dir);
+			return e == EEXIST ? -EAGAIN : -e;
+		}
+		int fd = claim(dir);
+		if (fd < 0) { /* not ours any more: leave it to the sweeper */
+			free(dir);
+			return fd;
+		}
+		cg->dir[c] = dir;
+		cg->lock[c] = fd;
+	}
+	return 0;
+}
+
+static int setup_limits(const struct sb_cg *cg, const struct sb_cg_limits *lim)
+{
 	int rc;
 
-	if ((rc = sb_cg_parent_dir(r, 0, parent, pdir, sizeof(pdir))) < 0 ||
-	    (rc = sb_cg_mkdir_p(pdir)) < 0 ||
-	    (rc = sb_cg2_enable(pdir, cg->want)) < 0 ||
-	    (rc = make_group(cg, 0, pdir, name)) < 0)
-		return rc;
-	return sb_cg2_setup(cg->dir[0], lim);
+	if (cg->version == 2)
+		return sb_cg2_setup(cg->dir[0], lim);
+	for (int c = 0; c < SB_CG_NCTL; c++)
+		if (cg->dir[c] && (rc = sb_cg1_setup(cg->dir[c], c, lim)) < 0)
+			return rc;
+	return 0;
 }
 
 int sb_cg_create(struct sb_cg *cg, const struct sb_cg_roots *r,
                  const char *parent, const struct sb_cg_limits *lim)
 {
-	char name[64];
+	char name[64], pdir[SB_CG_NCTL][512];
 	int rc;
 
-	snprintf(name, sizeof(name), "libsandbox-%ld-%u", (long)getpid(),
-	         atomic_fetch_add(&run_counter, 1));
+	for (int c = 0; c < SB_CG_NCTL; c++) {
+		cg->dir[c] = NULL;
+		cg->lock[c] = -1;
+	}
 	cg->version = r->version;
-	rc = r->version == 2 ? create_v2(cg, r, parent, name, lim)
-	                     : create_v1(cg, r, parent, name, lim);
+	if ((rc = prepare_parents(cg, r, parent, pdir)) < 0)
+		goto out;
+	rc = -EAGAIN;
+	for (int i = 0; i < NAME_TRIES && rc == -EAGAIN; i++) {
+		group_name(name, sizeof(name));
+		if ((rc = make_groups(cg, pdir, name)) < 0)
+			sb_cg_destroy(cg);
+		cg->version = r->version;
+	}
+	if (rc == 0)
+		rc = setup_limits(cg, lim);
+out:
 	if (rc < 0)
 		sb_cg_destroy(cg);
 	return rc;
@@ -376,27 +487,17 @@ int sb_cg_destroy(struct sb_cg *cg)
 	for (int c = 0; c < SB_CG_NCTL; c++) {
 		if (!cg->dir[c])
 			continue;
+		/* Removed while still locked: never reaped from under us. */
 		if ((r = sb_cg_kill_and_rmdir(cg->dir[c])) < 0 && rc == 0)
 			rc = r;
+		if (cg->lock[c] >= 0)
+			close(cg->lock[c]);
+		cg->lock[c] = -1;
 		free(cg->dir[c]);
 		cg->dir[c] = NULL;
 	}
 	cg->version = 0;
 	return rc;
-}
-
-/* A group named libsandbox-<pid>-<n> whose supervisor is gone. */
-static bool is_orphan(const char *name)
-{
-	long pid;
-	unsigned n;
-	char tail;
-
-	if (sscanf(name, "libsandbox-%ld-%u%c", &pid, &n, &tail) != 2 || pid <= 0)
-		return false;
-	if (pid == (long)getpid())
-		return false;
-	return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
 }
 
 int sb_cg_sweep_dir(const char *parent_dir)
@@ -409,11 +510,19 @@ int sb_cg_sweep_dir(const char *parent_dir)
 	if (!d)
 		return -errno;
 	while ((e = readdir(d))) {
-		if (e->d_type != DT_DIR || !is_orphan(e->d_name))
+		if (e->d_type != DT_DIR || !is_group_name(e->d_name))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", parent_dir, e->d_name);
-		if (sb_cg_kill_and_rmdir(path) == 0)
+		int fd = openat(dirfd(d), e->d_name,
+		                O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		/* Locked: its supervisor is alive (or another sweeper has it). */
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+		    snprintf(path, sizeof(path), "%s/%s", parent_dir,
+		             e->d_name) < (int)sizeof(path) &&
+		    sb_cg_kill_and_rmdir(path) == 0)
 			removed++;
+		close(fd);
 	}
 	closedir(d);
 	return removed;

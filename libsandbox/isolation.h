@@ -79,10 +79,13 @@ struct sb_cg_limits {
 };
 
 /* One per-run group. v1: one directory per controller hierarchy used;
- * v2: dir[0] only. */
+ * v2: dir[0] only. While dir[c] is set, lock[c] is the descriptor holding
+ * the flock that says its supervisor is alive (-1 when dir[c] is the
+ * same directory as an earlier controller's). */
 struct sb_cg {
 	int version;               /* 0: none, 1, 2 */
 	char *dir[SB_CG_NCTL];
+	int lock[SB_CG_NCTL];
 	bool want[SB_CG_NCTL];     /* controllers in use */
 };
 
@@ -109,14 +112,16 @@ int sb_cg_detect(struct sb_cg_roots *v1, struct sb_cg_roots *v2,
  * hierarchy root, relative = from the supervisor's own group). */
 int sb_cg_parent_dir(const struct sb_cg_roots *r, int c, const char *parent,
                      char *out, size_t len);
-/* Create the run's group(s) and set the limits. */
+/* Create the run's group(s) under a fresh random name, locked for the
+ * run, and set the limits. Sweeps the parents first. */
 int sb_cg_create(struct sb_cg *cg, const struct sb_cg_roots *r,
                  const char *parent, const struct sb_cg_limits *lim);
 int sb_cg_attach(const struct sb_cg *cg, pid_t pid);
 void sb_cg_read(const struct sb_cg *cg, struct sb_cg_figures *f);
 /* Kill what is left in the group, remove it. Returns 0 or -errno. */
 int sb_cg_destroy(struct sb_cg *cg);
-/* Remove groups left by supervisors that are gone; returns how many. */
+/* Remove the groups whose supervisor is gone (their lock is free);
+ * returns how many, or -errno when parent_dir cannot be read. */
 int sb_cg_sweep_dir(const char *parent_dir);
 
 /* cgroup.c helpers shared by the two versions */

@@ -699,11 +699,13 @@ int sandbox_clear_dirs(sandbox_t *sb);
 /* Size of each tmpfs (/tmp and S_DIR_TMP dirs), bytes; default 64 MiB. */
 int sandbox_set_tmpfs_size(sandbox_t *sb, uint64_t bytes);
 
-/* cgroups: a fresh group per run, named libsandbox-<supervisor pid>-<n>,
- * created under `parent` and removed after the run (its processes killed
- * first); groups left by a supervisor that died are removed by the next
- * run under the same parent (and by sandbox_cgroup_sweep). v1 and v2 are
- * detected at run time (v2 when it has the needed controllers).
+/* cgroups: a fresh group per run, named libsandbox-run-<16 random hex
+ * digits> (unique on the host, across PID namespaces and containers),
+ * created under `parent`, locked (flock) by its supervisor for the run and
+ * removed after it (its processes killed first); groups whose supervisor
+ * died -- their lock is free -- are removed by the next run under the same
+ * parent (and by sandbox_cgroup_sweep); a locked group never is. v1 and v2
+ * are detected at run time (v2 when it has the needed controllers).
  * parent: a path starting with '/' is taken from the hierarchy's root, a
  * relative one from the supervisor's own group (default "libsandbox").
  * For v2 the parent must be delegated to the caller (writable, with the
@@ -724,8 +726,9 @@ int sandbox_set_cgroup_limits(sandbox_t *sb, uint64_t memory, uint64_t pids,
 /* 0: detect (default); 1 or 2: use only that version (-ENOTSUP at check
  * when it is not usable). */
 int sandbox_set_cgroup_version(sandbox_t *sb, int version);
-/* Remove groups of dead supervisors under `parent` (as above, NULL for the
- * default) in every hierarchy. Returns how many were removed, or -errno. */
+/* Remove groups of dead supervisors (unlocked libsandbox-run-* groups)
+ * under `parent` (as above, NULL for the default) in every hierarchy.
+ * Returns how many were removed, or -errno. */
 int sandbox_cgroup_sweep(const char *parent);
 
 /* Resource limit `resource` (RLIMIT_NOFILE, RLIMIT_NPROC, RLIMIT_STACK,

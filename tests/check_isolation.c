@@ -15,15 +15,20 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #define X64 (1u << S_ABI_X86_64)
-#define CG_PARENT_FMT "/libsandbox-test-%ld"
+#define CG_PARENT_FMT "/libsandbox-test-%08lx%08lx"
 
 static char cg_parent[64];
 
@@ -585,22 +590,274 @@ START_TEST(probe_reports_host)
 }
 END_TEST
 
-START_TEST(cgroup_sweep_removes_dead_supervisors)
+/* A group whose lock nobody holds is removed; one whose lock is held (by
+ * another process: its supervisor is alive) stays, and so does a name the
+ * library never makes (an older release's "libsandbox-<pid>-<n>", whose
+ * owner cannot be proven dead). */
+START_TEST(cgroup_sweep_removes_only_unlocked_groups)
 {
-	char dir[256];
+	char parent[256], dead[320], live[320], old[320], c;
+	int lk[2], rel[2], st;
 	if (!have_v1_memory() && !tu_must_work())
 		tu_skip("no writable cgroup memory controller");
-	/* pid 2^22+1 cannot exist (pid_max <= 2^22). */
-	snprintf(dir, sizeof(dir), "/sys/fs/cgroup/memory%s/libsandbox-4194305-0",
-	         cg_parent);
-	char parent[256];
 	snprintf(parent, sizeof(parent), "/sys/fs/cgroup/memory%s", cg_parent);
+	snprintf(dead, sizeof(dead), "%s/libsandbox-run-00000000000000de", parent);
+	snprintf(live, sizeof(live), "%s/libsandbox-run-00000000000000a1", parent);
+	snprintf(old, sizeof(old), "%s/libsandbox-4194305-0", parent);
 	mkdir(parent, 0755);
-	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	ck_assert_int_eq(mkdir(dead, 0700), 0);
+	ck_assert_int_eq(mkdir(live, 0700), 0);
+	ck_assert_int_eq(mkdir(old, 0700), 0);
+	ck_assert_int_eq(pipe(lk), 0);
+	ck_assert_int_eq(pipe(rel), 0);
+	pid_t holder = fork();
+	ck_assert_int_ge(holder, 0);
+	if (holder == 0) {
+		int fd = open(live, O_RDONLY | O_DIRECTORY);
+		close(rel[1]);
+		if (fd < 0 || flock(fd, LOCK_EX) < 0 || write(lk[1], "l", 1) != 1)
+			_exit(1);
+		/* Hold the lock until the test closes the pipe. */
+		while (read(rel[0], &c, 1) > 0)
+			;
+		_exit(0);
+	}
+	close(lk[1]);
+	close(rel[0]);
+	ck_assert_int_eq(read(lk[0], &c, 1), 1);
 	ck_assert_int_eq(sandbox_cgroup_sweep(cg_parent), 1);
-	ck_assert_int_ne(access(dir, F_OK), 0);
+	ck_assert_int_ne(access(dead, F_OK), 0);
+	ck_assert_int_eq(access(live, F_OK), 0);
+	ck_assert_int_eq(access(old, F_OK), 0);
+	close(rel[1]);
+	close(lk[0]);
+	ck_assert_int_eq(waitpid(holder, &st, 0), holder);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	/* Its holder gone, the live one is dead too. */
+	ck_assert_int_eq(sandbox_cgroup_sweep(cg_parent), 1);
+	ck_assert_int_ne(access(live, F_OK), 0);
+	ck_assert_int_eq(rmdir(old), 0);
 }
 END_TEST
+
+/* ------------------------------------------------- supervisors per pid ns */
+
+/* A supervisor in a PID namespace of its own, where it has pid `nspid`
+ * (0: no namespace of its own), running `cross MODE` with a memory cgroup
+ * under cg_parent: what cgroup names and sweeps must survive (the same
+ * pid in every container, pids that mean nothing in other namespaces).
+ * The program's stdout comes to `out`, its stdin from `in` (closing `in`
+ * ends a "wait" program); `res` gets the supervisor's outcome,
+ * "<verdict or error> <sandbox_execute rc> <step>". */
+struct peer {
+	pid_t helper;  /* in our namespace */
+	pid_t init;    /* init of the new namespace (the helper without one) */
+	int out, in, res;
+};
+
+static void peer_supervise(const char *mode, int in, int out, int res)
+{
+	const char *argv[] = { PROGS_DIR "/cross", mode, NULL };
+	sandbox_t *sb = sandbox_new(argv);
+	int rc = sb ? 0 : -errno;
+
+	if (rc == 0 &&
+	    ((rc = sandbox_set_stdio_fd(sb, 0, in)) < 0 ||
+	     (rc = sandbox_set_stdio_fd(sb, 1, out)) < 0 ||
+	     (rc = sandbox_set_stdio_path(sb, 2, "/dev/null", false)) < 0 ||
+	     (rc = sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, 120000)) < 0 ||
+	     (rc = sandbox_set_cgroup_parent(sb, cg_parent)) < 0 ||
+	     (rc = sandbox_set_cgroup_limits(sb, 64 << 20, SANDBOX_UNLIMITED,
+	                                     0)) < 0))
+		sb = (sandbox_destroy(sb), NULL);
+	if (sb)
+		rc = sandbox_execute(sb);
+	close(in);
+	close(out);
+	dprintf(res, "%s %d %s\n", rc == 0 ? RN(sandbox_result(sb)) : "error", rc,
+	        sb && sandbox_failed_step(sb) ? sandbox_failed_step(sb) : "-");
+	sandbox_destroy(sb);
+}
+
+/* One line from fd, without its newline (static storage). */
+static char *peer_line(int fd)
+{
+	static char buf[128];
+	size_t n = 0;
+	while (n + 1 < sizeof(buf) && read(fd, buf + n, 1) == 1 && buf[n] != '\n')
+		n++;
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Become the init of a new PID namespace, then fork (waiting, and
+ * passing the exit status on) until this process has pid nspid there.
+ * Reports the init's pid (in the caller's namespace) on fd. */
+static void enter_pid_ns(int nspid, int fd, int keep[3])
+{
+	pid_t c, w;
+	int st;
+	char v[16];
+
+	if (unshare(CLONE_NEWPID) < 0) {
+		dprintf(fd, "0\nunshare %d -\n", -errno);
+		_exit(1);
+	}
+	for (int level = 1; level <= 2; level++) {
+		if (level == 2) {
+			if (nspid == 1)
+				break;
+			/* The next pid in this namespace is ns_last_pid + 1. */
+			int sfd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY);
+			int n = snprintf(v, sizeof(v), "%d", nspid - 1);
+			if (sfd < 0 || write(sfd, v, (size_t)n) != n)
+				_exit(1);
+			close(sfd);
+		}
+		if ((c = fork()) < 0)
+			_exit(1);
+		if (c == 0)
+			continue;
+		if (level == 1)
+			dprintf(fd, "%d\n", (int)c);
+		for (int i = 0; i < 3; i++)
+			close(keep[i]);
+		while ((w = waitpid(c, &st, 0)) < 0 && errno == EINTR)
+			;
+		_exit(w == c && WIFEXITED(st) ? WEXITSTATUS(st) : 1);
+	}
+	if (getpid() != nspid) {
+		dprintf(fd, "pid %d -\n", (int)getpid());
+		_exit(1);
+	}
+}
+
+static struct peer peer_start(int nspid, const char *mode)
+{
+	int in[2], out[2], res[2];
+	struct peer p;
+
+	ck_assert_int_eq(pipe2(in, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(res, O_CLOEXEC), 0);
+	p.helper = fork();
+	ck_assert_int_ge(p.helper, 0);
+	if (p.helper == 0) {
+		int keep[3] = { in[0], out[1], res[1] };
+		close(in[1]);
+		close(out[0]);
+		close(res[0]);
+		if (nspid > 0)
+			enter_pid_ns(nspid, res[1], keep);
+		else
+			dprintf(res[1], "%d\n", (int)getpid());
+		peer_supervise(mode, in[0], out[1], res[1]);
+		_exit(0);
+	}
+	close(in[0]);
+	close(out[1]);
+	close(res[1]);
+	p.in = in[1];
+	p.out = out[0];
+	p.res = res[0];
+	p.init = (pid_t)atoi(peer_line(p.res));
+	ck_assert_int_gt(p.init, 0);
+	return p;
+}
+
+/* Let the program finish; the supervisor's outcome line. */
+static char *peer_finish(struct peer *p)
+{
+	static char buf[160];
+	ssize_t n;
+	int st;
+	close(p->in);
+	n = read(p->res, buf, sizeof(buf) - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	ck_assert_int_eq(waitpid(p->helper, &st, 0), p->helper);
+	close(p->out);
+	close(p->res);
+	return buf;
+}
+
+/* The largest pid of this host: a pid nothing in our namespace has. */
+static int high_pid(void)
+{
+	char *t = tu_slurp("/proc/sys/kernel/pid_max");
+	int n = t ? atoi(t) - 1 : 0;
+	free(t);
+	ck_assert_int_gt(n, 300);
+	return n;
+}
+
+/* Two supervisors at once. Both in PID namespaces of their own with the
+ * same pid (_i == 0): names derived from the pid clashed ("File exists").
+ * The first in a namespace of its own, with a pid that does not exist in
+ * ours, the second in ours (_i == 1): the second one's sweep took the
+ * first one's live group for a dead supervisor's and reaped it, killing
+ * its program. */
+START_TEST(cgroup_concurrent_supervisors_in_pid_namespaces)
+{
+	if (!have_v1_memory() && !tu_must_work())
+		tu_skip("no writable cgroup memory controller");
+	if (geteuid() != 0)
+		tu_skip("needs root for PID namespaces of its own");
+	struct peer a = peer_start(_i == 0 ? 1 : high_pid(), "wait");
+	char *line = peer_line(a.out);
+	ck_assert_msg(strcmp(line, "ready") == 0, "first supervisor: %s (%s)", line,
+	              peer_finish(&a));
+	struct peer b = peer_start(_i == 0 ? 1 : 0, "wait");
+	line = peer_line(b.out);
+	ck_assert_msg(strcmp(line, "ready") == 0, "second supervisor: %s (%s)", line,
+	              peer_finish(&b));
+	/* Both groups live; an explicit sweep leaves them too. */
+	ck_assert_int_eq(count_groups(), 2);
+	ck_assert_int_eq(sandbox_cgroup_sweep(cg_parent), 0);
+	ck_assert_int_eq(count_groups(), 2);
+	ck_assert_str_eq(peer_finish(&b), "OK 0 -");
+	ck_assert_str_eq(peer_finish(&a), "OK 0 -");
+	ck_assert_int_eq(count_groups(), 0);
+}
+END_TEST
+
+/* A supervisor SIGKILLed during its run leaves its group behind; the next
+ * run -- in another PID namespace, with the same pid -- reaps it and runs
+ * (a leftover group used to make every later run fail with EEXIST). */
+START_TEST(cgroup_of_killed_supervisor_is_reaped)
+{
+	if (!have_v1_memory() && !tu_must_work())
+		tu_skip("no writable cgroup memory controller");
+	if (geteuid() != 0)
+		tu_skip("needs root for PID namespaces of its own");
+	struct peer a = peer_start(1, "wait");
+	char *line = peer_line(a.out);
+	ck_assert_msg(strcmp(line, "ready") == 0, "first supervisor: %s (%s)", line,
+	              peer_finish(&a));
+	ck_assert_int_eq(count_groups(), 1);
+	/* The supervisor is the namespace's init: killing it kills
+	 * everything there, and the helper reaps it. */
+	ck_assert_int_eq(kill(a.init, SIGKILL), 0);
+	ck_assert_str_eq(peer_finish(&a), "");
+	ck_assert_int_eq(count_groups(), 1);
+	struct peer b = peer_start(1, "id");
+	ck_assert_str_eq(peer_finish(&b), "OK 0 -");
+	ck_assert_int_eq(count_groups(), 0);
+}
+END_TEST
+
+/* A parent unique on the host: suites of other trees run at the same
+ * time, with the same pid in PID namespaces of their own. The cgroup
+ * tests take a fresh one each (what one leaves behind when it fails
+ * cannot change the next one's counts). */
+static void new_cg_parent(void)
+{
+	unsigned long r[2] = { 0, 0 };
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		r[0] = (unsigned long)time(NULL), r[1] = (unsigned long)getpid();
+	snprintf(cg_parent, sizeof(cg_parent), CG_PARENT_FMT, r[0] & 0xffffffffUL,
+	         r[1] & 0xffffffffUL);
+}
 
 static void cleanup_parent(void)
 {
@@ -617,7 +874,7 @@ Suite *tu_suite(void)
 	Suite *s = suite_create("isolation");
 	TCase *tc;
 
-	snprintf(cg_parent, sizeof(cg_parent), CG_PARENT_FMT, (long)getpid());
+	new_cg_parent();
 	atexit(cleanup_parent);
 
 	tc = tcase_create("namespaces");
@@ -638,10 +895,13 @@ Suite *tu_suite(void)
 
 	tc = tcase_create("cgroups");
 	tcase_set_timeout(tc, TU_TIMEOUT);
+	tcase_add_checked_fixture(tc, new_cg_parent, cleanup_parent);
 	tcase_add_test(tc, cgroup_memory_limit_is_ml);
 	tcase_add_test(tc, cgroup_tiny_memory_starts_static_program);
 	tcase_add_test(tc, cgroup_pids_limit_counts_refusals);
-	tcase_add_test(tc, cgroup_sweep_removes_dead_supervisors);
+	tcase_add_test(tc, cgroup_sweep_removes_only_unlocked_groups);
+	tcase_add_loop_test(tc, cgroup_concurrent_supervisors_in_pid_namespaces, 0, 2);
+	tcase_add_test(tc, cgroup_of_killed_supervisor_is_reaped);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("environment");

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char root[64];
@@ -117,19 +118,101 @@ START_TEST(v2_parent_paths)
 }
 END_TEST
 
-START_TEST(sweep_removes_only_dead_supervisors)
+/* Groups are made, named and owned the same way under v2: a random name,
+ * locked by its creator for the run. Another process's sweep leaves a
+ * locked group alone and reaps it once its owner is gone. */
+static void fake_v2(struct sb_cg_roots *r)
 {
-	char dead[160], live[160], other[160];
-	snprintf(dead, sizeof(dead), "%s/libsandbox-4194305-3", root);
-	snprintf(live, sizeof(live), "%s/libsandbox-%ld-0", root, (long)getppid());
+	memset(r, 0, sizeof(*r));
+	r->version = 2;
+	snprintf(r->root[0], sizeof(r->root[0]), "%s", root);
+	strcpy(r->self[0], "/");
+}
+
+START_TEST(v2_groups_locked_by_their_owner)
+{
+	struct sb_cg_limits none = { SANDBOX_UNLIMITED, SANDBOX_UNLIMITED, 0 };
+	struct sb_cg_roots r;
+	struct sb_cg a = { .want = { true, true, false } }, b = a;
+	char parent[128], name[128], c;
+	int up[2], down[2], st;
+
+	fake_v2(&r);
+	snprintf(parent, sizeof(parent), "%s/p", root);
+	ck_assert_int_eq(sb_cg_create(&a, &r, "/p", &none), 0);
+	ck_assert_int_eq(sb_cg_create(&b, &r, "/p", &none), 0);
+	ck_assert_ptr_nonnull(a.dir[0]);
+	ck_assert_ptr_null(a.dir[1]);
+	ck_assert_str_ne(a.dir[0], b.dir[0]);
+	ck_assert_int_eq(strncmp(a.dir[0], parent, strlen(parent)), 0);
+	ck_assert_int_eq(strncmp(a.dir[0] + strlen(parent), "/libsandbox-run-", 16), 0);
+	ck_assert_int_eq(strlen(a.dir[0] + strlen(parent)), 16 + 16);
+
+	/* Another process: its sweep finds both owners alive. Then it makes
+	 * a group and dies without removing it. */
+	ck_assert_int_eq(pipe(up), 0);
+	ck_assert_int_eq(pipe(down), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct sb_cg g = { .want = { true, false, false } };
+		int n = sb_cg_sweep_dir(parent);
+		if (sb_cg_create(&g, &r, "/p", &none) < 0)
+			_exit(1);
+		dprintf(up[1], "%d %s\n", n, g.dir[0]);
+		/* Wait for the go, then die holding it. */
+		if (read(down[0], &c, 1) != 1)
+			_exit(2);
+		_exit(0);
+	}
+	close(up[1]);
+	close(down[0]);
+	FILE *f = fdopen(up[0], "r");
+	int swept = -1;
+	ck_assert_int_eq(fscanf(f, "%d %127s", &swept, name), 2);
+	ck_assert_int_eq(swept, 0);
+	ck_assert_int_eq(access(a.dir[0], F_OK), 0);
+	ck_assert_int_eq(access(b.dir[0], F_OK), 0);
+	/* Its owner alive, the other process's group stays. */
+	ck_assert_int_eq(sb_cg_sweep_dir(parent), 0);
+	ck_assert_int_eq(access(name, F_OK), 0);
+	ck_assert_int_eq(write(down[1], "g", 1), 1);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	ck_assert_int_eq(sb_cg_sweep_dir(parent), 1);
+	ck_assert_int_ne(access(name, F_OK), 0);
+	fclose(f);
+	close(down[1]);
+
+	/* Ours go with destroy, still locked until they are gone. */
+	char *ad = strdup(a.dir[0]);
+	ck_assert_int_eq(sb_cg_destroy(&a), 0);
+	ck_assert_int_ne(access(ad, F_OK), 0);
+	ck_assert_int_eq(access(b.dir[0], F_OK), 0);
+	ck_assert_int_eq(sb_cg_destroy(&b), 0);
+	free(ad);
+}
+END_TEST
+
+/* Only the library's own names are swept: an older release's
+ * "libsandbox-<pid>-<n>" (whose owner cannot be proven dead) and other
+ * directories stay. */
+START_TEST(sweep_leaves_other_names)
+{
+	char dead[160], old[160], other[160], near[160];
+	snprintf(dead, sizeof(dead), "%s/libsandbox-run-0123456789abcdef", root);
+	snprintf(old, sizeof(old), "%s/libsandbox-4194305-3", root);
 	snprintf(other, sizeof(other), "%s/not-ours", root);
+	snprintf(near, sizeof(near), "%s/libsandbox-run-0123456789abcdeg", root);
 	mkdir(dead, 0755);
-	mkdir(live, 0755);
+	mkdir(old, 0755);
 	mkdir(other, 0755);
+	mkdir(near, 0755);
 	ck_assert_int_eq(sb_cg_sweep_dir(root), 1);
 	ck_assert_int_ne(access(dead, F_OK), 0);
-	ck_assert_int_eq(access(live, F_OK), 0);
+	ck_assert_int_eq(access(old, F_OK), 0);
 	ck_assert_int_eq(access(other, F_OK), 0);
+	ck_assert_int_eq(access(near, F_OK), 0);
 }
 END_TEST
 
@@ -142,7 +225,8 @@ int main(void)
 	tcase_add_test(tc, v2_figures_read_per_run);
 	tcase_add_test(tc, v2_controllers_enabled_down_the_chain);
 	tcase_add_test(tc, v2_parent_paths);
-	tcase_add_test(tc, sweep_removes_only_dead_supervisors);
+	tcase_add_test(tc, v2_groups_locked_by_their_owner);
+	tcase_add_test(tc, sweep_leaves_other_names);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -9,7 +9,9 @@
  *   fork N          "forked <ok> failed <n>" (children exit at once)
  *   env NAME        "env <value>" or "env (unset)"
  *   id              "uid=<uid> gid=<gid> host=<hostname>"
- *   abort / term    abort() / kill(getpid(), SIGTERM), then exit 7 */
+ *   abort / term    abort() / kill(getpid(), SIGTERM), then exit 7
+ *   wait            "ready", then reads stdin to its end, then "done"
+ *                   (a run that lasts exactly as long as a test wants) */
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
@@ -105,6 +107,13 @@ int main(int argc, char **argv)
 		gethostname(host, sizeof(host) - 1);
 		return printf("uid=%d gid=%d host=%s\n", (int)getuid(),
 		              (int)getgid(), host), 0;
+	}
+	if (!strcmp(m, "wait")) {
+		char c;
+		printf("ready\n");
+		while (read(0, &c, 1) > 0)
+			;
+		return printf("done\n"), 0;
 	}
 	if (!strcmp(m, "abort"))
 		abort();
