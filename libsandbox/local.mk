@@ -5,20 +5,20 @@ pkgconfigdir = $(libdir)/pkgconfig
 pkgconfig_DATA = libsandbox/libsandbox.pc
 
 libsandbox_libsandbox_la_SOURCES = \
-	libsandbox/api.c \
-	libsandbox/affinity.c \
-	libsandbox/capture.c \
-	libsandbox/internal.h \
-	libsandbox/names.c \
-	libsandbox/strings.c \
-	libsandbox/child.c \
-	libsandbox/tracer.c \
-	libsandbox/manager.c \
-	libsandbox/quota.c \
-	libsandbox/procfs.c \
-	libsandbox/policy.c \
-	libsandbox/filter.c \
-	libsandbox/filter_cache.c \
+	libsandbox/api/sandbox.c \
+	libsandbox/core/affinity.c \
+	libsandbox/core/capture.c \
+	libsandbox/core/core.h \
+	libsandbox/util/names.c \
+	libsandbox/util/strings.c \
+	libsandbox/core/child.c \
+	libsandbox/core/tracer.c \
+	libsandbox/core/manager.c \
+	libsandbox/core/verdict.c \
+	libsandbox/util/procfs.c \
+	libsandbox/policy/rules.c \
+	libsandbox/policy/filter.c \
+	libsandbox/policy/filter_cache.c \
 	policies/builtin.c \
 	policies/builtin.h \
 	policies/default.c

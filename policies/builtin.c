@@ -3,7 +3,7 @@
  * instantiate them, and the small helpers the built-ins share.
  */
 #include "config.h"
-#include "../libsandbox/internal.h"
+#include "../libsandbox/core/core.h"
 #include "builtin.h"
 
 #include <errno.h>

@@ -43,7 +43,7 @@
  *   - EACCES: opening for writing outside the working directory.
  */
 #include "config.h"
-#include "../libsandbox/internal.h"
+#include "../libsandbox/core/core.h"
 #include "builtin.h"
 
 #include <errno.h>

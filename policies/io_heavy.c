@@ -20,7 +20,7 @@
  * processes and threads, exec, and everything not listed.
  */
 #include "config.h"
-#include "../libsandbox/internal.h"
+#include "../libsandbox/core/core.h"
 #include "builtin.h"
 
 #include <fcntl.h>

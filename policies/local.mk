@@ -10,9 +10,9 @@ libsandbox_libsandbox_la_SOURCES += \
 	policies/network.c \
 	policies/unrestricted.c \
 	policies/python3.c \
-	libsandbox/pathrules.c \
-	libsandbox/module.c \
-	libsandbox/policyfile.c
+	libsandbox/policy/paths.c \
+	libsandbox/sources/module.c \
+	libsandbox/sources/file.c
 
 dist_man_MANS += man/sandbox-policy.5
 EXTRA_DIST += docs/POLICIES.md

@@ -31,7 +31,7 @@
  * "read-dir /srv/data" or "write-dir /tmp/out".
  */
 #include "config.h"
-#include "../libsandbox/internal.h"
+#include "../libsandbox/core/core.h"
 #include "builtin.h"
 
 #include <errno.h>

@@ -4,7 +4,7 @@
  * library's cgroup sources directly.
  */
 #include "config.h"
-#include "../libsandbox/isolation.h"
+#include "../libsandbox/isolation/isolation.h"
 
 #include <check.h>
 #include <stdio.h>

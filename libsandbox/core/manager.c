@@ -1,0 +1,385 @@
+/*
+ * The manager thread: one per sandbox, started at its first execution and
+ * kept until sandbox_destroy(), so a run creates no thread. It owns:
+ *   - the wall-clock deadline (measured from exec),
+ *   - the CPU quota, checked on the program's CPU clock with no /proc
+ *     parsing: it sleeps for half the remaining CPU budget (a program cannot
+ *     burn more CPU than the wall time that passes per thread), so it wakes
+ *     a dozen times per run and kills within about a millisecond,
+ *   - RSS sampling in S_MEMORY_RSS mode,
+ *   - SIGTERM/SIGINT/SIGQUIT sent to the supervising process (signalfd),
+ *     broadcast to every running sandbox of the process,
+ *   - sandbox_interrupt() requests (eventfd).
+ * It never calls ptrace (only the tracer thread may); it kills through the
+ * program's pidfd, which cannot hit a recycled pid. Every use of the pid or
+ * pidfd happens under `lock` while `running` is set; the tracer clears
+ * `running` under the same lock after reaping the program.
+ */
+#include "config.h"
+#include "core/core.h"
+#include "diag/diag.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NSEC 1000000000LL
+
+/* ------------------------------------------------------------ registry */
+
+/* Sandboxes with a manager thread, for broadcasting supervisor signals.
+ * Touched when a manager starts or stops, never on the hot path. */
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static sandbox_t **registry;
+static size_t registry_len, registry_cap;
+
+void sb_registry_add(sandbox_t *sb)
+{
+	pthread_mutex_lock(&registry_lock);
+	if (registry_len == registry_cap) {
+		size_t cap = registry_cap ? registry_cap * 2 : 8;
+		sandbox_t **n = realloc(registry, cap * sizeof(*n));
+		if (!n) {
+			/* Without an entry the sandbox still works; it only misses
+			 * signals read by another sandbox's manager. */
+			pthread_mutex_unlock(&registry_lock);
+			return;
+		}
+		registry = n;
+		registry_cap = cap;
+	}
+	registry[registry_len++] = sb;
+	pthread_mutex_unlock(&registry_lock);
+}
+
+void sb_registry_remove(sandbox_t *sb)
+{
+	pthread_mutex_lock(&registry_lock);
+	for (size_t i = 0; i < registry_len; i++) {
+		if (registry[i] == sb) {
+			registry[i] = registry[--registry_len];
+			break;
+		}
+	}
+	if (registry_len == 0) {
+		free(registry);
+		registry = NULL;
+		registry_cap = 0;
+	}
+	pthread_mutex_unlock(&registry_lock);
+}
+
+static void registry_broadcast(int signo)
+{
+	pthread_mutex_lock(&registry_lock);
+	for (size_t i = 0; i < registry_len; i++)
+		sandbox_interrupt(registry[i], signo);
+	pthread_mutex_unlock(&registry_lock);
+}
+
+/* ------------------------------------------------------------ time */
+
+static int64_t ts_ns(const struct timespec *t)
+{
+	return (int64_t)t->tv_sec * NSEC + t->tv_nsec;
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return ts_ns(&t);
+}
+
+int64_t sb_ts_diff_us(const struct timespec *a, const struct timespec *b)
+{
+	return (ts_ns(a) - ts_ns(b)) / 1000;
+}
+
+int64_t sb_tv_us(const struct timeval *tv)
+{
+	return (int64_t)tv->tv_sec * 1000000 + tv->tv_usec;
+}
+
+/* ------------------------------------------------------------ the thread */
+
+struct watch {
+	int64_t wall_deadline;  /* absolute ns, or INT64_MAX */
+	int64_t next_cpu;       /* next CPU check, absolute ns */
+	int64_t next_sample;    /* next RSS sample */
+	unsigned generation;
+};
+
+/* Under mgr.lock, with mgr.running set. */
+static void kill_locked(sandbox_t *sb, int reason)
+{
+	int expected = SB_KILL_NONE;
+	if (!atomic_compare_exchange_strong(&sb->kill_reason, &expected, reason))
+		return;
+	if (sb_proc_read_exit(sb->mgr.pid, &sb->mgr.px) == 0)
+		sb->mgr.have_px = true;
+	if (syscall(SYS_pidfd_send_signal, sb->mgr.pidfd, SIGKILL, NULL, 0) < 0 &&
+	    errno != ESRCH)
+		kill(sb->mgr.pid, SIGKILL);
+}
+
+static int64_t cpu_used_ns(pid_t pid)
+{
+	clockid_t cid;
+	struct timespec t;
+	if (clock_getcpuclockid(pid, &cid) != 0 || clock_gettime(cid, &t) != 0)
+		return -1;
+	return ts_ns(&t);
+}
+
+/* Check the running program; returns the next time to wake (abs ns). */
+static int64_t check_run(sandbox_t *sb, struct watch *w)
+{
+	int64_t now = now_ns(), next = INT64_MAX;
+
+	if (atomic_load(&sb->interrupt_sig)) {
+		kill_locked(sb, SB_KILL_INTERRUPT);
+		return INT64_MAX;
+	}
+	if (w->wall_deadline != INT64_MAX) {
+		if (now >= w->wall_deadline) {
+			kill_locked(sb, SB_KILL_WALL);
+			return INT64_MAX;
+		}
+		next = w->wall_deadline;
+	}
+	if (sb->quota[S_QUOTA_CPU] != SANDBOX_UNLIMITED && now >= w->next_cpu) {
+		int64_t quota = (int64_t)sb->quota[S_QUOTA_CPU] * 1000000;
+		int64_t used = cpu_used_ns(sb->mgr.pid);
+		if (used >= quota) {
+			kill_locked(sb, SB_KILL_CPU);
+			return INT64_MAX;
+		}
+		int64_t left = used < 0 ? 1000000 : (quota - used) / 2;
+		w->next_cpu = now + (left > 500000 ? left : 500000);
+	}
+	if (sb->quota[S_QUOTA_CPU] != SANDBOX_UNLIMITED && w->next_cpu < next)
+		next = w->next_cpu;
+	if (sb->memory_mode == S_MEMORY_RSS &&
+	    sb->quota[S_QUOTA_MEMORY] != SANDBOX_UNLIMITED) {
+		if (now >= w->next_sample) {
+			int64_t rss = sb_proc_rss(sb->mgr.pid);
+			if (rss > atomic_load(&sb->mem_sample_peak))
+				atomic_store(&sb->mem_sample_peak, rss);
+			if (rss > (int64_t)sb->quota[S_QUOTA_MEMORY]) {
+				kill_locked(sb, SB_KILL_MEMORY);
+				return INT64_MAX;
+			}
+			w->next_sample = now + (int64_t)sb->sample_usec * 1000;
+		}
+		if (w->next_sample < next)
+			next = w->next_sample;
+	}
+	/* Profile time series (profile.c). */
+	return sb->diag ? sb_diag_tick(sb, now, next) : next;
+}
+
+/* Under mgr.lock, running: copy captured output, OL past the quota. */
+static void copy_output(sandbox_t *sb)
+{
+	if (atomic_load(&sb->kill_reason) != SB_KILL_NONE)
+		return;
+	for (int i = 1; i <= 2; i++) {
+		if (sb->cap[i].rfd >= 0 && !sb_capture_copy(sb, i)) {
+			kill_locked(sb, SB_KILL_OUTPUT);
+			return;
+		}
+	}
+}
+
+static void start_watch(sandbox_t *sb, struct watch *w)
+{
+	int64_t start = ts_ns(&sb->mgr.start);
+	w->generation = sb->mgr.generation;
+	w->wall_deadline = sb->quota[S_QUOTA_WALLCLOCK] == SANDBOX_UNLIMITED
+	                   ? INT64_MAX
+	                   : start + (int64_t)sb->quota[S_QUOTA_WALLCLOCK] * 1000000;
+	w->next_cpu = sb->quota[S_QUOTA_CPU] == SANDBOX_UNLIMITED
+	              ? INT64_MAX
+	              : start + (int64_t)sb->quota[S_QUOTA_CPU] * 1000000 / 2;
+	w->next_sample = start;
+}
+
+static void drain(int fd, size_t size)
+{
+	char buf[sizeof(struct signalfd_siginfo)];
+	if (read(fd, buf, size) < 0)
+		return;
+}
+
+static void *manager_main(void *arg)
+{
+	sandbox_t *sb = arg;
+	struct watch w = { .generation = ~0u };
+	/* ctl, signals, captured stdout, captured stderr */
+	struct pollfd pfd[4] = {
+		{ .fd = sb->mgr.ctl_fd, .events = POLLIN },
+		{ .fd = sb->mgr.sig_fd, .events = POLLIN },
+		{ .fd = -1, .events = POLLIN },
+		{ .fd = -1, .events = POLLIN },
+	};
+
+	for (;;) {
+		int64_t wake = INT64_MAX;
+
+		pthread_mutex_lock(&sb->mgr.lock);
+		if (sb->mgr.quit) {
+			pthread_mutex_unlock(&sb->mgr.lock);
+			break;
+		}
+		pfd[2].fd = pfd[3].fd = -1; /* poll() skips negative fds */
+		if (sb->mgr.running) {
+			if (w.generation != sb->mgr.generation)
+				start_watch(sb, &w);
+			copy_output(sb);
+			wake = check_run(sb, &w);
+			/* Once the program is being killed, what is left in the
+			 * pipes is drained by the tracer. */
+			if (atomic_load(&sb->kill_reason) == SB_KILL_NONE) {
+				pfd[2].fd = sb->cap[1].rfd;
+				pfd[3].fd = sb->cap[2].rfd;
+			}
+		}
+		pthread_mutex_unlock(&sb->mgr.lock);
+
+		struct timespec ts, *tsp = NULL;
+		if (wake != INT64_MAX) {
+			int64_t d = wake - now_ns();
+			if (d < 0)
+				d = 0;
+			ts.tv_sec = d / NSEC;
+			ts.tv_nsec = d % NSEC;
+			tsp = &ts;
+		}
+		int n = ppoll(pfd, 4, tsp, NULL);
+		if (n <= 0)
+			continue;
+		if (pfd[0].revents & POLLIN)
+			drain(pfd[0].fd, sizeof(uint64_t));
+		if (pfd[1].fd >= 0 && (pfd[1].revents & POLLIN)) {
+			struct signalfd_siginfo si;
+			if (read(pfd[1].fd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+				registry_broadcast((int)si.ssi_signo);
+		}
+	}
+	return NULL;
+}
+
+static void wake(sandbox_t *sb)
+{
+	uint64_t one = 1;
+	if (sb->mgr.ctl_fd >= 0 && write(sb->mgr.ctl_fd, &one, sizeof(one)) < 0)
+		return; /* the counter is already non-zero: it will wake anyway */
+}
+
+int sb_manager_start(sandbox_t *sb)
+{
+	sigset_t all, old, term;
+	int rc;
+
+	if (sb->mgr.started)
+		return 0;
+	sb->mgr.ctl_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (sb->mgr.ctl_fd < 0)
+		return -errno;
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigaddset(&term, SIGINT);
+	sigaddset(&term, SIGQUIT);
+	/* Only delivers when the host blocked these in all its threads. */
+	sb->mgr.sig_fd = signalfd(-1, &term, SFD_CLOEXEC | SFD_NONBLOCK);
+	/* The thread starts with every signal blocked, so it never runs a
+	 * handler of the host's; the caller's mask is restored at once. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&sb->mgr.thread, NULL, manager_main, sb);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		close(sb->mgr.ctl_fd);
+		sb->mgr.ctl_fd = -1;
+		if (sb->mgr.sig_fd >= 0)
+			close(sb->mgr.sig_fd);
+		sb->mgr.sig_fd = -1;
+		return -rc;
+	}
+	sb->mgr.started = true;
+	sb_registry_add(sb);
+	return 0;
+}
+
+void sb_manager_stop(sandbox_t *sb)
+{
+	if (!sb->mgr.started)
+		return;
+	sb_registry_remove(sb);
+	pthread_mutex_lock(&sb->mgr.lock);
+	sb->mgr.quit = true;
+	pthread_mutex_unlock(&sb->mgr.lock);
+	wake(sb);
+	pthread_join(sb->mgr.thread, NULL);
+	close(sb->mgr.ctl_fd);
+	sb->mgr.ctl_fd = -1;
+	if (sb->mgr.sig_fd >= 0)
+		close(sb->mgr.sig_fd);
+	sb->mgr.sig_fd = -1;
+	sb->mgr.started = false;
+	sb->mgr.quit = false;
+}
+
+void sb_manager_begin_run(sandbox_t *sb, pid_t pid, int pidfd,
+                          const struct timespec *t_exec)
+{
+	pthread_mutex_lock(&sb->mgr.lock);
+	sb->mgr.running = true;
+	sb->mgr.generation++;
+	sb->mgr.pid = pid;
+	sb->mgr.pidfd = pidfd;
+	sb->mgr.start = *t_exec;
+	sb->mgr.have_px = false;
+	pthread_mutex_unlock(&sb->mgr.lock);
+	wake(sb);
+}
+
+void sb_manager_end_run(sandbox_t *sb)
+{
+	pthread_mutex_lock(&sb->mgr.lock);
+	sb->mgr.running = false;
+	sb->mgr.pid = -1;
+	sb->mgr.pidfd = -1;
+	pthread_mutex_unlock(&sb->mgr.lock);
+	/* No wake-up needed: a manager that sleeps on a deadline of a run that
+	 * is over just finds `running` clear when it wakes. */
+}
+
+SB_EXPORT int sandbox_interrupt(sandbox_t *sb, int signo)
+{
+	int expected = 0;
+	if (!sb || signo <= 0 || signo >= NSIG)
+		return -EINVAL;
+	atomic_compare_exchange_strong(&sb->interrupt_sig, &expected, signo);
+	wake(sb); /* write(2) on an eventfd: async-signal-safe */
+	return 0;
+}
+
+SB_EXPORT int sandbox_block_term_signals(void)
+{
+	sigset_t term;
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigaddset(&term, SIGINT);
+	sigaddset(&term, SIGQUIT);
+	int rc = pthread_sigmask(SIG_BLOCK, &term, NULL);
+	return rc ? -rc : 0;
+}

@@ -1,0 +1,121 @@
+/*
+ * The program's environment, built in the parent before fork: inherited
+ * variables minus secrets, or a pass-through list, then the explicit
+ * entries (which override). See sandbox_set_env_pass() in sandbox.h.
+ */
+#include "config.h"
+#include "isolation/isolation.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const default_strip[] = {
+	"*_TOKEN", "*_SECRET", "*_KEY", "*PASSWORD*", "*PASSWD*", "AWS_*",
+	"*_CREDENTIALS", "GITHUB_*", "SSH_AUTH_SOCK", NULL
+};
+
+static bool name_matches(const char *const *pats, const char *name)
+{
+	for (size_t i = 0; pats && pats[i]; i++)
+		if (fnmatch(pats[i], name, 0) == 0)
+			return true;
+	return false;
+}
+
+/* Does the variable `name` (len bytes, not NUL-terminated) look secret? */
+bool sb_env_is_secret(const sandbox_t *sb, const char *name, size_t len)
+{
+	char buf[256];
+	const char *const *pats = default_strip;
+
+	if (sb->iso && sb->iso->env_strip)
+		pats = (const char *const *)sb->iso->env_strip;
+	if (len >= sizeof(buf))
+		return true; /* absurdly long names are not passed on */
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	return name_matches(pats, buf);
+}
+
+static size_t name_len(const char *entry)
+{
+	const char *eq = strchr(entry, '=');
+	return eq ? (size_t)(eq - entry) : strlen(entry);
+}
+
+/* Remove an entry with the same name as `entry`, if any. */
+static void drop_name(char **v, size_t *n, const char *entry)
+{
+	size_t len = name_len(entry);
+	for (size_t i = 0; i < *n; i++) {
+		if (name_len(v[i]) == len && strncmp(v[i], entry, len) == 0) {
+			free(v[i]);
+			memmove(&v[i], &v[i + 1], (*n - i - 1) * sizeof(*v));
+			(*n)--;
+			return;
+		}
+	}
+}
+
+static int push(char **v, size_t *n, const char *entry)
+{
+	drop_name(v, n, entry);
+	if (!(v[*n] = strdup(entry)))
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+static bool in_pass_list(const sandbox_t *sb, const char *entry)
+{
+	size_t len = name_len(entry);
+	char **pass = sb->iso ? sb->iso->env_pass : NULL;
+	for (size_t i = 0; pass && pass[i]; i++)
+		if (strlen(pass[i]) == len && strncmp(pass[i], entry, len) == 0)
+			return true;
+	return false;
+}
+
+static size_t count(char *const *v)
+{
+	size_t n = 0;
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+char **sb_env_build(const sandbox_t *sb, char *const *host_env)
+{
+	size_t n = 0, cap = count(host_env) + count(sb->envp) + 1;
+	char **v = calloc(cap, sizeof(*v));
+	if (!v)
+		return NULL;
+	for (size_t i = 0; host_env && host_env[i]; i++) {
+		const char *e = host_env[i];
+		bool take = sb->env_inherit
+		            ? !sb_env_is_secret(sb, e, name_len(e)) || in_pass_list(sb, e)
+		            : in_pass_list(sb, e);
+		if (take && strchr(e, '=') && push(v, &n, e) < 0)
+			goto nomem;
+	}
+	for (size_t i = 0; sb->envp && sb->envp[i]; i++)
+		if (push(v, &n, sb->envp[i]) < 0)
+			goto nomem;
+	v[n] = NULL;
+	return v;
+nomem:
+	sb_env_free(v);
+	errno = ENOMEM;
+	return NULL;
+}
+
+void sb_env_free(char **envp)
+{
+	if (!envp)
+		return;
+	for (char **p = envp; *p; p++)
+		free(*p);
+	free(envp);
+}

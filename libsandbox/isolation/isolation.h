@@ -1,0 +1,230 @@
+/*
+ * Isolation layer (internal): namespaces, box root, cgroups, credentials,
+ * environment. Not installed. The public side is the "Isolation" section
+ * of sandbox.h; docs/ISOLATION.md explains the design.
+ *
+ * Who does what:
+ *   isolation.c  public setters, validation against the host probe, and
+ *                the engine hooks (spawn, first stop, child, finish)
+ *   ns.c         clone with namespace flags, uid/gid maps, the child's
+ *                namespace steps, the namespace-init signal emulation
+ *   mounts.c     the box root: a list of mount operations prepared in the
+ *                parent and replayed by the child
+ *   cgroup.c     per-run cgroups: naming, sweep, common file helpers
+ *   cgroup_v1.c  the v1 controllers (memory, pids, cpu)
+ *   cgroup_v2.c  the unified hierarchy
+ *   env.c        the program's environment (pass-through, secret strip)
+ *   probe.c      what the host supports, and why not
+ *
+ * struct sandbox holds `struct sb_iso *iso`, NULL when nothing of this
+ * layer was asked for: then the engine takes none of these paths.
+ */
+#ifndef LIBSANDBOX_ISOLATION_H
+#define LIBSANDBOX_ISOLATION_H
+
+#include "core/core.h"
+
+#include <sys/types.h>
+
+/* One directory of the box (sandbox_add_dir). */
+struct sb_dir {
+	char *inside;
+	char *outside; /* NULL for S_DIR_TMP */
+	int mode;      /* sandbox_dir_mode_t */
+};
+
+/* ------------------------------------------------------------ mounts */
+
+/* One step of building the box, replayed by the child in order. All
+ * strings are owned by the plan (prepared in the parent). */
+enum sb_mnt_kind {
+	SB_MNT_MKDIR,     /* mkdir(dst), EEXIST is fine */
+	SB_MNT_MKFILE,    /* create an empty file dst (a bind target) */
+	SB_MNT_MOUNT,     /* mount(src, dst, fstype, flags, data) */
+	SB_MNT_REMOUNT_RO,/* bind-remount dst read-only, keeping locked flags */
+	SB_MNT_SYMLINK,   /* symlink(src, dst), EEXIST is fine */
+	SB_MNT_ROOT,      /* pivot_root (or chroot) into dst */
+};
+
+struct sb_mnt {
+	int kind;
+	char *src, *dst, *fstype, *data;
+	unsigned long flags;
+	bool optional;    /* failure is not an error (e.g. /dev/urandom) */
+};
+
+struct sb_mount_plan {
+	struct sb_mnt *ops;
+	size_t n, cap;
+	char *stage;      /* host temp dir the box root is mounted on */
+};
+
+int sb_mounts_prepare(const sandbox_t *sb, struct sb_mount_plan *mp);
+void sb_mounts_free(struct sb_mount_plan *mp);
+/* Child: run the plan. Returns 0 or -errno; *step names the failure. */
+int sb_mounts_apply(const struct sb_mount_plan *mp, bool allow_pivot,
+                    bool *pivoted, const char **step);
+/* Where argv[0] lives on the host when a box root is used (fresh string,
+ * or NULL with errno). */
+char *sb_mounts_host_path(const sandbox_t *sb, const char *inside);
+
+/* ------------------------------------------------------------ cgroups */
+
+enum { SB_CG_MEMORY = 0, SB_CG_PIDS, SB_CG_CPU, SB_CG_NCTL };
+
+struct sb_cg_limits {
+	uint64_t memory;     /* bytes, SANDBOX_UNLIMITED: none */
+	uint64_t pids;       /* SANDBOX_UNLIMITED: none */
+	unsigned cpu_percent;/* 0: none */
+};
+
+/* One per-run group. v1: one directory per controller hierarchy used;
+ * v2: dir[0] only. While dir[c] is set, lock[c] is the descriptor holding
+ * the flock that says its supervisor is alive (-1 when dir[c] is the
+ * same directory as an earlier controller's). */
+struct sb_cg {
+	int version;               /* 0: none, 1, 2 */
+	char *dir[SB_CG_NCTL];
+	int lock[SB_CG_NCTL];
+	bool want[SB_CG_NCTL];     /* controllers in use */
+};
+
+/* Figures of one run read from its group. -1 when unknown. */
+struct sb_cg_figures {
+	int64_t memory_peak, oom_kills, pids_refused, cpu_throttled_us;
+};
+
+/* Where the hierarchies are: for v1 the mount point of each controller,
+ * for v2 the unified mount (root[0]). Found in /proc/self/mountinfo, or
+ * given by tests (a fake tree). */
+struct sb_cg_roots {
+	int version;                  /* 1 or 2 */
+	char root[SB_CG_NCTL][256];   /* "" when absent */
+	char self[SB_CG_NCTL][256];   /* the supervisor's own group, relative */
+	bool ro[SB_CG_NCTL];          /* mounted read-only */
+};
+
+/* Detect: fills v1 and v2 descriptions; returns 0 or -ENOENT when no
+ * cgroup hierarchy is mounted. v2->root[0] holds the unified mount. */
+int sb_cg_detect(struct sb_cg_roots *v1, struct sb_cg_roots *v2,
+                 unsigned *v2_controllers);
+/* Absolute parent directory for controller c (parent: absolute = from the
+ * hierarchy root, relative = from the supervisor's own group). */
+int sb_cg_parent_dir(const struct sb_cg_roots *r, int c, const char *parent,
+                     char *out, size_t len);
+/* Create the run's group(s) under a fresh random name, locked for the
+ * run, and set the limits. Sweeps the parents first. */
+int sb_cg_create(struct sb_cg *cg, const struct sb_cg_roots *r,
+                 const char *parent, const struct sb_cg_limits *lim);
+int sb_cg_attach(const struct sb_cg *cg, pid_t pid);
+void sb_cg_read(const struct sb_cg *cg, struct sb_cg_figures *f);
+/* Kill what is left in the group, remove it. Returns 0 or -errno. */
+int sb_cg_destroy(struct sb_cg *cg);
+/* Remove the groups whose supervisor is gone (their lock is free);
+ * returns how many, or -errno when parent_dir cannot be read. */
+int sb_cg_sweep_dir(const char *parent_dir);
+
+/* cgroup.c helpers shared by the two versions */
+int sb_cg_write(const char *dir, const char *file, const char *val);
+int64_t sb_cg_read_i64(const char *dir, const char *file);
+int64_t sb_cg_read_key(const char *dir, const char *file, const char *key);
+int sb_cg_mkdir_p(const char *path);
+int sb_cg_kill_and_rmdir(const char *dir);
+bool sb_cg_exists(const char *dir, const char *file);
+
+/* cgroup_v1.c / cgroup_v2.c */
+int sb_cg1_setup(const char *dir, int c, const struct sb_cg_limits *lim);
+void sb_cg1_read(const struct sb_cg *cg, struct sb_cg_figures *f);
+int sb_cg2_enable(const char *parent_dir, const bool want[SB_CG_NCTL]);
+int sb_cg2_setup(const char *dir, const struct sb_cg_limits *lim);
+void sb_cg2_read(const char *dir, struct sb_cg_figures *f);
+/* Format of v2's cpu.max for a percentage of one core. */
+void sb_cg2_cpu_max(unsigned percent, char *buf, size_t len);
+
+/* ------------------------------------------------------------ the object */
+
+struct sb_rlim {
+	int res;
+	uint64_t val;
+};
+
+/* Per-run state, owned by the tracer thread. */
+struct sb_iso_run {
+	unsigned clone_flags;
+	int sync_w;            /* parent: write end of the go pipe, -1 */
+	int sync_r;            /* child: read end */
+	struct sb_mount_plan mp;
+	struct sb_cg cg;
+	char **envp;           /* built by env.c, or NULL */
+	int init_signal;       /* emulated fatal signal of the ns init */
+	bool pivoted;
+	bool priv;             /* the caller is root in the initial userns */
+	uid_t iu, ou;          /* the map, decided by the parent */
+	gid_t ig, og;
+};
+
+struct sb_iso {
+	/* configuration */
+	unsigned ns;            /* S_NS_* */
+	char *hostname;
+	uid_t in_uid, out_uid;  /* (uid_t)-1: default */
+	gid_t in_gid, out_gid;
+	char *rootfs;
+	bool rootfs_rw;
+	struct sb_dir *dirs;
+	size_t ndirs;
+	uint64_t tmp_size;
+	bool keep_net;          /* S_NS_NET off on purpose (documented) */
+	char *cg_parent;
+	int cg_version;         /* 0 auto, 1, 2 */
+	struct sb_cg_limits cg_lim;
+	struct sb_rlim rl[16];
+	size_t nrl;
+	bool drop_caps;
+	bool best_effort;
+	char **env_pass;
+	char **env_strip;       /* NULL: the default patterns */
+
+	/* decided by sb_iso_check() */
+	unsigned requested;     /* S_NS_* | S_ISO_* asked for */
+	unsigned effective;     /* what the next run will do */
+	struct sb_cg_roots roots;
+	char msg[320];
+
+	/* results of the last run */
+	sandbox_iso_stat_t stat;
+	struct sb_iso_run run;
+};
+
+/* isolation.c: hooks called by the engine (never with iso == NULL,
+ * except sb_iso_envp which also serves env_inherit). */
+int sb_iso_check(sandbox_t *sb);
+pid_t sb_iso_spawn(sandbox_t *sb, const struct sb_child_plan *plan);
+int sb_iso_first_stop(sandbox_t *sb, pid_t pid);
+void sb_iso_child_post_creds(const struct sb_child_plan *plan);
+void sb_iso_finish(sandbox_t *sb, int rc);
+bool sb_iso_init_fatal(sandbox_t *sb, pid_t pid, int sig);
+/* The program's pid as it sees it (1 in its own PID namespace). */
+pid_t sb_iso_self_pid(const sandbox_t *sb, pid_t host_pid);
+int sb_iso_check_program(const sandbox_t *sb);
+void sb_iso_free(struct sb_iso *iso);
+
+/* ns.c */
+int sb_ns_write_maps(const struct sb_iso *iso, pid_t pid);
+int sb_ns_child_setup(const sandbox_t *sb, const char **step);
+bool sb_ns_default_fatal(pid_t pid, int sig);
+void sb_ns_default_ids(const struct sb_iso *iso, uid_t *iu, gid_t *ig,
+                       uid_t *ou, gid_t *og);
+
+/* env.c: the program's environment for this run (NULL-terminated, owned
+ * by the caller: free with sb_env_free). */
+char **sb_env_build(const sandbox_t *sb, char *const *host_env);
+void sb_env_free(char **envp);
+bool sb_env_is_secret(const sandbox_t *sb, const char *name, size_t len);
+
+/* probe.c */
+void sb_probe_host(sandbox_probe_t *p);
+/* Child-side helper: write {err, step} to the error pipe and _exit. */
+_Noreturn void sb_iso_child_fail(int errfd, int err, const char *step);
+
+#endif /* LIBSANDBOX_ISOLATION_H */

@@ -1,0 +1,370 @@
+/*
+ * The box root. The parent turns the configuration into a list of mount
+ * operations (every path and option string made here, before fork); the
+ * child, inside its new mount namespace, replays the list with bare
+ * syscalls only (async-signal-safe) and enters the box with pivot_root.
+ */
+#include "config.h"
+#include "isolation/isolation.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static int add(struct sb_mount_plan *mp, int kind, const char *src,
+               const char *dst, const char *fstype, unsigned long flags,
+               const char *data)
+{
+	if (mp->n == mp->cap) {
+		size_t cap = mp->cap ? mp->cap * 2 : 32;
+		struct sb_mnt *o = realloc(mp->ops, cap * sizeof(*o));
+		if (!o)
+			return -ENOMEM;
+		mp->ops = o;
+		mp->cap = cap;
+	}
+	struct sb_mnt *m = &mp->ops[mp->n];
+	memset(m, 0, sizeof(*m));
+	m->kind = kind;
+	m->flags = flags;
+	if ((src && !(m->src = strdup(src))) || (dst && !(m->dst = strdup(dst))) ||
+	    (fstype && !(m->fstype = strdup(fstype))) ||
+	    (data && !(m->data = strdup(data)))) {
+		free(m->src);
+		free(m->dst);
+		free(m->fstype);
+		return -ENOMEM;
+	}
+	mp->n++;
+	return 0;
+}
+
+static char *join(const char *a, const char *b)
+{
+	char *p;
+	while (*b == '/')
+		b++;
+	if (asprintf(&p, "%s/%s", a, b) < 0)
+		return NULL;
+	return p;
+}
+
+/* mkdir -p of stage+inside, one MKDIR per component. */
+static int add_mkdirs(struct sb_mount_plan *mp, const char *inside,
+                      bool last_is_file)
+{
+	char *path = join(mp->stage, inside);
+	size_t base = strlen(mp->stage);
+	int rc = 0;
+
+	if (!path)
+		return -ENOMEM;
+	for (size_t i = base + 1; path[i] && rc == 0; i++) {
+		if (path[i] != '/')
+			continue;
+		path[i] = '\0';
+		rc = add(mp, SB_MNT_MKDIR, NULL, path, NULL, 0, NULL);
+		path[i] = '/';
+	}
+	if (rc == 0)
+		rc = add(mp, last_is_file ? SB_MNT_MKFILE : SB_MNT_MKDIR, NULL,
+		         path, NULL, 0, NULL);
+	free(path);
+	return rc;
+}
+
+static int add_at(struct sb_mount_plan *mp, int kind, const char *src,
+                  const char *inside, const char *fstype,
+                  unsigned long flags, const char *data)
+{
+	char *dst = join(mp->stage, inside);
+	if (!dst)
+		return -ENOMEM;
+	int rc = add(mp, kind, src, dst, fstype, flags, data);
+	free(dst);
+	return rc;
+}
+
+static int add_tmpfs(struct sb_mount_plan *mp, const char *inside,
+                     uint64_t size, const char *mode)
+{
+	char data[64];
+	int rc;
+	snprintf(data, sizeof(data), "size=%llu,mode=%s",
+	         (unsigned long long)size, mode);
+	if ((rc = add_mkdirs(mp, inside, false)) < 0)
+		return rc;
+	return add_at(mp, SB_MNT_MOUNT, "tmpfs", inside, "tmpfs",
+	              MS_NOSUID | MS_NODEV, data);
+}
+
+static int add_proc(struct sb_mount_plan *mp, bool pidns)
+{
+	int rc = add_mkdirs(mp, "/proc", false);
+	if (rc < 0)
+		return rc;
+	if (pidns)
+		return add_at(mp, SB_MNT_MOUNT, "proc", "/proc", "proc",
+		              MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	return add_at(mp, SB_MNT_MOUNT, "/proc", "/proc", NULL,
+	              MS_BIND | MS_REC, NULL);
+}
+
+static int add_dev(struct sb_mount_plan *mp)
+{
+	static const char *const nodes[] = { "null", "zero", "random", "urandom" };
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "/dev/fd" }, { "/proc/self/fd/0", "/dev/stdin" },
+		{ "/proc/self/fd/1", "/dev/stdout" }, { "/proc/self/fd/2", "/dev/stderr" },
+	};
+	char host[32], inside[32];
+	int rc;
+
+	if ((rc = add_mkdirs(mp, "/dev", false)) < 0 ||
+	    (rc = add_at(mp, SB_MNT_MOUNT, "tmpfs", "/dev", "tmpfs",
+	                 MS_NOSUID | MS_NOEXEC, "size=64k,mode=0755")) < 0)
+		return rc;
+	for (size_t i = 0; i < SB_ARRAY_SIZE(nodes); i++) {
+		snprintf(host, sizeof(host), "/dev/%s", nodes[i]);
+		snprintf(inside, sizeof(inside), "/dev/%s", nodes[i]);
+		if ((rc = add_mkdirs(mp, inside, true)) < 0 ||
+		    (rc = add_at(mp, SB_MNT_MOUNT, host, inside, NULL, MS_BIND,
+		                 NULL)) < 0)
+			return rc;
+	}
+	for (size_t i = 0; i < SB_ARRAY_SIZE(links); i++)
+		if ((rc = add_at(mp, SB_MNT_SYMLINK, links[i][0], links[i][1],
+		                 NULL, 0, NULL)) < 0)
+			return rc;
+	return add_at(mp, SB_MNT_REMOUNT_RO, NULL, "/dev", NULL, 0, NULL);
+}
+
+static int add_dir(struct sb_mount_plan *mp, const struct sb_dir *d,
+                   uint64_t tmp_size)
+{
+	struct stat st;
+	int rc;
+
+	if (d->mode == S_DIR_TMP)
+		return add_tmpfs(mp, d->inside, tmp_size, "1777");
+	if (stat(d->outside, &st) < 0)
+		return -errno;
+	if ((rc = add_mkdirs(mp, d->inside, !S_ISDIR(st.st_mode))) < 0 ||
+	    (rc = add_at(mp, SB_MNT_MOUNT, d->outside, d->inside, NULL,
+	                 MS_BIND | MS_REC, NULL)) < 0)
+		return rc;
+	if (d->mode == S_DIR_RO)
+		rc = add_at(mp, SB_MNT_REMOUNT_RO, NULL, d->inside, NULL, 0, NULL);
+	return rc;
+}
+
+static int make_stage(struct sb_mount_plan *mp)
+{
+	char tmpl[64];
+	snprintf(tmpl, sizeof(tmpl), "/tmp/libsandbox-%ld-XXXXXX", (long)getpid());
+	if (!mkdtemp(tmpl))
+		return -errno;
+	if (!(mp->stage = strdup(tmpl))) {
+		rmdir(tmpl);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int prepare_box(const sandbox_t *sb, struct sb_mount_plan *mp)
+{
+	const struct sb_iso *iso = sb->iso;
+	uint64_t tsz = iso->tmp_size;
+	int rc;
+
+	if ((rc = make_stage(mp)) < 0)
+		return rc;
+	if (iso->rootfs)
+		rc = add(mp, SB_MNT_MOUNT, iso->rootfs, mp->stage, NULL,
+		         MS_BIND | MS_REC, NULL);
+	else
+		rc = add(mp, SB_MNT_MOUNT, "tmpfs", mp->stage, "tmpfs",
+		         MS_NOSUID | MS_NODEV, "size=1m,mode=0755");
+	if (rc < 0 || (rc = add_proc(mp, iso->effective & S_NS_PID)) < 0 ||
+	    (rc = add_dev(mp)) < 0 || (rc = add_tmpfs(mp, "/tmp", tsz, "1777")) < 0)
+		return rc;
+	for (size_t i = 0; i < iso->ndirs; i++)
+		if ((rc = add_dir(mp, &iso->dirs[i], tsz)) < 0)
+			return rc;
+	if (!(iso->rootfs && iso->rootfs_rw) &&
+	    (rc = add(mp, SB_MNT_REMOUNT_RO, NULL, mp->stage, NULL, 0, NULL)) < 0)
+		return rc;
+	return add(mp, SB_MNT_ROOT, NULL, mp->stage, NULL, 0, NULL);
+}
+
+int sb_mounts_prepare(const sandbox_t *sb, struct sb_mount_plan *mp)
+{
+	const struct sb_iso *iso = sb->iso;
+	int rc;
+
+	memset(mp, 0, sizeof(*mp));
+	if (!(iso->effective & S_NS_MOUNT))
+		return 0;
+	/* Nothing we do may propagate back to the host. */
+	if ((rc = add(mp, SB_MNT_MOUNT, NULL, "/", NULL, MS_REC | MS_PRIVATE,
+	              NULL)) < 0)
+		goto fail;
+	if (iso->effective & S_ISO_FS)
+		rc = prepare_box(sb, mp);
+	else if (iso->effective & S_NS_PID)
+		rc = add(mp, SB_MNT_MOUNT, "proc", "/proc", "proc",
+		         MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	if (rc == 0)
+		return 0;
+fail:
+	sb_mounts_free(mp);
+	return rc;
+}
+
+void sb_mounts_free(struct sb_mount_plan *mp)
+{
+	for (size_t i = 0; i < mp->n; i++) {
+		free(mp->ops[i].src);
+		free(mp->ops[i].dst);
+		free(mp->ops[i].fstype);
+		free(mp->ops[i].data);
+	}
+	free(mp->ops);
+	if (mp->stage) {
+		rmdir(mp->stage); /* empty on the host side */
+		free(mp->stage);
+	}
+	memset(mp, 0, sizeof(*mp));
+}
+
+/* ------------------------------------------------------------ child side */
+
+/* Bind-remount read-only, keeping the flags a user namespace may not clear
+ * (they are locked when the mount came from a more privileged namespace). */
+static int remount_ro(const char *dst)
+{
+	struct statvfs sv;
+	unsigned long fl = MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID;
+
+	if (statvfs(dst, &sv) < 0)
+		return -errno;
+	if (sv.f_flag & ST_NODEV)
+		fl |= MS_NODEV;
+	if (sv.f_flag & ST_NOEXEC)
+		fl |= MS_NOEXEC;
+	if (sv.f_flag & ST_NOATIME)
+		fl |= MS_NOATIME;
+	if (sv.f_flag & ST_NODIRATIME)
+		fl |= MS_NODIRATIME;
+	if (sv.f_flag & ST_RELATIME)
+		fl |= MS_RELATIME;
+	if (mount(NULL, dst, NULL, fl, NULL) < 0)
+		return -errno;
+	return 0;
+}
+
+static int enter_root(const char *dir, bool allow_pivot, bool *pivoted)
+{
+	if (chdir(dir) < 0)
+		return -errno;
+	if (allow_pivot && syscall(SYS_pivot_root, ".", ".") == 0) {
+		/* The old root is now stacked on "."; detach it. */
+		if (umount2(".", MNT_DETACH) < 0)
+			return -errno;
+		*pivoted = true;
+	} else if (chroot(".") < 0) {
+		return -errno;
+	}
+	if (chdir("/") < 0)
+		return -errno;
+	return 0;
+}
+
+static int apply_one(const struct sb_mnt *m, bool allow_pivot, bool *pivoted)
+{
+	int fd;
+
+	switch (m->kind) {
+	case SB_MNT_MKDIR:
+		if (mkdir(m->dst, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		return 0;
+	case SB_MNT_MKFILE:
+		fd = open(m->dst, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return errno == EEXIST || errno == EROFS ? 0 : -errno;
+		close(fd);
+		return 0;
+	case SB_MNT_MOUNT:
+		if (mount(m->src, m->dst, m->fstype, m->flags, m->data) < 0)
+			return -errno;
+		return 0;
+	case SB_MNT_REMOUNT_RO:
+		return remount_ro(m->dst);
+	case SB_MNT_SYMLINK:
+		if (symlink(m->src, m->dst) < 0 && errno != EEXIST)
+			return -errno;
+		return 0;
+	case SB_MNT_ROOT:
+		return enter_root(m->dst, allow_pivot, pivoted);
+	default:
+		return -EINVAL;
+	}
+}
+
+int sb_mounts_apply(const struct sb_mount_plan *mp, bool allow_pivot,
+                    bool *pivoted, const char **step)
+{
+	static const char *const steps[] = { "mkdir", "mkfile", "mount",
+		"remount_ro", "symlink", "pivot_root" };
+
+	for (size_t i = 0; i < mp->n; i++) {
+		int rc = apply_one(&mp->ops[i], allow_pivot, pivoted);
+		if (rc < 0 && !mp->ops[i].optional) {
+			*step = steps[mp->ops[i].kind];
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ check */
+
+char *sb_mounts_host_path(const sandbox_t *sb, const char *inside)
+{
+	const struct sb_iso *iso = sb->iso;
+	const struct sb_dir *best = NULL;
+	size_t best_len = 0;
+	char *p;
+
+	for (size_t i = 0; i < iso->ndirs; i++) {
+		const struct sb_dir *d = &iso->dirs[i];
+		size_t n = strlen(d->inside);
+		while (n > 1 && d->inside[n - 1] == '/')
+			n--;
+		if (d->mode == S_DIR_TMP || strncmp(inside, d->inside, n) != 0 ||
+		    (inside[n] != '/' && inside[n] != '\0' && n > 1))
+			continue;
+		if (n >= best_len) {
+			best = d;
+			best_len = n;
+		}
+	}
+	if (best) {
+		if (asprintf(&p, "%s%s", best->outside,
+		             best_len > 1 ? inside + best_len : inside) < 0)
+			return NULL;
+		return p;
+	}
+	if (iso->rootfs)
+		return join(iso->rootfs, inside);
+	errno = ENOENT;
+	return NULL;
+}

@@ -1,0 +1,417 @@
+/*
+ * The policy object: an ordered rule table, per-ABI defaults and a
+ * callback. Also the user-space evaluator, which must agree exactly with
+ * the kernel filter compiled by filter.c.
+ */
+#include "config.h"
+#include "core/core.h"
+#include "../policies/builtin.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+SB_EXPORT sandbox_policy_t *sandbox_policy_new(void)
+{
+	sandbox_policy_t *p = calloc(1, sizeof(*p));
+	if (!p) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	atomic_init(&p->refs, 1);
+	for (int a = 0; a < S_ABI_COUNT; a++)
+		p->def_disp[a] = S_DISP_KILL;
+	return p;
+}
+
+SB_EXPORT sandbox_policy_t *sandbox_policy_ref(sandbox_policy_t *p)
+{
+	if (p)
+		atomic_fetch_add(&p->refs, 1);
+	return p;
+}
+
+SB_EXPORT void sandbox_policy_unref(sandbox_policy_t *p)
+{
+	if (!p || atomic_fetch_sub(&p->refs, 1) != 1)
+		return;
+	if (p->cleanup)
+		p->cleanup(p->data);
+	free(p->rules);
+	free(p);
+}
+
+SB_EXPORT int sandbox_policy_set_callback(sandbox_policy_t *p,
+                                          sandbox_policy_fn fn, void *data,
+                                          void (*cleanup)(void *data))
+{
+	if (!p)
+		return -EINVAL;
+	if (p->cleanup && (p->data != data || p->cleanup != cleanup))
+		p->cleanup(p->data);
+	p->fn = fn;
+	p->data = data;
+	p->cleanup = cleanup;
+	return 0;
+}
+
+static bool valid_disp(int disp, int err)
+{
+	int base = disp & ~S_DISP_FLAG_EXIT;
+	if (base < 0 || base >= S_DISP_COUNT)
+		return false;
+	if ((disp & S_DISP_FLAG_EXIT) && base != S_DISP_TRACE)
+		return false;
+	if (disp & ~(S_DISP_FLAG_EXIT | 0xff))
+		return false;
+	if (base == S_DISP_ERRNO && (err < 1 || err > 4095))
+		return false;
+	return true;
+}
+
+SB_EXPORT int sandbox_policy_set_default(sandbox_policy_t *p, int abi,
+                                         int disp, int err)
+{
+	if (!p || abi < 0 || abi >= S_ABI_COUNT || !valid_disp(disp, err))
+		return -EINVAL;
+	p->def_disp[abi] = disp;
+	p->def_err[abi] = (disp & ~S_DISP_FLAG_EXIT) == S_DISP_ERRNO ? err : 0;
+	p->generation++;
+	return 0;
+}
+
+static bool valid_cond(const sandbox_cond_t *c)
+{
+	unsigned arg = c->arg & ~S_ARG_SELF_PID;
+	if (arg > 5)
+		return false;
+	if (c->arg & S_ARG_SELF_PID)
+		return c->op == S_CMP_EQ || c->op == S_CMP_NE;
+	return c->op >= S_CMP_NE && c->op <= S_CMP_MASKED_EQ;
+}
+
+SB_EXPORT int sandbox_policy_add_rule(sandbox_policy_t *p, int abi, long nr,
+                                      int disp, int err,
+                                      const sandbox_cond_t *conds,
+                                      unsigned ncond)
+{
+	if (!p || abi < 0 || abi >= S_ABI_COUNT || nr < 0 ||
+	    nr >= sb_abi_nr_limit(abi) || !valid_disp(disp, err) || ncond > 6 ||
+	    (ncond && !conds))
+		return -EINVAL;
+	for (unsigned i = 0; i < ncond; i++)
+		if (!valid_cond(&conds[i]))
+			return -EINVAL;
+	if (p->nrules == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 64;
+		struct sb_rule *r = realloc(p->rules, cap * sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		p->rules = r;
+		p->cap = cap;
+	}
+	struct sb_rule *r = &p->rules[p->nrules++];
+	memset(r, 0, sizeof(*r));
+	r->abi = abi;
+	r->nr = nr;
+	r->disp = disp;
+	r->err = (disp & ~S_DISP_FLAG_EXIT) == S_DISP_ERRNO ? err : 0;
+	r->ncond = ncond;
+	if (ncond)
+		memcpy(r->cond, conds, ncond * sizeof(*conds));
+	p->generation++;
+	return 0;
+}
+
+SB_EXPORT int sandbox_policy_add_rule_name(sandbox_policy_t *p,
+                                           unsigned abi_mask,
+                                           const char *name, int disp,
+                                           int err,
+                                           const sandbox_cond_t *conds,
+                                           unsigned ncond)
+{
+	int added = 0;
+
+	if (!p || !name || !abi_mask || (abi_mask >> S_ABI_COUNT))
+		return -EINVAL;
+	for (int abi = 0; abi < S_ABI_COUNT; abi++) {
+		if (!(abi_mask & (1u << abi)))
+			continue;
+		long nr = sandbox_syscall_number(abi, name);
+		if (nr == -ENOENT)
+			continue;
+		if (nr < 0)
+			return (int)nr;
+		int rc = sandbox_policy_add_rule(p, abi, nr, disp, err, conds,
+		                                 ncond);
+		if (rc < 0)
+			return rc;
+		added++;
+	}
+	return added ? 0 : -ENOENT;
+}
+
+/* ------------------------------------------------------------ evaluation */
+
+static bool cond_holds(const sandbox_cond_t *c, const uint64_t args[6],
+                       pid_t self)
+{
+	if (c->arg & S_ARG_SELF_PID) {
+		/* Compare as the kernel sees a pid_t argument: 32-bit signed. */
+		int32_t v = (int32_t)args[c->arg & ~S_ARG_SELF_PID];
+		bool eq = v == (int32_t)self;
+		return c->op == S_CMP_EQ ? eq : !eq;
+	}
+	uint64_t v = args[c->arg];
+	switch (c->op) {
+	case S_CMP_NE: return v != c->a;
+	case S_CMP_LT: return v < c->a;
+	case S_CMP_LE: return v <= c->a;
+	case S_CMP_EQ: return v == c->a;
+	case S_CMP_GE: return v >= c->a;
+	case S_CMP_GT: return v > c->a;
+	case S_CMP_MASKED_EQ: return (v & c->a) == c->b;
+	}
+	return false;
+}
+
+static bool rule_matches(const struct sb_rule *r, const uint64_t args[6],
+                         pid_t self)
+{
+	for (unsigned i = 0; i < r->ncond; i++)
+		if (!cond_holds(&r->cond[i], args, self))
+			return false;
+	return true;
+}
+
+/* Is nr a syscall libseccomp knows for this ABI? Unknown numbers are
+ * KILL whatever the policy says. Cached per ABI (read-only after init). */
+static pthread_once_t known_once = PTHREAD_ONCE_INIT;
+static unsigned char *known_tab[S_ABI_COUNT];
+
+static void known_init(void)
+{
+	char buf[64];
+	for (int abi = 0; abi < S_ABI_COUNT; abi++) {
+		int n = sb_abi_nr_limit(abi);
+		known_tab[abi] = calloc((size_t)n, 1);
+		if (!known_tab[abi])
+			continue;
+		for (int nr = 0; nr < n; nr++) {
+			sandbox_syscall_name(abi, nr, buf, sizeof(buf));
+			known_tab[abi][nr] = strncmp(buf, "syscall_", 8) != 0;
+		}
+	}
+}
+
+bool sb_syscall_known(int abi, long nr)
+{
+	if (abi < 0 || abi >= S_ABI_COUNT || nr < 0 || nr >= sb_abi_nr_limit(abi))
+		return false;
+	pthread_once(&known_once, known_init);
+	return known_tab[abi] && known_tab[abi][nr];
+}
+
+int sb_ruleset_build(const sandbox_policy_t *p, struct sb_ruleset *rs)
+{
+	int32_t *last[S_ABI_COUNT] = { 0 };
+	int rc = -ENOMEM;
+
+	memset(rs, 0, sizeof(*rs));
+	rs->next = malloc((p->nrules ? p->nrules : 1) * sizeof(int32_t));
+	if (!rs->next)
+		goto out;
+	for (int abi = 0; abi < S_ABI_COUNT; abi++) {
+		size_t sz = (size_t)sb_abi_nr_limit(abi) * sizeof(int32_t);
+		rs->nmax[abi] = sb_abi_nr_limit(abi);
+		rs->base[abi] = malloc(sz);
+		rs->first[abi] = malloc(sz);
+		last[abi] = malloc(sz);
+		if (!rs->base[abi] || !rs->first[abi] || !last[abi])
+			goto out;
+		memset(rs->base[abi], 0xff, sz);
+		memset(rs->first[abi], 0xff, sz);
+	}
+	/* An unconditional rule becomes the base and drops the conditional
+	 * rules before it; conditional rules chain in insertion order. */
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct sb_rule *r = &p->rules[i];
+		rs->next[i] = -1;
+		if (r->ncond == 0) {
+			rs->base[r->abi][r->nr] = (int32_t)i;
+			rs->first[r->abi][r->nr] = -1;
+		} else if (rs->first[r->abi][r->nr] < 0) {
+			rs->first[r->abi][r->nr] = (int32_t)i;
+			last[r->abi][r->nr] = (int32_t)i;
+		} else {
+			rs->next[last[r->abi][r->nr]] = (int32_t)i;
+			last[r->abi][r->nr] = (int32_t)i;
+		}
+	}
+	pthread_once(&known_once, known_init);
+	rc = 0;
+out:
+	for (int abi = 0; abi < S_ABI_COUNT; abi++)
+		free(last[abi]);
+	if (rc < 0)
+		sb_ruleset_free(rs);
+	return rc;
+}
+
+void sb_ruleset_free(struct sb_ruleset *rs)
+{
+	for (int abi = 0; abi < S_ABI_COUNT; abi++) {
+		free(rs->base[abi]);
+		free(rs->first[abi]);
+		rs->base[abi] = rs->first[abi] = NULL;
+	}
+	free(rs->next);
+	rs->next = NULL;
+}
+
+void sb_ruleset_base(const sandbox_policy_t *p, const struct sb_ruleset *rs,
+                     int abi, long nr, int *disp, int *err)
+{
+	int32_t b = rs->base[abi][nr];
+	*disp = b >= 0 ? p->rules[b].disp : p->def_disp[abi];
+	*err = b >= 0 ? p->rules[b].err : p->def_err[abi];
+}
+
+int sb_ruleset_eval(const sandbox_policy_t *p, const struct sb_ruleset *rs,
+                    int abi, long nr, const uint64_t args[6], pid_t self,
+                    int *err)
+{
+	int e = 0, disp;
+
+	if (!sb_syscall_known(abi, nr)) {
+		disp = S_DISP_KILL;
+		goto out;
+	}
+	for (int32_t i = rs->first[abi][nr]; i >= 0; i = rs->next[i]) {
+		const struct sb_rule *r = &p->rules[i];
+		if (rule_matches(r, args, self)) {
+			disp = r->disp;
+			e = r->err;
+			goto out;
+		}
+	}
+	sb_ruleset_base(p, rs, abi, nr, &disp, &e);
+out:
+	if (err)
+		*err = e;
+	return disp;
+}
+
+SB_EXPORT int sandbox_policy_evaluate(const sandbox_policy_t *p, int abi,
+                                      long nr, const uint64_t args[6],
+                                      pid_t self, int *err)
+{
+	struct sb_ruleset rs;
+	static const uint64_t zero[6];
+
+	if (!p || abi < 0 || abi >= S_ABI_COUNT)
+		return -EINVAL;
+	int rc = sb_ruleset_build(p, &rs);
+	if (rc < 0)
+		return rc;
+	rc = sb_ruleset_eval(p, &rs, abi, nr, args ? args : zero, self, err);
+	sb_ruleset_free(&rs);
+	return rc;
+}
+
+/* ------------------------------------------------------------ listing */
+
+static const char *disp_name(int disp)
+{
+	switch (disp & ~S_DISP_FLAG_EXIT) {
+	case S_DISP_ALLOW: return "allow";
+	case S_DISP_TRACE: return (disp & S_DISP_FLAG_EXIT) ? "trace+exit" : "trace";
+	case S_DISP_ERRNO: return "errno";
+	case S_DISP_KILL: return "kill";
+	}
+	return "?";
+}
+
+static const char *cmp_name(int op)
+{
+	static const char *const n[] = { "?", "!=", "<", "<=", "==", ">=", ">", "&" };
+	return (op >= 1 && op <= 7) ? n[op] : "?";
+}
+
+static void explain_rule(FILE *f, const struct sb_rule *r)
+{
+	fprintf(f, " %s", disp_name(r->disp));
+	if ((r->disp & ~S_DISP_FLAG_EXIT) == S_DISP_ERRNO)
+		fprintf(f, "(%s)", strerrorname_np(r->err) ? strerrorname_np(r->err) : "?");
+	for (unsigned c = 0; c < r->ncond; c++) {
+		const sandbox_cond_t *k = &r->cond[c];
+		unsigned arg = k->arg & ~S_ARG_SELF_PID;
+		if (k->arg & S_ARG_SELF_PID)
+			fprintf(f, "%s arg%u %s self", c ? " &&" : " if", arg,
+			        cmp_name(k->op));
+		else if (k->op == S_CMP_MASKED_EQ)
+			fprintf(f, "%s (arg%u & %#llx) == %#llx", c ? " &&" : " if",
+			        arg, (unsigned long long)k->a,
+			        (unsigned long long)k->b);
+		else
+			fprintf(f, "%s arg%u %s %#llx", c ? " &&" : " if", arg,
+			        cmp_name(k->op), (unsigned long long)k->a);
+	}
+}
+
+SB_EXPORT int sandbox_policy_explain(const sandbox_policy_t *p, int fd)
+{
+	struct sb_ruleset rs;
+	char name[64];
+	int rc, dfd;
+	FILE *f;
+
+	if (!p || fd < 0)
+		return -EINVAL;
+	rc = sb_ruleset_build(p, &rs);
+	if (rc < 0)
+		return rc;
+	dfd = dup(fd);
+	if (dfd < 0 || !(f = fdopen(dfd, "w"))) {
+		rc = -errno;
+		if (dfd >= 0)
+			close(dfd);
+		sb_ruleset_free(&rs);
+		return rc;
+	}
+	for (int abi = 0; abi < S_ABI_COUNT; abi++) {
+		fprintf(f, "# ABI %s: default %s", sandbox_abi_name(abi),
+		        disp_name(p->def_disp[abi]));
+		if ((p->def_disp[abi] & ~S_DISP_FLAG_EXIT) == S_DISP_ERRNO)
+			fprintf(f, "(%s)", strerrorname_np(p->def_err[abi]));
+		fputs("; unknown numbers: kill\n", f);
+		for (int nr = 0; nr < rs.nmax[abi]; nr++) {
+			if (rs.first[abi][nr] < 0 && rs.base[abi][nr] < 0)
+				continue;
+			fprintf(f, "%s %-20s", sandbox_abi_name(abi),
+			        sandbox_syscall_name(abi, nr, name, sizeof(name)));
+			const char *sep = "";
+			for (int32_t i = rs.first[abi][nr]; i >= 0; i = rs.next[i]) {
+				fputs(sep, f);
+				explain_rule(f, &p->rules[i]);
+				sep = ";";
+			}
+			int32_t b = rs.base[abi][nr];
+			fprintf(f, "%s%s", sep, *sep ? " else" : "");
+			if (b >= 0) {
+				explain_rule(f, &p->rules[b]);
+			} else {
+				fprintf(f, " %s", disp_name(p->def_disp[abi]));
+				if ((p->def_disp[abi] & ~S_DISP_FLAG_EXIT) == S_DISP_ERRNO)
+					fprintf(f, "(%s)", strerrorname_np(p->def_err[abi]));
+			}
+			fputc('\n', f);
+		}
+	}
+	sb_policy_explain_extra(p, f);
+	rc = fclose(f) == 0 ? 0 : -errno;
+	sb_ruleset_free(&rs);
+	return rc;
+}

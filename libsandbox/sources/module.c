@@ -1,0 +1,163 @@
+/*
+ * Loadable policy modules: a shared object exporting one
+ * `const struct sandbox_policy_module sandbox_policy_module`, loaded with
+ * dlopen(RTLD_NOW | RTLD_LOCAL). The handle stays open as long as the
+ * policy lives: the policy's cleanup (last unref) runs the module's
+ * cleanup, then dlclose()s it.
+ *
+ * The module's callback is called through a small trampoline so that its
+ * own data pointer and the handle travel together in one cleanup.
+ */
+#include "config.h"
+#include "core/core.h"
+#include "../policies/builtin.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct sb_module {
+	void *handle;
+	const struct sandbox_policy_module *m;
+	void *data;
+	char *path;
+};
+
+static void module_release(void *arg)
+{
+	struct sb_module *w = arg;
+	if (w->m->cleanup)
+		w->m->cleanup(w->data);
+	dlclose(w->handle);
+	free(w->path);
+	free(w);
+}
+
+static void module_callback(const sandbox_event_t *ev, sandbox_action_t *act,
+                            void *arg)
+{
+	struct sb_module *w = arg;
+	w->m->callback(ev, act, w->data);
+}
+
+const char *sb_module_name(const sandbox_policy_t *p)
+{
+	if (!p || p->cleanup != module_release)
+		return NULL;
+	return ((const struct sb_module *)p->data)->path;
+}
+
+/* dlopen + dlsym + ABI check. */
+static int open_module(const char *path, struct sb_module *w, char *err,
+                       size_t errlen)
+{
+	if (access(path, R_OK) < 0) {
+		int e = errno;
+		sb_errf(err, errlen, "%s: %s", path, strerror(e));
+		return -e;
+	}
+	dlerror();
+	if (!(w->handle = dlopen(path, RTLD_NOW | RTLD_LOCAL))) {
+		const char *why = dlerror();
+		sb_errf(err, errlen, "%s: cannot load: %s", path, why ? why : "?");
+		return -ENOEXEC;
+	}
+	w->m = dlsym(w->handle, SANDBOX_POLICY_MODULE_SYMBOL);
+	if (!w->m) {
+		sb_errf(err, errlen, "%s: no symbol \"%s\": not a libsandbox policy "
+		        "module", path, SANDBOX_POLICY_MODULE_SYMBOL);
+		return -ENOEXEC;
+	}
+	if (w->m->abi != SANDBOX_POLICY_ABI) {
+		sb_errf(err, errlen, "%s: built for policy ABI %u, this libsandbox "
+		        "has ABI %u: rebuild the module", path, w->m->abi,
+		        (unsigned)SANDBOX_POLICY_ABI);
+		return -EPROTO;
+	}
+	if (!w->m->init) {
+		sb_errf(err, errlen, "%s: module \"%s\" has no init function", path,
+		        w->m->name ? w->m->name : "?");
+		return -ENOEXEC;
+	}
+	return 0;
+}
+
+/* Hand the callback and the handle to the policy. When init gave the
+ * policy path rules, they go to the policy behind the path layer, whose
+ * callback the layer calls for "trace" lines. */
+static int attach(sandbox_policy_t *p, struct sb_module *w, char *err,
+                  size_t errlen)
+{
+	sandbox_policy_t *t = sb_paths_inner(p);
+
+	if (t->fn || t->cleanup) {
+		sb_errf(err, errlen, "%s: module \"%s\" set a callback itself: "
+		        "declare it in .callback/.cleanup instead", w->path,
+		        w->m->name ? w->m->name : "?");
+		return -EINVAL;
+	}
+	t->fn = w->m->callback ? module_callback : NULL;
+	t->data = w;
+	t->cleanup = module_release;
+	t->generation++;
+	return 0;
+}
+
+static void discard(struct sb_module *w)
+{
+	if (!w)
+		return;
+	if (w->handle)
+		dlclose(w->handle);
+	free(w->path);
+	free(w);
+}
+
+SB_EXPORT sandbox_policy_t *sandbox_policy_load_module(const char *path,
+                                                       const char *arg,
+                                                       char *err,
+                                                       size_t errlen)
+{
+	struct sb_module *w = NULL;
+	sandbox_policy_t *p = NULL;
+	bool inited = false;
+	int rc = -ENOMEM;
+
+	if (!path || !path[0]) {
+		sb_errf(err, errlen, "no module path");
+		rc = -EINVAL;
+		goto fail;
+	}
+	if (!(w = calloc(1, sizeof(*w))) || !(w->path = strdup(path))) {
+		sb_errf(err, errlen, "%s: %s", path, strerror(ENOMEM));
+		goto fail;
+	}
+	if ((rc = open_module(path, w, err, errlen)) < 0)
+		goto fail;
+	if (!(p = sandbox_policy_new())) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	rc = w->m->init(p, arg, &w->data);
+	if (rc != 0) {
+		if (rc > 0 || rc < -4095)
+			rc = -EINVAL;
+		sb_errf(err, errlen, "%s: module \"%s\" refused to start: %s", path,
+		        w->m->name ? w->m->name : "?", sandbox_strerror(rc));
+		goto fail;
+	}
+	inited = true;
+	if ((rc = attach(p, w, err, errlen)) < 0)
+		goto fail;
+	return p; /* the handle now belongs to the policy */
+fail:
+	if (inited && w->m->cleanup)
+		w->m->cleanup(w->data);
+	sandbox_policy_unref(p);
+	discard(w);
+	errno = -rc;
+	return NULL;
+}

@@ -1,0 +1,135 @@
+/*
+ * The few /proc reads the supervisor makes: once at the exit stop (peaks,
+ * pending signals, bytes written), and by the RSS sampler. Never per
+ * syscall stop.
+ */
+#include "config.h"
+#include "core/core.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Read a small /proc file into buf (NUL-terminated). */
+static ssize_t read_small(pid_t pid, const char *what, char *buf, size_t len)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	size_t off = 0;
+	while (off + 1 < len) {
+		ssize_t n = read(fd, buf + off, len - 1 - off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = -errno;
+			close(fd);
+			return e;
+		}
+		if (n == 0)
+			break;
+		off += (size_t)n;
+	}
+	buf[off] = '\0';
+	close(fd);
+	return (ssize_t)off;
+}
+
+/* Value of "Key:   123 kB" lines, in bytes; -1 if absent. */
+static int64_t status_kb(const char *buf, const char *key)
+{
+	size_t kl = strlen(key);
+	for (const char *l = buf; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+		if (strncmp(l, key, kl) == 0 && l[kl] == ':')
+			return strtoll(l + kl + 1, NULL, 10) * 1024;
+	}
+	return -1;
+}
+
+static uint64_t status_hex(const char *buf, const char *key)
+{
+	size_t kl = strlen(key);
+	for (const char *l = buf; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+		if (strncmp(l, key, kl) == 0 && l[kl] == ':')
+			return strtoull(l + kl + 1, NULL, 16);
+	}
+	return 0;
+}
+
+int sb_proc_read_exit(pid_t pid, struct sb_proc_exit *out)
+{
+	char buf[4096];
+	ssize_t n;
+
+	out->vm_peak = out->rss_peak = out->vm_size = out->wchar = -1;
+	out->sig_pending = 0;
+	n = read_small(pid, "status", buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	out->vm_peak = status_kb(buf, "VmPeak");
+	out->vm_size = status_kb(buf, "VmSize");
+	out->rss_peak = status_kb(buf, "VmHWM");
+	out->sig_pending = status_hex(buf, "SigPnd") | status_hex(buf, "ShdPnd");
+	n = read_small(pid, "io", buf, sizeof(buf));
+	if (n > 0) {
+		const char *w = strstr(buf, "wchar:");
+		if (w)
+			out->wchar = strtoll(w + 6, NULL, 10);
+	}
+	return 0;
+}
+
+/* statm: size resident shared ... in pages. */
+static int64_t statm_field(pid_t pid, int field)
+{
+	char buf[256];
+	ssize_t n = read_small(pid, "statm", buf, sizeof(buf));
+	if (n < 0)
+		return n;
+	long long v[2];
+	if (sscanf(buf, "%lld %lld", &v[0], &v[1]) != 2)
+		return -EIO;
+	return (int64_t)v[field] * sysconf(_SC_PAGESIZE);
+}
+
+int64_t sb_proc_rss(pid_t pid)
+{
+	return statm_field(pid, 1);
+}
+
+int64_t sb_proc_vm_size(pid_t pid)
+{
+	return statm_field(pid, 0);
+}
+
+bool sb_proc_stack_growth(pid_t pid, uint64_t addr, int64_t *need)
+{
+	char path[64], line[512];
+	bool found = false;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long lo, hi;
+		if (sscanf(line, "%llx-%llx", &lo, &hi) != 2)
+			continue;
+		if (lo > addr) {
+			/* The first mapping above the fault: is it the stack? */
+			if (strstr(line, "[stack]")) {
+				*need = (int64_t)(lo - (addr & ~4095ULL));
+				found = true;
+			}
+			break;
+		}
+	}
+	fclose(f);
+	return found;
+}
