@@ -17,7 +17,6 @@
  * processes and threads, exec, and everything not listed.
  */
 #include "config.h"
-#include "../libsandbox/core/core.h"
 #include "builtin.h"
 
 static const char *const memory[] = {

@@ -43,7 +43,6 @@
  *   - EACCES: opening for writing outside the working directory.
  */
 #include "config.h"
-#include "../libsandbox/core/core.h"
 #include "builtin.h"
 
 #include <errno.h>

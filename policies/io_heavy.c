@@ -20,7 +20,6 @@
  * processes and threads, exec, and everything not listed.
  */
 #include "config.h"
-#include "../libsandbox/core/core.h"
 #include "builtin.h"
 
 #include <fcntl.h>

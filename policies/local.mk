@@ -1,7 +1,7 @@
 # Built-in policies: one file each, linked into the library and listed by
 # sandbox_policy_list() (policies/builtin.c holds the table). Also the
-# policy layers that live beside them: path rules, loadable modules and the
-# policy-file parser; their tests, test programs, test modules and the
+# tests of everything about policies (built-ins, path rules, loadable
+# modules, policy files): their test programs, test modules and the
 # policy-file fuzz target.
 libsandbox_libsandbox_la_SOURCES += \
 	policies/minimal.c \
@@ -9,10 +9,7 @@ libsandbox_libsandbox_la_SOURCES += \
 	policies/compute.c \
 	policies/network.c \
 	policies/unrestricted.c \
-	policies/python3.c \
-	libsandbox/policy/paths.c \
-	libsandbox/sources/module.c \
-	libsandbox/sources/file.c
+	policies/python3.c
 
 dist_man_MANS += man/sandbox-policy.5
 EXTRA_DIST += docs/POLICIES.md

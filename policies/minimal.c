@@ -24,7 +24,6 @@
  *     prlimit64 setting a limit, and every i386 and x32 syscall.
  */
 #include "config.h"
-#include "../libsandbox/core/core.h"
 #include "builtin.h"
 
 #include <errno.h>

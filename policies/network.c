@@ -19,7 +19,6 @@
  * raw/netlink/packet sockets, and everything not listed.
  */
 #include "config.h"
-#include "../libsandbox/core/core.h"
 #include "builtin.h"
 
 #include <fcntl.h>

@@ -31,7 +31,6 @@
  * "read-dir /srv/data" or "write-dir /tmp/out".
  */
 #include "config.h"
-#include "../libsandbox/core/core.h"
 #include "builtin.h"
 
 #include <errno.h>
@@ -82,7 +81,7 @@ static int add_read_dirs(sandbox_policy_t *p)
 		if (rc != 0)
 			return -ENOMEM;
 		for (size_t i = 0; i < gl.gl_pathc && rc == 0; i++)
-			rc = sb_paths_add(p, gl.gl_pathv[i], false, NULL, 0);
+			rc = sandbox_policy_add_path(p, gl.gl_pathv[i], false, NULL, 0);
 		globfree(&gl);
 		if (rc < 0)
 			return rc;
@@ -113,7 +112,7 @@ int sb_policy_python3(sandbox_policy_t *p)
 		if ((rc = sb_policy_cond1(p, "fcntl", S_DISP_ALLOW, 0, 1, S_CMP_EQ,
 		                          fcntls[i], 0)) < 0)
 			return rc;
-	if ((rc = sb_paths_add(p, ".", true, NULL, 0)) < 0)
+	if ((rc = sandbox_policy_add_path(p, ".", true, NULL, 0)) < 0)
 		return rc;
 	return add_read_dirs(p);
 }

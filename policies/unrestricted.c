@@ -18,7 +18,6 @@
  *     than libseccomp, and neither can be audited).
  */
 #include "config.h"
-#include "../libsandbox/core/core.h"
 #include "builtin.h"
 
 #include <stdio.h>

@@ -1,20 +1,18 @@
 /*
  * Public entry points of the sandbox object: argument checks, copies of the
- * configuration, and the status machine PRE -> RDY -> EXE/BLK -> FIN.
+ * configuration, and the status machine PRE -> RDY -> EXE/BLK -> FIN. The
+ * work is done below, in core/.
  */
 #include "config.h"
-#include "core/core.h"
-#include "isolation/isolation.h"
-#include "diag/diag.h"
-#include "../policies/builtin.h"
+#include "api/api.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 /* ------------------------------------------------------------ life cycle */
@@ -66,21 +64,12 @@ nomem:
 	return NULL;
 }
 
-static void drop_compiled(sandbox_t *sb)
-{
-	free(sb->compiled.prog.filter);
-	sb->compiled.prog.filter = NULL;
-	sb->compiled.prog.len = 0;
-	sb_ruleset_free(&sb->compiled.rules);
-	sb->compiled.valid = false;
-}
-
 SB_EXPORT void sandbox_destroy(sandbox_t *sb)
 {
 	if (!sb)
 		return;
 	sb_manager_stop(sb);
-	drop_compiled(sb);
+	sb_run_drop_compiled(sb);
 	sb_strv_free(sb->argv);
 	sb_strv_free(sb->envp);
 	free(sb->workdir);
@@ -289,69 +278,6 @@ SB_EXPORT int sandbox_set_sample_interval(sandbox_t *sb, unsigned usec)
 
 /* ------------------------------------------------------------ check */
 
-/* argv[0] must be an executable regular file (seen through the chroot). */
-static int check_program(const sandbox_t *sb)
-{
-	char *path = NULL;
-	const char *p = sb->argv[0];
-	struct stat st;
-	int rc = 0;
-
-	if (sb->chroot_dir) {
-		/* A relative program path is relative to the work directory,
-		 * which is itself inside the chroot. */
-		const char *wd = (p[0] != '/' && sb->workdir) ? sb->workdir : "";
-		size_t n = strlen(sb->chroot_dir) + strlen(wd) + strlen(p) + 3;
-		if (!(path = malloc(n)))
-			return -ENOMEM;
-		snprintf(path, n, "%s/%s/%s", sb->chroot_dir, wd, p);
-		p = path;
-	} else if (p[0] != '/' && sb->workdir) {
-		size_t n = strlen(sb->workdir) + strlen(p) + 2;
-		if (!(path = malloc(n)))
-			return -ENOMEM;
-		snprintf(path, n, "%s/%s", sb->workdir, p);
-		p = path;
-	}
-	if (stat(p, &st) < 0)
-		rc = -errno;
-	else if (!S_ISREG(st.st_mode))
-		rc = S_ISDIR(st.st_mode) ? -EISDIR : -ENOEXEC;
-	else if (access(p, X_OK) < 0)
-		rc = -errno;
-	free(path);
-	return rc;
-}
-
-/* Compile the policy for this configuration, unless the cache fits. */
-static int compile_policy(sandbox_t *sb)
-{
-	bool watch = sb->memory_mode == S_MEMORY_VSIZE &&
-	             sb->quota[S_QUOTA_MEMORY] != SANDBOX_UNLIMITED;
-	int rc;
-
-	/* Rules added after path rules go through the path layer too. */
-	if ((rc = sb_paths_refresh(sb->policy, NULL, 0)) < 0)
-		return rc;
-	if (sb->compiled.valid && sb->compiled.policy == sb->policy &&
-	    sb->compiled.generation == sb->policy->generation &&
-	    sb->compiled.watch_memory == watch)
-		return 0;
-	drop_compiled(sb);
-	struct sb_filter_opts o = { .watch_memory = watch };
-	if ((rc = sb_filter_get(sb->policy, &o, &sb->compiled.prog)) < 0)
-		return rc;
-	if ((rc = sb_ruleset_build(sb->policy, &sb->compiled.rules)) < 0) {
-		drop_compiled(sb);
-		return rc;
-	}
-	sb->compiled.valid = true;
-	sb->compiled.policy = sb->policy;
-	sb->compiled.generation = sb->policy->generation;
-	sb->compiled.watch_memory = watch;
-	return 0;
-}
-
 SB_EXPORT int sandbox_check(sandbox_t *sb)
 {
 	int rc;
@@ -362,16 +288,7 @@ SB_EXPORT int sandbox_check(sandbox_t *sb)
 		return -EBUSY;
 	if (sb->status == S_STATUS_FIN)
 		return -EALREADY;
-	/* Isolation decides what is in effect; with a box root it checks
-	 * argv[0] itself, inside the box (isolation.c). */
-	if ((rc = sb->iso ? sb_iso_check(sb) : 0) < 0)
-		return rc;
-	if (rc == 0 && (rc = check_program(sb)) < 0)
-		return rc;
-	/* ELF facts; refuses what cannot run in the policy (elfinfo.c). */
-	if (rc == 0 && (rc = sb_diag_check(sb)) < 0)
-		return rc;
-	if ((rc = compile_policy(sb)) < 0)
+	if ((rc = sb_run_check(sb)) < 0)
 		return rc;
 	sb->status = S_STATUS_RDY;
 	return 0;
@@ -398,7 +315,8 @@ SB_EXPORT int sandbox_execute(sandbox_t *sb)
 	sb->failed_step = NULL;
 	atomic_store(&sb->kill_reason, SB_KILL_NONE);
 	atomic_store(&sb->mem_sample_peak, 0);
-	sb_diag_begin_run(sb);
+	if (sb_run_diag(sb))
+		sb_diag_begin_run(sb->diag, sb->mode == S_MODE_CLASSIC);
 	sb->status = S_STATUS_EXE;
 	rc = sb_trace_run(sb);
 	if (rc < 0) {
@@ -425,7 +343,7 @@ SB_EXPORT int sandbox_reset(sandbox_t *sb)
 	if (sb->status == S_STATUS_EXE || sb->status == S_STATUS_BLK)
 		return -EBUSY;
 	clear_stat(&sb->stat);
-	sb_diag_reset(sb);
+	sb_diag_reset(sb->diag);
 	sb->failed_step = NULL;
 	atomic_store(&sb->interrupt_sig, 0);
 	sb->status = sb->compiled.valid ? S_STATUS_RDY : S_STATUS_PRE;
@@ -451,43 +369,62 @@ SB_EXPORT int sandbox_get_stat(const sandbox_t *sb, sandbox_stat_t *st,
 	return 0;
 }
 
-/* ------------------------------------------------------------ memory */
+/* ------------------------------------------------------------ capture */
 
-SB_EXPORT ssize_t sandbox_read_memory(sandbox_t *sb, uint64_t addr, void *buf,
-                                      size_t len)
+SB_EXPORT int sandbox_set_capture(sandbox_t *sb, int which, int dest_fd,
+                                  sandbox_output_fn fn, void *data)
 {
-	if (!sb || !buf)
+	if (!sb || which < 1 || which > 2 || dest_fd < -1 ||
+	    (dest_fd >= 0 && fcntl(dest_fd, F_GETFD) < 0))
 		return -EINVAL;
-	if (!sb->in_callback || sb->pid <= 0)
-		return -ESRCH;
-	if (len == 0)
-		return 0;
-	struct iovec local = { .iov_base = buf, .iov_len = len };
-	struct iovec remote = { .iov_base = (void *)(uintptr_t)addr, .iov_len = len };
-	ssize_t n = process_vm_readv(sb->pid, &local, 1, &remote, 1, 0);
-	return n < 0 ? -errno : n;
+	if (sb->status == S_STATUS_EXE || sb->status == S_STATUS_BLK)
+		return -EBUSY;
+	struct sb_capture *c = &sb->cap[which];
+	c->on = dest_fd >= 0 || fn;
+	c->dest_fd = dest_fd;
+	c->fn = fn;
+	c->data = data;
+	if (c->on) {
+		/* The stream now comes from the capture pipe. */
+		sandbox_set_stdio_fd(sb, which, -1);
+	}
+	return 0;
 }
 
-SB_EXPORT ssize_t sandbox_read_string(sandbox_t *sb, uint64_t addr, char *buf,
-                                      size_t len)
+SB_EXPORT int64_t sandbox_captured_bytes(const sandbox_t *sb, int which)
 {
-	size_t got = 0;
+	if (!sb || which < 1 || which > 2 || !sb->cap[which].on)
+		return -1;
+	return sb->cap[which].bytes;
+}
 
-	if (!sb || !buf || len == 0)
+SB_EXPORT int sandbox_set_affinity(sandbox_t *sb, int mode)
+{
+	if (!sb || (mode != S_AFFINITY_AUTO && mode != S_AFFINITY_NONE))
 		return -EINVAL;
-	/* Read page by page so that a string ending just before an unmapped
-	 * page is still read completely. */
-	while (got < len) {
-		size_t page_left = 4096 - ((addr + got) & 4095);
-		size_t want = len - got < page_left ? len - got : page_left;
-		ssize_t n = sandbox_read_memory(sb, addr + got, buf + got, want);
-		if (n <= 0)
-			return n < 0 ? n : -EFAULT;
-		char *nul = memchr(buf + got, '\0', (size_t)n);
-		if (nul)
-			return nul - buf;
-		got += (size_t)n;
-	}
-	buf[len - 1] = '\0';
-	return -ENAMETOOLONG;
+	if (sb->status == S_STATUS_EXE || sb->status == S_STATUS_BLK)
+		return -EBUSY;
+	sb->affinity = mode;
+	return 0;
+}
+
+/* ------------------------------------------------------------ signals */
+
+SB_EXPORT int sandbox_interrupt(sandbox_t *sb, int signo)
+{
+	if (!sb || signo <= 0 || signo >= NSIG)
+		return -EINVAL;
+	sb_interrupt(sb, signo);
+	return 0;
+}
+
+SB_EXPORT int sandbox_block_term_signals(void)
+{
+	sigset_t term;
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigaddset(&term, SIGINT);
+	sigaddset(&term, SIGQUIT);
+	int rc = pthread_sigmask(SIG_BLOCK, &term, NULL);
+	return rc ? -rc : 0;
 }

@@ -14,16 +14,6 @@
 #define MAX_CPUS 1024
 static atomic_int pinned_runs[MAX_CPUS];
 
-SB_EXPORT int sandbox_set_affinity(sandbox_t *sb, int mode)
-{
-	if (!sb || (mode != S_AFFINITY_AUTO && mode != S_AFFINITY_NONE))
-		return -EINVAL;
-	if (sb->status == S_STATUS_EXE || sb->status == S_STATUS_BLK)
-		return -EBUSY;
-	sb->affinity = mode;
-	return 0;
-}
-
 /* The CPU to use: the current one if no other run of ours is on it, else
  * the allowed CPU with the fewest runs. */
 static int choose_cpu(const cpu_set_t *allowed)

@@ -17,33 +17,6 @@
 #define CHUNK 65536
 #define PIPE_BYTES (1 << 20)
 
-SB_EXPORT int sandbox_set_capture(sandbox_t *sb, int which, int dest_fd,
-                                  sandbox_output_fn fn, void *data)
-{
-	if (!sb || which < 1 || which > 2 || dest_fd < -1 ||
-	    (dest_fd >= 0 && fcntl(dest_fd, F_GETFD) < 0))
-		return -EINVAL;
-	if (sb->status == S_STATUS_EXE || sb->status == S_STATUS_BLK)
-		return -EBUSY;
-	struct sb_capture *c = &sb->cap[which];
-	c->on = dest_fd >= 0 || fn;
-	c->dest_fd = dest_fd;
-	c->fn = fn;
-	c->data = data;
-	if (c->on) {
-		/* The stream now comes from the capture pipe. */
-		sandbox_set_stdio_fd(sb, which, -1);
-	}
-	return 0;
-}
-
-SB_EXPORT int64_t sandbox_captured_bytes(const sandbox_t *sb, int which)
-{
-	if (!sb || which < 1 || which > 2 || !sb->cap[which].on)
-		return -1;
-	return sb->cap[which].bytes;
-}
-
 int64_t sb_capture_total(const sandbox_t *sb)
 {
 	int64_t t = 0;

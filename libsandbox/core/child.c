@@ -12,7 +12,6 @@
  */
 #include "config.h"
 #include "core/core.h"
-#include "isolation/isolation.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,15 +28,7 @@
 
 static _Noreturn void fail(const struct sb_child_plan *plan, const char *step)
 {
-	struct sb_child_error e;
-	memset(&e, 0, sizeof(e));
-	e.err = errno ? errno : EINVAL;
-	for (size_t i = 0; step[i] && i + 1 < sizeof(e.step); i++)
-		e.step[i] = step[i];
-	/* A short write cannot happen for a pipe write below PIPE_BUF. */
-	while (write(plan->errfd, &e, sizeof(e)) < 0 && errno == EINTR)
-		;
-	_exit(127);
+	sb_child_fail(plan->errfd, errno, step);
 }
 
 /* Put the prepared descriptors on 0, 1, 2. Sources are first moved above
@@ -166,8 +157,13 @@ _Noreturn void sb_child_run(const struct sb_child_plan *plan)
 	reset_signals(plan);
 	setup_fs(plan);
 	setup_credentials(plan);
-	if (plan->sb->iso) /* rlimits of the isolation layer */
-		sb_iso_child_post_creds(plan);
+	if (plan->sb->iso) { /* rlimits of the isolation layer */
+		int rc = sb_iso_child_rlimits(plan->sb->iso);
+		if (rc < 0) {
+			errno = -rc;
+			fail(plan, "setrlimit");
+		}
+	}
 	drop_capabilities(plan);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		fail(plan, "no_new_privs");

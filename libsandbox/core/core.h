@@ -1,125 +1,31 @@
 /*
- * Internal definitions shared by the files of libsandbox. Not installed.
+ * core/: the engine that runs one program and judges it. Not installed.
  *
- * Who does what:
- *   api.c      public entry points: argument checks, status machine
- *   names.c    result/ABI names, syscall names via libseccomp, strerror
+ *   run.c      what sandbox_check() and sandbox_execute() do below the
+ *              argument checks: check the program, compile the policy
+ *   tracer.c   fork, the ptrace event loop in the thread calling execute()
  *   child.c    the child between fork() and execve(): fds, rlimits,
  *              credentials, seccomp filter, PTRACE_TRACEME
- *   tracer.c   the ptrace event loop in the thread calling execute()
  *   manager.c  the manager thread: deadlines, sampling, signals
- *   quota.c    turning what was measured into a verdict
- *   procfs.c   the few /proc reads (at exit, and by the sampler)
- *   policy.c   the policy object: rule table and its evaluation
- *   filter.c   compiling a policy into a seccomp-bpf program (libseccomp)
+ *   verdict.c  the rlimits that enforce quotas; the verdict from the facts
+ *   capture.c  library-owned stdout/stderr pipes
+ *   affinity.c tracer and program pinned to one CPU per run
+ *
+ * Below it: policy/ (what is allowed), isolation/ and diag/ (hooks that
+ * get their own objects, never the sandbox), util/. Above it: api/, the
+ * only files that export symbols.
  */
-#ifndef LIBSANDBOX_INTERNAL_H
-#define LIBSANDBOX_INTERNAL_H
+#ifndef LIBSANDBOX_CORE_H
+#define LIBSANDBOX_CORE_H
 
-#include "sandbox.h"
+#include "policy/policy.h"
+#include "isolation/isolation.h"
+#include "diag/diag.h"
 
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <linux/filter.h>
-
-struct sb_iso;
-struct sb_diag;
-
-#define SB_EXPORT __attribute__((visibility("default")))
-#define SB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* seccomp SECCOMP_RET_TRACE data values: what the tracer is asked to do. */
-enum {
-	SB_TRACE_ASK = 1,      /* TRACE rule: ask the callback */
-	SB_TRACE_ASK_EXIT = 2, /* TRACE rule with S_DISP_FLAG_EXIT */
-	SB_TRACE_KILL = 3,     /* KILL rule, foreign ABI, unknown number: RF */
-	SB_TRACE_MEM = 4,      /* memory syscall under a VSIZE quota: watch
-	                        * its return for an allocation refused by
-	                        * the quota */
-};
-
-/* ----------------------------------------------------------------- strings */
-
-/* Free a NULL-terminated vector of owned strings (NULL is fine). */
-void sb_strv_free(char **v);
-/* Copy a NULL-terminated vector (NULL in: none). An empty one becomes NULL
- * when empty_is_null, else an empty vector. 0 or -ENOMEM. */
-int sb_strv_dup(const char *const *in, bool empty_is_null, char ***out);
-/* Replace *dst with a copy of src (NULL clears); *dst is untouched on
- * -ENOMEM. */
-int sb_set_str(char **dst, const char *src);
-
-/* ------------------------------------------------------------------ policy */
-
-struct sb_rule {
-	int abi;
-	long nr;
-	int disp;   /* sandbox_disposition_t, maybe | S_DISP_FLAG_EXIT */
-	int err;
-	unsigned ncond;
-	sandbox_cond_t cond[6];
-};
-
-struct sandbox_policy {
-	atomic_int refs;
-	struct sb_rule *rules; /* in the order added; see sandbox.h for who wins */
-	size_t nrules, cap;
-	unsigned generation;   /* bumped by every change: caches key on it */
-	int def_disp[S_ABI_COUNT];
-	int def_err[S_ABI_COUNT];
-	sandbox_policy_fn fn;
-	void *data;
-	void (*cleanup)(void *data);
-};
-
-/* Compiled form used by the tracer at every stop, so that evaluating a
- * syscall costs an array index, not a search: one slot per syscall number
- * of each ABI, pointing at the first rule of that syscall. */
-struct sb_ruleset {
-	int nmax[S_ABI_COUNT];      /* table sizes */
-	int32_t *base[S_ABI_COUNT]; /* last unconditional rule, or -1 */
-	int32_t *first[S_ABI_COUNT];/* first conditional rule after it, or -1 */
-	int32_t *next;              /* next conditional rule, or -1 */
-};
-
-int sb_ruleset_build(const sandbox_policy_t *p, struct sb_ruleset *rs);
-void sb_ruleset_free(struct sb_ruleset *rs);
-/* The disposition that applies when no conditional rule matches. */
-void sb_ruleset_base(const sandbox_policy_t *p, const struct sb_ruleset *rs,
-                     int abi, long nr, int *disp, int *err);
-/* Evaluate in user space exactly as the kernel filter would. */
-int sb_ruleset_eval(const sandbox_policy_t *p, const struct sb_ruleset *rs,
-                    int abi, long nr, const uint64_t args[6], pid_t self,
-                    int *err);
-/* Does libseccomp know syscall nr of this ABI? */
-bool sb_syscall_known(int abi, long nr);
-/* Highest syscall number (+1) of an ABI known to libseccomp. */
-int sb_abi_nr_limit(int abi);
-/* libseccomp architecture token of an ABI. */
-uint32_t sb_abi_scmp_arch(int abi);
-
-/* ------------------------------------------------------------------ filter */
-
-/* Options that change how a policy is compiled for one run. */
-struct sb_filter_opts {
-	bool watch_memory; /* TRACE brk/mmap/mremap at exit (VSIZE quota) */
-	pid_t self;        /* unused in the kernel filter (pid unknown before
-	                    * fork): S_ARG_SELF_PID rules compile to TRACE */
-};
-
-/* Compile p into a BPF program (heap allocated, free with free()). Done in
- * the parent before fork so the child only has to call seccomp(2).
- * Returns 0 or -errno (-EINVAL when libseccomp refuses a rule). */
-int sb_filter_compile(const sandbox_policy_t *p,
-                      const struct sb_filter_opts *o,
-                      struct sock_fprog *out);
-/* Same result through a small process-wide cache keyed by the policy's
- * rules and defaults (filter_cache.c): what sandboxes call. */
-int sb_filter_get(const sandbox_policy_t *p, const struct sb_filter_opts *o,
-                  struct sock_fprog *out);
-
-/* ------------------------------------------------------------------ sandbox */
 
 /* Where a standard stream comes from. */
 struct sb_stdio {
@@ -149,13 +55,6 @@ struct sb_capture {
 	int rfd;                /* read end, nonblocking; -1 when closed */
 	int64_t bytes;
 	bool can_splice;        /* dest accepts splice(2) */
-};
-
-/* procfs.c: figures read at the exit stop */
-struct sb_proc_exit {
-	int64_t vm_peak, rss_peak, vm_size;
-	uint64_t sig_pending; /* SigPnd | ShdPnd bitmask, bit (sig-1) */
-	int64_t wchar;
 };
 
 struct sb_manager {
@@ -219,9 +118,9 @@ struct sandbox {
 	pid_t pid;
 	bool in_callback;
 
-	/* isolation (libsandbox/isolation.h): NULL when none is asked for */
+	/* isolation (isolation/isolation.h): NULL when none is asked for */
 	struct sb_iso *iso;
-	/* diagnostics (libsandbox/diag.h): backtraces, ELF facts, profile */
+	/* diagnostics (diag/diag.h): backtraces, ELF facts, profile */
 	struct sb_diag *diag;
 
 	/* shared with the manager thread */
@@ -232,11 +131,7 @@ struct sandbox {
 };
 
 /* child.c: never returns. `errfd` is the close-on-exec pipe the parent
- * reads a struct sb_child_error from. */
-struct sb_child_error {
-	int err;      /* errno of the failing step */
-	char step[24];
-};
+ * reads a struct sb_child_error (util.h) from. */
 struct sb_child_plan {
 	const sandbox_t *sb;
 	int stdio_fd[3];       /* already opened by the parent, -1: inherit */
@@ -264,6 +159,16 @@ struct sb_pin {
 void sb_pin_begin(const sandbox_t *sb, struct sb_pin *pin);
 void sb_pin_end(struct sb_pin *pin);
 
+/* run.c */
+/* sandbox_check() once the status allows it: isolation, the program, its
+ * ELF facts, the compiled policy (cached until it changes). */
+int sb_run_check(sandbox_t *sb);
+/* The sandbox's diagnostics object, allocated on first use (NULL on
+ * ENOMEM). */
+struct sb_diag *sb_run_diag(sandbox_t *sb);
+/* Forget the compiled policy. */
+void sb_run_drop_compiled(sandbox_t *sb);
+
 /* tracer.c */
 int sb_trace_run(sandbox_t *sb);
 
@@ -275,22 +180,15 @@ void sb_manager_begin_run(sandbox_t *sb, pid_t pid, int pidfd,
 void sb_manager_end_run(sandbox_t *sb);
 void sb_registry_add(sandbox_t *sb);
 void sb_registry_remove(sandbox_t *sb);
+/* sandbox_interrupt(): async-signal-safe. */
+void sb_interrupt(sandbox_t *sb, int signo);
 
-/* procfs.c: figures read at the exit stop (struct sb_proc_exit above) */
-int sb_proc_read_exit(pid_t pid, struct sb_proc_exit *out);
-int64_t sb_proc_rss(pid_t pid); /* current RSS bytes, or -errno */
-int64_t sb_proc_vm_size(pid_t pid);
-/* Is addr just below a grows-down mapping ([stack]) so that growing the
- * stack to reach it would need `*need` bytes more? */
-bool sb_proc_stack_growth(pid_t pid, uint64_t addr, int64_t *need);
-
-/* quota.c */
+/* verdict.c */
 void sb_quota_apply_rlimits(const sandbox_t *sb); /* in the child */
 int sb_verdict(sandbox_t *sb, int wstatus, const struct sb_proc_exit *px,
                bool have_px);
+/* What the run's isolation changes in the verdict (an OOM kill in its
+ * cgroup is ML; the emulated signal of a namespace init). */
+void sb_verdict_isolation(sandbox_t *sb, const struct sb_iso_facts *f);
 
-/* time helpers */
-int64_t sb_ts_diff_us(const struct timespec *a, const struct timespec *b);
-int64_t sb_tv_us(const struct timeval *tv);
-
-#endif /* LIBSANDBOX_INTERNAL_H */
+#endif /* LIBSANDBOX_CORE_H */

@@ -17,7 +17,6 @@
  */
 #include "config.h"
 #include "core/core.h"
-#include "diag/diag.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -80,32 +79,8 @@ static void registry_broadcast(int signo)
 {
 	pthread_mutex_lock(&registry_lock);
 	for (size_t i = 0; i < registry_len; i++)
-		sandbox_interrupt(registry[i], signo);
+		sb_interrupt(registry[i], signo);
 	pthread_mutex_unlock(&registry_lock);
-}
-
-/* ------------------------------------------------------------ time */
-
-static int64_t ts_ns(const struct timespec *t)
-{
-	return (int64_t)t->tv_sec * NSEC + t->tv_nsec;
-}
-
-static int64_t now_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return ts_ns(&t);
-}
-
-int64_t sb_ts_diff_us(const struct timespec *a, const struct timespec *b)
-{
-	return (ts_ns(a) - ts_ns(b)) / 1000;
-}
-
-int64_t sb_tv_us(const struct timeval *tv)
-{
-	return (int64_t)tv->tv_sec * 1000000 + tv->tv_usec;
 }
 
 /* ------------------------------------------------------------ the thread */
@@ -136,13 +111,13 @@ static int64_t cpu_used_ns(pid_t pid)
 	struct timespec t;
 	if (clock_getcpuclockid(pid, &cid) != 0 || clock_gettime(cid, &t) != 0)
 		return -1;
-	return ts_ns(&t);
+	return sb_ts_ns(&t);
 }
 
 /* Check the running program; returns the next time to wake (abs ns). */
 static int64_t check_run(sandbox_t *sb, struct watch *w)
 {
-	int64_t now = now_ns(), next = INT64_MAX;
+	int64_t now = sb_now_ns(), next = INT64_MAX;
 
 	if (atomic_load(&sb->interrupt_sig)) {
 		kill_locked(sb, SB_KILL_INTERRUPT);
@@ -183,7 +158,9 @@ static int64_t check_run(sandbox_t *sb, struct watch *w)
 			next = w->next_sample;
 	}
 	/* Profile time series (profile.c). */
-	return sb->diag ? sb_diag_tick(sb, now, next) : next;
+	return sb->diag ? sb_diag_tick(sb->diag, sb->mgr.pid,
+	                               sb_ts_ns(&sb->mgr.start), now, next)
+	                : next;
 }
 
 /* Under mgr.lock, running: copy captured output, OL past the quota. */
@@ -201,7 +178,7 @@ static void copy_output(sandbox_t *sb)
 
 static void start_watch(sandbox_t *sb, struct watch *w)
 {
-	int64_t start = ts_ns(&sb->mgr.start);
+	int64_t start = sb_ts_ns(&sb->mgr.start);
 	w->generation = sb->mgr.generation;
 	w->wall_deadline = sb->quota[S_QUOTA_WALLCLOCK] == SANDBOX_UNLIMITED
 	                   ? INT64_MAX
@@ -256,7 +233,7 @@ static void *manager_main(void *arg)
 
 		struct timespec ts, *tsp = NULL;
 		if (wake != INT64_MAX) {
-			int64_t d = wake - now_ns();
+			int64_t d = wake - sb_now_ns();
 			if (d < 0)
 				d = 0;
 			ts.tv_sec = d / NSEC;
@@ -363,23 +340,9 @@ void sb_manager_end_run(sandbox_t *sb)
 	 * is over just finds `running` clear when it wakes. */
 }
 
-SB_EXPORT int sandbox_interrupt(sandbox_t *sb, int signo)
+void sb_interrupt(sandbox_t *sb, int signo)
 {
 	int expected = 0;
-	if (!sb || signo <= 0 || signo >= NSIG)
-		return -EINVAL;
 	atomic_compare_exchange_strong(&sb->interrupt_sig, &expected, signo);
 	wake(sb); /* write(2) on an eventfd: async-signal-safe */
-	return 0;
-}
-
-SB_EXPORT int sandbox_block_term_signals(void)
-{
-	sigset_t term;
-	sigemptyset(&term);
-	sigaddset(&term, SIGTERM);
-	sigaddset(&term, SIGINT);
-	sigaddset(&term, SIGQUIT);
-	int rc = pthread_sigmask(SIG_BLOCK, &term, NULL);
-	return rc ? -rc : 0;
 }

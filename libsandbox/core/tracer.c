@@ -12,8 +12,6 @@
  */
 #include "config.h"
 #include "core/core.h"
-#include "isolation/isolation.h"
-#include "diag/diag.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -57,8 +55,8 @@ struct run {
 static int resume(struct run *r, bool to_exit, int sig)
 {
 	int req = (r->classic || to_exit) ? PTRACE_SYSCALL : PTRACE_CONT;
-	if (sb_diag_profiling(r->sb))
-		sb_diag_sys_resume(r->sb);
+	if (sb_diag_profiling(r->sb->diag))
+		sb_diag_sys_resume(r->sb->diag);
 	if (ptrace(req, r->pid, NULL, (void *)(long)sig) < 0 && errno != ESRCH)
 		return -errno;
 	return 0;
@@ -82,7 +80,7 @@ static void end_with(struct run *r, int result)
 	if (r->sb->stat.result == S_RESULT_PD) {
 		r->sb->stat.result = result;
 		if (result == S_RESULT_RF && !r->killed) /* still stopped */
-			sb_diag_on_rf(r->sb, r->pid);
+			sb_diag_on_rf(r->sb->diag, r->pid);
 	}
 	kill_program(r);
 }
@@ -115,7 +113,7 @@ static int ask(struct run *r, sandbox_event_t *ev, sandbox_action_t *act)
 	r->sb->in_callback = true;
 	p->fn(ev, act, p->data);
 	if (act->type > 0 && (act->type & S_ACTION_FLAG_BACKTRACE))
-		act->type = sb_diag_on_marked(r->sb, r->pid, act->type);
+		act->type = sb_diag_on_marked(r->sb->diag, r->pid, act->type);
 	r->sb->in_callback = false;
 	r->sb->status = S_STATUS_EXE;
 	return act->type;
@@ -163,15 +161,15 @@ static int on_entry(struct run *r, const struct __ptrace_syscall_info *si,
 	                sb->quota[S_QUOTA_MEMORY] != SANDBOX_UNLIMITED);
 	r->deny_errno = 0;
 	sb->stat.syscalls++;
-	if (sb_diag_profiling(sb))
-		sb_diag_sys_entry(sb, &r->cur);
+	if (sb_diag_profiling(sb->diag))
+		sb_diag_sys_entry(sb->diag, &r->cur);
 
 	if (abi < 0)
 		disp = S_DISP_KILL;
 	else
 		disp = sb_ruleset_eval(sb->policy, &sb->compiled.rules, abi,
 		                       (long)nr, args,
-		                       sb->iso ? sb_iso_self_pid(sb, r->pid) : r->pid,
+		                       sb->iso ? sb_iso_self_pid(sb->iso, r->pid) : r->pid,
 		                       &err);
 	int base = disp & ~S_DISP_FLAG_EXIT;
 	if (disp & S_DISP_FLAG_EXIT)
@@ -255,7 +253,7 @@ bad_policy:
 static bool allocation_refused(struct run *r, int64_t ret, int64_t *need)
 {
 	char name[16];
-	sandbox_syscall_name(r->cur.abi, r->cur.nr, name, sizeof(name));
+	sb_syscall_name(r->cur.abi, r->cur.nr, name, sizeof(name));
 	if (strcmp(name, "brk") == 0) {
 		/* brk() fails by returning the old break. */
 		if (r->cur.args[0] == 0 || (uint64_t)ret >= r->cur.args[0])
@@ -334,8 +332,8 @@ static int on_syscall_stop(struct run *r, uint32_t seccomp_data)
 	if (n < 0)
 		return errno == ESRCH ? 0 : -errno;
 	r->sb->stat.stops++;
-	if (sb_diag_profiling(r->sb))
-		sb_diag_sys_stop(r->sb);
+	if (sb_diag_profiling(r->sb->diag))
+		sb_diag_sys_stop(r->sb->diag);
 	switch (si.op) {
 	case PTRACE_SYSCALL_INFO_SECCOMP:
 		return on_entry(r, &si, si.seccomp.args, si.seccomp.nr,
@@ -408,10 +406,10 @@ static int on_signal(struct run *r, int sig)
 		}
 	}
 	/* Before a fatal signal is delivered: where did it happen? */
-	sb_diag_on_signal(sb, r->pid, sig);
+	sb_diag_on_signal(sb->diag, r->pid, sig);
 	/* A namespace init would drop this default-fatal signal: do what
 	 * the kernel would do to any other process (isolation.c). */
-	if (sb->iso && sb_iso_init_fatal(sb, r->pid, sig)) {
+	if (sb->iso && sb_iso_init_fatal(sb->iso, r->pid, sig)) {
 		kill_program(r);
 		return 0;
 	}
@@ -619,7 +617,8 @@ static int first_stop(struct run *r)
 		return e;
 	}
 	/* Before exec: join the run's cgroup (isolation.c). */
-	if (r->sb->iso && (rc = sb_iso_first_stop(r->sb, r->pid)) < 0) {
+	if (r->sb->iso &&
+	    (rc = sb_iso_first_stop(r->sb->iso, r->pid, &r->sb->failed_step)) < 0) {
 		kill(r->pid, SIGKILL);
 		while (waitpid(r->pid, &status, __WALL) < 0 && errno == EINTR)
 			;
@@ -671,7 +670,8 @@ int sb_trace_run(sandbox_t *sb)
 	plan.envp = sb->envp;
 	if (sb->iso || sb->env_inherit) {
 		/* pass-through list, secrets stripped (env.c) */
-		if (!(envbuf = sb_env_build(sb, environ))) {
+		envbuf = sb_env_build(sb->iso, sb->envp, sb->env_inherit, environ);
+		if (!envbuf) {
 			rc = -ENOMEM;
 			goto out;
 		}
@@ -682,7 +682,8 @@ int sb_trace_run(sandbox_t *sb)
 
 	/* The child inherits the tracer's (pinned) affinity. */
 	sb_pin_begin(sb, &pin);
-	r.pid = sb->iso ? sb_iso_spawn(sb, &plan) : fork();
+	r.pid = sb->iso ? sb_iso_spawn(sb->iso, plan.errfd, &sb->failed_step)
+	                : fork();
 	if (r.pid < 0) {
 		rc = -errno;
 		goto out;
@@ -707,8 +708,12 @@ out:
 	sb_capture_finish(sb); /* no-op when already drained */
 	sb_pin_end(&pin);
 	sb_env_free(envbuf);
-	if (sb->iso) /* figures, verdict, teardown (isolation.c) */
-		sb_iso_finish(sb, rc);
+	if (sb->iso) { /* figures, facts, teardown (isolation.c) */
+		struct sb_iso_facts facts;
+		sb_iso_finish(sb->iso, &facts);
+		if (rc == 0)
+			sb_verdict_isolation(sb, &facts);
+	}
 	if (r.errfd >= 0)
 		close(r.errfd);
 	if (r.pidfd >= 0)

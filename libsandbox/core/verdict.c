@@ -115,3 +115,22 @@ int sb_verdict(sandbox_t *sb, int wstatus, const struct sb_proc_exit *px,
 	st->result = st->exit_code == 0 ? S_RESULT_OK : S_RESULT_AT;
 	return 0;
 }
+
+void sb_verdict_isolation(sandbox_t *sb, const struct sb_iso_facts *f)
+{
+	sandbox_stat_t *st = &sb->stat;
+
+	if (f->init_signal && st->result == S_RESULT_RT &&
+	    st->signal == SIGKILL) {
+		st->signal = f->init_signal;
+		sb->iso->stat.init_signal = f->init_signal;
+	}
+	/* An OOM kill in the run's own group is ML, whatever the program
+	 * did (it was killed by the kernel, or lost a child). */
+	if (f->oom_kills > 0 && (st->result == S_RESULT_RT ||
+	                         st->result == S_RESULT_OK ||
+	                         st->result == S_RESULT_AT)) {
+		st->result = S_RESULT_ML;
+		st->quota_exceeded = S_QUOTA_MEMORY;
+	}
+}

@@ -417,7 +417,7 @@ static size_t unwind_remote(struct bt_ctx *c, uint64_t *pcs,
 		if (n == 0 && unw_get_proc_info(&cur, &pi) < 0)
 			*no_info = true; /* the rest would be guesswork */
 		pcs[n++] = ip;
-		if (n == max || sb_diag_now_ns() > c->deadline)
+		if (n == max || sb_now_ns() > c->deadline)
 			break;
 		rc = unw_step(&cur);
 	} while (rc > 0);
@@ -451,7 +451,7 @@ static size_t unwind_fp(const struct bt_ctx *c, uint64_t *pcs, size_t max,
 		return 0;
 	pcs[n++] = regs.rip;
 	uint64_t fp = regs.rbp;
-	while (n < max && sb_diag_now_ns() <= c->deadline) {
+	while (n < max && sb_now_ns() <= c->deadline) {
 		uint64_t w[2];
 		if (fp == 0) {
 			*partial = false;
@@ -504,7 +504,7 @@ static size_t unwind_scan(const struct bt_ctx *c, uint64_t *pcs, size_t max)
 			if (after_call(c, w[i]))
 				pcs[n++] = w[i];
 		sp += sizeof(w);
-		if (sb_diag_now_ns() > c->deadline)
+		if (sb_now_ns() > c->deadline)
 			break;
 	}
 	return n;
@@ -517,7 +517,7 @@ static void take(struct sb_diag *d, pid_t pid)
 	uint64_t pcs[SANDBOX_BACKTRACE_MAX], fpcs[SANDBOX_BACKTRACE_MAX];
 	struct bt_ctx c = { .pid = pid };
 	bool partial, fpartial, no_info = false;
-	int64_t t0 = sb_diag_now_ns();
+	int64_t t0 = sb_now_ns();
 
 	c.deadline = t0 + (int64_t)SANDBOX_BACKTRACE_MS * 1000000;
 	(void)read_maps(&c);
@@ -561,13 +561,11 @@ static void take(struct sb_diag *d, pid_t pid)
 	close_ctx(&c);
 	d->bt.nframes = n;
 	d->bt.partial = partial;
-	d->bt.elapsed_us = (sb_diag_now_ns() - t0) / 1000;
+	d->bt.elapsed_us = (sb_now_ns() - t0) / 1000;
 }
 
-void sb_diag_backtrace(sandbox_t *sb, pid_t pid, unsigned reason, int sig)
+void sb_diag_backtrace(struct sb_diag *d, pid_t pid, unsigned reason, int sig)
 {
-	struct sb_diag *d = sb->diag;
-
 	if (!d || !(d->bt_when & reason) || pid <= 0)
 		return;
 	if (!d->frames &&
@@ -600,75 +598,20 @@ static bool catches(pid_t pid, int sig)
 	return caught;
 }
 
-void sb_diag_on_signal(sandbox_t *sb, pid_t pid, int sig)
+void sb_diag_on_signal(struct sb_diag *d, pid_t pid, int sig)
 {
-	if (!sb->diag || !(sb->diag->bt_when & S_BT_SIGNAL))
+	if (!d || !(d->bt_when & S_BT_SIGNAL))
 		return;
 	if (sig != SIGSEGV && sig != SIGFPE && sig != SIGABRT && sig != SIGBUS &&
 	    sig != SIGILL)
 		return;
 	if (catches(pid, sig)) /* a handler runs: not (yet) the end */
 		return;
-	sb_diag_backtrace(sb, pid, S_BT_SIGNAL, sig);
+	sb_diag_backtrace(d, pid, S_BT_SIGNAL, sig);
 }
 
-int sb_diag_on_marked(sandbox_t *sb, pid_t pid, int type)
+int sb_diag_on_marked(struct sb_diag *d, pid_t pid, int type)
 {
-	sb_diag_backtrace(sb, pid, S_BT_MARKED, 0);
+	sb_diag_backtrace(d, pid, S_BT_MARKED, 0);
 	return type & ~S_ACTION_FLAG_BACKTRACE;
-}
-
-/* ------------------------------------------------------------ API */
-
-SB_EXPORT int sandbox_get_backtrace_info(const sandbox_t *sb,
-                                         sandbox_backtrace_info_t *bi,
-                                         size_t size)
-{
-	sandbox_backtrace_info_t none = { .reason = 0 };
-
-	if (!sb || !bi || size == 0)
-		return -EINVAL;
-	const sandbox_backtrace_info_t *src = sb->diag ? &sb->diag->bt : &none;
-	memcpy(bi, src, size < sizeof(*bi) ? size : sizeof(*bi));
-	return 0;
-}
-
-SB_EXPORT ssize_t sandbox_get_backtrace(const sandbox_t *sb,
-                                        sandbox_frame_t *out, size_t max)
-{
-	if (!sb || (max && !out))
-		return -EINVAL;
-	if (!sb->diag || !sb->diag->bt.reason)
-		return 0;
-	size_t n = sb->diag->bt.nframes;
-	if (n && max)
-		memcpy(out, sb->diag->frames, (n < max ? n : max) * sizeof(*out));
-	return (ssize_t)n;
-}
-
-SB_EXPORT int sandbox_print_backtrace(const sandbox_t *sb, int fd)
-{
-	char line[512];
-
-	if (!sb || fd < 0)
-		return -EINVAL;
-	if (!sb->diag || !sb->diag->bt.reason)
-		return 0;
-	for (size_t i = 0; i < sb->diag->bt.nframes; i++) {
-		const sandbox_frame_t *f = &sb->diag->frames[i];
-		int n;
-		if (f->symbol[0])
-			n = snprintf(line, sizeof(line), "#%zu 0x%016" PRIx64
-			             " in %s+0x%" PRIx64 " (%s)\n", i, f->pc,
-			             f->symbol, f->offset, f->module);
-		else
-			n = snprintf(line, sizeof(line), "#%zu 0x%016" PRIx64
-			             " in %s+0x%" PRIx64 "\n", i, f->pc, f->module,
-			             f->offset);
-		int rc = sb_diag_write_all(fd, line, n < (int)sizeof(line)
-		                                     ? (size_t)n : sizeof(line) - 1);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
 }

@@ -153,6 +153,7 @@ struct out {
 	char *buf;
 	size_t len, pos;
 	bool json;
+	pid_t mem_pid; /* whose memory paths and buffers are read; <= 0: none */
 };
 
 static void __attribute__((format(printf, 2, 3)))
@@ -243,9 +244,9 @@ static void put_path(struct out *o, const sandbox_event_t *ev, uint64_t a,
 		put(o, "%s", o->json ? "null" : "NULL");
 		return;
 	}
-	ssize_t n = (flags & SANDBOX_FORMAT_NO_MEMORY) || !ev->sandbox
+	ssize_t n = (flags & SANDBOX_FORMAT_NO_MEMORY) || o->mem_pid <= 0
 	            ? -EFAULT
-	            : sandbox_read_string(ev->sandbox, a, path, sizeof(path));
+	            : sb_mem_read_string(o->mem_pid, a, path, sizeof(path));
 	if (n == -ENAMETOOLONG)
 		put_quoted(o, path, strlen(path), true);
 	else if (n >= 0)
@@ -260,9 +261,9 @@ static void put_buf(struct out *o, const sandbox_event_t *ev, uint64_t a,
 {
 	char data[32];
 	size_t want = len < sizeof(data) ? (size_t)len : sizeof(data);
-	ssize_t n = (flags & SANDBOX_FORMAT_NO_MEMORY) || !ev->sandbox
+	ssize_t n = (flags & SANDBOX_FORMAT_NO_MEMORY) || o->mem_pid <= 0
 	            ? -EFAULT
-	            : sandbox_read_memory(ev->sandbox, a, data, want);
+	            : sb_mem_read(o->mem_pid, a, data, want);
 	if (n < 0 || (size_t)n != want)
 		put_hex(o, a, true);
 	else
@@ -378,11 +379,11 @@ static void put_ret(struct out *o, const sandbox_event_t *ev,
 	}
 }
 
-SB_EXPORT size_t sandbox_format_syscall(const sandbox_event_t *ev, char *buf,
-                                        size_t len, int flags)
+size_t sb_diag_format_syscall(const sandbox_event_t *ev, pid_t mem_pid,
+                              char *buf, size_t len, int flags)
 {
 	struct out o = { .buf = buf, .len = buf ? len : 0,
-	                 .json = flags & SANDBOX_FORMAT_JSON };
+	                 .json = flags & SANDBOX_FORMAT_JSON, .mem_pid = mem_pid };
 	char name[64];
 
 	if (buf && len)
@@ -390,12 +391,12 @@ SB_EXPORT size_t sandbox_format_syscall(const sandbox_event_t *ev, char *buf,
 	if (!ev || (ev->type != S_EVENT_SYSCALL && ev->type != S_EVENT_SYSRET))
 		return 0;
 	bool ret = ev->type == S_EVENT_SYSRET;
-	sandbox_syscall_name(ev->syscall.abi, ev->syscall.nr, name, sizeof(name));
+	sb_syscall_name(ev->syscall.abi, ev->syscall.nr, name, sizeof(name));
 	const struct layout *l = find_layout(name);
 	if (o.json) {
 		put(&o, "{\"event\":\"%s\",\"pid\":%d,\"abi\":\"%s\",\"nr\":%ld,"
 		    "\"name\":\"%s\",\"args\":[", ret ? "sysret" : "syscall",
-		    (int)ev->pid, sandbox_abi_name(ev->syscall.abi), ev->syscall.nr,
+		    (int)ev->pid, sb_abi_name(ev->syscall.abi), ev->syscall.nr,
 		    name);
 		put_args(&o, ev, l, flags);
 		put(&o, "],\"raw\":[");

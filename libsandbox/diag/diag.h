@@ -1,6 +1,7 @@
 /*
- * Diagnostics: backtraces at the verdict, ELF facts before exec, profiles,
- * syscall text. Not installed.
+ * diag/: backtraces at the verdict, ELF facts before exec, profiles,
+ * syscall text. Not installed. Below the engine: these functions get the
+ * struct sb_diag and the facts they need (a pid, a path), never a sandbox.
  *
  *   backtrace.c  unwinding the stopped program (libunwind-ptrace, frame
  *                pointers as fallback) and symbolizing with libelf
@@ -14,13 +15,13 @@
  * Threads: the tracer thread owns the backtrace and the syscall counts;
  * the manager thread owns the time series while a run is going on (it
  * touches it only under mgr.lock with mgr.running set); configuration
- * changes only between runs. sb->diag is allocated by sandbox_check() or
- * at the start of a run, never during one.
+ * changes only between runs. The engine allocates its sb_diag in
+ * sandbox_check() or at the start of a run, never during one.
  */
 #ifndef LIBSANDBOX_DIAG_H
 #define LIBSANDBOX_DIAG_H
 
-#include "core/core.h"
+#include "util/util.h"
 
 #define SB_DIAG_MAX_SAMPLES 4096
 #define SB_DIAG_MSG_MAX 256
@@ -65,47 +66,59 @@ struct sb_diag {
 	bool header_done;
 };
 
-/* profile.c: the object */
-struct sb_diag *sb_diag_get(sandbox_t *sb); /* allocate on first use */
+/* profile.c: the object (defaults set; NULL on ENOMEM) */
+struct sb_diag *sb_diag_new(void);
 void sb_diag_free(struct sb_diag *d);
 /* Start of a run (before the manager watches it): clear the results and
  * allocate what the run needs. Never fails (diagnostics that cannot get
  * memory stay off). */
-void sb_diag_begin_run(sandbox_t *sb);
-/* sandbox_reset(): forget the results of the last run. */
-void sb_diag_reset(sandbox_t *sb);
+void sb_diag_begin_run(struct sb_diag *d, bool classic);
+/* sandbox_reset(): forget the results of the last run (NULL is fine). */
+void sb_diag_reset(struct sb_diag *d);
 
-/* elfinfo.c: inspect argv[0] (resolved like check_program in api.c).
- * 0, or -ENOEXEC with sb->diag->msg set, or -ENOMEM. */
-int sb_diag_check(sandbox_t *sb);
+/* elfinfo.c: inspect argv0 as the supervisor sees it (under root, then
+ * workdir for a relative path; both may be NULL). abis_allowed has bit
+ * (1 << abi) for each ABI whose syscalls the policy can let run.
+ * 0, or -ENOEXEC with d->msg set, or -ENOMEM. */
+int sb_diag_check(struct sb_diag *d, const char *argv0, const char *root,
+                  const char *workdir, unsigned abis_allowed);
 
-/* backtrace.c, tracer thread, program stopped. */
-void sb_diag_backtrace(sandbox_t *sb, pid_t pid, unsigned reason, int sig);
+/* backtrace.c, tracer thread, program stopped (d may be NULL). */
+void sb_diag_backtrace(struct sb_diag *d, pid_t pid, unsigned reason, int sig);
 /* At RF (from end_with). */
-static inline void sb_diag_on_rf(sandbox_t *sb, pid_t pid)
+static inline void sb_diag_on_rf(struct sb_diag *d, pid_t pid)
 {
-	if (sb->diag && (sb->diag->bt_when & S_BT_RF))
-		sb_diag_backtrace(sb, pid, S_BT_RF, 0);
+	if (d && (d->bt_when & S_BT_RF))
+		sb_diag_backtrace(d, pid, S_BT_RF, 0);
 }
 /* At a signal-delivery-stop: backtrace when `sig` is fatal to it. */
-void sb_diag_on_signal(sandbox_t *sb, pid_t pid, int sig);
+void sb_diag_on_signal(struct sb_diag *d, pid_t pid, int sig);
 /* After a policy callback answered `type` with S_ACTION_FLAG_BACKTRACE:
  * takes the backtrace, returns the type without the flag. */
-int sb_diag_on_marked(sandbox_t *sb, pid_t pid, int type);
+int sb_diag_on_marked(struct sb_diag *d, pid_t pid, int type);
 
 /* profile.c, tracer thread: a syscall stop was taken (entry or exit), the
  * syscall is `sc` (entry: counted), the program is resumed. */
-void sb_diag_sys_stop(sandbox_t *sb);
-void sb_diag_sys_entry(sandbox_t *sb, const sandbox_syscall_t *sc);
-void sb_diag_sys_resume(sandbox_t *sb);
-static inline bool sb_diag_profiling(const sandbox_t *sb)
+void sb_diag_sys_stop(struct sb_diag *d);
+void sb_diag_sys_entry(struct sb_diag *d, const sandbox_syscall_t *sc);
+void sb_diag_sys_resume(struct sb_diag *d);
+static inline bool sb_diag_profiling(const struct sb_diag *d)
 {
-	return sb->diag && sb->diag->prof_syscalls;
+	return d && d->prof_syscalls;
 }
 
 /* profile.c, manager thread under mgr.lock while running: take a sample
- * when due; returns the next wake-up (absolute ns), at most `next`. */
-int64_t sb_diag_tick(sandbox_t *sb, int64_t now_ns, int64_t next);
+ * of process pid (exec at start_ns) when due; returns the next wake-up
+ * (absolute ns), at most `next`. */
+int64_t sb_diag_tick(struct sb_diag *d, pid_t pid, int64_t start_ns,
+                     int64_t now_ns, int64_t next);
+/* The samples as an SVG picture titled `title`, written to fd. */
+int sb_diag_svg(const struct sb_diag *d, const char *title, int fd);
+
+/* decode.c: sandbox_format_syscall(); paths and buffers are read from
+ * process mem_pid (<= 0: never). */
+size_t sb_diag_format_syscall(const sandbox_event_t *ev, pid_t mem_pid,
+                              char *buf, size_t len, int flags);
 
 /* ehframe.c: the {pc_begin, FDE} pairs of e's .eh_frame (ELF virtual
  * addresses as int32, sorted: the .eh_frame_hdr table layout), malloc'ed
@@ -113,10 +126,7 @@ int64_t sb_diag_tick(sandbox_t *sb, int64_t now_ns, int64_t next);
 struct Elf;
 ssize_t sb_ehframe_table(struct Elf *e, int32_t **out);
 
-/* shared helpers */
-bool sb_elf_ready(void); /* elf_version() done once; false: no libelf */
-int64_t sb_diag_now_ns(void);
-/* Write all of buf to fd (EINTR and short writes handled). 0 or -errno. */
-int sb_diag_write_all(int fd, const char *buf, size_t len);
+/* elfinfo.c: elf_version() done once; false: no libelf */
+bool sb_elf_ready(void);
 
 #endif /* LIBSANDBOX_DIAG_H */

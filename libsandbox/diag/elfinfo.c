@@ -45,12 +45,20 @@ static int refuse(struct sb_diag *d, const char *fmt, ...)
 	return -ENOEXEC;
 }
 
-/* The path of argv[0] as the supervisor sees it (api.c check_program). */
-static char *program_path(const sandbox_t *sb, const char *p)
+/* What sb_diag_check() looks at. */
+struct elf_req {
+	const char *argv0;
+	const char *root;    /* chroot, or NULL */
+	const char *workdir; /* or NULL */
+};
+
+/* The path of a program as the supervisor sees it (core/run.c
+ * check_program). */
+static char *program_path(const struct elf_req *rq, const char *p)
 {
 	char *path = NULL;
-	const char *root = sb->chroot_dir ? sb->chroot_dir : "";
-	const char *wd = (p[0] != '/' && sb->workdir) ? sb->workdir : "";
+	const char *root = rq->root ? rq->root : "";
+	const char *wd = (p[0] != '/' && rq->workdir) ? rq->workdir : "";
 
 	if (asprintf(&path, "%s%s%s%s%s", root, root[0] ? "/" : "", wd,
 	             wd[0] ? "/" : "", p) < 0)
@@ -160,22 +168,10 @@ out:
 	return rc;
 }
 
-/* Can the policy let any syscall of this ABI run? KILL cannot be made
- * laxer by a callback, so a default of KILL and no other rule means the
- * program would die at its first syscall. */
-static bool abi_allowed(const sandbox_policy_t *p, int abi)
-{
-	if ((p->def_disp[abi] & 0xff) != S_DISP_KILL)
-		return true;
-	for (size_t i = 0; i < p->nrules; i++)
-		if (p->rules[i].abi == abi && (p->rules[i].disp & 0xff) != S_DISP_KILL)
-			return true;
-	return false;
-}
-
 /* "#!/bin/sh -e" -> interpreter "/bin/sh -e"; inspect /bin/sh. */
-static int inspect_script(sandbox_t *sb, struct sb_diag *d, const char *head,
-                          size_t n, sandbox_binary_info_t *bi)
+static int inspect_script(const struct elf_req *rq, struct sb_diag *d,
+                          const char *head, size_t n,
+                          sandbox_binary_info_t *bi)
 {
 	char line[sizeof(bi->interpreter)], exe[sizeof(bi->interpreter)];
 	size_t i = 2, j = 0;
@@ -192,11 +188,11 @@ static int inspect_script(sandbox_t *sb, struct sb_diag *d, const char *head,
 	bi->abi = -1;
 	snprintf(bi->interpreter, sizeof(bi->interpreter), "%s", line);
 	if (!line[0])
-		return refuse(d, "%s: #! line names no interpreter", sb->argv[0]);
+		return refuse(d, "%s: #! line names no interpreter", rq->argv0);
 	sscanf(line, "%255s", exe);
 	if (exe[0] != '/')
 		return 0; /* the kernel would look it up relative to the cwd */
-	char *path = program_path(sb, exe);
+	char *path = program_path(rq, exe);
 	if (!path)
 		return -ENOMEM;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -216,7 +212,7 @@ static int inspect_script(sandbox_t *sb, struct sb_diag *d, const char *head,
 	return rc;
 }
 
-static int inspect(sandbox_t *sb, struct sb_diag *d, int fd,
+static int inspect(const struct elf_req *rq, struct sb_diag *d, int fd,
                    sandbox_binary_info_t *bi)
 {
 	char head[sizeof(bi->interpreter) + 2];
@@ -225,59 +221,40 @@ static int inspect(sandbox_t *sb, struct sb_diag *d, int fd,
 	if (n < 0)
 		return -errno;
 	if (n >= 2 && head[0] == '#' && head[1] == '!')
-		return inspect_script(sb, d, head, (size_t)n, bi);
+		return inspect_script(rq, d, head, (size_t)n, bi);
 	if (n < 4 || memcmp(head, ELFMAG, SELFMAG) != 0)
-		return refuse(d, "%s: not an ELF file nor a #! script", sb->argv[0]);
-	return inspect_elf(d, fd, sb->argv[0], bi);
+		return refuse(d, "%s: not an ELF file nor a #! script", rq->argv0);
+	return inspect_elf(d, fd, rq->argv0, bi);
 }
 
-int sb_diag_check(sandbox_t *sb)
+int sb_diag_check(struct sb_diag *d, const char *argv0, const char *root,
+                  const char *workdir, unsigned abis_allowed)
 {
-	struct sb_diag *d = sb_diag_get(sb);
+	const struct elf_req rq = { argv0, root, workdir };
 	sandbox_binary_info_t bi = { .abi = -1 };
 	int rc;
 
-	if (!d)
-		return -ENOMEM;
 	d->have_bin = false;
 	d->have_msg = false;
 	if (!sb_elf_ready())
 		return 0; /* no libelf: nothing to say, let execve decide */
-	char *path = program_path(sb, sb->argv[0]);
+	char *path = program_path(&rq, argv0);
 	if (!path)
 		return -ENOMEM;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	free(path);
 	if (fd < 0)
 		return 0; /* executable but not readable: execve decides */
-	rc = inspect(sb, d, fd, &bi);
+	rc = inspect(&rq, d, fd, &bi);
 	close(fd);
 	if (rc == -ENOEXEC || rc == 0) {
 		d->bin = bi;
 		d->have_bin = true;
 	}
-	if (rc == 0 && bi.abi >= 0 && !abi_allowed(sb->policy, bi.abi))
+	if (rc == 0 && bi.abi >= 0 && !(abis_allowed & (1u << bi.abi)))
 		rc = refuse(d, "%s: %s the %s ABI, and the policy kills every %s "
-		            "syscall", sb->argv[0],
+		            "syscall", argv0,
 		            bi.is_script ? "its interpreter uses" : "uses",
-		            sandbox_abi_name(bi.abi), sandbox_abi_name(bi.abi));
+		            sb_abi_name(bi.abi), sb_abi_name(bi.abi));
 	return rc;
-}
-
-SB_EXPORT int sandbox_get_binary_info(const sandbox_t *sb,
-                                      sandbox_binary_info_t *bi, size_t size)
-{
-	if (!sb || !bi || size == 0)
-		return -EINVAL;
-	if (!sb->diag || !sb->diag->have_bin)
-		return -ENODATA;
-	memcpy(bi, &sb->diag->bin, size < sizeof(*bi) ? size : sizeof(*bi));
-	return 0;
-}
-
-SB_EXPORT const char *sandbox_check_message(const sandbox_t *sb)
-{
-	if (!sb || !sb->diag || !sb->diag->have_msg)
-		return NULL;
-	return sb->diag->msg;
 }

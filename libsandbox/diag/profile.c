@@ -16,45 +16,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#define NSEC 1000000000LL
-
-/* ------------------------------------------------------------ helpers */
-
-int64_t sb_diag_now_ns(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * NSEC + t.tv_nsec;
-}
-
-int sb_diag_write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* ------------------------------------------------------------ the object */
 
-struct sb_diag *sb_diag_get(sandbox_t *sb)
+struct sb_diag *sb_diag_new(void)
 {
-	if (sb->diag)
-		return sb->diag;
 	struct sb_diag *d = calloc(1, sizeof(*d));
 	if (!d)
 		return NULL;
 	d->bt_when = S_BT_DEFAULT;
 	d->prof_fd = -1;
 	d->stride = 1;
-	sb->diag = d;
 	return d;
 }
 
@@ -108,13 +79,10 @@ static int alloc_counts(struct sb_diag *d)
 	return 0;
 }
 
-void sb_diag_begin_run(sandbox_t *sb)
+void sb_diag_begin_run(struct sb_diag *d, bool classic)
 {
-	struct sb_diag *d = sb_diag_get(sb);
-	if (!d)
-		return;
 	clear_results(d);
-	d->all_syscalls = sb->mode == S_MODE_CLASSIC;
+	d->all_syscalls = classic;
 	if ((d->prof_flags & SANDBOX_PROFILE_SYSCALLS) && alloc_counts(d) < 0)
 		free_counts(d);
 	d->prof_syscalls = (d->prof_flags & SANDBOX_PROFILE_SYSCALLS) &&
@@ -123,69 +91,21 @@ void sb_diag_begin_run(sandbox_t *sb)
 		d->samples = calloc(SB_DIAG_MAX_SAMPLES, sizeof(*d->samples));
 }
 
-void sb_diag_reset(sandbox_t *sb)
+void sb_diag_reset(struct sb_diag *d)
 {
-	if (sb->diag)
-		clear_results(sb->diag);
-}
-
-/* Configuration may change only between runs. */
-static int begin_diag_set(sandbox_t *sb, struct sb_diag **d)
-{
-	if (!sb)
-		return -EINVAL;
-	if (sb->status == S_STATUS_EXE || sb->status == S_STATUS_BLK)
-		return -EBUSY;
-	if (!(*d = sb_diag_get(sb)))
-		return -ENOMEM;
-	return 0;
-}
-
-SB_EXPORT int sandbox_set_backtrace(sandbox_t *sb, unsigned when)
-{
-	struct sb_diag *d;
-	int rc = begin_diag_set(sb, &d);
-	if (rc < 0)
-		return rc;
-	if (when & ~S_BT_DEFAULT)
-		return -EINVAL;
-	d->bt_when = when;
-	return 0;
-}
-
-SB_EXPORT int sandbox_set_profile(sandbox_t *sb, unsigned interval_us, int fd,
-                                  unsigned flags)
-{
-	const unsigned fmt = SANDBOX_PROFILE_CSV | SANDBOX_PROFILE_JSONL;
-	struct sb_diag *d;
-	int rc = begin_diag_set(sb, &d);
-	if (rc < 0)
-		return rc;
-	if (flags & ~(fmt | SANDBOX_PROFILE_SYSCALLS))
-		return -EINVAL;
-	if (interval_us && (interval_us < 1000 || interval_us > 1000000))
-		return -EINVAL;
-	if (fd >= 0 && ((flags & fmt) == 0 || (flags & fmt) == fmt ||
-	                fcntl(fd, F_GETFD) < 0))
-		return -EINVAL;
-	if (fd < -1)
-		return -EINVAL;
-	d->prof_interval_us = interval_us;
-	d->prof_fd = interval_us ? fd : -1;
-	d->prof_flags = flags;
-	return 0;
+	if (d)
+		clear_results(d);
 }
 
 /* ------------------------------------------------------------ syscalls */
 
-void sb_diag_sys_stop(sandbox_t *sb)
+void sb_diag_sys_stop(struct sb_diag *d)
 {
-	sb->diag->t_stop = sb_diag_now_ns();
+	d->t_stop = sb_now_ns();
 }
 
-void sb_diag_sys_entry(sandbox_t *sb, const sandbox_syscall_t *sc)
+void sb_diag_sys_entry(struct sb_diag *d, const sandbox_syscall_t *sc)
 {
-	struct sb_diag *d = sb->diag;
 	d->cur = NULL;
 	if (sc->abi < 0 || sc->abi >= S_ABI_COUNT || !d->sys[sc->abi] ||
 	    sc->nr < 0 || sc->nr >= d->sys_n[sc->abi])
@@ -194,47 +114,13 @@ void sb_diag_sys_entry(sandbox_t *sb, const sandbox_syscall_t *sc)
 	d->cur->count++;
 }
 
-void sb_diag_sys_resume(sandbox_t *sb)
+void sb_diag_sys_resume(struct sb_diag *d)
 {
-	struct sb_diag *d = sb->diag;
 	if (!d->t_stop)
 		return;
 	if (d->cur)
-		d->cur->ns += (uint64_t)(sb_diag_now_ns() - d->t_stop);
+		d->cur->ns += (uint64_t)(sb_now_ns() - d->t_stop);
 	d->t_stop = 0;
-}
-
-SB_EXPORT ssize_t sandbox_get_syscall_counts(const sandbox_t *sb,
-                                             sandbox_syscall_count_t *out,
-                                             size_t max, bool *all_syscalls)
-{
-	size_t n = 0;
-
-	if (!sb || (max && !out))
-		return -EINVAL;
-	const struct sb_diag *d = sb->diag;
-	if (all_syscalls)
-		*all_syscalls = d ? d->all_syscalls : sb->mode == S_MODE_CLASSIC;
-	if (!d)
-		return 0;
-	for (int a = 0; a < S_ABI_COUNT; a++) {
-		for (int nr = 0; d->sys[a] && nr < d->sys_n[a]; nr++) {
-			const struct sb_sysprof *p = &d->sys[a][nr];
-			if (!p->count)
-				continue;
-			if (n < max) {
-				sandbox_syscall_count_t *o = &out[n];
-				memset(o, 0, sizeof(*o));
-				o->abi = a;
-				o->nr = nr;
-				sandbox_syscall_name(a, nr, o->name, sizeof(o->name));
-				o->count = p->count;
-				o->stopped_ns = p->ns;
-			}
-			n++;
-		}
-	}
-	return (ssize_t)n;
 }
 
 /* ------------------------------------------------------------ sampling */
@@ -302,7 +188,7 @@ static void emit_sample(struct sb_diag *d, const sandbox_sample_t *s)
 	}
 	d->header_done = true;
 	if (n > 0)
-		(void)sb_diag_write_all(d->prof_fd, line, (size_t)n);
+		(void)sb_write_all(d->prof_fd, line, (size_t)n);
 }
 
 /* Keep a bounded number of samples: when full, drop every other one. */
@@ -322,49 +208,35 @@ static void keep_sample(struct sb_diag *d, const sandbox_sample_t *s)
 	d->samples[d->nsamples++] = *s;
 }
 
-static void take_sample(sandbox_t *sb, struct sb_diag *d, int64_t now)
+static void take_sample(struct sb_diag *d, pid_t pid, int64_t now)
 {
 	sandbox_sample_t s = { .t_us = (now - d->start_ns) / 1000 };
-	if (read_stat(sb->mgr.pid, &s) < 0)
+	if (read_stat(pid, &s) < 0)
 		return; /* gone: the tracer is about to see it */
 	if (s.vm == 0)
 		return; /* exiting: its memory is already released */
-	s.cpu_us = cpu_clock_us(sb->mgr.pid);
+	s.cpu_us = cpu_clock_us(pid);
 	keep_sample(d, &s);
 	emit_sample(d, &s);
 }
 
-int64_t sb_diag_tick(sandbox_t *sb, int64_t now, int64_t next)
+int64_t sb_diag_tick(struct sb_diag *d, pid_t pid, int64_t start_ns,
+                     int64_t now, int64_t next)
 {
-	struct sb_diag *d = sb->diag;
 	if (!d || !d->prof_interval_us)
 		return next;
 	int64_t step = (int64_t)d->prof_interval_us * 1000;
 	if (!d->next_sample_ns) {
-		d->start_ns = (int64_t)sb->mgr.start.tv_sec * NSEC +
-		              sb->mgr.start.tv_nsec;
+		d->start_ns = start_ns;
 		d->next_sample_ns = now;
 	}
 	if (now >= d->next_sample_ns) {
-		take_sample(sb, d, now);
+		take_sample(d, pid, now);
 		d->next_sample_ns += step;
 		if (d->next_sample_ns <= now)
 			d->next_sample_ns = now + step;
 	}
 	return d->next_sample_ns < next ? d->next_sample_ns : next;
-}
-
-SB_EXPORT ssize_t sandbox_get_samples(const sandbox_t *sb,
-                                      sandbox_sample_t *out, size_t max)
-{
-	if (!sb || (max && !out))
-		return -EINVAL;
-	if (!sb->diag || sb->status == S_STATUS_EXE || sb->status == S_STATUS_BLK)
-		return 0;
-	size_t n = sb->diag->nsamples;
-	if (n && max)
-		memcpy(out, sb->diag->samples, (n < max ? n : max) * sizeof(*out));
-	return (ssize_t)n;
 }
 
 /* ------------------------------------------------------------ SVG */
@@ -469,7 +341,7 @@ static void cpu_percent(const sandbox_sample_t *s, size_t n, double *out)
 	}
 }
 
-static void svg_body(struct sbuf *b, const sandbox_t *sb,
+static void svg_body(struct sbuf *b, const char *title,
                      const sandbox_sample_t *s, size_t n, double *tmp)
 {
 	double tmax = n ? (double)s[n - 1].t_us : 0, mmax = 0, cmax = 100;
@@ -482,9 +354,9 @@ static void svg_body(struct sbuf *b, const sandbox_t *sb,
 	          "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n",
 	          SVG_W, SVG_W);
 	sb_printf(b, "<title>libsandbox profile: ");
-	svg_escape(b, sb->argv[0]);
+	svg_escape(b, title);
 	sb_printf(b, "</title>\n<text x=\"10\" y=\"18\" font-size=\"14\">");
-	svg_escape(b, sb->argv[0]);
+	svg_escape(b, title);
 	sb_printf(b, " (%zu samples, %.3f s)</text>\n", n, tmax / 1e6);
 	for (size_t i = 0; i < n; i++) {
 		tmp[i] = (double)s[i].rss / 1048576.0;
@@ -493,10 +365,10 @@ static void svg_body(struct sbuf *b, const sandbox_t *sb,
 		if (s[i].vm > vm_peak)
 			vm_peak = s[i].vm;
 	}
-	char title[96];
-	snprintf(title, sizeof(title), "Resident memory (peak VM %.1f MiB)",
+	char mem_title[96];
+	snprintf(mem_title, sizeof(mem_title), "Resident memory (peak VM %.1f MiB)",
 	         (double)vm_peak / 1048576.0);
-	svg_panel(b, 50, title, "MiB", mmax, tmp, s, n, tmax, "#1f77b4");
+	svg_panel(b, 50, mem_title, "MiB", mmax, tmp, s, n, tmax, "#1f77b4");
 	cpu_percent(s, n, tmp);
 	for (size_t i = 0; i < n; i++)
 		if (tmp[i] > cmax)
@@ -514,25 +386,21 @@ static void svg_body(struct sbuf *b, const sandbox_t *sb,
 	sb_printf(b, "</svg>\n");
 }
 
-SB_EXPORT int sandbox_profile_svg(const sandbox_t *sb, int fd)
+int sb_diag_svg(const struct sb_diag *d, const char *title, int fd)
 {
 	struct sbuf b = { .p = NULL };
 	double *tmp = NULL;
 	int rc;
 
-	if (!sb || fd < 0)
-		return -EINVAL;
-	if (sb->status == S_STATUS_EXE || sb->status == S_STATUS_BLK)
-		return -EBUSY;
-	size_t n = sb->diag && sb->diag->samples ? sb->diag->nsamples : 0;
-	const sandbox_sample_t *s = n ? sb->diag->samples : NULL;
+	size_t n = d && d->samples ? d->nsamples : 0;
+	const sandbox_sample_t *s = n ? d->samples : NULL;
 	if (!(tmp = calloc(n ? n : 1, sizeof(*tmp))) ||
 	    !(b.p = malloc(b.cap = 4096))) {
 		rc = -ENOMEM;
 		goto out;
 	}
-	svg_body(&b, sb, s, n, tmp);
-	rc = b.err ? b.err : sb_diag_write_all(fd, b.p, b.len);
+	svg_body(&b, title, s, n, tmp);
+	rc = b.err ? b.err : sb_write_all(fd, b.p, b.len);
 out:
 	free(tmp);
 	free(b.p);

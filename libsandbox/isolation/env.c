@@ -25,13 +25,13 @@ static bool name_matches(const char *const *pats, const char *name)
 }
 
 /* Does the variable `name` (len bytes, not NUL-terminated) look secret? */
-bool sb_env_is_secret(const sandbox_t *sb, const char *name, size_t len)
+bool sb_env_is_secret(const struct sb_iso *iso, const char *name, size_t len)
 {
 	char buf[256];
 	const char *const *pats = default_strip;
 
-	if (sb->iso && sb->iso->env_strip)
-		pats = (const char *const *)sb->iso->env_strip;
+	if (iso && iso->env_strip)
+		pats = (const char *const *)iso->env_strip;
 	if (len >= sizeof(buf))
 		return true; /* absurdly long names are not passed on */
 	memcpy(buf, name, len);
@@ -68,10 +68,10 @@ static int push(char **v, size_t *n, const char *entry)
 	return 0;
 }
 
-static bool in_pass_list(const sandbox_t *sb, const char *entry)
+static bool in_pass_list(const struct sb_iso *iso, const char *entry)
 {
 	size_t len = name_len(entry);
-	char **pass = sb->iso ? sb->iso->env_pass : NULL;
+	char **pass = iso ? iso->env_pass : NULL;
 	for (size_t i = 0; pass && pass[i]; i++)
 		if (strlen(pass[i]) == len && strncmp(pass[i], entry, len) == 0)
 			return true;
@@ -86,22 +86,23 @@ static size_t count(char *const *v)
 	return n;
 }
 
-char **sb_env_build(const sandbox_t *sb, char *const *host_env)
+char **sb_env_build(const struct sb_iso *iso, char *const *envp, bool inherit,
+                    char *const *host_env)
 {
-	size_t n = 0, cap = count(host_env) + count(sb->envp) + 1;
+	size_t n = 0, cap = count(host_env) + count(envp) + 1;
 	char **v = calloc(cap, sizeof(*v));
 	if (!v)
 		return NULL;
 	for (size_t i = 0; host_env && host_env[i]; i++) {
 		const char *e = host_env[i];
-		bool take = sb->env_inherit
-		            ? !sb_env_is_secret(sb, e, name_len(e)) || in_pass_list(sb, e)
-		            : in_pass_list(sb, e);
+		bool take = inherit
+		            ? !sb_env_is_secret(iso, e, name_len(e)) || in_pass_list(iso, e)
+		            : in_pass_list(iso, e);
 		if (take && strchr(e, '=') && push(v, &n, e) < 0)
 			goto nomem;
 	}
-	for (size_t i = 0; sb->envp && sb->envp[i]; i++)
-		if (push(v, &n, sb->envp[i]) < 0)
+	for (size_t i = 0; envp && envp[i]; i++)
+		if (push(v, &n, envp[i]) < 0)
 			goto nomem;
 	v[n] = NULL;
 	return v;

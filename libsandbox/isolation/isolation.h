@@ -1,28 +1,30 @@
 /*
- * Isolation layer (internal): namespaces, box root, cgroups, credentials,
- * environment. Not installed. The public side is the "Isolation" section
- * of sandbox.h; docs/ISOLATION.md explains the design.
+ * isolation/: namespaces, box root, cgroups, credentials, environment.
+ * Not installed. The public side is the "Isolation" section of sandbox.h
+ * (set through api/isolation.c); docs/ISOLATION.md explains the design.
+ * Below the engine: nothing here knows a sandbox or a policy.
  *
  * Who does what:
- *   isolation.c  public setters, validation against the host probe, and
+ *   isolation.c  validation against the host probe, and
  *                the engine hooks (spawn, first stop, child, finish)
  *   ns.c         clone with namespace flags, uid/gid maps, the child's
  *                namespace steps, the namespace-init signal emulation
  *   mounts.c     the box root: a list of mount operations prepared in the
  *                parent and replayed by the child
- *   cgroup.c     per-run cgroups: naming, sweep, common file helpers
+ *   cgroup.c     per-run cgroups: naming, creation, sweep
+ *   cgroup_files.c  the small file helpers both versions use
  *   cgroup_v1.c  the v1 controllers (memory, pids, cpu)
  *   cgroup_v2.c  the unified hierarchy
  *   env.c        the program's environment (pass-through, secret strip)
  *   probe.c      what the host supports, and why not
  *
- * struct sandbox holds `struct sb_iso *iso`, NULL when nothing of this
- * layer was asked for: then the engine takes none of these paths.
+ * The engine (core/) holds a `struct sb_iso *iso`, NULL when nothing of
+ * this layer was asked for: then it takes none of these paths.
  */
 #ifndef LIBSANDBOX_ISOLATION_H
 #define LIBSANDBOX_ISOLATION_H
 
-#include "core/core.h"
+#include "util/util.h"
 
 #include <sys/types.h>
 
@@ -59,14 +61,15 @@ struct sb_mount_plan {
 	char *stage;      /* host temp dir the box root is mounted on */
 };
 
-int sb_mounts_prepare(const sandbox_t *sb, struct sb_mount_plan *mp);
+struct sb_iso;
+int sb_mounts_prepare(const struct sb_iso *iso, struct sb_mount_plan *mp);
 void sb_mounts_free(struct sb_mount_plan *mp);
 /* Child: run the plan. Returns 0 or -errno; *step names the failure. */
 int sb_mounts_apply(const struct sb_mount_plan *mp, bool allow_pivot,
                     bool *pivoted, const char **step);
 /* Where argv[0] lives on the host when a box root is used (fresh string,
  * or NULL with errno). */
-char *sb_mounts_host_path(const sandbox_t *sb, const char *inside);
+char *sb_mounts_host_path(const struct sb_iso *iso, const char *inside);
 
 /* ------------------------------------------------------------ cgroups */
 
@@ -126,6 +129,9 @@ int sb_cg_sweep_dir(const char *parent_dir);
 
 /* cgroup.c helpers shared by the two versions */
 int sb_cg_write(const char *dir, const char *file, const char *val);
+/* Read a small file into buf (NUL-terminated): its length or -errno. */
+ssize_t sb_cg_read_text(const char *dir, const char *file, char *buf,
+                        size_t len);
 int64_t sb_cg_read_i64(const char *dir, const char *file);
 int64_t sb_cg_read_key(const char *dir, const char *file, const char *key);
 int sb_cg_mkdir_p(const char *path);
@@ -196,35 +202,63 @@ struct sb_iso {
 	struct sb_iso_run run;
 };
 
-/* isolation.c: hooks called by the engine (never with iso == NULL,
- * except sb_iso_envp which also serves env_inherit). */
-int sb_iso_check(sandbox_t *sb);
-pid_t sb_iso_spawn(sandbox_t *sb, const struct sb_child_plan *plan);
-int sb_iso_first_stop(sandbox_t *sb, pid_t pid);
-void sb_iso_child_post_creds(const struct sb_child_plan *plan);
-void sb_iso_finish(sandbox_t *sb, int rc);
-bool sb_iso_init_fatal(sandbox_t *sb, pid_t pid, int sig);
-/* The program's pid as it sees it (1 in its own PID namespace). */
-pid_t sb_iso_self_pid(const sandbox_t *sb, pid_t host_pid);
-int sb_iso_check_program(const sandbox_t *sb);
+/* What isolation needs to know of the rest of the configuration. */
+struct sb_iso_prog {
+	const char *argv0;
+	const char *workdir;  /* NULL: the caller's */
+	const char *chroot;   /* sandbox_set_chroot(), or NULL */
+	bool set_creds;       /* sandbox_set_credentials() was called */
+	bool env_inherit;
+};
+
+/* What the verdict needs to know of a run's isolation (core/verdict.c). */
+struct sb_iso_facts {
+	int init_signal;      /* fatal signal emulated for the pid-1 program */
+	int64_t oom_kills;    /* OOM kills in the run's cgroup, -1: unknown */
+};
+
+/* isolation.c: the object (defaults set) and the hooks of the engine. */
+struct sb_iso *sb_iso_new(void);
 void sb_iso_free(struct sb_iso *iso);
+/* Decide what is in effect. 1 when the program was checked here (box
+ * root), 0 when the engine checks it as usual, or -errno (iso->msg). */
+int sb_iso_check(struct sb_iso *iso, const struct sb_iso_prog *prog);
+int sb_iso_check_program(const struct sb_iso *iso,
+                         const struct sb_iso_prog *prog);
+/* Replaces fork(): the child's pid (host view), 0 in the child (which
+ * then runs the engine's child code), or -1 with errno and *step. */
+pid_t sb_iso_spawn(struct sb_iso *iso, int errfd, const char **step);
+/* At the child's first stop, before exec: join the cgroup. */
+int sb_iso_first_stop(struct sb_iso *iso, pid_t pid, const char **step);
+/* Child, after the credentials: the rlimits asked for. 0 or -errno. */
+int sb_iso_child_rlimits(const struct sb_iso *iso);
+/* After the run, on every path: figures, facts, teardown. */
+void sb_iso_finish(struct sb_iso *iso, struct sb_iso_facts *facts);
+/* At a signal-delivery stop: true when the program is a namespace init
+ * and `sig` would kill any other process (the engine then kills it). */
+bool sb_iso_init_fatal(struct sb_iso *iso, pid_t pid, int sig);
+/* The program's pid as it sees it (1 in its own PID namespace). */
+pid_t sb_iso_self_pid(const struct sb_iso *iso, pid_t host_pid);
+/* sandbox_cgroup_sweep(). */
+int sb_iso_cgroup_sweep(const char *parent);
 
 /* ns.c */
 int sb_ns_write_maps(const struct sb_iso *iso, pid_t pid);
-int sb_ns_child_setup(const sandbox_t *sb, const char **step);
+int sb_ns_child_setup(const struct sb_iso *iso, const char **step);
 bool sb_ns_default_fatal(pid_t pid, int sig);
 void sb_ns_default_ids(const struct sb_iso *iso, uid_t *iu, gid_t *ig,
                        uid_t *ou, gid_t *og);
 
 /* env.c: the program's environment for this run (NULL-terminated, owned
- * by the caller: free with sb_env_free). */
-char **sb_env_build(const sandbox_t *sb, char *const *host_env);
+ * by the caller: free with sb_env_free): from host_env when `inherit`
+ * (secrets stripped) or the pass-through list of iso (may be NULL), then
+ * the explicit entries envp. NULL with errno ENOMEM. */
+char **sb_env_build(const struct sb_iso *iso, char *const *envp, bool inherit,
+                    char *const *host_env);
 void sb_env_free(char **envp);
-bool sb_env_is_secret(const sandbox_t *sb, const char *name, size_t len);
+bool sb_env_is_secret(const struct sb_iso *iso, const char *name, size_t len);
 
 /* probe.c */
 void sb_probe_host(sandbox_probe_t *p);
-/* Child-side helper: write {err, step} to the error pipe and _exit. */
-_Noreturn void sb_iso_child_fail(int errfd, int err, const char *step);
 
 #endif /* LIBSANDBOX_ISOLATION_H */

@@ -178,9 +178,8 @@ static int make_stage(struct sb_mount_plan *mp)
 	return 0;
 }
 
-static int prepare_box(const sandbox_t *sb, struct sb_mount_plan *mp)
+static int prepare_box(const struct sb_iso *iso, struct sb_mount_plan *mp)
 {
-	const struct sb_iso *iso = sb->iso;
 	uint64_t tsz = iso->tmp_size;
 	int rc;
 
@@ -204,9 +203,8 @@ static int prepare_box(const sandbox_t *sb, struct sb_mount_plan *mp)
 	return add(mp, SB_MNT_ROOT, NULL, mp->stage, NULL, 0, NULL);
 }
 
-int sb_mounts_prepare(const sandbox_t *sb, struct sb_mount_plan *mp)
+int sb_mounts_prepare(const struct sb_iso *iso, struct sb_mount_plan *mp)
 {
-	const struct sb_iso *iso = sb->iso;
 	int rc;
 
 	memset(mp, 0, sizeof(*mp));
@@ -217,7 +215,7 @@ int sb_mounts_prepare(const sandbox_t *sb, struct sb_mount_plan *mp)
 	              NULL)) < 0)
 		goto fail;
 	if (iso->effective & S_ISO_FS)
-		rc = prepare_box(sb, mp);
+		rc = prepare_box(iso, mp);
 	else if (iso->effective & S_NS_PID)
 		rc = add(mp, SB_MNT_MOUNT, "proc", "/proc", "proc",
 		         MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
@@ -337,9 +335,8 @@ int sb_mounts_apply(const struct sb_mount_plan *mp, bool allow_pivot,
 
 /* ------------------------------------------------------------ check */
 
-char *sb_mounts_host_path(const sandbox_t *sb, const char *inside)
+char *sb_mounts_host_path(const struct sb_iso *iso, const char *inside)
 {
-	const struct sb_iso *iso = sb->iso;
 	const struct sb_dir *best = NULL;
 	size_t best_len = 0;
 	char *p;

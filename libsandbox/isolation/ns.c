@@ -115,9 +115,8 @@ static int drop_bounding_set(void)
 
 /* Child, right after clone (and after the maps were written). Bare
  * syscalls only. Returns 0 or -errno with *step set. */
-int sb_ns_child_setup(const sandbox_t *sb, const char **step)
+int sb_ns_child_setup(const struct sb_iso *iso, const char **step)
 {
-	const struct sb_iso *iso = sb->iso;
 	const char *hn = iso->hostname ? iso->hostname : "sandbox";
 	int rc;
 

@@ -22,7 +22,7 @@
  *     filter's default action gives.
  */
 #include "config.h"
-#include "core/core.h"
+#include "policy/policy.h"
 
 #include <errno.h>
 #include <seccomp.h>
@@ -48,7 +48,7 @@ static bool is_memory_syscall(int abi, long nr)
 {
 	static const char *const names[] = { "brk", "mmap", "mmap2", "mremap" };
 	for (size_t i = 0; i < SB_ARRAY_SIZE(names); i++)
-		if (sandbox_syscall_number(abi, names[i]) == nr)
+		if (sb_syscall_number(abi, names[i]) == nr)
 			return true;
 	return false;
 }

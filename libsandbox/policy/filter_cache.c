@@ -12,7 +12,7 @@
  * lock is held only to look up or insert, never while compiling.
  */
 #include "config.h"
-#include "core/core.h"
+#include "policy/policy.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -31,8 +31,7 @@
  * argument layouts are not checked here.
  */
 #include "config.h"
-#include "core/core.h"
-#include "../policies/builtin.h"
+#include "policy/policy.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -112,7 +111,7 @@ static const struct psys psys[] = {
 };
 #define NPSYS SB_ARRAY_SIZE(psys)
 
-struct sb_dir {
+struct sb_path_dir {
 	char *path;     /* normalised; relative ones are relative to the
 	                 * program's first working directory */
 	bool writable;
@@ -123,7 +122,7 @@ struct sb_paths {
 	struct sb_ruleset rs;
 	bool rs_valid;
 	size_t seen;             /* rules of the outer policy already copied */
-	struct sb_dir *dirs;
+	struct sb_path_dir *dirs;
 	size_t ndirs;
 	long nr[NPSYS];          /* x86_64 numbers, -1 when absent */
 	pid_t cwd_pid;           /* run whose first working directory... */
@@ -140,7 +139,7 @@ static void paths_free(void *data)
 		return;
 	if (L->rs_valid)
 		sb_ruleset_free(&L->rs);
-	sandbox_policy_unref(L->inner);
+	sb_policy_unref(L->inner);
 	for (size_t i = 0; i < L->ndirs; i++)
 		free(L->dirs[i].path);
 	free(L->dirs);
@@ -244,8 +243,8 @@ static int resolve(const sandbox_event_t *ev, int pa, int da, char *out,
 {
 	const sandbox_syscall_t *sc = &ev->syscall;
 	char path[PATH_MAX], base[PATH_MAX];
-	ssize_t n = sandbox_read_string(ev->sandbox, sc->args[pa], path,
-	                                sizeof(path));
+	ssize_t n = sb_mem_read_string(ev->pid, sc->args[pa], path,
+	                               sizeof(path));
 	int rc;
 
 	if (n < 0)
@@ -373,7 +372,7 @@ static const char *forks(const sandbox_policy_t *p, const struct sb_ruleset *rs)
 	static const char *const names[] = { "clone", "clone3", "fork", "vfork" };
 	for (int abi = 0; abi < S_ABI_COUNT; abi++) {
 		for (size_t i = 0; i < SB_ARRAY_SIZE(names); i++) {
-			long nr = sandbox_syscall_number(abi, names[i]);
+			long nr = sb_syscall_number(abi, names[i]);
 			int d, e;
 			if (nr < 0)
 				continue;
@@ -396,8 +395,8 @@ static int absorb(struct sb_paths *L, sandbox_policy_t *p)
 {
 	for (size_t i = L->seen; i < p->nrules; i++) {
 		const struct sb_rule *r = &p->rules[i];
-		int rc = sandbox_policy_add_rule(L->inner, r->abi, r->nr, r->disp,
-		                                 r->err, r->cond, r->ncond);
+		int rc = sb_policy_add_rule(L->inner, r->abi, r->nr, r->disp,
+		                            r->err, r->cond, r->ncond);
 		if (rc < 0)
 			return rc;
 	}
@@ -433,13 +432,13 @@ static int install_rules(struct sb_paths *L, sandbox_policy_t *p)
 		if (L->nr[i] >= 0) {
 			int d = S_DISP_TRACE |
 			        (wants_exit(L, L->nr[i]) ? S_DISP_FLAG_EXIT : 0);
-			if ((rc = sandbox_policy_add_rule(p, S_ABI_X86_64, L->nr[i],
-			                                  d, 0, NULL, 0)) < 0)
+			if ((rc = sb_policy_add_rule(p, S_ABI_X86_64, L->nr[i],
+			                             d, 0, NULL, 0)) < 0)
 				return rc;
 		}
-		rc = sandbox_policy_add_rule_name(p, (1u << S_ABI_I386) |
-		                                  (1u << S_ABI_X32), psys[i].name,
-		                                  S_DISP_KILL, 0, NULL, 0);
+		rc = sb_policy_add_rule_name(p, (1u << S_ABI_I386) |
+		                             (1u << S_ABI_X32), psys[i].name,
+		                             S_DISP_KILL, 0, NULL, 0);
 		if (rc < 0 && rc != -ENOENT)
 			return rc;
 	}
@@ -452,12 +451,12 @@ static struct sb_paths *layer_new(void)
 	struct sb_paths *L = calloc(1, sizeof(*L));
 	if (!L)
 		return NULL;
-	if (!(L->inner = sandbox_policy_new())) {
+	if (!(L->inner = sb_policy_new())) {
 		free(L);
 		return NULL;
 	}
 	for (size_t i = 0; i < NPSYS; i++) {
-		L->nr[i] = sandbox_syscall_number(S_ABI_X86_64, psys[i].name);
+		L->nr[i] = sb_syscall_number(S_ABI_X86_64, psys[i].name);
 		if (L->nr[i] < 0)
 			L->nr[i] = -1;
 	}
@@ -474,7 +473,7 @@ static int apply(sandbox_policy_t *p, struct sb_paths *L, bool fresh,
 	int rc = absorb(L, p);
 
 	if (rc < 0) {
-		sb_errf(err, errlen, "path rules: %s", sandbox_strerror(rc));
+		sb_errf(err, errlen, "path rules: %s", sb_strerror(rc));
 		return rc;
 	}
 	if ((bad = forks(L->inner, &L->rs))) {
@@ -493,7 +492,7 @@ static int apply(sandbox_policy_t *p, struct sb_paths *L, bool fresh,
 		p->cleanup = paths_free;
 	}
 	if ((rc = install_rules(L, p)) < 0)
-		sb_errf(err, errlen, "path rules: %s", sandbox_strerror(rc));
+		sb_errf(err, errlen, "path rules: %s", sb_strerror(rc));
 	return rc;
 }
 
@@ -522,7 +521,7 @@ static int add_dir(struct sb_paths *L, const char *dir, bool writable)
 		if (strstr(dir, ".."))
 			return -EINVAL;
 	}
-	struct sb_dir *d = realloc(L->dirs, (L->ndirs + 1) * sizeof(*d));
+	struct sb_path_dir *d = realloc(L->dirs, (L->ndirs + 1) * sizeof(*d));
 	if (!d)
 		return -ENOMEM;
 	L->dirs = d;
@@ -554,61 +553,39 @@ out:
 	return rc;
 }
 
-SB_EXPORT int sandbox_policy_add_path(sandbox_policy_t *p, const char *dir,
-                                      bool writable, char *err, size_t errlen)
-{
-	if (!p) {
-		sb_errf(err, errlen, "no policy");
-		return -EINVAL;
-	}
-	return sb_paths_add(p, dir, writable, err, errlen);
-}
-
 /* ------------------------------------------------------------ explain */
 
-void sb_policy_explain_extra(const sandbox_policy_t *p, FILE *f)
+void sb_paths_explain(const sandbox_policy_t *p, FILE *f)
 {
-	const char *mod = sb_module_name(p);
-	const sandbox_policy_t *cb = p;
-
-	if (!mod && sb_paths_active(p))
-		mod = sb_module_name(((const struct sb_paths *)p->data)->inner);
-
-	if (mod)
-		fprintf(f, "# loaded from module %s\n", mod);
-	if (sb_paths_active(p)) {
-		const struct sb_paths *L = p->data;
-		fputs("# path rules (x86_64; i386/x32 forms of these calls: kill):"
-		      " every call naming a file is checked after the table above"
-		      " (\"trace\" lines of path calls are the checks)\n", f);
-		for (size_t i = 0; i < L->ndirs; i++)
-			fprintf(f, "#   %s %s%s\n",
-			        L->dirs[i].writable ? "write-dir" : "read-dir ",
-			        L->dirs[i].path,
-			        L->dirs[i].path[0] == '/' ? "" :
-			        "  (relative to the program's working directory)");
-		fputs("#   other paths: EACCES; link, symlink, xattr calls: EACCES;"
-		      " openat2: ENOSYS\n", f);
-		fputs("#   table without the path layer:\n", f);
-		for (size_t i = 0; i < NPSYS; i++) {
-			int e = 0, d;
-			static const uint64_t zero[6];
-			if (L->nr[i] < 0)
-				continue;
-			d = sb_ruleset_eval(L->inner, &L->rs, S_ABI_X86_64, L->nr[i],
-			                    zero, 0, &e);
-			if ((d & ~S_DISP_FLAG_EXIT) == S_DISP_KILL)
-				continue;
-			fprintf(f, "#     %-18s %s%s\n", psys[i].name,
-			        (d & ~S_DISP_FLAG_EXIT) == S_DISP_ALLOW ? "allow" :
-			        (d & ~S_DISP_FLAG_EXIT) == S_DISP_TRACE ? "trace" :
-			        "errno",
-			        L->rs.first[S_ABI_X86_64][L->nr[i]] >= 0 ?
-			        " (zero arguments; has conditional rules)" : "");
-		}
-		cb = L->inner;
+	if (!sb_paths_active(p))
+		return;
+	const struct sb_paths *L = p->data;
+	fputs("# path rules (x86_64; i386/x32 forms of these calls: kill):"
+	      " every call naming a file is checked after the table above"
+	      " (\"trace\" lines of path calls are the checks)\n", f);
+	for (size_t i = 0; i < L->ndirs; i++)
+		fprintf(f, "#   %s %s%s\n",
+		        L->dirs[i].writable ? "write-dir" : "read-dir ",
+		        L->dirs[i].path,
+		        L->dirs[i].path[0] == '/' ? "" :
+		        "  (relative to the program's working directory)");
+	fputs("#   other paths: EACCES; link, symlink, xattr calls: EACCES;"
+	      " openat2: ENOSYS\n", f);
+	fputs("#   table without the path layer:\n", f);
+	for (size_t i = 0; i < NPSYS; i++) {
+		int e = 0, d;
+		static const uint64_t zero[6];
+		if (L->nr[i] < 0)
+			continue;
+		d = sb_ruleset_eval(L->inner, &L->rs, S_ABI_X86_64, L->nr[i],
+		                    zero, 0, &e);
+		if ((d & ~S_DISP_FLAG_EXIT) == S_DISP_KILL)
+			continue;
+		fprintf(f, "#     %-18s %s%s\n", psys[i].name,
+		        (d & ~S_DISP_FLAG_EXIT) == S_DISP_ALLOW ? "allow" :
+		        (d & ~S_DISP_FLAG_EXIT) == S_DISP_TRACE ? "trace" :
+		        "errno",
+		        L->rs.first[S_ABI_X86_64][L->nr[i]] >= 0 ?
+		        " (zero arguments; has conditional rules)" : "");
 	}
-	fprintf(f, "# callback: %s\n", cb->fn ?
-	        "yes (decides every \"trace\" line; may only make \"allow\" stricter)" :
-	        "none (a \"trace\" line without a callback ends the run with BP)");
 }

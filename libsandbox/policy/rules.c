@@ -4,16 +4,16 @@
  * the kernel filter compiled by filter.c.
  */
 #include "config.h"
-#include "core/core.h"
-#include "../policies/builtin.h"
+#include "policy/policy.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-SB_EXPORT sandbox_policy_t *sandbox_policy_new(void)
+sandbox_policy_t *sb_policy_new(void)
 {
 	sandbox_policy_t *p = calloc(1, sizeof(*p));
 	if (!p) {
@@ -26,26 +26,24 @@ SB_EXPORT sandbox_policy_t *sandbox_policy_new(void)
 	return p;
 }
 
-SB_EXPORT sandbox_policy_t *sandbox_policy_ref(sandbox_policy_t *p)
-{
-	if (p)
-		atomic_fetch_add(&p->refs, 1);
-	return p;
-}
-
-SB_EXPORT void sandbox_policy_unref(sandbox_policy_t *p)
+void sb_policy_unref(sandbox_policy_t *p)
 {
 	if (!p || atomic_fetch_sub(&p->refs, 1) != 1)
 		return;
 	if (p->cleanup)
 		p->cleanup(p->data);
 	free(p->rules);
+	free(p->origin);
 	free(p);
 }
 
-SB_EXPORT int sandbox_policy_set_callback(sandbox_policy_t *p,
-                                          sandbox_policy_fn fn, void *data,
-                                          void (*cleanup)(void *data))
+int sb_policy_set_origin(sandbox_policy_t *p, const char *origin)
+{
+	return sb_set_str(&p->origin, origin);
+}
+
+int sb_policy_set_callback(sandbox_policy_t *p, sandbox_policy_fn fn,
+                           void *data, void (*cleanup)(void *data))
 {
 	if (!p)
 		return -EINVAL;
@@ -71,8 +69,7 @@ static bool valid_disp(int disp, int err)
 	return true;
 }
 
-SB_EXPORT int sandbox_policy_set_default(sandbox_policy_t *p, int abi,
-                                         int disp, int err)
+int sb_policy_set_default(sandbox_policy_t *p, int abi, int disp, int err)
 {
 	if (!p || abi < 0 || abi >= S_ABI_COUNT || !valid_disp(disp, err))
 		return -EINVAL;
@@ -92,10 +89,8 @@ static bool valid_cond(const sandbox_cond_t *c)
 	return c->op >= S_CMP_NE && c->op <= S_CMP_MASKED_EQ;
 }
 
-SB_EXPORT int sandbox_policy_add_rule(sandbox_policy_t *p, int abi, long nr,
-                                      int disp, int err,
-                                      const sandbox_cond_t *conds,
-                                      unsigned ncond)
+int sb_policy_add_rule(sandbox_policy_t *p, int abi, long nr, int disp,
+                       int err, const sandbox_cond_t *conds, unsigned ncond)
 {
 	if (!p || abi < 0 || abi >= S_ABI_COUNT || nr < 0 ||
 	    nr >= sb_abi_nr_limit(abi) || !valid_disp(disp, err) || ncond > 6 ||
@@ -125,12 +120,9 @@ SB_EXPORT int sandbox_policy_add_rule(sandbox_policy_t *p, int abi, long nr,
 	return 0;
 }
 
-SB_EXPORT int sandbox_policy_add_rule_name(sandbox_policy_t *p,
-                                           unsigned abi_mask,
-                                           const char *name, int disp,
-                                           int err,
-                                           const sandbox_cond_t *conds,
-                                           unsigned ncond)
+int sb_policy_add_rule_name(sandbox_policy_t *p, unsigned abi_mask,
+                            const char *name, int disp, int err,
+                            const sandbox_cond_t *conds, unsigned ncond)
 {
 	int added = 0;
 
@@ -139,13 +131,12 @@ SB_EXPORT int sandbox_policy_add_rule_name(sandbox_policy_t *p,
 	for (int abi = 0; abi < S_ABI_COUNT; abi++) {
 		if (!(abi_mask & (1u << abi)))
 			continue;
-		long nr = sandbox_syscall_number(abi, name);
+		long nr = sb_syscall_number(abi, name);
 		if (nr == -ENOENT)
 			continue;
 		if (nr < 0)
 			return (int)nr;
-		int rc = sandbox_policy_add_rule(p, abi, nr, disp, err, conds,
-		                                 ncond);
+		int rc = sb_policy_add_rule(p, abi, nr, disp, err, conds, ncond);
 		if (rc < 0)
 			return rc;
 		added++;
@@ -200,7 +191,7 @@ static void known_init(void)
 		if (!known_tab[abi])
 			continue;
 		for (int nr = 0; nr < n; nr++) {
-			sandbox_syscall_name(abi, nr, buf, sizeof(buf));
+			sb_syscall_name(abi, nr, buf, sizeof(buf));
 			known_tab[abi][nr] = strncmp(buf, "syscall_", 8) != 0;
 		}
 	}
@@ -304,9 +295,8 @@ out:
 	return disp;
 }
 
-SB_EXPORT int sandbox_policy_evaluate(const sandbox_policy_t *p, int abi,
-                                      long nr, const uint64_t args[6],
-                                      pid_t self, int *err)
+int sb_policy_evaluate(const sandbox_policy_t *p, int abi, long nr,
+                       const uint64_t args[6], pid_t self, int *err)
 {
 	struct sb_ruleset rs;
 	static const uint64_t zero[6];
@@ -321,97 +311,14 @@ SB_EXPORT int sandbox_policy_evaluate(const sandbox_policy_t *p, int abi,
 	return rc;
 }
 
-/* ------------------------------------------------------------ listing */
-
-static const char *disp_name(int disp)
+/* KILL cannot be made laxer by a callback, so a default of KILL and no
+ * other rule means the program dies at its first syscall of this ABI. */
+bool sb_policy_abi_allowed(const sandbox_policy_t *p, int abi)
 {
-	switch (disp & ~S_DISP_FLAG_EXIT) {
-	case S_DISP_ALLOW: return "allow";
-	case S_DISP_TRACE: return (disp & S_DISP_FLAG_EXIT) ? "trace+exit" : "trace";
-	case S_DISP_ERRNO: return "errno";
-	case S_DISP_KILL: return "kill";
-	}
-	return "?";
-}
-
-static const char *cmp_name(int op)
-{
-	static const char *const n[] = { "?", "!=", "<", "<=", "==", ">=", ">", "&" };
-	return (op >= 1 && op <= 7) ? n[op] : "?";
-}
-
-static void explain_rule(FILE *f, const struct sb_rule *r)
-{
-	fprintf(f, " %s", disp_name(r->disp));
-	if ((r->disp & ~S_DISP_FLAG_EXIT) == S_DISP_ERRNO)
-		fprintf(f, "(%s)", strerrorname_np(r->err) ? strerrorname_np(r->err) : "?");
-	for (unsigned c = 0; c < r->ncond; c++) {
-		const sandbox_cond_t *k = &r->cond[c];
-		unsigned arg = k->arg & ~S_ARG_SELF_PID;
-		if (k->arg & S_ARG_SELF_PID)
-			fprintf(f, "%s arg%u %s self", c ? " &&" : " if", arg,
-			        cmp_name(k->op));
-		else if (k->op == S_CMP_MASKED_EQ)
-			fprintf(f, "%s (arg%u & %#llx) == %#llx", c ? " &&" : " if",
-			        arg, (unsigned long long)k->a,
-			        (unsigned long long)k->b);
-		else
-			fprintf(f, "%s arg%u %s %#llx", c ? " &&" : " if", arg,
-			        cmp_name(k->op), (unsigned long long)k->a);
-	}
-}
-
-SB_EXPORT int sandbox_policy_explain(const sandbox_policy_t *p, int fd)
-{
-	struct sb_ruleset rs;
-	char name[64];
-	int rc, dfd;
-	FILE *f;
-
-	if (!p || fd < 0)
-		return -EINVAL;
-	rc = sb_ruleset_build(p, &rs);
-	if (rc < 0)
-		return rc;
-	dfd = dup(fd);
-	if (dfd < 0 || !(f = fdopen(dfd, "w"))) {
-		rc = -errno;
-		if (dfd >= 0)
-			close(dfd);
-		sb_ruleset_free(&rs);
-		return rc;
-	}
-	for (int abi = 0; abi < S_ABI_COUNT; abi++) {
-		fprintf(f, "# ABI %s: default %s", sandbox_abi_name(abi),
-		        disp_name(p->def_disp[abi]));
-		if ((p->def_disp[abi] & ~S_DISP_FLAG_EXIT) == S_DISP_ERRNO)
-			fprintf(f, "(%s)", strerrorname_np(p->def_err[abi]));
-		fputs("; unknown numbers: kill\n", f);
-		for (int nr = 0; nr < rs.nmax[abi]; nr++) {
-			if (rs.first[abi][nr] < 0 && rs.base[abi][nr] < 0)
-				continue;
-			fprintf(f, "%s %-20s", sandbox_abi_name(abi),
-			        sandbox_syscall_name(abi, nr, name, sizeof(name)));
-			const char *sep = "";
-			for (int32_t i = rs.first[abi][nr]; i >= 0; i = rs.next[i]) {
-				fputs(sep, f);
-				explain_rule(f, &p->rules[i]);
-				sep = ";";
-			}
-			int32_t b = rs.base[abi][nr];
-			fprintf(f, "%s%s", sep, *sep ? " else" : "");
-			if (b >= 0) {
-				explain_rule(f, &p->rules[b]);
-			} else {
-				fprintf(f, " %s", disp_name(p->def_disp[abi]));
-				if ((p->def_disp[abi] & ~S_DISP_FLAG_EXIT) == S_DISP_ERRNO)
-					fprintf(f, "(%s)", strerrorname_np(p->def_err[abi]));
-			}
-			fputc('\n', f);
-		}
-	}
-	sb_policy_explain_extra(p, f);
-	rc = fclose(f) == 0 ? 0 : -errno;
-	sb_ruleset_free(&rs);
-	return rc;
+	if ((p->def_disp[abi] & 0xff) != S_DISP_KILL)
+		return true;
+	for (size_t i = 0; i < p->nrules; i++)
+		if (p->rules[i].abi == abi && (p->rules[i].disp & 0xff) != S_DISP_KILL)
+			return true;
+	return false;
 }

@@ -20,7 +20,7 @@
  * turns each statement into sandbox_policy_* calls on the target policy.
  */
 #include "config.h"
-#include "core/core.h"
+#include "sources/sources.h"
 #include "../policies/builtin.h"
 
 #include <errno.h>
@@ -379,7 +379,8 @@ static int st_dir(struct pf *pf, bool writable)
 	if (word_str(&pf->w[1], dir, sizeof(dir)) < 0)
 		return pf_error(pf, -ENAMETOOLONG, pf->w[1].col,
 		                "directory name too long");
-	if ((rc = sb_paths_add(pf->p, dir, writable, msg, sizeof(msg))) < 0)
+	if ((rc = sandbox_policy_add_path(pf->p, dir, writable, msg,
+	                                  sizeof(msg))) < 0)
 		return pf_error(pf, rc, pf->w[1].col, "%s",
 		                msg[0] ? msg : sandbox_strerror(rc));
 	return 0;
@@ -431,9 +432,8 @@ static int parse_text(struct pf *pf, const char *text, size_t len)
 	return 0;
 }
 
-SB_EXPORT int sandbox_policy_add_text(sandbox_policy_t *p, const char *text,
-                                      size_t len, const char *name, char *err,
-                                      size_t errlen)
+int sb_file_add_text(sandbox_policy_t *p, const char *text, size_t len,
+                     const char *name, char *err, size_t errlen)
 {
 	struct pf pf = { .p = p, .name = name ? name : "<text>", .err = err,
 	                 .errlen = errlen };
@@ -445,9 +445,8 @@ SB_EXPORT int sandbox_policy_add_text(sandbox_policy_t *p, const char *text,
 	return parse_text(&pf, text, len);
 }
 
-SB_EXPORT sandbox_policy_t *sandbox_policy_parse(const char *text, size_t len,
-                                                 const char *name, char *err,
-                                                 size_t errlen)
+sandbox_policy_t *sb_file_parse(const char *text, size_t len,
+                                const char *name, char *err, size_t errlen)
 {
 	sandbox_policy_t *p = sandbox_policy_new();
 	int rc;
@@ -456,7 +455,7 @@ SB_EXPORT sandbox_policy_t *sandbox_policy_parse(const char *text, size_t len,
 		sb_errf(err, errlen, "%s", strerror(ENOMEM));
 		return NULL;
 	}
-	if ((rc = sandbox_policy_add_text(p, text, len, name, err, errlen)) < 0) {
+	if ((rc = sb_file_add_text(p, text, len, name, err, errlen)) < 0) {
 		sandbox_policy_unref(p);
 		errno = -rc;
 		return NULL;
@@ -511,8 +510,7 @@ out:
 	return 0;
 }
 
-SB_EXPORT sandbox_policy_t *sandbox_policy_load_file(const char *path,
-                                                     char *err, size_t errlen)
+sandbox_policy_t *sb_file_load(const char *path, char *err, size_t errlen)
 {
 	sandbox_policy_t *p = NULL;
 	char *text = NULL;
@@ -530,7 +528,7 @@ SB_EXPORT sandbox_policy_t *sandbox_policy_load_file(const char *path,
 		errno = -rc;
 		return NULL;
 	}
-	p = sandbox_policy_parse(text, len, path, err, errlen);
+	p = sb_file_parse(text, len, path, err, errlen);
 	free(text);
 	return p;
 }
@@ -552,7 +550,7 @@ static size_t module_spec(const char *spec)
 static sandbox_policy_t *load_builtin(const char *spec, char *err,
                                       size_t errlen)
 {
-	sandbox_policy_t *p = sandbox_policy_builtin(spec);
+	sandbox_policy_t *p = sb_builtin_new(spec);
 
 	if (!p) {
 		int e = errno;
@@ -567,8 +565,7 @@ static sandbox_policy_t *load_builtin(const char *spec, char *err,
 	return p;
 }
 
-SB_EXPORT sandbox_policy_t *sandbox_policy_load(const char *spec, char *err,
-                                                size_t errlen)
+sandbox_policy_t *sb_source_load(const char *spec, char *err, size_t errlen)
 {
 	size_t n;
 
@@ -587,12 +584,12 @@ SB_EXPORT sandbox_policy_t *sandbox_policy_load(const char *spec, char *err,
 			errno = ENOMEM;
 			return NULL;
 		}
-		p = sandbox_policy_load_module(path, spec[n] ? spec + n + 1 : NULL,
-		                               err, errlen);
+		p = sb_module_load(path, spec[n] ? spec + n + 1 : NULL, err,
+		                   errlen);
 		int e = errno;
 		free(path);
 		errno = e;
 		return p;
 	}
-	return sandbox_policy_load_file(spec, err, errlen);
+	return sb_file_load(spec, err, errlen);
 }

@@ -9,8 +9,7 @@
  * own data pointer and the handle travel together in one cleanup.
  */
 #include "config.h"
-#include "core/core.h"
-#include "../policies/builtin.h"
+#include "sources/sources.h"
 
 #include <dlfcn.h>
 #include <errno.h>
@@ -41,13 +40,6 @@ static void module_callback(const sandbox_event_t *ev, sandbox_action_t *act,
 {
 	struct sb_module *w = arg;
 	w->m->callback(ev, act, w->data);
-}
-
-const char *sb_module_name(const sandbox_policy_t *p)
-{
-	if (!p || p->cleanup != module_release)
-		return NULL;
-	return ((const struct sb_module *)p->data)->path;
 }
 
 /* dlopen + dlsym + ABI check. */
@@ -99,6 +91,10 @@ static int attach(sandbox_policy_t *p, struct sb_module *w, char *err,
 		        w->m->name ? w->m->name : "?");
 		return -EINVAL;
 	}
+	if (sb_policy_set_origin(p, w->path) < 0) {
+		sb_errf(err, errlen, "%s: %s", w->path, strerror(ENOMEM));
+		return -ENOMEM;
+	}
 	t->fn = w->m->callback ? module_callback : NULL;
 	t->data = w;
 	t->cleanup = module_release;
@@ -116,10 +112,8 @@ static void discard(struct sb_module *w)
 	free(w);
 }
 
-SB_EXPORT sandbox_policy_t *sandbox_policy_load_module(const char *path,
-                                                       const char *arg,
-                                                       char *err,
-                                                       size_t errlen)
+sandbox_policy_t *sb_module_load(const char *path, const char *arg, char *err,
+                                 size_t errlen)
 {
 	struct sb_module *w = NULL;
 	sandbox_policy_t *p = NULL;

@@ -1,8 +1,9 @@
 /*
- * Names and texts: results, ABIs, errors, syscall names (via libseccomp).
+ * Names and texts the layers share: ABI names, errno text, syscall names
+ * and numbers (libseccomp's tables, so we keep no table of our own).
  */
 #include "config.h"
-#include "core/core.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <seccomp.h>
@@ -12,42 +13,7 @@
 
 #define X32_BIT 0x40000000L
 
-SB_EXPORT const char *sandbox_version(void)
-{
-	return PACKAGE_VERSION;
-}
-
-static const struct {
-	const char *code;
-	const char *text;
-} result_names[S_RESULT_COUNT] = {
-	[S_RESULT_PD] = { "PD", "pending (no verdict)" },
-	[S_RESULT_OK] = { "OK", "exited normally" },
-	[S_RESULT_RF] = { "RF", "restricted function" },
-	[S_RESULT_ML] = { "ML", "memory limit exceeded" },
-	[S_RESULT_OL] = { "OL", "output limit exceeded" },
-	[S_RESULT_TL] = { "TL", "time limit exceeded" },
-	[S_RESULT_RT] = { "RT", "run-time error (killed by a signal)" },
-	[S_RESULT_AT] = { "AT", "abnormal termination (non-zero exit)" },
-	[S_RESULT_IE] = { "IE", "internal error" },
-	[S_RESULT_BP] = { "BP", "bad policy" },
-};
-
-SB_EXPORT const char *sandbox_result_name(int result)
-{
-	if (result < 0 || result >= S_RESULT_COUNT)
-		return "??";
-	return result_names[result].code;
-}
-
-SB_EXPORT const char *sandbox_result_text(int result)
-{
-	if (result < 0 || result >= S_RESULT_COUNT)
-		return "unknown result";
-	return result_names[result].text;
-}
-
-SB_EXPORT const char *sandbox_abi_name(int abi)
+const char *sb_abi_name(int abi)
 {
 	switch (abi) {
 	case S_ABI_X86_64: return "x86_64";
@@ -57,7 +23,7 @@ SB_EXPORT const char *sandbox_abi_name(int abi)
 	}
 }
 
-SB_EXPORT const char *sandbox_strerror(int err)
+const char *sb_strerror(int err)
 {
 	if (err < 0)
 		err = -err;
@@ -92,8 +58,7 @@ static int scmp_nr(int abi, long nr)
 	return abi == S_ABI_X32 ? (int)(nr | X32_BIT) : (int)nr;
 }
 
-SB_EXPORT const char *sandbox_syscall_name(int abi, long nr, char *buf,
-                                           size_t len)
+const char *sb_syscall_name(int abi, long nr, char *buf, size_t len)
 {
 	char *name = NULL;
 
@@ -110,7 +75,7 @@ SB_EXPORT const char *sandbox_syscall_name(int abi, long nr, char *buf,
 	return buf;
 }
 
-SB_EXPORT long sandbox_syscall_number(int abi, const char *name)
+long sb_syscall_number(int abi, const char *name)
 {
 	if (!name || !sb_abi_scmp_arch(abi))
 		return -EINVAL;

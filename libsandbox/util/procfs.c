@@ -1,10 +1,10 @@
 /*
  * The few /proc reads the supervisor makes: once at the exit stop (peaks,
  * pending signals, bytes written), and by the RSS sampler. Never per
- * syscall stop.
+ * syscall stop. Also reading the memory of a stopped program.
  */
 #include "config.h"
-#include "core/core.h"
+#include "util/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 /* Read a small /proc file into buf (NUL-terminated). */
@@ -132,4 +133,39 @@ bool sb_proc_stack_growth(pid_t pid, uint64_t addr, int64_t *need)
 	}
 	fclose(f);
 	return found;
+}
+
+ssize_t sb_mem_read(pid_t pid, uint64_t addr, void *buf, size_t len)
+{
+	if (pid <= 0)
+		return -ESRCH;
+	if (len == 0)
+		return 0;
+	struct iovec local = { .iov_base = buf, .iov_len = len };
+	struct iovec remote = { .iov_base = (void *)(uintptr_t)addr, .iov_len = len };
+	ssize_t n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+	return n < 0 ? -errno : n;
+}
+
+ssize_t sb_mem_read_string(pid_t pid, uint64_t addr, char *buf, size_t len)
+{
+	size_t got = 0;
+
+	if (!buf || len == 0)
+		return -EINVAL;
+	/* Read page by page so that a string ending just before an unmapped
+	 * page is still read completely. */
+	while (got < len) {
+		size_t page_left = 4096 - ((addr + got) & 4095);
+		size_t want = len - got < page_left ? len - got : page_left;
+		ssize_t n = sb_mem_read(pid, addr + got, buf + got, want);
+		if (n <= 0)
+			return n < 0 ? n : -EFAULT;
+		char *nul = memchr(buf + got, '\0', (size_t)n);
+		if (nul)
+			return nul - buf;
+		got += (size_t)n;
+	}
+	buf[len - 1] = '\0';
+	return -ENAMETOOLONG;
 }

@@ -1,11 +1,13 @@
 /*
  * The string copies every setter needs: owned string vectors and owned
- * strings, replaced only when the copy succeeded.
+ * strings, replaced only when the copy succeeded; error messages.
  */
 #include "config.h"
-#include "core/core.h"
+#include "util/util.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,4 +50,15 @@ int sb_set_str(char **dst, const char *src)
 	free(*dst);
 	*dst = c;
 	return 0;
+}
+
+void sb_errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
 }

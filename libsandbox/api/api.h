@@ -1,0 +1,27 @@
+/*
+ * api/: the facade. The only files that export symbols (every one of them
+ * is declared in sandbox.h and listed in libsandbox.sym); they check the
+ * arguments and the status machine and call the layers below. Not
+ * installed.
+ *
+ *   sandbox.c    the sandbox object: life cycle, configuration, check,
+ *                execute, results, capture, signals
+ *   isolation.c  the isolation setters and figures, the host probe
+ *   diag.c       backtraces, ELF facts, profiles
+ *   sources.c    policies by name, from files and from modules
+ *   policy.c     building a policy rule by rule (what built-ins, modules
+ *                and hosts call)
+ *   event.c      what a policy callback may call about its event
+ *   names.c      version, names and texts
+ *
+ * libsandbox/LAYERS explains why policy.c, event.c and names.c rank below
+ * the built-in policies and the others above.
+ */
+#ifndef LIBSANDBOX_API_H
+#define LIBSANDBOX_API_H
+
+#include "core/core.h"
+
+#define SB_EXPORT __attribute__((visibility("default")))
+
+#endif /* LIBSANDBOX_API_H */

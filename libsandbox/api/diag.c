@@ -1,0 +1,189 @@
+/*
+ * The public side of diagnostics: when backtraces are taken and what a
+ * profile records (setters), and what the last run left (getters). The
+ * work is in diag/.
+ */
+#include "config.h"
+#include "api/api.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Configuration may change only between runs. */
+static int begin_diag_set(sandbox_t *sb, struct sb_diag **d)
+{
+	if (!sb)
+		return -EINVAL;
+	if (sb->status == S_STATUS_EXE || sb->status == S_STATUS_BLK)
+		return -EBUSY;
+	if (!(*d = sb_run_diag(sb)))
+		return -ENOMEM;
+	return 0;
+}
+
+SB_EXPORT int sandbox_set_backtrace(sandbox_t *sb, unsigned when)
+{
+	struct sb_diag *d;
+	int rc = begin_diag_set(sb, &d);
+	if (rc < 0)
+		return rc;
+	if (when & ~S_BT_DEFAULT)
+		return -EINVAL;
+	d->bt_when = when;
+	return 0;
+}
+
+SB_EXPORT int sandbox_set_profile(sandbox_t *sb, unsigned interval_us, int fd,
+                                  unsigned flags)
+{
+	const unsigned fmt = SANDBOX_PROFILE_CSV | SANDBOX_PROFILE_JSONL;
+	struct sb_diag *d;
+	int rc = begin_diag_set(sb, &d);
+	if (rc < 0)
+		return rc;
+	if (flags & ~(fmt | SANDBOX_PROFILE_SYSCALLS))
+		return -EINVAL;
+	if (interval_us && (interval_us < 1000 || interval_us > 1000000))
+		return -EINVAL;
+	if (fd >= 0 && ((flags & fmt) == 0 || (flags & fmt) == fmt ||
+	                fcntl(fd, F_GETFD) < 0))
+		return -EINVAL;
+	if (fd < -1)
+		return -EINVAL;
+	d->prof_interval_us = interval_us;
+	d->prof_fd = interval_us ? fd : -1;
+	d->prof_flags = flags;
+	return 0;
+}
+
+
+SB_EXPORT ssize_t sandbox_get_syscall_counts(const sandbox_t *sb,
+                                             sandbox_syscall_count_t *out,
+                                             size_t max, bool *all_syscalls)
+{
+	size_t n = 0;
+
+	if (!sb || (max && !out))
+		return -EINVAL;
+	const struct sb_diag *d = sb->diag;
+	if (all_syscalls)
+		*all_syscalls = d ? d->all_syscalls : sb->mode == S_MODE_CLASSIC;
+	if (!d)
+		return 0;
+	for (int a = 0; a < S_ABI_COUNT; a++) {
+		for (int nr = 0; d->sys[a] && nr < d->sys_n[a]; nr++) {
+			const struct sb_sysprof *p = &d->sys[a][nr];
+			if (!p->count)
+				continue;
+			if (n < max) {
+				sandbox_syscall_count_t *o = &out[n];
+				memset(o, 0, sizeof(*o));
+				o->abi = a;
+				o->nr = nr;
+				sb_syscall_name(a, nr, o->name, sizeof(o->name));
+				o->count = p->count;
+				o->stopped_ns = p->ns;
+			}
+			n++;
+		}
+	}
+	return (ssize_t)n;
+}
+
+
+SB_EXPORT ssize_t sandbox_get_samples(const sandbox_t *sb,
+                                      sandbox_sample_t *out, size_t max)
+{
+	if (!sb || (max && !out))
+		return -EINVAL;
+	if (!sb->diag || sb->status == S_STATUS_EXE || sb->status == S_STATUS_BLK)
+		return 0;
+	size_t n = sb->diag->nsamples;
+	if (n && max)
+		memcpy(out, sb->diag->samples, (n < max ? n : max) * sizeof(*out));
+	return (ssize_t)n;
+}
+
+
+SB_EXPORT int sandbox_get_backtrace_info(const sandbox_t *sb,
+                                         sandbox_backtrace_info_t *bi,
+                                         size_t size)
+{
+	sandbox_backtrace_info_t none = { .reason = 0 };
+
+	if (!sb || !bi || size == 0)
+		return -EINVAL;
+	const sandbox_backtrace_info_t *src = sb->diag ? &sb->diag->bt : &none;
+	memcpy(bi, src, size < sizeof(*bi) ? size : sizeof(*bi));
+	return 0;
+}
+
+SB_EXPORT ssize_t sandbox_get_backtrace(const sandbox_t *sb,
+                                        sandbox_frame_t *out, size_t max)
+{
+	if (!sb || (max && !out))
+		return -EINVAL;
+	if (!sb->diag || !sb->diag->bt.reason)
+		return 0;
+	size_t n = sb->diag->bt.nframes;
+	if (n && max)
+		memcpy(out, sb->diag->frames, (n < max ? n : max) * sizeof(*out));
+	return (ssize_t)n;
+}
+
+SB_EXPORT int sandbox_print_backtrace(const sandbox_t *sb, int fd)
+{
+	char line[512];
+
+	if (!sb || fd < 0)
+		return -EINVAL;
+	if (!sb->diag || !sb->diag->bt.reason)
+		return 0;
+	for (size_t i = 0; i < sb->diag->bt.nframes; i++) {
+		const sandbox_frame_t *f = &sb->diag->frames[i];
+		int n;
+		if (f->symbol[0])
+			n = snprintf(line, sizeof(line), "#%zu 0x%016" PRIx64
+			             " in %s+0x%" PRIx64 " (%s)\n", i, f->pc,
+			             f->symbol, f->offset, f->module);
+		else
+			n = snprintf(line, sizeof(line), "#%zu 0x%016" PRIx64
+			             " in %s+0x%" PRIx64 "\n", i, f->pc, f->module,
+			             f->offset);
+		int rc = sb_write_all(fd, line, n < (int)sizeof(line)
+		                                     ? (size_t)n : sizeof(line) - 1);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+SB_EXPORT int sandbox_get_binary_info(const sandbox_t *sb,
+                                      sandbox_binary_info_t *bi, size_t size)
+{
+	if (!sb || !bi || size == 0)
+		return -EINVAL;
+	if (!sb->diag || !sb->diag->have_bin)
+		return -ENODATA;
+	memcpy(bi, &sb->diag->bin, size < sizeof(*bi) ? size : sizeof(*bi));
+	return 0;
+}
+
+SB_EXPORT const char *sandbox_check_message(const sandbox_t *sb)
+{
+	if (!sb || !sb->diag || !sb->diag->have_msg)
+		return NULL;
+	return sb->diag->msg;
+}
+
+SB_EXPORT int sandbox_profile_svg(const sandbox_t *sb, int fd)
+{
+	if (!sb || fd < 0)
+		return -EINVAL;
+	if (sb->status == S_STATUS_EXE || sb->status == S_STATUS_BLK)
+		return -EBUSY;
+	return sb_diag_svg(sb->diag, sb->argv[0], fd);
+}

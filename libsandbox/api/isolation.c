@@ -1,0 +1,350 @@
+/*
+ * The public side of isolation: setters (each one creates the sandbox's
+ * isolation object on first use), the figures of the last run, the host
+ * probe. The work is in isolation/.
+ */
+#include "config.h"
+#include "api/api.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------ object */
+
+/* Every setter starts here: configuration may change only when idle, and
+ * a change needs a new check. */
+static struct sb_iso *iso_get(sandbox_t *sb, int *rc)
+{
+	*rc = 0;
+	if (!sb) {
+		*rc = -EINVAL;
+		return NULL;
+	}
+	if (sb->status == S_STATUS_EXE || sb->status == S_STATUS_BLK) {
+		*rc = -EBUSY;
+		return NULL;
+	}
+	if (sb->status == S_STATUS_RDY)
+		sb->status = S_STATUS_PRE;
+	if (!sb->iso && !(sb->iso = sb_iso_new()))
+		*rc = -ENOMEM;
+	return sb->iso;
+}
+
+/* ------------------------------------------------------------ setters */
+
+SB_EXPORT int sandbox_set_namespaces(sandbox_t *sb, unsigned ns)
+{
+	int rc;
+	if (ns & ~S_NS_ALL)
+		return sb ? -EINVAL : -EINVAL;
+	struct sb_iso *iso = iso_get(sb, &rc);
+	if (!iso)
+		return rc;
+	iso->ns = ns;
+	return 0;
+}
+
+SB_EXPORT int sandbox_set_hostname(sandbox_t *sb, const char *name)
+{
+	int rc;
+	if (name && (!name[0] || strlen(name) > 64))
+		return -EINVAL;
+	struct sb_iso *iso = iso_get(sb, &rc);
+	return iso ? sb_set_str(&iso->hostname, name) : rc;
+}
+
+SB_EXPORT int sandbox_set_id_map(sandbox_t *sb, uid_t inside_uid,
+                                 gid_t inside_gid, uid_t outside_uid,
+                                 gid_t outside_gid)
+{
+	int rc;
+	struct sb_iso *iso = iso_get(sb, &rc);
+	if (!iso)
+		return rc;
+	iso->in_uid = inside_uid;
+	iso->in_gid = inside_gid;
+	iso->out_uid = outside_uid;
+	iso->out_gid = outside_gid;
+	return 0;
+}
+
+SB_EXPORT int sandbox_set_rootfs(sandbox_t *sb, const char *dir, bool writable)
+{
+	int rc;
+	if (dir && dir[0] != '/')
+		return -EINVAL;
+	struct sb_iso *iso = iso_get(sb, &rc);
+	if (!iso)
+		return rc;
+	iso->rootfs_rw = writable;
+	return sb_set_str(&iso->rootfs, dir);
+}
+
+static bool good_inside(const char *p)
+{
+	if (!p || p[0] != '/' || strcmp(p, "/") == 0)
+		return false;
+	for (const char *s = p; (s = strstr(s, "..")); s += 2)
+		if ((s == p || s[-1] == '/') && (s[2] == '/' || s[2] == '\0'))
+			return false;
+	return true;
+}
+
+SB_EXPORT int sandbox_add_dir(sandbox_t *sb, const char *inside,
+                              const char *outside, int mode)
+{
+	int rc;
+	if (!good_inside(inside) || mode < S_DIR_RO || mode > S_DIR_TMP ||
+	    (mode != S_DIR_TMP && (!outside || outside[0] != '/')))
+		return -EINVAL;
+	struct sb_iso *iso = iso_get(sb, &rc);
+	if (!iso)
+		return rc;
+	struct sb_dir *d = realloc(iso->dirs, (iso->ndirs + 1) * sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	iso->dirs = d;
+	d = &iso->dirs[iso->ndirs];
+	d->mode = mode;
+	d->inside = strdup(inside);
+	d->outside = mode == S_DIR_TMP ? NULL : strdup(outside);
+	if (!d->inside || (mode != S_DIR_TMP && !d->outside)) {
+		free(d->inside);
+		free(d->outside);
+		return -ENOMEM;
+	}
+	iso->ndirs++;
+	return 0;
+}
+
+SB_EXPORT int sandbox_add_dir_spec(sandbox_t *sb, const char *spec)
+{
+	char buf[4096], *eq, *colon;
+	int mode = S_DIR_RO;
+
+	if (!spec || strlen(spec) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, spec);
+	colon = strrchr(buf, ':');
+	if (colon && (!strcmp(colon, ":ro") || !strcmp(colon, ":rw") ||
+	              !strcmp(colon, ":tmp"))) {
+		mode = !strcmp(colon, ":rw") ? S_DIR_RW
+		     : !strcmp(colon, ":tmp") ? S_DIR_TMP : S_DIR_RO;
+		*colon = '\0';
+	}
+	eq = strchr(buf, '=');
+	if (eq)
+		*eq = '\0';
+	return sandbox_add_dir(sb, buf, eq ? eq + 1 : buf, mode);
+}
+
+SB_EXPORT int sandbox_clear_dirs(sandbox_t *sb)
+{
+	int rc;
+	struct sb_iso *iso = iso_get(sb, &rc);
+	if (!iso)
+		return rc;
+	for (size_t i = 0; i < iso->ndirs; i++) {
+		free(iso->dirs[i].inside);
+		free(iso->dirs[i].outside);
+	}
+	free(iso->dirs);
+	iso->dirs = NULL;
+	iso->ndirs = 0;
+	return 0;
+}
+
+SB_EXPORT int sandbox_set_tmpfs_size(sandbox_t *sb, uint64_t bytes)
+{
+	int rc;
+	if (bytes < 4096)
+		return -EINVAL;
+	struct sb_iso *iso = iso_get(sb, &rc);
+	if (!iso)
+		return rc;
+	iso->tmp_size = bytes;
+	return 0;
+}
+
+SB_EXPORT int sandbox_set_cgroup_parent(sandbox_t *sb, const char *parent)
+{
+	int rc;
+	if (parent && (!parent[0] || strstr(parent, "..")))
+		return -EINVAL;
+	struct sb_iso *iso = iso_get(sb, &rc);
+	return iso ? sb_set_str(&iso->cg_parent, parent) : rc;
+}
+
+SB_EXPORT int sandbox_set_cgroup_limits(sandbox_t *sb, uint64_t memory,
+                                        uint64_t pids, unsigned cpu_percent)
+{
+	int rc;
+	if (memory == 0 || pids == 0 || cpu_percent > 100000)
+		return -EINVAL;
+	struct sb_iso *iso = iso_get(sb, &rc);
+	if (!iso)
+		return rc;
+	iso->cg_lim.memory = memory;
+	iso->cg_lim.pids = pids;
+	iso->cg_lim.cpu_percent = cpu_percent;
+	return 0;
+}
+
+SB_EXPORT int sandbox_set_cgroup_version(sandbox_t *sb, int version)
+{
+	int rc;
+	if (version < 0 || version > 2)
+		return -EINVAL;
+	struct sb_iso *iso = iso_get(sb, &rc);
+	if (!iso)
+		return rc;
+	iso->cg_version = version;
+	return 0;
+}
+
+SB_EXPORT int sandbox_cgroup_sweep(const char *parent)
+{
+	return sb_iso_cgroup_sweep(parent);
+}
+
+SB_EXPORT int sandbox_set_rlimit(sandbox_t *sb, int resource, uint64_t value)
+{
+	int rc;
+	if (resource < 0 || resource >= RLIM_NLIMITS)
+		return -EINVAL;
+	struct sb_iso *iso = iso_get(sb, &rc);
+	if (!iso)
+		return rc;
+	for (size_t i = 0; i < iso->nrl; i++)
+		if (iso->rl[i].res == resource) {
+			iso->rl[i].val = value;
+			return 0;
+		}
+	if (iso->nrl == SB_ARRAY_SIZE(iso->rl))
+		return -ENOSPC;
+	iso->rl[iso->nrl].res = resource;
+	iso->rl[iso->nrl++].val = value;
+	return 0;
+}
+
+SB_EXPORT int sandbox_set_drop_caps(sandbox_t *sb, bool drop)
+{
+	int rc;
+	struct sb_iso *iso = iso_get(sb, &rc);
+	if (!iso)
+		return rc;
+	iso->drop_caps = drop;
+	return 0;
+}
+
+SB_EXPORT int sandbox_set_env_pass(sandbox_t *sb, const char *const names[])
+{
+	int rc;
+	char **v;
+	struct sb_iso *iso = iso_get(sb, &rc);
+	if (!iso)
+		return rc;
+	if ((rc = sb_strv_dup(names, true, &v)) < 0)
+		return rc;
+	sb_strv_free(iso->env_pass);
+	iso->env_pass = v;
+	return 0;
+}
+
+SB_EXPORT int sandbox_set_env_strip(sandbox_t *sb, const char *const patterns[])
+{
+	int rc;
+	char **v;
+	struct sb_iso *iso = iso_get(sb, &rc);
+	if (!iso)
+		return rc;
+	if ((rc = sb_strv_dup(patterns, true, &v)) < 0)
+		return rc;
+	sb_strv_free(iso->env_strip);
+	iso->env_strip = v;
+	return 0;
+}
+
+SB_EXPORT int sandbox_set_best_effort(sandbox_t *sb, bool on)
+{
+	int rc;
+	struct sb_iso *iso = iso_get(sb, &rc);
+	if (!iso)
+		return rc;
+	iso->best_effort = on;
+	return 0;
+}
+
+SB_EXPORT unsigned sandbox_isolation_in_effect(const sandbox_t *sb)
+{
+	if (!sb || !sb->iso)
+		return 0;
+	return sb->status == S_STATUS_FIN ? sb->iso->stat.in_effect
+	                                  : sb->iso->effective;
+}
+
+SB_EXPORT const char *sandbox_isolation_message(const sandbox_t *sb)
+{
+	if (!sb || !sb->iso || !sb->iso->msg[0])
+		return NULL;
+	return sb->iso->msg;
+}
+
+SB_EXPORT int sandbox_get_isolation_stat(const sandbox_t *sb,
+                                         sandbox_iso_stat_t *st, size_t size)
+{
+	sandbox_iso_stat_t none = { .cg_memory_peak = -1, .cg_oom_kills = -1,
+	                            .cg_pids_refused = -1,
+	                            .cg_cpu_throttled_us = -1 };
+	if (!sb || !st || size == 0)
+		return -EINVAL;
+	const sandbox_iso_stat_t *src = sb->iso ? &sb->iso->stat : &none;
+	memcpy(st, src, size < sizeof(*st) ? size : sizeof(*st));
+	return 0;
+}
+
+/* ------------------------------------------------------------ probe */
+
+SB_EXPORT int sandbox_probe(sandbox_probe_t *p, size_t size)
+{
+	sandbox_probe_t tmp;
+	if (!p || size == 0)
+		return -EINVAL;
+	sb_probe_host(&tmp);
+	memcpy(p, &tmp, size < sizeof(tmp) ? size : sizeof(tmp));
+	return 0;
+}
+
+SB_EXPORT int sandbox_probe_print(const sandbox_probe_t *p, int fd)
+{
+	static const struct { unsigned bit; const char *name; } f[] = {
+		{ S_NS_PID, "pid namespace" }, { S_NS_IPC, "ipc namespace" },
+		{ S_NS_UTS, "uts namespace" }, { S_NS_NET, "net namespace" },
+		{ S_NS_MOUNT, "mount namespace" }, { S_NS_USER, "user namespace" },
+		{ S_ISO_FS, "box root" }, { S_ISO_PIVOT, "pivot_root" },
+		{ S_ISO_CG_MEMORY, "cgroup memory" }, { S_ISO_CG_PIDS, "cgroup pids" },
+		{ S_ISO_CG_CPU, "cgroup cpu" }, { S_ISO_CAPS, "capability drop" },
+	};
+	if (!p || fd < 0)
+		return -EINVAL;
+	dprintf(fd, "ptrace: %s\nseccomp: %s\n", p->ptrace ? "yes" : "no",
+	        p->seccomp ? "yes" : "no");
+	for (size_t i = 0; i < SB_ARRAY_SIZE(f); i++)
+		dprintf(fd, "%s: %s\n", f[i].name,
+		        (p->available & f[i].bit) ? "yes" : "no");
+	dprintf(fd, "cgroups: v1 %s, v2 %s, used: %s%s%s\n",
+	        p->cgroup_v1 ? "mounted" : "absent", p->cgroup_v2 ? "mounted" : "absent",
+	        p->cgroup_version == 2 ? "v2" : p->cgroup_version == 1 ? "v1" : "none",
+	        p->cgroup_root[0] ? " at " : "", p->cgroup_root);
+	for (unsigned i = 0; i < p->nmissing && i < SANDBOX_PROBE_MAX; i++)
+		dprintf(fd, "missing %s: %s\n  fix: %s\n", p->missing[i].what,
+		        p->missing[i].cause, p->missing[i].fix);
+	dprintf(fd, "strongest containment: %s\n", p->strongest);
+	return 0;
+}
+

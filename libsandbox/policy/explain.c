@@ -1,0 +1,120 @@
+/*
+ * sandbox_policy_explain(): a policy as text, one line per syscall that
+ * has rules, then what the table does not show (origin, path rules,
+ * callback).
+ */
+#include "config.h"
+#include "policy/policy.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *disp_name(int disp)
+{
+	switch (disp & ~S_DISP_FLAG_EXIT) {
+	case S_DISP_ALLOW: return "allow";
+	case S_DISP_TRACE: return (disp & S_DISP_FLAG_EXIT) ? "trace+exit" : "trace";
+	case S_DISP_ERRNO: return "errno";
+	case S_DISP_KILL: return "kill";
+	}
+	return "?";
+}
+
+static const char *cmp_name(int op)
+{
+	static const char *const n[] = { "?", "!=", "<", "<=", "==", ">=", ">", "&" };
+	return (op >= 1 && op <= 7) ? n[op] : "?";
+}
+
+static void explain_rule(FILE *f, const struct sb_rule *r)
+{
+	fprintf(f, " %s", disp_name(r->disp));
+	if ((r->disp & ~S_DISP_FLAG_EXIT) == S_DISP_ERRNO)
+		fprintf(f, "(%s)", strerrorname_np(r->err) ? strerrorname_np(r->err) : "?");
+	for (unsigned c = 0; c < r->ncond; c++) {
+		const sandbox_cond_t *k = &r->cond[c];
+		unsigned arg = k->arg & ~S_ARG_SELF_PID;
+		if (k->arg & S_ARG_SELF_PID)
+			fprintf(f, "%s arg%u %s self", c ? " &&" : " if", arg,
+			        cmp_name(k->op));
+		else if (k->op == S_CMP_MASKED_EQ)
+			fprintf(f, "%s (arg%u & %#llx) == %#llx", c ? " &&" : " if",
+			        arg, (unsigned long long)k->a,
+			        (unsigned long long)k->b);
+		else
+			fprintf(f, "%s arg%u %s %#llx", c ? " &&" : " if", arg,
+			        cmp_name(k->op), (unsigned long long)k->a);
+	}
+}
+
+/* What the table does not show: where the policy came from, its path
+ * rules, its callback. */
+static void explain_extra(const sandbox_policy_t *p, FILE *f)
+{
+	const sandbox_policy_t *inner = sb_paths_inner((sandbox_policy_t *)p);
+	const char *origin = p->origin ? p->origin : inner->origin;
+
+	if (origin)
+		fprintf(f, "# loaded from module %s\n", origin);
+	sb_paths_explain(p, f);
+	fprintf(f, "# callback: %s\n", inner->fn ?
+	        "yes (decides every \"trace\" line; may only make \"allow\" stricter)" :
+	        "none (a \"trace\" line without a callback ends the run with BP)");
+}
+
+int sb_policy_explain(const sandbox_policy_t *p, int fd)
+{
+	struct sb_ruleset rs;
+	char name[64];
+	int rc, dfd;
+	FILE *f;
+
+	if (!p || fd < 0)
+		return -EINVAL;
+	rc = sb_ruleset_build(p, &rs);
+	if (rc < 0)
+		return rc;
+	dfd = dup(fd);
+	if (dfd < 0 || !(f = fdopen(dfd, "w"))) {
+		rc = -errno;
+		if (dfd >= 0)
+			close(dfd);
+		sb_ruleset_free(&rs);
+		return rc;
+	}
+	for (int abi = 0; abi < S_ABI_COUNT; abi++) {
+		fprintf(f, "# ABI %s: default %s", sb_abi_name(abi),
+		        disp_name(p->def_disp[abi]));
+		if ((p->def_disp[abi] & ~S_DISP_FLAG_EXIT) == S_DISP_ERRNO)
+			fprintf(f, "(%s)", strerrorname_np(p->def_err[abi]));
+		fputs("; unknown numbers: kill\n", f);
+		for (int nr = 0; nr < rs.nmax[abi]; nr++) {
+			if (rs.first[abi][nr] < 0 && rs.base[abi][nr] < 0)
+				continue;
+			fprintf(f, "%s %-20s", sb_abi_name(abi),
+			        sb_syscall_name(abi, nr, name, sizeof(name)));
+			const char *sep = "";
+			for (int32_t i = rs.first[abi][nr]; i >= 0; i = rs.next[i]) {
+				fputs(sep, f);
+				explain_rule(f, &p->rules[i]);
+				sep = ";";
+			}
+			int32_t b = rs.base[abi][nr];
+			fprintf(f, "%s%s", sep, *sep ? " else" : "");
+			if (b >= 0) {
+				explain_rule(f, &p->rules[b]);
+			} else {
+				fprintf(f, " %s", disp_name(p->def_disp[abi]));
+				if ((p->def_disp[abi] & ~S_DISP_FLAG_EXIT) == S_DISP_ERRNO)
+					fprintf(f, "(%s)", strerrorname_np(p->def_err[abi]));
+			}
+			fputc('\n', f);
+		}
+	}
+	explain_extra(p, f);
+	rc = fclose(f) == 0 ? 0 : -errno;
+	sb_ruleset_free(&rs);
+	return rc;
+}

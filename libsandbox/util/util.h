@@ -1,0 +1,99 @@
+/*
+ * util/: the bottom layer of libsandbox. Small helpers every other layer
+ * may use; they know nothing of a sandbox, a policy or a run (only the
+ * public vocabulary of sandbox.h). Not installed.
+ *
+ *   strings.c  owned strings and string vectors, error messages
+ *   names.c    ABI names, errno text, syscall names and numbers
+ *              (libseccomp's tables)
+ *   time.c     monotonic clock and time differences
+ *   procfs.c   the few /proc reads, and reading a stopped process's memory
+ *   io.c       writing a whole buffer; the child's set-up error record
+ */
+#ifndef LIBSANDBOX_UTIL_H
+#define LIBSANDBOX_UTIL_H
+
+#include "sandbox.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <time.h>
+
+#define SB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ----------------------------------------------------------- strings.c */
+
+/* Free a NULL-terminated vector of owned strings (NULL is fine). */
+void sb_strv_free(char **v);
+/* Copy a NULL-terminated vector (NULL in: none). An empty one becomes NULL
+ * when empty_is_null, else an empty vector. 0 or -ENOMEM. */
+int sb_strv_dup(const char *const *in, bool empty_is_null, char ***out);
+/* Replace *dst with a copy of src (NULL clears); *dst is untouched on
+ * -ENOMEM. */
+int sb_set_str(char **dst, const char *src);
+/* Format an error message into err (may be NULL / 0). */
+void sb_errf(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ------------------------------------------------------------- names.c */
+
+/* "x86_64", "i386", "x32"; "?" for anything else. */
+const char *sb_abi_name(int abi);
+/* Text of a (negative or positive) errno value; static storage. */
+const char *sb_strerror(int err);
+/* Name of syscall nr of an ABI into buf ("syscall_<nr>" when unknown). */
+const char *sb_syscall_name(int abi, long nr, char *buf, size_t len);
+/* Number of a syscall name in an ABI; -ENOENT, -EINVAL. */
+long sb_syscall_number(int abi, const char *name);
+/* Highest syscall number (+1) of an ABI we keep tables for. */
+int sb_abi_nr_limit(int abi);
+/* libseccomp architecture token of an ABI (0 for a bad one). */
+uint32_t sb_abi_scmp_arch(int abi);
+
+/* -------------------------------------------------------------- time.c */
+
+int64_t sb_ts_ns(const struct timespec *t);
+/* CLOCK_MONOTONIC in nanoseconds. */
+int64_t sb_now_ns(void);
+int64_t sb_ts_diff_us(const struct timespec *a, const struct timespec *b);
+int64_t sb_tv_us(const struct timeval *tv);
+
+/* ------------------------------------------------------------ procfs.c */
+
+/* Figures read at the exit stop (or just before a kill). */
+struct sb_proc_exit {
+	int64_t vm_peak, rss_peak, vm_size;
+	uint64_t sig_pending; /* SigPnd | ShdPnd bitmask, bit (sig-1) */
+	int64_t wchar;
+};
+int sb_proc_read_exit(pid_t pid, struct sb_proc_exit *out);
+int64_t sb_proc_rss(pid_t pid); /* current RSS bytes, or -errno */
+int64_t sb_proc_vm_size(pid_t pid);
+/* Is addr just below a grows-down mapping ([stack]) so that growing the
+ * stack to reach it would need `*need` bytes more? */
+bool sb_proc_stack_growth(pid_t pid, uint64_t addr, int64_t *need);
+/* Read the memory of a (stopped) process: process_vm_readv. Returns the
+ * bytes read (short at the end of a mapping), or -errno. */
+ssize_t sb_mem_read(pid_t pid, uint64_t addr, void *buf, size_t len);
+/* A NUL-terminated string of at most len-1 bytes: its length,
+ * -ENAMETOOLONG when it does not fit, -EFAULT, -ESRCH. */
+ssize_t sb_mem_read_string(pid_t pid, uint64_t addr, char *buf, size_t len);
+
+/* ---------------------------------------------------------------- io.c */
+
+/* Write all of buf to fd (EINTR and short writes handled). 0 or -errno. */
+int sb_write_all(int fd, const void *buf, size_t len);
+
+/* What a child that failed before exec writes to its close-on-exec error
+ * pipe: the errno of the step that failed, and the step's name. */
+struct sb_child_error {
+	int err;
+	char step[24];
+};
+/* Child side, async-signal-safe: write {err, step} to errfd and _exit. */
+_Noreturn void sb_child_fail(int errfd, int err, const char *step);
+
+#endif /* LIBSANDBOX_UTIL_H */
