@@ -15,6 +15,12 @@
 
 EXTRA_DIST += tests/run-isolated.sh
 
+# The layers of the library: its include and call graphs run one way and
+# have no cycle (libsandbox/LAYERS, docs/ARCHITECTURE.md). Needs no kernel
+# feature, only the built objects.
+TESTS += tests/check_layers.sh
+EXTRA_DIST += tests/check_layers.sh
+
 if HAVE_CHECK
 
 # ---------------------------------------------------------------- programs
