@@ -37,6 +37,7 @@ const char sr_usage_text[] =
 "           --env=NAME=VALUE (repeatable; else only " SR_DEFAULT_PATH ")\n"
 "           --env-inherit --env-pass=NAME,... --env-strip=PATTERN,...\n"
 "           --rlimit=NAME=VALUE (nofile=64, stack=8M, ...; repeatable)\n"
+"           --cpus=LIST (the CPUs the run may use: 0-3,6)\n"
 "Isolation: --ns=pid,ipc,uts,net,mount,user|all  --hostname=NAME\n"
 "           --rootfs=DIR[:rw]  --dir=IN=OUT[:ro|:rw|:tmp] (repeatable)\n"
 "           --tmpfs-size=SIZE  --cg-memory=SIZE --cg-pids=N --cg-cpu=PERCENT\n"
@@ -218,7 +219,7 @@ enum {
 	OPT_PROFILE, OPT_PROFILE_FORMAT, OPT_PROFILE_INTERVAL, OPT_PROFILE_SVG,
 	OPT_NS, OPT_HOSTNAME, OPT_ROOTFS, OPT_DIR, OPT_TMPFS_SIZE, OPT_CG_PARENT,
 	OPT_CG_MEMORY, OPT_CG_PIDS, OPT_CG_CPU, OPT_RLIMIT, OPT_ENV_PASS,
-	OPT_ENV_STRIP, OPT_BEST_EFFORT,
+	OPT_ENV_STRIP, OPT_BEST_EFFORT, OPT_CPUS,
 };
 
 static const struct option long_options[] = {
@@ -265,6 +266,7 @@ static const struct option long_options[] = {
 	{ "env-pass", required_argument, NULL, OPT_ENV_PASS },
 	{ "env-strip", required_argument, NULL, OPT_ENV_STRIP },
 	{ "best-effort", no_argument, NULL, OPT_BEST_EFFORT },
+	{ "cpus", required_argument, NULL, OPT_CPUS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -575,6 +577,13 @@ static int parse_more(int ch, const char *name, const char *arg,
 		                sizeof(sub));
 		break;
 	case OPT_BEST_EFFORT: o->best_effort = true; return 0;
+	case OPT_CPUS:
+		/* The library checks the list itself (sandbox_set_cpus). */
+		if (!*arg || strspn(arg, "0123456789,-") != strlen(arg))
+			return fail(err, errlen, -EINVAL,
+			            "--cpus: '%s' is not a CPU list (0-3,6)", arg);
+		o->cpus = arg;
+		return 0;
 	case OPT_PROFILE:
 	case OPT_PROFILE_SVG:
 	case OPT_HOSTNAME:

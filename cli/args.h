@@ -95,6 +95,7 @@ struct sr_options {
 	size_t list_used;
 
 	const char *workdir;        /* --chdir */
+	const char *cpus;           /* --cpus LIST, or NULL */
 	const char *chroot;         /* --chroot */
 	const char *user, *group;   /* as given */
 	bool set_uid, set_gid;      /* resolved by sr_resolve_credentials */

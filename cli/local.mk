@@ -31,6 +31,12 @@ SH_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/run-isolated.sh \
 TESTS += tests/cli/e2e.sh
 EXTRA_DIST += tests/cli/e2e.sh tests/cli/e2e.py
 
+# CPU placement of concurrent sandbox-run processes (2 and 4 at once, a
+# SIGKILLed one, --cpus), with a /dev/shm of their own; runs
+# tests/progs/affinity (tests/local.mk).
+TESTS += tests/cli/placement.sh
+EXTRA_DIST += tests/cli/placement.sh tests/cli/placement.py
+
 # Argument parsing, table by table (no program is run).
 if HAVE_CHECK
 check_PROGRAMS += tests/check_cli_args

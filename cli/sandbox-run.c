@@ -289,6 +289,9 @@ static int configure(struct run *r, const char **what)
 	*what = "environment";
 	if ((rc = set_environment(r->sb, o)) < 0)
 		return rc;
+	*what = "--cpus";
+	if (o->cpus && (rc = sandbox_set_cpus(r->sb, o->cpus)) < 0)
+		return rc;
 	*what = "--backtrace";
 	if ((rc = sandbox_set_backtrace(r->sb, o->backtrace ? S_BT_DEFAULT : 0)) < 0)
 		return rc;

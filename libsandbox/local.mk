@@ -36,6 +36,7 @@ libsandbox_libsandbox_la_SOURCES = \
 	libsandbox/util/time.c \
 	libsandbox/util/procfs.c \
 	libsandbox/util/io.c \
+	libsandbox/util/cpus.c \
 	policies/builtin.h \
 	policies/builtin.c \
 	policies/helpers.c \

@@ -407,15 +407,27 @@ int sandbox_set_policy(sandbox_t *sb, sandbox_policy_t *p);
  * scheduler puts them on different ones (docs/PERFORMANCE.md). */
 typedef enum {
 	/* Default. For the run, the tracer thread and the program are pinned
-	 * to one CPU: the one the tracer is on, unless another sandbox of this
-	 * process already uses it, then the least used allowed CPU. The
-	 * tracer's own affinity is restored after the run. */
+	 * to one CPU that no other run on the host has: the one the tracer
+	 * is on if it is free, else the first free one the run may use. CPUs
+	 * are claimed host-wide -- across processes, users and namespaces --
+	 * through lock files in /dev/shm (a killed supervisor's claim goes
+	 * with it). When every CPU the run may use is claimed, or claims
+	 * cannot be made, the run is not pinned. The tracer's own affinity
+	 * is restored after the run. */
 	S_AFFINITY_AUTO = 0,
-	/* No pinning: the scheduler places both. */
+	/* No pinning: the scheduler places both (within sandbox_set_cpus()). */
 	S_AFFINITY_NONE,
 } sandbox_affinity_t;
 /* -EINVAL for an unknown mode. */
 int sandbox_set_affinity(sandbox_t *sb, int mode);
+/* The CPUs a run may use: `list` in the kernel's cpulist format ("0-3,6"),
+ * intersected at run time with the calling thread's affinity (and so with
+ * its cpuset). The tracer and the program stay inside them; with
+ * S_AFFINITY_AUTO the run is pinned to one of them. NULL: no restriction
+ * (default). -EINVAL for a malformed list or a CPU >= CPU_SETSIZE (1024);
+ * a list with none of the caller's CPUs makes sandbox_execute() fail with
+ * -EINVAL, step "cpus". */
+int sandbox_set_cpus(sandbox_t *sb, const char *list);
 
 /* Interval of the manager thread's CPU/memory sampling in microseconds
  * (default 5000; 100..1000000). */
@@ -487,6 +499,9 @@ typedef struct {
 	int memory_mode;         /* sandbox_memory_mode_t of the run */
 	bool has_syscall;        /* `syscall` holds the offending call (RF) */
 	sandbox_syscall_t syscall;
+	int cpu;                 /* the one CPU the run was confined to (pinned
+	                          * by S_AFFINITY_AUTO, or the only one it
+	                          * could use), or -1 */
 } sandbox_stat_t;
 
 /* Copy the statistics of the last run into *st (at most `size` bytes; pass

@@ -201,6 +201,7 @@ static const struct { const char *arg; const char *word; } bad_args[] = {
 	{ "--profile-interval=2s", "1s" }, { "--profile-interval=", "--profile" },
 	{ "--ns=bogus", "bogus" }, { "--ns=", "--ns" }, { "--ns=pid,", "--ns" },
 	{ "--ns=pid,,net", "--ns" }, { "--hostname=", "--hostname" },
+	{ "--cpus=", "--cpus" }, { "--cpus=a", "'a'" }, { "--cpus=0 1", "--cpus" },
 	{ "--hostname=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
 	  "64" },
 	{ "--rootfs=", "--rootfs" }, { "--dir=", "--dir" },
@@ -562,11 +563,23 @@ START_TEST(test_usage_text)
 		"--profile-interval", "--profile-svg", "--ns", "--hostname",
 		"--rootfs", "--dir", "--tmpfs-size", "--cg-parent", "--cg-memory",
 		"--cg-pids", "--cg-cpu", "--rlimit", "--env-pass", "--env-strip",
-		"--best-effort",
+		"--best-effort", "--cpus",
 	};
 	for (size_t i = 0; i < N(names); i++)
 		ck_assert_msg(strstr(sr_usage_text, names[i]), "%s not in --help",
 		              names[i]);
+}
+END_TEST
+
+/* --cpus keeps the list as given (the library parses it). */
+START_TEST(test_cpus_option)
+{
+	PARSE_OK("prog");
+	ck_assert_ptr_null(opt.cpus);
+	PARSE_OK("--cpus=0-3,6", "prog");
+	ck_assert_str_eq(opt.cpus, "0-3,6");
+	PARSE_OK("--cpus", "1", "prog");
+	ck_assert_str_eq(opt.cpus, "1");
 }
 END_TEST
 
@@ -593,6 +606,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_isolation_options);
 	tcase_add_test(tc, test_last_wins_and_repeats);
 	tcase_add_test(tc, test_usage_text);
+	tcase_add_test(tc, test_cpus_option);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("lookups");

@@ -51,7 +51,8 @@ TEST_PROGS = \
 	tests/progs/pwd \
 	tests/progs/forbidden \
 	tests/progs/writefile \
-	tests/progs/both
+	tests/progs/both \
+	tests/progs/affinity
 
 check_PROGRAMS += $(TEST_PROGS)
 
@@ -124,6 +125,9 @@ tests_progs_writefile_LDFLAGS =
 tests_progs_both_SOURCES = tests/progs/both.c
 tests_progs_both_CFLAGS = $(TESTPROG_FLAGS)
 tests_progs_both_LDFLAGS =
+tests_progs_affinity_SOURCES = tests/progs/affinity.c
+tests_progs_affinity_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_affinity_LDFLAGS =
 
 # ---------------------------------------------------------------- suites
 TESTSUITE_CPP = $(AM_CPPFLAGS) -DPROGS_DIR=\"$(abs_top_builddir)/tests/progs\"
@@ -138,7 +142,8 @@ TEST_SUITES = \
 	tests/check_env \
 	tests/check_unpriv \
 	tests/check_default_policy \
-	tests/check_capture
+	tests/check_capture \
+	tests/check_placement
 
 check_PROGRAMS += $(TEST_SUITES)
 TESTS += $(TEST_SUITES)
@@ -175,6 +180,10 @@ tests_check_capture_SOURCES = tests/check_capture.c tests/testutil.c tests/testu
 tests_check_capture_CPPFLAGS = $(TESTSUITE_CPP)
 tests_check_capture_CFLAGS = $(TESTSUITE_CC)
 tests_check_capture_LDADD = $(TESTSUITE_LIBS)
+tests_check_placement_SOURCES = tests/check_placement.c tests/testutil.c tests/testutil.h
+tests_check_placement_CPPFLAGS = $(TESTSUITE_CPP)
+tests_check_placement_CFLAGS = $(TESTSUITE_CC)
+tests_check_placement_LDADD = $(TESTSUITE_LIBS)
 
 
 # Every suite binary runs in its own PID namespace (tests/run-isolated.sh).

@@ -26,6 +26,7 @@ static void clear_stat(sandbox_stat_t *st)
 	st->cpu_time_us = st->user_time_us = st->sys_time_us = -1;
 	st->wall_time_us = st->memory_peak = st->vm_peak = st->rss_peak = -1;
 	st->minor_faults = st->major_faults = st->output_bytes = -1;
+	st->cpu = -1;
 }
 
 SB_EXPORT sandbox_t *sandbox_new(const char *const argv[])
@@ -405,6 +406,26 @@ SB_EXPORT int sandbox_set_affinity(sandbox_t *sb, int mode)
 	if (sb->status == S_STATUS_EXE || sb->status == S_STATUS_BLK)
 		return -EBUSY;
 	sb->affinity = mode;
+	return 0;
+}
+
+SB_EXPORT int sandbox_set_cpus(sandbox_t *sb, const char *list)
+{
+	cpu_set_t set;
+	int rc;
+
+	if (!sb)
+		return -EINVAL;
+	if (sb->status == S_STATUS_EXE || sb->status == S_STATUS_BLK)
+		return -EBUSY;
+	if (!list) {
+		sb->has_cpus = false;
+		return 0;
+	}
+	if ((rc = sb_parse_cpulist(list, &set)) < 0)
+		return rc;
+	sb->cpus = set;
+	sb->has_cpus = true;
 	return 0;
 }
 

@@ -1,7 +1,15 @@
 /*
- * CPU placement of a run: the tracer thread and the program share one CPU,
+ * CPU placement of a run. The tracer thread and the program share one CPU,
  * which makes each ptrace stop several times cheaper than a cross-CPU
- * wake-up. Sandboxes of one process are spread over the allowed CPUs.
+ * wake-up -- as long as nothing else is pinned there: two runs pinned to
+ * one CPU while another is idle share it, and a wall-time limit meant for
+ * one core ends them both. So a run is pinned only to a CPU it has claimed
+ * for itself host-wide (util/cpus.c); when every CPU it may use is claimed,
+ * or claims cannot be made, it is not pinned at all and the scheduler
+ * places it.
+ *
+ * The CPUs a run may use: the calling thread's affinity (which the kernel
+ * keeps inside its cpuset), narrowed by sandbox_set_cpus().
  */
 #include "config.h"
 #include "core/core.h"
@@ -10,59 +18,90 @@
 #include <pthread.h>
 #include <sched.h>
 
-/* Runs currently pinned per CPU, in this process. */
-#define MAX_CPUS 1024
-static atomic_int pinned_runs[MAX_CPUS];
-
-/* The CPU to use: the current one if no other run of ours is on it, else
- * the allowed CPU with the fewest runs. */
-static int choose_cpu(const cpu_set_t *allowed)
+static int set_mask(const cpu_set_t *set)
 {
-	int cur = sched_getcpu();
-	if (cur >= 0 && cur < MAX_CPUS && CPU_ISSET(cur, allowed) &&
-	    atomic_load(&pinned_runs[cur]) == 0)
-		return cur;
-	int best = -1, best_n = 0;
-	for (int c = 0; c < MAX_CPUS && c < CPU_SETSIZE; c++) {
-		if (!CPU_ISSET(c, allowed))
-			continue;
-		int n = atomic_load(&pinned_runs[c]);
-		if (best < 0 || n < best_n) {
-			best = c;
-			best_n = n;
-		}
-	}
-	return best;
+	return -pthread_setaffinity_np(pthread_self(), sizeof(*set), set);
 }
 
-void sb_pin_begin(const sandbox_t *sb, struct sb_pin *pin)
+/* Claim `cpu` and pin the thread to it. */
+static bool take(struct sb_pin *pin, int cpu)
 {
 	cpu_set_t one;
+	int fd = sb_cpu_claim(cpu);
 
-	pin->pinned = false;
-	if (sb->affinity != S_AFFINITY_AUTO)
-		return;
-	if (pthread_getaffinity_np(pthread_self(), sizeof(pin->saved),
-	                           &pin->saved) != 0)
-		return;
-	if (CPU_COUNT(&pin->saved) < 2)
-		return; /* nothing to choose: already on one CPU */
-	pin->cpu = choose_cpu(&pin->saved);
-	if (pin->cpu < 0)
-		return;
+	if (fd < 0)
+		return false;
 	CPU_ZERO(&one);
-	CPU_SET(pin->cpu, &one);
-	if (pthread_setaffinity_np(pthread_self(), sizeof(one), &one) != 0)
+	CPU_SET(cpu, &one);
+	if (set_mask(&one) < 0) {
+		sb_cpu_release(fd);
+		return false;
+	}
+	pin->claim = fd;
+	pin->cpu = cpu;
+	pin->changed = true;
+	return true;
+}
+
+/* The CPU the thread is on first (no migration), then the others. */
+static void claim_one(const cpu_set_t *allowed, struct sb_pin *pin)
+{
+	int cur = sched_getcpu();
+
+	if (cur >= 0 && cur < CPU_SETSIZE && CPU_ISSET(cur, allowed) &&
+	    take(pin, cur))
 		return;
-	atomic_fetch_add(&pinned_runs[pin->cpu], 1);
-	pin->pinned = true;
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (c != cur && CPU_ISSET(c, allowed) && take(pin, c))
+			return;
+}
+
+static int only_cpu(const cpu_set_t *set)
+{
+	if (CPU_COUNT(set) != 1)
+		return -1;
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, set))
+			return c;
+	return -1;
+}
+
+int sb_pin_begin(sandbox_t *sb, struct sb_pin *pin)
+{
+	cpu_set_t allowed;
+	int rc;
+
+	pin->changed = false;
+	pin->claim = -1;
+	pin->cpu = -1;
+	if (sb->affinity == S_AFFINITY_NONE && !sb->has_cpus)
+		return 0;
+	if ((rc = -pthread_getaffinity_np(pthread_self(), sizeof(pin->saved),
+	                                  &pin->saved)) < 0)
+		/* More CPUs than a cpu_set_t holds: leave placement alone,
+		 * unless the caller asked for CPUs we cannot apply. */
+		return sb->has_cpus ? rc : 0;
+	allowed = pin->saved;
+	if (sb->has_cpus)
+		CPU_AND(&allowed, &allowed, &sb->cpus);
+	if (CPU_COUNT(&allowed) == 0)
+		return -EINVAL;
+	if (sb->affinity == S_AFFINITY_AUTO)
+		claim_one(&allowed, pin);
+	if (pin->claim < 0 && !CPU_EQUAL(&allowed, &pin->saved)) {
+		if ((rc = set_mask(&allowed)) < 0)
+			return rc;
+		pin->changed = true;
+	}
+	sb->stat.cpu = pin->claim >= 0 ? pin->cpu : only_cpu(&allowed);
+	return 0;
 }
 
 void sb_pin_end(struct sb_pin *pin)
 {
-	if (!pin->pinned)
-		return;
-	atomic_fetch_sub(&pinned_runs[pin->cpu], 1);
-	pthread_setaffinity_np(pthread_self(), sizeof(pin->saved), &pin->saved);
-	pin->pinned = false;
+	if (pin->changed)
+		(void)set_mask(&pin->saved);
+	sb_cpu_release(pin->claim);
+	pin->changed = false;
+	pin->claim = -1;
 }

@@ -9,7 +9,8 @@
  *   manager.c  the manager thread: deadlines, sampling, signals
  *   verdict.c  the rlimits that enforce quotas; the verdict from the facts
  *   capture.c  library-owned stdout/stderr pipes
- *   affinity.c tracer and program pinned to one CPU per run
+ *   affinity.c tracer and program pinned to one CPU per run, one no
+ *              other run on the host holds (claims: util/cpus.c)
  *
  * Below it: policy/ (what is allowed), isolation/ and diag/ (hooks that
  * get their own objects, never the sandbox), util/. Above it: api/, the
@@ -97,6 +98,8 @@ struct sandbox {
 	int mode;
 	unsigned sample_usec;
 	int affinity;
+	bool has_cpus;              /* sandbox_set_cpus() */
+	cpu_set_t cpus;
 	sandbox_policy_t *policy;
 
 	/* state */
@@ -149,14 +152,18 @@ bool sb_capture_copy(sandbox_t *sb, int which);
 void sb_capture_finish(sandbox_t *sb);
 int64_t sb_capture_total(const sandbox_t *sb);
 
-/* affinity.c: pin the calling (tracer) thread -- and so the child it
- * forks -- to one CPU for a run; undo restores the thread's mask. */
+/* affinity.c: place the calling (tracer) thread -- and so the child it
+ * forks -- for a run: pinned to one CPU it claimed (util/cpus.c), or on
+ * the CPUs the run may use; undo restores the thread's mask and drops the
+ * claim. sb_pin_begin fails (-EINVAL) when the run may use no CPU, and
+ * sets sb->stat.cpu. */
 struct sb_pin {
-	bool pinned;
+	bool changed;      /* the thread's mask was changed: restore saved */
+	int claim;         /* descriptor holding the claim on cpu, or -1 */
 	int cpu;
 	cpu_set_t saved;
 };
-void sb_pin_begin(const sandbox_t *sb, struct sb_pin *pin);
+int sb_pin_begin(sandbox_t *sb, struct sb_pin *pin);
 void sb_pin_end(struct sb_pin *pin);
 
 /* run.c */

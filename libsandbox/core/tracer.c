@@ -633,7 +633,7 @@ int sb_trace_run(sandbox_t *sb)
 	struct run r = { .sb = sb, .pid = -1, .pidfd = -1, .errfd = -1,
 	                 .classic = sb->mode == S_MODE_CLASSIC };
 	struct sb_child_plan plan = { .sb = sb, .errfd = -1 };
-	struct sb_pin pin = { .pinned = false };
+	struct sb_pin pin = { .changed = false, .claim = -1 };
 	int pipefd[2] = { -1, -1 };
 	char **envbuf = NULL;
 	int rc;
@@ -681,7 +681,10 @@ int sb_trace_run(sandbox_t *sb)
 		plan.filter = sb->compiled.prog;
 
 	/* The child inherits the tracer's (pinned) affinity. */
-	sb_pin_begin(sb, &pin);
+	if ((rc = sb_pin_begin(sb, &pin)) < 0) {
+		sb->failed_step = "cpus";
+		goto out;
+	}
 	r.pid = sb->iso ? sb_iso_spawn(sb->iso, plan.errfd, &sb->failed_step)
 	                : fork();
 	if (r.pid < 0) {

@@ -9,12 +9,14 @@
  *   time.c     monotonic clock and time differences
  *   procfs.c   the few /proc reads, and reading a stopped process's memory
  *   io.c       writing a whole buffer; the child's set-up error record
+ *   cpus.c     the cpulist syntax; host-wide claims on CPUs
  */
 #ifndef LIBSANDBOX_UTIL_H
 #define LIBSANDBOX_UTIL_H
 
 #include "sandbox.h"
 
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -95,5 +97,17 @@ struct sb_child_error {
 };
 /* Child side, async-signal-safe: write {err, step} to errfd and _exit. */
 _Noreturn void sb_child_fail(int errfd, int err, const char *step);
+
+/* -------------------------------------------------------------- cpus.c */
+
+/* "0-3,6": comma-separated CPU numbers and ranges, each below
+ * CPU_SETSIZE, no blanks, no empty item. 0 or -EINVAL. */
+int sb_parse_cpulist(const char *s, cpu_set_t *set);
+/* Claim CPU `cpu` for a run, host-wide. Returns a descriptor holding the
+ * claim (close-on-exec), -EBUSY when another run holds it, or another
+ * -errno when claims cannot be made for it. */
+int sb_cpu_claim(int cpu);
+/* Drop a claim (fd < 0: nothing). */
+void sb_cpu_release(int fd);
 
 #endif /* LIBSANDBOX_UTIL_H */
