@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -508,6 +509,10 @@ int main(int argc, char **argv)
 	/* No core dumps and no ptrace attach by other users' processes: the
 	 * supervisor holds the program's secrets (its input, its output). */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* A consumer that closes our stdout or stderr early (| head) must not
+	 * kill us before the report is written: writes fail with EPIPE
+	 * instead. The program gets default signal dispositions back. */
+	signal(SIGPIPE, SIG_IGN);
 	/* SIGTERM/SIGINT/SIGQUIT must reach the library's manager thread,
 	 * which ends the run with a verdict (IE, interrupted). */
 	rc = sandbox_block_term_signals();

@@ -1031,6 +1031,19 @@ size_t sandbox_format_syscall(const sandbox_event_t *ev, char *buf,
  * only stdout. The bytes of every captured stream are added up; one byte
  * over the quota ends the run with OL (the excess is not copied).
  *
+ * Nothing captured is lost, and a slow or vanished reader cannot stop the
+ * clock: the manager thread never blocks on the destination (a pipe, FIFO
+ * or terminal given in blocking mode is written through a private
+ * non-blocking reopening of it, /proc/self/fd/N; a socket with
+ * MSG_DONTWAIT), so a reader that stops reading only makes the program
+ * wait on its full pipe while the quotas keep running. Once the program
+ * has ended, sandbox_execute() waits until the destination has taken every
+ * captured byte (sandbox_interrupt() or SIGTERM ends that wait: the run is
+ * then IE, since the output is incomplete). A destination that fails for
+ * good (EPIPE: the reader exited) is dropped; the bytes are still read and
+ * counted, so OL stays exact, and the SIGPIPE such a write raises is
+ * consumed by the library, never delivered to the caller's process.
+ *
  * The callback runs in the sandbox's manager thread while the program runs,
  * and in the thread of sandbox_execute() for what is left at the end; it
  * must not call back into the sandbox. `which` is 1 or 2. */

@@ -9,9 +9,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* What a callback received. */
@@ -156,6 +158,177 @@ START_TEST(under_quota_and_capture_off)
 }
 END_TEST
 
+/* A reader at the other end of a pipe the sandbox copies into: it waits
+ * `first_ms`, then reads everything to EOF, pausing `each_us` after each
+ * read of at most 4 KiB (a slow consumer, like `| head` or a judge
+ * reading line by line). */
+struct reader {
+	int fd;
+	unsigned first_ms, each_us;
+	char *buf;
+	size_t len, cap;
+	pthread_t thread;
+};
+
+static void *reader_main(void *arg)
+{
+	struct reader *r = arg;
+	struct timespec ts = { r->first_ms / 1000, (long)(r->first_ms % 1000) * 1000000 };
+	char chunk[4096];
+	ssize_t n;
+
+	nanosleep(&ts, NULL);
+	while ((n = read(r->fd, chunk, sizeof(chunk))) > 0) {
+		if (r->len + (size_t)n + 1 > r->cap) {
+			r->cap = (r->len + (size_t)n + 1) * 2;
+			r->buf = realloc(r->buf, r->cap);
+			if (!r->buf)
+				abort();
+		}
+		memcpy(r->buf + r->len, chunk, (size_t)n);
+		r->len += (size_t)n;
+		r->buf[r->len] = '\0';
+		if (r->each_us) {
+			struct timespec e = { 0, (long)r->each_us * 1000 };
+			nanosleep(&e, NULL);
+		}
+	}
+	return NULL;
+}
+
+/* Start a reader on a fresh pipe; returns the write end. */
+static int reader_start(struct reader *r, unsigned first_ms, unsigned each_us)
+{
+	int p[2];
+
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	memset(r, 0, sizeof(*r));
+	r->fd = p[0];
+	r->first_ms = first_ms;
+	r->each_us = each_us;
+	ck_assert_int_eq(pthread_create(&r->thread, NULL, reader_main, r), 0);
+	return p[1];
+}
+
+/* Close the write end, wait for EOF. */
+static void reader_finish(struct reader *r, int wfd)
+{
+	close(wfd);
+	pthread_join(r->thread, NULL);
+	close(r->fd);
+}
+
+/* 220 KB through a pipe whose reader is slower than the program (the
+ * destination pipe holds 64 KiB): everything arrives, in order, whether
+ * the library splices (no callback) or reads and writes (callback). The
+ * old copier took "destination full" for "nothing more to read" and
+ * dropped the rest at exit (65,536 bytes arrived). */
+START_TEST(a_slow_reader_gets_every_byte)
+{
+	const long n = 20000;
+	sandbox_t *sb = tu_sandbox("both", "20000", NULL);
+	struct sink s = { 0 };
+	struct reader r;
+	char *want = expected_lines("out", n);
+	int wfd = reader_start(&r, 300, 0);
+
+	ck_assert_int_eq(sandbox_set_mode(sb, _i % 2), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, 1u << 30), 0);
+	ck_assert_int_eq(sandbox_set_capture(sb, 1, wfd, _i >= 2 ? sink_fn : NULL,
+	                                     &s), 0);
+	ck_assert_result(tu_run(sb, NULL), S_RESULT_OK);
+	reader_finish(&r, wfd);
+	ck_assert_uint_eq(r.len, (size_t)n * 11);
+	ck_assert_msg(strcmp(r.buf, want) == 0, "stdout differs");
+	ck_assert_int_eq(sandbox_captured_bytes(sb, 1), n * 11);
+	if (_i >= 2)
+		ck_assert_uint_eq(s.len[1], (size_t)n * 11);
+	free(r.buf);
+	free(s.buf[1]);
+	free(want);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* 220 KB against a 100,000-byte quota, slow reader: OL, and the reader
+ * gets exactly the first 100,000 bytes (the old copier gave OK or fewer
+ * bytes when the destination was full at exit). */
+START_TEST(ol_is_exact_with_a_slow_reader)
+{
+	const uint64_t quota = 100000;
+	sandbox_t *sb = tu_sandbox("both", "20000", NULL);
+	struct reader r;
+	sandbox_stat_t st;
+	char *want = expected_lines("out", 20000);
+	int wfd = reader_start(&r, 300, 0);
+
+	ck_assert_int_eq(sandbox_set_mode(sb, _i % 2), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, quota), 0);
+	ck_assert_int_eq(sandbox_set_capture(sb, 1, wfd, NULL, NULL), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_OL);
+	reader_finish(&r, wfd);
+	ck_assert_int_eq(st.quota_exceeded, S_QUOTA_DISK);
+	ck_assert_uint_eq(r.len, quota);
+	ck_assert_msg(memcmp(r.buf, want, quota) == 0, "stdout differs");
+	ck_assert_int_eq(sandbox_captured_bytes(sb, 1), (int64_t)quota);
+	free(r.buf);
+	free(want);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* The reader went away before the run (`| head -c 10` that has exited):
+ * writing to the pipe fails with EPIPE and raises SIGPIPE in whichever
+ * thread writes. The library must neither die of it (this test process
+ * would) nor lose the count: the verdict is the program's, OK. */
+START_TEST(a_closed_reader_kills_nobody)
+{
+	sandbox_t *sb = tu_sandbox("both", "20000", NULL);
+	struct sink s = { 0 };
+	int p[2];
+
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	close(p[0]);
+	ck_assert_int_eq(sandbox_set_mode(sb, _i % 2), 0);
+	ck_assert_int_eq(sandbox_set_capture(sb, 1, p[1], _i >= 2 ? sink_fn : NULL,
+	                                     &s), 0);
+	ck_assert_result(tu_run(sb, NULL), S_RESULT_OK);
+	ck_assert_int_eq(sandbox_captured_bytes(sb, 1), 20000 * 11);
+	close(p[1]);
+	free(s.buf[1]);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* A reader that does not read for 3 s while the program writes forever
+ * under a 300 ms wall quota: the copier must not block on the full
+ * destination (the manager thread that copies also keeps the clock), so
+ * the run ends TL near 300 ms, not when the reader wakes up. */
+START_TEST(a_stalled_reader_does_not_stop_the_clock)
+{
+	sandbox_t *sb = tu_sandbox("output_hog", "-", NULL);
+	struct sink s = { 0 };
+	struct reader r;
+	sandbox_stat_t st;
+	int wfd = reader_start(&r, 3000, 0);
+
+	ck_assert_int_eq(sandbox_set_mode(sb, _i % 2), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, 300), 0);
+	ck_assert_int_eq(sandbox_set_capture(sb, 1, wfd, _i >= 2 ? sink_fn : NULL,
+	                                     &s), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_TL);
+	reader_finish(&r, wfd);
+	ck_assert_int_eq(st.tl_limit, S_TL_WALL);
+	ck_assert_msg(st.wall_time_us < 2500000, "TL after %lld us",
+	              (long long)st.wall_time_us);
+	/* What was captured before the kill still arrived. */
+	ck_assert_int_eq((int64_t)r.len, sandbox_captured_bytes(sb, 1));
+	free(r.buf);
+	free(s.buf[1]);
+	sandbox_destroy(sb);
+}
+END_TEST
+
 START_TEST(bad_arguments)
 {
 	sandbox_t *sb = tu_sandbox("hello", NULL);
@@ -185,6 +358,11 @@ Suite *tu_suite(void)
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, under_quota_and_capture_off, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
+	/* _i: mode (fast, classic) x (splice, callback). */
+	tcase_add_loop_test(tc, a_slow_reader_gets_every_byte, 0, 4);
+	tcase_add_loop_test(tc, ol_is_exact_with_a_slow_reader, 0, 2);
+	tcase_add_loop_test(tc, a_closed_reader_kills_nobody, 0, 4);
+	tcase_add_loop_test(tc, a_stalled_reader_does_not_stop_the_clock, 0, 4);
 	tcase_add_test(tc, bad_arguments);
 	suite_add_tcase(s, tc);
 	return s;

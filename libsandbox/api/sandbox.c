@@ -45,7 +45,7 @@ SB_EXPORT sandbox_t *sandbox_new(const char *const argv[])
 	sb->sample_usec = 5000;
 	for (int i = 0; i < 3; i++) {
 		sb->stdio[i].fd = -1;
-		sb->cap[i].rfd = sb->cap[i].dest_fd = -1;
+		sb->cap[i].rfd = sb->cap[i].dest_fd = sb->cap[i].out_fd = -1;
 	}
 	for (int q = 0; q < S_QUOTA_COUNT; q++)
 		sb->quota[q] = SANDBOX_UNLIMITED;

@@ -3,19 +3,38 @@
  * owns. The manager thread copies what arrives (splice(2) to the destination
  * when possible, read/write otherwise), passes chunks to the callback and
  * counts the bytes against S_QUOTA_DISK; after the program is reaped the
- * tracer drains what is left without blocking.
+ * tracer drains the rest, waiting for a slow destination.
+ *
+ * Two rules keep every byte and every deadline:
+ *   - the manager never blocks on the destination: a pipe, FIFO or
+ *     terminal is written through a private non-blocking reopening of it
+ *     (a socket with MSG_DONTWAIT), so a reader that does not read stops
+ *     the copy (and, through the full capture pipe, the program), never the
+ *     manager's clock. "The destination is full" and "nothing more to read"
+ *     are told apart: the first waits for POLLOUT, the second for POLLIN;
+ *   - a destination that is gone (EPIPE: the reader exited, `| head -c`)
+ *     is dropped and the bytes are still read and counted, so OL stays
+ *     exact; the SIGPIPE such a write raises is held and consumed, never
+ *     delivered to the caller's process.
  */
 #include "config.h"
 #include "core/core.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define CHUNK 65536
 #define PIPE_BYTES (1 << 20)
+#define DRAIN_POLL_MS 100
 
 int64_t sb_capture_total(const sandbox_t *sb)
 {
@@ -26,6 +45,53 @@ int64_t sb_capture_total(const sandbox_t *sb)
 	return t;
 }
 
+/* Where the copies go. A pipe, FIFO or terminal the caller gave in
+ * blocking mode is reopened through /proc/self/fd as a private open file
+ * description in non-blocking mode (the caller's description, and its
+ * flags, are left alone); when that is impossible (no /proc) the copy
+ * writes to the caller's descriptor and may block. */
+static void open_destination(struct sb_capture *c)
+{
+	struct stat st;
+	char path[32];
+	int fl;
+
+	c->out_fd = c->dest_fd;
+	c->own_out = c->is_sock = false;
+	if (c->dest_fd < 0 || fstat(c->dest_fd, &st) < 0)
+		return;
+	c->can_splice = !c->fn && (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode) ||
+	                           S_ISSOCK(st.st_mode));
+	if (S_ISSOCK(st.st_mode)) {
+		c->is_sock = true;
+		return;
+	}
+	if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode))
+		return; /* regular files do not block */
+	fl = fcntl(c->dest_fd, F_GETFL);
+	if (fl < 0 || (fl & O_NONBLOCK))
+		return;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", c->dest_fd);
+	int fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd >= 0) {
+		c->out_fd = fd;
+		c->own_out = true;
+	}
+}
+
+static void close_stream(struct sb_capture *c)
+{
+	if (c->rfd >= 0)
+		close(c->rfd);
+	if (c->own_out && c->out_fd >= 0)
+		close(c->out_fd);
+	c->rfd = c->out_fd = -1;
+	c->own_out = false;
+	free(c->buf);
+	c->buf = NULL;
+	c->pend_off = c->pend_len = 0;
+}
+
 int sb_capture_open(sandbox_t *sb, int wfd[3])
 {
 	for (int i = 0; i < 3; i++)
@@ -33,12 +99,15 @@ int sb_capture_open(sandbox_t *sb, int wfd[3])
 	for (int i = 1; i <= 2; i++) {
 		struct sb_capture *c = &sb->cap[i];
 		int p[2];
-		c->rfd = -1;
+		c->rfd = c->out_fd = -1;
 		c->bytes = 0;
+		c->dest_gone = c->wait_out = false;
+		c->pend_off = c->pend_len = 0;
 		if (!c->on)
 			continue;
-		if (pipe2(p, O_CLOEXEC) < 0) {
-			int e = -errno;
+		c->buf = malloc(CHUNK);
+		if (!c->buf || pipe2(p, O_CLOEXEC) < 0) {
+			int e = c->buf ? -errno : -ENOMEM;
 			sb_capture_finish(sb);
 			for (int j = 0; j < 3; j++)
 				if (wfd[j] >= 0)
@@ -52,28 +121,56 @@ int sb_capture_open(sandbox_t *sb, int wfd[3])
 		fcntl(p[0], F_SETPIPE_SZ, PIPE_BYTES);
 		c->rfd = p[0];
 		wfd[i] = p[1];
-		struct stat st;
-		c->can_splice = !c->fn && c->dest_fd >= 0 &&
-		                fstat(c->dest_fd, &st) == 0 &&
-		                (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode) ||
-		                 S_ISSOCK(st.st_mode));
+		open_destination(c);
 	}
 	return 0;
 }
 
-/* Write all of buf to fd (which may be non-blocking: then wait). */
-static void write_all(int fd, const char *buf, size_t len)
+/* The destination failed for good (EPIPE, EBADF, EIO, ...): drop it and
+ * consume the SIGPIPE the write may have raised in this thread (it is
+ * blocked here: the manager blocks every signal, the drain holds it). */
+static void destination_gone(struct sb_capture *c)
 {
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN)
-				continue;
-			return; /* the destination went away: keep counting */
+	sigset_t pipe_set;
+	const struct timespec zero = { 0, 0 };
+
+	c->dest_gone = true;
+	c->wait_out = false;
+	c->pend_off = c->pend_len = 0;
+	if (errno != EPIPE)
+		return;
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	while (sigtimedwait(&pipe_set, NULL, &zero) == SIGPIPE)
+		;
+}
+
+/* Write the pending bytes without blocking (unless the destination could
+ * not be made non-blocking). Returns true when nothing is pending any
+ * more, false when the destination is full. */
+static bool flush_pending(struct sb_capture *c)
+{
+	while (c->pend_len && !c->dest_gone) {
+		const char *p = c->buf + c->pend_off;
+		ssize_t n = c->is_sock
+		    ? send(c->out_fd, p, c->pend_len, MSG_DONTWAIT | MSG_NOSIGNAL)
+		    : write(c->out_fd, p, c->pend_len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			c->wait_out = true;
+			return false;
 		}
-		buf += n;
-		len -= (size_t)n;
+		if (n <= 0) {
+			destination_gone(c);
+			break;
+		}
+		c->pend_off += (size_t)n;
+		c->pend_len -= (size_t)n;
 	}
+	c->pend_off = c->pend_len = 0;
+	c->wait_out = false;
+	return true;
 }
 
 /* How many more bytes the quota lets through. */
@@ -86,49 +183,81 @@ static int64_t allowance(const sandbox_t *sb)
 	return left < CHUNK ? left : CHUNK;
 }
 
-static void deliver(struct sb_capture *c, int which, const char *buf, size_t n)
+/* One step of copying: at most `want` bytes from the capture pipe to the
+ * destination. Returns the bytes moved (> 0), 0 at end of file, or -1
+ * with errno EAGAIN: c->wait_out tells whether the destination is full
+ * (else the pipe is empty). */
+static ssize_t copy_step(struct sb_capture *c, int which, size_t want)
 {
-	if (c->fn)
-		c->fn(which, buf, n, c->data);
-	if (c->dest_fd >= 0)
-		write_all(c->dest_fd, buf, n);
+	ssize_t n;
+
+	if (c->can_splice && !c->dest_gone) {
+		n = splice(c->rfd, NULL, c->out_fd, NULL, want,
+		           SPLICE_F_NONBLOCK | SPLICE_F_MOVE);
+		if (n >= 0)
+			return n;
+		if (errno == EINVAL) {
+			c->can_splice = false; /* e.g. an O_APPEND file */
+			return copy_step(c, which, want);
+		}
+		if (errno == EAGAIN) {
+			/* Either side may be the reason: ask the pipe. */
+			int avail = 0;
+			c->wait_out = ioctl(c->rfd, FIONREAD, &avail) == 0 &&
+			              avail > 0;
+			errno = EAGAIN;
+			return -1;
+		}
+		if (errno != EINTR) {
+			destination_gone(c);
+			return copy_step(c, which, want);
+		}
+		return -1;
+	}
+	n = read(c->rfd, c->buf, want);
+	if (n > 0) {
+		if (c->fn)
+			c->fn(which, c->buf, (size_t)n, c->data);
+		if (c->out_fd >= 0 && !c->dest_gone) {
+			c->pend_off = 0;
+			c->pend_len = (size_t)n;
+			flush_pending(c);
+		}
+	}
+	return n;
 }
 
-/* Copy what is available now, never more than the quota allows. Returns
- * false when the program wrote past the quota (the excess is not passed
- * on); closes the read end at EOF. */
-bool sb_capture_copy(sandbox_t *sb, int which)
+/* Copy what can be copied now, never more than the quota allows and never
+ * blocking on the destination. */
+int sb_capture_copy(sandbox_t *sb, int which)
 {
 	struct sb_capture *c = &sb->cap[which];
-	char buf[CHUNK];
 
 	while (c->rfd >= 0) {
 		int64_t want = allowance(sb);
 		ssize_t n;
+
+		if (c->pend_len && !flush_pending(c))
+			return SB_CAP_FULL;
 		if (want <= 0) {
 			/* At the quota: one more byte waiting means OL. It is
 			 * neither passed on nor counted: the captured figure
 			 * never exceeds the quota (the program's own figure
 			 * is stat.output_bytes). */
-			n = read(c->rfd, buf, 1);
+			char one;
+			n = read(c->rfd, &one, 1);
 			if (n > 0)
-				return false;
-		} else if (c->can_splice) {
-			n = splice(c->rfd, NULL, c->dest_fd, NULL, (size_t)want,
-			           SPLICE_F_NONBLOCK | SPLICE_F_MOVE);
-			if (n < 0 && errno == EINVAL) {
-				c->can_splice = false; /* e.g. an O_APPEND file */
-				continue;
-			}
+				return SB_CAP_OVER;
 		} else {
-			n = read(c->rfd, buf, (size_t)want);
-			if (n > 0)
-				deliver(c, which, buf, (size_t)n);
+			c->wait_out = false;
+			n = copy_step(c, which, (size_t)want);
 		}
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			break; /* EAGAIN: nothing more for now */
+			if (errno == EAGAIN && c->wait_out)
+				return SB_CAP_FULL;
+			return SB_CAP_IDLE; /* EAGAIN: nothing more for now */
 		}
 		if (n == 0) {
 			close(c->rfd);
@@ -136,23 +265,64 @@ bool sb_capture_copy(sandbox_t *sb, int which)
 			break;
 		}
 		c->bytes += n;
+		if (c->pend_len)
+			return SB_CAP_FULL;
 	}
-	return true;
+	return c->pend_len ? SB_CAP_FULL : SB_CAP_EOF;
+}
+
+void sb_capture_pollfd(const sandbox_t *sb, int which, struct pollfd *p)
+{
+	const struct sb_capture *c = &sb->cap[which];
+
+	p->fd = c->wait_out ? c->out_fd : c->rfd;
+	p->events = c->wait_out ? POLLOUT : POLLIN;
+	p->revents = 0;
+}
+
+/* The program is gone: wait until the destination takes what is left.
+ * Stops (the rest is dropped) when the run is interrupted: then the
+ * verdict becomes IE, since the output is incomplete. */
+static bool wait_for_destination(sandbox_t *sb, struct sb_capture *c)
+{
+	struct pollfd p = { .fd = c->out_fd, .events = POLLOUT };
+
+	for (;;) {
+		if (atomic_load(&sb->interrupt_sig)) {
+			atomic_store(&sb->kill_reason, SB_KILL_INTERRUPT);
+			return false;
+		}
+		int n = poll(&p, 1, DRAIN_POLL_MS);
+		if (n > 0)
+			return true; /* POLLOUT, or POLLERR: the write will say */
+		if (n < 0 && errno != EINTR)
+			return false;
+	}
 }
 
 void sb_capture_finish(sandbox_t *sb)
 {
+	sigset_t pipe_set, old;
+
+	/* Writes into a pipe whose reader left raise SIGPIPE in this thread:
+	 * hold it while draining (destination_gone consumes it). */
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
 	for (int i = 1; i <= 2; i++) {
 		struct sb_capture *c = &sb->cap[i];
-		if (c->rfd < 0)
-			continue;
-		if (!sb_capture_copy(sb, i) && sb->stat.result == S_RESULT_PD) {
-			sb->stat.result = S_RESULT_OL;
-			sb->stat.quota_exceeded = S_QUOTA_DISK;
+		for (bool more = c->rfd >= 0 || c->pend_len; more; ) {
+			int st = sb_capture_copy(sb, i);
+			if (st == SB_CAP_OVER && sb->stat.result == S_RESULT_PD) {
+				sb->stat.result = S_RESULT_OL;
+				sb->stat.quota_exceeded = S_QUOTA_DISK;
+			}
+			/* IDLE: the pipe is empty, so everything the program
+			 * wrote before it ended is out (a descendant holding
+			 * the pipe is not waited for). */
+			more = st == SB_CAP_FULL && wait_for_destination(sb, c);
 		}
-		if (c->rfd >= 0) {
-			close(c->rfd);
-			c->rfd = -1;
-		}
+		close_stream(c);
 	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }

@@ -54,8 +54,16 @@ struct sb_capture {
 	void *data;
 	/* per run */
 	int rfd;                /* read end, nonblocking; -1 when closed */
-	int64_t bytes;
+	int out_fd;             /* where copies are written: dest_fd, or a
+	                         * private non-blocking reopening of it */
+	bool own_out;           /* out_fd was opened by the library */
+	bool is_sock;           /* out_fd is a socket: send(MSG_DONTWAIT) */
 	bool can_splice;        /* dest accepts splice(2) */
+	bool dest_gone;         /* dest refused for good: count, drop */
+	bool wait_out;          /* copying waits for dest to take more */
+	char *buf;              /* CHUNK bytes: read/write path */
+	size_t pend_off, pend_len; /* read, not yet written to dest */
+	int64_t bytes;
 };
 
 struct sb_manager {
@@ -145,10 +153,15 @@ struct sb_child_plan {
 _Noreturn void sb_child_run(const struct sb_child_plan *plan);
 
 /* capture.c: pipes made before fork (wfd[i] goes to the child's fd i),
- * copying during the run (manager, under mgr.lock), draining at the end
- * (tracer). sb_capture_copy returns false when the quota was exceeded. */
+ * copying during the run (manager, under mgr.lock, never blocking),
+ * draining at the end (tracer: waits for a slow destination).
+ * sb_capture_copy says why it stopped; sb_capture_pollfd gives what the
+ * manager waits for next (the pipe, or the destination when it is full). */
+enum { SB_CAP_IDLE = 0, SB_CAP_FULL, SB_CAP_EOF, SB_CAP_OVER };
+struct pollfd;
 int sb_capture_open(sandbox_t *sb, int wfd[3]);
-bool sb_capture_copy(sandbox_t *sb, int which);
+int sb_capture_copy(sandbox_t *sb, int which);
+void sb_capture_pollfd(const sandbox_t *sb, int which, struct pollfd *p);
 void sb_capture_finish(sandbox_t *sb);
 int64_t sb_capture_total(const sandbox_t *sb);
 

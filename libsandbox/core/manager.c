@@ -169,7 +169,8 @@ static void copy_output(sandbox_t *sb)
 	if (atomic_load(&sb->kill_reason) != SB_KILL_NONE)
 		return;
 	for (int i = 1; i <= 2; i++) {
-		if (sb->cap[i].rfd >= 0 && !sb_capture_copy(sb, i)) {
+		if (sb->cap[i].rfd >= 0 &&
+		    sb_capture_copy(sb, i) == SB_CAP_OVER) {
 			kill_locked(sb, SB_KILL_OUTPUT);
 			return;
 		}
@@ -225,8 +226,8 @@ static void *manager_main(void *arg)
 			/* Once the program is being killed, what is left in the
 			 * pipes is drained by the tracer. */
 			if (atomic_load(&sb->kill_reason) == SB_KILL_NONE) {
-				pfd[2].fd = sb->cap[1].rfd;
-				pfd[3].fd = sb->cap[2].rfd;
+				sb_capture_pollfd(sb, 1, &pfd[2]);
+				sb_capture_pollfd(sb, 2, &pfd[3]);
 			}
 		}
 		pthread_mutex_unlock(&sb->mgr.lock);

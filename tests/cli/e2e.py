@@ -186,6 +186,81 @@ def test_tl_wall(e):
     check(m["status"] == "TO", m)
 
 
+# ------------------------------------------------------- captured output
+
+def slow_consumer(args, delay=0.5, limit=None):
+    """Run the tool with its stdout on a pipe that nobody reads for `delay`
+    seconds (a slow consumer: the program is long gone by then), then read
+    it all, or only `limit` bytes and close it (`| head -c LIMIT`).
+    Returns (exit status, bytes read, stderr)."""
+    p = subprocess.Popen([TOOL] + list(args), stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    time.sleep(delay)
+    if limit is None:
+        out = p.stdout.read()
+    else:
+        out = p.stdout.read(limit)
+    p.stdout.close()
+    try:
+        err = p.communicate(timeout=60)[1].decode(errors="replace")
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.communicate()
+        raise Failure("%r did not end within 60 s" % (args,))
+    return p.returncode, out, err
+
+
+def test_captured_output_arrives_whole(e):
+    # A large quota: stdout is captured to apply it; 200 kB must arrive
+    # whole even when the consumer reads only after the program exited
+    # (0.4.0 passed on 65,536 bytes and said OK).
+    rep = e.path("r.json")
+    rc, out, err = slow_consumer(["--output=1G", "--report=" + rep, VICTIM,
+                                  "write", "200000"])
+    check(rc == 0, "exit %d (%r)" % (rc, err))
+    check(len(out) == 200000, "%d bytes arrived" % len(out))
+    r = json.load(open(rep))
+    check(r["result"] == "OK" and r["output_bytes"] >= 200000, r)
+
+
+def test_ol_is_exact_on_a_pipe(e):
+    # 1 MiB against 512K is OL, and exactly 512K is passed on (0.4.0 said
+    # OK when the consumer was slow).
+    rep = e.path("r.json")
+    rc, out, err = slow_consumer(["--output=512K", "--report=" + rep,
+                                  VICTIM, "write", str(1 << 20)])
+    check(rc == 1, "exit %d (%r)" % (rc, err))
+    check(json.load(open(rep))["result"] == "OL", "not OL")
+    check(len(out) == 512 << 10, "%d bytes passed on" % len(out))
+    # One byte under, and exactly at, the quota: OK, every byte.
+    for n in (512 << 10, (512 << 10) - 1):
+        rc, out, err = slow_consumer(["--output=512K", "--report=" + rep,
+                                      VICTIM, "write", str(n)], delay=0.2)
+        check(rc == 0 and len(out) == n, "%d bytes: exit %d, %d passed on"
+              % (n, rc, len(out)))
+
+
+def test_consumer_closing_the_pipe(e):
+    # `sandbox-run ... | head -c 10`: the consumer leaves early. 0.4.0 died
+    # of SIGPIPE (status 141) without a report. The tool survives and
+    # reports; the verdict is the program's: OK when the tool copies
+    # (captured, the program never sees the closed pipe), RT SIGPIPE when
+    # the program writes to the pipe itself.
+    rep = e.path("r.json")
+    rc, out, err = slow_consumer(["--output=4M", "--report=" + rep, VICTIM,
+                                  "write", str(3 << 20)], delay=0, limit=10)
+    check(rc == 0, "captured: exit %d (%r)" % (rc, err))
+    check(out == b"x" * 10, out)
+    r = json.load(open(rep))
+    check(r["result"] == "OK", r["result"])
+    os.unlink(rep)
+    rc, out, err = slow_consumer(["--report=" + rep, VICTIM, "write",
+                                  str(3 << 20)], delay=0, limit=10)
+    check(rc == 1, "inherited: exit %d (%r)" % (rc, err))
+    r = json.load(open(rep))
+    check(r["result"] == "RT", r)
+
+
 # ------------------------------------------------------------------ features
 
 def test_stdin_and_path_lookup(e):
