@@ -19,17 +19,20 @@ libsandbox_libsandbox_la_SOURCES = \
 	libsandbox/core/core.h \
 	libsandbox/core/run.c \
 	libsandbox/core/tracer.c \
+	libsandbox/core/decide.c \
 	libsandbox/core/child.c \
 	libsandbox/core/manager.c \
 	libsandbox/core/verdict.c \
 	libsandbox/core/capture.c \
 	libsandbox/core/affinity.c \
 	libsandbox/policy/policy.h \
+	libsandbox/policy/object.c \
 	libsandbox/policy/rules.c \
 	libsandbox/policy/explain.c \
 	libsandbox/policy/filter.c \
 	libsandbox/policy/filter_cache.c \
 	libsandbox/policy/paths.c \
+	libsandbox/policy/stack.c \
 	libsandbox/util/util.h \
 	libsandbox/util/strings.c \
 	libsandbox/util/names.c \

@@ -145,17 +145,20 @@ typedef enum {
 	S_MODE_CLASSIC,
 } sandbox_mode_t;
 
-/* Event types. A policy callback receives SIGNAL, SYSCALL and SYSRET. The
- * others keep the classic numbering and are reserved: this version never
- * delivers them (the exit status, the quota that fired and supervisor
- * errors are in sandbox_stat_t and the return of sandbox_execute()). */
+/* Event types (the classic numbering). A policy callback receives SIGNAL,
+ * SYSCALL and SYSRET, which it may decide; an event hook
+ * (sandbox_set_event_hook) receives those and also ERROR, EXIT and QUOTA,
+ * which nobody decides: they report how the run ended. */
 typedef enum {
-	S_EVENT_ERROR = 0, /* reserved: the supervisor hit an error */
-	S_EVENT_EXIT,      /* reserved: the program exited */
+	S_EVENT_ERROR = 0, /* hooks: the supervisor could not drive the
+	                    * program (data: errno); the result is IE */
+	S_EVENT_EXIT,      /* hooks: the program is gone (data: its wait
+	                    * status, as waitpid(2) gives it) */
 	S_EVENT_SIGNAL,    /* a signal is about to be delivered to the program */
 	S_EVENT_SYSCALL,   /* syscall entry */
 	S_EVENT_SYSRET,    /* syscall exit */
-	S_EVENT_QUOTA,     /* reserved: a quota was exceeded */
+	S_EVENT_QUOTA,     /* hooks: a quota decided the verdict (data:
+	                    * S_QUOTA_*), just before the EXIT event */
 } sandbox_event_type_t;
 
 /* Actions a policy callback answers with. */
@@ -207,7 +210,8 @@ typedef struct {
 } sandbox_syscall_t;
 
 /* An event. `sandbox` may be passed to sandbox_read_memory() and friends
- * during the callback only. */
+ * during the callback (or hook) only, and only for SIGNAL, SYSCALL and
+ * SYSRET: the program is stopped then. */
 typedef struct {
 	int type;             /* sandbox_event_type_t */
 	sandbox_t *sandbox;   /* the sandbox the event belongs to */
@@ -261,11 +265,25 @@ ssize_t sandbox_read_string(sandbox_t *sb, uint64_t addr, char *buf, size_t len)
  * through rules written for x86_64), and so do syscall numbers the ABI
  * does not have, whatever the rules say.
  *
- * The callback is called for TRACE'd syscalls (both modes), for every
- * syscall (classic mode; event.disposition tells what the table said), for
- * signals, for the exit and for quota events. For a syscall whose table
- * disposition is not TRACE the table decides and the callback can only make
- * it stricter (answer KILL, FINI or DENY).
+ * A policy is an ordered stack of layers, each set by its own calls and
+ * replaced by nothing else, asked in this order at every syscall:
+ *   1. the rule table (sandbox_policy_add_rule(), _set_default(), ...):
+ *      a disposition for the call;
+ *   2. path rules (sandbox_policy_add_path()): a call that names a file
+ *      outside the listed directories fails with EACCES (its i386/x32 form
+ *      is killed), whatever the table allowed;
+ *   3. the callback of the module the policy was loaded from
+ *      (sandbox_policy_load_module());
+ *   4. the callback set with sandbox_policy_set_callback().
+ * The callbacks are asked for the syscalls whose disposition is TRACE
+ * (both modes) and for every syscall (classic mode; event.disposition tells
+ * what layers 1 and 2 decided), and for signals and TRACE+EXIT syscall
+ * exits; the first callback that does not answer CONT decides. For a
+ * syscall whose disposition is not TRACE the layers before decide and a
+ * callback can only make it stricter (answer KILL, FINI or DENY). A TRACE
+ * line that every callback answers CONT runs; one with no callback at all
+ * ends the run with BP. Observers (sandbox_set_event_hook) watch beside the
+ * layers and decide nothing.
  * --------------------------------------------------------------------- */
 
 typedef enum {
@@ -325,8 +343,10 @@ const char *sandbox_policy_describe(const char *name);
 sandbox_policy_t *sandbox_policy_ref(sandbox_policy_t *p);
 void sandbox_policy_unref(sandbox_policy_t *p);
 
-/* Set the callback and its user data. `cleanup`, if not NULL, is called
- * with `data` when the policy is freed (or the callback replaced). */
+/* Set the callback (layer 4; fn NULL removes it) and its user data. The
+ * other layers -- the table, path rules, a module's callback -- stay as
+ * they are. `cleanup`, if not NULL, is called with `data` when the policy
+ * is freed (or the callback replaced). -EINVAL for a NULL policy. */
 int sandbox_policy_set_callback(sandbox_policy_t *p, sandbox_policy_fn fn,
                                 void *data, void (*cleanup)(void *data));
 /* Disposition of every syscall of `abi` without a rule. `err` is the errno
@@ -432,6 +452,26 @@ int sandbox_set_cpus(sandbox_t *sb, const char *list);
 /* Interval of the manager thread's CPU/memory sampling in microseconds
  * (default 5000; 100..1000000). */
 int sandbox_set_sample_interval(sandbox_t *sb, unsigned usec);
+
+/* An observer: sees every event of the runs of this sandbox and what was
+ * decided about it, and decides nothing (tracing, profiling, logging,
+ * bindings). `decision` is what the policy's layers (or the supervisor)
+ * decided: for SYSCALL, CONT (the call runs), DENY (it fails with errno
+ * `data`), KILL (RF) or FINI (the run ends with result `data`: BP for a
+ * policy that misbehaved); for SYSRET and SIGNAL, CONT, KILL or FINI, and
+ * DENY for a stop signal the supervisor discards; CONT for EXIT and QUOTA;
+ * FINI(IE) for ERROR. The hook runs in the thread of sandbox_execute(),
+ * after the policy's callbacks and before the decision is applied, so
+ * sandbox_read_memory() works for SIGNAL, SYSCALL and SYSRET. It sees
+ * only the stops the run takes: in fast mode the syscalls the kernel
+ * filter lets run without a stop are not seen (use classic mode to see
+ * them all). fn NULL removes the hook. It must not call back into the
+ * sandbox except the calls above. -EINVAL, -EBUSY. */
+typedef void (*sandbox_event_hook_fn)(const sandbox_event_t *ev,
+                                      const sandbox_action_t *decision,
+                                      void *data);
+int sandbox_set_event_hook(sandbox_t *sb, sandbox_event_hook_fn fn,
+                           void *data);
 
 /* Validate the configuration: argv[0] exists, is a regular file and
  * executable (checked relative to the chroot when one is set), quotas are

@@ -67,6 +67,7 @@ POLSUITE_LIBS = libsandbox/libsandbox.la $(CHECK_LIBS) $(PTHREAD_LIBS)
 
 POLICY_SUITES = \
 	tests/check_policies \
+	tests/check_events \
 	tests/check_policy_module \
 	tests/check_policy_file
 check_PROGRAMS += $(POLICY_SUITES)
@@ -76,6 +77,10 @@ tests_check_policies_SOURCES = tests/check_policies.c tests/testutil.c tests/tes
 tests_check_policies_CPPFLAGS = $(POLSUITE_CPP)
 tests_check_policies_CFLAGS = $(POLSUITE_CC)
 tests_check_policies_LDADD = $(POLSUITE_LIBS)
+tests_check_events_SOURCES = tests/check_events.c tests/testutil.c tests/testutil.h
+tests_check_events_CPPFLAGS = $(POLSUITE_CPP)
+tests_check_events_CFLAGS = $(POLSUITE_CC)
+tests_check_events_LDADD = $(POLSUITE_LIBS)
 tests_check_policy_module_SOURCES = tests/check_policy_module.c tests/testutil.c tests/testutil.h
 tests_check_policy_module_CPPFLAGS = $(POLSUITE_CPP)
 tests_check_policy_module_CFLAGS = $(POLSUITE_CC)

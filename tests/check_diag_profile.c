@@ -89,8 +89,12 @@ static void check_series(const sandbox_sample_t *s, size_t n, unsigned iv)
 		}
 		ck_assert_msg(s[i].cpu_us <= s[i].t_us + 20000, "cpu %" PRId64
 		              " us at %" PRId64 " us", s[i].cpu_us, s[i].t_us);
-		/* right after exec nothing is resident yet */
-		ck_assert_msg(s[i].rss > 0 || i == 0, "no RSS at %zu", i);
+		/* Right after exec nothing may be resident yet, and on a
+		 * loaded host the program may not have run for a sample or
+		 * two (the kernel's RSS counters also lag): no RSS is
+		 * plausible only while it has used next to no CPU. */
+		ck_assert_msg(s[i].rss > 0 || s[i].cpu_us < 2000,
+		              "no RSS at %zu (cpu %" PRId64 " us)", i, s[i].cpu_us);
 		ck_assert_int_gt(s[i].vm, 0);
 		ck_assert_int_ge(s[i].vm, s[i].rss);
 		ck_assert_int_lt(s[i].rss, 512 * MiB);

@@ -329,6 +329,49 @@ START_TEST(compose_callback_tightens)
 }
 END_TEST
 
+/* The layers of a policy are independent: setting the callback replaces
+ * the callback only. Path rules added before it keep refusing a write
+ * outside their directories (a regression: set_callback used to drop the
+ * path layer, and the write succeeded). */
+static void allow_all(const sandbox_event_t *ev, sandbox_action_t *act,
+                      void *data)
+{
+	int *calls = data;
+
+	(*calls)++;
+	(void)ev;
+	act->type = S_ACTION_CONT;
+}
+
+START_TEST(layers_callback_keeps_paths)
+{
+	sandbox_policy_t *p = sandbox_policy_builtin("io-heavy");
+	const char *ops[] = { "write", NULL, NULL };
+	char err[256] = "";
+	sandbox_stat_t st;
+	int r, calls = 0;
+
+	ck_assert_ptr_nonnull(p);
+	ops[1] = expand("create:" FILE_OUT);
+	ck_assert_msg(sandbox_policy_add_path(p, "/usr", false, err,
+	                                      sizeof(err)) == 0, "%s", err);
+	r = run_ops(p, modes[_i], &st, ops);
+	ck_assert_msg(r == S_RESULT_AT && st.exit_code == EACCES, "%s exit %d",
+	              RN(r), st.exit_code);
+	ck_assert_int_eq(sandbox_policy_set_callback(p, allow_all, &calls, NULL),
+	                 0);
+	r = run_ops(p, modes[_i], &st, ops);
+	ck_assert_msg(r == S_RESULT_AT && st.exit_code == EACCES,
+	              "after set_callback: %s exit %d", RN(r), st.exit_code);
+	/* Replacing the callback again, and removing it, changes nothing. */
+	ck_assert_int_eq(sandbox_policy_set_callback(p, NULL, NULL, NULL), 0);
+	r = run_ops(p, modes[_i], &st, ops);
+	ck_assert_msg(r == S_RESULT_AT && st.exit_code == EACCES,
+	              "without a callback: %s exit %d", RN(r), st.exit_code);
+	sandbox_policy_unref(p);
+}
+END_TEST
+
 /* ------------------------------------------------------------ listing */
 
 static char *explain(const sandbox_policy_t *p)
@@ -419,6 +462,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, compose_tighten, 0, 2);
 	tcase_add_loop_test(tc, compose_loosen_and_switch, 0, 2);
 	tcase_add_loop_test(tc, compose_callback_tightens, 0, 2);
+	tcase_add_loop_test(tc, layers_callback_keeps_paths, 0, 2);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("listing");

@@ -17,18 +17,6 @@
 
 /* ------------------------------------------------------------ life cycle */
 
-static void clear_stat(sandbox_stat_t *st)
-{
-	memset(st, 0, sizeof(*st));
-	st->result = S_RESULT_PD;
-	st->exit_code = -1;
-	st->quota_exceeded = -1;
-	st->cpu_time_us = st->user_time_us = st->sys_time_us = -1;
-	st->wall_time_us = st->memory_peak = st->vm_peak = st->rss_peak = -1;
-	st->minor_faults = st->major_faults = st->output_bytes = -1;
-	st->cpu = -1;
-}
-
 SB_EXPORT sandbox_t *sandbox_new(const char *const argv[])
 {
 	if (!argv || !argv[0] || !argv[0][0]) {
@@ -50,7 +38,7 @@ SB_EXPORT sandbox_t *sandbox_new(const char *const argv[])
 	for (int q = 0; q < S_QUOTA_COUNT; q++)
 		sb->quota[q] = SANDBOX_UNLIMITED;
 	pthread_mutex_init(&sb->mgr.lock, NULL);
-	clear_stat(&sb->stat);
+	sb_verdict_clear(sb);
 	if (sb_strv_dup(argv, false, &sb->argv) < 0 ||
 	    sb_strv_dup(NULL, false, &sb->envp) < 0)
 		goto nomem_sb;
@@ -266,6 +254,17 @@ SB_EXPORT int sandbox_set_policy(sandbox_t *sb, sandbox_policy_t *p)
 	return 0;
 }
 
+SB_EXPORT int sandbox_set_event_hook(sandbox_t *sb, sandbox_event_hook_fn fn,
+                                     void *data)
+{
+	int rc = begin_set(sb);
+	if (rc < 0)
+		return rc;
+	sb->hook.fn = fn;
+	sb->hook.data = fn ? data : NULL;
+	return 0;
+}
+
 SB_EXPORT int sandbox_set_sample_interval(sandbox_t *sb, unsigned usec)
 {
 	int rc = begin_set(sb);
@@ -310,19 +309,17 @@ SB_EXPORT int sandbox_execute(sandbox_t *sb)
 		return rc;
 	if ((rc = sb_manager_start(sb)) < 0)
 		return rc;
-	clear_stat(&sb->stat);
-	sb->stat.mode = sb->mode;
-	sb->stat.memory_mode = sb->memory_mode;
+	sb_verdict_begin(sb);
 	sb->failed_step = NULL;
 	atomic_store(&sb->kill_reason, SB_KILL_NONE);
 	atomic_store(&sb->mem_sample_peak, 0);
 	if (sb_run_diag(sb))
 		sb_diag_begin_run(sb->diag, sb->mode == S_MODE_CLASSIC);
 	sb->status = S_STATUS_EXE;
-	rc = sb_trace_run(sb);
+	rc = sb_run_execute(sb);
 	if (rc < 0) {
 		/* No verdict: the program could not be judged. */
-		clear_stat(&sb->stat);
+		sb_verdict_clear(sb);
 		sb->status = S_STATUS_RDY;
 		if (!sb->failed_step)
 			sb->failed_step = "supervisor";
@@ -343,7 +340,7 @@ SB_EXPORT int sandbox_reset(sandbox_t *sb)
 		return -EINVAL;
 	if (sb->status == S_STATUS_EXE || sb->status == S_STATUS_BLK)
 		return -EBUSY;
-	clear_stat(&sb->stat);
+	sb_verdict_clear(sb);
 	sb_diag_reset(sb->diag);
 	sb->failed_step = NULL;
 	atomic_store(&sb->interrupt_sig, 0);

@@ -313,10 +313,8 @@ void sb_capture_finish(sandbox_t *sb)
 		struct sb_capture *c = &sb->cap[i];
 		for (bool more = c->rfd >= 0 || c->pend_len; more; ) {
 			int st = sb_capture_copy(sb, i);
-			if (st == SB_CAP_OVER && sb->stat.result == S_RESULT_PD) {
-				sb->stat.result = S_RESULT_OL;
-				sb->stat.quota_exceeded = S_QUOTA_DISK;
-			}
+			if (st == SB_CAP_OVER)
+				sb_verdict_during(sb, S_RESULT_OL, S_QUOTA_DISK);
 			/* IDLE: the pipe is empty, so everything the program
 			 * wrote before it ended is out (a descendant holding
 			 * the pipe is not waited for). */

@@ -2,12 +2,15 @@
  * core/: the engine that runs one program and judges it. Not installed.
  *
  *   run.c      what sandbox_check() and sandbox_execute() do below the
- *              argument checks: check the program, compile the policy
- *   tracer.c   fork, the ptrace event loop in the thread calling execute()
+ *              argument checks: check the program, compile the policy;
+ *              start a run (streams, child, pinning) and end it
+ *   tracer.c   the ptrace event loop in the thread calling execute()
+ *   decide.c   one event: the policy's layers in order, then observers
  *   child.c    the child between fork() and execve(): fds, rlimits,
  *              credentials, seccomp filter, PTRACE_TRACEME
  *   manager.c  the manager thread: deadlines, sampling, signals
- *   verdict.c  the rlimits that enforce quotas; the verdict from the facts
+ *   verdict.c  the verdict (the only writer of the result), from facts;
+ *              the rlimits that enforce quotas
  *   capture.c  library-owned stdout/stderr pipes
  *   affinity.c tracer and program pinned to one CPU per run, one no
  *              other run on the host holds (claims: util/cpus.c)
@@ -109,6 +112,10 @@ struct sandbox {
 	bool has_cpus;              /* sandbox_set_cpus() */
 	cpu_set_t cpus;
 	sandbox_policy_t *policy;
+	struct {                    /* sandbox_set_event_hook() */
+		sandbox_event_hook_fn fn;
+		void *data;
+	} hook;
 
 	/* state */
 	int status;
@@ -189,8 +196,32 @@ struct sb_diag *sb_run_diag(sandbox_t *sb);
 /* Forget the compiled policy. */
 void sb_run_drop_compiled(sandbox_t *sb);
 
-/* tracer.c */
-int sb_trace_run(sandbox_t *sb);
+/* Run the program to its end (sandbox_execute() once checked): 0 with a
+ * verdict, or -errno with sb->failed_step. */
+int sb_run_execute(sandbox_t *sb);
+
+/* tracer.c: from the child's first stop to its end. *errfd is the read
+ * end of the set-up error pipe (closed at exec: -1 then). Returns 0 with
+ * a verdict and *wstatus, or -errno. */
+int sb_trace(sandbox_t *sb, pid_t pid, int pidfd, int *errfd, int *wstatus);
+
+/* decide.c: one event. The entry of a syscall (ev: type, pid, syscall):
+ * the policy's layers in order; sets ev->disposition to what the table
+ * and the path rules decided and returns it (with S_DISP_FLAG_EXIT). In
+ * classic mode the callbacks see every syscall, else only TRACE lines. */
+int sb_decide_entry(sandbox_t *sb, struct sb_paths_run *paths,
+                    sandbox_event_t *ev, bool classic, struct sb_decision *d);
+/* A syscall's exit or a signal: the callbacks (ALLOW when none decides). */
+void sb_decide_event(sandbox_t *sb, sandbox_event_t *ev,
+                     struct sb_decision *d);
+/* Observers (the profile's counts, sandbox_set_event_hook()): the event
+ * and what was decided, the program still stopped. */
+void sb_observe(sandbox_t *sb, sandbox_event_t *ev,
+                const struct sb_decision *d);
+/* After the verdict: S_EVENT_QUOTA (a quota decided it), S_EVENT_EXIT. */
+void sb_observe_end(sandbox_t *sb, pid_t pid, int wstatus);
+/* The supervisor could not drive the program (IE): S_EVENT_ERROR. */
+void sb_observe_error(sandbox_t *sb, pid_t pid, int err);
 
 /* manager.c */
 int sb_manager_start(sandbox_t *sb);
@@ -203,8 +234,22 @@ void sb_registry_remove(sandbox_t *sb);
 /* sandbox_interrupt(): async-signal-safe. */
 void sb_interrupt(sandbox_t *sb, int signo);
 
-/* verdict.c */
+/* verdict.c: the only writer of stat.result (and of what says why:
+ * quota_exceeded, tl_limit, exit_code, signal, interrupted). */
 void sb_quota_apply_rlimits(const sandbox_t *sb); /* in the child */
+/* No verdict, figures unknown (-1): a new sandbox, sandbox_reset(), a run
+ * that could not be judged. */
+void sb_verdict_clear(sandbox_t *sb);
+/* The start of a run. */
+void sb_verdict_begin(sandbox_t *sb);
+/* A verdict reached during the run (RF, BP, ML, OL, a policy's FINI) and
+ * the quota behind it (-1: none). The first one stands: true when this
+ * one did. */
+bool sb_verdict_during(sandbox_t *sb, int result, int quota);
+/* The supervisor could not drive the program: IE, whatever came before. */
+void sb_verdict_internal(sandbox_t *sb);
+/* The program is gone: decide from everything reported (precedence in
+ * verdict.c). Returns 0. */
 int sb_verdict(sandbox_t *sb, int wstatus, const struct sb_proc_exit *px,
                bool have_px);
 /* What the run's isolation changes in the verdict (an OOM kill in its

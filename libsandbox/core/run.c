@@ -1,13 +1,20 @@
 /*
- * What sandbox_check() does below the argument checks and the status
- * machine (api/sandbox.c): decide the isolation in effect, check the
- * program and its ELF facts, compile the policy for this configuration
- * (cached until the policy or its options change).
+ * What sandbox_check() and sandbox_execute() do below the argument checks
+ * and the status machine (api/sandbox.c).
+ *   check:   decide the isolation in effect, check the program and its
+ *            ELF facts, compile the policy for this configuration (cached
+ *            until the policy or its options change);
+ *   execute: open the streams, make the capture pipes and the error pipe,
+ *            build the environment, pin the CPU, start the child (fork,
+ *            or clone into namespaces), hand it to the tracer, then undo
+ *            all of it and let isolation report.
  */
 #include "config.h"
 #include "core/core.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/syscall.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,18 +76,25 @@ static int compile_policy(sandbox_t *sb)
 {
 	bool watch = sb->memory_mode == S_MEMORY_VSIZE &&
 	             sb->quota[S_QUOTA_MEMORY] != SANDBOX_UNLIMITED;
+	struct sb_effective eff;
 	int rc;
 
-	/* Rules added after path rules go through the path layer too. */
-	if ((rc = sb_paths_refresh(sb->policy, NULL, 0)) < 0)
-		return rc;
 	if (sb->compiled.valid && sb->compiled.policy == sb->policy &&
 	    sb->compiled.generation == sb->policy->generation &&
 	    sb->compiled.watch_memory == watch)
 		return 0;
 	sb_run_drop_compiled(sb);
+	/* Rules added after path rules must not let the program fork. */
+	if ((rc = sb_paths_check(sb->policy, NULL, 0)) < 0)
+		return rc;
+	/* The kernel filter: the table, path syscalls stopping; the tracer
+	 * evaluates the table itself (then the path rules). */
 	struct sb_filter_opts o = { .watch_memory = watch };
-	if ((rc = sb_filter_get(sb->policy, &o, &sb->compiled.prog)) < 0)
+	if ((rc = sb_policy_effective(sb->policy, &eff)) < 0)
+		return rc;
+	rc = sb_filter_get(&eff.view, &o, &sb->compiled.prog);
+	sb_policy_effective_free(&eff);
+	if (rc < 0)
 		return rc;
 	if ((rc = sb_ruleset_build(sb->policy, &sb->compiled.rules)) < 0) {
 		sb_run_drop_compiled(sb);
@@ -130,4 +144,141 @@ int sb_run_check(sandbox_t *sb)
 			return rc;
 	}
 	return compile_policy(sb);
+}
+
+/* ------------------------------------------------------------ execute */
+
+extern char **environ;
+
+static int open_stdio(const sandbox_t *sb, int fds[3])
+{
+	for (int i = 0; i < 3; i++)
+		fds[i] = -1;
+	for (int i = 0; i < 3; i++) {
+		const struct sb_stdio *s = &sb->stdio[i];
+		if (s->path) {
+			int fl = i == 0 ? O_RDONLY
+			                : O_WRONLY | O_CREAT | (s->append ? O_APPEND : O_TRUNC);
+			fds[i] = open(s->path, fl | O_CLOEXEC | O_NOCTTY, 0644);
+		} else if (s->fd >= 0) {
+			fds[i] = fcntl(s->fd, F_DUPFD_CLOEXEC, 3);
+		} else {
+			continue;
+		}
+		if (fds[i] < 0) {
+			int e = -errno;
+			for (int j = 0; j < i; j++)
+				if (fds[j] >= 0)
+					close(fds[j]);
+			static const char *const step[3] = { "stdin", "stdout", "stderr" };
+			((sandbox_t *)sb)->failed_step = step[i];
+			return e;
+		}
+	}
+	return 0;
+}
+
+static void close_fds(int *fds, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (fds[i] >= 0) {
+			close(fds[i]);
+			fds[i] = -1;
+		}
+}
+
+int sb_run_execute(sandbox_t *sb)
+{
+	struct sb_child_plan plan = { .sb = sb, .errfd = -1 };
+	pid_t pid = -1;
+	int pidfd = -1, errfd = -1, wstatus = 0;
+	struct sb_pin pin = { .changed = false, .claim = -1 };
+	int pipefd[2] = { -1, -1 };
+	char **envbuf = NULL;
+	int rc;
+
+	int capw[3];
+	rc = open_stdio(sb, plan.stdio_fd);
+	if (rc < 0)
+		return rc;
+	if ((rc = sb_capture_open(sb, capw)) < 0) {
+		close_fds(plan.stdio_fd, 3);
+		sb->failed_step = "capture";
+		return rc;
+	}
+	for (int i = 1; i <= 2; i++)
+		if (capw[i] >= 0)
+			plan.stdio_fd[i] = capw[i]; /* closed after fork below */
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	/* Keep the error pipe off 0..2, which the child overwrites. */
+	for (int i = 0; i < 2; i++) {
+		if (pipefd[i] < 3) {
+			int fd = fcntl(pipefd[i], F_DUPFD_CLOEXEC, 3);
+			if (fd < 0) {
+				rc = -errno;
+				goto out;
+			}
+			close(pipefd[i]);
+			pipefd[i] = fd;
+		}
+	}
+	plan.errfd = pipefd[1];
+	plan.envp = sb->envp;
+	if (sb->iso || sb->env_inherit) {
+		/* pass-through list, secrets stripped (env.c) */
+		envbuf = sb_env_build(sb->iso, sb->envp, sb->env_inherit, environ);
+		if (!envbuf) {
+			rc = -ENOMEM;
+			goto out;
+		}
+		plan.envp = envbuf;
+	}
+	if (sb->mode != S_MODE_CLASSIC)
+		plan.filter = sb->compiled.prog;
+
+	/* The child inherits the tracer's (pinned) affinity. */
+	if ((rc = sb_pin_begin(sb, &pin)) < 0) {
+		sb->failed_step = "cpus";
+		goto out;
+	}
+	pid = sb->iso ? sb_iso_spawn(sb->iso, plan.errfd, &sb->failed_step)
+	              : fork();
+	if (pid < 0) {
+		rc = -errno;
+		goto out;
+	}
+	if (pid == 0)
+		sb_child_run(&plan);
+
+	sb->pid = pid;
+	close(pipefd[1]);
+	pipefd[1] = -1;
+	errfd = pipefd[0];
+	pipefd[0] = -1;
+	close_fds(plan.stdio_fd, 3);
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	rc = sb_trace(sb, pid, pidfd, &errfd, &wstatus);
+out:
+	close_fds(plan.stdio_fd, 3);
+	close_fds(pipefd, 2);
+	sb_capture_finish(sb); /* no-op when already drained */
+	sb_pin_end(&pin);
+	sb_env_free(envbuf);
+	if (sb->iso) { /* figures, facts, teardown (isolation.c) */
+		struct sb_iso_facts facts;
+		sb_iso_finish(sb->iso, &facts);
+		if (rc == 0)
+			sb_verdict_isolation(sb, &facts);
+	}
+	if (rc == 0) /* the verdict is final: tell the observers */
+		sb_observe_end(sb, pid, wstatus);
+	if (errfd >= 0)
+		close(errfd);
+	if (pidfd >= 0)
+		close(pidfd);
+	sb->pid = -1;
+	return rc;
 }

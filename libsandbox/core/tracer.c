@@ -1,24 +1,27 @@
 /*
- * The tracer: forks the program and runs the ptrace event loop in the
- * thread that called sandbox_execute().
+ * The tracer: the ptrace event loop in the thread that called
+ * sandbox_execute(), from the child's first stop to its end (core/run.c
+ * starts and ends the run around it).
  *
  * One syscall event, fast mode: the kernel's seccomp filter returns
  * SECCOMP_RET_TRACE(data) -> the program stops with PTRACE_EVENT_SECCOMP ->
- * waitpid() here -> PTRACE_GET_SYSCALL_INFO gives ABI, number, arguments
- * and `data` in one call -> the rule table is evaluated (an array index) ->
- * the callback is asked when the table says TRACE -> the action is applied
+ * wait4() here -> PTRACE_GET_SYSCALL_INFO gives ABI, number, arguments and
+ * `data` in one call -> the policy's layers decide (core/decide.c) ->
+ * observers see the event and the decision -> the decision is applied
  * (resume, fail the call by skipping it with -errno, or kill for RF).
  * Classic mode is the same with PTRACE_SYSCALL stops at every entry/exit.
+ *
+ * What the tracer knows of the program's task is in struct task, found by
+ * its tid: today the program is one task, and following threads or
+ * processes means more entries, not more fields in the run.
  */
 #include "config.h"
 #include "core/core.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <linux/audit.h>
 #include <signal.h>
 #include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
@@ -30,7 +33,14 @@
 
 #define X32_BIT 0x40000000ULL
 
-extern char **environ;
+/* One task of the program: its syscall between the entry and exit stops. */
+struct task {
+	pid_t tid;
+	bool want_sysret;       /* deliver S_EVENT_SYSRET to the callbacks */
+	bool watch_mem;         /* check the return for a refused allocation */
+	int deny_errno;         /* classic mode: write -errno at the exit */
+	sandbox_syscall_t cur;
+};
 
 struct run {
 	sandbox_t *sb;
@@ -40,24 +50,27 @@ struct run {
 	bool exec_done;
 	bool killed;            /* we sent SIGKILL: just wait for the end */
 	bool classic;
-	/* the syscall between its entry and exit stops */
-	bool want_sysret;       /* deliver S_EVENT_SYSRET to the callback */
-	bool watch_mem;         /* check the return for a refused allocation */
-	int deny_errno;         /* classic mode: write -errno at the exit */
-	sandbox_syscall_t cur;
+	bool watch_memory;      /* a VSIZE memory quota (classic: every call) */
+	struct task main;
 	bool have_px;
 	struct sb_proc_exit px;
 	struct timespec t_exec;
+	struct sb_paths_run paths; /* what the path rules learn in this run */
 };
+
+static struct task *task_of(struct run *r, pid_t tid)
+{
+	return tid == r->main.tid ? &r->main : NULL;
+}
 
 /* ------------------------------------------------------------ helpers */
 
-static int resume(struct run *r, bool to_exit, int sig)
+static int resume(struct run *r, pid_t tid, bool to_exit, int sig)
 {
 	int req = (r->classic || to_exit) ? PTRACE_SYSCALL : PTRACE_CONT;
 	if (sb_diag_profiling(r->sb->diag))
 		sb_diag_sys_resume(r->sb->diag);
-	if (ptrace(req, r->pid, NULL, (void *)(long)sig) < 0 && errno != ESRCH)
+	if (ptrace(req, tid, NULL, (void *)(long)sig) < 0 && errno != ESRCH)
 		return -errno;
 	return 0;
 }
@@ -75,14 +88,34 @@ static void kill_program(struct run *r)
 		kill(r->pid, SIGKILL);
 }
 
-static void end_with(struct run *r, int result)
+/* A verdict reached during the run (the first one stands), then the end. */
+static void end_with(struct run *r, int result, int quota)
 {
-	if (r->sb->stat.result == S_RESULT_PD) {
-		r->sb->stat.result = result;
-		if (result == S_RESULT_RF && !r->killed) /* still stopped */
-			sb_diag_on_rf(r->sb->diag, r->pid);
-	}
+	if (sb_verdict_during(r->sb, result, quota) && result == S_RESULT_RF &&
+	    !r->killed) /* still stopped: where was it? */
+		sb_diag_on_rf(r->sb->diag, r->pid);
 	kill_program(r);
+}
+
+/* The run ends at this syscall: it is the one the statistics name. */
+static void end_at_syscall(struct run *r, const struct task *t, int result)
+{
+	r->sb->stat.has_syscall = true;
+	r->sb->stat.syscall = t->cur;
+	end_with(r, result, -1);
+}
+
+/* Apply a decision that ends the run (KILL at a syscall is RF, BAD is
+ * BP); false when the decision lets the task go on. */
+static bool ends_run(struct run *r, const struct task *t,
+                     const struct sb_decision *d)
+{
+	switch (d->verb) {
+	case SB_KILL: end_at_syscall(r, t, S_RESULT_RF); return true;
+	case SB_FINI: end_at_syscall(r, t, d->data); return true;
+	case SB_BAD: end_at_syscall(r, t, S_RESULT_BP); return true;
+	default: return false;
+	}
 }
 
 static int abi_of(const struct __ptrace_syscall_info *si, uint64_t *nr)
@@ -98,237 +131,154 @@ static int abi_of(const struct __ptrace_syscall_info *si, uint64_t *nr)
 	return S_ABI_X86_64;
 }
 
-/* Ask the callback. Returns the action type; BP if it gave none that fits
- * the event. */
-static int ask(struct run *r, sandbox_event_t *ev, sandbox_action_t *act)
+static sandbox_event_t event_of(struct run *r, int type, pid_t tid)
 {
-	const sandbox_policy_t *p = r->sb->policy;
-	act->type = -1;
-	act->data = 0;
-	if (!p->fn)
-		return -1;
-	ev->sandbox = r->sb;
-	ev->pid = r->pid;
-	r->sb->status = S_STATUS_BLK;
-	r->sb->in_callback = true;
-	p->fn(ev, act, p->data);
-	if (act->type > 0 && (act->type & S_ACTION_FLAG_BACKTRACE))
-		act->type = sb_diag_on_marked(r->sb->diag, r->pid, act->type);
-	r->sb->in_callback = false;
-	r->sb->status = S_STATUS_EXE;
-	return act->type;
-}
-
-static int set_syscall_result(struct run *r, bool skip, int64_t ret)
-{
-	struct user_regs_struct regs;
-	if (ptrace(PTRACE_GETREGS, r->pid, NULL, &regs) < 0)
-		return -errno;
-	if (skip)
-		regs.orig_rax = (unsigned long long)-1;
-	regs.rax = (unsigned long long)ret;
-	if (ptrace(PTRACE_SETREGS, r->pid, NULL, &regs) < 0)
-		return -errno;
-	return 0;
-}
-
-static void record_offender(struct run *r)
-{
-	r->sb->stat.has_syscall = true;
-	r->sb->stat.syscall = r->cur;
+	sandbox_event_t ev = { .type = type, .sandbox = r->sb, .pid = tid };
+	return ev;
 }
 
 /* ------------------------------------------------------------ syscalls */
 
-static int on_entry(struct run *r, const struct __ptrace_syscall_info *si,
+/* Fail the syscall at its entry with errno err. */
+static int deny(struct run *r, struct task *t, int err)
+{
+	struct user_regs_struct regs;
+
+	t->watch_mem = false;
+	if (r->classic) {
+		/* Skip now; the kernel writes -ENOSYS, fixed at the exit. */
+		t->deny_errno = err;
+		if (ptrace(PTRACE_POKEUSER, t->tid,
+		           offsetof(struct user_regs_struct, orig_rax),
+		           (void *)-1L) < 0)
+			return -errno;
+		return resume(r, t->tid, true, 0);
+	}
+	if (ptrace(PTRACE_GETREGS, t->tid, NULL, &regs) < 0)
+		return -errno;
+	regs.orig_rax = (unsigned long long)-1;
+	regs.rax = (unsigned long long)-(int64_t)err;
+	if (ptrace(PTRACE_SETREGS, t->tid, NULL, &regs) < 0)
+		return -errno;
+	return resume(r, t->tid, t->want_sysret, 0);
+}
+
+static void begin_syscall(struct run *r, struct task *t,
+                          const struct __ptrace_syscall_info *si,
+                          const uint64_t *args, uint64_t nr, uint32_t data)
+{
+	int abi = abi_of(si, &nr);
+
+	memset(&t->cur, 0, sizeof(t->cur));
+	t->cur.abi = abi < 0 ? S_ABI_COUNT : abi;
+	t->cur.nr = (long)nr;
+	memcpy(t->cur.args, args, sizeof(t->cur.args));
+	t->cur.ip = si->instruction_pointer;
+	t->want_sysret = r->classic;
+	t->watch_mem = data == SB_TRACE_MEM || (r->classic && r->watch_memory);
+	t->deny_errno = 0;
+	r->sb->stat.syscalls++;
+}
+
+static int on_entry(struct run *r, struct task *t,
+                    const struct __ptrace_syscall_info *si,
                     const uint64_t *args, uint64_t nr, uint32_t data)
 {
-	sandbox_t *sb = r->sb;
-	int abi = abi_of(si, &nr);
-	int err = 0, disp;
+	struct sb_decision d;
 
 	if (!r->exec_done) /* our own execve (and its failure path) */
-		return resume(r, false, 0);
-
-	memset(&r->cur, 0, sizeof(r->cur));
-	r->cur.abi = abi < 0 ? S_ABI_COUNT : abi;
-	r->cur.nr = (long)nr;
-	memcpy(r->cur.args, args, sizeof(r->cur.args));
-	r->cur.ip = si->instruction_pointer;
-	r->want_sysret = r->classic;
-	r->watch_mem = data == SB_TRACE_MEM ||
-	               (r->classic && sb->memory_mode == S_MEMORY_VSIZE &&
-	                sb->quota[S_QUOTA_MEMORY] != SANDBOX_UNLIMITED);
-	r->deny_errno = 0;
-	sb->stat.syscalls++;
-	if (sb_diag_profiling(sb->diag))
-		sb_diag_sys_entry(sb->diag, &r->cur);
-
-	if (abi < 0)
-		disp = S_DISP_KILL;
-	else
-		disp = sb_ruleset_eval(sb->policy, &sb->compiled.rules, abi,
-		                       (long)nr, args,
-		                       sb->iso ? sb_iso_self_pid(sb->iso, r->pid) : r->pid,
-		                       &err);
-	int base = disp & ~S_DISP_FLAG_EXIT;
+		return resume(r, t->tid, false, 0);
+	begin_syscall(r, t, si, args, nr, data);
+	sandbox_event_t ev = event_of(r, S_EVENT_SYSCALL, t->tid);
+	ev.syscall = t->cur;
+	int disp = sb_decide_entry(r->sb, &r->paths, &ev, r->classic, &d);
 	if (disp & S_DISP_FLAG_EXIT)
-		r->want_sysret = true;
-
-	if (base == S_DISP_TRACE || r->classic) {
-		sandbox_event_t ev = { .type = S_EVENT_SYSCALL, .disposition = base,
-		                       .syscall = r->cur };
-		sandbox_action_t act;
-		int a = ask(r, &ev, &act);
-		if (base == S_DISP_TRACE) {
-			switch (a) {
-			case S_ACTION_CONT: base = S_DISP_ALLOW; break;
-			case S_ACTION_KILL: base = S_DISP_KILL; break;
-			case S_ACTION_DENY:
-				if (act.data < 1 || act.data > 4095)
-					goto bad_policy;
-				base = S_DISP_ERRNO;
-				err = act.data;
-				break;
-			case S_ACTION_FINI:
-				if (act.data <= S_RESULT_PD || act.data >= S_RESULT_COUNT)
-					goto bad_policy;
-				record_offender(r);
-				end_with(r, act.data);
-				return 0;
-			default:
-				goto bad_policy;
-			}
-		} else {
-			/* The table decided; the callback may only be stricter. */
-			if (a == S_ACTION_KILL) {
-				base = S_DISP_KILL;
-			} else if (a == S_ACTION_DENY && base == S_DISP_ALLOW) {
-				if (act.data < 1 || act.data > 4095)
-					goto bad_policy;
-				base = S_DISP_ERRNO;
-				err = act.data;
-			} else if (a == S_ACTION_FINI) {
-				if (act.data <= S_RESULT_PD || act.data >= S_RESULT_COUNT)
-					goto bad_policy;
-				end_with(r, act.data);
-				return 0;
-			} else if (a != S_ACTION_CONT && a != S_ACTION_DENY &&
-			           sb->policy->fn) {
-				goto bad_policy;
-			}
-		}
-	}
-
-	switch (base) {
-	case S_DISP_ALLOW:
-		return resume(r, r->want_sysret || r->watch_mem, 0);
-	case S_DISP_ERRNO:
-		r->watch_mem = false;
-		if (r->classic) {
-			/* Skip now; the kernel writes -ENOSYS, fixed at the exit. */
-			r->deny_errno = err;
-			if (ptrace(PTRACE_POKEUSER, r->pid,
-			           offsetof(struct user_regs_struct, orig_rax),
-			           (void *)-1L) < 0)
-				return -errno;
-			return resume(r, true, 0);
-		}
-		if (set_syscall_result(r, true, -(int64_t)err) < 0)
-			return -errno;
-		return resume(r, r->want_sysret, 0);
-	default: /* KILL */
-		record_offender(r);
-		end_with(r, S_RESULT_RF);
+		t->want_sysret = true;
+	sb_observe(r->sb, &ev, &d);
+	if (ends_run(r, t, &d))
 		return 0;
-	}
-
-bad_policy:
-	record_offender(r);
-	end_with(r, S_RESULT_BP);
-	return 0;
+	if (d.verb == SB_DENY)
+		return deny(r, t, d.data);
+	return resume(r, t->tid, t->want_sysret || t->watch_mem, 0);
 }
 
 /* Was this allocation refused because of the memory quota? */
-static bool allocation_refused(struct run *r, int64_t ret, int64_t *need)
+static bool allocation_refused(const struct task *t, int64_t ret,
+                               int64_t *need)
 {
 	char name[16];
-	sb_syscall_name(r->cur.abi, r->cur.nr, name, sizeof(name));
+	sb_syscall_name(t->cur.abi, t->cur.nr, name, sizeof(name));
 	if (strcmp(name, "brk") == 0) {
 		/* brk() fails by returning the old break. */
-		if (r->cur.args[0] == 0 || (uint64_t)ret >= r->cur.args[0])
+		if (t->cur.args[0] == 0 || (uint64_t)ret >= t->cur.args[0])
 			return false;
-		*need = (int64_t)(r->cur.args[0] - (uint64_t)ret);
+		*need = (int64_t)(t->cur.args[0] - (uint64_t)ret);
 		return true;
 	}
 	if (ret != -ENOMEM)
 		return false;
 	if (strcmp(name, "mremap") == 0)
-		*need = (int64_t)(r->cur.args[2] - r->cur.args[1]);
+		*need = (int64_t)(t->cur.args[2] - t->cur.args[1]);
 	else if (strncmp(name, "mmap", 4) == 0)
-		*need = (int64_t)r->cur.args[1];
+		*need = (int64_t)t->cur.args[1];
 	else
 		return false;
 	return true;
 }
 
-static int on_exit_stop(struct run *r, const struct __ptrace_syscall_info *si)
+/* A refused allocation that would have crossed the memory quota: ML. */
+static bool over_memory_quota(struct run *r, const struct task *t,
+                              int64_t ret)
 {
-	sandbox_t *sb = r->sb;
-	int64_t ret = si->exit.rval;
+	int64_t need = 0;
 
-	if (!r->exec_done)
-		return resume(r, false, 0);
-	if (r->deny_errno) {
-		ret = -(int64_t)r->deny_errno;
-		if (ptrace(PTRACE_POKEUSER, r->pid,
-		           offsetof(struct user_regs_struct, rax), (void *)ret) < 0)
-			return -errno;
-		r->deny_errno = 0;
-	}
-	if (r->watch_mem) {
-		int64_t need = 0;
-		r->watch_mem = false;
-		if (allocation_refused(r, ret, &need)) {
-			int64_t vm = sb_proc_vm_size(r->pid);
-			if (vm >= 0 && vm + need > (int64_t)sb->quota[S_QUOTA_MEMORY]) {
-				sb->stat.quota_exceeded = S_QUOTA_MEMORY;
-				end_with(r, S_RESULT_ML);
-				return 0;
-			}
-		}
-	}
-	if (r->want_sysret) {
-		r->want_sysret = false;
-		r->cur.ret = ret;
-		sandbox_event_t ev = { .type = S_EVENT_SYSRET,
-		                       .disposition = S_DISP_ALLOW,
-		                       .syscall = r->cur };
-		sandbox_action_t act;
-		int a = ask(r, &ev, &act);
-		if (a == S_ACTION_KILL) {
-			record_offender(r);
-			end_with(r, S_RESULT_RF);
-			return 0;
-		}
-		if (a == S_ACTION_FINI && act.data > S_RESULT_PD &&
-		    act.data < S_RESULT_COUNT) {
-			end_with(r, act.data);
-			return 0;
-		}
-		if (a != S_ACTION_CONT && sb->policy->fn) {
-			record_offender(r);
-			end_with(r, S_RESULT_BP);
-			return 0;
-		}
-	}
-	return resume(r, false, 0);
+	if (!allocation_refused(t, ret, &need))
+		return false;
+	int64_t vm = sb_proc_vm_size(t->tid);
+	return vm >= 0 &&
+	       vm + need > (int64_t)r->sb->quota[S_QUOTA_MEMORY];
 }
 
-static int on_syscall_stop(struct run *r, uint32_t seccomp_data)
+static int on_exit_stop(struct run *r, struct task *t,
+                        const struct __ptrace_syscall_info *si)
+{
+	int64_t ret = si->exit.rval;
+	struct sb_decision d;
+
+	if (!r->exec_done)
+		return resume(r, t->tid, false, 0);
+	if (t->deny_errno) {
+		ret = -(int64_t)t->deny_errno;
+		if (ptrace(PTRACE_POKEUSER, t->tid,
+		           offsetof(struct user_regs_struct, rax), (void *)ret) < 0)
+			return -errno;
+		t->deny_errno = 0;
+	}
+	if (t->watch_mem) {
+		t->watch_mem = false;
+		if (over_memory_quota(r, t, ret)) {
+			end_with(r, S_RESULT_ML, S_QUOTA_MEMORY);
+			return 0;
+		}
+	}
+	if (t->want_sysret) {
+		t->want_sysret = false;
+		t->cur.ret = ret;
+		sandbox_event_t ev = event_of(r, S_EVENT_SYSRET, t->tid);
+		ev.disposition = S_DISP_ALLOW;
+		ev.syscall = t->cur;
+		sb_decide_event(r->sb, &ev, &d);
+		sb_observe(r->sb, &ev, &d);
+		if (ends_run(r, t, &d))
+			return 0;
+	}
+	return resume(r, t->tid, false, 0);
+}
+
+static int on_syscall_stop(struct run *r, struct task *t)
 {
 	struct __ptrace_syscall_info si;
-	long n = ptrace(PTRACE_GET_SYSCALL_INFO, r->pid, sizeof(si), &si);
+	long n = ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof(si), &si);
 	if (n < 0)
 		return errno == ESRCH ? 0 : -errno;
 	r->sb->stat.stops++;
@@ -336,15 +286,14 @@ static int on_syscall_stop(struct run *r, uint32_t seccomp_data)
 		sb_diag_sys_stop(r->sb->diag);
 	switch (si.op) {
 	case PTRACE_SYSCALL_INFO_SECCOMP:
-		return on_entry(r, &si, si.seccomp.args, si.seccomp.nr,
+		return on_entry(r, t, &si, si.seccomp.args, si.seccomp.nr,
 		                si.seccomp.ret_data);
 	case PTRACE_SYSCALL_INFO_ENTRY:
-		return on_entry(r, &si, si.entry.args, si.entry.nr, 0);
+		return on_entry(r, t, &si, si.entry.args, si.entry.nr, 0);
 	case PTRACE_SYSCALL_INFO_EXIT:
-		return on_exit_stop(r, &si);
+		return on_exit_stop(r, t, &si);
 	default:
-		(void)seccomp_data;
-		return resume(r, false, 0);
+		return resume(r, t->tid, false, 0);
 	}
 }
 
@@ -355,65 +304,84 @@ static bool is_stop_signal(int sig)
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
-static int on_signal(struct run *r, int sig)
+/* A stack that could not grow because of the memory quota? */
+static bool stack_over_quota(struct run *r, pid_t tid, int sig)
+{
+	siginfo_t info;
+	int64_t need;
+	uint64_t q = r->sb->quota[S_QUOTA_MEMORY];
+
+	return sig == SIGSEGV && q != SANDBOX_UNLIMITED &&
+	       ptrace(PTRACE_GETSIGINFO, tid, NULL, &info) == 0 &&
+	       info.si_code == SEGV_MAPERR &&
+	       sb_proc_stack_growth(tid, (uint64_t)(uintptr_t)info.si_addr,
+	                            &need) &&
+	       need <= (int64_t)q;
+}
+
+/* What the supervisor decides about a signal before any callback: stop
+ * signals are discarded (a program cannot sit out its quotas stopped),
+ * SIGXFSZ under a disk quota is OL, a stack that could not grow under the
+ * memory quota is ML. SB_NEXT: the callbacks decide. Returns the quota
+ * that decided, or -1. */
+static int signal_rules(struct run *r, pid_t tid, int sig,
+                        struct sb_decision *d)
+{
+	d->verb = SB_NEXT;
+	d->data = 0;
+	if (is_stop_signal(sig)) {
+		d->verb = SB_DENY;
+	} else if (sig == SIGXFSZ &&
+	           r->sb->quota[S_QUOTA_DISK] != SANDBOX_UNLIMITED) {
+		d->verb = SB_FINI;
+		d->data = S_RESULT_OL;
+		return S_QUOTA_DISK;
+	} else if (stack_over_quota(r, tid, sig)) {
+		d->verb = SB_FINI;
+		d->data = S_RESULT_ML;
+		return S_QUOTA_MEMORY;
+	}
+	return -1;
+}
+
+static int on_signal(struct run *r, struct task *t, int sig)
 {
 	sandbox_t *sb = r->sb;
-	siginfo_t info;
+	struct sb_decision d;
 
-	r->sb->stat.stops++;
+	sb->stat.stops++;
 	if (!r->exec_done)
-		return resume(r, false, 0); /* nothing of the program's yet */
-	/* A sandboxed program cannot stop itself (or be stopped) to sit out
-	 * its quotas: stop signals are discarded. */
-	if (is_stop_signal(sig))
-		return resume(r, false, 0);
-	if (sig == SIGXFSZ && sb->quota[S_QUOTA_DISK] != SANDBOX_UNLIMITED) {
-		sb->stat.quota_exceeded = S_QUOTA_DISK;
-		end_with(r, S_RESULT_OL);
+		return resume(r, t->tid, false, 0); /* nothing of the program's */
+	sandbox_event_t ev = event_of(r, S_EVENT_SIGNAL, t->tid);
+	ev.data = sig;
+	int quota = signal_rules(r, t->tid, sig, &d);
+	if (d.verb == SB_NEXT)
+		sb_decide_event(sb, &ev, &d);
+	sb_observe(sb, &ev, &d);
+	switch (d.verb) {
+	case SB_DENY: /* discarded */
+		return resume(r, t->tid, false, 0);
+	case SB_KILL:
+		kill_program(r);
 		return 0;
-	}
-	if (sig == SIGSEGV && sb->quota[S_QUOTA_MEMORY] != SANDBOX_UNLIMITED &&
-	    ptrace(PTRACE_GETSIGINFO, r->pid, NULL, &info) == 0 &&
-	    info.si_code == SEGV_MAPERR) {
-		/* A stack that could not grow because of the quota. */
-		int64_t need;
-		if (sb_proc_stack_growth(r->pid, (uint64_t)(uintptr_t)info.si_addr,
-		                         &need) &&
-		    need <= (int64_t)sb->quota[S_QUOTA_MEMORY]) {
-			sb->stat.quota_exceeded = S_QUOTA_MEMORY;
-			end_with(r, S_RESULT_ML);
-			return 0;
-		}
-	}
-	if (sb->policy->fn) {
-		sandbox_event_t ev = { .type = S_EVENT_SIGNAL, .data = sig };
-		sandbox_action_t act;
-		switch (ask(r, &ev, &act)) {
-		case S_ACTION_CONT:
-			break;
-		case S_ACTION_KILL:
-			kill_program(r);
-			return 0;
-		case S_ACTION_FINI:
-			if (act.data > S_RESULT_PD && act.data < S_RESULT_COUNT) {
-				end_with(r, act.data);
-				return 0;
-			}
-			/* fall through */
-		default:
-			end_with(r, S_RESULT_BP);
-			return 0;
-		}
+	case SB_FINI:
+		end_with(r, d.data, quota);
+		return 0;
+	case SB_BAD:
+		end_with(r, S_RESULT_BP, -1);
+		return 0;
+	default:
+		break;
 	}
 	/* Before a fatal signal is delivered: where did it happen? */
-	sb_diag_on_signal(sb->diag, r->pid, sig);
+	sb_diag_on_signal(sb->diag, t->tid, sig);
 	/* A namespace init would drop this default-fatal signal: do what
 	 * the kernel would do to any other process (isolation.c). */
-	if (sb->iso && sb_iso_init_fatal(sb->iso, r->pid, sig)) {
+	if (sb->iso && sb_iso_init_fatal(sb->iso, t->tid, sig)) {
 		kill_program(r);
 		return 0;
 	}
-	return resume(r, false, sig);
+	return resume(r, t->tid, false, sig);
 }
 
 /* ------------------------------------------------------------ events */
@@ -429,81 +397,49 @@ static void on_exec(struct run *r)
 	sb_manager_begin_run(r->sb, r->pid, r->pidfd, &r->t_exec);
 }
 
-static int on_stop(struct run *r, int status)
+static int on_ptrace_event(struct run *r, struct task *t, int event)
+{
+	switch (event) {
+	case PTRACE_EVENT_SECCOMP:
+		return on_syscall_stop(r, t);
+	case PTRACE_EVENT_EXEC:
+		on_exec(r);
+		break;
+	case PTRACE_EVENT_EXIT:
+		if (r->exec_done && sb_proc_read_exit(r->pid, &r->px) == 0)
+			r->have_px = true;
+		break;
+	default:
+		break;
+	}
+	return resume(r, t->tid, false, 0);
+}
+
+static int on_stop(struct run *r, struct task *t, int status)
 {
 	int sig = WSTOPSIG(status);
 	int event = (unsigned)status >> 16;
 
 	if (r->killed) /* only the end matters now */
-		return resume(r, false, 0);
+		return resume(r, t->tid, false, 0);
 	if (sig == (SIGTRAP | 0x80))
-		return on_syscall_stop(r, 0);
-	if (sig == SIGTRAP && event) {
-		switch (event) {
-		case PTRACE_EVENT_SECCOMP:
-			return on_syscall_stop(r, 0);
-		case PTRACE_EVENT_EXEC:
-			on_exec(r);
-			return resume(r, false, 0);
-		case PTRACE_EVENT_EXIT:
-			if (r->exec_done && sb_proc_read_exit(r->pid, &r->px) == 0)
-				r->have_px = true;
-			return resume(r, false, 0);
-		default:
-			return resume(r, false, 0);
-		}
-	}
-	return on_signal(r, sig);
+		return on_syscall_stop(r, t);
+	if (sig == SIGTRAP && event)
+		return on_ptrace_event(r, t, event);
+	return on_signal(r, t, sig);
 }
 
-/* ------------------------------------------------------------ the run */
-
-static int open_stdio(const sandbox_t *sb, int fds[3])
-{
-	for (int i = 0; i < 3; i++)
-		fds[i] = -1;
-	for (int i = 0; i < 3; i++) {
-		const struct sb_stdio *s = &sb->stdio[i];
-		if (s->path) {
-			int fl = i == 0 ? O_RDONLY
-			                : O_WRONLY | O_CREAT | (s->append ? O_APPEND : O_TRUNC);
-			fds[i] = open(s->path, fl | O_CLOEXEC | O_NOCTTY, 0644);
-		} else if (s->fd >= 0) {
-			fds[i] = fcntl(s->fd, F_DUPFD_CLOEXEC, 3);
-		} else {
-			continue;
-		}
-		if (fds[i] < 0) {
-			int e = -errno;
-			for (int j = 0; j < i; j++)
-				if (fds[j] >= 0)
-					close(fds[j]);
-			static const char *const step[3] = { "stdin", "stdout", "stderr" };
-			((sandbox_t *)sb)->failed_step = step[i];
-			return e;
-		}
-	}
-	return 0;
-}
-
-static void close_fds(int *fds, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (fds[i] >= 0) {
-			close(fds[i]);
-			fds[i] = -1;
-		}
-}
+/* ------------------------------------------------------------ the end */
 
 /* The child died before exec: fetch the errno of the failed step. */
-static int setup_error(struct run *r)
+static int setup_error(sandbox_t *sb, int errfd)
 {
 	struct sb_child_error e;
 	static char step[sizeof(e.step)];
 	ssize_t n;
 
 	do
-		n = read(r->errfd, &e, sizeof(e));
+		n = read(errfd, &e, sizeof(e));
 	while (n < 0 && errno == EINTR);
 	if (n != (ssize_t)sizeof(e))
 		return -ECHILD;
@@ -515,12 +451,13 @@ static int setup_error(struct run *r)
 		"loopback", "mkdir", "mkfile", "mount", "remount_ro", "symlink",
 		"pivot_root", "capbset", "setrlimit", "isolation" };
 	(void)step;
-	r->sb->failed_step = "setup";
+	sb->failed_step = "setup";
 	for (size_t i = 0; i < SB_ARRAY_SIZE(known); i++)
 		if (strncmp(e.step, known[i], sizeof(e.step)) == 0)
-			r->sb->failed_step = known[i];
+			sb->failed_step = known[i];
 	return -e.err;
 }
+
 
 static void fill_usage(sandbox_t *sb, const struct rusage *ru)
 {
@@ -550,10 +487,35 @@ static void fill_memory(struct run *r)
 	                                                  : st->vm_peak;
 }
 
-/* The event loop. Returns 0 with a verdict, or -errno. */
-static int trace_loop(struct run *r)
+/* The program is gone: figures, then the verdict. */
+static int on_end(struct run *r, int status, const struct rusage *ru)
 {
 	sandbox_t *sb = r->sb;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	sb_manager_end_run(sb);
+	sb_capture_finish(sb);
+	if (!r->exec_done)
+		return setup_error(sb, r->errfd);
+	sb->stat.wall_time_us = sb_ts_diff_us(&now, &r->t_exec);
+	fill_usage(sb, ru);
+	fill_memory(r);
+	return sb_verdict(sb, status, &r->px, r->have_px);
+}
+
+static void reap(pid_t pid)
+{
+	int status;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, &status, __WALL) < 0 && errno == EINTR)
+		;
+}
+
+/* The event loop. Returns 0 with a verdict (*wstatus: how the program
+ * ended), or -errno. */
+static int trace_loop(struct run *r, int *wstatus)
+{
 	struct rusage ru;
 	int status, rc = 0;
 
@@ -566,31 +528,22 @@ static int trace_loop(struct run *r)
 			break;
 		}
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
-			struct timespec now;
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			sb_manager_end_run(sb);
-			sb_capture_finish(sb);
-			if (!r->exec_done)
-				return setup_error(r);
-			sb->stat.wall_time_us = sb_ts_diff_us(&now, &r->t_exec);
-			fill_usage(sb, &ru);
-			fill_memory(r);
-			return sb_verdict(sb, status, &r->px, r->have_px);
+			*wstatus = status;
+			return on_end(r, status, &ru);
 		}
-		if (WIFSTOPPED(status)) {
-			rc = on_stop(r, status);
-			if (rc < 0) {
-				/* Could not drive the program: end it as IE. */
-				sb->stat.result = S_RESULT_IE;
-				kill_program(r);
-			}
+		struct task *t = task_of(r, w);
+		if (!t || !WIFSTOPPED(status))
+			continue; /* not a task of ours (none yet): nothing to do */
+		if ((rc = on_stop(r, t, status)) < 0) {
+			/* Could not drive the program: end it as IE. */
+			sb_verdict_internal(r->sb);
+			sb_observe_error(r->sb, r->pid, -rc);
+			kill_program(r);
 		}
 	}
 	/* wait4 failed (should not happen): make sure nothing is left. */
-	kill(r->pid, SIGKILL);
-	while (waitpid(r->pid, &status, __WALL) < 0 && errno == EINTR)
-		;
-	sb_manager_end_run(sb);
+	reap(r->pid);
+	sb_manager_end_run(r->sb);
 	return rc;
 }
 
@@ -605,122 +558,40 @@ static int first_stop(struct run *r)
 	if (w < 0)
 		return -errno;
 	if (!WIFSTOPPED(status)) /* setup failed before the stop */
-		return setup_error(r);
+		return setup_error(r->sb, r->errfd);
 	long opts = PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD |
 	            PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEEXEC |
 	            PTRACE_O_TRACEEXIT;
 	if (ptrace(PTRACE_SETOPTIONS, r->pid, NULL, (void *)opts) < 0) {
-		int e = -errno;
-		kill(r->pid, SIGKILL);
-		while (waitpid(r->pid, &status, __WALL) < 0 && errno == EINTR)
-			;
-		return e;
+		rc = -errno;
+		reap(r->pid);
+		return rc;
 	}
 	/* Before exec: join the run's cgroup (isolation.c). */
 	if (r->sb->iso &&
 	    (rc = sb_iso_first_stop(r->sb->iso, r->pid, &r->sb->failed_step)) < 0) {
-		kill(r->pid, SIGKILL);
-		while (waitpid(r->pid, &status, __WALL) < 0 && errno == EINTR)
-			;
+		reap(r->pid);
 		return rc;
 	}
 	/* Suppress the SIGSTOP the child raised. */
-	return resume(r, false, 0);
+	return resume(r, r->pid, false, 0);
 }
 
-int sb_trace_run(sandbox_t *sb)
+int sb_trace(sandbox_t *sb, pid_t pid, int pidfd, int *errfd, int *wstatus)
 {
-	struct run r = { .sb = sb, .pid = -1, .pidfd = -1, .errfd = -1,
-	                 .classic = sb->mode == S_MODE_CLASSIC };
-	struct sb_child_plan plan = { .sb = sb, .errfd = -1 };
-	struct sb_pin pin = { .changed = false, .claim = -1 };
-	int pipefd[2] = { -1, -1 };
-	char **envbuf = NULL;
+	struct run r = {
+		.sb = sb, .pid = pid, .pidfd = pidfd, .errfd = *errfd,
+		.classic = sb->mode == S_MODE_CLASSIC,
+		.watch_memory = sb->memory_mode == S_MEMORY_VSIZE &&
+		                sb->quota[S_QUOTA_MEMORY] != SANDBOX_UNLIMITED,
+		.main = { .tid = pid },
+	};
 	int rc;
 
-	int capw[3];
-	rc = open_stdio(sb, plan.stdio_fd);
-	if (rc < 0)
-		return rc;
-	if ((rc = sb_capture_open(sb, capw)) < 0) {
-		close_fds(plan.stdio_fd, 3);
-		sb->failed_step = "capture";
-		return rc;
-	}
-	for (int i = 1; i <= 2; i++)
-		if (capw[i] >= 0)
-			plan.stdio_fd[i] = capw[i]; /* closed after fork below */
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
-		rc = -errno;
-		goto out;
-	}
-	/* Keep the error pipe off 0..2, which the child overwrites. */
-	for (int i = 0; i < 2; i++) {
-		if (pipefd[i] < 3) {
-			int fd = fcntl(pipefd[i], F_DUPFD_CLOEXEC, 3);
-			if (fd < 0) {
-				rc = -errno;
-				goto out;
-			}
-			close(pipefd[i]);
-			pipefd[i] = fd;
-		}
-	}
-	plan.errfd = pipefd[1];
-	plan.envp = sb->envp;
-	if (sb->iso || sb->env_inherit) {
-		/* pass-through list, secrets stripped (env.c) */
-		envbuf = sb_env_build(sb->iso, sb->envp, sb->env_inherit, environ);
-		if (!envbuf) {
-			rc = -ENOMEM;
-			goto out;
-		}
-		plan.envp = envbuf;
-	}
-	if (!r.classic)
-		plan.filter = sb->compiled.prog;
-
-	/* The child inherits the tracer's (pinned) affinity. */
-	if ((rc = sb_pin_begin(sb, &pin)) < 0) {
-		sb->failed_step = "cpus";
-		goto out;
-	}
-	r.pid = sb->iso ? sb_iso_spawn(sb->iso, plan.errfd, &sb->failed_step)
-	                : fork();
-	if (r.pid < 0) {
-		rc = -errno;
-		goto out;
-	}
-	if (r.pid == 0)
-		sb_child_run(&plan);
-
-	sb->pid = r.pid;
-	close(pipefd[1]);
-	pipefd[1] = -1;
-	r.errfd = pipefd[0];
-	pipefd[0] = -1;
-	close_fds(plan.stdio_fd, 3);
-	r.pidfd = (int)syscall(SYS_pidfd_open, r.pid, 0);
-
+	sb_paths_run_init(&r.paths);
 	rc = first_stop(&r); /* on error the child is already reaped */
 	if (rc == 0)
-		rc = trace_loop(&r);
-out:
-	close_fds(plan.stdio_fd, 3);
-	close_fds(pipefd, 2);
-	sb_capture_finish(sb); /* no-op when already drained */
-	sb_pin_end(&pin);
-	sb_env_free(envbuf);
-	if (sb->iso) { /* figures, facts, teardown (isolation.c) */
-		struct sb_iso_facts facts;
-		sb_iso_finish(sb->iso, &facts);
-		if (rc == 0)
-			sb_verdict_isolation(sb, &facts);
-	}
-	if (r.errfd >= 0)
-		close(r.errfd);
-	if (r.pidfd >= 0)
-		close(r.pidfd);
-	sb->pid = -1;
+		rc = trace_loop(&r, wstatus);
+	*errfd = r.errfd; /* closed at exec */
 	return rc;
 }

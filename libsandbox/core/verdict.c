@@ -1,11 +1,16 @@
 /*
- * Quotas: the rlimits that enforce them in the child, and the verdict that
- * turns what was measured into a result.
+ * The verdict: the one place that writes the result of a run. Other parts
+ * report facts to it -- a verdict reached during the run (the tracer at a
+ * syscall or a signal, the output copier past the quota), a supervisor
+ * error, the wait status and figures at the end, what the run's isolation
+ * saw -- and it alone decides, by a fixed precedence (sb_verdict()).
+ * Also the rlimits that enforce the quotas in the child.
  */
 #include "config.h"
 #include "core/core.h"
 
 #include <signal.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -42,6 +47,43 @@ static void set_quota_result(sandbox_t *sb, int result, int quota)
 {
 	sb->stat.result = result;
 	sb->stat.quota_exceeded = quota;
+}
+
+void sb_verdict_clear(sandbox_t *sb)
+{
+	sandbox_stat_t *st = &sb->stat;
+
+	memset(st, 0, sizeof(*st));
+	st->result = S_RESULT_PD;
+	st->exit_code = -1;
+	st->quota_exceeded = -1;
+	st->cpu_time_us = st->user_time_us = st->sys_time_us = -1;
+	st->wall_time_us = st->memory_peak = st->vm_peak = st->rss_peak = -1;
+	st->minor_faults = st->major_faults = st->output_bytes = -1;
+	st->cpu = -1;
+}
+
+void sb_verdict_begin(sandbox_t *sb)
+{
+	sb_verdict_clear(sb);
+	sb->stat.mode = sb->mode;
+	sb->stat.memory_mode = sb->memory_mode;
+}
+
+bool sb_verdict_during(sandbox_t *sb, int result, int quota)
+{
+	if (sb->stat.result != S_RESULT_PD)
+		return false;
+	if (quota >= 0)
+		set_quota_result(sb, result, quota);
+	else
+		sb->stat.result = result;
+	return true;
+}
+
+void sb_verdict_internal(sandbox_t *sb)
+{
+	sb->stat.result = S_RESULT_IE;
 }
 
 /* Decide the result once the program is gone. Precedence: an interruption

@@ -1,7 +1,7 @@
 /*
  * sandbox_policy_explain(): a policy as text, one line per syscall that
- * has rules, then what the table does not show (origin, path rules,
- * callback).
+ * has rules (the table as the kernel filter sees it), then what the table
+ * does not show (module, path rules, callbacks).
  */
 #include "config.h"
 #include "policy/policy.h"
@@ -50,38 +50,42 @@ static void explain_rule(FILE *f, const struct sb_rule *r)
 }
 
 /* What the table does not show: where the policy came from, its path
- * rules, its callback. */
+ * rules, its callbacks. */
 static void explain_extra(const sandbox_policy_t *p, FILE *f)
 {
-	const sandbox_policy_t *inner = sb_paths_inner((sandbox_policy_t *)p);
-	const char *origin = p->origin ? p->origin : inner->origin;
-
-	if (origin)
-		fprintf(f, "# loaded from module %s\n", origin);
+	if (p->module_name)
+		fprintf(f, "# loaded from module %s\n", p->module_name);
 	sb_paths_explain(p, f);
-	fprintf(f, "# callback: %s\n", inner->fn ?
+	fprintf(f, "# callback: %s\n", sb_policy_has_callback(p) ?
 	        "yes (decides every \"trace\" line; may only make \"allow\" stricter)" :
 	        "none (a \"trace\" line without a callback ends the run with BP)");
 }
 
-int sb_policy_explain(const sandbox_policy_t *p, int fd)
+int sb_policy_explain(const sandbox_policy_t *pol, int fd)
 {
+	struct sb_effective eff;
 	struct sb_ruleset rs;
 	char name[64];
 	int rc, dfd;
 	FILE *f;
 
-	if (!p || fd < 0)
+	if (!pol || fd < 0)
 		return -EINVAL;
-	rc = sb_ruleset_build(p, &rs);
-	if (rc < 0)
+	/* The table as the kernel filter sees it: path syscalls stop. */
+	if ((rc = sb_policy_effective(pol, &eff)) < 0)
 		return rc;
+	const sandbox_policy_t *p = &eff.view;
+	if ((rc = sb_ruleset_build(p, &rs)) < 0) {
+		sb_policy_effective_free(&eff);
+		return rc;
+	}
 	dfd = dup(fd);
 	if (dfd < 0 || !(f = fdopen(dfd, "w"))) {
 		rc = -errno;
 		if (dfd >= 0)
 			close(dfd);
 		sb_ruleset_free(&rs);
+		sb_policy_effective_free(&eff);
 		return rc;
 	}
 	for (int abi = 0; abi < S_ABI_COUNT; abi++) {
@@ -113,8 +117,9 @@ int sb_policy_explain(const sandbox_policy_t *p, int fd)
 			fputc('\n', f);
 		}
 	}
-	explain_extra(p, f);
+	explain_extra(pol, f);
 	rc = fclose(f) == 0 ? 0 : -errno;
 	sb_ruleset_free(&rs);
+	sb_policy_effective_free(&eff);
 	return rc;
 }

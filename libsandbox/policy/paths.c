@@ -1,13 +1,14 @@
 /*
  * Path rules: readable and writable directories, everything else denied,
- * checked by the policy callback at every syscall that names a file.
+ * checked at every syscall that names a file.
  *
- * The layer sits on top of a policy. It keeps a copy of the policy's own
- * table ("inner": what the rules say without path checks, plus the
- * callback the policy had) and replaces the rules of the path syscalls
- * with TRACE, so each of them stops and reaches paths_callback(), which:
- *   1. evaluates the inner table for the call: KILL and ERRNO stand;
- *   2. reads the path from the program (sandbox_read_string), makes it
+ * The layer is the second of a policy's layers (policy.h): after the rule
+ * table, before the callbacks. The kernel filter is compiled from the
+ * table with the rules of the path syscalls replaced by TRACE (their
+ * i386/x32 forms by KILL: sb_policy_effective()), so each of them stops
+ * and reaches sb_paths_decide(), which, given what the table says:
+ *   1. lets KILL and ERRNO stand;
+ *   2. reads the path from the program (sb_mem_read_string), makes it
  *      absolute against the directory it is relative to (the program's
  *      working directory, or the directory behind its dirfd, both read
  *      from /proc/PID) and normalises it lexically ("." and ".." and "//"
@@ -15,7 +16,7 @@
  *   3. allows the call when the path lies in a readable directory (reads)
  *      or a writable one (writes: creating, truncating, removing,
  *      renaming, changing modes), else fails it with EACCES;
- *   4. defers to the inner callback when the inner table said TRACE.
+ *   4. leaves TRACE to the callbacks (a later layer), and ALLOW allowed.
  *
  * Why this is race-free: the path is read while the program is stopped,
  * and the kernel reads it again after we resume it. Only another thread
@@ -117,43 +118,29 @@ struct sb_path_dir {
 	bool writable;
 };
 
+/* The layer: directories only. What a run learns (the program's first
+ * working directory) is in the run's struct sb_paths_run, never here: a
+ * policy is shared by sandboxes and runs. */
 struct sb_paths {
-	sandbox_policy_t *inner; /* the table and callback without the layer */
-	struct sb_ruleset rs;
-	bool rs_valid;
-	size_t seen;             /* rules of the outer policy already copied */
 	struct sb_path_dir *dirs;
 	size_t ndirs;
-	long nr[NPSYS];          /* x86_64 numbers, -1 when absent */
-	pid_t cwd_pid;           /* run whose first working directory... */
-	char cwd0[PATH_MAX];     /* ...this is */
+	long nr[S_ABI_COUNT][NPSYS]; /* numbers in each ABI, -1 when absent */
 };
 
-static void paths_callback(const sandbox_event_t *ev, sandbox_action_t *act,
-                           void *data);
-
-static void paths_free(void *data)
+void sb_paths_free(struct sb_paths *L)
 {
-	struct sb_paths *L = data;
 	if (!L)
 		return;
-	if (L->rs_valid)
-		sb_ruleset_free(&L->rs);
-	sb_policy_unref(L->inner);
 	for (size_t i = 0; i < L->ndirs; i++)
 		free(L->dirs[i].path);
 	free(L->dirs);
 	free(L);
 }
 
-bool sb_paths_active(const sandbox_policy_t *p)
+void sb_paths_run_init(struct sb_paths_run *run)
 {
-	return p && p->fn == paths_callback;
-}
-
-sandbox_policy_t *sb_paths_inner(sandbox_policy_t *p)
-{
-	return sb_paths_active(p) ? ((struct sb_paths *)p->data)->inner : p;
+	run->cwd_pid = -1;
+	run->cwd0[0] = '\0';
 }
 
 /* ------------------------------------------------------------ paths */
@@ -219,7 +206,8 @@ static bool under(const char *path, const char *dir)
 	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
-static bool allowed(struct sb_paths *L, const char *abs, bool write)
+static bool allowed(const struct sb_paths *L, const struct sb_paths_run *run,
+                    const char *abs, bool write)
 {
 	char d[PATH_MAX];
 	for (size_t i = 0; i < L->ndirs; i++) {
@@ -227,7 +215,7 @@ static bool allowed(struct sb_paths *L, const char *abs, bool write)
 		if (write && !L->dirs[i].writable)
 			continue;
 		if (dir[0] != '/') {
-			if (join(L->cwd0, dir, d, sizeof(d)) < 0)
+			if (join(run->cwd0, dir, d, sizeof(d)) < 0)
 				continue;
 			dir = d;
 		}
@@ -265,8 +253,9 @@ static int resolve(const sandbox_event_t *ev, int pa, int da, char *out,
 }
 
 /* The access check of one path argument: 0 or an errno to fail with. */
-static int check_one(struct sb_paths *L, const sandbox_event_t *ev,
-                     const struct psys *s, int pa, int da, bool write)
+static int check_one(const struct sb_paths *L, const struct sb_paths_run *run,
+                     const sandbox_event_t *ev, const struct psys *s, int pa,
+                     int da, bool write)
 {
 	char abs[PATH_MAX];
 	bool empty = false;
@@ -279,11 +268,11 @@ static int check_one(struct sb_paths *L, const sandbox_event_t *ev,
 		return -rc;
 	if (rc < 0)
 		return EACCES;
-	return allowed(L, abs, write) ? 0 : EACCES;
+	return allowed(L, run, abs, write) ? 0 : EACCES;
 }
 
-static int check_paths(struct sb_paths *L, const sandbox_event_t *ev,
-                       const struct psys *s)
+static int check_paths(const struct sb_paths *L, struct sb_paths_run *run,
+                       const sandbox_event_t *ev, const struct psys *s)
 {
 	const uint64_t *a = ev->syscall.args;
 	bool write = s->kind == PK_WRITE;
@@ -296,72 +285,48 @@ static int check_paths(struct sb_paths *L, const sandbox_event_t *ev,
 	if (s->kind == PK_OPEN)
 		write = (a[(int)s->flags] &
 		         (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND)) != 0;
-	if (L->cwd_pid != ev->pid) {
-		if (proc_link(ev->pid, "cwd", L->cwd0, sizeof(L->cwd0)) < 0)
-			strcpy(L->cwd0, "/nonexistent");
-		L->cwd_pid = ev->pid;
+	if (run->cwd_pid != ev->pid) {
+		if (proc_link(ev->pid, "cwd", run->cwd0, sizeof(run->cwd0)) < 0)
+			strcpy(run->cwd0, "/nonexistent");
+		run->cwd_pid = ev->pid;
 	}
-	rc = check_one(L, ev, s, s->path, s->dirfd, write);
+	rc = check_one(L, run, ev, s, s->path, s->dirfd, write);
 	if (rc == 0 && s->path2 >= 0)
-		rc = check_one(L, ev, s, s->path2, s->dirfd2, write);
+		rc = check_one(L, run, ev, s, s->path2, s->dirfd2, write);
 	return rc;
 }
 
-/* ------------------------------------------------------------ callback */
+/* ------------------------------------------------------------ deciding */
 
-static void delegate(struct sb_paths *L, const sandbox_event_t *ev,
-                     sandbox_action_t *act)
-{
-	if (L->inner->fn) {
-		L->inner->fn(ev, act, L->inner->data);
-		return;
-	}
-	/* No callback of its own: what the engine does without one. */
-	if (!(ev->type == S_EVENT_SYSCALL && ev->disposition == S_DISP_TRACE))
-		act->type = S_ACTION_CONT;
-}
-
-static const struct psys *find_psys(const struct sb_paths *L, long nr)
+static const struct psys *find_psys(const struct sb_paths *L, int abi, long nr)
 {
 	for (size_t i = 0; i < NPSYS; i++)
-		if (L->nr[i] == nr)
+		if (L->nr[abi][i] == nr)
 			return &psys[i];
 	return NULL;
 }
 
-static void paths_callback(const sandbox_event_t *ev, sandbox_action_t *act,
-                           void *data)
+int sb_paths_decide(const sandbox_policy_t *p, struct sb_paths_run *run,
+                    const sandbox_event_t *ev, int disp, int *err)
 {
-	struct sb_paths *L = data;
+	const struct sb_paths *L = p->paths;
 	const sandbox_syscall_t *sc = &ev->syscall;
 	const struct psys *s;
-	int err = 0, disp, rc;
+	int base = disp & ~S_DISP_FLAG_EXIT, rc;
 
-	if (ev->type != S_EVENT_SYSCALL || ev->disposition != S_DISP_TRACE ||
-	    sc->abi != S_ABI_X86_64 || !(s = find_psys(L, sc->nr))) {
-		delegate(L, ev, act);
-		return;
+	if (!L || sc->abi < 0 || sc->abi >= S_ABI_COUNT ||
+	    !(s = find_psys(L, sc->abi, sc->nr)))
+		return disp;
+	/* Their argument layouts are not checked here: killed (RF). */
+	if (sc->abi != S_ABI_X86_64)
+		return S_DISP_KILL;
+	if (base == S_DISP_KILL || base == S_DISP_ERRNO)
+		return disp;
+	if ((rc = check_paths(L, run, ev, s)) != 0) {
+		*err = rc;
+		return S_DISP_ERRNO;
 	}
-	disp = sb_ruleset_eval(L->inner, &L->rs, sc->abi, sc->nr, sc->args,
-	                       ev->pid, &err) & ~S_DISP_FLAG_EXIT;
-	if (disp == S_DISP_KILL) {
-		act->type = S_ACTION_KILL;
-		return;
-	}
-	if (disp == S_DISP_ERRNO) {
-		act->type = S_ACTION_DENY;
-		act->data = err;
-		return;
-	}
-	if ((rc = check_paths(L, ev, s)) != 0) {
-		act->type = S_ACTION_DENY;
-		act->data = rc;
-		return;
-	}
-	if (disp == S_DISP_TRACE)
-		delegate(L, ev, act);
-	else
-		act->type = S_ACTION_CONT;
+	return disp;
 }
 
 /* ------------------------------------------------------------ setup */
@@ -390,60 +355,110 @@ static const char *forks(const sandbox_policy_t *p, const struct sb_ruleset *rs)
 	return NULL;
 }
 
-/* Copy the outer rules added since the last time into the inner table. */
-static int absorb(struct sb_paths *L, sandbox_policy_t *p)
+int sb_paths_check(const sandbox_policy_t *p, char *err, size_t errlen)
 {
-	for (size_t i = L->seen; i < p->nrules; i++) {
-		const struct sb_rule *r = &p->rules[i];
-		int rc = sb_policy_add_rule(L->inner, r->abi, r->nr, r->disp,
-		                            r->err, r->cond, r->ncond);
-		if (rc < 0)
-			return rc;
+	struct sb_ruleset rs;
+	const char *bad;
+	int rc;
+
+	if (!p->paths)
+		return 0;
+	if ((rc = sb_ruleset_build(p, &rs)) < 0) {
+		sb_errf(err, errlen, "path rules: %s", sb_strerror(rc));
+		return rc;
 	}
-	for (int abi = 0; abi < S_ABI_COUNT; abi++) {
-		L->inner->def_disp[abi] = p->def_disp[abi];
-		L->inner->def_err[abi] = p->def_err[abi];
+	bad = forks(p, &rs);
+	sb_ruleset_free(&rs);
+	if (bad) {
+		sb_errf(err, errlen,
+		        "path rules need a single-threaded program, but the policy "
+		        "allows %s (threads or processes could change a path "
+		        "between the check and its use)", bad);
+		return -EINVAL;
 	}
-	if (L->rs_valid)
-		sb_ruleset_free(&L->rs);
-	L->rs_valid = false;
-	int rc = sb_ruleset_build(L->inner, &L->rs);
-	if (rc == 0)
-		L->rs_valid = true;
-	return rc;
+	return 0;
 }
 
-/* Does the inner table ask for the exit of this syscall anywhere? */
-static bool wants_exit(const struct sb_paths *L, long nr)
+/* Does the table ask for the exit of this syscall anywhere? */
+static bool wants_exit(const sandbox_policy_t *p, long nr)
 {
-	for (size_t i = 0; i < L->inner->nrules; i++)
-		if (L->inner->rules[i].abi == S_ABI_X86_64 &&
-		    L->inner->rules[i].nr == nr &&
-		    (L->inner->rules[i].disp & S_DISP_FLAG_EXIT))
+	for (size_t i = 0; i < p->nrules; i++)
+		if (p->rules[i].abi == S_ABI_X86_64 && p->rules[i].nr == nr &&
+		    (p->rules[i].disp & S_DISP_FLAG_EXIT))
 			return true;
 	return false;
 }
 
-/* The layer's own rules on the outer policy. */
-static int install_rules(struct sb_paths *L, sandbox_policy_t *p)
+static int push_rule(struct sb_rule **v, size_t *n, size_t *cap, int abi,
+                     long nr, int disp)
 {
-	int rc;
-	for (size_t i = 0; i < NPSYS; i++) {
-		if (L->nr[i] >= 0) {
-			int d = S_DISP_TRACE |
-			        (wants_exit(L, L->nr[i]) ? S_DISP_FLAG_EXIT : 0);
-			if ((rc = sb_policy_add_rule(p, S_ABI_X86_64, L->nr[i],
-			                             d, 0, NULL, 0)) < 0)
-				return rc;
-		}
-		rc = sb_policy_add_rule_name(p, (1u << S_ABI_I386) |
-		                             (1u << S_ABI_X32), psys[i].name,
-		                             S_DISP_KILL, 0, NULL, 0);
-		if (rc < 0 && rc != -ENOENT)
-			return rc;
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 128;
+		struct sb_rule *r = realloc(*v, c * sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		*v = r;
+		*cap = c;
 	}
-	L->seen = p->nrules;
+	memset(&(*v)[*n], 0, sizeof(**v));
+	(*v)[*n].abi = abi;
+	(*v)[*n].nr = nr;
+	(*v)[*n].disp = disp;
+	(*n)++;
 	return 0;
+}
+
+int sb_policy_effective(const sandbox_policy_t *p, struct sb_effective *eff)
+{
+	const struct sb_paths *L = p->paths;
+	size_t n = 0, cap = 0;
+	struct sb_rule *v = NULL;
+	int rc = 0;
+
+	memset(eff, 0, sizeof(*eff));
+	/* A table only: no layers, never freed as a policy. */
+	atomic_init(&eff->view.refs, 1);
+	eff->view.generation = p->generation;
+	memcpy(eff->view.def_disp, p->def_disp, sizeof(p->def_disp));
+	memcpy(eff->view.def_err, p->def_err, sizeof(p->def_err));
+	eff->view.rules = p->rules;
+	eff->view.nrules = eff->view.cap = p->nrules;
+	if (!L)
+		return 0;
+	cap = p->nrules + 3 * NPSYS;
+	if (!(v = malloc(cap * sizeof(*v))))
+		return -ENOMEM;
+	if (p->nrules)
+		memcpy(v, p->rules, p->nrules * sizeof(*v));
+	n = p->nrules;
+	/* The path syscalls stop, so that sb_paths_decide() sees them; their
+	 * other ABIs' forms are killed. After every rule of the table, so
+	 * that they replace it whatever it says ("Which rule wins"). */
+	for (size_t i = 0; i < NPSYS && rc == 0; i++) {
+		long nr = L->nr[S_ABI_X86_64][i];
+		if (nr >= 0)
+			rc = push_rule(&v, &n, &cap, S_ABI_X86_64, nr, S_DISP_TRACE |
+			               (wants_exit(p, nr) ? S_DISP_FLAG_EXIT : 0));
+		for (int abi = S_ABI_I386; abi < S_ABI_COUNT && rc == 0; abi++)
+			if (L->nr[abi][i] >= 0)
+				rc = push_rule(&v, &n, &cap, abi, L->nr[abi][i],
+				               S_DISP_KILL);
+	}
+	if (rc < 0) {
+		free(v);
+		return rc;
+	}
+	eff->owned = v;
+	eff->view.rules = v;
+	eff->view.nrules = n;
+	eff->view.cap = n;
+	return 0;
+}
+
+void sb_policy_effective_free(struct sb_effective *eff)
+{
+	free(eff->owned);
+	eff->owned = NULL;
 }
 
 static struct sb_paths *layer_new(void)
@@ -451,56 +466,13 @@ static struct sb_paths *layer_new(void)
 	struct sb_paths *L = calloc(1, sizeof(*L));
 	if (!L)
 		return NULL;
-	if (!(L->inner = sb_policy_new())) {
-		free(L);
-		return NULL;
+	for (int abi = 0; abi < S_ABI_COUNT; abi++) {
+		for (size_t i = 0; i < NPSYS; i++) {
+			long nr = sb_syscall_number(abi, psys[i].name);
+			L->nr[abi][i] = nr < 0 ? -1 : nr;
+		}
 	}
-	for (size_t i = 0; i < NPSYS; i++) {
-		L->nr[i] = sb_syscall_number(S_ABI_X86_64, psys[i].name);
-		if (L->nr[i] < 0)
-			L->nr[i] = -1;
-	}
-	L->cwd_pid = -1;
 	return L;
-}
-
-/* Absorb new rules, check threads, re-install. On a new layer, take over
- * the policy's callback only once everything else succeeded. */
-static int apply(sandbox_policy_t *p, struct sb_paths *L, bool fresh,
-                 char *err, size_t errlen)
-{
-	const char *bad;
-	int rc = absorb(L, p);
-
-	if (rc < 0) {
-		sb_errf(err, errlen, "path rules: %s", sb_strerror(rc));
-		return rc;
-	}
-	if ((bad = forks(L->inner, &L->rs))) {
-		sb_errf(err, errlen,
-		        "path rules need a single-threaded program, but the policy "
-		        "allows %s (threads or processes could change a path "
-		        "between the check and its use)", bad);
-		return -EINVAL;
-	}
-	if (fresh) {
-		L->inner->fn = p->fn;
-		L->inner->data = p->data;
-		L->inner->cleanup = p->cleanup;
-		p->fn = paths_callback;
-		p->data = L;
-		p->cleanup = paths_free;
-	}
-	if ((rc = install_rules(L, p)) < 0)
-		sb_errf(err, errlen, "path rules: %s", sb_strerror(rc));
-	return rc;
-}
-
-int sb_paths_refresh(sandbox_policy_t *p, char *err, size_t errlen)
-{
-	if (!sb_paths_active(p) || ((struct sb_paths *)p->data)->seen == p->nrules)
-		return 0;
-	return apply(p, p->data, false, err, errlen);
 }
 
 static int add_dir(struct sb_paths *L, const char *dir, bool writable)
@@ -534,11 +506,11 @@ static int add_dir(struct sb_paths *L, const char *dir, bool writable)
 int sb_paths_add(sandbox_policy_t *p, const char *dir, bool writable,
                  char *err, size_t errlen)
 {
-	bool fresh = !sb_paths_active(p);
-	struct sb_paths *L = fresh ? layer_new() : p->data;
+	struct sb_paths *L = p->paths;
+	bool fresh = !L;
 	int rc;
 
-	if (!L)
+	if (fresh && !(L = layer_new()))
 		return -ENOMEM;
 	if (!dir || !dir[0] || (rc = add_dir(L, dir, writable)) < 0) {
 		rc = -EINVAL;
@@ -546,10 +518,19 @@ int sb_paths_add(sandbox_policy_t *p, const char *dir, bool writable,
 		        "without \"..\")", dir ? dir : "");
 		goto out;
 	}
-	rc = apply(p, L, fresh, err, errlen);
+	p->paths = L;
+	if ((rc = sb_paths_check(p, err, errlen)) < 0) {
+		/* Take the directory back: the policy stays as it was. */
+		free(L->dirs[--L->ndirs].path);
+		if (fresh)
+			p->paths = NULL;
+		goto out;
+	}
+	p->generation++;
+	return 0;
 out:
-	if (rc < 0 && fresh)
-		paths_free(L);
+	if (fresh)
+		sb_paths_free(L);
 	return rc;
 }
 
@@ -557,9 +538,11 @@ out:
 
 void sb_paths_explain(const sandbox_policy_t *p, FILE *f)
 {
-	if (!sb_paths_active(p))
+	const struct sb_paths *L = p->paths;
+	struct sb_ruleset rs;
+
+	if (!L || sb_ruleset_build(p, &rs) < 0)
 		return;
-	const struct sb_paths *L = p->data;
 	fputs("# path rules (x86_64; i386/x32 forms of these calls: kill):"
 	      " every call naming a file is checked after the table above"
 	      " (\"trace\" lines of path calls are the checks)\n", f);
@@ -575,17 +558,18 @@ void sb_paths_explain(const sandbox_policy_t *p, FILE *f)
 	for (size_t i = 0; i < NPSYS; i++) {
 		int e = 0, d;
 		static const uint64_t zero[6];
-		if (L->nr[i] < 0)
+		long nr = L->nr[S_ABI_X86_64][i];
+		if (nr < 0)
 			continue;
-		d = sb_ruleset_eval(L->inner, &L->rs, S_ABI_X86_64, L->nr[i],
-		                    zero, 0, &e);
+		d = sb_ruleset_eval(p, &rs, S_ABI_X86_64, nr, zero, 0, &e);
 		if ((d & ~S_DISP_FLAG_EXIT) == S_DISP_KILL)
 			continue;
 		fprintf(f, "#     %-18s %s%s\n", psys[i].name,
 		        (d & ~S_DISP_FLAG_EXIT) == S_DISP_ALLOW ? "allow" :
 		        (d & ~S_DISP_FLAG_EXIT) == S_DISP_TRACE ? "trace" :
 		        "errno",
-		        L->rs.first[S_ABI_X86_64][L->nr[i]] >= 0 ?
+		        rs.first[S_ABI_X86_64][nr] >= 0 ?
 		        " (zero arguments; has conditional rules)" : "");
 	}
+	sb_ruleset_free(&rs);
 }

@@ -2,14 +2,26 @@
  * policy/: what a policy is and how it is evaluated, below the engine that
  * runs programs. Not installed.
  *
- *   rules.c         the policy object: rule table, defaults, callback,
- *                   reference count; its compiled lookup form and the
- *                   user-space evaluation (exactly what the kernel filter
- *                   does)
+ *   rules.c         the policy object and its layers; the rule table's
+ *                   compiled lookup form and the user-space evaluation
+ *                   (exactly what the kernel filter does)
+ *   paths.c         path rules (readable / writable directories)
+ *   stack.c         what a callback's answer means, once for every event
  *   filter.c        the rule table compiled into seccomp-bpf (libseccomp)
  *   filter_cache.c  compiled programs cached by rule content
- *   paths.c         path rules (readable / writable directories)
  *   explain.c       the text of sandbox_policy_explain()
+ *
+ * A policy is an ordered stack of layers, asked in this order for every
+ * syscall (sandbox.h, "Policies", says the same to users):
+ *   1. the rule table: a disposition per (ABI, syscall, arguments);
+ *   2. path rules (paths.c): a syscall that names a file outside the
+ *      listed directories fails with EACCES (or is killed in i386/x32);
+ *   3. the module's callback (a policy loaded from a module);
+ *   4. the callback set with sandbox_policy_set_callback().
+ * Each setter replaces its own layer only. A layer can only make what the
+ * layers before it decided stricter, except that the callbacks decide
+ * the TRACE lines of the table. Per-run state of a layer lives in the run
+ * (struct sb_paths_run), never in the policy, which is shared.
  *
  * Nothing here knows a sandbox or a run: the engine (core/) asks, with the
  * facts of one syscall.
@@ -44,18 +56,40 @@ struct sb_rule {
 	sandbox_cond_t cond[6];
 };
 
+/* A callback layer. */
+struct sb_callback {
+	sandbox_policy_fn fn;        /* NULL: this layer answers nothing */
+	void *data;
+	void (*cleanup)(void *data); /* with data, when replaced or freed */
+};
+
+struct sb_paths;
+
 struct sandbox_policy {
 	atomic_int refs;
+	unsigned generation;   /* bumped by every change of what the kernel
+	                        * filter is made of: caches key on it */
+	/* 1. the rule table */
 	struct sb_rule *rules; /* in the order added; see sandbox.h for who wins */
 	size_t nrules, cap;
-	unsigned generation;   /* bumped by every change: caches key on it */
 	int def_disp[S_ABI_COUNT];
 	int def_err[S_ABI_COUNT];
-	sandbox_policy_fn fn;
-	void *data;
-	void (*cleanup)(void *data);
-	char *origin;          /* the module the policy came from, or NULL */
+	/* 2. path rules (paths.c), NULL: none */
+	struct sb_paths *paths;
+	/* 3. the module the policy was loaded from (sources/module.c) */
+	struct sb_callback module;
+	char *module_name;     /* its path, or NULL */
+	/* 4. sandbox_policy_set_callback() */
+	struct sb_callback user;
 };
+
+/* The callback layers in the order they are asked. */
+#define SB_POLICY_NCALLBACKS 2
+static inline const struct sb_callback *
+sb_policy_callback(const sandbox_policy_t *p, int i)
+{
+	return i == 0 ? &p->module : &p->user;
+}
 
 /* The calls behind sandbox_policy_*() (api/policy.c checks nothing more). */
 sandbox_policy_t *sb_policy_new(void);
@@ -70,8 +104,14 @@ int sb_policy_add_rule_name(sandbox_policy_t *p, unsigned abi_mask,
                             const sandbox_cond_t *conds, unsigned ncond);
 int sb_policy_evaluate(const sandbox_policy_t *p, int abi, long nr,
                        const uint64_t args[6], pid_t self, int *err);
-/* Record where p came from (a module path; copied). 0 or -ENOMEM. */
-int sb_policy_set_origin(sandbox_policy_t *p, const char *origin);
+/* Layer 3: the module's callback (fn may be NULL), its state and what
+ * releases it (called once, when the policy is freed), and the module's
+ * path (copied). 0 or -ENOMEM (nothing changed). */
+int sb_policy_set_module(sandbox_policy_t *p, sandbox_policy_fn fn,
+                         void *data, void (*release)(void *data),
+                         const char *name);
+/* Does p have a callback in any layer? */
+bool sb_policy_has_callback(const sandbox_policy_t *p);
 
 /* Compiled form used by the tracer at every stop, so that evaluating a
  * syscall costs an array index, not a search: one slot per syscall number
@@ -119,22 +159,72 @@ int sb_filter_get(const sandbox_policy_t *p, const struct sb_filter_opts *o,
 
 /* ------------------------------------------------------------- paths.c */
 
+/* What path rules learn during one run (the program's first working
+ * directory, which relative directories are relative to). Owned by the
+ * run. */
+struct sb_paths_run {
+	pid_t cwd_pid;          /* whose first working directory cwd0 is */
+	char cwd0[4096];
+};
+void sb_paths_run_init(struct sb_paths_run *run);
+
 /* Add a readable (or writable, which implies readable) directory to p's
- * path rules, installing the path layer if p has none yet, and re-apply
- * the layer to rules added since. -EINVAL with a message in err when the
- * policy lets the program create processes or threads, or dir is bad. */
+ * path rules, making the layer if p has none yet. -EINVAL with a message
+ * in err when the policy lets the program create processes or threads,
+ * or dir is bad (then nothing changed). */
 int sb_paths_add(sandbox_policy_t *p, const char *dir, bool writable,
                  char *err, size_t errlen);
-/* Re-apply an existing path layer to rules added since (no-op without
- * one). */
-int sb_paths_refresh(sandbox_policy_t *p, char *err, size_t errlen);
-/* Does p have path rules? */
-bool sb_paths_active(const sandbox_policy_t *p);
-/* The policy behind p's path layer (its table without the layer, and the
- * callback p had), or p itself when it has no path rules. */
-sandbox_policy_t *sb_paths_inner(sandbox_policy_t *p);
+/* The table must not let the program fork or clone while p has path rules
+ * (checked again at sandbox_check(): rules may be added later). 0, or
+ * -EINVAL with a message. */
+int sb_paths_check(const sandbox_policy_t *p, char *err, size_t errlen);
+void sb_paths_free(struct sb_paths *L);
+/* Layer 2 for a SYSCALL event whose table disposition is `disp`: the
+ * disposition after the path rules (S_DISP_ERRNO with *err set when a
+ * path is refused, S_DISP_KILL for the i386/x32 forms of path syscalls),
+ * or disp itself. Reads the program's memory and /proc: the program must
+ * be stopped. */
+int sb_paths_decide(const sandbox_policy_t *p, struct sb_paths_run *run,
+                    const sandbox_event_t *ev, int disp, int *err);
 /* The path rules' lines of sandbox_policy_explain() (none without). */
 void sb_paths_explain(const sandbox_policy_t *p, FILE *f);
+
+/* What the kernel filter (and explain) is made of: the table, plus, with
+ * path rules, unconditional rules that make the path syscalls stop (TRACE)
+ * and kill their i386/x32 forms. `view` is a read-only policy (rules and
+ * defaults only); free with sb_policy_effective_free(). */
+struct sb_effective {
+	sandbox_policy_t view;
+	struct sb_rule *owned;
+};
+int sb_policy_effective(const sandbox_policy_t *p, struct sb_effective *eff);
+void sb_policy_effective_free(struct sb_effective *eff);
+
+/* ------------------------------------------------------------- stack.c */
+
+/* What an answer means (sb_answer), or what was decided for an event. */
+enum sb_verb {
+	SB_NEXT = 0, /* no decision: ask the next layer */
+	SB_ALLOW,    /* run the syscall / deliver the signal */
+	SB_DENY,     /* fail the syscall with errno `data` */
+	SB_KILL,     /* kill the program (RF at a syscall) */
+	SB_FINI,     /* end the run with result `data` */
+	SB_BAD,      /* the callback misbehaved: BP */
+};
+struct sb_decision {
+	int verb;    /* enum sb_verb */
+	int data;
+};
+/* The meaning of a callback's answer `act` to an event of type `event`
+ * (S_EVENT_*) whose table disposition is `disp` (SYSCALL only): the only
+ * place where answers are checked. */
+void sb_answer(int event, int disp, const sandbox_action_t *act,
+               struct sb_decision *d);
+/* What layers 1-2 decided, when no callback decides otherwise. */
+void sb_table_decision(int disp, int err, struct sb_decision *d);
+/* The decision as an action for observers: CONT, DENY(errno),
+ * KILL, FINI(result); BAD is FINI(S_RESULT_BP). */
+void sb_decision_action(const struct sb_decision *d, sandbox_action_t *act);
 
 /* ----------------------------------------------------------- explain.c */
 

@@ -1,7 +1,7 @@
 /*
- * The policy object: an ordered rule table, per-ABI defaults and a
- * callback. Also the user-space evaluator, which must agree exactly with
- * the kernel filter compiled by filter.c.
+ * Layer 1 of a policy: the ordered rule table and the per-ABI defaults.
+ * Also the user-space evaluator, which must agree exactly with the kernel
+ * filter compiled by filter.c (tests/check_bpf.c checks that they do).
  */
 #include "config.h"
 #include "policy/policy.h"
@@ -12,48 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-sandbox_policy_t *sb_policy_new(void)
-{
-	sandbox_policy_t *p = calloc(1, sizeof(*p));
-	if (!p) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	atomic_init(&p->refs, 1);
-	for (int a = 0; a < S_ABI_COUNT; a++)
-		p->def_disp[a] = S_DISP_KILL;
-	return p;
-}
-
-void sb_policy_unref(sandbox_policy_t *p)
-{
-	if (!p || atomic_fetch_sub(&p->refs, 1) != 1)
-		return;
-	if (p->cleanup)
-		p->cleanup(p->data);
-	free(p->rules);
-	free(p->origin);
-	free(p);
-}
-
-int sb_policy_set_origin(sandbox_policy_t *p, const char *origin)
-{
-	return sb_set_str(&p->origin, origin);
-}
-
-int sb_policy_set_callback(sandbox_policy_t *p, sandbox_policy_fn fn,
-                           void *data, void (*cleanup)(void *data))
-{
-	if (!p)
-		return -EINVAL;
-	if (p->cleanup && (p->data != data || p->cleanup != cleanup))
-		p->cleanup(p->data);
-	p->fn = fn;
-	p->data = data;
-	p->cleanup = cleanup;
-	return 0;
-}
 
 static bool valid_disp(int disp, int err)
 {

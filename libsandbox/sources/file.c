@@ -338,7 +338,8 @@ static int st_include(struct pf *pf)
 		                "unknown built-in policy \"%.*s\"",
 		                (int)pf->w[1].len > 40 ? 40 : (int)pf->w[1].len,
 		                pf->w[1].s);
-	if (pf->had_rule || pf->p->nrules || pf->p->fn || pf->p->cleanup)
+	if (pf->had_rule || pf->p->nrules || pf->p->paths ||
+	    pf->p->module.cleanup || pf->p->user.fn || pf->p->user.cleanup)
 		return pf_error(pf, -EINVAL, pf->w[0].col, "\"include\" must come "
 		                "first, into an empty policy (rules after it "
 		                "tighten or loosen it)");
@@ -421,10 +422,10 @@ static int parse_text(struct pf *pf, const char *text, size_t len)
 			return rc;
 		s += n + 1;
 	}
-	/* Rules added after path rules must go through the path layer too
-	 * (and must not let the program fork or clone). */
+	/* Rules added after path rules must not let the program fork or
+	 * clone (sandbox_check() would refuse it: say so here, with why). */
 	char msg[256] = "";
-	if ((rc = sb_paths_refresh(pf->p, msg, sizeof(msg))) < 0) {
+	if ((rc = sb_paths_check(pf->p, msg, sizeof(msg))) < 0) {
 		sb_errf(pf->err, pf->errlen, "%s: %s", pf->name,
 		        msg[0] ? msg : sandbox_strerror(rc));
 		return rc;

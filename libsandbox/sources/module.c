@@ -1,9 +1,11 @@
 /*
  * Loadable policy modules: a shared object exporting one
  * `const struct sandbox_policy_module sandbox_policy_module`, loaded with
- * dlopen(RTLD_NOW | RTLD_LOCAL). The handle stays open as long as the
- * policy lives: the policy's cleanup (last unref) runs the module's
- * cleanup, then dlclose()s it.
+ * dlopen(RTLD_NOW | RTLD_LOCAL), into the module layer of the policy
+ * (policy.h). The handle stays open as long as the policy lives: the
+ * layer's release (last unref) runs the module's cleanup, then
+ * dlclose()s it. A callback the host sets later is a layer of its own,
+ * asked after the module's.
  *
  * The module's callback is called through a small trampoline so that its
  * own data pointer and the handle travel together in one cleanup.
@@ -77,28 +79,22 @@ static int open_module(const char *path, struct sb_module *w, char *err,
 	return 0;
 }
 
-/* Hand the callback and the handle to the policy. When init gave the
- * policy path rules, they go to the policy behind the path layer, whose
- * callback the layer calls for "trace" lines. */
+/* Hand the callback and the handle to the policy's module layer (path
+ * rules init added are a layer of their own and stay as they are). */
 static int attach(sandbox_policy_t *p, struct sb_module *w, char *err,
                   size_t errlen)
 {
-	sandbox_policy_t *t = sb_paths_inner(p);
-
-	if (t->fn || t->cleanup) {
+	if (p->user.fn || p->user.cleanup) {
 		sb_errf(err, errlen, "%s: module \"%s\" set a callback itself: "
 		        "declare it in .callback/.cleanup instead", w->path,
 		        w->m->name ? w->m->name : "?");
 		return -EINVAL;
 	}
-	if (sb_policy_set_origin(p, w->path) < 0) {
+	if (sb_policy_set_module(p, w->m->callback ? module_callback : NULL, w,
+	                         module_release, w->path) < 0) {
 		sb_errf(err, errlen, "%s: %s", w->path, strerror(ENOMEM));
 		return -ENOMEM;
 	}
-	t->fn = w->m->callback ? module_callback : NULL;
-	t->data = w;
-	t->cleanup = module_release;
-	t->generation++;
 	return 0;
 }
 
