@@ -274,7 +274,7 @@ static int configure(struct run *r, const char **what)
 		return rc;
 	*what = "--trace";
 	if (r->trace_out &&
-	    (rc = sr_trace_attach(r->policy, r->trace_out, o->mode,
+	    (rc = sr_trace_attach(r->sb, r->trace_out, o->mode,
 	                          o->trace_format == SR_FMT_JSON,
 	                          &r->trace)) < 0)
 		return rc;
@@ -471,6 +471,7 @@ static void cleanup(struct run *r)
 	if (r->profile_fd >= 0)
 		close(r->profile_fd);
 	sandbox_destroy(r->sb);
+	sr_trace_free(r->trace);
 	sandbox_policy_unref(r->policy);
 	free(r->argv);
 	free(r->out.frames);

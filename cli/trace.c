@@ -8,8 +8,11 @@
  *   [1234] +++ exited with 0 +++
  * In classic mode every syscall stops at entry and exit: the line is
  * printed at the exit, with the return value. In fast mode only the
- * syscalls the table sends to the callback (TRACE) stop, at entry only:
- * their lines end with "...". JSON lines are the objects of
+ * syscalls that stop (TRACE lines, path rules, RF) are seen, at entry
+ * only: their lines end with "...". A note says what the policy decided
+ * when it did not let the call run: [RF: killed by the policy], [failed
+ * by the policy] (its table), [denied by the policy: EACCES] (path rules
+ * or a callback), [BP: the run ends here]. JSON lines are the objects of
  * sandbox_format_syscall(SANDBOX_FORMAT_JSON) for syscalls, and
  * {"event":"signal"|"exit"|"quota"|"error", "pid":..., ...} otherwise;
  * a syscall line may carry "note" (denied, killed, unfinished).
@@ -34,6 +37,7 @@ struct sr_trace {
 	pid_t pending_pid;
 	pid_t last_pid;     /* pid of the last event */
 	bool exit_seen;     /* an S_EVENT_EXIT was printed */
+	bool rf_seen;       /* the syscall killed for RF was printed */
 	char line[1024];
 };
 
@@ -76,27 +80,44 @@ static void format(struct sr_trace *t, const sandbox_event_t *ev)
 		         (int)ev->pid, ev->syscall.nr);
 }
 
-static void on_syscall(struct sr_trace *t, const sandbox_event_t *ev,
-                       sandbox_action_t *act)
+/* The note of a syscall the policy did not let run as asked. */
+static const char *syscall_note(const sandbox_event_t *ev,
+                                const sandbox_action_t *d, char *buf,
+                                size_t len)
 {
-	int disp = ev->disposition & 0xff;
+	switch (d->type) {
+	case S_ACTION_KILL:
+		return "RF: killed by the policy";
+	case S_ACTION_DENY:
+		if (ev->disposition == S_DISP_ERRNO)
+			return "failed by the policy";
+		snprintf(buf, len, "denied by the policy: %s",
+		         strerrorname_np(d->data) ? strerrorname_np(d->data) : "?");
+		return buf;
+	case S_ACTION_FINI:
+		snprintf(buf, len, "%s: the run ends here",
+		         sandbox_result_name(d->data));
+		return buf;
+	default:
+		return NULL;
+	}
+}
+
+static void on_syscall(struct sr_trace *t, const sandbox_event_t *ev,
+                       const sandbox_action_t *d)
+{
+	char buf[64];
+	const char *note = syscall_note(ev, d, buf, sizeof(buf));
 
 	flush_pending(t, "unfinished");
 	format(t, ev);
 	t->pending = true;
 	t->pending_pid = ev->pid;
-	if (disp == S_DISP_TRACE) {
-		/* The policy's own callback would decide: it cannot be reached
-		 * (trace.h), so refuse, which is never looser. */
-		act->type = S_ACTION_DENY;
-		act->data = EPERM;
-		flush_pending(t, "denied: --trace, EPERM");
-	} else if (disp == S_DISP_KILL) {
-		flush_pending(t, "RF: killed by the policy");
-	} else if (disp == S_DISP_ERRNO) {
-		flush_pending(t, "failed by the policy");
-	} else if (t->mode != S_MODE_CLASSIC &&
-	           !(ev->disposition & S_DISP_FLAG_EXIT)) {
+	if (note) {
+		t->rf_seen |= d->type == S_ACTION_KILL;
+		flush_pending(t, note);
+	} else if (t->mode != S_MODE_CLASSIC) {
+		/* Fast mode: the exit of the call is not seen. */
 		flush_pending(t, NULL);
 	}
 }
@@ -159,16 +180,14 @@ static void on_other(struct sr_trace *t, const sandbox_event_t *ev)
 	}
 }
 
-static void trace_cb(const sandbox_event_t *ev, sandbox_action_t *act,
-                     void *data)
+static void trace_hook(const sandbox_event_t *ev, const sandbox_action_t *d,
+                       void *data)
 {
 	struct sr_trace *t = data;
 
 	t->last_pid = ev->pid;
-	act->type = S_ACTION_CONT;
-	act->data = 0;
 	if (ev->type == S_EVENT_SYSCALL) {
-		on_syscall(t, ev, act);
+		on_syscall(t, ev, d);
 	} else if (ev->type == S_EVENT_SYSRET) {
 		/* The exit event carries the entry's arguments: one full line. */
 		t->pending = false;
@@ -187,10 +206,9 @@ void sr_trace_finish(struct sr_trace *t, const sandbox_stat_t *st)
 	if (!t)
 		return;
 	pid_t pid = t->last_pid;
-	bool killed_here = t->pending;
 	flush_pending(t, NULL);
-	if (st->result == S_RESULT_RF && st->has_syscall && !killed_here) {
-		/* Killed by the kernel filter: the callback never saw it. */
+	if (st->result == S_RESULT_RF && st->has_syscall && !t->rf_seen) {
+		/* Killed before the hook saw it (should not happen). */
 		sandbox_event_t ev = { .type = S_EVENT_SYSCALL, .pid = pid,
 		                       .syscall = st->syscall };
 		sandbox_format_syscall(&ev, t->line, sizeof(t->line),
@@ -202,6 +220,8 @@ void sr_trace_finish(struct sr_trace *t, const sandbox_stat_t *st)
 		fflush(t->out);
 		return;
 	}
+	/* No S_EVENT_EXIT (the run ended without a verdict): say what is
+	 * known. */
 	if (st->signal > 0) {
 		sr_signal_name(st->signal, sig, sizeof(sig));
 		if (t->json)
@@ -220,7 +240,7 @@ void sr_trace_finish(struct sr_trace *t, const sandbox_stat_t *st)
 	fflush(t->out);
 }
 
-int sr_trace_attach(sandbox_policy_t *p, FILE *out, int mode, bool json,
+int sr_trace_attach(sandbox_t *sb, FILE *out, int mode, bool json,
                     struct sr_trace **handle)
 {
 	struct sr_trace *t = calloc(1, sizeof(*t));
@@ -229,10 +249,15 @@ int sr_trace_attach(sandbox_policy_t *p, FILE *out, int mode, bool json,
 	t->out = out;
 	t->mode = mode;
 	t->json = json;
-	int rc = sandbox_policy_set_callback(p, trace_cb, t, free);
+	int rc = sandbox_set_event_hook(sb, trace_hook, t);
 	if (rc < 0)
 		free(t);
 	else
 		*handle = t;
 	return rc;
+}
+
+void sr_trace_free(struct sr_trace *t)
+{
+	free(t);
 }

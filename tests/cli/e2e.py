@@ -42,10 +42,11 @@ class Env:
     def path(self, name):
         return os.path.join(self.dir, name)
 
-    def run(self, *args, stdin=None, input_=None, timeout=60, env=None):
+    def run(self, *args, stdin=None, input_=None, timeout=60, env=None,
+            cwd=None):
         p = subprocess.run([TOOL] + list(args), stdin=stdin, input=input_,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           timeout=timeout, env=env)
+                           timeout=timeout, env=env, cwd=cwd)
         return p.returncode, p.stdout.decode(errors="replace"), \
             p.stderr.decode(errors="replace")
 
@@ -299,6 +300,24 @@ def test_trace_json(e):
     check(events[-1].get("event") == "exit", events[-1])
     rc, _, err = e.run("-q", "--mode=classic", "--trace", VICTIM, "ok")
     check('write(1, "hello\\n", 6) = 6' in err, "text trace: %r" % err)
+
+
+def test_trace_only_watches(e):
+    # The default policy judges write opens in its callback (a TRACE line):
+    # --trace watches beside it and must not change the decision.
+    for mode in ("--mode=fast", "--mode=classic"):
+        made = e.path("made.txt")
+        if os.path.exists(made):
+            os.unlink(made)
+        rc, _, err = e.run("-q", mode, "--trace", VICTIM, "create",
+                           "made.txt", cwd=e.dir)
+        check(rc == 0 and os.path.exists(made),
+              "%s: exit %d, trace %r" % (mode, rc, err))
+        check("openat(" in err and "denied" not in err, err)
+        rc, _, err = e.run("-q", mode, "--trace", VICTIM, "create",
+                           "/tmp/../tmp/outside.txt", cwd=e.dir)
+        check(rc == 1 and "denied by the policy: EACCES" in err,
+              "%s: exit %d, trace %r" % (mode, rc, err))
 
 
 def test_profile(e):
