@@ -139,6 +139,15 @@ static sandbox_event_t event_of(struct run *r, int type, pid_t tid)
 
 /* ------------------------------------------------------------ syscalls */
 
+/* A request on a stopped task failed with err. ESRCH: it is no longer
+ * in its stop -- killed meanwhile (by a callback, the manager, the OOM
+ * killer) -- so there is nothing to answer; wait4 reports its end and the
+ * verdict comes from that. Anything else is an error of ours. */
+static int gone_or_error(int err)
+{
+	return err == ESRCH ? 0 : -err;
+}
+
 /* Fail the syscall at its entry with errno err. */
 static int deny(struct run *r, struct task *t, int err)
 {
@@ -151,15 +160,15 @@ static int deny(struct run *r, struct task *t, int err)
 		if (ptrace(PTRACE_POKEUSER, t->tid,
 		           offsetof(struct user_regs_struct, orig_rax),
 		           (void *)-1L) < 0)
-			return -errno;
+			return gone_or_error(errno);
 		return resume(r, t->tid, true, 0);
 	}
 	if (ptrace(PTRACE_GETREGS, t->tid, NULL, &regs) < 0)
-		return -errno;
+		return gone_or_error(errno);
 	regs.orig_rax = (unsigned long long)-1;
 	regs.rax = (unsigned long long)-(int64_t)err;
 	if (ptrace(PTRACE_SETREGS, t->tid, NULL, &regs) < 0)
-		return -errno;
+		return gone_or_error(errno);
 	return resume(r, t->tid, t->want_sysret, 0);
 }
 
@@ -251,7 +260,7 @@ static int on_exit_stop(struct run *r, struct task *t,
 		ret = -(int64_t)t->deny_errno;
 		if (ptrace(PTRACE_POKEUSER, t->tid,
 		           offsetof(struct user_regs_struct, rax), (void *)ret) < 0)
-			return -errno;
+			return gone_or_error(errno);
 		t->deny_errno = 0;
 	}
 	if (t->watch_mem) {
