@@ -10,7 +10,9 @@
 #
 # Environment: SANDBOX_MUST_WORK=1 turns skips (exit 77, host lacks ptrace,
 # seccomp or a way to drop privileges) into failures (CI);
-# CK_TIMEOUT_MULTIPLIER scales the per-test timeouts (slow hosts, valgrind);
+# CK_TIMEOUT_MULTIPLIER scales the per-test timeouts (slow hosts, valgrind)
+# and, with the host's load, every bound on time in the suites
+# (tu_load_factor in testutil.h; tests/cli/timing.py for sandbox-run's);
 # SANDBOX_NO_ISOLATION=1 runs the suites without a PID namespace.
 
 EXTRA_DIST += tests/run-isolated.sh

@@ -85,6 +85,26 @@ void tu_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Timeout of one test in seconds (before CK_TIMEOUT_MULTIPLIER). */
 #define TU_TIMEOUT 60
 
+/* Bounds on time that scale with the host's load. The suites run under
+ * `make -j8 check` on machines of two CPUs shared with other builds, so a
+ * bound on time -- how late a kill may land, how long a wait may take, a
+ * wall quota that is only a safety net -- is its value on an idle host
+ * times tu_load_factor(): 1 + the runnable tasks per CPU we may use (the
+ * larger of the 1-minute load average and the tasks running right now,
+ * both host-wide), times CK_TIMEOUT_MULTIPLIER when it is set (a host
+ * declared slow, valgrind). Read afresh at each call: take it after the
+ * run it bounds, when the load of the whole run is known. Never below 1,
+ * at most 64. Windows that can come from a handshake (a line the program
+ * writes, a pipe closed) must come from one instead. */
+double tu_load_factor(void);
+/* CLOCK_MONOTONIC in microseconds. */
+int64_t tu_now_us(void);
+int64_t tu_scale_us(int64_t us);
+uint64_t tu_scale_ms(uint64_t ms);
+/* The wall quota of a run that must not end by it (a safety net against a
+ * hang): 20 s on an idle host. */
+#define TU_NET_MS tu_scale_ms(20000)
+
 static inline const char *tu_mode_name(int mode)
 {
 	return mode == S_MODE_FAST ? "fast" : "classic";
