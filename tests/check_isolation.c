@@ -112,7 +112,7 @@ static sandbox_t *iso_sandbox(unsigned ns, const char *mode, const char *arg)
 	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
 	sandbox_policy_unref(p);
 	ck_assert_int_eq(sandbox_set_namespaces(sb, ns), 0);
-	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, 20000), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
 	return sb;
 }
 
@@ -281,29 +281,60 @@ static int count_stages_of(pid_t pid)
 	return n;
 }
 
-static void *count_stages_later(void *arg)
+/* The program waits on its stdin: once it has said "ready" it runs in
+ * the box, past pivot_root; then the stage directories are counted and
+ * its stdin closed. */
+struct stage_probe {
+	int in_w, out_r;
+	int during;
+	char line[64], after[64];
+};
+
+static void read_line(int fd, char *buf, size_t len)
 {
-	usleep(250000);
-	*(int *)arg = count_stage_dirs();
+	size_t n = 0;
+	while (n + 1 < len && read(fd, buf + n, 1) == 1 && buf[n] != '\n')
+		n++;
+	buf[n] = '\0';
+}
+
+static void *count_stages_when_ready(void *arg)
+{
+	struct stage_probe *p = arg;
+	read_line(p->out_r, p->line, sizeof(p->line));
+	p->during = count_stage_dirs();
+	close(p->in_w);
+	read_line(p->out_r, p->after, sizeof(p->after));
 	return NULL;
 }
 
 START_TEST(box_stage_removed_during_the_run)
 {
+	struct stage_probe probe = { .during = -1 };
 	struct snapshot s0;
 	pthread_t th;
-	int v, during = -1;
+	int in[2], out[2], v;
 	snap(&s0);
-	sandbox_t *sb = iso_sandbox(S_NS_PID | S_NS_MOUNT, "lateread",
+	ck_assert_int_eq(pipe2(in, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	probe.in_w = in[1];
+	probe.out_r = out[0];
+	sandbox_t *sb = iso_sandbox(S_NS_PID | S_NS_MOUNT, "wait",
 	                            PROGS_DIR "/cross");
 	add_progs_dir(sb);
-	ck_assert_int_eq(pthread_create(&th, NULL, count_stages_later, &during), 0);
-	char *out = run_out(sb, &v, NULL);
+	ck_assert_int_eq(sandbox_set_stdio_fd(sb, 0, in[0]), 0);
+	ck_assert_int_eq(sandbox_set_stdio_fd(sb, 1, out[1]), 0);
+	ck_assert_int_eq(pthread_create(&th, NULL, count_stages_when_ready, &probe), 0);
+	v = tu_run(sb, NULL);
+	close(out[1]); /* a run that failed early ends the probe's reads */
 	pthread_join(th, NULL);
 	ck_assert_result(v, S_RESULT_OK);
-	ck_assert_str_eq(out, "read ok\n");
-	ck_assert_int_eq(during, 0);
-	free(out);
+	ck_assert_str_eq(probe.line, "ready");
+	ck_assert_int_eq(probe.during, 0);
+	/* The box keeps working without its stage. */
+	ck_assert_str_eq(probe.after, "read ok");
+	close(in[0]);
+	close(out[0]);
 	sandbox_destroy(sb);
 	assert_clean(&s0);
 }
@@ -311,30 +342,31 @@ END_TEST
 
 START_TEST(killed_supervisor_leaves_no_stage)
 {
-	int pfd[2], st;
-	char c;
-	ck_assert_int_eq(pipe(pfd), 0);
+	int in[2], out[2], st;
+	char line[64];
+	ck_assert_int_eq(pipe2(in, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
 	pid_t pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		sandbox_t *sb = iso_sandbox(S_NS_PID | S_NS_MOUNT, "lateread",
-		                            PROGS_DIR "/cross");
+		sandbox_t *sb = iso_sandbox(S_NS_PID | S_NS_MOUNT, "wait", NULL);
 		add_progs_dir(sb);
-		sandbox_set_stdio_path(sb, 1, "/dev/null", false);
-		/* Tell the parent once the run is well under way. */
-		if (write(pfd[1], "x", 1) != 1)
-			_exit(3);
+		sandbox_set_stdio_fd(sb, 0, in[0]);
+		sandbox_set_stdio_fd(sb, 1, out[1]);
 		sandbox_execute(sb);
 		_exit(0);
 	}
-	close(pfd[1]);
-	ck_assert_int_eq(read(pfd[0], &c, 1), 1);
-	usleep(300000);
+	close(out[1]);
+	/* The run is well under way: the program runs in its box. */
+	read_line(out[0], line, sizeof(line));
+	ck_assert_str_eq(line, "ready");
 	kill(pid, SIGKILL);
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
 	ck_assert(WIFSIGNALED(st));
 	ck_assert_int_eq(count_stages_of(pid), 0);
-	close(pfd[0]);
+	close(in[0]);
+	close(in[1]);
+	close(out[0]);
 }
 END_TEST
 
@@ -665,7 +697,7 @@ static void peer_supervise(const char *mode, int in, int out, int res)
 	    ((rc = sandbox_set_stdio_fd(sb, 0, in)) < 0 ||
 	     (rc = sandbox_set_stdio_fd(sb, 1, out)) < 0 ||
 	     (rc = sandbox_set_stdio_path(sb, 2, "/dev/null", false)) < 0 ||
-	     (rc = sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, 120000)) < 0 ||
+	     (rc = sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS)) < 0 ||
 	     (rc = sandbox_set_cgroup_parent(sb, cg_parent)) < 0 ||
 	     (rc = sandbox_set_cgroup_limits(sb, 64 << 20, SANDBOX_UNLIMITED,
 	                                     0)) < 0))

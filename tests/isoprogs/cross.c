@@ -3,15 +3,15 @@
  *   pids            "self=<pid> count=<processes visible in /proc>"
  *   connect PORT    "connected" / "refused <errno>" (127.0.0.1:PORT)
  *   read PATH       "read ok" / "read fail <errno>"
- *   lateread PATH   sleeps 0.5 s, then the same as read
  *   write PATH      "write ok" / "write fail <errno>"
  *   mem MB          touches MB mebibytes, then "mem ok"
  *   fork N          "forked <ok> failed <n>" (children exit at once)
  *   env NAME        "env <value>" or "env (unset)"
  *   id              "uid=<uid> gid=<gid> host=<hostname>"
  *   abort / term    abort() / kill(getpid(), SIGTERM), then exit 7
- *   wait            "ready", then reads stdin to its end, then "done"
- *                   (a run that lasts exactly as long as a test wants) */
+ *   wait [PATH]     "ready", then reads stdin to its end, then "done"
+ *                   (a run that lasts exactly as long as a test wants),
+ *                   or with PATH the same as read PATH */
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
@@ -80,8 +80,15 @@ int main(int argc, char **argv)
 		return pids();
 	if (!strcmp(m, "connect"))
 		return do_connect(a);
-	if (!strcmp(m, "lateread"))
-		usleep(500000), m = "read";
+	if (!strcmp(m, "wait")) {
+		char c;
+		printf("ready\n");
+		while (read(0, &c, 1) > 0)
+			;
+		if (!*a)
+			return printf("done\n"), 0;
+		m = "read";
+	}
 	if (!strcmp(m, "read")) {
 		fd = open(a, O_RDONLY);
 		return printf(fd < 0 ? "read fail %d\n" : "read ok\n", errno), 0;
@@ -107,13 +114,6 @@ int main(int argc, char **argv)
 		gethostname(host, sizeof(host) - 1);
 		return printf("uid=%d gid=%d host=%s\n", (int)getuid(),
 		              (int)getgid(), host), 0;
-	}
-	if (!strcmp(m, "wait")) {
-		char c;
-		printf("ready\n");
-		while (read(0, &c, 1) > 0)
-			;
-		return printf("done\n"), 0;
 	}
 	if (!strcmp(m, "abort"))
 		abort();
