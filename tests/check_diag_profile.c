@@ -26,7 +26,7 @@ static sandbox_t *profiled_memgrow(unsigned interval_us, int fd,
                                    unsigned flags)
 {
 	sandbox_t *sb = tu_sandbox("memgrow", NULL);
-	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, 20000), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
 	ck_assert_int_eq(sandbox_set_profile(sb, interval_us, fd, flags), 0);
 	int r = tu_run(sb, NULL);
 	ck_assert_result(r, S_RESULT_OK);

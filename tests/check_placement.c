@@ -125,7 +125,7 @@ static sandbox_t *new_sandbox(struct run *r, const char *cpus, int affinity)
 
 	if (!sb || sandbox_set_stdio_fd(sb, 0, r->in_r) < 0 ||
 	    sandbox_set_stdio_fd(sb, 1, r->out_w) < 0 ||
-	    sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, 300000) < 0 ||
+	    sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS) < 0 ||
 	    sandbox_set_affinity(sb, affinity) < 0 ||
 	    (cpus && sandbox_set_cpus(sb, cpus) < 0)) {
 		sandbox_destroy(sb);

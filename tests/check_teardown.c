@@ -148,7 +148,7 @@ START_TEST(reset_reruns_same_verdict)
 
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_CPU, 300), 0);
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 64 << 20), 0);
-	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, 10000), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
 	ck_assert_result(tu_run(sb, &first), c->result);
 	for (int i = 0; i < 3; i++) {
 		ck_assert_int_eq(sandbox_reset(sb), 0);
@@ -191,7 +191,7 @@ static void *worker_main(void *p)
 			continue;
 		sandbox_set_stdio_path(sb, 1, "/dev/null", false);
 		sandbox_set_quota(sb, S_QUOTA_CPU, 500);
-		sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, 10000);
+		sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS);
 		sandbox_set_mode(sb, i % 2 ? S_MODE_CLASSIC : S_MODE_FAST);
 		w->rc[i] = sandbox_execute(sb);
 		w->got[i] = sandbox_result(sb);
@@ -256,8 +256,9 @@ START_TEST(killed_supervisor_takes_the_program_along)
 	}
 
 	/* Wait until the program has started and written its pid. */
+	const long wait_ms = (long)tu_scale_ms(10000);
 	t0 = now_ms();
-	while (now_ms() - t0 < 10000) {
+	while (now_ms() - t0 < wait_ms) {
 		char *text = tu_slurp(pidfile);
 		if (text != NULL && strchr(text, '\n') != NULL)
 			prog = (pid_t)atol(text);
@@ -273,17 +274,18 @@ START_TEST(killed_supervisor_takes_the_program_along)
 	ck_assert_int_eq(waitpid(helper, &status, 0), helper);
 	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 
-	/* Within 100 ms the program must be gone (reaped by us as the
-	 * subreaper, or already gone). */
+	/* Within 100 ms (on an idle host) the program must be gone (reaped
+	 * by us as the subreaper, or already gone). */
 	t0 = now_ms();
 	for (;;) {
 		pid_t w = waitpid(prog, &status, WNOHANG);
 
 		if (w == prog || (w < 0 && errno == ECHILD && kill(prog, 0) != 0))
 			break;
-		ck_assert_msg(now_ms() - t0 <= 100,
-		              "sandboxed pid %d still alive 100 ms after its supervisor died",
-		              (int)prog);
+		long limit = (long)tu_scale_ms(100);
+		ck_assert_msg(now_ms() - t0 <= limit,
+		              "sandboxed pid %d still alive %ld ms after its supervisor died",
+		              (int)prog, limit);
 		usleep(1000);
 	}
 	if (kill(prog, 0) == 0)

@@ -50,7 +50,7 @@ START_TEST(plain_verdict)
 		int r;
 
 		ck_assert_int_eq(sandbox_set_mode(sb, modes[m]), 0);
-		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, 20000), 0);
+		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
 		ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, out, false), 0);
 		r = tu_run(sb, &st);
 		ck_assert_msg(r == c->result, "%s %s, %s mode: verdict %s, expected %s",
