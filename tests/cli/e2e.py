@@ -18,6 +18,8 @@ import tempfile
 import time
 import traceback
 
+from timing import scaled
+
 TOOL = os.path.abspath(os.environ["SANDBOX_RUN"])
 VICTIM = os.path.abspath(os.environ["E2E_VICTIM"])
 REPORT_KEYS = ["result", "result_text", "exit_code", "signal", "cpu_time_us",
@@ -46,7 +48,7 @@ class Env:
             cwd=None):
         p = subprocess.run([TOOL] + list(args), stdin=stdin, input=input_,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           timeout=timeout, env=env, cwd=cwd)
+                           timeout=scaled(timeout), env=env, cwd=cwd)
         return p.returncode, p.stdout.decode(errors="replace"), \
             p.stderr.decode(errors="replace")
 
@@ -183,7 +185,7 @@ def test_tl_wall(e):
     rc, r, m, _, err = e.judge("--wall=0.3", VICTIM, "sleep", "10",
                                expect_exit=1)
     check(r["result"] == "TL" and r["limit"] == "wall", r)
-    check(300000 <= r["wall_time_us"] < 5000000, r)
+    check(300000 <= r["wall_time_us"] < scaled(5) * 1e6, r)
     check(m["status"] == "TO", m)
 
 
@@ -386,18 +388,27 @@ def test_help_version(e):
 def interrupt(e, sig):
     rep, meta = e.path("int.json"), e.path("int.meta")
     p = subprocess.Popen([TOOL, "--report=" + rep, "--meta=" + meta, VICTIM,
-                          "sleep", "30"], stdout=subprocess.PIPE,
+                          "cat"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE)
-    time.sleep(0.5)
+    # The program echoes a line: it runs, supervised, and the tool handles
+    # the signal from now on.
+    p.stdin.write(b"go\n")
+    p.stdin.flush()
+    check(p.stdout.readline() == b"go\n", "the program did not start")
     start = time.monotonic()
     p.send_signal(sig)
-    out, err = p.communicate(timeout=20)
-    check(time.monotonic() - start < 5, "took too long to stop")
+    # stdin stays open until the tool is gone: the program must not end
+    # by itself.
+    p.wait(timeout=scaled(20))
+    check(time.monotonic() - start < scaled(5), "took too long to stop")
+    err = p.stderr.read()
+    for f in (p.stdin, p.stdout, p.stderr):
+        f.close()
     check(p.returncode == 2, "exit %d after %s" % (p.returncode, sig))
     r = json.load(open(rep))
     check(r["result"] == "IE", r)
     check(r["interrupted"] == signal.Signals(sig).name, r)
-    check(r["wall_time_us"] is None or r["wall_time_us"] < 10000000, r)
+    check(r["wall_time_us"] is None or r["wall_time_us"] < scaled(10) * 1e6, r)
     m = parse_meta(meta)
     check(m["status"] == "XX" and "interrupted" in m["message"], m)
     check("interrupted" in summary_line(err.decode()), err)

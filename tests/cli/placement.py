@@ -13,6 +13,8 @@ import subprocess
 import sys
 import traceback
 
+from timing import scaled
+
 TOOL = os.path.abspath(os.environ["SANDBOX_RUN"])
 PROG = os.path.abspath(os.environ["PLACEMENT_PROG"])
 ALLOWED = frozenset(os.sched_getaffinity(0))
@@ -64,7 +66,7 @@ class Run:
 
     def finish(self):
         """Let the program end (communicate closes its stdin)."""
-        out, err = self.p.communicate(timeout=300)
+        out, err = self.p.communicate(timeout=scaled(300))
         check(self.p.returncode == 0, "exit %d (stderr %r)"
               % (self.p.returncode, err.decode(errors="replace")))
 
@@ -98,7 +100,7 @@ def test_killed_supervisor_frees_its_cpu():
     victim = runs.pop(len(runs) // 2)
     freed = victim.pinned()
     victim.p.send_signal(signal.SIGKILL)
-    victim.p.wait(timeout=60)
+    victim.p.wait(timeout=scaled(60))
     check(victim.p.returncode == -signal.SIGKILL, "victim %d"
           % victim.p.returncode)
     nxt = Run()
@@ -125,7 +127,7 @@ def test_cpus_option():
             continue
         p = subprocess.run([TOOL, "--cpus=" + bad, "--", PROG],
                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, timeout=60)
+                           stderr=subprocess.PIPE, timeout=scaled(60))
         err = p.stderr.decode(errors="replace")
         check(p.returncode == 2, "--cpus=%s: exit %d" % (bad, p.returncode))
         check(word in err, "--cpus=%s: %r" % (bad, err))
@@ -138,7 +140,7 @@ def main():
         return 77
     probe = subprocess.run([TOOL, "--quiet", "--", PROG],
                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, timeout=60)
+                           stderr=subprocess.PIPE, timeout=scaled(60))
     if probe.returncode != 0:
         print("placement: sandbox-run cannot run here (%r)"
               % probe.stderr.decode(errors="replace"))
