@@ -106,14 +106,9 @@ static void check_series(const sandbox_sample_t *s, size_t n, unsigned iv)
 	 * run for a while on a loaded host: the upper bound grows with the
 	 * load per CPU. */
 	double mean = (double)(s[n - 1].t_us - s[0].t_us) / (double)(n - 1);
-	double load = 0;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	if (getloadavg(&load, 1) != 1 || ncpu < 1)
-		load = 0, ncpu = 1;
-	double slack = 3.0 + 2.0 * load / (double)ncpu;
+	double slack = 3.0 * tu_load_factor();
 	ck_assert_msg(mean >= 0.8 * iv && mean <= slack * iv, "mean interval "
-	              "%.0f us for %u (load %.1f on %ld CPUs)", mean, iv, load,
-	              ncpu);
+	              "%.0f us for %u (bound x%.1f at this load)", mean, iv, slack);
 	ck_assert_msg(rss_max >= 20 * MiB, "RSS peaked at %" PRId64 " bytes",
 	              rss_max);
 	ck_assert_msg(s[n - 1].cpu_us >= 50000, "cpu %" PRId64 " us",

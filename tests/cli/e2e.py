@@ -191,25 +191,47 @@ def test_tl_wall(e):
 
 # ------------------------------------------------------- captured output
 
+def children(pid):
+    """The pids of the children of process pid (none once it is gone)."""
+    kids = []
+    try:
+        for tid in os.listdir("/proc/%d/task" % pid):
+            with open("/proc/%d/task/%s/children" % (pid, tid)) as f:
+                kids += f.read().split()
+    except OSError:
+        pass
+    return kids
+
+
 def slow_consumer(args, delay=0.5, limit=None):
-    """Run the tool with its stdout on a pipe that nobody reads for `delay`
-    seconds (a slow consumer: the program is long gone by then), then read
-    it all, or only `limit` bytes and close it (`| head -c LIMIT`).
-    Returns (exit status, bytes read, stderr)."""
+    """Run the tool with its stdout on a pipe that nobody reads until the
+    program is gone (a slow consumer) -- or, if the program cannot end
+    before its output is read, for `delay` seconds (scaled with the load)
+    -- then read it all, or only `limit` bytes and close it (`| head -c
+    LIMIT`). Returns (exit status, bytes read, stderr)."""
     p = subprocess.Popen([TOOL] + list(args), stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE)
-    time.sleep(delay)
+    if delay:
+        # Wait for the program to start, then for it to be gone.
+        deadline = time.monotonic() + scaled(delay)
+        seen = False
+        while time.monotonic() < deadline and p.poll() is None:
+            kids = children(p.pid)
+            if seen and not kids:
+                break
+            seen = seen or bool(kids)
+            time.sleep(0.01)
     if limit is None:
         out = p.stdout.read()
     else:
         out = p.stdout.read(limit)
     p.stdout.close()
     try:
-        err = p.communicate(timeout=60)[1].decode(errors="replace")
+        err = p.communicate(timeout=scaled(60))[1].decode(errors="replace")
     except subprocess.TimeoutExpired:
         p.kill()
         p.communicate()
-        raise Failure("%r did not end within 60 s" % (args,))
+        raise Failure("%r did not end within %d s" % (args, scaled(60)))
     return p.returncode, out, err
 
 
