@@ -40,6 +40,7 @@ libsandbox_libsandbox_la_SOURCES = \
 	libsandbox/util/procfs.c \
 	libsandbox/util/io.c \
 	libsandbox/util/cpus.c \
+	libsandbox/util/files.c \
 	policies/builtin.h \
 	policies/builtin.c \
 	policies/helpers.c \

@@ -405,14 +405,51 @@ int sandbox_set_chroot(sandbox_t *sb, const char *dir);
 int sandbox_set_credentials(sandbox_t *sb, uid_t uid, gid_t gid,
                             const gid_t *groups, size_t ngroups);
 /* Standard stream `which` (0, 1, 2) of the program is a dup() of fd.
- * fd -1 means inherit the caller's (default). Not taken over. */
+ * fd -1 means inherit the caller's (default). Not taken over.
+ * For stderr, fd SANDBOX_STDIO_STDOUT makes it the very open file
+ * description of the program's stdout, whatever that is (a file, a capture
+ * pipe, the inherited descriptor): the two interleave exactly as written
+ * and count as one stream (isolate's --stderr-to-stdout). */
 int sandbox_set_stdio_fd(sandbox_t *sb, int which, int fd);
+#define SANDBOX_STDIO_STDOUT (-2)
 /* Standard stream `which` is the file at path: stdin opened read-only,
  * stdout/stderr created or truncated (mode 0644), or appended when
  * `append`. Opened by the supervisor when the run starts, so a bad path is
- * an error of sandbox_execute(), not a verdict. */
+ * an error of sandbox_execute(), not a verdict (the errors of
+ * sandbox_open_file(), which opens them). When stdout and stderr name the
+ * same file, by any spelling ("f", "./f", another name of it), the two
+ * share one open file description, as SANDBOX_STDIO_STDOUT does: nothing
+ * is overwritten. */
 int sandbox_set_stdio_path(sandbox_t *sb, int which, const char *path,
                            bool append);
+
+/* How sandbox_open_file() opens a file. */
+typedef enum {
+	SANDBOX_OPEN_READ = 0, /* read only (an input) */
+	SANDBOX_OPEN_WRITE,    /* write: created when missing, else truncated */
+	SANDBOX_OPEN_APPEND,   /* write at the end: created when missing */
+	SANDBOX_OPEN_DIR,      /* a directory, as an O_PATH descriptor (to
+	                        * create files in it with openat and friends) */
+} sandbox_open_how_t;
+/* Open a file that a supervisor reads or writes around a run (a standard
+ * stream, a report, a trace) so that nothing the program could have planted
+ * there redirects it:
+ *   - the last component is never followed when it is a symbolic link
+ *     (-ELOOP); a missing file is created with O_EXCL (mode, less the
+ *     umask), which cannot follow one either;
+ *   - the directories on the way are resolved without symbolic links
+ *     (openat2 RESOLVE_NO_SYMLINKS), except links the system owns: root
+ *     owns the link and the directory holding it, which only root may
+ *     write (/var/run -> /run, /lib -> usr/lib); any other link on the way
+ *     is -ELOOP: give the real path;
+ *   - when the caller is root, an existing regular file must belong to
+ *     root (-EPERM) and have no second name (-EMLINK: a hard link);
+ *   - a FIFO without a reader is -ENXIO (the open never blocks); a
+ *     directory is -EISDIR (-ENOTDIR for SANDBOX_OPEN_DIR).
+ * Also the errors of open(2) (-ENOENT, -EACCES, ...) and -EINVAL for a NULL
+ * or empty path or a bad `how`. Returns the descriptor (close-on-exec, in
+ * blocking mode, owned by the caller). */
+int sandbox_open_file(const char *path, int how, mode_t mode);
 /* Set quota q (sandbox_quota_t) to value, or SANDBOX_UNLIMITED. */
 int sandbox_set_quota(sandbox_t *sb, int q, uint64_t value);
 /* Memory quota mode, S_MEMORY_VSIZE (default) or S_MEMORY_RSS. */

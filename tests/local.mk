@@ -145,6 +145,7 @@ TEST_SUITES = \
 	tests/check_unpriv \
 	tests/check_default_policy \
 	tests/check_capture \
+	tests/check_files \
 	tests/check_placement
 
 check_PROGRAMS += $(TEST_SUITES)
@@ -182,6 +183,10 @@ tests_check_capture_SOURCES = tests/check_capture.c tests/testutil.c tests/testu
 tests_check_capture_CPPFLAGS = $(TESTSUITE_CPP)
 tests_check_capture_CFLAGS = $(TESTSUITE_CC)
 tests_check_capture_LDADD = $(TESTSUITE_LIBS)
+tests_check_files_SOURCES = tests/check_files.c tests/testutil.c tests/testutil.h
+tests_check_files_CPPFLAGS = $(TESTSUITE_CPP)
+tests_check_files_CFLAGS = $(TESTSUITE_CC)
+tests_check_files_LDADD = $(TESTSUITE_LIBS)
 tests_check_placement_SOURCES = tests/check_placement.c tests/testutil.c tests/testutil.h
 tests_check_placement_CPPFLAGS = $(TESTSUITE_CPP)
 tests_check_placement_CFLAGS = $(TESTSUITE_CC)

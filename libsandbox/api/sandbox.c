@@ -176,15 +176,20 @@ SB_EXPORT int sandbox_set_stdio_fd(sandbox_t *sb, int which, int fd)
 	int rc = begin_set(sb);
 	if (rc < 0)
 		return rc;
-	if (which < 0 || which > 2 || fd < -1 ||
+	if (which < 0 || which > 2 || fd < -2 || (fd == -2 && which != 2) ||
 	    (fd >= 0 && fcntl(fd, F_GETFD) < 0))
 		return -EINVAL;
 	free(sb->stdio[which].path);
 	sb->stdio[which].path = NULL;
 	sb->stdio[which].fd = fd;
-	if (fd >= 0)
+	if (fd >= 0 || fd == SANDBOX_STDIO_STDOUT)
 		sb->cap[which].on = false;
 	return 0;
+}
+
+SB_EXPORT int sandbox_open_file(const char *path, int how, mode_t mode)
+{
+	return sb_open_file(path, how, mode);
 }
 
 SB_EXPORT int sandbox_set_stdio_path(sandbox_t *sb, int which,

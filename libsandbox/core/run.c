@@ -150,34 +150,6 @@ int sb_run_check(sandbox_t *sb)
 
 extern char **environ;
 
-static int open_stdio(const sandbox_t *sb, int fds[3])
-{
-	for (int i = 0; i < 3; i++)
-		fds[i] = -1;
-	for (int i = 0; i < 3; i++) {
-		const struct sb_stdio *s = &sb->stdio[i];
-		if (s->path) {
-			int fl = i == 0 ? O_RDONLY
-			                : O_WRONLY | O_CREAT | (s->append ? O_APPEND : O_TRUNC);
-			fds[i] = open(s->path, fl | O_CLOEXEC | O_NOCTTY, 0644);
-		} else if (s->fd >= 0) {
-			fds[i] = fcntl(s->fd, F_DUPFD_CLOEXEC, 3);
-		} else {
-			continue;
-		}
-		if (fds[i] < 0) {
-			int e = -errno;
-			for (int j = 0; j < i; j++)
-				if (fds[j] >= 0)
-					close(fds[j]);
-			static const char *const step[3] = { "stdin", "stdout", "stderr" };
-			((sandbox_t *)sb)->failed_step = step[i];
-			return e;
-		}
-	}
-	return 0;
-}
-
 static void close_fds(int *fds, int n)
 {
 	for (int i = 0; i < n; i++)
@@ -185,6 +157,56 @@ static void close_fds(int *fds, int n)
 			close(fds[i]);
 			fds[i] = -1;
 		}
+}
+
+static bool same_file(int a, int b)
+{
+	struct stat sa, sb;
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* Streams given by path: opened as sandbox_open_file() does. stdout and
+ * stderr naming one file (any spelling) share one open file description:
+ * two would each start at offset 0 and overwrite each other. */
+static int open_stdio(const sandbox_t *sb, int fds[3])
+{
+	static const char *const step[3] = { "stdin", "stdout", "stderr" };
+
+	for (int i = 0; i < 3; i++)
+		fds[i] = -1;
+	for (int i = 0; i < 3; i++) {
+		const struct sb_stdio *s = &sb->stdio[i];
+		int how = i == 0 ? SANDBOX_OPEN_READ
+		        : s->append ? SANDBOX_OPEN_APPEND : SANDBOX_OPEN_WRITE;
+		if (s->path) {
+			fds[i] = sb_open_file(s->path, how, 0644);
+		} else if (s->fd >= 0) {
+			fds[i] = fcntl(s->fd, F_DUPFD_CLOEXEC, 3);
+			if (fds[i] < 0)
+				fds[i] = -errno;
+		} else {
+			continue;
+		}
+		if (fds[i] < 0) {
+			int e = fds[i];
+			fds[i] = -1;
+			close_fds(fds, i);
+			((sandbox_t *)sb)->failed_step = step[i];
+			return e;
+		}
+	}
+	if (sb->stdio[1].path && sb->stdio[2].path &&
+	    same_file(fds[1], fds[2])) {
+		close(fds[2]);
+		fds[2] = fcntl(fds[1], F_DUPFD_CLOEXEC, 3);
+		if (fds[2] < 0) {
+			int e = -errno;
+			close_fds(fds, 2);
+			return e;
+		}
+	}
+	return 0;
 }
 
 int sb_run_execute(sandbox_t *sb)
@@ -209,6 +231,15 @@ int sb_run_execute(sandbox_t *sb)
 	for (int i = 1; i <= 2; i++)
 		if (capw[i] >= 0)
 			plan.stdio_fd[i] = capw[i]; /* closed after fork below */
+	if (sb->stdio[2].fd == SANDBOX_STDIO_STDOUT && !sb->cap[2].on) {
+		/* stderr is stdout's description, whatever stdout became. */
+		int src = plan.stdio_fd[1] >= 0 ? plan.stdio_fd[1] : STDOUT_FILENO;
+		if ((plan.stdio_fd[2] = fcntl(src, F_DUPFD_CLOEXEC, 3)) < 0) {
+			rc = -errno;
+			sb->failed_step = "stderr";
+			goto out;
+		}
+	}
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
 		rc = -errno;
 		goto out;

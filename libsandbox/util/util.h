@@ -10,6 +10,8 @@
  *   procfs.c   the few /proc reads, and reading a stopped process's memory
  *   io.c       writing a whole buffer; the child's set-up error record
  *   cpus.c     the cpulist syntax; host-wide claims on CPUs
+ *   files.c    opening files around a run without following what the
+ *              program may have planted (sandbox_open_file)
  */
 #ifndef LIBSANDBOX_UTIL_H
 #define LIBSANDBOX_UTIL_H
@@ -109,5 +111,21 @@ int sb_parse_cpulist(const char *s, cpu_set_t *set);
 int sb_cpu_claim(int cpu);
 /* Drop a claim (fd < 0: nothing). */
 void sb_cpu_release(int fd);
+
+/* ------------------------------------------------------------- files.c */
+
+/* sandbox_open_file() (sandbox.h): a descriptor or -errno. */
+int sb_open_file(const char *path, int how, mode_t mode);
+/* The directory `dir` resolved as sandbox_open_file() does: an O_PATH
+ * descriptor, or -errno. */
+int sb_open_dir(const char *dir);
+/* The directory holding `path` (as sb_open_dir) and its last component
+ * copied into base (len bytes): -EISDIR when there is none ("d/", ".."),
+ * -ENAMETOOLONG. */
+int sb_open_parent(const char *path, char *base, size_t len);
+/* The checks of an opened file: a directory or not as wanted; when the
+ * caller is root, a regular file is root's and has one link (-EPERM,
+ * -EMLINK). */
+int sb_check_opened(int fd, bool want_dir);
 
 #endif /* LIBSANDBOX_UTIL_H */

@@ -1,0 +1,376 @@
+/*
+ * The files a supervisor opens around a run: sandbox_open_file() never
+ * follows what a program could have planted (a symbolic link on the way or
+ * at the end, a hard link or someone else's file when the caller is root),
+ * and the program's standard streams: stdout and stderr naming one file
+ * share one open file description (nothing overwritten), and
+ * SANDBOX_STDIO_STDOUT sends stderr into whatever stdout is.
+ */
+#include "config.h"
+
+#include "testutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define NOBODY 65534
+
+/* A fresh directory for one test, and paths in it. */
+static char dir[256];
+
+static void fresh_dir(void)
+{
+	snprintf(dir, sizeof(dir), "%s/files.XXXXXX", tu_tmpdir());
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+}
+
+/* A fresh string (tests are short-lived processes: never freed). */
+static const char *in_dir(const char *name)
+{
+	char *p;
+	ck_assert_int_ge(asprintf(&p, "%s/%s", dir, name), 0);
+	return p;
+}
+
+/* Drop to nobody in this (forked) test, with `dir` made ours. */
+static void become_nobody(void)
+{
+	if (geteuid() != 0)
+		return;
+	ck_assert_int_eq(chown(dir, NOBODY, NOBODY), 0);
+	ck_assert_int_eq(setgroups(0, NULL), 0);
+	ck_assert_int_eq(setgid(NOBODY), 0);
+	ck_assert_int_eq(setuid(NOBODY), 0);
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+}
+
+/* ------------------------------------------------------ sandbox_open_file */
+
+/* What is planted at "target" before the open. */
+enum plant {
+	NOTHING,      /* no file */
+	PLAIN,        /* a regular file of ours holding "old" */
+	SYMLINK_END,  /* target -> victim (a file of ours) */
+	SYMLINK_DIR,  /* sub -> victimdir; the path goes through sub/ */
+	SYMLINK_OPEN, /* the same, the link root's but in a directory that
+	               * others may write (1777, like /tmp) */
+	HARDLINK,     /* target is a second name of victim */
+	FOREIGN,      /* a regular file owned by nobody */
+	FIFO_ALONE,   /* a FIFO nobody reads */
+	DIRECTORY,    /* a directory */
+};
+
+static const struct open_case {
+	const char *what;
+	enum plant plant;
+	int how;
+	int want;        /* 0: a descriptor; else this -errno */
+	bool root_only;  /* the rule holds for a root caller */
+} open_cases[] = {
+	{ "read a file", PLAIN, SANDBOX_OPEN_READ, 0, false },
+	{ "write creates", NOTHING, SANDBOX_OPEN_WRITE, 0, false },
+	{ "write truncates", PLAIN, SANDBOX_OPEN_WRITE, 0, false },
+	{ "append keeps", PLAIN, SANDBOX_OPEN_APPEND, 0, false },
+	{ "read missing", NOTHING, SANDBOX_OPEN_READ, -ENOENT, false },
+	{ "read through a final link", SYMLINK_END, SANDBOX_OPEN_READ, -ELOOP, false },
+	{ "write through a final link", SYMLINK_END, SANDBOX_OPEN_WRITE, -ELOOP, false },
+	{ "append through a final link", SYMLINK_END, SANDBOX_OPEN_APPEND, -ELOOP, false },
+	{ "read through a linked dir", SYMLINK_DIR, SANDBOX_OPEN_READ, -ELOOP, false },
+	{ "write through a linked dir", SYMLINK_DIR, SANDBOX_OPEN_WRITE, -ELOOP, false },
+	{ "dir through a linked dir", SYMLINK_DIR, SANDBOX_OPEN_DIR, -ELOOP, false },
+	{ "write through root's link in /tmp", SYMLINK_OPEN, SANDBOX_OPEN_WRITE,
+	  -ELOOP, false },
+	{ "read a hard link", HARDLINK, SANDBOX_OPEN_READ, -EMLINK, true },
+	{ "write a hard link", HARDLINK, SANDBOX_OPEN_WRITE, -EMLINK, true },
+	{ "read someone else's", FOREIGN, SANDBOX_OPEN_READ, -EPERM, true },
+	{ "write someone else's", FOREIGN, SANDBOX_OPEN_WRITE, -EPERM, true },
+	{ "write a FIFO nobody reads", FIFO_ALONE, SANDBOX_OPEN_WRITE, -ENXIO, false },
+	{ "read a directory", DIRECTORY, SANDBOX_OPEN_READ, -EISDIR, false },
+	{ "write a directory", DIRECTORY, SANDBOX_OPEN_WRITE, -EISDIR, false },
+	{ "dir of a file", PLAIN, SANDBOX_OPEN_DIR, -ENOTDIR, false },
+	{ "dir of a dir", DIRECTORY, SANDBOX_OPEN_DIR, 0, false },
+};
+
+static const char *plant(enum plant p)
+{
+	const char *target = in_dir("target");
+
+	tu_write_file(in_dir("victim"), "secret");
+	ck_assert_int_eq(mkdir(in_dir("victimdir"), 0755), 0);
+	tu_write_file(in_dir("victimdir/target"), "secret");
+	switch (p) {
+	case NOTHING:
+		break;
+	case PLAIN:
+		tu_write_file(target, "old");
+		break;
+	case SYMLINK_END:
+		ck_assert_int_eq(symlink("victim", target), 0);
+		break;
+	case SYMLINK_DIR:
+	case SYMLINK_OPEN:
+		ck_assert_int_eq(symlink("victimdir", in_dir("sub")), 0);
+		/* Planted by a program: not root's (root's own links in a
+		 * directory only root writes are the system's, followed). */
+		if (p == SYMLINK_DIR && geteuid() == 0)
+			ck_assert_int_eq(lchown(in_dir("sub"), NOBODY, NOBODY), 0);
+		if (p == SYMLINK_OPEN)
+			ck_assert_int_eq(chmod(dir, 01777), 0);
+		return in_dir("sub/target");
+	case HARDLINK:
+		ck_assert_int_eq(link(in_dir("victim"), target), 0);
+		break;
+	case FOREIGN:
+		tu_write_file(target, "old");
+		if (geteuid() == 0)
+			ck_assert_int_eq(chown(target, NOBODY, NOBODY), 0);
+		break;
+	case FIFO_ALONE:
+		ck_assert_int_eq(mkfifo(target, 0600), 0);
+		break;
+	case DIRECTORY:
+		ck_assert_int_eq(mkdir(target, 0755), 0);
+		break;
+	}
+	return target;
+}
+
+START_TEST(open_file_rules)
+{
+	const struct open_case *c = &open_cases[_i];
+	bool root = geteuid() == 0;
+
+	fresh_dir();
+	const char *path = plant(c->plant);
+	int want = c->root_only && !root ? 0 : c->want;
+	mode_t mask = umask(0);
+	umask(mask);
+	int fd = sandbox_open_file(path, c->how, 0600);
+
+	if (want) {
+		ck_assert_msg(fd == want, "%s: got %d (%s), expected %s", c->what,
+		              fd, fd < 0 ? strerror(-fd) : "a descriptor",
+		              strerror(-want));
+	} else {
+		ck_assert_msg(fd >= 0, "%s: %s", c->what, strerror(-fd));
+		ck_assert(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+		ck_assert(!(fcntl(fd, F_GETFL) & O_NONBLOCK));
+		if (c->how != SANDBOX_OPEN_READ && c->how != SANDBOX_OPEN_DIR)
+			ck_assert_int_eq(write(fd, "new", 3), 3);
+		close(fd);
+	}
+	/* Whatever happened, nothing the link pointed at changed. */
+	char *v = tu_slurp(in_dir("victim"));
+	ck_assert_str_eq(v, "secret");
+	free(v);
+	v = tu_slurp(in_dir("victimdir/target"));
+	ck_assert_str_eq(v, "secret");
+	free(v);
+	if (want == 0 && c->plant == PLAIN) {
+		v = tu_slurp(path);
+		ck_assert_str_eq(v, c->how == SANDBOX_OPEN_READ ? "old"
+		                    : c->how == SANDBOX_OPEN_APPEND ? "oldnew" : "new");
+		free(v);
+	}
+	if (want == 0 && c->plant == NOTHING) {
+		struct stat st;
+		ck_assert_int_eq(stat(path, &st), 0);
+		ck_assert_int_eq(st.st_mode & 0777, 0600 & ~mask);
+	}
+}
+END_TEST
+
+/* Links the system owns are followed (/var/run -> /run on Debian): only
+ * root can make one, in a directory only root can write. */
+START_TEST(system_links_are_followed)
+{
+	struct stat st;
+	if (lstat("/var/run", &st) != 0 || !S_ISLNK(st.st_mode) || st.st_uid != 0)
+		tu_skip("no root-owned /var/run link on this host");
+	int fd = sandbox_open_file("/var/run", SANDBOX_OPEN_DIR, 0);
+	ck_assert_msg(fd >= 0, "%s", strerror(-fd));
+	close(fd);
+}
+END_TEST
+
+START_TEST(open_file_bad_arguments)
+{
+	ck_assert_int_eq(sandbox_open_file(NULL, SANDBOX_OPEN_READ, 0), -EINVAL);
+	ck_assert_int_eq(sandbox_open_file("", SANDBOX_OPEN_READ, 0), -EINVAL);
+	ck_assert_int_eq(sandbox_open_file("/tmp/x", 99, 0), -EINVAL);
+	ck_assert_int_eq(sandbox_open_file("/tmp/", SANDBOX_OPEN_WRITE, 0), -EISDIR);
+}
+END_TEST
+
+/* ------------------------------------------------------ standard streams */
+
+/* The text `both N` writes, stdout and stderr lines interleaved as one
+ * stream: "out 000000\nerr 000000\nout 000001\n..." */
+static char *interleaved(long n)
+{
+	char *text = malloc((size_t)n * 22 + 1), *p = text;
+	ck_assert_ptr_nonnull(text);
+	for (long i = 0; i < n; i++)
+		p += sprintf(p, "out %06ld\nerr %06ld\n", i, i);
+	return text;
+}
+
+/* stdout and stderr given as one file, by several spellings: one open
+ * file description, so the file holds both streams whole, in the order
+ * written (0.4.0 opened it twice: each stream overwrote the other). */
+static const char *const spellings[][2] = {
+	{ "f", "f" }, { "f", "./f" }, { "f", "sub/../f" }, { "./f", "g" },
+};
+
+START_TEST(same_file_for_stdout_and_stderr)
+{
+	const long n = 500;
+	char *want = interleaved(n);
+	char out[600], err[600];
+
+	fresh_dir();
+	ck_assert_int_eq(mkdir(in_dir("sub"), 0755), 0);
+	if (_i == 3) {
+		/* A second name made by the caller: shared as well (root
+		 * refuses files with two names, so run it unprivileged). */
+		become_nobody();
+		tu_write_file(in_dir("f"), "");
+		ck_assert_int_eq(link(in_dir("f"), in_dir("g")), 0);
+	}
+	snprintf(out, sizeof(out), "%s/%s", dir, spellings[_i][0]);
+	snprintf(err, sizeof(err), "%s/%s", dir, spellings[_i][1]);
+	sandbox_t *sb = tu_sandbox("both", "500", NULL);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, out, false), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 2, err, false), 0);
+	ck_assert_result(tu_run(sb, NULL), S_RESULT_OK);
+	char *got = tu_slurp(in_dir("f"));
+	ck_assert_msg(got && strcmp(got, want) == 0, "file holds %zu bytes, not %ld",
+	              got ? strlen(got) : 0, n * 22);
+	free(got);
+	free(want);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* SANDBOX_STDIO_STDOUT: stderr goes where stdout goes -- a file, the
+ * capture pipe (one stream for the quota and the callback), or the
+ * inherited descriptor. */
+struct sink {
+	char buf[32768];
+	size_t len;
+	int streams;
+};
+
+static void sink_fn(int which, const void *data, size_t len, void *arg)
+{
+	struct sink *s = arg;
+	s->streams |= 1 << which;
+	ck_assert_uint_le(s->len + len, sizeof(s->buf) - 1);
+	memcpy(s->buf + s->len, data, len);
+	s->len += len;
+	s->buf[s->len] = '\0';
+}
+
+START_TEST(stderr_to_stdout)
+{
+	const long n = 500;
+	char *want = interleaved(n);
+	struct sink s = { .len = 0 };
+	sandbox_t *sb = tu_sandbox("both", "500", NULL);
+	char *got = NULL;
+
+	fresh_dir();
+	ck_assert_int_eq(sandbox_set_stdio_fd(sb, 2, SANDBOX_STDIO_STDOUT), 0);
+	switch (_i) {
+	case 0: /* a file */
+		ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, in_dir("f"), false), 0);
+		ck_assert_result(tu_run(sb, NULL), S_RESULT_OK);
+		got = tu_slurp(in_dir("f"));
+		break;
+	case 1: /* captured */
+		ck_assert_int_eq(sandbox_set_capture(sb, 1, -1, sink_fn, &s), 0);
+		ck_assert_result(tu_run(sb, NULL), S_RESULT_OK);
+		ck_assert_int_eq(s.streams, 1 << 1);
+		ck_assert_int_eq(sandbox_captured_bytes(sb, 1), n * 22);
+		got = strdup(s.buf);
+		break;
+	case 2: { /* inherited: this process's own stdout */
+		int fd = open(in_dir("f"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(dup2(fd, 1), 1);
+		close(fd);
+		ck_assert_int_eq(sandbox_set_stdio_fd(sb, 1, -1), 0);
+		ck_assert_result(tu_run(sb, NULL), S_RESULT_OK);
+		got = tu_slurp(in_dir("f"));
+		break;
+	}
+	}
+	ck_assert_msg(got && strcmp(got, want) == 0, "got %zu bytes, not %ld",
+	              got ? strlen(got) : 0, n * 22);
+	free(got);
+	free(want);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+START_TEST(stderr_to_stdout_bad_arguments)
+{
+	sandbox_t *sb = tu_sandbox("hello", NULL);
+	ck_assert_int_eq(sandbox_set_stdio_fd(sb, 1, SANDBOX_STDIO_STDOUT), -EINVAL);
+	ck_assert_int_eq(sandbox_set_stdio_fd(sb, 0, SANDBOX_STDIO_STDOUT), -EINVAL);
+	ck_assert_int_eq(sandbox_set_stdio_fd(sb, 2, -3), -EINVAL);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* A stdout path the program planted as a link (a previous run wrote it
+ * into its working directory): the run does not start, and the file the
+ * link names is untouched (0.4.0 followed it). */
+START_TEST(planted_stdio_links_are_refused)
+{
+	fresh_dir();
+	tu_write_file(in_dir("answer"), "secret");
+	ck_assert_int_eq(symlink("answer", in_dir("out")), 0);
+	ck_assert_int_eq(symlink("answer", in_dir("in")), 0);
+	sandbox_t *sb = tu_sandbox("hello", NULL);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, _i ? 0 : 1, in_dir(_i ? "in" : "out"),
+	                                        false), 0);
+	ck_assert_int_eq(sandbox_execute(sb), -ELOOP);
+	ck_assert_str_eq(sandbox_failed_step(sb), _i ? "stdin" : "stdout");
+	char *v = tu_slurp(in_dir("answer"));
+	ck_assert_str_eq(v, "secret");
+	free(v);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+Suite *tu_suite(void)
+{
+	Suite *s = suite_create("files");
+	TCase *tc = tcase_create("open");
+
+	tcase_set_timeout(tc, TU_TIMEOUT);
+	tcase_add_loop_test(tc, open_file_rules, 0,
+	                    (int)(sizeof(open_cases) / sizeof(open_cases[0])));
+	tcase_add_test(tc, system_links_are_followed);
+	tcase_add_test(tc, open_file_bad_arguments);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("stdio");
+	tcase_set_timeout(tc, TU_TIMEOUT);
+	tcase_add_loop_test(tc, same_file_for_stdout_and_stderr, 0,
+	                    (int)(sizeof(spellings) / sizeof(spellings[0])));
+	tcase_add_loop_test(tc, stderr_to_stdout, 0, 3);
+	tcase_add_test(tc, stderr_to_stdout_bad_arguments);
+	tcase_add_loop_test(tc, planted_stdio_links_are_refused, 0, 2);
+	suite_add_tcase(s, tc);
+	return s;
+}
