@@ -143,12 +143,15 @@ static void drop_capabilities(const struct sb_child_plan *plan)
 
 _Noreturn void sb_child_run(const struct sb_child_plan *plan)
 {
-	pid_t parent = getppid();
-
 	errno = 0;
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		fail(plan, "prctl");
-	if (getppid() != parent) /* the supervisor died already */
+	/* The supervisor died before the death signal was armed (we were
+	 * reparented). The pid it had before the fork is what counts: taken
+	 * here, it could already be the new parent's. In a new PID namespace
+	 * the parent is outside it and getppid() is 0. */
+	pid_t pp = getppid();
+	if (pp != plan->parent && pp != 0)
 		_exit(127);
 	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
 		fail(plan, "ptrace");

@@ -156,6 +156,7 @@ struct sb_child_plan {
 	int errfd;
 	struct sock_fprog filter; /* .len 0: no filter (classic mode) */
 	char *const *envp;
+	pid_t parent;          /* the supervisor (getpid() before the fork) */
 };
 _Noreturn void sb_child_run(const struct sb_child_plan *plan);
 

@@ -211,7 +211,7 @@ static int open_stdio(const sandbox_t *sb, int fds[3])
 
 int sb_run_execute(sandbox_t *sb)
 {
-	struct sb_child_plan plan = { .sb = sb, .errfd = -1 };
+	struct sb_child_plan plan = { .sb = sb, .errfd = -1, .parent = getpid() };
 	pid_t pid = -1;
 	int pidfd = -1, errfd = -1, wstatus = 0;
 	struct sb_pin pin = { .changed = false, .claim = -1 };
