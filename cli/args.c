@@ -1,13 +1,13 @@
 /*
- * sandbox-run: command-line parsing, TIME and SIZE values, PATH look-up,
- * credentials and up-front path checks. See args.h.
+ * sandbox-run: command-line parsing, TIME and SIZE values, the checks of
+ * options against each other, the program's PATH and its look-up (in a
+ * box too), credentials, directories. See args.h.
  */
 #include "config.h"
 #include "args.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <grp.h>
@@ -31,6 +31,7 @@ const char sr_usage_text[] =
 "Policy:    --policy=NAME|FILE|MODULE.so[:ARG] (default: default)\n"
 "           --mode=fast|classic  --list-policies  --explain-policy=SPEC\n"
 "Streams:   --stdin=FILE --stdout=FILE --stderr=FILE (default: inherited)\n"
+"           --stderr-to-stdout (stderr shares stdout's file or pipe)\n"
 "Reports:   --report=FILE (JSON, '-' = stdout)  --meta=FILE (isolate format)\n"
 "           -q, --quiet (no summary line on stderr)\n"
 "Process:   --chdir=DIR --chroot=DIR --user=USER|UID --group=GROUP|GID\n"
@@ -219,7 +220,7 @@ enum {
 	OPT_PROFILE, OPT_PROFILE_FORMAT, OPT_PROFILE_INTERVAL, OPT_PROFILE_SVG,
 	OPT_NS, OPT_HOSTNAME, OPT_ROOTFS, OPT_DIR, OPT_TMPFS_SIZE, OPT_CG_PARENT,
 	OPT_CG_MEMORY, OPT_CG_PIDS, OPT_CG_CPU, OPT_RLIMIT, OPT_ENV_PASS,
-	OPT_ENV_STRIP, OPT_BEST_EFFORT, OPT_CPUS,
+	OPT_ENV_STRIP, OPT_BEST_EFFORT, OPT_CPUS, OPT_STDERR_TO_STDOUT,
 };
 
 static const struct option long_options[] = {
@@ -232,6 +233,7 @@ static const struct option long_options[] = {
 	{ "stdin", required_argument, NULL, OPT_STDIN },
 	{ "stdout", required_argument, NULL, OPT_STDOUT },
 	{ "stderr", required_argument, NULL, OPT_STDERR },
+	{ "stderr-to-stdout", no_argument, NULL, OPT_STDERR_TO_STDOUT },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "meta", required_argument, NULL, OPT_META },
 	{ "chdir", required_argument, NULL, OPT_CHDIR },
@@ -732,6 +734,7 @@ int sr_parse_args(int argc, char **argv, struct sr_options *o, char *err,
 			o->env[o->nenv++] = optarg;
 			break;
 		case OPT_ENV_INHERIT: o->env_inherit = true; break;
+		case OPT_STDERR_TO_STDOUT: o->stderr_to_stdout = true; break;
 		case OPT_TRACE: o->trace = true; break;
 		case 'q': o->quiet = true; break;
 		case OPT_LIST_POLICIES: o->action = SR_LIST_POLICIES; break;
@@ -777,6 +780,126 @@ int sr_parse_args(int argc, char **argv, struct sr_options *o, char *err,
 
 /* ------------------------------------------------------------ PATH */
 
+const char *sr_program_path(const struct sr_options *o, const char *caller)
+{
+	const char *path = NULL;
+
+	for (size_t i = 0; i < o->nenv; i++)
+		if (strncmp(o->env[i], "PATH=", 5) == 0)
+			path = o->env[i] + 5; /* the last one wins */
+	if (path)
+		return path;
+	bool passed = o->env_inherit;
+	for (size_t i = 0; i < o->nenv_pass; i++)
+		if (strcmp(o->env_pass[i], "PATH") == 0)
+			passed = true;
+	if (passed)
+		return caller ? caller : SR_FALLBACK_PATH;
+	return SR_DEFAULT_PATH + 5;
+}
+
+int sr_rootfs_dir(const char *spec, char *dir, size_t len, bool *rw)
+{
+	size_t n = strlen(spec);
+
+	if (n >= len)
+		return -ENAMETOOLONG;
+	memcpy(dir, spec, n + 1);
+	*rw = false;
+	if (n > 3 && (strcmp(dir + n - 3, ":rw") == 0 ||
+	              strcmp(dir + n - 3, ":ro") == 0)) {
+		*rw = dir[n - 1] == 'w';
+		dir[n - 3] = '\0';
+	}
+	return 0;
+}
+
+/* INSIDE and OUTSIDE of a --dir spec (OUTSIDE NULL for :tmp). */
+static void dir_spec_parts(const char *spec, char *inside, size_t len,
+                           const char **outside, size_t *outlen)
+{
+	const char *colon = strrchr(spec, ':');
+	size_t n = strlen(spec);
+
+	if (colon && (!strcmp(colon, ":ro") || !strcmp(colon, ":rw") ||
+	              !strcmp(colon, ":tmp")))
+		n = (size_t)(colon - spec);
+	const char *eq = memchr(spec, '=', n);
+	size_t in = eq ? (size_t)(eq - spec) : n;
+	snprintf(inside, len, "%.*s", (int)in, spec);
+	*outside = colon && !strcmp(colon, ":tmp") ? NULL : eq ? eq + 1 : spec;
+	*outlen = *outside ? n - (size_t)(*outside - spec) : 0;
+}
+
+int sr_box_host_path(const struct sr_options *o, const char *inside,
+                     char *out, size_t outlen)
+{
+	char root[PATH_MAX];
+	bool rw;
+
+	if (o->chroot || o->rootfs) {
+		if (o->chroot)
+			snprintf(root, sizeof(root), "%s", o->chroot);
+		else if (sr_rootfs_dir(o->rootfs, root, sizeof(root), &rw) < 0)
+			return -ENAMETOOLONG;
+		if ((size_t)snprintf(out, outlen, "%s/%s", root, inside) >= outlen)
+			return -ENAMETOOLONG;
+		return 0;
+	}
+	if (!o->ndirs) {
+		if ((size_t)snprintf(out, outlen, "%s", inside) >= outlen)
+			return -ENAMETOOLONG;
+		return 0;
+	}
+	/* A box of --dir entries: the last entry whose INSIDE holds the path
+	 * (entries mounted later sit on top of earlier ones). */
+	for (size_t i = o->ndirs; i-- > 0; ) {
+		char in[PATH_MAX];
+		const char *outside;
+		size_t olen, n;
+		dir_spec_parts(o->dirs[i], in, sizeof(in), &outside, &olen);
+		n = strlen(in);
+		if (strncmp(inside, in, n) != 0 || (inside[n] && inside[n] != '/'))
+			continue;
+		if (!outside)
+			return -ENOENT; /* a fresh tmpfs: nothing there yet */
+		if ((size_t)snprintf(out, outlen, "%.*s%s", (int)olen, outside,
+		                     inside + n) >= outlen)
+			return -ENAMETOOLONG;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int sr_dir_spec_absolute(const char *spec, const char *cwd, char *out,
+                         size_t outlen)
+{
+	char inside[PATH_MAX];
+	const char *outside;
+	size_t olen;
+
+	dir_spec_parts(spec, inside, sizeof(inside), &outside, &olen);
+	if (!outside || outside[0] == '/' || outside == spec) {
+		if ((size_t)snprintf(out, outlen, "%s", spec) >= outlen)
+			return -ENAMETOOLONG;
+		return 0;
+	}
+	/* INSIDE=OUTSIDE with a relative OUTSIDE: from the caller's working
+	 * directory, as a shell would take it ("./work" -> "$PWD/work"). */
+	const char *rel = outside;
+	while (rel[0] == '.' && rel[1] == '/')
+		rel += 2;
+	size_t skip = (size_t)(rel - outside);
+	if (olen >= skip && olen - skip == 1 && rel[0] == '.')
+		skip = olen; /* "." itself */
+	if ((size_t)snprintf(out, outlen, "%.*s%s%s%.*s%s", (int)(outside - spec),
+	                     spec, cwd, olen > skip ? "/" : "",
+	                     (int)(olen - skip), outside + skip,
+	                     outside + olen) >= outlen)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
 /* 0 when `path` is an executable regular file, else -errno. */
 static int executable(const char *path)
 {
@@ -796,24 +919,38 @@ static int executable(const char *path)
 	return 0;
 }
 
-int sr_find_program(const char *name, const char *path, const char *root,
-                    char *out, size_t outlen, char *err, size_t errlen)
+/* The host path of `inside` (a path as the program sees it) in o's box,
+ * and whether it is executable. */
+static int executable_in_box(const struct sr_options *o, const char *inside,
+                             char *host, size_t len)
 {
-	char full[PATH_MAX];
-	const char *r = root ? root : "";
+	int rc = o ? sr_box_host_path(o, inside, host, len)
+	           : (snprintf(host, len, "%s", inside) >= (int)len
+	              ? -ENAMETOOLONG : 0);
+	return rc < 0 ? rc : executable(host);
+}
+
+int sr_find_program(const char *name, const char *path,
+                    const struct sr_options *box, char *out, size_t outlen,
+                    char *err, size_t errlen)
+{
+	char full[PATH_MAX], host[PATH_MAX];
+	bool in_box = box && (box->chroot || box->rootfs || box->ndirs);
+	const char *wd = in_box && box->workdir ? box->workdir : NULL;
 	int rc, first = -ENOENT;
 
 	if (!name || !*name)
 		return fail(err, errlen, -ENOENT, "empty PROGRAM name");
 	if (strchr(name, '/')) {
-		if (snprintf(full, sizeof(full), "%s%s%s", r,
-		             (root && name[0] != '/') ? "/" : "", name)
-		    >= (int)sizeof(full) || strlen(name) >= outlen)
-			return fail(err, errlen, -ENAMETOOLONG,
-			            "%s: path too long", name);
-		rc = executable(full);
+		if (strlen(name) >= outlen)
+			return fail(err, errlen, -ENAMETOOLONG, "%s: path too long",
+			            name);
+		snprintf(full, sizeof(full), "%s%s%s", name[0] != '/' && wd ? wd : "",
+		         name[0] != '/' && wd ? "/" : "", name);
+		rc = executable_in_box(box, full, host, sizeof(host));
 		if (rc == -ENOENT || rc == -ENOTDIR)
-			return fail(err, errlen, -ENOENT, "%s: no such file", name);
+			return fail(err, errlen, -ENOENT, "%s: no such file%s", name,
+			            in_box ? " in the sandbox's file system" : "");
 		if (rc == -EISDIR)
 			return fail(err, errlen, -EACCES, "%s: is a directory", name);
 		if (rc < 0)
@@ -834,10 +971,11 @@ int sr_find_program(const char *name, const char *path, const char *root,
 		dir[n] = '\0';
 		if (n == 0)
 			strcpy(dir, "."); /* an empty entry is the current directory */
-		int len = snprintf(full, sizeof(full), "%s%s%s/%s", r,
-		                   (root && dir[0] != '/') ? "/" : "", dir, name);
+		int len = snprintf(full, sizeof(full), "%s%s%s/%s",
+		                   dir[0] != '/' && wd ? wd : "",
+		                   dir[0] != '/' && wd ? "/" : "", dir, name);
 		if (len > 0 && len < (int)sizeof(full)) {
-			rc = executable(full);
+			rc = executable_in_box(box, full, host, sizeof(host));
 			if (rc == 0) {
 				if ((size_t)snprintf(out, outlen, "%s/%s", dir, name)
 				    >= outlen)
@@ -854,9 +992,9 @@ int sr_find_program(const char *name, const char *path, const char *root,
 	}
 	if (first == -EACCES)
 		return fail(err, errlen, -EACCES,
-		            "%s: found in PATH but not executable", name);
-	return fail(err, errlen, -ENOENT, "%s: command not found in PATH (%s)",
-	            name, path);
+		            "%s: found in the program's PATH but not executable", name);
+	return fail(err, errlen, -ENOENT, "%s: command not found in the "
+	            "program's PATH (%s)", name, path);
 }
 
 /* ------------------------------------------------------------ ids */
@@ -913,44 +1051,63 @@ int sr_resolve_credentials(struct sr_options *o, char *err, size_t errlen)
 	return 0;
 }
 
-/* ------------------------------------------------------------ files */
+/* ------------------------------------------------------------ checks */
 
-/* A file we will create or truncate: writable if it exists, else its
- * directory must be writable and searchable. */
-static int check_writable(const char *opt, const char *path, char *err,
-                          size_t errlen)
+static bool is_stdout(const char *p)
 {
-	struct stat st;
-	if (stat(path, &st) == 0) {
-		if (S_ISDIR(st.st_mode))
-			return fail(err, errlen, -EISDIR, "--%s: %s is a directory",
-			            opt, path);
-		if (access(path, W_OK) < 0)
-			return fail(err, errlen, -errno, "--%s: %s: not writable (%s)",
-			            opt, path, strerror(errno));
-		return 0;
-	}
-	if (errno != ENOENT)
-		return fail(err, errlen, -errno, "--%s: %s: %s", opt, path,
-		            strerror(errno));
-	char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	if (!slash)
-		strcpy(dir, ".");
-	else if (slash == path)
-		strcpy(dir, "/");
-	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
-		return fail(err, errlen, -ENOENT,
-		            "--%s: %s: directory %s does not exist", opt, path, dir);
-	if (access(dir, W_OK | X_OK) < 0)
-		return fail(err, errlen, -errno,
-		            "--%s: %s: cannot create a file in %s (%s)", opt, path,
-		            dir, strerror(errno));
+	return p && strcmp(p, "-") == 0;
+}
+
+int sr_check_options(const struct sr_options *o, uid_t euid, char *err,
+                     size_t errlen)
+{
+	const char *dash[4] = { NULL, NULL, NULL, NULL };
+	size_t ndash = 0;
+	bool box = o->rootfs || o->ndirs;
+	unsigned ns = o->ns | (o->hostname ? S_NS_UTS : 0) |
+	              (box ? S_NS_MOUNT : 0);
+
+	if (o->stderr_to_stdout && o->stdio[2])
+		return fail(err, errlen, -EINVAL,
+		            "--stderr-to-stdout and --stderr exclude each other");
+	if (is_stdout(o->report))
+		dash[ndash++] = "--report";
+	if (is_stdout(o->meta))
+		dash[ndash++] = "--meta";
+	if (is_stdout(o->profile))
+		dash[ndash++] = "--profile";
+	if (is_stdout(o->profile_svg))
+		dash[ndash++] = "--profile-svg";
+	if (ndash > 1)
+		return fail(err, errlen, -EINVAL, "%s=- and %s=-: only one of them "
+		            "may write to standard output", dash[0], dash[1]);
+	if (o->chroot && box)
+		return fail(err, errlen, -EINVAL, "--chroot and --%s exclude each "
+		            "other (the box root replaces the chroot)",
+		            o->rootfs ? "rootfs" : "dir");
+	if ((o->user || o->group) && (o->ns & S_NS_USER))
+		return fail(err, errlen, -EINVAL, "--%s and --ns=user exclude each "
+		            "other: in a user namespace the program runs as the "
+		            "mapped user", o->user ? "user" : "group");
+	if ((o->user || o->group) && euid != 0)
+		return fail(err, errlen, -EPERM, "--%s needs root (sandbox-run "
+		            "runs as uid %u); without root, --ns=user gives the "
+		            "program an identity of its own",
+		            o->user ? "user" : "group", (unsigned)euid);
+	if (o->chroot && euid != 0)
+		return fail(err, errlen, -EPERM, "--chroot needs root (sandbox-run "
+		            "runs as uid %u); without root use --ns=user with "
+		            "--rootfs", (unsigned)euid);
+	if (euid != 0 && (ns & ~S_NS_USER) && !(o->ns & S_NS_USER) &&
+	    !o->best_effort)
+		return fail(err, errlen, -EPERM, "%s needs root or a user "
+		            "namespace: add user to --ns (sandbox-run runs as uid %u)",
+		            o->ns & ~S_NS_USER ? "--ns" : o->hostname ? "--hostname"
+		            : o->rootfs ? "--rootfs" : "--dir", (unsigned)euid);
 	return 0;
 }
 
+/* A directory option's directory exists. */
 static int check_dir(const char *opt, const char *dir, char *err,
                      size_t errlen)
 {
@@ -964,46 +1121,22 @@ static int check_dir(const char *opt, const char *dir, char *err,
 	return 0;
 }
 
-int sr_check_paths(const struct sr_options *o, char *err, size_t errlen)
+int sr_check_dirs(const struct sr_options *o, char *err, size_t errlen)
 {
-	static const char *const names[3] = { "stdin", "stdout", "stderr" };
+	char root[PATH_MAX];
+	bool rw;
 	int rc;
 
-	if (o->stdio[0]) {
-		int fd = open(o->stdio[0], O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-		if (fd < 0)
-			return fail(err, errlen, -errno, "--stdin: %s: %s", o->stdio[0],
-			            strerror(errno));
-		struct stat st;
-		rc = fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) ? -EISDIR : 0;
-		close(fd);
-		if (rc < 0)
-			return fail(err, errlen, rc, "--stdin: %s is a directory",
-			            o->stdio[0]);
-	}
-	for (int i = 1; i < 3; i++)
-		if (o->stdio[i] &&
-		    (rc = check_writable(names[i], o->stdio[i], err, errlen)) < 0)
-			return rc;
-	if (o->report && strcmp(o->report, "-") != 0 &&
-	    (rc = check_writable("report", o->report, err, errlen)) < 0)
-		return rc;
-	if (o->meta && strcmp(o->meta, "-") != 0 &&
-	    (rc = check_writable("meta", o->meta, err, errlen)) < 0)
-		return rc;
-	if (o->trace_file && strcmp(o->trace_file, "-") != 0 &&
-	    (rc = check_writable("trace-file", o->trace_file, err, errlen)) < 0)
-		return rc;
-	if (o->profile && strcmp(o->profile, "-") != 0 &&
-	    (rc = check_writable("profile", o->profile, err, errlen)) < 0)
-		return rc;
-	if (o->profile_svg && strcmp(o->profile_svg, "-") != 0 &&
-	    (rc = check_writable("profile-svg", o->profile_svg, err, errlen)) < 0)
-		return rc;
 	if (o->chroot && (rc = check_dir("chroot", o->chroot, err, errlen)) < 0)
 		return rc;
-	/* --chdir is inside the chroot: the library checks it then. */
-	if (o->workdir && !o->chroot &&
+	if (o->rootfs) {
+		if (sr_rootfs_dir(o->rootfs, root, sizeof(root), &rw) < 0)
+			return fail(err, errlen, -ENAMETOOLONG, "--rootfs: too long");
+		if ((rc = check_dir("rootfs", root, err, errlen)) < 0)
+			return rc;
+	}
+	/* --chdir is inside the root or box: the library checks it then. */
+	if (o->workdir && !o->chroot && !o->rootfs && !o->ndirs &&
 	    (rc = check_dir("chdir", o->workdir, err, errlen)) < 0)
 		return rc;
 	return 0;

@@ -59,6 +59,7 @@ struct sr_options {
 	const char *explain;        /* --explain-policy SPEC */
 
 	const char *stdio[3];       /* --stdin/--stdout/--stderr, or NULL */
+	bool stderr_to_stdout;      /* --stderr-to-stdout */
 	const char *report;         /* --report ("-" = stdout), or NULL */
 	const char *meta;           /* --meta, or NULL */
 	const char *trace_file;     /* --trace-file, or NULL (stderr) */
@@ -155,15 +156,39 @@ int sr_parse_count(const char *s, uint64_t max, uint64_t *v, char *err,
 int sr_parse_args(int argc, char **argv, struct sr_options *o, char *err,
                   size_t errlen);
 
+/* The PATH the program will get, in which PROGRAM is looked up: the last
+ * --env=PATH=... entry; else, with --env-inherit or --env-pass=PATH, the
+ * caller's PATH (`caller`, SR_FALLBACK_PATH when it has none); else the
+ * default /usr/bin:/bin. */
+const char *sr_program_path(const struct sr_options *o, const char *caller);
+
 /* Look `name` up like a shell: a name containing '/' is used as is; else
  * every directory of `path` (colon separated, an empty entry being the
  * current directory; SR_FALLBACK_PATH when `path` is NULL) is tried in
- * order and the first regular file executable by the caller wins. With
- * `root` (a --chroot directory) the directories are taken inside it and
- * `out` gets the path as the program will see it. Returns 0, -ENOENT (not
- * found), -EACCES (found but not executable), -ENAMETOOLONG. */
-int sr_find_program(const char *name, const char *path, const char *root,
-                    char *out, size_t outlen, char *err, size_t errlen);
+ * order and the first regular file executable by the caller wins. With a
+ * `box` (options with --chroot, --rootfs or --dir) the paths are the
+ * program's, found through sr_box_host_path(), relative ones from its
+ * --chdir; `out` gets the path as the program will see it. Returns 0,
+ * -ENOENT (not found), -EACCES (found but not executable), -ENAMETOOLONG. */
+int sr_find_program(const char *name, const char *path,
+                    const struct sr_options *box, char *out, size_t outlen,
+                    char *err, size_t errlen);
+
+/* The host path of `inside`, a path as the program sees it: under the
+ * --chroot or --rootfs directory, or through the --dir entries (the last
+ * entry whose INSIDE holds it); the path itself without a box. -ENOENT
+ * when no --dir entry holds it (or a :tmp one does), -ENAMETOOLONG. */
+int sr_box_host_path(const struct sr_options *o, const char *inside,
+                     char *out, size_t outlen);
+
+/* --rootfs=DIR[:rw|:ro]: the directory into dir and whether :rw. */
+int sr_rootfs_dir(const char *spec, char *dir, size_t len, bool *rw);
+
+/* A --dir spec with a relative OUTSIDE ("/work=./work:rw") made absolute
+ * from `cwd` ("/work=/home/j/work:rw"); other specs are copied. 0 or
+ * -ENAMETOOLONG. */
+int sr_dir_spec_absolute(const char *spec, const char *cwd, char *out,
+                         size_t outlen);
 
 /* Resolve --user / --group into o->uid / o->gid (names through
  * getpwnam/getgrnam, or decimal ids). --user without --group takes the
@@ -171,10 +196,18 @@ int sr_find_program(const char *name, const char *path, const char *root,
  * --group). Returns 0 or -EINVAL / -ENOENT with a message. */
 int sr_resolve_credentials(struct sr_options *o, char *err, size_t errlen);
 
-/* The checks done before anything runs: stdin readable, stdout/stderr,
- * report, meta and trace files creatable or writable, --chdir/--chroot
- * directories. Returns 0 or a negative errno with a message. */
-int sr_check_paths(const struct sr_options *o, char *err, size_t errlen);
+/* Options that contradict each other or need privilege, for a caller of
+ * effective uid `euid`: --stderr with --stderr-to-stdout, more than one
+ * of --report/--meta/--profile/--profile-svg writing to standard output,
+ * --chroot with a box, --user/--group with --ns=user, and without root
+ * --user/--group/--chroot, or namespaces without a user namespace. 0 or
+ * -EINVAL/-EPERM with a message naming the options. */
+int sr_check_options(const struct sr_options *o, uid_t euid, char *err,
+                     size_t errlen);
+
+/* --chroot and --rootfs name directories (a missing rootfs is blamed, not
+ * the program), and so does --chdir when there is no root. */
+int sr_check_dirs(const struct sr_options *o, char *err, size_t errlen);
 
 /* The --help text. */
 extern const char sr_usage_text[];

@@ -6,6 +6,7 @@ bin_PROGRAMS += cli/sandbox-run
 cli_sandbox_run_SOURCES = \
 	cli/sandbox-run.c \
 	cli/args.c cli/args.h \
+	cli/files.c cli/files.h \
 	cli/report.c cli/report.h \
 	cli/trace.c cli/trace.h
 cli_sandbox_run_LDADD = libsandbox/libsandbox.la
@@ -45,4 +46,13 @@ tests_check_cli_args_SOURCES = tests/check_cli_args.c cli/args.c cli/args.h
 tests_check_cli_args_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli
 tests_check_cli_args_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_cli_args_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)
+
+# The files opened around a run, table by table (no program is run).
+check_PROGRAMS += tests/check_cli_files
+TESTS += tests/check_cli_files
+tests_check_cli_files_SOURCES = tests/check_cli_files.c cli/files.c \
+	cli/files.h cli/args.c cli/args.h
+tests_check_cli_files_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli
+tests_check_cli_files_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_cli_files_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)
 endif

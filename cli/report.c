@@ -8,10 +8,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* ------------------------------------------------------------ helpers */
 
@@ -550,79 +547,4 @@ void sr_write_summary(FILE *f, const struct sr_outcome *r)
 		        fr->pc, fr->symbol[0] ? fr->symbol : "??", fr->offset,
 		        fr->module);
 	}
-}
-
-/* ------------------------------------------------------------ files */
-
-static int fail(char *err, size_t errlen, int rc, const char *what,
-                const char *path)
-{
-	snprintf(err, errlen, "%s %s: %s", what, path, strerror(-rc));
-	return rc;
-}
-
-int sr_write_file(const char *path, sr_writer_fn fn,
-                  const struct sr_outcome *r, char *err, size_t errlen)
-{
-	struct stat st;
-	int rc;
-
-	if (strcmp(path, "-") == 0) {
-		rc = fn(stdout, r);
-		if (fflush(stdout) != 0 && rc == 0)
-			rc = -errno;
-		return rc < 0 ? fail(err, errlen, rc, "cannot write", "to stdout")
-		              : 0;
-	}
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		/* A FIFO, a terminal, /dev/stderr: no rename possible. */
-		FILE *f = fopen(path, "w");
-		if (!f)
-			return fail(err, errlen, -errno, "cannot open", path);
-		rc = fn(f, r);
-		if (fclose(f) != 0 && rc == 0)
-			rc = -errno;
-		return rc < 0 ? fail(err, errlen, rc, "cannot write", path) : 0;
-	}
-
-	size_t len = strlen(path);
-	char *tmp = malloc(len + 16);
-	if (!tmp)
-		return fail(err, errlen, -ENOMEM, "cannot write", path);
-	const char *slash = strrchr(path, '/');
-	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-	snprintf(tmp, len + 16, "%.*s.%s.XXXXXX", (int)dirlen, path,
-	         path + dirlen);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		rc = fail(err, errlen, -errno, "cannot create a file next to", path);
-		free(tmp);
-		return rc;
-	}
-	mode_t mask = umask(0);
-	umask(mask);
-	FILE *f = fdopen(fd, "w");
-	if (!f) {
-		rc = -errno;
-		close(fd);
-		goto out;
-	}
-	rc = fchmod(fd, 0666 & ~mask) < 0 ? -errno : 0;
-	if (rc == 0)
-		rc = fn(f, r);
-	if (fflush(f) != 0 && rc == 0)
-		rc = -errno;
-	if (rc == 0 && fsync(fd) < 0)
-		rc = -errno;
-	if (fclose(f) != 0 && rc == 0)
-		rc = -errno;
-	if (rc == 0 && rename(tmp, path) < 0)
-		rc = -errno;
-out:
-	if (rc < 0) {
-		unlink(tmp);
-		fail(err, errlen, rc, "cannot write", path);
-	}
-	free(tmp);
-	return rc;
 }

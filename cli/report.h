@@ -61,13 +61,4 @@ int sr_write_svg(FILE *f, const struct sr_outcome *r);
 /* Name of an isolation feature bit (S_NS_* / S_ISO_*), or NULL. */
 const char *sr_iso_name(unsigned bit);
 
-/* Write a file through `fn` atomically: a temporary file in the same
- * directory, renamed over `path` once complete (mode 0666 & ~umask).
- * "-" writes to standard output; a path naming something that is not a
- * regular file (a FIFO, /dev/stderr) is written in place. Returns 0 or a
- * negative errno with a message in err. */
-typedef int (*sr_writer_fn)(FILE *f, const struct sr_outcome *r);
-int sr_write_file(const char *path, sr_writer_fn fn,
-                  const struct sr_outcome *r, char *err, size_t errlen);
-
 #endif /* SANDBOX_RUN_REPORT_H */

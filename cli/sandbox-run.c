@@ -1,18 +1,19 @@
 /*
  * sandbox-run: run one program under libsandbox and report the verdict.
  *
- * main() is the only place that exits. The steps: parse (args.c), check
- * everything that can be checked before running (args.c), load the policy,
- * configure and check the sandbox, run it, then write the report, the meta
- * file, the profile picture and the summary (report.c). Exit status: 0 OK,
- * 1 another verdict, 2 no verdict (usage error, IE, BP, interrupted).
- * Nothing is written before the run can start, so a usage error leaves no
- * file behind.
+ * main() is the only place that exits. The steps: parse (args.c); check
+ * everything that can be checked with no side effect -- options,
+ * credentials, directories, the program in its PATH (args.c), the files
+ * (files.c: stdin opened, result directories proven writable) and the
+ * policy; configure and check the sandbox; only then create the output
+ * files and remove the old results (files.c); run; write the report, meta
+ * file and picture all or none (files.c over report.c) and the summary.
+ * Exit status: 0 OK, 1 another verdict, 2 no verdict (usage error, IE, BP,
+ * interrupted, results not written). A usage error changes no file.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 
 #include "sandbox.h"
 #include "args.h"
+#include "files.h"
 #include "report.h"
 #include "trace.h"
 
@@ -32,12 +34,12 @@
 /* Everything main() owns; released by cleanup(). */
 struct run {
 	struct sr_options opt;
+	struct sr_files files;
+	char *dirs[SR_MAX_LIST];    /* --dir specs with absolute OUTSIDE */
 	sandbox_t *sb;
 	sandbox_policy_t *policy;
 	const char **argv;
-	FILE *trace_out;
 	struct sr_trace *trace;
-	int profile_fd;
 	struct sr_outcome out;
 	char err[1024];
 };
@@ -170,13 +172,18 @@ static int set_quotas(sandbox_t *sb, const struct sr_options *o)
 	return sandbox_set_mode(sb, o->mode);
 }
 
-static int set_streams(sandbox_t *sb, const struct sr_options *o)
+/* The streams sr_files_open() opened (the library dups them). */
+static int set_streams(sandbox_t *sb, const struct sr_options *o,
+                       const struct sr_files *f)
 {
 	int rc;
 	for (int i = 0; i < 3; i++)
-		if (o->stdio[i] &&
-		    (rc = sandbox_set_stdio_path(sb, i, o->stdio[i], false)) < 0)
+		if (f->stdio[i] >= 0 &&
+		    (rc = sandbox_set_stdio_fd(sb, i, f->stdio[i])) < 0)
 			return rc;
+	if (f->stderr_to_stdout &&
+	    (rc = sandbox_set_stdio_fd(sb, 2, SANDBOX_STDIO_STDOUT)) < 0)
+		return rc;
 	/* An output quota on an inherited stdout (a pipe, a terminal) is
 	 * enforced by capturing it: RLIMIT_FSIZE only sees regular files. */
 	if (!o->stdio[1] && o->output_bytes != SANDBOX_UNLIMITED &&
@@ -208,18 +215,9 @@ static int set_process(sandbox_t *sb, const struct sr_options *o)
 static int set_rootfs(sandbox_t *sb, const char *spec)
 {
 	char dir[PATH_MAX];
-	bool rw = false;
-	size_t n = strlen(spec);
-
-	if (n >= sizeof(dir))
-		return -ENAMETOOLONG;
-	memcpy(dir, spec, n + 1);
-	if (n > 3 && (strcmp(dir + n - 3, ":rw") == 0 ||
-	              strcmp(dir + n - 3, ":ro") == 0)) {
-		rw = dir[n - 1] == 'w';
-		dir[n - 3] = '\0';
-	}
-	return sandbox_set_rootfs(sb, dir, rw);
+	bool rw;
+	int rc = sr_rootfs_dir(spec, dir, sizeof(dir), &rw);
+	return rc < 0 ? rc : sandbox_set_rootfs(sb, dir, rw);
 }
 
 static int set_isolation(sandbox_t *sb, const struct sr_options *o,
@@ -272,17 +270,8 @@ static int configure(struct run *r, const char **what)
 	*what = "quota";
 	if ((rc = set_quotas(r->sb, o)) < 0)
 		return rc;
-	*what = "--trace";
-	if (r->trace_out &&
-	    (rc = sr_trace_attach(r->sb, r->trace_out, o->mode,
-	                          o->trace_format == SR_FMT_JSON,
-	                          &r->trace)) < 0)
-		return rc;
 	*what = "--policy";
 	if ((rc = sandbox_set_policy(r->sb, r->policy)) < 0)
-		return rc;
-	*what = "streams";
-	if ((rc = set_streams(r->sb, o)) < 0)
 		return rc;
 	*what = "process";
 	if ((rc = set_process(r->sb, o)) < 0)
@@ -299,64 +288,105 @@ static int configure(struct run *r, const char **what)
 	return set_isolation(r->sb, o, what);
 }
 
-/* --profile / --profile-svg: open the time-series file (only now, once
- * the run is certain to start) and turn profiling on. */
-static int start_profile(struct run *r)
+/* The run is certain to start: create the output files, remove the old
+ * results, hand the streams to the sandbox, attach --trace, start
+ * --profile. Messages are printed. */
+static int start(struct run *r)
 {
 	const struct sr_options *o = &r->opt;
 	unsigned flags = SANDBOX_PROFILE_SYSCALLS;
+	int rc;
 
+	if ((rc = sr_files_open(&r->files, o, r->err, sizeof(r->err))) < 0) {
+		errmsg("%s", r->err);
+		return rc;
+	}
+	if ((rc = set_streams(r->sb, o, &r->files)) < 0) {
+		errmsg("streams: %s", sandbox_strerror(rc));
+		return rc;
+	}
+	if (r->files.trace &&
+	    (rc = sr_trace_attach(r->sb, r->files.trace, o->mode,
+	                          o->trace_format == SR_FMT_JSON,
+	                          &r->trace)) < 0) {
+		errmsg("--trace: %s", sandbox_strerror(rc));
+		return rc;
+	}
 	if (!o->profile && !o->profile_svg)
 		return 0;
-	if (o->profile) {
-		r->profile_fd = strcmp(o->profile, "-") == 0
-		    ? dup(STDOUT_FILENO)
-		    : open(o->profile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		           0666);
-		if (r->profile_fd < 0) {
-			errmsg("--profile: %s: %s", o->profile, strerror(errno));
-			return -errno;
-		}
+	if (o->profile)
 		flags |= o->profile_format == SR_FMT_JSON ? SANDBOX_PROFILE_JSONL
 		                                          : SANDBOX_PROFILE_CSV;
-	}
-	int rc = sandbox_set_profile(r->sb,
-	                             (unsigned)o->profile_interval_ms * 1000,
-	                             r->profile_fd, flags);
+	rc = sandbox_set_profile(r->sb, (unsigned)o->profile_interval_ms * 1000,
+	                         r->files.profile_fd, flags);
 	if (rc < 0)
 		errmsg("--profile: %s", sandbox_strerror(rc));
 	return rc;
 }
 
-/* Check what can be checked before anything is created: credentials, the
- * program, the files. */
+/* --dir specs with a relative OUTSIDE, made absolute from our working
+ * directory (the library wants absolute paths). */
+static int absolute_dirs(struct run *r)
+{
+	struct sr_options *o = &r->opt;
+	char cwd[PATH_MAX], spec[2 * PATH_MAX];
+
+	if (!o->ndirs)
+		return 0;
+	if (!getcwd(cwd, sizeof(cwd)))
+		return -errno;
+	for (size_t i = 0; i < o->ndirs; i++) {
+		if (sr_dir_spec_absolute(o->dirs[i], cwd, spec, sizeof(spec)) < 0)
+			return -ENAMETOOLONG;
+		if (!(r->dirs[i] = strdup(spec)))
+			return -ENOMEM;
+		o->dirs[i] = r->dirs[i];
+	}
+	return 0;
+}
+
+/* PROGRAM in the program's PATH, as the program will see it. On the host
+ * with --chdir a relative path is made absolute: it names a file here. */
+static int find_program(struct run *r)
+{
+	struct sr_options *o = &r->opt;
+	bool box = o->chroot || o->rootfs || o->ndirs;
+	char cwd[PATH_MAX];
+
+	if (sr_find_program(o->argv[0], sr_program_path(o, getenv("PATH")),
+	                    box ? o : NULL, o->program, sizeof(o->program),
+	                    r->err, sizeof(r->err)) < 0)
+		return -ENOENT;
+	if (!box && o->workdir && o->program[0] != '/') {
+		if (!getcwd(cwd, sizeof(cwd)) ||
+		    strlen(cwd) + strlen(o->program) + 2 > sizeof(o->program))
+			return -ENAMETOOLONG;
+		memmove(o->program + strlen(cwd) + 1, o->program,
+		        strlen(o->program) + 1);
+		memcpy(o->program, cwd, strlen(cwd));
+		o->program[strlen(cwd)] = '/';
+	}
+	return 0;
+}
+
+/* Check everything that can be checked before anything is created or
+ * changed: options, credentials, directories, the program, the files. */
 static int precheck(struct run *r)
 {
 	struct sr_options *o = &r->opt;
-	const char *root = o->chroot;
-	char rootbuf[PATH_MAX];
+	int rc;
 
-	if (sr_resolve_credentials(o, r->err, sizeof(r->err)) < 0)
-		return -EINVAL;
-	if (o->rootfs) {
-		snprintf(rootbuf, sizeof(rootbuf), "%s", o->rootfs);
-		size_t n = strlen(rootbuf);
-		if (n > 3 && (strcmp(rootbuf + n - 3, ":rw") == 0 ||
-		              strcmp(rootbuf + n - 3, ":ro") == 0))
-			rootbuf[n - 3] = '\0';
-		root = rootbuf;
+	if ((rc = sr_check_options(o, geteuid(), r->err, sizeof(r->err))) < 0 ||
+	    (rc = sr_resolve_credentials(o, r->err, sizeof(r->err))) < 0)
+		return rc;
+	if ((rc = absolute_dirs(r)) < 0) {
+		snprintf(r->err, sizeof(r->err), "--dir: %s", strerror(-rc));
+		return rc;
 	}
-	if (o->ndirs && !o->rootfs && strchr(o->argv[0], '/')) {
-		/* A path inside a box built of --dir entries: the library checks
-		 * it there. */
-		snprintf(o->program, sizeof(o->program), "%s", o->argv[0]);
-	} else if (sr_find_program(o->argv[0], getenv("PATH"), root, o->program,
-	                           sizeof(o->program), r->err,
-	                           sizeof(r->err)) < 0) {
-		return -ENOENT;
-	}
-	if (sr_check_paths(o, r->err, sizeof(r->err)) < 0)
-		return -EINVAL;
+	if ((rc = sr_check_dirs(o, r->err, sizeof(r->err))) < 0 ||
+	    (rc = find_program(r)) < 0 ||
+	    (rc = sr_files_prepare(&r->files, o, r->err, sizeof(r->err))) < 0)
+		return rc;
 	/* The message goes after "--policy: " in r->err. */
 	r->policy = open_policy(o->policy, r->err + 10, sizeof(r->err) - 10);
 	if (!r->policy) {
@@ -381,14 +411,6 @@ static int prepare(struct run *r)
 	r->argv[0] = o->program;
 	for (int i = 1; i < o->argc; i++)
 		r->argv[i] = o->argv[i];
-	if (o->trace) {
-		if (!o->trace_file || strcmp(o->trace_file, "-") == 0) {
-			r->trace_out = stderr;
-		} else if (!(r->trace_out = fopen(o->trace_file, "we"))) {
-			errmsg("--trace-file: %s: %s", o->trace_file, strerror(errno));
-			return -errno;
-		}
-	}
 	if (!(r->sb = sandbox_new(r->argv))) {
 		errmsg("cannot create a sandbox: %s", strerror(errno));
 		return -errno;
@@ -397,14 +419,18 @@ static int prepare(struct run *r)
 		errmsg("%s: %s", what, sandbox_strerror(rc));
 		return rc;
 	}
+	/* Checked before any file is created: a refusal changes nothing. */
 	if ((rc = sandbox_check(r->sb)) < 0) {
 		const char *m = sandbox_check_message(r->sb);
 		const char *im = sandbox_isolation_message(r->sb);
-		errmsg("%s: %s%s%s", o->program, sandbox_strerror(rc),
-		       m || im ? ": " : "", m ? m : im ? im : "");
+		if (im)
+			errmsg("isolation: %s: %s", sandbox_strerror(rc), im);
+		else
+			errmsg("%s: %s%s%s", o->program, sandbox_strerror(rc),
+			       m ? ": " : "", m ? m : "");
 		return rc;
 	}
-	return start_profile(r);
+	return start(r);
 }
 
 /* Read everything the report needs from the finished sandbox. */
@@ -439,40 +465,31 @@ static void collect(struct run *r)
 	}
 }
 
-/* Write the report, the meta file and the picture. Returns the exit
- * status, made 2 when one of them cannot be written. */
+static int json_fn(FILE *f, const void *r) { return sr_write_json(f, r); }
+static int meta_fn(FILE *f, const void *r) { return sr_write_meta(f, r); }
+static int svg_fn(FILE *f, const void *r) { return sr_write_svg(f, r); }
+
+/* Write the report, the meta file and the picture, all or none. Returns
+ * the exit status, made 2 when they cannot be written. */
 static int write_outputs(struct run *r, int status)
 {
-	static const struct {
-		const char *opt;
-		sr_writer_fn fn;
-	} files[] = {
-		{ "--report", sr_write_json },
-		{ "--meta", sr_write_meta },
-		{ "--profile-svg", sr_write_svg },
-	};
-	const char *path[3] = { r->opt.report, r->opt.meta, r->opt.profile_svg };
-	char err[512];
+	static const sr_result_fn fns[SR_OUT_COUNT] = { json_fn, meta_fn, svg_fn };
 
-	for (int i = 0; i < 3; i++) {
-		if (path[i] && sr_write_file(path[i], files[i].fn, &r->out, err,
-		                             sizeof(err)) < 0) {
-			errmsg("%s: %s", files[i].opt, err);
-			status = EXIT_USAGE;
-		}
+	if (sr_files_commit(&r->files, fns, &r->out, r->err, sizeof(r->err)) < 0) {
+		errmsg("%s", r->err);
+		status = EXIT_USAGE;
 	}
 	return status;
 }
 
 static void cleanup(struct run *r)
 {
-	if (r->trace_out && r->trace_out != stderr)
-		fclose(r->trace_out);
-	if (r->profile_fd >= 0)
-		close(r->profile_fd);
 	sandbox_destroy(r->sb);
 	sr_trace_free(r->trace);
 	sandbox_policy_unref(r->policy);
+	sr_files_close(&r->files);
+	for (size_t i = 0; i < SR_MAX_LIST; i++)
+		free(r->dirs[i]);
 	free(r->argv);
 	free(r->out.frames);
 	free(r->out.counts);
@@ -521,7 +538,7 @@ int main(int argc, char **argv)
 		errmsg("cannot block signals: %s", sandbox_strerror(rc));
 		return EXIT_USAGE;
 	}
-	r.profile_fd = -1;
+	sr_files_init(&r.files);
 	if (sr_parse_args(argc, argv, &r.opt, r.err, sizeof(r.err)) < 0) {
 		errmsg("%s", r.err);
 		return EXIT_USAGE;

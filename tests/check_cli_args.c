@@ -320,7 +320,11 @@ START_TEST(test_stream_and_process_options)
 	ck_assert_uint_eq(opt.nenv, 2);
 	ck_assert_str_eq(opt.env[1], "B==2");
 	ck_assert(opt.env_inherit && opt.quiet);
+	ck_assert(!opt.stderr_to_stdout);
 	ck_assert_int_eq(opt.mode, S_MODE_CLASSIC);
+	PARSE_OK("--stdout=out", "--stderr-to-stdout", "prog");
+	ck_assert(opt.stderr_to_stdout);
+	PARSE_BAD("takes no value", "--stderr-to-stdout=1", "prog");
 	PARSE_OK("--memory-mode=vsize", "--mode=fast", "prog");
 	ck_assert_int_eq(opt.memory_mode, S_MEMORY_VSIZE);
 	ck_assert_int_eq(opt.mode, S_MODE_FAST);
@@ -414,6 +418,113 @@ START_TEST(test_last_wins_and_repeats)
 }
 END_TEST
 
+/* ------------------------------------------------------------ consistency */
+
+/* Options that contradict each other or need root: refused before
+ * anything runs, with a message naming the options (never a C call). */
+static const struct {
+	const char *args[4];
+	unsigned euid;
+	int rc;          /* 0, -EINVAL or -EPERM */
+	const char *word;
+} option_checks[] = {
+	{ { "--stderr-to-stdout", "--stderr=e" }, 0, -EINVAL, "--stderr-to-stdout" },
+	{ { "--stderr-to-stdout", "--stdout=o" }, 1000, 0, NULL },
+	{ { "--report=-", "--meta=-" }, 0, -EINVAL, "--meta=-" },
+	{ { "--report=-", "--profile=-" }, 0, -EINVAL, "--profile=-" },
+	{ { "--meta=-", "--profile-svg=-" }, 0, -EINVAL, "--profile-svg=-" },
+	{ { "--report=-", "--meta=m" }, 0, 0, NULL },
+	{ { "--chroot=/srv", "--rootfs=/srv" }, 0, -EINVAL, "--rootfs" },
+	{ { "--chroot=/srv", "--dir=/a=/b" }, 0, -EINVAL, "--dir" },
+	{ { "--user=nobody", "--ns=user" }, 0, -EINVAL, "--ns=user" },
+	{ { "--group=nogroup", "--ns=user,pid" }, 0, -EINVAL, "--group" },
+	{ { "--user=nobody" }, 1000, -EPERM, "needs root" },
+	{ { "--group=0" }, 1000, -EPERM, "--group needs root" },
+	{ { "--user=nobody" }, 0, 0, NULL },
+	{ { "--chroot=/srv" }, 1000, -EPERM, "--chroot needs root" },
+	{ { "--ns=pid" }, 1000, -EPERM, "add user to --ns" },
+	{ { "--hostname=box" }, 1000, -EPERM, "--hostname" },
+	{ { "--rootfs=/" }, 1000, -EPERM, "--rootfs" },
+	{ { "--dir=/a=/b" }, 1000, -EPERM, "--dir" },
+	{ { "--ns=pid", "--best-effort" }, 1000, 0, NULL },
+	{ { "--ns=user,pid" }, 1000, 0, NULL },
+	{ { "--ns=user", "--rootfs=/" }, 1000, 0, NULL },
+	{ { "--ns=all" }, 1000, 0, NULL },
+	{ { "--ns=pid" }, 0, 0, NULL },
+};
+
+START_TEST(test_option_checks)
+{
+	const char *const *a = option_checks[_i].args;
+	int rc = parse(a[0], a[1] ? a[1] : "prog", a[1] ? "prog" : NULL,
+	               (const char *)NULL);
+	ck_assert_msg(rc == 0, "refused: %s", err);
+	err[0] = '\0';
+	rc = sr_check_options(&opt, option_checks[_i].euid, err, sizeof(err));
+	ck_assert_msg(rc == option_checks[_i].rc, "%s %s: rc %d (%s)", a[0],
+	              a[1] ? a[1] : "", rc, err);
+	if (option_checks[_i].word)
+		ck_assert_msg(strstr(err, option_checks[_i].word),
+		              "message '%s' lacks '%s'", err, option_checks[_i].word);
+	ck_assert_msg(!strstr(err, "sandbox_") && !strstr(err, "S_NS_"),
+	              "message names C: %s", err);
+}
+END_TEST
+
+/* The PATH PROGRAM is looked up in is the program's. */
+static const struct {
+	const char *args[3];
+	const char *caller;
+	const char *want;
+} program_paths[] = {
+	{ { NULL }, "/home/j/bin:/usr/bin", "/usr/bin:/bin" },
+	{ { "--env=PATH=/opt/bin" }, "/home/j/bin", "/opt/bin" },
+	{ { "--env=PATH=/a", "--env=PATH=/b" }, "/x", "/b" },
+	{ { "--env-inherit" }, "/home/j/bin:/usr/bin", "/home/j/bin:/usr/bin" },
+	{ { "--env-inherit" }, NULL, SR_FALLBACK_PATH },
+	{ { "--env-inherit", "--env=PATH=/opt" }, "/x", "/opt" },
+	{ { "--env-pass=HOME,PATH" }, "/x:/y", "/x:/y" },
+	{ { "--env-pass=HOME" }, "/x:/y", "/usr/bin:/bin" },
+};
+
+START_TEST(test_program_path)
+{
+	const char *const *a = program_paths[_i].args;
+	if (!a[0])
+		PARSE_OK("prog");
+	else if (!a[1])
+		PARSE_OK(a[0], "prog");
+	else
+		PARSE_OK(a[0], a[1], "prog");
+	ck_assert_str_eq(sr_program_path(&opt, program_paths[_i].caller),
+	                 program_paths[_i].want);
+}
+END_TEST
+
+/* --dir with a relative OUTSIDE, as the docs write it. */
+static const struct { const char *spec, *want; } dir_specs[] = {
+	{ "/work=./work:rw", "/work=/home/j/work:rw" },
+	{ "/work=work", "/work=/home/j/work" },
+	{ "/work=.:rw", "/work=/home/j:rw" },
+	{ "/work=./a/b:ro", "/work=/home/j/a/b:ro" },
+	{ "/work=/abs/work:rw", "/work=/abs/work:rw" },
+	{ "/usr", "/usr" },
+	{ "/usr:ro", "/usr:ro" },
+	{ "/tmp:tmp", "/tmp:tmp" },
+	{ "/data=../data", "/data=/home/j/../data" },
+};
+
+START_TEST(test_dir_spec_absolute)
+{
+	char out[512];
+	ck_assert_int_eq(sr_dir_spec_absolute(dir_specs[_i].spec, "/home/j", out,
+	                                      sizeof(out)), 0);
+	ck_assert_str_eq(out, dir_specs[_i].want);
+	ck_assert_int_eq(sr_dir_spec_absolute(dir_specs[_i].spec, "/home/j", out,
+	                                      4), -ENAMETOOLONG);
+}
+END_TEST
+
 /* ------------------------------------------------------------ look-ups */
 
 static char tmpdir[64];
@@ -477,39 +588,55 @@ START_TEST(test_find_program)
 	                                 err, sizeof(err)), 0);
 	ck_assert_str_eq(out, want);
 	/* Inside a root: the path as the program will see it. */
-	ck_assert_int_eq(sr_find_program("tool", "/bin", tmpdir, out,
+	PARSE_OK("--rootfs", tmpdir, "prog");
+	ck_assert_int_eq(sr_find_program("tool", "/bin", &opt, out,
 	                                 sizeof(out), err, sizeof(err)), 0);
 	ck_assert_str_eq(out, "/bin/tool");
+	/* In a box of --dir entries: through the entry that holds it. */
+	char spec[512];
+	snprintf(spec, sizeof(spec), "--dir=/box/bin=%s/bin", tmpdir);
+	PARSE_OK(spec, "prog");
+	ck_assert_int_eq(sr_find_program("tool", "/usr/bin:/box/bin", &opt, out,
+	                                 sizeof(out), err, sizeof(err)), 0);
+	ck_assert_str_eq(out, "/box/bin/tool");
+	ck_assert_int_eq(sr_find_program("/box/bin/tool", NULL, &opt, out,
+	                                 sizeof(out), err, sizeof(err)), 0);
+	/* Not in the box at all: not on the host's PATH either. */
+	ck_assert_int_eq(sr_find_program("tool", path, &opt, out, sizeof(out),
+	                                 err, sizeof(err)), -ENOENT);
+	ck_assert(strstr(err, "program's PATH"));
+	PARSE_OK(spec, "--dir=/box/bin:tmp", "prog");
+	ck_assert_int_eq(sr_find_program("tool", "/box/bin", &opt, out,
+	                                 sizeof(out), err, sizeof(err)), -ENOENT);
 	ck_assert_int_eq(sr_find_program("", path, NULL, out, sizeof(out),
 	                                 err, sizeof(err)), -ENOENT);
 }
 END_TEST
 
-START_TEST(test_check_paths)
+/* --chroot, --rootfs and --chdir must be directories, and a missing one
+ * is named (not the program). */
+START_TEST(test_check_dirs)
 {
 	char p1[256], p2[256];
 
-	snprintf(p1, sizeof(p1), "%s/missing-input", tmpdir);
-	PARSE_OK("--stdin", p1, "prog");
-	ck_assert_int_lt(sr_check_paths(&opt, err, sizeof(err)), 0);
-	ck_assert(strstr(err, "--stdin") && strstr(err, "missing-input"));
-	PARSE_OK("--stdin", tmpdir, "prog");
-	ck_assert_int_eq(sr_check_paths(&opt, err, sizeof(err)), -EISDIR);
-	snprintf(p1, sizeof(p1), "%s/exe", tmpdir);
-	snprintf(p2, sizeof(p2), "%s/nodir/report.json", tmpdir);
-	PARSE_OK("--stdin", p1, "--report", p2, "prog");
-	ck_assert_int_lt(sr_check_paths(&opt, err, sizeof(err)), 0);
-	ck_assert(strstr(err, "--report"));
-	PARSE_OK("--meta", tmpdir, "prog");
-	ck_assert_int_eq(sr_check_paths(&opt, err, sizeof(err)), -EISDIR);
-	PARSE_OK("--chdir", p1, "prog");
-	ck_assert_int_eq(sr_check_paths(&opt, err, sizeof(err)), -ENOTDIR);
-	snprintf(p2, sizeof(p2), "%s/new-report.json", tmpdir);
-	PARSE_OK("--stdin", p1, "--report", p2, "--meta", p2, "--stdout", p2,
-	         "--profile", p2, "--chdir", tmpdir, "prog");
-	ck_assert_int_eq(sr_check_paths(&opt, err, sizeof(err)), 0);
-	/* Checking creates nothing. */
-	ck_assert_int_ne(access(p2, F_OK), 0);
+	snprintf(p1, sizeof(p1), "%s/missing-root", tmpdir);
+	snprintf(p2, sizeof(p2), "%s/exe", tmpdir);
+	PARSE_OK("--rootfs", p1, "prog");
+	ck_assert_int_eq(sr_check_dirs(&opt, err, sizeof(err)), -ENOENT);
+	ck_assert(strstr(err, "--rootfs") && strstr(err, "missing-root"));
+	snprintf(p1 + strlen(p1), sizeof(p1) - strlen(p1), ":rw");
+	PARSE_OK("--rootfs", p1, "prog");
+	ck_assert_int_eq(sr_check_dirs(&opt, err, sizeof(err)), -ENOENT);
+	PARSE_OK("--chroot", p2, "prog");
+	ck_assert_int_eq(sr_check_dirs(&opt, err, sizeof(err)), -ENOTDIR);
+	ck_assert(strstr(err, "--chroot"));
+	PARSE_OK("--chdir", p2, "prog");
+	ck_assert_int_eq(sr_check_dirs(&opt, err, sizeof(err)), -ENOTDIR);
+	/* Inside a root, --chdir is the library's to check. */
+	PARSE_OK("--rootfs", tmpdir, "--chdir=/nowhere", "prog");
+	ck_assert_int_eq(sr_check_dirs(&opt, err, sizeof(err)), 0);
+	PARSE_OK("--chdir", tmpdir, "prog");
+	ck_assert_int_eq(sr_check_dirs(&opt, err, sizeof(err)), 0);
 }
 END_TEST
 
@@ -607,12 +734,15 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_last_wins_and_repeats);
 	tcase_add_test(tc, test_usage_text);
 	tcase_add_test(tc, test_cpus_option);
+	tcase_add_loop_test(tc, test_option_checks, 0, N(option_checks));
+	tcase_add_loop_test(tc, test_program_path, 0, N(program_paths));
+	tcase_add_loop_test(tc, test_dir_spec_absolute, 0, N(dir_specs));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("lookups");
 	tcase_add_checked_fixture(tc, setup_tmp, teardown_tmp);
 	tcase_add_test(tc, test_find_program);
-	tcase_add_test(tc, test_check_paths);
+	tcase_add_test(tc, test_check_dirs);
 	tcase_add_test(tc, test_credentials);
 	suite_add_tcase(s, tc);
 	return s;

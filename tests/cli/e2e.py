@@ -286,18 +286,226 @@ def test_consumer_closing_the_pipe(e):
     check(r["result"] == "RT", r)
 
 
+# -------------------------------------------------- files around the run
+
+def test_stdout_and_stderr_in_one_file(e):
+    # --stdout=f --stderr=f (any spelling) and --stderr-to-stdout: one open
+    # file description, both streams whole in the order written. 0.4.0
+    # opened the file twice and each stream overwrote the other.
+    want = "".join("out %d\nerr %d\n" % (i, i) for i in range(1000))
+    os.mkdir(e.path("sub"))
+    f = e.path("f")
+    for spelling in (["--stderr=" + f], ["--stderr=" + e.path("./f")],
+                     ["--stderr=" + e.path("sub/../f")],
+                     ["--stderr-to-stdout"]):
+        rc, out, err = e.run("-q", "--stdout=" + f, *spelling, VICTIM,
+                             "both", "1000")
+        check(rc == 0, "%r: exit %d (%r)" % (spelling, rc, err))
+        got = open(f).read()
+        check(got == want, "%r: %d bytes, not %d" % (spelling, len(got),
+                                                     len(want)))
+    # Into a pipe, captured under an output quota: one stream, one count.
+    rc, out, err = e.run("-q", "--output=1M", "--stderr-to-stdout", VICTIM,
+                         "both", "1000")
+    check(rc == 0 and out == want, "captured: exit %d, %d bytes"
+          % (rc, len(out)))
+    usage_error(e, ["--stderr-to-stdout", "--stderr=" + f, VICTIM, "ok"],
+                ["--stderr-to-stdout", "--stderr"])
+
+
+FILE_OPTIONS = ["--stdin", "--stdout", "--stderr", "--trace-file",
+                "--profile", "--report", "--meta", "--profile-svg"]
+
+
+def test_planted_links_are_not_followed(e):
+    # A previous run's program left symbolic links where this run's files
+    # go (its working directory holds them). 0.4.0 followed them: it fed
+    # the program a secret on stdin and overwrote what the link named.
+    answer = e.path("answer")
+    with open(answer, "w") as f:
+        f.write("secret")
+    os.mkdir(e.path("real"))
+    for opt in FILE_OPTIONS:
+        for how in ("end", "dir"):
+            for n in ("link", "linkdir"):
+                if os.path.lexists(e.path(n)):
+                    os.unlink(e.path(n))
+            if how == "end":
+                os.symlink(answer, e.path("link"))
+                path = e.path("link")
+            else:
+                os.symlink(e.path("real"), e.path("linkdir"))
+                if os.geteuid() == 0:   # the program's link, not root's
+                    os.lchown(e.path("linkdir"), 65534, 65534)
+                path = e.path("linkdir/answer")
+                shutil.copy(answer, e.path("real/answer"))
+            marker = e.path("marker")
+            usage_error(e, [opt + "=" + path, VICTIM, "touch", marker],
+                        [opt, "symbolic link"])
+            check(open(answer).read() == "secret", "%s %s: answer changed"
+                  % (opt, how))
+            if how == "dir":
+                check(open(e.path("real/answer")).read() == "secret",
+                      "%s: the linked directory was written" % opt)
+
+
+def test_hard_links_are_refused_as_root(e):
+    if os.geteuid() != 0:
+        return
+    answer = e.path("answer")
+    with open(answer, "w") as f:
+        f.write("secret")
+    os.link(answer, e.path("second"))
+    for opt in ("--stdin", "--stdout", "--stderr", "--trace-file",
+                "--profile"):
+        usage_error(e, [opt + "=" + e.path("second"), VICTIM, "touch",
+                        e.path("marker")], [opt, "more than one name"])
+        check(open(answer).read() == "secret", "%s: answer changed" % opt)
+    # A result file is replaced, never written through.
+    rc, _, err = e.run("-q", "--report=" + e.path("second"), VICTIM, "ok")
+    check(rc == 0 and open(answer).read() == "secret", (rc, err))
+    check(json.load(open(e.path("second")))["result"] == "OK", "no report")
+
+
+def test_stale_report_is_removed_before_the_run(e):
+    # A judge that finds report.json after a crash of the supervisor must
+    # not read the previous run's OK: the old files go before the run.
+    rep, meta, go = e.path("report.json"), e.path("meta.txt"), e.path("go")
+    for p in (rep, meta):
+        with open(p, "w") as f:
+            f.write("stale")
+    p = subprocess.Popen([TOOL, "-q", "--report=" + rep, "--meta=" + meta,
+                          VICTIM, "waitfor", go], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while os.path.exists(rep) or os.path.exists(meta):
+            check(time.monotonic() < deadline and p.poll() is None,
+                  "the old report is still there while the program runs")
+            time.sleep(0.01)
+        p.kill()   # the supervisor dies mid-run: nothing is left
+        p.communicate(timeout=30)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.communicate()
+    check(not os.path.exists(rep) and not os.path.exists(meta),
+          "a report appeared")
+
+
+def in_private_mounts(script):
+    """Run a shell script in a private mount namespace (root only)."""
+    return subprocess.run(["unshare", "--mount", "sh", "-ec", script],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          timeout=120)
+
+
+def can_mount():
+    return os.geteuid() == 0 and shutil.which("unshare") and \
+        in_private_mounts("mount -t tmpfs none /mnt").returncode == 0
+
+
+def test_full_disk_leaves_no_forged_report(e):
+    # The program plants its own report.json (OK) and meta.txt, then fills
+    # the disk so that the real ones cannot be written. 0.4.0 left the
+    # forgery in place (a TL judged OK). Now: exit 2, no file at either path.
+    if not can_mount():
+        print("skip full disk: needs root and mount namespaces")
+        return
+    disk = e.path("disk")
+    os.mkdir(disk)
+    script = """
+mount -t tmpfs -o size=256k none '{d}'
+set +e
+'{tool}' -q --chdir='{d}' --report='{d}/report.json' --meta='{d}/meta.txt' \
+    '{v}' forge .
+echo "rc=$?"
+ls -A '{d}'
+""".format(d=disk, tool=TOOL, v=VICTIM)
+    p = in_private_mounts(script)
+    out, err = p.stdout.decode(), p.stderr.decode()
+    check(p.returncode == 0, "script failed: %r" % err)
+    check("rc=2" in out, "exit status: %r %r" % (out, err))
+    left = out.split("rc=2", 1)[1].split()
+    check(left == ["fill"], "files left on the full disk: %r" % left)
+    check("--report" in err or "--meta" in err, "no message: %r" % err)
+
+
+def test_unwritable_report_stops_before_the_run(e):
+    # The report's directory does not take new files but the old report is
+    # writable: 0.4.0 ran the program and failed after it. Now nothing runs.
+    marker = e.path("marker")
+    if can_mount():
+        ro = e.path("ro")
+        os.mkdir(ro)
+        script = """
+mount -t tmpfs -o size=64k none '{d}'
+echo old > '{d}/r.json'
+mount -o remount,ro '{d}'
+set +e
+'{tool}' --report='{d}/r.json' '{v}' touch '{m}'
+echo "rc=$?"
+""".format(d=ro, tool=TOOL, v=VICTIM, m=marker)
+        p = in_private_mounts(script)
+        out, err = p.stdout.decode(), p.stderr.decode()
+        check("rc=2" in out, "exit: %r %r" % (out, err))
+        check("--report" in err and len(err.splitlines()) == 1, err)
+        check(not os.path.exists(marker), "the program ran")
+    # An unprivileged caller: the old report is its own and writable, the
+    # directory is not (root ignores permissions: run it as nobody).
+    prefix = []
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            return
+        prefix = ["setpriv", "--reuid=65534", "--regid=65534",
+                  "--clear-groups"]
+        os.chmod(e.dir, 0o755)
+    ro, work = e.path("ro2"), e.path("work")
+    os.mkdir(ro)
+    os.mkdir(work)
+    os.chmod(work, 0o777)
+    with open(os.path.join(ro, "r.json"), "w") as f:
+        f.write("old")
+    if prefix:
+        os.chown(ro, 65534, 65534)
+        os.chown(os.path.join(ro, "r.json"), 65534, 65534)
+    os.chmod(ro, 0o555)
+    p = subprocess.run(prefix + [TOOL, "--report=" + os.path.join(ro, "r.json"),
+                                 "--chdir=" + work, VICTIM, "touch", "marker"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=60)
+    err = p.stderr.decode()
+    if prefix and "Permission denied" in err and "--report" not in err:
+        print("skip unprivileged report check: %s" % err.strip())
+        return
+    check(p.returncode == 2, "exit %d (%r)" % (p.returncode, err))
+    check("--report" in err and len(err.splitlines()) == 1, err)
+    check(not os.path.exists(os.path.join(work, "marker")), "the program ran")
+
+
 # ------------------------------------------------------------------ features
 
 def test_stdin_and_path_lookup(e):
+    # PROGRAM is looked up in the PATH the program gets (--env=PATH=...,
+    # or the caller's with --env-inherit), not in the caller's alone: a
+    # command the program could not find itself is not found. 0.4.0 looked
+    # in the caller's PATH.
     inp = e.path("in.txt")
     with open(inp, "w") as f:
         f.write("some input\n")
-    env = dict(os.environ, PATH=os.path.dirname(VICTIM) + ":/usr/bin:/bin")
+    vdir = os.path.dirname(VICTIM)
+    callers = dict(os.environ, PATH=vdir + ":/usr/bin:/bin")
     rc, r, _, out, _ = e.judge("--stdin=" + inp, "--quiet",
-                               os.path.basename(VICTIM), "cat", env=env,
+                               "--env=PATH=" + vdir + ":/usr/bin:/bin",
+                               os.path.basename(VICTIM), "cat",
                                expect_exit=0)
     check(out == "some input\n", out)
-    check(r["command"][0].endswith("/victim"), r["command"])
+    check(r["command"][0] == VICTIM, r["command"])
+    rc, r, _, out, _ = e.judge("-q", "--env-inherit", os.path.basename(VICTIM),
+                               "ok", env=callers, expect_exit=0)
+    check(r["command"][0] == VICTIM, r["command"])
+    usage_error(e, [os.path.basename(VICTIM), "ok"], ["victim", "PATH"],
+                env=callers)
 
 
 def test_environment(e):
@@ -446,10 +654,10 @@ def test_interrupt_int(e):
 
 # ------------------------------------------------------------- bad input
 
-def usage_error(e, args, words, stdin=None):
+def usage_error(e, args, words, stdin=None, env=None):
     rep = e.path("never.json")
     marker = e.path("marker")
-    rc, out, err = e.run("--report=" + rep, *args, stdin=stdin)
+    rc, out, err = e.run("--report=" + rep, *args, stdin=stdin, env=env)
     check(rc == 2, "%r: exit %d, expected 2 (%r)" % (args, rc, err))
     lines = err.splitlines()
     check(len(lines) == 1, "%r: not one line: %r" % (args, err))
@@ -523,9 +731,25 @@ def test_report_replaced_atomically(e):
     check(rc == 0 and json.load(open(rep))["result"] == "OK", rc)
     check(not [n for n in os.listdir(e.dir) if n.startswith(".")],
           "temporary file left")
-    rc, out, _ = e.run("-q", "--report=-", VICTIM, "exit", "4")
+    rc, out, _ = e.run("-q", "--report=-", "--stdout=/dev/null", VICTIM,
+                       "exit", "4")
     check(rc == 1, rc)
     check(json.loads(out)["exit_code"] == 4, out)
+
+
+def test_report_to_stdout_never_mixes(e):
+    # --report=- is refused while the program's own output would land on
+    # standard output too (0.4.0 printed both, a report no parser reads).
+    usage_error(e, ["--report=-", VICTIM, "ok"], ["--report=-", "--stdout"])
+    usage_error(e, ["--meta=-", "--stderr-to-stdout", VICTIM, "ok"],
+                ["--meta=-"])
+    usage_error(e, ["--report=-", "--meta=-", "--stdout=/dev/null", VICTIM,
+                    "ok"], ["--report=-", "--meta=-"])
+    out = e.path("out")
+    rc, so, err = e.run("-q", "--report=-", "--stdout=" + out, VICTIM, "ok")
+    check(rc == 0, (rc, err))
+    check(json.loads(so)["result"] == "OK" and open(out).read() == "hello\n",
+          so)
 
 
 TESTS = [v for k, v in list(globals().items()) if k.startswith("test_")]

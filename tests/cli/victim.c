@@ -12,6 +12,13 @@
  *   cat           copy stdin to stdout
  *   env           print the environment, one variable a line
  *   create NAME   create (truncate) the file NAME; exit 7 if refused
+ *   both N        N lines "out N" on stdout and "err N" on stderr,
+ *                 unbuffered and interleaved
+ *   touch PATH    create PATH (a marker: the program ran)
+ *   forge DIR     what a hostile submission does to a judge's results: put
+ *                 its own report.json and meta.txt in DIR, then fill DIR's
+ *                 file system so that the real ones cannot be written
+ *   waitfor PATH  wait until PATH exists (a handshake), then exit 0
  */
 #include <fcntl.h>
 #include <stdio.h>
@@ -91,6 +98,52 @@ int main(int argc, char **argv)
 	if (strcmp(what, "env") == 0) {
 		for (char **e = environ; *e; e++)
 			puts(*e);
+		return 0;
+	}
+	if (strcmp(what, "both") == 0) {
+		char line[32];
+		for (long i = 0; i < n; i++) {
+			int len = snprintf(line, sizeof(line), "out %ld\n", i);
+			if (write(1, line, (size_t)len) != len)
+				return 5;
+			line[0] = 'e', line[1] = 'r', line[2] = 'r';
+			if (write(2, line, (size_t)len) != len)
+				return 5;
+		}
+		return 0;
+	}
+	if (strcmp(what, "touch") == 0 && argc > 2) {
+		int fd = open(argv[2], O_WRONLY | O_CREAT, 0644);
+		return fd < 0 ? 6 : close(fd);
+	}
+	if (strcmp(what, "forge") == 0 && argc > 2) {
+		static const char *const forged[][2] = {
+			{ "report.json", "{\"result\": \"OK\", \"exit_code\": 0}\n" },
+			{ "meta.txt", "time:0.001\nexitcode:0\n" },
+		};
+		char path[4096], buf[65536];
+		for (int i = 0; i < 2; i++) {
+			snprintf(path, sizeof(path), "%s/%s", argv[2], forged[i][0]);
+			FILE *f = fopen(path, "w");
+			if (!f || fputs(forged[i][1], f) < 0 || fclose(f) != 0)
+				return 6;
+		}
+		snprintf(path, sizeof(path), "%s/fill", argv[2]);
+		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0)
+			return 6;
+		memset(buf, 'x', sizeof(buf));
+		while (write(fd, buf, sizeof(buf)) > 0)
+			;
+		/* The last partial page, byte by byte. */
+		while (write(fd, buf, 1) > 0)
+			;
+		return 0;
+	}
+	if (strcmp(what, "waitfor") == 0 && argc > 2) {
+		struct timespec ts = { 0, 10000000 };
+		while (access(argv[2], F_OK) != 0)
+			nanosleep(&ts, NULL);
 		return 0;
 	}
 	fprintf(stderr, "victim: unknown behaviour '%s'\n", what);
