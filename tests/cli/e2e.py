@@ -378,13 +378,13 @@ def test_stale_report_is_removed_before_the_run(e):
                           VICTIM, "waitfor", go], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + scaled(30)
         while os.path.exists(rep) or os.path.exists(meta):
             check(time.monotonic() < deadline and p.poll() is None,
                   "the old report is still there while the program runs")
             time.sleep(0.01)
         p.kill()   # the supervisor dies mid-run: nothing is left
-        p.communicate(timeout=30)
+        p.communicate(timeout=scaled(30))
     finally:
         if p.poll() is None:
             p.kill()
@@ -397,7 +397,7 @@ def in_private_mounts(script):
     """Run a shell script in a private mount namespace (root only)."""
     return subprocess.run(["unshare", "--mount", "sh", "-ec", script],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          timeout=120)
+                          timeout=scaled(120))
 
 
 def can_mount():
