@@ -8,14 +8,7 @@
 # so the file needs no execute bit; E2E_BUILDDIR and E2E_SRCDIR come from
 # there too. By hand: E2E_BUILDDIR=. sh tests/cli/e2e.sh
 here=$(dirname "$0")
-: "${E2E_SRCDIR:=$here/../..}"
-: "${E2E_BUILDDIR:=.}"
-
-if ! command -v python3 >/dev/null 2>&1; then
-	echo "e2e: python3 not found, skipping" >&2
-	exit 77
-fi
-: "${SANDBOX_RUN:=$E2E_BUILDDIR/cli/sandbox-run}"
+. "$here/common.sh"
 E2E_VICTIM=${E2E_VICTIM:-$E2E_BUILDDIR/tests/cli/victim}
-export SANDBOX_RUN E2E_VICTIM
+export E2E_VICTIM
 exec python3 "$E2E_SRCDIR/tests/cli/e2e.py"

@@ -8,16 +8,9 @@
 # Run by make check like e2e.sh (cli/local.mk); by hand:
 #   E2E_BUILDDIR=. sh tests/cli/placement.sh
 here=$(dirname "$0")
-: "${E2E_SRCDIR:=$here/../..}"
-: "${E2E_BUILDDIR:=.}"
-
-if ! command -v python3 >/dev/null 2>&1; then
-	echo "placement: python3 not found, skipping" >&2
-	exit 77
-fi
-: "${SANDBOX_RUN:=$E2E_BUILDDIR/cli/sandbox-run}"
+. "$here/common.sh"
 PLACEMENT_PROG=${PLACEMENT_PROG:-$E2E_BUILDDIR/tests/progs/affinity}
-export SANDBOX_RUN PLACEMENT_PROG
+export PLACEMENT_PROG
 
 inner='mount --make-rprivate / && mount -t tmpfs -o mode=1777 tmpfs /dev/shm && exec python3 "$1"'
 script=$E2E_SRCDIR/tests/cli/placement.py
