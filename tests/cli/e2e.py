@@ -473,7 +473,7 @@ echo "rc=$?"
     p = subprocess.run(prefix + [TOOL, "--report=" + os.path.join(ro, "r.json"),
                                  "--chdir=" + work, VICTIM, "touch", "marker"],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                       timeout=60)
+                       timeout=scaled(60))
     err = p.stderr.decode()
     if prefix and "Permission denied" in err and "--report" not in err:
         print("skip unprivileged report check: %s" % err.strip())
