@@ -39,6 +39,7 @@ libsandbox_libsandbox_la_SOURCES = \
 	libsandbox/util/time.c \
 	libsandbox/util/procfs.c \
 	libsandbox/util/io.c \
+	libsandbox/util/child.c \
 	libsandbox/util/cpus.c \
 	libsandbox/util/files.c \
 	policies/builtin.h \

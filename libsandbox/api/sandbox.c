@@ -327,7 +327,7 @@ SB_EXPORT int sandbox_execute(sandbox_t *sb)
 		sb_verdict_clear(sb);
 		sb->status = S_STATUS_RDY;
 		if (!sb->failed_step)
-			sb->failed_step = "supervisor";
+			sb->failed_step = sb_step_name(SB_STEP_SUPERVISOR);
 		return rc;
 	}
 	sb->status = S_STATUS_FIN;

@@ -4,18 +4,16 @@
  * inputs were prepared by the parent (opened fds, environment array,
  * compiled filter).
  *
- * Order: die with the parent; become traceable; streams; close every other
- * fd; signals back to default; working directory and chroot; credentials;
- * drop every capability; rlimits; stop so the tracer can set its options; no_new_privs and the
- * seccomp filter; execve. A failing step writes {errno, step} to the
- * close-on-exec error pipe and exits 127.
+ * The steps are one table, run in its order (their names are the engine's
+ * part of SB_STEPS, util.h). A failing step writes {errno, step} to the
+ * close-on-exec error pipe and exits 127: sandbox_execute() returns that
+ * errno, sandbox_failed_step() the step's name.
  */
 #include "config.h"
 #include "core/core.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
 #include <linux/seccomp.h>
@@ -23,32 +21,63 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static _Noreturn void fail(const struct sb_child_plan *plan, const char *step)
+/* The child's state: the plan, and the step being taken (it starts as
+ * the table's; a step with several names sets the one that failed). */
+struct child {
+	const struct sb_child_plan *plan;
+	int step;
+};
+
+/* One step: 0, or -errno. */
+typedef int (*child_step_fn)(struct child *c);
+
+/* Die with the supervisor. If it is already gone, just leave. */
+static int die_with_parent(struct child *c)
 {
-	sb_child_fail(plan->errfd, errno, step);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return -errno;
+	/* The supervisor died before the death signal was armed (we were
+	 * reparented). The pid it had before the fork is what counts: taken
+	 * here, it could already be the new parent's. In a new PID namespace
+	 * the parent is outside it and getppid() is 0. */
+	pid_t pp = getppid();
+	if (pp != c->plan->parent && pp != 0)
+		_exit(127);
+	return 0;
+}
+
+static int become_traceable(struct child *c)
+{
+	(void)c;
+	return ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0 ? -errno : 0;
 }
 
 /* Put the prepared descriptors on 0, 1, 2. Sources are first moved above
  * every target so that dup2() never clobbers one still needed. */
-static void setup_stdio(const struct sb_child_plan *plan)
+static int setup_stdio(struct child *c)
 {
-	static const char *const names[3] = { "stdin", "stdout", "stderr" };
+	const struct sb_child_plan *plan = c->plan;
+	static const int names[3] = { SB_STEP_STDIN, SB_STEP_STDOUT,
+	                              SB_STEP_STDERR };
 	int tmp[3];
 
 	for (int i = 0; i < 3; i++) {
 		tmp[i] = -1;
 		if (plan->stdio_fd[i] < 0)
 			continue;
+		c->step = names[i];
 		tmp[i] = fcntl(plan->stdio_fd[i], F_DUPFD_CLOEXEC, 3);
 		if (tmp[i] < 0)
-			fail(plan, names[i]);
+			return -errno;
 	}
 	for (int i = 0; i < 3; i++) {
+		c->step = names[i];
 		if (tmp[i] >= 0 && dup2(tmp[i], i) < 0)
-			fail(plan, names[i]);
+			return -errno;
 		/* An inherited stream may have been close-on-exec in the
 		 * parent; the program must still get it. */
 		if (tmp[i] < 0) {
@@ -57,20 +86,24 @@ static void setup_stdio(const struct sb_child_plan *plan)
 				(void)fcntl(i, F_SETFD, fl & ~FD_CLOEXEC);
 		}
 	}
+	return 0;
 }
 
-static void close_other_fds(const struct sb_child_plan *plan)
+static int close_other_fds(struct child *c)
 {
-	int keep = plan->errfd;
+	int keep = c->plan->errfd;
+
 	/* close_range(2) exists since Linux 5.9. */
 	if (keep > 3 && syscall(SYS_close_range, 3, keep - 1, 0) < 0)
-		fail(plan, "close_range");
+		return -errno;
 	if (syscall(SYS_close_range, keep + 1, ~0U, 0) < 0)
-		fail(plan, "close_range");
+		return -errno;
+	return 0;
 }
 
-static void reset_signals(const struct sb_child_plan *plan)
+static int reset_signals(struct child *c)
 {
+	(void)c;
 	struct sigaction sa;
 	sigset_t none;
 
@@ -82,101 +115,176 @@ static void reset_signals(const struct sb_child_plan *plan)
 		(void)sigaction(s, &sa, NULL); /* EINVAL for glibc's own: fine */
 	}
 	sigemptyset(&none);
-	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
-		fail(plan, "sigprocmask");
+	return sigprocmask(SIG_SETMASK, &none, NULL) < 0 ? -errno : 0;
 }
 
-static void setup_fs(const struct sb_child_plan *plan)
+static int setup_fs(struct child *c)
 {
+	const struct sb_child_plan *plan = c->plan;
 	const sandbox_t *sb = plan->sb;
+
 	if (sb->chroot_dir) {
 		if (chdir(sb->chroot_dir) < 0 || chroot(".") < 0)
-			fail(plan, "chroot");
+			return -errno;
 		if (!sb->workdir && chdir("/") < 0)
-			fail(plan, "chroot");
+			return -errno;
 	}
+	c->step = SB_STEP_CHDIR;
 	if (sb->workdir && chdir(sb->workdir) < 0)
-		fail(plan, "chdir");
+		return -errno;
+	return 0;
 }
 
-static void setup_credentials(const struct sb_child_plan *plan)
+static int setup_credentials(struct child *c)
 {
+	const struct sb_child_plan *plan = c->plan;
 	const sandbox_t *sb = plan->sb;
+
 	if (!sb->set_creds)
-		return;
+		return 0;
 	/* Raw syscalls: glibc's set*id() wrappers signal the parent's other
 	 * threads, which a child made by clone(2) (isolation) still believes
 	 * it has, and wait for them forever. */
 	if (syscall(SYS_setgroups, sb->ngroups, sb->groups) < 0)
-		fail(plan, "setgroups");
+		return -errno;
+	c->step = SB_STEP_SETGID;
 	if (sb->gid != (gid_t)-1 &&
 	    syscall(SYS_setresgid, sb->gid, sb->gid, sb->gid) < 0)
-		fail(plan, "setgid");
+		return -errno;
+	c->step = SB_STEP_SETUID;
 	if (sb->uid != (uid_t)-1 &&
 	    syscall(SYS_setresuid, sb->uid, sb->uid, sb->uid) < 0)
-		fail(plan, "setuid");
+		return -errno;
+	return 0;
+}
+
+/* The rlimits asked for with sandbox_set_rlimit(): exactly. */
+static int isolation_rlimits(struct child *c)
+{
+	const sandbox_t *sb = c->plan->sb;
+
+	return sb->iso ? sb_iso_child_rlimits(sb->iso) : 0;
 }
 
 /* Drop every capability, also for a program left at uid 0: empty the
- * bounding set (an exec can never regain one), clear the ambient set, then
- * effective/permitted/inheritable; lock root out of its special cases. */
-static void drop_capabilities(const struct sb_child_plan *plan)
+ * bounding set (an exec can never regain one) unless the isolation layer
+ * did already, clear the ambient set, then effective/permitted/
+ * inheritable; lock root out of its special cases. */
+static int drop_capabilities(struct child *c)
 {
+	const struct sb_child_plan *plan = c->plan;
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
 	struct __user_cap_data_struct data[2];
+	int rc;
 
-	for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EPERM)
-			fail(plan, "capabilities");
+	if (!plan->bset_dropped && (rc = sb_drop_bounding_set()) < 0)
+		return rc;
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
 	    errno != EINVAL)
-		fail(plan, "capabilities");
+		return -errno;
 	/* Needs CAP_SETPCAP, which a caller without capabilities lacks: then
 	 * there is nothing to lock anyway. */
 	(void)prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
 	            SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED, 0, 0, 0);
 	memset(data, 0, sizeof(data));
-	if (syscall(SYS_capset, &hdr, data) < 0)
-		fail(plan, "capabilities");
+	return syscall(SYS_capset, &hdr, data) < 0 ? -errno : 0;
 }
+
+static int no_new_privs(struct child *c)
+{
+	(void)c;
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ? -errno : 0;
+}
+
+/* The rlimits that enforce the quotas: never looser than the caller's own
+ * hard limits (sb_setrlimit clamps). */
+static int quota_rlimits(struct child *c)
+{
+	const struct sb_child_plan *plan = c->plan;
+	const sandbox_t *sb = plan->sb;
+	const uint64_t *q = sb->quota;
+	int rc;
+
+	if ((rc = sb_setrlimit(RLIMIT_CORE, 0, 0, true)) < 0)
+		return rc;
+	if (q[S_QUOTA_CPU] != SANDBOX_UNLIMITED) {
+		/* A backstop only: the manager thread enforces the quota to the
+		 * millisecond; RLIMIT_CPU (whole seconds) ends a program the
+		 * supervisor could not stop, one second after the quota. */
+		uint64_t s = (q[S_QUOTA_CPU] + 999) / 1000 + 1;
+		if ((rc = sb_setrlimit(RLIMIT_CPU, s, s + 1, true)) < 0)
+			return rc;
+	}
+	if (q[S_QUOTA_MEMORY] != SANDBOX_UNLIMITED) {
+		uint64_t m = q[S_QUOTA_MEMORY];
+		if (sb->memory_mode == S_MEMORY_VSIZE &&
+		    (rc = sb_setrlimit(RLIMIT_AS, m, m, true)) < 0)
+			return rc;
+		/* The stack may use the whole quota, no more. */
+		if ((rc = sb_setrlimit(RLIMIT_STACK, m, m, true)) < 0)
+			return rc;
+	}
+	if (q[S_QUOTA_DISK] != SANDBOX_UNLIMITED)
+		return sb_setrlimit(RLIMIT_FSIZE, q[S_QUOTA_DISK], q[S_QUOTA_DISK],
+		                    true);
+	return 0;
+}
+
+/* The tracer sets its options (EXITKILL, TRACESECCOMP, ...) now. */
+static int stop_for_tracer(struct child *c)
+{
+	(void)c;
+	return raise(SIGSTOP) != 0 ? -errno : 0;
+}
+
+static int install_filter(struct child *c)
+{
+	const struct sb_child_plan *plan = c->plan;
+
+	if (plan->filter.len &&
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &plan->filter) < 0)
+		return -errno;
+	return 0;
+}
+
+static int exec_program(struct child *c)
+{
+	const struct sb_child_plan *plan = c->plan;
+
+	execve(plan->sb->argv[0], plan->sb->argv, plan->envp);
+	return -errno;
+}
+
+static const struct {
+	int step;
+	child_step_fn run;
+} steps[] = {
+	{ SB_STEP_PRCTL, die_with_parent },
+	{ SB_STEP_PTRACE, become_traceable },
+	{ SB_STEP_STDIN, setup_stdio },          /* stdin, stdout, stderr */
+	{ SB_STEP_CLOSE_RANGE, close_other_fds },
+	{ SB_STEP_SIGPROCMASK, reset_signals },
+	{ SB_STEP_CHROOT, setup_fs },            /* chroot, chdir */
+	{ SB_STEP_SETGROUPS, setup_credentials }, /* setgroups, setgid, setuid */
+	{ SB_STEP_SETRLIMIT, isolation_rlimits },
+	{ SB_STEP_CAPABILITIES, drop_capabilities },
+	{ SB_STEP_NO_NEW_PRIVS, no_new_privs },
+	{ SB_STEP_SETRLIMIT, quota_rlimits },
+	{ SB_STEP_RAISE, stop_for_tracer },
+	{ SB_STEP_SECCOMP, install_filter },
+	{ SB_STEP_EXECVE, exec_program },
+};
 
 _Noreturn void sb_child_run(const struct sb_child_plan *plan)
 {
-	errno = 0;
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		fail(plan, "prctl");
-	/* The supervisor died before the death signal was armed (we were
-	 * reparented). The pid it had before the fork is what counts: taken
-	 * here, it could already be the new parent's. In a new PID namespace
-	 * the parent is outside it and getppid() is 0. */
-	pid_t pp = getppid();
-	if (pp != plan->parent && pp != 0)
-		_exit(127);
-	if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
-		fail(plan, "ptrace");
-	setup_stdio(plan);
-	close_other_fds(plan);
-	reset_signals(plan);
-	setup_fs(plan);
-	setup_credentials(plan);
-	if (plan->sb->iso) { /* rlimits of the isolation layer */
-		int rc = sb_iso_child_rlimits(plan->sb->iso);
-		if (rc < 0) {
-			errno = -rc;
-			fail(plan, "setrlimit");
-		}
+	struct child c = { .plan = plan };
+
+	for (size_t i = 0; i < SB_ARRAY_SIZE(steps); i++) {
+		c.step = steps[i].step;
+		int rc = steps[i].run(&c);
+		if (rc < 0)
+			sb_child_fail(plan->errfd, -rc, c.step);
 	}
-	drop_capabilities(plan);
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		fail(plan, "no_new_privs");
-	sb_quota_apply_rlimits(plan->sb);
-	/* The tracer sets its options (EXITKILL, TRACESECCOMP, ...) now. */
-	if (raise(SIGSTOP) != 0)
-		fail(plan, "raise");
-	if (plan->filter.len &&
-	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &plan->filter) < 0)
-		fail(plan, "seccomp");
-	execve(plan->sb->argv[0], plan->sb->argv, plan->envp);
-	fail(plan, "execve");
+	_exit(127); /* execve returned without an error: cannot happen */
 }

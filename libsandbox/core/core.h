@@ -6,11 +6,10 @@
  *              start a run (streams, child, pinning) and end it
  *   tracer.c   the ptrace event loop in the thread calling execute()
  *   decide.c   one event: the policy's layers in order, then observers
- *   child.c    the child between fork() and execve(): fds, rlimits,
- *              credentials, seccomp filter, PTRACE_TRACEME
+ *   child.c    the child between fork() and execve(), one table of steps:
+ *              fds, credentials, rlimits, capabilities, seccomp filter
  *   manager.c  the manager thread: deadlines, sampling, signals
- *   verdict.c  the verdict (the only writer of the result), from facts;
- *              the rlimits that enforce quotas
+ *   verdict.c  the verdict (the only writer of the result), from facts
  *   capture.c  library-owned stdout/stderr pipes
  *   affinity.c tracer and program pinned to one CPU per run, one no
  *              other run on the host holds (claims: util/cpus.c)
@@ -157,6 +156,8 @@ struct sb_child_plan {
 	struct sock_fprog filter; /* .len 0: no filter (classic mode) */
 	char *const *envp;
 	pid_t parent;          /* the supervisor (getpid() before the fork) */
+	bool bset_dropped;     /* the isolation layer emptied the bounding
+	                        * set already (in its namespace steps) */
 };
 _Noreturn void sb_child_run(const struct sb_child_plan *plan);
 
@@ -237,7 +238,6 @@ void sb_interrupt(sandbox_t *sb, int signo);
 
 /* verdict.c: the only writer of stat.result (and of what says why:
  * quota_exceeded, tl_limit, exit_code, signal, interrupted). */
-void sb_quota_apply_rlimits(const sandbox_t *sb); /* in the child */
 /* No verdict, figures unknown (-1): a new sandbox, sandbox_reset(), a run
  * that could not be judged. */
 void sb_verdict_clear(sandbox_t *sb);

@@ -171,8 +171,6 @@ static bool same_file(int a, int b)
  * two would each start at offset 0 and overwrite each other. */
 static int open_stdio(const sandbox_t *sb, int fds[3])
 {
-	static const char *const step[3] = { "stdin", "stdout", "stderr" };
-
 	for (int i = 0; i < 3; i++)
 		fds[i] = -1;
 	for (int i = 0; i < 3; i++) {
@@ -192,7 +190,8 @@ static int open_stdio(const sandbox_t *sb, int fds[3])
 			int e = fds[i];
 			fds[i] = -1;
 			close_fds(fds, i);
-			((sandbox_t *)sb)->failed_step = step[i];
+			((sandbox_t *)sb)->failed_step =
+				sb_step_name(SB_STEP_STDIN + i);
 			return e;
 		}
 	}
@@ -213,7 +212,7 @@ int sb_run_execute(sandbox_t *sb)
 {
 	struct sb_child_plan plan = { .sb = sb, .errfd = -1, .parent = getpid() };
 	pid_t pid = -1;
-	int pidfd = -1, errfd = -1, wstatus = 0;
+	int pidfd = -1, errfd = -1, wstatus = 0, step = SB_STEP_UNKNOWN;
 	struct sb_pin pin = { .changed = false, .claim = -1 };
 	int pipefd[2] = { -1, -1 };
 	char **envbuf = NULL;
@@ -225,7 +224,7 @@ int sb_run_execute(sandbox_t *sb)
 		return rc;
 	if ((rc = sb_capture_open(sb, capw)) < 0) {
 		close_fds(plan.stdio_fd, 3);
-		sb->failed_step = "capture";
+		sb->failed_step = sb_step_name(SB_STEP_CAPTURE);
 		return rc;
 	}
 	for (int i = 1; i <= 2; i++)
@@ -236,7 +235,7 @@ int sb_run_execute(sandbox_t *sb)
 		int src = plan.stdio_fd[1] >= 0 ? plan.stdio_fd[1] : STDOUT_FILENO;
 		if ((plan.stdio_fd[2] = fcntl(src, F_DUPFD_CLOEXEC, 3)) < 0) {
 			rc = -errno;
-			sb->failed_step = "stderr";
+			sb->failed_step = sb_step_name(SB_STEP_STDERR);
 			goto out;
 		}
 	}
@@ -269,16 +268,18 @@ int sb_run_execute(sandbox_t *sb)
 	}
 	if (sb->mode != S_MODE_CLASSIC)
 		plan.filter = sb->compiled.prog;
+	plan.bset_dropped = sb->iso && sb->iso->drop_caps;
 
 	/* The child inherits the tracer's (pinned) affinity. */
 	if ((rc = sb_pin_begin(sb, &pin)) < 0) {
-		sb->failed_step = "cpus";
+		sb->failed_step = sb_step_name(SB_STEP_CPUS);
 		goto out;
 	}
-	pid = sb->iso ? sb_iso_spawn(sb->iso, plan.errfd, &sb->failed_step)
-	              : fork();
+	pid = sb->iso ? sb_iso_spawn(sb->iso, plan.errfd, &step) : fork();
 	if (pid < 0) {
 		rc = -errno;
+		if (step != SB_STEP_UNKNOWN)
+			sb->failed_step = sb_step_name(step);
 		goto out;
 	}
 	if (pid == 0)

@@ -440,11 +440,10 @@ static int on_stop(struct run *r, struct task *t, int status)
 
 /* ------------------------------------------------------------ the end */
 
-/* The child died before exec: fetch the errno of the failed step. */
+/* The child died before exec: the errno of the step that failed. */
 static int setup_error(sandbox_t *sb, int errfd)
 {
 	struct sb_child_error e;
-	static char step[sizeof(e.step)];
 	ssize_t n;
 
 	do
@@ -452,21 +451,9 @@ static int setup_error(sandbox_t *sb, int errfd)
 	while (n < 0 && errno == EINTR);
 	if (n != (ssize_t)sizeof(e))
 		return -ECHILD;
-	/* failed_step must outlive this call: keep one of the known names. */
-	static const char *const known[] = { "stdin", "stdout", "stderr",
-		"close_range", "sigprocmask", "chroot", "chdir", "setgroups",
-		"setgid", "setuid", "no_new_privs", "raise", "seccomp", "execve",
-		"prctl", "ptrace", "capabilities", "ns_ids", "sethostname",
-		"loopback", "mkdir", "mkfile", "mount", "remount_ro", "symlink",
-		"pivot_root", "capbset", "setrlimit", "isolation" };
-	(void)step;
-	sb->failed_step = "setup";
-	for (size_t i = 0; i < SB_ARRAY_SIZE(known); i++)
-		if (strncmp(e.step, known[i], sizeof(e.step)) == 0)
-			sb->failed_step = known[i];
+	sb->failed_step = sb_step_name(e.step);
 	return -e.err;
 }
-
 
 static void fill_usage(sandbox_t *sb, const struct rusage *ru)
 {
@@ -577,8 +564,9 @@ static int first_stop(struct run *r)
 		return rc;
 	}
 	/* Before exec: join the run's cgroup (isolation.c). */
-	if (r->sb->iso &&
-	    (rc = sb_iso_first_stop(r->sb->iso, r->pid, &r->sb->failed_step)) < 0) {
+	int step = SB_STEP_UNKNOWN;
+	if (r->sb->iso && (rc = sb_iso_first_stop(r->sb->iso, r->pid, &step)) < 0) {
+		r->sb->failed_step = sb_step_name(step);
 		reap(r->pid);
 		return rc;
 	}

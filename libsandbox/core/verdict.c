@@ -4,7 +4,6 @@
  * syscall or a signal, the output copier past the quota), a supervisor
  * error, the wait status and figures at the end, what the run's isolation
  * saw -- and it alone decides, by a fixed precedence (sb_verdict()).
- * Also the rlimits that enforce the quotas in the child.
  */
 #include "config.h"
 #include "core/core.h"
@@ -13,35 +12,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
-
-static void set_limit(int res, uint64_t v)
-{
-	struct rlimit rl = { .rlim_cur = v, .rlim_max = v };
-	(void)setrlimit(res, &rl);
-}
-
-/* Runs in the child just before exec: async-signal-safe calls only. */
-void sb_quota_apply_rlimits(const sandbox_t *sb)
-{
-	set_limit(RLIMIT_CORE, 0);
-	if (sb->quota[S_QUOTA_CPU] != SANDBOX_UNLIMITED) {
-		/* A backstop only: the manager thread enforces the quota to the
-		 * millisecond; RLIMIT_CPU (whole seconds) ends a program the
-		 * supervisor could not stop, one second after the quota. */
-		uint64_t s = (sb->quota[S_QUOTA_CPU] + 999) / 1000 + 1;
-		struct rlimit rl = { .rlim_cur = s, .rlim_max = s + 1 };
-		(void)setrlimit(RLIMIT_CPU, &rl);
-	}
-	if (sb->quota[S_QUOTA_MEMORY] != SANDBOX_UNLIMITED) {
-		uint64_t m = sb->quota[S_QUOTA_MEMORY];
-		if (sb->memory_mode == S_MEMORY_VSIZE)
-			set_limit(RLIMIT_AS, m);
-		/* The stack may use the whole quota, no more. */
-		set_limit(RLIMIT_STACK, m);
-	}
-	if (sb->quota[S_QUOTA_DISK] != SANDBOX_UNLIMITED)
-		set_limit(RLIMIT_FSIZE, sb->quota[S_QUOTA_DISK]);
-}
 
 static void set_quota_result(sandbox_t *sb, int result, int quota)
 {

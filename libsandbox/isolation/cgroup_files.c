@@ -25,17 +25,11 @@ static int path_of(char *out, size_t len, const char *dir, const char *file)
 int sb_cg_write(const char *dir, const char *file, const char *val)
 {
 	char path[512];
-	int fd, rc = 0;
-	size_t len = strlen(val);
+	int rc;
 
 	if ((rc = path_of(path, sizeof(path), dir, file)) < 0)
 		return rc;
-	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
-		return -errno;
-	if (write(fd, val, len) != (ssize_t)len)
-		rc = -errno;
-	close(fd);
-	return rc;
+	return sb_write_file(path, val);
 }
 
 ssize_t sb_cg_read_text(const char *dir, const char *file, char *buf,

@@ -279,11 +279,11 @@ static unsigned clone_flags(unsigned eff)
 static void child_pre(const struct sb_iso *iso, int errfd)
 {
 	const struct sb_iso_run *run = &iso->run;
-	const char *step = "isolation";
+	int step = SB_STEP_ISOLATION;
 	char go;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		sb_child_fail(errfd, errno, "prctl");
+		sb_child_fail(errfd, errno, SB_STEP_PRCTL);
 	if (run->sync_r >= 0) {
 		close(run->sync_w);
 		if (read(run->sync_r, &go, 1) != 1)
@@ -303,7 +303,7 @@ static void reap(pid_t pid)
 		;
 }
 
-static int spawn_prepare(struct sb_iso *iso, const char **step)
+static int spawn_prepare(struct sb_iso *iso, int *step)
 {
 	struct sb_iso_run *run = &iso->run;
 	int rc;
@@ -312,7 +312,7 @@ static int spawn_prepare(struct sb_iso *iso, const char **step)
 	run->priv = geteuid() == 0;
 	run->clone_flags = clone_flags(iso->effective);
 	if ((rc = sb_mounts_prepare(iso, &run->mp)) < 0) {
-		*step = "mounts";
+		*step = SB_STEP_MOUNTS;
 		return rc;
 	}
 	if (iso->effective & (S_ISO_CG_MEMORY | S_ISO_CG_PIDS | S_ISO_CG_CPU)) {
@@ -327,7 +327,7 @@ static int spawn_prepare(struct sb_iso *iso, const char **step)
 			         "cannot create the run's cgroup under %s: %s",
 			         iso->cg_parent ? iso->cg_parent : "libsandbox",
 			         strerror(-rc));
-			*step = "cgroup";
+			*step = SB_STEP_CGROUP;
 			return rc;
 		}
 	}
@@ -343,7 +343,7 @@ static int spawn_prepare(struct sb_iso *iso, const char **step)
 
 /* Replaces fork() in sb_trace_run. Returns the child's pid (host view),
  * 0 in the child, or -1 with errno. */
-pid_t sb_iso_spawn(struct sb_iso *iso, int errfd, const char **step)
+pid_t sb_iso_spawn(struct sb_iso *iso, int errfd, int *step)
 {
 	struct sb_iso_run *run = &iso->run;
 	int rc;
@@ -362,17 +362,16 @@ pid_t sb_iso_spawn(struct sb_iso *iso, int errfd, const char **step)
 		return 0;
 	}
 	if (pid < 0) {
-		*step = "clone";
+		*step = SB_STEP_CLONE;
 		return -1;
 	}
 	if (run->sync_r >= 0) {
 		close(run->sync_r);
 		run->sync_r = -1;
 		if ((rc = sb_ns_write_maps(iso, pid)) < 0 ||
-		    write(run->sync_w, "g", 1) != 1) {
-			rc = rc < 0 ? rc : -errno;
+		    (rc = sb_write_once(run->sync_w, "g", 1)) < 0) {
 			reap(pid);
-			*step = "id_map";
+			*step = SB_STEP_ID_MAP;
 			errno = -rc;
 			return -1;
 		}
@@ -382,7 +381,7 @@ pid_t sb_iso_spawn(struct sb_iso *iso, int errfd, const char **step)
 	return pid;
 }
 
-int sb_iso_first_stop(struct sb_iso *iso, pid_t pid, const char **step)
+int sb_iso_first_stop(struct sb_iso *iso, pid_t pid, int *step)
 {
 	struct sb_iso_run *run = &iso->run;
 	char path[64], root[256];
@@ -390,7 +389,7 @@ int sb_iso_first_stop(struct sb_iso *iso, pid_t pid, const char **step)
 	int rc;
 
 	if (run->cg.version && (rc = sb_cg_attach(&run->cg, pid)) < 0) {
-		*step = "cgroup";
+		*step = SB_STEP_CGROUP;
 		return rc;
 	}
 	/* pivot_root leaves a root the supervisor cannot name ("/"); after

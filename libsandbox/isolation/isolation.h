@@ -64,9 +64,10 @@ struct sb_mount_plan {
 struct sb_iso;
 int sb_mounts_prepare(const struct sb_iso *iso, struct sb_mount_plan *mp);
 void sb_mounts_free(struct sb_mount_plan *mp);
-/* Child: run the plan. Returns 0 or -errno; *step names the failure. */
+/* Child: run the plan. Returns 0 or -errno; *step (SB_STEP_*) names the
+ * failure. */
 int sb_mounts_apply(const struct sb_mount_plan *mp, bool allow_pivot,
-                    bool *pivoted, const char **step);
+                    bool *pivoted, int *step);
 /* Where argv[0] lives on the host when a box root is used (fresh string,
  * or NULL with errno). */
 char *sb_mounts_host_path(const struct sb_iso *iso, const char *inside);
@@ -226,10 +227,11 @@ int sb_iso_check(struct sb_iso *iso, const struct sb_iso_prog *prog);
 int sb_iso_check_program(const struct sb_iso *iso,
                          const struct sb_iso_prog *prog);
 /* Replaces fork(): the child's pid (host view), 0 in the child (which
- * then runs the engine's child code), or -1 with errno and *step. */
-pid_t sb_iso_spawn(struct sb_iso *iso, int errfd, const char **step);
+ * then runs the engine's child code), or -1 with errno and *step
+ * (SB_STEP_*). */
+pid_t sb_iso_spawn(struct sb_iso *iso, int errfd, int *step);
 /* At the child's first stop, before exec: join the cgroup. */
-int sb_iso_first_stop(struct sb_iso *iso, pid_t pid, const char **step);
+int sb_iso_first_stop(struct sb_iso *iso, pid_t pid, int *step);
 /* Child, after the credentials: the rlimits asked for. 0 or -errno. */
 int sb_iso_child_rlimits(const struct sb_iso *iso);
 /* After the run, on every path: figures, facts, teardown. */
@@ -244,7 +246,7 @@ int sb_iso_cgroup_sweep(const char *parent);
 
 /* ns.c */
 int sb_ns_write_maps(const struct sb_iso *iso, pid_t pid);
-int sb_ns_child_setup(const struct sb_iso *iso, const char **step);
+int sb_ns_child_setup(const struct sb_iso *iso, int *step);
 bool sb_ns_default_fatal(pid_t pid, int sig);
 void sb_ns_default_ids(const struct sb_iso *iso, uid_t *iu, gid_t *ig,
                        uid_t *ou, gid_t *og);

@@ -30,7 +30,7 @@ tests_check_isolation_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)
 tests_check_isolation_cgv2_SOURCES = tests/check_isolation_cgv2.c \
 	libsandbox/isolation/cgroup.c libsandbox/isolation/cgroup_files.c \
 	libsandbox/isolation/cgroup_v1.c \
-	libsandbox/isolation/cgroup_v2.c
+	libsandbox/isolation/cgroup_v2.c libsandbox/util/io.c
 tests_check_isolation_cgv2_CPPFLAGS = $(AM_CPPFLAGS)
 tests_check_isolation_cgv2_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_isolation_cgv2_LDADD = $(CHECK_LIBS)

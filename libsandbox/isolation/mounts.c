@@ -318,10 +318,14 @@ static int apply_one(const struct sb_mnt *m, bool allow_pivot, bool *pivoted)
 }
 
 int sb_mounts_apply(const struct sb_mount_plan *mp, bool allow_pivot,
-                    bool *pivoted, const char **step)
+                    bool *pivoted, int *step)
 {
-	static const char *const steps[] = { "mkdir", "mkfile", "mount",
-		"remount_ro", "symlink", "pivot_root" };
+	static const int steps[] = {
+		[SB_MNT_MKDIR] = SB_STEP_MKDIR, [SB_MNT_MKFILE] = SB_STEP_MKFILE,
+		[SB_MNT_MOUNT] = SB_STEP_MOUNT,
+		[SB_MNT_REMOUNT_RO] = SB_STEP_REMOUNT_RO,
+		[SB_MNT_SYMLINK] = SB_STEP_SYMLINK, [SB_MNT_ROOT] = SB_STEP_PIVOT_ROOT,
+	};
 
 	for (size_t i = 0; i < mp->n; i++) {
 		int rc = apply_one(&mp->ops[i], allow_pivot, pivoted);

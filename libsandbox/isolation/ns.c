@@ -34,16 +34,9 @@ void sb_ns_default_ids(const struct sb_iso *iso, uid_t *iu, gid_t *ig,
 static int write_proc(pid_t pid, const char *file, const char *text)
 {
 	char path[64];
-	int fd, rc = 0;
-	size_t len = strlen(text);
 
 	snprintf(path, sizeof(path), "/proc/%ld/%s", (long)pid, file);
-	if ((fd = open(path, O_WRONLY | O_CLOEXEC)) < 0)
-		return -errno;
-	if (write(fd, text, len) != (ssize_t)len)
-		rc = -errno;
-	close(fd);
-	return rc;
+	return sb_write_file(path, text);
 }
 
 /* Parent: the child waits on the go pipe meanwhile. An unprivileged
@@ -102,34 +95,23 @@ static int loopback_up(void)
 	return rc;
 }
 
-static int drop_bounding_set(void)
-{
-	for (int cap = 0; cap < 64; cap++)
-		/* EPERM: no CAP_SETPCAP (an unprivileged caller without a user
-		 * namespace), so there is nothing an exec could gain. */
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL &&
-		    errno != EPERM)
-			return -errno;
-	return 0;
-}
-
 /* Child, right after clone (and after the maps were written). Bare
  * syscalls only. Returns 0 or -errno with *step set. */
-int sb_ns_child_setup(const struct sb_iso *iso, const char **step)
+int sb_ns_child_setup(const struct sb_iso *iso, int *step)
 {
 	const char *hn = iso->hostname ? iso->hostname : "sandbox";
 	int rc;
 
 	if ((iso->effective & S_NS_USER) && (rc = become_ids(iso)) < 0) {
-		*step = "ns_ids";
+		*step = SB_STEP_NS_IDS;
 		return rc;
 	}
 	if ((iso->effective & S_NS_UTS) && sethostname(hn, strlen(hn)) < 0) {
-		*step = "sethostname";
+		*step = SB_STEP_SETHOSTNAME;
 		return -errno;
 	}
 	if ((iso->effective & S_NS_NET) && (rc = loopback_up()) < 0) {
-		*step = "loopback";
+		*step = SB_STEP_LOOPBACK;
 		return rc;
 	}
 	bool pivoted = false;
@@ -137,8 +119,8 @@ int sb_ns_child_setup(const struct sb_iso *iso, const char **step)
 	                     &pivoted, step);
 	if (rc < 0)
 		return rc;
-	if (iso->drop_caps && (rc = drop_bounding_set()) < 0) {
-		*step = "capbset";
+	if (iso->drop_caps && (rc = sb_drop_bounding_set()) < 0) {
+		*step = SB_STEP_CAPBSET;
 		return rc;
 	}
 	return 0;

@@ -1,11 +1,13 @@
 /*
- * Writing: a whole buffer to a descriptor, and the record a child that
- * failed before exec sends to its parent.
+ * Writing: a whole buffer to a descriptor (as many writes as it takes), or
+ * a control file that must get its text in one write (/proc, cgroupfs).
+ * A short write is -EIO, never a stale errno.
  */
 #include "config.h"
 #include "util/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -26,16 +28,26 @@ int sb_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-_Noreturn void sb_child_fail(int errfd, int err, const char *step)
+int sb_write_once(int fd, const void *buf, size_t len)
 {
-	struct sb_child_error e;
+	ssize_t n;
 
-	memset(&e, 0, sizeof(e));
-	e.err = err ? err : EINVAL;
-	for (size_t i = 0; step[i] && i + 1 < sizeof(e.step); i++)
-		e.step[i] = step[i];
-	/* One write below PIPE_BUF into a pipe is never short. */
-	while (write(errfd, &e, sizeof(e)) < 0 && errno == EINTR)
-		;
-	_exit(127);
+	do
+		n = write(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+int sb_write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return -errno;
+	rc = sb_write_once(fd, text, strlen(text));
+	close(fd);
+	return rc;
 }

@@ -86,3 +86,17 @@ long sb_syscall_number(int abi, const char *name)
 		nr &= ~(int)X32_BIT;
 	return nr;
 }
+
+static const char *const step_names[SB_STEP_COUNT] = {
+	[SB_STEP_UNKNOWN] = "setup",
+#define SB_STEP_NAME(id, name) [SB_STEP_##id] = name,
+	SB_STEPS(SB_STEP_NAME)
+#undef SB_STEP_NAME
+};
+
+const char *sb_step_name(int step)
+{
+	if (step < 0 || step >= SB_STEP_COUNT)
+		step = SB_STEP_UNKNOWN;
+	return step_names[step];
+}

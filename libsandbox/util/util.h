@@ -5,10 +5,12 @@
  *
  *   strings.c  owned strings and string vectors, error messages
  *   names.c    ABI names, errno text, syscall names and numbers
- *              (libseccomp's tables)
+ *              (libseccomp's tables), the names of the set-up steps
  *   time.c     monotonic clock and time differences
  *   procfs.c   the few /proc reads, and reading a stopped process's memory
- *   io.c       writing a whole buffer; the child's set-up error record
+ *   io.c       writing a whole buffer
+ *   child.c    what the child does between fork and exec that several
+ *              layers share: its error record, rlimits, the bounding set
  *   cpus.c     the cpulist syntax; host-wide claims on CPUs
  *   files.c    opening files around a run without following what the
  *              program may have planted (sandbox_open_file)
@@ -90,15 +92,68 @@ ssize_t sb_mem_read_string(pid_t pid, uint64_t addr, char *buf, size_t len);
 
 /* Write all of buf to fd (EINTR and short writes handled). 0 or -errno. */
 int sb_write_all(int fd, const void *buf, size_t len);
+/* One write of all of buf (a control file takes its text in one piece):
+ * 0, -errno, or -EIO when it was short. */
+int sb_write_once(int fd, const void *buf, size_t len);
+/* Open an existing file for writing, sb_write_once() the text, close. */
+int sb_write_file(const char *path, const char *text);
+
+/* ------------------------------------------------------------- steps */
+
+/* Every step of starting a program, in the order they are taken: in the
+ * supervisor, then in the child -- its namespace steps first when it is
+ * isolated (isolation/), then the engine's (core/child.c) -- and the
+ * supervisor itself. sandbox_failed_step() gives these names. */
+#define SB_STEPS(X)                                                        \
+	/* supervisor, before the child exists */                        \
+	X(STDIN, "stdin") X(STDOUT, "stdout") X(STDERR, "stderr")          \
+	X(CAPTURE, "capture") X(CPUS, "cpus") X(MOUNTS, "mounts")          \
+	X(CGROUP, "cgroup") X(CLONE, "clone") X(ID_MAP, "id_map")          \
+	/* child: die with the supervisor; namespaces, box root */        \
+	X(PRCTL, "prctl") X(ISOLATION, "isolation") X(NS_IDS, "ns_ids")    \
+	X(SETHOSTNAME, "sethostname") X(LOOPBACK, "loopback")              \
+	X(MKDIR, "mkdir") X(MKFILE, "mkfile") X(MOUNT, "mount")            \
+	X(REMOUNT_RO, "remount_ro") X(SYMLINK, "symlink")                  \
+	X(PIVOT_ROOT, "pivot_root") X(CAPBSET, "capbset")                  \
+	/* child: the engine's steps (core/child.c; stdin.. again) */     \
+	X(PTRACE, "ptrace") X(CLOSE_RANGE, "close_range")                  \
+	X(SIGPROCMASK, "sigprocmask") X(CHROOT, "chroot") X(CHDIR, "chdir") \
+	X(SETGROUPS, "setgroups") X(SETGID, "setgid") X(SETUID, "setuid")  \
+	X(SETRLIMIT, "setrlimit") X(CAPABILITIES, "capabilities")          \
+	X(NO_NEW_PRIVS, "no_new_privs") X(RAISE, "raise")                  \
+	X(SECCOMP, "seccomp") X(EXECVE, "execve")                          \
+	/* the supervisor could not go on */                             \
+	X(SUPERVISOR, "supervisor")
+
+enum sb_step {
+	SB_STEP_UNKNOWN = 0,
+#define SB_STEP_ENUM(id, name) SB_STEP_##id,
+	SB_STEPS(SB_STEP_ENUM)
+#undef SB_STEP_ENUM
+	SB_STEP_COUNT
+};
+/* The step's name; "setup" for one this table does not have. */
+const char *sb_step_name(int step);
+
+/* ------------------------------------------------------------- child.c */
 
 /* What a child that failed before exec writes to its close-on-exec error
- * pipe: the errno of the step that failed, and the step's name. */
+ * pipe: the errno of the step that failed, and the step. */
 struct sb_child_error {
 	int err;
-	char step[24];
+	int step;  /* enum sb_step */
 };
 /* Child side, async-signal-safe: write {err, step} to errfd and _exit. */
-_Noreturn void sb_child_fail(int errfd, int err, const char *step);
+_Noreturn void sb_child_fail(int errfd, int err, int step);
+/* setrlimit(res) to soft/hard (SANDBOX_UNLIMITED: RLIM_INFINITY). With
+ * `clamp`, limits above the current hard limit, which this process may not
+ * raise, are lowered to it (a quota never loosens what the caller already
+ * has). 0 or -errno. Async-signal-safe. */
+int sb_setrlimit(int res, uint64_t soft, uint64_t hard, bool clamp);
+/* Empty the capability bounding set (no exec can gain a capability
+ * again). EPERM (no CAP_SETPCAP: nothing to gain either) is not an error.
+ * 0 or -errno. Async-signal-safe. */
+int sb_drop_bounding_set(void);
 
 /* -------------------------------------------------------------- cpus.c */
 
