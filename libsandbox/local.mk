@@ -36,6 +36,7 @@ libsandbox_libsandbox_la_SOURCES = \
 	libsandbox/util/util.h \
 	libsandbox/util/strings.c \
 	libsandbox/util/names.c \
+	libsandbox/util/syscalls.c \
 	libsandbox/util/time.c \
 	libsandbox/util/procfs.c \
 	libsandbox/util/io.c \

@@ -1,7 +1,8 @@
 /*
  * sandbox_format_syscall(): a syscall as strace would print it, or as one
- * JSON object. Argument layouts of the common syscalls are in one table,
- * keyed by name (so they hold for every ABI libseccomp names).
+ * JSON object. The argument layouts are the table the path rules use too
+ * (util/syscalls.c), keyed by name (so they hold for every ABI libseccomp
+ * names).
  */
 #include "config.h"
 #include "diag/diag.h"
@@ -15,95 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-
-/* Argument kinds. */
-enum {
-	A_END = 0, A_INT, A_UINT, A_HEX, A_PTR, A_FD, A_DIRFD, A_PATH, A_OFLAGS,
-	A_MODE, A_PROT, A_MFLAGS, A_SIG, A_ATFLAGS, A_WHENCE, A_BUF,
-};
-
-struct layout {
-	const char *name;
-	unsigned char arg[6];
-	bool ret_hex; /* addresses (mmap, brk) */
-};
-
-static const struct layout layouts[] = {
-	{ "read", { A_FD, A_PTR, A_UINT }, false },
-	{ "write", { A_FD, A_BUF, A_UINT }, false },
-	{ "pread64", { A_FD, A_PTR, A_UINT, A_INT }, false },
-	{ "pwrite64", { A_FD, A_BUF, A_UINT, A_INT }, false },
-	{ "readv", { A_FD, A_PTR, A_INT }, false },
-	{ "writev", { A_FD, A_PTR, A_INT }, false },
-	{ "open", { A_PATH, A_OFLAGS, A_MODE }, false },
-	{ "openat", { A_DIRFD, A_PATH, A_OFLAGS, A_MODE }, false },
-	{ "creat", { A_PATH, A_MODE }, false },
-	{ "close", { A_FD }, false },
-	{ "dup", { A_FD }, false },
-	{ "dup2", { A_FD, A_FD }, false },
-	{ "dup3", { A_FD, A_FD, A_OFLAGS }, false },
-	{ "lseek", { A_FD, A_INT, A_WHENCE }, false },
-	{ "stat", { A_PATH, A_PTR }, false },
-	{ "lstat", { A_PATH, A_PTR }, false },
-	{ "fstat", { A_FD, A_PTR }, false },
-	{ "newfstatat", { A_DIRFD, A_PATH, A_PTR, A_ATFLAGS }, false },
-	{ "statx", { A_DIRFD, A_PATH, A_ATFLAGS, A_HEX, A_PTR }, false },
-	{ "access", { A_PATH, A_INT }, false },
-	{ "faccessat", { A_DIRFD, A_PATH, A_INT }, false },
-	{ "faccessat2", { A_DIRFD, A_PATH, A_INT, A_ATFLAGS }, false },
-	{ "readlink", { A_PATH, A_PTR, A_UINT }, false },
-	{ "readlinkat", { A_DIRFD, A_PATH, A_PTR, A_UINT }, false },
-	{ "unlink", { A_PATH }, false },
-	{ "unlinkat", { A_DIRFD, A_PATH, A_ATFLAGS }, false },
-	{ "mkdir", { A_PATH, A_MODE }, false },
-	{ "mkdirat", { A_DIRFD, A_PATH, A_MODE }, false },
-	{ "rmdir", { A_PATH }, false },
-	{ "rename", { A_PATH, A_PATH }, false },
-	{ "renameat", { A_DIRFD, A_PATH, A_DIRFD, A_PATH }, false },
-	{ "chdir", { A_PATH }, false },
-	{ "chmod", { A_PATH, A_MODE }, false },
-	{ "truncate", { A_PATH, A_INT }, false },
-	{ "ftruncate", { A_FD, A_INT }, false },
-	{ "execve", { A_PATH, A_PTR, A_PTR }, false },
-	{ "execveat", { A_DIRFD, A_PATH, A_PTR, A_PTR, A_ATFLAGS }, false },
-	{ "chroot", { A_PATH }, false },
-	{ "getdents64", { A_FD, A_PTR, A_UINT }, false },
-	{ "fcntl", { A_FD, A_INT, A_HEX }, false },
-	{ "ioctl", { A_FD, A_HEX, A_HEX }, false },
-	{ "fsync", { A_FD }, false },
-	{ "pipe", { A_PTR }, false },
-	{ "pipe2", { A_PTR, A_OFLAGS }, false },
-	{ "mmap", { A_PTR, A_UINT, A_PROT, A_MFLAGS, A_FD, A_HEX }, true },
-	{ "mmap2", { A_PTR, A_UINT, A_PROT, A_MFLAGS, A_FD, A_HEX }, true },
-	{ "mprotect", { A_PTR, A_UINT, A_PROT }, false },
-	{ "munmap", { A_PTR, A_UINT }, false },
-	{ "mremap", { A_PTR, A_UINT, A_UINT, A_HEX, A_PTR }, true },
-	{ "madvise", { A_PTR, A_UINT, A_INT }, false },
-	{ "brk", { A_PTR }, true },
-	{ "kill", { A_INT, A_SIG }, false },
-	{ "tkill", { A_INT, A_SIG }, false },
-	{ "tgkill", { A_INT, A_INT, A_SIG }, false },
-	{ "rt_sigaction", { A_SIG, A_PTR, A_PTR, A_UINT }, false },
-	{ "rt_sigprocmask", { A_INT, A_PTR, A_PTR, A_UINT }, false },
-	{ "exit", { A_INT }, false },
-	{ "exit_group", { A_INT }, false },
-	{ "socket", { A_INT, A_INT, A_INT }, false },
-	{ "connect", { A_FD, A_PTR, A_UINT }, false },
-	{ "bind", { A_FD, A_PTR, A_UINT }, false },
-	{ "nanosleep", { A_PTR, A_PTR }, false },
-	{ "clock_nanosleep", { A_INT, A_INT, A_PTR, A_PTR }, false },
-	{ "clock_gettime", { A_INT, A_PTR }, false },
-	{ "arch_prctl", { A_HEX, A_HEX }, false },
-	{ "prctl", { A_INT, A_HEX, A_HEX, A_HEX, A_HEX }, false },
-	{ "set_tid_address", { A_PTR }, false },
-	{ "futex", { A_PTR, A_INT, A_INT, A_PTR, A_PTR, A_INT }, false },
-	{ "getrandom", { A_PTR, A_UINT, A_HEX }, false },
-	{ "prlimit64", { A_INT, A_INT, A_PTR, A_PTR }, false },
-	{ "uname", { A_PTR }, false },
-	{ "clone", { A_HEX, A_PTR, A_PTR, A_PTR, A_HEX }, false },
-	{ "wait4", { A_INT, A_PTR, A_HEX, A_PTR }, false },
-	{ "ptrace", { A_INT, A_INT, A_PTR, A_PTR }, false },
-};
 
 struct flag_name {
 	uint64_t bit;
@@ -291,33 +203,33 @@ static void put_arg(struct out *o, const sandbox_event_t *ev, int kind,
 	bool is32 = ev->syscall.abi == S_ABI_I386;
 
 	switch (kind) {
-	case A_INT:
+	case SB_ARG_INT:
 		put(o, "%" PRId64, is32 ? (int64_t)(int32_t)a : (int64_t)a);
 		break;
-	case A_UINT:
+	case SB_ARG_UINT:
 		put(o, "%" PRIu64, is32 ? (uint64_t)(uint32_t)a : a);
 		break;
-	case A_FD:
+	case SB_ARG_FD:
 		put(o, "%d", (int)a);
 		break;
-	case A_DIRFD:
+	case SB_ARG_DIRFD:
 		if ((int)a == AT_FDCWD)
 			put_sym(o, "AT_FDCWD");
 		else
 			put(o, "%d", (int)a);
 		break;
-	case A_PATH: put_path(o, ev, a, flags); break;
-	case A_BUF: put_buf(o, ev, a, i + 1 < 6 ? args[i + 1] : 0, flags); break;
-	case A_OFLAGS:
+	case SB_ARG_PATH: put_path(o, ev, a, flags); break;
+	case SB_ARG_BUF: put_buf(o, ev, a, i + 1 < 6 ? args[i + 1] : 0, flags); break;
+	case SB_ARG_OFLAGS:
 		put_flags(o, a, oflags,
 		          (a & O_ACCMODE) == O_RDONLY ? "O_RDONLY" : NULL);
 		break;
-	case A_MODE: put(o, o->json ? "\"%#o\"" : "%#o", (unsigned)a); break;
-	case A_PROT: put_flags(o, a, prot_flags, a ? NULL : "PROT_NONE"); break;
-	case A_MFLAGS: put_flags(o, a, map_flags, NULL); break;
-	case A_ATFLAGS: put_flags(o, a, at_flags, NULL); break;
-	case A_SIG: put_signal(o, (int)a); break;
-	case A_WHENCE: {
+	case SB_ARG_MODE: put(o, o->json ? "\"%#o\"" : "%#o", (unsigned)a); break;
+	case SB_ARG_PROT: put_flags(o, a, prot_flags, a ? NULL : "PROT_NONE"); break;
+	case SB_ARG_MFLAGS: put_flags(o, a, map_flags, NULL); break;
+	case SB_ARG_ATFLAGS: put_flags(o, a, at_flags, NULL); break;
+	case SB_ARG_SIG: put_signal(o, (int)a); break;
+	case SB_ARG_WHENCE: {
 		static const char *const w[] = { "SEEK_SET", "SEEK_CUR", "SEEK_END",
 		                                 "SEEK_DATA", "SEEK_HOLE" };
 		if (a < SB_ARRAY_SIZE(w))
@@ -326,31 +238,23 @@ static void put_arg(struct out *o, const sandbox_event_t *ev, int kind,
 			put(o, "%" PRIu64, a);
 		break;
 	}
-	case A_PTR: put_hex(o, a, true); break;
-	default: /* A_HEX */
+	case SB_ARG_PTR: put_hex(o, a, true); break;
+	default: /* SB_ARG_HEX */
 		put_hex(o, a, false);
 	}
-}
-
-static const struct layout *find_layout(const char *name)
-{
-	for (size_t i = 0; i < SB_ARRAY_SIZE(layouts); i++)
-		if (strcmp(layouts[i].name, name) == 0)
-			return &layouts[i];
-	return NULL;
 }
 
 /* ------------------------------------------------------------ the call */
 
 static void put_args(struct out *o, const sandbox_event_t *ev,
-                     const struct layout *l, int flags)
+                     const struct sb_sysinfo *l, int flags)
 {
 	for (unsigned i = 0; i < 6; i++) {
-		int kind = l ? l->arg[i] : A_HEX;
-		if (kind == A_END)
+		int kind = l ? l->arg[i] : SB_ARG_HEX;
+		if (kind == SB_ARG_END)
 			break;
 		/* open's mode means something only when it creates (strace) */
-		if (kind == A_MODE && i > 0 && l->arg[i - 1] == A_OFLAGS &&
+		if (kind == SB_ARG_MODE && i > 0 && l->arg[i - 1] == SB_ARG_OFLAGS &&
 		    !(ev->syscall.args[i - 1] & (O_CREAT | O_TMPFILE)))
 			break;
 		if (i)
@@ -360,7 +264,7 @@ static void put_args(struct out *o, const sandbox_event_t *ev,
 }
 
 static void put_ret(struct out *o, const sandbox_event_t *ev,
-                    const struct layout *l)
+                    const struct sb_sysinfo *l)
 {
 	int64_t r = ev->syscall.ret;
 
@@ -392,7 +296,7 @@ size_t sb_diag_format_syscall(const sandbox_event_t *ev, pid_t mem_pid,
 		return 0;
 	bool ret = ev->type == S_EVENT_SYSRET;
 	sb_syscall_name(ev->syscall.abi, ev->syscall.nr, name, sizeof(name));
-	const struct layout *l = find_layout(name);
+	const struct sb_sysinfo *l = sb_sysinfo(name);
 	if (o.json) {
 		put(&o, "{\"event\":\"%s\",\"pid\":%d,\"abi\":\"%s\",\"nr\":%ld,"
 		    "\"name\":\"%s\",\"args\":[", ret ? "sysret" : "syscall",

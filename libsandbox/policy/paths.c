@@ -42,75 +42,6 @@
 #include <string.h>
 #include <unistd.h>
 
-enum pk { PK_OPEN, PK_READ, PK_WRITE, PK_DENY, PK_ENOSYS };
-
-/* One path syscall (x86_64): where its path is, where its dirfd is (-1:
- * AT_FDCWD implied), where its open flags are (-1: none), what it does.
- * Syscalls with two paths (rename*) have path2/dirfd2. */
-struct psys {
-	const char *name;
-	signed char path, dirfd, flags, path2, dirfd2;
-	unsigned char kind;
-};
-
-static const struct psys psys[] = {
-	{ "open", 0, -1, 1, -1, -1, PK_OPEN },
-	{ "openat", 1, 0, 2, -1, -1, PK_OPEN },
-	{ "creat", 0, -1, -1, -1, -1, PK_WRITE },
-	{ "openat2", 1, 0, -1, -1, -1, PK_ENOSYS },
-	{ "stat", 0, -1, -1, -1, -1, PK_READ },
-	{ "lstat", 0, -1, -1, -1, -1, PK_READ },
-	{ "newfstatat", 1, 0, -1, -1, -1, PK_READ },
-	{ "statx", 1, 0, -1, -1, -1, PK_READ },
-	{ "access", 0, -1, -1, -1, -1, PK_READ },
-	{ "faccessat", 1, 0, -1, -1, -1, PK_READ },
-	{ "faccessat2", 1, 0, -1, -1, -1, PK_READ },
-	{ "readlink", 0, -1, -1, -1, -1, PK_READ },
-	{ "readlinkat", 1, 0, -1, -1, -1, PK_READ },
-	{ "execve", 0, -1, -1, -1, -1, PK_READ },
-	{ "execveat", 1, 0, -1, -1, -1, PK_READ },
-	{ "chdir", 0, -1, -1, -1, -1, PK_READ },
-	{ "statfs", 0, -1, -1, -1, -1, PK_READ },
-	{ "truncate", 0, -1, -1, -1, -1, PK_WRITE },
-	{ "mkdir", 0, -1, -1, -1, -1, PK_WRITE },
-	{ "mkdirat", 1, 0, -1, -1, -1, PK_WRITE },
-	{ "rmdir", 0, -1, -1, -1, -1, PK_WRITE },
-	{ "unlink", 0, -1, -1, -1, -1, PK_WRITE },
-	{ "unlinkat", 1, 0, -1, -1, -1, PK_WRITE },
-	{ "rename", 0, -1, -1, 1, -1, PK_WRITE },
-	{ "renameat", 1, 0, -1, 3, 2, PK_WRITE },
-	{ "renameat2", 1, 0, -1, 3, 2, PK_WRITE },
-	{ "chmod", 0, -1, -1, -1, -1, PK_WRITE },
-	{ "fchmodat", 1, 0, -1, -1, -1, PK_WRITE },
-	{ "chown", 0, -1, -1, -1, -1, PK_WRITE },
-	{ "lchown", 0, -1, -1, -1, -1, PK_WRITE },
-	{ "fchownat", 1, 0, -1, -1, -1, PK_WRITE },
-	{ "utimensat", 1, 0, -1, -1, -1, PK_WRITE },
-	{ "mknod", 0, -1, -1, -1, -1, PK_WRITE },
-	{ "mknodat", 1, 0, -1, -1, -1, PK_WRITE },
-	/* refused outright under path rules (when the table allows them) */
-	{ "link", -1, -1, -1, -1, -1, PK_DENY },
-	{ "linkat", -1, -1, -1, -1, -1, PK_DENY },
-	{ "symlink", -1, -1, -1, -1, -1, PK_DENY },
-	{ "symlinkat", -1, -1, -1, -1, -1, PK_DENY },
-	{ "utime", -1, -1, -1, -1, -1, PK_DENY },
-	{ "utimes", -1, -1, -1, -1, -1, PK_DENY },
-	{ "futimesat", -1, -1, -1, -1, -1, PK_DENY },
-	{ "getxattr", -1, -1, -1, -1, -1, PK_DENY },
-	{ "lgetxattr", -1, -1, -1, -1, -1, PK_DENY },
-	{ "setxattr", -1, -1, -1, -1, -1, PK_DENY },
-	{ "lsetxattr", -1, -1, -1, -1, -1, PK_DENY },
-	{ "listxattr", -1, -1, -1, -1, -1, PK_DENY },
-	{ "llistxattr", -1, -1, -1, -1, -1, PK_DENY },
-	{ "removexattr", -1, -1, -1, -1, -1, PK_DENY },
-	{ "lremovexattr", -1, -1, -1, -1, -1, PK_DENY },
-	{ "inotify_add_watch", -1, -1, -1, -1, -1, PK_DENY },
-	{ "name_to_handle_at", -1, -1, -1, -1, -1, PK_DENY },
-	{ "uselib", -1, -1, -1, -1, -1, PK_DENY },
-	{ "chroot", -1, -1, -1, -1, -1, PK_DENY },
-	{ "open_tree", -1, -1, -1, -1, -1, PK_DENY },
-};
-#define NPSYS SB_ARRAY_SIZE(psys)
 
 struct sb_path_dir {
 	char *path;     /* normalised; relative ones are relative to the
@@ -124,7 +55,11 @@ struct sb_path_dir {
 struct sb_paths {
 	struct sb_path_dir *dirs;
 	size_t ndirs;
-	long nr[S_ABI_COUNT][NPSYS]; /* numbers in each ABI, -1 when absent */
+	/* The syscalls that name a file (util/syscalls.c), and their numbers
+	 * in each ABI (-1 when it has none). */
+	size_t nsys;
+	const struct sb_sysinfo **sys;
+	long (*nr)[S_ABI_COUNT];
 };
 
 void sb_paths_free(struct sb_paths *L)
@@ -134,6 +69,8 @@ void sb_paths_free(struct sb_paths *L)
 	for (size_t i = 0; i < L->ndirs; i++)
 		free(L->dirs[i].path);
 	free(L->dirs);
+	free(L->sys);
+	free(L->nr);
 	free(L);
 }
 
@@ -254,14 +191,14 @@ static int resolve(const sandbox_event_t *ev, int pa, int da, char *out,
 
 /* The access check of one path argument: 0 or an errno to fail with. */
 static int check_one(const struct sb_paths *L, const struct sb_paths_run *run,
-                     const sandbox_event_t *ev, const struct psys *s, int pa,
-                     int da, bool write)
+                     const sandbox_event_t *ev, const struct sb_sysinfo *s,
+                     int pa, int da, bool write)
 {
 	char abs[PATH_MAX];
 	bool empty = false;
 	int rc = resolve(ev, pa, da, abs, sizeof(abs), &empty);
 
-	if (empty && da >= 0 && s->kind == PK_READ &&
+	if (empty && da >= 0 && s->file == SB_FILE_READ &&
 	    strcmp(s->name, "execveat") != 0)
 		return 0; /* fstatat(fd, "", AT_EMPTY_PATH): the open fd itself */
 	if (rc == -EFAULT || rc == -ENAMETOOLONG)
@@ -272,37 +209,39 @@ static int check_one(const struct sb_paths *L, const struct sb_paths_run *run,
 }
 
 static int check_paths(const struct sb_paths *L, struct sb_paths_run *run,
-                       const sandbox_event_t *ev, const struct psys *s)
+                       const sandbox_event_t *ev, const struct sb_sysinfo *s)
 {
 	const uint64_t *a = ev->syscall.args;
-	bool write = s->kind == PK_WRITE;
-	int rc;
+	bool write = s->file == SB_FILE_WRITE;
+	int pa, da, rc;
 
-	if (s->kind == PK_DENY)
+	if (s->file == SB_FILE_OTHER)
 		return EACCES;
-	if (s->kind == PK_ENOSYS)
+	if (s->file == SB_FILE_OPEN_HOW)
 		return ENOSYS;
-	if (s->kind == PK_OPEN)
-		write = (a[(int)s->flags] &
+	if (s->file == SB_FILE_OPEN)
+		write = (a[sb_sysinfo_arg(s, SB_ARG_OFLAGS)] &
 		         (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND)) != 0;
 	if (run->cwd_pid != ev->pid) {
 		if (proc_link(ev->pid, "cwd", run->cwd0, sizeof(run->cwd0)) < 0)
 			strcpy(run->cwd0, "/nonexistent");
 		run->cwd_pid = ev->pid;
 	}
-	rc = check_one(L, run, ev, s, s->path, s->dirfd, write);
-	if (rc == 0 && s->path2 >= 0)
-		rc = check_one(L, run, ev, s, s->path2, s->dirfd2, write);
+	pa = sb_sysinfo_path(s, 0, &da);
+	rc = check_one(L, run, ev, s, pa, da, write);
+	if (rc == 0 && (pa = sb_sysinfo_path(s, 1, &da)) >= 0)
+		rc = check_one(L, run, ev, s, pa, da, write);
 	return rc;
 }
 
 /* ------------------------------------------------------------ deciding */
 
-static const struct psys *find_psys(const struct sb_paths *L, int abi, long nr)
+static const struct sb_sysinfo *find_sys(const struct sb_paths *L, int abi,
+                                         long nr)
 {
-	for (size_t i = 0; i < NPSYS; i++)
-		if (L->nr[abi][i] == nr)
-			return &psys[i];
+	for (size_t i = 0; i < L->nsys; i++)
+		if (L->nr[i][abi] == nr)
+			return L->sys[i];
 	return NULL;
 }
 
@@ -311,11 +250,11 @@ int sb_paths_decide(const sandbox_policy_t *p, struct sb_paths_run *run,
 {
 	const struct sb_paths *L = p->paths;
 	const sandbox_syscall_t *sc = &ev->syscall;
-	const struct psys *s;
+	const struct sb_sysinfo *s;
 	int base = disp & ~S_DISP_FLAG_EXIT, rc;
 
 	if (!L || sc->abi < 0 || sc->abi >= S_ABI_COUNT ||
-	    !(s = find_psys(L, sc->abi, sc->nr)))
+	    !(s = find_sys(L, sc->abi, sc->nr)))
 		return disp;
 	/* Their argument layouts are not checked here: killed (RF). */
 	if (sc->abi != S_ABI_X86_64)
@@ -425,7 +364,7 @@ int sb_policy_effective(const sandbox_policy_t *p, struct sb_effective *eff)
 	eff->view.nrules = eff->view.cap = p->nrules;
 	if (!L)
 		return 0;
-	cap = p->nrules + 3 * NPSYS;
+	cap = p->nrules + 3 * L->nsys;
 	if (!(v = malloc(cap * sizeof(*v))))
 		return -ENOMEM;
 	if (p->nrules)
@@ -434,14 +373,14 @@ int sb_policy_effective(const sandbox_policy_t *p, struct sb_effective *eff)
 	/* The path syscalls stop, so that sb_paths_decide() sees them; their
 	 * other ABIs' forms are killed. After every rule of the table, so
 	 * that they replace it whatever it says ("Which rule wins"). */
-	for (size_t i = 0; i < NPSYS && rc == 0; i++) {
-		long nr = L->nr[S_ABI_X86_64][i];
+	for (size_t i = 0; i < L->nsys && rc == 0; i++) {
+		long nr = L->nr[i][S_ABI_X86_64];
 		if (nr >= 0)
 			rc = push_rule(&v, &n, &cap, S_ABI_X86_64, nr, S_DISP_TRACE |
 			               (wants_exit(p, nr) ? S_DISP_FLAG_EXIT : 0));
 		for (int abi = S_ABI_I386; abi < S_ABI_COUNT && rc == 0; abi++)
-			if (L->nr[abi][i] >= 0)
-				rc = push_rule(&v, &n, &cap, abi, L->nr[abi][i],
+			if (L->nr[i][abi] >= 0)
+				rc = push_rule(&v, &n, &cap, abi, L->nr[i][abi],
 				               S_DISP_KILL);
 	}
 	if (rc < 0) {
@@ -464,13 +403,21 @@ void sb_policy_effective_free(struct sb_effective *eff)
 static struct sb_paths *layer_new(void)
 {
 	struct sb_paths *L = calloc(1, sizeof(*L));
-	if (!L)
+
+	if (!L || !(L->sys = calloc(sb_systab_len, sizeof(*L->sys))) ||
+	    !(L->nr = calloc(sb_systab_len, sizeof(*L->nr)))) {
+		sb_paths_free(L);
 		return NULL;
-	for (int abi = 0; abi < S_ABI_COUNT; abi++) {
-		for (size_t i = 0; i < NPSYS; i++) {
-			long nr = sb_syscall_number(abi, psys[i].name);
-			L->nr[abi][i] = nr < 0 ? -1 : nr;
+	}
+	for (size_t i = 0; i < sb_systab_len; i++) {
+		const struct sb_sysinfo *s = &sb_systab[i];
+		if (s->file == SB_FILE_NONE)
+			continue;
+		for (int abi = 0; abi < S_ABI_COUNT; abi++) {
+			long nr = sb_syscall_number(abi, s->name);
+			L->nr[L->nsys][abi] = nr < 0 ? -1 : nr;
 		}
+		L->sys[L->nsys++] = s;
 	}
 	return L;
 }
@@ -555,16 +502,16 @@ void sb_paths_explain(const sandbox_policy_t *p, FILE *f)
 	fputs("#   other paths: EACCES; link, symlink, xattr calls: EACCES;"
 	      " openat2: ENOSYS\n", f);
 	fputs("#   table without the path layer:\n", f);
-	for (size_t i = 0; i < NPSYS; i++) {
+	for (size_t i = 0; i < L->nsys; i++) {
 		int e = 0, d;
 		static const uint64_t zero[6];
-		long nr = L->nr[S_ABI_X86_64][i];
+		long nr = L->nr[i][S_ABI_X86_64];
 		if (nr < 0)
 			continue;
 		d = sb_ruleset_eval(p, &rs, S_ABI_X86_64, nr, zero, 0, &e);
 		if ((d & ~S_DISP_FLAG_EXIT) == S_DISP_KILL)
 			continue;
-		fprintf(f, "#     %-18s %s%s\n", psys[i].name,
+		fprintf(f, "#     %-18s %s%s\n", L->sys[i]->name,
 		        (d & ~S_DISP_FLAG_EXIT) == S_DISP_ALLOW ? "allow" :
 		        (d & ~S_DISP_FLAG_EXIT) == S_DISP_TRACE ? "trace" :
 		        "errno",
