@@ -1141,3 +1141,24 @@ int sr_check_dirs(const struct sr_options *o, char *err, size_t errlen)
 		return rc;
 	return 0;
 }
+
+int sr_parse_dir(const char *spec, struct sr_dir *d)
+{
+	char *colon, *eq;
+
+	if (!spec || strlen(spec) >= sizeof(d->inside))
+		return -EINVAL;
+	strcpy(d->inside, spec);
+	d->mode = S_DIR_RO;
+	colon = strrchr(d->inside, ':');
+	if (colon && (!strcmp(colon, ":ro") || !strcmp(colon, ":rw") ||
+	              !strcmp(colon, ":tmp"))) {
+		d->mode = !strcmp(colon, ":rw") ? S_DIR_RW
+		        : !strcmp(colon, ":tmp") ? S_DIR_TMP : S_DIR_RO;
+		*colon = '\0';
+	}
+	if ((eq = strchr(d->inside, '=')))
+		*eq = '\0';
+	strcpy(d->outside, eq ? eq + 1 : d->inside);
+	return 0;
+}

@@ -209,6 +209,16 @@ int sr_check_options(const struct sr_options *o, uid_t euid, char *err,
  * the program), and so does --chdir when there is no root. */
 int sr_check_dirs(const struct sr_options *o, char *err, size_t errlen);
 
+/* One --dir spec: "INSIDE=OUTSIDE[:ro|:rw|:tmp]", "INSIDE:tmp", or
+ * "PATH[:ro|:rw]" (INSIDE = OUTSIDE = PATH), for sandbox_add_dir(), which
+ * checks the paths. Returns 0, or -EINVAL for a spec too long. */
+struct sr_dir {
+	char inside[4096];
+	char outside[4096];
+	int mode;             /* sandbox_dir_mode_t */
+};
+int sr_parse_dir(const char *spec, struct sr_dir *d);
+
 /* The --help text. */
 extern const char sr_usage_text[];
 

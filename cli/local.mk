@@ -8,6 +8,7 @@ cli_sandbox_run_SOURCES = \
 	cli/args.c cli/args.h \
 	cli/files.c cli/files.h \
 	cli/report.c cli/report.h \
+	cli/render.c cli/render.h \
 	cli/trace.c cli/trace.h
 cli_sandbox_run_LDADD = libsandbox/libsandbox.la
 
@@ -56,4 +57,13 @@ tests_check_cli_files_SOURCES = tests/check_cli_files.c cli/files.c \
 tests_check_cli_files_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli
 tests_check_cli_files_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_cli_files_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)
+# What the tool draws and parses in the library's place (SVG, --check
+# text, --dir specs), from synthetic figures.
+check_PROGRAMS += tests/check_cli_render
+TESTS += tests/check_cli_render
+tests_check_cli_render_SOURCES = tests/check_cli_render.c cli/render.c \
+	cli/render.h cli/args.c cli/args.h
+tests_check_cli_render_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli
+tests_check_cli_render_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_cli_render_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)
 endif

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include "report.h"
+#include "render.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -405,9 +406,8 @@ int sr_write_json(FILE *f, const struct sr_outcome *r)
 
 int sr_write_svg(FILE *f, const struct sr_outcome *r)
 {
-	if (fflush(f) != 0)
-		return -errno;
-	return sandbox_profile_svg(r->sb, fileno(f));
+	const char *title = r->opt && r->opt->argv ? r->opt->argv[0] : "program";
+	return sr_write_profile_svg(f, r->sb, title);
 }
 
 /* ------------------------------------------------------------ meta */

@@ -55,7 +55,7 @@ int sr_write_meta(FILE *f, const struct sr_outcome *r);
  * the backtrace (--backtrace), one indented line per frame. */
 void sr_write_summary(FILE *f, const struct sr_outcome *r);
 
-/* The SVG picture of the profile (sandbox_profile_svg). 0 or -errno. */
+/* The SVG picture of the profile (render.c). 0 or -errno. */
 int sr_write_svg(FILE *f, const struct sr_outcome *r);
 
 /* Name of an isolation feature bit (S_NS_* / S_ISO_*), or NULL. */

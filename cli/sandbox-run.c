@@ -26,6 +26,7 @@
 #include "args.h"
 #include "files.h"
 #include "report.h"
+#include "render.h"
 #include "trace.h"
 
 #define EXIT_VERDICT 1
@@ -97,7 +98,7 @@ static int explain_policy(const char *spec)
 	return 0;
 }
 
-/* --check: the library's probe (sandbox_probe_print), then what a plain
+/* --check: the library's probe (as text: render.c), then what a plain
  * run of sandbox-run will have. Exit 0 when a run is possible. */
 static int check_host(void)
 {
@@ -108,8 +109,7 @@ static int check_host(void)
 		return EXIT_USAGE;
 	}
 	printf("libsandbox %s\n", sandbox_version());
-	fflush(stdout);
-	if ((rc = sandbox_probe_print(&p, STDOUT_FILENO)) < 0) {
+	if ((rc = sr_probe_print(stdout, &p)) < 0) {
 		errmsg("--check: %s", sandbox_strerror(rc));
 		return EXIT_USAGE;
 	}
@@ -239,8 +239,10 @@ static int set_isolation(sandbox_t *sb, const struct sr_options *o,
 	if (o->rootfs && (rc = set_rootfs(sb, o->rootfs)) < 0)
 		return rc;
 	for (size_t i = 0; i < o->ndirs; i++) {
+		struct sr_dir d;
 		*what = o->dirs[i];
-		if ((rc = sandbox_add_dir_spec(sb, o->dirs[i])) < 0)
+		if ((rc = sr_parse_dir(o->dirs[i], &d)) < 0 ||
+		    (rc = sandbox_add_dir(sb, d.inside, d.outside, d.mode)) < 0)
 			return rc;
 	}
 	*what = "--tmpfs-size";
@@ -451,15 +453,17 @@ static void collect(struct run *r)
 		memset(&out->iso, 0, sizeof(out->iso));
 	if (r->opt.backtrace) {
 		sandbox_get_backtrace_info(sb, &out->bt_info, sizeof(out->bt_info));
-		ssize_t n = sandbox_get_backtrace(sb, NULL, 0);
+		ssize_t n = sandbox_get_backtrace(sb, NULL, 0, 0);
 		if (n > 0 && (out->frames = calloc((size_t)n, sizeof(*out->frames))))
-			n = sandbox_get_backtrace(sb, out->frames, (size_t)n);
+			n = sandbox_get_backtrace(sb, out->frames, (size_t)n,
+			                          sizeof(*out->frames));
 		out->nframes = n > 0 && out->frames ? (size_t)n : 0;
 	}
 	if (r->opt.profile || r->opt.profile_svg) {
-		ssize_t n = sandbox_get_syscall_counts(sb, NULL, 0, NULL);
+		ssize_t n = sandbox_get_syscall_counts(sb, NULL, 0, 0, NULL);
 		if (n > 0 && (out->counts = calloc((size_t)n, sizeof(*out->counts))))
 			n = sandbox_get_syscall_counts(sb, out->counts, (size_t)n,
+			                               sizeof(*out->counts),
 			                               &out->all_syscalls);
 		out->ncounts = n > 0 && out->counts ? (size_t)n : 0;
 	}

@@ -668,7 +668,8 @@ sandbox_policy_t *sandbox_policy_parse(const char *text, size_t len,
 int sandbox_policy_add_text(sandbox_policy_t *p, const char *text, size_t len,
                             const char *name, char *err, size_t errlen);
 
-/* The one call behind the CLI's --policy=SPEC and --explain-policy=SPEC:
+/* A policy named by one string (what sandbox-run's --policy=SPEC and a
+ * binding's policy="..." take):
  *   - a built-in name (no '/' and no '.'): sandbox_policy_builtin();
  *   - a path ending in ".so", or "PATH.so:ARG": sandbox_policy_load_module()
  *     with ARG (or NULL);
@@ -700,20 +701,8 @@ int sandbox_policy_add_path(sandbox_policy_t *p, const char *dir,
 /*
  * Everything here is opt-in per sandbox; a sandbox that never calls these
  * functions runs exactly as before (no namespace, no cgroup, no cost). The
- * tracer always stays outside; the program (the child) goes inside. The CLI
- * maps its options onto these calls:
- *   --ns=pid,ipc,uts,net,mount,user   sandbox_set_namespaces()
- *   --hostname=NAME                   sandbox_set_hostname()
- *   --uid-map=IN:OUT --gid-map=IN:OUT sandbox_set_id_map()
- *   --rootfs=DIR[:rw]                 sandbox_set_rootfs()
- *   --dir=INSIDE=OUTSIDE[:ro|:rw|:tmp] sandbox_add_dir_spec()
- *   --cg-parent=PATH --cg-memory=BYTES --cg-pids=N --cg-cpu=PERCENT
- *                                     sandbox_set_cgroup_*()
- *   --rlimit=NAME=VALUE               sandbox_set_rlimit()
- *   --env-pass=NAME,... --env-strip=PATTERN,...
- *                                     sandbox_set_env_pass/strip()
- *   --best-effort                     sandbox_set_best_effort()
- *   --check                           sandbox_probe() + sandbox_probe_print()
+ * tracer always stays outside; the program (the child) goes inside.
+ * (sandbox-run(1) maps its isolation options onto these calls.)
  *
  * Validation happens in sandbox_check(): asking for something the host (or
  * the caller's privileges) lacks is -ENOTSUP (the kernel or the mounts
@@ -782,10 +771,6 @@ typedef enum {
  * -EINVAL for a bad path or mode. Strings are copied. */
 int sandbox_add_dir(sandbox_t *sb, const char *inside, const char *outside,
                     int mode);
-/* The same from the CLI syntax "INSIDE=OUTSIDE[:ro|:rw|:tmp]",
- * "INSIDE:tmp", or "PATH[:ro|:rw]" (INSIDE = OUTSIDE = PATH). -EINVAL for
- * a malformed spec. */
-int sandbox_add_dir_spec(sandbox_t *sb, const char *spec);
 /* Forget every directory added. */
 int sandbox_clear_dirs(sandbox_t *sb);
 /* Size of each tmpfs (/tmp and S_DIR_TMP dirs), bytes; default 64 MiB. */
@@ -894,9 +879,6 @@ typedef struct {
 /* Probe the host (forks short-lived children; a few milliseconds). Fills
  * at most `size` bytes of *p. Returns 0 or -EINVAL. */
 int sandbox_probe(sandbox_probe_t *p, size_t size);
-/* Print a probe as text, one line per feature and one "cause / fix" pair
- * per missing thing (sandbox-run --check). Returns 0 or -errno. */
-int sandbox_probe_print(const sandbox_probe_t *p, int fd);
 
 /* ---------------------------------------------------------------------
  * Diagnostics: backtraces, ELF facts, profiles
@@ -910,8 +892,8 @@ int sandbox_probe_print(const sandbox_probe_t *p, int fd);
  *   - sandbox_check() inspects argv[0] (ELF class, machine, static or
  *     dynamic, interpreter; #! scripts) and refuses what cannot run, or
  *     would run in an ABI the policy forbids, before anything runs;
- *   - profiles: per-syscall counts and time stopped, a CPU/memory time
- *     series (CSV or JSON lines) and an SVG picture of it;
+ *   - profiles: per-syscall counts and time stopped, and a CPU/memory
+ *     time series (CSV or JSON lines);
  *   - sandbox_format_syscall(): strace-like text (or JSON) of a syscall.
  * None of this costs anything on the syscall path unless a profile is on.
  */
@@ -973,12 +955,18 @@ typedef struct {
  * taken). Copies at most `size` bytes. -EINVAL for NULL. */
 int sandbox_get_backtrace_info(const sandbox_t *sb,
                                sandbox_backtrace_info_t *bi, size_t size);
+/* ARRAY GETTERS take the caller's element size: pass sizeof(*out). A
+ * struct may grow at its end in later versions; each element is then cut
+ * to the caller's size, or padded with zeros. out may be NULL (and size
+ * 0) when max is 0, to learn how many there are. -EINVAL for a NULL
+ * sandbox, or max > 0 with a NULL out or a size of 0. */
+
 /* Copy at most `max` frames of the last backtrace into out (owned by the
- * caller; out may be NULL when max is 0). Returns the number of frames of
- * the backtrace (0 when none was taken), or -EINVAL. Valid after the run
- * until sandbox_reset()/the next run. */
+ * caller). Returns the number of frames of the backtrace (0 when none was
+ * taken), or -EINVAL. Valid after the run until sandbox_reset()/the next
+ * run. */
 ssize_t sandbox_get_backtrace(const sandbox_t *sb, sandbox_frame_t *out,
-                              size_t max);
+                              size_t max, size_t size);
 /* Write the backtrace as text, one line per frame:
  *   "#1 0x0000555555555189 in g+0x12 (/path/prog)"
  * Returns 0 (nothing written when there is none) or -errno. */
@@ -1047,7 +1035,7 @@ typedef struct {
  * counted: the kernel filter runs the others without a stop. */
 ssize_t sandbox_get_syscall_counts(const sandbox_t *sb,
                                    sandbox_syscall_count_t *out, size_t max,
-                                   bool *all_syscalls);
+                                   size_t size, bool *all_syscalls);
 
 /* One sample of the time series. Times in microseconds since exec. cpu_us
  * is exact (the program's CPU clock); user_us and sys_us come from
@@ -1061,14 +1049,9 @@ typedef struct {
 	int64_t vm;
 } sandbox_sample_t;
 /* Copy at most `max` samples of the last run; returns how many there are,
- * or -EINVAL. */
+ * or -EINVAL. (sandbox-run --profile-svg draws them.) */
 ssize_t sandbox_get_samples(const sandbox_t *sb, sandbox_sample_t *out,
-                            size_t max);
-/* Draw the samples of the last run (memory and CPU over time) as a small
- * self-contained SVG document written to fd (not closed). A run without
- * samples gives a picture saying so. Returns 0 or -errno (-EINVAL, or the
- * errno of write). */
-int sandbox_profile_svg(const sandbox_t *sb, int fd);
+                            size_t max, size_t size);
 
 /* ---- Syscall text */
 

@@ -25,7 +25,7 @@ static int run_bt(const char *prog, const char *how, ssize_t *n,
 	sandbox_quota_t q = S_QUOTA_WALLCLOCK;
 	ck_assert_int_eq(sandbox_set_quota(sb, q, TU_NET_MS), 0);
 	int r = tu_run(sb, NULL);
-	*n = sandbox_get_backtrace(sb, frames, SANDBOX_BACKTRACE_MAX);
+	*n = sandbox_get_backtrace(sb, frames, SANDBOX_BACKTRACE_MAX, sizeof(*frames));
 	ck_assert_int_eq(sandbox_get_backtrace_info(sb, bi, sizeof(*bi)), 0);
 	ck_assert_int_eq((ssize_t)bi->nframes, *n);
 	if (getenv("DIAG_VERBOSE"))
@@ -229,13 +229,13 @@ START_TEST(test_marked)
 	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
 	sandbox_policy_unref(p);
 	ck_assert_result(tu_run(sb, NULL), S_RESULT_OK);
-	ssize_t n = sandbox_get_backtrace(sb, frames, SANDBOX_BACKTRACE_MAX);
+	ssize_t n = sandbox_get_backtrace(sb, frames, SANDBOX_BACKTRACE_MAX, sizeof(*frames));
 	ck_assert_int_eq(sandbox_get_backtrace_info(sb, &bi, sizeof(bi)), 0);
 	ck_assert_uint_eq(bi.reason, S_BT_MARKED);
 	ck_assert_msg(in_order(n, rf_chain), "g f main:%s", describe(n));
 	/* reset forgets it */
 	ck_assert_int_eq(sandbox_reset(sb), 0);
-	ck_assert_int_eq(sandbox_get_backtrace(sb, frames, 4), 0);
+	ck_assert_int_eq(sandbox_get_backtrace(sb, frames, 4, sizeof(*frames)), 0);
 	sandbox_destroy(sb);
 }
 END_TEST
@@ -247,7 +247,7 @@ START_TEST(test_switch_off)
 	ck_assert_int_eq(sandbox_set_backtrace(sb, 0x80), -EINVAL);
 	ck_assert_int_eq(sandbox_set_backtrace(sb, S_BT_SIGNAL), 0);
 	ck_assert_result(tu_run(sb, NULL), S_RESULT_RF);
-	ck_assert_int_eq(sandbox_get_backtrace(sb, frames, 4), 0);
+	ck_assert_int_eq(sandbox_get_backtrace(sb, frames, 4, sizeof(*frames)), 0);
 	ck_assert_int_eq(sandbox_get_backtrace_info(sb, &bi, sizeof(bi)), 0);
 	ck_assert_uint_eq(bi.reason, 0);
 	sandbox_destroy(sb);

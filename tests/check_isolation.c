@@ -390,11 +390,11 @@ START_TEST(box_read_only_and_work_dirs)
 
 	sb = iso_sandbox(S_NS_MOUNT, "write", "/box/x");
 	add_progs_dir(sb);
-	ck_assert_int_eq(sandbox_add_dir_spec(sb, "/box=/nonexistent-will-be-replaced:rw"), 0);
+	ck_assert_int_eq(sandbox_add_dir(sb, "/box", "/nonexistent-will-be-replaced",
+	                                 S_DIR_RW), 0);
 	ck_assert_int_eq(sandbox_clear_dirs(sb), 0);
 	add_progs_dir(sb);
-	snprintf(target, sizeof(target), "/box=%s:rw", rw);
-	ck_assert_int_eq(sandbox_add_dir_spec(sb, target), 0);
+	ck_assert_int_eq(sandbox_add_dir(sb, "/box", rw, S_DIR_RW), 0);
 	ck_assert_int_eq(sandbox_set_workdir(sb, "/box"), 0);
 	out = run_out(sb, &v, NULL);
 	ck_assert_msg(strcmp(out, "write ok\n") == 0, "rw bind: %s", out);
@@ -608,17 +608,10 @@ END_TEST
 START_TEST(probe_reports_host)
 {
 	sandbox_probe_t p;
-	char *path = tu_tmpfile("probe.txt");
-	FILE *f = fopen(path, "w");
 	ck_assert_int_eq(sandbox_probe(&p, sizeof(p)), 0);
 	ck_assert(p.ptrace && p.seccomp);
 	ck_assert(p.available & S_NS_PID);
-	ck_assert_int_eq(sandbox_probe_print(&p, fileno(f)), 0);
-	fclose(f);
-	char *text = tu_slurp(path);
-	ck_assert_ptr_nonnull(strstr(text, "strongest containment: "));
-	free(text);
-	free(path);
+	ck_assert_msg(p.strongest[0], "no strongest containment");
 }
 END_TEST
 

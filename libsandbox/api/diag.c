@@ -59,14 +59,40 @@ SB_EXPORT int sandbox_set_profile(sandbox_t *sb, unsigned interval_us, int fd,
 	return 0;
 }
 
+/* Element i of a caller's array whose elements are `size` bytes: the
+ * library's element (lib_size bytes), cut to the caller's size or padded
+ * with zeros (a caller built against an older or newer sandbox.h). */
+static void put_elem(void *out, size_t size, size_t i, const void *elem,
+                     size_t lib_size)
+{
+	char *dst = (char *)out + i * size;
+
+	memcpy(dst, elem, size < lib_size ? size : lib_size);
+	if (size > lib_size)
+		memset(dst + lib_size, 0, size - lib_size);
+}
+
+static void put_array(void *out, size_t size, const void *in,
+                      size_t lib_size, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		put_elem(out, size, i, (const char *)in + i * lib_size, lib_size);
+}
+
+/* The array arguments: out may be NULL (and size anything) when max is 0. */
+static bool bad_array(const void *out, size_t max, size_t size)
+{
+	return max && (!out || !size);
+}
 
 SB_EXPORT ssize_t sandbox_get_syscall_counts(const sandbox_t *sb,
                                              sandbox_syscall_count_t *out,
-                                             size_t max, bool *all_syscalls)
+                                             size_t max, size_t size,
+                                             bool *all_syscalls)
 {
 	size_t n = 0;
 
-	if (!sb || (max && !out))
+	if (!sb || bad_array(out, max, size))
 		return -EINVAL;
 	const struct sb_diag *d = sb->diag;
 	if (all_syscalls)
@@ -79,13 +105,14 @@ SB_EXPORT ssize_t sandbox_get_syscall_counts(const sandbox_t *sb,
 			if (!p->count)
 				continue;
 			if (n < max) {
-				sandbox_syscall_count_t *o = &out[n];
-				memset(o, 0, sizeof(*o));
-				o->abi = a;
-				o->nr = nr;
-				sb_syscall_name(a, nr, o->name, sizeof(o->name));
-				o->count = p->count;
-				o->stopped_ns = p->ns;
+				sandbox_syscall_count_t o;
+				memset(&o, 0, sizeof(o));
+				o.abi = a;
+				o.nr = nr;
+				sb_syscall_name(a, nr, o.name, sizeof(o.name));
+				o.count = p->count;
+				o.stopped_ns = p->ns;
+				put_elem(out, size, n, &o, sizeof(o));
 			}
 			n++;
 		}
@@ -93,17 +120,16 @@ SB_EXPORT ssize_t sandbox_get_syscall_counts(const sandbox_t *sb,
 	return (ssize_t)n;
 }
 
-
 SB_EXPORT ssize_t sandbox_get_samples(const sandbox_t *sb,
-                                      sandbox_sample_t *out, size_t max)
+                                      sandbox_sample_t *out, size_t max,
+                                      size_t size)
 {
-	if (!sb || (max && !out))
+	if (!sb || bad_array(out, max, size))
 		return -EINVAL;
 	if (!sb->diag || sb->status == S_STATUS_EXE || sb->status == S_STATUS_BLK)
 		return 0;
 	size_t n = sb->diag->nsamples;
-	if (n && max)
-		memcpy(out, sb->diag->samples, (n < max ? n : max) * sizeof(*out));
+	put_array(out, size, sb->diag->samples, sizeof(*out), n < max ? n : max);
 	return (ssize_t)n;
 }
 
@@ -122,15 +148,15 @@ SB_EXPORT int sandbox_get_backtrace_info(const sandbox_t *sb,
 }
 
 SB_EXPORT ssize_t sandbox_get_backtrace(const sandbox_t *sb,
-                                        sandbox_frame_t *out, size_t max)
+                                        sandbox_frame_t *out, size_t max,
+                                        size_t size)
 {
-	if (!sb || (max && !out))
+	if (!sb || bad_array(out, max, size))
 		return -EINVAL;
 	if (!sb->diag || !sb->diag->bt.reason)
 		return 0;
 	size_t n = sb->diag->bt.nframes;
-	if (n && max)
-		memcpy(out, sb->diag->frames, (n < max ? n : max) * sizeof(*out));
+	put_array(out, size, sb->diag->frames, sizeof(*out), n < max ? n : max);
 	return (ssize_t)n;
 }
 
@@ -177,13 +203,4 @@ SB_EXPORT const char *sandbox_check_message(const sandbox_t *sb)
 	if (!sb || !sb->diag || !sb->diag->have_msg)
 		return NULL;
 	return sb->diag->msg;
-}
-
-SB_EXPORT int sandbox_profile_svg(const sandbox_t *sb, int fd)
-{
-	if (!sb || fd < 0)
-		return -EINVAL;
-	if (sb->status == S_STATUS_EXE || sb->status == S_STATUS_BLK)
-		return -EBUSY;
-	return sb_diag_svg(sb->diag, sb->argv[0], fd);
 }

@@ -122,27 +122,6 @@ SB_EXPORT int sandbox_add_dir(sandbox_t *sb, const char *inside,
 	return 0;
 }
 
-SB_EXPORT int sandbox_add_dir_spec(sandbox_t *sb, const char *spec)
-{
-	char buf[4096], *eq, *colon;
-	int mode = S_DIR_RO;
-
-	if (!spec || strlen(spec) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, spec);
-	colon = strrchr(buf, ':');
-	if (colon && (!strcmp(colon, ":ro") || !strcmp(colon, ":rw") ||
-	              !strcmp(colon, ":tmp"))) {
-		mode = !strcmp(colon, ":rw") ? S_DIR_RW
-		     : !strcmp(colon, ":tmp") ? S_DIR_TMP : S_DIR_RO;
-		*colon = '\0';
-	}
-	eq = strchr(buf, '=');
-	if (eq)
-		*eq = '\0';
-	return sandbox_add_dir(sb, buf, eq ? eq + 1 : buf, mode);
-}
-
 SB_EXPORT int sandbox_clear_dirs(sandbox_t *sb)
 {
 	int rc;
@@ -317,34 +296,6 @@ SB_EXPORT int sandbox_probe(sandbox_probe_t *p, size_t size)
 		return -EINVAL;
 	sb_probe_host(&tmp);
 	memcpy(p, &tmp, size < sizeof(tmp) ? size : sizeof(tmp));
-	return 0;
-}
-
-SB_EXPORT int sandbox_probe_print(const sandbox_probe_t *p, int fd)
-{
-	static const struct { unsigned bit; const char *name; } f[] = {
-		{ S_NS_PID, "pid namespace" }, { S_NS_IPC, "ipc namespace" },
-		{ S_NS_UTS, "uts namespace" }, { S_NS_NET, "net namespace" },
-		{ S_NS_MOUNT, "mount namespace" }, { S_NS_USER, "user namespace" },
-		{ S_ISO_FS, "box root" }, { S_ISO_PIVOT, "pivot_root" },
-		{ S_ISO_CG_MEMORY, "cgroup memory" }, { S_ISO_CG_PIDS, "cgroup pids" },
-		{ S_ISO_CG_CPU, "cgroup cpu" }, { S_ISO_CAPS, "capability drop" },
-	};
-	if (!p || fd < 0)
-		return -EINVAL;
-	dprintf(fd, "ptrace: %s\nseccomp: %s\n", p->ptrace ? "yes" : "no",
-	        p->seccomp ? "yes" : "no");
-	for (size_t i = 0; i < SB_ARRAY_SIZE(f); i++)
-		dprintf(fd, "%s: %s\n", f[i].name,
-		        (p->available & f[i].bit) ? "yes" : "no");
-	dprintf(fd, "cgroups: v1 %s, v2 %s, used: %s%s%s\n",
-	        p->cgroup_v1 ? "mounted" : "absent", p->cgroup_v2 ? "mounted" : "absent",
-	        p->cgroup_version == 2 ? "v2" : p->cgroup_version == 1 ? "v1" : "none",
-	        p->cgroup_root[0] ? " at " : "", p->cgroup_root);
-	for (unsigned i = 0; i < p->nmissing && i < SANDBOX_PROBE_MAX; i++)
-		dprintf(fd, "missing %s: %s\n  fix: %s\n", p->missing[i].what,
-		        p->missing[i].cause, p->missing[i].fix);
-	dprintf(fd, "strongest containment: %s\n", p->strongest);
 	return 0;
 }
 

@@ -9,7 +9,7 @@
  *                (static programs), so libunwind can use it
  *   elfinfo.c    inspecting argv[0] in sandbox_check()
  *   profile.c    the sb_diag object, syscall counts, the sampled time
- *                series (manager thread) and its SVG picture
+ *                series (manager thread)
  *   decode.c     sandbox_format_syscall()
  *
  * Threads: the tracer thread owns the backtrace and the syscall counts;
@@ -112,8 +112,6 @@ static inline bool sb_diag_profiling(const struct sb_diag *d)
  * (absolute ns), at most `next`. */
 int64_t sb_diag_tick(struct sb_diag *d, pid_t pid, int64_t start_ns,
                      int64_t now_ns, int64_t next);
-/* The samples as an SVG picture titled `title`, written to fd. */
-int sb_diag_svg(const struct sb_diag *d, const char *title, int fd);
 
 /* decode.c: sandbox_format_syscall(); paths and buffers are read from
  * process mem_pid (<= 0: never). */
