@@ -386,9 +386,10 @@ sandbox_t *sandbox_new(const char *const argv[]);
  * accepted. */
 void sandbox_destroy(sandbox_t *sb);
 
-/* All setters: -EINVAL for NULL/bad values, -EBUSY while executing,
- * -ENOMEM. Setting anything after sandbox_check() moves the status back to
- * S_STATUS_PRE. */
+/* All setters (of this section and the ones below: isolation,
+ * diagnostics, capture): -EINVAL for NULL/bad values, -EBUSY while
+ * executing, -ENOMEM. Calling one after sandbox_check() moves the status
+ * back to S_STATUS_PRE (sandbox_execute() checks again, cheaply). */
 int sandbox_set_argv(sandbox_t *sb, const char *const argv[]);
 /* Environment: NULL or an empty list gives an empty environment (default).
  * Entries must look like NAME=VALUE. */
@@ -543,7 +544,15 @@ int sandbox_interrupt(sandbox_t *sb, int signo);
  * manager threads receive them (see SIGNALS above). Returns 0 or -errno. */
 int sandbox_block_term_signals(void);
 
+/* The status of the sandbox (sandbox_status_t): PRE after sandbox_new()
+ * and after any setter on a checked sandbox, RDY after sandbox_check()
+ * or sandbox_reset(), EXE while sandbox_execute() runs, BLK while the
+ * program is stopped for a policy callback (sandbox_status() called from
+ * one), FIN once a verdict was reached. -EINVAL for NULL. */
 int sandbox_status(const sandbox_t *sb);
+/* The verdict of the last run (sandbox_result_t): S_RESULT_PD until a run
+ * reached one (never run, reset, or sandbox_execute() failed), then the
+ * same as stat.result. -EINVAL for NULL. */
 int sandbox_result(const sandbox_t *sb);
 
 /* Which limit ended a TL run. */

@@ -22,6 +22,22 @@
 
 #include "core/core.h"
 
+#include <errno.h>
+
 #define SB_EXPORT __attribute__((visibility("default")))
+
+/* Every setter starts here: -EINVAL for no sandbox, -EBUSY while it is
+ * executing; configuration changed after sandbox_check() needs a new
+ * check, so RDY goes back to PRE (sandbox.h, "All setters"). */
+static inline int sb_api_begin_set(sandbox_t *sb)
+{
+	if (!sb)
+		return -EINVAL;
+	if (sb->status == S_STATUS_EXE || sb->status == S_STATUS_BLK)
+		return -EBUSY;
+	if (sb->status == S_STATUS_RDY)
+		sb->status = S_STATUS_PRE;
+	return 0;
+}
 
 #endif /* LIBSANDBOX_API_H */

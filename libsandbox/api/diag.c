@@ -15,10 +15,9 @@
 /* Configuration may change only between runs. */
 static int begin_diag_set(sandbox_t *sb, struct sb_diag **d)
 {
-	if (!sb)
-		return -EINVAL;
-	if (sb->status == S_STATUS_EXE || sb->status == S_STATUS_BLK)
-		return -EBUSY;
+	int rc = sb_api_begin_set(sb);
+	if (rc < 0)
+		return rc;
 	if (!(*d = sb_run_diag(sb)))
 		return -ENOMEM;
 	return 0;

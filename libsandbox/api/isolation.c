@@ -15,21 +15,12 @@
 
 /* ------------------------------------------------------------ object */
 
-/* Every setter starts here: configuration may change only when idle, and
- * a change needs a new check. */
+/* Every setter starts here (sb_api_begin_set), and makes the isolation
+ * object on first use. */
 static struct sb_iso *iso_get(sandbox_t *sb, int *rc)
 {
-	*rc = 0;
-	if (!sb) {
-		*rc = -EINVAL;
+	if ((*rc = sb_api_begin_set(sb)) < 0)
 		return NULL;
-	}
-	if (sb->status == S_STATUS_EXE || sb->status == S_STATUS_BLK) {
-		*rc = -EBUSY;
-		return NULL;
-	}
-	if (sb->status == S_STATUS_RDY)
-		sb->status = S_STATUS_PRE;
 	if (!sb->iso && !(sb->iso = sb_iso_new()))
 		*rc = -ENOMEM;
 	return sb->iso;

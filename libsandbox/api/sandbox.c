@@ -73,23 +73,10 @@ SB_EXPORT void sandbox_destroy(sandbox_t *sb)
 	free(sb);
 }
 
-/* Every setter starts here: configuration may change only when idle, and
- * a change needs a new check. */
-static int begin_set(sandbox_t *sb)
-{
-	if (!sb)
-		return -EINVAL;
-	if (sb->status == S_STATUS_EXE || sb->status == S_STATUS_BLK)
-		return -EBUSY;
-	if (sb->status == S_STATUS_RDY)
-		sb->status = S_STATUS_PRE;
-	return 0;
-}
-
 SB_EXPORT int sandbox_set_argv(sandbox_t *sb, const char *const argv[])
 {
 	char **v;
-	int rc = begin_set(sb);
+	int rc = sb_api_begin_set(sb);
 	if (rc < 0)
 		return rc;
 	if (!argv || !argv[0] || !argv[0][0])
@@ -104,7 +91,7 @@ SB_EXPORT int sandbox_set_argv(sandbox_t *sb, const char *const argv[])
 SB_EXPORT int sandbox_set_env(sandbox_t *sb, const char *const envp[])
 {
 	char **v;
-	int rc = begin_set(sb);
+	int rc = sb_api_begin_set(sb);
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; envp && envp[i]; i++) {
@@ -121,7 +108,7 @@ SB_EXPORT int sandbox_set_env(sandbox_t *sb, const char *const envp[])
 
 SB_EXPORT int sandbox_set_env_inherit(sandbox_t *sb, bool inherit)
 {
-	int rc = begin_set(sb);
+	int rc = sb_api_begin_set(sb);
 	if (rc < 0)
 		return rc;
 	sb->env_inherit = inherit;
@@ -130,7 +117,7 @@ SB_EXPORT int sandbox_set_env_inherit(sandbox_t *sb, bool inherit)
 
 SB_EXPORT int sandbox_set_workdir(sandbox_t *sb, const char *dir)
 {
-	int rc = begin_set(sb);
+	int rc = sb_api_begin_set(sb);
 	if (rc < 0)
 		return rc;
 	if (dir && !dir[0])
@@ -140,7 +127,7 @@ SB_EXPORT int sandbox_set_workdir(sandbox_t *sb, const char *dir)
 
 SB_EXPORT int sandbox_set_chroot(sandbox_t *sb, const char *dir)
 {
-	int rc = begin_set(sb);
+	int rc = sb_api_begin_set(sb);
 	if (rc < 0)
 		return rc;
 	if (dir && !dir[0])
@@ -152,7 +139,7 @@ SB_EXPORT int sandbox_set_credentials(sandbox_t *sb, uid_t uid, gid_t gid,
                                       const gid_t *groups, size_t ngroups)
 {
 	gid_t *g = NULL;
-	int rc = begin_set(sb);
+	int rc = sb_api_begin_set(sb);
 	if (rc < 0)
 		return rc;
 	if ((ngroups && !groups) || ngroups > 65536)
@@ -173,7 +160,7 @@ SB_EXPORT int sandbox_set_credentials(sandbox_t *sb, uid_t uid, gid_t gid,
 
 SB_EXPORT int sandbox_set_stdio_fd(sandbox_t *sb, int which, int fd)
 {
-	int rc = begin_set(sb);
+	int rc = sb_api_begin_set(sb);
 	if (rc < 0)
 		return rc;
 	if (which < 0 || which > 2 || fd < -2 || (fd == -2 && which != 2) ||
@@ -195,7 +182,7 @@ SB_EXPORT int sandbox_open_file(const char *path, int how, mode_t mode)
 SB_EXPORT int sandbox_set_stdio_path(sandbox_t *sb, int which,
                                      const char *path, bool append)
 {
-	int rc = begin_set(sb);
+	int rc = sb_api_begin_set(sb);
 	if (rc < 0)
 		return rc;
 	if (which < 0 || which > 2 || !path || !path[0])
@@ -210,7 +197,7 @@ SB_EXPORT int sandbox_set_stdio_path(sandbox_t *sb, int which,
 
 SB_EXPORT int sandbox_set_quota(sandbox_t *sb, int q, uint64_t value)
 {
-	int rc = begin_set(sb);
+	int rc = sb_api_begin_set(sb);
 	if (rc < 0)
 		return rc;
 	if (q < 0 || q >= S_QUOTA_COUNT || value == 0)
@@ -225,7 +212,7 @@ SB_EXPORT int sandbox_set_quota(sandbox_t *sb, int q, uint64_t value)
 
 SB_EXPORT int sandbox_set_memory_mode(sandbox_t *sb, int mode)
 {
-	int rc = begin_set(sb);
+	int rc = sb_api_begin_set(sb);
 	if (rc < 0)
 		return rc;
 	if (mode != S_MEMORY_VSIZE && mode != S_MEMORY_RSS)
@@ -236,7 +223,7 @@ SB_EXPORT int sandbox_set_memory_mode(sandbox_t *sb, int mode)
 
 SB_EXPORT int sandbox_set_mode(sandbox_t *sb, int mode)
 {
-	int rc = begin_set(sb);
+	int rc = sb_api_begin_set(sb);
 	if (rc < 0)
 		return rc;
 	if (mode != S_MODE_FAST && mode != S_MODE_CLASSIC)
@@ -247,7 +234,7 @@ SB_EXPORT int sandbox_set_mode(sandbox_t *sb, int mode)
 
 SB_EXPORT int sandbox_set_policy(sandbox_t *sb, sandbox_policy_t *p)
 {
-	int rc = begin_set(sb);
+	int rc = sb_api_begin_set(sb);
 	if (rc < 0)
 		return rc;
 	sandbox_policy_t *np = p ? sandbox_policy_ref(p)
@@ -262,7 +249,7 @@ SB_EXPORT int sandbox_set_policy(sandbox_t *sb, sandbox_policy_t *p)
 SB_EXPORT int sandbox_set_event_hook(sandbox_t *sb, sandbox_event_hook_fn fn,
                                      void *data)
 {
-	int rc = begin_set(sb);
+	int rc = sb_api_begin_set(sb);
 	if (rc < 0)
 		return rc;
 	sb->hook.fn = fn;
@@ -272,7 +259,7 @@ SB_EXPORT int sandbox_set_event_hook(sandbox_t *sb, sandbox_event_hook_fn fn,
 
 SB_EXPORT int sandbox_set_sample_interval(sandbox_t *sb, unsigned usec)
 {
-	int rc = begin_set(sb);
+	int rc = sb_api_begin_set(sb);
 	if (rc < 0)
 		return rc;
 	if (usec < 100 || usec > 1000000)
@@ -377,11 +364,12 @@ SB_EXPORT int sandbox_get_stat(const sandbox_t *sb, sandbox_stat_t *st,
 SB_EXPORT int sandbox_set_capture(sandbox_t *sb, int which, int dest_fd,
                                   sandbox_output_fn fn, void *data)
 {
-	if (!sb || which < 1 || which > 2 || dest_fd < -1 ||
+	int rc = sb_api_begin_set(sb);
+	if (rc < 0)
+		return rc;
+	if (which < 1 || which > 2 || dest_fd < -1 ||
 	    (dest_fd >= 0 && fcntl(dest_fd, F_GETFD) < 0))
 		return -EINVAL;
-	if (sb->status == S_STATUS_EXE || sb->status == S_STATUS_BLK)
-		return -EBUSY;
 	struct sb_capture *c = &sb->cap[which];
 	c->on = dest_fd >= 0 || fn;
 	c->dest_fd = dest_fd;
@@ -403,10 +391,11 @@ SB_EXPORT int64_t sandbox_captured_bytes(const sandbox_t *sb, int which)
 
 SB_EXPORT int sandbox_set_affinity(sandbox_t *sb, int mode)
 {
-	if (!sb || (mode != S_AFFINITY_AUTO && mode != S_AFFINITY_NONE))
+	int rc = sb_api_begin_set(sb);
+	if (rc < 0)
+		return rc;
+	if (mode != S_AFFINITY_AUTO && mode != S_AFFINITY_NONE)
 		return -EINVAL;
-	if (sb->status == S_STATUS_EXE || sb->status == S_STATUS_BLK)
-		return -EBUSY;
 	sb->affinity = mode;
 	return 0;
 }
@@ -414,12 +403,10 @@ SB_EXPORT int sandbox_set_affinity(sandbox_t *sb, int mode)
 SB_EXPORT int sandbox_set_cpus(sandbox_t *sb, const char *list)
 {
 	cpu_set_t set;
-	int rc;
+	int rc = sb_api_begin_set(sb);
 
-	if (!sb)
-		return -EINVAL;
-	if (sb->status == S_STATUS_EXE || sb->status == S_STATUS_BLK)
-		return -EBUSY;
+	if (rc < 0)
+		return rc;
 	if (!list) {
 		sb->has_cpus = false;
 		return 0;
