@@ -588,6 +588,10 @@ typedef struct {
 	int cpu;                 /* the one CPU the run was confined to (pinned
 	                          * by S_AFFINITY_AUTO, or the only one it
 	                          * could use), or -1 */
+	int64_t csw_voluntary;   /* context switches the program asked for
+	                          * (it blocked: rusage ru_nvcsw) */
+	int64_t csw_forced;      /* context switches the scheduler forced
+	                          * (preempted: ru_nivcsw) */
 } sandbox_stat_t;
 
 /* Copy the statistics of the last run into *st (at most `size` bytes; pass

@@ -140,6 +140,8 @@ START_TEST(stats_are_minus_one_before_a_run)
 	ck_assert_int_eq(st.vm_peak, -1);
 	ck_assert_int_eq(st.rss_peak, -1);
 	ck_assert_int_eq(st.output_bytes, -1);
+	ck_assert_int_eq(st.csw_voluntary, -1);
+	ck_assert_int_eq(st.csw_forced, -1);
 	ck_assert(!st.has_syscall);
 
 	/* Same after a run and a reset: statistics are cleared. */
@@ -151,6 +153,22 @@ START_TEST(stats_are_minus_one_before_a_run)
 	ck_assert_int_eq(st.cpu_time_us, -1);
 	ck_assert_int_eq(st.wall_time_us, -1);
 	ck_assert_int_eq(st.memory_peak, -1);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* Context switches (isolate's csw-voluntary / csw-forced): a program that
+ * sleeps gives the CPU up at least once; both figures are known. */
+START_TEST(context_switches_are_counted)
+{
+	sandbox_t *sb = tu_sandbox("sleep", NULL);
+	sandbox_stat_t st;
+
+	ck_assert_int_eq(sandbox_set_mode(sb, _i), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, 200), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_TL);
+	ck_assert_int_ge(st.csw_voluntary, 1);
+	ck_assert_int_ge(st.csw_forced, 0);
 	sandbox_destroy(sb);
 }
 END_TEST
@@ -560,6 +578,8 @@ Suite *tu_suite(void)
 	tcase_add_test(tc, get_stat_rejects_null);
 	tcase_add_test(tc, stats_are_minus_one_before_a_run);
 	tcase_add_test(tc, get_stat_honours_size);
+	tcase_add_loop_test(tc, context_switches_are_counted, S_MODE_FAST,
+	                    S_MODE_CLASSIC + 1);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");

@@ -463,6 +463,8 @@ static void fill_usage(sandbox_t *sb, const struct rusage *ru)
 	st->cpu_time_us = st->user_time_us + st->sys_time_us;
 	st->minor_faults = ru->ru_minflt;
 	st->major_faults = ru->ru_majflt;
+	st->csw_voluntary = ru->ru_nvcsw;
+	st->csw_forced = ru->ru_nivcsw;
 }
 
 static void fill_memory(struct run *r)

@@ -31,6 +31,7 @@ void sb_verdict_clear(sandbox_t *sb)
 	st->wall_time_us = st->memory_peak = st->vm_peak = st->rss_peak = -1;
 	st->minor_faults = st->major_faults = st->output_bytes = -1;
 	st->cpu = -1;
+	st->csw_voluntary = st->csw_forced = -1;
 }
 
 void sb_verdict_begin(sandbox_t *sb)
