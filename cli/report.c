@@ -13,9 +13,14 @@
 
 /* ------------------------------------------------------------ helpers */
 
+bool sr_judged(const struct sr_outcome *r)
+{
+	return r->exec_rc == 0 && r->st.result != S_RESULT_PD;
+}
+
 int sr_exit_status(const struct sr_outcome *r)
 {
-	if (r->exec_rc < 0 || r->st.interrupted)
+	if (!sr_judged(r) || r->st.interrupted)
 		return 2;
 	switch (r->st.result) {
 	case S_RESULT_OK:
@@ -225,38 +230,55 @@ static void json_binary(FILE *f, bool *first, const struct sr_outcome *r)
 	fputc('}', f);
 }
 
+/* A signal: its number under `key`, its name under `key`_name. */
+static void json_signal(FILE *f, bool *first, const char *key, int sig)
+{
+	char name[32], namekey[48];
+
+	json_key(f, first, key);
+	if (sig > 0)
+		fprintf(f, "%d", sig);
+	else
+		fputs("null", f);
+	snprintf(namekey, sizeof(namekey), "%s_name", key);
+	json_str_or_null(f, first, namekey,
+	                 sig > 0 ? sr_signal_name(sig, name, sizeof(name)) : NULL);
+}
+
 static void json_backtrace(FILE *f, bool *first, const struct sr_outcome *r)
 {
 	const sandbox_backtrace_info_t *bi = &r->bt_info;
-	char sig[32];
 
 	json_key(f, first, "backtrace");
 	if (!r->nframes) {
 		fputs("null", f);
+	} else {
+		fputc('[', f);
+		for (size_t i = 0; i < r->nframes; i++) {
+			const sandbox_frame_t *fr = &r->frames[i];
+			bool ff = true;
+			fputs(i ? ", " : "", f);
+			json_key(f, &ff, "pc");
+			fprintf(f, "\"%#" PRIx64 "\"", fr->pc);
+			json_str_or_null(f, &ff, "module", fr->module);
+			json_str_or_null(f, &ff, "symbol",
+			                 fr->symbol[0] ? fr->symbol : NULL);
+			json_key(f, &ff, "offset");
+			fprintf(f, "%" PRIu64 "}", fr->offset);
+		}
+		fputc(']', f);
+	}
+	json_key(f, first, "backtrace_info");
+	if (!r->nframes) {
+		fputs("null", f);
 		return;
 	}
-	fputc('[', f);
-	for (size_t i = 0; i < r->nframes; i++) {
-		const sandbox_frame_t *fr = &r->frames[i];
-		bool ff = true;
-		fputs(i ? ", " : "", f);
-		json_key(f, &ff, "pc");
-		fprintf(f, "\"%#" PRIx64 "\"", fr->pc);
-		json_str_or_null(f, &ff, "module", fr->module);
-		json_str_or_null(f, &ff, "symbol", fr->symbol[0] ? fr->symbol : NULL);
-		json_key(f, &ff, "offset");
-		fprintf(f, "%" PRIu64 "}", fr->offset);
-	}
-	fputc(']', f);
-	json_key(f, first, "backtrace_info");
 	bool bf = true;
 	json_str_or_null(f, &bf, "reason",
 	                 bi->reason == S_BT_RF ? "rf"
 	                 : bi->reason == S_BT_SIGNAL ? "signal"
 	                 : bi->reason == S_BT_MARKED ? "marked" : NULL);
-	json_str_or_null(f, &bf, "signal",
-	                 bi->signal > 0 ? sr_signal_name(bi->signal, sig,
-	                                                 sizeof(sig)) : NULL);
+	json_signal(f, &bf, "signal", bi->signal);
 	json_key(f, &bf, "partial");
 	fputs(bi->partial ? "true" : "false", f);
 	json_str_or_null(f, &bf, "method",
@@ -281,7 +303,10 @@ static void json_isolation(FILE *f, bool *first, const struct sr_outcome *r)
 	json_key(f, &bf, "in_effect");
 	json_iso_mask(f, is->in_effect);
 	json_key(f, &bf, "cgroup_version");
-	fprintf(f, "%d", is->cgroup_version);
+	if (is->cgroup_version)
+		fprintf(f, "%d", is->cgroup_version);
+	else
+		fputs("null", f);
 	json_figure(f, &bf, "cgroup_memory_peak_bytes", is->cg_memory_peak);
 	json_figure(f, &bf, "cgroup_oom_kills", is->cg_oom_kills);
 	json_figure(f, &bf, "cgroup_pids_refused", is->cg_pids_refused);
@@ -290,9 +315,11 @@ static void json_isolation(FILE *f, bool *first, const struct sr_outcome *r)
 
 static void json_counts(FILE *f, bool *first, const struct sr_outcome *r)
 {
-	if (!r->ncounts)
-		return;
 	json_key(f, first, "syscall_counts");
+	if (!r->ncounts) {
+		fputs("null", f);
+		return;
+	}
 	bool cf = true;
 	json_key(f, &cf, "all_syscalls");
 	fputs(r->all_syscalls ? "true" : "false", f);
@@ -312,48 +339,79 @@ static void json_counts(FILE *f, bool *first, const struct sr_outcome *r)
 	fputs("]}", f);
 }
 
+static void json_rf_syscall(FILE *f, bool *first, const struct sr_outcome *r)
+{
+	const sandbox_stat_t *st = &r->st;
+	char name[64];
+
+	json_key(f, first, "syscall");
+	if (!sr_judged(r) || st->result != S_RESULT_RF || !st->has_syscall) {
+		fputs("null", f);
+		return;
+	}
+	fputs("{\"abi\": ", f);
+	json_string(f, sandbox_abi_name(st->syscall.abi));
+	fprintf(f, ", \"nr\": %ld, \"name\": ", st->syscall.nr);
+	json_string(f, rf_name(st, name, sizeof(name)));
+	fputs(", \"args\": [", f);
+	for (int i = 0; i < 6; i++)
+		fprintf(f, "%s%" PRIu64, i ? ", " : "", st->syscall.args[i]);
+	fputs("]}", f);
+}
+
+static void json_quotas(FILE *f, bool *first, const struct sr_options *o)
+{
+	bool qf = true;
+	json_key(f, first, "quota");
+	json_quota(f, &qf, "cpu_ms", o->cpu_ms);
+	json_quota(f, &qf, "wall_ms", o->wall_ms);
+	json_quota(f, &qf, "memory_bytes", o->memory_bytes);
+	json_quota(f, &qf, "output_bytes", o->output_bytes);
+	json_str_or_null(f, &qf, "memory_mode", memory_mode_name(o->memory_mode));
+	fputs("}", f);
+}
+
+static void json_error(FILE *f, bool *first, const struct sr_outcome *r)
+{
+	json_key(f, first, "error");
+	if (sr_judged(r)) {
+		fputs("null", f);
+		return;
+	}
+	bool ef = true;
+	json_str_or_null(f, &ef, "step", r->failed_step);
+	json_key(f, &ef, "errno");
+	fprintf(f, "%d", -r->exec_rc);
+	json_str_or_null(f, &ef, "message", sandbox_strerror(r->exec_rc));
+	fputc('}', f);
+}
+
 int sr_write_json(FILE *f, const struct sr_outcome *r)
 {
 	const sandbox_stat_t *st = &r->st;
 	const struct sr_options *o = r->opt;
-	char sig[32], name[64];
-	bool first = true;
-	int result = st->result;
+	bool first = true, judged = sr_judged(r);
 
-	json_str_or_null(f, &first, "result", sandbox_result_name(result));
+	json_key(f, &first, "report_version");
+	fprintf(f, "%d", SR_REPORT_VERSION);
+	/* A run that could not start has no verdict: null, and `error`. */
+	json_str_or_null(f, &first, "result",
+	                 judged ? sandbox_result_name(st->result) : NULL);
 	json_str_or_null(f, &first, "result_text",
-	                 r->exec_rc < 0 ? "not run: the program could not be started"
-	                                : sandbox_result_text(result));
+	                 judged ? sandbox_result_text(st->result)
+	                        : "not run: the program could not be started");
 	json_key(f, &first, "exit_code");
-	if (r->exec_rc == 0 && st->exit_code >= 0 && st->signal == 0)
+	if (judged && st->exit_code >= 0 && st->signal == 0)
 		fprintf(f, "%d", st->exit_code);
 	else
 		fputs("null", f);
-	json_str_or_null(f, &first, "signal",
-	                 st->signal > 0 ? sr_signal_name(st->signal, sig, sizeof(sig))
-	                                : NULL);
-	if (result == S_RESULT_TL)
-		json_str_or_null(f, &first, "limit",
-		                 st->tl_limit == S_TL_CPU ? "cpu"
-		                 : st->tl_limit == S_TL_WALL ? "wall" : NULL);
-	if (result == S_RESULT_RF) {
-		json_key(f, &first, "syscall");
-		if (st->has_syscall) {
-			fputs("{\"abi\": ", f);
-			json_string(f, sandbox_abi_name(st->syscall.abi));
-			fprintf(f, ", \"nr\": %ld, \"name\": ", st->syscall.nr);
-			json_string(f, rf_name(st, name, sizeof(name)));
-			fputs(", \"args\": [", f);
-			for (int i = 0; i < 6; i++)
-				fprintf(f, "%s%" PRIu64, i ? ", " : "", st->syscall.args[i]);
-			fputs("]}", f);
-		} else {
-			fputs("null", f);
-		}
-	}
-	json_str_or_null(f, &first, "interrupted",
-	                 st->interrupted > 0
-	                 ? sr_signal_name(st->interrupted, sig, sizeof(sig)) : NULL);
+	json_signal(f, &first, "signal", judged ? st->signal : 0);
+	json_str_or_null(f, &first, "limit",
+	                 !judged || st->result != S_RESULT_TL ? NULL
+	                 : st->tl_limit == S_TL_CPU ? "cpu"
+	                 : st->tl_limit == S_TL_WALL ? "wall" : NULL);
+	json_rf_syscall(f, &first, r);
+	json_signal(f, &first, "interrupted", judged ? st->interrupted : 0);
 	json_str_or_null(f, &first, "mode", mode_name(o->mode));
 	json_str_or_null(f, &first, "policy", o->policy);
 	json_figure(f, &first, "cpu_time_us", st->cpu_time_us);
@@ -363,19 +421,12 @@ int sr_write_json(FILE *f, const struct sr_outcome *r)
 	json_figure(f, &first, "memory_peak_bytes", st->memory_peak);
 	json_figure(f, &first, "rss_peak_bytes", st->rss_peak);
 	json_figure(f, &first, "vm_peak_bytes", st->vm_peak);
+	json_figure(f, &first, "csw_voluntary", st->csw_voluntary);
+	json_figure(f, &first, "csw_forced", st->csw_forced);
 	json_figure(f, &first, "output_bytes", st->output_bytes);
-	json_figure(f, &first, "syscalls", st->syscalls);
-	json_key(f, &first, "quota");
-	{
-		bool qf = true;
-		json_quota(f, &qf, "cpu_ms", o->cpu_ms);
-		json_quota(f, &qf, "wall_ms", o->wall_ms);
-		json_quota(f, &qf, "memory_bytes", o->memory_bytes);
-		json_quota(f, &qf, "output_bytes", o->output_bytes);
-		json_str_or_null(f, &qf, "memory_mode",
-		                 memory_mode_name(o->memory_mode));
-		fputs("}", f);
-	}
+	json_figure(f, &first, "syscalls", judged ? st->syscalls : -1);
+	json_figure(f, &first, "cpu", st->cpu);
+	json_quotas(f, &first, o);
 	json_key(f, &first, "command");
 	fputs("[", f);
 	for (int i = 0; i < o->argc; i++) {
@@ -385,21 +436,10 @@ int sr_write_json(FILE *f, const struct sr_outcome *r)
 	}
 	fputs("]", f);
 	json_binary(f, &first, r);
-	if (o->backtrace)
-		json_backtrace(f, &first, r);
 	json_isolation(f, &first, r);
+	json_backtrace(f, &first, r);
 	json_counts(f, &first, r);
-	if (r->exec_rc < 0) {
-		json_key(f, &first, "error");
-		fputs("{\"step\": ", f);
-		if (r->failed_step)
-			json_string(f, r->failed_step);
-		else
-			fputs("null", f);
-		fputs(", \"message\": ", f);
-		json_string(f, sandbox_strerror(r->exec_rc));
-		fputs("}", f);
-	}
+	json_error(f, &first, r);
 	fputs("}\n", f);
 	return ferror(f) ? -EIO : 0;
 }
@@ -412,27 +452,46 @@ int sr_write_svg(FILE *f, const struct sr_outcome *r)
 
 /* ------------------------------------------------------------ meta */
 
-static void meta_seconds(FILE *f, const char *key, int64_t us)
+/* isolate's figures, in isolate's order; unknown ones are left out. */
+static void meta_figures(FILE *f, const struct sr_outcome *r)
 {
-	if (us >= 0)
-		fprintf(f, "%s:%" PRId64 ".%03" PRId64 "\n", key, us / 1000000,
-		        (us / 1000) % 1000);
+	const sandbox_stat_t *st = &r->st;
+	const sandbox_iso_stat_t *is = &r->iso;
+
+	if (st->cpu_time_us >= 0)
+		fprintf(f, "time:%" PRId64 ".%03" PRId64 "\n",
+		        st->cpu_time_us / 1000000, (st->cpu_time_us / 1000) % 1000);
+	if (st->wall_time_us >= 0)
+		fprintf(f, "time-wall:%" PRId64 ".%03" PRId64 "\n",
+		        st->wall_time_us / 1000000, (st->wall_time_us / 1000) % 1000);
+	if (st->rss_peak >= 0)
+		fprintf(f, "max-rss:%" PRId64 "\n", st->rss_peak / 1024);
+	if (st->csw_voluntary >= 0)
+		fprintf(f, "csw-voluntary:%" PRId64 "\n", st->csw_voluntary);
+	if (st->csw_forced >= 0)
+		fprintf(f, "csw-forced:%" PRId64 "\n", st->csw_forced);
+	if ((is->in_effect & S_ISO_CG_MEMORY) && is->cg_memory_peak >= 0)
+		fprintf(f, "cg-mem:%" PRId64 "\n", is->cg_memory_peak / 1024);
+	if ((is->in_effect & S_ISO_CG_MEMORY) && is->cg_oom_kills > 0)
+		fputs("cg-oom-killed:1\n", f);
+}
+
+/* How the program ended: exitcode or exitsig, as isolate says it. */
+static void meta_end(FILE *f, const sandbox_stat_t *st)
+{
+	if (st->signal > 0)
+		fprintf(f, "exitsig:%d\n", st->signal);
+	else if (st->exit_code >= 0)
+		fprintf(f, "exitcode:%d\n", st->exit_code);
 }
 
 int sr_write_meta(FILE *f, const struct sr_outcome *r)
 {
 	const sandbox_stat_t *st = &r->st;
-	char sig[32], name[64];
+	char name[64];
 
-	meta_seconds(f, "time", st->cpu_time_us);
-	meta_seconds(f, "time-wall", st->wall_time_us);
-	if (st->rss_peak >= 0)
-		fprintf(f, "max-rss:%" PRId64 "\n", st->rss_peak / 1024);
-	if (r->exec_rc == 0 && st->signal == 0 && st->exit_code >= 0)
-		fprintf(f, "exitcode:%d\n", st->exit_code);
-	if (st->signal > 0)
-		fprintf(f, "exitsig:%d\n", st->signal);
-	if (r->exec_rc < 0) {
+	meta_figures(f, r);
+	if (!sr_judged(r)) {
 		fprintf(f, "status:XX\nmessage:cannot run the program: %s%s%s\n",
 		        r->failed_step ? r->failed_step : "",
 		        r->failed_step ? ": " : "", sandbox_strerror(r->exec_rc));
@@ -440,35 +499,46 @@ int sr_write_meta(FILE *f, const struct sr_outcome *r)
 	}
 	if (st->interrupted) {
 		fprintf(f, "status:XX\nmessage:interrupted by %s\n",
-		        sr_signal_name(st->interrupted, sig, sizeof(sig)));
+		        sr_signal_name(st->interrupted, name, sizeof(name)));
 		return ferror(f) ? -EIO : 0;
 	}
 	switch (st->result) {
 	case S_RESULT_OK:
-		break;
-	case S_RESULT_AT:
-		fprintf(f, "status:RE\nmessage:Exited with error status %d\n",
-		        st->exit_code);
-		break;
-	case S_RESULT_RT:
-		fprintf(f, "status:SG\nmessage:Caught fatal signal %d (%s)\n",
-		        st->signal, sr_signal_name(st->signal, sig, sizeof(sig)));
+		meta_end(f, st);
 		break;
 	case S_RESULT_TL:
-		fprintf(f, "killed:1\nstatus:TO\nmessage:Time limit exceeded%s\n",
+		/* Only a time limit is a kill by the sandbox in isolate's sense:
+		 * killed, never with exitcode (nor exitsig). A program that
+		 * ended by itself past the CPU quota was not killed. */
+		if (st->signal > 0)
+			fputs("killed:1\n", f);
+		fprintf(f, "status:TO\nmessage:Time limit exceeded%s\n",
 		        st->tl_limit == S_TL_WALL ? " (wall clock)" : "");
 		break;
+	case S_RESULT_AT:
+	case S_RESULT_RT:
 	case S_RESULT_RF:
-		fprintf(f, "killed:1\nstatus:SG\nmessage:Forbidden syscall%s%s\n",
-		        st->has_syscall ? " " : "", rf_name(st, name, sizeof(name)));
-		break;
 	case S_RESULT_ML:
-		fputs("killed:1\nstatus:SG\nmessage:Memory limit exceeded\n", f);
-		break;
 	case S_RESULT_OL:
-		fputs("killed:1\nstatus:SG\nmessage:Output limit exceeded\n", f);
+		/* What physically happened, then why: SG when a signal ended
+		 * it (ours or its own), RE when it exited by itself -- with
+		 * exit code 0 too when the verdict came from a quota. */
+		meta_end(f, st);
+		fputs(st->signal > 0 ? "status:SG\n" : "status:RE\n", f);
+		if (st->result == S_RESULT_AT)
+			fprintf(f, "message:Exited with error status %d\n",
+			        st->exit_code);
+		else if (st->result == S_RESULT_RT)
+			fprintf(f, "message:Caught fatal signal %d\n", st->signal);
+		else if (st->result == S_RESULT_RF)
+			fprintf(f, "message:Forbidden syscall%s%s\n",
+			        st->has_syscall ? " " : "",
+			        rf_name(st, name, sizeof(name)));
+		else
+			fprintf(f, "message:%s limit exceeded\n",
+			        st->result == S_RESULT_ML ? "Memory" : "Output");
 		break;
-	default: /* IE, BP, PD */
+	default: /* IE, BP */
 		fprintf(f, "status:XX\nmessage:%s (%s)\n",
 		        sandbox_result_text(st->result),
 		        sandbox_result_name(st->result));

@@ -40,6 +40,13 @@ struct sr_outcome {
 	bool all_syscalls;
 };
 
+/* The version of the JSON report's layout (report_version). */
+#define SR_REPORT_VERSION 2
+
+/* Did the run reach a verdict? False when the program could not be
+ * started (exec_rc < 0): the report then has result null and an error. */
+bool sr_judged(const struct sr_outcome *r);
+
 /* Exit status of sandbox-run for this outcome: 0 OK, 1 another verdict on
  * the program, 2 no verdict (IE, BP, PD, interrupted, execute error). */
 int sr_exit_status(const struct sr_outcome *r);

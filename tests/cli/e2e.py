@@ -22,10 +22,21 @@ from timing import scaled
 
 TOOL = os.path.abspath(os.environ["SANDBOX_RUN"])
 VICTIM = os.path.abspath(os.environ["E2E_VICTIM"])
-REPORT_KEYS = ["result", "result_text", "exit_code", "signal", "cpu_time_us",
+# Every key sandbox-run(1) documents, always present (null when it does
+# not apply), and no other.
+REPORT_KEYS = ["report_version", "result", "result_text", "exit_code",
+               "signal", "signal_name", "limit", "syscall", "interrupted",
+               "interrupted_name", "mode", "policy", "cpu_time_us",
                "user_time_us", "sys_time_us", "wall_time_us",
                "memory_peak_bytes", "rss_peak_bytes", "vm_peak_bytes",
-               "output_bytes", "syscalls", "quota"]
+               "csw_voluntary", "csw_forced", "output_bytes", "syscalls",
+               "cpu", "quota", "command", "binary", "isolation", "backtrace",
+               "backtrace_info", "syscall_counts", "error"]
+RESULTS = ["OK", "RF", "ML", "OL", "TL", "RT", "AT", "IE", "BP"]
+# isolate's meta keys in the order isolate writes them.
+META_KEYS = ["time", "time-wall", "max-rss", "csw-voluntary", "csw-forced",
+             "cg-mem", "cg-oom-killed", "exitcode", "exitsig", "killed",
+             "status", "message"]
 
 
 class Failure(Exception):
@@ -63,10 +74,9 @@ class Env:
         check(os.path.exists(rep), "no report written (stderr: %r)" % err)
         with open(rep) as f:
             report = json.load(f)
-        check(isinstance(report, dict), "report is not an object")
-        for k in REPORT_KEYS:
-            check(k in report, "report lacks %r" % k)
+        check_report(report)
         m = parse_meta(meta)
+        check_meta(m, report)
         if expect_exit is not None:
             check(rc == expect_exit, "exit %d, expected %d (stderr %r)"
                   % (rc, expect_exit, err))
@@ -85,6 +95,71 @@ def parse_meta(path):
             check(k not in meta, "meta key %r twice" % k)
             meta[k] = v
     return meta
+
+
+def check_report(r):
+    """The report's shape, whatever the verdict (issue 12.10)."""
+    check(isinstance(r, dict), "report is not an object")
+    check(list(r) == REPORT_KEYS, "report keys %r, documented %r"
+          % (sorted(set(r) ^ set(REPORT_KEYS)), REPORT_KEYS))
+    check(r["report_version"] == 2, r["report_version"])
+    check(r["result"] in RESULTS or (r["result"] is None and r["error"]),
+          "result %r" % r["result"])
+    check(r["result"] != "PD", "a PD report")
+    for k in ("signal", "interrupted"):
+        v, name = r[k], r[k + "_name"]
+        check(v is None or (isinstance(v, int) and v > 0), "%s %r" % (k, v))
+        check((v is None) == (name is None), "%s %r but %s_name %r"
+              % (k, v, k, name))
+        if v:
+            check(name == signal.Signals(v).name, (k, v, name))
+    check(r["exit_code"] is None or r["signal"] is None,
+          "both an exit code and a signal")
+    check((r["limit"] is not None) == (r["result"] == "TL"), r["limit"])
+    check(r["syscall"] is None or r["result"] == "RF", r["syscall"])
+    check((r["error"] is None) == (r["result"] is not None), r["error"])
+    for k in ("cpu_time_us", "user_time_us", "sys_time_us", "wall_time_us",
+              "memory_peak_bytes", "rss_peak_bytes", "vm_peak_bytes",
+              "csw_voluntary", "csw_forced", "output_bytes", "syscalls",
+              "cpu"):
+        check(r[k] is None or (isinstance(r[k], int) and r[k] >= 0),
+              "%s %r" % (k, r[k]))
+
+
+def check_meta(m, r):
+    """isolate's meta format exactly (its isolate(1) META-FILES)."""
+    keys = list(m)
+    check(all(k in META_KEYS for k in keys), "unknown meta keys %r" % keys)
+    check(keys == sorted(keys, key=META_KEYS.index), "meta order %r" % keys)
+    check(not ("exitcode" in m and "exitsig" in m), "exitcode and exitsig")
+    check("killed" not in m or (m["killed"] == "1" and m.get("status") == "TO"),
+          "killed outside a time-limit kill: %r" % m)
+    check(not ("killed" in m and "exitcode" in m), "killed with exitcode")
+    check(("status" in m) == ("message" in m), "status without message")
+    check("status" not in m or m["status"] in ("RE", "SG", "TO", "XX"), m)
+    for k in ("time", "time-wall"):
+        if k in m:
+            whole, _, frac = m[k].partition(".")
+            check(whole.isdigit() and len(frac) == 3 and frac.isdigit(),
+                  "%s %r" % (k, m[k]))
+    for k in ("max-rss", "csw-voluntary", "csw-forced", "cg-mem", "exitcode",
+              "exitsig"):
+        check(k not in m or m[k].isdigit(), "%s %r" % (k, m.get(k)))
+    # The same facts as the report.
+    if r["result"] is None or r["result"] in ("IE", "BP"):
+        check(m.get("status") == "XX", "status %r for %r" % (m, r["result"]))
+    elif r["result"] == "OK":
+        check("status" not in m and m.get("exitcode") == "0", m)
+    elif r["result"] == "TL":
+        check(m["status"] == "TO" and "exitcode" not in m and
+              "exitsig" not in m, m)
+    else:
+        want = "SG" if r["signal"] else "RE"
+        check(m["status"] == want, "status %r, %s expected" % (m, want))
+    if r["exit_code"] is not None and r["result"] != "TL":
+        check(m.get("exitcode") == str(r["exit_code"]), (m, r["exit_code"]))
+    if r["signal"] and r["result"] != "TL":
+        check(m.get("exitsig") == str(r["signal"]), (m, r["signal"]))
 
 
 def summary_line(err):
@@ -125,7 +200,8 @@ def test_at(e):
 
 def test_rt_backtrace(e):
     rc, r, m, _, err = e.judge("--backtrace", VICTIM, "segv", expect_exit=1)
-    check(r["result"] == "RT" and r["signal"] == "SIGSEGV", r)
+    check(r["result"] == "RT" and r["signal"] == signal.SIGSEGV and
+          r["signal_name"] == "SIGSEGV", r)
     check(r["exit_code"] is None, "exit_code of a killed program is null")
     check(m["status"] == "SG" and m["exitsig"] == "11", m)
     bt = r["backtrace"]
@@ -143,7 +219,12 @@ def test_rf(e):
     check(sc["abi"] == "x86_64" and sc["name"] in ("clone", "fork", "clone3"),
           sc)
     check(isinstance(sc["nr"], int) and len(sc["args"]) == 6, sc)
-    check(m["status"] == "SG" and m.get("killed") == "1", m)
+    # The supervisor killed it, but only a time limit is "killed" to
+    # isolate: a forbidden syscall is a death by SIGKILL (0.4.0 said
+    # killed:1).
+    check(m["status"] == "SG" and m["exitsig"] == "9" and "killed" not in m,
+          m)
+    check("syscall" in m["message"] or "Forbidden" in m["message"], m)
 
 
 def test_ml(e):
@@ -151,7 +232,7 @@ def test_ml(e):
                              expect_exit=1)
     check(r["result"] == "ML", r)
     check(r["quota"]["memory_bytes"] == 64 << 20, r["quota"])
-    check(m.get("killed") == "1", m)
+    check("killed" not in m and m["message"] == "Memory limit exceeded", m)
 
 
 def test_ol_file(e):
@@ -283,7 +364,7 @@ def test_consumer_closing_the_pipe(e):
                                   str(3 << 20)], delay=0, limit=10)
     check(rc == 1, "inherited: exit %d (%r)" % (rc, err))
     r = json.load(open(rep))
-    check(r["result"] == "RT", r)
+    check(r["result"] == "RT" and r["signal"] == signal.SIGPIPE, r)
 
 
 # -------------------------------------------------- files around the run
@@ -483,6 +564,56 @@ echo "rc=$?"
     check(not os.path.exists(os.path.join(work, "marker")), "the program ran")
 
 
+# ------------------------------------------------- report and meta formats
+
+def test_not_started_is_an_error_not_pd(e):
+    # A program that cannot be started (its #! interpreter is missing) has
+    # no verdict: exit 2, result null with an error object, meta status XX.
+    # 0.4.0 wrote result "PD".
+    script = e.path("script")
+    with open(script, "w") as f:
+        f.write("#!/nonexistent/interpreter\n")
+    os.chmod(script, 0o755)
+    rc, r, m, out, err = e.judge(script, expect_exit=2)
+    check(r["result"] is None, r["result"])
+    check(r["error"]["step"] == "execve" and r["error"]["errno"] == 2,
+          r["error"])
+    check(m["status"] == "XX" and "execve" in m["message"], m)
+    check("not run" in summary_line(err), err)
+
+
+def test_meta_of_an_output_limit_after_exit(e):
+    # 1 MiB through a captured pipe against 100K: the program ends by
+    # itself (exit 0) before the copy is done, the verdict is OL: isolate
+    # would say nothing is wrong, so status RE with exitcode 0, never
+    # killed.
+    rc, r, m, out, _ = e.judge("--output=100K", VICTIM, "write",
+                               str(1 << 20), expect_exit=1)
+    check(r["result"] == "OL", r["result"])
+    check("killed" not in m and m["message"] == "Output limit exceeded", m)
+    check(m.get("csw-voluntary", "").isdigit() and
+          m.get("csw-forced", "").isdigit(), m)
+    check(isinstance(r["csw_voluntary"], int) and
+          isinstance(r["csw_forced"], int), r)
+
+
+def test_meta_of_a_cgroup_memory_kill(e):
+    # --cg-memory: ML by the cgroup's OOM killer is cg-oom-killed:1 with
+    # cg-mem (KiB), a death by SIGKILL (status SG, exitsig 9), not killed.
+    rc, r, m, out, err = e.judge("--cg-memory=32M", VICTIM, "hog", "128")
+    iso = r["isolation"]
+    if rc == 2 or not iso or "cgroup_memory" not in iso["in_effect"]:
+        print("skip cgroup meta: no cgroup memory controller here (%s)"
+              % err.strip())
+        return
+    check(r["result"] == "ML", r["result"])
+    check(m.get("cg-oom-killed") == "1", m)
+    check(int(m["cg-mem"]) * 1024 == iso["cgroup_memory_peak_bytes"] or
+          int(m["cg-mem"]) == iso["cgroup_memory_peak_bytes"] // 1024, m)
+    check(m["status"] == "SG" and m["exitsig"] == "9" and "killed" not in m,
+          m)
+
+
 # ------------------------------------------------------------------ features
 
 def test_stdin_and_path_lookup(e):
@@ -637,7 +768,8 @@ def interrupt(e, sig):
     check(p.returncode == 2, "exit %d after %s" % (p.returncode, sig))
     r = json.load(open(rep))
     check(r["result"] == "IE", r)
-    check(r["interrupted"] == signal.Signals(sig).name, r)
+    check(r["interrupted"] == sig and
+          r["interrupted_name"] == signal.Signals(sig).name, r)
     check(r["wall_time_us"] is None or r["wall_time_us"] < scaled(10) * 1e6, r)
     m = parse_meta(meta)
     check(m["status"] == "XX" and "interrupted" in m["message"], m)
