@@ -25,6 +25,7 @@ libsandbox_libsandbox_la_SOURCES = \
 	libsandbox/core/verdict.c \
 	libsandbox/core/capture.c \
 	libsandbox/core/affinity.c \
+	libsandbox/core/exec_image.c \
 	libsandbox/policy/policy.h \
 	libsandbox/policy/object.c \
 	libsandbox/policy/rules.c \

@@ -526,8 +526,15 @@ int sandbox_check(sandbox_t *sb);
  *   errors of the child's setup or of execve() itself, with the errno of
  *   the step that failed (e.g. -ENOENT, -EACCES, -ENOEXEC, -EPERM for
  *   setuid, -ENOTDIR for the work directory) -- sandbox_failed_step()
- *   names the step;
- *   -EAGAIN/-ENOMEM (fork or thread creation failed). */
+ *   names the step; -ETIMEDOUT when the set-up did not reach exec
+ *   within the wall-clock quota, -EINTR when a signal no step reported
+ *   ended it (step "execve" for both);
+ *   -EAGAIN/-ENOMEM (fork or thread creation failed).
+ * A program whose image (or arguments) does not fit in a VSIZE memory
+ * quota is a verdict, not an error: execve fails inside the kernel and the
+ * result is ML (stat.memory_refused_by S_MEMREQ_EXEC). An interruption
+ * (sandbox_interrupt(), SIGTERM) holds from fork to the end of the run:
+ * before exec it ends it with S_RESULT_IE too, the program never run. */
 int sandbox_execute(sandbox_t *sb);
 /* Short name of the setup step that made the last sandbox_execute() fail
  * ("execve", "chdir", "stdin", ...), or NULL. */
@@ -592,7 +599,22 @@ typedef struct {
 	                          * (it blocked: rusage ru_nvcsw) */
 	int64_t csw_forced;      /* context switches the scheduler forced
 	                          * (preempted: ru_nivcsw) */
+	/* Added in 0.5. ML from one request the memory quota refused: its size
+	 * in bytes, and what made it; memory_peak then counts it (so it is
+	 * above the quota). -1 and S_MEMREQ_NONE otherwise. */
+	int64_t memory_refused_bytes;
+	int memory_refused_by;   /* sandbox_memreq_t */
 } sandbox_stat_t;
+
+/* What asked for the memory a VSIZE quota refused (docs/VERDICTS.md). */
+typedef enum {
+	S_MEMREQ_NONE = 0, /* no single request: the RSS sampler, a cgroup OOM
+	                    * kill, or the final figure decided */
+	S_MEMREQ_SYSCALL,  /* brk, mmap, mmap2 or mremap (stat.syscall) */
+	S_MEMREQ_STACK,    /* the stack growing down (a page fault) */
+	S_MEMREQ_EXEC,     /* execve loading the program's image: the kernel
+	                    * could not build it and killed it with SIGSEGV */
+} sandbox_memreq_t;
 
 /* Copy the statistics of the last run into *st (at most `size` bytes; pass
  * sizeof(*st)). -EINVAL for NULL. Valid in S_STATUS_FIN; before that the

@@ -46,6 +46,7 @@ enum {
 	SB_KILL_MEMORY,
 	SB_KILL_INTERRUPT,
 	SB_KILL_OUTPUT,
+	SB_KILL_SETUP,     /* the program did not reach exec in time */
 };
 
 /* capture.c: one captured stream (stdout or stderr). */
@@ -77,11 +78,12 @@ struct sb_manager {
 	pthread_cond_t cond;
 	/* Written by the tracer under lock, read by the manager. */
 	bool quit;
-	bool running;       /* a run is active: watch it */
-	unsigned generation;/* bumps per run */
+	bool running;       /* a run is active (fork to reap): watch it */
+	bool exec_seen;     /* the program has been exec'd */
+	unsigned generation;/* bumps per run and at its exec */
 	int pidfd;          /* pidfd of the program for this run */
 	pid_t pid;
-	struct timespec start;  /* CLOCK_MONOTONIC at exec */
+	struct timespec start;  /* CLOCK_MONOTONIC at fork, then at exec */
 	bool acked;             /* manager saw the end of the run */
 	/* Figures read by the manager just before it killed the program
 	 * (a SIGKILLed program takes no exit stop). */
@@ -134,6 +136,8 @@ struct sandbox {
 	/* per run, owned by the tracer thread */
 	pid_t pid;
 	bool in_callback;
+	int64_t refused_peak;    /* ML: memory with the refused request, or -1 */
+	uint64_t exec_args_bytes;/* what execve copies onto the new stack */
 
 	/* isolation (isolation/isolation.h): NULL when none is asked for */
 	struct sb_iso *iso;
@@ -225,11 +229,36 @@ void sb_observe_end(sandbox_t *sb, pid_t pid, int wstatus);
 /* The supervisor could not drive the program (IE): S_EVENT_ERROR. */
 void sb_observe_error(sandbox_t *sb, pid_t pid, int err);
 
+/* exec_image.c: what a failed execve asked of the address space. */
+struct sb_exec_need {
+	int64_t refused; /* the first request over the quota, 0 when all fit */
+	int64_t peak;    /* the address space with that request */
+	int64_t total;   /* with every request (the whole image) */
+};
+/* Bytes execve copies onto the new stack for file, argv and envp. */
+uint64_t sb_exec_args_bytes(const char *file, char *const argv[],
+                            char *const envp[]);
+/* execve failed with E2BIG before its point of no return: were the
+ * argument pages (request 1 above) over the quota? */
+bool sb_exec_args_refused(uint64_t args_bytes, uint64_t quota,
+                          struct sb_exec_need *need);
+/* pid is stopped at the SIGSEGV of its failed execve (its new mm names
+ * the file). 0 with *need filled, or -errno when a fact is unreadable. */
+int sb_exec_image_need(pid_t pid, uint64_t args_bytes, uint64_t quota,
+                       struct sb_exec_need *need);
+
 /* manager.c */
 int sb_manager_start(sandbox_t *sb);
 void sb_manager_stop(sandbox_t *sb);
+/* From fork: interrupts and a wall-clock bound hold before exec too. */
 void sb_manager_begin_run(sandbox_t *sb, pid_t pid, int pidfd,
-                          const struct timespec *t_exec);
+                          const struct timespec *t_fork);
+/* At the exec event: the quotas start counting for the program. */
+void sb_manager_exec(sandbox_t *sb, const struct timespec *t_exec);
+/* Tracer, before it lets the program go on (its first stop, exec): an
+ * interruption already asked for kills it now, not at the manager's next
+ * wake-up, so that a program interrupted before exec never runs. */
+bool sb_manager_interrupted(sandbox_t *sb);
 void sb_manager_end_run(sandbox_t *sb);
 void sb_registry_add(sandbox_t *sb);
 void sb_registry_remove(sandbox_t *sb);
@@ -256,5 +285,11 @@ int sb_verdict(sandbox_t *sb, int wstatus, const struct sb_proc_exit *px,
 /* What the run's isolation changes in the verdict (an OOM kill in its
  * cgroup is ML; the emulated signal of a namespace init). */
 void sb_verdict_isolation(sandbox_t *sb, const struct sb_iso_facts *f);
+/* Fact from the tracer: the memory quota refused one request of `bytes`
+ * made by `by` (S_MEMREQ_*; sc: the syscall that made it, or NULL), which
+ * would have taken the program to `peak`. The run ends ML; the figures
+ * count the request. */
+void sb_verdict_memory_refused(sandbox_t *sb, int by, int64_t bytes,
+                               int64_t peak, const sandbox_syscall_t *sc);
 
 #endif /* LIBSANDBOX_CORE_H */

@@ -1,6 +1,10 @@
 /*
  * The manager thread: one per sandbox, started at its first execution and
- * kept until sandbox_destroy(), so a run creates no thread. It owns:
+ * kept until sandbox_destroy(), so a run creates no thread. It watches a
+ * run from fork to reap. Before exec (the child's set-up and the execve
+ * itself) only what cannot wrongly blame the program applies: interrupts,
+ * and a wall-clock bound of the same length as the wall quota, counted
+ * from fork. From exec on it owns:
  *   - the wall-clock deadline (measured from exec),
  *   - the CPU quota, checked on the program's CPU clock with no /proc
  *     parsing: it sleeps for half the remaining CPU budget (a program cannot
@@ -125,11 +129,16 @@ static int64_t check_run(sandbox_t *sb, struct watch *w)
 	}
 	if (w->wall_deadline != INT64_MAX) {
 		if (now >= w->wall_deadline) {
-			kill_locked(sb, SB_KILL_WALL);
+			kill_locked(sb, sb->mgr.exec_seen ? SB_KILL_WALL
+			                                  : SB_KILL_SETUP);
 			return INT64_MAX;
 		}
 		next = w->wall_deadline;
 	}
+	/* Before exec the CPU clock and the memory figures are the set-up's
+	 * (a copy of the supervisor): nothing of the program's to judge. */
+	if (!sb->mgr.exec_seen)
+		return next;
 	if (sb->quota[S_QUOTA_CPU] != SANDBOX_UNLIMITED && now >= w->next_cpu) {
 		int64_t quota = (int64_t)sb->quota[S_QUOTA_CPU] * 1000000;
 		int64_t used = cpu_used_ns(sb->mgr.pid);
@@ -177,6 +186,7 @@ static void copy_output(sandbox_t *sb)
 	}
 }
 
+/* A new phase of the run (fork, then exec): deadlines from its start. */
 static void start_watch(sandbox_t *sb, struct watch *w)
 {
 	int64_t start = sb_ts_ns(&sb->mgr.start);
@@ -317,17 +327,39 @@ void sb_manager_stop(sandbox_t *sb)
 }
 
 void sb_manager_begin_run(sandbox_t *sb, pid_t pid, int pidfd,
-                          const struct timespec *t_exec)
+                          const struct timespec *t_fork)
 {
 	pthread_mutex_lock(&sb->mgr.lock);
 	sb->mgr.running = true;
+	sb->mgr.exec_seen = false;
 	sb->mgr.generation++;
 	sb->mgr.pid = pid;
 	sb->mgr.pidfd = pidfd;
-	sb->mgr.start = *t_exec;
+	sb->mgr.start = *t_fork;
 	sb->mgr.have_px = false;
 	pthread_mutex_unlock(&sb->mgr.lock);
 	wake(sb);
+}
+
+void sb_manager_exec(sandbox_t *sb, const struct timespec *t_exec)
+{
+	pthread_mutex_lock(&sb->mgr.lock);
+	sb->mgr.exec_seen = true;
+	sb->mgr.generation++; /* re-arm the deadlines from exec */
+	sb->mgr.start = *t_exec;
+	pthread_mutex_unlock(&sb->mgr.lock);
+	wake(sb);
+}
+
+bool sb_manager_interrupted(sandbox_t *sb)
+{
+	if (!atomic_load(&sb->interrupt_sig))
+		return false;
+	pthread_mutex_lock(&sb->mgr.lock);
+	if (sb->mgr.running)
+		kill_locked(sb, SB_KILL_INTERRUPT);
+	pthread_mutex_unlock(&sb->mgr.lock);
+	return true;
 }
 
 void sb_manager_end_run(sandbox_t *sb)

@@ -269,6 +269,8 @@ int sb_run_execute(sandbox_t *sb)
 	if (sb->mode != S_MODE_CLASSIC)
 		plan.filter = sb->compiled.prog;
 	plan.bset_dropped = sb->iso && sb->iso->drop_caps;
+	sb->exec_args_bytes = sb_exec_args_bytes(sb->argv[0], sb->argv,
+	                                         plan.envp);
 
 	/* The child inherits the tracer's (pinned) affinity. */
 	if ((rc = sb_pin_begin(sb, &pin)) < 0) {

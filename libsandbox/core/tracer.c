@@ -56,6 +56,7 @@ struct run {
 	struct sb_proc_exit px;
 	struct timespec t_exec;
 	struct sb_paths_run paths; /* what the path rules learn in this run */
+	bool exec_failed;       /* execve failed past its point of no return */
 };
 
 static struct task *task_of(struct run *r, pid_t tid)
@@ -317,14 +318,14 @@ static bool is_stop_signal(int sig)
 static bool stack_over_quota(struct run *r, pid_t tid, int sig)
 {
 	siginfo_t info;
-	int64_t need;
+	int64_t need, size;
 	uint64_t q = r->sb->quota[S_QUOTA_MEMORY];
 
 	return sig == SIGSEGV && q != SANDBOX_UNLIMITED &&
 	       ptrace(PTRACE_GETSIGINFO, tid, NULL, &info) == 0 &&
 	       info.si_code == SEGV_MAPERR &&
 	       sb_proc_stack_growth(tid, (uint64_t)(uintptr_t)info.si_addr,
-	                            &need) &&
+	                            &need, &size) &&
 	       need <= (int64_t)q;
 }
 
@@ -353,6 +354,54 @@ static int signal_rules(struct run *r, pid_t tid, int sig,
 	return -1;
 }
 
+/* Signals whose default action is to do nothing. */
+static bool is_ignored_signal(int sig)
+{
+	return sig == SIGCHLD || sig == SIGCONT || sig == SIGURG ||
+	       sig == SIGWINCH;
+}
+
+/* The kernel's SIGSEGV of an execve that failed after its point of no
+ * return: was the image over the memory quota (exec_image.c)? */
+static void judge_failed_exec(struct run *r, pid_t tid)
+{
+	sandbox_t *sb = r->sb;
+	uint64_t quota = sb->quota[S_QUOTA_MEMORY];
+	struct sb_exec_need need;
+
+	if (sb->memory_mode != S_MEMORY_VSIZE || quota == SANDBOX_UNLIMITED)
+		return;
+	if (sb_exec_image_need(tid, sb->exec_args_bytes, quota, &need) == 0 &&
+	    need.refused > 0)
+		sb_verdict_memory_refused(sb, S_MEMREQ_EXEC, need.refused,
+		                          need.peak, NULL);
+}
+
+/* A signal before the exec event: there is no program yet, only our
+ * set-up (child.c) or its execve, so nothing is delivered, and nothing is
+ * resumed that would stop here again. Signals that do nothing by default
+ * and stop signals are dropped. SIGSEGV from the kernel (SI_KERNEL) is
+ * execve failing after its point of no return: the old image is gone, the
+ * new one could not be built; it is judged (ML when the image was over
+ * the quota, else RT SIGSEGV) and the process killed. Any other signal
+ * ends the set-up: killed, an error of sandbox_execute(). */
+static int on_setup_signal(struct run *r, pid_t tid, int sig)
+{
+	siginfo_t info;
+
+	if (is_ignored_signal(sig) || is_stop_signal(sig))
+		return resume(r, tid, false, 0);
+	if (sig == SIGSEGV &&
+	    ptrace(PTRACE_GETSIGINFO, tid, NULL, &info) == 0 &&
+	    info.si_code == SI_KERNEL) {
+		r->exec_failed = true;
+		clock_gettime(CLOCK_MONOTONIC, &r->t_exec);
+		judge_failed_exec(r, tid);
+	}
+	kill_program(r);
+	return 0;
+}
+
 static int on_signal(struct run *r, struct task *t, int sig)
 {
 	sandbox_t *sb = r->sb;
@@ -360,7 +409,7 @@ static int on_signal(struct run *r, struct task *t, int sig)
 
 	sb->stat.stops++;
 	if (!r->exec_done)
-		return resume(r, t->tid, false, 0); /* nothing of the program's */
+		return on_setup_signal(r, t->tid, sig);
 	sandbox_event_t ev = event_of(r, S_EVENT_SIGNAL, t->tid);
 	ev.data = sig;
 	int quota = signal_rules(r, t->tid, sig, &d);
@@ -403,7 +452,7 @@ static void on_exec(struct run *r)
 	clock_gettime(CLOCK_MONOTONIC, &r->t_exec);
 	close(r->errfd);
 	r->errfd = -1;
-	sb_manager_begin_run(r->sb, r->pid, r->pidfd, &r->t_exec);
+	sb_manager_exec(r->sb, &r->t_exec);
 }
 
 static int on_ptrace_event(struct run *r, struct task *t, int event)
@@ -413,6 +462,10 @@ static int on_ptrace_event(struct run *r, struct task *t, int event)
 		return on_syscall_stop(r, t);
 	case PTRACE_EVENT_EXEC:
 		on_exec(r);
+		if (sb_manager_interrupted(r->sb)) {
+			r->killed = true;
+			return 0;
+		}
 		break;
 	case PTRACE_EVENT_EXIT:
 		if (r->exec_done && sb_proc_read_exit(r->pid, &r->px) == 0)
@@ -440,8 +493,9 @@ static int on_stop(struct run *r, struct task *t, int status)
 
 /* ------------------------------------------------------------ the end */
 
-/* The child died before exec: the errno of the step that failed. */
-static int setup_error(sandbox_t *sb, int errfd)
+/* The record of the set-up step that failed, if the child wrote one:
+ * true with *rc = -errno of the step, *step the step. */
+static bool read_setup_error(sandbox_t *sb, int errfd, int *rc, int *step)
 {
 	struct sb_child_error e;
 	ssize_t n;
@@ -450,9 +504,11 @@ static int setup_error(sandbox_t *sb, int errfd)
 		n = read(errfd, &e, sizeof(e));
 	while (n < 0 && errno == EINTR);
 	if (n != (ssize_t)sizeof(e))
-		return -ECHILD;
+		return false;
 	sb->failed_step = sb_step_name(e.step);
-	return -e.err;
+	*rc = -e.err;
+	*step = e.step;
+	return true;
 }
 
 static void fill_usage(sandbox_t *sb, const struct rusage *ru)
@@ -483,10 +539,67 @@ static void fill_memory(struct run *r)
 		st->rss_peak = sampled;
 	st->memory_peak = sb->memory_mode == S_MEMORY_RSS ? st->rss_peak
 	                                                  : st->vm_peak;
+	/* A refused request counts: it is what the program needed. */
+	if (sb->refused_peak > st->memory_peak)
+		st->memory_peak = sb->refused_peak;
 }
 
-/* The program is gone: figures, then the verdict. */
-static int on_end(struct run *r, int status, const struct rusage *ru)
+/* execve returned E2BIG: the argument and environment strings did not fit
+ * in the memory quota (exec_image.c)? Then that is the verdict. */
+static bool args_over_quota(struct run *r, int err, int step)
+{
+	sandbox_t *sb = r->sb;
+	uint64_t quota = sb->quota[S_QUOTA_MEMORY];
+	struct sb_exec_need need;
+
+	if (err != -E2BIG || step != SB_STEP_EXECVE ||
+	    sb->memory_mode != S_MEMORY_VSIZE || quota == SANDBOX_UNLIMITED ||
+	    !sb_exec_args_refused(sb->exec_args_bytes, quota, &need))
+		return false;
+	sb_verdict_memory_refused(sb, S_MEMREQ_EXEC, need.refused, need.peak,
+	                          NULL);
+	sb->failed_step = NULL;
+	return true;
+}
+
+/* The child is gone without an exec event. Its set-up failed (the errno
+ * of the step: no verdict); or its execve failed after the point of no
+ * return (a verdict on the program: ML when the image was over the
+ * quota, else RT SIGSEGV -- the kernel's signal, which our SIGKILL only
+ * hurried; *wstatus says so); or an interruption ended it (IE); or it
+ * missed the wall-clock bound of the set-up (-ETIMEDOUT); or a signal no
+ * step reported ended it (-EINTR). */
+static int end_before_exec(struct run *r, const struct rusage *ru,
+                           int *wstatus)
+{
+	sandbox_t *sb = r->sb;
+	int reason = atomic_load(&sb->kill_reason);
+	int rc, step;
+
+	if (read_setup_error(sb, r->errfd, &rc, &step) &&
+	    !args_over_quota(r, rc, step))
+		return rc;
+	if (r->exec_failed || reason == SB_KILL_INTERRUPT ||
+	    sb->stat.result == S_RESULT_ML) {
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		sb->stat.wall_time_us = r->exec_failed
+		                        ? sb_ts_diff_us(&now, &r->t_exec) : 0;
+		if (r->exec_failed)
+			*wstatus = W_EXITCODE(0, SIGSEGV);
+		fill_usage(sb, ru);
+		fill_memory(r);
+		return sb_verdict(sb, *wstatus, &r->px, r->have_px);
+	}
+	sb->failed_step = sb_step_name(SB_STEP_EXECVE);
+	if (reason == SB_KILL_SETUP)
+		return -ETIMEDOUT;
+	return WIFSIGNALED(*wstatus) ? -EINTR : -ECHILD;
+}
+
+/* The program is gone: figures, then the verdict. *wstatus: how it
+ * ended. */
+static int on_end(struct run *r, const struct rusage *ru, int *wstatus)
 {
 	sandbox_t *sb = r->sb;
 	struct timespec now;
@@ -495,11 +608,11 @@ static int on_end(struct run *r, int status, const struct rusage *ru)
 	sb_manager_end_run(sb);
 	sb_capture_finish(sb);
 	if (!r->exec_done)
-		return setup_error(sb, r->errfd);
+		return end_before_exec(r, ru, wstatus);
 	sb->stat.wall_time_us = sb_ts_diff_us(&now, &r->t_exec);
 	fill_usage(sb, ru);
 	fill_memory(r);
-	return sb_verdict(sb, status, &r->px, r->have_px);
+	return sb_verdict(sb, *wstatus, &r->px, r->have_px);
 }
 
 static void reap(pid_t pid)
@@ -527,7 +640,7 @@ static int trace_loop(struct run *r, int *wstatus)
 		}
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
 			*wstatus = status;
-			return on_end(r, status, &ru);
+			return on_end(r, &ru, wstatus);
 		}
 		struct task *t = task_of(r, w);
 		if (!t || !WIFSTOPPED(status))
@@ -545,18 +658,24 @@ static int trace_loop(struct run *r, int *wstatus)
 	return rc;
 }
 
-static int first_stop(struct run *r)
+/* 0: the child is stopped, traced; 1: it is gone with a verdict
+ * (*wstatus); or -errno, the child reaped. */
+static int first_stop(struct run *r, int *wstatus)
 {
+	struct rusage ru;
 	int status, rc;
 	pid_t w;
 
 	do
-		w = waitpid(r->pid, &status, __WALL);
+		w = wait4(r->pid, &status, __WALL, &ru);
 	while (w < 0 && errno == EINTR);
 	if (w < 0)
 		return -errno;
-	if (!WIFSTOPPED(status)) /* setup failed before the stop */
-		return setup_error(r->sb, r->errfd);
+	if (!WIFSTOPPED(status)) { /* set-up failed or killed before the stop */
+		*wstatus = status;
+		rc = on_end(r, &ru, wstatus);
+		return rc < 0 ? rc : 1;
+	}
 	long opts = PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD |
 	            PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEEXEC |
 	            PTRACE_O_TRACEEXIT;
@@ -572,7 +691,11 @@ static int first_stop(struct run *r)
 		reap(r->pid);
 		return rc;
 	}
-	/* Suppress the SIGSTOP the child raised. */
+	/* Suppress the SIGSTOP the child raised, unless the run is over. */
+	if (sb_manager_interrupted(r->sb)) {
+		r->killed = true;
+		return 0;
+	}
 	return resume(r, r->pid, false, 0);
 }
 
@@ -588,9 +711,16 @@ int sb_trace(sandbox_t *sb, pid_t pid, int pidfd, int *errfd, int *wstatus)
 	int rc;
 
 	sb_paths_run_init(&r.paths);
-	rc = first_stop(&r); /* on error the child is already reaped */
+	/* Interrupts and the wall-clock bound hold from fork on. */
+	struct timespec t_fork;
+	clock_gettime(CLOCK_MONOTONIC, &t_fork);
+	sb_manager_begin_run(sb, pid, pidfd, &t_fork);
+	rc = first_stop(&r, wstatus); /* unless 0, the child is reaped */
 	if (rc == 0)
 		rc = trace_loop(&r, wstatus);
+	else if (rc == 1)
+		rc = 0;
+	sb_manager_end_run(sb);
 	*errfd = r.errfd; /* closed at exec */
 	return rc;
 }

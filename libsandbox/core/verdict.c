@@ -32,6 +32,9 @@ void sb_verdict_clear(sandbox_t *sb)
 	st->minor_faults = st->major_faults = st->output_bytes = -1;
 	st->cpu = -1;
 	st->csw_voluntary = st->csw_forced = -1;
+	st->memory_refused_bytes = -1;
+	st->memory_refused_by = S_MEMREQ_NONE;
+	sb->refused_peak = -1;
 }
 
 void sb_verdict_begin(sandbox_t *sb)
@@ -146,4 +149,21 @@ void sb_verdict_isolation(sandbox_t *sb, const struct sb_iso_facts *f)
 		st->result = S_RESULT_ML;
 		st->quota_exceeded = S_QUOTA_MEMORY;
 	}
+}
+
+void sb_verdict_memory_refused(sandbox_t *sb, int by, int64_t bytes,
+                               int64_t peak, const sandbox_syscall_t *sc)
+{
+	sandbox_stat_t *st = &sb->stat;
+
+	if (st->result != S_RESULT_PD)
+		return;
+	set_quota_result(sb, S_RESULT_ML, S_QUOTA_MEMORY);
+	if (sc) {
+		st->has_syscall = true;
+		st->syscall = *sc;
+	}
+	st->memory_refused_bytes = bytes;
+	st->memory_refused_by = by;
+	sb->refused_peak = peak;
 }

@@ -124,6 +124,19 @@ size_t sb_diag_format_syscall(const sandbox_event_t *ev, pid_t mem_pid,
 struct Elf;
 ssize_t sb_ehframe_table(struct Elf *e, int32_t **out);
 
+/* elfinfo.c: the address-space requests execve makes to load the ELF
+ * file open at fd (fs/binfmt_elf.c), in its order, each the number of
+ * bytes it adds (pages already mapped by an earlier request not counted):
+ * for a position-independent file (ET_DYN), the span of its PT_LOAD
+ * segments, reserved at once; for a fixed one (ET_EXEC), each segment's
+ * file pages, then its zero-filled tail (.bss). At most max of them.
+ * interp (when len > 0) receives PT_INTERP, "" when there is none.
+ * Returns the number of requests, -ENOEXEC (not a loadable ELF file),
+ * -ENOTSUP (no libelf). */
+#define SB_ELF_MAX_REQUESTS 32
+ssize_t sb_elf_load_requests(int fd, uint64_t *req, size_t max, char *interp,
+                             size_t len);
+
 /* elfinfo.c: elf_version() done once; false: no libelf */
 bool sb_elf_ready(void);
 

@@ -2,7 +2,9 @@
  * ELF facts of the program, found in sandbox_check() before anything runs:
  * class, machine (x86_64, i386, x32), static or dynamic, interpreter, and
  * #! scripts. Refuses (-ENOEXEC, with a one-line message) what cannot run
- * or would run in an ABI the policy forbids outright.
+ * or would run in an ABI the policy forbids outright. Also the address
+ * space an ELF file asks of execve (sb_elf_load_requests), which tells
+ * whether a failed exec was over the memory quota.
  */
 #include "config.h"
 #include "diag/diag.h"
@@ -256,5 +258,105 @@ int sb_diag_check(struct sb_diag *d, const char *argv0, const char *root,
 		            "syscall", argv0,
 		            bi.is_script ? "its interpreter uses" : "uses",
 		            sb_abi_name(bi.abi), sb_abi_name(bi.abi));
+	return rc;
+}
+
+/* ------------------------------------------------------------ load plan */
+
+#define PAGE_LO(v) ((v) & ~(uint64_t)4095)
+#define PAGE_HI(v) (((v) + 4095) & ~(uint64_t)4095)
+
+/* Pages of [lo, hi) not yet in the first n ranges of `done` (which are
+ * disjoint); then [lo, hi) is added, merged with what it touches. */
+struct ranges {
+	uint64_t lo[2 * SB_ELF_MAX_REQUESTS], hi[2 * SB_ELF_MAX_REQUESTS];
+	size_t n;
+};
+
+static uint64_t add_range(struct ranges *r, uint64_t lo, uint64_t hi)
+{
+	uint64_t grow = hi - lo;
+	for (size_t i = 0; i < r->n; i++) {
+		uint64_t a = lo > r->lo[i] ? lo : r->lo[i];
+		uint64_t b = hi < r->hi[i] ? hi : r->hi[i];
+		if (a < b)
+			grow -= b - a;
+	}
+	/* Keep the ranges disjoint: absorb every one [lo, hi) touches. */
+	for (size_t i = 0; i < r->n;) {
+		if (r->lo[i] <= hi && lo <= r->hi[i]) {
+			lo = lo < r->lo[i] ? lo : r->lo[i];
+			hi = hi > r->hi[i] ? hi : r->hi[i];
+			r->lo[i] = r->lo[r->n - 1];
+			r->hi[i] = r->hi[r->n - 1];
+			r->n--;
+		} else {
+			i++;
+		}
+	}
+	if (r->n < SB_ARRAY_SIZE(r->lo)) {
+		r->lo[r->n] = lo;
+		r->hi[r->n] = hi;
+		r->n++;
+	}
+	return grow;
+}
+
+ssize_t sb_elf_load_requests(int fd, uint64_t *req, size_t max, char *interp,
+                             size_t len)
+{
+	struct ranges done = { .n = 0 };
+	GElf_Ehdr eh;
+	size_t nph, n = 0;
+	uint64_t first = 0, end = 0;
+	bool any = false;
+	ssize_t rc = -ENOEXEC;
+
+	if (interp && len)
+		interp[0] = '\0';
+	if (!sb_elf_ready())
+		return -ENOTSUP;
+	Elf *e = elf_begin(fd, ELF_C_READ, NULL);
+	if (!e || elf_kind(e) != ELF_K_ELF || !gelf_getehdr(e, &eh) ||
+	    elf_getphdrnum(e, &nph) != 0 ||
+	    (eh.e_type != ET_EXEC && eh.e_type != ET_DYN))
+		goto out;
+	for (size_t i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(e, (int)i, &ph))
+			goto out;
+		if (ph.p_type == PT_INTERP && interp && len) {
+			size_t k = ph.p_filesz < len - 1 ? ph.p_filesz : len - 1;
+			ssize_t got = pread(fd, interp, k, (off_t)ph.p_offset);
+			interp[got > 0 ? got : 0] = '\0';
+			continue;
+		}
+		if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
+			continue;
+		if (!any)
+			first = ph.p_vaddr;
+		any = true;
+		end = ph.p_vaddr + ph.p_memsz;
+		if (eh.e_type == ET_DYN)
+			continue;
+		/* A fixed image: the file's pages, then the zero-filled tail
+		 * (binfmt_elf's elf_load: the tail goes through vm_brk). */
+		uint64_t file_end = ph.p_vaddr + ph.p_filesz;
+		uint64_t zero_lo = ph.p_filesz ? PAGE_HI(file_end) : PAGE_LO(ph.p_vaddr);
+		if (ph.p_filesz && n < max)
+			req[n++] = add_range(&done, PAGE_LO(ph.p_vaddr), PAGE_HI(file_end));
+		if (ph.p_memsz > ph.p_filesz && PAGE_HI(end) > zero_lo && n < max)
+			req[n++] = add_range(&done, zero_lo, PAGE_HI(end));
+	}
+	if (!any)
+		goto out;
+	/* A position-independent image reserves the span of its segments in
+	 * one mapping, then fills it (total_mapping_size). */
+	if (eh.e_type == ET_DYN && n < max)
+		req[n++] = PAGE_HI(end - PAGE_LO(first));
+	rc = (ssize_t)n;
+out:
+	if (e)
+		elf_end(e);
 	return rc;
 }

@@ -109,9 +109,11 @@ int64_t sb_proc_vm_size(pid_t pid)
 	return statm_field(pid, 0);
 }
 
-bool sb_proc_stack_growth(pid_t pid, uint64_t addr, int64_t *need)
+bool sb_proc_stack_growth(pid_t pid, uint64_t addr, int64_t *grow,
+                          int64_t *size)
 {
 	char path[64], line[512];
+	unsigned long long prev_hi = 0;
 	bool found = false;
 
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
@@ -123,16 +125,47 @@ bool sb_proc_stack_growth(pid_t pid, uint64_t addr, int64_t *need)
 		if (sscanf(line, "%llx-%llx", &lo, &hi) != 2)
 			continue;
 		if (lo > addr) {
-			/* The first mapping above the fault: is it the stack? */
-			if (strstr(line, "[stack]")) {
-				*need = (int64_t)(lo - (addr & ~4095ULL));
+			/* The first mapping above the fault: is it the stack, with
+			 * the fault above the mapping before it? */
+			if (strstr(line, "[stack]") && addr >= prev_hi) {
+				*grow = (int64_t)(lo - (addr & ~4095ULL));
+				*size = (int64_t)(hi - (addr & ~4095ULL));
 				found = true;
 			}
 			break;
 		}
+		prev_hi = hi;
 	}
 	fclose(f);
 	return found;
+}
+
+int sb_proc_limit(pid_t pid, const char *name, uint64_t *soft)
+{
+	char buf[4096];
+	ssize_t n = read_small(pid, "limits", buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	size_t len = strlen(name);
+	for (const char *l = buf; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
+		if (strncmp(l, name, len) != 0 || l[len] != ' ')
+			continue;
+		const char *v = l + len;
+		while (*v == ' ')
+			v++;
+		if (strncmp(v, "unlimited", 9) == 0) {
+			*soft = UINT64_MAX;
+			return 0;
+		}
+		char *e;
+		errno = 0;
+		unsigned long long x = strtoull(v, &e, 10);
+		if (e == v || errno)
+			return -EIO;
+		*soft = x;
+		return 0;
+	}
+	return -ENOENT;
 }
 
 ssize_t sb_mem_read(pid_t pid, uint64_t addr, void *buf, size_t len)

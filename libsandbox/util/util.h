@@ -115,9 +115,15 @@ struct sb_proc_exit {
 int sb_proc_read_exit(pid_t pid, struct sb_proc_exit *out);
 int64_t sb_proc_rss(pid_t pid); /* current RSS bytes, or -errno */
 int64_t sb_proc_vm_size(pid_t pid);
-/* Is addr just below a grows-down mapping ([stack]) so that growing the
- * stack to reach it would need `*need` bytes more? */
-bool sb_proc_stack_growth(pid_t pid, uint64_t addr, int64_t *need);
+/* The soft limit of resource `name` as /proc/PID/limits words it ("Max
+ * stack size"), in its units; UINT64_MAX for "unlimited". 0 or -errno. */
+int sb_proc_limit(pid_t pid, const char *name, uint64_t *soft);
+/* Is addr below the stack mapping ([stack]) and above the mapping before
+ * it, where the kernel would grow the stack down to reach it? Then
+ * *grow is the growth in bytes (to addr's page) and *size the stack's
+ * size after it. */
+bool sb_proc_stack_growth(pid_t pid, uint64_t addr, int64_t *grow,
+                          int64_t *size);
 /* Read the memory of a (stopped) process: process_vm_readv. Returns the
  * bytes read (short at the end of a mapping), or -errno. */
 ssize_t sb_mem_read(pid_t pid, uint64_t addr, void *buf, size_t len);
