@@ -1,0 +1,411 @@
+"""The modern interface: sandbox.run() and Box.
+
+    r = sandbox.run(['./a.out'], cpu=1.0, wall=3.0, memory='256M',
+                    output='1M', stdin='1.in', stdout='1.out')
+
+Every keyword maps onto one setting of sandbox.h (see Box); units follow
+sandbox-run: times in seconds (a number, or a string such as '1500ms',
+'2s'), sizes in bytes (a number, or a string with K, M, G, T: '64M').
+"""
+
+import decimal
+import os
+import re
+import resource
+import stat as _stat
+import tempfile
+
+from . import _sandbox as _c
+from ._report import build_report
+
+PIPE = -1
+"""stdout=PIPE / stderr=PIPE: capture into memory (Result.stdout/stderr)."""
+DEVNULL = -3
+"""stdin/stdout/stderr=DEVNULL: /dev/null."""
+
+_MiB = 1 << 20
+_SIZE_UNITS = {'': 1, 'k': 1 << 10, 'm': 1 << 20, 'g': 1 << 30, 't': 1 << 40}
+_TIME_UNITS = {'': 1000, 's': 1000, 'ms': 1, 'm': 60000, 'h': 3600000}
+_NS = {'pid': _c.S_NS_PID, 'ipc': _c.S_NS_IPC, 'uts': _c.S_NS_UTS,
+       'net': _c.S_NS_NET, 'mount': _c.S_NS_MOUNT, 'user': _c.S_NS_USER}
+
+
+def _exact(text, mult, what):
+    """'1.5' * 1000 exactly, as sandbox-run parses numbers."""
+    m = re.fullmatch(r'(\d+)(?:\.(\d+))?', text)
+    if not m:
+        raise ValueError('malformed %s %r' % (what, text))
+    whole, frac = m.group(1), (m.group(2) or '').rstrip('0')
+    num = int(whole + frac) * mult
+    den = 10 ** len(frac)
+    if num % den:
+        raise ValueError('%s %r is not a whole number of %s' % (
+            what, text, 'milliseconds' if what == 'time' else 'bytes'))
+    return num // den
+
+
+def parse_time(v, what='time'):
+    """Seconds (int, float or str with s/ms/m/h) -> milliseconds, or None
+    for no limit."""
+    if v is None or v == 'unlimited':
+        return None
+    if isinstance(v, bool):
+        raise TypeError('%s should be a number of seconds' % what)
+    if isinstance(v, (int, float)):
+        text = (format(decimal.Decimal(repr(float(v))), 'f')
+                if isinstance(v, float) else str(v))
+        ms = _exact(text, 1000, 'time')
+    elif isinstance(v, str):
+        m = re.fullmatch(r'([\d.]+)(s|ms|m|h|)', v.strip())
+        if not m:
+            raise ValueError('malformed time %r (seconds such as 1 or 0.5, '
+                             'or 1500ms, 2s, 1m, 1h)' % v)
+        ms = _exact(m.group(1), _TIME_UNITS[m.group(2)], 'time')
+    else:
+        raise TypeError('%s should be a number of seconds or a string' % what)
+    if ms <= 0:
+        raise ValueError('%s %r must be positive' % (what, v))
+    return ms
+
+
+def parse_size(v, what='size'):
+    """Bytes (int, or str with K/M/G/T, binary units) -> bytes, or None
+    for no limit."""
+    if v is None or v == 'unlimited':
+        return None
+    if isinstance(v, bool):
+        raise TypeError('%s should be a number of bytes' % what)
+    if isinstance(v, int):
+        if v < 0:
+            raise ValueError('%s must not be negative' % what)
+        return v
+    if isinstance(v, str):
+        m = re.fullmatch(r'([\d.]+)\s*([kKmMgGtT]?)(?:i?[bB])?', v.strip())
+        if not m:
+            raise ValueError('malformed size %r (bytes, or with K, M, G, T: '
+                             '64M)' % v)
+        return _exact(m.group(1), _SIZE_UNITS[m.group(2).lower()], 'size')
+    raise TypeError('%s should be a number of bytes or a string' % what)
+
+
+def _namespaces(v):
+    if v is None:
+        return None
+    if isinstance(v, int):
+        return v
+    if isinstance(v, str):
+        v = [x for x in v.split(',') if x]
+    mask = 0
+    for name in v:
+        if name == 'all':
+            mask |= _c.S_NS_ALL
+        elif name in _NS:
+            mask |= _NS[name]
+        else:
+            raise ValueError('unknown namespace %r (%s, all)' % (
+                name, ', '.join(_NS)))
+    return mask
+
+
+def _rlimit_resource(name):
+    if isinstance(name, int):
+        return name
+    key = name.upper()
+    if not key.startswith('RLIMIT_'):
+        key = 'RLIMIT_' + key
+    try:
+        return getattr(resource, key)
+    except AttributeError:
+        raise ValueError('unknown rlimit %r' % name) from None
+
+
+class _FunctionPolicy(_c.SandboxPolicy):
+    """A plain callable f(event, action) as a classic policy. The exit is
+    not asked: the library's verdict stands."""
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __call__(self, e, a):
+        if e.type == _c.S_EVENT_EXIT:
+            return _c.SandboxPolicy.__call__(self, e, a)
+        return self.fn(e, a)
+
+
+def _policy_object(policy):
+    """(policy object for set_policy, label for the report)."""
+    if policy is None or policy == 'default':
+        return None, 'default'
+    if isinstance(policy, (str, bytes, os.PathLike)):
+        p = _c.Policy(policy)
+        return p, p.name
+    if isinstance(policy, _c.Policy):
+        return policy, policy.name
+    if isinstance(policy, _c.SandboxPolicy):
+        t = type(policy)
+        return policy, 'python:%s.%s' % (t.__module__, t.__qualname__)
+    if callable(policy):
+        name = getattr(policy, '__qualname__', type(policy).__qualname__)
+        return _FunctionPolicy(policy), 'python:%s' % name
+    raise TypeError('policy should be a name, a path, a Policy, a '
+                    'SandboxPolicy or a callable, not %r' % (policy,))
+
+
+class Box:
+    """A configured sandbox that can run its program many times.
+
+    Box(argv, **settings).run() -> Result. The settings are those of
+    sandbox.run(); run() may be called again (a new run of the same
+    configuration, reusing the library's sandbox).
+    """
+
+    def __init__(self, argv, *, cpu=None, wall=None, memory=None,
+                 output=None, memory_mode='vsize', stdin=None, stdout=None,
+                 stderr=None, policy='default', mode=None, env=None,
+                 inherit_env=False, env_pass=None, env_strip=None,
+                 workdir=None, chroot=None, uid=None, gid=None, groups=None,
+                 namespaces=None, hostname=None, id_map=None, rootfs=None,
+                 rootfs_writable=False, dirs=(), tmpfs_size=None,
+                 cgroup_parent=None, cgroup_memory=None, cgroup_pids=None,
+                 cgroup_cpu=None, cgroup_version=None, rlimits=None,
+                 drop_caps=None, best_effort=False, backtrace=False,
+                 profile=False, sample_interval=None, profile_file=None,
+                 profile_format='csv', profile_svg=False, affinity='auto',
+                 capture_limit=64 * _MiB):
+        if isinstance(argv, (str, bytes, os.PathLike)):
+            argv = [argv]
+        argv = [os.fspath(a) for a in argv]
+        self._sb = sb = _c.Sandbox(argv, check=False)
+        self._keep = []          # objects whose descriptors the runs use
+        self._capture = {}
+        self._opts = {'backtrace': bool(backtrace), 'extra': {}}
+
+        # quotas
+        quotas = ((_c.S_QUOTA_CPU, parse_time(cpu, 'cpu')),
+                  (_c.S_QUOTA_WALLCLOCK, parse_time(wall, 'wall')),
+                  (_c.S_QUOTA_MEMORY, parse_size(memory, 'memory')),
+                  (_c.S_QUOTA_DISK, parse_size(output, 'output')))
+        for q, v in quotas:
+            sb.set_quota(q, v)
+        mm = {'vsize': _c.S_MEMORY_VSIZE, 'rss': _c.S_MEMORY_RSS}.get(
+            memory_mode, memory_mode)
+        sb.set_memory_mode(mm)
+        self._opts['memory_mode'] = mm
+
+        # policy and mode
+        pobj, label = _policy_object(policy)
+        self.policy = pobj
+        self._opts['policy_label'] = label
+        sb.set_policy(pobj)
+        if mode is not None:
+            sb.set_mode({'fast': _c.S_MODE_FAST,
+                         'classic': _c.S_MODE_CLASSIC}.get(mode, mode))
+
+        # streams
+        self._stream(0, stdin, output is not None)
+        self._stream(1, stdout, output is not None, capture_limit)
+        self._stream(2, stderr, False, capture_limit)
+
+        # process
+        if env is not None:
+            sb.set_env(env)
+        if inherit_env:
+            sb.set_env_inherit(True)
+        if env_pass is not None:
+            sb.set_env_pass(list(env_pass))
+        if env_strip is not None:
+            sb.set_env_strip(list(env_strip))
+        if workdir is not None:
+            sb.set_workdir(workdir)
+        if chroot is not None:
+            sb.set_chroot(chroot)
+        if uid is not None or gid is not None or groups is not None:
+            sb.set_credentials(-1 if uid is None else uid,
+                               -1 if gid is None else gid,
+                               () if groups is None else tuple(groups))
+        for name, value in (rlimits or {}).items():
+            sb.set_rlimit(_rlimit_resource(name),
+                          parse_size(value, 'rlimit %s' % name))
+        if affinity is not None:
+            sb.set_affinity({'auto': _c.S_AFFINITY_AUTO,
+                             'none': _c.S_AFFINITY_NONE}.get(affinity,
+                                                             affinity))
+        if sample_interval is not None:
+            sb.set_sample_interval(int(round(sample_interval * 1e6)))
+
+        # isolation
+        ns = _namespaces(namespaces)
+        if ns is not None:
+            sb.set_namespaces(ns)
+        if hostname is not None:
+            sb.set_hostname(hostname)
+        if id_map is not None:
+            sb.set_id_map(*id_map)
+        if rootfs is not None:
+            sb.set_rootfs(rootfs, rootfs_writable)
+        for d in dirs:
+            if isinstance(d, (str, os.PathLike)):
+                sb.add_dir_spec(os.fspath(d))
+            else:
+                inside, outside, *rest = tuple(d) + (None,)
+                dmode = rest[0] if rest and rest[0] is not None else 'ro'
+                sb.add_dir(inside, outside,
+                           {'ro': _c.S_DIR_RO, 'rw': _c.S_DIR_RW,
+                            'tmp': _c.S_DIR_TMP}.get(dmode, dmode))
+        if tmpfs_size is not None:
+            sb.set_tmpfs_size(parse_size(tmpfs_size, 'tmpfs_size'))
+        if cgroup_parent is not None:
+            sb.set_cgroup_parent(cgroup_parent)
+        if (cgroup_memory, cgroup_pids, cgroup_cpu) != (None, None, None):
+            sb.set_cgroup_limits(parse_size(cgroup_memory, 'cgroup_memory'),
+                                 cgroup_pids, cgroup_cpu or 0)
+        if cgroup_version is not None:
+            sb.set_cgroup_version(cgroup_version)
+        if drop_caps is not None:
+            sb.set_drop_caps(drop_caps)
+        if best_effort:
+            sb.set_best_effort(True)
+
+        # diagnostics
+        sb.set_backtrace(_c.S_BT_DEFAULT if backtrace is True
+                         else int(backtrace or 0))
+        flags = _c.SANDBOX_PROFILE_SYSCALLS if profile else 0
+        fd = -1
+        if profile_file is not None:
+            fd = self._fd_for(profile_file, 'w')
+            flags |= {'csv': _c.SANDBOX_PROFILE_CSV,
+                      'jsonl': _c.SANDBOX_PROFILE_JSONL}[profile_format]
+        interval = 0
+        if sample_interval is not None or profile_file is not None or \
+                profile_svg:
+            interval = int(round((sample_interval or 0.01) * 1e6))
+        if flags or interval:
+            sb.set_profile(interval, fd, flags)
+        self._samples = interval > 0
+        self._svg = bool(profile_svg)
+
+        sb.check()
+
+    # ------------------------------------------------------------ streams
+
+    def _fd_for(self, target, how):
+        """A descriptor for a path (opened here, kept), a file or an fd."""
+        if isinstance(target, int):
+            return target
+        if isinstance(target, (str, bytes, os.PathLike)):
+            f = open(target, how + 'b')
+            self._keep.append(f)
+            return f.fileno()
+        self._keep.append(target)
+        return target.fileno()
+
+    def _stream(self, which, target, quota, limit=64 * _MiB):
+        sb = self._sb
+        if target is None:
+            # Inherited. An output quota on an inherited stdout (a pipe, a
+            # terminal) is enforced by capturing it, as sandbox-run does.
+            if which == 1 and quota:
+                sb.set_capture(1, 1)
+            return
+        if target is PIPE and which:
+            sb.set_capture(which, None, True, limit)
+            self._capture[which] = True
+            return
+        if target is DEVNULL:
+            sb.set_stdio_path(which, os.devnull)
+            return
+        if isinstance(target, (bytes, bytearray, memoryview)) and which == 0:
+            # The input itself: through an unlinked temporary file.
+            f = tempfile.TemporaryFile()
+            f.write(target)
+            f.seek(0)
+            self._keep.append(f)
+            sb.set_stdio(0, f)
+            self._rewind = f
+            return
+        if isinstance(target, (str, os.PathLike)):
+            sb.set_stdio_path(which, target)
+            return
+        fd = target if isinstance(target, int) else target.fileno()
+        if which == 1 and quota and not _stat.S_ISREG(os.fstat(fd).st_mode):
+            sb.set_capture(1, target)
+        else:
+            sb.set_stdio(which, target)
+
+    # ------------------------------------------------------------ running
+
+    @property
+    def sandbox(self):
+        """The underlying sandbox.Sandbox-like object (_sandbox.Sandbox)."""
+        return self._sb
+
+    def interrupt(self, signo=2):
+        """End the run in progress (from another thread): verdict IE."""
+        self._sb.interrupt(signo)
+
+    def run(self):
+        """Run the program once more; returns a Result."""
+        sb = self._sb
+        f = getattr(self, '_rewind', None)
+        if f is not None:
+            f.seek(0)
+        sb.execute()
+        extra = self._opts['extra']
+        for which, name in ((1, 'stdout'), (2, 'stderr')):
+            if self._capture.get(which):
+                extra[name] = sb.captured(which)
+                extra[name + '_truncated'] = sb.capture_truncated(which)
+        if self._samples:
+            extra['samples'] = sb.samples()
+        if self._svg:
+            extra['profile_svg'] = sb.profile_svg()
+        return build_report(sb, self._opts)
+
+    def close(self):
+        """Close the files this Box opened."""
+        for f in self._keep:
+            if hasattr(f, 'close') and not isinstance(f, int):
+                try:
+                    f.close()
+                except OSError:
+                    pass
+        self._keep = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def run(argv, **settings):
+    """Run argv once in a sandbox and return a Result.
+
+    Quotas: cpu, wall (seconds, or '1500ms', '2s'), memory, output (bytes,
+    or '256M'), memory_mode ('vsize' or 'rss').
+    Streams: stdin (a path, bytes, a file, an fd, DEVNULL), stdout and
+    stderr (a path, a file, an fd, PIPE to capture, DEVNULL).
+    Policy: policy ('default' or another built-in name, a policy file,
+    'MODULE.so[:ARG]', a Policy, a SandboxPolicy, or a callable
+    f(event, action) -> action that decides every syscall), mode ('fast'
+    or 'classic').
+    Process: env (dict or NAME=VALUE list), inherit_env, env_pass,
+    env_strip, workdir, chroot, uid, gid, groups, rlimits ({'nofile': 64}),
+    affinity ('auto' or 'none'), sample_interval (seconds).
+    Isolation: namespaces ('pid,net' or a list, 'all'), hostname, id_map,
+    rootfs, rootfs_writable, dirs (['/data=/srv/data:ro', ...]),
+    tmpfs_size, cgroup_parent, cgroup_memory, cgroup_pids, cgroup_cpu,
+    cgroup_version, drop_caps, best_effort.
+    Diagnostics: backtrace, profile (syscall counts), sample_interval,
+    profile_file, profile_format ('csv' or 'jsonl'), profile_svg.
+
+    A configuration the library refuses raises SandboxError (or
+    ValueError/TypeError for a malformed value); a program that could not
+    be started gives a Result with result 'PD' and error set, as
+    sandbox-run's report does.
+    """
+    with Box(argv, **settings) as box:
+        return box.run()
+
+
+__all__ = ['run', 'Box', 'PIPE', 'DEVNULL', 'parse_time', 'parse_size']

@@ -1,0 +1,271 @@
+"""The outcome of a run, with the fields of sandbox-run's JSON report.
+
+build_report() follows cli/report.c key by key and in the same order, so
+Result.to_json() and `sandbox-run --report` describe a run alike. A new
+field of the report is one line in build_report() (and one in the .pyi);
+tests/test_report.py compares the keys with sandbox-run's own report.
+"""
+
+import json
+import signal as _signal
+
+from . import _sandbox as _c
+
+_ISO_NAMES = (
+    (_c.S_NS_PID, 'pid'), (_c.S_NS_IPC, 'ipc'), (_c.S_NS_UTS, 'uts'),
+    (_c.S_NS_NET, 'net'), (_c.S_NS_MOUNT, 'mount'), (_c.S_NS_USER, 'user'),
+    (_c.S_ISO_FS, 'fs'), (_c.S_ISO_PIVOT, 'pivot_root'),
+    (_c.S_ISO_CG_MEMORY, 'cgroup_memory'), (_c.S_ISO_CG_PIDS, 'cgroup_pids'),
+    (_c.S_ISO_CG_CPU, 'cgroup_cpu'), (_c.S_ISO_CAPS, 'caps_dropped'),
+    (_c.S_ISO_ENV_STRIP, 'env_strip'),
+)
+
+
+def signal_name(sig):
+    """'SIGSEGV', 'SIGRTMIN+3', or 'SIG<n>' (as sandbox-run writes them)."""
+    rtmin, rtmax = _signal.SIGRTMIN, _signal.SIGRTMAX
+    if sig == rtmin:
+        return 'SIGRTMIN'
+    if rtmin < sig <= rtmax:
+        return 'SIGRTMIN+%d' % (sig - rtmin)
+    try:
+        return _signal.Signals(sig).name
+    except ValueError:
+        return 'SIG%d' % sig
+
+
+def _figure(v):
+    return None if v is None or v < 0 else v
+
+
+def _quota(v):
+    return None if v == _c.SANDBOX_UNLIMITED else v
+
+
+def _iso_names(mask):
+    return [n for bit, n in _ISO_NAMES if mask & bit]
+
+
+class Result:
+    """What happened to one run.
+
+    The attributes named after the keys of sandbox-run's JSON report
+    (result, result_text, exit_code, signal, limit, syscall, interrupted,
+    mode, policy, cpu_time_us, user_time_us, sys_time_us, wall_time_us,
+    memory_peak_bytes, rss_peak_bytes, vm_peak_bytes, output_bytes,
+    syscalls, quota, command, binary, backtrace, backtrace_info,
+    isolation, syscall_counts, error) hold the same values; a key the
+    report leaves out for this run (limit unless TL, syscall unless RF,
+    ...) reads as None. to_dict() and to_json() give the report itself.
+
+    Beyond the report: verdict (the S_RESULT_* number), ok, stdout and
+    stderr (bytes, when captured with PIPE), policy_error and
+    policy_traceback (a Python policy's exception, verdict BP), stat (the
+    library's statistics, every field of sandbox_stat_t), samples and
+    profile_svg (with a profile).
+    """
+
+    __slots__ = ('_report', 'verdict', 'stat', 'stdout', 'stderr',
+                 'stdout_truncated', 'stderr_truncated', 'policy_error',
+                 'policy_traceback', 'samples', 'profile_svg')
+
+    def __init__(self, report, verdict, stat, **extra):
+        self._report = report
+        self.verdict = verdict
+        self.stat = stat
+        for k in self.__slots__[3:]:
+            setattr(self, k, extra.get(k))
+
+    def __getattr__(self, name):
+        if name.startswith('_'):
+            raise AttributeError(name)
+        try:
+            return self._report[name]
+        except KeyError:
+            if name in _KNOWN_KEYS:
+                return None
+            raise AttributeError('Result has no field %r' % name) from None
+
+    def __dir__(self):
+        return sorted(set(object.__dir__(self)) | set(self._report) |
+                      _KNOWN_KEYS)
+
+    @property
+    def ok(self):
+        """True when the verdict is OK."""
+        return self.verdict == _c.S_RESULT_OK
+
+    def to_dict(self):
+        """The report as sandbox-run writes it (a deep copy)."""
+        return json.loads(json.dumps(self._report))
+
+    def to_json(self, **kw):
+        """The report as JSON text (json.dumps keyword arguments pass)."""
+        return json.dumps(self._report, **kw)
+
+    def __repr__(self):
+        r = self._report
+        return '<sandbox.Result %s cpu=%sus wall=%sus mem=%sB>' % (
+            r.get('result'), r.get('cpu_time_us'), r.get('wall_time_us'),
+            r.get('memory_peak_bytes'))
+
+
+# Keys the report may hold (some only for some runs).
+_KNOWN_KEYS = frozenset((
+    'result', 'result_text', 'exit_code', 'signal', 'limit', 'syscall',
+    'interrupted', 'mode', 'policy', 'cpu_time_us', 'user_time_us',
+    'sys_time_us', 'wall_time_us', 'memory_peak_bytes', 'rss_peak_bytes',
+    'vm_peak_bytes', 'output_bytes', 'syscalls', 'quota', 'command',
+    'binary', 'backtrace', 'backtrace_info', 'isolation', 'syscall_counts',
+    'error',
+))
+
+
+def _binary(b):
+    if b is None:
+        return None
+    machine = {62: 'x86_64', 3: 'i386', 0: None}.get(b['machine'],
+                                                     b['machine'])
+    return {
+        'class': b['elf_class'] or None,
+        'machine': machine,
+        'abi': _c.abi_name(b['abi']) if b['abi'] >= 0 else None,
+        'static': b['is_static'],
+        'pie': b['is_pie'],
+        'script': b['is_script'],
+        'interpreter': b['interpreter'] or None,
+    }
+
+
+def _backtrace(sb, rep):
+    frames = sb.backtrace()
+    if not frames:
+        rep['backtrace'] = None
+        return
+    rep['backtrace'] = [{
+        'pc': '%#x' % f['pc'],
+        'module': f['module'],
+        'symbol': f['symbol'] or None,
+        'offset': f['offset'],
+    } for f in frames]
+    bi = sb.backtrace_info()
+    reason = {_c.S_BT_RF: 'rf', _c.S_BT_SIGNAL: 'signal',
+              _c.S_BT_MARKED: 'marked'}.get(bi['reason'])
+    rep['backtrace_info'] = {
+        'reason': reason,
+        'signal': signal_name(bi['signal']) if bi['signal'] > 0 else None,
+        'partial': bi['partial'],
+        'method': ('stack-scan' if bi['stack_scan'] else
+                   'frame-pointers' if bi['frame_pointers'] else 'unwind'),
+    }
+
+
+def _isolation(sb):
+    st = sb.isolation_stat()
+    if not st['requested'] & ~_c.S_ISO_CAPS:
+        return None
+    return {
+        'requested': _iso_names(st['requested']),
+        'in_effect': _iso_names(st['in_effect']),
+        'cgroup_version': st['cgroup_version'],
+        'cgroup_memory_peak_bytes': _figure(st['cg_memory_peak']),
+        'cgroup_oom_kills': _figure(st['cg_oom_kills']),
+        'cgroup_pids_refused': _figure(st['cg_pids_refused']),
+    }
+
+
+def _counts(sb, rep):
+    calls, every = sb.syscall_counts()
+    if not calls:
+        return
+    rep['syscall_counts'] = {
+        'all_syscalls': every,
+        'calls': [{'abi': c['abi_name'], 'name': c['name'],
+                   'count': c['count'], 'stopped_ns': c['stopped_ns']}
+                  for c in calls],
+    }
+
+
+def _policy_label(policy):
+    if policy is None:
+        return 'default'
+    if isinstance(policy, _c.Policy):
+        return policy.name
+    if isinstance(policy, str):
+        return policy
+    t = type(policy)
+    return 'python:%s.%s' % (t.__module__, t.__qualname__)
+
+
+def build_report(sb, opts):
+    """The report of sandbox sb's last run. opts (a dict, may be None)
+    holds what the caller asked for: policy label, backtrace, quotas and
+    modes as given."""
+    opts = opts or {}
+    st = sb.stat()
+    if st is None:
+        raise AssertionError('the sandbox has not run')
+    exec_rc = st['exec_rc']
+    result = st['result_override']
+    if result is None:
+        result = st['result']
+    rep = {}
+    rep['result'] = _c.result_name(result)
+    rep['result_text'] = ('not run: the program could not be started'
+                          if exec_rc < 0 else _c.result_text(result))
+    rep['exit_code'] = (st['exit_code'] if exec_rc == 0 and
+                        st['exit_code'] >= 0 and st['signal'] == 0 else None)
+    rep['signal'] = signal_name(st['signal']) if st['signal'] > 0 else None
+    if result == _c.S_RESULT_TL:
+        rep['limit'] = {_c.S_TL_CPU: 'cpu',
+                        _c.S_TL_WALL: 'wall'}.get(st['tl_limit'])
+    if result == _c.S_RESULT_RF:
+        sc = st['syscall']
+        rep['syscall'] = None if sc is None else {
+            'abi': sc['abi_name'], 'nr': sc['nr'], 'name': sc['name'],
+            'args': list(sc['args'])}
+    rep['interrupted'] = (signal_name(st['interrupted'])
+                          if st['interrupted'] > 0 else None)
+    mode = opts.get('mode')
+    if mode is None:
+        mode = st['mode'] if exec_rc == 0 else _c.S_MODE_FAST
+    rep['mode'] = 'classic' if mode == _c.S_MODE_CLASSIC else 'fast'
+    rep['policy'] = opts.get('policy_label') or _policy_label(
+        None if _is_default(sb) else sb.policy)
+    rep['cpu_time_us'] = _figure(st['cpu_time_us'])
+    rep['user_time_us'] = _figure(st['user_time_us'])
+    rep['sys_time_us'] = _figure(st['sys_time_us'])
+    rep['wall_time_us'] = _figure(st['wall_time_us'])
+    rep['memory_peak_bytes'] = _figure(st['memory_peak'])
+    rep['rss_peak_bytes'] = _figure(st['rss_peak'])
+    rep['vm_peak_bytes'] = _figure(st['vm_peak'])
+    rep['output_bytes'] = _figure(st['output_bytes'])
+    rep['syscalls'] = _figure(st['syscalls'])
+    q = sb.quota
+    memory_mode = opts.get('memory_mode', _c.S_MEMORY_VSIZE)
+    rep['quota'] = {
+        'cpu_ms': _quota(q[_c.S_QUOTA_CPU]),
+        'wall_ms': _quota(q[_c.S_QUOTA_WALLCLOCK]),
+        'memory_bytes': _quota(q[_c.S_QUOTA_MEMORY]),
+        'output_bytes': _quota(q[_c.S_QUOTA_DISK]),
+        'memory_mode': 'rss' if memory_mode == _c.S_MEMORY_RSS else 'vsize',
+    }
+    rep['command'] = list(sb.task)
+    rep['binary'] = _binary(sb.binary_info())
+    if opts.get('backtrace'):
+        _backtrace(sb, rep)
+    rep['isolation'] = _isolation(sb)
+    _counts(sb, rep)
+    if exec_rc < 0:
+        rep['error'] = {'step': st['failed_step'],
+                        'message': _c.strerror(exec_rc)}
+    return Result(rep, result, st,
+                  policy_error=sb.policy_error,
+                  policy_traceback=sb.policy_traceback,
+                  **opts.get('extra', {}))
+
+
+def _is_default(sb):
+    p = sb.policy
+    return (isinstance(p, _c.SandboxPolicy) and
+            type(p).__call__ is _c.SandboxPolicy.__call__)

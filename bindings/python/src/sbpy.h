@@ -1,0 +1,238 @@
+/*
+ * sandbox._sandbox -- the CPython extension over libsandbox's public API.
+ *
+ * Files, one job each:
+ *   module.c     module init: types, constants, module-level functions
+ *   event.c      SandboxEvent and SandboxAction (what a policy sees/answers)
+ *   policy.c     SandboxPolicy (the classic base policy), Policy (a
+ *                library policy: rules, files, modules, built-ins) and the
+ *                trampoline that calls Python policies from the tracer
+ *   sandbox.c    Sandbox: construction, classic attributes, run(), probe(),
+ *                dump(), the run context
+ *   config.c     Sandbox methods over every other setter of sandbox.h
+ *   report.c     Sandbox methods reading the outcome (stat, isolation,
+ *                backtrace, binary, profile) as plain Python values
+ *   interrupt.c  SIGINT/SIGTERM/SIGQUIT while runs are in progress: end the
+ *                runs (sandbox_interrupt), then the host's own handler
+ *   capture.c    output captured into memory (sandbox_set_capture)
+ *   util.c       conversions and errors shared by the others
+ *
+ * Threads and the GIL: Sandbox.run() releases the GIL around
+ * sandbox_execute(); the library calls policy callbacks in that same
+ * thread, and the trampoline takes the GIL back with the thread state the
+ * run saved (struct sbpy_run, a per-thread stack: a callback may start a
+ * run of another sandbox). Every method touching a sandbox_t refuses while
+ * that sandbox runs, so the library never sees two threads at once.
+ */
+#ifndef SBPY_H
+#define SBPY_H
+
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <pthread.h>
+
+#include "sandbox.h"
+
+/* Classic pysandbox dump() type ids (the values of CPython's old
+ * structmember.h T_* constants, which pysandbox exported). */
+enum {
+	SBPY_T_SHORT = 0, SBPY_T_INT = 1, SBPY_T_LONG = 2, SBPY_T_FLOAT = 3,
+	SBPY_T_DOUBLE = 4, SBPY_T_STRING = 5, SBPY_T_CHAR = 7, SBPY_T_BYTE = 8,
+	SBPY_T_UBYTE = 9, SBPY_T_USHORT = 10, SBPY_T_UINT = 11, SBPY_T_ULONG = 12,
+};
+
+/* Classic results beyond BP (reserved R0..R5). */
+#define SBPY_RESULT_R0 10
+
+/* Longest string dump() / read_string() will read. */
+#define SBPY_STRING_MAX (1u << 20)
+/* Largest read_memory(). */
+#define SBPY_READ_MAX (16u << 20)
+
+typedef struct SbSandbox SbSandboxFwd;
+
+/* ---------------------------------------------------------------- events */
+
+typedef struct {
+	PyObject_HEAD
+	int type;
+	long raw[7];               /* classic view: data/ext0 = raw[0], ext1.. */
+	bool has_lib;              /* lib holds a library event */
+	bool live;                 /* lib.sandbox may be read (during callback) */
+	sandbox_event_t lib;
+} SbEvent;
+
+typedef struct {
+	PyObject_HEAD
+	int type;
+	int data;
+} SbAction;
+
+extern PyTypeObject SbEvent_Type;
+extern PyTypeObject SbAction_Type;
+
+/* A new event object holding a copy of ev (live: ev->sandbox readable). */
+SbEvent *sbpy_event_new(const sandbox_event_t *ev);
+/* Refill an event object with ev (the cached one, not referenced
+ * elsewhere). */
+void sbpy_event_fill(SbEvent *e, const sandbox_event_t *ev);
+/* A synthetic classic event (EXIT with code). */
+SbEvent *sbpy_event_classic(int type, long a0);
+SbAction *sbpy_action_new(int type, int data);
+
+/* ---------------------------------------------------------------- policies */
+
+typedef struct {
+	PyObject_HEAD
+} SbClassicPolicy;
+
+typedef struct {
+	PyObject_HEAD
+	sandbox_policy_t *p;
+	PyObject *callback;        /* Python callable or NULL */
+	PyObject *name;            /* what it was made from, for reports */
+	unsigned generation;       /* bumped by every change */
+	int busy;                  /* runs in progress using it */
+	PyObject *weakrefs;
+} SbPolicy;
+
+extern PyTypeObject SbClassicPolicy_Type;
+extern PyTypeObject SbPolicy_Type;
+
+/* True if obj's __call__ is the classic base policy's (no Python code
+ * runs for it: the library's default policy is used instead). */
+bool sbpy_is_base_policy(PyObject *obj);
+/* The base policy's decision, into *act (classic semantics, see policy.c). */
+void sbpy_base_decide(const SbEvent *e, SbAction *act);
+/* The library callback that calls Python policies. */
+void sbpy_trampoline(const sandbox_event_t *ev, sandbox_action_t *act,
+                     void *data);
+/* A library policy whose every syscall of every ABI asks the callback
+ * (the classic protocol: the Python policy decides everything). */
+sandbox_policy_t *sbpy_policy_trace_all(void);
+/* Keep the exception being raised as the sandbox's policy error (BP). */
+void sbpy_keep_error(SbSandboxFwd *self);
+/* The program of a classic Python policy exited on its own: ask the
+ * policy, as pysandbox did, and keep its verdict in result_override. */
+void sbpy_deliver_exit(SbSandboxFwd *self, int exit_code);
+int sbpy_policy_module_init(PyObject *m);
+
+/* ---------------------------------------------------------------- capture */
+
+struct sbpy_capture {
+	pthread_mutex_t lock;
+	char *buf;
+	size_t len, cap, limit;
+	bool truncated;
+	bool on;
+};
+
+void sbpy_capture_init(struct sbpy_capture *c);
+void sbpy_capture_free(struct sbpy_capture *c);
+void sbpy_capture_clear(struct sbpy_capture *c);
+/* The sandbox_output_fn: data is a struct sbpy_capture[3] indexed by
+ * stream. */
+void sbpy_capture_fn(int which, const void *buf, size_t len, void *data);
+
+/* ---------------------------------------------------------------- sandbox */
+
+typedef struct SbSandbox {
+	PyObject_HEAD
+	sandbox_t *sb;
+	PyObject *task;            /* tuple of str: argv */
+	PyObject *jail;            /* str */
+	PyObject *policy;          /* SandboxPolicy, Policy, or NULL (default) */
+	PyObject *streams[3];      /* objects whose fds are the stdio */
+	uid_t uid;
+	gid_t gid;
+	uint64_t quota[S_QUOTA_COUNT];
+	int mode;                  /* S_MODE_* asked for, -1: by policy */
+	unsigned policy_gen;       /* Policy generation installed */
+	bool classic_policy;       /* a Python policy decides everything */
+	/* the run */
+	bool running;
+	bool in_callback;
+	bool in_exit_event;        /* the classic EXIT event is being asked */
+	unsigned long tracer_ident;
+	pid_t pid;                 /* the program, from events; 0 unknown */
+	int last_signal;           /* from SIGNAL events, 0 none */
+	bool have_last_sc;
+	int last_sc_abi;
+	long last_sc_nr;
+	int result_override;       /* classic EXIT answer, -1 none */
+	int exec_rc;               /* last sandbox_execute() */
+	bool ran;                  /* a run reached a verdict or an error */
+	PyObject *policy_error;    /* exception a policy raised (BP) */
+	PyObject *policy_tb;       /* its traceback as text */
+	PyObject *pending;         /* KeyboardInterrupt & co. to re-raise */
+	SbEvent *event;            /* cached objects for callbacks */
+	SbAction *action;
+	struct sbpy_capture cap[3];
+	PyObject *weakrefs;
+} SbSandbox;
+
+extern PyTypeObject SbSandbox_Type;
+
+/* The run in progress in this thread (innermost). */
+struct sbpy_run {
+	SbSandbox *self;
+	PyThreadState *ts;
+	struct sbpy_run *outer;
+};
+struct sbpy_run *sbpy_current_run(void);
+
+/* Refuse (with an exception, returning -1) when the sandbox has no
+ * sandbox_t yet or is running. */
+int sbpy_ready(SbSandbox *self);
+/* Install the policy object `obj` (NULL: the built-in default). */
+int sbpy_install_policy(SbSandbox *self, PyObject *obj);
+
+/* Fill in Sandbox's method table and ready the type. */
+int sbpy_sandbox_type_ready(void);
+extern PyMethodDef sbpy_config_methods[];
+extern PyMethodDef sbpy_report_methods[];
+
+/* ---------------------------------------------------------------- interrupt */
+
+/* Register a sandbox as running (signals end it) / unregister. */
+void sbpy_interrupt_enter(sandbox_t *sb);
+void sbpy_interrupt_leave(sandbox_t *sb);
+
+/* ---------------------------------------------------------------- util */
+
+extern PyObject *SbError;          /* sandbox.SandboxError (OSError) */
+
+/* Raise SandboxError(errno, "what: strerror[: detail]"); returns NULL. */
+PyObject *sbpy_err(int rc, const char *what, const char *detail);
+/* Same returning -1. */
+int sbpy_erri(int rc, const char *what, const char *detail);
+/* The exception being raised, normalised, with its traceback; cleared.
+ * NULL when none. */
+PyObject *sbpy_take_exception(void);
+/* Raise exc again (steals the reference). */
+void sbpy_raise_exception(PyObject *exc);
+/* A str/bytes/PathLike as a new bytes object (filesystem encoding). */
+PyObject *sbpy_fsbytes(PyObject *o);
+/* A sequence of str/bytes/PathLike as a NULL-terminated array of strings
+ * kept alive by *keep (a list of bytes). Returns NULL with an exception.
+ * Free the array with PyMem_Free. allow_empty: accept []. */
+const char **sbpy_strv(PyObject *seq, PyObject **keep, bool allow_empty,
+                       const char *what);
+/* Unsigned 64-bit from int (None -> SANDBOX_UNLIMITED). -1 on error. */
+int sbpy_u64(PyObject *o, uint64_t *out, const char *what);
+/* Text written by fn(fd) as str (through a memfd). */
+PyObject *sbpy_capture_text(int (*fn)(const void *obj, int fd),
+                            const void *obj);
+/* Name of a syscall as str. */
+PyObject *sbpy_syscall_name(int abi, long nr);
+/* Add integer constants to a dict. */
+struct sbpy_const {
+	const char *name;
+	long long value;
+};
+int sbpy_add_consts(PyObject *dict, const struct sbpy_const *c);
+
+#endif /* SBPY_H */

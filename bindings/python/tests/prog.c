@@ -1,0 +1,204 @@
+/*
+ * The program the Python binding's tests run, one behaviour per command:
+ *
+ *   prog hello            print "Hello World!" and exit 0
+ *   prog exit N           exit with status N (exit_group)
+ *   prog exit1            exit(1) through the plain exit syscall
+ *   prog sum              read two integers, print their sum
+ *   prog cat              copy stdin to stdout
+ *   prog segv | fpe | abort
+ *                         die of SIGSEGV, SIGFPE, SIGABRT
+ *   prog loop             spin forever
+ *   prog sleep MS         sleep MS milliseconds, exit 0
+ *   prog pause            pause() forever
+ *   prog open PATH|null|bogus
+ *                         open PATH (or NULL, or the address 1) read-only;
+ *                         exit 0 when it opened, else errno
+ *   prog write PATH       create PATH, write "Hello World!\n", exit 0 or
+ *                         errno
+ *   prog int80exit N      exit with N through the i386 ABI (int $0x80)
+ *   prog int80fork        call i386 fork (nr 2; x86_64 nr 2 is open)
+ *   prog fork             fork(); the parent waits
+ *   prog exec PROG ARGS   execv(PROG, ARGS)
+ *   prog getppid N        N getppid calls through syscall(2)
+ *   prog malloc MB        allocate and touch MB MiB
+ *   prog print N          write N bytes of 'x' to stdout
+ *   prog killppid         kill(getppid(), SIGKILL)
+ *   prog catch            handle SIGUSR1 sent to itself, exit 0
+ *   prog argv ARGS        print each argument on a line
+ *   prog env NAME         print the variable's value
+ *
+ * Built twice: dynamic (prog) and static (prog_static).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t caught;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	caught = 1;
+}
+
+static long int80(long nr, long a)
+{
+	long ret;
+	__asm__ volatile("int $0x80" : "=a"(ret) : "a"(nr), "b"(a) : "memory");
+	return ret;
+}
+
+static int do_open(const char *what)
+{
+	const char *path = strcmp(what, "null") == 0 ? NULL
+	                   : strcmp(what, "bogus") == 0 ? (const char *)1 : what;
+	long fd = syscall(SYS_open, path, O_RDONLY);
+	return fd < 0 ? errno : 0;
+}
+
+static int do_write(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		return errno;
+	const char msg[] = "Hello World!\n";
+	size_t done = 0;
+	while (done < sizeof(msg) - 1) {
+		ssize_t w = write(fd, msg + done, sizeof(msg) - 1 - done);
+		if (w < 0)
+			return errno;
+		done += (size_t)w;
+	}
+	return close(fd) < 0 ? errno : 0;
+}
+
+static int do_print(long n)
+{
+	char buf[4096];
+	memset(buf, 'x', sizeof(buf));
+	while (n > 0) {
+		ssize_t w = write(1, buf, n < (long)sizeof(buf) ? (size_t)n : sizeof(buf));
+		if (w <= 0)
+			return 1;
+		n -= w;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : "hello";
+	const char *arg = argc > 2 ? argv[2] : "0";
+
+	if (strcmp(cmd, "hello") == 0) {
+		fputs("Hello World!\n", stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "exit") == 0)
+		syscall(SYS_exit_group, atoi(arg));
+	if (strcmp(cmd, "exit1") == 0)
+		syscall(SYS_exit, 1);
+	if (strcmp(cmd, "sum") == 0) {
+		long a, b;
+		if (scanf("%ld %ld", &a, &b) != 2)
+			return 2;
+		printf("%ld\n", a + b);
+		return 0;
+	}
+	if (strcmp(cmd, "cat") == 0) {
+		char buf[4096];
+		ssize_t n;
+		while ((n = read(0, buf, sizeof(buf))) > 0)
+			if (write(1, buf, (size_t)n) != n)
+				return 1;
+		return 0;
+	}
+	if (strcmp(cmd, "segv") == 0) {
+		volatile int *volatile bad = (int *)(uintptr_t)atoi("8");
+		return *bad;
+	}
+	if (strcmp(cmd, "fpe") == 0) {
+		volatile int zero = 0;
+		return 1 / zero;
+	}
+	if (strcmp(cmd, "abort") == 0)
+		abort();
+	if (strcmp(cmd, "loop") == 0)
+		for (volatile unsigned long i = 0;; i++)
+			;
+	if (strcmp(cmd, "sleep") == 0) {
+		long ms = atol(arg);
+		struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+		nanosleep(&ts, NULL);
+		return 0;
+	}
+	if (strcmp(cmd, "pause") == 0)
+		for (;;)
+			pause();
+	if (strcmp(cmd, "open") == 0)
+		return do_open(arg);
+	if (strcmp(cmd, "write") == 0)
+		return do_write(arg);
+	if (strcmp(cmd, "int80exit") == 0)
+		int80(1, atol(arg));
+	if (strcmp(cmd, "int80fork") == 0)
+		return (int)int80(2, 0);
+	if (strcmp(cmd, "fork") == 0) {
+		pid_t p = fork();
+		if (p == 0)
+			_exit(0);
+		waitpid(p, NULL, 0);
+		return 0;
+	}
+	if (strcmp(cmd, "exec") == 0 && argc > 2) {
+		execv(argv[2], argv + 2);
+		return errno;
+	}
+	if (strcmp(cmd, "getppid") == 0) {
+		long n = atol(arg), acc = 0;
+		for (long i = 0; i < n; i++)
+			acc += syscall(SYS_getppid);
+		return acc == 42 ? 3 : 0;
+	}
+	if (strcmp(cmd, "malloc") == 0) {
+		long mb = atol(arg);
+		for (long i = 0; i < mb; i++) {
+			char *p = malloc(1 << 20);
+			if (!p)
+				return 1;
+			memset(p, 1, 1 << 20);
+		}
+		return 0;
+	}
+	if (strcmp(cmd, "print") == 0)
+		return do_print(atol(arg));
+	if (strcmp(cmd, "killppid") == 0)
+		return kill(getppid(), SIGKILL) < 0 ? errno : 0;
+	if (strcmp(cmd, "catch") == 0) {
+		signal(SIGUSR1, on_usr1);
+		raise(SIGUSR1);
+		return caught ? 0 : 1;
+	}
+	if (strcmp(cmd, "argv") == 0) {
+		for (int i = 2; i < argc; i++)
+			puts(argv[i]);
+		return 0;
+	}
+	if (strcmp(cmd, "env") == 0) {
+		const char *v = getenv(arg);
+		puts(v ? v : "(unset)");
+		return 0;
+	}
+	fprintf(stderr, "prog: unknown command %s\n", cmd);
+	return 99;
+}
