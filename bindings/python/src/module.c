@@ -5,6 +5,7 @@
  */
 #include "sbpy.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <unistd.h>
 
@@ -246,6 +247,16 @@ static struct PyModuleDef module_def = {
 	.m_methods = module_methods,
 };
 
+/* Python opens extensions with RTLD_LOCAL, so libsandbox, loaded as our
+ * dependency, is not in the global scope, and a C policy module (which
+ * calls sandbox_* functions) could not be loaded. Promote it. */
+static void promote_library(void)
+{
+	Dl_info info;
+	if (dladdr((void *)sandbox_version, &info) && info.dli_fname)
+		(void)dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_GLOBAL);
+}
+
 PyMODINIT_FUNC PyInit__sandbox(void);
 
 PyMODINIT_FUNC PyInit__sandbox(void)
@@ -253,6 +264,7 @@ PyMODINIT_FUNC PyInit__sandbox(void)
 	PyObject *m = PyModule_Create(&module_def), *d;
 	if (!m)
 		return NULL;
+	promote_library();
 	d = PyModule_GetDict(m);
 	SbError = PyErr_NewExceptionWithDoc(
 		"sandbox.SandboxError",

@@ -129,7 +129,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "fpe") == 0) {
 		volatile int zero = 0;
-		return 1 / zero;
+		volatile int r = atoi("100") / zero;
+		return r;
 	}
 	if (strcmp(cmd, "abort") == 0)
 		abort();

@@ -1,1 +1,310 @@
+"""The modern interface: sandbox.run() and Box, their settings (quotas,
+streams, policies, process, isolation, diagnostics) and the Result."""
+
+import errno
+import json
+import os
+import signal
+import tempfile
+import threading
+import time
 import unittest
+
+import sandbox
+
+from common import (PROG, PROG_STATIC, ROOT, TempDir, WhitelistPolicy,
+                    host, require_tracing)
+
+
+class TestParsing(unittest.TestCase):
+
+    def test_time(self):
+        t = sandbox.parse_time
+        self.assertEqual(t(1), 1000)
+        self.assertEqual(t(1.5), 1500)
+        self.assertEqual(t(0.001), 1)
+        self.assertEqual(t('1500ms'), 1500)
+        self.assertEqual(t('2s'), 2000)
+        self.assertEqual(t('1m'), 60000)
+        self.assertEqual(t('0.5'), 500)
+        self.assertIsNone(t(None))
+        for bad in ('abc', '1.5.5', '1x', 0, -1, 0.0001, '0'):
+            self.assertRaises(ValueError, t, bad)
+        self.assertRaises(TypeError, t, [])
+
+    def test_size(self):
+        s = sandbox.parse_size
+        self.assertEqual(s('256M'), 256 << 20)
+        self.assertEqual(s('1K'), 1024)
+        self.assertEqual(s('1.5KiB'), 1536)
+        self.assertEqual(s('64m'), 64 << 20)
+        self.assertEqual(s(12345), 12345)
+        self.assertEqual(s('100'), 100)
+        self.assertIsNone(s('unlimited'))
+        for bad in ('1Q', '-1', 'M', '0.3'):
+            self.assertRaises(ValueError, s, bad)
+        self.assertRaises(ValueError, s, -5)
+
+
+@require_tracing
+class TestRun(unittest.TestCase):
+
+    def test_ok_and_report_fields(self):
+        r = sandbox.run([PROG, 'sum'], cpu=1.0, wall=3.0, memory='256M',
+                        output='1M', stdin=b'1 2\n', stdout=sandbox.PIPE)
+        self.assertTrue(r.ok)
+        self.assertEqual((r.result, r.verdict, r.exit_code),
+                         ('OK', sandbox.S_RESULT_OK, 0))
+        self.assertEqual(r.stdout, b'3\n')
+        self.assertEqual(r.quota, {'cpu_ms': 1000, 'wall_ms': 3000,
+                                   'memory_bytes': 256 << 20,
+                                   'output_bytes': 1 << 20,
+                                   'memory_mode': 'vsize'})
+        self.assertEqual(r.command, [PROG, 'sum'])
+        self.assertEqual(r.policy, 'default')
+        self.assertEqual(r.mode, 'fast')
+        self.assertIsNone(r.signal)
+        self.assertIsNone(r.limit)      # not a TL
+        self.assertIsNone(r.syscall)    # not an RF
+        self.assertGreater(r.memory_peak_bytes, 0)
+        self.assertGreaterEqual(r.cpu_time_us, 0)
+        self.assertEqual(r.binary['machine'], 'x86_64')
+        d = r.to_dict()
+        self.assertEqual(json.loads(r.to_json()), d)
+        self.assertNotIn('limit', d)
+        with self.assertRaises(AttributeError):
+            r.no_such_field
+
+    def test_verdicts(self):
+        cases = [
+            (dict(argv=[PROG, 'loop'], cpu=0.2), 'TL', 'cpu'),
+            (dict(argv=[PROG, 'sleep', '60000'], wall='200ms'), 'TL', 'wall'),
+            (dict(argv=[PROG, 'malloc', '64'], memory='16M'), 'ML', None),
+            (dict(argv=[PROG, 'segv']), 'RT', None),
+            (dict(argv=[PROG, 'exit', '3']), 'AT', None),
+            (dict(argv=[PROG, 'fork']), 'RF', None),
+        ]
+        for kw, verdict, limit in cases:
+            with self.subTest(argv=kw['argv'][1]):
+                argv = kw.pop('argv')
+                r = sandbox.run(argv, **kw)
+                self.assertEqual(r.result, verdict)
+                if verdict == 'TL':
+                    self.assertEqual(r.limit, limit)
+        r = sandbox.run([PROG, 'segv'])
+        self.assertEqual(r.signal, 'SIGSEGV')
+        self.assertIsNone(r.exit_code)
+        r = sandbox.run([PROG, 'fork'])
+        self.assertEqual(r.syscall['name'], 'clone')
+        self.assertEqual(r.syscall['abi'], 'x86_64')
+
+    def test_output_limit_on_a_pipe(self):
+        rd, wr = os.pipe()
+        try:
+            r = sandbox.run([PROG, 'print', '100000'], output='1K', stdout=wr)
+        finally:
+            os.close(wr)
+        with os.fdopen(rd, 'rb') as f:
+            got = f.read()
+        self.assertEqual(r.result, 'OL')
+        self.assertLessEqual(len(got), 1024)
+        r = sandbox.run([PROG, 'print', '100000'], output='1K',
+                        stdout=sandbox.PIPE)
+        self.assertEqual(r.result, 'OL')
+        self.assertEqual(len(r.stdout), 1024)
+
+    def test_streams(self):
+        d = TempDir(self)
+        inp = d.file('in', b'20 22\n')
+        out = os.path.join(d.path, 'out')
+        r = sandbox.run([PROG, 'sum'], stdin=inp, stdout=out)
+        self.assertTrue(r.ok)
+        with open(out, 'rb') as f:
+            self.assertEqual(f.read(), b'42\n')
+        with open(inp, 'rb') as fin, tempfile.TemporaryFile() as fout:
+            r = sandbox.run([PROG, 'sum'], stdin=fin, stdout=fout)
+            fout.seek(0)
+            self.assertEqual(fout.read(), b'42\n')
+        r = sandbox.run([PROG, 'sum'], stdin=sandbox.DEVNULL,
+                        stdout=sandbox.DEVNULL)
+        self.assertEqual(r.result, 'AT')  # no input: scanf fails
+        r = sandbox.run([PROG, 'segv'], stderr=sandbox.PIPE,
+                        stdout=sandbox.PIPE)
+        self.assertEqual((r.stdout, r.stderr), (b'', b''))
+        r = sandbox.run([PROG, 'nonsense'], stderr=sandbox.PIPE)
+        self.assertIn(b'unknown command', r.stderr)
+
+    def test_policies(self):
+        r = sandbox.run([PROG, 'hello'], policy='io-heavy',
+                        stdout=sandbox.PIPE)
+        self.assertEqual((r.result, r.stdout), ('OK', b'Hello World!\n'))
+        self.assertEqual(r.policy, 'io-heavy')
+        d = TempDir(self)
+        path = d.file('p.policy', b'include default\nclone allow\n'
+                      b'wait4 allow\n')
+        r = sandbox.run([PROG, 'fork'], policy=path)
+        self.assertEqual(r.result, 'OK')
+        self.assertEqual(r.policy, path)
+        p = sandbox.Policy.builtin('default')
+        r = sandbox.run([PROG, 'hello'], policy=p, stdout=sandbox.PIPE)
+        self.assertEqual(r.stdout, b'Hello World!\n')
+        self.assertEqual(r.policy, 'default')
+        r = sandbox.run([PROG_STATIC, 'fork'], policy=WhitelistPolicy())
+        self.assertEqual(r.result, 'RF')
+        self.assertEqual(r.mode, 'classic')
+        self.assertTrue(r.policy.startswith('python:'))
+        self.assertRaises(sandbox.SandboxError, sandbox.run, [PROG],
+                          policy='no-such-builtin')
+        self.assertRaises(TypeError, sandbox.run, [PROG], policy=42)
+
+    def test_callable_policy(self):
+        calls = []
+
+        def deny_getppid(e, a):
+            if e.type == sandbox.S_EVENT_SYSCALL:
+                calls.append(e.name)
+                if e.name == 'getppid':
+                    return a.deny(errno.EPERM)
+            return a.cont()
+        r = sandbox.run([PROG_STATIC, 'getppid', '2'], policy=deny_getppid,
+                        mode='fast')
+        self.assertEqual(r.result, 'OK')  # the exit is the library's
+        self.assertEqual(calls.count('getppid'), 2)
+        self.assertEqual(r.mode, 'fast')
+
+    def test_policy_exception_is_bp_with_traceback(self):
+        def broken(e, a):
+            raise ZeroDivisionError('no policy today')
+        r = sandbox.run([PROG, 'hello'], policy=broken)
+        self.assertEqual(r.result, 'BP')
+        self.assertIsInstance(r.policy_error, ZeroDivisionError)
+        self.assertIn('no policy today', r.policy_traceback)
+        self.assertIn('broken', r.policy_traceback)
+
+    def test_process_settings(self):
+        d = TempDir(self)
+        r = sandbox.run([PROG, 'env', 'GREETING'], env={'GREETING': 'hi'},
+                        stdout=sandbox.PIPE)
+        self.assertEqual(r.stdout, b'hi\n')
+        r = sandbox.run([PROG, 'env', 'HOME'], stdout=sandbox.PIPE)
+        self.assertEqual(r.stdout, b'(unset)\n')
+        os.environ['PYBIND_SECRET_TOKEN'] = 'x'
+        os.environ['PYBIND_VISIBLE'] = 'y'
+        try:
+            r = sandbox.run([PROG, 'env', 'PYBIND_SECRET_TOKEN'],
+                            inherit_env=True, stdout=sandbox.PIPE)
+            self.assertEqual(r.stdout, b'(unset)\n')
+            r = sandbox.run([PROG, 'env', 'PYBIND_VISIBLE'],
+                            env_pass=['PYBIND_VISIBLE'], stdout=sandbox.PIPE)
+            self.assertEqual(r.stdout, b'y\n')
+        finally:
+            del os.environ['PYBIND_SECRET_TOKEN'], os.environ['PYBIND_VISIBLE']
+        r = sandbox.run([PROG, 'write', 'out.txt'], workdir=d.path)
+        self.assertTrue(r.ok)
+        self.assertTrue(os.path.exists(os.path.join(d.path, 'out.txt')))
+        r = sandbox.run([PROG, 'write', 'big'], workdir=d.path,
+                        rlimits={'fsize': 4})
+        self.assertEqual(r.result, 'RT')  # SIGXFSZ from an rlimit, no quota
+
+    def test_exec_failure_is_a_report(self):
+        d = TempDir(self)
+        r = sandbox.run([PROG, 'hello'], workdir=os.path.join(d.path, 'x'))
+        self.assertEqual(r.result, 'PD')
+        self.assertFalse(r.ok)
+        self.assertEqual(r.error['step'], 'chdir')
+        self.assertTrue(r.result_text.startswith('not run'))
+        with self.assertRaises(sandbox.SandboxError) as cm:
+            sandbox.run(['/nonexistent/program'])
+        self.assertEqual(cm.exception.errno, errno.ENOENT)
+
+    def test_diagnostics(self):
+        r = sandbox.run([PROG, 'segv'], backtrace=True)
+        self.assertEqual(r.result, 'RT')
+        self.assertTrue(r.backtrace)
+        self.assertEqual(r.backtrace_info['reason'], 'signal')
+        self.assertTrue(any(f['symbol'] == 'main' for f in r.backtrace))
+        r = sandbox.run([PROG, 'hello'], stdout=sandbox.PIPE)
+        self.assertNotIn('backtrace', r.to_dict())
+        r = sandbox.run([PROG_STATIC, 'getppid', '5'], profile=True,
+                        mode='classic')
+        counts = {c['name']: c['count'] for c in r.syscall_counts['calls']}
+        self.assertEqual(counts['getppid'], 5)
+        self.assertTrue(r.syscall_counts['all_syscalls'])
+        r = sandbox.run([PROG, 'malloc', '32'], sample_interval=0.001,
+                        profile_svg=True)
+        self.assertTrue(r.profile_svg.lstrip().startswith('<'))
+        self.assertIsInstance(r.samples, list)
+
+    def test_box_reuse(self):
+        with sandbox.Box([PROG, 'sum'], stdin=b'2 3\n',
+                         stdout=sandbox.PIPE) as box:
+            for _ in range(5):
+                r = box.run()
+                self.assertEqual(r.stdout, b'5\n')
+
+    @unittest.skipUnless(ROOT, 'needs root for namespaces without a user ns')
+    def test_isolation(self):
+        want = sandbox.S_NS_PID | sandbox.S_NS_NET
+        if host()['available'] & want != want:
+            self.skipTest('host lacks pid/net namespaces')
+        r = sandbox.run([PROG, 'hello'], namespaces='pid,net',
+                        stdout=sandbox.PIPE)
+        self.assertTrue(r.ok)
+        self.assertEqual(set(r.isolation['requested']) & {'pid', 'net'},
+                         {'pid', 'net'})
+        self.assertIn('pid', r.isolation['in_effect'])
+
+
+@require_tracing
+class TestInterrupt(unittest.TestCase):
+
+    def test_keyboard_interrupt_ends_the_run(self):
+        rd, wr = os.pipe()
+        s = sandbox.Sandbox([PROG, 'cat'], stdin=rd)
+
+        def ctrl_c():
+            # handshake: wait until the run is under way, then ^C
+            for _ in range(10 ** 7):
+                if s.status == sandbox.S_STATUS_EXE:
+                    break
+            os.kill(os.getpid(), signal.SIGINT)
+        t = threading.Thread(target=ctrl_c)
+        t.start()
+        start = time.monotonic()
+        with self.assertRaises(KeyboardInterrupt):
+            s.run()
+        t.join()
+        os.close(wr)
+        os.close(rd)
+        self.assertLess(time.monotonic() - start, 60)
+        self.assertEqual(s.status, sandbox.S_STATUS_FIN)
+        self.assertEqual(s.result, sandbox.S_RESULT_IE)
+        self.assertEqual(s.stat()['interrupted'], signal.SIGINT)
+        self.assertEqual(s.report().interrupted, 'SIGINT')
+        # the handler is Python's again, and the sandbox runs again
+        self.assertIs(signal.getsignal(signal.SIGINT),
+                      signal.default_int_handler)
+        s.set_stdio(0, None)
+        s.set_argv([PROG, 'exit', '0'])
+        s.run()
+        self.assertEqual(s.result, sandbox.S_RESULT_OK)
+
+    def test_interrupt_method(self):
+        rd, wr = os.pipe()
+        box = sandbox.Box([PROG, 'cat'], stdin=rd)
+        res = []
+        t = threading.Thread(target=lambda: res.append(box.run()))
+        t.start()
+        for _ in range(10 ** 7):
+            if box.sandbox.status == sandbox.S_STATUS_EXE:
+                break
+        box.interrupt(signal.SIGTERM)
+        t.join()
+        os.close(wr)
+        os.close(rd)
+        self.assertEqual(res[0].result, 'IE')
+        self.assertEqual(res[0].interrupted, 'SIGTERM')
+
+
+if __name__ == '__main__':
+    unittest.main()
