@@ -44,7 +44,7 @@ PYBIND_TESTS = \
 EXTRA_DIST += $(PYBIND_SOURCES) $(PYBIND_PY) $(PYBIND_TESTS) \
 	bindings/python/tests/common.py bindings/python/run-test.sh \
 	bindings/python/pyproject.toml bindings/python/setup.py \
-	bindings/python/README.md
+	bindings/python/README.md samples/judge.py
 
 if HAVE_PYTHON_DEV
 noinst_LTLIBRARIES += bindings/python/_sandbox.la

@@ -177,6 +177,7 @@ class Box:
         argv = [os.fspath(a) for a in argv]
         self._sb = sb = _c.Sandbox(argv, check=False)
         self._keep = []          # objects whose descriptors the runs use
+        self._input = None       # stdin given as bytes (a temporary file)
         self._capture = {}
         self._opts = {'backtrace': bool(backtrace), 'extra': {}}
 
@@ -315,14 +316,19 @@ class Box:
             sb.set_stdio_path(which, os.devnull)
             return
         if isinstance(target, (bytes, bytearray, memoryview)) and which == 0:
-            # The input itself: through an unlinked temporary file.
+            # The input itself: through an unlinked temporary file, read
+            # from its start at every run.
             f = tempfile.TemporaryFile()
             f.write(target)
             f.seek(0)
-            self._keep.append(f)
             sb.set_stdio(0, f)
-            self._rewind = f
+            if self._input is not None:
+                self._input.close()
+            self._input = f
             return
+        if which == 0 and self._input is not None:
+            self._input.close()
+            self._input = None
         if isinstance(target, (str, os.PathLike)):
             sb.set_stdio_path(which, target)
             return
@@ -343,12 +349,15 @@ class Box:
         """End the run in progress (from another thread): verdict IE."""
         self._sb.interrupt(signo)
 
-    def run(self):
-        """Run the program once more; returns a Result."""
+    def run(self, stdin=None):
+        """Run the program once more; returns a Result. stdin, when
+        given, replaces the input for this run and the next ones (as the
+        stdin setting does)."""
         sb = self._sb
-        f = getattr(self, '_rewind', None)
-        if f is not None:
-            f.seek(0)
+        if stdin is not None:
+            self._stream(0, stdin, False)
+        if self._input is not None:
+            self._input.seek(0)
         sb.execute()
         extra = self._opts['extra']
         for which, name in ((1, 'stdout'), (2, 'stderr')):
@@ -363,6 +372,9 @@ class Box:
 
     def close(self):
         """Close the files this Box opened."""
+        if self._input is not None:
+            self._input.close()
+            self._input = None
         for f in self._keep:
             if hasattr(f, 'close') and not isinstance(f, int):
                 try:

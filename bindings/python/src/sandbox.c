@@ -686,6 +686,7 @@ static PyObject *sandbox_dump(SbSandbox *self, PyObject *args)
 {
 	int type;
 	unsigned long long addr;
+	PyObject *addro;
 	union {
 		int8_t i8; uint8_t u8; int16_t i16; uint16_t u16; int32_t i32;
 		uint32_t u32; int64_t i64; uint64_t u64; float f; double d;
@@ -697,7 +698,11 @@ static PyObject *sandbox_dump(SbSandbox *self, PyObject *args)
 		[SBPY_T_UINT] = 4, [SBPY_T_ULONG] = 8,
 	};
 
-	if (!PyArg_ParseTuple(args, "iK:dump", &type, &addr) || in_callback(self) < 0)
+	if (!PyArg_ParseTuple(args, "iO!:dump", &type, &PyLong_Type, &addro) ||
+	    in_callback(self) < 0)
+		return NULL;
+	addr = PyLong_AsUnsignedLongLong(addro);
+	if (addr == (unsigned long long)-1 && PyErr_Occurred())
 		return NULL;
 	if (type == SBPY_T_STRING) {
 		int rc = 0;

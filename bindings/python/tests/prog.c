@@ -16,6 +16,7 @@
  *                         exit 0 when it opened, else errno
  *   prog write PATH       create PATH, write "Hello World!\n", exit 0 or
  *                         errno
+ *   prog openbig          open() a path of 4 MiB of 'A' without a NUL
  *   prog int80exit N      exit with N through the i386 ABI (int $0x80)
  *   prog int80fork        call i386 fork (nr 2; x86_64 nr 2 is open)
  *   prog fork             fork(); the parent waits
@@ -38,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -148,6 +150,16 @@ int main(int argc, char **argv)
 			pause();
 	if (strcmp(cmd, "open") == 0)
 		return do_open(arg);
+	if (strcmp(cmd, "openbig") == 0) {
+		size_t len = 4u << 20;
+		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return 1;
+		memset(p, 'A', len);
+		mprotect(p + len - 4096, 4096, PROT_NONE);
+		return do_open(p);
+	}
 	if (strcmp(cmd, "write") == 0)
 		return do_write(arg);
 	if (strcmp(cmd, "int80exit") == 0)

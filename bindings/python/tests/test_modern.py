@@ -135,7 +135,7 @@ class TestRun(unittest.TestCase):
         self.assertIn(b'unknown command', r.stderr)
 
     def test_policies(self):
-        r = sandbox.run([PROG, 'hello'], policy='io-heavy',
+        r = sandbox.run([PROG_STATIC, 'hello'], policy='io-heavy',
                         stdout=sandbox.PIPE)
         self.assertEqual((r.result, r.stdout), ('OK', b'Hello World!\n'))
         self.assertEqual(r.policy, 'io-heavy')
