@@ -11,7 +11,7 @@ bench_helpers = \
 	bench/spin_cpu \
 	bench/touch_mem \
 	bench/write_out
-bench_programs = bench/bench-driver $(bench_helpers)
+bench_programs = bench/bench-driver bench/bench-runs $(bench_helpers)
 EXTRA_PROGRAMS = $(bench_programs)
 CLEANFILES += $(bench_programs) bench/bench.log
 
@@ -21,6 +21,11 @@ bench_bench_driver_SOURCES = bench/bench.c
 bench_bench_driver_LDADD = libsandbox/libsandbox.la $(PTHREAD_LIBS)
 bench_bench_driver_CFLAGS = $(AM_CFLAGS) -Wno-format-truncation
 bench_bench_driver_LDFLAGS = $(AM_LDFLAGS) -no-install
+
+# The C side of the Python binding's section (bench/python_bench.py).
+bench_bench_runs_SOURCES = bench/runs_c.c
+bench_bench_runs_LDADD = libsandbox/libsandbox.la
+bench_bench_runs_LDFLAGS = $(AM_LDFLAGS) -no-install
 
 # The helpers are the programs being measured: plain -O2 C, never built
 # with the sanitizers (they would distort every figure and trip quotas).
@@ -41,10 +46,21 @@ bench_write_out_SOURCES = bench/write_out.c
 bench_write_out_CFLAGS = $(bench_helper_cflags)
 bench_write_out_LDFLAGS =
 
-EXTRA_DIST += bench/run-bench.sh
+EXTRA_DIST += bench/run-bench.sh bench/python_bench.py
 
+# The Python section runs after the driver when the binding is built
+# (PYBENCH_FLAGS: -r REPS -n RUNS -c CALLS -v).
 BENCH_FLAGS =
-bench: $(bench_programs)
-	$(AM_V_at)$(SHELL) $(top_srcdir)/bench/run-bench.sh $(top_builddir)/bench $(BENCH_FLAGS)
+PYBENCH_FLAGS =
+if HAVE_PYTHON_DEV
+bench_python_deps = bindings/python/stage/.stamp
+bench_python_cmd = $(PYTHON) $(top_srcdir)/bench/python_bench.py $(abs_top_builddir) $(PYBENCH_FLAGS) | tee -a $(top_builddir)/bench/bench.log
+else
+bench_python_deps =
+bench_python_cmd = echo "Python section skipped: the binding is not built (no Python headers)"
+endif
+bench: $(bench_programs) $(bench_python_deps)
+	$(AM_V_at)$(SHELL) $(top_srcdir)/bench/run-bench.sh $(top_builddir)/bench $(BENCH_FLAGS); \
+	rc=$$?; $(bench_python_cmd) || rc=1; exit $$rc
 
 .PHONY: bench

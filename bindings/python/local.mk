@@ -9,7 +9,7 @@
 #
 # Here the extension is a libtool module linked with the in-tree
 # libsandbox.la; `make check` stages it with the package in
-# bindings/python/build/ and runs each tests/test_*.py with that on
+# bindings/python/stage/ and runs each tests/test_*.py with that on
 # PYTHONPATH. Without Python headers (configure says so) nothing is built
 # and the tests skip, saying why.
 
@@ -59,9 +59,9 @@ bindings_python__sandbox_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version \
 	-shared -rpath /nowhere
 
 # The staged package the tests import: the sources (symlinks) and the
-# extension, under bindings/python/build/sandbox/.
-PYBIND_STAGE = bindings/python/build
-bindings/python/build/.stamp: bindings/python/_sandbox.la $(PYBIND_PY:%=$(srcdir)/%)
+# extension, under bindings/python/stage/sandbox/.
+PYBIND_STAGE = bindings/python/stage
+bindings/python/stage/.stamp: bindings/python/_sandbox.la $(PYBIND_PY:%=$(srcdir)/%)
 	$(AM_V_GEN)rm -rf $(PYBIND_STAGE)/sandbox && \
 	$(MKDIR_P) $(PYBIND_STAGE)/sandbox && \
 	for f in $(PYBIND_PY); do \
@@ -69,12 +69,12 @@ bindings/python/build/.stamp: bindings/python/_sandbox.la $(PYBIND_PY:%=$(srcdir
 	done && \
 	cp bindings/python/.libs/_sandbox.so $(PYBIND_STAGE)/sandbox/_sandbox.so && \
 	touch $@
-check_DATA = bindings/python/build/.stamp
+check_DATA = bindings/python/stage/.stamp
 endif
 
 clean-local: clean-pybind
 clean-pybind:
-	rm -rf bindings/python/build
+	rm -rf bindings/python/stage
 .PHONY: clean-pybind
 
 # The program the tests run, dynamic and static (no sanitizers: they

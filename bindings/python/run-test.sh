@@ -1,7 +1,7 @@
 #!/bin/sh
 # bindings/python/run-test.sh TEST.py -- one Python test file of `make check`
 # (PY_LOG_COMPILER, inside tests/run-isolated.sh), run with the in-tree
-# build: the staged package bindings/python/build/sandbox and
+# build: the staged package bindings/python/stage/sandbox and
 # libsandbox/.libs. Skips (77), saying why, when Python or its headers
 # were missing at configure time. In the sanitizer build the extension
 # and the library carry ASan, which must come first in an uninstrumented
@@ -16,7 +16,7 @@ if [ "$PYBIND_HAVE_DEV" != yes ]; then
 	echo "SKIP: configure found no headers for $PYBIND_PYTHON (apt-get install python3-dev)"
 	exit 77
 fi
-export PYTHONPATH="$b/bindings/python/build${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONPATH="$b/bindings/python/stage${PYTHONPATH:+:$PYTHONPATH}"
 export LD_LIBRARY_PATH="$b/libsandbox/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export PYBIND_PROGS="$b/bindings/python/tests"
 export PYTHONDONTWRITEBYTECODE=1

@@ -5,7 +5,7 @@ staged package on PYTHONPATH and PYBIND_PROGS naming the directory of the
 test program `prog` (and `prog_static`); see prog.c for its commands.
 Run one file by hand the same way:
 
-    PYTHONPATH=bindings/python/build PYBIND_PROGS=bindings/python/tests \\
+    PYTHONPATH=bindings/python/stage PYBIND_PROGS=bindings/python/tests \\
         python3 -m unittest -v test_classic   (from bindings/python/tests)
 """
 
