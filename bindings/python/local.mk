@@ -31,17 +31,14 @@ PYBIND_PY = \
 	bindings/python/sandbox/__init__.pyi \
 	bindings/python/sandbox/_sandbox.pyi \
 	bindings/python/sandbox/py.typed
-PYBIND_TESTS = \
-	bindings/python/tests/test_constants.py \
-	bindings/python/tests/test_classic.py \
-	bindings/python/tests/test_policy.py \
-	bindings/python/tests/test_signals.py \
-	bindings/python/tests/test_modern.py \
-	bindings/python/tests/test_report.py \
-	bindings/python/tests/test_adversarial.py \
-	bindings/python/tests/test_stress.py \
-	bindings/python/tests/test_samples.py
-EXTRA_DIST += $(PYBIND_SOURCES) $(PYBIND_PY) $(PYBIND_TESTS) \
+PYBIND_SUITES = constants classic policy signals modern report adversarial \
+	stress samples
+# tests/NAME.pyunit runs tests/test_NAME.py (an extension of our own: a
+# .py test beside a .sh test of the same name elsewhere would take the
+# .sh one's log file).
+PYBIND_TESTS = $(PYBIND_SUITES:%=bindings/python/tests/%.pyunit)
+PYBIND_TEST_PY = $(PYBIND_SUITES:%=bindings/python/tests/test_%.py)
+EXTRA_DIST += $(PYBIND_SOURCES) $(PYBIND_PY) $(PYBIND_TESTS) $(PYBIND_TEST_PY) \
 	bindings/python/tests/common.py bindings/python/run-test.sh \
 	bindings/python/pyproject.toml bindings/python/setup.py \
 	bindings/python/README.md samples/judge.py
@@ -88,8 +85,8 @@ bindings_python_tests_prog_static_CFLAGS = $(WARN_CFLAGS)
 bindings_python_tests_prog_static_LDFLAGS = -all-static
 
 # Each test file is one test of `make check`, in its own PID namespace.
-TEST_EXTENSIONS += .py
-PY_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/run-isolated.sh \
+TEST_EXTENSIONS += .pyunit
+PYUNIT_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/run-isolated.sh \
 	env PYBIND_BUILDDIR=$(abs_top_builddir) PYBIND_SRCDIR=$(abs_top_srcdir) \
 	PYBIND_PYTHON="$(PYTHON)" PYBIND_HAVE_DEV=$(PYBIND_HAVE_DEV) \
 	PYBIND_SANITIZERS="$(SAN_CFLAGS)" PYBIND_CC="$(CC)" \

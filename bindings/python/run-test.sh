@@ -1,6 +1,7 @@
 #!/bin/sh
-# bindings/python/run-test.sh TEST.py -- one Python test file of `make check`
-# (PY_LOG_COMPILER, inside tests/run-isolated.sh), run with the in-tree
+# bindings/python/run-test.sh tests/NAME.pyunit -- runs tests/test_NAME.py,
+# one test of `make check` (PYUNIT_LOG_COMPILER, inside
+# tests/run-isolated.sh), with the in-tree
 # build: the staged package bindings/python/stage/sandbox and
 # libsandbox/.libs. Skips (77), saying why, when Python or its headers
 # were missing at configure time. In the sanitizer build the extension
@@ -36,6 +37,6 @@ case "$PYBIND_SANITIZERS" in
 	;;
 esac
 dir=$(dirname "$test")
-name=$(basename "$test" .py)
+name=test_$(basename "$test" .pyunit)
 cd "$dir" || exit 99
 exec "$PYBIND_PYTHON" -m unittest -v "$name"

@@ -97,6 +97,7 @@ class Box:
                  sample_interval: Optional[float] = ...,
                  profile_file: _Out = ..., profile_format: str = ...,
                  profile_svg: bool = ..., affinity: Union[None, str, int] = ...,
+                 cpus: Union[None, str, Iterable[int]] = ...,
                  capture_limit: int = ...) -> None: ...
     @property
     def sandbox(self) -> _CSandbox: ...

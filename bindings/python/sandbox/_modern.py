@@ -171,6 +171,7 @@ class Box:
                  drop_caps=None, best_effort=False, backtrace=False,
                  profile=False, sample_interval=None, profile_file=None,
                  profile_format='csv', profile_svg=False, affinity='auto',
+                 cpus=None,
                  capture_limit=64 * _MiB):
         if isinstance(argv, (str, bytes, os.PathLike)):
             argv = [argv]
@@ -231,6 +232,9 @@ class Box:
             sb.set_affinity({'auto': _c.S_AFFINITY_AUTO,
                              'none': _c.S_AFFINITY_NONE}.get(affinity,
                                                              affinity))
+        if cpus is not None:
+            sb.set_cpus(cpus if isinstance(cpus, str) else
+                        ','.join(str(c) for c in cpus))
         if sample_interval is not None:
             sb.set_sample_interval(int(round(sample_interval * 1e6)))
 
@@ -403,7 +407,8 @@ def run(argv, **settings):
     or 'classic').
     Process: env (dict or NAME=VALUE list), inherit_env, env_pass,
     env_strip, workdir, chroot, uid, gid, groups, rlimits ({'nofile': 64}),
-    affinity ('auto' or 'none'), sample_interval (seconds).
+    affinity ('auto' or 'none'), cpus ('0-3,6' or a list of CPUs),
+    sample_interval (seconds).
     Isolation: namespaces ('pid,net' or a list, 'all'), hostname, id_map,
     rootfs, rootfs_writable, dirs (['/data=/srv/data:ro', ...]),
     tmpfs_size, cgroup_parent, cgroup_memory, cgroup_pids, cgroup_cpu,

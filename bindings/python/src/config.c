@@ -84,16 +84,7 @@ static PyObject *m_set_argv(SbSandbox *self, PyObject *o)
 	int rc = sandbox_set_argv(self->sb, v);
 	PyMem_Free(v);
 	if (rc == 0) {
-		Py_ssize_t n = PyList_GET_SIZE(keep);
-		PyObject *t = PyTuple_New(n);
-		for (Py_ssize_t i = 0; t && i < n; i++) {
-			PyObject *u = PyUnicode_DecodeFSDefault(PyBytes_AS_STRING(PyList_GET_ITEM(keep, i)));
-			if (!u) {
-				Py_CLEAR(t);
-				break;
-			}
-			PyTuple_SET_ITEM(t, i, u);
-		}
+		PyObject *t = sbpy_str_tuple(keep);
 		if (!t) {
 			Py_DECREF(keep);
 			return NULL;
@@ -158,6 +149,11 @@ static PyObject *m_set_hostname(SbSandbox *self, PyObject *o)
 static PyObject *m_set_cgroup_parent(SbSandbox *self, PyObject *o)
 {
 	return with_path(self, o, sandbox_set_cgroup_parent, "cgroup_parent");
+}
+
+static PyObject *m_set_cpus(SbSandbox *self, PyObject *o)
+{
+	return with_path(self, o, sandbox_set_cpus, "cpus");
 }
 
 static PyObject *m_add_dir_spec(SbSandbox *self, PyObject *o)
@@ -558,6 +554,8 @@ PyMethodDef sbpy_config_methods[] = {
 	  "set_policy(SandboxPolicy, Policy or None: the built-in default)"),
 	M("set_affinity", m_set_affinity, METH_VARARGS,
 	  "set_affinity(S_AFFINITY_AUTO or S_AFFINITY_NONE)"),
+	M("set_cpus", m_set_cpus, METH_O,
+	  "set_cpus('0-3,6' or None): the CPUs runs may use"),
 	M("set_sample_interval", m_set_sample_interval, METH_VARARGS,
 	  "set_sample_interval(us): RSS/CPU sampling of the manager thread"),
 	M("set_namespaces", m_set_namespaces, METH_VARARGS,

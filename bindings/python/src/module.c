@@ -70,36 +70,34 @@ static PyObject *f_version(PyObject *m, PyObject *unused)
 	return PyUnicode_FromString(sandbox_version());
 }
 
+/* f(int) -> static string, as str. */
+static PyObject *int_text(PyObject *args, const char *fmt,
+                          const char *(*fn)(int))
+{
+	int v;
+	if (!PyArg_ParseTuple(args, fmt, &v))
+		return NULL;
+	return PyUnicode_FromString(fn(v));
+}
+
 static PyObject *f_abi_name(PyObject *m, PyObject *args)
 {
-	int abi;
-	if (!PyArg_ParseTuple(args, "i:abi_name", &abi))
-		return NULL;
-	return PyUnicode_FromString(sandbox_abi_name(abi));
+	return int_text(args, "i:abi_name", sandbox_abi_name);
 }
 
 static PyObject *f_result_name(PyObject *m, PyObject *args)
 {
-	int r;
-	if (!PyArg_ParseTuple(args, "i:result_name", &r))
-		return NULL;
-	return PyUnicode_FromString(sandbox_result_name(r));
+	return int_text(args, "i:result_name", sandbox_result_name);
 }
 
 static PyObject *f_result_text(PyObject *m, PyObject *args)
 {
-	int r;
-	if (!PyArg_ParseTuple(args, "i:result_text", &r))
-		return NULL;
-	return PyUnicode_FromString(sandbox_result_text(r));
+	return int_text(args, "i:result_text", sandbox_result_text);
 }
 
 static PyObject *f_strerror(PyObject *m, PyObject *args)
 {
-	int e;
-	if (!PyArg_ParseTuple(args, "i:strerror", &e))
-		return NULL;
-	return PyUnicode_FromString(sandbox_strerror(e));
+	return int_text(args, "i:strerror", sandbox_strerror);
 }
 
 static PyObject *f_syscall_name(PyObject *m, PyObject *args)

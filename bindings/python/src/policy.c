@@ -446,21 +446,28 @@ static int policy_mutable(SbPolicy *self)
 	return 0;
 }
 
-typedef sandbox_policy_t *(*loader_fn)(const char *a, const char *b,
-                                       char *err, size_t errlen);
-
-static PyObject *load_with(PyTypeObject *t, sandbox_policy_t *p, int err,
-                           const char *msg, PyObject *name)
+/* A Policy from what a loader returned (NULL: errno and msg say why),
+ * named after the path (bytes) it was loaded from. */
+static PyObject *loaded(PyTypeObject *t, sandbox_policy_t *p, int err,
+                        const char *msg, PyObject *path)
 {
 	if (!p)
 		return sbpy_err(-err, "cannot load the policy", msg[0] ? msg : NULL);
-	return (PyObject *)policy_wrap(t, p, name);
+	PyObject *name = PyUnicode_DecodeFSDefault(PyBytes_AS_STRING(path));
+	if (!name) {
+		sandbox_policy_unref(p);
+		return NULL;
+	}
+	PyObject *r = (PyObject *)policy_wrap(t, p, name);
+	Py_DECREF(name);
+	return r;
 }
 
 static PyObject *policy_new(PyTypeObject *t, PyObject *args, PyObject *kw)
 {
 	static char *kwlist[] = { "spec", NULL };
-	PyObject *spec = Py_None;
+	PyObject *spec = Py_None, *b, *r;
+	char msg[512] = "";
 	if (!PyArg_ParseTupleAndKeywords(args, kw, "|O:Policy", kwlist, &spec))
 		return NULL;
 	if (spec == Py_None) {
@@ -469,17 +476,12 @@ static PyObject *policy_new(PyTypeObject *t, PyObject *args, PyObject *kw)
 			return PyErr_NoMemory();
 		return (PyObject *)policy_wrap(t, p, NULL);
 	}
-	PyObject *b = sbpy_fsbytes(spec);
-	if (!b)
+	if (!(b = sbpy_fsbytes(spec)))
 		return NULL;
-	char msg[512] = "";
 	sandbox_policy_t *p = sandbox_policy_load(PyBytes_AS_STRING(b), msg,
 	                                          sizeof(msg));
-	int err = errno;
-	PyObject *name = PyUnicode_DecodeFSDefault(PyBytes_AS_STRING(b));
+	r = loaded(t, p, errno, msg, b);
 	Py_DECREF(b);
-	PyObject *r = load_with(t, p, err, msg, name);
-	Py_XDECREF(name);
 	return r;
 }
 
@@ -499,36 +501,30 @@ static PyObject *policy_builtin(PyObject *cls, PyObject *args)
 
 static PyObject *policy_load_file(PyObject *cls, PyObject *args)
 {
-	PyObject *path, *b;
+	PyObject *path, *b, *r;
+	char msg[512] = "";
 	if (!PyArg_ParseTuple(args, "O:load_file", &path) ||
 	    !(b = sbpy_fsbytes(path)))
 		return NULL;
-	char msg[512] = "";
 	sandbox_policy_t *p = sandbox_policy_load_file(PyBytes_AS_STRING(b), msg,
 	                                               sizeof(msg));
-	int err = errno;
-	PyObject *name = PyUnicode_DecodeFSDefault(PyBytes_AS_STRING(b));
+	r = loaded((PyTypeObject *)cls, p, errno, msg, b);
 	Py_DECREF(b);
-	PyObject *r = load_with((PyTypeObject *)cls, p, err, msg, name);
-	Py_XDECREF(name);
 	return r;
 }
 
 static PyObject *policy_load_module(PyObject *cls, PyObject *args)
 {
-	PyObject *path, *b;
+	PyObject *path, *b, *r;
 	const char *arg = NULL;
+	char msg[512] = "";
 	if (!PyArg_ParseTuple(args, "O|z:load_module", &path, &arg) ||
 	    !(b = sbpy_fsbytes(path)))
 		return NULL;
-	char msg[512] = "";
 	sandbox_policy_t *p = sandbox_policy_load_module(PyBytes_AS_STRING(b), arg,
 	                                                 msg, sizeof(msg));
-	int err = errno;
-	PyObject *name = PyUnicode_DecodeFSDefault(PyBytes_AS_STRING(b));
+	r = loaded((PyTypeObject *)cls, p, errno, msg, b);
 	Py_DECREF(b);
-	PyObject *r = load_with((PyTypeObject *)cls, p, err, msg, name);
-	Py_XDECREF(name);
 	return r;
 }
 
@@ -543,10 +539,13 @@ static PyObject *policy_parse(PyObject *cls, PyObject *args, PyObject *kw)
 	char msg[512] = "";
 	sandbox_policy_t *p = sandbox_policy_parse(text, (size_t)len, name, msg,
 	                                           sizeof(msg));
-	int err = errno;
-	PyObject *n = PyUnicode_FromString(name);
-	PyObject *r = n ? load_with((PyTypeObject *)cls, p, err, msg, n) : NULL;
-	Py_XDECREF(n);
+	PyObject *b = PyBytes_FromString(name), *r;
+	if (!b) {
+		sandbox_policy_unref(p);
+		return NULL;
+	}
+	r = loaded((PyTypeObject *)cls, p, errno, msg, b);
+	Py_DECREF(b);
 	return r;
 }
 
@@ -576,52 +575,50 @@ static PyObject *policy_describe(PyObject *cls, PyObject *args)
 	return PyUnicode_FromString(d);
 }
 
-static int parse_disp(PyObject *o, int *disp)
+/* An int, or a name of the table (NULL-terminated). */
+struct name_value {
+	const char *name;
+	int value;
+};
+
+static int parse_named(PyObject *o, const struct name_value *t, int *out,
+                       const char *what)
 {
 	if (PyLong_Check(o)) {
-		*disp = (int)PyLong_AsLong(o);
+		*out = (int)PyLong_AsLong(o);
 		return PyErr_Occurred() ? -1 : 0;
 	}
-	static const struct { const char *n; int d; } names[] = {
-		{ "allow", S_DISP_ALLOW }, { "trace", S_DISP_TRACE },
-		{ "errno", S_DISP_ERRNO }, { "deny", S_DISP_ERRNO },
-		{ "kill", S_DISP_KILL },
-	};
 	const char *s = PyUnicode_Check(o) ? PyUnicode_AsUTF8(o) : NULL;
-	for (size_t i = 0; s && i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(s, names[i].n) == 0) {
-			*disp = names[i].d;
+	for (; s && t->name; t++)
+		if (strcmp(s, t->name) == 0) {
+			*out = t->value;
 			return 0;
 		}
 	if (!PyErr_Occurred())
-		PyErr_Format(PyExc_ValueError,
-		             "disposition must be S_DISP_* or one of allow, trace, "
-		             "errno, kill; not %R", o);
+		PyErr_Format(PyExc_ValueError, "%s, not %R", what, o);
 	return -1;
+}
+
+static int parse_disp(PyObject *o, int *disp)
+{
+	static const struct name_value names[] = {
+		{ "allow", S_DISP_ALLOW }, { "trace", S_DISP_TRACE },
+		{ "errno", S_DISP_ERRNO }, { "deny", S_DISP_ERRNO },
+		{ "kill", S_DISP_KILL }, { NULL, 0 },
+	};
+	return parse_named(o, names, disp, "disposition must be S_DISP_* or "
+	                   "one of allow, trace, errno, kill");
 }
 
 static int parse_op(PyObject *o, int *op)
 {
-	if (PyLong_Check(o)) {
-		*op = (int)PyLong_AsLong(o);
-		return PyErr_Occurred() ? -1 : 0;
-	}
-	static const struct { const char *n; int op; } names[] = {
+	static const struct name_value names[] = {
 		{ "!=", S_CMP_NE }, { "<", S_CMP_LT }, { "<=", S_CMP_LE },
 		{ "==", S_CMP_EQ }, { ">=", S_CMP_GE }, { ">", S_CMP_GT },
-		{ "&==", S_CMP_MASKED_EQ },
+		{ "&==", S_CMP_MASKED_EQ }, { NULL, 0 },
 	};
-	const char *s = PyUnicode_Check(o) ? PyUnicode_AsUTF8(o) : NULL;
-	for (size_t i = 0; s && i < sizeof(names) / sizeof(names[0]); i++)
-		if (strcmp(s, names[i].n) == 0) {
-			*op = names[i].op;
-			return 0;
-		}
-	if (!PyErr_Occurred())
-		PyErr_Format(PyExc_ValueError,
-		             "comparison must be S_CMP_* or one of != < <= == >= > "
-		             "&==; not %R", o);
-	return -1;
+	return parse_named(o, names, op, "comparison must be S_CMP_* or one "
+	                   "of != < <= == >= > &==");
 }
 
 /* conds: iterable of (arg, op, a[, b]). Returns the count or -1. */

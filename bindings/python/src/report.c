@@ -88,6 +88,7 @@ static const struct field stat_fields[] = {
 	FIELD(sandbox_stat_t, mode, F_INT),
 	FIELD(sandbox_stat_t, memory_mode, F_INT),
 	FIELD(sandbox_stat_t, has_syscall, F_BOOL),
+	FIELD(sandbox_stat_t, cpu, F_INT),
 	{ NULL, 0, F_INT },
 };
 
@@ -194,61 +195,98 @@ static PyObject *m_backtrace_info(SbSandbox *self, PyObject *unused)
 	return fields_dict(&bi, bt_fields);
 }
 
+/* The library's array getters, one adapter each (the one place to change
+ * when their signatures do): copy at most max elements, return how many
+ * there are, or -errno. */
+typedef ssize_t (*array_get)(const sandbox_t *sb, void *out, size_t max,
+                             void *ctx);
+typedef PyObject *(*item_value)(void *item);
+
+static ssize_t get_frames(const sandbox_t *sb, void *out, size_t max, void *c)
+{
+	return sandbox_get_backtrace(sb, out, max);
+}
+
+static ssize_t get_counts(const sandbox_t *sb, void *out, size_t max, void *c)
+{
+	return sandbox_get_syscall_counts(sb, out, max, c);
+}
+
+static ssize_t get_samples(const sandbox_t *sb, void *out, size_t max, void *c)
+{
+	return sandbox_get_samples(sb, out, max);
+}
+
+/* A list of item(element) for every element of an array getter. */
+static PyObject *array_list(const sandbox_t *sb, array_get get, size_t size,
+                            item_value item, void *ctx, const char *what)
+{
+	ssize_t n = get(sb, NULL, 0, ctx);
+	if (n < 0)
+		return sbpy_err((int)n, what, NULL);
+	char *v = n ? PyMem_Calloc((size_t)n, size) : NULL;
+	if (n && !v)
+		return PyErr_NoMemory();
+	if (n && (n = get(sb, v, (size_t)n, ctx)) < 0) {
+		PyMem_Free(v);
+		return sbpy_err((int)n, what, NULL);
+	}
+	PyObject *l = PyList_New(0);
+	for (ssize_t i = 0; l && i < n; i++) {
+		PyObject *e = item(v + (size_t)i * size);
+		if (!e || PyList_Append(l, e) < 0)
+			Py_CLEAR(l);
+		Py_XDECREF(e);
+	}
+	PyMem_Free(v);
+	return l;
+}
+
+static PyObject *frame_value(void *p)
+{
+	sandbox_frame_t *f = p;
+	f->module[sizeof(f->module) - 1] = '\0';
+	f->symbol[sizeof(f->symbol) - 1] = '\0';
+	return Py_BuildValue("{s:K,s:N,s:N,s:K}",
+		"pc", (unsigned long long)f->pc,
+		"module", PyUnicode_DecodeFSDefault(f->module),
+		"symbol", PyUnicode_DecodeUTF8(f->symbol, (Py_ssize_t)strlen(f->symbol),
+		                               "replace"),
+		"offset", (unsigned long long)f->offset);
+}
+
+static PyObject *count_value(void *p)
+{
+	sandbox_syscall_count_t *c = p;
+	c->name[sizeof(c->name) - 1] = '\0';
+	return Py_BuildValue("{s:i,s:s,s:l,s:s,s:K,s:K}",
+		"abi", c->abi, "abi_name", sandbox_abi_name(c->abi), "nr", c->nr,
+		"name", c->name, "count", (unsigned long long)c->count,
+		"stopped_ns", (unsigned long long)c->stopped_ns);
+}
+
+static PyObject *sample_value(void *p)
+{
+	const sandbox_sample_t *s = p;
+	return Py_BuildValue("(LLLLLL)", (long long)s->t_us, (long long)s->cpu_us,
+	                     (long long)s->user_us, (long long)s->sys_us,
+	                     (long long)s->rss, (long long)s->vm);
+}
+
 static PyObject *m_backtrace(SbSandbox *self, PyObject *unused)
 {
 	REPORT_READY(self);
-	ssize_t n = sandbox_get_backtrace(self->sb, NULL, 0);
-	if (n < 0)
-		return sbpy_err((int)n, "backtrace", NULL);
-	sandbox_frame_t *fr = n ? PyMem_Calloc((size_t)n, sizeof(*fr)) : NULL;
-	if (n && !fr)
-		return PyErr_NoMemory();
-	if (n)
-		n = sandbox_get_backtrace(self->sb, fr, (size_t)n);
-	PyObject *l = PyList_New(0);
-	for (ssize_t i = 0; l && i < n; i++) {
-		fr[i].module[sizeof(fr[i].module) - 1] = '\0';
-		fr[i].symbol[sizeof(fr[i].symbol) - 1] = '\0';
-		PyObject *f = Py_BuildValue("{s:K,s:N,s:N,s:K}",
-			"pc", (unsigned long long)fr[i].pc,
-			"module", PyUnicode_DecodeFSDefault(fr[i].module),
-			"symbol", PyUnicode_DecodeUTF8(fr[i].symbol,
-			                               (Py_ssize_t)strlen(fr[i].symbol),
-			                               "replace"),
-			"offset", (unsigned long long)fr[i].offset);
-		if (!f || PyList_Append(l, f) < 0)
-			Py_CLEAR(l);
-		Py_XDECREF(f);
-	}
-	PyMem_Free(fr);
-	return l;
+	return array_list(self->sb, get_frames, sizeof(sandbox_frame_t),
+	                  frame_value, NULL, "backtrace");
 }
 
 static PyObject *m_syscall_counts(SbSandbox *self, PyObject *unused)
 {
 	bool all = false;
 	REPORT_READY(self);
-	ssize_t n = sandbox_get_syscall_counts(self->sb, NULL, 0, &all);
-	if (n < 0)
-		return sbpy_err((int)n, "syscall_counts", NULL);
-	sandbox_syscall_count_t *c = n ? PyMem_Calloc((size_t)n, sizeof(*c)) : NULL;
-	if (n && !c)
-		return PyErr_NoMemory();
-	if (n)
-		n = sandbox_get_syscall_counts(self->sb, c, (size_t)n, &all);
-	PyObject *l = PyList_New(0);
-	for (ssize_t i = 0; l && i < n; i++) {
-		c[i].name[sizeof(c[i].name) - 1] = '\0';
-		PyObject *e = Py_BuildValue("{s:i,s:s,s:l,s:s,s:K,s:K}",
-			"abi", c[i].abi, "abi_name", sandbox_abi_name(c[i].abi),
-			"nr", c[i].nr, "name", c[i].name,
-			"count", (unsigned long long)c[i].count,
-			"stopped_ns", (unsigned long long)c[i].stopped_ns);
-		if (!e || PyList_Append(l, e) < 0)
-			Py_CLEAR(l);
-		Py_XDECREF(e);
-	}
-	PyMem_Free(c);
+	PyObject *l = array_list(self->sb, get_counts,
+	                         sizeof(sandbox_syscall_count_t), count_value,
+	                         &all, "syscall_counts");
 	if (!l)
 		return NULL;
 	return Py_BuildValue("(NO)", l, all ? Py_True : Py_False);
@@ -257,27 +295,8 @@ static PyObject *m_syscall_counts(SbSandbox *self, PyObject *unused)
 static PyObject *m_samples(SbSandbox *self, PyObject *unused)
 {
 	REPORT_READY(self);
-	ssize_t n = sandbox_get_samples(self->sb, NULL, 0);
-	if (n < 0)
-		return sbpy_err((int)n, "samples", NULL);
-	sandbox_sample_t *s = n ? PyMem_Calloc((size_t)n, sizeof(*s)) : NULL;
-	if (n && !s)
-		return PyErr_NoMemory();
-	if (n)
-		n = sandbox_get_samples(self->sb, s, (size_t)n);
-	PyObject *l = PyList_New(0);
-	for (ssize_t i = 0; l && i < n; i++) {
-		PyObject *e = Py_BuildValue("(LLLLLL)", (long long)s[i].t_us,
-		                            (long long)s[i].cpu_us,
-		                            (long long)s[i].user_us,
-		                            (long long)s[i].sys_us,
-		                            (long long)s[i].rss, (long long)s[i].vm);
-		if (!e || PyList_Append(l, e) < 0)
-			Py_CLEAR(l);
-		Py_XDECREF(e);
-	}
-	PyMem_Free(s);
-	return l;
+	return array_list(self->sb, get_samples, sizeof(sandbox_sample_t),
+	                  sample_value, NULL, "samples");
 }
 
 static int svg_fn(const void *sb, int fd)

@@ -180,24 +180,11 @@ static int load_args(SbSandbox *self, PyObject *o)
 		Py_DECREF(keep);
 		return sbpy_erri(rc, "cannot create the sandbox", NULL);
 	}
-	PyObject *t = PyList_AsTuple(keep);
+	PyObject *s = sbpy_str_tuple(keep);
 	Py_DECREF(keep);
-	if (!t)
-		return -1;
-	/* task holds str, as pysandbox's did. */
-	Py_ssize_t n = PyTuple_GET_SIZE(t);
-	PyObject *s = PyTuple_New(n);
-	for (Py_ssize_t i = 0; s && i < n; i++) {
-		PyObject *u = PyUnicode_DecodeFSDefault(PyBytes_AS_STRING(PyTuple_GET_ITEM(t, i)));
-		if (!u) {
-			Py_CLEAR(s);
-			break;
-		}
-		PyTuple_SET_ITEM(s, i, u);
-	}
-	Py_DECREF(t);
 	if (!s)
 		return -1;
+	/* task holds str, as pysandbox's did. */
 	Py_XSETREF(self->task, s);
 	return 0;
 }

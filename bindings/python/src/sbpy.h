@@ -221,6 +221,8 @@ PyObject *sbpy_fsbytes(PyObject *o);
  * Free the array with PyMem_Free. allow_empty: accept []. */
 const char **sbpy_strv(PyObject *seq, PyObject **keep, bool allow_empty,
                        const char *what);
+/* The list of bytes sbpy_strv() kept, as a tuple of str. */
+PyObject *sbpy_str_tuple(PyObject *bytes_list);
 /* Unsigned 64-bit from int (None -> SANDBOX_UNLIMITED). -1 on error. */
 int sbpy_u64(PyObject *o, uint64_t *out, const char *what);
 /* Text written by fn(fd) as str (through a memfd). */

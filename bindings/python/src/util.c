@@ -115,6 +115,22 @@ fail:
 	return NULL;
 }
 
+PyObject *sbpy_str_tuple(PyObject *bytes_list)
+{
+	Py_ssize_t n = PyList_GET_SIZE(bytes_list);
+	PyObject *t = PyTuple_New(n);
+	for (Py_ssize_t i = 0; t && i < n; i++) {
+		PyObject *u = PyUnicode_DecodeFSDefault(
+			PyBytes_AS_STRING(PyList_GET_ITEM(bytes_list, i)));
+		if (!u) {
+			Py_CLEAR(t);
+			break;
+		}
+		PyTuple_SET_ITEM(t, i, u);
+	}
+	return t;
+}
+
 int sbpy_u64(PyObject *o, uint64_t *out, const char *what)
 {
 	if (o == Py_None) {
