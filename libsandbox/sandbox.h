@@ -55,7 +55,9 @@
  *   S_RESULT_IE with stat.interrupted set) when the host blocks those three
  *   signals in all of its threads: the manager threads then receive them
  *   (sandbox_block_term_signals() blocks them in the calling thread; call it
- *   in main() before creating threads). Hosts that prefer their own signal
+ *   in main() before creating threads). A sandbox listens to those of the
+ *   three that are blocked in the thread of its first sandbox_execute(),
+ *   and leaves the others to the host. Hosts that prefer their own signal
  *   handlers call sandbox_interrupt(), which is async-signal-safe.
  */
 #ifndef LIBSANDBOX_SANDBOX_H

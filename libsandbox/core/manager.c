@@ -274,7 +274,7 @@ static void wake(sandbox_t *sb)
 
 int sb_manager_start(sandbox_t *sb)
 {
-	sigset_t all, old, term;
+	sigset_t all, old, term, cur;
 	int rc;
 
 	if (sb->mgr.started)
@@ -282,12 +282,22 @@ int sb_manager_start(sandbox_t *sb)
 	sb->mgr.ctl_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (sb->mgr.ctl_fd < 0)
 		return -errno;
+	/* Listen only to those the caller blocks: a host that wants them
+	 * blocks them in all its threads (sandbox_block_term_signals()). A
+	 * signalfd takes a signal pending for the process even while the
+	 * thread the kernel chose is about to run the host's handler, so
+	 * listening to a signal the host handles would swallow it (a Python
+	 * host lost most of its Ctrl-C, even between runs). */
 	sigemptyset(&term);
-	sigaddset(&term, SIGTERM);
-	sigaddset(&term, SIGINT);
-	sigaddset(&term, SIGQUIT);
-	/* Only delivers when the host blocked these in all its threads. */
-	sb->mgr.sig_fd = signalfd(-1, &term, SFD_CLOEXEC | SFD_NONBLOCK);
+	pthread_sigmask(SIG_BLOCK, NULL, &cur);
+	if (sigismember(&cur, SIGTERM) == 1)
+		sigaddset(&term, SIGTERM);
+	if (sigismember(&cur, SIGINT) == 1)
+		sigaddset(&term, SIGINT);
+	if (sigismember(&cur, SIGQUIT) == 1)
+		sigaddset(&term, SIGQUIT);
+	sb->mgr.sig_fd = sigisemptyset(&term)
+	                 ? -1 : signalfd(-1, &term, SFD_CLOEXEC | SFD_NONBLOCK);
 	/* The thread starts with every signal blocked, so it never runs a
 	 * handler of the host's; the caller's mask is restored at once. */
 	sigfillset(&all);
