@@ -31,14 +31,22 @@ PYBIND_PY = \
 	bindings/python/sandbox/__init__.pyi \
 	bindings/python/sandbox/_sandbox.pyi \
 	bindings/python/sandbox/py.typed
-PYBIND_SUITES = constants classic policy signals modern report adversarial \
-	stress samples
-# tests/NAME.pyunit runs tests/test_NAME.py (an extension of our own: a
+# tests/test_NAME.pyunit runs tests/test_NAME.py (an extension of our own: a
 # .py test beside a .sh test of the same name elsewhere would take the
 # .sh one's log file).
-PYBIND_TESTS = $(PYBIND_SUITES:%=bindings/python/tests/%.pyunit)
-PYBIND_TEST_PY = $(PYBIND_SUITES:%=bindings/python/tests/test_%.py)
-EXTRA_DIST += $(PYBIND_SOURCES) $(PYBIND_PY) $(PYBIND_TESTS) $(PYBIND_TEST_PY) \
+PYBIND_TESTS = \
+	bindings/python/tests/test_constants.pyunit \
+	bindings/python/tests/test_classic.pyunit \
+	bindings/python/tests/test_policy.pyunit \
+	bindings/python/tests/test_signals.pyunit \
+	bindings/python/tests/test_modern.pyunit \
+	bindings/python/tests/test_report.pyunit \
+	bindings/python/tests/test_adversarial.pyunit \
+	bindings/python/tests/test_stress.pyunit \
+	bindings/python/tests/test_samples.pyunit
+PYBIND_TEST_PY = $(PYBIND_TESTS:.pyunit=.py)
+EXTRA_DIST += $(PYBIND_SOURCES) $(PYBIND_PY) $(PYBIND_TESTS) \
+	$(PYBIND_TEST_PY) \
 	bindings/python/tests/common.py bindings/python/run-test.sh \
 	bindings/python/pyproject.toml bindings/python/setup.py \
 	bindings/python/README.md samples/judge.py

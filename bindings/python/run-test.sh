@@ -1,5 +1,5 @@
 #!/bin/sh
-# bindings/python/run-test.sh tests/NAME.pyunit -- runs tests/test_NAME.py,
+# bindings/python/run-test.sh tests/test_NAME.pyunit -- runs tests/test_NAME.py,
 # one test of `make check` (PYUNIT_LOG_COMPILER, inside
 # tests/run-isolated.sh), with the in-tree
 # build: the staged package bindings/python/stage/sandbox and
@@ -37,6 +37,6 @@ case "$PYBIND_SANITIZERS" in
 	;;
 esac
 dir=$(dirname "$test")
-name=test_$(basename "$test" .pyunit)
+name=$(basename "$test" .pyunit)
 cd "$dir" || exit 99
 exec "$PYBIND_PYTHON" -m unittest -v "$name"

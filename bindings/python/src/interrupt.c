@@ -4,10 +4,10 @@
  * run would go on until its program ends. While at least one run is in
  * progress, and only for SIGINT, SIGTERM and SIGQUIT whose handler is a
  * function (Python's, normally), our handler is installed in front: it
- * asks every running sandbox to stop (sandbox_interrupt(), which is
- * async-signal-safe: the program is killed, the result is IE) and then
- * calls the handler it replaced, so Python raises KeyboardInterrupt when
- * run() returns. Signals left at SIG_DFL or SIG_IGN are not touched.
+ * calls the handler it replaced (Python notes the signal), then asks
+ * every running sandbox to stop (sandbox_interrupt(), async-signal-safe:
+ * the program is killed, the result is IE), so Python raises
+ * KeyboardInterrupt when run() returns. Signals left at SIG_DFL or SIG_IGN are not touched.
  *
  * The running sandboxes are kept in a fixed table of atomic slots the
  * handler can read without locks; leaving waits until no handler is
@@ -41,9 +41,21 @@ static int index_of(int sig)
 	return -1;
 }
 
+/* The previous handler first (Python sets its flag), then the runs are
+ * ended: a run cannot return before the flag its caller checks is set. */
 static void on_signal(int sig, siginfo_t *info, void *uctx)
 {
 	int i = index_of(sig);
+	if (i >= 0) {
+		const struct sigaction *old = &saved[i];
+		if (old->sa_flags & SA_SIGINFO) {
+			if (old->sa_sigaction)
+				old->sa_sigaction(sig, info, uctx);
+		} else if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN &&
+		           old->sa_handler) {
+			old->sa_handler(sig);
+		}
+	}
 	atomic_fetch_add(&in_handler, 1);
 	for (size_t s = 0; s < SLOTS; s++) {
 		sandbox_t *sb = atomic_load(&slots[s]);
@@ -51,16 +63,6 @@ static void on_signal(int sig, siginfo_t *info, void *uctx)
 			sandbox_interrupt(sb, sig);
 	}
 	atomic_fetch_sub(&in_handler, 1);
-	if (i < 0)
-		return;
-	const struct sigaction *old = &saved[i];
-	if (old->sa_flags & SA_SIGINFO) {
-		if (old->sa_sigaction)
-			old->sa_sigaction(sig, info, uctx);
-	} else if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN &&
-	           old->sa_handler) {
-		old->sa_handler(sig);
-	}
 }
 
 static void install(void)

@@ -258,6 +258,28 @@ class TestRun(unittest.TestCase):
 @require_tracing
 class TestInterrupt(unittest.TestCase):
 
+    def setUp(self):
+        # Python's own handler, whatever the test was started with
+        old = signal.signal(signal.SIGINT, signal.default_int_handler)
+        self.addCleanup(signal.signal, signal.SIGINT, old)
+
+    def test_ctrl_c_between_runs_reaches_python(self):
+        # sandboxes that ran keep their manager threads: none of them may
+        # take a SIGINT meant for Python
+        boxes = [sandbox.Box([PROG, 'exit', '0']) for _ in range(3)]
+        for b in boxes:
+            self.assertTrue(b.run().ok)
+        lost = 0
+        for _ in range(100):
+            try:
+                os.kill(os.getpid(), signal.SIGINT)
+                for _ in range(10 ** 6):  # bounded: the signal lands here
+                    pass
+                lost += 1
+            except KeyboardInterrupt:
+                pass
+        self.assertEqual(lost, 0)
+
     def test_keyboard_interrupt_ends_the_run(self):
         rd, wr = os.pipe()
         s = sandbox.Sandbox([PROG, 'cat'], stdin=rd)
