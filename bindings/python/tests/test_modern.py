@@ -190,6 +190,9 @@ class TestRun(unittest.TestCase):
         self.assertEqual(r.stdout, b'(unset)\n')
         os.environ['PYBIND_SECRET_TOKEN'] = 'x'
         os.environ['PYBIND_VISIBLE'] = 'y'
+        # (the sanitizer build preloads ASan into this process: not into
+        # the inheriting program)
+        preload = os.environ.pop('LD_PRELOAD', None)
         try:
             r = sandbox.run([PROG, 'env', 'PYBIND_SECRET_TOKEN'],
                             inherit_env=True, stdout=sandbox.PIPE)
@@ -199,6 +202,8 @@ class TestRun(unittest.TestCase):
             self.assertEqual(r.stdout, b'y\n')
         finally:
             del os.environ['PYBIND_SECRET_TOKEN'], os.environ['PYBIND_VISIBLE']
+            if preload is not None:
+                os.environ['LD_PRELOAD'] = preload
         r = sandbox.run([PROG, 'write', 'out.txt'], workdir=d.path)
         self.assertTrue(r.ok)
         self.assertTrue(os.path.exists(os.path.join(d.path, 'out.txt')))

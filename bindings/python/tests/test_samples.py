@@ -7,7 +7,7 @@ import subprocess
 import sys
 import unittest
 
-from common import PROG, require_tracing
+from common import PROG, SANITIZED, require_tracing
 
 SRC = os.environ.get('PYBIND_SRCDIR') or os.path.join(
     os.path.dirname(os.path.abspath(__file__)), '..', '..', '..')
@@ -27,6 +27,8 @@ def judge(*args):
 @unittest.skipUnless(os.access(SUM, os.X_OK), 'samples/sum not built')
 class TestJudge(unittest.TestCase):
 
+    @unittest.skipIf(SANITIZED, 'samples/sum carries ASan in this build, '
+                     'which cannot start under a memory quota')
     def test_accepts_the_sample_solution(self):
         rc, out, err = judge('-t', '1000', '-m', '256', SUM, DATA)
         self.assertEqual(rc, 0, err)
@@ -35,6 +37,7 @@ class TestJudge(unittest.TestCase):
         self.assertEqual([ln.split()[:2] for ln in lines[:-1]],
                          [['1', 'AC'], ['2', 'AC'], ['3', 'AC']])
 
+    @unittest.skipIf(SANITIZED, 'samples/sum carries ASan in this build')
     def test_json(self):
         rc, out, err = judge('--json', SUM, DATA)
         self.assertEqual(rc, 0, err)
