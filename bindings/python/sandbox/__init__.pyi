@@ -60,8 +60,8 @@ class Result:
     stderr_truncated: Optional[bool]
     policy_error: Optional[BaseException]
     policy_traceback: Optional[str]
+    hook_error: Optional[BaseException]
     samples: Optional[list[tuple[int, int, int, int, int, int]]]
-    profile_svg: Optional[str]
     @property
     def ok(self) -> bool: ...
     def to_dict(self) -> dict[str, Any]: ...
@@ -96,8 +96,9 @@ class Box:
                  backtrace: Union[bool, int] = ..., profile: bool = ...,
                  sample_interval: Optional[float] = ...,
                  profile_file: _Out = ..., profile_format: str = ...,
-                 profile_svg: bool = ..., affinity: Union[None, str, int] = ...,
+                 affinity: Union[None, str, int] = ...,
                  cpus: Union[None, str, Iterable[int]] = ...,
+                 observer: Optional[Callable[[SandboxEvent, SandboxAction], Any]] = ...,
                  capture_limit: int = ...) -> None: ...
     @property
     def sandbox(self) -> _CSandbox: ...

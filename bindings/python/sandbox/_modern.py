@@ -88,6 +88,26 @@ def parse_size(v, what='size'):
     raise TypeError('%s should be a number of bytes or a string' % what)
 
 
+_DIR_MODES = {'ro': _c.S_DIR_RO, 'rw': _c.S_DIR_RW, 'tmp': _c.S_DIR_TMP}
+
+
+def parse_dir(spec):
+    """isolate's --dir: 'INSIDE=OUTSIDE[:ro|:rw|:tmp]', 'INSIDE:tmp' or
+    'PATH[:ro|:rw]' -> (inside, outside, mode)."""
+    spec = os.fspath(spec)
+    mode = 'ro'
+    head, sep, tail = spec.rpartition(':')
+    if sep and tail in _DIR_MODES:
+        spec, mode = head, tail
+    inside, eq, outside = spec.partition('=')
+    if not inside or (eq and not outside):
+        raise ValueError('malformed dir %r (INSIDE=OUTSIDE[:ro|:rw|:tmp])'
+                         % spec)
+    if not eq:
+        outside = None if mode == 'tmp' else inside
+    return inside, outside, mode
+
+
 def _namespaces(v):
     if v is None:
         return None
@@ -170,8 +190,8 @@ class Box:
                  cgroup_cpu=None, cgroup_version=None, rlimits=None,
                  drop_caps=None, best_effort=False, backtrace=False,
                  profile=False, sample_interval=None, profile_file=None,
-                 profile_format='csv', profile_svg=False, affinity='auto',
-                 cpus=None,
+                 profile_format='csv', affinity='auto',
+                 cpus=None, observer=None,
                  capture_limit=64 * _MiB):
         if isinstance(argv, (str, bytes, os.PathLike)):
             argv = [argv]
@@ -249,14 +269,9 @@ class Box:
         if rootfs is not None:
             sb.set_rootfs(rootfs, rootfs_writable)
         for d in dirs:
-            if isinstance(d, (str, os.PathLike)):
-                sb.add_dir_spec(os.fspath(d))
-            else:
-                inside, outside, *rest = tuple(d) + (None,)
-                dmode = rest[0] if rest and rest[0] is not None else 'ro'
-                sb.add_dir(inside, outside,
-                           {'ro': _c.S_DIR_RO, 'rw': _c.S_DIR_RW,
-                            'tmp': _c.S_DIR_TMP}.get(dmode, dmode))
+            inside, outside, dmode = (parse_dir(d) if isinstance(
+                d, (str, os.PathLike)) else (tuple(d) + (None, 'ro'))[:3])
+            sb.add_dir(inside, outside, _DIR_MODES.get(dmode, dmode))
         if tmpfs_size is not None:
             sb.set_tmpfs_size(parse_size(tmpfs_size, 'tmpfs_size'))
         if cgroup_parent is not None:
@@ -281,13 +296,13 @@ class Box:
             flags |= {'csv': _c.SANDBOX_PROFILE_CSV,
                       'jsonl': _c.SANDBOX_PROFILE_JSONL}[profile_format]
         interval = 0
-        if sample_interval is not None or profile_file is not None or \
-                profile_svg:
+        if sample_interval is not None or profile_file is not None:
             interval = int(round((sample_interval or 0.01) * 1e6))
         if flags or interval:
             sb.set_profile(interval, fd, flags)
+        if observer is not None:
+            sb.set_event_hook(observer)
         self._samples = interval > 0
-        self._svg = bool(profile_svg)
 
         sb.check()
 
@@ -370,8 +385,6 @@ class Box:
                 extra[name + '_truncated'] = sb.capture_truncated(which)
         if self._samples:
             extra['samples'] = sb.samples()
-        if self._svg:
-            extra['profile_svg'] = sb.profile_svg()
         return build_report(sb, self._opts)
 
     def close(self):
@@ -413,8 +426,11 @@ def run(argv, **settings):
     rootfs, rootfs_writable, dirs (['/data=/srv/data:ro', ...]),
     tmpfs_size, cgroup_parent, cgroup_memory, cgroup_pids, cgroup_cpu,
     cgroup_version, drop_caps, best_effort.
-    Diagnostics: backtrace, profile (syscall counts), sample_interval,
-    profile_file, profile_format ('csv' or 'jsonl'), profile_svg.
+    Diagnostics: observer (a callable f(event, decision) that sees every
+    event and what was decided, EXIT and QUOTA included, and decides
+    nothing; an exception it raises is Result.hook_error), backtrace,
+    profile (syscall counts), sample_interval,
+    profile_file, profile_format ('csv' or 'jsonl').
 
     A configuration the library refuses raises SandboxError (or
     ValueError/TypeError for a malformed value); a program that could not

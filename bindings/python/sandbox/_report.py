@@ -61,13 +61,13 @@ class Result:
     Beyond the report: verdict (the S_RESULT_* number), ok, stdout and
     stderr (bytes, when captured with PIPE), policy_error and
     policy_traceback (a Python policy's exception, verdict BP), stat (the
-    library's statistics, every field of sandbox_stat_t), samples and
-    profile_svg (with a profile).
+    library's statistics, every field of sandbox_stat_t), samples (with a
+    sample interval).
     """
 
     __slots__ = ('_report', 'verdict', 'stat', 'stdout', 'stderr',
                  'stdout_truncated', 'stderr_truncated', 'policy_error',
-                 'policy_traceback', 'samples', 'profile_svg')
+                 'policy_traceback', 'hook_error', 'samples')
 
     def __init__(self, report, verdict, stat, **extra):
         self._report = report
@@ -262,6 +262,7 @@ def build_report(sb, opts):
     return Result(rep, result, st,
                   policy_error=sb.policy_error,
                   policy_traceback=sb.policy_traceback,
+                  hook_error=sb.hook_error,
                   **opts.get('extra', {}))
 
 

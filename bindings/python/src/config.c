@@ -156,11 +156,6 @@ static PyObject *m_set_cpus(SbSandbox *self, PyObject *o)
 	return with_path(self, o, sandbox_set_cpus, "cpus");
 }
 
-static PyObject *m_add_dir_spec(SbSandbox *self, PyObject *o)
-{
-	return with_path(self, o, sandbox_add_dir_spec, "add_dir_spec");
-}
-
 static PyObject *m_set_chroot(SbSandbox *self, PyObject *o)
 {
 	PyObject *r = with_path(self, o, sandbox_set_chroot, "chroot");
@@ -505,6 +500,25 @@ static PyObject *m_set_capture(SbSandbox *self, PyObject *args, PyObject *kw)
 	return done(rc, "capture");
 }
 
+/* set_event_hook(fn or None): an observer fn(event, decision) called for
+ * every event of the runs (EXIT, QUOTA and ERROR included) after the
+ * policy decided; it decides nothing. */
+static PyObject *m_set_event_hook(SbSandbox *self, PyObject *o)
+{
+	READY(self);
+	if (o != Py_None && !PyCallable_Check(o)) {
+		PyErr_SetString(PyExc_TypeError, "the hook must be callable or None");
+		return NULL;
+	}
+	int rc = sandbox_set_event_hook(self->sb, o == Py_None ? NULL : sbpy_hook,
+	                                NULL);
+	if (rc == 0) {
+		Py_XINCREF(o == Py_None ? NULL : o);
+		Py_XSETREF(self->hook, o == Py_None ? NULL : o);
+	}
+	return done(rc, "event_hook");
+}
+
 static PyObject *m_check(SbSandbox *self, PyObject *unused)
 {
 	READY(self);
@@ -568,8 +582,6 @@ PyMethodDef sbpy_config_methods[] = {
 	  "set_rootfs(dir or None, writable=False)"),
 	M("add_dir", m_add_dir, METH_VARARGS | METH_KEYWORDS,
 	  "add_dir(inside, outside=None, mode=S_DIR_RO)"),
-	M("add_dir_spec", m_add_dir_spec, METH_O,
-	  "add_dir_spec('INSIDE=OUTSIDE[:ro|:rw|:tmp]')"),
 	M("clear_dirs", m_clear_dirs, METH_NOARGS, "clear_dirs()"),
 	M("set_tmpfs_size", m_set_tmpfs_size, METH_O, "set_tmpfs_size(bytes)"),
 	M("set_cgroup_parent", m_set_cgroup_parent, METH_O,
@@ -589,6 +601,9 @@ PyMethodDef sbpy_config_methods[] = {
 	  "set_profile(interval_us=0, fd=-1, flags=0): SANDBOX_PROFILE_*"),
 	M("set_capture", m_set_capture, METH_VARARGS | METH_KEYWORDS,
 	  "set_capture(which, dest=None, memory=False, limit=64 MiB)"),
+	M("set_event_hook", m_set_event_hook, METH_O,
+	  "set_event_hook(fn or None): an observer fn(event, decision) of every\n"
+	  "event (EXIT, QUOTA, ERROR too), called after the policy decided"),
 	M("check", m_check, METH_NOARGS,
 	  "check(): validate the configuration (SandboxError if it fails)"),
 	M("reset", m_reset, METH_NOARGS, "reset(): back to ready"),

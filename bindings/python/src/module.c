@@ -155,23 +155,6 @@ static PyObject *f_probe_host(PyObject *m, PyObject *unused)
 	                     "missing", missing);
 }
 
-static int probe_print_fn(const void *p, int fd)
-{
-	return sandbox_probe_print(p, fd);
-}
-
-static PyObject *f_probe_text(PyObject *m, PyObject *unused)
-{
-	sandbox_probe_t p;
-	int rc;
-	Py_BEGIN_ALLOW_THREADS
-	rc = sandbox_probe(&p, sizeof(p));
-	Py_END_ALLOW_THREADS
-	if (rc < 0)
-		return sbpy_err(rc, "probe", NULL);
-	return sbpy_capture_text(probe_print_fn, &p);
-}
-
 static PyObject *f_cgroup_sweep(PyObject *m, PyObject *args)
 {
 	PyObject *o = Py_None, *b = NULL;
@@ -211,8 +194,6 @@ static PyMethodDef module_methods[] = {
 	  "syscall_number(abi, name) -> int (SandboxError if none)" },
 	{ "probe_host", f_probe_host, METH_NOARGS,
 	  "probe_host() -> dict: what this host supports for this caller" },
-	{ "probe_text", f_probe_text, METH_NOARGS,
-	  "probe_text() -> str: the probe as sandbox-run --check prints it" },
 	{ "cgroup_sweep", f_cgroup_sweep, METH_VARARGS,
 	  "cgroup_sweep(parent=None) -> int: remove groups of dead supervisors" },
 	{ "block_term_signals", f_block_term_signals, METH_NOARGS,

@@ -399,6 +399,51 @@ out:
 	Py_XDECREF(a);
 }
 
+/* An observer sees the event and the decision, decides nothing; its
+ * first exception is kept (hook_error) and it is not called again in
+ * that run. */
+void sbpy_hook(const sandbox_event_t *ev, const sandbox_action_t *decision,
+               void *data)
+{
+	struct sbpy_run *run = sbpy_current_run();
+	(void)data;
+	if (!run || !ev || (ev->sandbox && run->self->sb != ev->sandbox))
+		return;
+	PyEval_RestoreThread(run->ts);
+	SbSandbox *self = run->self;
+	PyObject *fn = self->hook;
+	if (fn && !self->hook_error && !self->pending) {
+		SbEvent *e = sbpy_event_new(ev);
+		SbAction *a = sbpy_action_new(decision ? decision->type : -1,
+		                              decision ? decision->data : 0);
+		PyObject *ret = NULL;
+		Py_INCREF(fn);
+		bool was = self->in_callback;
+		self->in_callback = e && a && ev->type != S_EVENT_EXIT &&
+		                    ev->type != S_EVENT_QUOTA &&
+		                    ev->type != S_EVENT_ERROR;
+		if (e && a)
+			ret = PyObject_CallFunctionObjArgs(fn, (PyObject *)e,
+			                                   (PyObject *)a, NULL);
+		self->in_callback = was;
+		if (e)
+			e->live = false;
+		Py_DECREF(fn);
+		if (!ret) {
+			if (!PyErr_ExceptionMatches(PyExc_Exception)) {
+				self->pending = sbpy_take_exception();
+				sandbox_interrupt(self->sb, SIGINT);
+			} else {
+				self->hook_error = sbpy_take_exception();
+			}
+		}
+		Py_XDECREF(ret);
+		Py_XDECREF(e);
+		Py_XDECREF(a);
+	}
+	run->ts = PyEval_SaveThread();
+}
+
 sandbox_policy_t *sbpy_policy_trace_all(void)
 {
 	sandbox_policy_t *p = sandbox_policy_new();

@@ -204,17 +204,18 @@ typedef PyObject *(*item_value)(void *item);
 
 static ssize_t get_frames(const sandbox_t *sb, void *out, size_t max, void *c)
 {
-	return sandbox_get_backtrace(sb, out, max);
+	return sandbox_get_backtrace(sb, out, max, sizeof(sandbox_frame_t));
 }
 
 static ssize_t get_counts(const sandbox_t *sb, void *out, size_t max, void *c)
 {
-	return sandbox_get_syscall_counts(sb, out, max, c);
+	return sandbox_get_syscall_counts(sb, out, max,
+	                                  sizeof(sandbox_syscall_count_t), c);
 }
 
 static ssize_t get_samples(const sandbox_t *sb, void *out, size_t max, void *c)
 {
-	return sandbox_get_samples(sb, out, max);
+	return sandbox_get_samples(sb, out, max, sizeof(sandbox_sample_t));
 }
 
 /* A list of item(element) for every element of an array getter. */
@@ -299,20 +300,9 @@ static PyObject *m_samples(SbSandbox *self, PyObject *unused)
 	                  sample_value, NULL, "samples");
 }
 
-static int svg_fn(const void *sb, int fd)
-{
-	return sandbox_profile_svg(sb, fd);
-}
-
 static int bt_fn(const void *sb, int fd)
 {
 	return sandbox_print_backtrace(sb, fd);
-}
-
-static PyObject *m_profile_svg(SbSandbox *self, PyObject *unused)
-{
-	REPORT_READY(self);
-	return sbpy_capture_text(svg_fn, self->sb);
 }
 
 static PyObject *m_backtrace_text(SbSandbox *self, PyObject *unused)
@@ -414,8 +404,6 @@ PyMethodDef sbpy_report_methods[] = {
 	  "syscall_counts() -> (list of dict, all_syscalls)"),
 	M("samples", m_samples, METH_NOARGS,
 	  "samples() -> list of (t_us, cpu_us, user_us, sys_us, rss, vm)"),
-	M("profile_svg", m_profile_svg, METH_NOARGS,
-	  "profile_svg() -> str: the samples drawn as SVG"),
 	M("captured", m_captured, METH_VARARGS,
 	  "captured(which) -> bytes or None: a stream captured into memory"),
 	M("capture_truncated", m_capture_truncated, METH_VARARGS,

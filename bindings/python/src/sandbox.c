@@ -123,6 +123,8 @@ static int sandbox_traverse(SbSandbox *self, visitproc visit, void *arg)
 	for (int i = 0; i < 3; i++)
 		Py_VISIT(self->streams[i]);
 	Py_VISIT(self->policy_error);
+	Py_VISIT(self->hook);
+	Py_VISIT(self->hook_error);
 	Py_VISIT(self->pending);
 	Py_VISIT(self->event);
 	Py_VISIT(self->action);
@@ -137,6 +139,8 @@ static int sandbox_clear(SbSandbox *self)
 	for (int i = 0; i < 3; i++)
 		Py_CLEAR(self->streams[i]);
 	Py_CLEAR(self->policy_error);
+	Py_CLEAR(self->hook);
+	Py_CLEAR(self->hook_error);
 	Py_CLEAR(self->pending);
 	Py_CLEAR(self->event);
 	Py_CLEAR(self->action);
@@ -446,6 +450,7 @@ static int do_run(SbSandbox *self, bool *raised)
 	}
 	Py_CLEAR(self->policy_error);
 	Py_CLEAR(self->policy_tb);
+	Py_CLEAR(self->hook_error);
 	Py_CLEAR(self->pending);
 	self->result_override = -1;
 	self->last_signal = 0;
@@ -885,6 +890,11 @@ static PyObject *sandbox_get_policy_tb(SbSandbox *self, void *c)
 	return get_obj(self->policy_tb);
 }
 
+static PyObject *sandbox_get_hook_error(SbSandbox *self, void *c)
+{
+	return get_obj(self->hook_error);
+}
+
 static PyObject *sandbox_get_running(SbSandbox *self, void *c)
 {
 	return PyBool_FromLong(self->running);
@@ -916,6 +926,8 @@ static PyGetSetDef sandbox_getset[] = {
 	  "(verdict BP), or None", NULL },
 	{ "policy_traceback", (getter)sandbox_get_policy_tb, NULL,
 	  "policy_error's traceback as text, or None", NULL },
+	{ "hook_error", (getter)sandbox_get_hook_error, NULL,
+	  "the exception the event hook raised in the last run, or None", NULL },
 	{ "running", (getter)sandbox_get_running, NULL,
 	  "True while run() is in progress", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },

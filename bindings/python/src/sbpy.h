@@ -110,6 +110,9 @@ void sbpy_base_decide(const SbEvent *e, SbAction *act);
 /* The library callback that calls Python policies. */
 void sbpy_trampoline(const sandbox_event_t *ev, sandbox_action_t *act,
                      void *data);
+/* The library event hook that calls a Python observer. */
+void sbpy_hook(const sandbox_event_t *ev, const sandbox_action_t *decision,
+               void *data);
 /* A library policy whose every syscall of every ABI asks the callback
  * (the classic protocol: the Python policy decides everything). */
 sandbox_policy_t *sbpy_policy_trace_all(void);
@@ -167,6 +170,8 @@ typedef struct SbSandbox {
 	bool ran;                  /* a run reached a verdict or an error */
 	PyObject *policy_error;    /* exception a policy raised (BP) */
 	PyObject *policy_tb;       /* its traceback as text */
+	PyObject *hook;            /* event observer (callable) or NULL */
+	PyObject *hook_error;      /* exception the observer raised */
 	PyObject *pending;         /* KeyboardInterrupt & co. to re-raise */
 	SbEvent *event;            /* cached objects for callbacks */
 	SbAction *action;

@@ -235,10 +235,38 @@ class TestRun(unittest.TestCase):
         counts = {c['name']: c['count'] for c in r.syscall_counts['calls']}
         self.assertEqual(counts['getppid'], 5)
         self.assertTrue(r.syscall_counts['all_syscalls'])
-        r = sandbox.run([PROG, 'malloc', '32'], sample_interval=0.001,
-                        profile_svg=True)
-        self.assertTrue(r.profile_svg.lstrip().startswith('<'))
+        r = sandbox.run([PROG_STATIC, 'malloc', '64'], sample_interval=0.001)
         self.assertIsInstance(r.samples, list)
+        for t_us, cpu_us, user_us, sys_us, rss, vm in r.samples:
+            self.assertGreaterEqual(t_us, 0)
+
+    def test_observer(self):
+        seen = []
+
+        def watch(e, decision):
+            seen.append((e.type, e.name, decision.type, decision.data))
+        r = sandbox.run([PROG_STATIC, 'getppid', '2'], mode='classic',
+                        observer=watch)
+        self.assertTrue(r.ok)
+        getppid = [s for s in seen if s[1] == 'getppid']
+        self.assertEqual(len(getppid), 4)  # entries and returns
+        self.assertEqual(seen[-1][0], sandbox.S_EVENT_EXIT)
+        seen.clear()
+        r = sandbox.run([PROG, 'loop'], cpu=0.1, observer=watch)
+        self.assertEqual(r.result, 'TL')
+        types = [s[0] for s in seen]
+        self.assertEqual(types[-2:], [sandbox.S_EVENT_QUOTA,
+                                      sandbox.S_EVENT_EXIT])
+        seen.clear()
+        r = sandbox.run([PROG, 'fork'], observer=watch)
+        self.assertIn((sandbox.S_EVENT_SYSCALL, 'clone', sandbox.S_ACTION_KILL,
+                       0), seen)
+
+        def broken(e, d):
+            raise KeyError('observer')
+        r = sandbox.run([PROG, 'hello'], observer=broken, stdout=sandbox.PIPE)
+        self.assertTrue(r.ok)  # an observer decides nothing
+        self.assertIsInstance(r.hook_error, KeyError)
 
     def test_box_reuse(self):
         with sandbox.Box([PROG, 'sum'], stdin=b'2 3\n',
