@@ -372,6 +372,29 @@ START_TEST(layers_callback_keeps_paths)
 }
 END_TEST
 
+/* A rule for an i386 syscall applies to that syscall in the kernel filter
+ * too. libseccomp takes native numbers: i386 getpid (20) passed as is
+ * allowed i386 writev (x86_64's 20 is writev), which the table kills. */
+START_TEST(i386_rules_name_their_syscall)
+{
+	static const char *const writev32[] = { "write", "int80:146", NULL };
+	static const char *const getpid32[] = { "write", "int80:20", NULL };
+	sandbox_policy_t *p = sandbox_policy_builtin("minimal");
+	sandbox_stat_t st;
+	char name[32];
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sandbox_policy_add_rule_name(p, 1u << S_ABI_I386,
+	                 "getpid", S_DISP_ALLOW, 0, NULL, 0), 0);
+	ck_assert_result(run_ops(p, modes[_i], &st, writev32), S_RESULT_RF);
+	ck_assert(st.has_syscall && st.syscall.abi == S_ABI_I386);
+	sandbox_syscall_name(S_ABI_I386, st.syscall.nr, name, sizeof(name));
+	ck_assert_str_eq(name, "writev");
+	ck_assert_result(run_ops(p, modes[_i], &st, getpid32), S_RESULT_OK);
+	sandbox_policy_unref(p);
+}
+END_TEST
+
 /* ------------------------------------------------------------ listing */
 
 static char *explain(const sandbox_policy_t *p)
@@ -463,6 +486,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, compose_loosen_and_switch, 0, 2);
 	tcase_add_loop_test(tc, compose_callback_tightens, 0, 2);
 	tcase_add_loop_test(tc, layers_callback_keeps_paths, 0, 2);
+	tcase_add_loop_test(tc, i386_rules_name_their_syscall, 0, 2);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("listing");

@@ -24,6 +24,18 @@ TESTS += tests/check_layers.sh
 EXTRA_DIST += tests/check_layers.sh
 
 if HAVE_CHECK
+# The kernel-free tier: every built-in policy's compiled filter (and random
+# ones) run in a BPF interpreter against the user-space evaluation. Linked
+# with the static library (libtool -static) to reach the internal calls.
+check_PROGRAMS += tests/check_bpf
+TESTS += tests/check_bpf
+tests_check_bpf_SOURCES = tests/check_bpf.c tests/bpfsim.c tests/bpfsim.h
+tests_check_bpf_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SECCOMP_CFLAGS)
+tests_check_bpf_LDFLAGS = $(AM_LDFLAGS) -static
+tests_check_bpf_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)
+endif
+
+if HAVE_CHECK
 
 # ---------------------------------------------------------------- programs
 # Plain flags: warnings on, no sanitizers (neither when compiling nor when

@@ -19,7 +19,9 @@
  *   - its first matching rule is unconditional (one action), or
  *   - all its rules are conditional, share one action, none uses the
  *     program's pid, and what applies when none matches is what the
- *     filter's default action gives.
+ *     filter's default action gives; not for x32 (libseccomp compares
+ *     its 64-bit arguments as 32-bit values), and for i386 only with
+ *     constants that fit in 32 bits.
  */
 #include "config.h"
 #include "policy/policy.h"
@@ -51,6 +53,21 @@ static bool is_memory_syscall(int abi, long nr)
 		if (sb_syscall_number(abi, names[i]) == nr)
 			return true;
 	return false;
+}
+
+/* The number libseccomp wants for syscall nr of abi. Its rule calls take
+ * the native (x86_64) number -- or the pseudo number of a syscall x86_64
+ * lacks -- and translate it by name for the filter's architecture: an
+ * i386 number passed as is would name another syscall (i386 write, 4, is
+ * x86_64 stat), an x32 one with its x32 bit is refused. */
+static int scmp_number(int abi, long nr)
+{
+	char name[64];
+
+	if (abi == S_ABI_X86_64)
+		return (int)nr;
+	sb_syscall_name(abi, nr, name, sizeof(name));
+	return seccomp_syscall_resolve_name(name);
 }
 
 static enum scmp_compare scmp_op(int op)
@@ -91,9 +108,15 @@ static bool covered_by_default(uint32_t action, uint32_t dflt)
  * program's pid, and what applies when none matches (the base) is what
  * the filter's default gives. Sets *action. */
 static bool chain_exact(const sandbox_policy_t *p, const struct sb_ruleset *rs,
-                        int32_t first, int base, int base_err, uint32_t dflt,
-                        uint32_t *action)
+                        int abi, int32_t first, int base, int base_err,
+                        uint32_t dflt, uint32_t *action)
 {
+	/* libseccomp compares the arguments of x32 calls (and i386 ones) as
+	 * 32-bit values. The kernel gives an x32 call 64-bit arguments: only
+	 * the tracer can compare them as the table says. An i386 call's are
+	 * 32-bit, so only constants beyond 32 bits differ. */
+	if (abi == S_ABI_X32)
+		return false;
 	if (!covered_by_default(disp_action(base, base_err), dflt) &&
 	    dflt != SCMP_ACT_TRACE(SB_TRACE_ASK))
 		return false;
@@ -103,7 +126,9 @@ static bool chain_exact(const sandbox_policy_t *p, const struct sb_ruleset *rs,
 		if (disp_action(r->disp, r->err) != *action)
 			return false;
 		for (unsigned c = 0; c < r->ncond; c++)
-			if (r->cond[c].arg & S_ARG_SELF_PID)
+			if ((r->cond[c].arg & S_ARG_SELF_PID) ||
+			    (abi == S_ABI_I386 && (r->cond[c].a > UINT32_MAX ||
+			                           r->cond[c].b > UINT32_MAX)))
 				return false;
 	}
 	return true;
@@ -131,7 +156,9 @@ static int compile_abi(const sandbox_policy_t *p, const struct sb_ruleset *rs,
 	for (long nr = 0; nr < rs->nmax[abi]; nr++) {
 		if (!sb_syscall_known(abi, nr))
 			continue;
-		int snr = abi == S_ABI_X32 ? (int)(nr | 0x40000000) : (int)nr;
+		int snr = scmp_number(abi, nr);
+		if (snr == __NR_SCMP_ERROR)
+			return -EINVAL;
 		int32_t first = rs->first[abi][nr];
 		int base, base_err;
 		uint32_t action;
@@ -145,10 +172,13 @@ static int compile_abi(const sandbox_policy_t *p, const struct sb_ruleset *rs,
 			if (covered_by_default(action, dflt))
 				continue;
 			rc = seccomp_rule_add_exact(ctx, action, snr, 0);
-		} else if (!mem && chain_exact(p, rs, first, base, base_err, dflt,
-		                               &action)) {
+		} else if (!mem && chain_exact(p, rs, abi, first, base, base_err,
+		                               dflt, &action)) {
+			/* Rules that do what the default does add nothing (and
+			 * libseccomp refuses them: EACCES). */
 			rc = 0;
-			for (int32_t i = first; i >= 0 && rc == 0; i = rs->next[i])
+			for (int32_t i = first; i >= 0 && rc == 0 &&
+			     !covered_by_default(action, dflt); i = rs->next[i])
 				rc = add_conditional(ctx, &p->rules[i], snr, action);
 		} else if (mem || dflt != SCMP_ACT_TRACE(SB_TRACE_ASK)) {
 			rc = seccomp_rule_add_exact(ctx, SCMP_ACT_TRACE(

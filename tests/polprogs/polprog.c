@@ -14,6 +14,7 @@
  *   socket       a UDP socket, closed
  *   fork         fork (the child exits at once), wait
  *   exec:N       re-execute this program with exec:N-1 (N > 0)
+ *   int80:N      i386 syscall N through int $0x80, no arguments
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -103,6 +104,19 @@ static int op_simple(const char *op)
 	return -1;
 }
 
+static int op_int80(const char *n)
+{
+	long r, nr = atol(n);
+
+	__asm__ volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(0), "c"(0), "d"(0)
+	                 : "memory");
+	if (r < 0 && r > -4096) {
+		errno = (int)-r;
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
@@ -114,7 +128,8 @@ int main(int argc, char **argv)
 			memcpy(op, argv[i], (size_t)(colon - argv[i]));
 			op[colon - argv[i]] = '\0';
 			rc = strcmp(op, "exec") == 0 ? op_exec(argv[0], colon + 1)
-			                             : op_file(op, colon + 1);
+			   : strcmp(op, "int80") == 0 ? op_int80(colon + 1)
+			                              : op_file(op, colon + 1);
 		} else {
 			rc = op_simple(argv[i]);
 		}

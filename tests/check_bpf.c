@@ -1,0 +1,459 @@
+/*
+ * The kernel-free tier: does each policy's compiled seccomp filter agree
+ * with the library's user-space evaluation of the same rule table? No
+ * process is started: the filter runs in a small BPF interpreter
+ * (tests/bpfsim.c) over random (ABI, number, arguments), biased towards
+ * the numbers and constants the policy's rules name, for every built-in
+ * policy (with and without the memory watch of a VSIZE quota) and for
+ * random policies.
+ *
+ * What "agree" means: where the filter decides in the kernel, it decides
+ * what the table says -- ALLOW only where the table allows (and never a
+ * watched memory call), ERRNO with the table's errno, TRACE(KILL) only
+ * where the table kills; TRACE(MEM) only for a watched memory call (the
+ * tracer evaluates it, and watches its return); and every TRACE line of
+ * the table reaches the tracer (TRACE(ASK)), which evaluates the same
+ * table in user space. A filter may defer more than it
+ * must (TRACE(ASK)): that costs a stop, never a wrong verdict; the suite
+ * says how often.
+ *
+ * Linked with the static library (libtool -static) to reach the internal
+ * calls; SB_BPF_SEED=N repeats a run, SB_BPF_ROUNDS=N makes it longer.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <linux/audit.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy/policy.h"
+#include "bpfsim.h"
+
+#define X32_BIT 0x40000000u
+#define SELF 1234
+#define FOREIGN_ARCH AUDIT_ARCH_AARCH64
+
+/* ------------------------------------------------------------ random */
+
+static uint64_t rng_state;
+
+static uint64_t rnd(void)
+{
+	/* xorshift64*: reproducible from the seed */
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dULL;
+}
+
+static unsigned below(unsigned n)
+{
+	return (unsigned)(rnd() % n);
+}
+
+static unsigned long rounds(void)
+{
+	const char *r = getenv("SB_BPF_ROUNDS");
+	return r ? strtoul(r, NULL, 10) : 20000;
+}
+
+/* ------------------------------------------------------------ one check */
+
+struct tally {
+	unsigned long inputs, kernel, deferred;
+	unsigned long mismatches;
+	char first[512];
+};
+
+static bool is_memory(int abi, long nr)
+{
+	static const char *const names[] = { "brk", "mmap", "mmap2", "mremap" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (sb_syscall_number(abi, names[i]) == nr)
+			return true;
+	return false;
+}
+
+static void mismatch(struct tally *t, int abi, long nr, const uint64_t *a,
+                     uint32_t ret, int disp, int err, const char *what)
+{
+	if (t->mismatches++ == 0)
+		snprintf(t->first, sizeof(t->first), "%s: abi %d nr %ld args "
+		         "%#llx %#llx %#llx %#llx %#llx %#llx: filter %#x, table "
+		         "disp %#x errno %d", what, abi, nr,
+		         (unsigned long long)a[0], (unsigned long long)a[1],
+		         (unsigned long long)a[2], (unsigned long long)a[3],
+		         (unsigned long long)a[4], (unsigned long long)a[5], ret,
+		         disp, err);
+}
+
+/* Run the filter for one call and compare with the table. abi < 0: a
+ * foreign architecture (the filter must hand it to the tracer to kill). */
+static void check_one(const struct sock_fprog *prog,
+                      const sandbox_policy_t *p, const struct sb_ruleset *rs,
+                      bool watch, int abi, long nr, const uint64_t args[6],
+                      struct tally *t)
+{
+	struct seccomp_data d;
+	const char *why = NULL;
+	int err = 0, disp;
+
+	memset(&d, 0, sizeof(d));
+	d.arch = abi < 0 ? FOREIGN_ARCH
+	       : abi == S_ABI_I386 ? AUDIT_ARCH_I386 : AUDIT_ARCH_X86_64;
+	d.nr = (int)(abi == S_ABI_X32 ? (uint32_t)nr | X32_BIT : (uint32_t)nr);
+	d.instruction_pointer = 0x401000;
+	/* An i386 call's arguments are 32-bit registers, zero-extended. */
+	uint64_t a32[6];
+	if (abi == S_ABI_I386) {
+		for (int i = 0; i < 6; i++)
+			a32[i] = (uint32_t)args[i];
+		args = a32;
+	}
+	memcpy(d.args, args, sizeof(d.args));
+	uint32_t ret = bpfsim_run(prog, &d, &why);
+	t->inputs++;
+	if (why) {
+		mismatch(t, abi, nr, args, ret, -1, 0, why);
+		return;
+	}
+	uint32_t action = ret & SECCOMP_RET_ACTION_FULL;
+	uint32_t data = ret & SECCOMP_RET_DATA;
+	if (abi < 0) {
+		if (ret != (SECCOMP_RET_TRACE | SB_TRACE_KILL))
+			mismatch(t, abi, nr, args, ret, -1, 0, "foreign ABI not killed");
+		return;
+	}
+	disp = sb_ruleset_eval(p, rs, abi, nr, args, SELF, &err);
+	int base = disp & ~S_DISP_FLAG_EXIT;
+	bool mem = watch && is_memory(abi, nr);
+
+	if (action == SECCOMP_RET_TRACE && data == SB_TRACE_MEM && !mem) {
+		mismatch(t, abi, nr, args, ret, disp, err,
+		         "memory watch of a call that is not watched");
+		return;
+	}
+	/* The tracer decides (TRACE(MEM): and watches the return). */
+	if (action == SECCOMP_RET_TRACE && (data == SB_TRACE_ASK ||
+	    data == SB_TRACE_ASK_EXIT || data == SB_TRACE_MEM)) {
+		t->deferred += base != S_DISP_TRACE && !mem;
+		return;
+	}
+	t->kernel++;
+	if (base == S_DISP_TRACE)
+		mismatch(t, abi, nr, args, ret, disp, err,
+		         "a TRACE line decided in the kernel");
+	else if (action == SECCOMP_RET_ALLOW && (base != S_DISP_ALLOW || mem))
+		mismatch(t, abi, nr, args, ret, disp, err, "allowed in the kernel");
+	else if (action == SECCOMP_RET_ERRNO &&
+	         (base != S_DISP_ERRNO || (int)data != err))
+		mismatch(t, abi, nr, args, ret, disp, err, "errno in the kernel");
+	else if (action == SECCOMP_RET_TRACE && data == SB_TRACE_KILL &&
+	         base != S_DISP_KILL)
+		mismatch(t, abi, nr, args, ret, disp, err, "killed in the kernel");
+	else if (action != SECCOMP_RET_ALLOW && action != SECCOMP_RET_ERRNO &&
+	         !(action == SECCOMP_RET_TRACE && data == SB_TRACE_KILL))
+		mismatch(t, abi, nr, args, ret, disp, err, "an unexpected action");
+}
+
+/* ------------------------------------------------------------ inputs */
+
+/* An argument value worth trying for syscall (abi, nr): one of the
+ * constants its conditions compare with (and neighbours, masked forms),
+ * or an edge value, or anything. */
+static uint64_t pick_arg(const sandbox_policy_t *p, int abi, long nr,
+                         unsigned argi)
+{
+	static const uint64_t edges[] = { 0, 1, 2, 3, 0x7fffffff, 0x80000000,
+	                                  0xffffffff, 0x100000000ULL,
+	                                  UINT64_MAX, UINT64_MAX - 1, SELF };
+	uint64_t cands[64];
+	unsigned n = 0;
+
+	for (size_t i = 0; i < p->nrules && n + 6 < 64; i++) {
+		const struct sb_rule *r = &p->rules[i];
+		if (r->abi != abi || r->nr != nr)
+			continue;
+		for (unsigned c = 0; c < r->ncond; c++) {
+			const sandbox_cond_t *k = &r->cond[c];
+			if ((k->arg & ~S_ARG_SELF_PID) != argi)
+				continue;
+			if (k->arg & S_ARG_SELF_PID) {
+				cands[n++] = (rnd() << 32) | SELF;
+				continue;
+			}
+			cands[n++] = k->a;
+			cands[n++] = k->a + 1;
+			cands[n++] = k->a - 1;
+			if (k->op == S_CMP_MASKED_EQ) {
+				cands[n++] = k->b;
+				cands[n++] = k->b | (rnd() & ~k->a);
+				cands[n++] = k->b ^ (k->a & -k->a); /* one bit off */
+			}
+		}
+	}
+	switch (below(4)) {
+	case 0:
+		return edges[below(sizeof(edges) / sizeof(edges[0]))];
+	case 1:
+		return rnd();
+	default:
+		return n ? cands[below(n)] : rnd() & 0xff;
+	}
+}
+
+/* A syscall number worth trying in abi: one the rules name, any in the
+ * table's range, or one just past it (unknown numbers are killed). */
+static long pick_nr(const sandbox_policy_t *p, int abi)
+{
+	int lim = sb_abi_nr_limit(abi);
+
+	if (below(2) && p->nrules) {
+		for (int tries = 0; tries < 8; tries++) {
+			const struct sb_rule *r = &p->rules[below((unsigned)p->nrules)];
+			if (r->abi == abi)
+				return r->nr;
+		}
+	}
+	if (below(10) == 0)
+		return lim + (long)below(64);
+	return below((unsigned)lim);
+}
+
+static void run_inputs(const sandbox_policy_t *p, const struct sock_fprog *prog,
+                       bool watch, unsigned long n, struct tally *t)
+{
+	struct sb_ruleset rs;
+
+	ck_assert_int_eq(sb_ruleset_build(p, &rs), 0);
+	for (unsigned long i = 0; i < n; i++) {
+		uint64_t args[6];
+		int abi = below(20) == 0 ? -1 : (int)below(S_ABI_COUNT);
+		/* Mostly x86_64: the ABI the policies are written for. */
+		if (abi > 0 && below(2))
+			abi = S_ABI_X86_64;
+		long nr = pick_nr(p, abi < 0 ? S_ABI_X86_64 : abi);
+		for (unsigned a = 0; a < 6; a++)
+			args[a] = pick_arg(p, abi, nr, a);
+		check_one(prog, p, &rs, watch, abi, nr, args, t);
+	}
+	sb_ruleset_free(&rs);
+}
+
+/* Compile p as a run would (the table with path syscalls stopping) and
+ * compare over n inputs. */
+static void check_policy(const char *name, const sandbox_policy_t *pol,
+                         bool watch, unsigned long n, struct tally *t)
+{
+	struct sb_effective eff;
+	struct sock_fprog prog;
+	struct sb_filter_opts o = { .watch_memory = watch };
+
+	ck_assert_int_eq(sb_policy_effective(pol, &eff), 0);
+	int rc = sb_filter_compile(&eff.view, &o, &prog);
+	if (rc < 0 && getenv("SB_BPF_DEBUG"))
+		sandbox_policy_explain(pol, 1);
+	ck_assert_msg(rc == 0, "%s: compile: %s", name, strerror(-rc));
+	run_inputs(&eff.view, &prog, watch, n, t);
+	free(prog.filter);
+	sb_policy_effective_free(&eff);
+}
+
+static void report(const char *name, bool watch, const struct tally *t)
+{
+	printf("NOTE: %-13s%s %lu inputs: %lu decided in the kernel, %lu "
+	       "deferred to the tracer without need, %lu wrong\n", name,
+	       watch ? " (memory watch)" : "", t->inputs, t->kernel,
+	       t->deferred, t->mismatches);
+	ck_assert_msg(t->mismatches == 0, "%s%s: %lu of %lu inputs disagree; "
+	              "first: %s", name, watch ? " (memory watch)" : "",
+	              t->mismatches, t->inputs, t->first);
+	/* The comparison must have had something to compare. */
+	ck_assert_uint_gt(t->kernel, 0);
+}
+
+/* ------------------------------------------------------------ the tests */
+
+START_TEST(builtins_agree)
+{
+	const char *const *names = sandbox_policy_list();
+
+	for (const char *const *n = names; *n; n++) {
+		for (int watch = 0; watch < 2; watch++) {
+			sandbox_policy_t *p = sandbox_policy_builtin(*n);
+			struct tally t = { 0 };
+			ck_assert_msg(p != NULL, "%s: %s", *n, strerror(errno));
+			check_policy(*n, p, watch, rounds(), &t);
+			report(*n, watch, &t);
+			sandbox_policy_unref(p);
+		}
+	}
+}
+END_TEST
+
+/* A random rule table: defaults, unconditional and conditional rules on a
+ * small pool of syscalls, every disposition and comparison. */
+static sandbox_policy_t *random_policy(void)
+{
+	static const char *const pool[] = {
+		"read", "write", "openat", "close", "getpid", "kill", "ioctl",
+		"fcntl", "mmap", "brk", "socket", "clone", "prlimit64", "futex",
+	};
+	static const int disps[] = { S_DISP_ALLOW, S_DISP_ERRNO, S_DISP_KILL,
+	                             S_DISP_TRACE, S_DISP_TRACE | S_DISP_FLAG_EXIT };
+	sandbox_policy_t *p = sandbox_policy_new();
+
+	ck_assert_ptr_nonnull(p);
+	for (int abi = 0; abi < S_ABI_COUNT; abi++)
+		if (below(3) == 0)
+			ck_assert_int_eq(sandbox_policy_set_default(p, abi,
+			                 disps[below(4)], 1 + (int)below(100)), 0);
+	unsigned nrules = 1 + below(40);
+	for (unsigned i = 0; i < nrules; i++) {
+		int abi = below(4) == 0 ? (int)below(S_ABI_COUNT) : S_ABI_X86_64;
+		long nr = sb_syscall_number(abi, pool[below(sizeof(pool) /
+		                                           sizeof(pool[0]))]);
+		sandbox_cond_t c[6];
+		unsigned nc = below(3) ? below(4) : 0;
+		if (nr < 0)
+			continue;
+		unsigned used = 0;
+		for (unsigned k = 0; k < nc; k++) {
+			/* One comparison per argument and rule: libseccomp
+			 * refuses more (the check would refuse the policy). */
+			do
+				c[k].arg = below(6);
+			while (used & (1u << c[k].arg));
+			used |= 1u << c[k].arg;
+			c[k].op = S_CMP_NE + (int)below(7);
+			c[k].a = below(2) ? below(16) : rnd();
+			c[k].b = c[k].op == S_CMP_MASKED_EQ ? c[k].a & rnd() : 0;
+			if (below(12) == 0) {
+				c[k].arg |= S_ARG_SELF_PID;
+				c[k].op = below(2) ? S_CMP_EQ : S_CMP_NE;
+			}
+		}
+		ck_assert_int_eq(sandbox_policy_add_rule(p, abi, nr,
+		                 disps[below(5)], 1 + (int)below(200), c, nc), 0);
+	}
+	return p;
+}
+
+START_TEST(random_policies_agree)
+{
+	for (int i = 0; i < 40; i++) {
+		sandbox_policy_t *p = random_policy();
+		struct tally t = { 0 };
+		char name[32];
+		snprintf(name, sizeof(name), "random #%d", i);
+		check_policy(name, p, i & 1, rounds() / 10, &t);
+		if (t.mismatches && getenv("SB_BPF_DEBUG"))
+			sandbox_policy_explain(p, 1);
+		ck_assert_msg(t.mismatches == 0, "%s: %lu of %lu inputs disagree; "
+		              "first: %s", name, t.mismatches, t.inputs, t.first);
+		sandbox_policy_unref(p);
+	}
+}
+END_TEST
+
+/* The comparison is not vacuous: a filter compiled from one table and
+ * compared with a slightly different one is caught. */
+START_TEST(a_wrong_filter_is_caught)
+{
+	sandbox_policy_t *p = sandbox_policy_builtin("minimal");
+	sandbox_policy_t *q = sandbox_policy_builtin("minimal");
+	struct sb_filter_opts o = { .watch_memory = false };
+	struct sock_fprog prog;
+	struct tally t = { 0 };
+	uint64_t args[6] = { 0 };
+	struct sb_ruleset rs;
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(q);
+	/* q allows getpid, which minimal (and its filter) kills. */
+	ck_assert_int_eq(sandbox_policy_add_rule_name(q, 1u << S_ABI_X86_64,
+	                 "getpid", S_DISP_ALLOW, 0, NULL, 0), 0);
+	ck_assert_int_eq(sb_filter_compile(p, &o, &prog), 0);
+	ck_assert_int_eq(sb_ruleset_build(q, &rs), 0);
+	check_one(&prog, q, &rs, false, S_ABI_X86_64,
+	          sb_syscall_number(S_ABI_X86_64, "getpid"), args, &t);
+	ck_assert_uint_eq(t.mismatches, 1);
+	ck_assert_msg(strstr(t.first, "killed in the kernel"), "%s", t.first);
+	sb_ruleset_free(&rs);
+	free(prog.filter);
+	sandbox_policy_unref(p);
+	sandbox_policy_unref(q);
+}
+END_TEST
+
+/* The interpreter itself, on programs written by hand. */
+START_TEST(interpreter)
+{
+	struct sock_filter ok[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		         offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 39, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 1),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		         offsetof(struct seccomp_data, args[1]) + 4),
+		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x80000000, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0xff),
+		BPF_STMT(BPF_MISC | BPF_TAX, 0),
+		BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	struct sock_filter bad_load[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, sizeof(struct seccomp_data)),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_filter no_ret[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+	};
+	struct sock_fprog p = { 9, ok };
+	struct seccomp_data d = { .nr = 39 };
+	const char *why;
+
+	ck_assert_uint_eq(bpfsim_run(&p, &d, &why), SECCOMP_RET_ERRNO | 1);
+	ck_assert_ptr_null(why);
+	d.nr = 1;
+	d.args[1] = 0x8000001200000000ULL;
+	ck_assert_uint_eq(bpfsim_run(&p, &d, &why), SECCOMP_RET_KILL_PROCESS);
+	d.args[1] = 0x0000001200000000ULL;
+	ck_assert_uint_eq(bpfsim_run(&p, &d, &why), 0x12);
+	p = (struct sock_fprog){ 2, bad_load };
+	bpfsim_run(&p, &d, &why);
+	ck_assert_ptr_nonnull(why);
+	p = (struct sock_fprog){ 1, no_ret };
+	bpfsim_run(&p, &d, &why);
+	ck_assert_ptr_nonnull(why);
+}
+END_TEST
+
+int main(void)
+{
+	const char *seed = getenv("SB_BPF_SEED");
+	Suite *s = suite_create("bpf");
+	TCase *tc = tcase_create("agreement");
+	SRunner *sr;
+	int failed;
+
+	rng_state = seed ? strtoull(seed, NULL, 0) : 0x5eed5eedULL;
+	if (!rng_state)
+		rng_state = 1;
+	printf("NOTE: SB_BPF_SEED=%#llx SB_BPF_ROUNDS=%lu\n",
+	       (unsigned long long)rng_state, rounds());
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, interpreter);
+	tcase_add_test(tc, a_wrong_filter_is_caught);
+	tcase_add_test(tc, builtins_agree);
+	tcase_add_test(tc, random_policies_agree);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
