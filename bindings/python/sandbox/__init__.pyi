@@ -24,14 +24,17 @@ class Sandbox(_CSandbox):
     def report(self) -> Result: ...
 
 class Result:
-    # the fields of sandbox-run's JSON report
-    result: str
+    # the fields of sandbox-run's JSON report (version 2)
+    report_version: int
+    result: Optional[str]
     result_text: str
     exit_code: Optional[int]
-    signal: Optional[str]
+    signal: Optional[int]
+    signal_name: Optional[str]
     limit: Optional[str]
     syscall: Optional[dict[str, Any]]
-    interrupted: Optional[str]
+    interrupted: Optional[int]
+    interrupted_name: Optional[str]
     mode: str
     policy: Optional[str]
     cpu_time_us: Optional[int]
@@ -41,14 +44,17 @@ class Result:
     memory_peak_bytes: Optional[int]
     rss_peak_bytes: Optional[int]
     vm_peak_bytes: Optional[int]
+    csw_voluntary: Optional[int]
+    csw_forced: Optional[int]
     output_bytes: Optional[int]
     syscalls: Optional[int]
+    cpu: Optional[int]
     quota: dict[str, Any]
     command: list[str]
     binary: Optional[dict[str, Any]]
+    isolation: Optional[dict[str, Any]]
     backtrace: Optional[list[dict[str, Any]]]
     backtrace_info: Optional[dict[str, Any]]
-    isolation: Optional[dict[str, Any]]
     syscall_counts: Optional[dict[str, Any]]
     error: Optional[dict[str, Any]]
     # beyond the report

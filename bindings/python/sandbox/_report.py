@@ -11,6 +11,9 @@ import signal as _signal
 
 from . import _sandbox as _c
 
+# The version of sandbox-run's report these keys follow (cli/report.h).
+REPORT_VERSION = 2
+
 _ISO_NAMES = (
     (_c.S_NS_PID, 'pid'), (_c.S_NS_IPC, 'ipc'), (_c.S_NS_UTS, 'uts'),
     (_c.S_NS_NET, 'net'), (_c.S_NS_MOUNT, 'mount'), (_c.S_NS_USER, 'user'),
@@ -50,13 +53,14 @@ class Result:
     """What happened to one run.
 
     The attributes named after the keys of sandbox-run's JSON report
-    (result, result_text, exit_code, signal, limit, syscall, interrupted,
-    mode, policy, cpu_time_us, user_time_us, sys_time_us, wall_time_us,
-    memory_peak_bytes, rss_peak_bytes, vm_peak_bytes, output_bytes,
-    syscalls, quota, command, binary, backtrace, backtrace_info,
-    isolation, syscall_counts, error) hold the same values; a key the
-    report leaves out for this run (limit unless TL, syscall unless RF,
-    ...) reads as None. to_dict() and to_json() give the report itself.
+    (version 2: report_version, result, result_text, exit_code, signal,
+    signal_name, limit, syscall, interrupted, interrupted_name, mode,
+    policy, cpu_time_us, user_time_us, sys_time_us, wall_time_us,
+    memory_peak_bytes, rss_peak_bytes, vm_peak_bytes, csw_voluntary,
+    csw_forced, output_bytes, syscalls, cpu, quota, command, binary,
+    isolation, backtrace, backtrace_info, syscall_counts, error) hold the
+    same values, None where the report has null. to_dict() and to_json()
+    give the report itself.
 
     Beyond the report: verdict (the S_RESULT_* number), ok, stdout and
     stderr (bytes, when captured with PIPE), policy_error and
@@ -110,14 +114,15 @@ class Result:
             r.get('memory_peak_bytes'))
 
 
-# Keys the report may hold (some only for some runs).
+# The keys of the report (every one is always present).
 _KNOWN_KEYS = frozenset((
-    'result', 'result_text', 'exit_code', 'signal', 'limit', 'syscall',
-    'interrupted', 'mode', 'policy', 'cpu_time_us', 'user_time_us',
-    'sys_time_us', 'wall_time_us', 'memory_peak_bytes', 'rss_peak_bytes',
-    'vm_peak_bytes', 'output_bytes', 'syscalls', 'quota', 'command',
-    'binary', 'backtrace', 'backtrace_info', 'isolation', 'syscall_counts',
-    'error',
+    'report_version', 'result', 'result_text', 'exit_code', 'signal',
+    'signal_name', 'limit', 'syscall', 'interrupted', 'interrupted_name',
+    'mode', 'policy', 'cpu_time_us', 'user_time_us', 'sys_time_us',
+    'wall_time_us', 'memory_peak_bytes', 'rss_peak_bytes', 'vm_peak_bytes',
+    'csw_voluntary', 'csw_forced', 'output_bytes', 'syscalls', 'cpu',
+    'quota', 'command', 'binary', 'isolation', 'backtrace', 'backtrace_info',
+    'syscall_counts', 'error',
 ))
 
 
@@ -140,7 +145,7 @@ def _binary(b):
 def _backtrace(sb, rep):
     frames = sb.backtrace()
     if not frames:
-        rep['backtrace'] = None
+        rep['backtrace'] = rep['backtrace_info'] = None
         return
     rep['backtrace'] = [{
         'pc': '%#x' % f['pc'],
@@ -151,13 +156,19 @@ def _backtrace(sb, rep):
     bi = sb.backtrace_info()
     reason = {_c.S_BT_RF: 'rf', _c.S_BT_SIGNAL: 'signal',
               _c.S_BT_MARKED: 'marked'}.get(bi['reason'])
-    rep['backtrace_info'] = {
-        'reason': reason,
-        'signal': signal_name(bi['signal']) if bi['signal'] > 0 else None,
-        'partial': bi['partial'],
-        'method': ('stack-scan' if bi['stack_scan'] else
-                   'frame-pointers' if bi['frame_pointers'] else 'unwind'),
-    }
+    info = {'reason': reason}
+    _signal_keys(info, 'signal', bi['signal'])
+    info['partial'] = bi['partial']
+    info['method'] = ('stack-scan' if bi['stack_scan'] else
+                      'frame-pointers' if bi['frame_pointers'] else 'unwind')
+    rep['backtrace_info'] = info
+
+
+def _signal_keys(rep, key, sig):
+    """A signal as sandbox-run writes it: its number, and its name under
+    key_name (both None when there is none)."""
+    rep[key] = sig if sig > 0 else None
+    rep[key + '_name'] = signal_name(sig) if sig > 0 else None
 
 
 def _isolation(sb):
@@ -167,7 +178,7 @@ def _isolation(sb):
     return {
         'requested': _iso_names(st['requested']),
         'in_effect': _iso_names(st['in_effect']),
-        'cgroup_version': st['cgroup_version'],
+        'cgroup_version': st['cgroup_version'] or None,
         'cgroup_memory_peak_bytes': _figure(st['cg_memory_peak']),
         'cgroup_oom_kills': _figure(st['cg_oom_kills']),
         'cgroup_pids_refused': _figure(st['cg_pids_refused']),
@@ -177,6 +188,7 @@ def _isolation(sb):
 def _counts(sb, rep):
     calls, every = sb.syscall_counts()
     if not calls:
+        rep['syscall_counts'] = None
         return
     rep['syscall_counts'] = {
         'all_syscalls': every,
@@ -209,38 +221,43 @@ def build_report(sb, opts):
     result = st['result_override']
     if result is None:
         result = st['result']
-    rep = {}
-    rep['result'] = _c.result_name(result)
-    rep['result_text'] = ('not run: the program could not be started'
-                          if exec_rc < 0 else _c.result_text(result))
-    rep['exit_code'] = (st['exit_code'] if exec_rc == 0 and
-                        st['exit_code'] >= 0 and st['signal'] == 0 else None)
-    rep['signal'] = signal_name(st['signal']) if st['signal'] > 0 else None
-    if result == _c.S_RESULT_TL:
+    judged = exec_rc == 0 and result != _c.S_RESULT_PD
+    rep = {'report_version': REPORT_VERSION}
+    rep['result'] = _c.result_name(result) if judged else None
+    rep['result_text'] = (_c.result_text(result) if judged else
+                          'not run: the program could not be started')
+    rep['exit_code'] = (st['exit_code'] if judged and st['exit_code'] >= 0
+                        and st['signal'] == 0 else None)
+    _signal_keys(rep, 'signal', st['signal'] if judged else 0)
+    rep['limit'] = None
+    if judged and result == _c.S_RESULT_TL:
         rep['limit'] = {_c.S_TL_CPU: 'cpu',
                         _c.S_TL_WALL: 'wall'}.get(st['tl_limit'])
-    if result == _c.S_RESULT_RF:
-        sc = st['syscall']
-        rep['syscall'] = None if sc is None else {
-            'abi': sc['abi_name'], 'nr': sc['nr'], 'name': sc['name'],
-            'args': list(sc['args'])}
-    rep['interrupted'] = (signal_name(st['interrupted'])
-                          if st['interrupted'] > 0 else None)
+    sc = st['syscall']
+    rep['syscall'] = None
+    if judged and result == _c.S_RESULT_RF and sc is not None:
+        rep['syscall'] = {'abi': sc['abi_name'], 'nr': sc['nr'],
+                          'name': sc['name'], 'args': list(sc['args'])}
+    _signal_keys(rep, 'interrupted', st['interrupted'] if judged else 0)
     mode = opts.get('mode')
     if mode is None:
         mode = st['mode'] if exec_rc == 0 else _c.S_MODE_FAST
     rep['mode'] = 'classic' if mode == _c.S_MODE_CLASSIC else 'fast'
     rep['policy'] = opts.get('policy_label') or _policy_label(
         None if _is_default(sb) else sb.policy)
-    rep['cpu_time_us'] = _figure(st['cpu_time_us'])
-    rep['user_time_us'] = _figure(st['user_time_us'])
-    rep['sys_time_us'] = _figure(st['sys_time_us'])
-    rep['wall_time_us'] = _figure(st['wall_time_us'])
-    rep['memory_peak_bytes'] = _figure(st['memory_peak'])
-    rep['rss_peak_bytes'] = _figure(st['rss_peak'])
-    rep['vm_peak_bytes'] = _figure(st['vm_peak'])
-    rep['output_bytes'] = _figure(st['output_bytes'])
-    rep['syscalls'] = _figure(st['syscalls'])
+    for key, field in (('cpu_time_us', 'cpu_time_us'),
+                       ('user_time_us', 'user_time_us'),
+                       ('sys_time_us', 'sys_time_us'),
+                       ('wall_time_us', 'wall_time_us'),
+                       ('memory_peak_bytes', 'memory_peak'),
+                       ('rss_peak_bytes', 'rss_peak'),
+                       ('vm_peak_bytes', 'vm_peak'),
+                       ('csw_voluntary', 'csw_voluntary'),
+                       ('csw_forced', 'csw_forced'),
+                       ('output_bytes', 'output_bytes')):
+        rep[key] = _figure(st[field])
+    rep['syscalls'] = _figure(st['syscalls']) if judged else None
+    rep['cpu'] = _figure(st['cpu'])
     q = sb.quota
     memory_mode = opts.get('memory_mode', _c.S_MEMORY_VSIZE)
     rep['quota'] = {
@@ -252,13 +269,12 @@ def build_report(sb, opts):
     }
     rep['command'] = list(sb.task)
     rep['binary'] = _binary(sb.binary_info())
-    if opts.get('backtrace'):
-        _backtrace(sb, rep)
     rep['isolation'] = _isolation(sb)
+    _backtrace(sb, rep)
     _counts(sb, rep)
-    if exec_rc < 0:
-        rep['error'] = {'step': st['failed_step'],
-                        'message': _c.strerror(exec_rc)}
+    rep['error'] = None if judged else {
+        'step': st['failed_step'], 'errno': -exec_rc,
+        'message': _c.strerror(exec_rc)}
     return Result(rep, result, st,
                   policy_error=sb.policy_error,
                   policy_traceback=sb.policy_traceback,

@@ -89,6 +89,8 @@ static const struct field stat_fields[] = {
 	FIELD(sandbox_stat_t, memory_mode, F_INT),
 	FIELD(sandbox_stat_t, has_syscall, F_BOOL),
 	FIELD(sandbox_stat_t, cpu, F_INT),
+	FIELD(sandbox_stat_t, csw_voluntary, F_I64),
+	FIELD(sandbox_stat_t, csw_forced, F_I64),
 	{ NULL, 0, F_INT },
 };
 

@@ -19,7 +19,8 @@ CLI = os.path.join(os.environ.get('PYBIND_BUILDDIR', ''), 'cli',
 # Figures that differ from run to run.
 VOLATILE = {'cpu_time_us', 'user_time_us', 'sys_time_us', 'wall_time_us',
             'memory_peak_bytes', 'rss_peak_bytes', 'vm_peak_bytes', 'pc',
-            'offset', 'stopped_ns', 'syscalls', 'command', 'args'}
+            'offset', 'stopped_ns', 'syscalls', 'command', 'args',
+            'csw_voluntary', 'csw_forced', 'cpu'}
 
 
 def cli_report(args, program):
