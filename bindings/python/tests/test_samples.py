@@ -51,8 +51,10 @@ class TestJudge(unittest.TestCase):
         # Box (patched to append it to the command line)
         for cmd, verdict in (('hello', 'WA'), ('loop', 'TL'), ('fork', 'RF')):
             with self.subTest(cmd=cmd):
+                # (a wall quota of 3 x 500 ms: the set-up before exec
+                # counts against it, and this host may be loaded)
                 code = ('import sys, runpy; sys.argv = ["judge.py", "-t", '
-                        '"200", "--", %r, %r];' % (PROG, DATA) +
+                        '"500", "--", %r, %r];' % (PROG, DATA) +
                         'import sandbox; real = sandbox.Box;'
                         'sandbox.Box = lambda argv, **kw: real(argv + [%r], '
                         '**kw); runpy.run_path(%r, run_name="__main__")'
