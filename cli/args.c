@@ -814,23 +814,6 @@ int sr_rootfs_dir(const char *spec, char *dir, size_t len, bool *rw)
 	return 0;
 }
 
-/* INSIDE and OUTSIDE of a --dir spec (OUTSIDE NULL for :tmp). */
-static void dir_spec_parts(const char *spec, char *inside, size_t len,
-                           const char **outside, size_t *outlen)
-{
-	const char *colon = strrchr(spec, ':');
-	size_t n = strlen(spec);
-
-	if (colon && (!strcmp(colon, ":ro") || !strcmp(colon, ":rw") ||
-	              !strcmp(colon, ":tmp")))
-		n = (size_t)(colon - spec);
-	const char *eq = memchr(spec, '=', n);
-	size_t in = eq ? (size_t)(eq - spec) : n;
-	snprintf(inside, len, "%.*s", (int)in, spec);
-	*outside = colon && !strcmp(colon, ":tmp") ? NULL : eq ? eq + 1 : spec;
-	*outlen = *outside ? n - (size_t)(*outside - spec) : 0;
-}
-
 int sr_box_host_path(const struct sr_options *o, const char *inside,
                      char *out, size_t outlen)
 {
@@ -854,17 +837,17 @@ int sr_box_host_path(const struct sr_options *o, const char *inside,
 	/* A box of --dir entries: the last entry whose INSIDE holds the path
 	 * (entries mounted later sit on top of earlier ones). */
 	for (size_t i = o->ndirs; i-- > 0; ) {
-		char in[PATH_MAX];
-		const char *outside;
-		size_t olen, n;
-		dir_spec_parts(o->dirs[i], in, sizeof(in), &outside, &olen);
-		n = strlen(in);
-		if (strncmp(inside, in, n) != 0 || (inside[n] && inside[n] != '/'))
+		struct sr_dir d;
+		if (sr_parse_dir(o->dirs[i], &d) < 0)
 			continue;
-		if (!outside)
+		size_t n = strlen(d.inside);
+		if (strncmp(inside, d.inside, n) != 0 ||
+		    (inside[n] && inside[n] != '/'))
+			continue;
+		if (d.mode == S_DIR_TMP)
 			return -ENOENT; /* a fresh tmpfs: nothing there yet */
-		if ((size_t)snprintf(out, outlen, "%.*s%s", (int)olen, outside,
-		                     inside + n) >= outlen)
+		if ((size_t)snprintf(out, outlen, "%s%s", d.outside, inside + n)
+		    >= outlen)
 			return -ENAMETOOLONG;
 		return 0;
 	}
@@ -874,28 +857,25 @@ int sr_box_host_path(const struct sr_options *o, const char *inside,
 int sr_dir_spec_absolute(const char *spec, const char *cwd, char *out,
                          size_t outlen)
 {
-	char inside[PATH_MAX];
-	const char *outside;
-	size_t olen;
+	const char *eq = strchr(spec, '=');
+	struct sr_dir d;
 
-	dir_spec_parts(spec, inside, sizeof(inside), &outside, &olen);
-	if (!outside || outside[0] == '/' || outside == spec) {
+	if (sr_parse_dir(spec, &d) < 0)
+		return -ENAMETOOLONG;
+	if (!eq || d.mode == S_DIR_TMP || d.outside[0] == '/') {
 		if ((size_t)snprintf(out, outlen, "%s", spec) >= outlen)
 			return -ENAMETOOLONG;
 		return 0;
 	}
 	/* INSIDE=OUTSIDE with a relative OUTSIDE: from the caller's working
 	 * directory, as a shell would take it ("./work" -> "$PWD/work"). */
-	const char *rel = outside;
+	const char *rel = d.outside, *tail = eq + 1 + strlen(d.outside);
 	while (rel[0] == '.' && rel[1] == '/')
 		rel += 2;
-	size_t skip = (size_t)(rel - outside);
-	if (olen >= skip && olen - skip == 1 && rel[0] == '.')
-		skip = olen; /* "." itself */
-	if ((size_t)snprintf(out, outlen, "%.*s%s%s%.*s%s", (int)(outside - spec),
-	                     spec, cwd, olen > skip ? "/" : "",
-	                     (int)(olen - skip), outside + skip,
-	                     outside + olen) >= outlen)
+	if (strcmp(rel, ".") == 0)
+		rel = "";
+	if ((size_t)snprintf(out, outlen, "%.*s%s%s%s%s", (int)(eq + 1 - spec),
+	                     spec, cwd, *rel ? "/" : "", rel, tail) >= outlen)
 		return -ENAMETOOLONG;
 	return 0;
 }
