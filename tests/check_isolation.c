@@ -540,7 +540,10 @@ END_TEST
 /* ------------------------------------------------------------ unprivileged */
 
 /* In a forked child as uid/gid 65534: the full isolated configuration
- * (user namespace + all others + box root) must work. */
+ * (user namespace + all others + box root) must work, for a supervisor
+ * that is dumpable like any process (_i 1) and for one that made itself
+ * non-dumpable to protect what it holds, as sandbox-run does (_i 0: the
+ * child inherited that, and its uid_map was root's to write). */
 START_TEST(unprivileged_isolated_run)
 {
 	int status;
@@ -553,9 +556,8 @@ START_TEST(unprivileged_isolated_run)
 		if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
 		    setresuid(65534, 65534, 65534) < 0)
 			_exit(2);
-		/* As after an exec by setpriv(1): a uid change made us
-		 * non-dumpable, which a real unprivileged caller is not. */
-		prctl(PR_SET_DUMPABLE, 1);
+		/* A uid change made us non-dumpable: as asked. */
+		prctl(PR_SET_DUMPABLE, _i);
 		sandbox_t *sb = iso_sandbox(S_NS_ALL, "pids", NULL);
 		add_progs_dir(sb);
 		ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, "/dev/null", false), 0);
@@ -935,7 +937,7 @@ Suite *tu_suite(void)
 
 	tc = tcase_create("unprivileged");
 	tcase_set_timeout(tc, TU_TIMEOUT);
-	tcase_add_test(tc, unprivileged_isolated_run);
+	tcase_add_loop_test(tc, unprivileged_isolated_run, 0, 2);
 	tcase_add_test(tc, unprivileged_without_userns_is_a_clear_error);
 	suite_add_tcase(s, tc);
 

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -286,7 +287,15 @@ static void child_pre(const struct sb_iso *iso, int errfd)
 		sb_child_fail(errfd, errno, SB_STEP_PRCTL);
 	if (run->sync_r >= 0) {
 		close(run->sync_w);
-		if (read(run->sync_r, &go, 1) != 1)
+		/* The supervisor writes our uid_map and gid_map, which /proc
+		 * lets it do only when we are dumpable (else the files are
+		 * root's): a supervisor that made itself non-dumpable, as
+		 * sandbox-run does, passed that on to us. exec makes the
+		 * program dumpable in any case. Then say we are ready. */
+		if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+			sb_child_fail(errfd, errno, SB_STEP_PRCTL);
+		if (write(run->sync_r, "r", 1) != 1 ||
+		    read(run->sync_r, &go, 1) != 1)
 			_exit(127); /* the supervisor gave up (or died) */
 		close(run->sync_r);
 	}
@@ -332,8 +341,10 @@ static int spawn_prepare(struct sb_iso *iso, int *step)
 		}
 	}
 	if (run->clone_flags & CLONE_NEWUSER) {
+		/* Both ways: the child says it is ready, we say the maps are
+		 * written. */
 		int p[2];
-		if (pipe2(p, O_CLOEXEC) < 0)
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0)
 			return -errno;
 		run->sync_r = p[0];
 		run->sync_w = p[1];
@@ -366,9 +377,14 @@ pid_t sb_iso_spawn(struct sb_iso *iso, int errfd, int *step)
 		return -1;
 	}
 	if (run->sync_r >= 0) {
+		char ready;
 		close(run->sync_r);
 		run->sync_r = -1;
-		if ((rc = sb_ns_write_maps(iso, pid)) < 0 ||
+		if (read(run->sync_w, &ready, 1) != 1)
+			rc = -ECHILD; /* it died before it was ready */
+		else
+			rc = 0;
+		if (rc < 0 || (rc = sb_ns_write_maps(iso, pid)) < 0 ||
 		    (rc = sb_write_once(run->sync_w, "g", 1)) < 0) {
 			reap(pid);
 			*step = SB_STEP_ID_MAP;

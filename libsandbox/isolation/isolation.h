@@ -158,8 +158,8 @@ struct sb_rlim {
 /* Per-run state, owned by the tracer thread. */
 struct sb_iso_run {
 	unsigned clone_flags;
-	int sync_w;            /* parent: write end of the go pipe, -1 */
-	int sync_r;            /* child: read end */
+	int sync_w;            /* parent's end of the ready/go socket, -1 */
+	int sync_r;            /* child's end */
 	struct sb_mount_plan mp;
 	struct sb_cg cg;
 	char **envp;           /* built by env.c, or NULL */
