@@ -150,22 +150,36 @@ int sr_write_profile_svg(FILE *f, const sandbox_t *sb, const char *title)
 
 /* ------------------------------------------------------------ probe */
 
-int sr_probe_print(FILE *out, const sandbox_probe_t *p)
+int sr_probe_print(FILE *out, const sandbox_probe_t *p, bool root)
 {
-	static const struct { unsigned bit; const char *name; } f[] = {
-		{ S_NS_PID, "pid namespace" }, { S_NS_IPC, "ipc namespace" },
-		{ S_NS_UTS, "uts namespace" }, { S_NS_NET, "net namespace" },
-		{ S_NS_MOUNT, "mount namespace" }, { S_NS_USER, "user namespace" },
-		{ S_ISO_FS, "box root" }, { S_ISO_PIVOT, "pivot_root" },
-		{ S_ISO_CG_MEMORY, "cgroup memory" }, { S_ISO_CG_PIDS, "cgroup pids" },
-		{ S_ISO_CG_CPU, "cgroup cpu" }, { S_ISO_CAPS, "capability drop" },
+	/* Each feature with the option that asks for it; without root the
+	 * namespaces come through a user namespace, so the option says so
+	 * (a run without it is refused). */
+	static const struct {
+		unsigned bit;
+		const char *name, *opt, *unpriv;
+	} f[] = {
+		{ S_NS_PID, "pid namespace", "--ns=pid", "--ns=user,pid" },
+		{ S_NS_IPC, "ipc namespace", "--ns=ipc", "--ns=user,ipc" },
+		{ S_NS_UTS, "uts namespace", "--ns=uts", "--ns=user,uts" },
+		{ S_NS_NET, "net namespace", "--ns=net", "--ns=user,net" },
+		{ S_NS_MOUNT, "mount namespace", "--ns=mount", "--ns=user,mount" },
+		{ S_NS_USER, "user namespace", "--ns=user", "--ns=user" },
+		{ S_ISO_FS, "box root", "--rootfs, --dir",
+		  "--ns=user with --rootfs, --dir" },
+		{ S_ISO_PIVOT, "pivot_root", "the box is entered with it", NULL },
+		{ S_ISO_CG_MEMORY, "cgroup memory", "--cg-memory", NULL },
+		{ S_ISO_CG_PIDS, "cgroup pids", "--cg-pids", NULL },
+		{ S_ISO_CG_CPU, "cgroup cpu", "--cg-cpu", NULL },
+		{ S_ISO_CAPS, "capability drop", "always", NULL },
 	};
 
 	fprintf(out, "ptrace: %s\nseccomp: %s\n", p->ptrace ? "yes" : "no",
 	        p->seccomp ? "yes" : "no");
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		fprintf(out, "%s: %s\n", f[i].name,
-		        (p->available & f[i].bit) ? "yes" : "no");
+		fprintf(out, "%s: %s (%s)\n", f[i].name,
+		        (p->available & f[i].bit) ? "yes" : "no",
+		        !root && f[i].unpriv ? f[i].unpriv : f[i].opt);
 	fprintf(out, "cgroups: v1 %s, v2 %s, used: %s%s%s\n",
 	        p->cgroup_v1 ? "mounted" : "absent", p->cgroup_v2 ? "mounted" : "absent",
 	        p->cgroup_version == 2 ? "v2" : p->cgroup_version == 1 ? "v1" : "none",

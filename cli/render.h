@@ -5,6 +5,7 @@
 #ifndef SANDBOX_RUN_RENDER_H
 #define SANDBOX_RUN_RENDER_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "sandbox.h"
@@ -17,8 +18,10 @@ int sr_profile_svg(FILE *f, const char *title, const sandbox_sample_t *s,
 /* The same for the last run of sb (sandbox_get_samples). */
 int sr_write_profile_svg(FILE *f, const sandbox_t *sb, const char *title);
 
-/* The host probe as text, one line per feature and one "cause / fix" pair
+/* The host probe as text, one line per feature with the option that asks
+ * for it ("pid namespace: yes (--ns=pid)"; for a caller that is not
+ * `root`, the namespaces through --ns=user), then one "cause / fix" pair
  * per missing thing (--check). 0 or -errno. */
-int sr_probe_print(FILE *f, const sandbox_probe_t *p);
+int sr_probe_print(FILE *f, const sandbox_probe_t *p, bool root);
 
 #endif

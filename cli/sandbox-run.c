@@ -109,7 +109,7 @@ static int check_host(void)
 		return EXIT_USAGE;
 	}
 	printf("libsandbox %s\n", sandbox_version());
-	if ((rc = sr_probe_print(stdout, &p)) < 0) {
+	if ((rc = sr_probe_print(stdout, &p, geteuid() == 0)) < 0) {
 		errmsg("--check: %s", sandbox_strerror(rc));
 		return EXIT_USAGE;
 	}

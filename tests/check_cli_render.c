@@ -121,17 +121,26 @@ START_TEST(test_probe_text)
 	strcpy(p.missing[0].what, "user namespaces");
 	strcpy(p.missing[0].cause, "disabled");
 	strcpy(p.missing[0].fix, "sysctl");
-	ck_assert_int_eq(sr_probe_print(f, &p), 0);
+	ck_assert_int_eq(sr_probe_print(f, &p, true), 0);
 	fclose(f);
 	ck_assert_ptr_nonnull(strstr(text, "ptrace: yes\nseccomp: yes\n"));
-	ck_assert_ptr_nonnull(strstr(text, "pid namespace: yes\n"));
-	ck_assert_ptr_nonnull(strstr(text, "user namespace: no\n"));
-	ck_assert_ptr_nonnull(strstr(text, "capability drop: yes\n"));
+	ck_assert_ptr_nonnull(strstr(text, "pid namespace: yes (--ns=pid)\n"));
+	ck_assert_ptr_nonnull(strstr(text, "user namespace: no (--ns=user)\n"));
+	ck_assert_ptr_nonnull(strstr(text, "capability drop: yes (always)\n"));
 	ck_assert_ptr_nonnull(strstr(text, "cgroups: v1 mounted, v2 absent, used: "
 	                             "v1 at /sys/fs/cgroup/memory/x\n"));
 	ck_assert_ptr_nonnull(strstr(text, "missing user namespaces: disabled\n"
 	                             "  fix: sysctl\n"));
 	ck_assert_ptr_nonnull(strstr(text, "strongest containment: namespaces\n"));
+	free(text);
+	/* Without root a namespace comes with a user namespace: the option
+	 * that works is the one named. */
+	text = NULL;
+	f = open_memstream(&text, &len);
+	ck_assert_int_eq(sr_probe_print(f, &p, false), 0);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(text, "pid namespace: yes (--ns=user,pid)\n"));
+	ck_assert_ptr_nonnull(strstr(text, "user namespace: no (--ns=user)\n"));
 	free(text);
 }
 END_TEST

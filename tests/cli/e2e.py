@@ -734,6 +734,60 @@ def test_check(e):
     check(rc in (0, 1) and "ptrace" in out, (rc, out))
 
 
+# What a run needs to use each feature --check lists, as root and not.
+CHECK_FEATURES = {
+    "pid namespace": (["--ns=pid"], ["--ns=user,pid"]),
+    "ipc namespace": (["--ns=ipc"], ["--ns=user,ipc"]),
+    "uts namespace": (["--ns=uts"], ["--ns=user,uts"]),
+    "net namespace": (["--ns=net"], ["--ns=user,net"]),
+    "mount namespace": (["--ns=mount"], ["--ns=user,mount"]),
+    "user namespace": (["--ns=user"], ["--ns=user"]),
+    "box root": (["--rootfs=/"], ["--ns=user", "--rootfs=/"]),
+    "cgroup memory": (["--cg-memory=256M"], ["--cg-memory=256M"]),
+    "cgroup pids": (["--cg-pids=64"], ["--cg-pids=64"]),
+    "cgroup cpu": (["--cg-cpu=100"], ["--cg-cpu=100"]),
+}
+
+
+def check_agrees(prefix, root):
+    p = subprocess.run(prefix + [TOOL, "--check"], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=scaled(60))
+    said = {}
+    for line in p.stdout.decode().splitlines():
+        name, _, rest = line.partition(": ")
+        if name in CHECK_FEATURES:
+            said[name] = rest.split(" ")[0]
+            opt = CHECK_FEATURES[name][0 if root else 1][0]
+            check(opt.split("=")[0] in rest, "%r names no option" % line)
+    check(set(said) == set(CHECK_FEATURES), "--check lists %r" % said)
+    for name, (as_root, as_user) in CHECK_FEATURES.items():
+        args = as_root if root else as_user
+        p = subprocess.run(prefix + [TOOL, "-q"] + args + [VICTIM, "ok"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=scaled(60))
+        want = 0 if said[name] == "yes" else 2
+        check(p.returncode == want, "%s: --check says %s, %r exits %d (%s)"
+              % (name, said[name], args, p.returncode,
+                 p.stderr.decode().strip()))
+
+
+def test_check_agrees_with_runs(e):
+    # Every feature --check says this caller has works in a run, and every
+    # one it says is missing is refused. 0.4.0 said "user namespace: yes"
+    # to an unprivileged caller whose every --ns=user run failed
+    # ("id_map: Permission denied": sandbox-run was not dumpable).
+    check_agrees([], os.geteuid() == 0)
+    if os.geteuid() == 0 and shutil.which("setpriv"):
+        nobody = ["setpriv", "--reuid=65534", "--regid=65534",
+                  "--clear-groups"]
+        if subprocess.run(nobody + [TOOL, "--version"], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE).returncode != 0 or \
+                subprocess.run(nobody + ["test", "-x", VICTIM]).returncode:
+            print("skip check agreement as nobody: cannot run the tool")
+            return
+        check_agrees(nobody, False)
+
+
 def test_help_version(e):
     rc, out, _ = e.run("--help")
     check(rc == 0 and out.startswith("Usage: sandbox-run"), out)
