@@ -7,6 +7,7 @@ cli_sandbox_run_SOURCES = \
 	cli/sandbox-run.c \
 	cli/args.c cli/args.h \
 	cli/files.c cli/files.h \
+	cli/policyinfo.c cli/policyinfo.h \
 	cli/report.c cli/report.h \
 	cli/render.c cli/render.h \
 	cli/trace.c cli/trace.h
@@ -44,7 +45,8 @@ EXTRA_DIST += tests/cli/placement.sh tests/cli/placement.py
 if HAVE_CHECK
 check_PROGRAMS += tests/check_cli_args
 TESTS += tests/check_cli_args
-tests_check_cli_args_SOURCES = tests/check_cli_args.c cli/args.c cli/args.h
+tests_check_cli_args_SOURCES = tests/check_cli_args.c cli/args.c cli/args.h \
+	cli/policyinfo.c cli/policyinfo.h
 tests_check_cli_args_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli
 tests_check_cli_args_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_cli_args_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)

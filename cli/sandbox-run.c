@@ -25,6 +25,7 @@
 #include "sandbox.h"
 #include "args.h"
 #include "files.h"
+#include "policyinfo.h"
 #include "report.h"
 #include "render.h"
 #include "trace.h"
@@ -69,11 +70,19 @@ static sandbox_policy_t *open_policy(const char *spec, char *err,
 	return p;
 }
 
+/* " (static programs only)" when a policy cannot start a dynamic one. */
+static const char *static_note(const sandbox_policy_t *p)
+{
+	return p && !sr_policy_starts_dynamic(p) ? " (static programs only)" : "";
+}
+
 static int list_policies(void)
 {
 	for (const char *const *l = sandbox_policy_list(); l && *l; l++) {
 		const char *d = sandbox_policy_describe(*l);
-		printf("%-12s %s\n", *l, d ? d : "");
+		sandbox_policy_t *p = sandbox_policy_builtin(*l);
+		printf("%-12s %s%s\n", *l, d ? d : "", static_note(p));
+		sandbox_policy_unref(p);
 	}
 	return fflush(stdout) == 0 ? 0 : EXIT_USAGE;
 }
@@ -87,7 +96,8 @@ static int explain_policy(const char *spec)
 		return EXIT_USAGE;
 	}
 	const char *d = strpbrk(spec, "/.") ? NULL : sandbox_policy_describe(spec);
-	printf("policy %s%s%s\n", spec, d ? ": " : "", d ? d : "");
+	printf("policy %s%s%s%s\n", spec, d ? ": " : "", d ? d : "",
+	       static_note(p));
 	fflush(stdout);
 	int rc = sandbox_policy_explain(p, STDOUT_FILENO);
 	sandbox_policy_unref(p);

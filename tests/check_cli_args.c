@@ -18,6 +18,7 @@
 
 #include "sandbox.h"
 #include "args.h"
+#include "policyinfo.h"
 
 #define UNL SANDBOX_UNLIMITED
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -525,6 +526,63 @@ START_TEST(test_dir_spec_absolute)
 }
 END_TEST
 
+/* ------------------------------------------------------------ policies */
+
+/* Policies that start dynamic programs, judged from their rule table:
+ * everything allowed but one syscall of the dynamic loader's. */
+static const struct {
+	const char *syscall;
+	int disp, err;
+	bool dynamic;
+} loader_rows[] = {
+	{ NULL, 0, 0, true },
+	{ "mmap", S_DISP_KILL, 0, false },
+	{ "mmap", S_DISP_ERRNO, EPERM, false },
+	{ "openat", S_DISP_ERRNO, EACCES, false },
+	{ "openat", S_DISP_TRACE, 0, true },   /* the callback decides by path */
+	{ "access", S_DISP_ERRNO, ENOENT, true },
+	{ "access", S_DISP_KILL, 0, false },
+	{ "pread64", S_DISP_KILL, 0, false },
+	{ "mprotect", S_DISP_KILL, 0, false },
+	{ "getpid", S_DISP_KILL, 0, true },    /* not the loader's */
+};
+
+START_TEST(test_policy_starts_dynamic)
+{
+	sandbox_policy_t *p = sandbox_policy_new();
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sandbox_policy_set_default(p, S_ABI_X86_64, S_DISP_ALLOW,
+	                                            0), 0);
+	if (loader_rows[_i].syscall)
+		ck_assert_int_eq(sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64,
+		                                              loader_rows[_i].syscall,
+		                                              loader_rows[_i].disp,
+		                                              loader_rows[_i].err,
+		                                              NULL, 0), 0);
+	ck_assert_msg(sr_policy_starts_dynamic(p) == loader_rows[_i].dynamic,
+	              "%s", loader_rows[_i].syscall ? loader_rows[_i].syscall : "-");
+	sandbox_policy_unref(p);
+}
+END_TEST
+
+/* The built-ins as they are: minimal and its relatives start static
+ * programs only, the judge's default and python3 dynamic ones. */
+START_TEST(test_builtin_policies_dynamic)
+{
+	static const struct { const char *name; bool dynamic; } b[] = {
+		{ "default", true }, { "python3", true }, { "unrestricted", true },
+		{ "minimal", false },
+	};
+	for (size_t i = 0; i < N(b); i++) {
+		sandbox_policy_t *p = sandbox_policy_builtin(b[i].name);
+		ck_assert_ptr_nonnull(p);
+		ck_assert_msg(sr_policy_starts_dynamic(p) == b[i].dynamic, "%s",
+		              b[i].name);
+		sandbox_policy_unref(p);
+	}
+}
+END_TEST
+
 /* ------------------------------------------------------------ look-ups */
 
 static char tmpdir[64];
@@ -737,6 +795,8 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, test_option_checks, 0, N(option_checks));
 	tcase_add_loop_test(tc, test_program_path, 0, N(program_paths));
 	tcase_add_loop_test(tc, test_dir_spec_absolute, 0, N(dir_specs));
+	tcase_add_loop_test(tc, test_policy_starts_dynamic, 0, N(loader_rows));
+	tcase_add_test(tc, test_builtin_policies_dynamic);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("lookups");
