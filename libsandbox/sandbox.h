@@ -857,14 +857,24 @@ int sandbox_set_rlimit(sandbox_t *sb, int resource, uint64_t value);
 int sandbox_set_drop_caps(sandbox_t *sb, bool drop);
 
 /* Environment. The program's environment is, in order: when inheriting
- * (sandbox_set_env_inherit), the caller's environment minus the variables
- * whose name matches a strip pattern; else the caller's variables named in
- * the pass-through list (never stripped: naming one is explicit); then the
- * explicit sandbox_set_env() entries, which override. Default strip
- * patterns (fnmatch): *_TOKEN *_SECRET *_KEY *PASSWORD* *PASSWD* AWS_*
- * *_CREDENTIALS GITHUB_* SSH_AUTH_SOCK. Stripping applies to every
- * inheriting sandbox, isolated or not. Lists are copied; NULL or empty
- * clears the pass list / restores the default patterns. */
+ * (sandbox_set_env_inherit), the caller's environment minus its secrets;
+ * the caller's variables named in the pass-through list (never stripped:
+ * naming one is explicit); then the explicit sandbox_set_env() entries,
+ * which override.
+ *
+ * The secret rule, applied to every inherited variable, isolated or not:
+ * a variable is stripped when
+ *   - its name contains, in any case, PASS (PASSWORD, PASSWD, DB_PASS),
+ *     PWD, SECRET, TOKEN, KEY (KEYS), CREDENTIAL (CREDENTIALS) or AUTH
+ *     (SSH_AUTH_SOCK, XAUTHORITY, HTTP_AUTHORIZATION) anywhere, or
+ *   - its name is AWS_* or GITHUB_* (any case), or
+ *   - its value is a URL carrying a password, "scheme://user:password@..."
+ *     (DATABASE_URL=postgres://u:p@db/x, HTTPS_PROXY=http://u:p@proxy), or
+ *   - its name matches one of the sandbox_set_env_strip() patterns
+ *     (fnmatch(3)), which add to the rule and never replace it.
+ * The rule errs on the side of stripping (PWD, KEYBOARD_LAYOUT go too);
+ * pass what the program needs by name. Lists are copied; NULL or empty
+ * clears the pass list / the extra patterns. */
 int sandbox_set_env_pass(sandbox_t *sb, const char *const names[]);
 int sandbox_set_env_strip(sandbox_t *sb, const char *const patterns[]);
 

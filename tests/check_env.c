@@ -102,6 +102,91 @@ START_TEST(inherited_environment)
 }
 END_TEST
 
+/* An inherited environment loses its secrets, by the documented rule
+ * (sandbox.h, sandbox_set_env_strip): a name containing PASS, PWD,
+ * SECRET, TOKEN, KEY, CREDENTIAL or AUTH in any case, AWS_* and GITHUB_*,
+ * and a value that is a URL with a user:password@. 0.4.0 matched a few
+ * upper-case suffixes only: db_password, API_KEYS, HTTP_AUTH_HEADER, PWD
+ * and postgres://u:p@host all went through. */
+static const struct { const char *name, *value; bool stripped; } secrets[] = {
+	{ "DB_PASSWORD", "hunter2", true },
+	{ "db_password", "hunter2", true },
+	{ "MYSQL_PWD", "hunter2", true },
+	{ "PWD", "/home/judge", true },
+	{ "DB_PASS", "hunter2", true },
+	{ "My_Passwd", "hunter2", true },
+	{ "APP_SECRET", "s", true },
+	{ "secretKeyBase", "s", true },
+	{ "GH_TOKEN", "t", true },
+	{ "token", "t", true },
+	{ "API_KEY", "k", true },
+	{ "API_KEYS", "k1,k2", true },
+	{ "KEYRING_PATH", "/x", true },
+	{ "AZURE_CREDENTIALS", "{}", true },
+	{ "GOOGLE_APPLICATION_CREDENTIAL", "/k.json", true },
+	{ "HTTP_AUTH_HEADER", "Basic eA==", true },
+	{ "XAUTHORITY", "/home/j/.Xauthority", true },
+	{ "SSH_AUTH_SOCK", "/tmp/agent", true },
+	{ "AWS_REGION", "eu-west-1", true },
+	{ "GITHUB_SHA", "abc", true },
+	{ "DATABASE_URL", "postgres://judge:hunter2@db:5432/x", true },
+	{ "HTTPS_PROXY", "http://u:p@proxy:3128/", true },
+	{ "UPSTREAM", "ftp://anonymous:guest@ftp.example.org", true },
+	{ "HOME_PAGE", "https://example.org/a:b@c", false }, /* '@' after the path */
+	{ "REPO_URL", "https://github.com/o/r", false },
+	{ "USER_URL", "https://judge@example.org/", false }, /* no password */
+	{ "MAILTO", "judge@example.org", false },
+	{ "LANG", "C.UTF-8", false },
+	{ "TZ", "UTC", false },
+	{ "SANDBOX_PLAIN", "value", false },
+};
+
+START_TEST(inherited_secrets_are_stripped)
+{
+	sandbox_t *sb = tu_sandbox("showenv", NULL);
+	char want[512];
+
+	setenv(secrets[_i].name, secrets[_i].value, 1);
+	ck_assert_int_eq(sandbox_set_env_inherit(sb, true), 0);
+	char *text = run_capture(sb, S_RESULT_OK);
+	snprintf(want, sizeof(want), "env=%s=%s\n", secrets[_i].name,
+	         secrets[_i].value);
+	ck_assert_msg((strstr(text, want) == NULL) == secrets[_i].stripped,
+	              "%s=%s was %s", secrets[_i].name, secrets[_i].value,
+	              secrets[_i].stripped ? "passed on" : "stripped");
+	free(text);
+
+	/* Named explicitly, a variable is the caller's decision: passed. */
+	const char *pass[] = { secrets[_i].name, NULL };
+	ck_assert_int_eq(sandbox_reset(sb), 0);
+	ck_assert_int_eq(sandbox_set_env_pass(sb, pass), 0);
+	text = run_capture(sb, S_RESULT_OK);
+	ck_assert_msg(strstr(text, want) != NULL, "%s not passed", want);
+	free(text);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* Strip patterns of the caller's add to the rule, never replace it. */
+START_TEST(strip_patterns_add_to_the_rule)
+{
+	sandbox_t *sb = tu_sandbox("showenv", NULL);
+	const char *pats[] = { "EXTRA_*", NULL };
+
+	setenv("EXTRA_THING", "x", 1);
+	setenv("DB_PASSWORD", "hunter2", 1);
+	setenv("SANDBOX_PLAIN", "value", 1);
+	ck_assert_int_eq(sandbox_set_env_inherit(sb, true), 0);
+	ck_assert_int_eq(sandbox_set_env_strip(sb, pats), 0);
+	char *text = run_capture(sb, S_RESULT_OK);
+	ck_assert_msg(!strstr(text, "EXTRA_THING"), "pattern ignored");
+	ck_assert_msg(!strstr(text, "DB_PASSWORD"), "the rule was replaced");
+	ck_assert_msg(strstr(text, "env=SANDBOX_PLAIN=value\n"), "%s", text);
+	free(text);
+	sandbox_destroy(sb);
+}
+END_TEST
+
 START_TEST(workdir_applies)
 {
 	sandbox_t *sb = tu_sandbox("pwd", NULL);
@@ -241,6 +326,9 @@ Suite *tu_suite(void)
 	tcase_add_test(tc, explicit_environment);
 	tcase_add_test(tc, environment_is_copied);
 	tcase_add_test(tc, inherited_environment);
+	tcase_add_loop_test(tc, inherited_secrets_are_stripped, 0,
+	                    (int)(sizeof(secrets) / sizeof(secrets[0])));
+	tcase_add_test(tc, strip_patterns_add_to_the_rule);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("workdir");

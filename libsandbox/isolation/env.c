@@ -11,32 +11,58 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const default_strip[] = {
-	"*_TOKEN", "*_SECRET", "*_KEY", "*PASSWORD*", "*PASSWD*", "AWS_*",
-	"*_CREDENTIALS", "GITHUB_*", "SSH_AUTH_SOCK", NULL
+/* The secret rule (sandbox.h, sandbox_set_env_strip): words that mark a
+ * name as secret wherever they appear in it, in any case, ... */
+static const char *const secret_words[] = {
+	"PASS", "PWD", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "AUTH", NULL
 };
+/* ... whole families of names ... */
+static const char *const secret_names[] = { "AWS_*", "GITHUB_*", NULL };
 
-static bool name_matches(const char *const *pats, const char *name)
+static bool name_matches(const char *const *pats, const char *name, int flags)
 {
 	for (size_t i = 0; pats && pats[i]; i++)
-		if (fnmatch(pats[i], name, 0) == 0)
+		if (fnmatch(pats[i], name, flags) == 0)
 			return true;
 	return false;
 }
 
-/* Does the variable `name` (len bytes, not NUL-terminated) look secret? */
-bool sb_env_is_secret(const struct sb_iso *iso, const char *name, size_t len)
+static bool has_secret_word(const char *name)
 {
-	char buf[256];
-	const char *const *pats = default_strip;
+	for (size_t i = 0; secret_words[i]; i++)
+		if (strcasestr(name, secret_words[i]))
+			return true;
+	return false;
+}
 
-	if (iso && iso->env_strip)
-		pats = (const char *const *)iso->env_strip;
-	if (len >= sizeof(buf))
+/* ... and values that are URLs carrying a password: "scheme://user:pass@"
+ * (the user information ends the authority, before any '/', '?', '#'). */
+static bool url_with_password(const char *value)
+{
+	const char *p = strstr(value, "://");
+	if (!p)
+		return false;
+	p += 3;
+	size_t authority = strcspn(p, "/?#");
+	const char *at = memchr(p, '@', authority);
+	return at && memchr(p, ':', (size_t)(at - p)) != NULL;
+}
+
+/* Does the inherited entry NAME=VALUE look secret? */
+bool sb_env_is_secret(const struct sb_iso *iso, const char *entry)
+{
+	char name[256];
+	const char *eq = strchr(entry, '=');
+	size_t len = eq ? (size_t)(eq - entry) : strlen(entry);
+
+	if (len >= sizeof(name))
 		return true; /* absurdly long names are not passed on */
-	memcpy(buf, name, len);
-	buf[len] = '\0';
-	return name_matches(pats, buf);
+	memcpy(name, entry, len);
+	name[len] = '\0';
+	return has_secret_word(name) ||
+	       name_matches(secret_names, name, FNM_CASEFOLD) ||
+	       (iso && name_matches((const char *const *)iso->env_strip, name, 0)) ||
+	       (eq && url_with_password(eq + 1));
 }
 
 static size_t name_len(const char *entry)
@@ -96,7 +122,7 @@ char **sb_env_build(const struct sb_iso *iso, char *const *envp, bool inherit,
 	for (size_t i = 0; host_env && host_env[i]; i++) {
 		const char *e = host_env[i];
 		bool take = inherit
-		            ? !sb_env_is_secret(iso, e, name_len(e)) || in_pass_list(iso, e)
+		            ? !sb_env_is_secret(iso, e) || in_pass_list(iso, e)
 		            : in_pass_list(iso, e);
 		if (take && strchr(e, '=') && push(v, &n, e) < 0)
 			goto nomem;

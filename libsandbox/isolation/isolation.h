@@ -258,7 +258,9 @@ void sb_ns_default_ids(const struct sb_iso *iso, uid_t *iu, gid_t *ig,
 char **sb_env_build(const struct sb_iso *iso, char *const *envp, bool inherit,
                     char *const *host_env);
 void sb_env_free(char **envp);
-bool sb_env_is_secret(const struct sb_iso *iso, const char *name, size_t len);
+/* Is the inherited entry NAME=VALUE a secret by the rule of sandbox.h
+ * (sandbox_set_env_strip) or one of iso's extra patterns? */
+bool sb_env_is_secret(const struct sb_iso *iso, const char *entry);
 
 /* probe.c */
 void sb_probe_host(sandbox_probe_t *p);
