@@ -820,22 +820,8 @@ int sr_box_host_path(const struct sr_options *o, const char *inside,
 	char root[PATH_MAX];
 	bool rw;
 
-	if (o->chroot || o->rootfs) {
-		if (o->chroot)
-			snprintf(root, sizeof(root), "%s", o->chroot);
-		else if (sr_rootfs_dir(o->rootfs, root, sizeof(root), &rw) < 0)
-			return -ENAMETOOLONG;
-		if ((size_t)snprintf(out, outlen, "%s/%s", root, inside) >= outlen)
-			return -ENAMETOOLONG;
-		return 0;
-	}
-	if (!o->ndirs) {
-		if ((size_t)snprintf(out, outlen, "%s", inside) >= outlen)
-			return -ENAMETOOLONG;
-		return 0;
-	}
-	/* A box of --dir entries: the last entry whose INSIDE holds the path
-	 * (entries mounted later sit on top of earlier ones). */
+	/* The --dir entries first: they are mounted on top of the root, the
+	 * last entry whose INSIDE holds the path on top of earlier ones. */
 	for (size_t i = o->ndirs; i-- > 0; ) {
 		struct sr_dir d;
 		if (sr_parse_dir(o->dirs[i], &d) < 0)
@@ -851,7 +837,17 @@ int sr_box_host_path(const struct sr_options *o, const char *inside,
 			return -ENAMETOOLONG;
 		return 0;
 	}
-	return -ENOENT;
+	if (o->ndirs && !o->chroot && !o->rootfs)
+		return -ENOENT; /* a box of --dir entries only */
+	root[0] = '\0';
+	if (o->chroot)
+		snprintf(root, sizeof(root), "%s", o->chroot);
+	else if (o->rootfs && sr_rootfs_dir(o->rootfs, root, sizeof(root), &rw) < 0)
+		return -ENAMETOOLONG;
+	if ((size_t)snprintf(out, outlen, "%s%s%s", root, root[0] ? "/" : "",
+	                     inside) >= outlen)
+		return -ENAMETOOLONG;
+	return 0;
 }
 
 int sr_dir_spec_absolute(const char *spec, const char *cwd, char *out,

@@ -666,6 +666,13 @@ START_TEST(test_find_program)
 	PARSE_OK(spec, "--dir=/box/bin:tmp", "prog");
 	ck_assert_int_eq(sr_find_program("tool", "/box/bin", &opt, out,
 	                                 sizeof(out), err, sizeof(err)), -ENOENT);
+	/* --dir entries sit on top of a --rootfs. */
+	PARSE_OK("--rootfs=/", spec, "--chdir=/box/bin", "prog");
+	ck_assert_int_eq(sr_find_program("./tool", NULL, &opt, out, sizeof(out),
+	                                 err, sizeof(err)), 0);
+	ck_assert_str_eq(out, "./tool");
+	ck_assert_int_eq(sr_find_program("tool", "/box/bin", &opt, out,
+	                                 sizeof(out), err, sizeof(err)), 0);
 	ck_assert_int_eq(sr_find_program("", path, NULL, out, sizeof(out),
 	                                 err, sizeof(err)), -ENOENT);
 }
