@@ -31,9 +31,9 @@ tests_cli_victim_LDFLAGS =
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/run-isolated.sh \
 	env E2E_BUILDDIR=$(abs_top_builddir) E2E_SRCDIR=$(abs_top_srcdir) $(SHELL)
-TESTS += tests/cli/e2e.sh
+TESTS += tests/cli/e2e.sh tests/cli/docs.sh
 EXTRA_DIST += tests/cli/e2e.sh tests/cli/e2e.py tests/cli/timing.py \
-	tests/cli/common.sh
+	tests/cli/common.sh tests/cli/docs.sh tests/cli/docs.py
 
 # CPU placement of concurrent sandbox-run processes (2 and 4 at once, a
 # SIGKILLed one, --cpus), with a /dev/shm of their own; runs
