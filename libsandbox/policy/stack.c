@@ -17,89 +17,41 @@ static bool good_result(int r)
 	return r > S_RESULT_PD && r < S_RESULT_COUNT;
 }
 
-/* A syscall whose table line is TRACE: the callbacks decide it. */
-static void answer_trace(const sandbox_action_t *act, struct sb_decision *d)
-{
-	switch (act->type) {
-	case S_ACTION_CONT:
-		d->verb = SB_NEXT;
-		break;
-	case S_ACTION_KILL:
-		d->verb = SB_KILL;
-		break;
-	case S_ACTION_DENY:
-		d->verb = good_errno(act->data) ? SB_DENY : SB_BAD;
-		d->data = act->data;
-		break;
-	case S_ACTION_FINI:
-		d->verb = good_result(act->data) ? SB_FINI : SB_BAD;
-		d->data = act->data;
-		break;
-	default:
-		d->verb = SB_BAD;
-	}
-}
-
-/* A syscall the table decided (classic mode shows every syscall): the
- * answer can only be stricter. DENY makes sense only where the table
- * allows; elsewhere it is ignored. */
-static void answer_decided(int disp, const sandbox_action_t *act,
-                           struct sb_decision *d)
-{
-	switch (act->type) {
-	case S_ACTION_CONT:
-		d->verb = SB_NEXT;
-		break;
-	case S_ACTION_KILL:
-		d->verb = SB_KILL;
-		break;
-	case S_ACTION_DENY:
-		if (disp != S_DISP_ALLOW) {
-			d->verb = SB_NEXT;
-			break;
-		}
-		d->verb = good_errno(act->data) ? SB_DENY : SB_BAD;
-		d->data = act->data;
-		break;
-	case S_ACTION_FINI:
-		d->verb = good_result(act->data) ? SB_FINI : SB_BAD;
-		d->data = act->data;
-		break;
-	default:
-		d->verb = SB_BAD;
-	}
-}
-
-/* A syscall's exit or a signal: carry on, kill, or end the run. */
-static void answer_other(const sandbox_action_t *act, struct sb_decision *d)
-{
-	switch (act->type) {
-	case S_ACTION_CONT:
-		d->verb = SB_NEXT;
-		break;
-	case S_ACTION_KILL:
-		d->verb = SB_KILL;
-		break;
-	case S_ACTION_FINI:
-		d->verb = good_result(act->data) ? SB_FINI : SB_BAD;
-		d->data = act->data;
-		break;
-	default:
-		d->verb = SB_BAD;
-	}
-}
-
+/* CONT: ask the next layer. KILL: RF at a syscall. FINI: needs a result.
+ * DENY: only at a syscall entry, with an errno; where the table already
+ * refuses the call (ERRNO, KILL) it changes nothing. Anything else: BP. */
 void sb_answer(int event, int disp, const sandbox_action_t *act,
                struct sb_decision *d)
 {
+	int base = disp & ~S_DISP_FLAG_EXIT;
+
 	d->verb = SB_BAD;
-	d->data = 0;
-	if (event != S_EVENT_SYSCALL)
-		answer_other(act, d);
-	else if ((disp & ~S_DISP_FLAG_EXIT) == S_DISP_TRACE)
-		answer_trace(act, d);
-	else
-		answer_decided(disp & ~S_DISP_FLAG_EXIT, act, d);
+	d->data = act->data;
+	switch (act->type) {
+	case S_ACTION_CONT:
+		d->verb = SB_NEXT;
+		break;
+	case S_ACTION_KILL:
+		d->verb = SB_KILL;
+		d->data = 0;
+		break;
+	case S_ACTION_FINI:
+		if (good_result(act->data))
+			d->verb = SB_FINI;
+		break;
+	case S_ACTION_DENY:
+		if (event != S_EVENT_SYSCALL)
+			break;
+		if (base != S_DISP_TRACE && base != S_DISP_ALLOW)
+			d->verb = SB_NEXT;
+		else if (good_errno(act->data))
+			d->verb = SB_DENY;
+		break;
+	default:
+		break;
+	}
+	if (d->verb == SB_NEXT || d->verb == SB_BAD)
+		d->data = 0;
 }
 
 void sb_table_decision(int disp, int err, struct sb_decision *d)
