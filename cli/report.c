@@ -65,6 +65,27 @@ static const char *rf_name(const sandbox_stat_t *st, char *buf, size_t len)
 	return sandbox_syscall_name(st->syscall.abi, st->syscall.nr, buf, len);
 }
 
+const char *sr_step_option(const char *step)
+{
+	static const struct { const char *step, *opt; } map[] = {
+		{ "stdin", "--stdin" }, { "stdout", "--stdout" },
+		{ "stderr", "--stderr" }, { "chdir", "--chdir" },
+		{ "chroot", "--chroot" }, { "setuid", "--user" },
+		{ "setgid", "--group" }, { "setgroups", "--user" },
+		{ "id_map", "--ns=user" }, { "ns_ids", "--ns=user" },
+		{ "sethostname", "--hostname" }, { "loopback", "--ns=net" },
+		{ "mount", "--rootfs, --dir" }, { "mounts", "--rootfs, --dir" },
+		{ "mkdir", "--rootfs, --dir" }, { "pivot_root", "--rootfs, --dir" },
+		{ "remount_ro", "--rootfs, --dir" }, { "cgroup", "--cg-*" },
+		{ "setrlimit", "--rlimit" }, { "cpus", "--cpus" },
+		{ "capture", "--output" },
+	};
+	for (size_t i = 0; step && i < sizeof(map) / sizeof(map[0]); i++)
+		if (strcmp(step, map[i].step) == 0)
+			return map[i].opt;
+	return NULL;
+}
+
 /* ------------------------------------------------------------ JSON */
 
 /* A JSON string: quotes, backslashes and control characters escaped;
@@ -571,8 +592,10 @@ void sr_write_summary(FILE *f, const struct sr_outcome *r)
 	char why[128], sig[32], name[64], num[32];
 
 	if (r->exec_rc < 0) {
-		fprintf(f, "sandbox-run: not run: %s%s%s\n",
+		const char *opt = sr_step_option(r->failed_step);
+		fprintf(f, "sandbox-run: not run: %s%s%s%s%s%s\n",
 		        r->failed_step ? r->failed_step : "",
+		        opt ? " (" : "", opt ? opt : "", opt ? ")" : "",
 		        r->failed_step ? ": " : "", sandbox_strerror(r->exec_rc));
 		return;
 	}

@@ -51,6 +51,10 @@ bool sr_judged(const struct sr_outcome *r);
  * the program, 2 no verdict (IE, BP, PD, interrupted, execute error). */
 int sr_exit_status(const struct sr_outcome *r);
 
+/* The option behind a set-up step that failed ("chdir" -> "--chdir",
+ * "id_map" -> "--ns=user"), or NULL. */
+const char *sr_step_option(const char *step);
+
 /* "SIGSEGV", "SIGRTMIN+3"; "SIG<n>" for anything else. Returns buf. */
 const char *sr_signal_name(int sig, char *buf, size_t len);
 

@@ -132,7 +132,8 @@ static int check_host(void)
 
 /* Build the program's environment: SR_DEFAULT_PATH unless inheriting or
  * given, then the --env entries in order; --env-pass / --env-strip. */
-static int set_environment(sandbox_t *sb, const struct sr_options *o)
+static int set_environment(sandbox_t *sb, const struct sr_options *o,
+                           const char **what)
 {
 	const char *envp[SR_MAX_ENV + 2];
 	const char *list[SR_MAX_LIST + 1];
@@ -148,15 +149,18 @@ static int set_environment(sandbox_t *sb, const struct sr_options *o)
 	for (size_t i = 0; i < o->nenv; i++)
 		envp[n++] = o->env[i];
 	envp[n] = NULL;
+	*what = "--env";
 	if ((rc = sandbox_set_env_inherit(sb, o->env_inherit)) < 0 ||
 	    (rc = sandbox_set_env(sb, envp)) < 0)
 		return rc;
+	*what = "--env-pass";
 	if (o->nenv_pass) {
 		memcpy(list, o->env_pass, o->nenv_pass * sizeof(*list));
 		list[o->nenv_pass] = NULL;
 		if ((rc = sandbox_set_env_pass(sb, list)) < 0)
 			return rc;
 	}
+	*what = "--env-strip";
 	if (o->nenv_strip) {
 		memcpy(list, o->env_strip, o->nenv_strip * sizeof(*list));
 		list[o->nenv_strip] = NULL;
@@ -202,18 +206,23 @@ static int set_streams(sandbox_t *sb, const struct sr_options *o,
 	return 0;
 }
 
-static int set_process(sandbox_t *sb, const struct sr_options *o)
+static int set_process(sandbox_t *sb, const struct sr_options *o,
+                       const char **what)
 {
 	int rc;
+	*what = "--chdir";
 	if (o->workdir && (rc = sandbox_set_workdir(sb, o->workdir)) < 0)
 		return rc;
+	*what = "--chroot";
 	if (o->chroot && (rc = sandbox_set_chroot(sb, o->chroot)) < 0)
 		return rc;
+	*what = o->user ? "--user" : "--group";
 	if ((o->set_uid || o->set_gid) &&
 	    (rc = sandbox_set_credentials(sb, o->set_uid ? o->uid : (uid_t)-1,
 	                                  o->set_gid ? o->gid : (gid_t)-1,
 	                                  NULL, 0)) < 0)
 		return rc;
+	*what = "--rlimit";
 	for (size_t i = 0; i < o->nrlimits; i++)
 		if ((rc = sandbox_set_rlimit(sb, o->rlimits[i].resource,
 		                             o->rlimits[i].value)) < 0)
@@ -279,17 +288,14 @@ static int configure(struct run *r, const char **what)
 	const struct sr_options *o = &r->opt;
 	int rc;
 
-	*what = "quota";
+	*what = "--cpu/--wall/--memory/--output/--mode";
 	if ((rc = set_quotas(r->sb, o)) < 0)
 		return rc;
 	*what = "--policy";
 	if ((rc = sandbox_set_policy(r->sb, r->policy)) < 0)
 		return rc;
-	*what = "process";
-	if ((rc = set_process(r->sb, o)) < 0)
-		return rc;
-	*what = "environment";
-	if ((rc = set_environment(r->sb, o)) < 0)
+	if ((rc = set_process(r->sb, o, what)) < 0 ||
+	    (rc = set_environment(r->sb, o, what)) < 0)
 		return rc;
 	*what = "--cpus";
 	if (o->cpus && (rc = sandbox_set_cpus(r->sb, o->cpus)) < 0)

@@ -580,6 +580,11 @@ def test_not_started_is_an_error_not_pd(e):
           r["error"])
     check(m["status"] == "XX" and "execve" in m["message"], m)
     check("not run" in summary_line(err), err)
+    # A set-up step that failed is named with its option.
+    rc, r, m, out, err = e.judge("--rootfs=/", "--chdir=/nonexistent-e2e",
+                                 VICTIM, "ok", expect_exit=2)
+    check(r["error"]["step"] == "chdir", r["error"])
+    check("(--chdir)" in summary_line(err), err)
 
 
 def test_meta_of_an_output_limit_after_exit(e):
