@@ -441,10 +441,9 @@ typedef enum {
  *     (-ELOOP); a missing file is created with O_EXCL (mode, less the
  *     umask), which cannot follow one either;
  *   - the directories on the way are resolved without symbolic links
- *     (openat2 RESOLVE_NO_SYMLINKS), except links the system owns: root
- *     owns the link and the directory holding it, which only root may
- *     write (/var/run -> /run, /lib -> usr/lib); any other link on the way
- *     is -ELOOP: give the real path;
+ *     (openat2 RESOLVE_NO_SYMLINKS): any link on the way is -ELOOP, even
+ *     one root owns (a program left running as root could have made it;
+ *     /var/run -> /run too): give the real path;
  *   - when the caller is root, an existing regular file must belong to
  *     root (-EPERM) and have no second name (-EMLINK: a hard link);
  *   - a FIFO without a reader is -ENXIO (the open never blocks); a

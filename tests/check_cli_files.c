@@ -156,9 +156,9 @@ static const char *plant(enum plant how)
 		ck_assert_int_eq(symlink("answer", in_dir("target")), 0);
 		return in_dir("target");
 	case LINK_DIR:
+		/* Root's own when the suite runs as root: a program left
+		 * running as root plants such links. */
 		ck_assert_int_eq(symlink("real", in_dir("sub")), 0);
-		if (geteuid() == 0) /* the program's, not the system's */
-			ck_assert_int_eq(lchown(in_dir("sub"), NOBODY, NOBODY), 0);
 		return in_dir("sub/target");
 	case HARDLINK:
 		ck_assert_int_eq(link(in_dir("answer"), in_dir("target")), 0);

@@ -3,10 +3,8 @@
  * program's standard streams, reports, traces) so that nothing the program
  * may have planted redirects it: see sandbox_open_file() in sandbox.h for
  * the rules. The directory part is resolved with openat2(2) and
- * RESOLVE_NO_SYMLINKS; only when that meets a symbolic link is the path
- * walked again by hand, following only links the system itself owns (root
- * owns the link and the directory holding it, which nobody else may write:
- * /var/run -> /run, /lib -> usr/lib).
+ * RESOLVE_NO_SYMLINKS: no symbolic link at all, not even one root owns
+ * (a program left running as root could have made it).
  */
 #include "config.h"
 #include "util/util.h"
@@ -22,105 +20,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define MAX_LINKS 40 /* like the kernel's own bound */
-
-static int open_dir_no_links(int at, const char *dir)
+int sb_open_dir(const char *dir)
 {
 	struct open_how how = {
 		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
-	int fd = (int)syscall(SYS_openat2, at, dir, &how, sizeof(how));
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, dir, &how, sizeof(how));
 	return fd < 0 ? -errno : fd;
-}
-
-/* A symbolic link the system owns: root owns it and the directory it sits
- * in, and that directory is writable by root only. */
-static bool trusted_link(int dirfd, const struct stat *link)
-{
-	struct stat d;
-	return link->st_uid == 0 && fstat(dirfd, &d) == 0 && d.st_uid == 0 &&
-	       !(d.st_mode & (S_IWGRP | S_IWOTH));
-}
-
-static int walk(int at, const char *path, int *links);
-
-/* Step from directory `cur` (owned, replaced) into component `name`. */
-static int step(int *cur, const char *name, int *links)
-{
-	struct stat st;
-	int fd = openat(*cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		int e = -errno;
-		close(fd);
-		return e;
-	}
-	if (S_ISLNK(st.st_mode)) {
-		char target[PATH_MAX];
-		ssize_t n = readlinkat(fd, "", target, sizeof(target) - 1);
-		close(fd);
-		if (n < 0)
-			return -errno;
-		if (!trusted_link(*cur, &st) || ++*links > MAX_LINKS)
-			return -ELOOP;
-		target[n] = '\0';
-		fd = walk(target[0] == '/' ? -1 : *cur, target, links);
-		if (fd < 0)
-			return fd;
-	} else if (!S_ISDIR(st.st_mode)) {
-		close(fd);
-		return -ENOTDIR;
-	}
-	close(*cur);
-	*cur = fd;
-	return 0;
-}
-
-/* Resolve directory `path` from `at` (-1: the root for an absolute path)
- * component by component; returns an O_PATH descriptor or -errno. */
-static int walk(int at, const char *path, int *links)
-{
-	char comp[NAME_MAX + 1];
-	int cur = open(path[0] == '/' ? "/" : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-
-	if (at >= 0 && path[0] != '/') {
-		close(cur);
-		cur = fcntl(at, F_DUPFD_CLOEXEC, 0);
-	}
-	if (cur < 0)
-		return -errno;
-	for (const char *p = path; *p; ) {
-		size_t n = strcspn(p, "/");
-		if (n >= sizeof(comp)) {
-			close(cur);
-			return -ENAMETOOLONG;
-		}
-		memcpy(comp, p, n);
-		comp[n] = '\0';
-		p += n;
-		p += strspn(p, "/");
-		if (n == 0 || strcmp(comp, ".") == 0)
-			continue;
-		int rc = step(&cur, comp, links);
-		if (rc < 0) {
-			close(cur);
-			return rc;
-		}
-	}
-	return cur;
-}
-
-int sb_open_dir(const char *dir)
-{
-	int fd = open_dir_no_links(AT_FDCWD, dir);
-	if (fd == -ELOOP || fd == -ENOSYS) {
-		int links = 0;
-		fd = walk(-1, dir, &links);
-	}
-	return fd;
 }
 
 int sb_open_parent(const char *path, char *base, size_t len)

@@ -214,8 +214,8 @@ void sb_cpu_release(int fd);
 
 /* sandbox_open_file() (sandbox.h): a descriptor or -errno. */
 int sb_open_file(const char *path, int how, mode_t mode);
-/* The directory `dir` resolved as sandbox_open_file() does: an O_PATH
- * descriptor, or -errno. */
+/* The directory `dir` resolved as sandbox_open_file() does (openat2, no
+ * symbolic link on the way): an O_PATH descriptor, or -errno. */
 int sb_open_dir(const char *dir);
 /* The directory holding `path` (as sb_open_dir) and its last component
  * copied into base (len bytes): -EISDIR when there is none ("d/", ".."),
