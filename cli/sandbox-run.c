@@ -14,6 +14,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -539,6 +540,35 @@ out:
 	return status;
 }
 
+/* Descriptors 0, 1 and 2 open, on /dev/null when they were closed: else
+ * the files opened for the run would take their numbers and become the
+ * program's inherited streams. Returns a mask of those that were closed. */
+static unsigned ensure_std_fds(void)
+{
+	unsigned closed = 0;
+	for (int fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0)
+			continue;
+		closed |= 1u << fd;
+		int n = open("/dev/null", O_RDWR);
+		if (n >= 0 && n != fd) { /* cannot happen: fd is the lowest free */
+			dup2(n, fd);
+			close(n);
+		}
+	}
+	return closed;
+}
+
+/* "-" names our standard output: refused when it was closed. */
+static bool writes_to_stdout(const struct sr_options *o)
+{
+	const char *dash[] = { o->report, o->meta, o->profile, o->profile_svg };
+	for (size_t i = 0; i < sizeof(dash) / sizeof(dash[0]); i++)
+		if (dash[i] && strcmp(dash[i], "-") == 0)
+			return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	static struct run r; /* large: keep it off the stack */
@@ -559,6 +589,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	sr_files_init(&r.files);
+	unsigned closed = ensure_std_fds();
 	if (sr_parse_args(argc, argv, &r.opt, r.err, sizeof(r.err)) < 0) {
 		errmsg("%s", r.err);
 		return EXIT_USAGE;
@@ -579,6 +610,10 @@ int main(int argc, char **argv)
 		return check_host();
 	case SR_RUN:
 		break;
+	}
+	if ((closed & 2u) && writes_to_stdout(&r.opt)) {
+		errmsg("'-' names standard output, which is closed");
+		return EXIT_USAGE;
 	}
 	return run_program(&r);
 }

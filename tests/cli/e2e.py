@@ -415,9 +415,9 @@ def test_planted_links_are_not_followed(e):
                 os.symlink(answer, e.path("link"))
                 path = e.path("link")
             else:
+                # root's own link when run as root: a program left
+                # running as root plants those
                 os.symlink(e.path("real"), e.path("linkdir"))
-                if os.geteuid() == 0:   # the program's link, not root's
-                    os.lchown(e.path("linkdir"), 65534, 65534)
                 path = e.path("linkdir/answer")
                 shutil.copy(answer, e.path("real/answer"))
             marker = e.path("marker")
@@ -956,6 +956,16 @@ def test_report_replaced_atomically(e):
                        "exit", "4")
     check(rc == 1, rc)
     check(json.loads(out)["exit_code"] == 4, out)
+
+
+def test_report_to_a_closed_stdout(e):
+    # Standard output closed: '-' is refused rather than written into
+    # whatever file took descriptor 1.
+    p = subprocess.run([TOOL, "--report=-", "--stdout=/dev/null", VICTIM,
+                        "ok"], stderr=subprocess.PIPE,
+                       preexec_fn=lambda: os.close(1), timeout=scaled(60))
+    err = p.stderr.decode()
+    check(p.returncode == 2 and "closed" in err, (p.returncode, err))
 
 
 def test_report_to_stdout_never_mixes(e):
