@@ -139,7 +139,7 @@ static int create_temp(int dirfd, const char *base, char *out)
 /* Where a result file goes, and whether a new file can be made there. */
 static int prepare_result(struct sr_result_file *r, char *err, size_t errlen)
 {
-	char dir[PATH_MAX], tmp[NAME_MAX + 1];
+	char *dir = r->dir, tmp[NAME_MAX + 1];
 	struct stat st;
 	int rc;
 
@@ -147,7 +147,7 @@ static int prepare_result(struct sr_result_file *r, char *err, size_t errlen)
 		r->to_stdout = true;
 		return 0;
 	}
-	if ((rc = split(r->path, dir, sizeof(dir), r->base)) < 0) {
+	if ((rc = split(r->path, dir, sizeof(r->dir), r->base)) < 0) {
 		sr_files_error(err, errlen, r->opt, r->path, rc);
 		return rc;
 	}
@@ -431,12 +431,33 @@ static void remove_results(struct sr_files *f)
 	}
 }
 
+/* Is r's directory still the one its path named before the run? A
+ * program that can write its parent could have renamed it away and put a
+ * directory of its own, with a forged report, in its place. */
+static int same_directory(const struct sr_result_file *r)
+{
+	struct stat a, b;
+	int fd = sandbox_open_file(r->dir, SANDBOX_OPEN_DIR, 0);
+	if (fd < 0)
+		return fd;
+	int rc = fstat(fd, &a) == 0 && fstat(r->dirfd, &b) == 0 &&
+	         a.st_dev == b.st_dev && a.st_ino == b.st_ino ? 0 : -ESTALE;
+	if (rc < 0)
+		unlinkat(fd, r->base, 0); /* nothing at the path a judge reads */
+	close(fd);
+	return rc;
+}
+
 /* Steps 1 and 2 of a commit: every renamed file complete on disk under a
  * temporary name, then all of them into place. Returns the index of the
  * file that failed (rc in *rc), or -1. */
 static int commit_renamed(struct sr_files *f, const sr_result_fn fn[],
                           const void *ctx, int *rc)
 {
+	for (int i = 0; i < SR_OUT_COUNT; i++) {
+		if (f->out[i].replace && (*rc = same_directory(&f->out[i])) < 0)
+			return i;
+	}
 	for (int i = 0; i < SR_OUT_COUNT; i++) {
 		struct sr_result_file *r = &f->out[i];
 		if (!r->replace)
@@ -470,6 +491,10 @@ int sr_files_commit(struct sr_files *f, const sr_result_fn fn[SR_OUT_COUNT],
 
 	if (bad >= 0) {
 		remove_results(f);
+		if (rc == -ESTALE)
+			return fail(err, errlen, rc, "%s: the directory of %s was "
+			            "replaced during the run", f->out[bad].opt,
+			            f->out[bad].path);
 		return fail(err, errlen, rc, "%s: cannot write %s: %s",
 		            f->out[bad].opt, f->out[bad].path, strerror(-rc));
 	}

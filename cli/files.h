@@ -36,6 +36,7 @@ struct sr_result_file {
 	const char *path;       /* NULL: not asked for */
 	bool to_stdout;         /* "-" */
 	int dirfd;              /* O_PATH directory holding it, or -1 */
+	char dir[PATH_MAX];     /* its path, to see it was not replaced */
 	char base[NAME_MAX + 1];
 	bool replace;           /* regular file or nothing: renamed into place */
 	int inplace_fd;         /* a FIFO or device: written where it is */

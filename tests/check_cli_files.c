@@ -318,6 +318,26 @@ START_TEST(results_all_or_nothing)
 }
 END_TEST
 
+/* The program renames the report's directory away and puts its own in
+ * its place, with a forged report: nothing is left at the path. */
+START_TEST(results_directory_replaced)
+{
+	static const sr_result_fn fns[SR_OUT_COUNT] = { write_text, write_text,
+	                                                write_text };
+	ck_assert_int_eq(mkdir(in_dir("out"), 0755), 0);
+	parse("--report", in_dir("out/report.json"), (const char *)NULL);
+	ck_assert_int_eq(prepare_and_open(), 0);
+	ck_assert_int_eq(rename(in_dir("out"), in_dir("moved")), 0);
+	ck_assert_int_eq(mkdir(in_dir("out"), 0755), 0);
+	put("out/report.json", "{\"result\": \"OK\"}");
+	ck_assert_int_eq(sr_files_commit(&files, fns, "judged", err, sizeof(err)),
+	                 -ESTALE);
+	ck_assert(strstr(err, "--report") && strstr(err, "replaced"));
+	ck_assert(!exists("out/report.json"));
+	ck_assert(!exists("moved/report.json"));
+}
+END_TEST
+
 /* A directory where no file can be made stops before the run. */
 START_TEST(result_directory_not_writable)
 {
@@ -423,6 +443,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, results_replace_a_forgery);
 	tcase_add_loop_test(tc, results_all_or_nothing, 0, 2);
+	tcase_add_test(tc, results_directory_replaced);
 	tcase_add_test(tc, result_directory_not_writable);
 	tcase_add_test(tc, result_to_a_device);
 	tcase_add_loop_test(tc, report_to_stdout, 0, (int)N(dash_rows));
