@@ -28,6 +28,7 @@ const char sr_usage_text[] =
 "Run PROGRAM (looked up in PATH) under the libsandbox supervisor, judge it.\n"
 "Quotas:    --cpu=TIME --wall=TIME (1, 0.5, 1500ms, 2s, 1m)  --output=SIZE\n"
 "           --memory=SIZE (bytes, or K/M/G/T)  --memory-mode=vsize|rss\n"
+"           --stack=SIZE (default: unlimited within --memory)\n"
 "Policy:    --policy=NAME|FILE|MODULE.so[:ARG] (default: default)\n"
 "           --mode=fast|classic  --list-policies  --explain-policy=SPEC\n"
 "Streams:   --stdin=FILE --stdout=FILE --stderr=FILE (default: inherited)\n"
@@ -220,7 +221,7 @@ enum {
 	OPT_PROFILE, OPT_PROFILE_FORMAT, OPT_PROFILE_INTERVAL, OPT_PROFILE_SVG,
 	OPT_NS, OPT_HOSTNAME, OPT_ROOTFS, OPT_DIR, OPT_TMPFS_SIZE, OPT_CG_PARENT,
 	OPT_CG_MEMORY, OPT_CG_PIDS, OPT_CG_CPU, OPT_RLIMIT, OPT_ENV_PASS,
-	OPT_ENV_STRIP, OPT_BEST_EFFORT, OPT_CPUS, OPT_STDERR_TO_STDOUT,
+	OPT_ENV_STRIP, OPT_BEST_EFFORT, OPT_CPUS, OPT_STDERR_TO_STDOUT, OPT_STACK,
 };
 
 static const struct option long_options[] = {
@@ -229,6 +230,7 @@ static const struct option long_options[] = {
 	{ "memory", required_argument, NULL, OPT_MEMORY },
 	{ "memory-mode", required_argument, NULL, OPT_MEMORY_MODE },
 	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ "stack", required_argument, NULL, OPT_STACK },
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "stdin", required_argument, NULL, OPT_STDIN },
 	{ "stdout", required_argument, NULL, OPT_STDOUT },
@@ -279,7 +281,7 @@ void sr_options_init(struct sr_options *o)
 	memset(o, 0, sizeof(*o));
 	o->action = SR_RUN;
 	o->cpu_ms = o->wall_ms = SANDBOX_UNLIMITED;
-	o->memory_bytes = o->output_bytes = SANDBOX_UNLIMITED;
+	o->memory_bytes = o->output_bytes = o->stack_bytes = SANDBOX_UNLIMITED;
 	o->memory_mode = S_MEMORY_VSIZE;
 	o->mode = S_MODE_FAST;
 	o->policy = "default";
@@ -653,15 +655,17 @@ int sr_parse_args(int argc, char **argv, struct sr_options *o, char *err,
 			break;
 		case OPT_MEMORY:
 		case OPT_OUTPUT:
-			rc = sr_parse_size(optarg, ch == OPT_MEMORY ? &o->memory_bytes
-			                                            : &o->output_bytes,
-			                   sub, sizeof(sub));
+		case OPT_STACK: {
+			uint64_t *v = ch == OPT_MEMORY ? &o->memory_bytes
+			            : ch == OPT_STACK ? &o->stack_bytes : &o->output_bytes;
+			rc = sr_parse_size(optarg, v, sub, sizeof(sub));
 			if (rc < 0)
 				return fail(err, errlen, -EINVAL, "--%s: %s", name, sub);
-			if (ch == OPT_MEMORY && o->memory_bytes == 0)
+			if (ch != OPT_OUTPUT && *v == 0)
 				return fail(err, errlen, -EINVAL,
-				            "--memory: SIZE must be positive");
+				            "--%s: SIZE must be positive", name);
 			break;
+		}
 		case OPT_MEMORY_MODE:
 			if (strcmp(optarg, "vsize") == 0)
 				o->memory_mode = S_MEMORY_VSIZE;

@@ -52,6 +52,7 @@ struct sr_options {
 	/* Quotas; SANDBOX_UNLIMITED when not given. */
 	uint64_t cpu_ms, wall_ms;
 	uint64_t memory_bytes, output_bytes;
+	uint64_t stack_bytes;       /* --stack */
 	int memory_mode;            /* sandbox_memory_mode_t */
 	int mode;                   /* sandbox_mode_t */
 

@@ -52,6 +52,17 @@ static const char *mode_name(int mode)
 	return mode == S_MODE_CLASSIC ? "classic" : "fast";
 }
 
+/* What made the request the memory quota refused (JSON). */
+static const char *memreq_name(int by)
+{
+	switch (by) {
+	case S_MEMREQ_SYSCALL: return "syscall";
+	case S_MEMREQ_STACK: return "stack";
+	case S_MEMREQ_EXEC: return "exec";
+	default: return NULL;
+	}
+}
+
 static const char *memory_mode_name(int mode)
 {
 	return mode == S_MEMORY_RSS ? "rss" : "vsize";
@@ -388,6 +399,7 @@ static void json_quotas(FILE *f, bool *first, const struct sr_options *o)
 	json_quota(f, &qf, "wall_ms", o->wall_ms);
 	json_quota(f, &qf, "memory_bytes", o->memory_bytes);
 	json_quota(f, &qf, "output_bytes", o->output_bytes);
+	json_quota(f, &qf, "stack_bytes", o->stack_bytes);
 	json_str_or_null(f, &qf, "memory_mode", memory_mode_name(o->memory_mode));
 	fputs("}", f);
 }
@@ -440,6 +452,9 @@ int sr_write_json(FILE *f, const struct sr_outcome *r)
 	json_figure(f, &first, "sys_time_us", st->sys_time_us);
 	json_figure(f, &first, "wall_time_us", st->wall_time_us);
 	json_figure(f, &first, "memory_peak_bytes", st->memory_peak);
+	json_figure(f, &first, "memory_refused_bytes", st->memory_refused_bytes);
+	json_str_or_null(f, &first, "memory_refused_by",
+	                 memreq_name(st->memory_refused_by));
 	json_figure(f, &first, "rss_peak_bytes", st->rss_peak);
 	json_figure(f, &first, "vm_peak_bytes", st->vm_peak);
 	json_figure(f, &first, "csw_voluntary", st->csw_voluntary);
@@ -586,10 +601,51 @@ static void human_bytes(char *buf, size_t len, int64_t v)
 	snprintf(buf, len, "%.1f%s", d, units[i]);
 }
 
+/* What crossed the memory quota, in words. */
+static void memory_why(char *why, size_t len, const struct sr_outcome *r)
+{
+	const sandbox_stat_t *st = &r->st;
+	char req[32], used[32], peak[32], quota[32], name[64];
+	int64_t q = r->opt->memory_bytes == SANDBOX_UNLIMITED
+	            ? -1 : (int64_t)r->opt->memory_bytes;
+
+	human_bytes(req, sizeof(req), st->memory_refused_bytes);
+	human_bytes(used, sizeof(used), st->memory_peak - st->memory_refused_bytes);
+	human_bytes(peak, sizeof(peak), st->memory_peak);
+	human_bytes(quota, sizeof(quota), q);
+	switch (st->memory_refused_by) {
+	case S_MEMREQ_SYSCALL:
+		snprintf(why, len, "memory limit: %s of %s refused with %s in use, "
+		         "quota %s", st->has_syscall ? rf_name(st, name, sizeof(name))
+		                                     : "an allocation",
+		         req, used, quota);
+		break;
+	case S_MEMREQ_STACK:
+		snprintf(why, len, "memory limit: the stack growing by %s refused "
+		         "with %s in use, quota %s", req, used, quota);
+		break;
+	case S_MEMREQ_EXEC:
+		snprintf(why, len, "memory limit: the program's image needs %s or "
+		         "more (a %s mapping refused at exec), quota %s", peak, req,
+		         quota);
+		break;
+	default:
+		if (r->iso.requested && r->iso.cg_oom_kills > 0)
+			snprintf(why, len, "memory limit: killed by the kernel's "
+			         "OOM killer in its cgroup");
+		else if (q >= 0)
+			snprintf(why, len, "memory limit: peak %s, quota %s", peak,
+			         quota);
+		else
+			snprintf(why, len, "memory limit");
+		break;
+	}
+}
+
 void sr_write_summary(FILE *f, const struct sr_outcome *r)
 {
 	const sandbox_stat_t *st = &r->st;
-	char why[128], sig[32], name[64], num[32];
+	char why[192], sig[32], name[64], num[32];
 
 	if (r->exec_rc < 0) {
 		const char *opt = sr_step_option(r->failed_step);
@@ -608,9 +664,13 @@ void sr_write_summary(FILE *f, const struct sr_outcome *r)
 	else if (st->result == S_RESULT_RF)
 		snprintf(why, sizeof(why), "forbidden syscall %s",
 		         st->has_syscall ? rf_name(st, name, sizeof(name)) : "?");
-	else if (st->result == S_RESULT_ML || st->result == S_RESULT_OL)
-		snprintf(why, sizeof(why), "%s limit",
-		         st->result == S_RESULT_ML ? "memory" : "output");
+	else if (st->result == S_RESULT_ML)
+		memory_why(why, sizeof(why), r);
+	else if (st->result == S_RESULT_OL)
+		snprintf(why, sizeof(why), "output limit");
+	else if (st->signal > 0 && st->quota_exceeded == S_QUOTA_STACK)
+		snprintf(why, sizeof(why), "killed by %s: stack overflow, past "
+		         "its limit", sr_signal_name(st->signal, sig, sizeof(sig)));
 	else if (st->signal > 0)
 		snprintf(why, sizeof(why), "killed by %s",
 		         sr_signal_name(st->signal, sig, sizeof(sig)));

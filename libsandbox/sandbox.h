@@ -116,6 +116,12 @@ typedef enum {
 	S_QUOTA_CPU,           /* CPU time user+sys, ms */
 	S_QUOTA_MEMORY,        /* bytes; see sandbox_memory_mode_t */
 	S_QUOTA_DISK,          /* bytes written to any one file (RLIMIT_FSIZE) */
+	S_QUOTA_STACK,         /* bytes of stack (RLIMIT_STACK). Unset, under a
+	                        * memory quota: unlimited, bounded by that quota
+	                        * (sandbox_set_rlimit() can still set one);
+	                        * without one: inherited. Outgrowing it within
+	                        * the memory quota is RT SIGSEGV with
+	                        * quota_exceeded S_QUOTA_STACK (docs/VERDICTS.md) */
 	S_QUOTA_COUNT
 } sandbox_quota_t;
 #define SANDBOX_UNLIMITED UINT64_MAX
@@ -527,15 +533,8 @@ int sandbox_check(sandbox_t *sb);
  *   errors of the child's setup or of execve() itself, with the errno of
  *   the step that failed (e.g. -ENOENT, -EACCES, -ENOEXEC, -EPERM for
  *   setuid, -ENOTDIR for the work directory) -- sandbox_failed_step()
- *   names the step; -ETIMEDOUT when the set-up did not reach exec
- *   within the wall-clock quota, -EINTR when a signal no step reported
- *   ended it (step "execve" for both);
- *   -EAGAIN/-ENOMEM (fork or thread creation failed).
- * A program whose image (or arguments) does not fit in a VSIZE memory
- * quota is a verdict, not an error: execve fails inside the kernel and the
- * result is ML (stat.memory_refused_by S_MEMREQ_EXEC). An interruption
- * (sandbox_interrupt(), SIGTERM) holds from fork to the end of the run:
- * before exec it ends it with S_RESULT_IE too, the program never run. */
+ *   names the step;
+ *   -EAGAIN/-ENOMEM (fork or thread creation failed). */
 int sandbox_execute(sandbox_t *sb);
 /* Short name of the setup step that made the last sandbox_execute() fail
  * ("execve", "chdir", "stdin", ...), or NULL. */
@@ -574,7 +573,9 @@ typedef struct {
 	int exit_code;           /* exit status, or -1 if killed by a signal */
 	int signal;              /* the killing signal, or 0 */
 	int tl_limit;            /* sandbox_tl_t */
-	int quota_exceeded;      /* S_QUOTA_* that decided ML/OL/TL, or -1 */
+	int quota_exceeded;      /* S_QUOTA_* that decided ML/OL/TL (and RT:
+	                          * S_QUOTA_STACK, the stack outgrew its
+	                          * limit), or -1 */
 	int interrupted;         /* signal that interrupted the run, or 0 */
 	int64_t cpu_time_us;     /* user + sys */
 	int64_t user_time_us;
@@ -591,7 +592,9 @@ typedef struct {
 	int64_t stops;           /* ptrace stops taken */
 	int mode;                /* sandbox_mode_t of the run */
 	int memory_mode;         /* sandbox_memory_mode_t of the run */
-	bool has_syscall;        /* `syscall` holds the offending call (RF) */
+	bool has_syscall;        /* `syscall` holds the offending call (RF),
+	                          * or the allocation the memory quota refused
+	                          * (ML, memory_refused_by S_MEMREQ_SYSCALL) */
 	sandbox_syscall_t syscall;
 	int cpu;                 /* the one CPU the run was confined to (pinned
 	                          * by S_AFFINITY_AUTO, or the only one it
@@ -847,8 +850,10 @@ int sandbox_cgroup_sweep(const char *parent);
 /* Resource limit `resource` (RLIMIT_NOFILE, RLIMIT_NPROC, RLIMIT_STACK,
  * RLIMIT_CORE, RLIMIT_FSIZE, ...) of the program, soft = hard = value
  * (SANDBOX_UNLIMITED: RLIM_INFINITY). Applied before the quotas' own
- * rlimits (core is always 0; S_QUOTA_DISK sets FSIZE, S_QUOTA_MEMORY
- * STACK). -EINVAL for a bad resource, -ENOSPC beyond 16 entries. */
+ * rlimits, which win (core is always 0; S_QUOTA_DISK sets FSIZE,
+ * S_QUOTA_MEMORY sets AS in VSIZE mode, S_QUOTA_STACK sets STACK); a
+ * STACK set here replaces the default that a memory quota implies
+ * (unlimited). -EINVAL for a bad resource, -ENOSPC beyond 16 entries. */
 int sandbox_set_rlimit(sandbox_t *sb, int resource, uint64_t value);
 /* The engine drops every capability before exec in any case; with
  * isolation on (default true) the bounding set is also emptied early, in

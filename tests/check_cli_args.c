@@ -169,6 +169,9 @@ START_TEST(test_quota_options)
 	ck_assert_uint_eq(opt.memory_bytes, 1ull << 30);
 	PARSE_OK("--output=0", "prog");
 	ck_assert_uint_eq(opt.output_bytes, 0);
+	ck_assert_uint_eq(opt.stack_bytes, UNL);
+	PARSE_OK("--stack=8M", "prog");
+	ck_assert_uint_eq(opt.stack_bytes, 8ull << 20);
 }
 END_TEST
 
@@ -181,6 +184,8 @@ static const struct { const char *arg; const char *word; } bad_args[] = {
 	{ "--memory=12Q", "--memory" }, { "--memory=-1", "--memory" },
 	{ "--memory=", "--memory" }, { "--memory=0", "positive" },
 	{ "--memory=99999999999999999999", "too large" },
+	{ "--stack=12Q", "--stack" }, { "--stack=", "--stack" },
+	{ "--stack=0", "positive" },
 	{ "--output=12Q", "--output" }, { "--output=-1", "--output" },
 	{ "--output=", "--output" }, { "--output=16777216T", "too large" },
 	{ "--memory-mode=heap", "heap" }, { "--memory-mode=", "--memory-mode" },

@@ -216,15 +216,21 @@ static int quota_rlimits(struct child *c)
 		if ((rc = sb_setrlimit(RLIMIT_CPU, s, s + 1, true)) < 0)
 			return rc;
 	}
-	if (q[S_QUOTA_MEMORY] != SANDBOX_UNLIMITED) {
-		uint64_t m = q[S_QUOTA_MEMORY];
-		if (sb->memory_mode == S_MEMORY_VSIZE &&
-		    (rc = sb_setrlimit(RLIMIT_AS, m, m, true)) < 0)
-			return rc;
-		/* The stack may use the whole quota, no more. */
-		if ((rc = sb_setrlimit(RLIMIT_STACK, m, m, true)) < 0)
-			return rc;
-	}
+	uint64_t m = q[S_QUOTA_MEMORY], stack = q[S_QUOTA_STACK];
+	if (m != SANDBOX_UNLIMITED && sb->memory_mode == S_MEMORY_VSIZE &&
+	    (rc = sb_setrlimit(RLIMIT_AS, m, m, true)) < 0)
+		return rc;
+	/* The stack: its own quota when one is set. Else, under a memory
+	 * quota, unlimited unless sandbox_set_rlimit() said otherwise: deep
+	 * recursion may use the whole memory quota (what judges expect of a
+	 * single-threaded program; RLIMIT_AS or the RSS quota bounds it), and
+	 * glibc gives each thread a 2 MiB stack instead of one as large as
+	 * RLIMIT_STACK. Without either, the caller's limit is inherited. */
+	bool set_stack = stack != SANDBOX_UNLIMITED ||
+	                 (m != SANDBOX_UNLIMITED &&
+	                  !(sb->iso && sb_iso_sets_rlimit(sb->iso, RLIMIT_STACK)));
+	if (set_stack && (rc = sb_setrlimit(RLIMIT_STACK, stack, stack, true)) < 0)
+		return rc;
 	if (q[S_QUOTA_DISK] != SANDBOX_UNLIMITED)
 		return sb_setrlimit(RLIMIT_FSIZE, q[S_QUOTA_DISK], q[S_QUOTA_DISK],
 		                    true);

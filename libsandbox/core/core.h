@@ -138,6 +138,7 @@ struct sandbox {
 	bool in_callback;
 	int64_t refused_peak;    /* ML: memory with the refused request, or -1 */
 	uint64_t exec_args_bytes;/* what execve copies onto the new stack */
+	bool stack_overflow;     /* the stack outgrew RLIMIT_STACK (a fact) */
 
 	/* isolation (isolation/isolation.h): NULL when none is asked for */
 	struct sb_iso *iso;
@@ -291,5 +292,9 @@ void sb_verdict_isolation(sandbox_t *sb, const struct sb_iso_facts *f);
  * count the request. */
 void sb_verdict_memory_refused(sandbox_t *sb, int by, int64_t bytes,
                                int64_t peak, const sandbox_syscall_t *sc);
+/* Fact from the tracer: a stack growth within the memory quota failed
+ * because the stack would have outgrown its limit. If the program then
+ * dies of SIGSEGV, the verdict is RT with quota_exceeded S_QUOTA_STACK. */
+void sb_verdict_stack_overflow(sandbox_t *sb);
 
 #endif /* LIBSANDBOX_CORE_H */

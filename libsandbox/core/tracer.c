@@ -50,7 +50,7 @@ struct run {
 	bool exec_done;
 	bool killed;            /* we sent SIGKILL: just wait for the end */
 	bool classic;
-	bool watch_memory;      /* a VSIZE memory quota (classic: every call) */
+	bool watch_memory;      /* a VSIZE memory quota: watch brk/mmap/mremap */
 	struct task main;
 	bool have_px;
 	struct sb_proc_exit px;
@@ -175,7 +175,7 @@ static int deny(struct run *r, struct task *t, int err)
 
 static void begin_syscall(struct run *r, struct task *t,
                           const struct __ptrace_syscall_info *si,
-                          const uint64_t *args, uint64_t nr, uint32_t data)
+                          const uint64_t *args, uint64_t nr)
 {
 	int abi = abi_of(si, &nr);
 
@@ -185,20 +185,22 @@ static void begin_syscall(struct run *r, struct task *t,
 	memcpy(t->cur.args, args, sizeof(t->cur.args));
 	t->cur.ip = si->instruction_pointer;
 	t->want_sysret = r->classic;
-	t->watch_mem = data == SB_TRACE_MEM || (r->classic && r->watch_memory);
+	/* Whatever made the call stop (the filter's MEM data, a TRACE rule,
+	 * classic mode), a memory syscall under a VSIZE quota is watched. */
+	t->watch_mem = r->watch_memory && sb_memory_syscall(abi, (long)nr);
 	t->deny_errno = 0;
 	r->sb->stat.syscalls++;
 }
 
 static int on_entry(struct run *r, struct task *t,
                     const struct __ptrace_syscall_info *si,
-                    const uint64_t *args, uint64_t nr, uint32_t data)
+                    const uint64_t *args, uint64_t nr)
 {
 	struct sb_decision d;
 
 	if (!r->exec_done) /* our own execve (and its failure path) */
 		return resume(r, t->tid, false, 0);
-	begin_syscall(r, t, si, args, nr, data);
+	begin_syscall(r, t, si, args, nr);
 	sandbox_event_t ev = event_of(r, S_EVENT_SYSCALL, t->tid);
 	ev.syscall = t->cur;
 	int disp = sb_decide_entry(r->sb, &r->paths, &ev, r->classic, &d);
@@ -212,31 +214,32 @@ static int on_entry(struct run *r, struct task *t,
 	return resume(r, t->tid, t->want_sysret || t->watch_mem, 0);
 }
 
-/* Was this allocation refused because of the memory quota? */
+/* Was this allocation refused? *need: the bytes it asked for. */
 static bool allocation_refused(const struct task *t, int64_t ret,
                                int64_t *need)
 {
-	char name[16];
-	sb_syscall_name(t->cur.abi, t->cur.nr, name, sizeof(name));
-	if (strcmp(name, "brk") == 0) {
-		/* brk() fails by returning the old break. */
-		if (t->cur.args[0] == 0 || (uint64_t)ret >= t->cur.args[0])
+	const uint64_t *a = t->cur.args;
+
+	switch (sb_memory_syscall(t->cur.abi, t->cur.nr)) {
+	case SB_MEMSYS_BRK: /* fails by returning the old break */
+		if (a[0] == 0 || (uint64_t)ret >= a[0])
 			return false;
-		*need = (int64_t)(t->cur.args[0] - (uint64_t)ret);
+		*need = (int64_t)(a[0] - (uint64_t)ret);
 		return true;
+	case SB_MEMSYS_MMAP:
+	case SB_MEMSYS_MMAP2:
+		*need = (int64_t)a[1];
+		return ret == -ENOMEM;
+	case SB_MEMSYS_MREMAP:
+		*need = a[2] > a[1] ? (int64_t)(a[2] - a[1]) : 0;
+		return ret == -ENOMEM && *need > 0;
+	default:
+		return false;
 	}
-	if (ret != -ENOMEM)
-		return false;
-	if (strcmp(name, "mremap") == 0)
-		*need = (int64_t)(t->cur.args[2] - t->cur.args[1]);
-	else if (strncmp(name, "mmap", 4) == 0)
-		*need = (int64_t)t->cur.args[1];
-	else
-		return false;
-	return true;
 }
 
-/* A refused allocation that would have crossed the memory quota: ML. */
+/* A refused allocation that would have crossed the memory quota: ML,
+ * with the call, the request and the peak it would have made. */
 static bool over_memory_quota(struct run *r, const struct task *t,
                               int64_t ret)
 {
@@ -245,8 +248,12 @@ static bool over_memory_quota(struct run *r, const struct task *t,
 	if (!allocation_refused(t, ret, &need))
 		return false;
 	int64_t vm = sb_proc_vm_size(t->tid);
-	return vm >= 0 &&
-	       vm + need > (int64_t)r->sb->quota[S_QUOTA_MEMORY];
+	if (vm < 0 || vm + need <= (int64_t)r->sb->quota[S_QUOTA_MEMORY])
+		return false;
+	sandbox_syscall_t sc = t->cur;
+	sc.ret = ret;
+	sb_verdict_memory_refused(r->sb, S_MEMREQ_SYSCALL, need, vm + need, &sc);
+	return true;
 }
 
 static int on_exit_stop(struct run *r, struct task *t,
@@ -296,10 +303,9 @@ static int on_syscall_stop(struct run *r, struct task *t)
 		sb_diag_sys_stop(r->sb->diag);
 	switch (si.op) {
 	case PTRACE_SYSCALL_INFO_SECCOMP:
-		return on_entry(r, t, &si, si.seccomp.args, si.seccomp.nr,
-		                si.seccomp.ret_data);
+		return on_entry(r, t, &si, si.seccomp.args, si.seccomp.nr);
 	case PTRACE_SYSCALL_INFO_ENTRY:
-		return on_entry(r, t, &si, si.entry.args, si.entry.nr, 0);
+		return on_entry(r, t, &si, si.entry.args, si.entry.nr);
 	case PTRACE_SYSCALL_INFO_EXIT:
 		return on_exit_stop(r, t, &si);
 	default:
@@ -314,26 +320,56 @@ static bool is_stop_signal(int sig)
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
-/* A stack that could not grow because of the memory quota? */
-static bool stack_over_quota(struct run *r, pid_t tid, int sig)
-{
-	siginfo_t info;
-	int64_t need, size;
-	uint64_t q = r->sb->quota[S_QUOTA_MEMORY];
+/* How far below the stack pointer an access still grows the stack (the
+ * kernel's old test: enter/pusha reach 64 KiB + 32 words below). Further
+ * down, a fault under [stack] is a stray pointer, not a stack. */
+#define STACK_SLACK (65536 + 32 * 8)
 
-	return sig == SIGSEGV && q != SANDBOX_UNLIMITED &&
-	       ptrace(PTRACE_GETSIGINFO, tid, NULL, &info) == 0 &&
-	       info.si_code == SEGV_MAPERR &&
-	       sb_proc_stack_growth(tid, (uint64_t)(uintptr_t)info.si_addr,
-	                            &need, &size) &&
-	       need <= (int64_t)q;
+/* A SIGSEGV where the stack could not grow: the fault is below [stack],
+ * above the mapping before it, near the stack pointer. Which limit was
+ * crossed? The memory quota is judged first: growth that takes the
+ * program above it is ML (reported with the growth as the refused
+ * request), whatever the stack limit says. Growth within the quota but
+ * past the stack limit (RLIMIT_STACK, read from /proc) is a stack
+ * overflow: the signal is delivered, the verdict is RT SIGSEGV with
+ * quota_exceeded S_QUOTA_STACK. True when it is ML. */
+static bool judge_stack_fault(struct run *r, pid_t tid, int sig)
+{
+	sandbox_t *sb = r->sb;
+	struct user_regs_struct regs;
+	siginfo_t info;
+	int64_t grow, size;
+	uint64_t limit, q = sb->quota[S_QUOTA_MEMORY];
+
+	if (sig != SIGSEGV ||
+	    ptrace(PTRACE_GETSIGINFO, tid, NULL, &info) < 0 ||
+	    info.si_code != SEGV_MAPERR ||
+	    ptrace(PTRACE_GETREGS, tid, NULL, &regs) < 0)
+		return false;
+	uint64_t addr = (uint64_t)(uintptr_t)info.si_addr;
+	if (addr + STACK_SLACK < regs.rsp ||
+	    !sb_proc_stack_growth(tid, addr, &grow, &size))
+		return false;
+	if (q != SANDBOX_UNLIMITED) {
+		int64_t now = sb->memory_mode == S_MEMORY_RSS ? sb_proc_rss(tid)
+		                                              : sb_proc_vm_size(tid);
+		if (now >= 0 && now + grow > (int64_t)q) {
+			sb_verdict_memory_refused(sb, S_MEMREQ_STACK, grow, now + grow,
+			                          NULL);
+			return true;
+		}
+	}
+	if (sb_proc_limit(tid, "Max stack size", &limit) == 0 &&
+	    (uint64_t)size > limit)
+		sb_verdict_stack_overflow(sb);
+	return false;
 }
 
 /* What the supervisor decides about a signal before any callback: stop
  * signals are discarded (a program cannot sit out its quotas stopped),
- * SIGXFSZ under a disk quota is OL, a stack that could not grow under the
- * memory quota is ML. SB_NEXT: the callbacks decide. Returns the quota
- * that decided, or -1. */
+ * SIGXFSZ under a disk quota is OL, a stack that could not grow within
+ * the memory quota is ML. SB_NEXT: the callbacks decide. Returns the
+ * quota that decided, or -1. */
 static int signal_rules(struct run *r, pid_t tid, int sig,
                         struct sb_decision *d)
 {
@@ -346,7 +382,7 @@ static int signal_rules(struct run *r, pid_t tid, int sig,
 		d->verb = SB_FINI;
 		d->data = S_RESULT_OL;
 		return S_QUOTA_DISK;
-	} else if (stack_over_quota(r, tid, sig)) {
+	} else if (judge_stack_fault(r, tid, sig)) {
 		d->verb = SB_FINI;
 		d->data = S_RESULT_ML;
 		return S_QUOTA_MEMORY;

@@ -35,6 +35,7 @@ void sb_verdict_clear(sandbox_t *sb)
 	st->memory_refused_bytes = -1;
 	st->memory_refused_by = S_MEMREQ_NONE;
 	sb->refused_peak = -1;
+	sb->stack_overflow = false;
 }
 
 void sb_verdict_begin(sandbox_t *sb)
@@ -125,6 +126,9 @@ int sb_verdict(sandbox_t *sb, int wstatus, const struct sb_proc_exit *px,
 			set_quota_result(sb, S_RESULT_OL, S_QUOTA_DISK);
 		} else {
 			st->result = S_RESULT_RT;
+			/* The stack outgrew its limit (within the memory quota). */
+			if (st->signal == SIGSEGV && sb->stack_overflow)
+				st->quota_exceeded = S_QUOTA_STACK;
 		}
 		return 0;
 	}
@@ -166,4 +170,9 @@ void sb_verdict_memory_refused(sandbox_t *sb, int by, int64_t bytes,
 	st->memory_refused_bytes = bytes;
 	st->memory_refused_by = by;
 	sb->refused_peak = peak;
+}
+
+void sb_verdict_stack_overflow(sandbox_t *sb)
+{
+	sb->stack_overflow = true;
 }

@@ -428,6 +428,14 @@ int sb_iso_first_stop(struct sb_iso *iso, pid_t pid, int *step)
 
 /* ------------------------------------------------------------ child */
 
+bool sb_iso_sets_rlimit(const struct sb_iso *iso, int resource)
+{
+	for (size_t i = 0; i < iso->nrl; i++)
+		if (iso->rl[i].res == resource)
+			return true;
+	return false;
+}
+
 int sb_iso_child_rlimits(const struct sb_iso *iso)
 {
 	for (size_t i = 0; i < iso->nrl; i++) {

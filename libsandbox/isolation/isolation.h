@@ -234,6 +234,8 @@ pid_t sb_iso_spawn(struct sb_iso *iso, int errfd, int *step);
 int sb_iso_first_stop(struct sb_iso *iso, pid_t pid, int *step);
 /* Child, after the credentials: the rlimits asked for. 0 or -errno. */
 int sb_iso_child_rlimits(const struct sb_iso *iso);
+/* Was rlimit `resource` asked for (sandbox_set_rlimit)? Async-signal-safe. */
+bool sb_iso_sets_rlimit(const struct sb_iso *iso, int resource);
 /* After the run, on every path: figures, facts, teardown. */
 void sb_iso_finish(struct sb_iso *iso, struct sb_iso_facts *facts);
 /* At a signal-delivery stop: true when the program is a namespace init

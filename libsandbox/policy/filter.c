@@ -46,15 +46,6 @@ static uint32_t disp_action(int disp, int err)
 	}
 }
 
-static bool is_memory_syscall(int abi, long nr)
-{
-	static const char *const names[] = { "brk", "mmap", "mmap2", "mremap" };
-	for (size_t i = 0; i < SB_ARRAY_SIZE(names); i++)
-		if (sb_syscall_number(abi, names[i]) == nr)
-			return true;
-	return false;
-}
-
 /* The number libseccomp wants for syscall nr of abi. Its rule calls take
  * the native (x86_64) number -- or the pseudo number of a syscall x86_64
  * lacks -- and translate it by name for the filter's architecture: an
@@ -162,7 +153,7 @@ static int compile_abi(const sandbox_policy_t *p, const struct sb_ruleset *rs,
 		int32_t first = rs->first[abi][nr];
 		int base, base_err;
 		uint32_t action;
-		bool mem = o->watch_memory && is_memory_syscall(abi, nr);
+		bool mem = o->watch_memory && sb_memory_syscall(abi, nr);
 
 		sb_ruleset_base(p, rs, abi, nr, &base, &base_err);
 		if (first < 0) {

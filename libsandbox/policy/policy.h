@@ -40,9 +40,10 @@ enum {
 	SB_TRACE_ASK = 1,      /* TRACE rule: ask the callback */
 	SB_TRACE_ASK_EXIT = 2, /* TRACE rule with S_DISP_FLAG_EXIT */
 	SB_TRACE_KILL = 3,     /* KILL rule, foreign ABI, unknown number: RF */
-	SB_TRACE_MEM = 4,      /* memory syscall under a VSIZE quota: watch
-	                        * its return for an allocation refused by
-	                        * the quota */
+	SB_TRACE_MEM = 4,      /* memory syscall under a VSIZE quota that the
+	                        * policy allows: stop so that the tracer
+	                        * watches its return (it watches every memory
+	                        * syscall that stops, whatever the data) */
 };
 
 /* ------------------------------------------------------------- rules.c */

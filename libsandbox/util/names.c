@@ -6,6 +6,7 @@
 #include "util/util.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,4 +100,33 @@ const char *sb_step_name(int step)
 	if (step < 0 || step >= SB_STEP_COUNT)
 		step = SB_STEP_UNKNOWN;
 	return step_names[step];
+}
+
+/* The memory syscalls' numbers per ABI, resolved once (libseccomp's
+ * tables never change in a process). -1: the ABI has no such call. */
+static const char *const mem_names[SB_MEMSYS_COUNT] = {
+	[SB_MEMSYS_BRK] = "brk", [SB_MEMSYS_MMAP] = "mmap",
+	[SB_MEMSYS_MMAP2] = "mmap2", [SB_MEMSYS_MREMAP] = "mremap",
+};
+static long mem_nr[S_ABI_COUNT][SB_MEMSYS_COUNT];
+static pthread_once_t mem_once = PTHREAD_ONCE_INIT;
+
+static void mem_init(void)
+{
+	for (int abi = 0; abi < S_ABI_COUNT; abi++)
+		for (int k = 1; k < SB_MEMSYS_COUNT; k++) {
+			long nr = sb_syscall_number(abi, mem_names[k]);
+			mem_nr[abi][k] = nr < 0 ? -1 : nr;
+		}
+}
+
+int sb_memory_syscall(int abi, long nr)
+{
+	if (abi < 0 || abi >= S_ABI_COUNT || nr < 0)
+		return SB_MEMSYS_NONE;
+	pthread_once(&mem_once, mem_init);
+	for (int k = 1; k < SB_MEMSYS_COUNT; k++)
+		if (mem_nr[abi][k] == nr)
+			return k;
+	return SB_MEMSYS_NONE;
 }

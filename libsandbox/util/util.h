@@ -55,6 +55,18 @@ const char *sb_strerror(int err);
 const char *sb_syscall_name(int abi, long nr, char *buf, size_t len);
 /* Number of a syscall name in an ABI; -ENOENT, -EINVAL. */
 long sb_syscall_number(int abi, const char *name);
+/* The syscalls that grow the address space, which a VSIZE quota watches:
+ * sb_memory_syscall() says which one nr is in abi (SB_MEMSYS_NONE: none
+ * of them). Cheap: the numbers are resolved once per process. */
+enum {
+	SB_MEMSYS_NONE = 0,
+	SB_MEMSYS_BRK,
+	SB_MEMSYS_MMAP,
+	SB_MEMSYS_MMAP2,
+	SB_MEMSYS_MREMAP,
+	SB_MEMSYS_COUNT
+};
+int sb_memory_syscall(int abi, long nr);
 /* Highest syscall number (+1) of an ABI we keep tables for. */
 int sb_abi_nr_limit(int abi);
 /* libseccomp architecture token of an ABI (0 for a bad one). */

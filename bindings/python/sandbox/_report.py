@@ -45,6 +45,10 @@ def _quota(v):
     return None if v == _c.SANDBOX_UNLIMITED else v
 
 
+# What made the request the memory quota refused (sandbox_memreq_t).
+_MEMREQ = {1: 'syscall', 2: 'stack', 3: 'exec'}
+
+
 def _iso_names(mask):
     return [n for bit, n in _ISO_NAMES if mask & bit]
 
@@ -56,7 +60,8 @@ class Result:
     (version 2: report_version, result, result_text, exit_code, signal,
     signal_name, limit, syscall, interrupted, interrupted_name, mode,
     policy, cpu_time_us, user_time_us, sys_time_us, wall_time_us,
-    memory_peak_bytes, rss_peak_bytes, vm_peak_bytes, csw_voluntary,
+    memory_peak_bytes, memory_refused_bytes, memory_refused_by,
+    rss_peak_bytes, vm_peak_bytes, csw_voluntary,
     csw_forced, output_bytes, syscalls, cpu, quota, command, binary,
     isolation, backtrace, backtrace_info, syscall_counts, error) hold the
     same values, None where the report has null. to_dict() and to_json()
@@ -119,8 +124,8 @@ _KNOWN_KEYS = frozenset((
     'report_version', 'result', 'result_text', 'exit_code', 'signal',
     'signal_name', 'limit', 'syscall', 'interrupted', 'interrupted_name',
     'mode', 'policy', 'cpu_time_us', 'user_time_us', 'sys_time_us',
-    'wall_time_us', 'memory_peak_bytes', 'rss_peak_bytes', 'vm_peak_bytes',
-    'csw_voluntary', 'csw_forced', 'output_bytes', 'syscalls', 'cpu',
+    'wall_time_us', 'memory_peak_bytes', 'memory_refused_bytes',
+    'memory_refused_by', 'rss_peak_bytes', 'vm_peak_bytes', 'csw_voluntary', 'csw_forced', 'output_bytes', 'syscalls', 'cpu',
     'quota', 'command', 'binary', 'isolation', 'backtrace', 'backtrace_info',
     'syscall_counts', 'error',
 ))
@@ -256,6 +261,8 @@ def build_report(sb, opts):
                        ('csw_forced', 'csw_forced'),
                        ('output_bytes', 'output_bytes')):
         rep[key] = _figure(st[field])
+    rep['memory_refused_bytes'] = _figure(st['memory_refused_bytes'])
+    rep['memory_refused_by'] = _MEMREQ.get(st['memory_refused_by'])
     rep['syscalls'] = _figure(st['syscalls']) if judged else None
     rep['cpu'] = _figure(st['cpu'])
     q = sb.quota
@@ -265,6 +272,7 @@ def build_report(sb, opts):
         'wall_ms': _quota(q[_c.S_QUOTA_WALLCLOCK]),
         'memory_bytes': _quota(q[_c.S_QUOTA_MEMORY]),
         'output_bytes': _quota(q[_c.S_QUOTA_DISK]),
+        'stack_bytes': _quota(sb.stack_quota),
         'memory_mode': 'rss' if memory_mode == _c.S_MEMORY_RSS else 'vsize',
     }
     rep['command'] = list(sb.task)

@@ -91,6 +91,8 @@ static const struct field stat_fields[] = {
 	FIELD(sandbox_stat_t, cpu, F_INT),
 	FIELD(sandbox_stat_t, csw_voluntary, F_I64),
 	FIELD(sandbox_stat_t, csw_forced, F_I64),
+	FIELD(sandbox_stat_t, memory_refused_bytes, F_I64),
+	FIELD(sandbox_stat_t, memory_refused_by, F_INT),
 	{ NULL, 0, F_INT },
 };
 

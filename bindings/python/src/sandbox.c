@@ -286,7 +286,9 @@ static int load_stream(SbSandbox *self, int which, PyObject *o)
 }
 
 static const char *const quota_keys[S_QUOTA_COUNT] = {
-	"wallclock", "cpu", "memory", "disk",
+	[S_QUOTA_WALLCLOCK] = "wallclock", [S_QUOTA_CPU] = "cpu",
+	[S_QUOTA_MEMORY] = "memory", [S_QUOTA_DISK] = "disk",
+	[S_QUOTA_STACK] = "stack",
 };
 
 static int set_quota(SbSandbox *self, int q, PyObject *v)
@@ -314,7 +316,7 @@ static int load_quota(SbSandbox *self, PyObject *o)
 					q = i;
 			if (q < 0) {
 				PyErr_Format(PyExc_ValueError,
-				             "unknown quota %R (wallclock, cpu, memory, disk)",
+				             "unknown quota %R (wallclock, cpu, memory, disk, stack)",
 				             k);
 				return -1;
 			}
@@ -803,6 +805,12 @@ static PyObject *sandbox_get_quota(SbSandbox *self, void *c)
 	                     (unsigned long long)self->quota[3]);
 }
 
+/* Beyond pysandbox's four: the stack limit (S_QUOTA_STACK). */
+static PyObject *sandbox_get_stack_quota(SbSandbox *self, void *c)
+{
+	return PyLong_FromUnsignedLongLong(self->quota[S_QUOTA_STACK]);
+}
+
 static PyObject *default_policy_obj;
 
 static PyObject *sandbox_get_policy(SbSandbox *self, void *c)
@@ -905,6 +913,9 @@ static PyGetSetDef sandbox_getset[] = {
 	  "command line (tuple of str) of the sandboxed program", NULL },
 	{ "jail", (getter)sandbox_get_jail, NULL,
 	  "chroot jail path (str) of the sandboxed program", NULL },
+	{ "stack_quota", (getter)sandbox_get_stack_quota, NULL,
+	  "the stack limit in bytes (quota key \"stack\"), or SANDBOX_UNLIMITED "
+	  "(under a memory quota: unlimited within it)", NULL },
 	{ "quota", (getter)sandbox_get_quota, NULL,
 	  "quotas (wallclock ms, cpu ms, memory bytes, disk bytes); "
 	  "unlimited is 2**64-1", NULL },

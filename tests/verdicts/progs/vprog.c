@@ -26,7 +26,8 @@
  *                    "stack ok"
  *   bigstack         a 80 MiB local array, zero-initialized (Judger's)
  *   clock            call clock() and time(), exit 0
- *   touch PATH       create PATH, exit 0 */
+ *   touch PATH       create PATH, exit 0
+ *   stacklimit       print RLIMIT_STACK: "unlimited" or the bytes */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
@@ -35,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -183,6 +185,14 @@ int main(int argc, char **argv)
 		printf("big stack");
 	} else if (strcmp(what, "clock") == 0) {
 		sink = (int)clock() + (int)time(NULL);
+	} else if (strcmp(what, "stacklimit") == 0) {
+		struct rlimit rl;
+		if (getrlimit(RLIMIT_STACK, &rl) < 0)
+			return 1;
+		if (rl.rlim_cur == RLIM_INFINITY)
+			puts("unlimited");
+		else
+			printf("%llu\n", (unsigned long long)rl.rlim_cur);
 	} else if (strcmp(what, "touch") == 0) {
 		int fd = open(a2, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		return fd < 0 ? 1 : 0;
