@@ -533,8 +533,16 @@ int sandbox_check(sandbox_t *sb);
  *   errors of the child's setup or of execve() itself, with the errno of
  *   the step that failed (e.g. -ENOENT, -EACCES, -ENOEXEC, -EPERM for
  *   setuid, -ENOTDIR for the work directory) -- sandbox_failed_step()
- *   names the step;
- *   -EAGAIN/-ENOMEM (fork or thread creation failed). */
+ *   names the step; -ETIMEDOUT when the set-up did not reach exec
+ *   within the wall-clock quota plus 10 s, -EINTR when a signal no step
+ *   reported ended it (step "execve" for both);
+ *   -EAGAIN/-ENOMEM (fork or thread creation failed).
+ * A program whose image (or arguments) does not fit in a VSIZE memory
+ * quota is a verdict, not an error: execve fails inside the kernel and the
+ * result is ML (stat.memory_refused_by S_MEMREQ_EXEC). An interruption
+ * (sandbox_interrupt(), SIGTERM) holds from fork to the end of the run:
+ * before exec it ends it with S_RESULT_IE too, the program never run.
+ * docs/VERDICTS.md says which limit gives which verdict. */
 int sandbox_execute(sandbox_t *sb);
 /* Short name of the setup step that made the last sandbox_execute() fail
  * ("execve", "chdir", "stdin", ...), or NULL. */

@@ -3,8 +3,8 @@
  * kept until sandbox_destroy(), so a run creates no thread. It watches a
  * run from fork to reap. Before exec (the child's set-up and the execve
  * itself) only what cannot wrongly blame the program applies: interrupts,
- * and a wall-clock bound of the same length as the wall quota, counted
- * from fork. From exec on it owns:
+ * and a wall-clock bound of the wall quota plus 10 s, counted from fork.
+ * From exec on it owns:
  *   - the wall-clock deadline (measured from exec),
  *   - the CPU quota, checked on the program's CPU clock with no /proc
  *     parsing: it sleeps for half the remaining CPU budget (a program cannot
@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #define NSEC 1000000000LL
+#define SETUP_GRACE_NS (10 * NSEC)
 
 /* ------------------------------------------------------------ registry */
 
@@ -191,9 +192,14 @@ static void start_watch(sandbox_t *sb, struct watch *w)
 {
 	int64_t start = sb_ts_ns(&sb->mgr.start);
 	w->generation = sb->mgr.generation;
+	/* Before exec: the wall quota plus a set-up allowance, so that a
+	 * loaded host (a box root's mounts, a cgroup) is never mistaken for
+	 * a set-up that hangs. */
+	int64_t grace = sb->mgr.exec_seen ? 0 : SETUP_GRACE_NS;
 	w->wall_deadline = sb->quota[S_QUOTA_WALLCLOCK] == SANDBOX_UNLIMITED
 	                   ? INT64_MAX
-	                   : start + (int64_t)sb->quota[S_QUOTA_WALLCLOCK] * 1000000;
+	                   : start + grace +
+	                     (int64_t)sb->quota[S_QUOTA_WALLCLOCK] * 1000000;
 	w->next_cpu = sb->quota[S_QUOTA_CPU] == SANDBOX_UNLIMITED
 	              ? INT64_MAX
 	              : start + (int64_t)sb->quota[S_QUOTA_CPU] * 1000000 / 2;
