@@ -651,12 +651,18 @@ static int on_end(struct run *r, const struct rusage *ru, int *wstatus)
 	return sb_verdict(sb, *wstatus, &r->px, r->have_px);
 }
 
+static void reap_status(pid_t pid, int *status, struct rusage *ru)
+{
+	kill(pid, SIGKILL);
+	while (wait4(pid, status, __WALL, ru) < 0 && errno == EINTR)
+		;
+}
+
 static void reap(pid_t pid)
 {
+	struct rusage ru;
 	int status;
-	kill(pid, SIGKILL);
-	while (waitpid(pid, &status, __WALL) < 0 && errno == EINTR)
-		;
+	reap_status(pid, &status, &ru);
 }
 
 /* The event loop. Returns 0 with a verdict (*wstatus: how the program
@@ -717,15 +723,13 @@ static int first_stop(struct run *r, int *wstatus)
 	            PTRACE_O_TRACEEXIT;
 	if (ptrace(PTRACE_SETOPTIONS, r->pid, NULL, (void *)opts) < 0) {
 		rc = -errno;
-		reap(r->pid);
-		return rc;
+		goto fail;
 	}
 	/* Before exec: join the run's cgroup (isolation.c). */
 	int step = SB_STEP_UNKNOWN;
 	if (r->sb->iso && (rc = sb_iso_first_stop(r->sb->iso, r->pid, &step)) < 0) {
 		r->sb->failed_step = sb_step_name(step);
-		reap(r->pid);
-		return rc;
+		goto fail;
 	}
 	/* Suppress the SIGSTOP the child raised, unless the run is over. */
 	if (sb_manager_interrupted(r->sb)) {
@@ -733,6 +737,18 @@ static int first_stop(struct run *r, int *wstatus)
 		return 0;
 	}
 	return resume(r, r->pid, false, 0);
+fail:
+	/* Killed meanwhile (an interruption, the set-up's bound): the end of
+	 * the run says what happened, not the ptrace call that found it
+	 * gone. */
+	if (atomic_load(&r->sb->kill_reason) != SB_KILL_NONE) {
+		reap_status(r->pid, &status, &ru);
+		*wstatus = status;
+		rc = on_end(r, &ru, wstatus);
+		return rc < 0 ? rc : 1;
+	}
+	reap(r->pid);
+	return rc;
 }
 
 int sb_trace(sandbox_t *sb, pid_t pid, int pidfd, int *errfd, int *wstatus)

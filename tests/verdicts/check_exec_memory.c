@@ -24,6 +24,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -498,6 +500,62 @@ START_TEST(interrupt_before_exec)
 }
 END_TEST
 
+/* An interruption at any moment of the start (here: as soon as the status
+ * says the run is executing, which is around fork and the first stop) is
+ * a verdict, IE, never an error of sandbox_execute() from a ptrace call
+ * that found the child gone. */
+struct starter {
+	sandbox_t *sb;
+	atomic_bool stop;
+	int64_t delay_us;
+};
+
+static void *interrupt_at_start(void *arg)
+{
+	struct starter *st = arg;
+	while (!atomic_load(&st->stop)) {
+		if (sandbox_status(st->sb) == S_STATUS_EXE) {
+			int64_t t = vu_now_us() + st->delay_us;
+			while (vu_now_us() < t)
+				;
+			sandbox_interrupt(st->sb, SIGINT);
+			break;
+		}
+	}
+	return NULL;
+}
+
+START_TEST(interrupt_during_start_is_a_verdict)
+{
+	int mode = modes[_i];
+	for (int i = 0; i < 200; i++) {
+		sandbox_stat_t st;
+		struct starter start;
+		pthread_t th;
+
+		start.sb = tu_sandbox("vprog_static", "sleep", NULL);
+		atomic_init(&start.stop, false);
+		start.delay_us = (i * 37) % 1500; /* across fork, first stop, exec */
+		ck_assert_int_eq(sandbox_set_mode(start.sb, mode), 0);
+		ck_assert_int_eq(sandbox_set_quota(start.sb, S_QUOTA_WALLCLOCK,
+		                                   30000), 0);
+		ck_assert_int_eq(pthread_create(&th, NULL, interrupt_at_start,
+		                                &start), 0);
+		int rc = sandbox_execute(start.sb);
+		atomic_store(&start.stop, true);
+		pthread_join(th, NULL);
+		ck_assert_msg(rc == 0, "run %d: sandbox_execute %d (%s), step %s", i,
+		              rc, sandbox_strerror(rc),
+		              sandbox_failed_step(start.sb) ?
+		              sandbox_failed_step(start.sb) : "-");
+		ck_assert_int_eq(sandbox_get_stat(start.sb, &st, sizeof(st)), 0);
+		ck_assert_result(st.result, S_RESULT_IE);
+		ck_assert_int_eq(st.interrupted, SIGINT);
+		sandbox_destroy(start.sb);
+	}
+}
+END_TEST
+
 Suite *tu_suite(void)
 {
 	Suite *s = suite_create("exec_memory");
@@ -526,6 +584,7 @@ Suite *tu_suite(void)
 	tc = tcase_create("phases");
 	tcase_set_timeout(tc, TU_TIMEOUT);
 	tcase_add_loop_test(tc, interrupt_before_exec, 0, 2);
+	tcase_add_loop_test(tc, interrupt_during_start_is_a_verdict, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
