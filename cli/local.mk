@@ -64,7 +64,7 @@ tests_check_cli_files_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)
 check_PROGRAMS += tests/check_cli_render
 TESTS += tests/check_cli_render
 tests_check_cli_render_SOURCES = tests/check_cli_render.c cli/render.c \
-	cli/render.h cli/args.c cli/args.h
+	cli/render.h cli/args.c cli/args.h tests/ckrun.h
 tests_check_cli_render_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli
 tests_check_cli_render_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_cli_render_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)

@@ -31,6 +31,7 @@
 
 #include "policy/policy.h"
 #include "bpfsim.h"
+#include "ckrun.h"
 
 #define X32_BIT 0x40000000u
 #define SELF 1234
@@ -437,8 +438,6 @@ int main(void)
 	const char *seed = getenv("SB_BPF_SEED");
 	Suite *s = suite_create("bpf");
 	TCase *tc = tcase_create("agreement");
-	SRunner *sr;
-	int failed;
 
 	rng_state = seed ? strtoull(seed, NULL, 0) : 0x5eed5eedULL;
 	if (!rng_state)
@@ -451,9 +450,5 @@ int main(void)
 	tcase_add_test(tc, builtins_agree);
 	tcase_add_test(tc, random_policies_agree);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ck_run(s);
 }

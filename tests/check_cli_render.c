@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "sandbox.h"
+#include "ckrun.h"
 #include "args.h"
 #include "render.h"
 
@@ -180,17 +181,11 @@ int main(void)
 {
 	Suite *s = suite_create("cli_render");
 	TCase *tc = tcase_create("render");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_svg);
 	tcase_add_test(tc, test_svg_empty);
 	tcase_add_test(tc, test_probe_text);
 	tcase_add_test(tc, test_dir_spec);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return ck_run(s);
 }
