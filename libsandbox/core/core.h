@@ -139,6 +139,8 @@ struct sandbox {
 	int64_t refused_peak;    /* ML: memory with the refused request, or -1 */
 	uint64_t exec_args_bytes;/* what execve copies onto the new stack */
 	bool stack_overflow;     /* the stack outgrew RLIMIT_STACK (a fact) */
+	bool setup_killed;       /* a signal no set-up step reported ended the
+	                          * child before exec (-EINTR) */
 
 	/* isolation (isolation/isolation.h): NULL when none is asked for */
 	struct sb_iso *iso;

@@ -304,6 +304,12 @@ out:
 	if (sb->iso) { /* figures, facts, teardown (isolation.c) */
 		struct sb_iso_facts facts;
 		sb_iso_finish(sb->iso, &facts);
+		/* Killed before exec with no step to blame: by the OOM killer
+		 * of its cgroup, the program's image did not fit -- ML. */
+		if (rc == -EINTR && sb->setup_killed && facts.oom_kills > 0) {
+			sb->failed_step = NULL;
+			rc = sb_verdict(sb, wstatus, NULL, false);
+		}
 		if (rc == 0)
 			sb_verdict_isolation(sb, &facts);
 	}

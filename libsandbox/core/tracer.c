@@ -630,7 +630,14 @@ static int end_before_exec(struct run *r, const struct rusage *ru,
 	sb->failed_step = sb_step_name(SB_STEP_EXECVE);
 	if (reason == SB_KILL_SETUP)
 		return -ETIMEDOUT;
-	return WIFSIGNALED(*wstatus) ? -EINTR : -ECHILD;
+	if (!WIFSIGNALED(*wstatus))
+		return -ECHILD;
+	/* The figures, in case the run's cgroup says who killed it (run.c). */
+	sb->setup_killed = true;
+	sb->stat.wall_time_us = 0;
+	fill_usage(sb, ru);
+	fill_memory(r);
+	return -EINTR;
 }
 
 /* The program is gone: figures, then the verdict. *wstatus: how it

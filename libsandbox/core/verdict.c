@@ -36,6 +36,7 @@ void sb_verdict_clear(sandbox_t *sb)
 	st->memory_refused_by = S_MEMREQ_NONE;
 	sb->refused_peak = -1;
 	sb->stack_overflow = false;
+	sb->setup_killed = false;
 }
 
 void sb_verdict_begin(sandbox_t *sb)

@@ -214,6 +214,33 @@ START_TEST(arguments_over_quota_are_ml)
 }
 END_TEST
 
+/* A cgroup memory limit too small for the image: the kernel's OOM killer
+ * may end the child during its exec (before any exec event) or just after.
+ * Either way it is ML, never an error of sandbox_execute() ("execve:
+ * Interrupted system call"). */
+START_TEST(cgroup_oom_during_exec_is_ml)
+{
+	if (!vu_can_cgroup_memory())
+		tu_skip("no cgroup memory controller for this caller");
+	for (int i = 0; i < 10; i++) {
+		sandbox_stat_t st;
+		sandbox_t *sb = tu_sandbox("vprog_static", "hello", NULL);
+		ck_assert_int_eq(sandbox_set_cgroup_limits(sb, 16 * KiB,
+		                 SANDBOX_UNLIMITED, 0), 0);
+		int rc = sandbox_execute(sb);
+		ck_assert_msg(rc == 0, "run %d: sandbox_execute %d (%s), step %s", i,
+		              rc, sandbox_strerror(rc), sandbox_failed_step(sb) ?
+		              sandbox_failed_step(sb) : "-");
+		ck_assert_int_eq(sandbox_get_stat(sb, &st, sizeof(st)), 0);
+		ck_assert_msg(st.result == S_RESULT_ML || st.result == S_RESULT_OK,
+		              "run %d: %s", i, RN(st.result));
+		if (st.result == S_RESULT_ML)
+			ck_assert_int_eq(st.quota_exceeded, S_QUOTA_MEMORY);
+		sandbox_destroy(sb);
+	}
+}
+END_TEST
+
 /* ------------------------------------------------------------ stack */
 
 /* Run vprog `what` `mb` under a memory quota and a stack limit (0: none;
@@ -565,6 +592,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, image_boundary, 0, 2);
 	tcase_add_loop_test(tc, image_within_quota_runs, 0, 2);
 	tcase_add_loop_test(tc, arguments_over_quota_are_ml, 0, 2);
+	tcase_add_test(tc, cgroup_oom_during_exec_is_ml);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("stack");

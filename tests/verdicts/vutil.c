@@ -22,6 +22,13 @@ bool vu_can_isolate(void)
 	return (p.available & need) == need;
 }
 
+bool vu_can_cgroup_memory(void)
+{
+	sandbox_probe_t p;
+	return sandbox_probe(&p, sizeof(p)) == 0 &&
+	       (p.available & S_ISO_CG_MEMORY);
+}
+
 void vu_isolate(sandbox_t *sb)
 {
 	static const char *const ro[] = { "/usr", "/lib", "/lib64", "/lib32",

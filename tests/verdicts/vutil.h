@@ -18,6 +18,8 @@
 /* Can this caller run isolated programs? When not, the test skips with a
  * reason (a failure under SANDBOX_MUST_WORK). */
 bool vu_can_isolate(void);
+/* Can this caller give a run a cgroup memory limit? */
+bool vu_can_cgroup_memory(void);
 /* Put sb in the isolation above. */
 void vu_isolate(sandbox_t *sb);
 
