@@ -52,7 +52,8 @@ tests_verdicts_progs_bigbss512_32s_LDFLAGS = -m32 -all-static
 VERDICT_CPP += -DHAVE_M32_PROGS=1
 endif
 
-VERDICT_SUITES = tests/verdicts/check_exec_memory
+VERDICT_SUITES = tests/verdicts/check_exec_memory tests/verdicts/check_matrix \
+	tests/verdicts/check_judge
 check_PROGRAMS += $(VERDICT_SUITES)
 TESTS += $(VERDICT_SUITES)
 VERDICT_SRC = tests/testutil.c tests/testutil.h \
@@ -62,6 +63,18 @@ tests_verdicts_check_exec_memory_SOURCES = \
 tests_verdicts_check_exec_memory_CPPFLAGS = $(VERDICT_CPP)
 tests_verdicts_check_exec_memory_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_verdicts_check_exec_memory_LDADD = libsandbox/libsandbox.la \
+	$(CHECK_LIBS) $(PTHREAD_LIBS)
+tests_verdicts_check_matrix_SOURCES = \
+	tests/verdicts/check_matrix.c $(VERDICT_SRC)
+tests_verdicts_check_matrix_CPPFLAGS = $(VERDICT_CPP)
+tests_verdicts_check_matrix_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_verdicts_check_matrix_LDADD = libsandbox/libsandbox.la \
+	$(CHECK_LIBS) $(PTHREAD_LIBS)
+tests_verdicts_check_judge_SOURCES = \
+	tests/verdicts/check_judge.c $(VERDICT_SRC)
+tests_verdicts_check_judge_CPPFLAGS = $(VERDICT_CPP)
+tests_verdicts_check_judge_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_verdicts_check_judge_LDADD = libsandbox/libsandbox.la \
 	$(CHECK_LIBS) $(PTHREAD_LIBS)
 
 endif HAVE_CHECK

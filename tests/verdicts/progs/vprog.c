@@ -129,7 +129,8 @@ int main(int argc, char **argv)
 	} else if (strcmp(what, "segv") == 0) {
 		*(volatile int *)(uintptr_t)sink = 1;
 	} else if (strcmp(what, "fpe") == 0) {
-		return 1 / sink;
+		volatile int seven = 7; /* (1 / x is compiled without a division) */
+		return seven / sink;
 	} else if (strcmp(what, "abort") == 0) {
 		abort();
 	} else if (strcmp(what, "socket") == 0) {
