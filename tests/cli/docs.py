@@ -72,17 +72,8 @@ def fixture():
 
 def console_examples(path):
     """[(command, [expected output lines])] of each ```console block."""
-    blocks, cur = [], None
-    for line in open(path):
-        line = line.rstrip("\n")
-        if line.startswith("```console"):
-            cur = []
-        elif line.startswith("```") and cur is not None:
-            blocks.append(cur)
-            cur = None
-        elif cur is not None:
-            cur.append(line)
-    return [parse_session(b) for b in blocks]
+    return [parse_session(b.splitlines())
+            for b in fenced_blocks(path, "console")]
 
 
 def man_examples(path):
@@ -118,23 +109,11 @@ def parse_session(lines):
     return items
 
 
-def c_blocks(path):
+def fenced_blocks(path, lang):
+    """The text of each ```LANG block of a Markdown file."""
     out, cur = [], None
     for line in open(path):
-        if line.startswith("```c"):
-            cur = []
-        elif line.startswith("```") and cur is not None:
-            out.append("".join(cur))
-            cur = None
-        elif cur is not None:
-            cur.append(line)
-    return out
-
-
-def python_blocks(path):
-    out, cur = [], None
-    for line in open(path):
-        if line.startswith("```python"):
+        if line.startswith("```" + lang):
             cur = []
         elif line.startswith("```") and cur is not None:
             out.append("".join(cur))
@@ -194,7 +173,7 @@ def run_session(items, d, where):
 
 
 def test_readme_c_example():
-    blocks = c_blocks(os.path.join(SRC, "README.md"))
+    blocks = fenced_blocks(os.path.join(SRC, "README.md"), "c")
     check(blocks, "README.md has no C example")
     d = fixture()
     try:
@@ -244,7 +223,7 @@ def test_readme_python_example():
         return
     d = fixture()
     try:
-        for code in python_blocks(os.path.join(SRC, "README.md")):
+        for code in fenced_blocks(os.path.join(SRC, "README.md"), "python"):
             p = subprocess.run([sys.executable, "-c", code], cwd=d, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                timeout=scaled(120))
