@@ -30,7 +30,8 @@ tests_cli_victim_LDFLAGS =
 # e.g. an installed one).
 TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/run-isolated.sh \
-	env E2E_BUILDDIR=$(abs_top_builddir) E2E_SRCDIR=$(abs_top_srcdir) $(SHELL)
+	env E2E_BUILDDIR=$(abs_top_builddir) E2E_SRCDIR=$(abs_top_srcdir) \
+	E2E_CC='$(CC)' E2E_SAN_CFLAGS='$(SAN_CFLAGS)' $(SHELL)
 TESTS += tests/cli/e2e.sh tests/cli/docs.sh
 EXTRA_DIST += tests/cli/e2e.sh tests/cli/e2e.py tests/cli/timing.py \
 	tests/cli/common.sh tests/cli/docs.sh tests/cli/docs.py

@@ -27,7 +27,10 @@ SRC = os.path.abspath(os.environ["E2E_SRCDIR"])
 BUILD = os.path.abspath(os.environ["E2E_BUILDDIR"])
 TOOL = os.path.abspath(os.environ["SANDBOX_RUN"])
 DOC_DIR = "/tmp/ex"   # where the documents pretend to run
-CC = os.environ.get("CC", "cc").split()
+# The compiler of the build, and its sanitizer flags: a program linked
+# with an instrumented libsandbox must be instrumented too.
+CC = (os.environ.get("E2E_CC") or os.environ.get("CC") or "cc").split()
+SAN = os.environ.get("E2E_SAN_CFLAGS", "").split()
 
 CRASH_C = "int main(void) { volatile int *p = 0; return *p; }\n"
 
@@ -183,8 +186,8 @@ def test_readme_c_example():
             f.write(blocks[0])
         libdir = os.path.join(BUILD, "libsandbox", ".libs")
         compile_c(src, os.path.join(d, "judge"),
-                  ["-Wall", "-Wextra", "-Werror", "-I" + SRC, "-L" + libdir,
-                   "-Wl,-rpath," + libdir, "-lsandbox"])
+                  ["-Wall", "-Wextra", "-Werror", "-I" + SRC] + SAN +
+                  ["-L" + libdir, "-Wl,-rpath," + libdir, "-lsandbox"])
         p = subprocess.run(["./judge"], cwd=d, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=scaled(60))
         out = p.stdout.decode()
