@@ -11,6 +11,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,6 +270,26 @@ START_TEST(same_file_twice)
 }
 END_TEST
 
+/* A caller that is not root may give one file by two names (a hard
+ * link): stdout and stderr share a descriptor then too. Run as nobody in
+ * this forked test when the suite is root (root refuses second names). */
+START_TEST(hard_link_spelling_shares)
+{
+	if (geteuid() == 0) {
+		ck_assert_int_eq(chown(dir, NOBODY, NOBODY), 0);
+		ck_assert_int_eq(setgroups(0, NULL), 0);
+		ck_assert_int_eq(setgid(NOBODY), 0);
+		ck_assert_int_eq(setuid(NOBODY), 0);
+	}
+	put("f", "");
+	ck_assert_int_eq(link(in_dir("f"), in_dir("g")), 0);
+	parse("--stdout", in_dir("f"), "--stderr", in_dir("g"), (const char *)NULL);
+	ck_assert_int_eq(prepare_and_open(), 0);
+	ck_assert(files.stderr_to_stdout);
+	ck_assert_int_eq(files.stdio[2], -1);
+}
+END_TEST
+
 /* ------------------------------------------------------------ results */
 
 /* The old report is gone before the run; after it, all result files are
@@ -437,6 +458,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, outputs_created_or_truncated);
 	tcase_add_test(tc, prepare_changes_nothing);
 	tcase_add_test(tc, same_file_twice);
+	tcase_add_test(tc, hard_link_spelling_shares);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("results");
