@@ -18,6 +18,10 @@
  *   accuracy   reported CPU time and peak memory vs the kernel's figures
  *   capture    64 MB to stdout: a file given to the program vs the library
  *              capturing it (splice to the file, or a callback)
+ *   verdicts   time to the verdict of a program whose image is over the
+ *              memory quota (a 512 MiB global array, 256 MiB quota):
+ *              the kernel refusing it natively vs the sandbox's ML, fast
+ *              and classic, static and dynamic
  *
  * Usage: bench-driver [-d DIR] [-r REPS] [-s SECTIONS] [-n N] [-c N] [-N N]
  *                     [-t SECS] [-v]
@@ -1213,6 +1217,85 @@ static void section_accuracy(void)
 	sandbox_destroy(sbt);
 }
 
+/* =========================================================== 7. verdicts */
+
+/* Natively: fork, RLIMIT_AS at the quota, execve; the kernel kills the
+ * process with SIGSEGV when the image does not fit. Seconds, or -1. */
+static double native_refused(const char *path, rlim_t quota)
+{
+	double t0 = now_s();
+	pid_t pid = fork();
+	int st;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		struct rlimit rl = { quota, quota };
+		char *const argv[] = { (char *)path, NULL }, *const envp[] = { NULL };
+		if (setrlimit(RLIMIT_AS, &rl) < 0)
+			_exit(126);
+		execve(path, argv, envp);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) != pid ||
+	    !(WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV))
+		return -1;
+	return now_s() - t0;
+}
+
+static void section_verdicts(void)
+{
+	static const char *const names[2] = { "big_array_static", "big_array" };
+	const uint64_t quota = 256u << 20;
+	int R = opt_reps * 3 > 64 ? 64 : opt_reps * 3;
+	char err[512] = "";
+
+	printf("\n[7] verdicts: a 512 MiB global array under a 256 MiB memory "
+	       "quota, %d runs per column, interleaved (medians, caller's view)\n",
+	       R);
+	table_header("");
+	for (int k = 0; k < 2; k++) {
+		char path[PATH_MAX], label[96];
+		const char *argv[] = { path, NULL };
+		double nat[64], fast[64], classic[64];
+		sandbox_t *sbf = NULL, *sbc = NULL;
+		bool ok = sandbox_available;
+
+		helper_path(path, sizeof(path), names[k]);
+		if (ok && (!(sbf = sb_make(argv, S_MODE_FAST, NULL, err, sizeof(err))) ||
+		           !(sbc = sb_make(argv, S_MODE_CLASSIC, NULL, err,
+		                           sizeof(err))) ||
+		           sandbox_set_quota(sbf, S_QUOTA_MEMORY, quota) < 0 ||
+		           sandbox_set_quota(sbc, S_QUOTA_MEMORY, quota) < 0))
+			ok = false;
+		for (int r = 0; ok && r < R; r++) {
+			nat[r] = native_refused(path, quota);
+			fast[r] = sb_run(sbf, S_RESULT_ML, NULL, err, sizeof(err));
+			classic[r] = sb_run(sbc, S_RESULT_ML, NULL, err, sizeof(err));
+			if (nat[r] < 0 || fast[r] < 0 || classic[r] < 0)
+				ok = false;
+		}
+		snprintf(label, sizeof(label), "%s: time to ML, fast",
+		         k ? "dynamic" : "static");
+		if (!ok) {
+			row_error(label, "%s", err[0] ? err : "not measurable");
+		} else {
+			double mn = median(nat, R), mf = median(fast, R);
+			double mc = median(classic, R);
+			char a[48], b[48], c[48];
+
+			row_info(label, fmt_v(a, sizeof(a), "native SIGSEGV", mn * 1e3, "ms"),
+			         fmt_v(b, sizeof(b), "ML", mf * 1e3, "ms"), mf / mn);
+			snprintf(label, sizeof(label), "%s: time to ML, classic",
+			         k ? "dynamic" : "static");
+			row_info(label, fmt_v(a, sizeof(a), "native SIGSEGV", mn * 1e3, "ms"),
+			         fmt_v(c, sizeof(c), "ML", mc * 1e3, "ms"), mc / mn);
+		}
+		sandbox_destroy(sbf);
+		sandbox_destroy(sbc);
+	}
+}
+
 /* ================================================================= main */
 
 /* ============================================================ 6. capture */
@@ -1398,7 +1481,8 @@ static void on_alarm(int sig)
 
 int main(int argc, char **argv)
 {
-	const char *sections = "syscall,startup,judge,throughput,accuracy,capture";
+	const char *sections = "syscall,startup,judge,throughput,accuracy,capture,"
+	                       "verdicts";
 	int c;
 
 	while ((c = getopt(argc, argv, "d:r:n:c:N:t:s:v")) != -1) {
@@ -1463,6 +1547,8 @@ int main(int argc, char **argv)
 		section_accuracy();
 	if (strstr(sections, "capture"))
 		section_capture();
+	if (strstr(sections, "verdicts"))
+		section_verdicts();
 	double load[3] = { -1, -1, -1 };
 	getloadavg(load, 3);
 	printf("\nsummary: %d PASS, %d MISS, %d ERROR; %.0f s; load average at end "

@@ -6,6 +6,8 @@
 #   make bench BENCH_FLAGS='-s syscall,judge -r 7 -v'
 
 bench_helpers = \
+	bench/big_array \
+	bench/big_array_static \
 	bench/getppid_loop \
 	bench/judge_solution \
 	bench/spin_cpu \
@@ -30,6 +32,12 @@ bench_bench_runs_LDFLAGS = $(AM_LDFLAGS) -no-install
 # The helpers are the programs being measured: plain -O2 C, never built
 # with the sanitizers (they would distort every figure and trip quotas).
 bench_helper_cflags = $(WARN_CFLAGS) -O2
+bench_big_array_SOURCES = bench/big_array.c
+bench_big_array_CFLAGS = $(bench_helper_cflags)
+bench_big_array_LDFLAGS =
+bench_big_array_static_SOURCES = bench/big_array.c
+bench_big_array_static_CFLAGS = $(bench_helper_cflags)
+bench_big_array_static_LDFLAGS = -all-static
 bench_getppid_loop_SOURCES = bench/getppid_loop.c
 bench_getppid_loop_CFLAGS = $(bench_helper_cflags)
 bench_getppid_loop_LDFLAGS =
