@@ -246,7 +246,8 @@ uint64_t sb_exec_args_bytes(const char *file, char *const argv[],
 bool sb_exec_args_refused(uint64_t args_bytes, uint64_t quota,
                           struct sb_exec_need *need);
 /* pid is stopped at the SIGSEGV of its failed execve (its new mm names
- * the file). 0 with *need filled, or -errno when a fact is unreadable. */
+ * the file). 0 with *need filled, or -errno when a fact needed to decide
+ * is unreadable (requests over the quota before it still decide). */
 int sb_exec_image_need(pid_t pid, uint64_t args_bytes, uint64_t quota,
                        struct sb_exec_need *need);
 

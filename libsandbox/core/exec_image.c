@@ -112,21 +112,26 @@ int sb_exec_image_need(pid_t pid, uint64_t args_bytes, uint64_t quota,
 	                 ? stack_limit & ~(PAGE - 1) : args + STACK_EXPAND;
 	req[n++] = stack > args ? stack - args : 0;
 
+	/* The program, then its interpreter. A fact that cannot be read
+	 * (rc) leaves the requests known so far: over the quota already,
+	 * they decide; else nothing is decided. */
 	snprintf(exe, sizeof(exe), "/proc/%d/exe", (int)pid);
+	interp[0] = '\0';
 	int fd = open(exe, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	rc = add_file(fd, req, &n, SB_ARRAY_SIZE(req), interp, sizeof(interp));
-	close(fd);
-	if (rc < 0)
-		return rc;
-	if (interp[0]) {
-		if ((fd = open_in_root(pid, interp)) < 0)
-			return fd;
-		rc = add_file(fd, req, &n, SB_ARRAY_SIZE(req), NULL, 0);
+	if (fd < 0) {
+		rc = -errno;
+	} else {
+		rc = add_file(fd, req, &n, SB_ARRAY_SIZE(req), interp,
+		              sizeof(interp));
 		close(fd);
-		if (rc < 0)
-			return rc;
+	}
+	if (rc == 0 && interp[0]) {
+		if ((fd = open_in_root(pid, interp)) < 0) {
+			rc = fd;
+		} else {
+			rc = add_file(fd, req, &n, SB_ARRAY_SIZE(req), NULL, 0);
+			close(fd);
+		}
 	}
 
 	uint64_t total = PAGE;
@@ -138,5 +143,5 @@ int sb_exec_image_need(pid_t pid, uint64_t args_bytes, uint64_t quota,
 		total += req[i];
 	}
 	need->total = (int64_t)total;
-	return 0;
+	return need->refused ? 0 : rc;
 }
