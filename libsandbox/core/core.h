@@ -10,6 +10,8 @@
  *              fds, credentials, rlimits, capabilities, seccomp filter
  *   manager.c  the manager thread: deadlines, sampling, signals
  *   verdict.c  the verdict (the only writer of the result), from facts
+ *   exec_image.c  what a failed execve asked of the address space (the
+ *              facts behind an ML at exec)
  *   capture.c  library-owned stdout/stderr pipes
  *   affinity.c tracer and program pinned to one CPU per run, one no
  *              other run on the host holds (claims: util/cpus.c)
