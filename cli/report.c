@@ -625,9 +625,9 @@ static void memory_why(char *why, size_t len, const struct sr_outcome *r)
 		         "with %s in use, quota %s", req, used, quota);
 		break;
 	case S_MEMREQ_EXEC:
-		snprintf(why, len, "memory limit: the program's image needs %s or "
-		         "more (a %s mapping refused at exec), quota %s", peak, req,
-		         quota);
+		snprintf(why, len, "memory limit: the program's image and stack "
+		         "need %s or more at exec (a %s mapping refused), quota %s",
+		         peak, req, quota);
 		break;
 	default:
 		if (r->iso.requested && r->iso.cg_oom_kills > 0)

@@ -484,7 +484,7 @@ START_TEST(cli_reports_the_request)
 	ck_assert_int_eq(r.status, 1);
 	ck_assert_str_eq((v = vu_json(r.report, "memory_refused_by")), "\"exec\"");
 	free(v);
-	ck_assert_msg(strstr(r.err, "image needs 512."), "summary: %s", r.err);
+	ck_assert_msg(strstr(r.err, "image and stack need 512."), "summary: %s", r.err);
 	vu_cli_free(&r);
 
 	vu_cli_run(&r, NULL, "--memory=64M", "--stack=8M", PROGS_DIR "/vprog",
