@@ -22,6 +22,7 @@
 #include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -617,6 +618,60 @@ START_TEST(probe_reports_host)
 }
 END_TEST
 
+/* The host probe forks only for what a run asked for: nothing for a
+ * sandbox whose isolation object holds no namespace, box or cgroup (the
+ * capabilities and the environment need no probe), and the namespaces
+ * once per process. The probe's children are counted by SIGCHLD. */
+static volatile sig_atomic_t chld_count;
+
+static void count_chld(int sig)
+{
+	(void)sig;
+	chld_count++;
+}
+
+/* The probe waits for each child, and the signal is handled when that
+ * wait returns (this process has no other thread yet). */
+static int checked_forks(sandbox_t *sb)
+{
+	chld_count = 0;
+	int rc = sandbox_check(sb);
+	ck_assert_msg(rc == 0, "sandbox_check: %s (%s; %s)", sandbox_strerror(rc),
+	              sandbox_check_message(sb), sandbox_isolation_message(sb));
+	return chld_count;
+}
+
+START_TEST(probe_only_what_is_asked)
+{
+	struct sigaction sa = { .sa_handler = count_chld };
+	const char *pass[] = { "HOME", NULL };
+	sandbox_t *sb = tu_sandbox("cross", "env", "HOME", NULL);
+
+	sigemptyset(&sa.sa_mask);
+	ck_assert_int_eq(sigaction(SIGCHLD, &sa, NULL), 0);
+	ck_assert_int_eq(sandbox_set_best_effort(sb, false), 0);
+	ck_assert_int_eq(sandbox_set_env_pass(sb, pass), 0);
+	ck_assert_int_eq(sandbox_set_rlimit(sb, RLIMIT_NOFILE, 64), 0);
+	ck_assert_int_eq(checked_forks(sb), 0);
+	ck_assert_result(tu_run(sb, NULL), S_RESULT_OK);
+	sandbox_destroy(sb);
+
+	/* Namespaces: probed (the counter sees the probe), then known. */
+	unsigned ns = geteuid() == 0 ? S_NS_UTS : S_NS_USER | S_NS_UTS;
+	sb = tu_sandbox("cross", "env", "HOME", NULL);
+	ck_assert_int_eq(sandbox_set_namespaces(sb, ns), 0);
+	ck_assert_int_eq(sandbox_set_best_effort(sb, true), 0);
+	ck_assert_int_ge(checked_forks(sb), 1);
+	sandbox_destroy(sb);
+	sb = tu_sandbox("cross", "env", "HOME", NULL);
+	ck_assert_int_eq(sandbox_set_namespaces(sb, ns | S_NS_NET | S_NS_IPC), 0);
+	ck_assert_int_eq(sandbox_set_best_effort(sb, true), 0);
+	ck_assert_int_eq(checked_forks(sb), 0);
+	sandbox_destroy(sb);
+	signal(SIGCHLD, SIG_DFL);
+}
+END_TEST
+
 /* A group whose lock nobody holds is removed; one whose lock is held (by
  * another process: its supervisor is alive) stays, and so does a name the
  * library never makes (an older release's "libsandbox-<pid>-<n>", whose
@@ -944,6 +999,7 @@ Suite *tu_suite(void)
 	tc = tcase_create("probe");
 	tcase_set_timeout(tc, TU_TIMEOUT);
 	tcase_add_test(tc, probe_reports_host);
+	tcase_add_test(tc, probe_only_what_is_asked);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -89,16 +89,23 @@ int sb_iso_cgroup_sweep(const char *parent)
 
 static pthread_mutex_t probe_lock = PTHREAD_MUTEX_INITIALIZER;
 static sandbox_probe_t probe_cache;
+static unsigned probe_done;     /* the bits probe_cache has settled */
 static uid_t probe_uid = (uid_t)-1;
 
-/* Probe once per effective uid: sandbox_check() runs at every execute. */
-static void cached_probe(sandbox_probe_t *p)
+/* What the host allows, for the bits of `want` (and what they lean on):
+ * probed once per effective uid and bit, since sandbox_check() runs at
+ * every execute; a run that asks for no namespace, box or cgroup forks
+ * no probe at all. */
+static void cached_probe(sandbox_probe_t *p, unsigned want)
 {
 	pthread_mutex_lock(&probe_lock);
 	if (probe_uid != geteuid()) {
-		sb_probe_host(&probe_cache);
+		memset(&probe_cache, 0, sizeof(probe_cache));
+		probe_done = 0;
 		probe_uid = geteuid();
 	}
+	if (want & ~probe_done)
+		sb_probe_host_part(&probe_cache, want, &probe_done);
 	*p = probe_cache;
 	pthread_mutex_unlock(&probe_lock);
 }
@@ -209,7 +216,7 @@ int sb_iso_check(struct sb_iso *iso, const struct sb_iso_prog *prog)
 	iso->requested = requested_mask(iso, prog);
 	if ((rc = check_config(prog, iso)) < 0)
 		return rc;
-	cached_probe(&p);
+	cached_probe(&p, iso->requested);
 	unsigned avail = p.available;
 	/* Unprivileged: the other namespaces come through a user namespace. */
 	if (geteuid() != 0 && (iso->requested & (S_NS_ALL & ~S_NS_USER)) &&

@@ -264,7 +264,11 @@ void sb_env_free(char **envp);
  * (sandbox_set_env_strip) or one of iso's extra patterns? */
 bool sb_env_is_secret(const struct sb_iso *iso, const char *entry);
 
-/* probe.c */
+/* probe.c: everything (sandbox_probe), or the parts of it that settle
+ * the S_NS_* | S_ISO_* bits of `want` not yet in *probed -- forking only
+ * for namespaces asked for -- added to *p (available, missing); *probed
+ * gets the bits settled. */
 void sb_probe_host(sandbox_probe_t *p);
+void sb_probe_host_part(sandbox_probe_t *p, unsigned want, unsigned *probed);
 
 #endif /* LIBSANDBOX_ISOLATION_H */

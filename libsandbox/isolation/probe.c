@@ -64,6 +64,15 @@ static bool under_seccomp(void)
 	return s && strtol(s + 9, NULL, 10) == 2;
 }
 
+/* The namespaces probed together (probe_namespaces). */
+static const struct { unsigned bit; int flag; const char *name; } ns_kinds[] = {
+	{ S_NS_PID, CLONE_NEWPID, "PID namespace" },
+	{ S_NS_IPC, CLONE_NEWIPC, "IPC namespace" },
+	{ S_NS_UTS, CLONE_NEWUTS, "UTS namespace" },
+	{ S_NS_NET, CLONE_NEWNET, "network namespace" },
+	{ S_NS_MOUNT, CLONE_NEWNS, "mount namespace" },
+};
+
 /* Run fn in a forked child; returns its exit status (0 = worked). */
 static int in_child(int (*fn)(int), int arg)
 {
@@ -132,29 +141,45 @@ static void userns_cause(sandbox_probe_t *p, int err)
 	}
 }
 
-static void probe_namespaces(sandbox_probe_t *p)
+/* The namespaces other than the user namespace, all tried in one child
+ * (entering a user namespace first when we are not root): its exit
+ * status has a bit for each that could be made, and NS_TRIED, which no
+ * errno of in_child() has. */
+#define NS_TRIED 0x40
+static int try_namespaces(int enter_userns)
 {
-	static const struct { unsigned bit; int flag; const char *name; } ns[] = {
-		{ S_NS_PID, CLONE_NEWPID, "PID namespace" },
-		{ S_NS_IPC, CLONE_NEWIPC, "IPC namespace" },
-		{ S_NS_UTS, CLONE_NEWUTS, "UTS namespace" },
-		{ S_NS_NET, CLONE_NEWNET, "network namespace" },
-		{ S_NS_MOUNT, CLONE_NEWNS, "mount namespace" },
-	};
-	bool root = geteuid() == 0;
+	int ok = NS_TRIED;
+	if (enter_userns && unshare(CLONE_NEWUSER) != 0)
+		return ok;
+	for (size_t i = 0; i < SB_ARRAY_SIZE(ns_kinds); i++)
+		if (unshare(ns_kinds[i].flag) == 0)
+			ok |= 1 << i;
+	return ok;
+}
+
+static void probe_userns(sandbox_probe_t *p)
+{
 	int err = in_child(try_unshare, CLONE_NEWUSER);
 
 	if (err == 0)
 		p->available |= S_NS_USER;
 	else
 		userns_cause(p, err);
-	for (size_t i = 0; i < SB_ARRAY_SIZE(ns); i++) {
-		int extra = root ? 0 : CLONE_NEWUSER;
-		if (in_child(try_unshare, ns[i].flag | extra) == 0) {
-			p->available |= ns[i].bit;
+}
+
+/* Needs S_NS_USER settled when we are not root. */
+static void probe_namespaces(sandbox_probe_t *p)
+{
+	bool root = geteuid() == 0;
+	int ok = root || (p->available & S_NS_USER)
+	         ? in_child(try_namespaces, !root) : 0;
+
+	for (size_t i = 0; i < SB_ARRAY_SIZE(ns_kinds); i++) {
+		if ((ok & NS_TRIED) && (ok & (1 << i))) {
+			p->available |= ns_kinds[i].bit;
 			continue;
 		}
-		missing(p, ns[i].bit, ns[i].name,
+		missing(p, ns_kinds[i].bit, ns_kinds[i].name,
 		        root ? "unshare refused (a container's seccomp profile?)"
 		             : "needs root or a user namespace, which is unavailable",
 		        root ? "docker run --security-opt seccomp=unconfined, or --privileged"
@@ -271,13 +296,42 @@ static void summarize(sandbox_probe_t *p)
 		         "ptrace+seccomp with rlimits only (no namespaces)");
 }
 
+/* What each part of the probe settles. */
+#define PART_OTHER_NS (S_NS_ALL & ~S_NS_USER)
+#define PART_FS (S_ISO_FS | S_ISO_PIVOT)
+#define PART_CG (S_ISO_CG_MEMORY | S_ISO_CG_PIDS | S_ISO_CG_CPU)
+#define PART_FREE (S_ISO_CAPS | S_ISO_ENV_STRIP)
+
+void sb_probe_host_part(sandbox_probe_t *p, unsigned want, unsigned *probed)
+{
+	/* The parts lean on each other: the other namespaces on the user
+	 * namespace (without root), the box root on the mount namespace. */
+	if (want & PART_FS)
+		want |= S_NS_MOUNT;
+	if ((want & PART_OTHER_NS) && geteuid() != 0)
+		want |= S_NS_USER;
+	want &= ~*probed;
+	if (want & S_NS_USER)
+		probe_userns(p);
+	if (want & PART_OTHER_NS)
+		probe_namespaces(p);
+	if (want & PART_FS)
+		probe_fs(p);
+	if (want & PART_CG)
+		probe_cgroups(p);
+	if (want & PART_FREE)
+		p->available |= PART_FREE;
+	*probed |= (want & S_NS_USER) | ((want & PART_OTHER_NS) ? PART_OTHER_NS : 0) |
+	           ((want & PART_FS) ? PART_FS : 0) |
+	           ((want & PART_CG) ? PART_CG : 0) | (want & PART_FREE);
+}
+
 void sb_probe_host(sandbox_probe_t *p)
 {
+	unsigned probed = 0;
+
 	memset(p, 0, sizeof(*p));
 	probe_ptrace(p);
-	probe_namespaces(p);
-	probe_fs(p);
-	probe_cgroups(p);
-	p->available |= S_ISO_CAPS | S_ISO_ENV_STRIP;
+	sb_probe_host_part(p, ~0u, &probed);
 	summarize(p);
 }
