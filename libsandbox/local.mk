@@ -4,7 +4,7 @@ libsandboxinclude_HEADERS = libsandbox/sandbox.h
 pkgconfigdir = $(libdir)/pkgconfig
 pkgconfig_DATA = libsandbox/libsandbox.pc
 
-libsandbox_libsandbox_la_SOURCES = \
+libsandbox_libsandbox_core_la_SOURCES = \
 	libsandbox/api/api.h \
 	libsandbox/api/sandbox.c \
 	libsandbox/api/isolation.c \
@@ -48,8 +48,32 @@ libsandbox_libsandbox_la_SOURCES = \
 	policies/builtin.c \
 	policies/helpers.c \
 	policies/default.c
-libsandbox_libsandbox_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden $(SECCOMP_CFLAGS) $(LIBELF_CFLAGS) $(LIBUNWIND_CFLAGS)
-libsandbox_libsandbox_la_LIBADD = $(SECCOMP_LIBS) $(LIBELF_LIBS) $(LIBUNWIND_LIBS) $(PTHREAD_LIBS)
+libsandbox_libsandbox_core_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden $(SECCOMP_CFLAGS) $(LIBELF_CFLAGS) $(LIBUNWIND_CFLAGS)
+libsandbox_libsandbox_core_la_LIBADD = $(SECCOMP_LIBS) $(LIBELF_LIBS) $(LIBUNWIND_LIBS) $(PTHREAD_LIBS)
+
+# The library is its objects (libsandbox_core.la, a convenience library:
+# add sources to libsandbox_libsandbox_core_la_SOURCES) and the compiled
+# filters of the built-in policies, which tools/gen-filters -- linked with
+# the same objects and an empty table -- writes when the library is built
+# (policy/filter_cache.c uses them; an empty table when cross-compiling).
+noinst_LTLIBRARIES += libsandbox/libsandbox_core.la
+nodist_libsandbox_libsandbox_la_SOURCES = libsandbox/policy/filters_builtin.c
+libsandbox_libsandbox_la_SOURCES =
+libsandbox_libsandbox_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
+libsandbox_libsandbox_la_LIBADD = libsandbox/libsandbox_core.la
+noinst_PROGRAMS += tools/gen-filters
+tools_gen_filters_SOURCES = tools/gen_filters.c tools/filters_none.c
+tools_gen_filters_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
+tools_gen_filters_LDADD = libsandbox/libsandbox_core.la
+CLEANFILES += libsandbox/policy/filters_builtin.c
+if CROSS_COMPILING
+libsandbox/policy/filters_builtin.c: $(srcdir)/tools/filters_none.c
+	$(AM_V_GEN)$(MKDIR_P) libsandbox/policy && cp $(srcdir)/tools/filters_none.c $@
+else
+libsandbox/policy/filters_builtin.c: tools/gen-filters$(EXEEXT)
+	$(AM_V_GEN)$(MKDIR_P) libsandbox/policy && \
+	tools/gen-filters$(EXEEXT) > $@.tmp && mv $@.tmp $@
+endif
 libsandbox_libsandbox_la_LDFLAGS = $(AM_LDFLAGS) -version-info $(SANDBOX_LT_VERSION) \
 	-Wl,--version-script=$(top_srcdir)/libsandbox/libsandbox.sym
 EXTRA_libsandbox_libsandbox_la_DEPENDENCIES = libsandbox/libsandbox.sym

@@ -3,7 +3,7 @@
 # tests of everything about policies (built-ins, path rules, loadable
 # modules, policy files): their test programs, test modules and the
 # policy-file fuzz target.
-libsandbox_libsandbox_la_SOURCES += \
+libsandbox_libsandbox_core_la_SOURCES += \
 	policies/minimal.c \
 	policies/io_heavy.c \
 	policies/compute.c \
@@ -114,7 +114,7 @@ fuzz: libsandbox/libsandbox.la
 		exit 0; \
 	fi; \
 	set -e; \
-	srcs=`echo $(libsandbox_libsandbox_la_SOURCES) | tr ' ' '\n' | grep '\.c$$'`; \
+	srcs=`echo $(libsandbox_libsandbox_core_la_SOURCES) tools/filters_none.c | tr ' ' '\n' | grep '\.c$$'`; \
 	mkdir -p tests/fuzz/work; \
 	$(FUZZ_CC) -g -O1 -fsanitize=fuzzer,address,undefined \
 		-I$(top_srcdir)/libsandbox -I$(top_builddir) \

@@ -15,7 +15,7 @@ run-sample: samples/judge samples/sum
 # samples/module_readonly.c: a complete policy module (docs/POLICIES.md).
 # A libtool module, not installed; -rpath makes libtool build the .so
 # (samples/.libs/module_readonly.so).
-noinst_LTLIBRARIES = samples/module_readonly.la
+noinst_LTLIBRARIES += samples/module_readonly.la
 samples_module_readonly_la_SOURCES = samples/module_readonly.c
 samples_module_readonly_la_CFLAGS = $(WARN_CFLAGS) -fPIC
 samples_module_readonly_la_LDFLAGS = -module -avoid-version -shared \

@@ -295,6 +295,46 @@ START_TEST(builtins_agree)
 }
 END_TEST
 
+/* The filters compiled with the library (tools/gen_filters.c) are found
+ * for every built-in and are what compiling the policy here gives. */
+START_TEST(builtin_filters_are_compiled_ones)
+{
+	for (const char *const *n = sandbox_policy_list(); *n; n++) {
+		for (int watch = 0; watch < 2; watch++) {
+			sandbox_policy_t *p = sandbox_policy_builtin(*n);
+			struct sb_filter_opts o = { .watch_memory = watch };
+			struct sb_effective eff;
+			struct sock_fprog prog, got;
+			ck_assert_ptr_nonnull(p);
+			ck_assert_int_eq(sb_policy_effective(p, &eff), 0);
+			const struct sb_filter_builtin *b =
+				sb_filter_builtin_find(&eff.view, watch);
+			ck_assert_msg(b != NULL, "%s%s: no filter compiled with the "
+			              "library", *n, watch ? " (memory watch)" : "");
+			ck_assert_int_eq(sb_filter_compile(&eff.view, &o, &prog), 0);
+			ck_assert_int_eq(sb_filter_get(&eff.view, &o, &got), 0);
+			ck_assert_uint_eq(b->len, prog.len);
+			ck_assert_uint_eq(got.len, prog.len);
+			ck_assert_msg(memcmp(b->prog, prog.filter, prog.len *
+			                     sizeof(prog.filter[0])) == 0 &&
+			              memcmp(got.filter, prog.filter, prog.len *
+			                     sizeof(prog.filter[0])) == 0,
+			              "%s: the library's filter differs", *n);
+			free(prog.filter);
+			free(got.filter);
+			sb_policy_effective_free(&eff);
+			sandbox_policy_unref(p);
+		}
+	}
+	/* Another table is compiled, never taken from the library's. */
+	sandbox_policy_t *p = sandbox_policy_new();
+	ck_assert_int_eq(sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64, "getppid",
+	                 S_DISP_ALLOW, 0, NULL, 0), 0);
+	ck_assert_ptr_null(sb_filter_builtin_find(p, false));
+	sandbox_policy_unref(p);
+}
+END_TEST
+
 /* A random rule table: defaults, unconditional and conditional rules on a
  * small pool of syscalls, every disposition and comparison. */
 static sandbox_policy_t *random_policy(void)
@@ -448,6 +488,7 @@ int main(void)
 	tcase_add_test(tc, interpreter);
 	tcase_add_test(tc, a_wrong_filter_is_caught);
 	tcase_add_test(tc, builtins_agree);
+	tcase_add_test(tc, builtin_filters_are_compiled_ones);
 	tcase_add_test(tc, random_policies_agree);
 	suite_add_tcase(s, tc);
 	return ck_run(s);

@@ -1,5 +1,5 @@
 # diagnostics: backtraces, ELF inspection, profiles, syscall text
-libsandbox_libsandbox_la_SOURCES += \
+libsandbox_libsandbox_core_la_SOURCES += \
 	libsandbox/diag/diag.h \
 	libsandbox/diag/backtrace.c \
 	libsandbox/diag/ehframe.c \

@@ -1,5 +1,5 @@
 # isolation layer: namespaces, box root, cgroups, credentials, environment
-libsandbox_libsandbox_la_SOURCES += \
+libsandbox_libsandbox_core_la_SOURCES += \
 	libsandbox/isolation/isolation.h \
 	libsandbox/isolation/isolation.c \
 	libsandbox/isolation/ns.c \

@@ -153,10 +153,32 @@ struct sb_filter_opts {
 int sb_filter_compile(const sandbox_policy_t *p,
                       const struct sb_filter_opts *o,
                       struct sock_fprog *out);
-/* Same result through a small process-wide cache keyed by the policy's
- * rules and defaults (filter_cache.c): what sandboxes call. */
+/* Same result through the filters compiled with the library (the
+ * built-in policies') and a small process-wide cache, both keyed by the
+ * policy's rules and defaults (filter_cache.c): what sandboxes call. */
 int sb_filter_get(const sandbox_policy_t *p, const struct sb_filter_opts *o,
                   struct sock_fprog *out);
+
+/* A filter compiled when the library was built (filters_builtin.c, made
+ * by tools/gen_filters.c; empty when cross-compiled): the table it was
+ * compiled from, the options, the program. Used only for a policy with
+ * exactly this content, and a libseccomp of the version it was made with
+ * (sb_filters_builtin_scmp: major, minor, micro). */
+struct sb_filter_builtin {
+	bool watch_memory;
+	int def_disp[S_ABI_COUNT], def_err[S_ABI_COUNT];
+	const struct sb_rule *rules;
+	size_t nrules;
+	const struct sock_filter *prog;
+	unsigned short len;
+};
+extern const struct sb_filter_builtin sb_filters_builtin[];
+extern const size_t sb_filters_builtin_count;
+extern const unsigned sb_filters_builtin_scmp[3];
+/* The built-in filter compiled from exactly p's table with this option,
+ * or NULL (none, or another libseccomp). */
+const struct sb_filter_builtin *sb_filter_builtin_find(const sandbox_policy_t *p,
+                                                     bool watch);
 
 /* ------------------------------------------------------------- paths.c */
 
