@@ -778,7 +778,10 @@ CHECK_FEATURES = {
     "net namespace": (["--ns=net"], ["--ns=user,net"]),
     "mount namespace": (["--ns=mount"], ["--ns=user,mount"]),
     "user namespace": (["--ns=user"], ["--ns=user"]),
-    "box root": (["--rootfs=/"], ["--ns=user", "--rootfs=/"]),
+    # The tree may live under /tmp, which the box replaces with its own
+    # tmpfs: the program's directory is bound in explicitly.
+    "box root": (["--rootfs=/", "--dir=" + os.path.dirname(VICTIM)],
+                 ["--ns=user", "--rootfs=/", "--dir=" + os.path.dirname(VICTIM)]),
     "cgroup memory": (["--cg-memory=256M"], ["--cg-memory=256M"]),
     "cgroup pids": (["--cg-pids=64"], ["--cg-pids=64"]),
     "cgroup cpu": (["--cg-cpu=100"], ["--cg-cpu=100"]),
