@@ -19,6 +19,8 @@ libsandbox_libsandbox_core_la_SOURCES = \
 	libsandbox/core/core.h \
 	libsandbox/core/run.c \
 	libsandbox/core/tracer.c \
+	libsandbox/core/tasktab.c \
+	libsandbox/core/procs.c \
 	libsandbox/core/decide.c \
 	libsandbox/core/child.c \
 	libsandbox/core/manager.c \
@@ -33,6 +35,7 @@ libsandbox_libsandbox_core_la_SOURCES = \
 	libsandbox/policy/filter.c \
 	libsandbox/policy/filter_cache.c \
 	libsandbox/policy/paths.c \
+	libsandbox/policy/tasks.c \
 	libsandbox/policy/stack.c \
 	libsandbox/util/util.h \
 	libsandbox/util/strings.c \

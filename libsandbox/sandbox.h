@@ -122,6 +122,13 @@ typedef enum {
 	                        * without one: inherited. Outgrowing it within
 	                        * the memory quota is RT SIGSEGV with
 	                        * quota_exceeded S_QUOTA_STACK (docs/VERDICTS.md) */
+	S_QUOTA_TASKS,         /* tasks (threads and processes, the first one
+	                        * included) alive at once. Counted by the
+	                        * tracer at each creation event, before the new
+	                        * task runs its first instruction: one past the
+	                        * quota ends the run RF with quota_exceeded
+	                        * S_QUOTA_TASKS (stat.syscall: the clone, fork
+	                        * or vfork that made it) */
 	S_QUOTA_COUNT
 } sandbox_quota_t;
 #define SANDBOX_UNLIMITED UINT64_MAX
@@ -223,12 +230,17 @@ typedef struct {
 typedef struct {
 	int type;             /* sandbox_event_type_t */
 	sandbox_t *sandbox;   /* the sandbox the event belongs to */
-	pid_t pid;            /* the program's pid (host view) */
+	pid_t pid;            /* the task (thread id, host view) the event is
+	                       * about: the program's pid for its first
+	                       * thread, else a thread's or another process's */
 	/* For SYSCALL: what the policy's rule table decided before the callback
 	 * ran (sandbox_disposition_t), so a callback can defer to its table. */
 	int disposition;
 	int data;             /* SIGNAL: the signal number */
 	sandbox_syscall_t syscall; /* SYSCALL and SYSRET */
+	/* Added in 0.5: the process (thread group id, host view) of task
+	 * `pid`; 0 in ERROR, EXIT and QUOTA events. */
+	pid_t tgid;
 } sandbox_event_t;
 
 /* The callback's answer. The library pre-sets `type` to -1; a callback that
@@ -583,7 +595,8 @@ typedef struct {
 	int tl_limit;            /* sandbox_tl_t */
 	int quota_exceeded;      /* S_QUOTA_* that decided ML/OL/TL (and RT:
 	                          * S_QUOTA_STACK, the stack outgrew its
-	                          * limit), or -1 */
+	                          * limit; RF: S_QUOTA_TASKS, one task too
+	                          * many), or -1 */
 	int interrupted;         /* signal that interrupted the run, or 0 */
 	int64_t cpu_time_us;     /* user + sys */
 	int64_t user_time_us;
@@ -616,6 +629,14 @@ typedef struct {
 	 * above the quota). -1 and S_MEMREQ_NONE otherwise. */
 	int64_t memory_refused_bytes;
 	int memory_refused_by;   /* sandbox_memreq_t */
+	/* Added in 0.5. The task (thread id, host view) that made `syscall`
+	 * (RF, BP, ML at a syscall; the creator at S_QUOTA_TASKS), or 0. */
+	pid_t syscall_tid;
+	int tasks_peak;          /* the most tasks (threads of every process)
+	                          * alive at once */
+	int tasks_created;       /* tasks the program created (threads and
+	                          * processes; the first task not counted) */
+	int processes;           /* processes the run had, the first included */
 } sandbox_stat_t;
 
 /* What asked for the memory a VSIZE quota refused (docs/VERDICTS.md). */
@@ -1095,6 +1116,19 @@ typedef struct {
 ssize_t sandbox_get_syscall_counts(const sandbox_t *sb,
                                    sandbox_syscall_count_t *out, size_t max,
                                    size_t size, bool *all_syscalls);
+
+/* One task (thread) of the profile: the syscalls the tracer saw it make
+ * (all of them in classic mode, those that stopped in fast mode). */
+typedef struct {
+	pid_t tid;           /* thread id, host view */
+	pid_t tgid;          /* its process */
+	uint64_t syscalls;
+} sandbox_task_count_t;
+/* The tasks of the last run (SANDBOX_PROFILE_SYSCALLS), in the order they
+ * ended (the first 1024). Copies at most `max`; returns how many there
+ * are, or -EINVAL. */
+ssize_t sandbox_get_task_counts(const sandbox_t *sb, sandbox_task_count_t *out,
+                                size_t max, size_t size);
 
 /* One sample of the time series. Times in microseconds since exec. cpu_us
  * is exact (the program's CPU clock); user_us and sys_us come from

@@ -119,6 +119,19 @@ SB_EXPORT ssize_t sandbox_get_syscall_counts(const sandbox_t *sb,
 	return (ssize_t)n;
 }
 
+SB_EXPORT ssize_t sandbox_get_task_counts(const sandbox_t *sb,
+                                          sandbox_task_count_t *out,
+                                          size_t max, size_t size)
+{
+	if (!sb || bad_array(out, max, size))
+		return -EINVAL;
+	const struct sb_diag *d = sb->diag;
+	size_t n = d ? d->ntasks : 0;
+	for (size_t i = 0; i < n && i < max; i++)
+		put_elem(out, size, i, &d->tasks[i], sizeof(d->tasks[i]));
+	return (ssize_t)n;
+}
+
 SB_EXPORT ssize_t sandbox_get_samples(const sandbox_t *sb,
                                       sandbox_sample_t *out, size_t max,
                                       size_t size)

@@ -13,9 +13,9 @@ SB_EXPORT ssize_t sandbox_read_memory(sandbox_t *sb, uint64_t addr, void *buf,
 {
 	if (!sb || !buf)
 		return -EINVAL;
-	if (!sb->in_callback || sb->pid <= 0)
+	if (!sb->in_callback || sb->cur_tid <= 0)
 		return -ESRCH;
-	return sb_mem_read(sb->pid, addr, buf, len);
+	return sb_mem_read(sb->cur_tid, addr, buf, len);
 }
 
 SB_EXPORT ssize_t sandbox_read_string(sandbox_t *sb, uint64_t addr, char *buf,
@@ -23,16 +23,16 @@ SB_EXPORT ssize_t sandbox_read_string(sandbox_t *sb, uint64_t addr, char *buf,
 {
 	if (!sb || !buf || len == 0)
 		return -EINVAL;
-	if (!sb->in_callback || sb->pid <= 0)
+	if (!sb->in_callback || sb->cur_tid <= 0)
 		return -ESRCH;
-	return sb_mem_read_string(sb->pid, addr, buf, len);
+	return sb_mem_read_string(sb->cur_tid, addr, buf, len);
 }
 
 SB_EXPORT size_t sandbox_format_syscall(const sandbox_event_t *ev, char *buf,
                                         size_t len, int flags)
 {
 	const sandbox_t *sb = ev ? ev->sandbox : NULL;
-	pid_t mem_pid = sb && sb->in_callback ? sb->pid : -1;
+	pid_t mem_pid = sb && sb->in_callback ? sb->cur_tid : -1;
 
 	return sb_diag_format_syscall(ev, mem_pid, buf, len, flags);
 }

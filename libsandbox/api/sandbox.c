@@ -206,6 +206,8 @@ SB_EXPORT int sandbox_set_quota(sandbox_t *sb, int q, uint64_t value)
 	if ((q == S_QUOTA_CPU || q == S_QUOTA_WALLCLOCK) &&
 	    value != SANDBOX_UNLIMITED && value > (uint64_t)INT64_MAX / 1000000)
 		return -EINVAL;
+	if (q == S_QUOTA_TASKS && value != SANDBOX_UNLIMITED && value > INT32_MAX)
+		return -EINVAL;
 	sb->quota[q] = value;
 	return 0;
 }

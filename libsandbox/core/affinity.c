@@ -9,7 +9,9 @@
  * places it.
  *
  * The CPUs a run may use: the calling thread's affinity (which the kernel
- * keeps inside its cpuset), narrowed by sandbox_set_cpus().
+ * keeps inside its cpuset), narrowed by sandbox_set_cpus(). A program
+ * whose policy lets it create threads or processes is never pinned to one
+ * of them: it may use them all (sandbox_set_cpus() narrows that too).
  */
 #include "config.h"
 #include "core/core.h"
@@ -86,7 +88,10 @@ int sb_pin_begin(sandbox_t *sb, struct sb_pin *pin)
 		CPU_AND(&allowed, &allowed, &sb->cpus);
 	if (CPU_COUNT(&allowed) == 0)
 		return -EINVAL;
-	if (sb->affinity == S_AFFINITY_AUTO)
+	/* A program that may create tasks gets every CPU it may use: its
+	 * threads run in parallel, and its CPU quota counts them all. */
+	if (sb->affinity == S_AFFINITY_AUTO &&
+	    !(sb->compiled.tasks & (SB_TASKS_THREADS | SB_TASKS_PROCESSES)))
 		claim_one(&allowed, pin);
 	if (pin->claim < 0 && !CPU_EQUAL(&allowed, &pin->saved)) {
 		if ((rc = set_mask(&allowed)) < 0)

@@ -5,6 +5,9 @@
  *              argument checks: check the program, compile the policy;
  *              start a run (streams, child, pinning) and end it
  *   tracer.c   the ptrace event loop in the thread calling execute()
+ *   tasktab.c  the tracer's table of the program's tasks, by tid
+ *   procs.c    the program's processes, shared with the manager: CPU
+ *              and memory over all of them, killing all of them
  *   decide.c   one event: the policy's layers in order, then observers
  *   child.c    the child between fork() and execve(), one table of steps:
  *              fds, credentials, rlimits, capabilities, seccomp filter
@@ -28,6 +31,7 @@
 #include "diag/diag.h"
 
 #include <pthread.h>
+#include <sys/resource.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <linux/filter.h>
@@ -86,12 +90,82 @@ struct sb_manager {
 	int pidfd;          /* pidfd of the program for this run */
 	pid_t pid;
 	struct timespec start;  /* CLOCK_MONOTONIC at fork, then at exec */
+	int64_t ncpus;          /* CPUs the program may run on (at least 1) */
 	bool acked;             /* manager saw the end of the run */
 	/* Figures read by the manager just before it killed the program
 	 * (a SIGKILLed program takes no exit stop). */
 	bool have_px;
 	struct sb_proc_exit px;
 };
+
+/* tasktab.c: one task (thread) of the program, as the tracer knows it. */
+struct sb_task {
+	pid_t tid;
+	pid_t tgid;             /* its process (thread group) */
+	pid_t self;             /* its process's pid as the program sees it
+	                         * (S_ARG_SELF_PID; its PID namespace) */
+	bool fresh;             /* attached at its creation: its first stop,
+	                         * the SIGSTOP of the attach, is still to come */
+	bool held;              /* first stop seen before its creator's event:
+	                         * kept stopped until that event (held_status) */
+	int held_status;
+	bool want_sysret;       /* deliver S_EVENT_SYSRET to the callbacks */
+	bool watch_mem;         /* check the return for a refused allocation */
+	int deny_errno;         /* classic mode: write -errno at the exit */
+	sandbox_syscall_t cur;  /* its syscall between entry and exit */
+	uint64_t syscalls;      /* syscall entries seen (per-thread profile) */
+};
+struct sb_tasks {
+	struct sb_task **slot;  /* open addressing by tid; NULL: free */
+	size_t cap;             /* a power of 2, or 0 */
+	size_t n;
+};
+void sb_tasks_init(struct sb_tasks *ts);
+void sb_tasks_free(struct sb_tasks *ts);
+struct sb_task *sb_tasks_find(const struct sb_tasks *ts, pid_t tid);
+/* The task tid (added when new, zeroed but for tid and tgid), or NULL
+ * (ENOMEM). Pointers to other tasks stay valid. */
+struct sb_task *sb_tasks_add(struct sb_tasks *ts, pid_t tid, pid_t tgid);
+void sb_tasks_remove(struct sb_tasks *ts, pid_t tid);
+/* Iterate: *pos starts at 0; NULL at the end. No removal meanwhile. */
+struct sb_task *sb_tasks_next(const struct sb_tasks *ts, size_t *pos);
+
+/* procs.c: one process (thread group) of the program. */
+struct sb_proc {
+	pid_t pid;              /* its tgid (host view) */
+	pid_t parent;           /* the process that created it, 0: the first */
+	int pidfd;              /* owned: opened at its creation event */
+	bool owned;             /* false for the first: the run's pidfd */
+	bool live;
+	bool parent_of;         /* it created a process of its own */
+	bool final;             /* the figures below are final */
+	int64_t cpu_ns;         /* CPU clock, last reading (or final) */
+	int64_t user_us, sys_us;/* at its end, -1 unknown */
+	int64_t vm_peak, rss_peak; /* at its exit stop or end, -1 unknown */
+};
+/* Under mgr.lock while a run is going on (the tracer writes, both read). */
+struct sb_procs {
+	struct sb_proc *v;
+	size_t n, cap, nlive;
+	int64_t sample_rss, sample_vm; /* peaks of the sums sampled, -1 */
+};
+int sb_procs_begin(struct sb_procs *ps, pid_t pid, int pidfd);
+void sb_procs_end(struct sb_procs *ps);
+struct sb_proc *sb_procs_find(struct sb_procs *ps, pid_t pid);
+/* A process the program created (stopped at its creation): pidfd held. */
+int sb_procs_add(struct sb_procs *ps, pid_t pid, pid_t parent);
+/* Sum of the CPU clocks of every process, live ones read now. */
+int64_t sb_procs_cpu_ns(struct sb_procs *ps);
+/* SIGKILL every live process (clocks read first). run_pidfd: the
+ * first one's. */
+void sb_procs_kill(struct sb_procs *ps, int run_pidfd);
+/* The main thread of process pid is at its exit stop: its figures. */
+void sb_procs_exit_stop(struct sb_procs *ps, pid_t pid);
+/* Process pid is gone (its leader reported, rusage ru or NULL). */
+void sb_procs_gone(struct sb_procs *ps, pid_t pid, const struct rusage *ru);
+/* Sums of RSS and of virtual size of the live processes, now (and the
+ * peaks kept). */
+void sb_procs_sample(struct sb_procs *ps, int64_t *rss, int64_t *vm);
 
 struct sandbox {
 	/* configuration */
@@ -132,7 +206,10 @@ struct sandbox {
 		unsigned generation;
 		bool watch_memory;
 		struct sock_fprog prog;
-		struct sb_ruleset rules;
+		struct sb_effective guarded; /* the table with the task
+		                              * guards, as both modes judge */
+		struct sb_ruleset rules;     /* of guarded.view */
+		unsigned tasks;              /* sb_policy_tasks() */
 	} compiled;
 
 	/* per run, owned by the tracer thread */
@@ -154,6 +231,12 @@ struct sandbox {
 	atomic_int interrupt_sig;
 	atomic_llong mem_sample_peak; /* RSS samples, bytes (RSS mode) */
 	struct sb_manager mgr;
+	/* the program's processes (procs.c), under mgr.lock during a run */
+	struct sb_procs procs;
+	/* tasks alive now (written by the tracer, read by the manager) */
+	atomic_uint ntasks;
+	pid_t cur_tid;          /* the task of the event being decided */
+	pid_t cur_self;         /* its process's pid in the program's view */
 };
 
 /* child.c: never returns. `errfd` is the close-on-exec pipe the parent

@@ -28,6 +28,7 @@ static void call(sandbox_t *sb, sandbox_policy_fn fn, void *data,
 	act->type = -1;
 	act->data = 0;
 	ev->sandbox = sb;
+	sb->cur_tid = ev->pid; /* whose memory sandbox_read_memory() reads */
 	sb->status = S_STATUS_BLK;
 	sb->in_callback = true;
 	fn(ev, act, data);
@@ -61,11 +62,12 @@ int sb_decide_entry(sandbox_t *sb, struct sb_paths_run *paths,
                     sandbox_event_t *ev, bool classic, struct sb_decision *d)
 {
 	const sandbox_syscall_t *sc = &ev->syscall;
-	pid_t self = sb->iso ? sb_iso_self_pid(sb->iso, ev->pid) : ev->pid;
+	pid_t self = sb->cur_self; /* the task's process, as it sees itself */
 	int err = 0, disp = S_DISP_KILL, asked = 0;
 
 	if (sc->abi >= 0 && sc->abi < S_ABI_COUNT) /* else a foreign ABI */
-		disp = sb_ruleset_eval(sb->policy, &sb->compiled.rules, sc->abi,
+		disp = sb_ruleset_eval(&sb->compiled.guarded.view,
+		                       &sb->compiled.rules, sc->abi,
 		                       sc->nr, sc->args, self, &err);
 	if (sb->policy->paths)
 		disp = sb_paths_decide(sb->policy, paths, ev, disp, &err);
@@ -105,6 +107,8 @@ static void notify(sandbox_t *sb, sandbox_event_t *ev,
 		return;
 	sb_decision_action(d, &act);
 	ev->sandbox = sb;
+	if (stopped)
+		sb->cur_tid = ev->pid;
 	sb->in_callback = stopped; /* the program's memory can be read */
 	sb->hook.fn(ev, &act, sb->hook.data);
 	sb->in_callback = false;

@@ -24,6 +24,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,18 +106,19 @@ static void kill_locked(sandbox_t *sb, int reason)
 		return;
 	if (sb_proc_read_exit(sb->mgr.pid, &sb->mgr.px) == 0)
 		sb->mgr.have_px = true;
-	if (syscall(SYS_pidfd_send_signal, sb->mgr.pidfd, SIGKILL, NULL, 0) < 0 &&
-	    errno != ESRCH)
-		kill(sb->mgr.pid, SIGKILL);
+	/* Every process of the program (procs.c), the first through the
+	 * run's pidfd. */
+	sb_procs_kill(&sb->procs, sb->mgr.pidfd);
 }
 
-static int64_t cpu_used_ns(pid_t pid)
+/* How many times faster than the wall clock the program's CPU time can
+ * grow: its tasks running at once, at most the CPUs it may use. */
+static int64_t cpu_parallelism(sandbox_t *sb)
 {
-	clockid_t cid;
-	struct timespec t;
-	if (clock_getcpuclockid(pid, &cid) != 0 || clock_gettime(cid, &t) != 0)
-		return -1;
-	return sb_ts_ns(&t);
+	int64_t n = atomic_load(&sb->ntasks);
+	if (n < 1)
+		n = 1;
+	return n < sb->mgr.ncpus ? n : sb->mgr.ncpus;
 }
 
 /* Check the running program; returns the next time to wake (abs ns). */
@@ -142,23 +144,33 @@ static int64_t check_run(sandbox_t *sb, struct watch *w)
 		return next;
 	if (sb->quota[S_QUOTA_CPU] != SANDBOX_UNLIMITED && now >= w->next_cpu) {
 		int64_t quota = (int64_t)sb->quota[S_QUOTA_CPU] * 1000000;
-		int64_t used = cpu_used_ns(sb->mgr.pid);
+		/* Every task of every process (procs.c). */
+		int64_t used = sb_procs_cpu_ns(&sb->procs);
 		if (used >= quota) {
 			kill_locked(sb, SB_KILL_CPU);
 			return INT64_MAX;
 		}
-		int64_t left = used < 0 ? 1000000 : (quota - used) / 2;
+		/* Wake again at half the time the quota could last. */
+		int64_t left = (quota - used) / (2 * cpu_parallelism(sb));
 		w->next_cpu = now + (left > 500000 ? left : 500000);
 	}
 	if (sb->quota[S_QUOTA_CPU] != SANDBOX_UNLIMITED && w->next_cpu < next)
 		next = w->next_cpu;
-	if (sb->memory_mode == S_MEMORY_RSS &&
+	/* RSS mode: the program's resident memory. With several processes,
+	 * in either mode: their sum (RLIMIT_AS holds each one alone). */
+	bool rss_mode = sb->memory_mode == S_MEMORY_RSS;
+	if ((rss_mode || sb->procs.n > 1) &&
 	    sb->quota[S_QUOTA_MEMORY] != SANDBOX_UNLIMITED) {
 		if (now >= w->next_sample) {
-			int64_t rss = sb_proc_rss(sb->mgr.pid);
+			int64_t rss, vm;
+			if (sb->procs.n > 1)
+				sb_procs_sample(&sb->procs, &rss, &vm);
+			else
+				rss = sb_proc_rss(sb->mgr.pid), vm = -1;
+			int64_t judged = rss_mode ? rss : vm;
 			if (rss > atomic_load(&sb->mem_sample_peak))
 				atomic_store(&sb->mem_sample_peak, rss);
-			if (rss > (int64_t)sb->quota[S_QUOTA_MEMORY]) {
+			if (judged > (int64_t)sb->quota[S_QUOTA_MEMORY]) {
 				kill_locked(sb, SB_KILL_MEMORY);
 				return INT64_MAX;
 			}
@@ -353,6 +365,12 @@ void sb_manager_begin_run(sandbox_t *sb, pid_t pid, int pidfd,
 	sb->mgr.pidfd = pidfd;
 	sb->mgr.start = *t_fork;
 	sb->mgr.have_px = false;
+	/* The program inherits the calling (tracer) thread's affinity. */
+	cpu_set_t set;
+	sb->mgr.ncpus = sched_getaffinity(0, sizeof(set), &set) == 0
+	                ? CPU_COUNT(&set) : 1;
+	if (sb->mgr.ncpus < 1)
+		sb->mgr.ncpus = 1;
 	pthread_mutex_unlock(&sb->mgr.lock);
 	wake(sb);
 }

@@ -27,6 +27,7 @@ void sb_run_drop_compiled(sandbox_t *sb)
 	sb->compiled.prog.filter = NULL;
 	sb->compiled.prog.len = 0;
 	sb_ruleset_free(&sb->compiled.rules);
+	sb_policy_effective_free(&sb->compiled.guarded);
 	sb->compiled.valid = false;
 }
 
@@ -96,10 +97,13 @@ static int compile_policy(sandbox_t *sb)
 	sb_policy_effective_free(&eff);
 	if (rc < 0)
 		return rc;
-	if ((rc = sb_ruleset_build(sb->policy, &sb->compiled.rules)) < 0) {
+	if ((rc = sb_policy_guarded(sb->policy, &sb->compiled.guarded)) < 0 ||
+	    (rc = sb_ruleset_build(&sb->compiled.guarded.view,
+	                           &sb->compiled.rules)) < 0) {
 		sb_run_drop_compiled(sb);
 		return rc;
 	}
+	sb->compiled.tasks = sb_policy_tasks(sb->policy);
 	sb->compiled.valid = true;
 	sb->compiled.policy = sb->policy;
 	sb->compiled.generation = sb->policy->generation;

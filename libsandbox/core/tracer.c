@@ -11,17 +11,33 @@
  * (resume, fail the call by skipping it with -errno, or kill for RF).
  * Classic mode is the same with PTRACE_SYSCALL stops at every entry/exit.
  *
- * What the tracer knows of the program's task is in struct task, found by
- * its tid: today the program is one task, and following threads or
- * processes means more entries, not more fields in the run.
+ * Every task of the program is followed from its first instruction: the
+ * options (PTRACE_O_TRACECLONE | TRACEFORK | TRACEVFORK, EXITKILL, ...)
+ * are set once on the first task and the kernel attaches every task it
+ * creates with the same options, stopped before its first instruction;
+ * its seccomp filter is its creator's. No policy can switch that off, and
+ * the filter refuses the two ways a new task could escape the attach
+ * (CLONE_UNTRACED, clone3 whose flags a filter cannot read: policy/).
+ * What the tracer knows of each task is a struct sb_task found by tid
+ * (tasktab.c); what is per process, and shared with the manager, is in
+ * sb->procs (procs.c). A task's creation costs two stops: its creator's
+ * clone/fork/vfork event and its own first stop (the attach's SIGSTOP),
+ * in either order -- a new task whose first stop comes first is held,
+ * stopped, until its creator's event says what it is. Threads take no
+ * exit stop; the main thread of each process does (its figures).
  */
 #include "config.h"
 #include "core/core.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/audit.h>
+#include <sched.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
@@ -33,14 +49,13 @@
 
 #define X32_BIT 0x40000000ULL
 
-/* One task of the program: its syscall between the entry and exit stops. */
-struct task {
-	pid_t tid;
-	bool want_sysret;       /* deliver S_EVENT_SYSRET to the callbacks */
-	bool watch_mem;         /* check the return for a refused allocation */
-	int deny_errno;         /* classic mode: write -errno at the exit */
-	sandbox_syscall_t cur;
-};
+#define TRACE_OPTIONS (PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD | \
+                       PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEEXEC | \
+                       PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | \
+                       PTRACE_O_TRACEVFORK)
+/* The main thread of a process stops at its exit (figures); threads
+ * do not. */
+#define LEADER_OPTIONS (TRACE_OPTIONS | PTRACE_O_TRACEEXIT)
 
 struct run {
 	sandbox_t *sb;
@@ -51,7 +66,8 @@ struct run {
 	bool killed;            /* we sent SIGKILL: just wait for the end */
 	bool classic;
 	bool watch_memory;      /* a VSIZE memory quota: watch brk/mmap/mremap */
-	struct task main;
+	struct sb_tasks tasks;  /* every task of the program, by tid */
+	bool many;              /* a task was created: wait for any of ours */
 	bool have_px;
 	struct sb_proc_exit px;
 	struct timespec t_exec;
@@ -59,9 +75,9 @@ struct run {
 	bool exec_failed;       /* execve failed past its point of no return */
 };
 
-static struct task *task_of(struct run *r, pid_t tid)
+static struct sb_task *task_of(struct run *r, pid_t tid)
 {
-	return tid == r->main.tid ? &r->main : NULL;
+	return sb_tasks_find(&r->tasks, tid);
 }
 
 /* ------------------------------------------------------------ helpers */
@@ -85,30 +101,42 @@ static void kill_program(struct run *r)
 	if (!r->have_px && sb_proc_read_exit(r->pid, &r->px) == 0)
 		r->have_px = true;
 	r->killed = true;
-	if (syscall(SYS_pidfd_send_signal, r->pidfd, SIGKILL, NULL, 0) < 0)
-		kill(r->pid, SIGKILL);
+	pthread_mutex_lock(&r->sb->mgr.lock);
+	sb_procs_kill(&r->sb->procs, r->pidfd);
+	pthread_mutex_unlock(&r->sb->mgr.lock);
+	/* Tasks held at their first stop, whose creator's event never came:
+	 * stopped and traced by us, so their tid cannot be reused. */
+	size_t pos = 0;
+	for (struct sb_task *t; (t = sb_tasks_next(&r->tasks, &pos));)
+		if (t->held)
+			kill(t->tid, SIGKILL);
 }
 
-/* A verdict reached during the run (the first one stands), then the end. */
-static void end_with(struct run *r, int result, int quota)
+/* A verdict reached during the run (the first one stands), then the end.
+ * t: the task that reached it (its backtrace), NULL: none in particular. */
+static void end_with(struct run *r, const struct sb_task *t, int result,
+                     int quota)
 {
 	if (sb_verdict_during(r->sb, result, quota) && result == S_RESULT_RF &&
 	    !r->killed) /* still stopped: where was it? */
-		sb_diag_on_rf(r->sb->diag, r->pid);
+		sb_diag_on_rf(r->sb->diag, t ? t->tid : r->pid);
 	kill_program(r);
 }
 
 /* The run ends at this syscall: it is the one the statistics name. */
-static void end_at_syscall(struct run *r, const struct task *t, int result)
+static void end_at_syscall(struct run *r, const struct sb_task *t, int result)
 {
-	r->sb->stat.has_syscall = true;
-	r->sb->stat.syscall = t->cur;
-	end_with(r, result, -1);
+	if (r->sb->stat.result == S_RESULT_PD) {
+		r->sb->stat.has_syscall = true;
+		r->sb->stat.syscall = t->cur;
+		r->sb->stat.syscall_tid = t->tid;
+	}
+	end_with(r, t, result, -1);
 }
 
 /* Apply a decision that ends the run (KILL at a syscall is RF, BAD is
  * BP); false when the decision lets the task go on. */
-static bool ends_run(struct run *r, const struct task *t,
+static bool ends_run(struct run *r, const struct sb_task *t,
                      const struct sb_decision *d)
 {
 	switch (d->verb) {
@@ -132,9 +160,13 @@ static int abi_of(const struct __ptrace_syscall_info *si, uint64_t *nr)
 	return S_ABI_X86_64;
 }
 
-static sandbox_event_t event_of(struct run *r, int type, pid_t tid)
+static sandbox_event_t event_of(struct run *r, int type,
+                                const struct sb_task *t)
 {
-	sandbox_event_t ev = { .type = type, .sandbox = r->sb, .pid = tid };
+	sandbox_event_t ev = { .type = type, .sandbox = r->sb, .pid = t->tid,
+	                       .tgid = t->tgid };
+	r->sb->cur_tid = t->tid;
+	r->sb->cur_self = t->self;
 	return ev;
 }
 
@@ -150,7 +182,7 @@ static int gone_or_error(int err)
 }
 
 /* Fail the syscall at its entry with errno err. */
-static int deny(struct run *r, struct task *t, int err)
+static int deny(struct run *r, struct sb_task *t, int err)
 {
 	struct user_regs_struct regs;
 
@@ -173,7 +205,7 @@ static int deny(struct run *r, struct task *t, int err)
 	return resume(r, t->tid, t->want_sysret, 0);
 }
 
-static void begin_syscall(struct run *r, struct task *t,
+static void begin_syscall(struct run *r, struct sb_task *t,
                           const struct __ptrace_syscall_info *si,
                           const uint64_t *args, uint64_t nr)
 {
@@ -189,10 +221,11 @@ static void begin_syscall(struct run *r, struct task *t,
 	 * classic mode), a memory syscall under a VSIZE quota is watched. */
 	t->watch_mem = r->watch_memory && sb_memory_syscall(abi, (long)nr);
 	t->deny_errno = 0;
+	t->syscalls++;
 	r->sb->stat.syscalls++;
 }
 
-static int on_entry(struct run *r, struct task *t,
+static int on_entry(struct run *r, struct sb_task *t,
                     const struct __ptrace_syscall_info *si,
                     const uint64_t *args, uint64_t nr)
 {
@@ -201,7 +234,7 @@ static int on_entry(struct run *r, struct task *t,
 	if (!r->exec_done) /* our own execve (and its failure path) */
 		return resume(r, t->tid, false, 0);
 	begin_syscall(r, t, si, args, nr);
-	sandbox_event_t ev = event_of(r, S_EVENT_SYSCALL, t->tid);
+	sandbox_event_t ev = event_of(r, S_EVENT_SYSCALL, t);
 	ev.syscall = t->cur;
 	int disp = sb_decide_entry(r->sb, &r->paths, &ev, r->classic, &d);
 	if (disp & S_DISP_FLAG_EXIT)
@@ -215,7 +248,7 @@ static int on_entry(struct run *r, struct task *t,
 }
 
 /* Was this allocation refused? *need: the bytes it asked for. */
-static bool allocation_refused(const struct task *t, int64_t ret,
+static bool allocation_refused(const struct sb_task *t, int64_t ret,
                                int64_t *need)
 {
 	const uint64_t *a = t->cur.args;
@@ -240,7 +273,7 @@ static bool allocation_refused(const struct task *t, int64_t ret,
 
 /* A refused allocation that would have crossed the memory quota: ML,
  * with the call, the request and the peak it would have made. */
-static bool over_memory_quota(struct run *r, const struct task *t,
+static bool over_memory_quota(struct run *r, const struct sb_task *t,
                               int64_t ret)
 {
 	int64_t need = 0;
@@ -252,11 +285,13 @@ static bool over_memory_quota(struct run *r, const struct task *t,
 		return false;
 	sandbox_syscall_t sc = t->cur;
 	sc.ret = ret;
+	if (r->sb->stat.result == S_RESULT_PD)
+		r->sb->stat.syscall_tid = t->tid;
 	sb_verdict_memory_refused(r->sb, S_MEMREQ_SYSCALL, need, vm + need, &sc);
 	return true;
 }
 
-static int on_exit_stop(struct run *r, struct task *t,
+static int on_exit_stop(struct run *r, struct sb_task *t,
                         const struct __ptrace_syscall_info *si)
 {
 	int64_t ret = si->exit.rval;
@@ -274,14 +309,14 @@ static int on_exit_stop(struct run *r, struct task *t,
 	if (t->watch_mem) {
 		t->watch_mem = false;
 		if (over_memory_quota(r, t, ret)) {
-			end_with(r, S_RESULT_ML, S_QUOTA_MEMORY);
+			end_with(r, t, S_RESULT_ML, S_QUOTA_MEMORY);
 			return 0;
 		}
 	}
 	if (t->want_sysret) {
 		t->want_sysret = false;
 		t->cur.ret = ret;
-		sandbox_event_t ev = event_of(r, S_EVENT_SYSRET, t->tid);
+		sandbox_event_t ev = event_of(r, S_EVENT_SYSRET, t);
 		ev.disposition = S_DISP_ALLOW;
 		ev.syscall = t->cur;
 		sb_decide_event(r->sb, &ev, &d);
@@ -292,7 +327,7 @@ static int on_exit_stop(struct run *r, struct task *t,
 	return resume(r, t->tid, false, 0);
 }
 
-static int on_syscall_stop(struct run *r, struct task *t)
+static int on_syscall_stop(struct run *r, struct sb_task *t)
 {
 	struct __ptrace_syscall_info si;
 	long n = ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof(si), &si);
@@ -438,7 +473,7 @@ static int on_setup_signal(struct run *r, pid_t tid, int sig)
 	return 0;
 }
 
-static int on_signal(struct run *r, struct task *t, int sig)
+static int on_signal(struct run *r, struct sb_task *t, int sig)
 {
 	sandbox_t *sb = r->sb;
 	struct sb_decision d;
@@ -446,7 +481,18 @@ static int on_signal(struct run *r, struct task *t, int sig)
 	sb->stat.stops++;
 	if (!r->exec_done)
 		return on_setup_signal(r, t->tid, sig);
-	sandbox_event_t ev = event_of(r, S_EVENT_SIGNAL, t->tid);
+	if (t->fresh && sig == SIGSTOP) {
+		/* The attach's own SIGSTOP: the task's first stop, not a
+		 * signal of the program's. A thread takes no exit stop: two
+		 * stops per thread in all. */
+		t->fresh = false;
+		if (t->tid != t->tgid &&
+		    ptrace(PTRACE_SETOPTIONS, t->tid, NULL,
+		           (void *)(long)TRACE_OPTIONS) < 0 && errno != ESRCH)
+			return -errno;
+		return resume(r, t->tid, false, 0);
+	}
+	sandbox_event_t ev = event_of(r, S_EVENT_SIGNAL, t);
 	ev.data = sig;
 	int quota = signal_rules(r, t->tid, sig, &d);
 	if (d.verb == SB_NEXT)
@@ -459,10 +505,10 @@ static int on_signal(struct run *r, struct task *t, int sig)
 		kill_program(r);
 		return 0;
 	case SB_FINI:
-		end_with(r, d.data, quota);
+		end_with(r, t, d.data, quota);
 		return 0;
 	case SB_BAD:
-		end_with(r, S_RESULT_BP, -1);
+		end_with(r, t, S_RESULT_BP, -1);
 		return 0;
 	default:
 		break;
@@ -470,18 +516,196 @@ static int on_signal(struct run *r, struct task *t, int sig)
 	/* Before a fatal signal is delivered: where did it happen? */
 	sb_diag_on_signal(sb->diag, t->tid, sig);
 	/* A namespace init would drop this default-fatal signal: do what
-	 * the kernel would do to any other process (isolation.c). */
-	if (sb->iso && sb_iso_init_fatal(sb->iso, t->tid, sig)) {
+	 * the kernel would do to any other process (isolation.c). Only the
+	 * first process is the init. */
+	if (sb->iso && t->tgid == r->pid && sb_iso_init_fatal(sb->iso, t->tid, sig)) {
 		kill_program(r);
 		return 0;
 	}
 	return resume(r, t->tid, false, sig);
 }
 
-/* ------------------------------------------------------------ events */
+/* ------------------------------------------------------------ tasks */
 
-static void on_exec(struct run *r)
+static void count_task(struct run *r, int delta)
 {
+	sandbox_t *sb = r->sb;
+	unsigned n = (unsigned)atomic_load(&sb->ntasks) + (unsigned)delta;
+
+	atomic_store(&sb->ntasks, n);
+	if ((int)n > sb->stat.tasks_peak)
+		sb->stat.tasks_peak = (int)n;
+}
+
+/* A task of ours is gone (its end reported, or the exec of another thread
+ * of its process took its place). */
+static void forget_task(struct run *r, struct sb_task *t)
+{
+	if (sb_diag_profiling(r->sb->diag))
+		sb_diag_task_end(r->sb->diag, t->tid, t->tgid, t->syscalls);
+	sb_tasks_remove(&r->tasks, t->tid);
+	count_task(r, -1);
+}
+
+/* What the creator's registers say the new task is: 1 a thread
+ * (CLONE_THREAD), 0 a process, -1 cannot tell from them (then /proc). */
+static int thread_from_regs(pid_t creator, int event)
+{
+	struct user_regs_struct regs;
+
+	if (event != PTRACE_EVENT_CLONE)
+		return 0; /* fork, vfork, or a clone asking for SIGCHLD */
+	if (ptrace(PTRACE_GETREGS, creator, NULL, &regs) < 0 ||
+	    regs.cs != 0x33 || regs.orig_rax != SYS_clone)
+		return -1; /* not the x86_64 clone(2) whose flags are in rdi */
+	return (regs.rdi & CLONE_THREAD) ? 1 : 0;
+}
+
+/* The thread group of tid, from /proc (a new task stopped at creation). */
+static pid_t tgid_of(pid_t tid)
+{
+	char path[64], buf[512];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	const char *l = strstr(buf, "\nTgid:");
+	return l ? (pid_t)strtol(l + 6, NULL, 10) : -1;
+}
+
+/* The creation call as stat.syscall, for the task quota's RF. */
+static void creation_call(struct run *r, const struct sb_task *t)
+{
+	struct user_regs_struct regs;
+	sandbox_stat_t *st = &r->sb->stat;
+
+	if (st->result != S_RESULT_PD)
+		return;
+	st->syscall_tid = t->tid;
+	if (ptrace(PTRACE_GETREGS, t->tid, NULL, &regs) < 0)
+		return;
+	memset(&st->syscall, 0, sizeof(st->syscall));
+	st->syscall.abi = regs.cs == 0x23 ? S_ABI_I386
+	                : (regs.orig_rax & X32_BIT) ? S_ABI_X32 : S_ABI_X86_64;
+	st->syscall.nr = (long)(regs.orig_rax & ~X32_BIT);
+	uint64_t a[6] = { regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8,
+	                  regs.r9 };
+	memcpy(st->syscall.args, a, sizeof(a));
+	st->syscall.ip = regs.rip;
+	st->has_syscall = true;
+}
+
+static int on_stop(struct run *r, struct sb_task *t, int status);
+
+/* Task t made a task (its PTRACE_EVENT_CLONE, FORK or VFORK stop). The
+ * new one is stopped before its first instruction: counted against the
+ * task quota, entered in the table (a process also in sb->procs, held by
+ * a pidfd), and, if its own first stop came first, released. */
+static int on_new_task(struct run *r, struct sb_task *t, int event)
+{
+	sandbox_t *sb = r->sb;
+	unsigned long msg;
+	int rc;
+
+	if (ptrace(PTRACE_GETEVENTMSG, t->tid, NULL, &msg) < 0)
+		return gone_or_error(errno);
+	pid_t tid = (pid_t)msg;
+	int thread = thread_from_regs(t->tid, event);
+	if (thread < 0) {
+		pid_t g = tgid_of(tid);
+		thread = g > 0 && g == t->tgid;
+	}
+	struct sb_task *c = task_of(r, tid);
+	bool known = c != NULL;
+	if (!c && !(c = sb_tasks_add(&r->tasks, tid, 0)))
+		return -ENOMEM;
+	c->tgid = thread ? t->tgid : tid;
+	c->self = thread ? t->self : 0;
+	if (!thread) {
+		if (sb->iso)
+			c->self = sb_iso_self_pid(sb->iso, tid, r->pid);
+		pthread_mutex_lock(&sb->mgr.lock);
+		rc = sb_procs_add(&sb->procs, tid, t->tgid);
+		pthread_mutex_unlock(&sb->mgr.lock);
+		if (rc < 0 && rc != -ESRCH)
+			return rc;
+		sb->stat.processes++;
+	}
+	if (!known) {
+		c->fresh = true;
+		count_task(r, +1);
+	}
+	sb->stat.tasks_created++;
+	r->many = true;
+	uint64_t cap = sb->quota[S_QUOTA_TASKS];
+	if (cap != SANDBOX_UNLIMITED && r->tasks.n > cap) {
+		/* One too many: it never runs (it is stopped, and killed). */
+		creation_call(r, t);
+		end_with(r, t, S_RESULT_RF, S_QUOTA_TASKS);
+		return 0;
+	}
+	if ((rc = resume(r, t->tid, false, 0)) < 0)
+		return rc;
+	if (c->held) { /* its first stop is waiting: take it now */
+		c->held = false;
+		return on_stop(r, c, c->held_status);
+	}
+	return 0;
+}
+
+/* A stop of a tid we do not know: a new task whose creator's event has
+ * not been taken yet (kept stopped until it is), or a task left by an
+ * earlier run of this thread whose creator was killed before its event
+ * (killed at the end of this run). Either way it runs nothing now. */
+static int on_unknown_stop(struct run *r, pid_t tid, int status)
+{
+	struct sb_task *t;
+
+	if (r->killed) {
+		kill(tid, SIGKILL);
+		return resume(r, tid, false, 0); /* to its end */
+	}
+	if (!(t = sb_tasks_add(&r->tasks, tid, 0)))
+		return -ENOMEM;
+	t->fresh = true;
+	t->held = true;
+	t->held_status = status;
+	count_task(r, +1);
+	return 0;
+}
+
+/* execve succeeded in task t. Only the first is the program's start. A
+ * thread that is not its process's main thread takes the main thread's
+ * tid (the kernel's de_thread): its former tid is in the event message,
+ * its state moves to the main thread's entry, which t already is. */
+static void on_exec(struct run *r, struct sb_task *t)
+{
+	unsigned long former = 0;
+
+	if (ptrace(PTRACE_GETEVENTMSG, t->tid, NULL, &former) == 0 &&
+	    (pid_t)former != t->tid) {
+		struct sb_task *f = task_of(r, (pid_t)former);
+		if (f) {
+			t->cur = f->cur;
+			t->want_sysret = f->want_sysret;
+			t->watch_mem = f->watch_mem;
+			t->deny_errno = f->deny_errno;
+			t->syscalls += f->syscalls;
+			f->syscalls = 0;
+			forget_task(r, f);
+		}
+		/* It was a thread: it is the main thread now. */
+		(void)ptrace(PTRACE_SETOPTIONS, t->tid, NULL,
+		             (void *)(long)LEADER_OPTIONS);
+	}
+	t->fresh = false;
 	if (r->exec_done)
 		return; /* a later execve the policy allowed */
 	r->exec_done = true;
@@ -491,21 +715,31 @@ static void on_exec(struct run *r)
 	sb_manager_exec(r->sb, &r->t_exec);
 }
 
-static int on_ptrace_event(struct run *r, struct task *t, int event)
+static int on_ptrace_event(struct run *r, struct sb_task *t, int event)
 {
 	switch (event) {
 	case PTRACE_EVENT_SECCOMP:
 		return on_syscall_stop(r, t);
+	case PTRACE_EVENT_CLONE:
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+		r->sb->stat.stops++;
+		return on_new_task(r, t, event);
 	case PTRACE_EVENT_EXEC:
-		on_exec(r);
+		on_exec(r, t);
 		if (sb_manager_interrupted(r->sb)) {
 			r->killed = true;
 			return 0;
 		}
 		break;
 	case PTRACE_EVENT_EXIT:
-		if (r->exec_done && sb_proc_read_exit(r->pid, &r->px) == 0)
+		if (t->tid != t->tgid || !r->exec_done)
+			break;
+		if (t->tid == r->pid && sb_proc_read_exit(r->pid, &r->px) == 0)
 			r->have_px = true;
+		pthread_mutex_lock(&r->sb->mgr.lock);
+		sb_procs_exit_stop(&r->sb->procs, t->tid);
+		pthread_mutex_unlock(&r->sb->mgr.lock);
 		break;
 	default:
 		break;
@@ -513,13 +747,19 @@ static int on_ptrace_event(struct run *r, struct task *t, int event)
 	return resume(r, t->tid, false, 0);
 }
 
-static int on_stop(struct run *r, struct task *t, int status)
+static int on_stop(struct run *r, struct sb_task *t, int status)
 {
 	int sig = WSTOPSIG(status);
 	int event = (unsigned)status >> 16;
 
-	if (r->killed) /* only the end matters now */
+	if (r->killed) { /* only the end matters now */
+		if (t->held)
+			kill(t->tid, SIGKILL);
+		t->held = false;
 		return resume(r, t->tid, false, 0);
+	}
+	if (t->held) /* its creator's event is still to come */
+		return 0;
 	if (sig == (SIGTRAP | 0x80))
 		return on_syscall_stop(r, t);
 	if (sig == SIGTRAP && event)
@@ -559,6 +799,38 @@ static void fill_usage(sandbox_t *sb, const struct rusage *ru)
 	st->csw_forced = ru->ru_nivcsw;
 }
 
+/* A run of several processes: CPU is the sum of each one's own (procs.c),
+ * and the peaks are the largest of each process's and of the sums the
+ * manager sampled. The first one's rusage also counts the children it
+ * waited for, so it is not used. */
+static void fill_processes(sandbox_t *sb)
+{
+	sandbox_stat_t *st = &sb->stat;
+	const struct sb_procs *ps = &sb->procs;
+	int64_t cpu = 0, user = 0, sys = 0;
+
+	for (size_t i = 0; i < ps->n; i++) {
+		const struct sb_proc *p = &ps->v[i];
+		if (p->cpu_ns > 0)
+			cpu += p->cpu_ns;
+		if (p->user_us > 0)
+			user += p->user_us;
+		if (p->sys_us > 0)
+			sys += p->sys_us;
+		if (p->vm_peak > st->vm_peak)
+			st->vm_peak = p->vm_peak;
+		if (p->rss_peak > st->rss_peak)
+			st->rss_peak = p->rss_peak;
+	}
+	st->cpu_time_us = cpu / 1000;
+	st->user_time_us = user;
+	st->sys_time_us = sys;
+	if (ps->sample_vm > st->vm_peak)
+		st->vm_peak = ps->sample_vm;
+	if (ps->sample_rss > st->rss_peak)
+		st->rss_peak = ps->sample_rss;
+}
+
 static void fill_memory(struct run *r)
 {
 	sandbox_t *sb = r->sb;
@@ -573,6 +845,8 @@ static void fill_memory(struct run *r)
 	int64_t sampled = atomic_load(&sb->mem_sample_peak);
 	if (sampled > st->rss_peak)
 		st->rss_peak = sampled;
+	if (sb->procs.n > 1)
+		fill_processes(sb);
 	st->memory_peak = sb->memory_mode == S_MEMORY_RSS ? st->rss_peak
 	                                                  : st->vm_peak;
 	/* A refused request counts: it is what the program needed. */
@@ -640,19 +914,18 @@ static int end_before_exec(struct run *r, const struct rusage *ru,
 	return -EINTR;
 }
 
-/* The program is gone: figures, then the verdict. *wstatus: how it
- * ended. */
-static int on_end(struct run *r, const struct rusage *ru, int *wstatus)
+/* The program is gone (its first process ended at *end): figures, then
+ * the verdict. *wstatus: how it ended. */
+static int on_end(struct run *r, const struct rusage *ru, int *wstatus,
+                  const struct timespec *end)
 {
 	sandbox_t *sb = r->sb;
-	struct timespec now;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
 	sb_manager_end_run(sb);
 	sb_capture_finish(sb);
 	if (!r->exec_done)
 		return end_before_exec(r, ru, wstatus);
-	sb->stat.wall_time_us = sb_ts_diff_us(&now, &r->t_exec);
+	sb->stat.wall_time_us = sb_ts_diff_us(end, &r->t_exec);
 	fill_usage(sb, ru);
 	fill_memory(r);
 	return sb_verdict(sb, *wstatus, &r->px, r->have_px);
@@ -672,15 +945,140 @@ static void reap(pid_t pid)
 	reap_status(pid, &status, &ru);
 }
 
+/* The end of task w was reported (not the first process: the run's end). */
+static void on_task_end(struct run *r, pid_t w, const struct rusage *ru)
+{
+	struct sb_task *t = task_of(r, w);
+
+	if (!t)
+		return; /* not ours (a child the host forked from this thread) */
+	if (t->tgid == t->tid) {
+		pthread_mutex_lock(&r->sb->mgr.lock);
+		sb_procs_gone(&r->sb->procs, w, ru);
+		pthread_mutex_unlock(&r->sb->mgr.lock);
+	}
+	forget_task(r, t);
+}
+
+/* A task stopped while everything is being killed (its first stop, its
+ * exit stop -- the kernel stops a killed task there too -- or any other):
+ * killed, and let go on to its end. */
+static void stop_to_end(pid_t tid)
+{
+	kill(tid, SIGKILL);
+	(void)ptrace(PTRACE_CONT, tid, NULL, NULL);
+}
+
+/* Entries whose task no longer exists at all (not even as a zombie we
+ * have to reap): nothing will report them, so they are forgotten here
+ * rather than waited for. */
+static void forget_vanished(struct run *r)
+{
+	struct sb_task *t;
+	size_t pos;
+
+again:
+	pos = 0;
+	while ((t = sb_tasks_next(&r->tasks, &pos))) {
+		long rc = t->tgid > 0 ? syscall(SYS_tgkill, t->tgid, t->tid, 0)
+		                      : kill(t->tid, 0);
+		if (rc < 0 && errno == ESRCH) {
+			forget_task(r, t);
+			goto again; /* the table moved */
+		}
+	}
+}
+
+/* Our tracees the table does not know: every process of the host whose
+ * TracerPid is this thread (/proc: a few milliseconds, only at the end of
+ * a run that made processes). Each is killed and waited for. */
+static void end_strays(struct run *r)
+{
+	char path[64], buf[1024];
+	pid_t self = (pid_t)syscall(SYS_gettid);
+	struct dirent *e;
+	int status;
+	DIR *d;
+
+	(void)r;
+	if (!(d = opendir("/proc")))
+		return;
+	while ((e = readdir(d))) {
+		pid_t pid = (pid_t)strtol(e->d_name, NULL, 10);
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ssize_t n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		const char *t = strstr(buf, "\nTracerPid:");
+		if (!t || (pid_t)strtol(t + 11, NULL, 10) != self)
+			continue;
+		stop_to_end(pid);
+		while (wait4(pid, &status, __WALL, NULL) == pid &&
+		       WIFSTOPPED(status))
+			stop_to_end(pid);
+	}
+	closedir(d);
+}
+
+/* The first process is gone: no task may outlive it. Kill every process
+ * left and take every end, so nothing stays behind as our tracee. A task
+ * the kernel made just as its creator was killed, whose first stop has
+ * not come yet, is never lost either: it can run no instruction before
+ * that stop, and a later wait of this thread (or the supervisor's exit,
+ * PTRACE_O_EXITKILL) kills it. */
+static void end_every_task(struct run *r)
+{
+	struct rusage ru;
+	int status;
+	pid_t w;
+
+	if (r->tasks.n == 0)
+		goto strays;
+	r->killed = false; /* kill what is left, even after an earlier kill */
+	kill_program(r);
+	while (r->tasks.n > 0) {
+		forget_vanished(r);
+		if (r->tasks.n == 0)
+			break;
+		w = wait4(-1, &status, __WALL | __WNOTHREAD, &ru);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			break; /* ECHILD: none left */
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status))
+			on_task_end(r, w, &ru);
+		else
+			stop_to_end(w);
+	}
+	/* Processes whose creator was killed between making them and its
+	 * event: attached to us, stopped (or about to stop) before their
+	 * first instruction, never reported. Only a run that made processes
+	 * can have them. */
+strays:
+	if (r->sb->procs.n > 1)
+		end_strays(r);
+}
+
 /* The event loop. Returns 0 with a verdict (*wstatus: how the program
- * ended), or -errno. */
+ * ended), or -errno. Until the program creates a task it waits for its
+ * first one only; then for any task of this thread (__WNOTHREAD: never a
+ * task of another sandbox's tracer thread). */
 static int trace_loop(struct run *r, int *wstatus)
 {
 	struct rusage ru;
 	int status, rc = 0;
 
 	for (;;) {
-		pid_t w = wait4(r->pid, &status, __WALL, &ru);
+		pid_t w = wait4(r->many ? -1 : r->pid, &status,
+		                __WALL | __WNOTHREAD, &ru);
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
@@ -688,13 +1086,27 @@ static int trace_loop(struct run *r, int *wstatus)
 			break;
 		}
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			if (w != r->pid) {
+				on_task_end(r, w, &ru);
+				continue;
+			}
+			struct timespec end;
+			clock_gettime(CLOCK_MONOTONIC, &end);
 			*wstatus = status;
-			return on_end(r, &ru, wstatus);
+			struct sb_task *t = task_of(r, w);
+			if (t)
+				forget_task(r, t);
+			pthread_mutex_lock(&r->sb->mgr.lock);
+			sb_procs_gone(&r->sb->procs, w, &ru);
+			pthread_mutex_unlock(&r->sb->mgr.lock);
+			end_every_task(r);
+			return on_end(r, &ru, wstatus, &end);
 		}
-		struct task *t = task_of(r, w);
-		if (!t || !WIFSTOPPED(status))
-			continue; /* not a task of ours (none yet): nothing to do */
-		if ((rc = on_stop(r, t, status)) < 0) {
+		if (!WIFSTOPPED(status))
+			continue;
+		struct sb_task *t = task_of(r, w);
+		rc = t ? on_stop(r, t, status) : on_unknown_stop(r, w, status);
+		if (rc < 0) {
 			/* Could not drive the program: end it as IE. */
 			sb_verdict_internal(r->sb);
 			sb_observe_error(r->sb, r->pid, -rc);
@@ -702,6 +1114,7 @@ static int trace_loop(struct run *r, int *wstatus)
 		}
 	}
 	/* wait4 failed (should not happen): make sure nothing is left. */
+	end_every_task(r);
 	reap(r->pid);
 	sb_manager_end_run(r->sb);
 	return rc;
@@ -711,6 +1124,7 @@ static int trace_loop(struct run *r, int *wstatus)
  * (*wstatus); or -errno, the child reaped. */
 static int first_stop(struct run *r, int *wstatus)
 {
+	struct timespec end;
 	struct rusage ru;
 	int status, rc;
 	pid_t w;
@@ -722,13 +1136,12 @@ static int first_stop(struct run *r, int *wstatus)
 		return -errno;
 	if (!WIFSTOPPED(status)) { /* set-up failed or killed before the stop */
 		*wstatus = status;
-		rc = on_end(r, &ru, wstatus);
+		clock_gettime(CLOCK_MONOTONIC, &end);
+		rc = on_end(r, &ru, wstatus, &end);
 		return rc < 0 ? rc : 1;
 	}
-	long opts = PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD |
-	            PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEEXEC |
-	            PTRACE_O_TRACEEXIT;
-	if (ptrace(PTRACE_SETOPTIONS, r->pid, NULL, (void *)opts) < 0) {
+	if (ptrace(PTRACE_SETOPTIONS, r->pid, NULL,
+	           (void *)(long)LEADER_OPTIONS) < 0) {
 		rc = -errno;
 		goto fail;
 	}
@@ -751,7 +1164,8 @@ fail:
 	if (atomic_load(&r->sb->kill_reason) != SB_KILL_NONE) {
 		reap_status(r->pid, &status, &ru);
 		*wstatus = status;
-		rc = on_end(r, &ru, wstatus);
+		clock_gettime(CLOCK_MONOTONIC, &end);
+		rc = on_end(r, &ru, wstatus, &end);
 		return rc < 0 ? rc : 1;
 	}
 	reap(r->pid);
@@ -765,11 +1179,24 @@ int sb_trace(sandbox_t *sb, pid_t pid, int pidfd, int *errfd, int *wstatus)
 		.classic = sb->mode == S_MODE_CLASSIC,
 		.watch_memory = sb->memory_mode == S_MEMORY_VSIZE &&
 		                sb->quota[S_QUOTA_MEMORY] != SANDBOX_UNLIMITED,
-		.main = { .tid = pid },
 	};
+	struct sb_task *main;
 	int rc;
 
 	sb_paths_run_init(&r.paths);
+	sb_tasks_init(&r.tasks);
+	atomic_store(&sb->ntasks, 0);
+	sb->stat.tasks_peak = sb->stat.tasks_created = 0;
+	sb->stat.processes = 1;
+	pthread_mutex_lock(&sb->mgr.lock);
+	rc = sb_procs_begin(&sb->procs, pid, pidfd);
+	pthread_mutex_unlock(&sb->mgr.lock);
+	if (rc < 0 || !(main = sb_tasks_add(&r.tasks, pid, pid))) {
+		reap(pid);
+		return rc < 0 ? rc : -ENOMEM;
+	}
+	main->self = sb->iso ? sb_iso_self_pid(sb->iso, pid, pid) : pid;
+	count_task(&r, +1);
 	/* Interrupts and the wall-clock bound hold from fork on. */
 	struct timespec t_fork;
 	clock_gettime(CLOCK_MONOTONIC, &t_fork);
@@ -780,6 +1207,16 @@ int sb_trace(sandbox_t *sb, pid_t pid, int pidfd, int *errfd, int *wstatus)
 	else if (rc == 1)
 		rc = 0;
 	sb_manager_end_run(sb);
+	/* Tasks never reported (a run that ended on an error): the profile
+	 * still counts their syscalls. */
+	size_t pos = 0;
+	for (struct sb_task *t; (t = sb_tasks_next(&r.tasks, &pos));)
+		if (sb_diag_profiling(sb->diag))
+			sb_diag_task_end(sb->diag, t->tid, t->tgid, t->syscalls);
+	sb_tasks_free(&r.tasks);
+	pthread_mutex_lock(&sb->mgr.lock);
+	sb_procs_end(&sb->procs);
+	pthread_mutex_unlock(&sb->mgr.lock);
 	*errfd = r.errfd; /* closed at exec */
 	return rc;
 }

@@ -24,6 +24,7 @@
 #include "util/util.h"
 
 #define SB_DIAG_MAX_SAMPLES 4096
+#define SB_DIAG_MAX_TASKS 1024
 #define SB_DIAG_MSG_MAX 256
 
 /* One syscall's counters. */
@@ -56,6 +57,10 @@ struct sb_diag {
 	struct sb_sysprof *cur;    /* the syscall being stopped at */
 	int64_t t_stop;            /* ns when the tracer took the stop, or 0 */
 	bool all_syscalls;
+	/* syscalls per task, each entered when it ends (tracer thread) */
+	sandbox_task_count_t *tasks; /* SB_DIAG_MAX_TASKS */
+	size_t ntasks;
+	uint64_t tasks_dropped;    /* tasks past the table, not listed */
 
 	/* time series (manager thread during a run) */
 	int64_t start_ns;          /* exec, CLOCK_MONOTONIC */
@@ -102,6 +107,10 @@ int sb_diag_on_marked(struct sb_diag *d, pid_t pid, int type);
 void sb_diag_sys_stop(struct sb_diag *d);
 void sb_diag_sys_entry(struct sb_diag *d, const sandbox_syscall_t *sc);
 void sb_diag_sys_resume(struct sb_diag *d);
+/* A task of the program ended (or the run did) after `syscalls` syscall
+ * entries seen: its line of the per-task profile. */
+void sb_diag_task_end(struct sb_diag *d, pid_t tid, pid_t tgid,
+                      uint64_t syscalls);
 static inline bool sb_diag_profiling(const struct sb_diag *d)
 {
 	return d && d->prof_syscalls;

@@ -46,6 +46,7 @@ void sb_diag_free(struct sb_diag *d)
 	free_counts(d);
 	free(d->frames);
 	free(d->samples);
+	free(d->tasks);
 	free(d);
 }
 
@@ -57,6 +58,8 @@ static void clear_results(struct sb_diag *d)
 			memset(d->sys[a], 0, (size_t)d->sys_n[a] * sizeof(*d->sys[a]));
 	d->cur = NULL;
 	d->t_stop = 0;
+	d->ntasks = 0;
+	d->tasks_dropped = 0;
 	d->nsamples = 0;
 	d->stride = 1;
 	d->skipped = 0;
@@ -85,8 +88,10 @@ void sb_diag_begin_run(struct sb_diag *d, bool classic)
 	d->all_syscalls = classic;
 	if ((d->prof_flags & SANDBOX_PROFILE_SYSCALLS) && alloc_counts(d) < 0)
 		free_counts(d);
+	if ((d->prof_flags & SANDBOX_PROFILE_SYSCALLS) && !d->tasks)
+		d->tasks = calloc(SB_DIAG_MAX_TASKS, sizeof(*d->tasks));
 	d->prof_syscalls = (d->prof_flags & SANDBOX_PROFILE_SYSCALLS) &&
-	                   d->sys[S_ABI_X86_64];
+	                   d->sys[S_ABI_X86_64] && d->tasks;
 	if (d->prof_interval_us && !d->samples)
 		d->samples = calloc(SB_DIAG_MAX_SAMPLES, sizeof(*d->samples));
 }
@@ -98,6 +103,21 @@ void sb_diag_reset(struct sb_diag *d)
 }
 
 /* ------------------------------------------------------------ syscalls */
+
+void sb_diag_task_end(struct sb_diag *d, pid_t tid, pid_t tgid,
+                      uint64_t syscalls)
+{
+	if (!d || !d->tasks)
+		return;
+	if (d->ntasks == SB_DIAG_MAX_TASKS) {
+		d->tasks_dropped++;
+		return;
+	}
+	sandbox_task_count_t *t = &d->tasks[d->ntasks++];
+	t->tid = tid;
+	t->tgid = tgid;
+	t->syscalls = syscalls;
+}
 
 void sb_diag_sys_stop(struct sb_diag *d)
 {

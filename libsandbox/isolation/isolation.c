@@ -457,9 +457,38 @@ int sb_iso_child_rlimits(const struct sb_iso *iso)
 
 /* ------------------------------------------------------------ run end */
 
-pid_t sb_iso_self_pid(const struct sb_iso *iso, pid_t host_pid)
+pid_t sb_iso_self_pid(const struct sb_iso *iso, pid_t host_pid,
+                      pid_t first_pid)
 {
-	return (iso->effective & S_NS_PID) ? 1 : host_pid;
+	char path[64], buf[2048];
+	ssize_t n;
+	int fd;
+
+	if (!(iso->effective & S_NS_PID))
+		return host_pid;
+	if (host_pid == first_pid)
+		return 1; /* the namespace's init */
+	/* NSpid: the pid in each namespace, the program's own last. */
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)host_pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	const char *l = strstr(buf, "\nNSpid:");
+	if (!l)
+		return 0;
+	l += 8;
+	pid_t last = 0;
+	for (char *end; *l && *l != '\n'; l = end) {
+		long v = strtol(l, &end, 10);
+		if (end == l)
+			break;
+		last = (pid_t)v;
+	}
+	return last;
 }
 
 bool sb_iso_init_fatal(struct sb_iso *iso, pid_t pid, int sig)

@@ -241,8 +241,11 @@ void sb_iso_finish(struct sb_iso *iso, struct sb_iso_facts *facts);
 /* At a signal-delivery stop: true when the program is a namespace init
  * and `sig` would kill any other process (the engine then kills it). */
 bool sb_iso_init_fatal(struct sb_iso *iso, pid_t pid, int sig);
-/* The program's pid as it sees it (1 in its own PID namespace). */
-pid_t sb_iso_self_pid(const struct sb_iso *iso, pid_t host_pid);
+/* A process's pid as the program sees it: in its own PID namespace 1 for
+ * the first one (first_pid), the namespace's number (/proc NSpid) for
+ * another; 0 when unreadable. */
+pid_t sb_iso_self_pid(const struct sb_iso *iso, pid_t host_pid,
+                      pid_t first_pid);
 /* sandbox_cgroup_sweep(). */
 int sb_iso_cgroup_sweep(const char *parent);
 

@@ -354,22 +354,18 @@ int sb_policy_effective(const sandbox_policy_t *p, struct sb_effective *eff)
 	struct sb_rule *v = NULL;
 	int rc = 0;
 
-	memset(eff, 0, sizeof(*eff));
-	/* A table only: no layers, never freed as a policy. */
-	atomic_init(&eff->view.refs, 1);
-	eff->view.generation = p->generation;
-	memcpy(eff->view.def_disp, p->def_disp, sizeof(p->def_disp));
-	memcpy(eff->view.def_err, p->def_err, sizeof(p->def_err));
-	eff->view.rules = p->rules;
-	eff->view.nrules = eff->view.cap = p->nrules;
-	if (!L)
-		return 0;
-	cap = p->nrules + 3 * L->nsys;
-	if (!(v = malloc(cap * sizeof(*v))))
+	/* The table with the task guards (tasks.c), then the path rules. */
+	if ((rc = sb_policy_guarded(p, eff)) < 0 || !L)
+		return rc;
+	cap = eff->view.nrules + 3 * L->nsys;
+	if (!(v = malloc(cap * sizeof(*v)))) {
+		sb_policy_effective_free(eff);
 		return -ENOMEM;
-	if (p->nrules)
-		memcpy(v, p->rules, p->nrules * sizeof(*v));
-	n = p->nrules;
+	}
+	if (eff->view.nrules)
+		memcpy(v, eff->view.rules, eff->view.nrules * sizeof(*v));
+	n = eff->view.nrules;
+	sb_policy_effective_free(eff);
 	/* The path syscalls stop, so that sb_paths_decide() sees them; their
 	 * other ABIs' forms are killed. After every rule of the table, so
 	 * that they replace it whatever it says ("Which rule wins"). */

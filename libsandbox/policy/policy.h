@@ -6,6 +6,8 @@
  *                   compiled lookup form and the user-space evaluation
  *                   (exactly what the kernel filter does)
  *   paths.c         path rules (readable / writable directories)
+ *   tasks.c         what a policy allows about threads, processes, exec;
+ *                   the guards that keep every new task traced
  *   stack.c         what a callback's answer means, once for every event
  *   filter.c        the rule table compiled into seccomp-bpf (libseccomp)
  *   filter_cache.c  compiled programs cached by rule content
@@ -222,6 +224,21 @@ struct sb_effective {
 };
 int sb_policy_effective(const sandbox_policy_t *p, struct sb_effective *eff);
 void sb_policy_effective_free(struct sb_effective *eff);
+
+/* ------------------------------------------------------------- tasks.c */
+
+/* What a policy lets the program do about tasks (sb_policy_tasks). */
+enum {
+	SB_TASKS_THREADS = 1,   /* clone may run */
+	SB_TASKS_PROCESSES = 2, /* fork, vfork, or clone without CLONE_THREAD */
+	SB_TASKS_EXEC = 4,      /* execve or execveat may run */
+};
+unsigned sb_policy_tasks(const sandbox_policy_t *p);
+/* p's table with the task guards (tasks.c: clone with CLONE_UNTRACED is
+ * killed and clone3 fails with ENOSYS wherever p lets them run): what the
+ * kernel filter is compiled from and both modes evaluate. Free with
+ * sb_policy_effective_free(). */
+int sb_policy_guarded(const sandbox_policy_t *p, struct sb_effective *eff);
 
 /* ------------------------------------------------------------- stack.c */
 

@@ -1,0 +1,242 @@
+/*
+ * The program's processes (thread groups), shared by the tracer and the
+ * manager thread: the quotas are judged over all of them. The tracer is
+ * the only one that adds or ends entries, always under mgr.lock; the
+ * manager reads them under the same lock (CPU and memory checks) and may
+ * kill them all.
+ *
+ * Each process other than the first is held by a pidfd opened at its
+ * creation event, while it is stopped and cannot yet be reaped: a kill
+ * can never hit a recycled pid. The first one is the run's own pidfd.
+ *
+ * CPU of a process is its CPU clock (every thread it ever had, exact to
+ * the nanosecond); the clock of a live process is read when asked, and
+ * the last reading is kept: at its main thread's exit stop, just before
+ * any kill, and at each check. A process that created no process of its
+ * own ends with its exact figure, the rusage of its end; one that did
+ * keeps its last clock reading (its rusage also counts the children it
+ * waited for, which are counted on their own).
+ */
+#include "config.h"
+#include "core/core.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static int64_t clock_ns(pid_t pid)
+{
+	clockid_t cid;
+	struct timespec t;
+
+	if (clock_getcpuclockid(pid, &cid) != 0 || clock_gettime(cid, &t) != 0)
+		return -1;
+	return sb_ts_ns(&t);
+}
+
+/* Read the CPU clock of a live process into its entry (never backwards). */
+static void read_clock(struct sb_proc *p)
+{
+	int64_t ns;
+
+	if (p->live && !p->final && (ns = clock_ns(p->pid)) > p->cpu_ns)
+		p->cpu_ns = ns;
+}
+
+static void proc_init(struct sb_proc *p, pid_t pid, pid_t parent, int pidfd,
+                      bool owned)
+{
+	memset(p, 0, sizeof(*p));
+	p->pid = pid;
+	p->parent = parent;
+	p->pidfd = pidfd;
+	p->owned = owned;
+	p->live = true;
+	p->user_us = p->sys_us = -1;
+	p->vm_peak = p->rss_peak = -1;
+}
+
+void sb_procs_end(struct sb_procs *ps)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		if (ps->v[i].owned && ps->v[i].pidfd >= 0)
+			close(ps->v[i].pidfd);
+	free(ps->v);
+	memset(ps, 0, sizeof(*ps));
+}
+
+int sb_procs_begin(struct sb_procs *ps, pid_t pid, int pidfd)
+{
+	sb_procs_end(ps);
+	if (!(ps->v = malloc(4 * sizeof(*ps->v))))
+		return -ENOMEM;
+	ps->cap = 4;
+	ps->n = ps->nlive = 1;
+	proc_init(&ps->v[0], pid, 0, pidfd, false);
+	ps->sample_rss = ps->sample_vm = -1;
+	return 0;
+}
+
+struct sb_proc *sb_procs_find(struct sb_procs *ps, pid_t pid)
+{
+	for (size_t i = 0; i < ps->n; i++)
+		if (ps->v[i].pid == pid)
+			return &ps->v[i];
+	return NULL;
+}
+
+int sb_procs_add(struct sb_procs *ps, pid_t pid, pid_t parent)
+{
+	struct sb_proc *p;
+
+	if (sb_procs_find(ps, pid))
+		return 0;
+	if (ps->n == ps->cap) {
+		size_t cap = ps->cap * 2;
+		struct sb_proc *v = realloc(ps->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		ps->v = v;
+		ps->cap = cap;
+	}
+	/* The new process is stopped at its creation: it cannot be reaped
+	 * before this pidfd holds it. */
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (fd < 0)
+		return -errno;
+	p = &ps->v[ps->n++];
+	proc_init(p, pid, parent, fd, true);
+	ps->nlive++;
+	if ((p = sb_procs_find(ps, parent)))
+		p->parent_of = true;
+	return 0;
+}
+
+int64_t sb_procs_cpu_ns(struct sb_procs *ps)
+{
+	int64_t sum = 0;
+
+	for (size_t i = 0; i < ps->n; i++) {
+		read_clock(&ps->v[i]);
+		if (ps->v[i].cpu_ns > 0)
+			sum += ps->v[i].cpu_ns;
+	}
+	return sum;
+}
+
+void sb_procs_kill(struct sb_procs *ps, int run_pidfd)
+{
+	/* Read first: a killed process takes no exit stop. */
+	for (size_t i = 0; i < ps->n; i++)
+		read_clock(&ps->v[i]);
+	for (size_t i = 0; i < ps->n; i++) {
+		struct sb_proc *p = &ps->v[i];
+		if (!p->live)
+			continue;
+		if (p->owned) {
+			if (p->pidfd >= 0)
+				syscall(SYS_pidfd_send_signal, p->pidfd, SIGKILL, NULL, 0);
+		} else if (run_pidfd < 0 ||
+		           syscall(SYS_pidfd_send_signal, run_pidfd, SIGKILL, NULL,
+		                   0) < 0) {
+			kill(p->pid, SIGKILL); /* the first one: our own child */
+		}
+	}
+}
+
+/* utime and stime of a process (its threads, not its children), from
+ * /proc/PID/stat, in microseconds (clock-tick steps). */
+static int read_times(pid_t pid, int64_t *user_us, int64_t *sys_us)
+{
+	char path[64], buf[1024];
+	unsigned long long ut, st;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	/* The name may hold spaces and parentheses: fields follow the last ')'. */
+	const char *s = strrchr(buf, ')');
+	if (!s || sscanf(s + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+	                 &ut, &st) != 2)
+		return -EIO;
+	long hz = sysconf(_SC_CLK_TCK);
+	if (hz <= 0)
+		hz = 100;
+	*user_us = (int64_t)(ut * 1000000ULL / (unsigned long long)hz);
+	*sys_us = (int64_t)(st * 1000000ULL / (unsigned long long)hz);
+	return 0;
+}
+
+void sb_procs_exit_stop(struct sb_procs *ps, pid_t pid)
+{
+	struct sb_proc *p = sb_procs_find(ps, pid);
+	struct sb_proc_exit px;
+
+	if (!p || !p->live)
+		return;
+	read_clock(p);
+	(void)read_times(pid, &p->user_us, &p->sys_us);
+	if (sb_proc_read_exit(pid, &px) == 0) {
+		p->vm_peak = px.vm_peak;
+		p->rss_peak = px.rss_peak;
+	}
+}
+
+void sb_procs_gone(struct sb_procs *ps, pid_t pid, const struct rusage *ru)
+{
+	struct sb_proc *p = sb_procs_find(ps, pid);
+
+	if (!p || !p->live)
+		return;
+	p->live = false;
+	ps->nlive--;
+	if (ru && !p->parent_of) {
+		/* Its own figure, exact: it waited for no child of its own. */
+		p->user_us = sb_tv_us(&ru->ru_utime);
+		p->sys_us = sb_tv_us(&ru->ru_stime);
+		int64_t ns = (p->user_us + p->sys_us) * 1000;
+		if (ns > p->cpu_ns)
+			p->cpu_ns = ns;
+		if (ru->ru_maxrss * 1024 > p->rss_peak)
+			p->rss_peak = ru->ru_maxrss * 1024;
+	}
+	p->final = true;
+	if (p->owned && p->pidfd >= 0) {
+		close(p->pidfd);
+		p->pidfd = -1;
+	}
+}
+
+void sb_procs_sample(struct sb_procs *ps, int64_t *rss, int64_t *vm)
+{
+	int64_t r = 0, v = 0;
+
+	for (size_t i = 0; i < ps->n; i++) {
+		if (!ps->v[i].live)
+			continue;
+		int64_t a = sb_proc_rss(ps->v[i].pid), b = sb_proc_vm_size(ps->v[i].pid);
+		if (a > 0)
+			r += a;
+		if (b > 0)
+			v += b;
+	}
+	*rss = r;
+	*vm = v;
+	if (r > ps->sample_rss)
+		ps->sample_rss = r;
+	if (v > ps->sample_vm)
+		ps->sample_vm = v;
+}
