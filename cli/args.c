@@ -29,6 +29,7 @@ const char sr_usage_text[] =
 "Quotas:    --cpu=TIME --wall=TIME (1, 0.5, 1500ms, 2s, 1m)  --output=SIZE\n"
 "           --memory=SIZE (bytes, or K/M/G/T)  --memory-mode=vsize|rss\n"
 "           --stack=SIZE (default: unlimited within --memory)\n"
+"           --processes=N (threads and processes alive at once)\n"
 "Policy:    --policy=NAME|FILE|MODULE.so[:ARG] (default: default)\n"
 "           --mode=fast|classic  --list-policies  --explain-policy=SPEC\n"
 "Streams:   --stdin=FILE --stdout=FILE --stderr=FILE (default: inherited)\n"
@@ -222,6 +223,7 @@ enum {
 	OPT_NS, OPT_HOSTNAME, OPT_ROOTFS, OPT_DIR, OPT_TMPFS_SIZE, OPT_CG_PARENT,
 	OPT_CG_MEMORY, OPT_CG_PIDS, OPT_CG_CPU, OPT_RLIMIT, OPT_ENV_PASS,
 	OPT_ENV_STRIP, OPT_BEST_EFFORT, OPT_CPUS, OPT_STDERR_TO_STDOUT, OPT_STACK,
+	OPT_PROCESSES,
 };
 
 static const struct option long_options[] = {
@@ -231,6 +233,7 @@ static const struct option long_options[] = {
 	{ "memory-mode", required_argument, NULL, OPT_MEMORY_MODE },
 	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ "stack", required_argument, NULL, OPT_STACK },
+	{ "processes", required_argument, NULL, OPT_PROCESSES },
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "stdin", required_argument, NULL, OPT_STDIN },
 	{ "stdout", required_argument, NULL, OPT_STDOUT },
@@ -282,6 +285,7 @@ void sr_options_init(struct sr_options *o)
 	o->action = SR_RUN;
 	o->cpu_ms = o->wall_ms = SANDBOX_UNLIMITED;
 	o->memory_bytes = o->output_bytes = o->stack_bytes = SANDBOX_UNLIMITED;
+	o->tasks = SANDBOX_UNLIMITED;
 	o->memory_mode = S_MEMORY_VSIZE;
 	o->mode = S_MODE_FAST;
 	o->policy = "default";
@@ -558,6 +562,9 @@ static int parse_more(int ch, const char *name, const char *arg,
 		break;
 	case OPT_CG_PIDS:
 		rc = sr_parse_count(arg, 1u << 22, &o->cg_pids, sub, sizeof(sub));
+		break;
+	case OPT_PROCESSES:
+		rc = sr_parse_count(arg, 1u << 22, &o->tasks, sub, sizeof(sub));
 		break;
 	case OPT_CG_CPU:
 		rc = sr_parse_count(arg, 100u * 4096, &v, sub, sizeof(sub));

@@ -53,6 +53,7 @@ struct sr_options {
 	uint64_t cpu_ms, wall_ms;
 	uint64_t memory_bytes, output_bytes;
 	uint64_t stack_bytes;       /* --stack */
+	uint64_t tasks;             /* --processes: tasks alive at once */
 	int memory_mode;            /* sandbox_memory_mode_t */
 	int mode;                   /* sandbox_mode_t */
 

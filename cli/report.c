@@ -371,6 +371,20 @@ static void json_counts(FILE *f, bool *first, const struct sr_outcome *r)
 	fputs("]}", f);
 }
 
+/* The limit that decided (stat.quota_exceeded), or NULL. */
+static const char *quota_name(int q)
+{
+	switch (q) {
+	case S_QUOTA_WALLCLOCK: return "wall";
+	case S_QUOTA_CPU: return "cpu";
+	case S_QUOTA_MEMORY: return "memory";
+	case S_QUOTA_DISK: return "output";
+	case S_QUOTA_STACK: return "stack";
+	case S_QUOTA_TASKS: return "tasks";
+	default: return NULL;
+	}
+}
+
 static void json_rf_syscall(FILE *f, bool *first, const struct sr_outcome *r)
 {
 	const sandbox_stat_t *st = &r->st;
@@ -388,7 +402,12 @@ static void json_rf_syscall(FILE *f, bool *first, const struct sr_outcome *r)
 	fputs(", \"args\": [", f);
 	for (int i = 0; i < 6; i++)
 		fprintf(f, "%s%" PRIu64, i ? ", " : "", st->syscall.args[i]);
-	fputs("]}", f);
+	fputs("], \"tid\": ", f);
+	if (st->syscall_tid > 0)
+		fprintf(f, "%d", (int)st->syscall_tid);
+	else
+		fputs("null", f);
+	fputs("}", f);
 }
 
 static void json_quotas(FILE *f, bool *first, const struct sr_options *o)
@@ -400,6 +419,7 @@ static void json_quotas(FILE *f, bool *first, const struct sr_options *o)
 	json_quota(f, &qf, "memory_bytes", o->memory_bytes);
 	json_quota(f, &qf, "output_bytes", o->output_bytes);
 	json_quota(f, &qf, "stack_bytes", o->stack_bytes);
+	json_quota(f, &qf, "tasks", o->tasks);
 	json_str_or_null(f, &qf, "memory_mode", memory_mode_name(o->memory_mode));
 	fputs("}", f);
 }
@@ -443,6 +463,8 @@ int sr_write_json(FILE *f, const struct sr_outcome *r)
 	                 !judged || st->result != S_RESULT_TL ? NULL
 	                 : st->tl_limit == S_TL_CPU ? "cpu"
 	                 : st->tl_limit == S_TL_WALL ? "wall" : NULL);
+	json_str_or_null(f, &first, "quota_exceeded",
+	                 judged ? quota_name(st->quota_exceeded) : NULL);
 	json_rf_syscall(f, &first, r);
 	json_signal(f, &first, "interrupted", judged ? st->interrupted : 0);
 	json_str_or_null(f, &first, "mode", mode_name(o->mode));
@@ -461,6 +483,9 @@ int sr_write_json(FILE *f, const struct sr_outcome *r)
 	json_figure(f, &first, "csw_forced", st->csw_forced);
 	json_figure(f, &first, "output_bytes", st->output_bytes);
 	json_figure(f, &first, "syscalls", judged ? st->syscalls : -1);
+	json_figure(f, &first, "tasks_peak", judged ? st->tasks_peak : -1);
+	json_figure(f, &first, "tasks_created", judged ? st->tasks_created : -1);
+	json_figure(f, &first, "processes", judged ? st->processes : -1);
 	json_figure(f, &first, "cpu", st->cpu);
 	json_quotas(f, &first, o);
 	json_key(f, &first, "command");
@@ -661,6 +686,16 @@ void sr_write_summary(FILE *f, const struct sr_outcome *r)
 	else if (st->result == S_RESULT_TL)
 		snprintf(why, sizeof(why), "%s time limit",
 		         st->tl_limit == S_TL_WALL ? "wall" : "cpu");
+	else if (st->result == S_RESULT_RF && st->quota_exceeded == S_QUOTA_TASKS)
+		snprintf(why, sizeof(why), "task limit: %s in task %d made task "
+		         "%d, quota %" PRIu64,
+		         st->has_syscall ? rf_name(st, name, sizeof(name)) : "?",
+		         (int)st->syscall_tid, st->tasks_peak, r->opt->tasks);
+	else if (st->result == S_RESULT_RF && st->syscall_tid > 0 &&
+	         st->processes + st->tasks_created > 1)
+		snprintf(why, sizeof(why), "forbidden syscall %s in task %d",
+		         st->has_syscall ? rf_name(st, name, sizeof(name)) : "?",
+		         (int)st->syscall_tid);
 	else if (st->result == S_RESULT_RF)
 		snprintf(why, sizeof(why), "forbidden syscall %s",
 		         st->has_syscall ? rf_name(st, name, sizeof(name)) : "?");

@@ -173,14 +173,14 @@ static int set_environment(sandbox_t *sb, const struct sr_options *o,
 
 static int set_quotas(sandbox_t *sb, const struct sr_options *o)
 {
-	static const int quota[5] = { S_QUOTA_CPU, S_QUOTA_WALLCLOCK,
+	static const int quota[6] = { S_QUOTA_CPU, S_QUOTA_WALLCLOCK,
 	                              S_QUOTA_MEMORY, S_QUOTA_DISK,
-	                              S_QUOTA_STACK };
-	const uint64_t value[5] = { o->cpu_ms, o->wall_ms, o->memory_bytes,
-	                            o->output_bytes, o->stack_bytes };
+	                              S_QUOTA_STACK, S_QUOTA_TASKS };
+	const uint64_t value[6] = { o->cpu_ms, o->wall_ms, o->memory_bytes,
+	                            o->output_bytes, o->stack_bytes, o->tasks };
 	int rc;
 
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 6; i++)
 		if ((rc = sandbox_set_quota(sb, quota[i], value[i])) < 0)
 			return rc;
 	if ((rc = sandbox_set_memory_mode(sb, o->memory_mode)) < 0)

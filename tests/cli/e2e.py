@@ -25,13 +25,14 @@ VICTIM = os.path.abspath(os.environ["E2E_VICTIM"])
 # Every key sandbox-run(1) documents, always present (null when it does
 # not apply), and no other.
 REPORT_KEYS = ["report_version", "result", "result_text", "exit_code",
-               "signal", "signal_name", "limit", "syscall", "interrupted",
-               "interrupted_name", "mode", "policy", "cpu_time_us",
+               "signal", "signal_name", "limit", "quota_exceeded", "syscall",
+               "interrupted", "interrupted_name", "mode", "policy",
+               "cpu_time_us",
                "user_time_us", "sys_time_us", "wall_time_us",
                "memory_peak_bytes", "memory_refused_bytes",
                "memory_refused_by", "rss_peak_bytes", "vm_peak_bytes",
                "csw_voluntary", "csw_forced", "output_bytes", "syscalls",
-               "cpu", "quota", "command", "binary", "isolation", "backtrace",
+               "tasks_peak", "tasks_created", "processes", "cpu", "quota", "command", "binary", "isolation", "backtrace",
                "backtrace_info", "syscall_counts", "error"]
 RESULTS = ["OK", "RF", "ML", "OL", "TL", "RT", "AT", "IE", "BP"]
 # isolate's meta keys in the order isolate writes them.

@@ -47,6 +47,9 @@ def _quota(v):
 
 # What made the request the memory quota refused (sandbox_memreq_t).
 _MEMREQ = {1: 'syscall', 2: 'stack', 3: 'exec'}
+_QUOTAS = {_c.S_QUOTA_WALLCLOCK: 'wall', _c.S_QUOTA_CPU: 'cpu',
+           _c.S_QUOTA_MEMORY: 'memory', _c.S_QUOTA_DISK: 'output',
+           _c.S_QUOTA_STACK: 'stack', _c.S_QUOTA_TASKS: 'tasks'}
 
 
 def _iso_names(mask):
@@ -122,11 +125,12 @@ class Result:
 # The keys of the report (every one is always present).
 _KNOWN_KEYS = frozenset((
     'report_version', 'result', 'result_text', 'exit_code', 'signal',
-    'signal_name', 'limit', 'syscall', 'interrupted', 'interrupted_name',
+    'signal_name', 'limit', 'quota_exceeded', 'syscall', 'interrupted',
+    'interrupted_name',
     'mode', 'policy', 'cpu_time_us', 'user_time_us', 'sys_time_us',
     'wall_time_us', 'memory_peak_bytes', 'memory_refused_bytes',
-    'memory_refused_by', 'rss_peak_bytes', 'vm_peak_bytes', 'csw_voluntary', 'csw_forced', 'output_bytes', 'syscalls', 'cpu',
-    'quota', 'command', 'binary', 'isolation', 'backtrace', 'backtrace_info',
+    'memory_refused_by', 'rss_peak_bytes', 'vm_peak_bytes', 'csw_voluntary', 'csw_forced', 'output_bytes', 'syscalls',
+    'tasks_peak', 'tasks_created', 'processes', 'cpu', 'quota', 'command', 'binary', 'isolation', 'backtrace', 'backtrace_info',
     'syscall_counts', 'error',
 ))
 
@@ -238,11 +242,14 @@ def build_report(sb, opts):
     if judged and result == _c.S_RESULT_TL:
         rep['limit'] = {_c.S_TL_CPU: 'cpu',
                         _c.S_TL_WALL: 'wall'}.get(st['tl_limit'])
+    rep['quota_exceeded'] = (_QUOTAS.get(st['quota_exceeded'])
+                             if judged else None)
     sc = st['syscall']
     rep['syscall'] = None
     if judged and result == _c.S_RESULT_RF and sc is not None:
         rep['syscall'] = {'abi': sc['abi_name'], 'nr': sc['nr'],
-                          'name': sc['name'], 'args': list(sc['args'])}
+                          'name': sc['name'], 'args': list(sc['args']),
+                          'tid': st['syscall_tid'] or None}
     _signal_keys(rep, 'interrupted', st['interrupted'] if judged else 0)
     mode = opts.get('mode')
     if mode is None:
@@ -264,6 +271,8 @@ def build_report(sb, opts):
     rep['memory_refused_bytes'] = _figure(st['memory_refused_bytes'])
     rep['memory_refused_by'] = _MEMREQ.get(st['memory_refused_by'])
     rep['syscalls'] = _figure(st['syscalls']) if judged else None
+    for key in ('tasks_peak', 'tasks_created', 'processes'):
+        rep[key] = _figure(st[key]) if judged else None
     rep['cpu'] = _figure(st['cpu'])
     q = sb.quota
     memory_mode = opts.get('memory_mode', _c.S_MEMORY_VSIZE)
@@ -273,6 +282,7 @@ def build_report(sb, opts):
         'memory_bytes': _quota(q[_c.S_QUOTA_MEMORY]),
         'output_bytes': _quota(q[_c.S_QUOTA_DISK]),
         'stack_bytes': _quota(sb.stack_quota),
+        'tasks': _quota(sb.tasks_quota),
         'memory_mode': 'rss' if memory_mode == _c.S_MEMORY_RSS else 'vsize',
     }
     rep['command'] = list(sb.task)

@@ -116,6 +116,8 @@ class Sandbox:
     S_QUOTA_CPU: int
     S_QUOTA_MEMORY: int
     S_QUOTA_DISK: int
+    S_QUOTA_STACK: int
+    S_QUOTA_TASKS: int
     S_STATUS_PRE: int
     S_STATUS_RDY: int
     S_STATUS_EXE: int
@@ -163,6 +165,8 @@ class Sandbox:
     def jail(self) -> str: ...
     @property
     def quota(self) -> tuple[int, int, int, int]: ...
+    @property
+    def tasks_quota(self) -> int: ...
     policy: Union[SandboxPolicy, Policy]
     @property
     def status(self) -> int: ...
@@ -272,6 +276,8 @@ S_QUOTA_WALLCLOCK: int
 S_QUOTA_CPU: int
 S_QUOTA_MEMORY: int
 S_QUOTA_DISK: int
+S_QUOTA_STACK: int
+S_QUOTA_TASKS: int
 S_STATUS_PRE: int
 S_STATUS_RDY: int
 S_STATUS_EXE: int

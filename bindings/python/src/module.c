@@ -22,7 +22,7 @@ static const struct sbpy_const action_consts[] = {
 };
 
 static const struct sbpy_const sandbox_consts[] = {
-	C(S_QUOTA_WALLCLOCK), C(S_QUOTA_CPU), C(S_QUOTA_MEMORY), C(S_QUOTA_DISK),
+	C(S_QUOTA_WALLCLOCK), C(S_QUOTA_CPU), C(S_QUOTA_MEMORY), C(S_QUOTA_DISK), C(S_QUOTA_STACK), C(S_QUOTA_TASKS),
 	C(S_STATUS_PRE), C(S_STATUS_RDY), C(S_STATUS_EXE), C(S_STATUS_BLK),
 	C(S_STATUS_FIN),
 	C(S_RESULT_PD), C(S_RESULT_OK), C(S_RESULT_RF), C(S_RESULT_ML),

@@ -93,6 +93,10 @@ static const struct field stat_fields[] = {
 	FIELD(sandbox_stat_t, csw_forced, F_I64),
 	FIELD(sandbox_stat_t, memory_refused_bytes, F_I64),
 	FIELD(sandbox_stat_t, memory_refused_by, F_INT),
+	FIELD(sandbox_stat_t, syscall_tid, F_INT),
+	FIELD(sandbox_stat_t, tasks_peak, F_INT),
+	FIELD(sandbox_stat_t, tasks_created, F_INT),
+	FIELD(sandbox_stat_t, processes, F_INT),
 	{ NULL, 0, F_INT },
 };
 

@@ -288,7 +288,7 @@ static int load_stream(SbSandbox *self, int which, PyObject *o)
 static const char *const quota_keys[S_QUOTA_COUNT] = {
 	[S_QUOTA_WALLCLOCK] = "wallclock", [S_QUOTA_CPU] = "cpu",
 	[S_QUOTA_MEMORY] = "memory", [S_QUOTA_DISK] = "disk",
-	[S_QUOTA_STACK] = "stack",
+	[S_QUOTA_STACK] = "stack", [S_QUOTA_TASKS] = "tasks",
 };
 
 static int set_quota(SbSandbox *self, int q, PyObject *v)
@@ -316,7 +316,7 @@ static int load_quota(SbSandbox *self, PyObject *o)
 					q = i;
 			if (q < 0) {
 				PyErr_Format(PyExc_ValueError,
-				             "unknown quota %R (wallclock, cpu, memory, disk, stack)",
+				             "unknown quota %R (wallclock, cpu, memory, disk, stack, tasks)",
 				             k);
 				return -1;
 			}
@@ -811,6 +811,12 @@ static PyObject *sandbox_get_stack_quota(SbSandbox *self, void *c)
 	return PyLong_FromUnsignedLongLong(self->quota[S_QUOTA_STACK]);
 }
 
+/* The task quota (S_QUOTA_TASKS). */
+static PyObject *sandbox_get_tasks_quota(SbSandbox *self, void *c)
+{
+	return PyLong_FromUnsignedLongLong(self->quota[S_QUOTA_TASKS]);
+}
+
 static PyObject *default_policy_obj;
 
 static PyObject *sandbox_get_policy(SbSandbox *self, void *c)
@@ -916,6 +922,9 @@ static PyGetSetDef sandbox_getset[] = {
 	{ "stack_quota", (getter)sandbox_get_stack_quota, NULL,
 	  "the stack limit in bytes (quota key \"stack\"), or SANDBOX_UNLIMITED "
 	  "(under a memory quota: unlimited within it)", NULL },
+	{ "tasks_quota", (getter)sandbox_get_tasks_quota, NULL,
+	  "tasks (threads and processes) alive at once (quota key \"tasks\"), "
+	  "or SANDBOX_UNLIMITED", NULL },
 	{ "quota", (getter)sandbox_get_quota, NULL,
 	  "quotas (wallclock ms, cpu ms, memory bytes, disk bytes); "
 	  "unlimited is 2**64-1", NULL },

@@ -59,7 +59,7 @@ class TestRun(unittest.TestCase):
         self.assertEqual(r.quota, {'cpu_ms': 1000, 'wall_ms': 3000,
                                    'memory_bytes': 256 << 20,
                                    'output_bytes': 1 << 20,
-                                   'stack_bytes': None,
+                                   'stack_bytes': None, 'tasks': None,
                                    'memory_mode': 'vsize'})
         self.assertEqual(r.command, [PROG, 'sum'])
         self.assertEqual(r.policy, 'default')
