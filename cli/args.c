@@ -286,7 +286,7 @@ void sr_options_init(struct sr_options *o)
 	o->cpu_ms = o->wall_ms = SANDBOX_UNLIMITED;
 	o->memory_bytes = o->output_bytes = o->stack_bytes = SANDBOX_UNLIMITED;
 	o->tasks = SANDBOX_UNLIMITED;
-	o->memory_mode = S_MEMORY_VSIZE;
+	o->memory_mode = -1; /* the policy's preference, else vsize */
 	o->mode = S_MODE_FAST;
 	o->policy = "default";
 	o->profile_interval_ms = 10;

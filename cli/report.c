@@ -410,7 +410,8 @@ static void json_rf_syscall(FILE *f, bool *first, const struct sr_outcome *r)
 	fputs("}", f);
 }
 
-static void json_quotas(FILE *f, bool *first, const struct sr_options *o)
+static void json_quotas(FILE *f, bool *first, const struct sr_options *o,
+                        int memory_mode)
 {
 	bool qf = true;
 	json_key(f, first, "quota");
@@ -420,7 +421,7 @@ static void json_quotas(FILE *f, bool *first, const struct sr_options *o)
 	json_quota(f, &qf, "output_bytes", o->output_bytes);
 	json_quota(f, &qf, "stack_bytes", o->stack_bytes);
 	json_quota(f, &qf, "tasks", o->tasks);
-	json_str_or_null(f, &qf, "memory_mode", memory_mode_name(o->memory_mode));
+	json_str_or_null(f, &qf, "memory_mode", memory_mode_name(memory_mode));
 	fputs("}", f);
 }
 
@@ -487,7 +488,7 @@ int sr_write_json(FILE *f, const struct sr_outcome *r)
 	json_figure(f, &first, "tasks_created", judged ? st->tasks_created : -1);
 	json_figure(f, &first, "processes", judged ? st->processes : -1);
 	json_figure(f, &first, "cpu", st->cpu);
-	json_quotas(f, &first, o);
+	json_quotas(f, &first, o, r->memory_mode);
 	json_key(f, &first, "command");
 	fputs("[", f);
 	for (int i = 0; i < o->argc; i++) {

@@ -20,6 +20,8 @@ struct sr_outcome {
 	int exec_rc;
 	const char *failed_step; /* sandbox_failed_step() when exec_rc < 0 */
 	sandbox_stat_t st;
+	int memory_mode;         /* in effect: --memory-mode, else the
+	                          * policy's preference, else vsize */
 	int64_t captured_stdout; /* bytes captured, or -1 */
 
 	/* sandbox_get_binary_info(); have_binary false when unknown. */

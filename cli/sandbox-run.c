@@ -183,7 +183,8 @@ static int set_quotas(sandbox_t *sb, const struct sr_options *o)
 	for (int i = 0; i < 6; i++)
 		if ((rc = sandbox_set_quota(sb, quota[i], value[i])) < 0)
 			return rc;
-	if ((rc = sandbox_set_memory_mode(sb, o->memory_mode)) < 0)
+	if (o->memory_mode >= 0 &&
+	    (rc = sandbox_set_memory_mode(sb, o->memory_mode)) < 0)
 		return rc;
 	return sandbox_set_mode(sb, o->mode);
 }
@@ -464,6 +465,9 @@ static void collect(struct run *r)
 		out->st.result = S_RESULT_PD;
 	if (out->exec_rc < 0)
 		out->st.result = S_RESULT_PD;
+	int pref = r->policy ? sandbox_policy_memory_mode(r->policy) : -1;
+	out->memory_mode = r->opt.memory_mode >= 0 ? r->opt.memory_mode
+	                 : pref >= 0 ? pref : S_MEMORY_VSIZE;
 	out->captured_stdout = sandbox_captured_bytes(sb, 1);
 	out->have_binary = sandbox_get_binary_info(sb, &out->binary,
 	                                           sizeof(out->binary)) == 0;

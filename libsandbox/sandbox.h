@@ -369,6 +369,15 @@ void sandbox_policy_unref(sandbox_policy_t *p);
  * is freed (or the callback replaced). -EINVAL for a NULL policy. */
 int sandbox_policy_set_callback(sandbox_policy_t *p, sandbox_policy_fn fn,
                                 void *data, void (*cleanup)(void *data));
+/* The memory accounting the policy's programs need: S_MEMORY_RSS for
+ * runtimes that reserve address space they never touch (the JVM, Go, V8:
+ * their virtual size says nothing about their use), S_MEMORY_VSIZE, or -1
+ * (no preference: the default). A sandbox judges with it unless
+ * sandbox_set_memory_mode() was called. -EINVAL for a NULL policy or
+ * another value. */
+int sandbox_policy_set_memory_mode(sandbox_policy_t *p, int mode);
+/* The policy's preference, or -1; -EINVAL for NULL. */
+int sandbox_policy_memory_mode(const sandbox_policy_t *p);
 /* Disposition of every syscall of `abi` without a rule. `err` is the errno
  * for S_DISP_ERRNO. -EINVAL on a bad ABI, disposition or errno. */
 int sandbox_policy_set_default(sandbox_policy_t *p, int abi, int disp, int err);
@@ -472,7 +481,8 @@ typedef enum {
 int sandbox_open_file(const char *path, int how, mode_t mode);
 /* Set quota q (sandbox_quota_t) to value, or SANDBOX_UNLIMITED. */
 int sandbox_set_quota(sandbox_t *sb, int q, uint64_t value);
-/* Memory quota mode, S_MEMORY_VSIZE (default) or S_MEMORY_RSS. */
+/* Memory quota mode, S_MEMORY_VSIZE or S_MEMORY_RSS. Unset, the policy's
+ * preference (sandbox_policy_set_memory_mode()) applies, else VSIZE. */
 int sandbox_set_memory_mode(sandbox_t *sb, int mode);
 /* S_MODE_FAST (default) or S_MODE_CLASSIC. */
 int sandbox_set_mode(sandbox_t *sb, int mode);

@@ -143,7 +143,7 @@ START_TEST(test_defaults)
 	ck_assert_uint_eq(opt.memory_bytes, UNL);
 	ck_assert_uint_eq(opt.output_bytes, UNL);
 	ck_assert_int_eq(opt.mode, S_MODE_FAST);
-	ck_assert_int_eq(opt.memory_mode, S_MEMORY_VSIZE);
+	ck_assert_int_eq(opt.memory_mode, -1); /* the policy's, else vsize */
 	ck_assert_str_eq(opt.policy, "default");
 	ck_assert_ptr_null(opt.report);
 	ck_assert(!opt.trace && !opt.quiet && !opt.backtrace && !opt.env_inherit);
@@ -172,6 +172,9 @@ START_TEST(test_quota_options)
 	ck_assert_uint_eq(opt.stack_bytes, UNL);
 	PARSE_OK("--stack=8M", "prog");
 	ck_assert_uint_eq(opt.stack_bytes, 8ull << 20);
+	ck_assert_uint_eq(opt.tasks, UNL);
+	PARSE_OK("--processes=16", "prog");
+	ck_assert_uint_eq(opt.tasks, 16);
 }
 END_TEST
 
@@ -183,6 +186,7 @@ static const struct { const char *arg; const char *word; } bad_args[] = {
 	{ "--wall=", "--wall" }, { "--wall=0", "positive" },
 	{ "--memory=12Q", "--memory" }, { "--memory=-1", "--memory" },
 	{ "--memory=", "--memory" }, { "--memory=0", "positive" },
+	{ "--processes=x", "--processes" }, { "--processes=-2", "--processes" },
 	{ "--memory=99999999999999999999", "too large" },
 	{ "--stack=12Q", "--stack" }, { "--stack=", "--stack" },
 	{ "--stack=0", "positive" },

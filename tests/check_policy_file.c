@@ -109,6 +109,31 @@ START_TEST(good_tighten)
 }
 END_TEST
 
+/* "memory-mode rss": the policy's preference, used by a sandbox that sets
+ * none, said by explain; a sandbox's own mode wins. */
+START_TEST(good_memory_mode)
+{
+	sandbox_policy_t *p = load_good("good/memory.pol");
+	char *text = explain(p);
+	sandbox_stat_t st;
+
+	ck_assert_int_eq(sandbox_policy_memory_mode(p), S_MEMORY_RSS);
+	ck_assert_msg(strstr(text, "# memory quota judged on: resident memory"),
+	              "%s", text);
+	sandbox_t *sb = tu_sandbox("polprog", "write", "mmap", NULL);
+	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+	ck_assert_int_eq(st.memory_mode, S_MEMORY_RSS);
+	ck_assert_int_eq(sandbox_reset(sb), 0);
+	ck_assert_int_eq(sandbox_set_memory_mode(sb, S_MEMORY_VSIZE), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+	ck_assert_int_eq(st.memory_mode, S_MEMORY_VSIZE);
+	sandbox_destroy(sb);
+	ck_assert_int_eq(sandbox_policy_set_memory_mode(p, 7), -EINVAL);
+	sandbox_policy_unref(p);
+}
+END_TEST
+
 START_TEST(good_paths)
 {
 	sandbox_policy_t *p = load_good("good/paths.pol");
@@ -275,6 +300,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, good_scratch, 0, 2);
 	tcase_add_loop_test(tc, good_tighten, 0, 2);
 	tcase_add_loop_test(tc, good_paths, 0, 2);
+	tcase_add_test(tc, good_memory_mode);
 	tcase_add_test(tc, text_forms);
 	suite_add_tcase(s, tc);
 

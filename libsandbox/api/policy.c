@@ -33,6 +33,19 @@ SB_EXPORT int sandbox_policy_set_callback(sandbox_policy_t *p,
 	return sb_policy_set_callback(p, fn, data, cleanup);
 }
 
+SB_EXPORT int sandbox_policy_set_memory_mode(sandbox_policy_t *p, int mode)
+{
+	if (!p || (mode != -1 && mode != S_MEMORY_VSIZE && mode != S_MEMORY_RSS))
+		return -EINVAL;
+	p->memory_mode = mode;
+	return 0;
+}
+
+SB_EXPORT int sandbox_policy_memory_mode(const sandbox_policy_t *p)
+{
+	return p ? p->memory_mode : -EINVAL;
+}
+
 SB_EXPORT int sandbox_policy_set_default(sandbox_policy_t *p, int abi,
                                          int disp, int err)
 {

@@ -31,6 +31,7 @@ SB_EXPORT sandbox_t *sandbox_new(const char *const argv[])
 	sb->uid = (uid_t)-1;
 	sb->gid = (gid_t)-1;
 	sb->sample_usec = 5000;
+	sb->memory_mode_asked = -1;
 	for (int i = 0; i < 3; i++) {
 		sb->stdio[i].fd = -1;
 		sb->cap[i].rfd = sb->cap[i].dest_fd = sb->cap[i].out_fd = -1;
@@ -219,7 +220,7 @@ SB_EXPORT int sandbox_set_memory_mode(sandbox_t *sb, int mode)
 		return rc;
 	if (mode != S_MEMORY_VSIZE && mode != S_MEMORY_RSS)
 		return -EINVAL;
-	sb->memory_mode = mode;
+	sb->memory_mode = sb->memory_mode_asked = mode;
 	return 0;
 }
 

@@ -182,7 +182,8 @@ struct sandbox {
 	struct sb_stdio stdio[3];
 	struct sb_capture cap[3];   /* [1] stdout, [2] stderr; [0] unused */
 	uint64_t quota[S_QUOTA_COUNT];
-	int memory_mode;
+	int memory_mode;            /* in effect (set by the check) */
+	int memory_mode_asked;      /* sandbox_set_memory_mode(), or -1 */
 	int mode;
 	unsigned sample_usec;
 	int affinity;

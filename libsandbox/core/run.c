@@ -125,6 +125,11 @@ int sb_run_check(sandbox_t *sb)
 {
 	int rc = 0;
 
+	/* The memory mode asked for, else the policy's preference. */
+	sb->memory_mode = sb->memory_mode_asked >= 0 ? sb->memory_mode_asked
+	                : sb->policy->memory_mode >= 0 ? sb->policy->memory_mode
+	                : S_MEMORY_VSIZE;
+
 	/* Isolation decides what is in effect; with a box root it checks
 	 * argv[0] itself, inside the box (isolation.c). */
 	if (sb->iso) {

@@ -17,6 +17,7 @@ sandbox_policy_t *sb_policy_new(void)
 		return NULL;
 	}
 	atomic_init(&p->refs, 1);
+	p->memory_mode = -1;
 	for (int a = 0; a < S_ABI_COUNT; a++)
 		p->def_disp[a] = S_DISP_KILL;
 	return p;

@@ -84,6 +84,8 @@ struct sandbox_policy {
 	char *module_name;     /* its path, or NULL */
 	/* 4. sandbox_policy_set_callback() */
 	struct sb_callback user;
+	/* not a layer: the memory accounting its programs need, or -1 */
+	int memory_mode;
 };
 
 /* The callback layers in the order they are asked. */

@@ -6,6 +6,7 @@
  *   include BUILTIN            a built-in profile; first statement only
  *   default DISP               x86_64 syscalls without a rule
  *   read-dir DIR | write-dir DIR    path rules (libsandbox/pathrules.c)
+ *   memory-mode vsize|rss      what the memory quota is judged on
  *   SYSCALL DISP [COND [&& COND]...]
  *
  *   DISP := allow | kill | trace | trace+exit | deny ERRNO
@@ -387,6 +388,25 @@ static int st_dir(struct pf *pf, bool writable)
 	return 0;
 }
 
+static int st_memory_mode(struct pf *pf)
+{
+	int rc;
+
+	if ((rc = need(pf, 1, "vsize or rss")) < 0)
+		return rc;
+	if (pf->nw > 2)
+		return pf_error(pf, -EINVAL, pf->w[2].col,
+		                "unexpected word after the memory mode");
+	int mode = word_is(&pf->w[1], "vsize") ? S_MEMORY_VSIZE
+	         : word_is(&pf->w[1], "rss") ? S_MEMORY_RSS : -1;
+	if (mode < 0)
+		return pf_error(pf, -EINVAL, pf->w[1].col,
+		                "memory mode \"%.*s\" is neither vsize nor rss",
+		                (int)pf->w[1].len > 40 ? 40 : (int)pf->w[1].len,
+		                pf->w[1].s);
+	return sandbox_policy_set_memory_mode(pf->p, mode);
+}
+
 static int statement(struct pf *pf)
 {
 	const struct pf_word *w = &pf->w[0];
@@ -400,6 +420,8 @@ static int statement(struct pf *pf)
 		rc = st_dir(pf, false);
 	else if (word_is(w, "write-dir"))
 		rc = st_dir(pf, true);
+	else if (word_is(w, "memory-mode"))
+		rc = st_memory_mode(pf);
 	else
 		rc = st_rule(pf);
 	pf->had_rule = true;

@@ -180,7 +180,7 @@ class Box:
     """
 
     def __init__(self, argv, *, cpu=None, wall=None, memory=None,
-                 output=None, memory_mode='vsize', stdin=None, stdout=None,
+                 output=None, memory_mode=None, stdin=None, stdout=None,
                  stderr=None, policy='default', mode=None, env=None,
                  inherit_env=False, env_pass=None, env_strip=None,
                  workdir=None, chroot=None, uid=None, gid=None, groups=None,
@@ -209,9 +209,11 @@ class Box:
                   (_c.S_QUOTA_DISK, parse_size(output, 'output')))
         for q, v in quotas:
             sb.set_quota(q, v)
+        # None: the policy's preference (rss for java, go, node), else vsize
         mm = {'vsize': _c.S_MEMORY_VSIZE, 'rss': _c.S_MEMORY_RSS}.get(
             memory_mode, memory_mode)
-        sb.set_memory_mode(mm)
+        if mm is not None:
+            sb.set_memory_mode(mm)
         self._opts['memory_mode'] = mm
 
         # policy and mode
@@ -411,7 +413,8 @@ def run(argv, **settings):
     """Run argv once in a sandbox and return a Result.
 
     Quotas: cpu, wall (seconds, or '1500ms', '2s'), memory, output (bytes,
-    or '256M'), memory_mode ('vsize' or 'rss').
+    or '256M'), memory_mode ('vsize' or 'rss'; default: what the policy
+    asks for, else 'vsize').
     Streams: stdin (a path, bytes, a file, an fd, DEVNULL), stdout and
     stderr (a path, a file, an fd, PIPE to capture, DEVNULL).
     Policy: policy ('default' or another built-in name, a policy file,

@@ -275,7 +275,9 @@ def build_report(sb, opts):
         rep[key] = _figure(st[key]) if judged else None
     rep['cpu'] = _figure(st['cpu'])
     q = sb.quota
-    memory_mode = opts.get('memory_mode', _c.S_MEMORY_VSIZE)
+    memory_mode = opts.get('memory_mode')
+    if memory_mode is None:  # the policy's, as the run used it
+        memory_mode = st['memory_mode'] if exec_rc == 0 else _c.S_MEMORY_VSIZE
     rep['quota'] = {
         'cpu_ms': _quota(q[_c.S_QUOTA_CPU]),
         'wall_ms': _quota(q[_c.S_QUOTA_WALLCLOCK]),
