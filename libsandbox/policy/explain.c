@@ -51,8 +51,30 @@ static void explain_rule(FILE *f, const struct sb_rule *r)
 
 /* What the table does not show: where the policy came from, its path
  * rules, its callbacks. */
+/* What the policy lets the program do about tasks (tasks.c). */
+static void explain_tasks(const sandbox_policy_t *p, FILE *f)
+{
+	unsigned t = sb_policy_tasks(p);
+
+	fprintf(f, "# tasks: threads %s, processes %s, exec %s\n",
+	        (t & SB_TASKS_THREADS) ? "allowed" : "no",
+	        (t & SB_TASKS_PROCESSES) ? "allowed" : "no",
+	        (t & SB_TASKS_EXEC) ? "allowed" : "no (after the program's own)");
+	if (t & (SB_TASKS_THREADS | SB_TASKS_PROCESSES))
+		fputs("#   every new task is traced from its first instruction and "
+		      "judged by this policy;\n#   clone with CLONE_UNTRACED is "
+		      "killed and clone3 fails with ENOSYS (the engine's guards,\n"
+		      "#   shown above); the CPU and memory quotas count every task; "
+		      "the run is not\n#   pinned to one CPU\n", f);
+}
+
 static void explain_extra(const sandbox_policy_t *p, FILE *f)
 {
+	explain_tasks(p, f);
+	if (p->memory_mode >= 0)
+		fprintf(f, "# memory quota judged on: %s (unless the sandbox sets "
+		        "its own mode)\n", p->memory_mode == S_MEMORY_RSS
+		        ? "resident memory (rss)" : "address space (vsize)");
 	if (p->module_name)
 		fprintf(f, "# loaded from module %s\n", p->module_name);
 	sb_paths_explain(p, f);
