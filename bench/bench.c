@@ -22,6 +22,11 @@
  *              memory quota (a 512 MiB global array, 256 MiB quota):
  *              the kernel refusing it natively vs the sandbox's ML, fast
  *              and classic, static and dynamic
+ *   tasks      multi-threaded programs: a 4-thread getppid loop (fast
+ *              and classic), thread creation (stops per thread counted,
+ *              time per thread), and Java and Go hello worlds (built here
+ *              with javac and go when installed) native vs their
+ *              built-in policies
  *
  * Usage: bench-driver [-d DIR] [-r REPS] [-s SECTIONS] [-n N] [-c N] [-N N]
  *                     [-t SECS] [-v]
@@ -1296,6 +1301,256 @@ static void section_verdicts(void)
 	}
 }
 
+/* ============================================================== 8. tasks */
+
+/* Run a build command (argv[0] looked up in PATH) quietly in `dir`, with
+ * `env` added to a minimal environment. 0 when it exited 0. */
+static int run_tool(const char *dir, const char *const argv[],
+                    const char *const env[])
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		if (null < 0 || chdir(dir) < 0)
+			_exit(126);
+		dup2(null, 0);
+		dup2(null, 1);
+		dup2(null, 2);
+		for (int i = 0; env && env[i]; i++)
+			putenv((char *)env[i]);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+static int write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	size_t n = strlen(text);
+	bool ok = fd >= 0 && write(fd, text, n) == (ssize_t)n;
+
+	if (fd >= 0)
+		close(fd);
+	return ok ? 0 : -1;
+}
+
+/* Java: Hello.class in tmp_dir; argv of `java -cp DIR Hello` with the
+ * launcher's real path. false with *why when javac or java is missing. */
+static bool prepare_java(char *java, size_t len, const char **why)
+{
+	char src[PATH_MAX], buf[PATH_MAX];
+	const char *javac[] = { "javac", "-d", tmp_dir, src, NULL };
+
+	snprintf(src, sizeof(src), "%s/Hello.java", tmp_dir);
+	if (!find_in_path("java", buf, sizeof(buf)) ||
+	    !find_in_path("javac", src, sizeof(src))) {
+		*why = "java or javac not installed (openjdk-17-jdk-headless)";
+		return false;
+	}
+	if (!realpath(buf, java)) {
+		*why = "java: realpath failed";
+		return false;
+	}
+	(void)len;
+	snprintf(src, sizeof(src), "%s/Hello.java", tmp_dir);
+	if (write_text(src, "public class Hello { public static void main("
+	                    "String[] a) { System.out.println(\"hello\"); } }\n")
+	    < 0 || run_tool(tmp_dir, javac, NULL) < 0) {
+		*why = "javac failed";
+		return false;
+	}
+	return true;
+}
+
+/* Go: a static hello built in tmp_dir (bin gets its path). */
+static bool prepare_go(char *bin, size_t len, const char **why)
+{
+	char src[PATH_MAX], cache[PATH_MAX + 16], home[PATH_MAX + 8], buf[PATH_MAX];
+	const char *build[] = { "go", "build", "-o", bin, src, NULL };
+	const char *env[] = { cache, home, "CGO_ENABLED=0", NULL };
+
+	if (!find_in_path("go", buf, sizeof(buf))) {
+		*why = "go not installed (golang-go)";
+		return false;
+	}
+	snprintf(src, sizeof(src), "%s/hello.go", tmp_dir);
+	snprintf(bin, len, "%s/hello_go", tmp_dir);
+	snprintf(cache, sizeof(cache), "GOCACHE=%s/gocache", tmp_dir);
+	snprintf(home, sizeof(home), "HOME=%s", tmp_dir);
+	if (write_text(src, "package main\nimport \"fmt\"\nfunc main() { "
+	                    "fmt.Println(\"hello\") }\n") < 0 ||
+	    run_tool(tmp_dir, build, env) < 0) {
+		*why = "go build failed";
+		return false;
+	}
+	return true;
+}
+
+/* Start-up of a runtime's hello world: native vs sandboxed with its
+ * built-in policy, interleaved. */
+static void startup_row(const char *label, const char *policy,
+                        const char *const argv[])
+{
+	int R = opt_reps;
+	double nat[16], sbx[16];
+	char err[512] = "", a[48], b[48];
+	sandbox_policy_t *p = sandbox_policy_builtin(policy);
+	sandbox_t *sb = NULL;
+	bool ok = sandbox_available && p;
+
+	if (!p)
+		snprintf(err, sizeof(err), "no built-in policy \"%s\"", policy);
+	if (ok && !(sb = sb_make(argv, S_MODE_FAST, p, err, sizeof(err))))
+		ok = false;
+	if (ok && sandbox_set_workdir(sb, tmp_dir) < 0)
+		ok = false;
+	if (ok && sb_run(sb, S_RESULT_OK, NULL, err, sizeof(err)) < 0) /* warm */
+		ok = false;
+	for (int r = 0; ok && r < R; r++) {
+		double t0 = now_s();
+		int st = run_native(argv, NULL, &(struct rusage){ 0 });
+		nat[r] = now_s() - t0;
+		if (st != 0) {
+			snprintf(err, sizeof(err), "native run: status %#x", st);
+			ok = false;
+			break;
+		}
+		if ((sbx[r] = sb_run(sb, S_RESULT_OK, NULL, err, sizeof(err))) < 0)
+			ok = false;
+	}
+	if (!ok) {
+		row_error(label, "%s", err[0] ? err : "not measurable");
+	} else {
+		double mn = median(nat, R), ms = median(sbx, R);
+		verbose_samples(label, sbx, R, 1e3, "ms");
+		row_target(label, fmt_v(a, sizeof(a), "native", mn * 1e3, "ms"),
+		           fmt_v(b, sizeof(b), "sandbox", ms * 1e3, "ms"), ms / mn,
+		           1.25);
+	}
+	sandbox_destroy(sb);
+	sandbox_policy_unref(p);
+}
+
+static void section_tasks(void)
+{
+	char path[PATH_MAX], calls[32], err[512] = "", a[48], b[48];
+	int R = opt_reps;
+	long per = opt_calls / 4;
+
+	printf("\n[8] tasks: multi-threaded programs, %d repetitions, interleaved "
+	       "(medians, caller's view)\n", R);
+	table_header("");
+	helper_path(path, sizeof(path), "threads_loop");
+	snprintf(calls, sizeof(calls), "%ld", per);
+	const char *loop[] = { path, "loop", "4", calls, NULL };
+	sandbox_policy_t *thr = sandbox_policy_builtin("threads");
+	for (int mode = S_MODE_FAST; mode <= S_MODE_CLASSIC; mode++) {
+		double nat[16], sbx[16];
+		char label[96];
+		sandbox_t *sb = NULL;
+		bool ok = sandbox_available && thr;
+		const char *cl[] = { path, "loop", "4", calls, NULL };
+		char ccalls[32];
+
+		if (mode == S_MODE_CLASSIC) { /* a stop per call: fewer calls */
+			snprintf(ccalls, sizeof(ccalls), "%ld", opt_traced_calls / 4);
+			cl[3] = ccalls;
+		}
+		snprintf(label, sizeof(label), "4 threads x %s getppid, %s", cl[3],
+		         mode == S_MODE_FAST ? "fast" : "classic");
+		if (ok && !(sb = sb_make(mode == S_MODE_FAST ? loop : cl, mode, thr,
+		                         err, sizeof(err))))
+			ok = false;
+		for (int r = 0; ok && r < R; r++) {
+			double t0 = now_s();
+			int st = run_native(mode == S_MODE_FAST ? loop : cl, NULL,
+			                    &(struct rusage){ 0 });
+			nat[r] = now_s() - t0;
+			if (st != 0 || (sbx[r] = sb_run(sb, S_RESULT_OK, NULL, err,
+			                                sizeof(err))) < 0)
+				ok = false;
+		}
+		if (!ok) {
+			row_error(label, "%s", err[0] ? err : "not measurable");
+		} else {
+			double mn = median(nat, R), ms = median(sbx, R);
+			fmt_v(a, sizeof(a), "native", mn * 1e3, "ms");
+			fmt_v(b, sizeof(b), "sandbox", ms * 1e3, "ms");
+			if (mode == S_MODE_FAST)
+				row_target(label, a, b, ms / mn, 1.10);
+			else
+				row_info(label, a, b, ms / mn);
+		}
+		sandbox_destroy(sb);
+	}
+
+	/* Thread creation: 400 threads vs none, stops and time per thread. */
+	const int T = 400;
+	char tn[16];
+	snprintf(tn, sizeof(tn), "%d", T);
+	const char *storm[] = { path, "storm", tn, NULL };
+	const char *none[] = { path, "storm", "0", NULL };
+	sandbox_t *s1 = NULL, *s0 = NULL;
+	bool ok = sandbox_available && thr &&
+	          (s1 = sb_make(storm, S_MODE_FAST, thr, err, sizeof(err))) &&
+	          (s0 = sb_make(none, S_MODE_FAST, thr, err, sizeof(err)));
+	double nat[16], sbx[16], stops = -1;
+	for (int r = 0; ok && r < R; r++) {
+		sandbox_stat_t st1, st0;
+		double t0 = now_s();
+		int st = run_native(storm, NULL, &(struct rusage){ 0 });
+		nat[r] = (now_s() - t0) / T;
+		if (st != 0 || (sbx[r] = sb_run(s1, S_RESULT_OK, &st1, err,
+		                                sizeof(err))) < 0 ||
+		    sb_run(s0, S_RESULT_OK, &st0, err, sizeof(err)) < 0) {
+			ok = false;
+			break;
+		}
+		sbx[r] /= T;
+		stops = (double)(st1.stops - st0.stops) / T;
+	}
+	if (!ok) {
+		row_error("traced thread creation", "%s",
+		          err[0] ? err : "not measurable");
+	} else {
+		snprintf(a, sizeof(a), "at most 2");
+		snprintf(b, sizeof(b), "%.2f", stops);
+		row_target("traced thread creation: stops per thread", a, b,
+		           stops / 2, 1.0);
+		double mn = median(nat, R), ms = median(sbx, R);
+		row_info("thread create+join, per thread",
+		         fmt_v(a, sizeof(a), "native", mn * 1e6, "us"),
+		         fmt_v(b, sizeof(b), "sandbox", ms * 1e6, "us"), ms / mn);
+	}
+	sandbox_destroy(s1);
+	sandbox_destroy(s0);
+	sandbox_policy_unref(thr);
+
+	/* Runtimes: start-up of hello world, native vs built-in policy. */
+	const char *why = NULL;
+	char java[PATH_MAX], gobin[PATH_MAX];
+	if (prepare_java(java, sizeof(java), &why)) {
+		const char *argv[] = { java, "-XX:-UsePerfData", "-cp", tmp_dir,
+		                       "Hello", NULL };
+		startup_row("java hello (openjdk): start-up", "java", argv);
+	} else {
+		printf("  %-44s skipped: %s\n", "java hello: start-up", why);
+	}
+	if (prepare_go(gobin, sizeof(gobin), &why)) {
+		const char *argv[] = { gobin, NULL };
+		startup_row("go hello: start-up", "go", argv);
+	} else {
+		printf("  %-44s skipped: %s\n", "go hello: start-up", why);
+	}
+}
+
 /* ================================================================= main */
 
 /* ============================================================ 6. capture */
@@ -1482,7 +1737,7 @@ static void on_alarm(int sig)
 int main(int argc, char **argv)
 {
 	const char *sections = "syscall,startup,judge,throughput,accuracy,capture,"
-	                       "verdicts";
+	                       "verdicts,tasks";
 	int c;
 
 	while ((c = getopt(argc, argv, "d:r:n:c:N:t:s:v")) != -1) {
@@ -1549,6 +1804,8 @@ int main(int argc, char **argv)
 		section_capture();
 	if (strstr(sections, "verdicts"))
 		section_verdicts();
+	if (strstr(sections, "tasks"))
+		section_tasks();
 	double load[3] = { -1, -1, -1 };
 	getloadavg(load, 3);
 	printf("\nsummary: %d PASS, %d MISS, %d ERROR; %.0f s; load average at end "

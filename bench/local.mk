@@ -11,6 +11,7 @@ bench_helpers = \
 	bench/getppid_loop \
 	bench/judge_solution \
 	bench/spin_cpu \
+	bench/threads_loop \
 	bench/touch_mem \
 	bench/write_out
 bench_programs = bench/bench-driver bench/bench-runs $(bench_helpers)
@@ -47,6 +48,10 @@ bench_judge_solution_LDFLAGS =
 bench_spin_cpu_SOURCES = bench/spin_cpu.c
 bench_spin_cpu_CFLAGS = $(bench_helper_cflags)
 bench_spin_cpu_LDFLAGS =
+bench_threads_loop_SOURCES = bench/threads_loop.c
+bench_threads_loop_CFLAGS = $(bench_helper_cflags) -pthread
+bench_threads_loop_LDFLAGS =
+bench_threads_loop_LDADD = $(PTHREAD_LIBS)
 bench_touch_mem_SOURCES = bench/touch_mem.c
 bench_touch_mem_CFLAGS = $(bench_helper_cflags)
 bench_touch_mem_LDFLAGS =
