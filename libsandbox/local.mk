@@ -52,7 +52,7 @@ libsandbox_libsandbox_core_la_SOURCES = \
 	policies/helpers.c \
 	policies/default.c
 libsandbox_libsandbox_core_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden $(SECCOMP_CFLAGS) $(LIBELF_CFLAGS) $(LIBUNWIND_CFLAGS)
-libsandbox_libsandbox_core_la_LIBADD = $(SECCOMP_LIBS) $(LIBELF_LIBS) $(LIBUNWIND_LIBS) $(PTHREAD_LIBS)
+libsandbox_libsandbox_core_la_LIBADD = $(SECCOMP_LIBS) $(PTHREAD_LIBS) -ldl
 
 # The library is its objects (libsandbox_core.la, a convenience library:
 # add sources to libsandbox_libsandbox_core_la_SOURCES) and the compiled

@@ -254,6 +254,42 @@ START_TEST(test_switch_off)
 }
 END_TEST
 
+/* Is a library whose file name starts with `name` mapped in this
+ * process? */
+static bool mapped(const char *name)
+{
+	char *maps = tu_slurp("/proc/self/maps");
+	bool found = false;
+	ck_assert_ptr_nonnull(maps);
+	for (char *l = strtok(maps, "\n"); l && !found; l = strtok(NULL, "\n")) {
+		const char *base = strrchr(l, '/');
+		found = base && strncmp(base + 1, name, strlen(name)) == 0;
+	}
+	free(maps);
+	return found;
+}
+
+/* libelf and libunwind are loaded by the first backtrace, not before:
+ * a run that takes none (a judge's) maps neither, nor zlib and lzma. */
+START_TEST(test_libraries_loaded_when_used)
+{
+	ssize_t n;
+	sandbox_backtrace_info_t bi;
+	sandbox_t *sb = tu_sandbox("bt_fp", "segv", NULL);
+
+	ck_assert_int_eq(sandbox_set_backtrace(sb, 0), 0);
+	ck_assert_result(tu_run(sb, NULL), S_RESULT_RT);
+	sandbox_destroy(sb);
+	ck_assert_msg(!mapped("libunwind") && !mapped("libelf") &&
+	              !mapped("liblzma"), "diagnostics libraries loaded "
+	              "before any backtrace");
+	ck_assert_result(run_bt("bt_nofp", "segv", &n, &bi), S_RESULT_RT);
+	ck_assert(in_order(n, segv_chain));
+	ck_assert_msg(mapped("libunwind-ptrace") && mapped("libelf"),
+	              "no libunwind or libelf after a backtrace");
+}
+END_TEST
+
 Suite *tu_suite(void)
 {
 	Suite *s = suite_create("diag_backtrace");
@@ -269,6 +305,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, test_depth_bound, 0, 3);
 	tcase_add_test(tc, test_marked);
 	tcase_add_test(tc, test_switch_off);
+	tcase_add_test(tc, test_libraries_loaded_when_used);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2,7 +2,8 @@
  * Backtraces of the stopped program: unwound with libunwind's remote
  * (ptrace) interface -- which needs the tracer thread, the one calling
  * this -- with unwind tables from ehframe.c, falling back to frame-pointer
- * walking with process_vm_readv when it fails, and symbolized with libelf from the files mapped in the
+ * walking with process_vm_readv when it fails, and symbolized with libelf
+ * (both loaded when first needed: dynlibs.c) from the files mapped in the
  * program (/proc/PID/maps read once per backtrace; symtab, then dynsym;
  * PIE and shared libraries through the mapping's load bias).
  *
@@ -14,10 +15,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <gelf.h>
+#include "diag/dynlibs.h"
+
 #include <inttypes.h>
-#include <libelf.h>
-#include <libunwind-ptrace.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +26,19 @@
 #include <sys/uio.h>
 #include <sys/user.h>
 #include <unistd.h>
+
+/* libelf and libunwind are loaded on first use (dynlibs.c). Every call
+ * below is reached only once they are: symbolize() and open_module() ask
+ * for libelf, unwind_remote() for libunwind. */
+static inline const struct sb_libelf *lelf(void)
+{
+	return sb_libelf();
+}
+
+static inline const struct sb_libunwind *lunw(void)
+{
+	return sb_libunwind();
+}
 
 #define MAX_MAPS 1024
 #define MAX_MODULES 16
@@ -131,9 +144,10 @@ static struct bt_module *open_module(struct bt_ctx *c, const struct bt_map *m)
 	}
 	if (mod->fd < 0)
 		mod->fd = open(m->path, O_RDONLY | O_CLOEXEC);
-	mod->elf = mod->fd >= 0 ? elf_begin(mod->fd, ELF_C_READ, NULL) : NULL;
-	if (mod->elf && elf_kind(mod->elf) != ELF_K_ELF) {
-		elf_end(mod->elf);
+	mod->elf = mod->fd >= 0 && lelf()
+	           ? lelf()->begin(mod->fd, ELF_C_READ, NULL) : NULL;
+	if (mod->elf && lelf()->kind(mod->elf) != ELF_K_ELF) {
+		lelf()->end(mod->elf);
 		mod->elf = NULL;
 	}
 	snprintf(mod->path, sizeof(mod->path), "%s", m->path);
@@ -152,11 +166,11 @@ static uint64_t file_to_vaddr(Elf *e, uint64_t off)
 {
 	size_t nph;
 
-	if (elf_getphdrnum(e, &nph) != 0)
+	if (lelf()->getphdrnum(e, &nph) != 0)
 		return off;
 	for (size_t i = 0; i < nph; i++) {
 		GElf_Phdr ph;
-		if (gelf_getphdr(e, (int)i, &ph) && ph.p_type == PT_LOAD &&
+		if (lelf()->getphdr(e, (int)i, &ph) && ph.p_type == PT_LOAD &&
 		    off >= ph.p_offset && off < ph.p_offset + ph.p_filesz)
 			return off - ph.p_offset + ph.p_vaddr;
 	}
@@ -173,13 +187,13 @@ struct sym_hit {
 static void search_symtab(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh,
                           uint64_t vaddr, struct sym_hit *best)
 {
-	Elf_Data *data = elf_getdata(scn, NULL);
+	Elf_Data *data = lelf()->getdata(scn, NULL);
 	if (!data || sh->sh_entsize == 0)
 		return;
 	size_t n = sh->sh_size / sh->sh_entsize;
 	for (size_t i = 0; i < n; i++) {
 		GElf_Sym s;
-		if (!gelf_getsym(data, (int)i, &s) || s.st_shndx == SHN_UNDEF)
+		if (!lelf()->getsym(data, (int)i, &s) || s.st_shndx == SHN_UNDEF)
 			continue;
 		int t = GELF_ST_TYPE(s.st_info);
 		if ((t != STT_FUNC && t != STT_GNU_IFUNC) || s.st_value > vaddr)
@@ -188,7 +202,7 @@ static void search_symtab(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh,
 			continue;
 		if (best->name && s.st_value <= best->value)
 			continue;
-		const char *name = elf_strptr(e, sh->sh_link, s.st_name);
+		const char *name = lelf()->strptr(e, sh->sh_link, s.st_name);
 		if (name && name[0]) {
 			best->name = name;
 			best->value = s.st_value;
@@ -203,9 +217,9 @@ static bool lookup_symbol(Elf *e, uint64_t vaddr, struct sym_hit *hit)
 	for (int k = 0; k < 2; k++) {
 		Elf_Scn *scn = NULL;
 		hit->name = NULL;
-		while ((scn = elf_nextscn(e, scn)) != NULL) {
+		while ((scn = lelf()->nextscn(e, scn)) != NULL) {
 			GElf_Shdr sh;
-			if (gelf_getshdr(scn, &sh) && sh.sh_type == types[k])
+			if (lelf()->getshdr(scn, &sh) && sh.sh_type == types[k])
 				search_symtab(e, scn, &sh, vaddr, hit);
 		}
 		if (hit->name)
@@ -248,7 +262,7 @@ static void close_ctx(struct bt_ctx *c)
 {
 	for (size_t i = 0; i < c->nmod; i++) {
 		if (c->mod[i].elf)
-			elf_end(c->mod[i].elf);
+			lelf()->end(c->mod[i].elf);
 		if (c->mod[i].fd >= 0)
 			close(c->mod[i].fd);
 		free(c->mod[i].table);
@@ -270,13 +284,6 @@ static void close_ctx(struct bt_ctx *c)
  * The _UPT_ functions called here are leaves: they never call back
  * through the accessors (their `arg` is the UPT handle, ours is bt_unw).
  */
-extern int UNW_OBJ(dwarf_search_unwind_table)(unw_addr_space_t as,
-                                              unw_word_t ip,
-                                              unw_dyn_info_t *di,
-                                              unw_proc_info_t *pi,
-                                              int need_unwind_info,
-                                              void *arg);
-
 #define BT_TABLE_ADDR 0xffffff0000000000ULL /* kernel half */
 
 struct bt_unw {
@@ -315,7 +322,7 @@ static int eh_lookup(unw_addr_space_t as, struct bt_unw *u, unw_word_t ip,
 	};
 	u->table = mod->table;
 	u->table_bytes = mod->ntable * 2 * sizeof(*mod->table);
-	int rc = UNW_OBJ(dwarf_search_unwind_table)(as, ip, &di, pi, need, u);
+	int rc = lunw()->search_unwind_table(as, ip, &di, pi, need, u);
 	u->table = NULL;
 	return rc;
 }
@@ -331,7 +338,7 @@ static int bt_access_mem(unw_addr_space_t as, unw_word_t addr,
 {
 	struct bt_unw *u = arg;
 	if (addr < BT_TABLE_ADDR)
-		return _UPT_access_mem(as, addr, val, write, u->upt);
+		return lunw()->upt_access_mem(as, addr, val, write, u->upt);
 	size_t off = addr - BT_TABLE_ADDR;
 	if (write || !u->table || off > u->table_bytes ||
 	    u->table_bytes - off < sizeof(*val))
@@ -343,7 +350,7 @@ static int bt_access_mem(unw_addr_space_t as, unw_word_t addr,
 static void bt_put_unwind_info(unw_addr_space_t as, unw_proc_info_t *pi,
                                void *arg)
 {
-	_UPT_put_unwind_info(as, pi, ((struct bt_unw *)arg)->upt);
+	lunw()->upt_put_unwind_info(as, pi, ((struct bt_unw *)arg)->upt);
 }
 
 /* No unwind info registered at run time (JITs): libunwind goes on to
@@ -358,13 +365,13 @@ static int bt_get_dyn_info_list_addr(unw_addr_space_t as, unw_word_t *addr,
 static int bt_access_reg(unw_addr_space_t as, unw_regnum_t reg,
                          unw_word_t *val, int write, void *arg)
 {
-	return _UPT_access_reg(as, reg, val, write, ((struct bt_unw *)arg)->upt);
+	return lunw()->upt_access_reg(as, reg, val, write, ((struct bt_unw *)arg)->upt);
 }
 
 static int bt_access_fpreg(unw_addr_space_t as, unw_regnum_t reg,
                            unw_fpreg_t *val, int write, void *arg)
 {
-	return _UPT_access_fpreg(as, reg, val, write,
+	return lunw()->upt_access_fpreg(as, reg, val, write,
 	                         ((struct bt_unw *)arg)->upt);
 }
 
@@ -391,8 +398,11 @@ static size_t unwind_remote(struct bt_ctx *c, uint64_t *pcs,
 		.get_proc_name = NULL, /* optional; symbolize() names frames */
 	};
 	size_t n = 0;
-	unw_addr_space_t as = unw_create_addr_space(&acc, 0);
-	struct bt_unw u = { .upt = as ? _UPT_create(c->pid) : NULL, .c = c };
+	*partial = true;
+	if (!lunw())
+		return 0;
+	unw_addr_space_t as = lunw()->create_addr_space(&acc, 0);
+	struct bt_unw u = { .upt = as ? lunw()->upt_create(c->pid) : NULL, .c = c };
 	unw_cursor_t cur;
 	unw_word_t prev_sp = 0;
 	int rc = -1;
@@ -400,13 +410,13 @@ static size_t unwind_remote(struct bt_ctx *c, uint64_t *pcs,
 	*partial = true;
 	if (!u.upt)
 		goto out;
-	unw_set_caching_policy(as, UNW_CACHE_NONE);
-	if (unw_init_remote(&cur, as, &u) < 0)
+	lunw()->set_caching_policy(as, UNW_CACHE_NONE);
+	if (lunw()->init_remote(&cur, as, &u) < 0)
 		goto out;
 	do {
 		unw_word_t ip, sp;
-		if (unw_get_reg(&cur, UNW_REG_IP, &ip) < 0 ||
-		    unw_get_reg(&cur, UNW_REG_SP, &sp) < 0 || ip == 0)
+		if (lunw()->get_reg(&cur, UNW_REG_IP, &ip) < 0 ||
+		    lunw()->get_reg(&cur, UNW_REG_SP, &sp) < 0 || ip == 0)
 			break;
 		/* The stack grows down: an outer frame below an inner one is
 		 * a corrupt (or looping) stack. */
@@ -414,20 +424,20 @@ static size_t unwind_remote(struct bt_ctx *c, uint64_t *pcs,
 			break;
 		prev_sp = sp;
 		unw_proc_info_t pi;
-		if (n == 0 && unw_get_proc_info(&cur, &pi) < 0)
+		if (n == 0 && lunw()->get_proc_info(&cur, &pi) < 0)
 			*no_info = true; /* the rest would be guesswork */
 		pcs[n++] = ip;
 		if (n == max || sb_now_ns() > c->deadline)
 			break;
-		rc = unw_step(&cur);
+		rc = lunw()->step(&cur);
 	} while (rc > 0);
 	if (rc == 0)
 		*partial = false;
 out:
 	if (u.upt)
-		_UPT_destroy(u.upt);
+		lunw()->upt_destroy(u.upt);
 	if (as)
-		unw_destroy_addr_space(as);
+		lunw()->destroy_addr_space(as);
 	return n;
 }
 
@@ -553,7 +563,7 @@ static void take(struct sb_diag *d, pid_t pid)
 		sandbox_frame_t *f = &d->frames[i];
 		memset(f, 0, sizeof(*f));
 		f->pc = pcs[i];
-		if (c.maps && sb_elf_ready())
+		if (c.maps && lelf())
 			symbolize(&c, f, i > 0);
 		else
 			snprintf(f->module, sizeof(f->module), "?");

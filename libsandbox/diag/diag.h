@@ -127,7 +127,7 @@ int64_t sb_diag_tick(struct sb_diag *d, pid_t pid, int64_t start_ns,
 size_t sb_diag_format_syscall(const sandbox_event_t *ev, pid_t mem_pid,
                               char *buf, size_t len, int flags);
 
-/* ehframe.c: the {pc_begin, FDE} pairs of e's .eh_frame (ELF virtual
+/* ehframe.c (libelf loaded: sb_libelf()): the {pc_begin, FDE} pairs of e's .eh_frame (ELF virtual
  * addresses as int32, sorted: the .eh_frame_hdr table layout), malloc'ed
  * into *out. Returns the number of pairs (0: none) or -ENOMEM. */
 struct Elf;
@@ -140,13 +140,10 @@ ssize_t sb_ehframe_table(struct Elf *e, int32_t **out);
  * segments, reserved at once; for a fixed one (ET_EXEC), each segment's
  * file pages, then its zero-filled tail (.bss). At most max of them.
  * interp (when len > 0) receives PT_INTERP, "" when there is none.
- * Returns the number of requests, -ENOEXEC (not a loadable ELF file),
- * -ENOTSUP (no libelf). */
+ * Returns the number of requests, or -ENOEXEC (not a loadable ELF file). */
 #define SB_ELF_MAX_REQUESTS 32
 ssize_t sb_elf_load_requests(int fd, uint64_t *req, size_t max, char *interp,
                              size_t len);
 
-/* elfinfo.c: elf_version() done once; false: no libelf */
-bool sb_elf_ready(void);
 
 #endif /* LIBSANDBOX_DIAG_H */

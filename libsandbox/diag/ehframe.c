@@ -13,10 +13,9 @@
  */
 #include "config.h"
 #include "diag/diag.h"
+#include "diag/dynlibs.h"
 
 #include <errno.h>
-#include <gelf.h>
-#include <libelf.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -216,12 +215,12 @@ static Elf_Scn *find_section(Elf *e, const char *name, GElf_Shdr *sh)
 	size_t shstrndx;
 	Elf_Scn *scn = NULL;
 
-	if (elf_getshdrstrndx(e, &shstrndx) != 0)
+	if (sb_libelf()->getshdrstrndx(e, &shstrndx) != 0)
 		return NULL;
-	while ((scn = elf_nextscn(e, scn)) != NULL) {
+	while ((scn = sb_libelf()->nextscn(e, scn)) != NULL) {
 		const char *n;
-		if (gelf_getshdr(scn, sh) && sh->sh_type == SHT_PROGBITS &&
-		    (n = elf_strptr(e, shstrndx, sh->sh_name)) &&
+		if (sb_libelf()->getshdr(scn, sh) && sh->sh_type == SHT_PROGBITS &&
+		    (n = sb_libelf()->strptr(e, shstrndx, sh->sh_name)) &&
 		    strcmp(n, name) == 0)
 			return scn;
 	}
@@ -235,7 +234,7 @@ static int from_header(Elf *e, struct table *t)
 {
 	GElf_Shdr sh;
 	Elf_Scn *scn = find_section(e, ".eh_frame_hdr", &sh);
-	Elf_Data *data = scn ? elf_getdata(scn, NULL) : NULL;
+	Elf_Data *data = scn ? sb_libelf()->getdata(scn, NULL) : NULL;
 	uint8_t h[4];
 	uint64_t ptr, count;
 	int32_t ent[2];
@@ -258,7 +257,7 @@ ssize_t sb_ehframe_table(Elf *e, int32_t **out)
 	struct table t = { NULL, 0, 0 };
 	GElf_Shdr sh;
 	Elf_Scn *scn = find_section(e, ".eh_frame", &sh);
-	Elf_Data *data = scn ? elf_getdata(scn, NULL) : NULL;
+	Elf_Data *data = scn ? sb_libelf()->getdata(scn, NULL) : NULL;
 	size_t off = 0;
 	int rc;
 

@@ -5,35 +5,25 @@
  * or would run in an ABI the policy forbids outright. Also the address
  * space an ELF file asks of execve (sb_elf_load_requests), which tells
  * whether a failed exec was over the memory quota.
+ *
+ * The headers are read here, by hand (<elf.h> only): every check of every
+ * run reads them, and loading libelf (with zlib and lzma) for that alone
+ * cost each new process more than the reading. libelf is for backtraces
+ * (dynlibs.c loads it then).
  */
 #include "config.h"
 #include "diag/diag.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <gelf.h>
-#include <libelf.h>
-#include <pthread.h>
+#include <elf.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static pthread_once_t elf_once = PTHREAD_ONCE_INIT;
-static bool elf_ok;
-
-static void elf_init(void)
-{
-	elf_ok = elf_version(EV_CURRENT) != EV_NONE;
-}
-
-bool sb_elf_ready(void)
-{
-	pthread_once(&elf_once, elf_init);
-	return elf_ok;
-}
 
 static int refuse(struct sb_diag *d, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -79,45 +69,173 @@ static int abi_of(int cls, int machine)
 	return -1;
 }
 
+/* ------------------------------------------------------------ headers */
+
+/* An ELF header and program header, whatever the class and byte order
+ * (x86 programs are little-endian; another file is read to say what it
+ * is). */
+struct ehdr {
+	int cls;                 /* ELFCLASS32 or ELFCLASS64 */
+	bool swap;               /* big-endian file */
+	unsigned type, machine;
+	uint64_t phoff, shoff;
+	unsigned phnum, phentsize, shnum, shentsize;
+};
+
+struct phdr {
+	uint32_t type;
+	uint64_t offset, vaddr, filesz, memsz;
+};
+
+static uint16_t u16(const struct ehdr *h, uint16_t v)
+{
+	return h->swap ? __builtin_bswap16(v) : v;
+}
+
+static uint32_t u32(const struct ehdr *h, uint32_t v)
+{
+	return h->swap ? __builtin_bswap32(v) : v;
+}
+
+static uint64_t u64(const struct ehdr *h, uint64_t v)
+{
+	return h->swap ? __builtin_bswap64(v) : v;
+}
+
+static bool read_at(int fd, void *buf, size_t n, uint64_t off)
+{
+	return off <= INT64_MAX && pread(fd, buf, n, (off_t)off) == (ssize_t)n;
+}
+
+/* 0; -ENOEXEC when the identification is not an ELF one this reader
+ * knows (magic, class, byte order); -EIO when the header is cut. */
+static int read_ehdr(int fd, struct ehdr *h)
+{
+	union { Elf32_Ehdr e32; Elf64_Ehdr e64; } u;
+	ssize_t n = pread(fd, &u, sizeof(u), 0);
+
+	if (n < EI_NIDENT || memcmp(u.e64.e_ident, ELFMAG, SELFMAG) != 0)
+		return -ENOEXEC;
+	h->cls = u.e64.e_ident[EI_CLASS];
+	if ((h->cls != ELFCLASS32 && h->cls != ELFCLASS64) ||
+	    (u.e64.e_ident[EI_DATA] != ELFDATA2LSB &&
+	     u.e64.e_ident[EI_DATA] != ELFDATA2MSB))
+		return -ENOEXEC;
+	h->swap = u.e64.e_ident[EI_DATA] == ELFDATA2MSB;
+	if (h->cls == ELFCLASS64) {
+		if (n < (ssize_t)sizeof(Elf64_Ehdr))
+			return -EIO;
+		h->type = u16(h, u.e64.e_type);
+		h->machine = u16(h, u.e64.e_machine);
+		h->phoff = u64(h, u.e64.e_phoff);
+		h->shoff = u64(h, u.e64.e_shoff);
+		h->phnum = u16(h, u.e64.e_phnum);
+		h->phentsize = u16(h, u.e64.e_phentsize);
+		h->shnum = u16(h, u.e64.e_shnum);
+		h->shentsize = u16(h, u.e64.e_shentsize);
+	} else {
+		if (n < (ssize_t)sizeof(Elf32_Ehdr))
+			return -EIO;
+		h->type = u16(h, u.e32.e_type);
+		h->machine = u16(h, u.e32.e_machine);
+		h->phoff = u32(h, u.e32.e_phoff);
+		h->shoff = u32(h, u.e32.e_shoff);
+		h->phnum = u16(h, u.e32.e_phnum);
+		h->phentsize = u16(h, u.e32.e_phentsize);
+		h->shnum = u16(h, u.e32.e_shnum);
+		h->shentsize = u16(h, u.e32.e_shentsize);
+	}
+	return 0;
+}
+
+/* The number of program headers: past 0xfffe it is in the first section
+ * header (PN_XNUM). -EIO when that cannot be read. */
+static int phdr_count(int fd, const struct ehdr *h, size_t *n)
+{
+	*n = h->phnum;
+	if (h->phnum != PN_XNUM)
+		return 0;
+	if (h->cls == ELFCLASS64) {
+		Elf64_Shdr sh;
+		if (!read_at(fd, &sh, sizeof(sh), h->shoff))
+			return -EIO;
+		*n = u32(h, sh.sh_info);
+	} else {
+		Elf32_Shdr sh;
+		if (!read_at(fd, &sh, sizeof(sh), h->shoff))
+			return -EIO;
+		*n = u32(h, sh.sh_info);
+	}
+	return 0;
+}
+
+/* Program header i; false when it cannot be read. */
+static bool read_phdr(int fd, const struct ehdr *h, size_t i, struct phdr *ph)
+{
+	uint64_t off = h->phoff + (uint64_t)i * h->phentsize;
+
+	if (h->cls == ELFCLASS64) {
+		Elf64_Phdr p;
+		if (h->phentsize < sizeof(p) || !read_at(fd, &p, sizeof(p), off))
+			return false;
+		ph->type = u32(h, p.p_type);
+		ph->offset = u64(h, p.p_offset);
+		ph->vaddr = u64(h, p.p_vaddr);
+		ph->filesz = u64(h, p.p_filesz);
+		ph->memsz = u64(h, p.p_memsz);
+	} else {
+		Elf32_Phdr p;
+		if (h->phentsize < sizeof(p) || !read_at(fd, &p, sizeof(p), off))
+			return false;
+		ph->type = u32(h, p.p_type);
+		ph->offset = u32(h, p.p_offset);
+		ph->vaddr = u32(h, p.p_vaddr);
+		ph->filesz = u32(h, p.p_filesz);
+		ph->memsz = u32(h, p.p_memsz);
+	}
+	return true;
+}
+
 /* Every byte the headers promise must be in the file. */
-static bool truncated(Elf *e, const GElf_Ehdr *eh, off_t size)
+static bool truncated(int fd, const struct ehdr *h, off_t size)
 {
 	uint64_t sz = (uint64_t)size;
 	size_t nph;
 
-	if (eh->e_phoff + (uint64_t)eh->e_phnum * eh->e_phentsize > sz ||
-	    eh->e_shoff + (uint64_t)eh->e_shnum * eh->e_shentsize > sz)
+	if (h->phoff + (uint64_t)h->phnum * h->phentsize > sz ||
+	    h->shoff + (uint64_t)h->shnum * h->shentsize > sz)
 		return true;
-	if (elf_getphdrnum(e, &nph) != 0)
+	if (phdr_count(fd, h, &nph) < 0)
 		return true;
 	for (size_t i = 0; i < nph; i++) {
-		GElf_Phdr ph;
-		if (!gelf_getphdr(e, (int)i, &ph))
+		struct phdr ph;
+		if (!read_phdr(fd, h, i, &ph))
 			return true;
-		if (ph.p_type == PT_LOAD && ph.p_offset + ph.p_filesz > sz)
+		if (ph.type == PT_LOAD && ph.offset + ph.filesz > sz)
 			return true;
 	}
 	return false;
 }
 
-static void read_interp(Elf *e, int fd, sandbox_binary_info_t *bi)
+/* PT_INTERP into buf; false when there is none (a static program). */
+static bool read_interp(int fd, const struct ehdr *h, char *buf, size_t len)
 {
 	size_t nph;
 
-	bi->is_static = true;
-	if (elf_getphdrnum(e, &nph) != 0)
-		return;
+	buf[0] = '\0';
+	if (phdr_count(fd, h, &nph) < 0)
+		return false;
 	for (size_t i = 0; i < nph; i++) {
-		GElf_Phdr ph;
-		if (!gelf_getphdr(e, (int)i, &ph) || ph.p_type != PT_INTERP)
+		struct phdr ph;
+		if (!read_phdr(fd, h, i, &ph) || ph.type != PT_INTERP)
 			continue;
-		size_t n = ph.p_filesz < sizeof(bi->interpreter) - 1
-		           ? ph.p_filesz : sizeof(bi->interpreter) - 1;
-		ssize_t got = pread(fd, bi->interpreter, n, (off_t)ph.p_offset);
-		bi->interpreter[got > 0 ? got : 0] = '\0';
-		bi->is_static = false;
-		return;
+		size_t n = ph.filesz < len - 1 ? ph.filesz : len - 1;
+		ssize_t got = ph.offset <= INT64_MAX
+		              ? pread(fd, buf, n, (off_t)ph.offset) : -1;
+		buf[got > 0 ? got : 0] = '\0';
+		return true;
 	}
+	return false;
 }
 
 /* Inspect the ELF file open at fd; `name` is for messages. */
@@ -125,49 +243,32 @@ static int inspect_elf(struct sb_diag *d, int fd, const char *name,
                        sandbox_binary_info_t *bi)
 {
 	struct stat st;
-	GElf_Ehdr eh;
-	int rc = 0;
+	struct ehdr h;
 
 	if (fstat(fd, &st) < 0)
 		return -errno;
-	Elf *e = elf_begin(fd, ELF_C_READ, NULL);
-	if (!e || elf_kind(e) != ELF_K_ELF) {
-		/* the magic was there (inspect): a cut header */
-		if (st.st_size < (off_t)sizeof(Elf64_Ehdr))
-			rc = refuse(d, "%s: truncated ELF file (%lld bytes, no "
-			            "complete header)", name, (long long)st.st_size);
-		else
-			rc = refuse(d, "%s: not an ELF file nor a #! script", name);
-		goto out;
-	}
-	if (!gelf_getehdr(e, &eh)) {
-		rc = refuse(d, "%s: truncated ELF file (no complete header)", name);
-		goto out;
-	}
-	bi->elf_class = eh.e_ident[EI_CLASS] == ELFCLASS64 ? 64 : 32;
-	bi->machine = eh.e_machine;
-	bi->abi = abi_of(eh.e_ident[EI_CLASS], eh.e_machine);
-	bi->is_pie = eh.e_type == ET_DYN;
-	if (truncated(e, &eh, st.st_size)) {
-		rc = refuse(d, "%s: truncated ELF file (%lld bytes, the headers "
-		            "describe more)", name, (long long)st.st_size);
-		goto out;
-	}
-	if (eh.e_type != ET_EXEC && eh.e_type != ET_DYN) {
-		rc = refuse(d, "%s: ELF file is not an executable (type %d)", name,
-		            eh.e_type);
-		goto out;
-	}
-	if (bi->abi < 0) {
-		rc = refuse(d, "%s: ELF%d for machine %d, not an x86 program", name,
-		            bi->elf_class, eh.e_machine);
-		goto out;
-	}
-	read_interp(e, fd, bi);
-out:
-	if (e)
-		elf_end(e);
-	return rc;
+	int rc = read_ehdr(fd, &h);
+	if (rc == -ENOEXEC)
+		return refuse(d, "%s: not an ELF file nor a #! script", name);
+	if (rc < 0)
+		return refuse(d, "%s: truncated ELF file (%lld bytes, no "
+		              "complete header)", name, (long long)st.st_size);
+	bi->elf_class = h.cls == ELFCLASS64 ? 64 : 32;
+	bi->machine = (int)h.machine;
+	bi->abi = abi_of(h.cls, (int)h.machine);
+	bi->is_pie = h.type == ET_DYN;
+	if (truncated(fd, &h, st.st_size))
+		return refuse(d, "%s: truncated ELF file (%lld bytes, the headers "
+		              "describe more)", name, (long long)st.st_size);
+	if (h.type != ET_EXEC && h.type != ET_DYN)
+		return refuse(d, "%s: ELF file is not an executable (type %u)",
+		              name, h.type);
+	if (bi->abi < 0)
+		return refuse(d, "%s: ELF%d for machine %u, not an x86 program",
+		              name, bi->elf_class, h.machine);
+	bi->is_static = !read_interp(fd, &h, bi->interpreter,
+	                             sizeof(bi->interpreter));
+	return 0;
 }
 
 /* "#!/bin/sh -e" -> interpreter "/bin/sh -e"; inspect /bin/sh. */
@@ -238,8 +339,6 @@ int sb_diag_check(struct sb_diag *d, const char *argv0, const char *root,
 
 	d->have_bin = false;
 	d->have_msg = false;
-	if (!sb_elf_ready())
-		return 0; /* no libelf: nothing to say, let execve decide */
 	char *path = program_path(&rq, argv0);
 	if (!path)
 		return -ENOMEM;
@@ -306,57 +405,49 @@ ssize_t sb_elf_load_requests(int fd, uint64_t *req, size_t max, char *interp,
                              size_t len)
 {
 	struct ranges done = { .n = 0 };
-	GElf_Ehdr eh;
+	struct ehdr h;
 	size_t nph, n = 0;
 	uint64_t first = 0, end = 0;
 	bool any = false;
-	ssize_t rc = -ENOEXEC;
 
 	if (interp && len)
 		interp[0] = '\0';
-	if (!sb_elf_ready())
-		return -ENOTSUP;
-	Elf *e = elf_begin(fd, ELF_C_READ, NULL);
-	if (!e || elf_kind(e) != ELF_K_ELF || !gelf_getehdr(e, &eh) ||
-	    elf_getphdrnum(e, &nph) != 0 ||
-	    (eh.e_type != ET_EXEC && eh.e_type != ET_DYN))
-		goto out;
+	if (read_ehdr(fd, &h) < 0 || phdr_count(fd, &h, &nph) < 0 ||
+	    (h.type != ET_EXEC && h.type != ET_DYN))
+		return -ENOEXEC;
 	for (size_t i = 0; i < nph; i++) {
-		GElf_Phdr ph;
-		if (!gelf_getphdr(e, (int)i, &ph))
-			goto out;
-		if (ph.p_type == PT_INTERP && interp && len) {
-			size_t k = ph.p_filesz < len - 1 ? ph.p_filesz : len - 1;
-			ssize_t got = pread(fd, interp, k, (off_t)ph.p_offset);
+		struct phdr ph;
+		if (!read_phdr(fd, &h, i, &ph))
+			return -ENOEXEC;
+		if (ph.type == PT_INTERP && interp && len) {
+			size_t k = ph.filesz < len - 1 ? ph.filesz : len - 1;
+			ssize_t got = ph.offset <= INT64_MAX
+			              ? pread(fd, interp, k, (off_t)ph.offset) : -1;
 			interp[got > 0 ? got : 0] = '\0';
 			continue;
 		}
-		if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
+		if (ph.type != PT_LOAD || ph.memsz == 0)
 			continue;
 		if (!any)
-			first = ph.p_vaddr;
+			first = ph.vaddr;
 		any = true;
-		end = ph.p_vaddr + ph.p_memsz;
-		if (eh.e_type == ET_DYN)
+		end = ph.vaddr + ph.memsz;
+		if (h.type == ET_DYN)
 			continue;
 		/* A fixed image: the file's pages, then the zero-filled tail
 		 * (binfmt_elf's elf_load: the tail goes through vm_brk). */
-		uint64_t file_end = ph.p_vaddr + ph.p_filesz;
-		uint64_t zero_lo = ph.p_filesz ? PAGE_HI(file_end) : PAGE_LO(ph.p_vaddr);
-		if (ph.p_filesz && n < max)
-			req[n++] = add_range(&done, PAGE_LO(ph.p_vaddr), PAGE_HI(file_end));
-		if (ph.p_memsz > ph.p_filesz && PAGE_HI(end) > zero_lo && n < max)
+		uint64_t file_end = ph.vaddr + ph.filesz;
+		uint64_t zero_lo = ph.filesz ? PAGE_HI(file_end) : PAGE_LO(ph.vaddr);
+		if (ph.filesz && n < max)
+			req[n++] = add_range(&done, PAGE_LO(ph.vaddr), PAGE_HI(file_end));
+		if (ph.memsz > ph.filesz && PAGE_HI(end) > zero_lo && n < max)
 			req[n++] = add_range(&done, zero_lo, PAGE_HI(end));
 	}
 	if (!any)
-		goto out;
+		return -ENOEXEC;
 	/* A position-independent image reserves the span of its segments in
 	 * one mapping, then fills it (total_mapping_size). */
-	if (eh.e_type == ET_DYN && n < max)
+	if (h.type == ET_DYN && n < max)
 		req[n++] = PAGE_HI(end - PAGE_LO(first));
-	rc = (ssize_t)n;
-out:
-	if (e)
-		elf_end(e);
-	return rc;
+	return (ssize_t)n;
 }

@@ -4,6 +4,8 @@ libsandbox_libsandbox_core_la_SOURCES += \
 	libsandbox/diag/backtrace.c \
 	libsandbox/diag/ehframe.c \
 	libsandbox/diag/elfinfo.c \
+	libsandbox/diag/dynlibs.h \
+	libsandbox/diag/dynlibs.c \
 	libsandbox/diag/profile.c \
 	libsandbox/diag/decode.c
 
