@@ -46,6 +46,8 @@ const char sr_usage_text[] =
 "           --tmpfs-size=SIZE  --cg-memory=SIZE --cg-pids=N --cg-cpu=PERCENT\n"
 "           --cg-parent=PATH  --best-effort (use what the host supports)\n"
 "           --check (what this host supports)\n"
+"Batch:     --batch (one JSON job per line on stdin, one report per line on\n"
+"           stdout; needs --wall; PROGRAM optional: see sandbox-run(1))\n"
 "Diagnose:  --trace --trace-file=FILE --trace-format=text|json\n"
 "           --backtrace (where it crashed or was killed, in the report)\n"
 "           --profile=FILE (.csv or .jsonl samples) --profile-format=csv|jsonl\n"
@@ -223,7 +225,7 @@ enum {
 	OPT_NS, OPT_HOSTNAME, OPT_ROOTFS, OPT_DIR, OPT_TMPFS_SIZE, OPT_CG_PARENT,
 	OPT_CG_MEMORY, OPT_CG_PIDS, OPT_CG_CPU, OPT_RLIMIT, OPT_ENV_PASS,
 	OPT_ENV_STRIP, OPT_BEST_EFFORT, OPT_CPUS, OPT_STDERR_TO_STDOUT, OPT_STACK,
-	OPT_PROCESSES,
+	OPT_PROCESSES, OPT_BATCH,
 };
 
 static const struct option long_options[] = {
@@ -274,6 +276,7 @@ static const struct option long_options[] = {
 	{ "env-strip", required_argument, NULL, OPT_ENV_STRIP },
 	{ "best-effort", no_argument, NULL, OPT_BEST_EFFORT },
 	{ "cpus", required_argument, NULL, OPT_CPUS },
+	{ "batch", no_argument, NULL, OPT_BATCH },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -588,6 +591,7 @@ static int parse_more(int ch, const char *name, const char *arg,
 		                sizeof(sub));
 		break;
 	case OPT_BEST_EFFORT: o->best_effort = true; return 0;
+	case OPT_BATCH: o->batch = true; return 0;
 	case OPT_CPUS:
 		/* The library checks the list itself (sandbox_set_cpus). */
 		if (!*arg || strspn(arg, "0123456789,-") != strlen(arg))
@@ -780,6 +784,8 @@ int sr_parse_args(int argc, char **argv, struct sr_options *o, char *err,
 			            "unexpected argument '%s'", argv[optind]);
 		return 0;
 	}
+	if (optind >= argc && o->batch)
+		return 0; /* every job line names its program (batch.c) */
 	if (optind >= argc)
 		return fail(err, errlen, -EINVAL, "no PROGRAM given (see --help)");
 	if (!*argv[optind])
@@ -984,6 +990,26 @@ int sr_find_program(const char *name, const char *path,
 	            "program's PATH (%s)", name, path);
 }
 
+int sr_locate_program(const struct sr_options *o, const char *name,
+                      char *out, size_t outlen, char *err, size_t errlen)
+{
+	bool box = o->chroot || o->rootfs || o->ndirs;
+	char cwd[PATH_MAX];
+	int rc;
+
+	if ((rc = sr_find_program(name, sr_program_path(o, getenv("PATH")),
+	                          box ? o : NULL, out, outlen, err, errlen)) < 0)
+		return rc;
+	if (box || !o->workdir || out[0] == '/')
+		return 0;
+	if (!getcwd(cwd, sizeof(cwd)) || strlen(cwd) + strlen(out) + 2 > outlen)
+		return fail(err, errlen, -ENAMETOOLONG, "%s: path too long", name);
+	memmove(out + strlen(cwd) + 1, out, strlen(out) + 1);
+	memcpy(out, cwd, strlen(cwd));
+	out[strlen(cwd)] = '/';
+	return 0;
+}
+
 /* ------------------------------------------------------------ ids */
 
 static bool parse_id(const char *s, unsigned long *v)
@@ -1054,6 +1080,22 @@ int sr_check_options(const struct sr_options *o, uid_t euid, char *err,
 	unsigned ns = o->ns | (o->hostname ? S_NS_UTS : 0) |
 	              (box ? S_NS_MOUNT : 0);
 
+	if (o->batch) {
+		const char *bad = o->stdio[0] ? "--stdin" : o->stdio[1] ? "--stdout"
+		    : o->stdio[2] ? "--stderr"
+		    : o->stderr_to_stdout ? "--stderr-to-stdout"
+		    : o->report ? "--report" : o->meta ? "--meta"
+		    : o->profile ? "--profile" : o->profile_svg ? "--profile-svg"
+		    : o->trace ? "--trace" : NULL;
+		if (bad)
+			return fail(err, errlen, -EINVAL, "--batch and %s exclude "
+			            "each other (a job line gives the streams of its "
+			            "run; the reports are the lines of standard "
+			            "output)", bad);
+		if (o->wall_ms == SANDBOX_UNLIMITED)
+			return fail(err, errlen, -EINVAL, "--batch needs --wall: a "
+			            "program that never ends must not stall the batch");
+	}
 	if (o->stderr_to_stdout && o->stdio[2])
 		return fail(err, errlen, -EINVAL,
 		            "--stderr-to-stdout and --stderr exclude each other");

@@ -94,6 +94,7 @@ struct sr_options {
 	const char *env_strip[SR_MAX_LIST]; /* --env-strip patterns, split */
 	size_t nenv_strip;
 	bool best_effort;           /* --best-effort */
+	bool batch;                 /* --batch: jobs on stdin (batch.c) */
 	char list_store[4096];      /* the split lists live here */
 	size_t list_used;
 
@@ -153,7 +154,7 @@ int sr_parse_count(const char *s, uint64_t max, uint64_t *v, char *err,
 /* Parse argv. Strings in *o point into argv, except the split --env-pass
  * and --env-strip lists, which point into o->list_store. On success returns 0 and fills *o; when the action is
  * SR_RUN, o->argv/o->argc hold PROGRAM and its arguments (not yet looked
- * up). On a usage error returns -EINVAL with the message in err.
+ * up; with --batch there may be none: argc 0). On a usage error returns -EINVAL with the message in err.
  * getopt_long state is reset on every call; nothing is printed. */
 int sr_parse_args(int argc, char **argv, struct sr_options *o, char *err,
                   size_t errlen);
@@ -175,6 +176,14 @@ const char *sr_program_path(const struct sr_options *o, const char *caller);
 int sr_find_program(const char *name, const char *path,
                     const struct sr_options *box, char *out, size_t outlen,
                     char *err, size_t errlen);
+
+/* `name` (PROGRAM) looked up with sr_find_program() in the program's
+ * PATH (sr_program_path, the caller's PATH from the environment) and
+ * through o's box; on the host with --chdir a relative result is made
+ * absolute from our working directory, where it names a file. The path
+ * into out; 0 or the errors of sr_find_program() (-ENAMETOOLONG too). */
+int sr_locate_program(const struct sr_options *o, const char *name,
+                      char *out, size_t outlen, char *err, size_t errlen);
 
 /* The host path of `inside`, a path as the program sees it: under the
  * --chroot or --rootfs directory, or through the --dir entries (the last
@@ -201,6 +210,7 @@ int sr_resolve_credentials(struct sr_options *o, char *err, size_t errlen);
 /* Options that contradict each other or need privilege, for a caller of
  * effective uid `euid`: --stderr with --stderr-to-stdout, more than one
  * of --report/--meta/--profile/--profile-svg writing to standard output,
+ * --batch with a stream, report or trace option or without --wall,
  * --chroot with a box, --user/--group with --ns=user, and without root
  * --user/--group/--chroot, or namespaces without a user namespace. 0 or
  * -EINVAL/-EPERM with a message naming the options. */

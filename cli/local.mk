@@ -6,6 +6,8 @@ bin_PROGRAMS += cli/sandbox-run
 cli_sandbox_run_SOURCES = \
 	cli/sandbox-run.c \
 	cli/args.c cli/args.h \
+	cli/batch.c cli/batch.h \
+	cli/jobs.c cli/jobs.h \
 	cli/files.c cli/files.h \
 	cli/policyinfo.c cli/policyinfo.h \
 	cli/report.c cli/report.h \
@@ -32,8 +34,9 @@ TEST_EXTENSIONS = .sh
 SH_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/run-isolated.sh \
 	env E2E_BUILDDIR=$(abs_top_builddir) E2E_SRCDIR=$(abs_top_srcdir) \
 	E2E_CC='$(CC)' E2E_SAN_CFLAGS='$(SAN_CFLAGS)' $(SHELL)
-TESTS += tests/cli/e2e.sh tests/cli/docs.sh
+TESTS += tests/cli/e2e.sh tests/cli/docs.sh tests/cli/batch.sh
 EXTRA_DIST += tests/cli/e2e.sh tests/cli/e2e.py tests/cli/timing.py \
+	tests/cli/batch.sh tests/cli/batch.py \
 	tests/cli/common.sh tests/cli/docs.sh tests/cli/docs.py
 
 # CPU placement of concurrent sandbox-run processes (2 and 4 at once, a
@@ -60,6 +63,15 @@ tests_check_cli_files_SOURCES = tests/check_cli_files.c cli/files.c \
 tests_check_cli_files_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli
 tests_check_cli_files_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_cli_files_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)
+# The job lines of --batch, table by table (no program is run); the live
+# batch is tests/cli/batch.sh.
+check_PROGRAMS += tests/check_cli_batch
+TESTS += tests/check_cli_batch
+tests_check_cli_batch_SOURCES = tests/check_cli_batch.c cli/jobs.c \
+	cli/jobs.h cli/args.c cli/args.h tests/ckrun.h
+tests_check_cli_batch_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli
+tests_check_cli_batch_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_check_cli_batch_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)
 # What the tool draws and parses in the library's place (SVG, --check
 # text, --dir specs), from synthetic figures.
 check_PROGRAMS += tests/check_cli_render

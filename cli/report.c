@@ -436,7 +436,8 @@ static void json_error(FILE *f, bool *first, const struct sr_outcome *r)
 	json_str_or_null(f, &ef, "step", r->failed_step);
 	json_key(f, &ef, "errno");
 	fprintf(f, "%d", -r->exec_rc);
-	json_str_or_null(f, &ef, "message", sandbox_strerror(r->exec_rc));
+	json_str_or_null(f, &ef, "message", r->error_message ? r->error_message
+	                                    : sandbox_strerror(r->exec_rc));
 	fputc('}', f);
 }
 
@@ -448,12 +449,26 @@ int sr_write_json(FILE *f, const struct sr_outcome *r)
 
 	json_key(f, &first, "report_version");
 	fprintf(f, "%d", SR_REPORT_VERSION);
+	if (r->batch_line > 0) { /* a job of --batch: which one */
+		json_key(f, &first, "id");
+		if (r->batch_id && r->batch_id_number)
+			fputs(r->batch_id, f);
+		else if (r->batch_id)
+			json_string(f, r->batch_id);
+		else
+			fputs("null", f);
+		json_key(f, &first, "line");
+		fprintf(f, "%ld", r->batch_line);
+	}
 	/* A run that could not start has no verdict: null, and `error`. */
 	json_str_or_null(f, &first, "result",
 	                 judged ? sandbox_result_name(st->result) : NULL);
 	json_str_or_null(f, &first, "result_text",
 	                 judged ? sandbox_result_text(st->result)
-	                        : "not run: the program could not be started");
+	                 : r->batch_line > 0 && r->failed_step &&
+	                   !strcmp(r->failed_step, "job")
+	                 ? "not run: the job line was refused"
+	                 : "not run: the program could not be started");
 	json_key(f, &first, "exit_code");
 	if (judged && st->exit_code >= 0 && st->signal == 0)
 		fprintf(f, "%d", st->exit_code);

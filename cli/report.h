@@ -40,6 +40,14 @@ struct sr_outcome {
 	sandbox_syscall_count_t *counts;
 	size_t ncounts;
 	bool all_syscalls;
+
+	/* --batch (batch.c): the job's line (0: not a batch) and its "id"
+	 * (NULL: none; a number when batch_id_number); for a job that was
+	 * not run, what the error object says instead of the errno's text. */
+	long batch_line;
+	const char *batch_id;
+	bool batch_id_number;
+	const char *error_message;
 };
 
 /* The version of the JSON report's layout (report_version). */

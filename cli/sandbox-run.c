@@ -25,6 +25,7 @@
 
 #include "sandbox.h"
 #include "args.h"
+#include "batch.h"
 #include "files.h"
 #include "policyinfo.h"
 #include "report.h"
@@ -366,33 +367,18 @@ static int absolute_dirs(struct run *r)
 	return 0;
 }
 
-/* PROGRAM in the program's PATH, as the program will see it. On the host
- * with --chdir a relative path is made absolute: it names a file here. */
+/* PROGRAM in the program's PATH, as the program will see it. */
 static int find_program(struct run *r)
 {
 	struct sr_options *o = &r->opt;
-	bool box = o->chroot || o->rootfs || o->ndirs;
-	char cwd[PATH_MAX];
 
-	if (sr_find_program(o->argv[0], sr_program_path(o, getenv("PATH")),
-	                    box ? o : NULL, o->program, sizeof(o->program),
-	                    r->err, sizeof(r->err)) < 0)
-		return -ENOENT;
-	if (!box && o->workdir && o->program[0] != '/') {
-		if (!getcwd(cwd, sizeof(cwd)) ||
-		    strlen(cwd) + strlen(o->program) + 2 > sizeof(o->program))
-			return -ENAMETOOLONG;
-		memmove(o->program + strlen(cwd) + 1, o->program,
-		        strlen(o->program) + 1);
-		memcpy(o->program, cwd, strlen(cwd));
-		o->program[strlen(cwd)] = '/';
-	}
-	return 0;
+	return sr_locate_program(o, o->argv[0], o->program, sizeof(o->program),
+	                         r->err, sizeof(r->err));
 }
 
-/* Check everything that can be checked before anything is created or
- * changed: options, credentials, directories, the program, the files. */
-static int precheck(struct run *r)
+/* The options against each other and the host: credentials,
+ * directories. */
+static int precheck_options(struct run *r)
 {
 	struct sr_options *o = &r->opt;
 	int rc;
@@ -404,12 +390,13 @@ static int precheck(struct run *r)
 		snprintf(r->err, sizeof(r->err), "--dir: %s", strerror(-rc));
 		return rc;
 	}
-	if ((rc = sr_check_dirs(o, r->err, sizeof(r->err))) < 0 ||
-	    (rc = find_program(r)) < 0 ||
-	    (rc = sr_files_prepare(&r->files, o, r->err, sizeof(r->err))) < 0)
-		return rc;
+	return sr_check_dirs(o, r->err, sizeof(r->err));
+}
+
+static int precheck_policy(struct run *r)
+{
 	/* The message goes after "--policy: " in r->err. */
-	r->policy = open_policy(o->policy, r->err + 10, sizeof(r->err) - 10);
+	r->policy = open_policy(r->opt.policy, r->err + 10, sizeof(r->err) - 10);
 	if (!r->policy) {
 		memcpy(r->err, "--policy: ", 10);
 		return -EINVAL;
@@ -417,19 +404,33 @@ static int precheck(struct run *r)
 	return 0;
 }
 
-/* Create, configure and check the sandbox. Messages are printed. */
-static int prepare(struct run *r)
+/* Check everything that can be checked before anything is created or
+ * changed: options, credentials, directories, the program, the files. */
+static int precheck(struct run *r)
+{
+	struct sr_options *o = &r->opt;
+	int rc;
+
+	if ((rc = precheck_options(r)) < 0 || (rc = find_program(r)) < 0 ||
+	    (rc = sr_files_prepare(&r->files, o, r->err, sizeof(r->err))) < 0)
+		return rc;
+	return precheck_policy(r);
+}
+
+/* Create and configure the sandbox for PROGRAM (with --batch and no
+ * PROGRAM, for a placeholder each job replaces). Messages are printed. */
+static int create(struct run *r)
 {
 	const struct sr_options *o = &r->opt;
 	const char *what = NULL;
 	int rc;
 
-	r->argv = calloc((size_t)o->argc + 1, sizeof(*r->argv));
+	r->argv = calloc((size_t)o->argc + 2, sizeof(*r->argv));
 	if (!r->argv) {
 		errmsg("out of memory");
 		return -ENOMEM;
 	}
-	r->argv[0] = o->program;
+	r->argv[0] = o->argc ? o->program : "-";
 	for (int i = 1; i < o->argc; i++)
 		r->argv[i] = o->argv[i];
 	if (!(r->sb = sandbox_new(r->argv))) {
@@ -440,6 +441,17 @@ static int prepare(struct run *r)
 		errmsg("%s: %s", what, sandbox_strerror(rc));
 		return rc;
 	}
+	return 0;
+}
+
+/* Create, configure and check the sandbox. Messages are printed. */
+static int prepare(struct run *r)
+{
+	const struct sr_options *o = &r->opt;
+	int rc;
+
+	if ((rc = create(r)) < 0)
+		return rc;
 	/* Checked before any file is created: a refusal changes nothing. */
 	if ((rc = sandbox_check(r->sb)) < 0) {
 		const char *m = sandbox_check_message(r->sb);
@@ -455,25 +467,23 @@ static int prepare(struct run *r)
 }
 
 /* Read everything the report needs from the finished sandbox. */
-static void collect(struct run *r)
+static void collect(sandbox_t *sb, const struct sr_options *o,
+                    const sandbox_policy_t *policy, struct sr_outcome *out)
 {
-	struct sr_outcome *out = &r->out;
-	sandbox_t *sb = r->sb;
-
 	out->failed_step = out->exec_rc < 0 ? sandbox_failed_step(sb) : NULL;
 	if (sandbox_get_stat(sb, &out->st, sizeof(out->st)) < 0)
 		out->st.result = S_RESULT_PD;
 	if (out->exec_rc < 0)
 		out->st.result = S_RESULT_PD;
-	int pref = r->policy ? sandbox_policy_memory_mode(r->policy) : -1;
-	out->memory_mode = r->opt.memory_mode >= 0 ? r->opt.memory_mode
+	int pref = policy ? sandbox_policy_memory_mode(policy) : -1;
+	out->memory_mode = o->memory_mode >= 0 ? o->memory_mode
 	                 : pref >= 0 ? pref : S_MEMORY_VSIZE;
 	out->captured_stdout = sandbox_captured_bytes(sb, 1);
 	out->have_binary = sandbox_get_binary_info(sb, &out->binary,
 	                                           sizeof(out->binary)) == 0;
 	if (sandbox_get_isolation_stat(sb, &out->iso, sizeof(out->iso)) < 0)
 		memset(&out->iso, 0, sizeof(out->iso));
-	if (r->opt.backtrace) {
+	if (o->backtrace) {
 		sandbox_get_backtrace_info(sb, &out->bt_info, sizeof(out->bt_info));
 		ssize_t n = sandbox_get_backtrace(sb, NULL, 0, 0);
 		if (n > 0 && (out->frames = calloc((size_t)n, sizeof(*out->frames))))
@@ -481,7 +491,7 @@ static void collect(struct run *r)
 			                          sizeof(*out->frames));
 		out->nframes = n > 0 && out->frames ? (size_t)n : 0;
 	}
-	if (r->opt.profile || r->opt.profile_svg) {
+	if (o->profile || o->profile_svg) {
 		ssize_t n = sandbox_get_syscall_counts(sb, NULL, 0, 0, NULL);
 		if (n > 0 && (out->counts = calloc((size_t)n, sizeof(*out->counts))))
 			n = sandbox_get_syscall_counts(sb, out->counts, (size_t)n,
@@ -534,13 +544,57 @@ static int run_program(struct run *r)
 	r->out.opt = &r->opt;
 	r->out.sb = r->sb;
 	r->out.exec_rc = sandbox_execute(r->sb);
-	collect(r);
+	collect(r->sb, &r->opt, r->policy, &r->out);
 	if (r->out.exec_rc == 0)
 		sr_trace_finish(r->trace, &r->out.st);
 	status = write_outputs(r, sr_exit_status(&r->out));
 	if (!r->opt.quiet)
 		sr_write_summary(stderr, &r->out);
 out:
+	cleanup(r);
+	return status;
+}
+
+/* --batch (batch.c): the options checked, the policy opened, the sandbox
+ * made and configured once; each job reads its run through collect(). */
+static int batch_prepare(void *ctx, sandbox_t **sb)
+{
+	struct run *r = ctx;
+	int rc;
+
+	if ((rc = precheck_options(r)) < 0 ||
+	    (r->opt.argc && (rc = find_program(r)) < 0) ||
+	    (rc = precheck_policy(r)) < 0) {
+		errmsg("%s", r->err);
+		return rc;
+	}
+	if ((rc = create(r)) < 0)
+		return rc;
+	*sb = r->sb;
+	return 0;
+}
+
+static void batch_collect(void *ctx, sandbox_t *sb, const struct sr_options *o,
+                          struct sr_outcome *out)
+{
+	struct run *r = ctx;
+	collect(sb, o, r->policy, out);
+}
+
+static void batch_release(void *ctx, struct sr_outcome *out)
+{
+	(void)ctx;
+	free(out->frames);
+	free(out->counts);
+	out->frames = NULL;
+	out->counts = NULL;
+}
+
+static int run_batch(struct run *r)
+{
+	const struct sr_batch_ops ops = { batch_prepare, batch_collect,
+	                                  batch_release, r };
+	int status = sr_batch_main(&r->opt, &ops);
 	cleanup(r);
 	return status;
 }
@@ -616,6 +670,8 @@ int main(int argc, char **argv)
 	case SR_RUN:
 		break;
 	}
+	if (r.opt.batch)
+		return run_batch(&r);
 	if ((closed & 2u) && writes_to_stdout(&r.opt)) {
 		errmsg("'-' names standard output, which is closed");
 		return EXIT_USAGE;

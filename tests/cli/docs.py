@@ -91,7 +91,8 @@ def man_examples(path):
             blocks.append(cur)
             cur = None
         elif cur is not None and not line.startswith("."):
-            cur.append(line.replace("\\-", "-").replace("\\e", "\\"))
+            cur.append(line.replace("\\-", "-").replace("\\(aq", "'")
+                       .replace("\\en", "\\n").replace("\\e", "\\"))
     return [parse_session(b) for b in blocks]
 
 

@@ -19,8 +19,10 @@
  *                 its own report.json and meta.txt in DIR, then fill DIR's
  *                 file system so that the real ones cannot be written
  *   waitfor PATH  wait until PATH exists (a handshake), then exit 0
+ *   survive       fork a child that sleeps forever, exit 0 at once
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +70,13 @@ int main(int argc, char **argv)
 		pid_t pid = fork();
 		if (pid == 0)
 			_exit(0);
+		return pid < 0 ? 4 : 0;
+	}
+	if (strcmp(what, "survive") == 0) {
+		pid_t pid = fork();
+		if (pid == 0)
+			for (;;)
+				pause();
 		return pid < 0 ? 4 : 0;
 	}
 	if (strcmp(what, "write") == 0) {
