@@ -44,9 +44,14 @@
  *   fully independent and may run concurrently in different threads of one
  *   process (one tracer per sandbox, no global lock on the hot path). The
  *   thread that calls sandbox_execute() becomes the ptrace tracer of the
- *   program. The library starts no thread and touches no signal mask at load
- *   time; each sandbox owns one manager thread, created at its first
- *   execution and kept until sandbox_destroy().
+ *   program and of every thread and process it creates (each traced from
+ *   its first instruction, whatever the policy). Once the program has
+ *   created a task, that thread waits for any child of its own: a child
+ *   the same thread forked earlier and that ends during the run is reaped
+ *   by the library (fork such children from another thread). The library
+ *   starts no thread and touches no signal mask at load time; each sandbox
+ *   owns one manager thread, created at its first execution and kept until
+ *   sandbox_destroy().
  *
  * SIGNALS SENT TO THE SUPERVISOR
  *
