@@ -246,6 +246,11 @@ typedef struct {
 	/* Added in 0.5: the process (thread group id, host view) of task
 	 * `pid`; 0 in ERROR, EXIT and QUOTA events. */
 	pid_t tgid;
+	/* Added in 0.5. SIGNAL: the si_code the signal comes with, as the
+	 * kernel gave it (SI_USER 0 for kill(2), SI_TKILL -6 for tgkill(2)
+	 * and raise(3), SI_KERNEL 0x80, SEGV_MAPERR 1, FPE_INTDIV 1, ...);
+	 * 0 in other events. */
+	int sig_code;
 } sandbox_event_t;
 
 /* The callback's answer. The library pre-sets `type` to -1; a callback that
@@ -652,6 +657,12 @@ typedef struct {
 	int tasks_created;       /* tasks the program created (threads and
 	                          * processes; the first task not counted) */
 	int processes;           /* processes the run had, the first included */
+	/* Added in 0.5. The si_code `signal` came with when the tracer saw it
+	 * on its way to the program (the SIGNAL event's sig_code); known
+	 * (has_signal_code) for a signal that was delivered, not for SIGKILL
+	 * or a signal the supervisor sent. */
+	bool has_signal_code;
+	int signal_code;
 } sandbox_stat_t;
 
 /* What asked for the memory a VSIZE quota refused (docs/VERDICTS.md). */

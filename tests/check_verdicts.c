@@ -198,6 +198,67 @@ START_TEST(output_bytes_of_hello)
 }
 END_TEST
 
+/* ------------------------------------------------------------ si_code */
+
+/* A SIGNAL event carries the si_code the signal came with, and the
+ * statistics keep the code of the killing signal: a fault (SEGV_MAPERR,
+ * fatal), kill(2) (SI_USER) and raise(3) (SI_TKILL) on their way to a
+ * handler. SIGKILL sent by the supervisor (TL) has no code. */
+static const struct {
+	const char *prog, *arg;
+	int sig, code, result;
+} sig_cases[] = {
+	{ "segv", NULL, SIGSEGV, SEGV_MAPERR, S_RESULT_RT },
+	{ "kill_self", "kill", SIGTERM, SI_USER, S_RESULT_OK },
+	{ "kill_self", "raise", SIGTERM, SI_TKILL, S_RESULT_OK },
+	{ "cpuloop", NULL, 0, 0, S_RESULT_TL },
+};
+
+struct sig_seen {
+	int n, sig, code, other_code;
+};
+
+static void sig_hook(const sandbox_event_t *ev, const sandbox_action_t *d,
+                     void *data)
+{
+	struct sig_seen *s = data;
+
+	(void)d;
+	if (ev->type == S_EVENT_SIGNAL) {
+		s->n++;
+		s->sig = ev->data;
+		s->code = ev->sig_code;
+	} else if (ev->sig_code) {
+		s->other_code = ev->sig_code;
+	}
+}
+
+START_TEST(signal_codes)
+{
+	int c = _i / NMODES;
+	sandbox_t *sb = tu_sandbox(sig_cases[c].prog, sig_cases[c].arg, NULL);
+	struct sig_seen seen = { 0 };
+	sandbox_stat_t st;
+
+	ck_assert_int_eq(sandbox_set_mode(sb, modes[_i % NMODES]), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_CPU, 100), 0);
+	ck_assert_int_eq(sandbox_set_event_hook(sb, sig_hook, &seen), 0);
+	ck_assert_result(tu_run(sb, &st), sig_cases[c].result);
+	sandbox_destroy(sb);
+	ck_assert_int_eq(seen.n, sig_cases[c].sig ? 1 : 0);
+	ck_assert_int_eq(seen.sig, sig_cases[c].sig);
+	ck_assert_int_eq(seen.code, sig_cases[c].code);
+	ck_assert_int_eq(seen.other_code, 0);
+	if (st.result == S_RESULT_RT) {
+		ck_assert_int_eq(st.signal, sig_cases[c].sig);
+		ck_assert(st.has_signal_code);
+		ck_assert_int_eq(st.signal_code, sig_cases[c].code);
+	} else {
+		ck_assert(!st.has_signal_code);
+	}
+}
+END_TEST
+
 Suite *tu_suite(void)
 {
 	Suite *s = suite_create("verdicts");
@@ -208,6 +269,8 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, plain_verdict, 0, (int)(sizeof(plain) / sizeof(plain[0])));
 	tcase_add_test(tc, classic_sees_more_syscalls_than_fast);
 	tcase_add_test(tc, output_bytes_of_hello);
+	tcase_add_loop_test(tc, signal_codes, 0,
+	                    NMODES * (int)(sizeof(sig_cases) / sizeof(sig_cases[0])));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("rf");

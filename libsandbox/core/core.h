@@ -219,6 +219,9 @@ struct sandbox {
 	int64_t refused_peak;    /* ML: memory with the refused request, or -1 */
 	uint64_t exec_args_bytes;/* what execve copies onto the new stack */
 	bool stack_overflow;     /* the stack outgrew RLIMIT_STACK (a fact) */
+	int delivered_sig;       /* the last signal delivered to the first
+	                          * process, 0 none, and its si_code */
+	int delivered_code;
 	bool setup_killed;       /* a signal no set-up step reported ended the
 	                          * child before exec (-EINTR) */
 

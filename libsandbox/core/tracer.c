@@ -493,7 +493,10 @@ static int on_signal(struct run *r, struct sb_task *t, int sig)
 		return resume(r, t->tid, false, 0);
 	}
 	sandbox_event_t ev = event_of(r, S_EVENT_SIGNAL, t);
+	siginfo_t info;
 	ev.data = sig;
+	if (ptrace(PTRACE_GETSIGINFO, t->tid, NULL, &info) == 0)
+		ev.sig_code = info.si_code;
 	int quota = signal_rules(r, t->tid, sig, &d);
 	if (d.verb == SB_NEXT)
 		sb_decide_event(sb, &ev, &d);
@@ -512,6 +515,10 @@ static int on_signal(struct run *r, struct sb_task *t, int sig)
 		return 0;
 	default:
 		break;
+	}
+	if (t->tgid == r->pid) {
+		sb->delivered_sig = sig;
+		sb->delivered_code = ev.sig_code;
 	}
 	/* Before a fatal signal is delivered: where did it happen? */
 	sb_diag_on_signal(sb->diag, t->tid, sig);

@@ -36,7 +36,17 @@ void sb_verdict_clear(sandbox_t *sb)
 	st->memory_refused_by = S_MEMREQ_NONE;
 	sb->refused_peak = -1;
 	sb->stack_overflow = false;
+	sb->delivered_sig = 0;
 	sb->setup_killed = false;
+}
+
+/* The si_code of the killing signal, when the tracer delivered it. */
+static void note_signal_code(sandbox_t *sb)
+{
+	sandbox_stat_t *st = &sb->stat;
+
+	st->has_signal_code = st->signal > 0 && st->signal == sb->delivered_sig;
+	st->signal_code = st->has_signal_code ? sb->delivered_code : 0;
 }
 
 void sb_verdict_begin(sandbox_t *sb)
@@ -78,6 +88,7 @@ int sb_verdict(sandbox_t *sb, int wstatus, const struct sb_proc_exit *px,
 	} else if (WIFSIGNALED(wstatus)) {
 		st->exit_code = -1;
 		st->signal = WTERMSIG(wstatus);
+		note_signal_code(sb);
 	}
 	if (reason == SB_KILL_INTERRUPT) {
 		st->interrupted = atomic_load(&sb->interrupt_sig);
@@ -145,6 +156,7 @@ void sb_verdict_isolation(sandbox_t *sb, const struct sb_iso_facts *f)
 	    st->signal == SIGKILL) {
 		st->signal = f->init_signal;
 		sb->iso->stat.init_signal = f->init_signal;
+		note_signal_code(sb);
 	}
 	/* An OOM kill in the run's own group is ML, whatever the program
 	 * did (it was killed by the kernel, or lost a child). */
