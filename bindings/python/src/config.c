@@ -510,11 +510,14 @@ static PyObject *m_set_event_hook(SbSandbox *self, PyObject *o)
 		PyErr_SetString(PyExc_TypeError, "the hook must be callable or None");
 		return NULL;
 	}
-	int rc = sandbox_set_event_hook(self->sb, o == Py_None ? NULL : sbpy_hook,
-	                                NULL);
+	PyObject *old = self->hook;
+	self->hook = o == Py_None ? NULL : o;
+	int rc = sbpy_sync_hook(self);
 	if (rc == 0) {
-		Py_XINCREF(o == Py_None ? NULL : o);
-		Py_XSETREF(self->hook, o == Py_None ? NULL : o);
+		Py_XINCREF(self->hook);
+		Py_XDECREF(old);
+	} else {
+		self->hook = old;
 	}
 	return done(rc, "event_hook");
 }

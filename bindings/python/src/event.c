@@ -4,8 +4,10 @@
  * An event keeps the classic pysandbox view (type, data, ext0..ext6: for a
  * syscall data is its number and ext0 its ABI, 0 x86_64 and 1 i386 as in
  * 0.3.5, ext1..ext6 its arguments; for a syscall return ext1 is the
- * return value; for a signal data is the signal) and a named view of the
- * library event (abi, nr, args, ret, ip, pid, disposition, signal, name).
+ * return value; for a signal data is the signal and ext1 its si_code;
+ * for a quota data is the S_QUOTA_*; for an error data is the errno) and
+ * a named view of the library event (abi, nr, args, ret, ip, pid,
+ * disposition, signal, sig_code, name).
  */
 #include "sbpy.h"
 
@@ -28,6 +30,11 @@ static void event_set_raw(SbEvent *e)
 			for (int i = 0; i < 6; i++)
 				e->raw[i + 1] = (long)ev->syscall.args[i];
 		}
+		break;
+	case S_EVENT_SIGNAL:
+		/* 0.3.5: data the signal, ext1 its si_code */
+		e->raw[0] = ev->data;
+		e->raw[1] = ev->sig_code;
 		break;
 	default:
 		e->raw[0] = ev->data;
@@ -194,6 +201,13 @@ static PyObject *ev_signal(SbEvent *e, void *c)
 	return PyLong_FromLong(e->has_lib ? e->lib.data : (int)e->raw[0]);
 }
 
+static PyObject *ev_sig_code(SbEvent *e, void *c)
+{
+	if (e->type != S_EVENT_SIGNAL)
+		Py_RETURN_NONE;
+	return PyLong_FromLong(e->has_lib ? e->lib.sig_code : (int)e->raw[1]);
+}
+
 static PyObject *ev_format(SbEvent *e, PyObject *args, PyObject *kw)
 {
 	static char *kwlist[] = { "json", NULL };
@@ -267,6 +281,8 @@ static PyGetSetDef event_getset[] = {
 	  "what the rule table decided (S_DISP_*) before the callback", NULL },
 	{ "signal", (getter)ev_signal, NULL, "signal number (SIGNAL), or None",
 	  NULL },
+	{ "sig_code", (getter)ev_sig_code, NULL,
+	  "the signal's si_code (SIGNAL), or None", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -293,6 +293,7 @@ static void note_event(SbSandbox *self, const sandbox_event_t *ev)
 		self->last_sc_nr = ev->syscall.nr;
 	} else if (ev->type == S_EVENT_SIGNAL) {
 		self->last_signal = ev->data;
+		self->last_sig_code = ev->sig_code;
 	}
 }
 
@@ -354,10 +355,33 @@ void sbpy_trampoline(const sandbox_event_t *ev, sandbox_action_t *act,
 	run->ts = PyEval_SaveThread();
 }
 
-void sbpy_deliver_exit(SbSandbox *self, int exit_code)
+/* What a classic policy's answer to an end event (EXIT, QUOTA, ERROR)
+ * makes the verdict: FINI or KILL with a result is that result; CONT
+ * keeps the library's verdict after a QUOTA or an ERROR (the program is
+ * already gone: nothing can let it run on) and is BP after an EXIT, as in
+ * pysandbox, where a program that ended without a result was BP. */
+static void end_answer(SbSandbox *self, int event, const SbAction *r)
+{
+	int type = r->type & ~S_ACTION_FLAG_BACKTRACE;
+	if ((type == S_ACTION_FINI || type == S_ACTION_KILL) &&
+	    valid_result(r->data))
+		self->result_override = r->data;
+	else if (type == S_ACTION_CONT && event != S_EVENT_EXIT)
+		self->result_override = -1;
+	else
+		policy_fault(self, PyExc_ValueError,
+		             "the policy answered the program's %s with action %d "
+		             "(data %d): a classic policy ends the run with "
+		             "S_ACTION_FINI and a result",
+		             event == S_EVENT_EXIT ? "exit"
+		             : event == S_EVENT_QUOTA ? "quota event" : "error",
+		             r->type, r->data);
+}
+
+void sbpy_deliver_end(SbSandbox *self, int event, long data)
 {
 	PyObject *fn = policy_callable(self), *ret;
-	SbEvent *e = sbpy_event_classic(S_EVENT_EXIT, exit_code);
+	SbEvent *e = sbpy_event_classic(event, data);
 	SbAction *a = sbpy_action_new(S_ACTION_CONT, 0);
 
 	self->result_override = S_RESULT_BP;
@@ -376,23 +400,12 @@ void sbpy_deliver_exit(SbSandbox *self, int exit_code)
 			sbpy_keep_error(self);
 		goto out;
 	}
-	if (!PyObject_TypeCheck(ret, &SbAction_Type)) {
+	if (!PyObject_TypeCheck(ret, &SbAction_Type))
 		policy_fault(self, PyExc_TypeError,
 		             "the policy returned %.100s, not a SandboxAction",
 		             Py_TYPE(ret)->tp_name);
-	} else {
-		const SbAction *r = (const SbAction *)ret;
-		int type = r->type & ~S_ACTION_FLAG_BACKTRACE;
-		if ((type == S_ACTION_FINI || type == S_ACTION_KILL) &&
-		    valid_result(r->data))
-			self->result_override = r->data;
-		else
-			policy_fault(self, PyExc_ValueError,
-			             "the policy answered the program's exit with "
-			             "action %d (data %d): a classic policy ends the "
-			             "run with S_ACTION_FINI and a result", r->type,
-			             r->data);
-	}
+	else
+		end_answer(self, event, (const SbAction *)ret);
 	Py_DECREF(ret);
 out:
 	Py_XDECREF(e);
@@ -409,8 +422,13 @@ void sbpy_hook(const sandbox_event_t *ev, const sandbox_action_t *decision,
 	(void)data;
 	if (!run || !ev || (ev->sandbox && run->self->sb != ev->sandbox))
 		return;
-	PyEval_RestoreThread(run->ts);
 	SbSandbox *self = run->self;
+	/* The errno of an ERROR, for a classic policy's S_EVENT_ERROR. */
+	if (ev->type == S_EVENT_ERROR)
+		self->lib_errno = ev->data;
+	if (!self->hook)
+		return;
+	PyEval_RestoreThread(run->ts);
 	PyObject *fn = self->hook;
 	if (fn && !self->hook_error && !self->pending) {
 		SbEvent *e = sbpy_event_new(ev);

@@ -97,6 +97,8 @@ static const struct field stat_fields[] = {
 	FIELD(sandbox_stat_t, tasks_peak, F_INT),
 	FIELD(sandbox_stat_t, tasks_created, F_INT),
 	FIELD(sandbox_stat_t, processes, F_INT),
+	FIELD(sandbox_stat_t, has_signal_code, F_BOOL),
+	FIELD(sandbox_stat_t, signal_code, F_INT),
 	{ NULL, 0, F_INT },
 };
 

@@ -75,10 +75,18 @@ int sbpy_install_policy(SbSandbox *self, PyObject *obj)
 	if ((rc = sandbox_set_mode(self->sb, mode)) < 0)
 		return sbpy_erri(rc, "cannot set the mode", NULL);
 	self->classic_policy = classic;
+	if (sbpy_sync_hook(self) < 0)
+		return sbpy_erri(-EINVAL, "cannot set the event hook", NULL);
 	self->policy_gen = lib && !classic ? ((SbPolicy *)obj)->generation : 0;
 	Py_XINCREF(obj);
 	Py_XSETREF(self->policy, obj);
 	return 0;
+}
+
+int sbpy_sync_hook(SbSandbox *self)
+{
+	bool on = self->hook || self->classic_policy;
+	return sandbox_set_event_hook(self->sb, on ? sbpy_hook : NULL, NULL);
 }
 
 /* The policy object may have changed since it was installed. */
@@ -435,6 +443,47 @@ static int sandbox_init(SbSandbox *self, PyObject *args, PyObject *kw)
 
 /* ---------------------------------------------------------------- run */
 
+/* A classic policy is asked how the run ended, as pysandbox asked it:
+ * the program's exit when it exited on its own (OK, AT), the quota that
+ * ended it (ML, OL, TL), the supervisor's error (IE, not interrupted). */
+static void deliver_end(SbSandbox *self)
+{
+	sandbox_stat_t st;
+	int event = -1;
+	long data = 0;
+
+	if (sandbox_get_stat(self->sb, &st, sizeof(st)) < 0)
+		return;
+	switch (st.result) {
+	case S_RESULT_OK:
+	case S_RESULT_AT:
+		event = S_EVENT_EXIT;
+		data = st.exit_code;
+		break;
+	case S_RESULT_ML:
+	case S_RESULT_OL:
+	case S_RESULT_TL:
+		if (st.quota_exceeded >= 0) {
+			event = S_EVENT_QUOTA;
+			data = st.quota_exceeded;
+		}
+		break;
+	case S_RESULT_IE:
+		if (!st.interrupted && self->lib_errno) {
+			event = S_EVENT_ERROR;
+			data = self->lib_errno;
+		}
+		break;
+	default:
+		break;
+	}
+	if (event < 0)
+		return;
+	self->in_exit_event = true;
+	sbpy_deliver_end(self, event, data);
+	self->in_exit_event = false;
+}
+
 /* Runs the program; returns sandbox_execute()'s code, or raises (-1 with
  * an exception and *raised set) when the run could not start or a
  * policy's KeyboardInterrupt/SystemExit, or a signal, must propagate. */
@@ -456,6 +505,8 @@ static int do_run(SbSandbox *self, bool *raised)
 	Py_CLEAR(self->pending);
 	self->result_override = -1;
 	self->last_signal = 0;
+	self->last_sig_code = 0;
+	self->lib_errno = 0;
 	self->have_last_sc = false;
 	self->pid = 0;
 	for (int i = 1; i < 3; i++)
@@ -485,16 +536,8 @@ static int do_run(SbSandbox *self, bool *raised)
 	Py_XDECREF(policy);
 
 	if (rc == 0 && self->classic_policy && !self->policy_error &&
-	    !self->pending) {
-		int r = sandbox_result(self->sb);
-		if (r == S_RESULT_OK || r == S_RESULT_AT) {
-			sandbox_stat_t st;
-			sandbox_get_stat(self->sb, &st, sizeof(st));
-			self->in_exit_event = true;
-			sbpy_deliver_exit(self, st.exit_code);
-			self->in_exit_event = false;
-		}
-	}
+	    !self->pending)
+		deliver_end(self);
 	if (self->pending) {
 		PyObject *p = self->pending;
 		self->pending = NULL;
@@ -572,6 +615,18 @@ static int put_item(PyObject *d, const char *k, PyObject *t, Py_ssize_t i)
 	return put(d, k, v);
 }
 
+/* 0.3.5's signal_info[1], the si_code: of the killing signal when the
+ * tracer delivered it (None for one it never saw: SIGKILL), else of the
+ * last signal a Python policy was asked about, 0 when there was none. */
+static PyObject *signal_code(const SbSandbox *self, const sandbox_stat_t *st)
+{
+	if (st->signal > 0 && !st->has_signal_code)
+		Py_RETURN_NONE;
+	if (st->signal > 0)
+		return PyLong_FromLong(st->signal_code);
+	return PyLong_FromLong(self->last_signal ? self->last_sig_code : 0);
+}
+
 static PyObject *sbox_probe(SbSandbox *self, PyObject *args, PyObject *kw)
 {
 	static char *kwlist[] = { "compatible", NULL };
@@ -612,7 +667,8 @@ static PyObject *sbox_probe(SbSandbox *self, PyObject *args, PyObject *kw)
 	    put(d, "elapsed", ms(st.wall_time_us)) < 0 ||
 	    PyDict_SetItemString(d, "cpu_info", cpu) < 0 ||
 	    PyDict_SetItemString(d, "mem_info", mem) < 0 ||
-	    put(d, "signal_info", Py_BuildValue("(iO)", sig, Py_None)) < 0 ||
+	    put(d, "signal_info",
+	        Py_BuildValue("(iN)", sig, signal_code(self, &st))) < 0 ||
 	    put(d, "syscall_info", Py_BuildValue("(li)", scnr, scabi)) < 0 ||
 	    put(d, "exitcode", PyLong_FromLong(self->running ? -1 : st.exit_code)) < 0)
 		goto fail;

@@ -118,9 +118,15 @@ void sbpy_hook(const sandbox_event_t *ev, const sandbox_action_t *decision,
 sandbox_policy_t *sbpy_policy_trace_all(void);
 /* Keep the exception being raised as the sandbox's policy error (BP). */
 void sbpy_keep_error(SbSandboxFwd *self);
-/* The program of a classic Python policy exited on its own: ask the
- * policy, as pysandbox did, and keep its verdict in result_override. */
-void sbpy_deliver_exit(SbSandboxFwd *self, int exit_code);
+/* The run of a classic Python policy ended: ask the policy about the
+ * program's exit (S_EVENT_EXIT, data the exit code), the quota that ended
+ * it (S_EVENT_QUOTA, data the S_QUOTA_*) or the supervisor's error
+ * (S_EVENT_ERROR, data the errno), as pysandbox did, and keep its verdict
+ * in result_override (-1: the library's stands). */
+void sbpy_deliver_end(SbSandboxFwd *self, int event, long data);
+/* Install the library event hook when the sandbox needs one (a Python
+ * observer, or a classic policy that is told of errors). */
+int sbpy_sync_hook(SbSandboxFwd *self);
 int sbpy_policy_module_init(PyObject *m);
 
 /* ---------------------------------------------------------------- capture */
@@ -162,6 +168,8 @@ typedef struct SbSandbox {
 	unsigned long tracer_ident;
 	pid_t pid;                 /* the program, from events; 0 unknown */
 	int last_signal;           /* from SIGNAL events, 0 none */
+	int last_sig_code;         /* its si_code */
+	int lib_errno;             /* the ERROR event's errno, 0 none */
 	bool have_last_sc;
 	int last_sc_abi;
 	long last_sc_nr;

@@ -4,14 +4,15 @@ built-ins, files, modules) with and without a Python callback."""
 
 import errno
 import os
+import tempfile
 import unittest
 
 import sandbox
 from sandbox import (Policy, Sandbox, SandboxAction, SandboxEvent,
                      SandboxPolicy)
 
-from common import (PROG, PROG_STATIC, TempDir, WhitelistPolicy, allow_all,
-                    require_tracing)
+from common import (PROG, PROG_STATIC, STATIC_START, TempDir, WhitelistPolicy,
+                    allow_all, require_tracing)
 
 
 class TestBasePolicy(unittest.TestCase):
@@ -136,6 +137,67 @@ class TestClassicPython(unittest.TestCase):
         s.run()
         self.assertEqual(s.result, sandbox.S_RESULT_OK)
         self.assertNotIn(sandbox.S_EVENT_SYSRET, seen)
+
+    def test_quota_events(self):
+        # 0.3.5 asked the policy when a quota was exceeded: S_EVENT_QUOTA
+        # with data the S_QUOTA_*, and its answer was the verdict; no
+        # S_EVENT_EXIT follows. The program is already ended by the
+        # library: CONT leaves the library's verdict.
+        class Ask(WhitelistPolicy):
+            def __init__(self, answer=None):
+                super().__init__(STATIC_START + ('pause',))
+                self.ends, self.answer = [], answer
+
+            def __call__(self, e, a):
+                if e.type in (sandbox.S_EVENT_QUOTA, sandbox.S_EVENT_EXIT,
+                              sandbox.S_EVENT_ERROR):
+                    self.ends.append((e.type, e.data))
+                    if self.answer:
+                        return self.answer(e, a)
+                return super().__call__(e, a)
+
+        def run(cmd, arg, quota, answer=None, out=None):
+            p = Ask(answer)
+            s = Sandbox([PROG_STATIC, cmd, arg], quota=quota, policy=p,
+                        stdout=out)
+            s.run()
+            return s, p.ends
+
+        Q = sandbox.S_EVENT_QUOTA
+        s, ends = run('loop', '0', dict(cpu=200))
+        self.assertEqual((s.result, ends),
+                         (sandbox.S_RESULT_TL, [(Q, sandbox.S_QUOTA_CPU)]))
+        s, ends = run('pause', '0', dict(wallclock=300))
+        self.assertEqual((s.result, ends),
+                         (sandbox.S_RESULT_TL,
+                          [(Q, sandbox.S_QUOTA_WALLCLOCK)]))
+        s, ends = run('malloc', '64', dict(memory=16 << 20))
+        self.assertEqual((s.result, ends),
+                         (sandbox.S_RESULT_ML, [(Q, sandbox.S_QUOTA_MEMORY)]))
+        with tempfile.TemporaryFile() as f:
+            s, ends = run('print', '100', dict(disk=10), out=f)
+        self.assertEqual((s.result, ends),
+                         (sandbox.S_RESULT_OL, [(Q, sandbox.S_QUOTA_DISK)]))
+        # the answer is the verdict ...
+        s, ends = run('malloc', '64', dict(memory=16 << 20),
+                      lambda e, a: a.kill(sandbox.S_RESULT_TL))
+        self.assertEqual(s.result, sandbox.S_RESULT_TL)
+        # ... CONT cannot let the program go on: the library's stands
+        s, ends = run('loop', '0', dict(cpu=200), lambda e, a: a.cont())
+        self.assertEqual(s.result, sandbox.S_RESULT_TL)
+
+        # ... and a policy that fails there is BP, with its traceback
+        def boom(e, a):
+            raise RuntimeError('quota boom')
+        s, ends = run('loop', '0', dict(cpu=200), boom)
+        self.assertEqual((s.result, len(ends)), (sandbox.S_RESULT_BP, 1))
+        self.assertIn('quota boom', s.policy_traceback)
+        s, ends = run('loop', '0', dict(cpu=200), lambda e, a: a.deny(1))
+        self.assertEqual(s.result, sandbox.S_RESULT_BP)
+        # a normal exit is still an S_EVENT_EXIT with the exit code
+        s, ends = run('exit', '3', dict(cpu=2000))
+        self.assertEqual((s.result, ends),
+                         (sandbox.S_RESULT_AT, [(sandbox.S_EVENT_EXIT, 3)]))
 
     def test_base_class_alone_is_the_default_policy(self):
         class Plain(SandboxPolicy):

@@ -69,6 +69,39 @@ class TestSignals(unittest.TestCase):
         self.assertEqual(s.probe(False)['syscall_info'][0],
                          sandbox.syscall_number(0, 'rt_sigprocmask'))
 
+    def test_signal_codes(self):
+        # 0.3.5: the SIGNAL event's ext1 and probe()'s signal_info[1] are
+        # the signal's si_code (SEGV_MAPERR 1, FPE_INTDIV 1, SI_TKILL -6)
+        seen = []
+
+        class Watch(WhitelistPolicy):
+            def __call__(self, e, a):
+                if e.type == sandbox.S_EVENT_SIGNAL:
+                    seen.append((e.data, e.ext1, e.sig_code))
+                return super().__call__(e, a)
+        for cmd, sig, code in (('segv', signal.SIGSEGV, 1),
+                               ('fpe', signal.SIGFPE, 1)):
+            with self.subTest(cmd=cmd):
+                s = self.check_rt(cmd, sig)
+                self.assertEqual(s.probe(False)['signal_info'], (sig, code))
+                s = self.check_rt(cmd, sig, Watch())
+                self.assertEqual(s.probe(False)['signal_info'], (sig, code))
+                self.assertEqual(seen.pop(), (sig, code, code))
+        # a handled signal: the last one the policy saw, with its code
+        p = Watch()
+        for n in ('rt_sigprocmask', 'rt_sigaction', 'getpid', 'gettid',
+                  'tgkill', 'rt_sigreturn'):
+            p.allow(n)
+        s = Sandbox([PROG_STATIC, 'catch'], policy=p)
+        s.run()
+        self.assertEqual(s.result, sandbox.S_RESULT_OK)
+        self.assertEqual(seen, [(signal.SIGUSR1, -6, -6)])
+        self.assertEqual(s.probe()['signal_info'], (signal.SIGUSR1, -6))
+        # nothing signalled: (0, 0), as 0.3.5 gave
+        s = Sandbox([PROG_STATIC, 'exit', '0'])
+        s.run()
+        self.assertEqual(s.probe()['signal_info'], (0, 0))
+
     def test_handled_signal(self):
         seen = []
 
@@ -107,7 +140,12 @@ class TestSignals(unittest.TestCase):
                 s.run()
                 s.policy.job.join()
                 self.assertEqual(s.result, sandbox.S_RESULT_RT)
-                self.assertEqual(s.probe(False)['signal_info'][0], sig)
+                info = s.probe(False)['signal_info']
+                self.assertEqual(info[0], sig)
+                # the code of a signal the tracer delivered (SI_USER from
+                # os.kill); SIGKILL it never sees: unknown
+                self.assertEqual(info[1], None if sig == signal.SIGKILL
+                                 else 0)
 
     def test_killed_while_blocked_reading(self):
         rd, wr = os.pipe()
