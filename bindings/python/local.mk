@@ -37,6 +37,7 @@ PYBIND_PY = \
 PYBIND_TESTS = \
 	bindings/python/tests/test_constants.pyunit \
 	bindings/python/tests/test_classic.pyunit \
+	bindings/python/tests/test_classic_suite.pyunit \
 	bindings/python/tests/test_policy.pyunit \
 	bindings/python/tests/test_signals.pyunit \
 	bindings/python/tests/test_modern.pyunit \
@@ -48,6 +49,7 @@ PYBIND_TEST_PY = $(PYBIND_TESTS:.pyunit=.py)
 EXTRA_DIST += $(PYBIND_SOURCES) $(PYBIND_PY) $(PYBIND_TESTS) \
 	$(PYBIND_TEST_PY) \
 	bindings/python/tests/common.py bindings/python/run-test.sh \
+	bindings/python/tests/sample2_style.py \
 	bindings/python/pyproject.toml bindings/python/setup.py \
 	bindings/python/README.md samples/judge.py
 

@@ -28,6 +28,17 @@
  *   prog catch            handle SIGUSR1 sent to itself, exit 0
  *   prog argv ARGS        print each argument on a line
  *   prog env NAME         print the variable's value
+ *   prog bus              misaligned store with alignment checking on
+ *                         (SIGBUS, BUS_ADRALN)
+ *   prog accerr           store into a read-only page (SIGSEGV,
+ *                         SEGV_ACCERR)
+ *   prog fsize            set its own RLIMIT_FSIZE to 5 bytes, then write
+ *                         lines forever (SIGXFSZ from the kernel)
+ *   prog xcpu             set its own RLIMIT_CPU soft limit to 0 s, then
+ *                         spin (SIGXCPU from the kernel)
+ *   prog vfork            vfork(); the child exits 0, the parent waits
+ *   prog clone            a thread through clone(2) with its own stack,
+ *                         the parent waits for it
  *
  * Built twice: dynamic (prog) and static (prog_static).
  */
@@ -39,7 +50,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -95,6 +108,55 @@ static int do_print(long n)
 		n -= w;
 	}
 	return 0;
+}
+
+static int do_bus(void)
+{
+	static char buf[16] __attribute__((aligned(16)));
+	/* EFLAGS.AC: misaligned accesses in user mode fault */
+	__asm__ volatile("pushf\n\torl $0x40000, (%%rsp)\n\tpopf" ::: "memory", "cc");
+	volatile int *p = (volatile int *)(void *)(buf + 1);
+	*p = 42;
+	return 0;
+}
+
+static int do_accerr(void)
+{
+	volatile char *p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+	                        -1, 0);
+	if (p == MAP_FAILED)
+		return errno;
+	*p = 1;
+	return 0;
+}
+
+static int do_rlimit(int resource, rlim_t soft, rlim_t hard)
+{
+	struct rlimit rl = { soft, hard };
+	if (setrlimit(resource, &rl) < 0)
+		return errno;
+	if (resource == RLIMIT_FSIZE)
+		for (;;)
+			if (write(1, "Hello World!\n", 13) < 0)
+				return errno;
+	for (;;)
+		__asm__ volatile("" ::: "memory");
+}
+
+static int clone_child(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+static int do_clone(void)
+{
+	static char stack[64 * 1024] __attribute__((aligned(16)));
+	int status;
+	pid_t pid = clone(clone_child, stack + sizeof(stack), SIGCHLD, NULL);
+	if (pid < 0)
+		return errno;
+	return waitpid(pid, &status, 0) == pid && WIFEXITED(status) ? 0 : 1;
 }
 
 int main(int argc, char **argv)
@@ -212,6 +274,23 @@ int main(int argc, char **argv)
 		puts(v ? v : "(unset)");
 		return 0;
 	}
+	if (strcmp(cmd, "bus") == 0)
+		return do_bus();
+	if (strcmp(cmd, "accerr") == 0)
+		return do_accerr();
+	if (strcmp(cmd, "fsize") == 0)
+		return do_rlimit(RLIMIT_FSIZE, 5, RLIM_INFINITY);
+	if (strcmp(cmd, "xcpu") == 0)
+		return do_rlimit(RLIMIT_CPU, 0, 30);
+	if (strcmp(cmd, "vfork") == 0) {
+		int status;
+		pid_t pid = vfork();
+		if (pid == 0)
+			_exit(0);
+		return pid > 0 && waitpid(pid, &status, 0) == pid ? 0 : 1;
+	}
+	if (strcmp(cmd, "clone") == 0)
+		return do_clone();
 	fprintf(stderr, "prog: unknown command %s\n", cmd);
 	return 99;
 }
