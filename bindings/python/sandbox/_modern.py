@@ -8,12 +8,10 @@ sandbox-run: times in seconds (a number, or a string such as '1500ms',
 '2s'), sizes in bytes (a number, or a string with K, M, G, T: '64M').
 """
 
-import decimal
 import os
 import re
 import resource
 import stat as _stat
-import tempfile
 
 from . import _sandbox as _c
 from ._report import build_report
@@ -52,6 +50,9 @@ def parse_time(v, what='time'):
     if isinstance(v, bool):
         raise TypeError('%s should be a number of seconds' % what)
     if isinstance(v, (int, float)):
+        # (decimal and tempfile below are imported where they are needed:
+        # together they were half the time `import sandbox` took)
+        import decimal
         text = (format(decimal.Decimal(repr(float(v))), 'f')
                 if isinstance(v, float) else str(v))
         ms = _exact(text, 1000, 'time')
@@ -339,6 +340,7 @@ class Box:
         if isinstance(target, (bytes, bytearray, memoryview)) and which == 0:
             # The input itself: through an unlinked temporary file, read
             # from its start at every run.
+            import tempfile
             f = tempfile.TemporaryFile()
             f.write(target)
             f.seek(0)

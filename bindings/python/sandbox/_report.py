@@ -6,7 +6,6 @@ field of the report is one line in build_report() (and one in the .pyi);
 tests/test_report.py compares the keys with sandbox-run's own report.
 """
 
-import json
 import signal as _signal
 
 from . import _sandbox as _c
@@ -109,10 +108,12 @@ class Result:
 
     def to_dict(self):
         """The report as sandbox-run writes it (a deep copy)."""
+        import json
         return json.loads(json.dumps(self._report))
 
     def to_json(self, **kw):
         """The report as JSON text (json.dumps keyword arguments pass)."""
+        import json
         return json.dumps(self._report, **kw)
 
     def __repr__(self):

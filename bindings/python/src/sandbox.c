@@ -64,10 +64,13 @@ int sbpy_install_policy(SbSandbox *self, PyObject *obj)
 			return -1;
 		classic = true;
 	}
-	rc = sandbox_set_policy(self->sb, lib);
+	/* The library's built-in default is what a new sandbox has: building
+	 * it again is a quarter of a run's set-up cost. */
+	rc = !lib && self->lib_default ? 0 : sandbox_set_policy(self->sb, lib);
 	sandbox_policy_unref(lib);
 	if (rc < 0)
 		return sbpy_erri(rc, "cannot set the policy", NULL);
+	self->lib_default = !lib;
 	/* A classic Python policy sees every syscall entry and return, as
 	 * under pysandbox, unless a mode was chosen explicitly. */
 	int mode = self->mode >= 0 ? self->mode
@@ -184,6 +187,7 @@ static int load_args(SbSandbox *self, PyObject *o)
 	if (!self->sb) {
 		if (!(self->sb = sandbox_new(argv)))
 			rc = -errno;
+		self->lib_default = true;
 	} else {
 		rc = sandbox_set_argv(self->sb, argv);
 	}

@@ -161,6 +161,8 @@ typedef struct SbSandbox {
 	int mode;                  /* S_MODE_* asked for, -1: by policy */
 	unsigned policy_gen;       /* Policy generation installed */
 	bool classic_policy;       /* a Python policy decides everything */
+	bool lib_default;          /* the library's policy is its built-in
+	                            * default, as sandbox_new() left it */
 	/* the run */
 	bool running;
 	bool in_callback;
