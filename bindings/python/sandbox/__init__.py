@@ -35,7 +35,7 @@ from ._sandbox import (  # noqa: F401  (re-exported)
 from ._sandbox import *  # noqa: F401,F403  the constants
 from ._sandbox import (  # noqa: F401
     version, abi_name, result_name, result_text, strerror, syscall_name,
-    syscall_number, probe_host, cgroup_sweep, block_term_signals,
+    syscall_number, probe_host, cgroup_sweep, block_term_signals, open_file,
 )
 
 

@@ -84,7 +84,9 @@ class Box:
     policy: Any
     def __init__(self, argv: Union[_Path, Sequence[_Path]], *,
                  cpu: _Time = ..., wall: _Time = ..., memory: _Size = ...,
-                 output: _Size = ..., memory_mode: Union[str, int] = ...,
+                 output: _Size = ..., stack: _Size = ...,
+                 tasks: Optional[int] = ..., processes: Optional[int] = ...,
+                 memory_mode: Union[str, int] = ...,
                  stdin: _In = ..., stdout: _Out = ..., stderr: _Out = ...,
                  policy: _PolicySpec = ..., mode: Union[None, str, int] = ...,
                  env: Union[None, Mapping[str, str], Sequence[str]] = ...,

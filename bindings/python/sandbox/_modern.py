@@ -181,7 +181,8 @@ class Box:
     """
 
     def __init__(self, argv, *, cpu=None, wall=None, memory=None,
-                 output=None, memory_mode=None, stdin=None, stdout=None,
+                 output=None, stack=None, tasks=None, processes=None,
+                 memory_mode=None, stdin=None, stdout=None,
                  stderr=None, policy='default', mode=None, env=None,
                  inherit_env=False, env_pass=None, env_strip=None,
                  workdir=None, chroot=None, uid=None, gid=None, groups=None,
@@ -208,6 +209,14 @@ class Box:
                   (_c.S_QUOTA_WALLCLOCK, parse_time(wall, 'wall')),
                   (_c.S_QUOTA_MEMORY, parse_size(memory, 'memory')),
                   (_c.S_QUOTA_DISK, parse_size(output, 'output')))
+        if tasks is not None and processes is not None and tasks != processes:
+            raise ValueError('tasks and processes are one quota: give one')
+        tasks = tasks if tasks is not None else processes
+        if tasks is not None and (isinstance(tasks, bool) or
+                                  not isinstance(tasks, int) or tasks < 1):
+            raise ValueError('tasks should be a positive number of tasks')
+        quotas += ((_c.S_QUOTA_STACK, parse_size(stack, 'stack')),
+                   (_c.S_QUOTA_TASKS, tasks))
         for q, v in quotas:
             sb.set_quota(q, v)
         # None: the policy's preference (rss for java, go, node), else vsize
@@ -414,9 +423,11 @@ class Box:
 def run(argv, **settings):
     """Run argv once in a sandbox and return a Result.
 
-    Quotas: cpu, wall (seconds, or '1500ms', '2s'), memory, output (bytes,
-    or '256M'), memory_mode ('vsize' or 'rss'; default: what the policy
-    asks for, else 'vsize').
+    Quotas: cpu, wall (seconds, or '1500ms', '2s'), memory, output, stack
+    (bytes, or '256M'), tasks (threads and processes alive at once, the
+    first included; processes= is the same, as sandbox-run --processes),
+    memory_mode ('vsize' or 'rss'; default: what the policy asks for,
+    else 'vsize').
     Streams: stdin (a path, bytes, a file, an fd, DEVNULL), stdout and
     stderr (a path, a file, an fd, PIPE to capture, DEVNULL).
     Policy: policy ('default' or another built-in name, a policy file,

@@ -43,6 +43,8 @@ static const struct sbpy_const sandbox_consts[] = {
 /* Constants of sandbox.h beyond the classic set (module level only). */
 static const struct sbpy_const library_consts[] = {
 	C(S_MEMORY_VSIZE), C(S_MEMORY_RSS), C(S_MODE_FAST), C(S_MODE_CLASSIC),
+	C(SANDBOX_OPEN_READ), C(SANDBOX_OPEN_WRITE), C(SANDBOX_OPEN_APPEND),
+	C(SANDBOX_OPEN_DIR),
 	C(S_ABI_X86_64), C(S_ABI_I386), C(S_ABI_X32),
 	C(S_DISP_ALLOW), C(S_DISP_TRACE), C(S_DISP_ERRNO), C(S_DISP_KILL),
 	C(S_DISP_FLAG_EXIT),
@@ -177,7 +179,31 @@ static PyObject *f_block_term_signals(PyObject *m, PyObject *unused)
 	Py_RETURN_NONE;
 }
 
+static PyObject *f_open_file(PyObject *m, PyObject *args, PyObject *kw)
+{
+	static char *kwlist[] = { "path", "how", "mode", NULL };
+	PyObject *o, *b;
+	int how = SANDBOX_OPEN_READ;
+	unsigned mode = 0644;
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "O|iI:open_file", kwlist, &o,
+	                                 &how, &mode) ||
+	    !(b = sbpy_fsbytes(o)))
+		return NULL;
+	int fd = sandbox_open_file(PyBytes_AS_STRING(b), how, (mode_t)mode);
+	PyObject *r = fd < 0 ? sbpy_err(fd, "open_file", PyBytes_AS_STRING(b))
+	                     : PyLong_FromLong(fd);
+	Py_DECREF(b);
+	return r;
+}
+
 static PyMethodDef module_methods[] = {
+	{ "open_file", (PyCFunction)(void (*)(void))f_open_file,
+	  METH_VARARGS | METH_KEYWORDS,
+	  "open_file(path, how=SANDBOX_OPEN_READ, mode=0o644) -> int\n\n"
+	  "A descriptor (close-on-exec, yours to close) opened as the supervisor\n"
+	  "opens the program's files: no symbolic link followed, planted links\n"
+	  "and second names refused (sandbox_open_file). how: SANDBOX_OPEN_READ,\n"
+	  "_WRITE, _APPEND or _DIR." },
 	{ "version", f_version, METH_NOARGS,
 	  "version() -> str: the libsandbox version" },
 	{ "abi_name", f_abi_name, METH_VARARGS,

@@ -927,6 +927,38 @@ static int policy_set_callback(SbPolicy *self, PyObject *v, void *c)
 	return 0;
 }
 
+static PyObject *policy_get_memory_mode(SbPolicy *self, void *c)
+{
+	int m = self->p ? sandbox_policy_memory_mode(self->p) : -1;
+	if (m < 0)
+		Py_RETURN_NONE;
+	return PyLong_FromLong(m);
+}
+
+static int policy_set_memory_mode(SbPolicy *self, PyObject *v, void *c)
+{
+	int m = -1;
+	if (v && v != Py_None) {
+		const char *s = PyUnicode_Check(v) ? PyUnicode_AsUTF8(v) : NULL;
+		if (s && strcmp(s, "vsize") == 0)
+			m = S_MEMORY_VSIZE;
+		else if (s && strcmp(s, "rss") == 0)
+			m = S_MEMORY_RSS;
+		else if (!s && (m = (int)PyLong_AsLong(v)) == -1 && PyErr_Occurred())
+			return -1;
+		else if (s) {
+			PyErr_Format(PyExc_ValueError,
+			             "memory_mode is 'vsize', 'rss', S_MEMORY_* or None, "
+			             "not %R", v);
+			return -1;
+		}
+	}
+	if (policy_mutable(self) < 0)
+		return -1;
+	int rc = sandbox_policy_set_memory_mode(self->p, m);
+	return rc < 0 ? sbpy_erri(rc, "memory_mode", NULL) : 0;
+}
+
 static PyObject *policy_get_name(SbPolicy *self, void *c)
 {
 	PyObject *n = self->name ? self->name : Py_None;
@@ -1017,6 +1049,12 @@ static PyGetSetDef policy_getset[] = {
 	  "a callable f(event, action) -> SandboxAction asked for the syscalls\n"
 	  "the rules TRACE (and signals), or None. Replaces the policy's own\n"
 	  "C callback (built-ins such as default have one).", NULL },
+	{ "memory_mode", (getter)policy_get_memory_mode,
+	  (setter)policy_set_memory_mode,
+	  "what the memory quota of this policy's runs is judged on:\n"
+	  "S_MEMORY_RSS (runtimes reserving address space they never touch),\n"
+	  "S_MEMORY_VSIZE, or None (no preference); set with 'rss', 'vsize',\n"
+	  "S_MEMORY_* or None. A run's own memory_mode wins.", NULL },
 	{ "name", (getter)policy_get_name, NULL,
 	  "what the policy was made from (name, file, module), or None", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },

@@ -223,6 +223,11 @@ static ssize_t get_counts(const sandbox_t *sb, void *out, size_t max, void *c)
 	                                  sizeof(sandbox_syscall_count_t), c);
 }
 
+static ssize_t get_tasks(const sandbox_t *sb, void *out, size_t max, void *c)
+{
+	return sandbox_get_task_counts(sb, out, max, sizeof(sandbox_task_count_t));
+}
+
 static ssize_t get_samples(const sandbox_t *sb, void *out, size_t max, void *c)
 {
 	return sandbox_get_samples(sb, out, max, sizeof(sandbox_sample_t));
@@ -276,6 +281,14 @@ static PyObject *count_value(void *p)
 		"stopped_ns", (unsigned long long)c->stopped_ns);
 }
 
+static PyObject *task_value(void *p)
+{
+	const sandbox_task_count_t *t = p;
+	return Py_BuildValue("{s:i,s:i,s:K}", "tid", (int)t->tid,
+	                     "tgid", (int)t->tgid,
+	                     "syscalls", (unsigned long long)t->syscalls);
+}
+
 static PyObject *sample_value(void *p)
 {
 	const sandbox_sample_t *s = p;
@@ -301,6 +314,13 @@ static PyObject *m_syscall_counts(SbSandbox *self, PyObject *unused)
 	if (!l)
 		return NULL;
 	return Py_BuildValue("(NO)", l, all ? Py_True : Py_False);
+}
+
+static PyObject *m_task_counts(SbSandbox *self, PyObject *unused)
+{
+	REPORT_READY(self);
+	return array_list(self->sb, get_tasks, sizeof(sandbox_task_count_t),
+	                  task_value, NULL, "task_counts");
 }
 
 static PyObject *m_samples(SbSandbox *self, PyObject *unused)
@@ -412,6 +432,9 @@ PyMethodDef sbpy_report_methods[] = {
 	  "backtrace_text() -> str: one line per frame"),
 	M("syscall_counts", m_syscall_counts, METH_NOARGS,
 	  "syscall_counts() -> (list of dict, all_syscalls)"),
+	M("task_counts", m_task_counts, METH_NOARGS,
+	  "task_counts() -> list of {tid, tgid, syscalls}: each task of the last\n"
+	  "run in the order they ended (with profiling of syscalls)"),
 	M("samples", m_samples, METH_NOARGS,
 	  "samples() -> list of (t_us, cpu_us, user_us, sys_us, rss, vm)"),
 	M("captured", m_captured, METH_VARARGS,

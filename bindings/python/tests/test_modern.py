@@ -13,7 +13,7 @@ import unittest
 import sandbox
 
 from common import (PROG, PROG_STATIC, ROOT, TempDir, WhitelistPolicy,
-                    host, require_tracing)
+                    allow_all, host, require_tracing)
 
 
 class TestParsing(unittest.TestCase):
@@ -213,6 +213,64 @@ class TestRun(unittest.TestCase):
         r = sandbox.run([PROG, 'write', 'big'], workdir=d.path,
                         rlimits={'fsize': 4})
         self.assertEqual(r.result, 'RT')  # SIGXFSZ from an rlimit, no quota
+
+    def test_task_and_stack_quotas(self):
+        # S_QUOTA_TASKS (sandbox-run --processes) and S_QUOTA_STACK
+        p = allow_all()
+        r = sandbox.run([PROG_STATIC, 'fork'], policy=p, tasks=1)
+        self.assertEqual((r.result, r.quota_exceeded), ('RF', 'tasks'))
+        self.assertEqual(r.quota['tasks'], 1)
+        r = sandbox.run([PROG_STATIC, 'fork'], policy=p, processes=2)
+        self.assertEqual((r.result, r.processes, r.quota['tasks']),
+                         ('OK', 2, 2))
+        r = sandbox.run([PROG_STATIC, 'exit', '0'], stack='4M')
+        self.assertEqual((r.result, r.quota['stack_bytes']), ('OK', 4 << 20))
+        with self.assertRaises(ValueError):
+            sandbox.run([PROG_STATIC, 'exit', '0'], tasks=0)
+        with self.assertRaises(ValueError):
+            sandbox.run([PROG_STATIC, 'exit', '0'], tasks=1, processes=2)
+
+    def test_policy_memory_mode(self):
+        p = sandbox.Policy.builtin('default')
+        self.assertIsNone(p.memory_mode)
+        p.memory_mode = 'rss'
+        self.assertEqual(p.memory_mode, sandbox.S_MEMORY_RSS)
+        r = sandbox.run([PROG_STATIC, 'exit', '0'], policy=p, memory='256M')
+        self.assertEqual((r.result, r.quota['memory_mode']), ('OK', 'rss'))
+        # the run's own setting wins
+        r = sandbox.run([PROG_STATIC, 'exit', '0'], policy=p, memory='256M',
+                        memory_mode='vsize')
+        self.assertEqual(r.quota['memory_mode'], 'vsize')
+        p.memory_mode = None
+        self.assertIsNone(p.memory_mode)
+        with self.assertRaises(ValueError):
+            p.memory_mode = 'heap'
+
+    def test_open_file_and_task_counts(self):
+        d = TempDir(self)
+        path = d.file('in', b'20 22\n')
+        fd = sandbox.open_file(path)
+        try:
+            r = sandbox.run([PROG, 'sum'], stdin=fd, stdout=sandbox.PIPE)
+        finally:
+            os.close(fd)
+        self.assertEqual(r.stdout, b'42\n')
+        os.symlink(path, os.path.join(d.path, 'link'))
+        with self.assertRaises(sandbox.SandboxError) as cm:
+            sandbox.open_file(os.path.join(d.path, 'link'))
+        self.assertEqual(cm.exception.errno, errno.ELOOP)
+        fd = sandbox.open_file(os.path.join(d.path, 'out'),
+                               sandbox.SANDBOX_OPEN_WRITE)
+        os.close(fd)
+        # (classic mode: every syscall of every task stops and is counted)
+        box = sandbox.Box([PROG_STATIC, 'fork'], policy=allow_all(),
+                          profile=True, mode='classic')
+        r = box.run()
+        self.assertTrue(r.ok)
+        tasks = box.sandbox.task_counts()
+        self.assertEqual(len(tasks), 2)
+        self.assertEqual(len({t['tgid'] for t in tasks}), 2)
+        self.assertTrue(all(t['syscalls'] > 0 for t in tasks))
 
     def test_exec_failure_is_a_report(self):
         d = TempDir(self)
