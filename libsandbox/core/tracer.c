@@ -40,6 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/user.h>
@@ -247,7 +248,13 @@ static int on_entry(struct run *r, struct sb_task *t,
 	return resume(r, t->tid, t->want_sysret || t->watch_mem, 0);
 }
 
-/* Was this allocation refused? *need: the bytes it asked for. */
+/* Was this allocation refused? *need: the bytes it asked for. A refused
+ * mmap of inaccessible, unreserved memory (PROT_NONE, MAP_NORESERVE) is
+ * no allocation: it only asks for address space, which is what glibc's
+ * malloc does for each new thread's arena (128 MiB, then 64 MiB, falling
+ * back to a shared arena when refused) and what runtimes do for heaps
+ * they may never use. Whatever later makes that space usable and is
+ * refused is judged then. */
 static bool allocation_refused(const struct sb_task *t, int64_t ret,
                                int64_t *need)
 {
@@ -262,6 +269,8 @@ static bool allocation_refused(const struct sb_task *t, int64_t ret,
 	case SB_MEMSYS_MMAP:
 	case SB_MEMSYS_MMAP2:
 		*need = (int64_t)a[1];
+		if (a[2] == PROT_NONE && (a[3] & MAP_NORESERVE))
+			return false;
 		return ret == -ENOMEM;
 	case SB_MEMSYS_MREMAP:
 		*need = a[2] > a[1] ? (int64_t)(a[2] - a[1]) : 0;
