@@ -36,6 +36,9 @@ sandbox_policy_t *sb_builtin_new(const char *name);
 /* ---- the built-ins ---- */
 
 int sb_policy_default(sandbox_policy_t *p);
+int sb_policy_threads(sandbox_policy_t *p);
+int sb_policy_java(sandbox_policy_t *p);
+int sb_policy_go(sandbox_policy_t *p);
 int sb_policy_minimal(sandbox_policy_t *p);
 int sb_policy_io_heavy(sandbox_policy_t *p);
 int sb_policy_compute(sandbox_policy_t *p);
@@ -55,6 +58,13 @@ int sb_policy_allow_names(sandbox_policy_t *p, const char *const *names,
 /* Same with any disposition. */
 int sb_policy_names(sandbox_policy_t *p, const char *const *names, int disp,
                     int err);
+/* Opens for writing (open, openat, creat) fail with EACCES in the
+ * kernel, read-only opens run: for programs with threads, where a path
+ * read from the program's memory may change after any check. */
+int sb_policy_read_only_opens(sandbox_policy_t *p);
+/* clone(2) allowed when it creates a thread (CLONE_THREAD, CLONE_VM and
+ * CLONE_SIGHAND set); other clones keep their rule ("threads"). */
+int sb_policy_thread_clone(sandbox_policy_t *p);
 /* x86_64 rule for `name` with one condition (arg `arg` op a). */
 int sb_policy_cond1(sandbox_policy_t *p, const char *name, int disp, int err,
                     unsigned arg, int op, uint64_t a, uint64_t b);

@@ -1,9 +1,12 @@
 /*
  * The small helpers the built-in policies share: x86_64 rules by name, a
- * rule with one condition. Public API only.
+ * rule with one condition, read-only opens. Public API only.
  */
 #include "config.h"
 #include "builtin.h"
+
+#include <errno.h>
+#include <fcntl.h>
 
 int sb_policy_allow_names(sandbox_policy_t *p, const char *const *names,
                           const char **bad)
@@ -38,4 +41,23 @@ int sb_policy_cond1(sandbox_policy_t *p, const char *name, int disp, int err,
 	sandbox_cond_t c = { .arg = arg, .op = op, .a = a, .b = b };
 	return sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64, name, disp,
 	                                    err, &c, 1);
+}
+
+/* Flags that make an open a write (or a creation; O_TMPFILE needs
+ * O_WRONLY or O_RDWR). */
+#define WRITE_FLAGS (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND)
+
+int sb_policy_read_only_opens(sandbox_policy_t *p)
+{
+	static const char *const opens[] = { "open", "openat", "creat", NULL };
+	int rc;
+
+	/* The unconditional EACCES replaces any earlier rule (default's
+	 * TRACE, whose callback reads the path); then read-only runs. */
+	if ((rc = sb_policy_names(p, opens, S_DISP_ERRNO, EACCES)) < 0 ||
+	    (rc = sb_policy_cond1(p, "openat", S_DISP_ALLOW, 0, 2,
+	                          S_CMP_MASKED_EQ, WRITE_FLAGS, 0)) < 0)
+		return rc;
+	return sb_policy_cond1(p, "open", S_DISP_ALLOW, 0, 1, S_CMP_MASKED_EQ,
+	                       WRITE_FLAGS, 0);
 }

@@ -9,7 +9,10 @@ libsandbox_libsandbox_core_la_SOURCES += \
 	policies/compute.c \
 	policies/network.c \
 	policies/unrestricted.c \
-	policies/python3.c
+	policies/python3.c \
+	policies/threads.c \
+	policies/java.c \
+	policies/go.c
 
 dist_man_MANS += man/sandbox-policy.5
 EXTRA_DIST += docs/POLICIES.md

@@ -412,7 +412,8 @@ START_TEST(list_and_explain_builtins)
 {
 	static const char *const want[] = { "default", "minimal", "io-heavy",
 	                                    "compute", "network", "unrestricted",
-	                                    "python3", NULL };
+	                                    "python3", "threads", "java", "go",
+	                                    NULL };
 	const char *const *names = sandbox_policy_list();
 
 	for (const char *const *w = want; *w; w++) {

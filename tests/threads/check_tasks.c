@@ -5,8 +5,8 @@
  * supervisor's death kill them all, and diagnostics name the task.
  *
  * The programs are tests/threads/progs/tprog (one behaviour per argument)
- * and tsum (C++ std::thread). Policies: "threads" (the judge policy with
- * threads), or "default" plus the lines a test needs.
+ * and tsum (C++ std::thread). Policies: the built-in "threads" (the judge
+ * policy with threads), or "default" plus the lines a test needs.
  */
 #include "config.h"
 #include "vutil.h"
@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,21 +31,11 @@ static const char proc_rules[] =
 	"clone allow\nfork allow\nvfork allow\nwait4 allow\nexecve allow\n"
 	"madvise allow\npipe allow\npipe2 allow\n";
 
-/* "threads": the judge policy and clone(2) making threads (CLONE_THREAD,
- * CLONE_VM, CLONE_SIGHAND). */
-static const char thread_rules[] = "clone allow arg0 & 0x10900 == 0x10900\n";
-
 static sandbox_policy_t *policy(const char *base, const char *extra)
 {
 	char err[256];
-	bool threads = strcmp(base, "threads") == 0;
-	sandbox_policy_t *p = sandbox_policy_builtin(threads ? "default" : base);
+	sandbox_policy_t *p = sandbox_policy_builtin(base);
 
-	if (threads)
-		ck_assert_msg(sandbox_policy_add_text(p, thread_rules,
-		                                      strlen(thread_rules), "threads",
-		                                      err, sizeof(err)) == 0,
-		              "%s", err);
 	ck_assert_msg(p != NULL, "built-in %s: %s", base, strerror(errno));
 	if (extra)
 		ck_assert_msg(sandbox_policy_add_text(p, extra, strlen(extra),
@@ -169,6 +160,28 @@ START_TEST(forbidden_in_thread)
 	for (ssize_t i = 0; i < n && i < SANDBOX_BACKTRACE_MAX; i++)
 		seen |= strcmp(fr[i].symbol, "forbidden") == 0;
 	ck_assert_msg(seen, "the backtrace (%zd frames) is not the thread's", n);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* A path read from the program's memory can change after any check:
+ * another thread flips it between a name in the working directory and
+ * one outside while the first thread opens it for writing. Under
+ * "threads" no write open is ever decided on such a read (the kernel
+ * refuses them all), so nothing outside is ever created. */
+START_TEST(write_path_race)
+{
+	int mode = _i;
+	char *out, *wd = tu_tmpfile("race-wd"), *outside = tu_tmpfile("outside");
+	sandbox_stat_t st;
+
+	ck_assert_int_eq(mkdir(wd, 0755), 0);
+	sandbox_t *sb = task_sandbox(mode, "threads", NULL, &out, "tprog",
+	                             "path_race", outside, "3000", NULL);
+	ck_assert_int_eq(sandbox_set_workdir(sb, wd), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+	ck_assert_str_eq(tu_slurp(out), "opened 0\n");
+	ck_assert_msg(access(outside, F_OK) < 0, "a thread wrote %s", outside);
 	sandbox_destroy(sb);
 }
 END_TEST
@@ -403,6 +416,43 @@ START_TEST(cpu_counts_every_process)
 }
 END_TEST
 
+/* The memory quota (RSS) is the program's total: three processes of
+ * 40 MiB each cross 96 MiB though none does alone. */
+START_TEST(memory_sums_processes)
+{
+	char *out;
+	sandbox_stat_t st;
+
+	sandbox_t *sb = task_sandbox(_i, "default", proc_rules, &out, "tprog",
+	                             "mem_procs", "3", "40", NULL);
+	ck_assert_int_eq(sandbox_set_memory_mode(sb, S_MEMORY_RSS), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 96 << 20), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_ML);
+	ck_assert_int_gt(st.memory_peak, 96 << 20);
+	ck_assert_int_eq(tprogs_alive(), 0);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* Threads share one address space: counted once. Four threads keeping
+ * 20 MiB each use ~80 MiB, within 96 MiB (per thread it would be 320). */
+START_TEST(memory_counts_threads_once)
+{
+	char *out;
+	sandbox_stat_t st;
+
+	sandbox_t *sb = task_sandbox(_i, "threads", NULL, &out, "tprog",
+	                             "mem_threads", "4", "20", NULL);
+	ck_assert_int_eq(sandbox_set_memory_mode(sb, S_MEMORY_RSS), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 96 << 20), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+	ck_assert_str_eq(tu_slurp(out), "kept\n");
+	ck_assert_int_ge(st.memory_peak, 80 << 20);
+	ck_assert_int_lt(st.memory_peak, 96 << 20);
+	sandbox_destroy(sb);
+}
+END_TEST
+
 /* A process left behind by the first one is killed with it. */
 START_TEST(no_task_outlives_the_run)
 {
@@ -524,6 +574,8 @@ Suite *tu_suite(void)
 #endif
 	tcase_add_loop_test(tc, forbidden_in_thread, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
+	tcase_add_loop_test(tc, write_path_race, S_MODE_FAST,
+	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, cpu_counts_every_thread, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_test(tc, threads_get_every_cpu);
@@ -548,6 +600,10 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, task_quota_counts_live_tasks, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, cpu_counts_every_process, S_MODE_FAST,
+	                    S_MODE_CLASSIC + 1);
+	tcase_add_loop_test(tc, memory_sums_processes, S_MODE_FAST,
+	                    S_MODE_CLASSIC + 1);
+	tcase_add_loop_test(tc, memory_counts_threads_once, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, no_task_outlives_the_run, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);

@@ -18,11 +18,15 @@
  *   ptrace_sibling a thread tries PTRACE_ATTACH on another thread
  *   signals N      N threads; the first sends SIGUSR1 to each (caught)
  *   storm N        create and join N short threads, 8 at a time
- *   open_race F    a thread opens F over and over while the first thread
- *                  makes traced syscalls; prints how many opens worked
+ *   path_race F N  a thread flips a path between "race.ok" and F while
+ *                  the first opens that path for writing N times; prints
+ *                  how many opens worked
  *   loop N         4 threads, each making N getppid() calls
  *   burn N MS      N threads (not the first) burn MS ms of CPU each
  *   cpus           prints how many CPUs it may run on
+ *   mem_procs N MB N child processes keep MB MiB each, touched; the
+ *                  parent waits for them all, prints "ready" and pauses
+ *   mem_threads N MB  N threads keep MB MiB each, touched; prints "kept"
  *   family         a child process and a thread spin; prints "ready"
  *                  once both run, then spins too
  */
@@ -129,18 +133,14 @@ static void *nothing(void *arg)
 	return arg;
 }
 
-static atomic_long opened;
+static char race_path[4096];
+static const char *race_paths[2];
 
-static void *open_loop(void *arg)
+static void *flip_path(void *arg)
 {
-	const char *path = arg;
-	while (!atomic_load(&go)) {
-		int fd = open(path, O_RDONLY);
-		if (fd >= 0) {
-			atomic_fetch_add(&opened, 1);
-			close(fd);
-		}
-	}
+	(void)arg;
+	for (unsigned i = 0; !atomic_load(&go); i++)
+		strcpy(race_path, race_paths[i & 1]);
 	return NULL;
 }
 
@@ -164,6 +164,19 @@ static void *spin_counted(void *arg)
 {
 	atomic_fetch_add(&running, 1);
 	return spin(arg);
+}
+
+static char *keep(long mb)
+{
+	char *m = malloc((size_t)mb << 20);
+	for (long i = 0; m && i < mb << 20; i += 4096)
+		m[i] = 1;
+	return m;
+}
+
+static void *keep_mb(void *arg)
+{
+	return keep((long)(intptr_t)arg);
 }
 
 static int n_arg(int argc, char **argv, int dflt)
@@ -301,18 +314,51 @@ int main(int argc, char **argv)
 		printf("created %d\n", n);
 		return 0;
 	}
-	if (!strcmp(what, "open_race")) {
-		pthread_create(&threads[0], NULL, open_loop, argv[2]);
-		/* Traced syscalls (a write open: stops in the default
-		 * policy) while the other thread tries. */
-		for (int i = 0; i < 2000; i++) {
-			int fd = open("tprog.out", O_WRONLY | O_CREAT, 0644);
-			if (fd >= 0)
+	if (!strcmp(what, "path_race") && argc > 3) {
+		long worked = 0;
+		race_paths[0] = "race.ok";
+		race_paths[1] = argv[2];
+		strcpy(race_path, race_paths[0]);
+		pthread_create(&threads[0], NULL, flip_path, NULL);
+		for (long i = 0; i < atol(argv[3]); i++) {
+			int fd = open(race_path, O_WRONLY | O_CREAT, 0644);
+			if (fd >= 0) {
+				worked++;
 				close(fd);
+			}
 		}
 		atomic_store(&go, 1);
 		pthread_join(threads[0], NULL);
-		printf("opened %ld\n", atomic_load(&opened));
+		printf("opened %ld\n", worked);
+		return 0;
+	}
+	if (!strcmp(what, "mem_procs") && argc > 3) {
+		long mb = atol(argv[3]);
+		int fds[2];
+		char c;
+		if (pipe(fds) < 0)
+			return 1;
+		for (int i = 0; i < n; i++)
+			if (fork() == 0) {
+				if (!keep(mb) || write(fds[1], "k", 1) != 1)
+					_exit(1);
+				for (;;)
+					pause();
+			}
+		for (int i = 0; i < n; i++)
+			if (read(fds[0], &c, 1) != 1)
+				return 1;
+		puts("ready");
+		for (;;)
+			pause();
+	}
+	if (!strcmp(what, "mem_threads") && argc > 3) {
+		for (int i = 0; i < n && i < 64; i++)
+			pthread_create(&threads[i], NULL, keep_mb,
+			               (void *)(intptr_t)atol(argv[3]));
+		for (int i = 0; i < n && i < 64; i++)
+			pthread_join(threads[i], NULL);
+		puts("kept");
 		return 0;
 	}
 	if (!strcmp(what, "loop")) {

@@ -1,0 +1,57 @@
+/*
+ * "java": a Java program on the JVM (Debian 12: OpenJDK 17), started as
+ * `java -cp DIR Main`, for judges accepting Java (and Kotlin compiled to
+ * JVM classes). The JVM is a multi-threaded runtime: its compiler, garbage
+ * collector and service threads start before main().
+ *
+ * What it allows, and why
+ *   - everything "threads" allows (the judge policy with thread creation,
+ *     read-only opens, no processes, no exec);
+ *   - what the JVM asks for at start-up: prctl(PR_SET_NAME) (it names its
+ *     threads), getdents64 (it lists its module and cgroup directories),
+ *     sysinfo and sched_getaffinity (it sizes its heap and thread pools),
+ *     clock_getres, fchdir (into its performance-data directory, whose
+ *     file it then cannot create: no write opens), pipe2 (pipes within
+ *     the program);
+ *   - socket: fails with EACCES, never kills: looking up the user name
+ *     (user.name), glibc asks nscd through a unix socket first, then
+ *     reads /etc/passwd. No network either way;
+ *   - mkdir: fails with EACCES (the performance-data directory
+ *     /tmp/hsperfdata_USER, optional: pass -XX:-UsePerfData to skip it).
+ *
+ * Memory: judged on the resident set (RSS), not the virtual size: the JVM
+ * reserves its heap, code cache and class space (gigabytes of address
+ * space, sized from the machine's memory) and touches a small part; under
+ * RLIMIT_AS it cannot even start. Pass the heap limit the judge grants
+ * (-Xmx) so the program's OutOfMemoryError and our ML agree.
+ *
+ * What it refuses
+ *   - RF: processes (fork, vfork, clone without CLONE_THREAD), execve
+ *     after the launcher's own, and everything "default" refuses;
+ *   - ENOSYS: clone3 (glibc then uses clone);
+ *   - EACCES: socket, mkdir, any write open.
+ */
+#include "config.h"
+#include "builtin.h"
+
+#include <errno.h>
+#include <sys/prctl.h>
+
+int sb_policy_java(sandbox_policy_t *p)
+{
+	static const char *const allowed[] = {
+		"getdents64", "sysinfo", "sched_getaffinity", "clock_getres",
+		"fchdir", "pipe2",
+		NULL
+	};
+	static const char *const refused[] = { "socket", "mkdir", NULL };
+	int rc;
+
+	if ((rc = sb_policy_threads(p)) < 0 ||
+	    (rc = sb_policy_allow_names(p, allowed, NULL)) < 0 ||
+	    (rc = sb_policy_names(p, refused, S_DISP_ERRNO, EACCES)) < 0 ||
+	    (rc = sb_policy_cond1(p, "prctl", S_DISP_ALLOW, 0, 0, S_CMP_EQ,
+	                          PR_SET_NAME, 0)) < 0)
+		return rc;
+	return sandbox_policy_set_memory_mode(p, S_MEMORY_RSS);
+}
