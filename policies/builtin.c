@@ -13,12 +13,14 @@
 #define SB_BUILTINS(X) \
 	X("default", "online judge, compiled C/C++: start, read input, " \
 	  "allocate, write output", sb_policy_default) \
-	X("threads", "default + threads (C++ std::thread, pthreads): no " \
-	  "processes, no exec, no write opens", sb_policy_threads) \
+	X("threads", "default + threads (C++ std::thread, pthreads), RSS " \
+	  "memory: no processes, no exec, no write opens", sb_policy_threads) \
 	X("java", "JVM (OpenJDK 17): threads, RSS memory, no processes, " \
 	  "sockets or write opens", sb_policy_java) \
 	X("go", "Go program (1.19): threads, RSS memory, no processes, " \
 	  "sockets or write opens", sb_policy_go) \
+	X("node", "Node.js (18, 20): threads, event loop, RSS memory, no " \
+	  "processes, sockets or write opens", sb_policy_node) \
 	X("minimal", "exit, read/write on open descriptors, and what a " \
 	  "static program needs to start", sb_policy_minimal) \
 	X("io-heavy", "minimal + file operations (open, stat, directories, " \

@@ -39,6 +39,7 @@ int sb_policy_default(sandbox_policy_t *p);
 int sb_policy_threads(sandbox_policy_t *p);
 int sb_policy_java(sandbox_policy_t *p);
 int sb_policy_go(sandbox_policy_t *p);
+int sb_policy_node(sandbox_policy_t *p);
 int sb_policy_minimal(sandbox_policy_t *p);
 int sb_policy_io_heavy(sandbox_policy_t *p);
 int sb_policy_compute(sandbox_policy_t *p);

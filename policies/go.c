@@ -16,7 +16,7 @@
  *   - copy_file_range: fails with ENOSYS, and io.Copy between files
  *     falls back to read and write (which the output quota sees).
  *
- * Memory: judged on the resident set (RSS): the runtime reserves address
+ * Memory: judged on the resident set (RSS, as "threads"): the runtime reserves address
  * space for its heap arenas ahead of use, so its virtual size says little
  * about what a program uses (with RLIMIT_AS a 256 MiB quota failed
  * programs using 75 MiB).
@@ -42,10 +42,9 @@ int sb_policy_go(sandbox_policy_t *p)
 	int rc;
 
 	if ((rc = sb_policy_threads(p)) < 0 ||
-	    (rc = sb_policy_allow_names(p, allowed, NULL)) < 0 ||
-	    (rc = sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64,
-	                                       "copy_file_range", S_DISP_ERRNO,
-	                                       ENOSYS, NULL, 0)) < 0)
+	    (rc = sb_policy_allow_names(p, allowed, NULL)) < 0)
 		return rc;
-	return sandbox_policy_set_memory_mode(p, S_MEMORY_RSS);
+	return sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64,
+	                                    "copy_file_range", S_DISP_ERRNO,
+	                                    ENOSYS, NULL, 0);
 }

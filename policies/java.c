@@ -19,7 +19,7 @@
  *   - mkdir: fails with EACCES (the performance-data directory
  *     /tmp/hsperfdata_USER, optional: pass -XX:-UsePerfData to skip it).
  *
- * Memory: judged on the resident set (RSS), not the virtual size: the JVM
+ * Memory: judged on the resident set (RSS, as "threads"), not the virtual size: the JVM
  * reserves its heap, code cache and class space (gigabytes of address
  * space, sized from the machine's memory) and touches a small part; under
  * RLIMIT_AS it cannot even start. Pass the heap limit the judge grants
@@ -49,9 +49,8 @@ int sb_policy_java(sandbox_policy_t *p)
 
 	if ((rc = sb_policy_threads(p)) < 0 ||
 	    (rc = sb_policy_allow_names(p, allowed, NULL)) < 0 ||
-	    (rc = sb_policy_names(p, refused, S_DISP_ERRNO, EACCES)) < 0 ||
-	    (rc = sb_policy_cond1(p, "prctl", S_DISP_ALLOW, 0, 0, S_CMP_EQ,
-	                          PR_SET_NAME, 0)) < 0)
+	    (rc = sb_policy_names(p, refused, S_DISP_ERRNO, EACCES)) < 0)
 		return rc;
-	return sandbox_policy_set_memory_mode(p, S_MEMORY_RSS);
+	return sb_policy_cond1(p, "prctl", S_DISP_ALLOW, 0, 0, S_CMP_EQ,
+	                       PR_SET_NAME, 0);
 }

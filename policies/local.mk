@@ -12,7 +12,8 @@ libsandbox_libsandbox_core_la_SOURCES += \
 	policies/python3.c \
 	policies/threads.c \
 	policies/java.c \
-	policies/go.c
+	policies/go.c \
+	policies/node.c
 
 dist_man_MANS += man/sandbox-policy.5
 EXTRA_DIST += docs/POLICIES.md

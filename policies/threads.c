@@ -29,10 +29,15 @@
  *     check: the kernel refuses every write open. Judges read stdin and
  *     write stdout; programs with threads keep doing that.
  *
- * Memory: thread stacks are mappings like any other. Under a memory quota
- * the stack rlimit is unlimited unless asked, so glibc gives each thread
- * a 2 MiB stack (docs/VERDICTS.md): a thread costs 2 MiB of address space
- * in vsize mode, what it touches in RSS mode.
+ * Memory: judged on the resident set (RSS). A threaded program's virtual
+ * size says little about its use: glibc reserves 64 MiB of address space
+ * for the malloc arena of each new thread (up to eight per CPU), so a
+ * two-thread sum that uses 3 MiB has a virtual size of 200 MiB. Under a
+ * memory quota the stack rlimit is unlimited unless asked, so glibc gives
+ * each thread a 2 MiB stack (docs/VERDICTS.md), never one as large as the
+ * quota. sandbox_set_memory_mode(S_MEMORY_VSIZE) still judges the
+ * virtual size, where an arena the quota refuses is no ML (the program
+ * goes on with a shared arena).
  */
 #include "config.h"
 #include "builtin.h"
@@ -55,7 +60,8 @@ int sb_policy_threads(sandbox_policy_t *p)
 
 	if ((rc = sb_policy_default(p)) < 0 ||
 	    (rc = sb_policy_allow_names(p, allowed, NULL)) < 0 ||
-	    (rc = sb_policy_read_only_opens(p)) < 0)
+	    (rc = sb_policy_read_only_opens(p)) < 0 ||
+	    (rc = sb_policy_thread_clone(p)) < 0)
 		return rc;
-	return sb_policy_thread_clone(p);
+	return sandbox_policy_set_memory_mode(p, S_MEMORY_RSS);
 }

@@ -412,7 +412,7 @@ START_TEST(list_and_explain_builtins)
 {
 	static const char *const want[] = { "default", "minimal", "io-heavy",
 	                                    "compute", "network", "unrestricted",
-	                                    "python3", "threads", "java", "go",
+	                                    "python3", "threads", "java", "go", "node",
 	                                    NULL };
 	const char *const *names = sandbox_policy_list();
 

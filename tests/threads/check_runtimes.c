@@ -1,14 +1,16 @@
 /*
  * The built-in policies of multi-threaded runtimes (issue 15): a Java
- * program under "java" and a Go program under "go" get the verdicts and
+ * program under "java", a Go program under "go" and a JavaScript program
+ * under "node" get the verdicts and
  * figures a C program gets under "default" -- hello is OK with its
  * output, a spinning program is TL on the CPU of all its threads, a
  * program keeping more memory than the quota is ML, starting a process
  * is RF.
  *
- * The programs are tests/threads/progs/Tasks.java and tasks.go, built by
- * make check where configure found javac/java and go; elsewhere each test
- * skips, naming the package (a failure under SANDBOX_MUST_WORK).
+ * The programs are tests/threads/progs/Tasks.java, tasks.go (built by
+ * make check where configure found javac/java and go) and tasks.js (run
+ * where configure found node); elsewhere each test skips, naming the
+ * package (a failure under SANDBOX_MUST_WORK).
  */
 #include "config.h"
 #include "testutil.h"
@@ -278,6 +280,81 @@ START_TEST(go_rf)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- node */
+
+#ifdef NODE_BIN
+#define NODE_ARGV(...)                                                     \
+	((const char *const[]){ NODE_BIN, TASKS_JS, __VA_ARGS__, NULL })
+#define NEED_NODE() ((void)0)
+#else
+#define NODE_ARGV(...) ((const char *const[]){ "node", NULL })
+#define NEED_NODE()                                                        \
+	tu_skip("node policy: node not found when configured "             \
+	        "(apt-get install nodejs)")
+#endif
+
+START_TEST(node_hello_and_workers)
+{
+	int mode = _i;
+	char *out;
+	sandbox_stat_t st;
+
+	NEED_NODE();
+	sandbox_t *sb = rt_sandbox(mode, "node", &out, NODE_ARGV("hello"));
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 256 * MIB), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+	ck_assert_int_eq(st.memory_mode, S_MEMORY_RSS);
+	assert_output(out, "hello node\n");
+	ck_assert_int_ge(st.tasks_created, 4); /* libuv's pool, V8's */
+	tu_note("node hello (%s): %lld ms wall, %lld MiB RSS, %lld threads",
+	        tu_mode_name(mode), (long long)st.wall_time_us / 1000,
+	        (long long)st.memory_peak / MIB, (long long)st.tasks_created);
+	sandbox_destroy(sb);
+
+	sb = rt_sandbox(mode, "node", &out, NODE_ARGV("sum", "2"));
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 256 * MIB), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+	assert_output(out, "1999999000000\n");
+	sandbox_destroy(sb);
+}
+END_TEST
+
+START_TEST(node_tl_ml)
+{
+	char *out;
+	sandbox_stat_t st;
+
+	NEED_NODE();
+	sandbox_t *sb = rt_sandbox(S_MODE_FAST, "node", &out, NODE_ARGV("spin"));
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_CPU, 1000), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_TL);
+	ck_assert_int_eq(st.tl_limit, S_TL_CPU);
+	sandbox_destroy(sb);
+
+	sb = rt_sandbox(S_MODE_FAST, "node", &out, NODE_ARGV("alloc", "300"));
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 128 * MIB), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_ML);
+	ck_assert_int_gt(st.memory_peak, 128 * MIB);
+	assert_output(out, "");
+	sandbox_destroy(sb);
+}
+END_TEST
+
+START_TEST(node_rf)
+{
+	char *out;
+	sandbox_stat_t st;
+
+	NEED_NODE();
+	sandbox_t *sb = rt_sandbox(_i, "node", &out, NODE_ARGV("exec"));
+	ck_assert_result(tu_run(sb, &st), S_RESULT_RF);
+	ck_assert(st.has_syscall);
+	ck_assert_int_eq(st.processes, 1);
+	assert_output(out, "");
+	sandbox_destroy(sb);
+}
+END_TEST
+
 Suite *tu_suite(void)
 {
 	Suite *s = suite_create("runtimes");
@@ -299,6 +376,14 @@ Suite *tu_suite(void)
 	tcase_add_test(tc, go_tl);
 	tcase_add_test(tc, go_ml);
 	tcase_add_loop_test(tc, go_rf, S_MODE_FAST, S_MODE_CLASSIC + 1);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("node");
+	tcase_set_timeout(tc, TU_TIMEOUT * 2);
+	tcase_add_loop_test(tc, node_hello_and_workers, S_MODE_FAST,
+	                    S_MODE_CLASSIC + 1);
+	tcase_add_test(tc, node_tl_ml);
+	tcase_add_loop_test(tc, node_rf, S_MODE_FAST, S_MODE_CLASSIC + 1);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -3,7 +3,7 @@
 #
 # tests/threads/progs/   tprog (one multi-threaded or multi-process
 #                        behaviour per argument), tsum (C++ std::thread),
-#                        Tasks.java and tasks.go (one behaviour per
+#                        Tasks.java, tasks.go, tasks.js (one behaviour per
 #                        argument each); built plain (no sanitizers), the
 #                        last three only where configure found their
 #                        compiler (the tests say which package is missing)
@@ -12,7 +12,7 @@
 #                        of them, every task killed with the verdict and
 #                        with the supervisor, per-task diagnostics
 # check_runtimes         the built-in policies of multi-threaded runtimes
-#                        (threads, java, go): hello, TL, ML, RF
+#                        (java, go, node): hello, threads, TL, ML, RF
 if HAVE_CHECK
 
 TPROG_FLAGS = $(WARN_CFLAGS) -O2 -pthread
@@ -25,7 +25,7 @@ tests_threads_progs_tprog_LDADD = $(PTHREAD_LIBS)
 
 TPROGS_DIR = tests/threads/progs
 EXTRA_DIST += $(TPROGS_DIR)/tsum.cc $(TPROGS_DIR)/Tasks.java \
-	$(TPROGS_DIR)/tasks.go
+	$(TPROGS_DIR)/tasks.go $(TPROGS_DIR)/tasks.js
 TASK_LANGS =
 TASK_PROG_FILES =
 if HAVE_CXX_THREADS
@@ -53,6 +53,10 @@ $(TPROGS_DIR)/gotasks: $(TPROGS_DIR)/tasks.go
 	GO111MODULE=off $(GO) build -o $@ $(srcdir)/$(TPROGS_DIR)/tasks.go
 TASK_LANGS += -DHAVE_GOTASKS
 CLEANFILES += $(TPROGS_DIR)/gotasks
+endif
+if HAVE_NODE
+TASK_LANGS += -DNODE_BIN=\"$(NODE)\" \
+	-DTASKS_JS=\"$(abs_top_srcdir)/$(TPROGS_DIR)/tasks.js\"
 endif
 
 TASK_CPP = $(TASK_LANGS) $(AM_CPPFLAGS) -I$(top_srcdir)/tests -I$(top_srcdir)/tests/verdicts \
