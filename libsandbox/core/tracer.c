@@ -987,22 +987,26 @@ static void stop_to_end(pid_t tid)
 
 /* Entries whose task no longer exists at all (not even as a zombie we
  * have to reap): nothing will report them, so they are forgotten here
- * rather than waited for. */
+ * rather than waited for. One pass: the vanished are listed first (the
+ * table moves when an entry is removed), then forgotten. */
 static void forget_vanished(struct run *r)
 {
+	pid_t *gone = malloc(r->tasks.n * sizeof(*gone) + 1);
+	size_t pos = 0, n = 0;
 	struct sb_task *t;
-	size_t pos;
 
-again:
-	pos = 0;
+	if (!gone)
+		return; /* tried again at the next idle wait */
 	while ((t = sb_tasks_next(&r->tasks, &pos))) {
 		long rc = t->tgid > 0 ? syscall(SYS_tgkill, t->tgid, t->tid, 0)
 		                      : kill(t->tid, 0);
-		if (rc < 0 && errno == ESRCH) {
-			forget_task(r, t);
-			goto again; /* the table moved */
-		}
+		if (rc < 0 && errno == ESRCH)
+			gone[n++] = t->tid;
 	}
+	for (size_t i = 0; i < n; i++)
+		if ((t = task_of(r, gone[i])))
+			forget_task(r, t);
+	free(gone);
 }
 
 /* Our tracees the table does not know: every process of the host whose
@@ -1060,10 +1064,17 @@ static void end_every_task(struct run *r)
 	r->killed = false; /* kill what is left, even after an earlier kill */
 	kill_program(r);
 	while (r->tasks.n > 0) {
-		forget_vanished(r);
-		if (r->tasks.n == 0)
-			break;
-		w = wait4(-1, &status, __WALL | __WNOTHREAD, &ru);
+		/* Ends already reported first; the table is checked for
+		 * vanished tasks only when none is (a check costs a signal
+		 * per task: once per wait, a fork bomb's thousands of tasks
+		 * took minutes to end). */
+		w = wait4(-1, &status, __WALL | __WNOTHREAD | WNOHANG, &ru);
+		if (w == 0) {
+			forget_vanished(r);
+			if (r->tasks.n == 0)
+				break;
+			w = wait4(-1, &status, __WALL | __WNOTHREAD, &ru);
+		}
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;

@@ -397,6 +397,33 @@ START_TEST(fork_bomb_task_quota)
 }
 END_TEST
 
+/* Without a task quota a fork bomb ends by another quota, and the end
+ * is prompt: thousands of tasks killed and reaped at once, not one by one
+ * (each end once made the supervisor signal every task left: a bomb of
+ * ~5,000 took 75-175 s to end under a 3 s wall quota). */
+START_TEST(fork_bomb_ends_promptly)
+{
+	const uint64_t wall_ms = 2000;
+	char *out;
+	sandbox_stat_t st;
+
+	sandbox_t *sb = task_sandbox(_i, "default", proc_rules, &out, "tprog",
+	                             "forkbomb", NULL);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, wall_ms), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 64 << 20), 0);
+	int64_t t0 = tu_now_us();
+	int result = tu_run(sb, &st);
+	int64_t took = tu_now_us() - t0;
+	ck_assert_msg(result == S_RESULT_ML || result == S_RESULT_TL,
+	              "result %d", result);
+	ck_assert_msg(took < (int64_t)wall_ms * 1000 + tu_scale_us(5000000),
+	              "the run took %.1f s to end (%d processes made)",
+	              took / 1e6, (int)st.processes);
+	ck_assert_int_eq(tprogs_alive(), 0);
+	sandbox_destroy(sb);
+}
+END_TEST
+
 /* The quota counts tasks alive at once: 300 threads made 8 at a time fit
  * in 10. */
 START_TEST(task_quota_counts_live_tasks)
@@ -609,6 +636,8 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, untraced_clone_refused, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, fork_bomb_task_quota, S_MODE_FAST,
+	                    S_MODE_CLASSIC + 1);
+	tcase_add_loop_test(tc, fork_bomb_ends_promptly, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, task_quota_counts_live_tasks, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
