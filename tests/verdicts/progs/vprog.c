@@ -27,7 +27,15 @@
  *   bigstack         a 80 MiB local array, zero-initialized (Judger's)
  *   clock            call clock() and time(), exit 0
  *   touch PATH       create PATH, exit 0
- *   stacklimit       print RLIMIT_STACK: "unlimited" or the bytes */
+ *   stacklimit       print RLIMIT_STACK: "unlimited" or the bytes
+ *   own_cpu_limit S  set its own RLIMIT_CPU to S seconds, then spin
+ *   own_fsize_limit N  set its own RLIMIT_FSIZE to N bytes, then write
+ *                    "Hello world\n" to stdout forever
+ *   raise SIG        raise(SIG), then exit 0
+ *   bus              a misaligned store with alignment checking on
+ *   ill              an undefined instruction (ud2)
+ *   accerr           a store to a read-only page
+ *   ids              print "uid U euid U gid G egid G groups G..." */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <signal.h>
@@ -38,6 +46,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -194,6 +203,48 @@ int main(int argc, char **argv)
 			puts("unlimited");
 		else
 			printf("%llu\n", (unsigned long long)rl.rlim_cur);
+	} else if (strcmp(what, "own_cpu_limit") == 0) {
+		struct rlimit rl = { .rlim_cur = strtoul(a2 ? a2 : "1", NULL, 10) };
+		rl.rlim_max = rl.rlim_cur + 1;
+		if (setrlimit(RLIMIT_CPU, &rl) < 0)
+			return 1;
+		for (;;)
+			sink++;
+	} else if (strcmp(what, "own_fsize_limit") == 0) {
+		struct rlimit rl = { .rlim_cur = strtoul(a2 ? a2 : "5", NULL, 10) };
+		rl.rlim_max = rl.rlim_cur;
+		if (setrlimit(RLIMIT_FSIZE, &rl) < 0)
+			return 1;
+		for (;;)
+			if (write(1, "Hello world\n", 12) < 0)
+				return 2;
+	} else if (strcmp(what, "raise") == 0) {
+		raise(a2 ? atoi(a2) : SIGTERM);
+	} else if (strcmp(what, "bus") == 0) {
+		/* EFLAGS.AC (bit 18) makes a misaligned access fault in user
+		 * mode: SIGBUS. */
+		static char buf[16];
+		__asm__ volatile("pushf\n\torl $0x40000, (%%rsp)\n\tpopf" ::: "cc",
+		                 "memory");
+		*(volatile int *)(void *)(buf + 1 + sink) = 1;
+	} else if (strcmp(what, "ill") == 0) {
+		__asm__ volatile("ud2");
+	} else if (strcmp(what, "accerr") == 0) {
+		char *p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+		               -1, 0);
+		if (p == MAP_FAILED)
+			return 1;
+		*(volatile char *)p = 1;
+	} else if (strcmp(what, "ids") == 0) {
+		gid_t g[64];
+		int n = getgroups(64, g);
+		if (n < 0)
+			return 1;
+		printf("uid %u euid %u gid %u egid %u groups", (unsigned)getuid(),
+		       (unsigned)geteuid(), (unsigned)getgid(), (unsigned)getegid());
+		for (int i = 0; i < n; i++)
+			printf(" %u", (unsigned)g[i]);
+		putchar('\n');
 	} else if (strcmp(what, "touch") == 0) {
 		int fd = open(a2, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		return fd < 0 ? 1 : 0;
