@@ -1007,7 +1007,11 @@ int sandbox_probe(sandbox_probe_t *p, size_t size);
 /* ---- Backtraces */
 
 #define SANDBOX_BACKTRACE_MAX 64   /* frames kept */
-#define SANDBOX_BACKTRACE_MS  100  /* time bound of one backtrace */
+/* Time bound of one backtrace, held even inside one step of the unwinder
+ * (the program writes its own unwind info, which may loop). The program
+ * is stopped meanwhile and its wall clock runs: a crash within this bound
+ * of the wall quota may end as TL when backtraces are on. */
+#define SANDBOX_BACKTRACE_MS  100
 
 /* One frame. `symbol` is empty when the module has no symbol for the
  * address (stripped); then `offset` is the address relative to the

@@ -183,6 +183,24 @@ START_TEST(test_trashed_stack)
 }
 END_TEST
 
+/* The program's own unwind info loops forever inside one step of the
+ * unwinder: the trace still ends at its time bound and the verdict is
+ * the crash (it used to spin until the wall quota, or for ever). */
+START_TEST(test_looping_unwind_info)
+{
+	sandbox_backtrace_info_t bi;
+	ssize_t n;
+	int r = run_bt("trash", "cfi", &n, &bi);
+	ck_assert_result(r, S_RESULT_RT);
+	ck_assert_uint_eq(bi.reason, S_BT_SIGNAL);
+	ck_assert_msg(n >= 1 && strcmp(frames[0].symbol, "cfi_loop") == 0,
+	              "frame 0:%s", describe(n));
+	ck_assert_msg(bi.partial, "a cut trace must say it is partial");
+	ck_assert_msg(bi.elapsed_us < 1000 * SANDBOX_BACKTRACE_MS + tu_scale_us(50000),
+	              "took %lld us", (long long)bi.elapsed_us);
+}
+END_TEST
+
 /* 300 frames deep: the trace stops at the bound, says so, and is quick. */
 START_TEST(test_depth_bound)
 {
@@ -302,6 +320,7 @@ Suite *tu_suite(void)
 	tcase_add_test(tc, test_shared_library_frame);
 	tcase_add_test(tc, test_stripped);
 	tcase_add_loop_test(tc, test_trashed_stack, 0, 2);
+	tcase_add_test(tc, test_looping_unwind_info);
 	tcase_add_loop_test(tc, test_depth_bound, 0, 3);
 	tcase_add_test(tc, test_marked);
 	tcase_add_test(tc, test_switch_off);

@@ -337,6 +337,12 @@ static int bt_access_mem(unw_addr_space_t as, unw_word_t addr,
                          unw_word_t *val, int write, void *arg)
 {
 	struct bt_unw *u = arg;
+	/* Past the deadline every read fails, so a walk stuck inside one
+	 * step ends too: the program writes its own unwind info, and a
+	 * DWARF expression that jumps back to itself (DW_OP_skip) loops
+	 * in libunwind's evaluator, which reads each operation here. */
+	if (sb_now_ns() > u->c->deadline)
+		return -UNW_EINVAL;
 	if (addr < BT_TABLE_ADDR)
 		return lunw()->upt_access_mem(as, addr, val, write, u->upt);
 	size_t off = addr - BT_TABLE_ADDR;

@@ -4,6 +4,9 @@
  *          its callers': saved rbp, return addresses) and rbp with 0x41,
  *          then calls socket() directly: RF
  *   rsp    points rsp and rbp at garbage, then executes ud2: SIGILL
+ *   cfi    faults (SIGSEGV) in a function whose own unwind info says its
+ *          frame is a DWARF expression that jumps back to itself forever
+ *          (DW_CFA_def_cfa_expression { DW_OP_skip -3 })
  * The backtrace must stop early (partial), not hang or crash.
  */
 #include <string.h>
@@ -38,10 +41,26 @@ NOINLINE static void trash_rsp(void)
 		::: "rax", "memory");
 }
 
+void cfi_loop(void);
+__asm__(".text\n"
+        ".globl cfi_loop\n"
+        ".type cfi_loop, @function\n"
+        "cfi_loop:\n"
+        ".cfi_startproc\n"
+        /* DW_CFA_def_cfa_expression, 3 bytes: DW_OP_skip, -3 (itself) */
+        ".cfi_escape 0x0f, 0x03, 0x2f, 0xfd, 0xff\n"
+        "xor %eax, %eax\n"
+        "mov (%rax), %rax\n"
+        "ret\n"
+        ".cfi_endproc\n"
+        ".size cfi_loop, .-cfi_loop\n");
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strcmp(argv[1], "rsp") == 0)
 		trash_rsp();
+	else if (argc > 1 && strcmp(argv[1], "cfi") == 0)
+		cfi_loop();
 	else
 		smash();
 	return 0;
