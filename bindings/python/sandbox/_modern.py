@@ -141,14 +141,17 @@ def _rlimit_resource(name):
 
 
 class _FunctionPolicy(_c.SandboxPolicy):
-    """A plain callable f(event, action) as a classic policy. The exit is
-    not asked: the library's verdict stands."""
+    """A plain callable f(event, action) as a classic policy. It decides
+    syscalls and signals; how the run ended (exit, quota, error) is not
+    asked: the library's verdict stands."""
+
+    _ENDS = (_c.S_EVENT_EXIT, _c.S_EVENT_QUOTA, _c.S_EVENT_ERROR)
 
     def __init__(self, fn):
         self.fn = fn
 
     def __call__(self, e, a):
-        if e.type == _c.S_EVENT_EXIT:
+        if e.type in self._ENDS:
             return _c.SandboxPolicy.__call__(self, e, a)
         return self.fn(e, a)
 

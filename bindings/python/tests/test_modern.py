@@ -175,6 +175,17 @@ class TestRun(unittest.TestCase):
         self.assertEqual(calls.count('getppid'), 2)
         self.assertEqual(r.mode, 'fast')
 
+        # how the run ended is not the callable's to decide: a quota is
+        # the library's verdict even for a callable that knows only
+        # syscalls
+        def syscalls_only(e, a):
+            if e.type not in (sandbox.S_EVENT_SYSCALL,
+                              sandbox.S_EVENT_SYSRET):
+                raise AssertionError('asked about event %d' % e.type)
+            return a.cont()
+        r = sandbox.run([PROG_STATIC, 'loop'], policy=syscalls_only, cpu=0.2)
+        self.assertEqual((r.result, r.limit), ('TL', 'cpu'), r.policy_traceback)
+
     def test_policy_exception_is_bp_with_traceback(self):
         def broken(e, a):
             raise ZeroDivisionError('no policy today')
