@@ -94,6 +94,20 @@ class TestLibraryConstants(unittest.TestCase):
         self.assertEqual(sandbox.SANDBOX_UNLIMITED, 2 ** 64 - 1)
         self.assertEqual(sandbox.S_NS_ALL, 0x3f)
 
+    def test_quotas_beyond_0_3_5(self):
+        # the library's stack and task quotas: constants after 0.3.5's
+        # four, and keys of the classic quota dict
+        for owner in (sandbox, sandbox.Sandbox):
+            self.assertEqual((owner.S_QUOTA_STACK, owner.S_QUOTA_TASKS),
+                             (4, 5))
+        s = sandbox.Sandbox(['/bin/true'],
+                            quota=dict(stack=1 << 20, tasks=3, cpu=100))
+        self.assertEqual((s.stack_quota, s.tasks_quota), (1 << 20, 3))
+        self.assertEqual(s.quota[sandbox.S_QUOTA_CPU], 100)
+        self.assertEqual(len(s.quota), 4)  # 0.3.5's tuple
+        with self.assertRaises(ValueError):
+            sandbox.Sandbox(['/bin/true'], quota=dict(heap=1))
+
     def test_names(self):
         self.assertEqual(sandbox.abi_name(sandbox.S_ABI_I386), 'i386')
         self.assertEqual(sandbox.syscall_name(0, 0), 'read')
