@@ -924,11 +924,17 @@ int sandbox_set_drop_caps(sandbox_t *sb, bool drop);
  * The secret rule, applied to every inherited variable, isolated or not:
  * a variable is stripped when
  *   - its name contains, in any case, PASS (PASSWORD, PASSWD, DB_PASS),
- *     PWD, SECRET, TOKEN, KEY (KEYS), CREDENTIAL (CREDENTIALS) or AUTH
- *     (SSH_AUTH_SOCK, XAUTHORITY, HTTP_AUTHORIZATION) anywhere, or
- *   - its name is AWS_* or GITHUB_* (any case), or
- *   - its value is a URL carrying a password, "scheme://user:password@..."
- *     (DATABASE_URL=postgres://u:p@db/x, HTTPS_PROXY=http://u:p@proxy), or
+ *     PWD, SECRET, TOKEN, KEY (KEYS), CREDENTIAL (CREDENTIALS), AUTH
+ *     (SSH_AUTH_SOCK, XAUTHORITY, HTTP_AUTHORIZATION), PRIVATE, COOKIE,
+ *     SESSION, JWT, SALT, SIGN (SIGNING, SIGNATURE), DSN or WEBHOOK
+ *     anywhere, or
+ *   - its name is AWS_* or GITHUB_* (any case), or has PAT as a word
+ *     of its own (GH_PAT; not PATH), or
+ *   - its value is a URL with user information, "scheme://user@" or
+ *     "scheme://user:password@" (DATABASE_URL=postgres://u:p@db/x, a
+ *     Sentry DSN's key), or with a query parameter whose name has one of
+ *     the words above or is "sig" (?password=..., &X-Amz-Signature=...),
+ *     or
  *   - its name matches one of the sandbox_set_env_strip() patterns
  *     (fnmatch(3)), which add to the rule and never replace it.
  * The rule errs on the side of stripping (PWD, KEYBOARD_LAYOUT go too);

@@ -104,8 +104,10 @@ END_TEST
 
 /* An inherited environment loses its secrets, by the documented rule
  * (sandbox.h, sandbox_set_env_strip): a name containing PASS, PWD,
- * SECRET, TOKEN, KEY, CREDENTIAL or AUTH in any case, AWS_* and GITHUB_*,
- * and a value that is a URL with a user:password@. 0.4.0 matched a few
+ * SECRET, TOKEN, KEY, CREDENTIAL, AUTH, PRIVATE, COOKIE, SESSION, JWT,
+ * SALT, SIGN, DSN or WEBHOOK in any case, AWS_*, GITHUB_* and PAT as a
+ * word, and a value that is a URL with user information (user@ or
+ * user:password@) or a secret-named query parameter. 0.4.0 matched a few
  * upper-case suffixes only: db_password, API_KEYS, HTTP_AUTH_HEADER, PWD
  * and postgres://u:p@host all went through. */
 static const struct { const char *name, *value; bool stripped; } secrets[] = {
@@ -134,7 +136,21 @@ static const struct { const char *name, *value; bool stripped; } secrets[] = {
 	{ "UPSTREAM", "ftp://anonymous:guest@ftp.example.org", true },
 	{ "HOME_PAGE", "https://example.org/a:b@c", false }, /* '@' after the path */
 	{ "REPO_URL", "https://github.com/o/r", false },
-	{ "USER_URL", "https://judge@example.org/", false }, /* no password */
+	{ "USER_URL", "https://judge@example.org/", true }, /* a user, maybe a key */
+	{ "SENTRY_LINK", "https://abc123@o1.ingest.sentry.io/1", true },
+	{ "DB_LINK", "postgres://db.host/app?user=u&password=hunter2", true },
+	{ "SIGNED_LINK", "https://s3.example.org/o?X-Amz-Signature=ab", true },
+	{ "SEARCH_URL", "https://example.org/find?q=a&page=2", false },
+	{ "SENTRY_DSN", "x", true },
+	{ "SLACK_WEBHOOK", "https://hooks.slack.com/services/T0/B0/X", true },
+	{ "JWT", "x", true },
+	{ "SESSION_COOKIE", "x", true },
+	{ "PRIVATE_PEM", "x", true },
+	{ "GH_PAT", "x", true },
+	{ "MY_SALT", "x", true },
+	{ "COOKIE_SIGNING", "x", true },
+	{ "PATH", "/usr/bin:/bin", false },
+	{ "PATCH_LEVEL", "3", false },
 	{ "MAILTO", "judge@example.org", false },
 	{ "LANG", "C.UTF-8", false },
 	{ "TZ", "UTC", false },

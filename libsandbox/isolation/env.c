@@ -10,14 +10,20 @@
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* The secret rule (sandbox.h, sandbox_set_env_strip): words that mark a
  * name as secret wherever they appear in it, in any case, ... */
 static const char *const secret_words[] = {
-	"PASS", "PWD", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "AUTH", NULL
+	"PASS", "PWD", "SECRET", "TOKEN", "KEY", "CREDENTIAL", "AUTH",
+	"PRIVATE", "COOKIE", "SESSION", "JWT", "SALT", "SIGN", "DSN",
+	"WEBHOOK", NULL
 };
-/* ... whole families of names ... */
-static const char *const secret_names[] = { "AWS_*", "GITHUB_*", NULL };
+/* ... whole families of names (PAT: a personal access token; only as a
+ * word of its own, PATH must go through) ... */
+static const char *const secret_names[] = {
+	"AWS_*", "GITHUB_*", "PAT", "*_PAT", "PAT_*", "*_PAT_*", NULL
+};
 
 static bool name_matches(const char *const *pats, const char *name, int flags)
 {
@@ -35,17 +41,40 @@ static bool has_secret_word(const char *name)
 	return false;
 }
 
-/* ... and values that are URLs carrying a password: "scheme://user:pass@"
- * (the user information ends the authority, before any '/', '?', '#'). */
-static bool url_with_password(const char *value)
+/* ... and values that are URLs carrying a credential: any user
+ * information, "scheme://user:password@" or "scheme://key@" (Sentry's
+ * DSN keys, tokens as user names; it ends the authority, before any '/',
+ * '?', '#'), or a query parameter whose name has a secret word
+ * ("?password=", "&access_token=", "&sig="). */
+static bool secret_query(const char *q)
+{
+	char name[64];
+
+	while (q && *q) {
+		size_t len = strcspn(q, "=&#");
+		if (len < sizeof(name)) {
+			memcpy(name, q, len);
+			name[len] = '\0';
+			if (has_secret_word(name) || strcasecmp(name, "sig") == 0)
+				return true;
+		}
+		q = strchr(q, '&');
+		q = q ? q + 1 : NULL;
+	}
+	return false;
+}
+
+static bool url_with_credential(const char *value)
 {
 	const char *p = strstr(value, "://");
 	if (!p)
 		return false;
 	p += 3;
 	size_t authority = strcspn(p, "/?#");
-	const char *at = memchr(p, '@', authority);
-	return at && memchr(p, ':', (size_t)(at - p)) != NULL;
+	if (memchr(p, '@', authority))
+		return true;
+	const char *q = strchr(p, '?');
+	return q && secret_query(q + 1);
 }
 
 /* Does the inherited entry NAME=VALUE look secret? */
@@ -62,7 +91,7 @@ bool sb_env_is_secret(const struct sb_iso *iso, const char *entry)
 	return has_secret_word(name) ||
 	       name_matches(secret_names, name, FNM_CASEFOLD) ||
 	       (iso && name_matches((const char *const *)iso->env_strip, name, 0)) ||
-	       (eq && url_with_password(eq + 1));
+	       (eq && url_with_credential(eq + 1));
 }
 
 static size_t name_len(const char *entry)
