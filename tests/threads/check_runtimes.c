@@ -21,16 +21,66 @@
 #include <string.h>
 
 #define MIB (1024 * 1024)
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
-/* A run of argv (NULL-terminated) under built-in `policy`, stdout in a
- * file of its own (*out), the working directory the private temporary
- * one. */
-static sandbox_t *rt_sandbox(int mode, const char *policy, char **out,
-                             const char *const *argv)
+/* One runtime: its policy, the command before the program's arguments,
+ * what its programs print, the memory a program of nothing uses, and the
+ * call its process start is refused at. */
+struct runtime {
+	const char *policy;
+	const char *skip;        /* why it cannot run here, or NULL */
+	const char *cmd[8];      /* NULL-terminated */
+	const char *hello;       /* output of "hello" */
+	int min_threads;         /* threads the runtime starts at least */
+	int base_mib;            /* a quota hello fits in easily */
+	const char *spawn_call;  /* where "exec" is RF */
+};
+
+static const struct runtime runtimes[] = {
+	{ "java",
+#ifdef JAVA_BIN
+	  NULL, { JAVA_BIN, "-XX:-UsePerfData", "-Xmx1g", "-cp", PROGS_DIR,
+	          "Tasks", NULL },
+#else
+	  "javac or java not found when configured "
+	  "(apt-get install openjdk-17-jdk-headless)", { NULL },
+#endif
+	  "hello java\n", 4 /* GC, compilers, service threads */, 256,
+	  "clone" },
+	{ "go",
+#ifdef HAVE_GOTASKS
+	  NULL, { PROGS_DIR "/gotasks", NULL },
+#else
+	  "go not found when configured (apt-get install golang-go)",
+	  { NULL },
+#endif
+	  "hello go\n", 1, 64, "clone" },
+	{ "node",
+#ifdef NODE_BIN
+	  NULL, { NODE_BIN, TASKS_JS, NULL },
+#else
+	  "node not found when configured (apt-get install nodejs)", { NULL },
+#endif
+	  "hello node\n", 4 /* libuv's pool, V8's */, 256, "socketpair" },
+};
+#define NRT ((int)(sizeof(runtimes) / sizeof(runtimes[0])))
+
+/* A run of the runtime's command and then args (NULL-terminated) under its
+ * built-in policy, stdout in a file of its own (*out), the working
+ * directory the private temporary one. */
+static sandbox_t *rt_sandbox(int mode, const struct runtime *rt, char **out,
+                             const char *const *args)
 {
 	static int seq;
+	const char *argv[16];
 	char name[32];
+	size_t n = 0;
 
+	for (const char *const *a = rt->cmd; *a && n < 8; a++)
+		argv[n++] = *a;
+	for (const char *const *a = args; *a && n < 15; a++)
+		argv[n++] = *a;
+	argv[n] = NULL;
 	sandbox_t *sb = sandbox_new(argv);
 	ck_assert_ptr_nonnull(sb);
 	snprintf(name, sizeof(name), "rt%d.out", seq++);
@@ -39,8 +89,8 @@ static sandbox_t *rt_sandbox(int mode, const char *policy, char **out,
 	ck_assert_int_eq(sandbox_set_stdio_path(sb, 2, "/dev/null", false), 0);
 	ck_assert_int_eq(sandbox_set_mode(sb, mode), 0);
 	ck_assert_int_eq(sandbox_set_workdir(sb, tu_tmpdir()), 0);
-	sandbox_policy_t *p = sandbox_policy_builtin(policy);
-	ck_assert_msg(p != NULL, "built-in %s: %s", policy, strerror(errno));
+	sandbox_policy_t *p = sandbox_policy_builtin(rt->policy);
+	ck_assert_msg(p != NULL, "built-in %s: %s", rt->policy, strerror(errno));
 	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
 	sandbox_policy_unref(p);
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
@@ -55,59 +105,54 @@ static void assert_output(const char *out, const char *want)
 	free(text);
 }
 
-/* ---------------------------------------------------------------- java */
-
-#ifdef JAVA_BIN
-#define JAVA_ARGV(heap, ...)                                               \
-	((const char *const[]){ JAVA_BIN, "-XX:-UsePerfData", heap, "-cp", \
-	                        PROGS_DIR, "Tasks", __VA_ARGS__, NULL })
-#define NEED_JAVA() ((void)0)
-#else
-#define JAVA_ARGV(heap, ...) ((const char *const[]){ "java", NULL })
-#define NEED_JAVA()                                                        \
-	tu_skip("java policy: javac or java not found when configured "    \
-	        "(apt-get install openjdk-17-jdk-headless)")
-#endif
-
-/* Hello and four threads summing, in both modes, under a 256 MiB quota
- * judged on RSS (what the policy asks for). */
-START_TEST(java_hello_and_threads)
+/* Hello, and four threads (goroutines, workers) of the language summing, in both modes, under
+ * a quota judged on RSS (what the policies ask for). _i: runtime, mode. */
+START_TEST(hello_and_threads)
 {
-	int mode = _i;
+	const struct runtime *rt = &runtimes[_i / 2];
+	int mode = _i % 2 ? S_MODE_CLASSIC : S_MODE_FAST;
 	char *out;
 	sandbox_stat_t st;
 
-	NEED_JAVA();
-	sandbox_t *sb = rt_sandbox(mode, "java", &out,
-	                           JAVA_ARGV("-Xmx128m", "hello"));
-	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 256 * MIB), 0);
+	if (rt->skip)
+		tu_skip("%s policy: %s", rt->policy, rt->skip);
+	sandbox_t *sb = rt_sandbox(mode, rt, &out, ARGS("hello"));
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY,
+	                                   (uint64_t)rt->base_mib * MIB), 0);
 	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
 	ck_assert_int_eq(st.memory_mode, S_MEMORY_RSS);
-	assert_output(out, "hello java\n");
-	ck_assert_int_ge(st.tasks_created, 4); /* GC, compiler, service */
+	assert_output(out, rt->hello);
+	ck_assert_int_ge(st.tasks_created, rt->min_threads);
 	ck_assert_int_eq(st.processes, 1);
-	tu_note("java hello (%s): %lld ms wall, %lld ms CPU, %lld MiB RSS, "
-	        "%lld threads", tu_mode_name(mode),
-	        (long long)st.wall_time_us / 1000, (long long)st.cpu_time_us / 1000,
-	        (long long)st.memory_peak / MIB, (long long)st.tasks_created);
+	tu_note("%s hello (%s): %lld ms wall, %lld ms CPU, %lld MiB RSS, "
+	        "%d threads", rt->policy, tu_mode_name(mode),
+	        (long long)st.wall_time_us / 1000,
+	        (long long)st.cpu_time_us / 1000,
+	        (long long)st.memory_peak / MIB, st.tasks_created);
 	sandbox_destroy(sb);
 
-	sb = rt_sandbox(mode, "java", &out, JAVA_ARGV("-Xmx128m", "sum", "4"));
-	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 256 * MIB), 0);
+	sb = rt_sandbox(mode, rt, &out, ARGS("sum", "4"));
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY,
+	                                   (uint64_t)rt->base_mib * MIB), 0);
 	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
 	assert_output(out, "7999998000000\n");
+	ck_assert_int_ge(st.tasks_created, rt->min_threads); /* goroutines
+	                                                     * share threads */
 	sandbox_destroy(sb);
 }
 END_TEST
 
-START_TEST(java_tl)
+/* A program spinning (on every CPU, for Go) is TL on the CPU of all its
+ * threads. */
+START_TEST(tl)
 {
+	const struct runtime *rt = &runtimes[_i];
 	char *out;
 	sandbox_stat_t st;
 
-	NEED_JAVA();
-	sandbox_t *sb = rt_sandbox(S_MODE_FAST, "java", &out,
-	                           JAVA_ARGV("-Xmx64m", "spin"));
+	if (rt->skip)
+		tu_skip("%s policy: %s", rt->policy, rt->skip);
+	sandbox_t *sb = rt_sandbox(S_MODE_FAST, rt, &out, ARGS("spin"));
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_CPU, 1000), 0);
 	ck_assert_result(tu_run(sb, &st), S_RESULT_TL);
 	ck_assert_int_eq(st.tl_limit, S_TL_CPU);
@@ -116,103 +161,66 @@ START_TEST(java_tl)
 }
 END_TEST
 
-/* 400 MiB kept, touched, under a 160 MiB quota (the heap may grow to
- * 1 GiB: the quota, not the JVM, stops it). */
-START_TEST(java_ml)
+/* 400 MiB kept, touched, is ML under the hello quota (+64 MiB: the
+ * runtime's heap may grow to 1 GiB, the quota stops it, not the
+ * runtime); 40 MiB fits. */
+START_TEST(ml)
 {
+	const struct runtime *rt = &runtimes[_i];
+	const uint64_t quota = (uint64_t)(rt->base_mib + 64) * MIB;
 	char *out;
 	sandbox_stat_t st;
 
-	NEED_JAVA();
-	sandbox_t *sb = rt_sandbox(S_MODE_FAST, "java", &out,
-	                           JAVA_ARGV("-Xmx1g", "alloc", "400"));
-	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 160 * MIB), 0);
+	if (rt->skip)
+		tu_skip("%s policy: %s", rt->policy, rt->skip);
+	sandbox_t *sb = rt_sandbox(S_MODE_FAST, rt, &out, ARGS("alloc", "400"));
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, quota), 0);
 	ck_assert_result(tu_run(sb, &st), S_RESULT_ML);
-	ck_assert_int_gt(st.memory_peak, 160 * MIB);
+	ck_assert_int_gt(st.memory_peak, (int64_t)quota);
 	assert_output(out, "");
 	sandbox_destroy(sb);
 
-	/* The same program keeping 40 MiB fits. */
-	sb = rt_sandbox(S_MODE_FAST, "java", &out,
-	                JAVA_ARGV("-Xmx1g", "alloc", "40"));
-	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 160 * MIB), 0);
+	sb = rt_sandbox(S_MODE_FAST, rt, &out, ARGS("alloc", "40"));
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, quota), 0);
 	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
 	assert_output(out, "kept 40\n");
 	sandbox_destroy(sb);
 }
 END_TEST
 
-/* ProcessBuilder: the JVM's spawn (clone without CLONE_THREAD) is RF. */
-START_TEST(java_rf)
+/* Starting a process (ProcessBuilder, os/exec, child_process) is RF at
+ * the call that would start it; no second process ever runs. */
+START_TEST(rf)
 {
-	int mode = _i;
-	char *out;
+	const struct runtime *rt = &runtimes[_i / 2];
+	int mode = _i % 2 ? S_MODE_CLASSIC : S_MODE_FAST;
+	char *out, name[64];
 	sandbox_stat_t st;
 
-	NEED_JAVA();
-	sandbox_t *sb = rt_sandbox(mode, "java", &out,
-	                           JAVA_ARGV("-Xmx64m", "exec"));
+	if (rt->skip)
+		tu_skip("%s policy: %s", rt->policy, rt->skip);
+	sandbox_t *sb = rt_sandbox(mode, rt, &out, ARGS("exec"));
 	ck_assert_result(tu_run(sb, &st), S_RESULT_RF);
 	ck_assert(st.has_syscall);
-	char nb[64];
-	const char *name = sandbox_syscall_name(S_ABI_X86_64, st.syscall.nr, nb,
-	                                        sizeof(nb));
-	ck_assert_msg((!strcmp(name, "clone") || !strcmp(name, "vfork") ||
-	                       !strcmp(name, "fork")),
-	              "RF on %s", name);
+	ck_assert_str_eq(sandbox_syscall_name(S_ABI_X86_64, st.syscall.nr, name,
+	                                      sizeof(name)),
+	                 rt->spawn_call);
 	ck_assert_int_eq(st.processes, 1);
 	assert_output(out, "");
 	sandbox_destroy(sb);
 }
 END_TEST
 
-/* ------------------------------------------------------------------ go */
-
-#ifdef HAVE_GOTASKS
-#define GO_ARGV(...)                                                       \
-	((const char *const[]){ PROGS_DIR "/gotasks", __VA_ARGS__, NULL })
-#define NEED_GO() ((void)0)
-#else
-#define GO_ARGV(...) ((const char *const[]){ "gotasks", NULL })
-#define NEED_GO()                                                          \
-	tu_skip("go policy: go not found when configured "                 \
-	        "(apt-get install golang-go)")
-#endif
-
-START_TEST(go_hello_and_goroutines)
-{
-	int mode = _i;
-	char *out;
-	sandbox_stat_t st;
-
-	NEED_GO();
-	sandbox_t *sb = rt_sandbox(mode, "go", &out, GO_ARGV("hello"));
-	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 64 * MIB), 0);
-	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
-	ck_assert_int_eq(st.memory_mode, S_MEMORY_RSS);
-	assert_output(out, "hello go\n");
-	ck_assert_int_ge(st.tasks_created, 1);
-	tu_note("go hello (%s): %lld ms wall, %lld MiB RSS, %lld threads",
-	        tu_mode_name(mode), (long long)st.wall_time_us / 1000,
-	        (long long)st.memory_peak / MIB, (long long)st.tasks_created);
-	sandbox_destroy(sb);
-
-	sb = rt_sandbox(mode, "go", &out, GO_ARGV("sum", "8"));
-	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 64 * MIB), 0);
-	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
-	assert_output(out, "31999996000000\n");
-	sandbox_destroy(sb);
-}
-END_TEST
-
-/* Input through the runtime's poller-aware file code. */
+/* Go: input through the runtime's poller-aware file code. */
 START_TEST(go_echo)
 {
+	const struct runtime *rt = &runtimes[1];
 	char *out, *in = tu_tmpfile("go.in");
 
-	NEED_GO();
+	if (rt->skip)
+		tu_skip("%s policy: %s", rt->policy, rt->skip);
 	tu_write_file(in, "1 2\n3 4\n");
-	sandbox_t *sb = rt_sandbox(_i, "go", &out, GO_ARGV("echo"));
+	sandbox_t *sb = rt_sandbox(_i, rt, &out, ARGS("echo"));
 	ck_assert_int_eq(sandbox_set_stdio_path(sb, 0, in, false), 0);
 	ck_assert_result(tu_run(sb, NULL), S_RESULT_OK);
 	assert_output(out, "1 2\n3 4\n");
@@ -220,170 +228,17 @@ START_TEST(go_echo)
 }
 END_TEST
 
-START_TEST(go_tl)
-{
-	char *out;
-	sandbox_stat_t st;
-
-	NEED_GO();
-	sandbox_t *sb = rt_sandbox(S_MODE_FAST, "go", &out, GO_ARGV("spin"));
-	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_CPU, 1000), 0);
-	ck_assert_result(tu_run(sb, &st), S_RESULT_TL);
-	ck_assert_int_eq(st.tl_limit, S_TL_CPU);
-	ck_assert_int_ge(st.cpu_time_us, 1000000);
-	sandbox_destroy(sb);
-}
-END_TEST
-
-/* 200 MiB kept under a 64 MiB quota: ML; 16 MiB fits (under RLIMIT_AS,
- * what vsize mode sets, the runtime's reservations failed far below). */
-START_TEST(go_ml)
-{
-	char *out;
-	sandbox_stat_t st;
-
-	NEED_GO();
-	sandbox_t *sb = rt_sandbox(S_MODE_FAST, "go", &out,
-	                           GO_ARGV("alloc", "200"));
-	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 64 * MIB), 0);
-	ck_assert_result(tu_run(sb, &st), S_RESULT_ML);
-	ck_assert_int_gt(st.memory_peak, 64 * MIB);
-	sandbox_destroy(sb);
-
-	sb = rt_sandbox(S_MODE_FAST, "go", &out, GO_ARGV("alloc", "16"));
-	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 64 * MIB), 0);
-	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
-	assert_output(out, "kept 16\n");
-	sandbox_destroy(sb);
-}
-END_TEST
-
-START_TEST(go_rf)
-{
-	int mode = _i;
-	char *out;
-	sandbox_stat_t st;
-
-	NEED_GO();
-	sandbox_t *sb = rt_sandbox(mode, "go", &out, GO_ARGV("exec"));
-	ck_assert_result(tu_run(sb, &st), S_RESULT_RF);
-	ck_assert(st.has_syscall);
-	char nb[64];
-	const char *name = sandbox_syscall_name(S_ABI_X86_64, st.syscall.nr, nb,
-	                                        sizeof(nb));
-	ck_assert_msg((!strcmp(name, "clone") || !strcmp(name, "vfork") ||
-	                       !strcmp(name, "fork") || !strcmp(name, "pipe2")),
-	              "RF on %s", name);
-	ck_assert_int_eq(st.processes, 1);
-	assert_output(out, "");
-	sandbox_destroy(sb);
-}
-END_TEST
-
-/* ---------------------------------------------------------------- node */
-
-#ifdef NODE_BIN
-#define NODE_ARGV(...)                                                     \
-	((const char *const[]){ NODE_BIN, TASKS_JS, __VA_ARGS__, NULL })
-#define NEED_NODE() ((void)0)
-#else
-#define NODE_ARGV(...) ((const char *const[]){ "node", NULL })
-#define NEED_NODE()                                                        \
-	tu_skip("node policy: node not found when configured "             \
-	        "(apt-get install nodejs)")
-#endif
-
-START_TEST(node_hello_and_workers)
-{
-	int mode = _i;
-	char *out;
-	sandbox_stat_t st;
-
-	NEED_NODE();
-	sandbox_t *sb = rt_sandbox(mode, "node", &out, NODE_ARGV("hello"));
-	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 256 * MIB), 0);
-	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
-	ck_assert_int_eq(st.memory_mode, S_MEMORY_RSS);
-	assert_output(out, "hello node\n");
-	ck_assert_int_ge(st.tasks_created, 4); /* libuv's pool, V8's */
-	tu_note("node hello (%s): %lld ms wall, %lld MiB RSS, %lld threads",
-	        tu_mode_name(mode), (long long)st.wall_time_us / 1000,
-	        (long long)st.memory_peak / MIB, (long long)st.tasks_created);
-	sandbox_destroy(sb);
-
-	sb = rt_sandbox(mode, "node", &out, NODE_ARGV("sum", "2"));
-	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 256 * MIB), 0);
-	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
-	assert_output(out, "1999999000000\n");
-	sandbox_destroy(sb);
-}
-END_TEST
-
-START_TEST(node_tl_ml)
-{
-	char *out;
-	sandbox_stat_t st;
-
-	NEED_NODE();
-	sandbox_t *sb = rt_sandbox(S_MODE_FAST, "node", &out, NODE_ARGV("spin"));
-	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_CPU, 1000), 0);
-	ck_assert_result(tu_run(sb, &st), S_RESULT_TL);
-	ck_assert_int_eq(st.tl_limit, S_TL_CPU);
-	sandbox_destroy(sb);
-
-	sb = rt_sandbox(S_MODE_FAST, "node", &out, NODE_ARGV("alloc", "300"));
-	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 128 * MIB), 0);
-	ck_assert_result(tu_run(sb, &st), S_RESULT_ML);
-	ck_assert_int_gt(st.memory_peak, 128 * MIB);
-	assert_output(out, "");
-	sandbox_destroy(sb);
-}
-END_TEST
-
-START_TEST(node_rf)
-{
-	char *out;
-	sandbox_stat_t st;
-
-	NEED_NODE();
-	sandbox_t *sb = rt_sandbox(_i, "node", &out, NODE_ARGV("exec"));
-	ck_assert_result(tu_run(sb, &st), S_RESULT_RF);
-	ck_assert(st.has_syscall);
-	ck_assert_int_eq(st.processes, 1);
-	assert_output(out, "");
-	sandbox_destroy(sb);
-}
-END_TEST
-
 Suite *tu_suite(void)
 {
 	Suite *s = suite_create("runtimes");
-	TCase *tc = tcase_create("java");
+	TCase *tc = tcase_create("runtimes");
 
 	tcase_set_timeout(tc, TU_TIMEOUT * 2);
-	tcase_add_loop_test(tc, java_hello_and_threads, S_MODE_FAST,
-	                    S_MODE_CLASSIC + 1);
-	tcase_add_test(tc, java_tl);
-	tcase_add_test(tc, java_ml);
-	tcase_add_loop_test(tc, java_rf, S_MODE_FAST, S_MODE_CLASSIC + 1);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("go");
-	tcase_set_timeout(tc, TU_TIMEOUT * 2);
-	tcase_add_loop_test(tc, go_hello_and_goroutines, S_MODE_FAST,
-	                    S_MODE_CLASSIC + 1);
+	tcase_add_loop_test(tc, hello_and_threads, 0, 2 * NRT);
+	tcase_add_loop_test(tc, tl, 0, NRT);
+	tcase_add_loop_test(tc, ml, 0, NRT);
+	tcase_add_loop_test(tc, rf, 0, 2 * NRT);
 	tcase_add_loop_test(tc, go_echo, S_MODE_FAST, S_MODE_CLASSIC + 1);
-	tcase_add_test(tc, go_tl);
-	tcase_add_test(tc, go_ml);
-	tcase_add_loop_test(tc, go_rf, S_MODE_FAST, S_MODE_CLASSIC + 1);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("node");
-	tcase_set_timeout(tc, TU_TIMEOUT * 2);
-	tcase_add_loop_test(tc, node_hello_and_workers, S_MODE_FAST,
-	                    S_MODE_CLASSIC + 1);
-	tcase_add_test(tc, node_tl_ml);
-	tcase_add_loop_test(tc, node_rf, S_MODE_FAST, S_MODE_CLASSIC + 1);
 	suite_add_tcase(s, tc);
 	return s;
 }
