@@ -7,7 +7,7 @@ samples_sum_SOURCES = samples/sum.c
 # The same solution in the other languages docs/POLICIES.md judges (its
 # examples compile and run them: tests/cli/docs.py).
 EXTRA_DIST += samples/sum_threads.cpp samples/Main.java samples/sum.go \
-	samples/sum.js
+	samples/sum.js samples/sum.py
 EXTRA_DIST += samples/data/1.in samples/data/1.out samples/data/2.in \
 	samples/data/2.out samples/data/3.in samples/data/3.out
 

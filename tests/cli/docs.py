@@ -36,7 +36,8 @@ CRASH_C = "int main(void) { volatile int *p = 0; return *p; }\n"
 
 
 # The samples docs/POLICIES.md compiles, one per language.
-LANG_SAMPLES = ("sum.c", "sum_threads.cpp", "Main.java", "sum.go", "sum.js")
+LANG_SAMPLES = ("sum.c", "sum_threads.cpp", "Main.java", "sum.go", "sum.js",
+                "sum.py")
 
 
 class Failure(Exception):
