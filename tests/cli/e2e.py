@@ -708,10 +708,14 @@ def test_profile(e):
     check(not rows[1][0].isalpha(), "csv has no header line")
     check(open(svg).read().lstrip().startswith(("<svg", "<?xml")), "svg")
     check("syscall_counts" in r, "no syscall counts")
+    # A CPU quota, as above, not a short wall one: a run's wall time then
+    # grows with the host's load, and so does the sampler's share of it
+    # (0.2 s of wall clock gave 3 samples at load 50 under ASan).
     rc, _, _ = e.run("-q", "--profile=" + jl, "--profile-interval=5ms",
-                     "--wall=0.2", VICTIM, "sleep", "5")
+                     "--cpu=300ms", VICTIM, "spin")
     samples = [json.loads(l) for l in open(jl) if l.strip()]
     check(len(samples) >= 5, "jsonl: %d samples" % len(samples))
+    check(all("t_us" in s for s in samples), "jsonl: %r" % samples[:2])
 
 
 def test_policies(e):
