@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 /* The signals that stop a batch. */
-static const int stop_signals[] = { SIGTERM, SIGINT, SIGQUIT };
+static const int stop_signals[] = { SIGTERM, SIGINT, SIGQUIT, SIGHUP };
 #define SB_NSTOP (sizeof(stop_signals) / sizeof(stop_signals[0]))
 
 /* Set by the handler: the first stop signal, and the sandbox it ends. */

@@ -14,7 +14,7 @@
  *     and stderr are the job's files or /dev/null, and a job file that is
  *     the batch's input or report stream is refused before it is opened
  *     for writing.
- *   - SIGTERM, SIGINT, SIGQUIT: the running job ends with IE (interrupted),
+ *   - SIGTERM, SIGINT, SIGQUIT, SIGHUP: the running job ends with IE (interrupted),
  *     its report is written, and the batch stops; between jobs it stops at
  *     once. A report stream that cannot be written (a reader gone: EPIPE)
  *     stops it too.

@@ -172,21 +172,29 @@ static int set_environment(sandbox_t *sb, const struct sr_options *o,
 	return 0;
 }
 
-static int set_quotas(sandbox_t *sb, const struct sr_options *o)
+static int set_quotas(sandbox_t *sb, const struct sr_options *o,
+                      const char **what)
 {
 	static const int quota[6] = { S_QUOTA_CPU, S_QUOTA_WALLCLOCK,
 	                              S_QUOTA_MEMORY, S_QUOTA_DISK,
 	                              S_QUOTA_STACK, S_QUOTA_TASKS };
+	static const char *const name[6] = { "--cpu", "--wall", "--memory",
+	                                      "--output", "--stack",
+	                                      "--processes" };
 	const uint64_t value[6] = { o->cpu_ms, o->wall_ms, o->memory_bytes,
 	                            o->output_bytes, o->stack_bytes, o->tasks };
 	int rc;
 
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < 6; i++) {
+		*what = name[i];
 		if ((rc = sandbox_set_quota(sb, quota[i], value[i])) < 0)
 			return rc;
+	}
+	*what = "--memory-mode";
 	if (o->memory_mode >= 0 &&
 	    (rc = sandbox_set_memory_mode(sb, o->memory_mode)) < 0)
 		return rc;
+	*what = "--mode";
 	return sandbox_set_mode(sb, o->mode);
 }
 
@@ -292,8 +300,7 @@ static int configure(struct run *r, const char **what)
 	const struct sr_options *o = &r->opt;
 	int rc;
 
-	*what = "--cpu/--wall/--memory/--output/--mode";
-	if ((rc = set_quotas(r->sb, o)) < 0)
+	if ((rc = set_quotas(r->sb, o, what)) < 0)
 		return rc;
 	*what = "--policy";
 	if ((rc = sandbox_set_policy(r->sb, r->policy)) < 0)
@@ -640,7 +647,7 @@ int main(int argc, char **argv)
 	 * kill us before the report is written: writes fail with EPIPE
 	 * instead. The program gets default signal dispositions back. */
 	signal(SIGPIPE, SIG_IGN);
-	/* SIGTERM/SIGINT/SIGQUIT must reach the library's manager thread,
+	/* SIGTERM/SIGINT/SIGQUIT/SIGHUP must reach the library's manager thread,
 	 * which ends the run with a verdict (IE, interrupted). */
 	rc = sandbox_block_term_signals();
 	if (rc < 0) {

@@ -55,13 +55,13 @@
  *
  * SIGNALS SENT TO THE SUPERVISOR
  *
- *   SIGTERM, SIGINT and SIGQUIT sent to the supervising process end every
- *   running sandbox with a verdict (the program is killed, the result is
- *   S_RESULT_IE with stat.interrupted set) when the host blocks those three
- *   signals in all of its threads: the manager threads then receive them
+ *   SIGTERM, SIGINT, SIGQUIT and SIGHUP sent to the supervising process end
+ *   every running sandbox with a verdict (the program is killed, the result
+ *   is S_RESULT_IE with stat.interrupted set) when the host blocks those
+ *   four signals in all of its threads: the manager threads then receive them
  *   (sandbox_block_term_signals() blocks them in the calling thread; call it
  *   in main() before creating threads). A sandbox listens to those of the
- *   three that are blocked in the thread of its first sandbox_execute(),
+ *   four that are blocked in the thread of its first sandbox_execute(),
  *   and leaves the others to the host. Hosts that prefer their own signal
  *   handlers call sandbox_interrupt(), which is async-signal-safe.
  */
@@ -587,7 +587,7 @@ int sandbox_reset(sandbox_t *sb);
  * handler (async-signal-safe): the program is killed and the result is
  * S_RESULT_IE with stat.interrupted = signo. Returns 0, or -EINVAL. */
 int sandbox_interrupt(sandbox_t *sb, int signo);
-/* Block SIGTERM, SIGINT and SIGQUIT in the calling thread so that the
+/* Block SIGTERM, SIGINT, SIGQUIT and SIGHUP in the calling thread so that the
  * manager threads receive them (see SIGNALS above). Returns 0 or -errno. */
 int sandbox_block_term_signals(void);
 

@@ -3,7 +3,7 @@
  * supervisor itself is hurt.
  *
  *   - the supervisor SIGKILLed mid-run: the program is gone within 100 ms;
- *   - SIGTERM/SIGINT/SIGQUIT to a supervisor that called
+ *   - SIGTERM/SIGINT/SIGQUIT/SIGHUP to a supervisor that called
  *     sandbox_block_term_signals(): verdict IE with stat.interrupted set,
  *     and the supervisor survives to report it;
  *   - the program killed during a stop (by the policy callback itself):
@@ -209,7 +209,7 @@ END_TEST
 
 /* ------------------------------------------------------------ SIGTERM */
 
-static const int term_signals[] = { SIGTERM, SIGINT, SIGQUIT };
+static const int term_signals[] = { SIGTERM, SIGINT, SIGQUIT, SIGHUP };
 
 START_TEST(term_signal_gives_ie)
 {
@@ -709,7 +709,8 @@ Suite *tu_suite(void)
 
 	tcase_set_timeout(tc, TU_TIMEOUT);
 	tcase_add_loop_test(tc, supervisor_sigkill_takes_the_program, 0, 2);
-	tcase_add_loop_test(tc, term_signal_gives_ie, 0, 3);
+	tcase_add_loop_test(tc, term_signal_gives_ie, 0,
+	                    (int)(sizeof(term_signals) / sizeof(term_signals[0])));
 	tcase_add_loop_test(tc, callback_verdicts, 0, 2 * N_CB_CASES);
 	tcase_add_loop_test(tc, callback_crash_takes_the_program, 0, 2);
 	tcase_add_loop_test(tc, callback_loop_still_wall_clock, 0, 2);

@@ -435,9 +435,8 @@ SB_EXPORT int sandbox_block_term_signals(void)
 {
 	sigset_t term;
 	sigemptyset(&term);
-	sigaddset(&term, SIGTERM);
-	sigaddset(&term, SIGINT);
-	sigaddset(&term, SIGQUIT);
+	for (int i = 0; i < SB_NTERM; i++)
+		sigaddset(&term, sb_term_signals[i]);
 	int rc = pthread_sigmask(SIG_BLOCK, &term, NULL);
 	return rc ? -rc : 0;
 }

@@ -75,11 +75,16 @@ struct sb_capture {
 	int64_t bytes;
 };
 
+/* The signals that end the runs of a supervisor which blocks them
+ * (sandbox_block_term_signals): SIGTERM, SIGINT, SIGQUIT, SIGHUP. */
+extern const int sb_term_signals[];
+#define SB_NTERM 4
+
 struct sb_manager {
 	pthread_t thread;
 	bool started;
 	int ctl_fd;    /* eventfd: wakes the manager (run start/stop/quit) */
-	int sig_fd;    /* signalfd for SIGTERM/SIGINT/SIGQUIT, or -1 */
+	int sig_fd;    /* signalfd for the sb_term_signals blocked, or -1 */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	/* Written by the tracer under lock, read by the manager. */

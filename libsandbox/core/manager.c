@@ -11,7 +11,8 @@
  *     burn more CPU than the wall time that passes per thread), so it wakes
  *     a dozen times per run and kills within about a millisecond,
  *   - RSS sampling in S_MEMORY_RSS mode,
- *   - SIGTERM/SIGINT/SIGQUIT sent to the supervising process (signalfd),
+ *   - SIGTERM/SIGINT/SIGQUIT/SIGHUP sent to the supervising process
+ *     (signalfd),
  *     broadcast to every running sandbox of the process,
  *   - sandbox_interrupt() requests (eventfd).
  * It never calls ptrace (only the tracer thread may); it kills through the
@@ -33,6 +34,8 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+const int sb_term_signals[SB_NTERM] = { SIGTERM, SIGINT, SIGQUIT, SIGHUP };
 
 #define NSEC 1000000000LL
 #define SETUP_GRACE_NS (10 * NSEC)
@@ -308,12 +311,9 @@ int sb_manager_start(sandbox_t *sb)
 	 * host lost most of its Ctrl-C, even between runs). */
 	sigemptyset(&term);
 	pthread_sigmask(SIG_BLOCK, NULL, &cur);
-	if (sigismember(&cur, SIGTERM) == 1)
-		sigaddset(&term, SIGTERM);
-	if (sigismember(&cur, SIGINT) == 1)
-		sigaddset(&term, SIGINT);
-	if (sigismember(&cur, SIGQUIT) == 1)
-		sigaddset(&term, SIGQUIT);
+	for (int i = 0; i < SB_NTERM; i++)
+		if (sigismember(&cur, sb_term_signals[i]) == 1)
+			sigaddset(&term, sb_term_signals[i]);
 	sb->mgr.sig_fd = sigisemptyset(&term)
 	                 ? -1 : signalfd(-1, &term, SFD_CLOEXEC | SFD_NONBLOCK);
 	/* The thread starts with every signal blocked, so it never runs a

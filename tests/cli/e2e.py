@@ -882,6 +882,17 @@ def test_interrupt_int(e):
     interrupt(e, signal.SIGINT)
 
 
+def test_interrupt_hup(e):
+    # The judge's terminal or session went away.
+    interrupt(e, signal.SIGHUP)
+
+
+def test_quota_error_names_its_option(e):
+    # The one option refused, not the list of every quota option.
+    rc, out, err = e.run("--output=0", VICTIM, "ok")
+    check(rc == 2 and err.startswith("sandbox-run: --output: "), err)
+
+
 # ------------------------------------------------------------- bad input
 
 def usage_error(e, args, words, stdin=None, env=None):
