@@ -28,14 +28,17 @@ libsandbox_libsandbox_core_la_SOURCES = \
 	libsandbox/core/capture.c \
 	libsandbox/core/affinity.c \
 	libsandbox/core/exec_image.c \
+	libsandbox/core/confine.c \
 	libsandbox/policy/policy.h \
 	libsandbox/policy/object.c \
 	libsandbox/policy/rules.c \
 	libsandbox/policy/explain.c \
 	libsandbox/policy/filter.c \
 	libsandbox/policy/filter_cache.c \
-	libsandbox/policy/paths.c \
 	libsandbox/policy/tasks.c \
+	libsandbox/policy/files.c \
+	libsandbox/policy/landlock.c \
+	libsandbox/policy/effective.c \
 	libsandbox/policy/stack.c \
 	libsandbox/util/util.h \
 	libsandbox/util/strings.c \
@@ -47,6 +50,7 @@ libsandbox_libsandbox_core_la_SOURCES = \
 	libsandbox/util/child.c \
 	libsandbox/util/cpus.c \
 	libsandbox/util/files.c \
+	libsandbox/util/landlock.c \
 	policies/builtin.h \
 	policies/builtin.c \
 	policies/helpers.c \

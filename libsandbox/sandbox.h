@@ -299,9 +299,12 @@ ssize_t sandbox_read_string(sandbox_t *sb, uint64_t addr, char *buf, size_t len)
  * replaced by nothing else, asked in this order at every syscall:
  *   1. the rule table (sandbox_policy_add_rule(), _set_default(), ...):
  *      a disposition for the call;
- *   2. path rules (sandbox_policy_add_path()): a call that names a file
- *      outside the listed directories fails with EACCES (its i386/x32 form
- *      is killed), whatever the table allowed;
+ *   2. file rules (sandbox_policy_add_file_rule(), "File rules" below):
+ *      the trees the program may read, write or execute, enforced by the
+ *      kernel (Landlock, or a private mount view); whatever the table
+ *      allows, a file outside them cannot be opened, created, removed,
+ *      renamed, linked, truncated or executed (EACCES, or ENOENT/EROFS
+ *      in a mount view). This layer adds no stop;
  *   3. the callback of the module the policy was loaded from
  *      (sandbox_policy_load_module());
  *   4. the callback set with sandbox_policy_set_callback().
@@ -663,6 +666,12 @@ typedef struct {
 	 * or a signal the supervisor sent. */
 	bool has_signal_code;
 	int signal_code;
+	/* Added in 0.5: file rules. */
+	int file_rules;          /* sandbox_files_t: how the policy's file
+	                          * rules were enforced ("File rules") */
+	int landlock_abi;        /* the Landlock ABI version of the run's
+	                          * domain, 0 without one */
+	unsigned landlock_features; /* S_LL_* the domain used */
 } sandbox_stat_t;
 
 /* What asked for the memory a VSIZE quota refused (docs/VERDICTS.md). */
@@ -700,8 +709,12 @@ int sandbox_get_stat(const sandbox_t *sb, sandbox_stat_t *st, size_t size);
  *         write allow arg0 <= 2      is the program's pid; OP is one of
  *         ioctl trace arg1 & 0x3 == 0    == != < <= > >= "& MASK ==")
  *         execve kill
- *         read-dir /usr/share/dict   (path rules, below)
- *         write-dir .
+ *         read-dir /usr/share/dict   (file rules, below: a tree
+ *         write-dir .                 or one file; "optional" after the
+ *         exec-file /usr/bin/tool     path: skip it when missing)
+ *         read-args                  (SANDBOX_FILE_ARGS)
+ *         files confined             (file rules with none yet; or
+ *                                     "files unconfined": no layer)
  *     Rules are x86_64 rules; later rules win as described under
  *     "Which rule wins" above (an unconditional line replaces everything
  *     earlier for that syscall, including what an include gave it).
@@ -772,20 +785,83 @@ int sandbox_policy_add_text(sandbox_policy_t *p, const char *text, size_t len,
 sandbox_policy_t *sandbox_policy_load(const char *spec, char *err,
                                       size_t errlen);
 
-/* Path rules. Add directory `dir` whose files the program may read (or,
- * when `writable`, also create, write, remove, rename). From the first
- * call on, every x86_64 syscall that names a file (open, openat, stat,
- * access, readlink, execve, mkdir, unlink, rename, ...) stops, the path
- * is read from the program and normalised lexically, and the call is
- * allowed only if the table allows it and the path lies in a listed
- * directory; otherwise it fails with EACCES. link/symlink and xattr calls
- * fail with EACCES; the i386/x32 forms of path calls are killed. A
- * relative dir is relative to the program's working directory at its
- * first path call. The path rules wrap the policy's callback (it still
- * decides TRACE lines) and follow rules added later.
- * Race-free only for a single-threaded program: -EINVAL (with a message)
- * if the policy allows clone, clone3, fork or vfork in any ABI. Also
- * -EINVAL for an empty dir or a relative one containing "..". */
+/* ---------------------------------------------------------------------
+ * File rules (layer 2 of a policy)
+ *
+ * Which files the program may use, as trees: read (open files for
+ * reading, list directories), write (also write, truncate, create and
+ * remove regular files and directories, rename and hard-link them within
+ * write trees), execute. Anything outside them cannot be opened, created,
+ * removed, renamed, linked, truncated or executed, and nothing anywhere
+ * may be made a symbolic link, FIFO, socket or device node. The program's
+ * own file and its interpreter (the ELF PT_INTERP, or a script's #! line
+ * and that interpreter's) are always readable and executable.
+ *
+ * The kernel enforces them, never a check of a path the program passes:
+ *   - Landlock (Linux 5.13+; this is what sandbox_probe() reports): the
+ *     ruleset is built in the supervisor by sandbox_check() and the child
+ *     enters it just before exec; it holds for the program's threads and
+ *     children too, whatever symbolic links, "..", /proc/self/fd or
+ *     descriptors it uses. Newer Landlock versions add: rename and link
+ *     across directories (2; before it they always fail), truncation (3;
+ *     before it truncate(2) and read-only O_TRUNC opens are refused by
+ *     the seccomp filter), TCP bind/connect refused where the policy
+ *     allows no socket (4), no ioctl on device files the program opens
+ *     (5), no signal to and no abstract unix socket of anything outside
+ *     the sandbox (6).
+ *   - Without Landlock: a private mount view (a mount namespace whose
+ *     root holds only the rule paths, bind-mounted at the same places,
+ *     read-only unless written to; a user namespace for an unprivileged
+ *     caller), when the host has namespaces and the sandbox has no box
+ *     root or chroot of its own.
+ *   - Else sandbox_check() fails with -ENOTSUP and
+ *     sandbox_isolation_message() names the missing kernel feature,
+ *     unless sandbox_set_best_effort() was called: then the run goes
+ *     ahead with file rules not enforced, and stat.file_rules says so.
+ * stat.file_rules, stat.landlock_abi and stat.landlock_features say what
+ * a run had. A policy without file rules (a new one, "unrestricted")
+ * leaves files to the program's credentials.
+ *
+ * A rule's path is absolute as the program sees the file system (inside
+ * its chroot or box root), relative to its working directory ("." is the
+ * working directory itself), or SANDBOX_FILE_ARGS: every regular file
+ * named by one of the program's arguments (an interpreter's script). The
+ * path is looked up when the sandbox is checked (symbolic links are
+ * followed then); a path that does not exist is an error of
+ * sandbox_check() (-ENOENT, message naming it) unless the rule is
+ * S_FILE_OPTIONAL. */
+/* Landlock features (sandbox_probe_t, stat.landlock_features). */
+#define S_LL_FS           0x01u /* file rules (ABI 1) */
+#define S_LL_REFER        0x02u /* rename/link across directories (2) */
+#define S_LL_TRUNCATE     0x04u /* truncation (3) */
+#define S_LL_NET_TCP      0x08u /* TCP bind/connect (4) */
+#define S_LL_IOCTL_DEV    0x10u /* ioctl on device files (5) */
+#define S_LL_SCOPE_SIGNAL 0x20u /* signals scoped to the sandbox (6) */
+#define S_LL_SCOPE_ABSTRACT_UNIX 0x40u /* abstract unix sockets scoped (6) */
+/* How a run's file rules were enforced (stat.file_rules). */
+typedef enum {
+	S_FILES_NONE = 0,     /* the policy has no file rules */
+	S_FILES_LANDLOCK,     /* by Landlock */
+	S_FILES_MOUNT_VIEW,   /* by a private mount view */
+	S_FILES_NOT_ENFORCED, /* not at all: best effort on a host without
+	                       * Landlock or namespaces */
+} sandbox_files_t;
+#define S_FILE_READ     0x1u
+#define S_FILE_WRITE    0x2u   /* implies S_FILE_READ */
+#define S_FILE_EXEC     0x4u   /* implies S_FILE_READ */
+#define S_FILE_OPTIONAL 0x100u /* a missing path is skipped */
+#define SANDBOX_FILE_ARGS "@args"
+/* Add a file rule (and the layer, if p had none). -EINVAL with a message
+ * for an empty path, one with a ".." component, or bad access bits;
+ * -ENOMEM. */
+int sandbox_policy_add_file_rule(sandbox_policy_t *p, const char *path,
+                                 unsigned access, char *err, size_t errlen);
+/* true: confine the program's files to the rules, even with none yet
+ * (then it may use nothing but its own file); false: remove the layer and
+ * every rule. -EINVAL for NULL, -ENOMEM. */
+int sandbox_policy_confine_files(sandbox_policy_t *p, bool confined);
+/* The classic name: sandbox_policy_add_file_rule(p, dir, S_FILE_READ or,
+ * when writable, S_FILE_WRITE, ...). */
 int sandbox_policy_add_path(sandbox_policy_t *p, const char *dir,
                             bool writable, char *err, size_t errlen);
 
@@ -826,6 +902,7 @@ int sandbox_policy_add_path(sandbox_policy_t *p, const char *dir,
 #define S_ISO_CAPS      0x8000u /* every capability dropped (bounding set,
                                  * ambient, effective/permitted) */
 #define S_ISO_ENV_STRIP 0x10000u /* secrets stripped from an inherited env */
+#define S_ISO_LANDLOCK  0x20000u /* Landlock (file rules; probe only) */
 
 /* Namespaces to enter, a mask of S_NS_* (0: none, the default). Does not
  * check the host: sandbox_check() does. -EINVAL for unknown bits. */
@@ -987,6 +1064,12 @@ typedef struct {
 		char cause[200];      /* one line */
 		char fix[200];        /* one line */
 	} missing[SANDBOX_PROBE_MAX];
+	/* Landlock ("File rules"): the ABI version libsandbox uses (0: none),
+	 * the kernel's own (they differ only under the test variable
+	 * LIBSANDBOX_TEST_LANDLOCK_ABI), and the S_LL_* features it brings. */
+	int landlock_abi;
+	int landlock_kernel_abi;
+	unsigned landlock_features;
 } sandbox_probe_t;
 /* Probe the host (forks short-lived children; a few milliseconds). Fills
  * at most `size` bytes of *p. Returns 0 or -EINVAL. */

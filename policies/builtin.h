@@ -66,6 +66,10 @@ int sb_policy_read_only_opens(sandbox_policy_t *p);
 /* clone(2) allowed when it creates a thread (CLONE_THREAD, CLONE_VM and
  * CLONE_SIGHAND set); other clones keep their rule ("threads"). */
 int sb_policy_thread_clone(sandbox_policy_t *p);
+/* File rules: what a compiled program's runtime reads (the loader, its
+ * libraries, locale and time-zone data, /dev/null, /dev/zero (both
+ * writable), /dev/urandom). */
+int sb_policy_runtime_files(sandbox_policy_t *p);
 /* x86_64 rule for `name` with one condition (arg `arg` op a). */
 int sb_policy_cond1(sandbox_policy_t *p, const char *name, int disp, int err,
                     unsigned arg, int op, uint64_t a, uint64_t b);

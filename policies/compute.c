@@ -13,6 +13,8 @@
  *   - rt_sigaction, rt_sigprocmask: signal handlers (SIGFPE, SIGSEGV);
  *   - getpid, gettid, uname, sysinfo: harmless identity and facts.
  *
+ * Files (file rules, enforced by the kernel): none but the program's own.
+ *
  * What it refuses (RF): files (openat/open: see "io-heavy"), sockets,
  * processes and threads, exec, and everything not listed.
  */
@@ -33,7 +35,7 @@ static const char *const memory[] = {
 int sb_policy_compute(sandbox_policy_t *p)
 {
 	int rc = sb_policy_minimal_base(p);
-	if (rc < 0)
+	if (rc < 0 || (rc = sb_policy_names(p, memory, S_DISP_ALLOW, 0)) < 0)
 		return rc;
-	return sb_policy_names(p, memory, S_DISP_ALLOW, 0);
+	return sandbox_policy_confine_files(p, true);
 }

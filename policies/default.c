@@ -5,24 +5,25 @@
  *   - what a static or dynamic glibc (2.36+) program needs to start: brk,
  *     mmap/munmap/mprotect/mremap/madvise, arch_prctl, set_tid_address,
  *     set_robust_list, rseq, getrandom, newfstatat/fstat/statx, access,
- *     readlink, openat of files read-only (shared libraries), prlimit64
- *     reading a limit, uname, sched_getaffinity, futex;
+ *     readlink, open/openat/creat, prlimit64 reading a limit, uname,
+ *     sched_getaffinity, futex;
  *   - reading input and writing output: read/write and their vector and
  *     positioned forms, lseek, close, dup, fcntl, a few harmless ioctls
  *     (TCGETS, TIOCGWINSZ, FIONREAD: isatty() and friends), fsync, fcntl
  *     commands on its own descriptors (not F_SETOWN/F_SETSIG: with O_ASYNC
  *     they make the kernel signal another process);
- *   - files opened for writing only in the working directory: a relative
- *     path without a ".." component, relative to the current directory,
- *     whose directories resolve beneath it (a symbolic link leading out
- *     is refused, checked with openat2(RESOLVE_BENEATH) from the
- *     program's /proc/PID/cwd) and whose last component is not a symbolic
- *     link; never when the current directory is "/" (set a working
- *     directory with sandbox_set_workdir()). The callback reads the path
- *     from the program's memory while it is stopped: nothing can change
- *     the path or the directories in between because the program is
- *     single-threaded (every way to create a thread or process is
- *     forbidden) and the policy forbids symlink, link and rename;
+ *   - files (the file rules, enforced by the kernel -- Landlock, or a
+ *     private mount view on a kernel without it; docs/SECURITY.md): read
+ *     what a compiled program needs and nothing more -- the dynamic
+ *     loader's cache and library directories, locale and time-zone data,
+ *     /sys/devices/system/cpu/{online,possible}, /dev/urandom, the program
+ *     itself and its ELF interpreter (found by tracing C and C++ programs,
+ *     policies/helpers.c) -- and read and write only beneath its working
+ *     directory, plus /dev/null and /dev/zero. The opens themselves run in
+ *     the kernel without a stop: whatever path string, symbolic link,
+ *     "..", /proc/self/fd or descriptor the program uses, the kernel
+ *     checks the file it reaches. Set a working directory of the
+ *     program's own (sandbox_set_workdir()): never "/" or the judge's;
  *   - time, signals and sleeping: clock_*, gettimeofday, nanosleep,
  *     rt_sig*, sigaltstack, alarm/setitimer, pause; kill/tgkill/tkill of
  *     itself only (abort() and raise() work);
@@ -33,14 +34,15 @@
  *     ptrace, kill of anything but itself, sockets, io_uring, mount,
  *     umount, chroot, pivot_root, set*uid/set*gid, unshare, setns, bpf,
  *     perf_event_open, keyctl, process_vm_readv/writev, personality,
- *     seccomp, prctl, every syscall of the i386 and x32 ABIs, and any
- *     syscall not listed here;
+ *     seccomp, prctl, link, symlink, rename, mkdir, unlink, every syscall
+ *     of the i386 and x32 ABIs, and any syscall not listed here;
  *   - ENOSYS: clone3. glibc probes clone3 first and falls back to clone
  *     when it gets ENOSYS, so a program creating a thread is still RF (at
  *     the clone), with the real forbidden call reported;
  *   - EPERM: prlimit64/setrlimit that would *set* a limit (solutions that
  *     try to raise their stack limit keep running, within the quota);
- *   - EACCES: opening for writing outside the working directory.
+ *   - EACCES (from the kernel): opening a file outside the trees above,
+ *     or for writing outside the working directory.
  */
 #include "config.h"
 #include "builtin.h"
@@ -86,152 +88,27 @@ static const char *const allowed[] = {
 	NULL
 };
 
-/* Open flags that make an open a write (or a creation). */
-#define WRITE_FLAGS (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND)
-
-struct default_data {
-	long nr_open, nr_openat, nr_creat, nr_prlimit64;
-};
-
-/* A path in the working directory: relative, no ".." component. */
-static bool in_workdir(const char *path)
-{
-	if (path[0] == '/' || path[0] == '\0')
-		return false;
-	for (const char *p = path; *p;) {
-		const char *slash = strchr(p, '/');
-		size_t len = slash ? (size_t)(slash - p) : strlen(p);
-		if (len == 2 && p[0] == '.' && p[1] == '.')
-			return false;
-		if (!slash)
-			break;
-		p = slash + 1;
-	}
-	return true;
-}
-
-/* Does relative `path` (already checked by in_workdir) stay inside the
- * program's current directory on the file system as it is now? Its
- * directories must resolve beneath the directory (no symbolic link or
- * mount crossing leads out) and its last component must not be a
- * symbolic link (an O_CREAT through a dangling link would create the
- * target wherever it points). Never true when the directory is "/". */
-static bool stays_in_cwd(pid_t pid, const char *path)
-{
-	char proc[64], cwd[8];
-	const char *base = strrchr(path, '/');
-	struct open_how how = {
-		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
-	};
-	struct stat st;
-	int cfd = -1, dfd = -1;
-	bool ok = false;
-
-	snprintf(proc, sizeof(proc), "/proc/%d/cwd", (int)pid);
-	if (readlink(proc, cwd, sizeof(cwd)) == 1 && cwd[0] == '/')
-		return false;
-	if ((cfd = open(proc, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return false;
-	if (base) {
-		char dir[4096];
-		size_t n = (size_t)(base - path);
-		if (n >= sizeof(dir))
-			goto out;
-		memcpy(dir, path, n);
-		dir[n] = '\0';
-		dfd = (int)syscall(SYS_openat2, cfd, n ? dir : ".", &how,
-		                   sizeof(how));
-		if (dfd < 0)
-			goto out;
-		base++;
-	} else {
-		dfd = cfd;
-		cfd = -1;
-		base = path;
-	}
-	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		ok = !S_ISLNK(st.st_mode);
-	else
-		ok = errno == ENOENT;
-out:
-	if (cfd >= 0)
-		close(cfd);
-	if (dfd >= 0)
-		close(dfd);
-	return ok;
-}
-
-static void default_callback(const sandbox_event_t *ev, sandbox_action_t *act,
-                             void *data)
-{
-	const struct default_data *d = data;
-	const sandbox_syscall_t *sc = &ev->syscall;
-	char path[4096];
-	uint64_t path_arg;
-
-	act->type = S_ACTION_CONT;
-	if (ev->type != S_EVENT_SYSCALL || ev->disposition != S_DISP_TRACE ||
-	    sc->abi != S_ABI_X86_64)
-		return;
-	if (sc->nr == d->nr_prlimit64) {
-		/* Only reached when it would set a limit. */
-		act->type = S_ACTION_DENY;
-		act->data = EPERM;
-		return;
-	}
-	if (sc->nr == d->nr_openat) {
-		/* A relative path is only in the working directory when it is
-		 * resolved from it, not from some other directory fd. */
-		if ((int)sc->args[0] != AT_FDCWD)
-			goto deny;
-		path_arg = sc->args[1];
-	} else if (sc->nr == d->nr_open || sc->nr == d->nr_creat) {
-		path_arg = sc->args[0];
-	} else {
-		act->type = S_ACTION_KILL;
-		return;
-	}
-	if (sandbox_read_string(ev->sandbox, path_arg, path, sizeof(path)) < 0 ||
-	    !in_workdir(path) || !stays_in_cwd(ev->pid, path))
-		goto deny;
-	return;
-deny:
-	act->type = S_ACTION_DENY;
-	act->data = EACCES;
-}
+static const char *const opens[] = { "open", "openat", "creat", NULL };
 
 int sb_policy_default(sandbox_policy_t *p)
 {
 	const unsigned x64 = 1u << S_ABI_X86_64;
-	struct default_data *d;
 	int rc;
 
 	if ((rc = sb_policy_allow_names(p, allowed, NULL)) < 0)
 		return rc;
 
-	/* open/openat: read-only opens run in the kernel, write opens ask
-	 * the callback. */
-	sandbox_cond_t ro_openat = { .arg = 2, .op = S_CMP_MASKED_EQ,
-	                             .a = WRITE_FLAGS, .b = 0 };
-	sandbox_cond_t ro_open = { .arg = 1, .op = S_CMP_MASKED_EQ,
-	                           .a = WRITE_FLAGS, .b = 0 };
-	if ((rc = sandbox_policy_add_rule_name(p, x64, "openat", S_DISP_TRACE, 0,
-	                                       NULL, 0)) < 0 ||
-	    (rc = sandbox_policy_add_rule_name(p, x64, "openat", S_DISP_ALLOW, 0,
-	                                       &ro_openat, 1)) < 0 ||
-	    (rc = sandbox_policy_add_rule_name(p, x64, "open", S_DISP_TRACE, 0,
-	                                       NULL, 0)) < 0 ||
-	    (rc = sandbox_policy_add_rule_name(p, x64, "open", S_DISP_ALLOW, 0,
-	                                       &ro_open, 1)) < 0 ||
-	    (rc = sandbox_policy_add_rule_name(p, x64, "creat", S_DISP_TRACE, 0,
-	                                       NULL, 0)) < 0)
+	/* Files: the opens run in the kernel, the file rules decide. */
+	if ((rc = sb_policy_names(p, opens, S_DISP_ALLOW, 0)) < 0 ||
+	    (rc = sb_policy_runtime_files(p)) < 0 ||
+	    (rc = sandbox_policy_add_file_rule(p, ".", S_FILE_WRITE, NULL,
+	                                       0)) < 0)
 		return rc;
 
 	/* Reading a limit is fine; setting one is refused with EPERM. */
 	sandbox_cond_t get_only = { .arg = 2, .op = S_CMP_EQ, .a = 0 };
-	if ((rc = sandbox_policy_add_rule_name(p, x64, "prlimit64", S_DISP_TRACE,
-	                                       0, NULL, 0)) < 0 ||
+	if ((rc = sandbox_policy_add_rule_name(p, x64, "prlimit64", S_DISP_ERRNO,
+	                                       EPERM, NULL, 0)) < 0 ||
 	    (rc = sandbox_policy_add_rule_name(p, x64, "prlimit64", S_DISP_ALLOW,
 	                                       0, &get_only, 1)) < 0 ||
 	    (rc = sandbox_policy_add_rule_name(p, x64, "setrlimit", S_DISP_ERRNO,
@@ -278,11 +155,5 @@ int sb_policy_default(sandbox_policy_t *p)
 	                                       ENOSYS, NULL, 0)) < 0)
 		return rc;
 
-	if (!(d = calloc(1, sizeof(*d))))
-		return -ENOMEM;
-	d->nr_open = sandbox_syscall_number(S_ABI_X86_64, "open");
-	d->nr_openat = sandbox_syscall_number(S_ABI_X86_64, "openat");
-	d->nr_creat = sandbox_syscall_number(S_ABI_X86_64, "creat");
-	d->nr_prlimit64 = sandbox_syscall_number(S_ABI_X86_64, "prlimit64");
-	return sandbox_policy_set_callback(p, default_callback, d, free);
+	return 0;
 }

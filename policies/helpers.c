@@ -1,6 +1,7 @@
 /*
  * The small helpers the built-in policies share: x86_64 rules by name, a
- * rule with one condition, read-only opens. Public API only.
+ * rule with one condition, read-only opens, the files a compiled
+ * program's runtime reads. Public API only.
  */
 #include "config.h"
 #include "builtin.h"
@@ -60,4 +61,36 @@ int sb_policy_read_only_opens(sandbox_policy_t *p)
 		return rc;
 	return sb_policy_cond1(p, "open", S_DISP_ALLOW, 0, 1, S_CMP_MASKED_EQ,
 	                       WRITE_FLAGS, 0);
+}
+
+/* What a compiled C or C++ program (glibc, libstdc++) opens, found by
+ * tracing static and dynamic C and C++ programs (hello, stdio and
+ * iostream I/O, libm, localtime/strftime, setlocale(LC_ALL, ""),
+ * std::locale(""), std::thread::hardware_concurrency, std::random_device)
+ * with and without LANG/TZ: the loader's cache and library directories
+ * (also gconv, below them), locale data and aliases, time zones, the CPU
+ * lists glibc counts CPUs from, and three devices. Each is optional: a
+ * host without it simply has nothing there to read. */
+static const char *const c_runtime_read[] = {
+	"/etc/ld.so.cache", "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
+	"/lib64", "/usr/lib64", "/usr/lib/locale", "/usr/share/locale",
+	"/etc/localtime", "/usr/share/zoneinfo", "/sys/devices/system/cpu/online",
+	"/sys/devices/system/cpu/possible", "/dev/urandom",
+	NULL
+};
+static const char *const c_runtime_write[] = { "/dev/null", "/dev/zero", NULL };
+
+int sb_policy_runtime_files(sandbox_policy_t *p)
+{
+	int rc;
+
+	for (const char *const *f = c_runtime_read; *f; f++)
+		if ((rc = sandbox_policy_add_file_rule(p, *f, S_FILE_READ |
+		                                       S_FILE_OPTIONAL, NULL, 0)) < 0)
+			return rc;
+	for (const char *const *f = c_runtime_write; *f; f++)
+		if ((rc = sandbox_policy_add_file_rule(p, *f, S_FILE_WRITE |
+		                                       S_FILE_OPTIONAL, NULL, 0)) < 0)
+			return rc;
+	return 0;
 }

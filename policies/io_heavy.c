@@ -13,8 +13,12 @@
  *     fallocate, fsync, fdatasync, fadvise64, chmod/fchmod(at), umask,
  *     utimensat, link(at), symlink(at), flock;
  *   - copying: sendfile, copy_file_range, splice, pipe2.
- *   Which files: whatever the program's credentials reach. Confine it
- *   with path rules (docs/POLICIES.md) or a box root (docs/ISOLATION.md).
+ *   Which files (file rules, enforced by the kernel): read and write
+ *   beneath the working directory (regular files and directories: the
+ *   kernel refuses symlink, mkfifo and mknod there, and a hard link or
+ *   rename that brings a file in from outside); read what a compiled
+ *   program's runtime reads (as "default"). Add trees with a policy file
+ *   ("include io-heavy", then "read-dir DIR" / "write-dir DIR").
  *
  * What it refuses (RF): mmap (memory management is "compute"), sockets,
  * processes and threads, exec, and everything not listed.
@@ -46,7 +50,10 @@ int sb_policy_io_heavy(sandbox_policy_t *p)
 	};
 	int rc = sb_policy_minimal_base(p);
 
-	if (rc < 0 || (rc = sb_policy_names(p, files, S_DISP_ALLOW, 0)) < 0)
+	if (rc < 0 || (rc = sb_policy_names(p, files, S_DISP_ALLOW, 0)) < 0 ||
+	    (rc = sb_policy_runtime_files(p)) < 0 ||
+	    (rc = sandbox_policy_add_file_rule(p, ".", S_FILE_WRITE, NULL,
+	                                       0)) < 0)
 		return rc;
 	for (size_t i = 0; i < SB_ARRAY_SIZE(fcntls); i++)
 		if ((rc = sb_policy_cond1(p, "fcntl", S_DISP_ALLOW, 0, 1, S_CMP_EQ,

@@ -14,7 +14,9 @@
  *   - start-up: brk (static TLS and malloc), arch_prctl, set_tid_address,
  *     set_robust_list, rseq, getrandom (stack protector / malloc), mprotect
  *     (RELRO), prlimit64 *reading* a limit, rt_sigreturn;
- *   - exit and exit_group.
+ *   - exit and exit_group;
+ *   - files (file rules, enforced by the kernel): none but the program's
+ *     own file; it works on the descriptors it was given.
  *
  * What it refuses
  *   - readlink: ENOENT (static start-up reads /proc/self/exe and lives
@@ -94,5 +96,8 @@ int sb_policy_minimal_base(sandbox_policy_t *p)
 
 int sb_policy_minimal(sandbox_policy_t *p)
 {
-	return sb_policy_minimal_base(p);
+	int rc = sb_policy_minimal_base(p);
+	if (rc < 0)
+		return rc;
+	return sandbox_policy_confine_files(p, true);
 }

@@ -14,6 +14,10 @@
  *     FIONBIO/FIONREAD.
  *   Where to: anywhere the host's network lets it. Give the program its
  *   own network namespace (S_NS_NET: loopback only) to keep it local.
+ *   Abstract unix sockets bound outside the sandbox are out of reach
+ *   where Landlock scopes them (ABI 6).
+ * Files (file rules, enforced by the kernel): none but the program's own
+ * (so no unix socket bound to a path either).
  *
  * What it refuses (RF): files (openat/open), processes and threads, exec,
  * raw/netlink/packet sockets, and everything not listed.

@@ -1,33 +1,42 @@
 /*
- * "python3": CPython 3 (Debian 12: 3.11) running a script that reads its
- * standard library, for judges accepting Python solutions. Single-threaded
- * runtimes only: threads are refused.
+ * "python3": CPython 3 (Debian 12: 3.11) running the scripts users write
+ * -- without -S, from anywhere, importing the standard library -- for
+ * judges accepting Python solutions. Single-threaded runtimes only:
+ * threads are refused.
  *
  * What it allows, and why
  *   - what "default" allows a C program (start-up, I/O on open
  *     descriptors, memory, time, signals to itself, exit), plus
  *     getdents64 (the import system lists directories), ioctl FIOCLEX and
- *     FIONCLEX, and prlimit64 reading a limit;
- *   - files, through path rules (libsandbox/pathrules.c), checked on every
- *     open/openat/stat/access/readlink/... by reading the path from the
- *     program:
+ *     FIONCLEX, prlimit64 reading a limit, and the file calls below;
+ *   - files (file rules, enforced by the kernel: Landlock, or a private
+ *     mount view without it), found by tracing python3 with and without
+ *     -S importing math, collections, heapq, bisect, itertools,
+ *     functools, re, json, decimal, fractions, random, datetime, string,
+ *     statistics, typing, dataclasses:
  *       read:  /usr/lib/python3*, /usr/local/lib/python3* (stdlib,
- *              dist-packages), /usr/bin/python3* (the interpreter looks
- *              for itself), /usr/lib/x86_64-linux-gnu, /lib/x86_64-linux-gnu,
- *              /lib64, /etc/ld.so.cache (shared libraries), /usr/lib/locale,
- *              /usr/share/zoneinfo, /etc/localtime, /dev/null, /dev/urandom;
- *       write: the working directory (and below), which is also readable:
- *              the script and its input live there;
- *     every other path fails with EACCES (CPython treats that as "not
- *     there" while it looks for pyvenv.cfg, zip imports and .pyc caches);
- *   - mkdir, unlink, rename, ... in the working directory only.
+ *              lib-dynload, dist-packages and their .pth files), what a
+ *              compiled program's runtime reads (as "default": the
+ *              loader and libraries, locale, zoneinfo, /dev/urandom), the
+ *              interpreter itself, and the script: every regular file
+ *              named by an argument (read-args), wherever it is;
+ *       write: the working directory (and below), which is also
+ *              readable: input files and outputs live there; /dev/null;
+ *     every other path fails with EACCES, which CPython treats as "not
+ *     there" (pyvenv.cfg, zip imports, ~/.local, the user site);
+ *   - mkdir, unlink, rename, ... where the file rules allow writing;
+ *   - socket: fails with EACCES, never kills: site looks the user up
+ *     (pwd, when HOME is unset), glibc asks nscd through a unix socket
+ *     first, and falls back to files the rules do not let it read --
+ *     the user site is then simply absent. No network either way.
  *
  * What it refuses
  *   - RF: subprocesses and threads (fork, vfork, clone, execve after the
- *     interpreter's own exec), sockets, and everything "default" refuses;
+ *     interpreter's own exec), and everything "default" refuses;
  *   - ENOSYS: clone3 (glibc then tries clone: RF);
- *   - EACCES: any path outside the directories above, link/symlink.
- * Add directories with a policy file: "include python3" then
+ *   - EACCES: socket, and any file outside the trees above (from the
+ *     kernel).
+ * Add trees with a policy file: "include python3" then
  * "read-dir /srv/data" or "write-dir /tmp/out".
  */
 #include "config.h"
@@ -43,7 +52,7 @@ static const char *const allowed[] = {
 	"read", "write", "readv", "writev", "pread64", "pwrite64", "lseek",
 	"close", "dup", "dup2", "dup3", "fsync", "fdatasync", "ftruncate",
 	"fadvise64", "fstat", "getdents64", "pipe2",
-	/* path calls: allowed here, checked by the path rules */
+	/* file calls: allowed here, the file rules decide (kernel) */
 	"open", "openat", "stat", "lstat", "newfstatat", "statx", "access",
 	"faccessat", "faccessat2", "readlink", "readlinkat", "getcwd",
 	"mkdir", "rmdir", "unlink", "unlinkat", "rename", "renameat2",
@@ -64,10 +73,7 @@ static const char *const allowed[] = {
 };
 
 static const char *const read_globs[] = {
-	"/usr/lib/python3*", "/usr/local/lib/python3*", "/usr/bin/python3*",
-	"/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/lib64",
-	"/etc/ld.so.cache", "/usr/lib/locale", "/usr/share/zoneinfo",
-	"/etc/localtime", "/dev/null", "/dev/urandom",
+	"/usr/lib/python3*", "/usr/local/lib/python3*",
 	NULL
 };
 
@@ -81,7 +87,9 @@ static int add_read_dirs(sandbox_policy_t *p)
 		if (rc != 0)
 			return -ENOMEM;
 		for (size_t i = 0; i < gl.gl_pathc && rc == 0; i++)
-			rc = sandbox_policy_add_path(p, gl.gl_pathv[i], false, NULL, 0);
+			rc = sandbox_policy_add_file_rule(p, gl.gl_pathv[i],
+			                                  S_FILE_READ |
+			                                  S_FILE_OPTIONAL, NULL, 0);
 		globfree(&gl);
 		if (rc < 0)
 			return rc;
@@ -102,7 +110,9 @@ int sb_policy_python3(sandbox_policy_t *p)
 	    (rc = sb_policy_cond1(p, "prlimit64", S_DISP_ALLOW, 0, 2, S_CMP_EQ,
 	                          0, 0)) < 0 ||
 	    (rc = sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64, "clone3",
-	                                       S_DISP_ERRNO, ENOSYS, NULL, 0)) < 0)
+	                                       S_DISP_ERRNO, ENOSYS, NULL, 0)) < 0 ||
+	    (rc = sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64, "socket",
+	                                       S_DISP_ERRNO, EACCES, NULL, 0)) < 0)
 		return rc;
 	for (size_t i = 0; i < SB_ARRAY_SIZE(ioctls); i++)
 		if ((rc = sb_policy_cond1(p, "ioctl", S_DISP_ALLOW, 0, 1, S_CMP_EQ,
@@ -112,7 +122,11 @@ int sb_policy_python3(sandbox_policy_t *p)
 		if ((rc = sb_policy_cond1(p, "fcntl", S_DISP_ALLOW, 0, 1, S_CMP_EQ,
 		                          fcntls[i], 0)) < 0)
 			return rc;
-	if ((rc = sandbox_policy_add_path(p, ".", true, NULL, 0)) < 0)
+	if ((rc = sandbox_policy_add_file_rule(p, ".", S_FILE_WRITE, NULL,
+	                                       0)) < 0 ||
+	    (rc = sandbox_policy_add_file_rule(p, SANDBOX_FILE_ARGS, S_FILE_READ,
+	                                       NULL, 0)) < 0 ||
+	    (rc = sb_policy_runtime_files(p)) < 0)
 		return rc;
 	return add_read_dirs(p);
 }

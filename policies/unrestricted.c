@@ -8,7 +8,8 @@
  *     of x86_64 is TRACE, so every call
  *     stops and the callback writes one line to the supervisor's standard
  *     error -- "unrestricted: PID ABI NAME(ARG0, ..., ARG5)" -- and lets
- *     it run. Slow by design (one ptrace stop per syscall).
+ *     it run. Slow by design (one ptrace stop per syscall);
+ *   - files: no file rules; whatever the program's credentials reach.
  *
  * What it refuses
  *   - RF: every i386 and x32 syscall (the filter compiler cannot yet
@@ -44,7 +45,7 @@ static void log_callback(const sandbox_event_t *ev, sandbox_action_t *act,
 int sb_policy_unrestricted(sandbox_policy_t *p)
 {
 	int rc = sandbox_policy_set_default(p, S_ABI_X86_64, S_DISP_TRACE, 0);
-	if (rc < 0)
+	if (rc < 0 || (rc = sandbox_policy_confine_files(p, false)) < 0)
 		return rc;
 	return sandbox_policy_set_callback(p, log_callback, NULL, NULL);
 }

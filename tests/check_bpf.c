@@ -244,8 +244,7 @@ static void run_inputs(const sandbox_policy_t *p, const struct sock_fprog *prog,
 	sb_ruleset_free(&rs);
 }
 
-/* Compile p as a run would (the table with path syscalls stopping) and
- * compare over n inputs. */
+/* Compile p as a run would (the table as is) and compare over n inputs. */
 static void check_policy(const char *name, const sandbox_policy_t *pol,
                          bool watch, unsigned long n, struct tally *t)
 {
@@ -253,7 +252,7 @@ static void check_policy(const char *name, const sandbox_policy_t *pol,
 	struct sock_fprog prog;
 	struct sb_filter_opts o = { .watch_memory = watch };
 
-	ck_assert_int_eq(sb_policy_effective(pol, &eff), 0);
+	ck_assert_int_eq(sb_policy_effective(pol, NULL, &eff), 0);
 	int rc = sb_filter_compile(&eff.view, &o, &prog);
 	if (rc < 0 && getenv("SB_BPF_DEBUG"))
 		sandbox_policy_explain(pol, 1);
@@ -306,7 +305,7 @@ START_TEST(builtin_filters_are_compiled_ones)
 			struct sb_effective eff;
 			struct sock_fprog prog, got;
 			ck_assert_ptr_nonnull(p);
-			ck_assert_int_eq(sb_policy_effective(p, &eff), 0);
+			ck_assert_int_eq(sb_policy_effective(p, NULL, &eff), 0);
 			const struct sb_filter_builtin *b =
 				sb_filter_builtin_find(&eff.view, watch);
 			ck_assert_msg(b != NULL, "%s%s: no filter compiled with the "

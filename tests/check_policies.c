@@ -22,6 +22,10 @@
 
 static const int modes[] = { S_MODE_FAST, S_MODE_CLASSIC };
 
+/* The working directory of run_ops (NULL: tu_tmpdir(), where @in and @out
+ * are). */
+static const char *run_workdir;
+
 /* Run polprog with `ops` (NULL-terminated) under policy `p` (reference
  * kept by the caller) in `mode`; stderr of the supervisor is silenced for
  * the unrestricted profile's log. */
@@ -42,6 +46,9 @@ static int run_ops(sandbox_policy_t *p, int mode, sandbox_stat_t *st,
 	ck_assert_int_eq(sandbox_set_stdio_path(sb, 2, "/dev/null", false), 0);
 	ck_assert_int_eq(sandbox_set_mode(sb, mode), 0);
 	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+	/* The files of the operations live there (file rules). */
+	ck_assert_int_eq(sandbox_set_workdir(sb, run_workdir ? run_workdir
+	                                                     : tu_tmpdir()), 0);
 	r = tu_run(sb, st);
 	sandbox_destroy(sb);
 	return r;
@@ -353,6 +360,9 @@ START_TEST(layers_callback_keeps_paths)
 
 	ck_assert_ptr_nonnull(p);
 	ops[1] = expand("create:" FILE_OUT);
+	/* A working directory beside the file: writing it is refused. */
+	run_workdir = tu_tmpfile("elsewhere");
+	mkdir(run_workdir, 0755);
 	ck_assert_msg(sandbox_policy_add_path(p, "/usr", false, err,
 	                                      sizeof(err)) == 0, "%s", err);
 	r = run_ops(p, modes[_i], &st, ops);
@@ -434,7 +444,7 @@ START_TEST(list_and_explain_builtins)
 			ck_assert_msg(strstr(text, "x86_64 getpid") == NULL &&
 			              strstr(text, "x86_64 write ") != NULL, "%s", text);
 		if (strcmp(*n, "python3") == 0)
-			ck_assert_msg(strstr(text, "# path rules") != NULL &&
+			ck_assert_msg(strstr(text, "# file rules") != NULL &&
 			              strstr(text, "write-dir .") != NULL, "%s", text);
 		sandbox_policy_unref(p);
 		free(text);

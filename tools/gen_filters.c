@@ -99,7 +99,7 @@ int main(void)
 	for (const char *const *n = sb_builtin_names(); *n; n++) {
 		sandbox_policy_t *p = sb_builtin_new(*n);
 		struct sb_effective eff;
-		if (!p || sb_policy_effective(p, &eff) < 0) {
+		if (!p || sb_policy_effective(p, NULL, &eff) < 0) {
 			fprintf(stderr, "gen-filters: cannot build policy %s\n", *n);
 			return 1;
 		}

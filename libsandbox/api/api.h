@@ -37,6 +37,7 @@ static inline int sb_api_begin_set(sandbox_t *sb)
 		return -EBUSY;
 	if (sb->status == S_STATUS_RDY)
 		sb->status = S_STATUS_PRE;
+	sb->config_gen++; /* what was built for the old one is stale */
 	return 0;
 }
 

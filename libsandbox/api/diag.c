@@ -212,6 +212,8 @@ SB_EXPORT int sandbox_get_binary_info(const sandbox_t *sb,
 
 SB_EXPORT const char *sandbox_check_message(const sandbox_t *sb)
 {
+	if (sb && sb->confine.msg[0])
+		return sb->confine.msg;
 	if (!sb || !sb->diag || !sb->diag->have_msg)
 		return NULL;
 	return sb->diag->msg;

@@ -85,12 +85,28 @@ SB_EXPORT int sandbox_policy_explain(const sandbox_policy_t *p, int fd)
 	return sb_policy_explain(p, fd);
 }
 
-SB_EXPORT int sandbox_policy_add_path(sandbox_policy_t *p, const char *dir,
-                                      bool writable, char *err, size_t errlen)
+SB_EXPORT int sandbox_policy_add_file_rule(sandbox_policy_t *p,
+                                           const char *path, unsigned access,
+                                           char *err, size_t errlen)
 {
 	if (!p) {
 		sb_errf(err, errlen, "no policy");
 		return -EINVAL;
 	}
-	return sb_paths_add(p, dir, writable, err, errlen);
+	return sb_files_add(p, path, access, err, errlen);
+}
+
+SB_EXPORT int sandbox_policy_add_path(sandbox_policy_t *p, const char *dir,
+                                      bool writable, char *err, size_t errlen)
+{
+	return sandbox_policy_add_file_rule(p, dir, S_FILE_READ |
+	                                    (writable ? S_FILE_WRITE : 0),
+	                                    err, errlen);
+}
+
+SB_EXPORT int sandbox_policy_confine_files(sandbox_policy_t *p, bool confined)
+{
+	if (!p)
+		return -EINVAL;
+	return sb_files_confine(p, confined);
 }

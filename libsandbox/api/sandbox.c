@@ -27,6 +27,7 @@ SB_EXPORT sandbox_t *sandbox_new(const char *const argv[])
 	if (!sb)
 		goto nomem;
 	sb->pid = -1;
+	sb_confine_init(&sb->confine);
 	sb->mgr.ctl_fd = sb->mgr.sig_fd = sb->mgr.pidfd = -1;
 	sb->uid = (uid_t)-1;
 	sb->gid = (gid_t)-1;
@@ -60,6 +61,7 @@ SB_EXPORT void sandbox_destroy(sandbox_t *sb)
 		return;
 	sb_manager_stop(sb);
 	sb_run_drop_compiled(sb);
+	sb_confine_drop(&sb->confine);
 	sb_strv_free(sb->argv);
 	sb_strv_free(sb->envp);
 	free(sb->workdir);
@@ -305,6 +307,7 @@ SB_EXPORT int sandbox_execute(sandbox_t *sb)
 	if ((rc = sb_manager_start(sb)) < 0)
 		return rc;
 	sb_verdict_begin(sb);
+	sb_confine_stat(sb, &sb->stat);
 	sb->failed_step = NULL;
 	atomic_store(&sb->kill_reason, SB_KILL_NONE);
 	atomic_store(&sb->mem_sample_peak, 0);

@@ -89,16 +89,22 @@ static int setup_stdio(struct child *c)
 	return 0;
 }
 
+/* Every fd from 3 up but the error pipe and the Landlock ruleset (both
+ * close-on-exec). close_range(2) exists since Linux 5.9. */
 static int close_other_fds(struct child *c)
 {
-	int keep = c->plan->errfd;
+	int a = c->plan->errfd, b = c->plan->landlock_fd, from = 3;
+	int keep[2] = { a < b || b < 0 ? a : b, a < b || b < 0 ? b : a };
 
-	/* close_range(2) exists since Linux 5.9. */
-	if (keep > 3 && syscall(SYS_close_range, 3, keep - 1, 0) < 0)
-		return -errno;
-	if (syscall(SYS_close_range, keep + 1, ~0U, 0) < 0)
-		return -errno;
-	return 0;
+	for (int i = 0; i < 2; i++) {
+		if (keep[i] < from)
+			continue;
+		if (keep[i] > from &&
+		    syscall(SYS_close_range, from, keep[i] - 1, 0) < 0)
+			return -errno;
+		from = keep[i] + 1;
+	}
+	return syscall(SYS_close_range, from, ~0U, 0) < 0 ? -errno : 0;
 }
 
 static int reset_signals(struct child *c)
@@ -244,6 +250,21 @@ static int stop_for_tracer(struct child *c)
 	return raise(SIGSTOP) != 0 ? -errno : 0;
 }
 
+/* The Landlock domain of the file rules (core/confine.c made the ruleset;
+ * when the rules are resolved in our own root, the tracer completed it
+ * while we were stopped): from here on, for the program, its threads and
+ * its children. */
+static int enter_landlock(struct child *c)
+{
+	int fd = c->plan->landlock_fd, rc;
+
+	if (fd < 0)
+		return 0;
+	rc = sb_landlock_restrict(fd);
+	close(fd);
+	return rc;
+}
+
 static int install_filter(struct child *c)
 {
 	const struct sb_child_plan *plan = c->plan;
@@ -278,6 +299,7 @@ static const struct {
 	{ SB_STEP_NO_NEW_PRIVS, no_new_privs },
 	{ SB_STEP_SETRLIMIT, quota_rlimits },
 	{ SB_STEP_RAISE, stop_for_tracer },
+	{ SB_STEP_LANDLOCK, enter_landlock },
 	{ SB_STEP_SECCOMP, install_filter },
 	{ SB_STEP_EXECVE, exec_program },
 };

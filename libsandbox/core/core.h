@@ -9,8 +9,11 @@
  *   procs.c    the program's processes, shared with the manager: CPU
  *              and memory over all of them, killing all of them
  *   decide.c   one event: the policy's layers in order, then observers
+ *   confine.c  how the file rules are enforced (Landlock ruleset built
+ *              and cached before fork, or a private mount view)
  *   child.c    the child between fork() and execve(), one table of steps:
- *              fds, credentials, rlimits, capabilities, seccomp filter
+ *              fds, credentials, rlimits, capabilities, Landlock, seccomp
+ *              filter
  *   manager.c  the manager thread: deadlines, sampling, signals
  *   verdict.c  the verdict (the only writer of the result), from facts
  *   exec_image.c  what a failed execve asked of the address space (the
@@ -171,6 +174,27 @@ void sb_procs_gone(struct sb_procs *ps, pid_t pid, const struct rusage *ru);
 /* Sums of RSS and of virtual size of the live processes, now (and the
  * peaks kept). */
 void sb_procs_sample(struct sb_procs *ps, int64_t *rss, int64_t *vm);
+/* confine.c: the file rules of the next runs (decided by the check). */
+struct sb_confine {
+	int mode;               /* sandbox_files_t */
+	int ll_abi;             /* Landlock ABI used (S_FILES_LANDLOCK) */
+	unsigned ll_features;   /* S_LL_* of the ruleset */
+	bool guard_truncate;    /* the filter refuses truncation (ABI < 3) */
+	int ll_fd;              /* the cached ruleset, -1: none (yet) */
+	bool per_run;           /* the program has a root of its own: its
+	                         * rules are resolved in it at each run */
+	int run_fd;             /* that run's ruleset, -1 */
+	/* what the ruleset was built for: it is reused while they hold */
+	const sandbox_policy_t *policy;
+	unsigned policy_gen, config_gen;
+	size_t nid;
+	struct {
+		char *host;
+		dev_t dev;
+		ino_t ino;
+	} id[4];                /* program, interpreters, working directory */
+	char msg[640];          /* why the check failed */
+};
 
 struct sandbox {
 	/* configuration */
@@ -200,6 +224,8 @@ struct sandbox {
 		void *data;
 	} hook;
 
+	unsigned config_gen;        /* bumped by every setter */
+
 	/* state */
 	int status;
 	sandbox_stat_t stat;
@@ -211,6 +237,7 @@ struct sandbox {
 		const sandbox_policy_t *policy;
 		unsigned generation;
 		bool watch_memory;
+		bool guard_truncate;
 		struct sock_fprog prog;
 		struct sb_effective guarded; /* the table with the task
 		                              * guards, as both modes judge */
@@ -229,6 +256,9 @@ struct sandbox {
 	int delivered_code;
 	bool setup_killed;       /* a signal no set-up step reported ended the
 	                          * child before exec (-EINTR) */
+
+	/* how the file rules are enforced (confine.c) */
+	struct sb_confine confine;
 
 	/* isolation (isolation/isolation.h): NULL when none is asked for */
 	struct sb_iso *iso;
@@ -255,6 +285,7 @@ struct sb_child_plan {
 	int stdio_fd[3];       /* already opened by the parent, -1: inherit */
 	int errfd;
 	struct sock_fprog filter; /* .len 0: no filter (classic mode) */
+	int landlock_fd;       /* the ruleset to enter, -1: none */
 	char *const *envp;
 	pid_t parent;          /* the supervisor (getpid() before the fork) */
 	bool bset_dropped;     /* the isolation layer emptied the bounding
@@ -289,6 +320,23 @@ struct sb_pin {
 int sb_pin_begin(sandbox_t *sb, struct sb_pin *pin);
 void sb_pin_end(struct sb_pin *pin);
 
+/* confine.c. plan: before the isolation check, decide the mode (a mount
+ * view is handed to the isolation layer); build: after it, the Landlock
+ * ruleset (or the cached one, when still valid: also at every execute).
+ * 0, or -errno with confine.msg. stat: the stat fields. */
+void sb_confine_init(struct sb_confine *c);
+void sb_confine_drop(struct sb_confine *c);
+int sb_confine_plan(sandbox_t *sb);
+int sb_confine_build(sandbox_t *sb);
+void sb_confine_stat(const sandbox_t *sb, sandbox_stat_t *st);
+/* A run: the ruleset the child enters (*fd, -1: none), made now when its
+ * rules must be resolved in the program's own root -- which first_stop
+ * does, through /proc/PID/root, while the child waits in its stop before
+ * entering it. run_end closes the run's ruleset. */
+int sb_confine_run_begin(sandbox_t *sb, int *fd);
+int sb_confine_first_stop(sandbox_t *sb, pid_t pid);
+void sb_confine_run_end(sandbox_t *sb);
+
 /* run.c */
 /* sandbox_check() once the status allows it: isolation, the program, its
  * ELF facts, the compiled policy (cached until it changes). */
@@ -310,10 +358,10 @@ int sb_trace(sandbox_t *sb, pid_t pid, int pidfd, int *errfd, int *wstatus);
 
 /* decide.c: one event. The entry of a syscall (ev: type, pid, syscall):
  * the policy's layers in order; sets ev->disposition to what the table
- * and the path rules decided and returns it (with S_DISP_FLAG_EXIT). In
- * classic mode the callbacks see every syscall, else only TRACE lines. */
-int sb_decide_entry(sandbox_t *sb, struct sb_paths_run *paths,
-                    sandbox_event_t *ev, bool classic, struct sb_decision *d);
+ * decided and returns it (with S_DISP_FLAG_EXIT). In classic mode the
+ * callbacks see every syscall, else only TRACE lines. */
+int sb_decide_entry(sandbox_t *sb, sandbox_event_t *ev, bool classic,
+                    struct sb_decision *d);
 /* A syscall's exit or a signal: the callbacks (ALLOW when none decides). */
 void sb_decide_event(sandbox_t *sb, sandbox_event_t *ev,
                      struct sb_decision *d);

@@ -5,7 +5,8 @@
  * (verdict.c) turns what ended the run into a result.
  *
  *   syscall entry: 1. the rule table (the compiled lookup, exactly what the
- *                     kernel filter does), 2. the path rules, then, for a
+ *                     kernel filter does; 2., the file rules, are the
+ *                     kernel's: core/confine.c), then, for a
  *                     TRACE line (or any syscall in classic mode),
  *                     3. the module's callback, 4. the user's callback:
  *                     the first callback that does not answer CONT
@@ -58,8 +59,8 @@ static bool ask_callbacks(sandbox_t *sb, sandbox_event_t *ev, int disp,
 	return false;
 }
 
-int sb_decide_entry(sandbox_t *sb, struct sb_paths_run *paths,
-                    sandbox_event_t *ev, bool classic, struct sb_decision *d)
+int sb_decide_entry(sandbox_t *sb, sandbox_event_t *ev, bool classic,
+                    struct sb_decision *d)
 {
 	const sandbox_syscall_t *sc = &ev->syscall;
 	pid_t self = sb->cur_self; /* the task's process, as it sees itself */
@@ -69,8 +70,6 @@ int sb_decide_entry(sandbox_t *sb, struct sb_paths_run *paths,
 		disp = sb_ruleset_eval(&sb->compiled.guarded.view,
 		                       &sb->compiled.rules, sc->abi,
 		                       sc->nr, sc->args, self, &err);
-	if (sb->policy->paths)
-		disp = sb_paths_decide(sb->policy, paths, ev, disp, &err);
 	int base = disp & ~S_DISP_FLAG_EXIT;
 	ev->disposition = base;
 	if ((base == S_DISP_TRACE || classic) &&

@@ -1,9 +1,10 @@
 /*
  * What sandbox_check() and sandbox_execute() do below the argument checks
  * and the status machine (api/sandbox.c).
- *   check:   decide the isolation in effect, check the program and its
- *            ELF facts, compile the policy for this configuration (cached
- *            until the policy or its options change);
+ *   check:   decide how the file rules are enforced and the isolation in
+ *            effect, check the program and its ELF facts, compile the
+ *            policy for this configuration (cached until the policy or its
+ *            options change), build the Landlock ruleset (confine.c);
  *   execute: open the streams, make the capture pipes and the error pipe,
  *            build the environment, pin the CPU, start the child (fork,
  *            or clone into namespaces), hand it to the tracer, then undo
@@ -77,27 +78,23 @@ static int compile_policy(sandbox_t *sb)
 {
 	bool watch = sb->memory_mode == S_MEMORY_VSIZE &&
 	             sb->quota[S_QUOTA_MEMORY] != SANDBOX_UNLIMITED;
-	struct sb_effective eff;
+	const struct sb_eff_opts eo = {
+		.guard_truncate = sb->confine.guard_truncate,
+	};
 	int rc;
 
 	if (sb->compiled.valid && sb->compiled.policy == sb->policy &&
 	    sb->compiled.generation == sb->policy->generation &&
-	    sb->compiled.watch_memory == watch)
+	    sb->compiled.watch_memory == watch &&
+	    sb->compiled.guard_truncate == eo.guard_truncate)
 		return 0;
 	sb_run_drop_compiled(sb);
-	/* Rules added after path rules must not let the program fork. */
-	if ((rc = sb_paths_check(sb->policy, NULL, 0)) < 0)
-		return rc;
-	/* The kernel filter: the table, path syscalls stopping; the tracer
-	 * evaluates the table itself (then the path rules). */
+	/* The table with its guards (tasks; truncation for an old Landlock):
+	 * what the kernel filter is compiled from and both modes judge. */
 	struct sb_filter_opts o = { .watch_memory = watch };
-	if ((rc = sb_policy_effective(sb->policy, &eff)) < 0)
-		return rc;
-	rc = sb_filter_get(&eff.view, &o, &sb->compiled.prog);
-	sb_policy_effective_free(&eff);
-	if (rc < 0)
-		return rc;
-	if ((rc = sb_policy_guarded(sb->policy, &sb->compiled.guarded)) < 0 ||
+	if ((rc = sb_policy_effective(sb->policy, &eo, &sb->compiled.guarded)) < 0 ||
+	    (rc = sb_filter_get(&sb->compiled.guarded.view, &o,
+	                        &sb->compiled.prog)) < 0 ||
 	    (rc = sb_ruleset_build(&sb->compiled.guarded.view,
 	                           &sb->compiled.rules)) < 0) {
 		sb_run_drop_compiled(sb);
@@ -108,6 +105,7 @@ static int compile_policy(sandbox_t *sb)
 	sb->compiled.policy = sb->policy;
 	sb->compiled.generation = sb->policy->generation;
 	sb->compiled.watch_memory = watch;
+	sb->compiled.guard_truncate = eo.guard_truncate;
 	return 0;
 }
 
@@ -123,13 +121,17 @@ static unsigned abis_allowed(const sandbox_policy_t *p)
 
 int sb_run_check(sandbox_t *sb)
 {
-	int rc = 0;
+	int rc;
 
 	/* The memory mode asked for, else the policy's preference. */
 	sb->memory_mode = sb->memory_mode_asked >= 0 ? sb->memory_mode_asked
 	                : sb->policy->memory_mode >= 0 ? sb->policy->memory_mode
 	                : S_MEMORY_VSIZE;
 
+	/* How the file rules are enforced: a mount view is part of the
+	 * isolation the next step checks. */
+	if ((rc = sb_confine_plan(sb)) < 0)
+		return rc;
 	/* Isolation decides what is in effect; with a box root it checks
 	 * argv[0] itself, inside the box (isolation.c). */
 	if (sb->iso) {
@@ -152,7 +154,9 @@ int sb_run_check(sandbox_t *sb)
 		if (rc < 0)
 			return rc;
 	}
-	return compile_policy(sb);
+	if ((rc = compile_policy(sb)) < 0)
+		return rc;
+	return sb_confine_build(sb);
 }
 
 /* ------------------------------------------------------------ execute */
@@ -219,7 +223,8 @@ static int open_stdio(const sandbox_t *sb, int fds[3])
 
 int sb_run_execute(sandbox_t *sb)
 {
-	struct sb_child_plan plan = { .sb = sb, .errfd = -1, .parent = getpid() };
+	struct sb_child_plan plan = { .sb = sb, .errfd = -1, .parent = getpid(),
+	                              .landlock_fd = -1 };
 	pid_t pid = -1;
 	int pidfd = -1, errfd = -1, wstatus = 0, step = SB_STEP_UNKNOWN;
 	struct sb_pin pin = { .changed = false, .claim = -1 };
@@ -280,6 +285,12 @@ int sb_run_execute(sandbox_t *sb)
 	plan.bset_dropped = sb->iso && sb->iso->drop_caps;
 	sb->exec_args_bytes = sb_exec_args_bytes(sb->argv[0], sb->argv,
 	                                         plan.envp);
+	/* The Landlock ruleset (the check that preceded built or checked
+	 * it; one of this run's when the program has its own root). */
+	if ((rc = sb_confine_run_begin(sb, &plan.landlock_fd)) < 0) {
+		sb->failed_step = sb_step_name(SB_STEP_LANDLOCK);
+		goto out;
+	}
 
 	/* The child inherits the tracer's (pinned) affinity. */
 	if ((rc = sb_pin_begin(sb, &pin)) < 0) {
@@ -309,6 +320,7 @@ out:
 	close_fds(pipefd, 2);
 	sb_capture_finish(sb); /* no-op when already drained */
 	sb_pin_end(&pin);
+	sb_confine_run_end(sb);
 	sb_env_free(envbuf);
 	if (sb->iso) { /* figures, facts, teardown (isolation.c) */
 		struct sb_iso_facts facts;

@@ -72,7 +72,6 @@ struct run {
 	bool have_px;
 	struct sb_proc_exit px;
 	struct timespec t_exec;
-	struct sb_paths_run paths; /* what the path rules learn in this run */
 	bool exec_failed;       /* execve failed past its point of no return */
 };
 
@@ -237,7 +236,7 @@ static int on_entry(struct run *r, struct sb_task *t,
 	begin_syscall(r, t, si, args, nr);
 	sandbox_event_t ev = event_of(r, S_EVENT_SYSCALL, t);
 	ev.syscall = t->cur;
-	int disp = sb_decide_entry(r->sb, &r->paths, &ev, r->classic, &d);
+	int disp = sb_decide_entry(r->sb, &ev, r->classic, &d);
 	if (disp & S_DISP_FLAG_EXIT)
 		t->want_sysret = true;
 	sb_observe(r->sb, &ev, &d);
@@ -1178,6 +1177,12 @@ static int first_stop(struct run *r, int *wstatus)
 		r->sb->failed_step = sb_step_name(step);
 		goto fail;
 	}
+	/* File rules resolved in the program's own root (confine.c). */
+	if ((rc = sb_confine_first_stop(r->sb, r->pid)) < 0) {
+		r->sb->failed_step = sb_step_name(SB_STEP_LANDLOCK);
+		reap(r->pid);
+		return rc;
+	}
 	/* Suppress the SIGSTOP the child raised, unless the run is over. */
 	if (sb_manager_interrupted(r->sb)) {
 		r->killed = true;
@@ -1210,7 +1215,6 @@ int sb_trace(sandbox_t *sb, pid_t pid, int pidfd, int *errfd, int *wstatus)
 	struct sb_task *main;
 	int rc;
 
-	sb_paths_run_init(&r.paths);
 	sb_tasks_init(&r.tasks);
 	atomic_store(&sb->ntasks, 0);
 	sb->stat.tasks_peak = sb->stat.tasks_created = 0;

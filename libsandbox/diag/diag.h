@@ -144,6 +144,11 @@ ssize_t sb_ehframe_table(struct Elf *e, int32_t **out);
 #define SB_ELF_MAX_REQUESTS 32
 ssize_t sb_elf_load_requests(int fd, uint64_t *req, size_t max, char *interp,
                              size_t len);
+/* elfinfo.c: the interpreter the kernel loads for the file at `path`
+ * (host view) into buf: 1 its ELF PT_INTERP, 2 the first word of its #!
+ * line, 0 none (static, or not a program), -errno when it cannot be
+ * read. */
+int sb_diag_interpreter(const char *path, char *buf, size_t len);
 
 
 #endif /* LIBSANDBOX_DIAG_H */

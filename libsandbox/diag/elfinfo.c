@@ -451,3 +451,32 @@ ssize_t sb_elf_load_requests(int fd, uint64_t *req, size_t max, char *interp,
 		req[n++] = PAGE_HI(end - PAGE_LO(first));
 	return (ssize_t)n;
 }
+
+/* ------------------------------------------------------------ interpreter */
+
+int sb_diag_interpreter(const char *path, char *buf, size_t len)
+{
+	char head[256];
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc = 0;
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return -errno;
+	n = pread(fd, head, sizeof(head), 0);
+	if (n >= 2 && head[0] == '#' && head[1] == '!') {
+		size_t i = 2, j = 0;
+		while (i < (size_t)n && (head[i] == ' ' || head[i] == '\t'))
+			i++;
+		while (i < (size_t)n && j + 1 < len && head[i] != ' ' &&
+		       head[i] != '\t' && head[i] != '\n' && head[i] != '\r')
+			buf[j++] = head[i++];
+		buf[j] = '\0';
+		rc = j ? 2 : 0;
+	} else if (n >= SELFMAG && memcmp(head, ELFMAG, SELFMAG) == 0 &&
+	           sb_elf_load_requests(fd, NULL, 0, buf, len) >= 0) {
+		rc = buf[0] ? 1 : 0;
+	}
+	close(fd);
+	return rc;
+}

@@ -45,17 +45,40 @@ struct sb_iso *sb_iso_new(void)
 	return iso;
 }
 
+void sb_dirs_free(struct sb_dir *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].inside);
+		free(v[i].outside);
+	}
+	free(v);
+}
+
+int sb_iso_set_view(struct sb_iso *iso, struct sb_dir *v, size_t n,
+                    const char *cwd)
+{
+	char *c = NULL;
+
+	if (v && !(c = strdup(cwd ? cwd : "/"))) {
+		sb_dirs_free(v, n);
+		return -ENOMEM;
+	}
+	sb_dirs_free(iso->view, iso->nview);
+	free(iso->view_cwd);
+	iso->view = v;
+	iso->nview = v ? n : 0;
+	iso->view_cwd = c;
+	return 0;
+}
+
 void sb_iso_free(struct sb_iso *iso)
 {
 	if (!iso)
 		return;
 	free(iso->hostname);
 	free(iso->rootfs);
-	for (size_t i = 0; i < iso->ndirs; i++) {
-		free(iso->dirs[i].inside);
-		free(iso->dirs[i].outside);
-	}
-	free(iso->dirs);
+	sb_dirs_free(iso->dirs, iso->ndirs);
+	sb_iso_set_view(iso, NULL, 0, NULL);
 	free(iso->cg_parent);
 	sb_strv_free(iso->env_pass);
 	sb_strv_free(iso->env_strip);
@@ -110,6 +133,11 @@ static void cached_probe(sandbox_probe_t *p, unsigned want)
 	pthread_mutex_unlock(&probe_lock);
 }
 
+void sb_iso_probe(sandbox_probe_t *p, unsigned want)
+{
+	cached_probe(p, want);
+}
+
 /* ------------------------------------------------------------ check */
 
 static unsigned requested_mask(const struct sb_iso *iso,
@@ -117,8 +145,12 @@ static unsigned requested_mask(const struct sb_iso *iso,
 {
 	unsigned m = iso->ns;
 
-	if (iso->rootfs || iso->ndirs)
+	if (iso->rootfs || iso->ndirs || iso->nview)
 		m |= S_ISO_FS | S_ISO_PIVOT | S_NS_MOUNT;
+	/* An unprivileged caller gets a mount namespace through a user
+	 * namespace: the view asks for it itself. */
+	if (iso->nview && geteuid() != 0)
+		m |= S_NS_USER;
 	if (m & S_NS_PID)
 		m |= S_NS_MOUNT;
 	if (iso->cg_lim.memory != SANDBOX_UNLIMITED)
@@ -238,7 +270,8 @@ int sb_iso_check(struct sb_iso *iso, const struct sb_iso_prog *prog)
 		if (!(iso->effective & S_NS_MOUNT))
 			iso->effective &= ~(S_ISO_FS | S_ISO_PIVOT);
 	}
-	if (!(iso->effective & S_ISO_FS))
+	/* A view keeps the host's paths: the engine checks the program. */
+	if (!(iso->effective & S_ISO_FS) || iso->nview)
 		return 0;
 	return (rc = sb_iso_check_program(iso, prog)) < 0 ? rc : 1;
 }

@@ -45,7 +45,8 @@ enum sb_mnt_kind {
 	SB_MNT_MOUNT,     /* mount(src, dst, fstype, flags, data) */
 	SB_MNT_REMOUNT_RO,/* bind-remount dst read-only, keeping locked flags */
 	SB_MNT_SYMLINK,   /* symlink(src, dst), EEXIST is fine */
-	SB_MNT_ROOT,      /* pivot_root (or chroot) into dst */
+	SB_MNT_ROOT,      /* pivot_root (or chroot) into dst, then chdir to
+	                   * src (NULL: "/") */
 };
 
 struct sb_mnt {
@@ -191,6 +192,12 @@ struct sb_iso {
 	bool best_effort;
 	char **env_pass;
 	char **env_strip;       /* NULL: the default patterns */
+	/* The file rules' private mount view (core/confine.c), used when the
+	 * kernel has no Landlock: host paths bound at the same place, the
+	 * program started in view_cwd. nview 0: none. */
+	struct sb_dir *view;
+	size_t nview;
+	char *view_cwd;
 
 	/* decided by sb_iso_check() */
 	unsigned requested;     /* S_NS_* | S_ISO_* asked for */
@@ -273,5 +280,13 @@ bool sb_env_is_secret(const struct sb_iso *iso, const char *entry);
  * gets the bits settled. */
 void sb_probe_host(sandbox_probe_t *p);
 void sb_probe_host_part(sandbox_probe_t *p, unsigned want, unsigned *probed);
+/* isolation.c: the probe of the features in `want` (what they lean on
+ * too), made once per effective uid. */
+void sb_iso_probe(sandbox_probe_t *p, unsigned want);
+/* The mount view of file rules (takes the n entries of v, and frees what
+ * it replaces; v NULL: none). 0 or -ENOMEM (v freed). */
+int sb_iso_set_view(struct sb_iso *iso, struct sb_dir *v, size_t n,
+                    const char *cwd);
+void sb_dirs_free(struct sb_dir *v, size_t n);
 
 #endif /* LIBSANDBOX_ISOLATION_H */

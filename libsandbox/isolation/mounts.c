@@ -3,6 +3,13 @@
  * operations (every path and option string made here, before fork); the
  * child, inside its new mount namespace, replays the list with bare
  * syscalls only (async-signal-safe) and enters the box with pivot_root.
+ *
+ * Two kinds of box: the one the caller configured (a root directory
+ * and/or directories, with /proc, /dev and /tmp), and the view of a
+ * policy's file rules on a kernel without Landlock (core/confine.c): an
+ * empty read-only root holding only the rule paths, each bound at its own
+ * place, read-only unless the rule writes -- no /proc, /dev or /tmp
+ * unless a rule names them.
  */
 #include "config.h"
 #include "isolation/isolation.h"
@@ -178,6 +185,43 @@ static int make_stage(struct sb_mount_plan *mp)
 	return 0;
 }
 
+static int by_length(const void *a, const void *b)
+{
+	size_t la = strlen(((const struct sb_dir *)a)->inside);
+	size_t lb = strlen(((const struct sb_dir *)b)->inside);
+	return (la > lb) - (la < lb);
+}
+
+/* The view of file rules. Shorter paths first, so that a path inside
+ * another one is bound on top of it, not hidden by it. */
+static int prepare_view(const struct sb_iso *iso, struct sb_mount_plan *mp)
+{
+	struct sb_dir *v = malloc(iso->nview * sizeof(*v));
+	int rc;
+
+	if (!v)
+		return -ENOMEM;
+	memcpy(v, iso->view, iso->nview * sizeof(*v));
+	qsort(v, iso->nview, sizeof(*v), by_length);
+	if ((rc = make_stage(mp)) < 0 ||
+	    (rc = add(mp, SB_MNT_MOUNT, "tmpfs", mp->stage, "tmpfs",
+	              MS_NOSUID | MS_NODEV, "size=1m,mode=0755")) < 0)
+		goto out;
+	for (size_t i = 0; i < iso->nview && rc == 0; i++)
+		rc = add_dir(mp, &v[i], 0);
+	/* The program starts where the supervisor is (a relative working
+	 * directory is relative to it): make it exist. */
+	if (rc == 0)
+		rc = add_mkdirs(mp, iso->view_cwd, false);
+	if (rc == 0)
+		rc = add(mp, SB_MNT_REMOUNT_RO, NULL, mp->stage, NULL, 0, NULL);
+	if (rc == 0)
+		rc = add(mp, SB_MNT_ROOT, iso->view_cwd, mp->stage, NULL, 0, NULL);
+out:
+	free(v);
+	return rc;
+}
+
 static int prepare_box(const struct sb_iso *iso, struct sb_mount_plan *mp)
 {
 	uint64_t tsz = iso->tmp_size;
@@ -214,7 +258,9 @@ int sb_mounts_prepare(const struct sb_iso *iso, struct sb_mount_plan *mp)
 	if ((rc = add(mp, SB_MNT_MOUNT, NULL, "/", NULL, MS_REC | MS_PRIVATE,
 	              NULL)) < 0)
 		goto fail;
-	if (iso->effective & S_ISO_FS)
+	if ((iso->effective & S_ISO_FS) && iso->nview)
+		rc = prepare_view(iso, mp);
+	else if (iso->effective & S_ISO_FS)
 		rc = prepare_box(iso, mp);
 	else if (iso->effective & S_NS_PID)
 		rc = add(mp, SB_MNT_MOUNT, "proc", "/proc", "proc",
@@ -268,7 +314,8 @@ static int remount_ro(const char *dst)
 	return 0;
 }
 
-static int enter_root(const char *dir, bool allow_pivot, bool *pivoted)
+static int enter_root(const char *dir, const char *cwd, bool allow_pivot,
+                      bool *pivoted)
 {
 	if (chdir(dir) < 0)
 		return -errno;
@@ -280,7 +327,7 @@ static int enter_root(const char *dir, bool allow_pivot, bool *pivoted)
 	} else if (chroot(".") < 0) {
 		return -errno;
 	}
-	if (chdir("/") < 0)
+	if (chdir(cwd ? cwd : "/") < 0)
 		return -errno;
 	return 0;
 }
@@ -311,7 +358,7 @@ static int apply_one(const struct sb_mnt *m, bool allow_pivot, bool *pivoted)
 			return -errno;
 		return 0;
 	case SB_MNT_ROOT:
-		return enter_root(m->dst, allow_pivot, pivoted);
+		return enter_root(m->dst, m->src, allow_pivot, pivoted);
 	default:
 		return -EINVAL;
 	}

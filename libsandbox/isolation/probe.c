@@ -278,6 +278,45 @@ static void probe_cgroups(sandbox_probe_t *p)
 	sb_cg_parent_dir(r, 0, "libsandbox", p->cgroup_root, sizeof(p->cgroup_root));
 }
 
+/* Landlock: the version used, the kernel's, and why there is none. */
+static void probe_landlock(sandbox_probe_t *p)
+{
+	char line[1024] = "";
+	FILE *f;
+
+	p->landlock_kernel_abi = sb_landlock_kernel_abi();
+	p->landlock_abi = sb_landlock_abi();
+	p->landlock_features = sb_landlock_features(p->landlock_abi);
+	if (p->landlock_abi >= 1) {
+		p->available |= S_ISO_LANDLOCK;
+		return;
+	}
+	if (p->landlock_kernel_abi >= 1) {
+		missing(p, S_ISO_LANDLOCK, "Landlock",
+		        "LIBSANDBOX_TEST_LANDLOCK_ABI=0 in the environment tells "
+		        "libsandbox not to use it (a test setting)",
+		        "unset LIBSANDBOX_TEST_LANDLOCK_ABI");
+		return;
+	}
+	f = fopen("/sys/kernel/security/lsm", "re");
+	if (f && !fgets(line, sizeof(line), f))
+		line[0] = '\0';
+	if (f)
+		fclose(f);
+	if (line[0] && !strstr(line, "landlock"))
+		missing(p, S_ISO_LANDLOCK, "Landlock",
+		        "the kernel has Landlock off (not in its active LSM list)",
+		        "boot with lsm=landlock,<the current list> (Linux 5.13+)");
+	else
+		missing(p, S_ISO_LANDLOCK, "Landlock", under_seccomp() &&
+		        in_container() ? "the container's seccomp profile "
+		        "refuses the landlock syscalls, or the kernel has none" :
+		        "this kernel has no Landlock (Linux 5.13+, "
+		        "CONFIG_SECURITY_LANDLOCK)",
+		        "a kernel with Landlock, booted with \"landlock\" in lsm=; "
+		        "meanwhile file rules use a private mount view");
+}
+
 static void summarize(sandbox_probe_t *p)
 {
 	unsigned a = p->available;
@@ -319,11 +358,14 @@ void sb_probe_host_part(sandbox_probe_t *p, unsigned want, unsigned *probed)
 		probe_fs(p);
 	if (want & PART_CG)
 		probe_cgroups(p);
+	if (want & S_ISO_LANDLOCK)
+		probe_landlock(p);
 	if (want & PART_FREE)
 		p->available |= PART_FREE;
 	*probed |= (want & S_NS_USER) | ((want & PART_OTHER_NS) ? PART_OTHER_NS : 0) |
 	           ((want & PART_FS) ? PART_FS : 0) |
-	           ((want & PART_CG) ? PART_CG : 0) | (want & PART_FREE);
+	           ((want & PART_CG) ? PART_CG : 0) | (want & PART_FREE) |
+	           (want & S_ISO_LANDLOCK);
 }
 
 void sb_probe_host(sandbox_probe_t *p)

@@ -1,7 +1,7 @@
 /*
  * sandbox_policy_explain(): a policy as text, one line per syscall that
  * has rules (the table as the kernel filter sees it), then what the table
- * does not show (module, path rules, callbacks).
+ * does not show (module, file rules, callbacks).
  */
 #include "config.h"
 #include "policy/policy.h"
@@ -49,7 +49,7 @@ static void explain_rule(FILE *f, const struct sb_rule *r)
 	}
 }
 
-/* What the table does not show: where the policy came from, its path
+/* What the table does not show: where the policy came from, its file
  * rules, its callbacks. */
 /* What the policy lets the program do about tasks (tasks.c). */
 static void explain_tasks(const sandbox_policy_t *p, FILE *f)
@@ -77,7 +77,7 @@ static void explain_extra(const sandbox_policy_t *p, FILE *f)
 		        ? "resident memory (rss)" : "address space (vsize)");
 	if (p->module_name)
 		fprintf(f, "# loaded from module %s\n", p->module_name);
-	sb_paths_explain(p, f);
+	sb_files_explain(p, f);
 	fprintf(f, "# callback: %s\n", sb_policy_has_callback(p) ?
 	        "yes (decides every \"trace\" line; may only make \"allow\" stricter)" :
 	        "none (a \"trace\" line without a callback ends the run with BP)");
@@ -93,8 +93,7 @@ int sb_policy_explain(const sandbox_policy_t *pol, int fd)
 
 	if (!pol || fd < 0)
 		return -EINVAL;
-	/* The table as the kernel filter sees it: path syscalls stop. */
-	if ((rc = sb_policy_effective(pol, &eff)) < 0)
+	if ((rc = sb_policy_effective(pol, NULL, &eff)) < 0)
 		return rc;
 	const sandbox_policy_t *p = &eff.view;
 	if ((rc = sb_ruleset_build(p, &rs)) < 0) {

@@ -34,7 +34,7 @@ void sb_policy_unref(sandbox_policy_t *p)
 	if (p->module.cleanup)
 		p->module.cleanup(p->module.data);
 	free(p->module_name);
-	sb_paths_free(p->paths);
+	sb_files_free(p->files);
 	free(p->rules);
 	free(p);
 }
@@ -60,7 +60,7 @@ bool sb_policy_has_callback(const sandbox_policy_t *p)
 	return false;
 }
 
-/* Layer 4 only: the table, the path rules and a module stay. */
+/* Layer 4 only: the table, the file rules and a module stay. */
 int sb_policy_set_callback(sandbox_policy_t *p, sandbox_policy_fn fn,
                            void *data, void (*cleanup)(void *data))
 {

@@ -5,9 +5,12 @@
  *   rules.c         the policy object and its layers; the rule table's
  *                   compiled lookup form and the user-space evaluation
  *                   (exactly what the kernel filter does)
- *   paths.c         path rules (readable / writable directories)
  *   tasks.c         what a policy allows about threads, processes, exec;
  *                   the guards that keep every new task traced
+ *   files.c         file rules (read, write, execute trees), resolved to
+ *                   host paths for one run
+ *   landlock.c      file rules as a Landlock ruleset (built before fork)
+ *   effective.c     what a run's kernel filter is compiled from
  *   stack.c         what a callback's answer means, once for every event
  *   filter.c        the rule table compiled into seccomp-bpf (libseccomp)
  *   filter_cache.c  compiled programs cached by rule content
@@ -16,14 +19,16 @@
  * A policy is an ordered stack of layers, asked in this order for every
  * syscall (sandbox.h, "Policies", says the same to users):
  *   1. the rule table: a disposition per (ABI, syscall, arguments);
- *   2. path rules (paths.c): a syscall that names a file outside the
- *      listed directories fails with EACCES (or is killed in i386/x32);
+ *   2. file rules (files.c): which trees the program may read, write or
+ *      execute. The kernel enforces them (Landlock, or a private mount
+ *      view: core/confine.c decides), never a check of a path string in
+ *      the program's memory; this layer takes no part in the stops;
  *   3. the module's callback (a policy loaded from a module);
  *   4. the callback set with sandbox_policy_set_callback().
  * Each setter replaces its own layer only. A layer can only make what the
  * layers before it decided stricter, except that the callbacks decide
- * the TRACE lines of the table. Per-run state of a layer lives in the run
- * (struct sb_paths_run), never in the policy, which is shared.
+ * the TRACE lines of the table. Per-run state of a layer lives in the run,
+ * never in the policy, which is shared.
  *
  * Nothing here knows a sandbox or a run: the engine (core/) asks, with the
  * facts of one syscall.
@@ -66,7 +71,7 @@ struct sb_callback {
 	void (*cleanup)(void *data); /* with data, when replaced or freed */
 };
 
-struct sb_paths;
+struct sb_files;
 
 struct sandbox_policy {
 	atomic_int refs;
@@ -77,8 +82,8 @@ struct sandbox_policy {
 	size_t nrules, cap;
 	int def_disp[S_ABI_COUNT];
 	int def_err[S_ABI_COUNT];
-	/* 2. path rules (paths.c), NULL: none */
-	struct sb_paths *paths;
+	/* 2. file rules (files.c), NULL: none (files unconfined) */
+	struct sb_files *files;
 	/* 3. the module the policy was loaded from (sources/module.c) */
 	struct sb_callback module;
 	char *module_name;     /* its path, or NULL */
@@ -184,48 +189,86 @@ extern const unsigned sb_filters_builtin_scmp[3];
 const struct sb_filter_builtin *sb_filter_builtin_find(const sandbox_policy_t *p,
                                                      bool watch);
 
-/* ------------------------------------------------------------- paths.c */
+/* ------------------------------------------------------------- files.c */
 
-/* What path rules learn during one run (the program's first working
- * directory, which relative directories are relative to). Owned by the
- * run. */
-struct sb_paths_run {
-	pid_t cwd_pid;          /* whose first working directory cwd0 is */
-	char cwd0[4096];
-};
-void sb_paths_run_init(struct sb_paths_run *run);
-
-/* Add a readable (or writable, which implies readable) directory to p's
- * path rules, making the layer if p has none yet. -EINVAL with a message
- * in err when the policy lets the program create processes or threads,
- * or dir is bad (then nothing changed). */
-int sb_paths_add(sandbox_policy_t *p, const char *dir, bool writable,
+/* sandbox_policy_add_file_rule(): checks the path and the access bits
+ * (-EINVAL with a message), makes the layer if p has none. */
+int sb_files_add(sandbox_policy_t *p, const char *path, unsigned access,
                  char *err, size_t errlen);
-/* The table must not let the program fork or clone while p has path rules
- * (checked again at sandbox_check(): rules may be added later). 0, or
- * -EINVAL with a message. */
-int sb_paths_check(const sandbox_policy_t *p, char *err, size_t errlen);
-void sb_paths_free(struct sb_paths *L);
-/* Layer 2 for a SYSCALL event whose table disposition is `disp`: the
- * disposition after the path rules (S_DISP_ERRNO with *err set when a
- * path is refused, S_DISP_KILL for the i386/x32 forms of path syscalls),
- * or disp itself. Reads the program's memory and /proc: the program must
- * be stopped. */
-int sb_paths_decide(const sandbox_policy_t *p, struct sb_paths_run *run,
-                    const sandbox_event_t *ev, int disp, int *err);
-/* The path rules' lines of sandbox_policy_explain() (none without). */
-void sb_paths_explain(const sandbox_policy_t *p, FILE *f);
+/* sandbox_policy_confine_files(): make the layer (possibly empty), or
+ * remove it with every rule. 0 or -ENOMEM. */
+int sb_files_confine(sandbox_policy_t *p, bool confined);
+void sb_files_free(struct sb_files *L);
+/* The file rules' lines of sandbox_policy_explain(). */
+void sb_files_explain(const sandbox_policy_t *p, FILE *f);
 
-/* What the kernel filter (and explain) is made of: the table, plus, with
- * path rules, unconditional rules that make the path syscalls stop (TRACE)
- * and kill their i386/x32 forms. `view` is a read-only policy (rules and
- * defaults only); free with sb_policy_effective_free(). */
+/* Where one run's file rules point, given by the engine. */
+struct sb_files_where {
+	const char *workdir;   /* the working directory as the program sees
+	                        * it (absolute) */
+	char *const *args;     /* argv[1..] (NULL-terminated) */
+	/* The host path of `inside` (an absolute path as the program sees
+	 * it): a fresh string, or NULL with errno (ENOENT: not visible to
+	 * the program at all, ENOMEM). */
+	char *(*host)(const char *inside, void *data);
+	void *data;
+};
+/* Called for each rule of a run with an existing path: `inside` as the
+ * program sees it, `host` to open in the supervisor, S_FILE_* bits
+ * (READ always set). 0 or -errno (stops the walk). */
+typedef int (*sb_files_fn)(const char *inside, const char *host,
+                           unsigned access, void *data);
+/* Resolve every rule of p for one run. A missing path is skipped when the
+ * rule is S_FILE_OPTIONAL (and for SANDBOX_FILE_ARGS, which only takes
+ * regular files), else -ENOENT. On error *bad names the rule. */
+int sb_files_resolve(const sandbox_policy_t *p, const struct sb_files_where *w,
+                     sb_files_fn fn, void *data, const char **bad);
+
+/* ---------------------------------------------------------- landlock.c */
+
+/* A new, empty ruleset handling every file access right of ABI version
+ * `abi` (and TCP bind/connect when forbid_net, scoping from ABI 6):
+ * *fd (close-on-exec; the child passes it to landlock_restrict_self) and
+ * the S_LL_* features it uses. 0 or -errno with a message. */
+int sb_landlock_new(int abi, bool forbid_net, int *fd, unsigned *features,
+                    char *err, size_t errlen);
+/* Rules the engine adds beside the policy's: the program's own file and
+ * its interpreters (read, execute), a box's directories. */
+#define SB_LL_MORE_MAX 24
+struct sb_ll_more {
+	size_t n;
+	const char *inside[SB_LL_MORE_MAX]; /* for messages */
+	const char *host[SB_LL_MORE_MAX];   /* what the supervisor opens */
+	unsigned access[SB_LL_MORE_MAX];    /* S_FILE_* */
+};
+/* Add m's rules and p's file rules for one run to the ruleset fd. 0, or
+ * -errno with a message naming the rule. */
+int sb_landlock_fill(const sandbox_policy_t *p, int fd, int abi,
+                     const struct sb_files_where *w, const struct sb_ll_more *m,
+                     char *err, size_t errlen);
+
+/* --------------------------------------------------------- effective.c */
+
+/* What the kernel filter (and explain) is made of, and both modes judge:
+ * the table with the task guards (sb_policy_guarded), plus the truncation
+ * guards when guard_truncate (file rules enforced by a Landlock ABI older
+ * than 3). `view` is a read-only policy (rules and defaults only); free
+ * with sb_policy_effective_free(). o may be NULL. */
+struct sb_eff_opts {
+	bool guard_truncate;
+};
 struct sb_effective {
 	sandbox_policy_t view;
 	struct sb_rule *owned;
 };
-int sb_policy_effective(const sandbox_policy_t *p, struct sb_effective *eff);
+int sb_policy_effective(const sandbox_policy_t *p, const struct sb_eff_opts *o,
+                        struct sb_effective *eff);
 void sb_policy_effective_free(struct sb_effective *eff);
+/* Can syscall nr of abi run under the table (ALLOW or TRACE anywhere)? */
+bool sb_ruleset_may_run(const sandbox_policy_t *p, const struct sb_ruleset *rs,
+                        int abi, long nr);
+/* Can any of the named syscalls (NULL-terminated) run, in any ABI? */
+bool sb_policy_may_call(const sandbox_policy_t *p, const char *const *names);
 
 /* ------------------------------------------------------------- tasks.c */
 
@@ -262,7 +305,7 @@ struct sb_decision {
  * place where answers are checked. */
 void sb_answer(int event, int disp, const sandbox_action_t *act,
                struct sb_decision *d);
-/* What layers 1-2 decided, when no callback decides otherwise. */
+/* What the table decided, when no callback decides otherwise. */
 void sb_table_decision(int disp, int err, struct sb_decision *d);
 /* The decision as an action for observers: CONT, DENY(errno),
  * KILL, FINI(result); BAD is FINI(S_RESULT_BP). */

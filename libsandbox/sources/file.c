@@ -5,7 +5,9 @@
  *   # comment (anywhere a word may start, to the end of the line)
  *   include BUILTIN            a built-in profile; first statement only
  *   default DISP               x86_64 syscalls without a rule
- *   read-dir DIR | write-dir DIR    path rules (libsandbox/pathrules.c)
+ *   read-dir PATH | write-dir PATH | exec-file PATH   [optional]
+ *   read-args                  file rules (policy/files.c)
+ *   files confined | files unconfined
  *   memory-mode vsize|rss      what the memory quota is judged on
  *   SYSCALL DISP [COND [&& COND]...]
  *
@@ -339,7 +341,7 @@ static int st_include(struct pf *pf)
 		                "unknown built-in policy \"%.*s\"",
 		                (int)pf->w[1].len > 40 ? 40 : (int)pf->w[1].len,
 		                pf->w[1].s);
-	if (pf->had_rule || pf->p->nrules || pf->p->paths ||
+	if (pf->had_rule || pf->p->nrules || pf->p->files ||
 	    pf->p->module.cleanup || pf->p->user.fn || pf->p->user.cleanup)
 		return pf_error(pf, -EINVAL, pf->w[0].col, "\"include\" must come "
 		                "first, into an empty policy (rules after it "
@@ -366,23 +368,26 @@ static int st_default(struct pf *pf)
 	return 0;
 }
 
-static int st_dir(struct pf *pf, bool writable)
+/* read-dir / write-dir / exec-file PATH [optional] */
+static int st_file_rule(struct pf *pf, unsigned access)
 {
-	char dir[PATH_MAX], msg[256] = "";
+	char path[PATH_MAX], msg[256] = "";
 	int rc;
 
-	if ((rc = need(pf, 1, "a directory")) < 0)
+	if ((rc = need(pf, 1, "a path")) < 0)
 		return rc;
-	if (pf->nw > 2)
-		return pf_error(pf, -EINVAL, pf->w[2].col, "unexpected \"%.*s\" "
-		                "after the directory (no blanks in paths)",
-		                (int)pf->w[2].len > 40 ? 40 : (int)pf->w[2].len,
-		                pf->w[2].s);
-	if (word_str(&pf->w[1], dir, sizeof(dir)) < 0)
-		return pf_error(pf, -ENAMETOOLONG, pf->w[1].col,
-		                "directory name too long");
-	if ((rc = sandbox_policy_add_path(pf->p, dir, writable, msg,
-	                                  sizeof(msg))) < 0)
+	if (pf->nw > 2 && word_is(&pf->w[2], "optional"))
+		access |= S_FILE_OPTIONAL;
+	if (pf->nw > 3 || (pf->nw == 3 && !(access & S_FILE_OPTIONAL)))
+		return pf_error(pf, -EINVAL, pf->w[pf->nw - 1].col, "unexpected "
+		                "\"%.*s\" after the path (no blanks in paths; only "
+		                "\"optional\" may follow)",
+		                (int)pf->w[pf->nw - 1].len > 40 ? 40 :
+		                (int)pf->w[pf->nw - 1].len, pf->w[pf->nw - 1].s);
+	if (word_str(&pf->w[1], path, sizeof(path)) < 0)
+		return pf_error(pf, -ENAMETOOLONG, pf->w[1].col, "path too long");
+	if ((rc = sandbox_policy_add_file_rule(pf->p, path, access, msg,
+	                                       sizeof(msg))) < 0)
 		return pf_error(pf, rc, pf->w[1].col, "%s",
 		                msg[0] ? msg : sandbox_strerror(rc));
 	return 0;
@@ -407,6 +412,45 @@ static int st_memory_mode(struct pf *pf)
 	return sandbox_policy_set_memory_mode(pf->p, mode);
 }
 
+static int st_read_args(struct pf *pf)
+{
+	int rc;
+
+	if (pf->nw > 1)
+		return pf_error(pf, -EINVAL, pf->w[1].col,
+		                "\"read-args\" takes nothing after it");
+	if ((rc = sandbox_policy_add_file_rule(pf->p, SANDBOX_FILE_ARGS,
+	                                       S_FILE_READ, NULL, 0)) < 0)
+		return pf_error(pf, rc, pf->w[0].col, "%s", sandbox_strerror(rc));
+	return 0;
+}
+
+/* files confined | files unconfined */
+static int st_files(struct pf *pf)
+{
+	bool on;
+	int rc;
+
+	if ((rc = need(pf, 1, "\"confined\" or \"unconfined\"")) < 0)
+		return rc;
+	if (word_is(&pf->w[1], "confined"))
+		on = true;
+	else if (word_is(&pf->w[1], "unconfined"))
+		on = false;
+	else
+		return pf_error(pf, -EINVAL, pf->w[1].col, "expected \"confined\" "
+		                "or \"unconfined\", not \"%.*s\"",
+		                (int)pf->w[1].len > 40 ? 40 : (int)pf->w[1].len,
+		                pf->w[1].s);
+	if (pf->nw > 2)
+		return pf_error(pf, -EINVAL, pf->w[2].col, "unexpected \"%.*s\"",
+		                (int)pf->w[2].len > 40 ? 40 : (int)pf->w[2].len,
+		                pf->w[2].s);
+	if ((rc = sandbox_policy_confine_files(pf->p, on)) < 0)
+		return pf_error(pf, rc, pf->w[0].col, "%s", sandbox_strerror(rc));
+	return 0;
+}
+
 static int statement(struct pf *pf)
 {
 	const struct pf_word *w = &pf->w[0];
@@ -417,11 +461,17 @@ static int statement(struct pf *pf)
 	if (word_is(w, "default"))
 		rc = st_default(pf);
 	else if (word_is(w, "read-dir"))
-		rc = st_dir(pf, false);
+		rc = st_file_rule(pf, S_FILE_READ);
 	else if (word_is(w, "write-dir"))
-		rc = st_dir(pf, true);
+		rc = st_file_rule(pf, S_FILE_WRITE);
 	else if (word_is(w, "memory-mode"))
 		rc = st_memory_mode(pf);
+	else if (word_is(w, "exec-file"))
+		rc = st_file_rule(pf, S_FILE_EXEC);
+	else if (word_is(w, "read-args"))
+		rc = st_read_args(pf);
+	else if (word_is(w, "files"))
+		rc = st_files(pf);
 	else
 		rc = st_rule(pf);
 	pf->had_rule = true;
@@ -443,14 +493,6 @@ static int parse_text(struct pf *pf, const char *text, size_t len)
 		if (pf->nw && (rc = statement(pf)) < 0)
 			return rc;
 		s += n + 1;
-	}
-	/* Rules added after path rules must not let the program fork or
-	 * clone (sandbox_check() would refuse it: say so here, with why). */
-	char msg[256] = "";
-	if ((rc = sb_paths_check(pf->p, msg, sizeof(msg))) < 0) {
-		sb_errf(pf->err, pf->errlen, "%s: %s", pf->name,
-		        msg[0] ? msg : sandbox_strerror(rc));
-		return rc;
 	}
 	return 0;
 }

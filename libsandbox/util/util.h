@@ -15,6 +15,7 @@
  *   cpus.c     the cpulist syntax; host-wide claims on CPUs
  *   files.c    opening files around a run without following what the
  *              program may have planted (sandbox_open_file)
+ *   landlock.c the Landlock syscalls and what the running kernel offers
  */
 #ifndef LIBSANDBOX_UTIL_H
 #define LIBSANDBOX_UTIL_H
@@ -176,7 +177,7 @@ int sb_write_file(const char *path, const char *text);
 	X(SETGROUPS, "setgroups") X(SETGID, "setgid") X(SETUID, "setuid")  \
 	X(SETRLIMIT, "setrlimit") X(CAPABILITIES, "capabilities")          \
 	X(NO_NEW_PRIVS, "no_new_privs") X(RAISE, "raise")                  \
-	X(SECCOMP, "seccomp") X(EXECVE, "execve")                          \
+	X(LANDLOCK, "landlock") X(SECCOMP, "seccomp") X(EXECVE, "execve")  \
 	/* the supervisor could not go on */                             \
 	X(SUPERVISOR, "supervisor")
 
@@ -237,5 +238,63 @@ int sb_open_parent(const char *path, char *base, size_t len);
  * caller is root, a regular file is root's and has one link (-EPERM,
  * -EMLINK). */
 int sb_check_opened(int fd, bool want_dir);
+/* ---------------------------------------------------------- landlock.c */
+
+/* The kernel's Landlock ABI (include/uapi/linux/landlock.h), our names. */
+#define SB_LL_ABI_KNOWN 7             /* the newest version we know */
+#define SB_LL_TEST_ENV "LIBSANDBOX_TEST_LANDLOCK_ABI"
+#define SB_LL_RULE_PATH_BENEATH 1
+#define SB_LL_FS_EXECUTE     (1ULL << 0)
+#define SB_LL_FS_WRITE_FILE  (1ULL << 1)
+#define SB_LL_FS_READ_FILE   (1ULL << 2)
+#define SB_LL_FS_READ_DIR    (1ULL << 3)
+#define SB_LL_FS_REMOVE_DIR  (1ULL << 4)
+#define SB_LL_FS_REMOVE_FILE (1ULL << 5)
+#define SB_LL_FS_MAKE_CHAR   (1ULL << 6)
+#define SB_LL_FS_MAKE_DIR    (1ULL << 7)
+#define SB_LL_FS_MAKE_REG    (1ULL << 8)
+#define SB_LL_FS_MAKE_SOCK   (1ULL << 9)
+#define SB_LL_FS_MAKE_FIFO   (1ULL << 10)
+#define SB_LL_FS_MAKE_BLOCK  (1ULL << 11)
+#define SB_LL_FS_MAKE_SYM    (1ULL << 12)
+#define SB_LL_FS_REFER       (1ULL << 13) /* ABI 2 */
+#define SB_LL_FS_TRUNCATE    (1ULL << 14) /* ABI 3 */
+#define SB_LL_FS_IOCTL_DEV   (1ULL << 15) /* ABI 5 */
+#define SB_LL_FS_ABI1        ((1ULL << 13) - 1)
+/* The rights that apply to a file (not a directory) in a rule. */
+#define SB_LL_FS_FILE_RIGHTS (SB_LL_FS_EXECUTE | SB_LL_FS_WRITE_FILE | \
+                              SB_LL_FS_READ_FILE | SB_LL_FS_TRUNCATE | \
+                              SB_LL_FS_IOCTL_DEV)
+#define SB_LL_NET_BIND_TCP    (1ULL << 0) /* ABI 4 */
+#define SB_LL_NET_CONNECT_TCP (1ULL << 1)
+#define SB_LL_SCOPE_ABSTRACT_UNIX (1ULL << 0) /* ABI 6 */
+#define SB_LL_SCOPE_SIGNAL        (1ULL << 1)
+
+struct sb_ll_ruleset_attr {
+	uint64_t handled_access_fs;
+	uint64_t handled_access_net; /* ABI 4: pass sizes from here on */
+	uint64_t scoped;             /* ABI 6 */
+};
+struct sb_ll_path_beneath {
+	uint64_t allowed_access;
+	int32_t parent_fd;
+} __attribute__((packed));
+
+/* The ABI version of the running kernel, 0 without Landlock. */
+int sb_landlock_kernel_abi(void);
+/* LIBSANDBOX_TEST_LANDLOCK_ABI (at most SB_LL_ABI_KNOWN), or -1 unset. */
+int sb_landlock_abi_override(void);
+/* The version libsandbox uses: the kernel's, lowered by the override. */
+int sb_landlock_abi(void);
+/* The file access rights an ABI version handles. */
+uint64_t sb_landlock_fs_rights(int abi);
+/* S_LL_* of sandbox.h that an ABI version offers. */
+unsigned sb_landlock_features(int abi);
+/* The syscalls: a ruleset descriptor (close-on-exec) or -errno; a rule
+ * for the file or directory behind parent_fd; restrict the caller
+ * (async-signal-safe). size: how much of attr the kernel gets. */
+int sb_landlock_create(const struct sb_ll_ruleset_attr *attr, size_t size);
+int sb_landlock_add_path(int ruleset, int parent_fd, uint64_t access);
+int sb_landlock_restrict(int ruleset);
 
 #endif /* LIBSANDBOX_UTIL_H */

@@ -1,0 +1,481 @@
+/*
+ * How a run's file rules (policy layer 2) are enforced, decided at
+ * sandbox_check() and prepared before the fork -- the child only enters
+ * what is ready (core/child.c: landlock_restrict_self, or the mount view
+ * the isolation layer replays):
+ *
+ *   1. Landlock, when the kernel has it (any ABI version: what an older
+ *      one cannot control is refused by other means -- rename and link
+ *      across directories fail with ABI 1, truncation by path is refused
+ *      by the seccomp filter below ABI 3, policy/effective.c). The
+ *      ruleset is built here (policy/landlock.c) and kept for the next
+ *      runs while the policy, the sandbox's configuration and the files
+ *      it names (working directory, program, interpreters) stay the same;
+ *      every execute checks their identity (a stat each) and rebuilds it
+ *      when one changed.
+ *   2. Else a private mount view (isolation/mounts.c): a mount namespace
+ *      whose root holds only the rule paths, bound at the same places,
+ *      read-only unless writable -- when the host has the namespaces and
+ *      the sandbox has no box root or chroot of its own.
+ *   3. Else an error naming the missing kernel feature (-ENOTSUP), or,
+ *      with best effort, a run with file rules not enforced
+ *      (S_FILES_NOT_ENFORCED in the stat).
+ *
+ * Paths: a rule names files as the program sees them; host_of() maps
+ * them to the supervisor's view (through the chroot, or the box's
+ * directories).
+ */
+#include "config.h"
+#include "core/core.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The program, then at most two interpreters (a script's, and that
+ * interpreter's ELF loader). */
+#define NEXEC 3
+
+static const char *const net_calls[] = { "socket", "socketcall", NULL };
+
+void sb_confine_init(struct sb_confine *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->ll_fd = c->run_fd = -1;
+}
+
+void sb_confine_drop(struct sb_confine *c)
+{
+	if (c->ll_fd >= 0)
+		close(c->ll_fd);
+	c->ll_fd = -1;
+	c->ll_features = 0;
+	for (size_t i = 0; i < c->nid; i++)
+		free(c->id[i].host);
+	c->nid = 0;
+	c->policy = NULL;
+}
+
+/* ------------------------------------------------------------ paths */
+
+/* Whose view of the file system rule paths are in: the supervisor's
+ * (pid 0), or, when the program has a root of its own (a chroot, a box),
+ * the program's, through /proc/PID/root once it has entered it. */
+struct where {
+	const sandbox_t *sb;
+	pid_t pid;
+};
+
+static char *join(const char *a, const char *b)
+{
+	char *s;
+	size_t n = strlen(a);
+
+	if (asprintf(&s, "%s%s%s", a, n && a[n - 1] == '/' ? "" : "/",
+	             b[0] == '/' ? b + 1 : b) < 0)
+		return NULL;
+	return s;
+}
+
+/* The host path of a path as the program sees it (sb_files_where.host). */
+static char *host_of(const char *inside, void *data)
+{
+	const struct where *w = data;
+	char root[32];
+
+	if (!w->pid)
+		return strdup(inside);
+	snprintf(root, sizeof(root), "/proc/%d/root", (int)w->pid);
+	return join(root, inside);
+}
+
+/* Does the program get a root of its own (rules resolved per run)? */
+static bool own_root(const sandbox_t *sb)
+{
+	return sb->chroot_dir || (sb->iso && (sb->iso->rootfs || sb->iso->ndirs));
+}
+
+/* The program's working directory as it sees it, absolute. */
+static char *workdir_inside(const sandbox_t *sb)
+{
+	char cwd[4096];
+
+	if (sb->workdir && sb->workdir[0] == '/')
+		return strdup(sb->workdir);
+	if (own_root(sb))
+		return join("/", sb->workdir ? sb->workdir : "");
+	if (!getcwd(cwd, sizeof(cwd)))
+		return NULL;
+	return sb->workdir ? join(cwd, sb->workdir) : strdup(cwd);
+}
+
+/* The rules the engine adds: the program and its interpreters (read,
+ * execute; as long as they exist: else execve says what is wrong), and
+ * the directories of a box (read, or write for rw and tmp ones). The
+ * strings are owned by `own` (freed with free_more). */
+struct more {
+	struct sb_ll_more m;
+	char *own[2 * SB_LL_MORE_MAX];
+	size_t nown;
+};
+
+static const char *keep(struct more *mo, char *s)
+{
+	if (s && mo->nown < SB_ARRAY_SIZE(mo->own))
+		mo->own[mo->nown++] = s;
+	else
+		free(s), s = NULL;
+	return s;
+}
+
+static void push(struct more *mo, const char *inside, const char *host,
+                 unsigned access)
+{
+	if (!inside || !host || mo->m.n >= SB_LL_MORE_MAX)
+		return;
+	mo->m.inside[mo->m.n] = inside;
+	mo->m.host[mo->m.n] = host;
+	mo->m.access[mo->m.n++] = access;
+}
+
+static void free_more(struct more *mo)
+{
+	for (size_t i = 0; i < mo->nown; i++)
+		free(mo->own[i]);
+	memset(mo, 0, sizeof(*mo));
+}
+
+static int engine_rules(const sandbox_t *sb, struct where *w, const char *wd,
+                        struct more *mo)
+{
+	char interp[256];
+	const char *inside, *host;
+	struct stat st;
+
+	memset(mo, 0, sizeof(*mo));
+	inside = keep(mo, sb->argv[0][0] == '/' ? strdup(sb->argv[0])
+	                                         : join(wd, sb->argv[0]));
+	for (int n = 0; inside && n < NEXEC; n++) {
+		if (!(host = keep(mo, host_of(inside, w))) || stat(host, &st) < 0)
+			break;
+		push(mo, inside, host, S_FILE_EXEC);
+		if (sb_diag_interpreter(host, interp, sizeof(interp)) <= 0 ||
+		    interp[0] != '/')
+			break;
+		inside = keep(mo, strdup(interp));
+	}
+	for (size_t i = 0; sb->iso && i < sb->iso->ndirs; i++) {
+		const struct sb_dir *d = &sb->iso->dirs[i];
+		push(mo, d->inside, keep(mo, host_of(d->inside, w)),
+		     d->mode == S_DIR_RO ? S_FILE_READ : S_FILE_WRITE);
+	}
+	return mo->nown == SB_ARRAY_SIZE(mo->own) ? -ENOMEM : 0;
+}
+
+/* ------------------------------------------------------------ Landlock */
+
+static bool same_ids(const struct sb_confine *c, const struct more *mo,
+                     const char *wd_host)
+{
+	struct stat st;
+	size_t n = 0;
+
+	for (size_t i = 0; i < mo->m.n; i++, n++)
+		if (n >= c->nid || strcmp(c->id[n].host, mo->m.host[i]) != 0)
+			return false;
+	if (wd_host && (n >= c->nid || strcmp(c->id[n++].host, wd_host) != 0))
+		return false;
+	if (n != c->nid)
+		return false;
+	for (size_t i = 0; i < c->nid; i++)
+		if (stat(c->id[i].host, &st) < 0 || st.st_dev != c->id[i].dev ||
+		    st.st_ino != c->id[i].ino)
+			return false;
+	return true;
+}
+
+static void keep_id(struct sb_confine *c, const char *host)
+{
+	struct stat st;
+
+	if (c->nid >= SB_ARRAY_SIZE(c->id) || stat(host, &st) < 0 ||
+	    !(c->id[c->nid].host = strdup(host)))
+		return; /* not kept: the next run rebuilds (same_ids fails) */
+	c->id[c->nid].dev = st.st_dev;
+	c->id[c->nid].ino = st.st_ino;
+	c->nid++;
+}
+
+static bool forbids_net(const sandbox_t *sb)
+{
+	return !sb_policy_may_call(sb->policy, net_calls);
+}
+
+/* Fill ruleset fd with the rules of one run, paths seen through w. */
+static int fill(sandbox_t *sb, int fd, struct where *w, struct more *mo,
+                char **wd_host)
+{
+	struct sb_confine *c = &sb->confine;
+	char *wd = workdir_inside(sb);
+	const struct sb_files_where fw = {
+		.workdir = wd, .args = sb->argv + 1, .host = host_of, .data = w,
+	};
+	int rc;
+
+	if (!wd)
+		return errno ? -errno : -ENOMEM;
+	if ((rc = engine_rules(sb, w, wd, mo)) == 0)
+		rc = sb_landlock_fill(sb->policy, fd, c->ll_abi, &fw, &mo->m,
+		                      c->msg, sizeof(c->msg));
+	if (wd_host)
+		*wd_host = host_of(wd, w);
+	free(wd);
+	return rc;
+}
+
+/* The supervisor's view: build the ruleset now, or keep the cached one
+ * when nothing it was built from changed. */
+static int build_landlock(sandbox_t *sb)
+{
+	struct sb_confine *c = &sb->confine;
+	struct where w = { sb, 0 };
+	struct more mo;
+	char *wd = workdir_inside(sb), *wd_host;
+	int rc, fd = -1;
+
+	if (!wd)
+		return errno ? -errno : -ENOMEM;
+	wd_host = host_of(wd, &w);
+	rc = engine_rules(sb, &w, wd, &mo);
+	free(wd);
+	if (rc == 0 && c->ll_fd >= 0 && c->policy == sb->policy &&
+	    c->policy_gen == sb->policy->generation &&
+	    c->config_gen == sb->config_gen && same_ids(c, &mo, wd_host))
+		goto out; /* the cached ruleset fits */
+	free_more(&mo);
+	sb_confine_drop(c);
+	c->msg[0] = '\0';
+	if ((rc = sb_landlock_new(c->ll_abi, forbids_net(sb), &fd,
+	                          &c->ll_features, c->msg, sizeof(c->msg))) < 0)
+		goto out;
+	if ((rc = fill(sb, fd, &w, &mo, NULL)) < 0) {
+		close(fd);
+		c->ll_features = 0;
+		goto out;
+	}
+	c->ll_fd = fd;
+	c->policy = sb->policy;
+	c->policy_gen = sb->policy->generation;
+	c->config_gen = sb->config_gen;
+	for (size_t i = 0; i < mo.m.n; i++)
+		keep_id(c, mo.m.host[i]);
+	if (wd_host)
+		keep_id(c, wd_host);
+out:
+	free_more(&mo);
+	free(wd_host);
+	return rc;
+}
+
+/* ------------------------------------------------------------ the view */
+
+struct view_build {
+	struct sb_dir *v;
+	size_t n;
+};
+
+static int view_add(struct view_build *b, const char *host, bool writable)
+{
+	struct sb_dir *v = realloc(b->v, (b->n + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	b->v = v;
+	memset(&v[b->n], 0, sizeof(v[b->n]));
+	v[b->n].mode = writable ? S_DIR_RW : S_DIR_RO;
+	if (!(v[b->n].inside = strdup(host)) || !(v[b->n].outside = strdup(host))) {
+		free(v[b->n].inside);
+		return -ENOMEM;
+	}
+	b->n++;
+	return 0;
+}
+
+static int view_rule(const char *inside, const char *host, unsigned access,
+                     void *data)
+{
+	(void)inside;
+	return view_add(data, host, access & S_FILE_WRITE);
+}
+
+/* Can this host give the program a private mount view? */
+static bool view_possible(const sandbox_t *sb, char *why, size_t len)
+{
+	sandbox_probe_t p;
+	unsigned need = S_NS_MOUNT | (geteuid() != 0 ? S_NS_USER : 0);
+
+	if (sb->chroot_dir || (sb->iso && (sb->iso->rootfs || sb->iso->ndirs))) {
+		snprintf(why, len, "the sandbox has its own %s, and a private "
+		         "view cannot be combined with it",
+		         sb->chroot_dir ? "chroot" : "box root");
+		return false;
+	}
+	sb_iso_probe(&p, need);
+	if ((p.available & need) == need)
+		return true;
+	snprintf(why, len, "no %s namespace for a private mount view%s",
+	         (p.available & S_NS_MOUNT) ? "user" : "mount",
+	         geteuid() != 0 ? " (an unprivileged caller needs a user "
+	         "namespace)" : "");
+	for (unsigned i = 0; i < p.nmissing; i++)
+		if (p.missing[i].feature & need & ~p.available) {
+			size_t o = strlen(why);
+			snprintf(why + o, len - o, ": %s", p.missing[i].cause);
+			break;
+		}
+	return false;
+}
+
+static int plan_view(sandbox_t *sb)
+{
+	struct view_build b = { 0 };
+	struct where w = { sb, 0 };
+	struct more mo;
+	char *wd = workdir_inside(sb), cwd[4096];
+	const struct sb_files_where fw = {
+		.workdir = wd, .args = sb->argv + 1, .host = host_of, .data = &w,
+	};
+	const char *bad = NULL;
+	int rc;
+
+	if (!wd || !getcwd(cwd, sizeof(cwd))) {
+		free(wd);
+		return -ENOMEM;
+	}
+	rc = engine_rules(sb, &w, wd, &mo);
+	for (size_t i = 0; i < mo.m.n && rc == 0; i++)
+		rc = view_add(&b, mo.m.host[i], false);
+	if (rc == 0 && (rc = sb_files_resolve(sb->policy, &fw, view_rule, &b,
+	                                      &bad)) < 0 && bad)
+		snprintf(sb->confine.msg, sizeof(sb->confine.msg),
+		         "file rule %s: %s", bad, sb_strerror(rc));
+	if (rc == 0 && !sb->iso && !(sb->iso = sb_iso_new()))
+		rc = -ENOMEM;
+	if (rc == 0)
+		rc = sb_iso_set_view(sb->iso, b.v, b.n, cwd);
+	else
+		sb_dirs_free(b.v, b.n);
+	free_more(&mo);
+	free(wd);
+	return rc;
+}
+
+/* ------------------------------------------------------------ check */
+
+int sb_confine_plan(sandbox_t *sb)
+{
+	struct sb_confine *c = &sb->confine;
+	char why[200];
+
+	c->msg[0] = '\0';
+	c->ll_abi = 0;
+	c->guard_truncate = false;
+	if (sb->iso)
+		sb_iso_set_view(sb->iso, NULL, 0, NULL);
+	if (!sb->policy->files) {
+		c->mode = S_FILES_NONE;
+		sb_confine_drop(c);
+		return 0;
+	}
+	if ((c->ll_abi = sb_landlock_abi()) >= 1) {
+		c->mode = S_FILES_LANDLOCK;
+		c->guard_truncate = c->ll_abi < 3;
+		return 0;
+	}
+	sb_confine_drop(c);
+	if (view_possible(sb, why, sizeof(why))) {
+		c->mode = S_FILES_MOUNT_VIEW;
+		return plan_view(sb);
+	}
+	if (sb->iso && sb->iso->best_effort) {
+		c->mode = S_FILES_NOT_ENFORCED;
+		return 0;
+	}
+	snprintf(c->msg, sizeof(c->msg), "the policy's file rules need Landlock "
+	         "(Linux 5.13+, \"landlock\" in the kernel's lsm= list), which "
+	         "this kernel %s, or else %s; fix: enable Landlock, or allow "
+	         "namespaces, or ask for best effort (--best-effort) to run "
+	         "with file rules not enforced",
+	         sb_landlock_abi_override() == 0 ? "is told not to use "
+	         "(LIBSANDBOX_TEST_LANDLOCK_ABI=0)" : "does not offer", why);
+	return -ENOTSUP;
+}
+
+int sb_confine_build(sandbox_t *sb)
+{
+	struct sb_confine *c = &sb->confine;
+
+	c->per_run = false;
+	if (c->mode != S_FILES_LANDLOCK)
+		return 0;
+	if (own_root(sb)) {
+		/* Paths are the program's, once it is in its root: resolved at
+		 * its first stop (sb_confine_first_stop). */
+		sb_confine_drop(c);
+		c->per_run = true;
+		return 0;
+	}
+	return build_landlock(sb);
+}
+
+int sb_confine_run_begin(sandbox_t *sb, int *fd)
+{
+	struct sb_confine *c = &sb->confine;
+	int rc;
+
+	*fd = c->ll_fd;
+	if (!c->per_run)
+		return 0;
+	/* Empty now; the child enters it after its first stop, by which
+	 * time the rules are in (the same kernel object). */
+	if ((rc = sb_landlock_new(c->ll_abi, forbids_net(sb), &c->run_fd,
+	                          &c->ll_features, c->msg, sizeof(c->msg))) < 0)
+		return rc;
+	*fd = c->run_fd;
+	return 0;
+}
+
+int sb_confine_first_stop(sandbox_t *sb, pid_t pid)
+{
+	struct sb_confine *c = &sb->confine;
+	struct where w = { sb, pid };
+	struct more mo;
+	int rc;
+
+	if (!c->per_run || c->run_fd < 0)
+		return 0;
+	rc = fill(sb, c->run_fd, &w, &mo, NULL);
+	free_more(&mo);
+	return rc;
+}
+
+void sb_confine_run_end(sandbox_t *sb)
+{
+	struct sb_confine *c = &sb->confine;
+
+	if (c->run_fd >= 0)
+		close(c->run_fd);
+	c->run_fd = -1;
+}
+
+void sb_confine_stat(const sandbox_t *sb, sandbox_stat_t *st)
+{
+	const struct sb_confine *c = &sb->confine;
+
+	st->file_rules = c->mode;
+	st->landlock_abi = c->mode == S_FILES_LANDLOCK ? c->ll_abi : 0;
+	st->landlock_features = c->mode == S_FILES_LANDLOCK ? c->ll_features : 0;
+}

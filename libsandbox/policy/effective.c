@@ -1,0 +1,168 @@
+/*
+ * What the kernel filter of one run is compiled from: the policy's table,
+ * plus -- only when its file rules are enforced by a Landlock ABI that
+ * cannot control truncation (ABI 1 and 2, Linux < 6.2) -- rules that
+ * refuse truncating a file by path: truncate(2) fails with EACCES, an
+ * open with O_TRUNC and no write access mode fails with EACCES, openat2
+ * (whose flags a filter cannot read) with ENOSYS. Truncating through a
+ * descriptor needs one opened for writing, which Landlock already
+ * decides. The guards only ever make a call the table lets run fail.
+ */
+#include "config.h"
+#include "policy/policy.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Can syscall nr of abi run under the table (an ALLOW or TRACE base or
+ * conditional rule)? */
+bool sb_ruleset_may_run(const sandbox_policy_t *p, const struct sb_ruleset *rs,
+                        int abi, long nr)
+{
+	int d, e;
+
+	if (nr < 0 || nr >= rs->nmax[abi])
+		return false;
+	sb_ruleset_base(p, rs, abi, nr, &d, &e);
+	d &= ~S_DISP_FLAG_EXIT;
+	if (d == S_DISP_ALLOW || d == S_DISP_TRACE)
+		return true;
+	for (int32_t r = rs->first[abi][nr]; r >= 0; r = rs->next[r]) {
+		d = p->rules[r].disp & ~S_DISP_FLAG_EXIT;
+		if (d == S_DISP_ALLOW || d == S_DISP_TRACE)
+			return true;
+	}
+	return false;
+}
+
+bool sb_policy_may_call(const sandbox_policy_t *p, const char *const *names)
+{
+	struct sb_ruleset rs;
+	bool may = false;
+
+	if (sb_ruleset_build(p, &rs) < 0)
+		return true; /* cannot tell: assume it may */
+	for (int abi = 0; abi < S_ABI_COUNT && !may; abi++)
+		for (size_t i = 0; names[i] && !may; i++)
+			may = sb_ruleset_may_run(p, &rs, abi,
+			                         sb_syscall_number(abi, names[i]));
+	sb_ruleset_free(&rs);
+	return may;
+}
+
+/* One guard: a rule for (abi, nr), placed right after the syscall's last
+ * unconditional rule (`after`, -1: before everything) so that it is the
+ * first conditional rule tried. */
+struct guard {
+	struct sb_rule rule;
+	long after;
+};
+
+static void guard_rule(struct sb_rule *r, int abi, long nr, int err,
+                       int flags_arg)
+{
+	memset(r, 0, sizeof(*r));
+	r->abi = abi;
+	r->nr = nr;
+	r->disp = S_DISP_ERRNO;
+	r->err = err;
+	if (flags_arg >= 0) {
+		r->ncond = 1;
+		r->cond[0].arg = (unsigned)flags_arg;
+		r->cond[0].op = S_CMP_MASKED_EQ;
+		r->cond[0].a = O_ACCMODE | O_TRUNC;
+		r->cond[0].b = O_TRUNC;
+	}
+}
+
+static long last_unconditional(const sandbox_policy_t *p, int abi, long nr)
+{
+	long last = -1;
+	for (size_t i = 0; i < p->nrules; i++)
+		if (p->rules[i].abi == abi && p->rules[i].nr == nr &&
+		    p->rules[i].ncond == 0)
+			last = (long)i;
+	return last;
+}
+
+/* The truncation guards this table needs (at most 5 per ABI). */
+static int truncate_guards(const sandbox_policy_t *p, struct guard *g,
+                           size_t *n)
+{
+	static const struct { const char *name; int flags_arg; int err; } t[] = {
+		{ "open", 1, EACCES }, { "openat", 2, EACCES },
+		{ "openat2", -1, ENOSYS }, { "truncate", -1, EACCES },
+		{ "truncate64", -1, EACCES },
+	};
+	struct sb_ruleset rs;
+	int rc;
+
+	*n = 0;
+	if ((rc = sb_ruleset_build(p, &rs)) < 0)
+		return rc;
+	for (int abi = 0; abi < S_ABI_COUNT; abi++) {
+		for (size_t i = 0; i < SB_ARRAY_SIZE(t); i++) {
+			long nr = sb_syscall_number(abi, t[i].name);
+			if (nr < 0 || !sb_ruleset_may_run(p, &rs, abi, nr))
+				continue;
+			guard_rule(&g[*n].rule, abi, nr, t[i].err, t[i].flags_arg);
+			/* Unconditional guards go last (they replace the table's
+			 * line); conditional ones first among the conditions. */
+			g[*n].after = t[i].flags_arg < 0 ? (long)p->nrules - 1
+			                                 : last_unconditional(p, abi, nr);
+			(*n)++;
+		}
+	}
+	sb_ruleset_free(&rs);
+	return 0;
+}
+
+int sb_policy_effective(const sandbox_policy_t *p, const struct sb_eff_opts *o,
+                        struct sb_effective *eff)
+{
+	struct guard g[5 * S_ABI_COUNT];
+	size_t ng = 0, n = 0;
+	const sandbox_policy_t *t;
+	struct sb_rule *v;
+	int rc;
+
+	/* The task guards first (tasks.c): every table has them. */
+	if ((rc = sb_policy_guarded(p, eff)) < 0)
+		return rc;
+	if (!o || !o->guard_truncate)
+		return 0;
+	t = &eff->view;
+	if ((rc = truncate_guards(t, g, &ng)) < 0)
+		goto fail;
+	if (!ng)
+		return 0;
+	if (!(v = malloc((t->nrules + ng) * sizeof(*v)))) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	for (size_t k = 0; k < ng; k++)
+		if (g[k].after < 0)
+			v[n++] = g[k].rule;
+	for (size_t i = 0; i < t->nrules; i++) {
+		v[n++] = t->rules[i];
+		for (size_t k = 0; k < ng; k++)
+			if (g[k].after == (long)i)
+				v[n++] = g[k].rule;
+	}
+	free(eff->owned);
+	eff->owned = v;
+	eff->view.rules = v;
+	eff->view.nrules = eff->view.cap = n;
+	return 0;
+fail:
+	sb_policy_effective_free(eff);
+	return rc;
+}
+
+void sb_policy_effective_free(struct sb_effective *eff)
+{
+	free(eff->owned);
+	eff->owned = NULL;
+}
