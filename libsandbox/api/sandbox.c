@@ -307,7 +307,6 @@ SB_EXPORT int sandbox_execute(sandbox_t *sb)
 	if ((rc = sb_manager_start(sb)) < 0)
 		return rc;
 	sb_verdict_begin(sb);
-	sb_confine_stat(sb, &sb->stat);
 	sb->failed_step = NULL;
 	atomic_store(&sb->kill_reason, SB_KILL_NONE);
 	atomic_store(&sb->mem_sample_peak, 0);

@@ -291,6 +291,7 @@ int sb_run_execute(sandbox_t *sb)
 		sb->failed_step = sb_step_name(SB_STEP_LANDLOCK);
 		goto out;
 	}
+	sb_confine_stat(sb, &sb->stat);
 
 	/* The child inherits the tracer's (pinned) affinity. */
 	if ((rc = sb_pin_begin(sb, &pin)) < 0) {

@@ -342,7 +342,9 @@ static int apply_one(const struct sb_mnt *m, bool allow_pivot, bool *pivoted)
 			return -errno;
 		return 0;
 	case SB_MNT_MKFILE:
-		fd = open(m->dst, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		/* Never opens an existing file (it may be a host file under a
+		 * bound directory, not ours to open for writing). */
+		fd = open(m->dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 		if (fd < 0)
 			return errno == EEXIST || errno == EROFS ? 0 : -errno;
 		close(fd);
