@@ -1,7 +1,8 @@
 /*
  * The hostile-program corpus runner. Reads tests/hostile/expected.tsv (see
  * its header for the format) and runs every line under the built-in
- * "default" policy in S_MODE_FAST and in S_MODE_CLASSIC. A line passes
+ * "default" policy (or the line's policy=) in S_MODE_FAST and in
+ * S_MODE_CLASSIC. A line passes
  * when, in both modes:
  *   - the verdict is the expected one (so both modes agree),
  *   - the program's stdout and stderr contain no "ESCAPED",
@@ -55,6 +56,7 @@ struct hcase {
 	char syscall[64];           /* "" or names separated by '|' */
 	int abi;
 	bool ns;
+	const char *policy;         /* a built-in; NULL: default */
 };
 
 static struct hcase *cases;
@@ -157,6 +159,8 @@ static void parse_options(struct hcase *c, char *opts)
 				bad_line(c->line, "unknown abi");
 		} else if (strcmp(tok, "ns") == 0) {
 			c->ns = true;
+		} else if (strcmp(tok, "policy") == 0) {
+			c->policy = strdup(val);
 		} else {
 			bad_line(c->line, "unknown option");
 		}
@@ -244,7 +248,9 @@ static bool syscall_matches(const struct hcase *c, const sandbox_stat_t *st)
 
 static void describe(const struct hcase *c, char *buf, size_t len)
 {
-	size_t n = (size_t)snprintf(buf, len, "%s", c->prog);
+	size_t n = (size_t)snprintf(buf, len, "%s%s%s", c->prog,
+	                            c->policy ? " policy=" : "",
+	                            c->policy ? c->policy : "");
 
 	for (int i = 0; c->args[i] && n < len; i++)
 		n += (size_t)snprintf(buf + n, len - n, " %s", c->args[i]);
@@ -279,6 +285,12 @@ static int run_once(const struct hcase *c, int mode, const char *what,
 	sb = sandbox_new(argv);
 	ck_assert_ptr_nonnull(sb);
 	ck_assert_int_eq(sandbox_set_mode(sb, mode), 0);
+	if (c->policy) {
+		sandbox_policy_t *p = sandbox_policy_builtin(c->policy);
+		ck_assert_msg(p != NULL, "policy %s: %s", c->policy, strerror(errno));
+		ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+		sandbox_policy_unref(p);
+	}
 	for (int q = 0; q < S_QUOTA_COUNT; q++)
 		ck_assert_int_eq(sandbox_set_quota(sb, q, quota_of(c, q)), 0);
 	ck_assert_int_eq(sandbox_set_workdir(sb, c->workdir ? c->workdir : dir), 0);

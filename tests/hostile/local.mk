@@ -50,6 +50,11 @@ HOSTILE_PROGS = \
 	tests/hostile/fd_dup2_huge.hostile \
 	tests/hostile/fd_exhaust_dup.hostile \
 	tests/hostile/fd_exhaust_open.hostile \
+	tests/hostile/fs_hardlink_in.hostile \
+	tests/hostile/fs_proc_root.hostile \
+	tests/hostile/fs_read_outside.hostile \
+	tests/hostile/fs_write_outside.hostile \
+	tests/hostile/fs_zoneinfo_walk.hostile \
 	tests/hostile/mem_exec_stack_shellcode.hostile \
 	tests/hostile/mem_proc_parent_mem_read.hostile \
 	tests/hostile/mem_proc_parent_mem_relative.hostile \

@@ -1,0 +1,1098 @@
+/*
+ * File rules, enforced by the kernel (Landlock, or a private mount view
+ * on a kernel without it): what a program cannot reach whatever path it
+ * hands the kernel, and what each built-in still runs.
+ *
+ *   races    the path string changes under the check: in a MAP_SHARED
+ *            mapping another sandboxed process flips (1,000 attempts),
+ *            and in the mapping of the file the supervisor's own output
+ *            copy writes (capture) -- nothing may appear outside the
+ *            working directory, in either mode;
+ *   walks    symbolic links planted in the working directory, "..",
+ *            posix/America/..-style walks through zoneinfo, /proc/self
+ *            tricks, a descriptor of a directory outside, hard links,
+ *            renames, truncation, FIFOs -- against every built-in's read
+ *            and write trees, in both modes, as root and as nobody;
+ *   matrix   C, C++ (static and dynamic) and python3 programs (hello,
+ *            file I/O, stdlib imports, no -S, a script outside the
+ *            working directory) under each built-in that runs them;
+ *   kernel   every older Landlock version and none at all
+ *            (LIBSANDBOX_TEST_LANDLOCK_ABI): truncation and rename
+ *            semantics, the mount view as root and unprivileged, the
+ *            refusal and best effort when neither is possible; threads
+ *            under file rules; Landlock with a box root and a chroot; the
+ *            cached ruleset following a replaced program; exec of a
+ *            setuid program; the probe.
+ *
+ * Programs: tests/fileprogs (see each header). Every run has a wall-clock
+ * safety net scaled with the host's load.
+ */
+#include "config.h"
+
+#include "testutil.h"
+
+#include <dirent.h>
+#include <grp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define SECRET "SECRET-MARKER"
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+#define NOBODY 65534
+
+static const int modes[] = { S_MODE_FAST, S_MODE_CLASSIC };
+
+/* ------------------------------------------------------------ helpers */
+
+/* A fresh tree: D/work (the working directory: in.txt, a symbolic link
+ * to the secret, one to the outside directory), D/outside (secret,
+ * victim). Everything world-writable where it matters, so that only the
+ * file rules stand between a program running as nobody and the files. */
+struct tree {
+	char *d, *work, *out, *secret, *victim;
+};
+
+static char *cat2(const char *a, const char *b)
+{
+	char *s;
+	if (asprintf(&s, "%s/%s", a, b) < 0)
+		ck_abort_msg("out of memory");
+	return s;
+}
+
+static void make_tree(struct tree *t)
+{
+	char *tmpl = tu_tmpfile("t.XXXXXX");
+
+	ck_assert_ptr_nonnull(mkdtemp(tmpl));
+	chmod(tmpl, 0777);
+	t->d = tmpl;
+	t->work = cat2(t->d, "work");
+	t->out = cat2(t->d, "outside");
+	t->secret = cat2(t->out, "secret");
+	t->victim = cat2(t->out, "victim");
+	ck_assert_int_eq(mkdir(t->work, 0777), 0);
+	ck_assert_int_eq(mkdir(t->out, 0777), 0);
+	chmod(t->work, 0777);
+	chmod(t->out, 0777);
+	tu_write_file(t->secret, SECRET "\n");
+	tu_write_file(t->victim, "intact\n");
+	chmod(t->secret, 0666);
+	chmod(t->victim, 0666);
+	char *in = cat2(t->work, "in.txt"), *l1 = cat2(t->work, "link-out"),
+	     *l2 = cat2(t->work, "dirlink");
+	tu_write_file(in, "1 2 3\n");
+	chmod(in, 0666);
+	ck_assert_int_eq(symlink(t->secret, l1), 0);
+	ck_assert_int_eq(symlink(t->out, l2), 0);
+	free(in);
+	free(l1);
+	free(l2);
+}
+
+/* Names in dir, sorted, joined by ' ' (fresh). */
+static char *listing(const char *dir)
+{
+	struct dirent **v;
+	int n = scandir(dir, &v, NULL, alphasort);
+	char *s = calloc(1, 4096);
+
+	ck_assert_ptr_nonnull(s);
+	for (int i = 0; i < n; i++) {
+		if (strcmp(v[i]->d_name, ".") && strcmp(v[i]->d_name, "..")) {
+			strncat(s, v[i]->d_name, 4000 - strlen(s));
+			strcat(s, " ");
+		}
+		free(v[i]);
+	}
+	free(v);
+	return s;
+}
+
+/* Nothing outside the working directory changed. */
+static void assert_outside_intact(const struct tree *t, const char *what)
+{
+	char *top = listing(t->d), *out = listing(t->out), *s, *v;
+	struct stat st;
+
+	ck_assert_msg(strcmp(top, "outside work ") == 0,
+	              "%s: ESCAPED: %s holds \"%s\"", what, t->d, top);
+	ck_assert_msg(strcmp(out, "secret victim ") == 0,
+	              "%s: ESCAPED: %s holds \"%s\"", what, t->out, out);
+	s = tu_slurp(t->secret);
+	v = tu_slurp(t->victim);
+	ck_assert_msg(s && strcmp(s, SECRET "\n") == 0, "%s: secret changed", what);
+	ck_assert_msg(v && strcmp(v, "intact\n") == 0,
+	              "%s: ESCAPED: victim is \"%s\"", what, v ? v : "(gone)");
+	ck_assert_int_eq(stat(t->secret, &st), 0);
+	ck_assert_msg(st.st_nlink == 1, "%s: ESCAPED: the secret has %d links",
+	              what, (int)st.st_nlink);
+	free(top);
+	free(out);
+	free(s);
+	free(v);
+}
+
+struct runopt {
+	const char *policy;       /* built-in, or NULL with pol */
+	sandbox_policy_t *pol;
+	int mode;
+	long uid;                 /* -1: keep */
+	const char *workdir;
+	int stdin_fd;             /* -1: /dev/null */
+	sandbox_stat_t st;
+	char *out;                /* stdout (fresh) */
+};
+
+/* Run argv under o; returns the verdict, o->out holds its stdout. */
+static int run_argv(struct runopt *o, const char *const *argv)
+{
+	char *outf = tu_tmpfile("stdout.XXXXXX");
+	int fd = mkstemp(outf), r;
+	sandbox_policy_t *p = o->pol;
+	sandbox_t *sb;
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	chmod(outf, 0666);
+	if (!p)
+		ck_assert_ptr_nonnull(p = sandbox_policy_builtin(o->policy));
+	ck_assert_ptr_nonnull(sb = sandbox_new(argv));
+	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+	if (!o->pol)
+		sandbox_policy_unref(p);
+	ck_assert_int_eq(sandbox_set_mode(sb, o->mode), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
+	if (o->workdir)
+		ck_assert_int_eq(sandbox_set_workdir(sb, o->workdir), 0);
+	if (o->stdin_fd >= 0)
+		ck_assert_int_eq(sandbox_set_stdio_fd(sb, 0, o->stdin_fd), 0);
+	else
+		ck_assert_int_eq(sandbox_set_stdio_path(sb, 0, "/dev/null", false), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, outf, false), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 2, "/dev/null", false), 0);
+	if (o->uid >= 0)
+		ck_assert_int_eq(sandbox_set_credentials(sb, (uid_t)o->uid,
+		                                         (gid_t)o->uid, NULL, 0), 0);
+	r = tu_run(sb, &o->st);
+	sandbox_destroy(sb);
+	free(o->out);
+	o->out = tu_slurp(outf);
+	ck_assert_ptr_nonnull(o->out);
+	unlink(outf);
+	free(outf);
+	return r;
+}
+
+static int run_ops(struct runopt *o, const char *prog, const char *const *ops)
+{
+	const char *argv[32];
+	size_t n = 0;
+
+	argv[n++] = tu_prog(prog);
+	for (; *ops && n < 31; ops++)
+		argv[n++] = *ops;
+	argv[n] = NULL;
+	return run_argv(o, argv);
+}
+
+/* The line fsop printed for `op` ("OP ARG = RESULT"): RESULT, or NULL
+ * when the op never ran (the run ended before it). */
+static const char *op_result(const char *out, const char *op)
+{
+	static char res[64];
+	char key[4200];
+	const char *p, *e;
+
+	snprintf(key, sizeof(key), "%s = ", op);
+	for (size_t i = 0; key[i]; i++)
+		if (key[i] == ':' && i < strlen(key) - 3) {
+			key[i] = ' '; /* "read:PATH" prints "read PATH = " */
+			break;
+		}
+	if (!(p = strstr(out, key)))
+		return NULL;
+	p += strlen(key);
+	e = strchr(p, '\n');
+	snprintf(res, sizeof(res), "%.*s", (int)(e ? e - p : (long)strlen(p)), p);
+	return res;
+}
+
+/* Is the host's Landlock usable? (Else the tests of Landlock itself skip;
+ * everything else holds through the mount view.) */
+static int kernel_abi(void)
+{
+	sandbox_probe_t p;
+	ck_assert_int_eq(sandbox_probe(&p, sizeof(p)), 0);
+	return p.landlock_kernel_abi;
+}
+
+/* ------------------------------------------------------------ races */
+
+struct flipper {
+	struct tree *t;
+	char *map;
+	int verdict;
+	pthread_t th;
+};
+
+static void *flip_thread(void *arg)
+{
+	struct flipper *f = arg;
+	/* Relative: in the working directory both share. */
+	const char *argv[] = { tu_prog("race_map"), "flip", "map", NULL };
+	sandbox_t *sb = sandbox_new(argv);
+
+	if (!sb)
+		return NULL;
+	sandbox_set_workdir(sb, f->t->work);
+	sandbox_set_stdio_path(sb, 1, "/dev/null", false);
+	sandbox_set_stdio_path(sb, 2, "/dev/null", false);
+	sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS);
+	if (sandbox_execute(sb) == 0)
+		f->verdict = sandbox_result(sb);
+	sandbox_destroy(sb);
+	return NULL;
+}
+
+/* Two runs: one flips a byte of a file both map shared; the other opens
+ * the mapped bytes as a path for writing, 1,000 times. ".\0../victim"
+ * is "." (EISDIR) one moment, "./../victim" the next. */
+START_TEST(race_shared_mapping)
+{
+	struct tree t;
+	struct flipper f = { .t = &t, .verdict = -1 };
+	struct runopt o = { .policy = "default", .mode = modes[_i], .uid = -1,
+	                    .stdin_fd = -1 };
+	char buf[4096] = ".\0../victim", *ready, *done;
+	const char *argv[] = { tu_prog("race_map"), "open", NULL, "1000", NULL };
+	int64_t deadline;
+	FILE *m;
+
+	make_tree(&t);
+	f.map = cat2(t.work, "map");
+	ready = cat2(t.work, "ready");
+	done = cat2(t.work, "done");
+	ck_assert_ptr_nonnull(m = fopen(f.map, "w"));
+	ck_assert_int_eq(fwrite(buf, 1, sizeof(buf), m), sizeof(buf));
+	ck_assert_int_eq(fclose(m), 0);
+	ck_assert_int_eq(pthread_create(&f.th, NULL, flip_thread, &f), 0);
+	/* Handshake: the flipper says it is flipping. */
+	deadline = tu_now_us() + (int64_t)TU_NET_MS * 1000;
+	while (access(ready, F_OK) < 0 && tu_now_us() < deadline)
+		usleep(1000);
+	if (access(ready, F_OK) < 0) {
+		tu_write_file(done, "");
+		pthread_join(f.th, NULL);
+		ck_abort_msg("the flipper never started (verdict %d)", f.verdict);
+	}
+	argv[2] = "map";
+	o.workdir = t.work;
+	int r = run_argv(&o, argv);
+	tu_write_file(done, ""); /* in case the victim ended early */
+	pthread_join(f.th, NULL);
+	ck_assert_result(r, S_RESULT_OK);
+	ck_assert_msg(strstr(o.out, "opened 0 of 1000") != NULL, "%s mode: %s",
+	              tu_mode_name(modes[_i]), o.out);
+	unlink(f.map);
+	unlink(ready);
+	unlink(done);
+	assert_outside_intact(&t, "shared mapping race");
+	ck_assert_msg(o.st.file_rules != S_FILES_NONE &&
+	              o.st.file_rules != S_FILES_NOT_ENFORCED, "file rules %d",
+	              o.st.file_rules);
+}
+END_TEST
+
+/* The path lies in the mapping of the file the supervisor's output copy
+ * writes the captured stdout to: the copy thread changes it under the
+ * check. */
+START_TEST(race_capture_copy)
+{
+	struct tree t;
+	char *dest;
+	sandbox_t *sb;
+	sandbox_stat_t st;
+	int fd;
+
+	make_tree(&t);
+	dest = cat2(t.work, "out");
+	ck_assert_int_ge(fd = open(dest, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	                           0666), 0);
+	const char *argv[] = { tu_prog("capture_race"), dest, "1000", NULL };
+	ck_assert_ptr_nonnull(sb = sandbox_new(argv));
+	ck_assert_int_eq(sandbox_set_mode(sb, modes[_i]), 0);
+	ck_assert_int_eq(sandbox_set_workdir(sb, t.work), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
+	ck_assert_int_eq(sandbox_set_capture(sb, 1, fd, NULL, NULL), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 2, "/dev/null", false), 0);
+	int r = tu_run(sb, &st);
+	sandbox_destroy(sb);
+	close(fd);
+	ck_assert_msg(r == S_RESULT_OK, "%s mode: %s (exit %d)",
+	              tu_mode_name(modes[_i]), RN(r), st.exit_code);
+	unlink(dest);
+	assert_outside_intact(&t, "capture race");
+}
+END_TEST
+
+/* ------------------------------------------------------------ walks */
+
+static const char *const walk_policies[] = {
+	"default", "io-heavy", "python3", "minimal", "compute", "network",
+};
+#define NWALKP N_OF(walk_policies)
+
+/* The zoneinfo walk: each "posix/America/../" leaves the kernel where
+ * it was (posix/America is ../America) and a lexical normaliser one
+ * level deeper, so "../../.." then climbs to / for the kernel while the
+ * text stays under zoneinfo. */
+static char *zone_walk(const char *target)
+{
+	char *s;
+	if (asprintf(&s, "/usr/share/zoneinfo/posix/America/../posix/America/.."
+	             "/posix/America/../../../..%s", target) < 0)
+		ck_abort_msg("out of memory");
+	return s;
+}
+
+static char *op2(const char *op, const char *arg)
+{
+	char *s;
+	if (asprintf(&s, "%s:%s", op, arg) < 0)
+		ck_abort_msg("out of memory");
+	return s;
+}
+
+static bool has_trees(const char *policy)
+{
+	return strcmp(policy, "default") == 0 || strcmp(policy, "io-heavy") == 0 ||
+	       strcmp(policy, "python3") == 0;
+}
+
+/* One run of fsop with `ops`: the verdict is OK or RF (a call the table
+ * forbids), every op listed in `must_fail` did not succeed, the secret
+ * was not read, and in `must_work` what the policy's trees allow did. */
+static void walk_run(struct runopt *o, const char *const *ops,
+                     const char *const *must_work)
+{
+	int r = run_ops(o, "fsop", ops);
+
+	ck_assert_msg(r == S_RESULT_OK || r == S_RESULT_RF, "%s/%s: %s (exit "
+	              "%d)", o->policy, tu_mode_name(o->mode), RN(r),
+	              o->st.exit_code);
+	ck_assert_msg(!strstr(o->out, SECRET), "%s/%s uid %ld: ESCAPED: the "
+	              "secret was read: %s", o->policy, tu_mode_name(o->mode),
+	              o->uid, o->out);
+	for (size_t i = 0; ops[i]; i++) {
+		const char *res = op_result(o->out, ops[i]);
+		bool wanted = false;
+		for (size_t k = 0; must_work && must_work[k]; k++)
+			wanted |= strcmp(must_work[k], ops[i]) == 0;
+		if (wanted)
+			ck_assert_msg(res && strcmp(res, "OK") == 0, "%s/%s: %s: %s",
+			              o->policy, tu_mode_name(o->mode), ops[i],
+			              res ? res : "(not run)");
+		else
+			ck_assert_msg(!res || strcmp(res, "OK") != 0, "%s/%s uid %ld: "
+			              "ESCAPED: %s worked\n%s", o->policy,
+			              tu_mode_name(o->mode), o->uid, ops[i], o->out);
+	}
+}
+
+START_TEST(walks_every_builtin)
+{
+	const char *policy = walk_policies[_i / 4];
+	struct runopt o = { .policy = policy, .mode = modes[_i % 2],
+	                    .uid = (_i / 2) % 2 ? NOBODY : -1, .stdin_fd = -1 };
+	struct tree t;
+	bool zoneinfo = access("/usr/share/zoneinfo/posix/America", F_OK) == 0;
+	int dfd;
+
+	if (o.uid >= 0 && geteuid() != 0)
+		tu_skip("%s as nobody: needs root", policy);
+	make_tree(&t);
+	o.workdir = t.work;
+	char *zr = zone_walk(t.secret), *zw = zone_walk(t.victim);
+	char *procroot, *sec = op2("read", t.secret);
+	ck_assert_int_ge(asprintf(&procroot, "read:/proc/self/root%s", t.secret), 0);
+	char *rz = op2("read", zr), *wz = op2("write", zw);
+	/* Reads: symbolic links planted in the working directory, "..",
+	 * the zoneinfo walk, /proc/self/{root,cwd}, a descriptor of the
+	 * outside directory given as stdin. */
+	const char *reads[] = { "read:in.txt", "read:link-out",
+		"read:dirlink/secret", "read:../outside/secret", sec, procroot,
+		"read:/proc/self/cwd/../outside/secret", "list:dirlink",
+		"list:../outside", "at:0:secret", zoneinfo ? rz : "read:/nonexistent",
+		NULL };
+	const char *read_ok[] = { "read:in.txt", NULL };
+	ck_assert_int_ge(dfd = open(t.out, O_RDONLY | O_DIRECTORY | O_CLOEXEC), 0);
+	o.stdin_fd = dfd;
+	walk_run(&o, reads, has_trees(policy) ? read_ok : NULL);
+	close(dfd);
+	o.stdin_fd = -1;
+	/* Writes through the same ways, appending, truncating on open. */
+	const char *writes[] = { "write:inside.txt", "write:link-out",
+		"write:dirlink/new", "write:../outside/new", "append:../outside/victim",
+		"otrunc:../outside/victim", "reopen:../outside/victim",
+		zoneinfo ? wz : "write:/nonexistent/x", NULL };
+	const char *write_ok[] = { "write:inside.txt", NULL };
+	walk_run(&o, writes, has_trees(policy) ? write_ok : NULL);
+	/* Calls some tables forbid (then RF): one run each. */
+	static const char *const single[] = { "trunc:../outside/victim",
+		"link:../outside/secret:hard", "rename:../outside/victim:stolen",
+		"symlink:../outside/secret:planted", "mkfifo:fifo",
+		"mkdir:../outside/dir", "unlink:../outside/victim",
+		"rename:inside.txt:../outside/moved", "link:dirlink/secret:hard2" };
+	for (size_t i = 0; i < N_OF(single); i++) {
+		const char *one[] = { single[i], NULL };
+		walk_run(&o, one, NULL);
+	}
+	assert_outside_intact(&t, policy);
+	/* Nothing of the outside came in either. */
+	char *in = listing(t.work);
+	ck_assert_msg(!strstr(in, "hard") && !strstr(in, "stolen") &&
+	              !strstr(in, "planted") && !strstr(in, "fifo"),
+	              "%s: the working directory holds %s", policy, in);
+	free(in);
+	free(zr);
+	free(zw);
+	free(rz);
+	free(wz);
+	free(sec);
+	free(procroot);
+}
+END_TEST
+
+/* ------------------------------------------------------------ python3 */
+
+static const char *const py_script =
+	"import math, collections, heapq, bisect, itertools, functools, re\n"
+	"import json, decimal, fractions, random, datetime, string, sys, os\n"
+	"import statistics, typing, dataclasses\n"
+	"sys.setrecursionlimit(100000)\n"
+	"def depth(n):\n"
+	"    return 0 if n == 0 else 1 + depth(n - 1)\n"
+	"nums = [int(x) for x in open('in.txt').read().split()]\n"
+	"with open('out.txt', 'w') as f:\n"
+	"    f.write(str(sum(nums)) + '\\n')\n"
+	"h = list(nums); heapq.heapify(h)\n"
+	"print('sum', sum(nums), 'depth', depth(20000), 'sqrt', math.isqrt(16),\n"
+	"      json.dumps({'k': bisect.bisect(sorted(nums), 2)}),\n"
+	"      decimal.Decimal(1) / 4, fractions.Fraction(1, 3),\n"
+	"      re.sub('a', 'b', 'aa'), string.digits[:3], heapq.heappop(h),\n"
+	"      collections.Counter('aab')['a'], functools.reduce(max, nums),\n"
+	"      list(itertools.islice(itertools.count(), 2)),\n"
+	"      datetime.date(2020, 1, 1).isoformat(), random.random() < 1,\n"
+	"      statistics.mean(nums))\n"
+	"try:\n"
+	"    open(WALK).read(); print('LEAK')\n"
+	"except OSError:\n"
+	"    print('walk refused')\n";
+
+static const char *const py_expect =
+	"sum 6 depth 20000 sqrt 4 {\"k\": 2} 0.25 1/3 bb 012 1 2 3 [0, 1] "
+	"2020-01-01 True 2\nwalk refused\n";
+
+/* The script users write: no -S, HOME unset, outside the working
+ * directory, the stdlib, deep recursion; reading its input, writing its
+ * output; and a zoneinfo walk to a secret, which must fail (named in the
+ * script: a path in the arguments would be readable, SANDBOX_FILE_ARGS). */
+static void python_case(struct runopt *o, const struct tree *t)
+{
+	char *dir = tu_tmpfile("scripts.XXXXXX"), *script;
+	char *walk = zone_walk(t->secret);
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	chmod(dir, 0755);
+	script = cat2(dir, "sol.py");
+	char *body;
+	ck_assert_int_ge(asprintf(&body, "WALK = '%s'\n%s", walk, py_script), 0);
+	tu_write_file(script, body);
+	free(body);
+	const char *argv[] = { "/usr/bin/python3", script, NULL };
+	o->workdir = t->work;
+	int r = run_argv(o, argv);
+	ck_assert_msg(r == S_RESULT_OK, "python3/%s: %s (exit %d, signal %d)",
+	              tu_mode_name(o->mode), RN(r), o->st.exit_code, o->st.signal);
+	ck_assert_msg(strcmp(o->out, py_expect) == 0, "python3/%s: %s",
+	              tu_mode_name(o->mode), o->out);
+	char *outf = cat2(t->work, "out.txt"), *text = tu_slurp(outf);
+	ck_assert_msg(text && strcmp(text, "6\n") == 0, "out.txt: %s",
+	              text ? text : "(none)");
+	unlink(outf);
+	free(text);
+	free(outf);
+	free(script);
+	free(dir);
+	free(walk);
+}
+
+START_TEST(python3_plain_scripts)
+{
+	struct runopt o = { .policy = "python3", .mode = modes[_i], .uid = -1,
+	                    .stdin_fd = -1 };
+	struct tree t;
+
+	if (access("/usr/bin/python3", X_OK) < 0)
+		tu_skip("no /usr/bin/python3");
+	make_tree(&t);
+	python_case(&o, &t);
+	assert_outside_intact(&t, "python3");
+}
+END_TEST
+
+/* ------------------------------------------------------------ matrix */
+
+struct cell {
+	const char *policy;
+	const char *prog;     /* a tests/fileprogs program */
+	const char *arg;      /* "hello" or "fileio" */
+	const char *expect;   /* its stdout */
+};
+
+static const struct cell matrix[] = {
+	{ "default", "hello_c", "hello", "hello from C\n" },
+	{ "default", "hello_c", "fileio", "sum 6 sqrt 6 epoch 1970\n" },
+	{ "default", "hello_c_static", "hello", "hello from C\n" },
+	{ "default", "hello_c_static", "fileio", "sum 6 sqrt 6 epoch 1970\n" },
+#ifdef HAVE_CXX_PROGS
+	{ "default", "hello_cxx", "hello", "hello from C++\n" },
+	{ "default", "hello_cxx", "fileio", "sum 6 distinct 3\n" },
+	{ "default", "hello_cxx_static", "hello", "hello from C++\n" },
+	{ "default", "hello_cxx_static", "fileio", "sum 6 distinct 3\n" },
+#endif
+	{ "io-heavy", "hello_c_static", "hello", "hello from C\n" },
+	{ "io-heavy", "hello_c_static", "fileio", "sum 6 sqrt 6 epoch 1970\n" },
+	{ "minimal", "hello_c_static", "hello", "hello from C\n" },
+	{ "compute", "hello_c_static", "hello", "hello from C\n" },
+	{ "network", "hello_c_static", "hello", "hello from C\n" },
+	{ "unrestricted", "hello_c", "fileio", "sum 6 sqrt 6 epoch 1970\n" },
+};
+#define NMATRIX N_OF(matrix)
+
+START_TEST(matrix_compiled)
+{
+	const struct cell *c = &matrix[_i / 2];
+	struct runopt o = { .policy = c->policy, .mode = modes[_i % 2],
+	                    .uid = -1, .stdin_fd = -1 };
+	const char *ops[] = { c->arg, NULL };
+	struct tree t;
+
+	make_tree(&t);
+	o.workdir = t.work;
+	int r = run_ops(&o, c->prog, ops);
+	ck_assert_msg(r == S_RESULT_OK, "%s %s %s/%s: %s (exit %d)", c->policy,
+	              c->prog, c->arg, tu_mode_name(o.mode), RN(r),
+	              o.st.exit_code);
+	ck_assert_msg(strcmp(o.out, c->expect) == 0, "%s %s %s: %s", c->policy,
+	              c->prog, c->arg, o.out);
+	if (strcmp(c->arg, "fileio") == 0) {
+		char *f = cat2(t.work, "out.txt"), *text = tu_slurp(f);
+		ck_assert_msg(text && strcmp(text, "6\n") == 0, "out.txt %s", text);
+		free(text);
+		free(f);
+	}
+	ck_assert_int_eq(o.st.file_rules, strcmp(c->policy, "unrestricted") == 0
+	                 ? S_FILES_NONE : o.st.file_rules);
+}
+END_TEST
+
+START_TEST(matrix_python3)
+{
+	struct runopt o = { .policy = _i / 2 ? "unrestricted" : "python3",
+	                    .mode = modes[_i % 2], .uid = -1, .stdin_fd = -1 };
+	struct tree t;
+
+	if (access("/usr/bin/python3", X_OK) < 0)
+		tu_skip("no /usr/bin/python3");
+	make_tree(&t);
+	if (_i / 2) {
+		/* unrestricted: no file rules, the walk reads the secret. */
+		const char *argv[] = { "/usr/bin/python3", "-c",
+		                       "print('hello from python')", NULL };
+		o.workdir = t.work;
+		ck_assert_result(run_argv(&o, argv), S_RESULT_OK);
+		ck_assert_str_eq(o.out, "hello from python\n");
+		ck_assert_int_eq(o.st.file_rules, S_FILES_NONE);
+		return;
+	}
+	python_case(&o, &t);
+}
+END_TEST
+
+/* ------------------------------------------------------------ kernel */
+
+static void set_abi(int abi)
+{
+	char v[16];
+	snprintf(v, sizeof(v), "%d", abi);
+	ck_assert_int_eq(setenv("LIBSANDBOX_TEST_LANDLOCK_ABI", v, 1), 0);
+}
+
+/* Every Landlock version: what each adds, and what the engine does
+ * without it (rename across directories fails below 2; truncation by
+ * path is refused by the seccomp filter below 3). io-heavy allows the
+ * calls, so the file rules alone decide. */
+START_TEST(abi_versions)
+{
+	int abi = 1 + _i / 2, kabi = kernel_abi();
+	struct runopt o = { .policy = "io-heavy", .mode = modes[_i % 2],
+	                    .uid = -1, .stdin_fd = -1 };
+	struct tree t;
+	unsigned want = S_LL_FS;
+
+	if (kabi < abi)
+		tu_skip("Landlock ABI %d: the kernel has %d", abi, kabi);
+	set_abi(abi);
+	make_tree(&t);
+	o.workdir = t.work;
+	char *a = cat2(t.work, "a"), *b = cat2(t.work, "b"), *f = cat2(a, "f");
+	mkdir(a, 0777);
+	mkdir(b, 0777);
+	tu_write_file(f, "f\n");
+	const char *ops[] = { "trunc:in.txt", "otrunc:in.txt", "rename:a/f:b/f",
+		"trunc:../outside/victim", "otrunc:../outside/victim",
+		"link:../outside/secret:hard", "rename:../outside/victim:stolen",
+		"write:../outside/new", "read:../outside/secret", NULL };
+	const char *ok3[] = { "trunc:in.txt", "otrunc:in.txt", "rename:a/f:b/f",
+	                      NULL };
+	const char *ok2[] = { "rename:a/f:b/f", NULL };
+	walk_run(&o, ops, abi >= 3 ? ok3 : abi == 2 ? ok2 : NULL);
+	if (abi < 3)
+		ck_assert_str_eq(op_result(o.out, "trunc:in.txt"), "EACCES");
+	if (abi < 2)
+		ck_assert_str_eq(op_result(o.out, "rename:a/f:b/f"), "EXDEV");
+	ck_assert_int_eq(o.st.file_rules, S_FILES_LANDLOCK);
+	ck_assert_int_eq(o.st.landlock_abi, abi);
+	if (abi >= 2)
+		want |= S_LL_REFER;
+	if (abi >= 3)
+		want |= S_LL_TRUNCATE;
+	if (abi >= 4)
+		want |= S_LL_NET_TCP; /* io-heavy allows no socket */
+	if (abi >= 5)
+		want |= S_LL_IOCTL_DEV;
+	if (abi >= 6)
+		want |= S_LL_SCOPE_SIGNAL | S_LL_SCOPE_ABSTRACT_UNIX;
+	ck_assert_msg(o.st.landlock_features == want, "ABI %d: features %#x, "
+	              "expected %#x", abi, o.st.landlock_features, want);
+	assert_outside_intact(&t, "abi");
+	free(a);
+	free(b);
+	free(f);
+}
+END_TEST
+
+/* No Landlock: a private mount view holds the file rules, as root. */
+START_TEST(no_landlock_mount_view)
+{
+	struct runopt o = { .policy = _i / 2 ? "io-heavy" : "default",
+	                    .mode = modes[_i % 2], .uid = -1, .stdin_fd = -1 };
+	struct tree t;
+
+	set_abi(0);
+	make_tree(&t);
+	o.workdir = t.work;
+	bool list = strcmp(o.policy, "io-heavy") == 0; /* getdents64 */
+	const char *ops[] = { "read:in.txt", "write:inside.txt", "read:link-out",
+		"read:../outside/secret", "write:../outside/new",
+		"append:../outside/victim", "read:/etc/passwd",
+		list ? "list:/" : NULL, NULL };
+	const char *ok[] = { "read:in.txt", "write:inside.txt",
+	                     list ? "list:/" : NULL, NULL };
+	walk_run(&o, ops, ok);
+	ck_assert_msg(o.st.file_rules == S_FILES_MOUNT_VIEW, "file rules %d",
+	              o.st.file_rules);
+	ck_assert_int_eq(o.st.landlock_abi, 0);
+	/* The view's root holds only what the rules name. */
+	if (list)
+		ck_assert_msg(!strstr(o.out, "name: home\n") &&
+		              !strstr(o.out, "name: root\n") &&
+		              !strstr(o.out, "name: var\n") &&
+		              strstr(o.out, "name: usr\n"), "%s", o.out);
+	/* The C++ runtime and python3 work in the view too. */
+#ifdef HAVE_CXX_PROGS
+	const char *fio[] = { "fileio", NULL };
+	if (strcmp(o.policy, "default") == 0) {
+		ck_assert_result(run_ops(&o, "hello_cxx", fio), S_RESULT_OK);
+		ck_assert_str_eq(o.out, "sum 6 distinct 3\n");
+	}
+#endif
+	assert_outside_intact(&t, "mount view");
+}
+END_TEST
+
+START_TEST(no_landlock_python3_view)
+{
+	struct runopt o = { .policy = "python3", .mode = modes[_i], .uid = -1,
+	                    .stdin_fd = -1 };
+	struct tree t;
+
+	if (access("/usr/bin/python3", X_OK) < 0)
+		tu_skip("no /usr/bin/python3");
+	set_abi(0);
+	make_tree(&t);
+	python_case(&o, &t);
+	ck_assert_int_eq(o.st.file_rules, S_FILES_MOUNT_VIEW);
+	assert_outside_intact(&t, "python3 view");
+}
+END_TEST
+
+/* No Landlock, unprivileged: the view comes through a user namespace. */
+START_TEST(no_landlock_view_unprivileged)
+{
+	struct tree t;
+	int status;
+	pid_t pid;
+
+	if (geteuid() != 0)
+		tu_skip("needs root to become nobody");
+	set_abi(0);
+	make_tree(&t);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		const char *ops[] = { "write:inside.txt", "read:../outside/secret",
+		                      "write:../outside/new", NULL };
+		/* A user of its own, dumpable as any process that never had
+		 * privileges (a uid change from root clears the flag). */
+		if (setgroups(0, NULL) < 0 || setresgid(NOBODY, NOBODY, NOBODY) < 0 ||
+		    setresuid(NOBODY, NOBODY, NOBODY) < 0 ||
+		    prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+			_exit(90);
+		const char *argv[] = { tu_prog("fsop"), ops[0], ops[1], ops[2], NULL };
+		sandbox_t *sb = sandbox_new(argv);
+		char *outf = cat2(t.work, "so");
+		if (!sb || sandbox_set_workdir(sb, t.work) < 0 ||
+		    sandbox_set_stdio_path(sb, 1, outf, false) < 0)
+			_exit(91);
+		int rc = sandbox_execute(sb);
+		if (rc < 0) {
+			fprintf(stderr, "execute: %s: %s\n", sandbox_strerror(rc),
+			        sandbox_check_message(sb) ? sandbox_check_message(sb) : "");
+			_exit(rc == -EPERM || rc == -ENOTSUP ? 77 : 92);
+		}
+		sandbox_stat_t st;
+		sandbox_get_stat(sb, &st, sizeof(st));
+		char *out = tu_slurp(outf);
+		_exit(st.result != S_RESULT_OK ? 93 :
+		      st.file_rules != S_FILES_MOUNT_VIEW ? 94 :
+		      !out || !strstr(out, "write inside.txt = OK") ? 95 :
+		      strstr(out, SECRET) ? 96 : 0);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status), "status %#x", status);
+	if (WEXITSTATUS(status) == 77)
+		tu_skip("no user namespaces for an unprivileged caller here");
+	ck_assert_msg(WEXITSTATUS(status) == 0, "child exit %d", WEXITSTATUS(status));
+	assert_outside_intact(&t, "unprivileged view");
+}
+END_TEST
+
+/* Neither Landlock nor a view (a chroot of the caller's own cannot be
+ * combined with one): sandbox_check() refuses, naming the missing
+ * feature; with best effort the run goes ahead and says the rules were
+ * not enforced. */
+START_TEST(no_landlock_refused_or_best_effort)
+{
+	const char *argv[] = { tu_prog("hello_c_static"), "hello", NULL };
+	sandbox_t *sb;
+	sandbox_stat_t st;
+	const char *m;
+
+	if (geteuid() != 0)
+		tu_skip("chroot needs root");
+	set_abi(0);
+	ck_assert_ptr_nonnull(sb = sandbox_new(argv));
+	ck_assert_int_eq(sandbox_set_chroot(sb, "/"), 0);
+	ck_assert_int_eq(sandbox_check(sb), -ENOTSUP);
+	ck_assert_ptr_nonnull(m = sandbox_check_message(sb));
+	ck_assert_msg(strstr(m, "Landlock") && strstr(m, "chroot") &&
+	              strstr(m, "best effort"), "%s", m);
+	ck_assert_int_eq(sandbox_set_best_effort(sb, true), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, "/dev/null", false), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+	ck_assert_int_eq(st.file_rules, S_FILES_NOT_ENFORCED);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* File rules no longer need a single-threaded program: a policy that
+ * lets it create threads loads (it used to be refused), and a thread is
+ * held by the same rules. */
+START_TEST(threads_under_file_rules)
+{
+	static const char text[] = "include default\nclone allow\n"
+	                           "read-dir /usr/share optional\n";
+	char err[256] = "";
+	struct runopt o = { .mode = modes[_i], .uid = -1, .stdin_fd = -1 };
+	struct tree t;
+
+	o.pol = sandbox_policy_parse(text, sizeof(text) - 1, "threads.pol", err,
+	                             sizeof(err));
+	ck_assert_msg(o.pol != NULL, "%s", err);
+	make_tree(&t);
+	o.workdir = t.work;
+	o.policy = "default+clone";
+	const char *argv[] = { tu_prog("threads"), t.secret, NULL };
+	ck_assert_result(run_argv(&o, argv), S_RESULT_OK);
+	ck_assert_msg(strstr(o.out, "thread read: EACCES\n") &&
+	              strstr(o.out, "thread write: EACCES\n"), "%s", o.out);
+	assert_outside_intact(&t, "threads");
+	sandbox_policy_unref(o.pol);
+}
+END_TEST
+
+/* Landlock with a box root: the rules are resolved in the program's own
+ * root (a private tmpfs working directory the supervisor cannot see),
+ * and the box's /proc and /tmp stay out of reach. */
+START_TEST(landlock_in_a_box)
+{
+	const char *argv[] = { tu_prog("fsop"), "write:/w/x", "read:/w/x",
+		"read:/proc/self/status", "write:/tmp/x", "read:/data/secret",
+		"write:/data/new", NULL };
+	struct tree t;
+	sandbox_t *sb;
+	sandbox_stat_t st;
+	char *out;
+
+	if (kernel_abi() < 1)
+		tu_skip("no Landlock on this kernel");
+	make_tree(&t);
+	out = tu_tmpfile("box-out");
+	ck_assert_ptr_nonnull(sb = sandbox_new(argv));
+	ck_assert_int_eq(sandbox_set_namespaces(sb, S_NS_MOUNT | S_NS_PID), 0);
+	ck_assert_int_eq(sandbox_add_dir(sb, PROGS_DIR, PROGS_DIR, S_DIR_RO), 0);
+	ck_assert_int_eq(sandbox_add_dir(sb, "/w", NULL, S_DIR_TMP), 0);
+	ck_assert_int_eq(sandbox_add_dir(sb, "/data", t.out, S_DIR_RO), 0);
+	ck_assert_int_eq(sandbox_set_workdir(sb, "/w"), 0);
+	ck_assert_int_eq(sandbox_set_mode(sb, modes[_i]), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, out, false), 0);
+	int rc = sandbox_check(sb);
+	if (rc == -ENOTSUP || rc == -EPERM)
+		tu_skip("no box here: %s", sandbox_isolation_message(sb));
+	rc = sandbox_execute(sb);
+	ck_assert_msg(rc == 0, "execute: %s, step %s: %s", sandbox_strerror(rc),
+	              sandbox_failed_step(sb), sandbox_check_message(sb));
+	ck_assert_int_eq(sandbox_get_stat(sb, &st, sizeof(st)), 0);
+	ck_assert_result(st.result, S_RESULT_OK);
+	ck_assert_int_eq(st.file_rules, S_FILES_LANDLOCK);
+	char *text = tu_slurp(out);
+	ck_assert_ptr_nonnull(text);
+	/* The box's directories are the caller's: readable (rw and tmp
+	 * ones writable); the rest of the box only through the rules. */
+	ck_assert_msg(op_result(text, "write:/w/x") &&
+	              strcmp(op_result(text, "write:/w/x"), "OK") == 0 &&
+	              strcmp(op_result(text, "read:/w/x"), "OK") == 0 &&
+	              strcmp(op_result(text, "read:/proc/self/status"), "EACCES") == 0 &&
+	              strcmp(op_result(text, "write:/tmp/x"), "EACCES") == 0 &&
+	              strcmp(op_result(text, "read:/data/secret"), "OK") == 0 &&
+	              strcmp(op_result(text, "write:/data/new"), "OK") != 0,
+	              "%s", text);
+	sandbox_destroy(sb);
+	free(text);
+	assert_outside_intact(&t, "box");
+}
+END_TEST
+
+/* Landlock with a chroot: rules resolved inside it. */
+START_TEST(landlock_in_a_chroot)
+{
+	struct tree t;
+	struct runopt o = { .policy = "default", .mode = modes[_i], .uid = -1,
+	                    .stdin_fd = -1 };
+	char *root, *bin, *cmd;
+
+	if (geteuid() != 0 || kernel_abi() < 1)
+		tu_skip("needs root and Landlock");
+	make_tree(&t);
+	/* The chroot: a copy of the static fsop, a work and a secret dir. */
+	root = cat2(t.d, "root");
+	ck_assert_int_ge(asprintf(&cmd, "mkdir -p %s/bin %s/work %s/secret && "
+	                          "cp %s/fsop %s/bin/ && echo " SECRET
+	                          " > %s/secret/s", root, root, root, PROGS_DIR,
+	                          root, root), 0);
+	ck_assert_int_eq(system(cmd), 0);
+	bin = cat2(root, "bin/fsop");
+	const char *argv[] = { "/bin/fsop", "write:x", "read:x",
+	                       "read:/secret/s", "write:/secret/t", NULL };
+	sandbox_t *sb = sandbox_new(argv);
+	char *outf = cat2(t.d, "chroot-out");
+	ck_assert_ptr_nonnull(sb);
+	ck_assert_int_eq(sandbox_set_chroot(sb, root), 0);
+	ck_assert_int_eq(sandbox_set_workdir(sb, "/work"), 0);
+	ck_assert_int_eq(sandbox_set_mode(sb, o.mode), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, outf, false), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
+	ck_assert_result(tu_run(sb, &o.st), S_RESULT_OK);
+	ck_assert_int_eq(o.st.file_rules, S_FILES_LANDLOCK);
+	char *text = tu_slurp(outf);
+	ck_assert_msg(text && strstr(text, "write x = OK") &&
+	              strstr(text, "read /secret/s = EACCES") &&
+	              strstr(text, "write /secret/t = EACCES") &&
+	              !strstr(text, SECRET), "%s", text ? text : "(none)");
+	sandbox_destroy(sb);
+	free(text);
+	free(bin);
+	free(cmd);
+	free(root);
+}
+END_TEST
+
+/* The ruleset is kept across runs of one sandbox, and follows the files
+ * it names: a program replaced at the same path (a new file), a working
+ * directory made again, still run. */
+START_TEST(ruleset_follows_replaced_files)
+{
+	struct tree t;
+	char *prog, *tmp, *cmd, *in;
+	sandbox_t *sb;
+	sandbox_stat_t st;
+
+	make_tree(&t);
+	prog = cat2(t.d, "prog");
+	tmp = cat2(t.d, "prog.new");
+	in = cat2(t.work, "in.txt");
+	ck_assert_int_ge(asprintf(&cmd, "cp %s/hello_c %s", PROGS_DIR, prog), 0);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	const char *argv[] = { prog, "fileio", NULL };
+	ck_assert_ptr_nonnull(sb = sandbox_new(argv));
+	ck_assert_int_eq(sandbox_set_workdir(sb, t.work), 0);
+	ck_assert_int_eq(sandbox_set_mode(sb, modes[_i]), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, "/dev/null", false), 0);
+	for (int run = 0; run < 3; run++) {
+		if (run == 1) { /* a new program file at the same path */
+			ck_assert_int_ge(asprintf(&cmd, "cp %s/hello_c %s && mv %s %s",
+			                          PROGS_DIR, tmp, tmp, prog), 0);
+			ck_assert_int_eq(system(cmd), 0);
+			free(cmd);
+		} else if (run == 2) { /* the working directory made again */
+			ck_assert_int_ge(asprintf(&cmd, "rm -rf %s && mkdir %s && "
+			                          "chmod 777 %s", t.work, t.work,
+			                          t.work), 0);
+			ck_assert_int_eq(system(cmd), 0);
+			free(cmd);
+			tu_write_file(in, "1 2 3\n");
+		}
+		if (run)
+			ck_assert_int_eq(sandbox_reset(sb), 0);
+		int r = tu_run(sb, &st);
+		ck_assert_msg(r == S_RESULT_OK, "run %d: %s (exit %d)", run, RN(r),
+		              st.exit_code);
+	}
+	sandbox_destroy(sb);
+	free(prog);
+	free(tmp);
+	free(in);
+}
+END_TEST
+
+/* A policy that allows execve still cannot run a setuid program (or any
+ * other): only the program's own file is executable. */
+START_TEST(exec_of_setuid_program)
+{
+	static const char text[] = "include default\nexecve allow\n";
+	const char *setuid_prog = access("/usr/bin/passwd", X_OK) == 0 ?
+	                          "/usr/bin/passwd" : "/bin/su";
+	char err[256] = "", *op = op2("exec", setuid_prog);
+	struct runopt o = { .mode = modes[_i], .uid = -1, .stdin_fd = -1,
+	                    .policy = "default+execve" };
+	struct tree t;
+
+	if (access(setuid_prog, X_OK) < 0)
+		tu_skip("no setuid program to try");
+	o.pol = sandbox_policy_parse(text, sizeof(text) - 1, "x.pol", err,
+	                             sizeof(err));
+	ck_assert_msg(o.pol != NULL, "%s", err);
+	make_tree(&t);
+	o.workdir = t.work;
+	const char *ops[] = { op, "exec:/bin/true", NULL };
+	ck_assert_result(run_ops(&o, "fsop", ops), S_RESULT_OK);
+	ck_assert_msg(strcmp(op_result(o.out, op), "EACCES") == 0 &&
+	              strcmp(op_result(o.out, "exec:/bin/true"), "EACCES") == 0,
+	              "%s", o.out);
+	sandbox_policy_unref(o.pol);
+	free(op);
+}
+END_TEST
+
+/* sandbox_probe() says which Landlock version is used and what it
+ * brings; the test variable lowers it and says so. */
+START_TEST(probe_reports_landlock)
+{
+	sandbox_probe_t p;
+	int kabi = kernel_abi();
+
+	if (kabi < 2)
+		tu_skip("Landlock ABI %d here", kabi);
+	unsetenv("LIBSANDBOX_TEST_LANDLOCK_ABI");
+	ck_assert_int_eq(sandbox_probe(&p, sizeof(p)), 0);
+	ck_assert_int_eq(p.landlock_abi, kabi);
+	ck_assert(p.available & S_ISO_LANDLOCK);
+	ck_assert(p.landlock_features & S_LL_FS);
+	set_abi(1);
+	ck_assert_int_eq(sandbox_probe(&p, sizeof(p)), 0);
+	ck_assert_int_eq(p.landlock_abi, 1);
+	ck_assert_int_eq(p.landlock_kernel_abi, kabi);
+	ck_assert_int_eq(p.landlock_features, S_LL_FS);
+	set_abi(0);
+	ck_assert_int_eq(sandbox_probe(&p, sizeof(p)), 0);
+	ck_assert(!(p.available & S_ISO_LANDLOCK));
+	bool said = false;
+	for (unsigned i = 0; i < p.nmissing; i++)
+		said |= p.missing[i].feature == S_ISO_LANDLOCK &&
+		        strstr(p.missing[i].cause, "LIBSANDBOX_TEST_LANDLOCK_ABI");
+	ck_assert_msg(said, "no missing entry for Landlock");
+}
+END_TEST
+
+Suite *tu_suite(void)
+{
+	Suite *s = suite_create("file_rules");
+	TCase *tc;
+
+	tc = tcase_create("races");
+	tcase_set_timeout(tc, TU_TIMEOUT * 4);
+	tcase_add_loop_test(tc, race_shared_mapping, 0, 2);
+	tcase_add_loop_test(tc, race_capture_copy, 0, 2);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("walks");
+	tcase_set_timeout(tc, TU_TIMEOUT * 2);
+	tcase_add_loop_test(tc, walks_every_builtin, 0, (int)NWALKP * 4);
+	tcase_add_loop_test(tc, python3_plain_scripts, 0, 2);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("matrix");
+	tcase_set_timeout(tc, TU_TIMEOUT);
+	tcase_add_loop_test(tc, matrix_compiled, 0, (int)NMATRIX * 2);
+	tcase_add_loop_test(tc, matrix_python3, 0, 4);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("kernel");
+	tcase_set_timeout(tc, TU_TIMEOUT);
+	tcase_add_loop_test(tc, abi_versions, 0, 2 * 7);
+	tcase_add_loop_test(tc, no_landlock_mount_view, 0, 4);
+	tcase_add_loop_test(tc, no_landlock_python3_view, 0, 2);
+	tcase_add_test(tc, no_landlock_view_unprivileged);
+	tcase_add_test(tc, no_landlock_refused_or_best_effort);
+	tcase_add_loop_test(tc, threads_under_file_rules, 0, 2);
+	tcase_add_loop_test(tc, landlock_in_a_box, 0, 2);
+	tcase_add_loop_test(tc, landlock_in_a_chroot, 0, 2);
+	tcase_add_loop_test(tc, ruleset_follows_replaced_files, 0, 2);
+	tcase_add_loop_test(tc, exec_of_setuid_program, 0, 2);
+	tcase_add_test(tc, probe_reports_landlock);
+	suite_add_tcase(s, tc);
+	return s;
+}
