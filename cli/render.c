@@ -150,6 +150,48 @@ int sr_write_profile_svg(FILE *f, const sandbox_t *sb, const char *title)
 
 /* ------------------------------------------------------------ probe */
 
+/* "landlock: ABI 7: file rules, ..." -- what the kernel enforces of the
+ * policies' file rules here, and what it does without (sandbox.h, "File
+ * rules"). */
+static void print_landlock(FILE *out, const sandbox_probe_t *p)
+{
+	static const struct { unsigned bit; const char *name; } f[] = {
+		{ S_LL_FS, "file rules" },
+		{ S_LL_REFER, "rename/link across directories" },
+		{ S_LL_TRUNCATE, "truncation" },
+		{ S_LL_NET_TCP, "TCP bind/connect refused where a policy allows no "
+		                "socket" },
+		{ S_LL_IOCTL_DEV, "no ioctl on device files the program opens" },
+		{ S_LL_SCOPE_SIGNAL, "signals scoped to the sandbox" },
+		{ S_LL_SCOPE_ABSTRACT_UNIX, "abstract unix sockets scoped" },
+	};
+	const char *sep = "";
+
+	if (p->landlock_abi < 1) {
+		fprintf(out, "landlock: no (file rules: a private mount view where "
+		        "namespaces allow it, else refused unless best effort)\n");
+		return;
+	}
+	fprintf(out, "landlock: ABI %d", p->landlock_abi);
+	if (p->landlock_kernel_abi != p->landlock_abi)
+		fprintf(out, " (the kernel has %d; LIBSANDBOX_TEST_LANDLOCK_ABI "
+		        "lowers it)", p->landlock_kernel_abi);
+	fputs(": ", out);
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if (!(p->landlock_features & f[i].bit))
+			continue;
+		fprintf(out, "%s%s", sep, f[i].name);
+		sep = ", ";
+	}
+	fputc('\n', out);
+	if (!(p->landlock_features & S_LL_REFER))
+		fputs("  without ABI 2: rename and link across directories fail "
+		      "(EXDEV)\n", out);
+	if (!(p->landlock_features & S_LL_TRUNCATE))
+		fputs("  without ABI 3: truncate(2) and O_TRUNC opens without "
+		      "write access are refused by the seccomp filter\n", out);
+}
+
 int sr_probe_print(FILE *out, const sandbox_probe_t *p, bool root)
 {
 	/* Each feature with the option that asks for it; without root the
@@ -180,6 +222,7 @@ int sr_probe_print(FILE *out, const sandbox_probe_t *p, bool root)
 		fprintf(out, "%s: %s (%s)\n", f[i].name,
 		        (p->available & f[i].bit) ? "yes" : "no",
 		        !root && f[i].unpriv ? f[i].unpriv : f[i].opt);
+	print_landlock(out, p);
 	fprintf(out, "cgroups: v1 %s, v2 %s, used: %s%s%s\n",
 	        p->cgroup_v1 ? "mounted" : "absent", p->cgroup_v2 ? "mounted" : "absent",
 	        p->cgroup_version == 2 ? "v2" : p->cgroup_version == 1 ? "v1" : "none",

@@ -345,6 +345,45 @@ static void json_isolation(FILE *f, bool *first, const struct sr_outcome *r)
 	fputc('}', f);
 }
 
+/* How the policy's file rules were enforced (sandbox.h, "File rules"):
+ * null for a run that could not start. */
+static void json_files(FILE *f, bool *first, const struct sr_outcome *r)
+{
+	static const struct { unsigned bit; const char *name; } ll[] = {
+		{ S_LL_FS, "fs" }, { S_LL_REFER, "refer" },
+		{ S_LL_TRUNCATE, "truncate" }, { S_LL_NET_TCP, "net_tcp" },
+		{ S_LL_IOCTL_DEV, "ioctl_dev" }, { S_LL_SCOPE_SIGNAL, "scope_signal" },
+		{ S_LL_SCOPE_ABSTRACT_UNIX, "scope_abstract_unix" },
+	};
+	static const char *const how[] = { "none", "landlock", "mount_view",
+	                                   "not_enforced" };
+	const sandbox_stat_t *st = &r->st;
+	bool ff = true, lf = true;
+
+	json_key(f, first, "file_rules");
+	if (!sr_judged(r) || st->file_rules < 0 ||
+	    st->file_rules >= (int)(sizeof(how) / sizeof(how[0]))) {
+		fputs("null", f);
+		return;
+	}
+	json_str_or_null(f, &ff, "enforced_by", how[st->file_rules]);
+	json_key(f, &ff, "landlock_abi");
+	if (st->landlock_abi > 0)
+		fprintf(f, "%d", st->landlock_abi);
+	else
+		fputs("null", f);
+	json_key(f, &ff, "landlock_features");
+	fputc('[', f);
+	for (size_t i = 0; i < sizeof(ll) / sizeof(ll[0]); i++) {
+		if (!(st->landlock_features & ll[i].bit))
+			continue;
+		fputs(lf ? "" : ", ", f);
+		lf = false;
+		json_string(f, ll[i].name);
+	}
+	fputs("]}", f);
+}
+
 static void json_counts(FILE *f, bool *first, const struct sr_outcome *r)
 {
 	json_key(f, first, "syscall_counts");
@@ -514,6 +553,7 @@ int sr_write_json(FILE *f, const struct sr_outcome *r)
 	fputs("]", f);
 	json_binary(f, &first, r);
 	json_isolation(f, &first, r);
+	json_files(f, &first, r);
 	json_backtrace(f, &first, r);
 	json_counts(f, &first, r);
 	json_error(f, &first, r);

@@ -125,10 +125,17 @@ static int check_host(void)
 		errmsg("--check: %s", sandbox_strerror(rc));
 		return EXIT_USAGE;
 	}
-	printf("in effect for sandbox-run without isolation options: %s; %s\n",
+	printf("in effect for sandbox-run without isolation options: %s; %s; "
+	       "file rules of the policy: %s\n",
 	       p.ptrace ? "supervision by ptrace" : "NO supervision possible",
 	       p.seccomp ? "--mode=fast available (seccomp filter)"
-	                 : "only --mode=classic");
+	                 : "only --mode=classic",
+	       p.landlock_abi >= 1 ? "enforced by Landlock" :
+	       (p.available & S_NS_MOUNT) &&
+	       (geteuid() == 0 || (p.available & S_NS_USER)) ?
+	       "enforced by a private mount view (no Landlock)" :
+	       "NOT enforceable here (sandbox-run refuses them without "
+	       "--best-effort)");
 	return fflush(stdout) == 0 && p.ptrace ? 0 : EXIT_VERDICT;
 }
 

@@ -133,6 +133,21 @@ START_TEST(test_probe_text)
 	ck_assert_ptr_nonnull(strstr(text, "missing user namespaces: disabled\n"
 	                             "  fix: sysctl\n"));
 	ck_assert_ptr_nonnull(strstr(text, "strongest containment: namespaces\n"));
+	ck_assert_ptr_nonnull(strstr(text, "landlock: no (file rules: a private "
+	                             "mount view"));
+	free(text);
+	/* Landlock: the version and what it brings, and what is missing. */
+	p.landlock_abi = 2;
+	p.landlock_kernel_abi = 7;
+	p.landlock_features = S_LL_FS | S_LL_REFER;
+	text = NULL;
+	f = open_memstream(&text, &len);
+	ck_assert_int_eq(sr_probe_print(f, &p, true), 0);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(text, "landlock: ABI 2 (the kernel has 7; "
+	                             "LIBSANDBOX_TEST_LANDLOCK_ABI lowers it): "
+	                             "file rules, rename/link across "
+	                             "directories\n  without ABI 3: truncate(2)"));
 	free(text);
 	/* Without root a namespace comes with a user namespace: the option
 	 * that works is the one named. */

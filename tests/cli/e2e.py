@@ -32,7 +32,8 @@ REPORT_KEYS = ["report_version", "result", "result_text", "exit_code",
                "memory_peak_bytes", "memory_refused_bytes",
                "memory_refused_by", "rss_peak_bytes", "vm_peak_bytes",
                "csw_voluntary", "csw_forced", "output_bytes", "syscalls",
-               "tasks_peak", "tasks_created", "processes", "cpu", "quota", "command", "binary", "isolation", "backtrace",
+               "tasks_peak", "tasks_created", "processes", "cpu", "quota",
+               "command", "binary", "isolation", "file_rules", "backtrace",
                "backtrace_info", "syscall_counts", "error"]
 RESULTS = ["OK", "RF", "ML", "OL", "TL", "RT", "AT", "IE", "BP"]
 # isolate's meta keys in the order isolate writes them.
