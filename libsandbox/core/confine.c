@@ -57,6 +57,8 @@ void sb_confine_drop(struct sb_confine *c)
 	for (size_t i = 0; i < c->nid; i++)
 		free(c->id[i].host);
 	c->nid = 0;
+	free(c->wd);
+	c->wd = NULL;
 	c->policy = NULL;
 }
 
@@ -178,26 +180,6 @@ static int engine_rules(const sandbox_t *sb, struct where *w, const char *wd,
 
 /* ------------------------------------------------------------ Landlock */
 
-static bool same_ids(const struct sb_confine *c, const struct more *mo,
-                     const char *wd_host)
-{
-	struct stat st;
-	size_t n = 0;
-
-	for (size_t i = 0; i < mo->m.n; i++, n++)
-		if (n >= c->nid || strcmp(c->id[n].host, mo->m.host[i]) != 0)
-			return false;
-	if (wd_host && (n >= c->nid || strcmp(c->id[n++].host, wd_host) != 0))
-		return false;
-	if (n != c->nid)
-		return false;
-	for (size_t i = 0; i < c->nid; i++)
-		if (stat(c->id[i].host, &st) < 0 || st.st_dev != c->id[i].dev ||
-		    st.st_ino != c->id[i].ino)
-			return false;
-	return true;
-}
-
 static void keep_id(struct sb_confine *c, const char *host)
 {
 	struct stat st;
@@ -210,9 +192,39 @@ static void keep_id(struct sb_confine *c, const char *host)
 	c->nid++;
 }
 
+/* Does the table (as compiled by the check) let no socket be made? */
 static bool forbids_net(const sandbox_t *sb)
 {
-	return !sb_policy_may_call(sb->policy, net_calls);
+	const sandbox_policy_t *t = &sb->compiled.eff.view;
+
+	if (!sb->compiled.valid)
+		return !sb_policy_may_call(sb->policy, net_calls);
+	for (int abi = 0; abi < S_ABI_COUNT; abi++)
+		for (size_t i = 0; net_calls[i]; i++)
+			if (sb_ruleset_may_run(t, &sb->compiled.rules, abi,
+			                       sb_syscall_number(abi, net_calls[i])))
+				return false;
+	return true;
+}
+
+/* The cached ruleset still fits: same policy and configuration, and the
+ * files it names (working directory, program, interpreters) are the
+ * same files (a replaced program is a new inode: rebuild). */
+static bool cache_fits(const sandbox_t *sb, const char *wd)
+{
+	const struct sb_confine *c = &sb->confine;
+	struct stat st;
+
+	if (c->ll_fd < 0 || c->policy != sb->policy ||
+	    c->policy_gen != sb->policy->generation ||
+	    c->config_gen != sb->config_gen || !c->nid || !c->wd ||
+	    strcmp(c->wd, wd) != 0)
+		return false;
+	for (size_t i = 0; i < c->nid; i++)
+		if (stat(c->id[i].host, &st) < 0 || st.st_dev != c->id[i].dev ||
+		    st.st_ino != c->id[i].ino)
+			return false;
+	return true;
 }
 
 /* Fill ruleset fd with the rules of one run, paths seen through w. */
@@ -249,16 +261,15 @@ static int build_landlock(sandbox_t *sb)
 
 	if (!wd)
 		return errno ? -errno : -ENOMEM;
+	if (cache_fits(sb, wd)) {
+		free(wd);
+		return 0;
+	}
 	wd_host = host_of(wd, &w);
-	rc = engine_rules(sb, &w, wd, &mo);
-	free(wd);
-	if (rc == 0 && c->ll_fd >= 0 && c->policy == sb->policy &&
-	    c->policy_gen == sb->policy->generation &&
-	    c->config_gen == sb->config_gen && same_ids(c, &mo, wd_host))
-		goto out; /* the cached ruleset fits */
-	free_more(&mo);
 	sb_confine_drop(c);
+	c->wd = wd; /* what the cache was built for (relative paths too) */
 	c->msg[0] = '\0';
+	memset(&mo, 0, sizeof(mo));
 	if ((rc = sb_landlock_new(c->ll_abi, forbids_net(sb), &fd,
 	                          &c->ll_features, c->msg, sizeof(c->msg))) < 0)
 		goto out;
@@ -304,10 +315,12 @@ static int view_add(struct view_build *b, const char *host, bool writable)
 	return 0;
 }
 
-static int view_rule(const char *inside, const char *host, unsigned access,
-                     void *data)
+static int view_rule(const char *inside, const char *host, int fd,
+                     const struct stat *st, unsigned access, void *data)
 {
 	(void)inside;
+	(void)fd;
+	(void)st;
 	return view_add(data, host, access & S_FILE_WRITE);
 }
 

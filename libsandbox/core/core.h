@@ -187,6 +187,7 @@ struct sb_confine {
 	/* what the ruleset was built for: it is reused while they hold */
 	const sandbox_policy_t *policy;
 	unsigned policy_gen, config_gen;
+	char *wd;               /* the working directory it was built for */
 	size_t nid;
 	struct {
 		char *host;

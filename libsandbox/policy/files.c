@@ -21,7 +21,9 @@
 #include "policy/policy.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -118,29 +120,50 @@ int sb_files_add(sandbox_policy_t *p, const char *path, unsigned access,
 
 /* ------------------------------------------------------------ one run */
 
-static int one(const struct sb_files_where *w, const char *inside,
-               unsigned access, bool files_only, sb_files_fn fn, void *data)
+/* What one resolution knows of the program's root directory. */
+struct walk {
+	const struct sb_files_where *w;
+	sb_files_fn fn;
+	void *data;
+	bool have_root;
+	struct stat root;
+};
+
+/* One rule path (as the program sees it): open it (O_PATH) in the
+ * supervisor's view and hand it to the callback. A missing path is
+ * skipped when `optional`; `files_only` takes regular files only;
+ * `not_root` skips the root directory of the program's view. */
+static int one(struct walk *k, const char *inside, unsigned access,
+               bool files_only, bool not_root)
 {
-	bool optional = access & S_FILE_OPTIONAL;
+	bool optional = (access & S_FILE_OPTIONAL) || files_only;
 	struct stat st;
 	char *host;
-	int rc;
+	int fd, rc = 0;
 
 	errno = 0;
-	if (!(host = w->host(inside, w->data))) {
+	if (!(host = k->w->host(inside, k->w->data))) {
 		if (errno == ENOMEM)
 			return -ENOMEM;
 		/* Not visible to the program at all: nothing to allow. */
-		return optional || files_only ? 0 : -ENOENT;
+		return optional ? 0 : -ENOENT;
 	}
-	if (stat(host, &st) < 0) {
+	if ((fd = open(host, O_PATH | O_CLOEXEC)) < 0) {
 		rc = -errno;
 		free(host);
-		return (optional || files_only) && rc == -ENOENT ? 0 : rc;
+		return optional && rc == -ENOENT ? 0 : rc;
 	}
-	rc = 0;
-	if (!files_only || S_ISREG(st.st_mode))
-		rc = fn(inside, host, access & ~S_FILE_OPTIONAL, data);
+	if (fstat(fd, &st) < 0)
+		rc = -errno;
+	else if (files_only && !S_ISREG(st.st_mode))
+		rc = 0;
+	else if (not_root && k->have_root && st.st_dev == k->root.st_dev &&
+	         st.st_ino == k->root.st_ino)
+		rc = 0; /* "." of a working directory "/": the whole system */
+	else
+		rc = k->fn(inside, host, fd, &st, access & ~S_FILE_OPTIONAL,
+		           k->data);
+	close(fd);
 	free(host);
 	return rc;
 }
@@ -158,25 +181,21 @@ static char *join(const char *dir, const char *rel)
 	return s;
 }
 
-/* Is `inside` the root directory of the program's view? */
-static bool is_root(const struct sb_files_where *w, const char *inside)
-{
-	char *a = w->host(inside, w->data), *b = w->host("/", w->data);
-	struct stat sa, sb;
-	bool same = a && b && stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
-	            sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-
-	free(a);
-	free(b);
-	return same;
-}
-
 int sb_files_resolve(const sandbox_policy_t *p, const struct sb_files_where *w,
                      sb_files_fn fn, void *data, const char **bad)
 {
 	const struct sb_files *L = p->files;
+	struct walk k = { .w = w, .fn = fn, .data = data };
+	char *wd = w->host(w->workdir, w->data), *root = w->host("/", w->data);
+	struct stat st;
+	/* A working directory that is not there: the run fails at its chdir
+	 * step, which says so; relative rules have nothing to name. */
+	bool wd_ok = wd && stat(wd, &st) == 0 && S_ISDIR(st.st_mode);
 	int rc = 0;
 
+	k.have_root = root && stat(root, &k.root) == 0;
+	free(wd);
+	free(root);
 	for (size_t i = 0; L && i < L->n && rc == 0; i++) {
 		const struct sb_file_rule *r = &L->v[i];
 		*bad = r->path;
@@ -186,19 +205,16 @@ int sb_files_resolve(const sandbox_policy_t *p, const struct sb_files_where *w,
 				                                 : join(w->workdir, w->args[a]);
 				if (!in)
 					return -ENOMEM;
-				rc = one(w, in, r->access, true, fn, data);
+				rc = one(&k, in, r->access, true, false);
 				free(in);
 			}
 		} else if (r->path[0] == '/') {
-			rc = one(w, r->path, r->access, false, fn, data);
-		} else {
-			/* A working directory of "/" would make "." the whole
-			 * file system: relative rules then grant nothing. */
+			rc = one(&k, r->path, r->access, false, false);
+		} else if (wd_ok) {
 			char *in = join(w->workdir, r->path);
 			if (!in)
 				return -ENOMEM;
-			if (!is_root(w, in))
-				rc = one(w, in, r->access, false, fn, data);
+			rc = one(&k, in, r->access, false, true);
 			free(in);
 		}
 	}

@@ -62,39 +62,46 @@ static uint64_t rights_of(unsigned access, uint64_t handled, bool dir)
 	return r & handled;
 }
 
-static int add_one(struct build *b, const char *shown, const char *host,
-                   unsigned access)
+/* One rule on the file or directory open at pfd (O_PATH). */
+static int add_fd(struct build *b, const char *shown, int pfd,
+                  const struct stat *st, unsigned access)
 {
-	struct stat st;
-	int pfd, rc;
+	uint64_t r = rights_of(access, b->handled, S_ISDIR(st->st_mode));
+	int rc = r ? sb_landlock_add_path(b->fd, pfd, r) : 0;
 
-	pfd = open(host, O_PATH | O_CLOEXEC);
-	if (pfd < 0) {
-		rc = -errno;
-		sb_errf(b->err, b->errlen, "file rule %s: %s", shown,
-		        sb_strerror(rc));
-		b->said = true;
-		return rc;
-	}
-	if (fstat(pfd, &st) < 0) {
-		rc = -errno;
-	} else {
-		uint64_t r = rights_of(access, b->handled, S_ISDIR(st.st_mode));
-		rc = r ? sb_landlock_add_path(b->fd, pfd, r) : 0;
-	}
 	if (rc < 0) {
 		sb_errf(b->err, b->errlen, "file rule %s: landlock_add_rule: %s",
 		        shown, sb_strerror(rc));
 		b->said = true;
 	}
-	close(pfd);
 	return rc;
 }
 
-static int add_rule(const char *inside, const char *host, unsigned access,
-                    void *data)
+/* One of the engine's rules, by host path. */
+static int add_one(struct build *b, const char *shown, const char *host,
+                   unsigned access)
 {
-	return add_one(data, inside, host, access);
+	struct stat st;
+	int pfd = open(host, O_PATH | O_CLOEXEC), rc;
+
+	if (pfd < 0 || fstat(pfd, &st) < 0) {
+		rc = -errno;
+		sb_errf(b->err, b->errlen, "file rule %s: %s", shown,
+		        sb_strerror(rc));
+		b->said = true;
+	} else {
+		rc = add_fd(b, shown, pfd, &st, access);
+	}
+	if (pfd >= 0)
+		close(pfd);
+	return rc;
+}
+
+static int add_rule(const char *inside, const char *host, int fd,
+                    const struct stat *st, unsigned access, void *data)
+{
+	(void)host;
+	return add_fd(data, inside, fd, st, access);
 }
 
 int sb_landlock_new(int abi, bool forbid_net, int *fd, unsigned *features,

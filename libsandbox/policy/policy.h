@@ -214,10 +214,12 @@ struct sb_files_where {
 	void *data;
 };
 /* Called for each rule of a run with an existing path: `inside` as the
- * program sees it, `host` to open in the supervisor, S_FILE_* bits
- * (READ always set). 0 or -errno (stops the walk). */
-typedef int (*sb_files_fn)(const char *inside, const char *host,
-                           unsigned access, void *data);
+ * program sees it, `host` as the supervisor opened it (`fd`, O_PATH; *st
+ * its fstat), S_FILE_* bits (READ always set). 0 or -errno (stops the
+ * walk). */
+struct stat;
+typedef int (*sb_files_fn)(const char *inside, const char *host, int fd,
+                           const struct stat *st, unsigned access, void *data);
 /* Resolve every rule of p for one run. A missing path is skipped when the
  * rule is S_FILE_OPTIONAL (and for SANDBOX_FILE_ARGS, which only takes
  * regular files), else -ENOENT. On error *bad names the rule. */
