@@ -65,8 +65,8 @@ class Result:
     memory_peak_bytes, memory_refused_bytes, memory_refused_by,
     rss_peak_bytes, vm_peak_bytes, csw_voluntary,
     csw_forced, output_bytes, syscalls, cpu, quota, command, binary,
-    isolation, backtrace, backtrace_info, syscall_counts, error) hold the
-    same values, None where the report has null. to_dict() and to_json()
+    isolation, file_rules, backtrace, backtrace_info, syscall_counts,
+    error) hold the same values, None where the report has null. to_dict() and to_json()
     give the report itself.
 
     Beyond the report: verdict (the S_RESULT_* number), ok, stdout and
@@ -130,8 +130,10 @@ _KNOWN_KEYS = frozenset((
     'interrupted_name',
     'mode', 'policy', 'cpu_time_us', 'user_time_us', 'sys_time_us',
     'wall_time_us', 'memory_peak_bytes', 'memory_refused_bytes',
-    'memory_refused_by', 'rss_peak_bytes', 'vm_peak_bytes', 'csw_voluntary', 'csw_forced', 'output_bytes', 'syscalls',
-    'tasks_peak', 'tasks_created', 'processes', 'cpu', 'quota', 'command', 'binary', 'isolation', 'backtrace', 'backtrace_info',
+    'memory_refused_by', 'rss_peak_bytes', 'vm_peak_bytes', 'csw_voluntary',
+    'csw_forced', 'output_bytes', 'syscalls', 'tasks_peak', 'tasks_created',
+    'processes', 'cpu', 'quota', 'command', 'binary', 'isolation',
+    'file_rules', 'backtrace', 'backtrace_info',
     'syscall_counts', 'error',
 ))
 
@@ -192,6 +194,29 @@ def _isolation(sb):
         'cgroup_memory_peak_bytes': _figure(st['cg_memory_peak']),
         'cgroup_oom_kills': _figure(st['cg_oom_kills']),
         'cgroup_pids_refused': _figure(st['cg_pids_refused']),
+    }
+
+
+_FILES_BY = ('none', 'landlock', 'mount_view', 'not_enforced')
+_LL_NAMES = (('S_LL_FS', 'fs'), ('S_LL_REFER', 'refer'),
+             ('S_LL_TRUNCATE', 'truncate'), ('S_LL_NET_TCP', 'net_tcp'),
+             ('S_LL_IOCTL_DEV', 'ioctl_dev'),
+             ('S_LL_SCOPE_SIGNAL', 'scope_signal'),
+             ('S_LL_SCOPE_ABSTRACT_UNIX', 'scope_abstract_unix'))
+
+
+def _files(st, judged):
+    """How the policy's file rules were enforced (sandbox-run's
+    file_rules): None for a run that could not start."""
+    how = st.get('file_rules', -1)
+    if not judged or not 0 <= how < len(_FILES_BY):
+        return None
+    feats = st.get('landlock_features', 0)
+    return {
+        'enforced_by': _FILES_BY[how],
+        'landlock_abi': st.get('landlock_abi') or None,
+        'landlock_features': [n for c, n in _LL_NAMES
+                              if feats & getattr(_c, c)],
     }
 
 
@@ -291,6 +316,7 @@ def build_report(sb, opts):
     rep['command'] = list(sb.task)
     rep['binary'] = _binary(sb.binary_info())
     rep['isolation'] = _isolation(sb)
+    rep['file_rules'] = _files(st, judged)
     _backtrace(sb, rep)
     _counts(sb, rep)
     rep['error'] = None if judged else {

@@ -99,6 +99,9 @@ static const struct field stat_fields[] = {
 	FIELD(sandbox_stat_t, processes, F_INT),
 	FIELD(sandbox_stat_t, has_signal_code, F_BOOL),
 	FIELD(sandbox_stat_t, signal_code, F_INT),
+	FIELD(sandbox_stat_t, file_rules, F_INT),
+	FIELD(sandbox_stat_t, landlock_abi, F_INT),
+	FIELD(sandbox_stat_t, landlock_features, F_INT),
 	{ NULL, 0, F_INT },
 };
 
