@@ -27,6 +27,11 @@
  *              time per thread), and Java and Go hello worlds (built here
  *              with javac and go when installed) native vs their
  *              built-in policies
+ *   files      the file rules: /bin/true with and without its Landlock
+ *              domain (the ruleset cached in a reused sandbox, and built
+ *              per run in a new one); 5,000 write opens running in the
+ *              kernel (Landlock decides) vs stopping at each (what the
+ *              user-space path check of 0.4.0 cost)
  *
  * Usage: bench-driver [-d DIR] [-r REPS] [-s SECTIONS] [-n N] [-c N] [-N N]
  *                     [-t SECS] [-v]
@@ -1664,6 +1669,139 @@ static void section_capture(void)
 		free(t[i]);
 }
 
+/* ======================================================= 8. file rules */
+
+/* A callback that lets every traced call run: the cost of a stop. */
+static void allow_all(const sandbox_event_t *ev, sandbox_action_t *act,
+                      void *data)
+{
+	(void)ev;
+	(void)data;
+	act->type = S_ACTION_CONT;
+	act->data = 0;
+}
+
+/* The default policy without its file rules (no Landlock domain), or
+ * with a stop at every open (0.4.0's cost: the user-space check). */
+static sandbox_policy_t *default_variant(bool confine, bool stop_opens)
+{
+	static const char *const opens[] = { "open", "openat", "creat" };
+	sandbox_policy_t *p = sandbox_policy_builtin("default");
+
+	if (!p)
+		return NULL;
+	if (!confine && sandbox_policy_confine_files(p, false) < 0)
+		goto fail;
+	for (size_t i = 0; stop_opens && i < 3; i++)
+		if (sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64, opens[i],
+		                                 S_DISP_TRACE, 0, NULL, 0) < 0)
+			goto fail;
+	if (stop_opens &&
+	    sandbox_policy_set_callback(p, allow_all, NULL, NULL) < 0)
+		goto fail;
+	return p;
+fail:
+	sandbox_policy_unref(p);
+	return NULL;
+}
+
+static void section_files(void)
+{
+	const char *argv_true[] = { "/bin/true", NULL };
+	char opener[PATH_MAX], err[512] = "", a[64], b[64];
+	int N = opt_startup_runs, R = opt_reps;
+	sandbox_policy_t *pll = default_variant(true, false);
+	sandbox_policy_t *pno = default_variant(false, false);
+	sandbox_policy_t *pstop = default_variant(true, true);
+	sandbox_t *sll = NULL, *sno = NULL;
+	double *ll = calloc(N, sizeof(double)), *no = calloc(N, sizeof(double));
+	double *fll = calloc(N, sizeof(double)), *fno = calloc(N, sizeof(double));
+	double *kern = calloc(R, sizeof(double)), *stop = calloc(R, sizeof(double));
+	sandbox_probe_t pr;
+	bool ok = sandbox_available && pll && pno && pstop;
+
+	printf("\n[8] file rules: /bin/true with and without the Landlock domain, "
+	       "%d runs per column, interleaved run by run\n", N);
+	if (sandbox_probe(&pr, sizeof(pr)) == 0)
+		printf("    Landlock ABI %d here%s\n", pr.landlock_abi,
+		       pr.landlock_abi < 1 ? ": the file rules use a mount view" : "");
+	if (ok && (!(sll = sb_make(argv_true, S_MODE_FAST, pll, err, sizeof(err))) ||
+	           !(sno = sb_make(argv_true, S_MODE_FAST, pno, err, sizeof(err))) ||
+	           sb_run(sll, S_RESULT_OK, NULL, err, sizeof(err)) < 0 ||
+	           sb_run(sno, S_RESULT_OK, NULL, err, sizeof(err)) < 0))
+		ok = false;
+	for (int i = 0; ok && i < N; i++) {
+		/* Alternate which goes first, so neither always follows. */
+		sandbox_t *first = i % 2 ? sll : sno, *second = i % 2 ? sno : sll;
+		double t1 = sb_run(first, S_RESULT_OK, NULL, err, sizeof(err));
+		double t2 = sb_run(second, S_RESULT_OK, NULL, err, sizeof(err));
+		ll[i] = i % 2 ? t1 : t2;
+		no[i] = i % 2 ? t2 : t1;
+		/* A new sandbox per run: the ruleset is built each time. */
+		for (int k = 0; k < 2; k++) {
+			bool with = (k + i) % 2 == 0;
+			double t0 = now_s();
+			sandbox_t *s = sb_make(argv_true, S_MODE_FAST, with ? pll : pno,
+			                       err, sizeof(err));
+			double t = s ? sb_run(s, S_RESULT_OK, NULL, err, sizeof(err)) : -1;
+			sandbox_destroy(s);
+			(with ? fll : fno)[i] = t < 0 ? -1 : now_s() - t0;
+		}
+		if (ll[i] < 0 || no[i] < 0 || fll[i] < 0 || fno[i] < 0)
+			ok = false;
+	}
+	table_header("    ");
+	if (ok) {
+		double mll = median(ll, N), mno = median(no, N);
+		double mfl = median(fll, N), mfn = median(fno, N);
+		row_target("/bin/true: Landlock domain, reused sandbox",
+		           fmt_v(a, 64, "none", mno * 1e3, "ms"),
+		           fmt_v(b, 64, "landlock", mll * 1e3, "ms"), mll / mno, 1.05);
+		row_target("/bin/true: Landlock domain, new sandbox",
+		           fmt_v(a, 64, "none", mfn * 1e3, "ms"),
+		           fmt_v(b, 64, "landlock", mfl * 1e3, "ms"), mfl / mfn, 1.05);
+		row_info("  domain cost per run, reused (us)",
+		         fmt_v(a, 64, "none", 0, "us"),
+		         fmt_v(b, 64, "+", (mll - mno) * 1e6, "us"), -1);
+	} else {
+		row_error("Landlock start-up", "%s", err[0] ? err : "not measurable");
+	}
+
+	/* Write opens: in the kernel, or a stop each. */
+	helper_path(opener, sizeof(opener), "open_files");
+	const char *argv_open[] = { opener, "5000", NULL };
+	sandbox_t *sk = NULL, *ss = NULL;
+	bool ok2 = sandbox_available && pll && pstop;
+	if (ok2 && (!(sk = sb_make(argv_open, S_MODE_FAST, pll, err, sizeof(err))) ||
+	            !(ss = sb_make(argv_open, S_MODE_FAST, pstop, err, sizeof(err))) ||
+	            sandbox_set_workdir(sk, tmp_dir) < 0 ||
+	            sandbox_set_workdir(ss, tmp_dir) < 0))
+		ok2 = false;
+	for (int r = 0; ok2 && r < R; r++) {
+		kern[r] = sb_run(sk, S_RESULT_OK, NULL, err, sizeof(err));
+		stop[r] = sb_run(ss, S_RESULT_OK, NULL, err, sizeof(err));
+		if (kern[r] < 0 || stop[r] < 0)
+			ok2 = false;
+	}
+	if (ok2) {
+		double mk = median(kern, R) / 5000 * 1e6;
+		double ms = median(stop, R) / 5000 * 1e6;
+		row_info("5,000 write opens: stop each vs kernel, per open",
+		         fmt_v(a, 64, "stop", ms, "us"), fmt_v(b, 64, "kernel", mk, "us"),
+		         mk / ms);
+	} else {
+		row_error("write opens", "%s", err[0] ? err : "not measurable");
+	}
+	sandbox_destroy(sk);
+	sandbox_destroy(ss);
+	sandbox_destroy(sll);
+	sandbox_destroy(sno);
+	sandbox_policy_unref(pll);
+	sandbox_policy_unref(pno);
+	sandbox_policy_unref(pstop);
+	free(ll); free(no); free(fll); free(fno); free(kern); free(stop);
+}
+
 static void print_machine(void)
 {
 	char model[256] = "?", line[512], date[64];
@@ -1737,7 +1875,7 @@ static void on_alarm(int sig)
 int main(int argc, char **argv)
 {
 	const char *sections = "syscall,startup,judge,throughput,accuracy,capture,"
-	                       "verdicts,tasks";
+	                       "verdicts,tasks,files";
 	int c;
 
 	while ((c = getopt(argc, argv, "d:r:n:c:N:t:s:v")) != -1) {
@@ -1806,6 +1944,8 @@ int main(int argc, char **argv)
 		section_verdicts();
 	if (strstr(sections, "tasks"))
 		section_tasks();
+	if (strstr(sections, "files"))
+		section_files();
 	double load[3] = { -1, -1, -1 };
 	getloadavg(load, 3);
 	printf("\nsummary: %d PASS, %d MISS, %d ERROR; %.0f s; load average at end "

@@ -9,6 +9,7 @@ bench_helpers = \
 	bench/big_array \
 	bench/big_array_static \
 	bench/getppid_loop \
+	bench/open_files \
 	bench/judge_solution \
 	bench/spin_cpu \
 	bench/threads_loop \
@@ -42,6 +43,9 @@ bench_big_array_static_LDFLAGS = -all-static
 bench_getppid_loop_SOURCES = bench/getppid_loop.c
 bench_getppid_loop_CFLAGS = $(bench_helper_cflags)
 bench_getppid_loop_LDFLAGS =
+bench_open_files_SOURCES = bench/open_files.c
+bench_open_files_CFLAGS = $(bench_helper_cflags)
+bench_open_files_LDFLAGS =
 bench_judge_solution_SOURCES = bench/judge_solution.c
 bench_judge_solution_CFLAGS = $(bench_helper_cflags)
 bench_judge_solution_LDFLAGS =
