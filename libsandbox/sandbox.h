@@ -377,7 +377,7 @@ sandbox_policy_t *sandbox_policy_ref(sandbox_policy_t *p);
 void sandbox_policy_unref(sandbox_policy_t *p);
 
 /* Set the callback (layer 4; fn NULL removes it) and its user data. The
- * other layers -- the table, path rules, a module's callback -- stay as
+ * other layers -- the table, file rules, a module's callback -- stay as
  * they are. `cleanup`, if not NULL, is called with `data` when the policy
  * is freed (or the callback replaced). -EINVAL for a NULL policy. */
 int sandbox_policy_set_callback(sandbox_policy_t *p, sandbox_policy_fn fn,

@@ -18,9 +18,12 @@
  *     compute and do I/O on open descriptors are TRACE (each stops so that
  *     the callback can count it), a few harmful ones are KILL, the rest
  *     is KILL by default;
- *   - reading files under DIR is delegated to the library's path rules
- *     (sandbox_policy_add_path): open/openat/stat/... of any other path
- *     fail with EACCES, and opening for writing fails even under DIR;
+ *   - which files: file rules, which the kernel enforces (Landlock, or a
+ *     private mount view): DIR may be read (sandbox_policy_add_file_rule),
+ *     and so may what the dynamic loader reads to start a dynamic program
+ *     (its cache and library directories, each optional); opening any
+ *     other file fails with EACCES, and opening for writing fails even
+ *     under DIR (the table refuses write opens before that);
  *   - callback() counts and answers CONT, so the table's decision stands;
  *   - cleanup() writes the counts and frees the state when the policy's
  *     last reference goes.
@@ -43,7 +46,8 @@ struct readonly {
 };
 
 /* Counted and allowed: start-up of a static or dynamic C program, memory,
- * time, I/O on descriptors, and the file calls the path rules check. */
+ * time, I/O on descriptors, and the file calls (the file rules decide
+ * which files). */
 static const char *const traced[] = {
 	"read", "write", "readv", "writev", "pread64", "lseek", "close",
 	"fstat", "newfstatat", "stat", "lstat", "statx", "access", "faccessat",
@@ -56,11 +60,27 @@ static const char *const traced[] = {
 	NULL
 };
 
-/* Never: new processes or threads (also required by path rules), exec. */
+/* Never: new processes or threads, exec. */
 static const char *const killed[] = {
 	"clone", "clone3", "fork", "vfork", "execve", "execveat",
 	NULL
 };
+
+/* What the dynamic loader reads to start a dynamic program; optional: a
+ * host without one of them has nothing there to allow. */
+static int loader_files(sandbox_policy_t *p)
+{
+	static const char *const paths[] = { "/etc/ld.so.cache",
+		"/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64",
+		NULL };
+	for (const char *const *f = paths; *f; f++) {
+		int rc = sandbox_policy_add_file_rule(p, *f, S_FILE_READ |
+		                                      S_FILE_OPTIONAL, NULL, 0);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
 
 static int add_all(sandbox_policy_t *p, const char *const *names, int disp)
 {
@@ -118,7 +138,8 @@ static int readonly_init(sandbox_policy_t *p, const char *arg, void **data)
 	if ((rc = add_all(p, traced, S_DISP_TRACE)) < 0 ||
 	    (rc = add_all(p, killed, S_DISP_KILL)) < 0 ||
 	    (rc = readonly_opens(p)) < 0 ||
-	    (rc = sandbox_policy_add_path(p, dir, false, NULL, 0)) < 0)
+	    (rc = loader_files(p)) < 0 ||
+	    (rc = sandbox_policy_add_file_rule(p, dir, S_FILE_READ, NULL, 0)) < 0)
 		goto fail;
 	free(dir);
 	*data = st;
