@@ -6,7 +6,7 @@
  *   strings.c  owned strings and string vectors, error messages
  *   names.c    ABI names, errno text, syscall names and numbers
  *              (libseccomp's tables), the names of the set-up steps
- *   syscalls.c what each syscall's arguments are (decoder, path rules)
+ *   syscalls.c what each syscall's arguments are (the decoder)
  *   time.c     monotonic clock and time differences
  *   procfs.c   the few /proc reads, and reading a stopped process's memory
  *   io.c       writing a whole buffer
@@ -82,20 +82,9 @@ enum sb_arg {
 	SB_ARG_PROT, SB_ARG_MFLAGS, SB_ARG_SIG, SB_ARG_ATFLAGS, SB_ARG_WHENCE,
 	SB_ARG_BUF,
 };
-/* What a syscall does to the file(s) it names. */
-enum sb_file_op {
-	SB_FILE_NONE = 0,  /* names no file */
-	SB_FILE_READ,      /* looks it up or reads it */
-	SB_FILE_WRITE,     /* creates, changes or removes it */
-	SB_FILE_OPEN,      /* read or write, by its open flags */
-	SB_FILE_OPEN_HOW,  /* openat2: the flags are not in the arguments */
-	SB_FILE_OTHER,     /* links, extended attributes, times, handles...:
-	                    * what path rules do not check (they refuse it) */
-};
 /* One syscall's argument layout. */
 struct sb_sysinfo {
 	const char *name;
-	unsigned char file;   /* enum sb_file_op */
 	bool ret_hex;         /* returns an address (mmap, brk) */
 	unsigned char arg[6]; /* enum sb_arg; SB_ARG_END after the last */
 };
@@ -103,11 +92,6 @@ extern const struct sb_sysinfo sb_systab[];
 extern const size_t sb_systab_len;
 /* The entry of a syscall name, or NULL. */
 const struct sb_sysinfo *sb_sysinfo(const char *name);
-/* Index of the n-th (0, 1) path argument, or -1; *dirfd is the index of
- * the directory descriptor it is relative to (-1: the working directory). */
-int sb_sysinfo_path(const struct sb_sysinfo *s, int n, int *dirfd);
-/* Index of the first argument of kind `kind` (enum sb_arg), or -1. */
-int sb_sysinfo_arg(const struct sb_sysinfo *s, int kind);
 
 /* -------------------------------------------------------------- time.c */
 
