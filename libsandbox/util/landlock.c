@@ -84,18 +84,27 @@ int sb_landlock_abi(void)
 	return abi;
 }
 
+/* What each ABI version added: file access rights it handles, and the
+ * S_LL_* features of sandbox.h. */
+static const struct {
+	int abi;
+	uint64_t fs;
+	unsigned features;
+} added[] = {
+	{ 1, SB_LL_FS_ABI1, S_LL_FS },
+	{ 2, SB_LL_FS_REFER, S_LL_REFER },
+	{ 3, SB_LL_FS_TRUNCATE, S_LL_TRUNCATE },
+	{ 4, 0, S_LL_NET_TCP },
+	{ 5, SB_LL_FS_IOCTL_DEV, S_LL_IOCTL_DEV },
+	{ 6, 0, S_LL_SCOPE_SIGNAL | S_LL_SCOPE_ABSTRACT_UNIX },
+};
+
 uint64_t sb_landlock_fs_rights(int abi)
 {
 	uint64_t r = 0;
 
-	if (abi >= 1)
-		r |= SB_LL_FS_ABI1;
-	if (abi >= 2)
-		r |= SB_LL_FS_REFER;
-	if (abi >= 3)
-		r |= SB_LL_FS_TRUNCATE;
-	if (abi >= 5)
-		r |= SB_LL_FS_IOCTL_DEV;
+	for (size_t i = 0; i < SB_ARRAY_SIZE(added) && added[i].abi <= abi; i++)
+		r |= added[i].fs;
 	return r;
 }
 
@@ -103,17 +112,7 @@ unsigned sb_landlock_features(int abi)
 {
 	unsigned f = 0;
 
-	if (abi >= 1)
-		f |= S_LL_FS;
-	if (abi >= 2)
-		f |= S_LL_REFER;
-	if (abi >= 3)
-		f |= S_LL_TRUNCATE;
-	if (abi >= 4)
-		f |= S_LL_NET_TCP;
-	if (abi >= 5)
-		f |= S_LL_IOCTL_DEV;
-	if (abi >= 6)
-		f |= S_LL_SCOPE_SIGNAL | S_LL_SCOPE_ABSTRACT_UNIX;
+	for (size_t i = 0; i < SB_ARRAY_SIZE(added) && added[i].abi <= abi; i++)
+		f |= added[i].features;
 	return f;
 }
