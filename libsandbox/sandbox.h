@@ -825,7 +825,8 @@ sandbox_policy_t *sandbox_policy_load(const char *spec, char *err,
  * A rule's path is absolute as the program sees the file system (inside
  * its chroot or box root), relative to its working directory ("." is the
  * working directory itself), or SANDBOX_FILE_ARGS: every regular file
- * named by one of the program's arguments (an interpreter's script). The
+ * named by one of the program's arguments (an interpreter's script; the
+ * argument itself must name the file, not a symbolic link to it). The
  * path is looked up when the sandbox is checked (symbolic links are
  * followed then); a path that does not exist is an error of
  * sandbox_check() (-ENOENT, message naming it) unless the rule is

@@ -14,7 +14,7 @@
  * its chroot or box), relative to the program's working directory ("." is
  * the working directory itself), or SANDBOX_FILE_ARGS: every regular file
  * named by one of the program's arguments (argv[1..]; an interpreter's
- * script). A policy without the layer (p->files NULL) leaves files to the
+ * script), never a symbolic link. A policy without the layer (p->files NULL) leaves files to the
  * program's credentials.
  */
 #include "config.h"
@@ -148,7 +148,11 @@ static int one(struct walk *k, const char *inside, unsigned access,
 		/* Not visible to the program at all: nothing to allow. */
 		return optional ? 0 : -ENOENT;
 	}
-	if ((fd = open(host, O_PATH | O_CLOEXEC)) < 0) {
+	/* An argument's file must be a regular file itself: a symbolic link
+	 * named there grants nothing (the policy's own paths are followed:
+	 * /etc/localtime is one). */
+	if ((fd = open(host, O_PATH | O_CLOEXEC |
+	                     (files_only ? O_NOFOLLOW : 0))) < 0) {
 		rc = -errno;
 		free(host);
 		return optional && rc == -ENOENT ? 0 : rc;
