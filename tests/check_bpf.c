@@ -244,15 +244,17 @@ static void run_inputs(const sandbox_policy_t *p, const struct sock_fprog *prog,
 	sb_ruleset_free(&rs);
 }
 
-/* Compile p as a run would (the table as is) and compare over n inputs. */
-static void check_policy(const char *name, const sandbox_policy_t *pol,
-                         bool watch, unsigned long n, struct tally *t)
+/* Compile p as a run would (the table, and the guards the file rules'
+ * enforcement may need) and compare over n inputs. */
+static void check_policy_guarded(const char *name, const sandbox_policy_t *pol,
+                                 bool watch, const struct sb_eff_opts *eo,
+                                 unsigned long n, struct tally *t)
 {
 	struct sb_effective eff;
 	struct sock_fprog prog;
 	struct sb_filter_opts o = { .watch_memory = watch };
 
-	ck_assert_int_eq(sb_policy_effective(pol, NULL, &eff), 0);
+	ck_assert_int_eq(sb_policy_effective(pol, eo, &eff), 0);
 	int rc = sb_filter_compile(&eff.view, &o, &prog);
 	if (rc < 0 && getenv("SB_BPF_DEBUG"))
 		sandbox_policy_explain(pol, 1);
@@ -260,6 +262,12 @@ static void check_policy(const char *name, const sandbox_policy_t *pol,
 	run_inputs(&eff.view, &prog, watch, n, t);
 	free(prog.filter);
 	sb_policy_effective_free(&eff);
+}
+
+static void check_policy(const char *name, const sandbox_policy_t *pol,
+                         bool watch, unsigned long n, struct tally *t)
+{
+	check_policy_guarded(name, pol, watch, NULL, n, t);
 }
 
 static void report(const char *name, bool watch, const struct tally *t)
@@ -331,6 +339,29 @@ START_TEST(builtin_filters_are_compiled_ones)
 	                 S_DISP_ALLOW, 0, NULL, 0), 0);
 	ck_assert_ptr_null(sb_filter_builtin_find(p, false));
 	sandbox_policy_unref(p);
+}
+END_TEST
+
+/* The guards of an old Landlock (truncation) and of a mount view (special
+ * files) change the table: the filter and the evaluation still agree. */
+START_TEST(builtins_agree_with_guards)
+{
+	static const struct sb_eff_opts opts[] = {
+		{ .guard_truncate = true }, { .guard_special = true },
+		{ .guard_truncate = true, .guard_special = true },
+	};
+	const char *const *names = sandbox_policy_list();
+
+	for (const char *const *n = names; *n; n++) {
+		for (size_t k = 0; k < sizeof(opts) / sizeof(opts[0]); k++) {
+			sandbox_policy_t *p = sandbox_policy_builtin(*n);
+			struct tally t = { 0 };
+			ck_assert_msg(p != NULL, "%s: %s", *n, strerror(errno));
+			check_policy_guarded(*n, p, k == 1, &opts[k], rounds(), &t);
+			report(*n, k == 1, &t);
+			sandbox_policy_unref(p);
+		}
+	}
 }
 END_TEST
 
@@ -488,6 +519,7 @@ int main(void)
 	tcase_add_test(tc, a_wrong_filter_is_caught);
 	tcase_add_test(tc, builtins_agree);
 	tcase_add_test(tc, builtin_filters_are_compiled_ones);
+	tcase_add_test(tc, builtins_agree_with_guards);
 	tcase_add_test(tc, random_policies_agree);
 	suite_add_tcase(s, tc);
 	return ck_run(s);

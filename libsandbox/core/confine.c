@@ -195,7 +195,7 @@ static void keep_id(struct sb_confine *c, const char *host)
 /* Does the table (as compiled by the check) let no socket be made? */
 static bool forbids_net(const sandbox_t *sb)
 {
-	const sandbox_policy_t *t = &sb->compiled.eff.view;
+	const sandbox_policy_t *t = &sb->compiled.guarded.view;
 
 	if (!sb->compiled.valid)
 		return !sb_policy_may_call(sb->policy, net_calls);
@@ -352,6 +352,28 @@ static bool view_possible(const sandbox_t *sb, char *why, size_t len)
 	return false;
 }
 
+/* A standard stream that is a directory reaches, through openat(), the
+ * files beneath it wherever they are: Landlock judges those files, a
+ * mount view cannot. -EINVAL with a message, or 0. */
+static int no_directory_streams(sandbox_t *sb)
+{
+	for (int i = 0; i < 3; i++) {
+		const struct sb_stdio *s = &sb->stdio[i];
+		int fd = s->fd >= 0 ? s->fd : s->path ? -1 : i; /* i: inherited */
+		struct stat st;
+		bool dir = fd >= 0 ? fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)
+		         : stat(s->path, &st) == 0 && S_ISDIR(st.st_mode);
+		if (dir) {
+			snprintf(sb->confine.msg, sizeof(sb->confine.msg),
+			         "standard stream %d is a directory: without Landlock "
+			         "(a mount view holds the file rules) files beneath it "
+			         "would be reachable through it", i);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int plan_view(sandbox_t *sb)
 {
 	struct view_build b = { 0 };
@@ -364,13 +386,23 @@ static int plan_view(sandbox_t *sb)
 	const char *bad = NULL;
 	int rc;
 
+	struct stat st;
+
 	if (!wd || !getcwd(cwd, sizeof(cwd))) {
 		free(wd);
 		return -ENOMEM;
 	}
+	if ((rc = no_directory_streams(sb)) < 0) {
+		free(wd);
+		return rc;
+	}
 	rc = engine_rules(sb, &w, wd, &mo);
 	for (size_t i = 0; i < mo.m.n && rc == 0; i++)
 		rc = view_add(&b, mo.m.host[i], false);
+	/* A working directory that is not a directory stays what it is, so
+	 * that the run fails at chdir as it would without the view. */
+	if (rc == 0 && stat(wd, &st) == 0 && !S_ISDIR(st.st_mode))
+		rc = view_add(&b, wd, false);
 	if (rc == 0 && (rc = sb_files_resolve(sb->policy, &fw, view_rule, &b,
 	                                      &bad)) < 0 && bad)
 		snprintf(sb->confine.msg, sizeof(sb->confine.msg),
@@ -378,7 +410,7 @@ static int plan_view(sandbox_t *sb)
 	if (rc == 0 && !sb->iso && !(sb->iso = sb_iso_new()))
 		rc = -ENOMEM;
 	if (rc == 0)
-		rc = sb_iso_set_view(sb->iso, b.v, b.n, cwd);
+		rc = sb_iso_set_view(sb->iso, b.v, b.n, cwd, wd);
 	else
 		sb_dirs_free(b.v, b.n);
 	free_more(&mo);
@@ -397,7 +429,7 @@ int sb_confine_plan(sandbox_t *sb)
 	c->ll_abi = 0;
 	c->guard_truncate = false;
 	if (sb->iso)
-		sb_iso_set_view(sb->iso, NULL, 0, NULL);
+		sb_iso_set_view(sb->iso, NULL, 0, NULL, NULL);
 	if (!sb->policy->files) {
 		c->mode = S_FILES_NONE;
 		sb_confine_drop(c);

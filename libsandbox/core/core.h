@@ -239,6 +239,7 @@ struct sandbox {
 		unsigned generation;
 		bool watch_memory;
 		bool guard_truncate;
+		bool guard_special;
 		struct sock_fprog prog;
 		struct sb_effective guarded; /* the table with the task
 		                              * guards, as both modes judge */

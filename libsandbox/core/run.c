@@ -80,13 +80,15 @@ static int compile_policy(sandbox_t *sb)
 	             sb->quota[S_QUOTA_MEMORY] != SANDBOX_UNLIMITED;
 	const struct sb_eff_opts eo = {
 		.guard_truncate = sb->confine.guard_truncate,
+		.guard_special = sb->confine.mode == S_FILES_MOUNT_VIEW,
 	};
 	int rc;
 
 	if (sb->compiled.valid && sb->compiled.policy == sb->policy &&
 	    sb->compiled.generation == sb->policy->generation &&
 	    sb->compiled.watch_memory == watch &&
-	    sb->compiled.guard_truncate == eo.guard_truncate)
+	    sb->compiled.guard_truncate == eo.guard_truncate &&
+	    sb->compiled.guard_special == eo.guard_special)
 		return 0;
 	sb_run_drop_compiled(sb);
 	/* The table with its guards (tasks; truncation for an old Landlock):
@@ -106,6 +108,7 @@ static int compile_policy(sandbox_t *sb)
 	sb->compiled.generation = sb->policy->generation;
 	sb->compiled.watch_memory = watch;
 	sb->compiled.guard_truncate = eo.guard_truncate;
+	sb->compiled.guard_special = eo.guard_special;
 	return 0;
 }
 

@@ -55,19 +55,22 @@ void sb_dirs_free(struct sb_dir *v, size_t n)
 }
 
 int sb_iso_set_view(struct sb_iso *iso, struct sb_dir *v, size_t n,
-                    const char *cwd)
+                    const char *cwd, const char *wd)
 {
-	char *c = NULL;
+	char *c = NULL, *w = NULL;
 
-	if (v && !(c = strdup(cwd ? cwd : "/"))) {
+	if (v && (!(c = strdup(cwd ? cwd : "/")) || (wd && !(w = strdup(wd))))) {
+		free(c);
 		sb_dirs_free(v, n);
 		return -ENOMEM;
 	}
 	sb_dirs_free(iso->view, iso->nview);
 	free(iso->view_cwd);
+	free(iso->view_wd);
 	iso->view = v;
 	iso->nview = v ? n : 0;
 	iso->view_cwd = c;
+	iso->view_wd = w;
 	return 0;
 }
 
@@ -78,7 +81,7 @@ void sb_iso_free(struct sb_iso *iso)
 	free(iso->hostname);
 	free(iso->rootfs);
 	sb_dirs_free(iso->dirs, iso->ndirs);
-	sb_iso_set_view(iso, NULL, 0, NULL);
+	sb_iso_set_view(iso, NULL, 0, NULL, NULL);
 	free(iso->cg_parent);
 	sb_strv_free(iso->env_pass);
 	sb_strv_free(iso->env_strip);
@@ -179,7 +182,9 @@ static int check_config(const struct sb_iso_prog *prog, struct sb_iso *iso)
 
 	if ((iso->requested & S_ISO_FS) && prog->chroot)
 		return config_error(iso, -EINVAL, "a box root and sandbox_set_chroot() exclude each other");
-	if ((iso->requested & S_NS_USER) && prog->set_creds)
+	/* (the user namespace of a file-rule view is not the caller's: its
+	 * credentials then fail as they would without it) */
+	if ((iso->ns & S_NS_USER) && prog->set_creds)
 		return config_error(iso, -EINVAL, "with a user namespace the program's ids come from sandbox_set_id_map(), not sandbox_set_credentials()");
 	sb_ns_default_ids(iso, &iu, &ig, &ou, &og);
 	if ((iso->requested & S_NS_USER) && geteuid() != 0 &&

@@ -194,10 +194,11 @@ struct sb_iso {
 	char **env_strip;       /* NULL: the default patterns */
 	/* The file rules' private mount view (core/confine.c), used when the
 	 * kernel has no Landlock: host paths bound at the same place, the
-	 * program started in view_cwd. nview 0: none. */
+	 * program started in view_cwd; its working directory view_wd exists
+	 * (empty unless a rule names it). nview 0: none. */
 	struct sb_dir *view;
 	size_t nview;
-	char *view_cwd;
+	char *view_cwd, *view_wd;
 
 	/* decided by sb_iso_check() */
 	unsigned requested;     /* S_NS_* | S_ISO_* asked for */
@@ -286,7 +287,7 @@ void sb_iso_probe(sandbox_probe_t *p, unsigned want);
 /* The mount view of file rules (takes the n entries of v, and frees what
  * it replaces; v NULL: none). 0 or -ENOMEM (v freed). */
 int sb_iso_set_view(struct sb_iso *iso, struct sb_dir *v, size_t n,
-                    const char *cwd);
+                    const char *cwd, const char *wd);
 void sb_dirs_free(struct sb_dir *v, size_t n);
 
 #endif /* LIBSANDBOX_ISOLATION_H */

@@ -197,6 +197,7 @@ static int by_length(const void *a, const void *b)
 static int prepare_view(const struct sb_iso *iso, struct sb_mount_plan *mp)
 {
 	struct sb_dir *v = malloc(iso->nview * sizeof(*v));
+	struct stat st;
 	int rc;
 
 	if (!v)
@@ -210,9 +211,14 @@ static int prepare_view(const struct sb_iso *iso, struct sb_mount_plan *mp)
 	for (size_t i = 0; i < iso->nview && rc == 0; i++)
 		rc = add_dir(mp, &v[i], 0);
 	/* The program starts where the supervisor is (a relative working
-	 * directory is relative to it): make it exist. */
+	 * directory is relative to it), then goes to its working directory:
+	 * both exist, empty unless a rule names them (a directory the host
+	 * has, nothing otherwise: chdir fails as it would). */
 	if (rc == 0)
 		rc = add_mkdirs(mp, iso->view_cwd, false);
+	if (rc == 0 && iso->view_wd && stat(iso->view_wd, &st) == 0 &&
+	    S_ISDIR(st.st_mode))
+		rc = add_mkdirs(mp, iso->view_wd, false);
 	if (rc == 0)
 		rc = add(mp, SB_MNT_REMOUNT_RO, NULL, mp->stage, NULL, 0, NULL);
 	if (rc == 0)

@@ -1,12 +1,16 @@
 /*
  * What the kernel filter of one run is compiled from: the policy's table,
- * plus -- only when its file rules are enforced by a Landlock ABI that
- * cannot control truncation (ABI 1 and 2, Linux < 6.2) -- rules that
- * refuse truncating a file by path: truncate(2) fails with EACCES, an
- * open with O_TRUNC and no write access mode fails with EACCES, openat2
- * (whose flags a filter cannot read) with ENOSYS. Truncating through a
- * descriptor needs one opened for writing, which Landlock already
- * decides. The guards only ever make a call the table lets run fail.
+ * plus guards for what the file rules' enforcement cannot refuse itself:
+ *   - truncation, when a Landlock ABI that cannot control it (1 and 2,
+ *     Linux < 6.2) holds them: truncate(2) fails with EACCES, an open with
+ *     O_TRUNC and no write access mode with EACCES, openat2 (whose flags a
+ *     filter cannot read) with ENOSYS. Truncating through a descriptor
+ *     needs one opened for writing, which Landlock already decides;
+ *   - special files, when a mount view holds them (no Landlock): its
+ *     write trees are writable mounts, where nothing but the filter stops
+ *     symlink(2) and mknod(2) (a FIFO, a socket, a device node): EACCES,
+ *     as Landlock answers them.
+ * The guards only ever make a call the table lets run fail.
  */
 #include "config.h"
 #include "policy/policy.h"
@@ -87,15 +91,26 @@ static long last_unconditional(const sandbox_policy_t *p, int abi, long nr)
 	return last;
 }
 
-/* The truncation guards this table needs (at most 5 per ABI). */
-static int truncate_guards(const sandbox_policy_t *p, struct guard *g,
-                           size_t *n)
+struct guarded {
+	const char *name;
+	int flags_arg;   /* the open flags' argument, -1: unconditional */
+	int err;
+	bool special;    /* a special-file guard, else a truncation one */
+};
+static const struct guarded guarded[] = {
+	{ "open", 1, EACCES, false }, { "openat", 2, EACCES, false },
+	{ "openat2", -1, ENOSYS, false }, { "truncate", -1, EACCES, false },
+	{ "truncate64", -1, EACCES, false },
+	{ "symlink", -1, EACCES, true }, { "symlinkat", -1, EACCES, true },
+	{ "mknod", -1, EACCES, true }, { "mknodat", -1, EACCES, true },
+};
+#define NGUARDED SB_ARRAY_SIZE(guarded)
+
+/* The guards this table needs (at most NGUARDED per ABI). */
+static int make_guards(const sandbox_policy_t *p, const struct sb_eff_opts *o,
+                       struct guard *g, size_t *n)
 {
-	static const struct { const char *name; int flags_arg; int err; } t[] = {
-		{ "open", 1, EACCES }, { "openat", 2, EACCES },
-		{ "openat2", -1, ENOSYS }, { "truncate", -1, EACCES },
-		{ "truncate64", -1, EACCES },
-	};
+	const struct guarded *t = guarded;
 	struct sb_ruleset rs;
 	int rc;
 
@@ -103,7 +118,9 @@ static int truncate_guards(const sandbox_policy_t *p, struct guard *g,
 	if ((rc = sb_ruleset_build(p, &rs)) < 0)
 		return rc;
 	for (int abi = 0; abi < S_ABI_COUNT; abi++) {
-		for (size_t i = 0; i < SB_ARRAY_SIZE(t); i++) {
+		for (size_t i = 0; i < NGUARDED; i++) {
+			if (!(t[i].special ? o->guard_special : o->guard_truncate))
+				continue;
 			long nr = sb_syscall_number(abi, t[i].name);
 			if (nr < 0 || !sb_ruleset_may_run(p, &rs, abi, nr))
 				continue;
@@ -122,7 +139,7 @@ static int truncate_guards(const sandbox_policy_t *p, struct guard *g,
 int sb_policy_effective(const sandbox_policy_t *p, const struct sb_eff_opts *o,
                         struct sb_effective *eff)
 {
-	struct guard g[5 * S_ABI_COUNT];
+	struct guard g[NGUARDED * S_ABI_COUNT];
 	size_t ng = 0, n = 0;
 	const sandbox_policy_t *t;
 	struct sb_rule *v;
@@ -131,10 +148,10 @@ int sb_policy_effective(const sandbox_policy_t *p, const struct sb_eff_opts *o,
 	/* The task guards first (tasks.c): every table has them. */
 	if ((rc = sb_policy_guarded(p, eff)) < 0)
 		return rc;
-	if (!o || !o->guard_truncate)
+	if (!o || (!o->guard_truncate && !o->guard_special))
 		return 0;
 	t = &eff->view;
-	if ((rc = truncate_guards(t, g, &ng)) < 0)
+	if ((rc = make_guards(t, o, g, &ng)) < 0)
 		goto fail;
 	if (!ng)
 		return 0;
