@@ -431,11 +431,25 @@ START_TEST(walks_every_builtin)
 	const char *reads[] = { "read:in.txt", "read:link-out",
 		"read:dirlink/secret", "read:../outside/secret", sec, procroot,
 		"read:/proc/self/cwd/../outside/secret", "list:dirlink",
-		"list:../outside", "at:0:secret", zoneinfo ? rz : "read:/nonexistent",
-		NULL };
+		"list:../outside", zoneinfo ? rz : "read:/nonexistent",
+		"at:0:secret", NULL };
 	const char *read_ok[] = { "read:in.txt", NULL };
 	ck_assert_int_ge(dfd = open(t.out, O_RDONLY | O_DIRECTORY | O_CLOEXEC), 0);
-	o.stdin_fd = dfd;
+	if (tu_landlock()) {
+		o.stdin_fd = dfd;
+	} else {
+		/* A mount view cannot judge what a directory descriptor
+		 * reaches: such a stream is refused. */
+		const char *argv[] = { tu_prog("fsop"), "at:0:secret", NULL };
+		sandbox_t *sb = sandbox_new(argv);
+		ck_assert_ptr_nonnull(sb);
+		ck_assert_int_eq(sandbox_set_stdio_fd(sb, 0, dfd), 0);
+		ck_assert_int_eq(sandbox_set_workdir(sb, t.work), 0);
+		ck_assert_int_eq(sandbox_check(sb), -EINVAL);
+		ck_assert_ptr_nonnull(strstr(sandbox_check_message(sb), "directory"));
+		sandbox_destroy(sb);
+		reads[N_OF(reads) - 2] = NULL;
+	}
 	walk_run(&o, reads, has_trees(policy) ? read_ok : NULL);
 	close(dfd);
 	o.stdin_fd = -1;
@@ -547,6 +561,51 @@ START_TEST(python3_plain_scripts)
 	make_tree(&t);
 	python_case(&o, &t);
 	assert_outside_intact(&t, "python3");
+}
+END_TEST
+
+/* SANDBOX_FILE_ARGS (python3's read-args): a regular file named by an
+ * argument is readable wherever it is; a symbolic link named there, or a
+ * directory, grants nothing. */
+START_TEST(args_name_files_not_links)
+{
+	static const char script[] =
+		"import sys\n"
+		"for a in sys.argv[1:]:\n"
+		"    try:\n"
+		"        open(a).read(); print('read')\n"
+		"    except OSError as e:\n"
+		"        print('refused', e.errno)\n";
+	struct runopt o = { .policy = "python3", .mode = modes[_i], .uid = -1,
+	                    .stdin_fd = -1 };
+	struct tree t;
+	char *dir = tu_tmpfile("args.XXXXXX"), *sol, *plain, *link, *sub;
+
+	if (access("/usr/bin/python3", X_OK) < 0)
+		tu_skip("no /usr/bin/python3");
+	make_tree(&t);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	chmod(dir, 0755);
+	sol = cat2(dir, "sol.py");
+	plain = cat2(dir, "data.txt");
+	link = cat2(dir, "data-link");
+	sub = cat2(dir, "sub");
+	tu_write_file(sol, script);
+	tu_write_file(plain, "data\n");
+	ck_assert_int_eq(symlink(t.secret, link), 0);
+	ck_assert_int_eq(mkdir(sub, 0755), 0);
+	o.workdir = t.work;
+	const char *argv[] = { "/usr/bin/python3", sol, plain, link, sub, NULL };
+	ck_assert_result(run_argv(&o, argv), S_RESULT_OK);
+	/* (the errno: EACCES, or ENOENT in a mount view) */
+	ck_assert_msg(strncmp(o.out, "read\nrefused ", 13) == 0 &&
+	              strstr(o.out + 13, "\nrefused ") && !strstr(o.out + 5, "read"),
+	              "%s", o.out);
+	free(sol);
+	free(plain);
+	free(link);
+	free(sub);
+	free(dir);
 }
 END_TEST
 
@@ -845,8 +904,12 @@ START_TEST(threads_under_file_rules)
 	o.policy = "default+clone";
 	const char *argv[] = { tu_prog("threads"), t.secret, NULL };
 	ck_assert_result(run_argv(&o, argv), S_RESULT_OK);
-	ck_assert_msg(strstr(o.out, "thread read: EACCES\n") &&
-	              strstr(o.out, "thread write: EACCES\n"), "%s", o.out);
+	ck_assert_msg(strstr(o.out, "thread read: ") &&
+	              strstr(o.out, "thread write: ") &&
+	              !strstr(o.out, ": OK\n"), "%s", o.out);
+	if (tu_landlock())
+		ck_assert_msg(strstr(o.out, "thread read: EACCES\n") &&
+		              strstr(o.out, "thread write: EACCES\n"), "%s", o.out);
 	assert_outside_intact(&t, "threads");
 	sandbox_policy_unref(o.pol);
 }
@@ -865,8 +928,8 @@ START_TEST(landlock_in_a_box)
 	sandbox_stat_t st;
 	char *out;
 
-	if (kernel_abi() < 1)
-		tu_skip("no Landlock on this kernel");
+	if (!tu_landlock())
+		tu_skip("no Landlock here (a box of its own and file rules need it)");
 	make_tree(&t);
 	out = tu_tmpfile("box-out");
 	ck_assert_ptr_nonnull(sb = sandbox_new(argv));
@@ -913,7 +976,7 @@ START_TEST(landlock_in_a_chroot)
 	                    .stdin_fd = -1 };
 	char *root, *bin, *cmd;
 
-	if (geteuid() != 0 || kernel_abi() < 1)
+	if (geteuid() != 0 || !tu_landlock())
 		tu_skip("needs root and Landlock");
 	make_tree(&t);
 	/* The chroot: a copy of the static fsop, a work and a secret dir. */
@@ -1019,8 +1082,13 @@ START_TEST(exec_of_setuid_program)
 	o.workdir = t.work;
 	const char *ops[] = { op, "exec:/bin/true", NULL };
 	ck_assert_result(run_ops(&o, "fsop", ops), S_RESULT_OK);
-	ck_assert_msg(strcmp(op_result(o.out, op), "EACCES") == 0 &&
-	              strcmp(op_result(o.out, "exec:/bin/true"), "EACCES") == 0,
+	ck_assert_msg(op_result(o.out, op) && op_result(o.out, "exec:/bin/true"),
+	              "%s", o.out);
+	char r1[64];
+	snprintf(r1, sizeof(r1), "%s", op_result(o.out, op));
+	ck_assert_msg(tu_file_refused(strcmp(r1, "EACCES") == 0 ? EACCES :
+	                              strcmp(r1, "ENOENT") == 0 ? ENOENT : -1) &&
+	              strcmp(op_result(o.out, "exec:/bin/true"), r1) == 0,
 	              "%s", o.out);
 	sandbox_policy_unref(o.pol);
 	free(op);
@@ -1072,6 +1140,7 @@ Suite *tu_suite(void)
 	tcase_set_timeout(tc, TU_TIMEOUT * 2);
 	tcase_add_loop_test(tc, walks_every_builtin, 0, (int)NWALKP * 4);
 	tcase_add_loop_test(tc, python3_plain_scripts, 0, 2);
+	tcase_add_loop_test(tc, args_name_files_not_links, 0, 2);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("matrix");

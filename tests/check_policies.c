@@ -213,9 +213,9 @@ START_TEST(builtin_python3)
 	              tu_mode_name(mode), RN(r), st.exit_code, sysname(&st));
 	r = run_python("import sys\n"
 	               "try:\n    open('/etc/passwd')\n"
-	               "except PermissionError:\n    sys.exit(13)\n",
+	               "except OSError as e:\n    sys.exit(e.errno)\n",
 	               mode, &st);
-	ck_assert_msg(r == S_RESULT_AT && st.exit_code == 13,
+	ck_assert_msg(r == S_RESULT_AT && tu_file_refused(st.exit_code),
 	              "python3/%s: /etc/passwd: %s (exit %d, call %s)",
 	              tu_mode_name(mode), RN(r), st.exit_code, sysname(&st));
 	r = run_python("import os\nos.fork()\n", mode, &st);
@@ -366,17 +366,17 @@ START_TEST(layers_callback_keeps_paths)
 	ck_assert_msg(sandbox_policy_add_path(p, "/usr", false, err,
 	                                      sizeof(err)) == 0, "%s", err);
 	r = run_ops(p, modes[_i], &st, ops);
-	ck_assert_msg(r == S_RESULT_AT && st.exit_code == EACCES, "%s exit %d",
-	              RN(r), st.exit_code);
+	ck_assert_msg(r == S_RESULT_AT && tu_file_refused(st.exit_code),
+	              "%s exit %d", RN(r), st.exit_code);
 	ck_assert_int_eq(sandbox_policy_set_callback(p, allow_all, &calls, NULL),
 	                 0);
 	r = run_ops(p, modes[_i], &st, ops);
-	ck_assert_msg(r == S_RESULT_AT && st.exit_code == EACCES,
+	ck_assert_msg(r == S_RESULT_AT && tu_file_refused(st.exit_code),
 	              "after set_callback: %s exit %d", RN(r), st.exit_code);
 	/* Replacing the callback again, and removing it, changes nothing. */
 	ck_assert_int_eq(sandbox_policy_set_callback(p, NULL, NULL, NULL), 0);
 	r = run_ops(p, modes[_i], &st, ops);
-	ck_assert_msg(r == S_RESULT_AT && st.exit_code == EACCES,
+	ck_assert_msg(r == S_RESULT_AT && tu_file_refused(st.exit_code),
 	              "without a callback: %s exit %d", RN(r), st.exit_code);
 	sandbox_policy_unref(p);
 }

@@ -151,16 +151,56 @@ START_TEST(good_paths)
 	tu_write_file(tu_tmpfile("in.txt"), "x\n");
 	ck_assert_int_ge(asprintf(&op, "open:%s", tu_tmpfile("in.txt")), 0);
 	r = run(p, modes_of(_i), &st, "write", op);
-	ck_assert_msg(r == S_RESULT_AT && st.exit_code == EACCES, "%s exit %d",
+	ck_assert_msg(r == S_RESULT_AT && tu_file_refused(st.exit_code), "%s exit %d",
 	              RN(r), st.exit_code);
 	r = run(p, modes_of(_i), &st, "write", "open:out/../in.txt");
-	ck_assert_msg(r == S_RESULT_AT && st.exit_code == EACCES, "%s exit %d",
+	ck_assert_msg(r == S_RESULT_AT && tu_file_refused(st.exit_code), "%s exit %d",
 	              RN(r), st.exit_code);
 	r = run(p, modes_of(_i), &st, "create:/usr/share/x", NULL);
-	ck_assert_msg(r == S_RESULT_AT && st.exit_code == EACCES, "%s exit %d",
+	ck_assert_msg(r == S_RESULT_AT && tu_file_refused(st.exit_code), "%s exit %d",
 	              RN(r), st.exit_code);
 	sandbox_policy_unref(p);
 	free(text);
+}
+END_TEST
+
+/* The file-rule statements: what explain shows of them, and that "files
+ * unconfined" removes them all. */
+START_TEST(file_rule_statements)
+{
+	static const char text[] = "include minimal\n"
+		"read-dir /usr/share optional\n"
+		"exec-file /bin/true\n"
+		"read-args\n"
+		"write-dir out\n";
+	static const char none[] = "include default\nfiles unconfined\n";
+	static const char empty[] = "include unrestricted\nfiles confined\n";
+	char err[256] = "", *t;
+	sandbox_policy_t *p = sandbox_policy_parse(text, strlen(text), "f", err,
+	                                           sizeof(err));
+
+	ck_assert_msg(p != NULL, "%s", err);
+	t = explain(p);
+	ck_assert_msg(strstr(t, "#   read-dir  /usr/share  optional\n") &&
+	              strstr(t, "#   exec-file /bin/true\n") &&
+	              strstr(t, "#   read-args") &&
+	              strstr(t, "#   write-dir out  (relative to the program's "
+	                     "working directory)\n"), "%s", t);
+	free(t);
+	sandbox_policy_unref(p);
+	ck_assert_ptr_nonnull(p = sandbox_policy_parse(none, strlen(none), "n",
+	                                               err, sizeof(err)));
+	t = explain(p);
+	ck_assert_msg(strstr(t, "# file rules: none") != NULL, "%s", t);
+	free(t);
+	sandbox_policy_unref(p);
+	ck_assert_ptr_nonnull(p = sandbox_policy_parse(empty, strlen(empty), "e",
+	                                               err, sizeof(err)));
+	t = explain(p);
+	ck_assert_msg(strstr(t, "# file rules (enforced by the kernel") &&
+	              strstr(t, "the program's own file"), "%s", t);
+	free(t);
+	sandbox_policy_unref(p);
 }
 END_TEST
 
@@ -302,6 +342,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, good_paths, 0, 2);
 	tcase_add_test(tc, good_memory_mode);
 	tcase_add_test(tc, text_forms);
+	tcase_add_test(tc, file_rule_statements);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("bad");

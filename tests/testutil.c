@@ -163,6 +163,19 @@ void tu_write_file(const char *path, const char *content)
 	ck_assert_int_eq(fclose(f), 0);
 }
 
+bool tu_landlock(void)
+{
+	sandbox_probe_t p;
+
+	return sandbox_probe(&p, sizeof(p)) == 0 && p.landlock_abi >= 1;
+}
+
+bool tu_file_refused(int err)
+{
+	return err == EACCES ||
+	       ((err == ENOENT || err == EROFS) && !tu_landlock());
+}
+
 bool tu_must_work(void)
 {
 	const char *v = getenv("SANDBOX_MUST_WORK");

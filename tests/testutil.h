@@ -49,6 +49,13 @@ char *tu_slurp(const char *path);
 /* Write a string to a file, mode 0644. */
 void tu_write_file(const char *path, const char *content);
 
+/* Is err what the kernel answers for a file the policy's file rules do
+ * not allow? EACCES with Landlock; without it (a private mount view holds
+ * the rules) the file is not there or read-only: ENOENT, EROFS too. */
+bool tu_file_refused(int err);
+/* Does this host (as libsandbox uses it) have Landlock? */
+bool tu_landlock(void);
+
 /* Verdict names for messages. */
 #define RN(r) sandbox_result_name(r)
 

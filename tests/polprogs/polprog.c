@@ -13,7 +13,7 @@
  *   unlink:PATH  unlink PATH
  *   socket       a UDP socket, closed
  *   fork         fork (the child exits at once), wait
- *   exec:N       re-execute this program with exec:N-1 (N > 0)
+ *   exec:N       re-execute this program (argv[0]) with exec:N-1 (N > 0)
  *   int80:N      i386 syscall N through int $0x80, no arguments
  */
 #define _GNU_SOURCE
@@ -38,7 +38,8 @@ static int op_exec(const char *self, const char *n)
 		return 0;
 	snprintf(next, sizeof(next), "exec:%d", k - 1);
 	char *argv[] = { (char *)self, next, NULL };
-	execv("/proc/self/exe", argv);
+	execv(self, argv); /* its own file: the one a policy's file rules let
+	                    * it execute (argv[0] is a full path here) */
 	return -1;
 }
 

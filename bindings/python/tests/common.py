@@ -9,6 +9,7 @@ Run one file by hand the same way:
         python3 -m unittest -v test_classic   (from bindings/python/tests)
 """
 
+import errno
 import os
 import platform
 import tempfile
@@ -22,6 +23,12 @@ PROG = os.path.join(PROGS, 'prog')
 PROG_STATIC = os.path.join(PROGS, 'prog_static')
 SANITIZED = bool(os.environ.get('PYBIND_SANITIZED'))
 ROOT = os.geteuid() == 0
+# The file rules are Landlock's here (else a private mount view holds
+# them: a refused file is then absent or read-only, and a chroot of the
+# caller's own cannot be combined with them).
+LANDLOCK = bool(sandbox.probe_host()['available'] & sandbox.S_ISO_LANDLOCK)
+REFUSED = ((errno.EACCES,) if LANDLOCK
+           else (errno.EACCES, errno.ENOENT, errno.EROFS))
 
 
 def load_factor():

@@ -13,7 +13,7 @@ import unittest
 import sandbox
 from sandbox import *  # noqa: F401,F403  (as a pysandbox user writes it)
 
-from common import (PROG, PROG_STATIC, ROOT, TempDir, WhitelistPolicy,
+from common import (LANDLOCK, PROG, PROG_STATIC, ROOT, TempDir, WhitelistPolicy,
                     allow_all, load_factor, require_tracing)
 
 
@@ -401,7 +401,8 @@ class TestRestrictions(unittest.TestCase):
         with open(secret, 'rb') as f:
             self.assertEqual(f.read(), b'Magic World!')
 
-    @unittest.skipUnless(ROOT, 'needs root (chroot)')
+    @unittest.skipUnless(ROOT and LANDLOCK, 'needs root (chroot) and Landlock '
+                         '(a chroot of its own and a policy\'s file rules)')
     def test_jail(self):
         d = TempDir(self)
         os.chmod(d.path, 0o755)
