@@ -1669,7 +1669,7 @@ static void section_capture(void)
 		free(t[i]);
 }
 
-/* ======================================================= 8. file rules */
+/* ======================================================= 9. file rules */
 
 /* A callback that lets every traced call run: the cost of a stop. */
 static void allow_all(const sandbox_event_t *ev, sandbox_action_t *act,
