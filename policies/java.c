@@ -30,6 +30,11 @@
  *     after the launcher's own, and everything "default" refuses;
  *   - ENOSYS: clone3 (glibc then uses clone);
  *   - EACCES: socket, mkdir, any write open.
+ *
+ * Files: no file rules yet (the JVM's trees -- /usr/lib/jvm, /etc/java-*,
+ * /proc, cgroup files, the class path -- are not declared): reads go as
+ * far as the user's permissions, and every write open fails in the
+ * seccomp filter, as "threads" says.
  */
 #include "config.h"
 #include "builtin.h"
@@ -48,6 +53,7 @@ int sb_policy_java(sandbox_policy_t *p)
 	int rc;
 
 	if ((rc = sb_policy_threads(p)) < 0 ||
+	    (rc = sandbox_policy_confine_files(p, false)) < 0 ||
 	    (rc = sb_policy_allow_names(p, allowed, NULL)) < 0 ||
 	    (rc = sb_policy_names(p, refused, S_DISP_ERRNO, EACCES)) < 0)
 		return rc;

@@ -22,6 +22,10 @@
  *   - ENOSYS: clone3 (glibc then uses clone), pkey_alloc, io_uring_setup
  *     (libuv then uses its thread pool);
  *   - EACCES: any write open.
+ *
+ * Files: no file rules yet (the runtime's trees are not declared): reads
+ * go as far as the user's permissions, and every write open fails in the
+ * seccomp filter, as "threads" says.
  */
 #include "config.h"
 #include "builtin.h"
@@ -42,6 +46,7 @@ int sb_policy_node(sandbox_policy_t *p)
 	int rc;
 
 	if ((rc = sb_policy_threads(p)) < 0 ||
+	    (rc = sandbox_policy_confine_files(p, false)) < 0 ||
 	    (rc = sb_policy_allow_names(p, allowed, NULL)) < 0 ||
 	    (rc = sb_policy_names(p, nosys, S_DISP_ERRNO, ENOSYS)) < 0)
 		return rc;
