@@ -1,8 +1,8 @@
 /*
  * "python3": CPython 3 (Debian 12: 3.11) running the scripts users write
  * -- without -S, from anywhere, importing the standard library -- for
- * judges accepting Python solutions. Single-threaded runtimes only:
- * threads are refused.
+ * judges accepting Python solutions. Threads run (the usual way around
+ * the recursion limit is a thread with a big stack); processes do not.
  *
  * What it allows, and why
  *   - what "default" allows a C program (start-up, I/O on open
@@ -30,10 +30,16 @@
  *     first, and falls back to files the rules do not let it read --
  *     the user site is then simply absent. No network either way.
  *
+ *   - threads: clone with CLONE_THREAD (threading, concurrent.futures'
+ *     ThreadPoolExecutor); like every task, each is traced from its first
+ *     instruction and held by the same file rules and quotas (CPU is
+ *     the sum over threads);
+ *
  * What it refuses
- *   - RF: subprocesses and threads (fork, vfork, clone, execve after the
- *     interpreter's own exec), and everything "default" refuses;
- *   - ENOSYS: clone3 (glibc then tries clone: RF);
+ *   - RF: subprocesses (fork, vfork, clone without CLONE_THREAD, execve
+ *     after the interpreter's own exec), and everything "default"
+ *     refuses;
+ *   - ENOSYS: clone3 (glibc then uses clone);
  *   - EACCES: socket, and any file outside the trees above (from the
  *     kernel).
  * Add trees with a policy file: "include python3" then
@@ -45,6 +51,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <sched.h>
 #include <termios.h>
 #include <sys/ioctl.h>
 
@@ -109,6 +116,9 @@ int sb_policy_python3(sandbox_policy_t *p)
 	if ((rc = sb_policy_allow_names(p, allowed, NULL)) < 0 ||
 	    (rc = sb_policy_cond1(p, "prlimit64", S_DISP_ALLOW, 0, 2, S_CMP_EQ,
 	                          0, 0)) < 0 ||
+	    (rc = sb_policy_cond1(p, "clone", S_DISP_ALLOW, 0, 0,
+	                          S_CMP_MASKED_EQ, CLONE_THREAD,
+	                          CLONE_THREAD)) < 0 ||
 	    (rc = sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64, "clone3",
 	                                       S_DISP_ERRNO, ENOSYS, NULL, 0)) < 0 ||
 	    (rc = sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64, "socket",
