@@ -148,6 +148,7 @@ struct runopt {
 	long uid;                 /* -1: keep */
 	const char *workdir;
 	int stdin_fd;             /* -1: /dev/null */
+	const char *const *env;   /* NULL: empty */
 	sandbox_stat_t st;
 	char *out;                /* stdout (fresh) */
 };
@@ -173,6 +174,8 @@ static int run_argv(struct runopt *o, const char *const *argv)
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
 	if (o->workdir)
 		ck_assert_int_eq(sandbox_set_workdir(sb, o->workdir), 0);
+	if (o->env)
+		ck_assert_int_eq(sandbox_set_env(sb, o->env), 0);
 	if (o->stdin_fd >= 0)
 		ck_assert_int_eq(sandbox_set_stdio_fd(sb, 0, o->stdin_fd), 0);
 	else
@@ -233,6 +236,14 @@ static int kernel_abi(void)
 	sandbox_probe_t p;
 	ck_assert_int_eq(sandbox_probe(&p, sizeof(p)), 0);
 	return p.landlock_kernel_abi;
+}
+
+/* Use at most Landlock ABI `abi` (0: none, the mount view). */
+static void set_abi(int abi)
+{
+	char v[16];
+	snprintf(v, sizeof(v), "%d", abi);
+	ck_assert_int_eq(setenv("LIBSANDBOX_TEST_LANDLOCK_ABI", v, 1), 0);
 }
 
 /* ------------------------------------------------------------ races */
@@ -609,6 +620,182 @@ START_TEST(args_name_files_not_links)
 }
 END_TEST
 
+/* ------------------------------------------------------------ tasks */
+
+/* The default policy plus threads and processes: every task the program
+ * makes is traced, and held by the file rules its first task entered. */
+static sandbox_policy_t *tasks_policy(void)
+{
+	static const char text[] = "include default\nclone allow\n"
+	                           "wait4 allow\npoll allow\npipe2 allow\n";
+	char err[256] = "";
+	sandbox_policy_t *p = sandbox_policy_parse(text, sizeof(text) - 1,
+	                                           "tasks.pol", err, sizeof(err));
+	ck_assert_msg(p != NULL, "%s", err);
+	return p;
+}
+
+/* Loop index -> mode, as root or nobody, Landlock or the mount view. */
+static void tasks_opts(struct runopt *o, int i, bool *view)
+{
+	o->mode = modes[i % 2];
+	o->uid = (i / 2) % 2 ? NOBODY : -1;
+	o->stdin_fd = -1;
+	*view = (i / 4) % 2;
+	if (o->uid >= 0 && geteuid() != 0)
+		tu_skip("as nobody: needs root");
+	if (!*view && !tu_landlock())
+		tu_skip("no Landlock here");
+	if (*view)
+		set_abi(0);
+}
+
+static void assert_enforced(const struct runopt *o, bool view)
+{
+	ck_assert_msg(o->st.file_rules == (view ? S_FILES_MOUNT_VIEW
+	                                        : S_FILES_LANDLOCK),
+	              "file rules %d", o->st.file_rules);
+}
+
+/* A path buffer another task flips between "." and "./../victim" while
+ * this one opens it for writing, 1,000 times: a second thread of the
+ * program (its own private buffer), or a forked child opening what the
+ * parent flips in a shared anonymous mapping. */
+START_TEST(tasks_race)
+{
+	static const char *const kind[] = { "thread-race", "fork-race" };
+	struct runopt o = { .policy = "tasks" };
+	struct tree t;
+	bool view;
+
+	tasks_opts(&o, _i % 8, &view);
+	o.pol = tasks_policy();
+	make_tree(&t);
+	o.workdir = t.work;
+	const char *argv[] = { tu_prog("tasks"), kind[_i / 8], "1000", NULL };
+	int r = run_argv(&o, argv);
+	ck_assert_msg(r == S_RESULT_OK, "%s %s uid %ld view %d: %s (exit %d)",
+	              kind[_i / 8], tu_mode_name(o.mode), o.uid, view, RN(r),
+	              o.st.exit_code);
+	ck_assert_msg(strcmp(o.out, "opened 0 of 1000\n") == 0, "%s %s uid %ld "
+	              "view %d: %s", kind[_i / 8], tu_mode_name(o.mode), o.uid,
+	              view, o.out);
+	ck_assert_int_ge(o.st.tasks_created, 1);
+	assert_enforced(&o, view);
+	assert_outside_intact(&t, kind[_i / 8]);
+	sandbox_policy_unref(o.pol);
+}
+END_TEST
+
+/* A forked child, a thread of that child and a grandchild each try to
+ * read the secret, append to the victim and create a file beside it. */
+START_TEST(tasks_children_confined)
+{
+	static const char *const who[] = { "child", "child-thread",
+	                                   "grandchild" };
+	static const char *const what[] = { "read", "append", "create" };
+	struct runopt o = { .policy = "tasks" };
+	struct tree t;
+	bool view;
+
+	tasks_opts(&o, _i, &view);
+	o.pol = tasks_policy();
+	make_tree(&t);
+	o.workdir = t.work;
+	const char *argv[] = { tu_prog("tasks"), "child", t.secret, t.victim,
+	                       NULL };
+	int r = run_argv(&o, argv);
+	ck_assert_msg(r == S_RESULT_OK, "%s uid %ld view %d: %s (exit %d)",
+	              tu_mode_name(o.mode), o.uid, view, RN(r), o.st.exit_code);
+	for (size_t w = 0; w < N_OF(who); w++)
+		for (size_t k = 0; k < N_OF(what); k++) {
+			char key[64];
+			snprintf(key, sizeof(key), "%s %s: ", who[w], what[k]);
+			const char *line = strstr(o.out, key);
+			ck_assert_msg(line, "%s: no line \"%s\"\n%s",
+			              tu_mode_name(o.mode), key, o.out);
+			line += strlen(key);
+			ck_assert_msg(strncmp(line, "OK\n", 3) != 0, "%s uid %ld view "
+			              "%d: ESCAPED: %s%.*s", tu_mode_name(o.mode), o.uid,
+			              view, key, (int)strcspn(line, "\n"), line);
+			if (!view)
+				ck_assert_msg(strncmp(line, "EACCES\n", 7) == 0, "%s%.*s",
+				              key, (int)strcspn(line, "\n"), line);
+		}
+	ck_assert_int_ge(o.st.processes, 3);
+	ck_assert_int_ge(o.st.tasks_created, 3);
+	assert_enforced(&o, view);
+	assert_outside_intact(&t, "children");
+	sandbox_policy_unref(o.pol);
+}
+END_TEST
+
+/* What users write: input() and sys.stdin, the stdlib, deep recursion in
+ * a thread with a big stack (the usual way around Python's recursion
+ * limit), no -S; the script outside the working directory. */
+static const char *const py_user_script =
+	"import sys, threading, math, collections, re, json\n"
+	"def main():\n"
+	"    n = int(input())\n"
+	"    words = sys.stdin.readline().split()\n"
+	"    rest = [int(x) for x in sys.stdin.read().split()]\n"
+	"    c = collections.Counter(words)\n"
+	"    sys.setrecursionlimit(1 << 20)\n"
+	"    def depth(k):\n"
+	"        return 0 if k == 0 else 1 + depth(k - 1)\n"
+	"    print(n, math.comb(n, 2), json.dumps(sorted(c.items())),\n"
+	"          re.sub(r'\\s+', '-', ' a  b '), sum(rest), depth(100000))\n"
+	"threading.stack_size(1 << 27)\n"
+	"t = threading.Thread(target=main)\n"
+	"t.start()\n"
+	"t.join()\n";
+
+/* Both modes, as root and as nobody, with an empty environment (HOME
+ * unset: site looks the user up) and with HOME and LANG set, Landlock and
+ * the mount view. */
+START_TEST(python3_user_scripts)
+{
+	static const char *const env[] = { "HOME=/root", "LANG=C.UTF-8",
+	                                   "PATH=/usr/bin:/bin", NULL };
+	struct runopt o = { .policy = "python3" };
+	struct tree t;
+	bool view;
+	int in;
+	char call[64];
+
+	if (access("/usr/bin/python3", X_OK) < 0)
+		tu_skip("no /usr/bin/python3");
+	tasks_opts(&o, _i % 8, &view);
+	if (_i / 8)
+		o.env = env;
+	make_tree(&t);
+	char *dir = tu_tmpfile("user.XXXXXX"), *script, *inf = cat2(t.d, "input");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	chmod(dir, 0755);
+	script = cat2(dir, "sol.py");
+	tu_write_file(script, py_user_script);
+	chmod(script, 0644);
+	tu_write_file(inf, "5\nb a b\n1 2\n3\n");
+	ck_assert_int_ge(in = open(inf, O_RDONLY | O_CLOEXEC), 0);
+	o.stdin_fd = in;
+	o.workdir = t.work;
+	const char *argv[] = { "/usr/bin/python3", script, NULL };
+	int r = run_argv(&o, argv);
+	close(in);
+	ck_assert_msg(r == S_RESULT_OK, "%s uid %ld view %d env %d: %s (exit %d, "
+	              "call %s)", tu_mode_name(o.mode), o.uid, view, _i / 8, RN(r),
+	              o.st.exit_code, o.st.has_syscall ? sandbox_syscall_name(o.st.syscall.abi, o.st.syscall.nr, call, sizeof(call)) : "(none)");
+	ck_assert_msg(strcmp(o.out, "5 10 [[\"a\", 1], [\"b\", 2]] -a-b- 6 "
+	                     "100000\n") == 0, "%s", o.out);
+	assert_enforced(&o, view);
+	assert_outside_intact(&t, "python3 user script");
+	unlink(inf);
+	free(inf);
+	free(script);
+	free(dir);
+}
+END_TEST
+
 /* ------------------------------------------------------------ matrix */
 
 struct cell {
@@ -689,13 +876,6 @@ START_TEST(matrix_python3)
 END_TEST
 
 /* ------------------------------------------------------------ kernel */
-
-static void set_abi(int abi)
-{
-	char v[16];
-	snprintf(v, sizeof(v), "%d", abi);
-	ck_assert_int_eq(setenv("LIBSANDBOX_TEST_LANDLOCK_ABI", v, 1), 0);
-}
 
 /* Every Landlock version: what each adds, and what the engine does
  * without it (rename across directories fails below 2; truncation by
@@ -1141,6 +1321,13 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, walks_every_builtin, 0, (int)NWALKP * 4);
 	tcase_add_loop_test(tc, python3_plain_scripts, 0, 2);
 	tcase_add_loop_test(tc, args_name_files_not_links, 0, 2);
+	tcase_add_loop_test(tc, python3_user_scripts, 0, 16);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("tasks");
+	tcase_set_timeout(tc, TU_TIMEOUT * 4);
+	tcase_add_loop_test(tc, tasks_race, 0, 16);
+	tcase_add_loop_test(tc, tasks_children_confined, 0, 8);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("matrix");

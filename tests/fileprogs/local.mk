@@ -13,7 +13,8 @@ FILEPROGS = \
 	tests/fileprogs/capture_race \
 	tests/fileprogs/hello_c \
 	tests/fileprogs/hello_c_static \
-	tests/fileprogs/threads
+	tests/fileprogs/threads \
+	tests/fileprogs/tasks
 check_PROGRAMS += $(FILEPROGS)
 
 tests_fileprogs_fsop_SOURCES = tests/fileprogs/fsop.c
@@ -37,6 +38,10 @@ tests_fileprogs_threads_SOURCES = tests/fileprogs/threads.c
 tests_fileprogs_threads_CFLAGS = $(FILEPROG_FLAGS) -pthread
 tests_fileprogs_threads_LDFLAGS =
 tests_fileprogs_threads_LDADD = $(PTHREAD_LIBS)
+tests_fileprogs_tasks_SOURCES = tests/fileprogs/tasks.c
+tests_fileprogs_tasks_CFLAGS = $(FILEPROG_FLAGS) -pthread
+tests_fileprogs_tasks_LDFLAGS =
+tests_fileprogs_tasks_LDADD = $(PTHREAD_LIBS)
 
 if HAVE_CXX
 FILEPROG_CXXFLAGS = -Wall -Wextra -O2
