@@ -795,7 +795,11 @@ sandbox_policy_t *sandbox_policy_load(const char *spec, char *err,
  * removed, renamed, linked, truncated or executed, and nothing anywhere
  * may be made a symbolic link, FIFO, socket or device node. The program's
  * own file and its interpreter (the ELF PT_INTERP, or a script's #! line
- * and that interpreter's) are always readable and executable.
+ * and that interpreter's) are always readable and executable -- an
+ * interpreter only when it lies in a system directory (/usr/bin, /bin,
+ * /usr/sbin, /sbin, /usr/lib, /lib, /usr/lib64, /lib64, /usr/libexec; no
+ * "." or ".." in the text): what a file's content names elsewhere (a
+ * judge's own programs) needs an exec-file rule of the policy.
  *
  * The kernel enforces them, never a check of a path the program passes:
  *   - Landlock (Linux 5.13+; this is what sandbox_probe() reports): the

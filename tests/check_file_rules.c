@@ -1275,6 +1275,87 @@ START_TEST(exec_of_setuid_program)
 }
 END_TEST
 
+/* What a file's content names is no grant: a script whose #! line names a
+ * program outside every tree (a judge's reference solution) cannot run it,
+ * nor one that reaches it through "/usr/bin/../.."; one naming a system
+ * interpreter runs. Both modes, Landlock and the mount view. */
+static int run_script(int mode, const char *script, const char *outf)
+{
+	const char *argv[] = { script, NULL };
+	sandbox_t *sb = sandbox_new(argv);
+	int rc;
+
+	ck_assert_ptr_nonnull(sb);
+	ck_assert_int_eq(sandbox_set_mode(sb, mode), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, outf, false), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 2, "/dev/null", false), 0);
+	rc = sandbox_execute(sb);
+	if (rc == 0)
+		rc = sandbox_result(sb);
+	sandbox_destroy(sb);
+	return rc;
+}
+
+START_TEST(shebang_names_no_grant)
+{
+	int mode = modes[_i % 2];
+	bool view = _i / 2;
+	struct tree t;
+	char *judge = tu_tmpfile("judge.XXXXXX"), *ref, *cmd, *text;
+
+	if (view)
+		set_abi(0);
+	else if (!tu_landlock())
+		tu_skip("no Landlock here");
+	make_tree(&t);
+	ck_assert_ptr_nonnull(mkdtemp(judge));
+	ref = cat2(judge, "ref");
+	ck_assert_int_ge(asprintf(&cmd, "cp %s/hello_c_static %s && chmod 700 %s",
+	                          PROGS_DIR, ref, judge), 0);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	char *sol = cat2(t.work, "sol"), *dots = cat2(t.work, "dots"),
+	     *sys = cat2(t.work, "sys"), *outf = cat2(t.work, "out"), *body;
+	ck_assert_int_ge(asprintf(&body, "#!%s hello\n", ref), 0);
+	tu_write_file(sol, body);
+	free(body);
+	ck_assert_int_ge(asprintf(&body, "#!/usr/bin/../..%s hello\n", ref), 0);
+	tu_write_file(dots, body);
+	free(body);
+	tu_write_file(sys, "#!/bin/sh\necho system interpreter\n");
+	chmod(sol, 0755);
+	chmod(dots, 0755);
+	chmod(sys, 0755);
+	const char *const refused[] = { sol, dots };
+	for (size_t i = 0; i < N_OF(refused); i++) {
+		int r = run_script(mode, refused[i], outf);
+		text = tu_slurp(outf);
+		ck_assert_msg(text && !strstr(text, "hello from C"), "%s view %d: "
+		              "ESCAPED: %s ran the reference solution (%d): %s",
+		              tu_mode_name(mode), view, refused[i], r, text);
+		ck_assert_msg(r != S_RESULT_OK, "%s: %d", refused[i], r);
+		free(text);
+	}
+	ck_assert_result(run_script(mode, sys, outf), S_RESULT_OK);
+	text = tu_slurp(outf);
+	ck_assert_msg(text && strcmp(text, "system interpreter\n") == 0, "%s",
+	              text ? text : "(none)");
+	free(text);
+	unlink(outf);
+	unlink(sol);
+	unlink(dots);
+	unlink(sys);
+	assert_outside_intact(&t, "shebang");
+	free(sol);
+	free(dots);
+	free(sys);
+	free(outf);
+	free(ref);
+	free(judge);
+}
+END_TEST
+
 /* sandbox_probe() says which Landlock version is used and what it
  * brings; the test variable lowers it and says so. */
 START_TEST(probe_reports_landlock)
@@ -1348,6 +1429,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, landlock_in_a_chroot, 0, 2);
 	tcase_add_loop_test(tc, ruleset_follows_replaced_files, 0, 2);
 	tcase_add_loop_test(tc, exec_of_setuid_program, 0, 2);
+	tcase_add_loop_test(tc, shebang_names_no_grant, 0, 4);
 	tcase_add_test(tc, probe_reports_landlock);
 	suite_add_tcase(s, tc);
 	return s;

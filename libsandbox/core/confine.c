@@ -115,8 +115,38 @@ static char *workdir_inside(const sandbox_t *sb)
 	return sb->workdir ? join(cwd, sb->workdir) : strdup(cwd);
 }
 
+/* Is `path` (a script's #! line, an ELF's PT_INTERP: what the file's
+ * content names) beneath a system directory? Only such an interpreter
+ * is granted by the engine: anything else the program's author could
+ * point at -- a judge's reference solution, a checker -- stays out of
+ * reach unless the policy's own rules grant it (exec-file). No "." or
+ * ".." component and no empty one, so the text is where it leads. */
+static bool system_file(const char *path)
+{
+	static const char *const dirs[] = { "/usr/bin/", "/bin/", "/usr/sbin/",
+		"/sbin/", "/usr/lib/", "/lib/", "/usr/lib64/", "/lib64/",
+		"/usr/libexec/", NULL };
+	bool under = false;
+
+	for (const char *const *d = dirs; *d; d++)
+		under |= strncmp(path, *d, strlen(*d)) == 0;
+	if (!under)
+		return false;
+	for (const char *c = path + 1; *c; ) {
+		size_t len = strcspn(c, "/");
+		if (len == 0 || (len == 1 && c[0] == '.') ||
+		    (len == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		c += len;
+		if (*c == '/')
+			c++;
+	}
+	return true;
+}
+
 /* The rules the engine adds: the program and its interpreters (read,
- * execute; as long as they exist: else execve says what is wrong), and
+ * execute; as long as they exist: else execve says what is wrong; an
+ * interpreter only from a system directory, see system_file), and
  * the directories of a box (read, or write for rw and tmp ones). The
  * strings are owned by `own` (freed with free_more). */
 struct more {
@@ -166,7 +196,7 @@ static int engine_rules(const sandbox_t *sb, struct where *w, const char *wd,
 			break;
 		push(mo, inside, host, S_FILE_EXEC);
 		if (sb_diag_interpreter(host, interp, sizeof(interp)) <= 0 ||
-		    interp[0] != '/')
+		    !system_file(interp))
 			break;
 		inside = keep(mo, strdup(interp));
 	}
