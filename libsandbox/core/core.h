@@ -167,8 +167,10 @@ int64_t sb_procs_cpu_ns(struct sb_procs *ps);
 /* SIGKILL every live process (clocks read first). run_pidfd: the
  * first one's. */
 void sb_procs_kill(struct sb_procs *ps, int run_pidfd);
-/* The main thread of process pid is at its exit stop: its figures. */
-void sb_procs_exit_stop(struct sb_procs *ps, pid_t pid);
+/* The main thread of process pid is at its exit stop: its figures (px:
+ * its /proc figures when already read, else NULL and they are read). */
+void sb_procs_exit_stop(struct sb_procs *ps, pid_t pid,
+                        const struct sb_proc_exit *px);
 /* Process pid is gone (its leader reported, rusage ru or NULL). */
 void sb_procs_gone(struct sb_procs *ps, pid_t pid, const struct rusage *ru);
 /* Sums of RSS and of virtual size of the live processes, now (and the

@@ -180,18 +180,21 @@ static int read_times(pid_t pid, int64_t *user_us, int64_t *sys_us)
 	return 0;
 }
 
-void sb_procs_exit_stop(struct sb_procs *ps, pid_t pid)
+void sb_procs_exit_stop(struct sb_procs *ps, pid_t pid,
+                        const struct sb_proc_exit *px)
 {
 	struct sb_proc *p = sb_procs_find(ps, pid);
-	struct sb_proc_exit px;
+	struct sb_proc_exit own;
 
 	if (!p || !p->live)
 		return;
 	read_clock(p);
 	(void)read_times(pid, &p->user_us, &p->sys_us);
-	if (sb_proc_read_exit(pid, &px) == 0) {
-		p->vm_peak = px.vm_peak;
-		p->rss_peak = px.rss_peak;
+	if (!px && sb_proc_read_exit(pid, &own) == 0)
+		px = &own;
+	if (px) {
+		p->vm_peak = px->vm_peak;
+		p->rss_peak = px->rss_peak;
 	}
 }
 

@@ -752,8 +752,10 @@ static int on_ptrace_event(struct run *r, struct sb_task *t, int event)
 			break;
 		if (t->tid == r->pid && sb_proc_read_exit(r->pid, &r->px) == 0)
 			r->have_px = true;
+		/* The first process's figures were just read: not twice. */
 		pthread_mutex_lock(&r->sb->mgr.lock);
-		sb_procs_exit_stop(&r->sb->procs, t->tid);
+		sb_procs_exit_stop(&r->sb->procs, t->tid,
+		                   t->tid == r->pid && r->have_px ? &r->px : NULL);
 		pthread_mutex_unlock(&r->sb->mgr.lock);
 		break;
 	default:

@@ -80,6 +80,11 @@ struct ehdr {
 	unsigned type, machine;
 	uint64_t phoff, shoff;
 	unsigned phnum, phentsize, shnum, shentsize;
+	/* The program headers read so far, 1 KiB at a time: a program has
+	 * about a dozen, read in one pread, not one per header and pass. */
+	uint64_t ph_off;
+	size_t ph_len;
+	unsigned char ph_buf[1024];
 };
 
 struct phdr {
@@ -114,6 +119,7 @@ static int read_ehdr(int fd, struct ehdr *h)
 	union { Elf32_Ehdr e32; Elf64_Ehdr e64; } u;
 	ssize_t n = pread(fd, &u, sizeof(u), 0);
 
+	h->ph_len = 0;
 	if (n < EI_NIDENT || memcmp(u.e64.e_ident, ELFMAG, SELFMAG) != 0)
 		return -ENOEXEC;
 	h->cls = u.e64.e_ident[EI_CLASS];
@@ -169,14 +175,33 @@ static int phdr_count(int fd, const struct ehdr *h, size_t *n)
 	return 0;
 }
 
+/* n bytes at off through h's program-header buffer. */
+static bool read_ph_bytes(int fd, struct ehdr *h, void *dst, size_t n,
+                          uint64_t off)
+{
+	if (!(h->ph_len && off >= h->ph_off &&
+	      off + n <= h->ph_off + h->ph_len)) {
+		ssize_t got = off <= INT64_MAX
+		              ? pread(fd, h->ph_buf, sizeof(h->ph_buf), (off_t)off)
+		              : -1;
+		h->ph_len = 0;
+		if (got < (ssize_t)n)
+			return false;
+		h->ph_off = off;
+		h->ph_len = (size_t)got;
+	}
+	memcpy(dst, h->ph_buf + (off - h->ph_off), n);
+	return true;
+}
+
 /* Program header i; false when it cannot be read. */
-static bool read_phdr(int fd, const struct ehdr *h, size_t i, struct phdr *ph)
+static bool read_phdr(int fd, struct ehdr *h, size_t i, struct phdr *ph)
 {
 	uint64_t off = h->phoff + (uint64_t)i * h->phentsize;
 
 	if (h->cls == ELFCLASS64) {
 		Elf64_Phdr p;
-		if (h->phentsize < sizeof(p) || !read_at(fd, &p, sizeof(p), off))
+		if (h->phentsize < sizeof(p) || !read_ph_bytes(fd, h, &p, sizeof(p), off))
 			return false;
 		ph->type = u32(h, p.p_type);
 		ph->offset = u64(h, p.p_offset);
@@ -185,7 +210,7 @@ static bool read_phdr(int fd, const struct ehdr *h, size_t i, struct phdr *ph)
 		ph->memsz = u64(h, p.p_memsz);
 	} else {
 		Elf32_Phdr p;
-		if (h->phentsize < sizeof(p) || !read_at(fd, &p, sizeof(p), off))
+		if (h->phentsize < sizeof(p) || !read_ph_bytes(fd, h, &p, sizeof(p), off))
 			return false;
 		ph->type = u32(h, p.p_type);
 		ph->offset = u32(h, p.p_offset);
@@ -197,7 +222,7 @@ static bool read_phdr(int fd, const struct ehdr *h, size_t i, struct phdr *ph)
 }
 
 /* Every byte the headers promise must be in the file. */
-static bool truncated(int fd, const struct ehdr *h, off_t size)
+static bool truncated(int fd, struct ehdr *h, off_t size)
 {
 	uint64_t sz = (uint64_t)size;
 	size_t nph;
@@ -218,7 +243,7 @@ static bool truncated(int fd, const struct ehdr *h, off_t size)
 }
 
 /* PT_INTERP into buf; false when there is none (a static program). */
-static bool read_interp(int fd, const struct ehdr *h, char *buf, size_t len)
+static bool read_interp(int fd, struct ehdr *h, char *buf, size_t len)
 {
 	size_t nph;
 
