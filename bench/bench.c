@@ -32,6 +32,10 @@
  *              per run in a new one); 5,000 write opens running in the
  *              kernel (Landlock decides) vs stopping at each (what the
  *              user-space path check of 0.4.0 cost)
+ *   cli        sandbox-run itself (bench/cli.c): a static hello started by
+ *              a fork+exec+wait launcher natively, through /usr/bin/env,
+ *              sandbox-run, sandbox-run --batch, bwrap (nsjail when on
+ *              PATH); runs/s with 1 and 2 workers; the phases of a run
  *
  * Usage: bench-driver [-d DIR] [-r REPS] [-s SECTIONS] [-n N] [-c N] [-N N]
  *                     [-t SECS] [-v]
@@ -74,22 +78,23 @@
 #include <sys/prctl.h>
 
 #include "sandbox.h"
+#include "bench.h"
 
 /* ------------------------------------------------------------ settings */
 
-static int opt_reps = 7;
+int opt_reps = 7;
 static long opt_calls = 1000000;
 static long opt_traced_calls = 50000; /* classic/bare: a stop costs us */
-static int opt_startup_runs = 200;
-static double opt_tput_secs = 0.6;   /* per repetition */
-static int opt_tput_reps = 5;
-static bool opt_verbose;
-static char helper_dir[PATH_MAX];
-static char tmp_dir[PATH_MAX];
-static int n_errors;
-static int n_pass, n_miss;
+int opt_startup_runs = 200;
+double opt_tput_secs = 0.6;   /* per repetition */
+int opt_tput_reps = 5;
+bool opt_verbose;
+char helper_dir[PATH_MAX];
+char tmp_dir[PATH_MAX];
+int n_errors;
+int n_pass, n_miss;
 
-static double now_s(void)
+double now_s(void)
 {
 	struct timespec ts;
 
@@ -106,7 +111,7 @@ static int cmp_double(const void *a, const void *b)
 
 /* Median of n samples (the array is sorted in place). NAN-free: callers
  * only pass measured values; n == 0 gives -1. */
-static double median(double *v, int n)
+double median(double *v, int n)
 {
 	if (n <= 0)
 		return -1;
@@ -126,12 +131,12 @@ static void spread(const double *v, int n, double *lo, double *hi)
 	}
 }
 
-static void helper_path(char *buf, size_t len, const char *name)
+void helper_path(char *buf, size_t len, const char *name)
 {
 	snprintf(buf, len, "%s/%s", helper_dir, name);
 }
 
-static void verbose_samples(const char *what, const double *v, int n,
+void verbose_samples(const char *what, const double *v, int n,
                             double scale, const char *unit)
 {
 	if (!opt_verbose)
@@ -144,7 +149,7 @@ static void verbose_samples(const char *what, const double *v, int n,
 
 /* ------------------------------------------------------------ the table */
 
-static void table_header(const char *section)
+void table_header(const char *section)
 {
 	if (section[strspn(section, " ")])
 		printf("%s\n", section);
@@ -153,7 +158,7 @@ static void table_header(const char *section)
 }
 
 /* A row with a target: ratio = measured / reference, PASS when <= target. */
-static void row_target(const char *name, const char *ref, const char *meas,
+void row_target(const char *name, const char *ref, const char *meas,
                        double ratio, double target)
 {
 	char t[16], r[16];
@@ -169,7 +174,7 @@ static void row_target(const char *name, const char *ref, const char *meas,
 }
 
 /* An informational row: no target. ratio <= 0 prints "-". */
-static void row_info(const char *name, const char *ref, const char *meas,
+void row_info(const char *name, const char *ref, const char *meas,
                      double ratio)
 {
 	char r[16];
@@ -179,7 +184,7 @@ static void row_info(const char *name, const char *ref, const char *meas,
 	       ratio > 0 ? r : "-", "-", "info");
 }
 
-static void row_error(const char *name, const char *fmt, ...)
+void row_error(const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -191,7 +196,7 @@ static void row_error(const char *name, const char *fmt, ...)
 	n_errors++;
 }
 
-static const char *fmt_v(char *buf, size_t len, const char *label, double v,
+const char *fmt_v(char *buf, size_t len, const char *label, double v,
                          const char *unit)
 {
 	if (v < 0)
@@ -207,17 +212,11 @@ static const char *fmt_v(char *buf, size_t len, const char *label, double v,
 
 /* ------------------------------------------------------ native running */
 
-struct native_opts {
-	const char *in_path;   /* stdin from this file, or NULL (/dev/null) */
-	const char *out_path;  /* stdout to this file, or NULL (/dev/null) */
-	const cpu_set_t *pin;  /* child affinity, or NULL */
-	bool seccomp_allow;    /* install a one-instruction RET_ALLOW filter */
-};
 
 /* The cheapest possible seccomp filter: allow everything. What any
  * seccomp-based sandbox costs per syscall at least (the kernel's
  * constant-action cache makes this the floor of an ALLOW rule). */
-static int install_allow_filter(void)
+int install_allow_filter(void)
 {
 	struct sock_filter insn[] = {
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
@@ -232,7 +231,7 @@ static int install_allow_filter(void)
 /* fork/execve/waitpid argv (no PATH search, empty environment like the
  * sandbox's default). Returns the wait status, or -1; *ru gets the child's
  * rusage from wait4(). */
-static int run_native(const char *const argv[], const struct native_opts *o,
+int run_native(const char *const argv[], const struct native_opts *o,
                       struct rusage *ru)
 {
 	static char *const empty_env[] = { NULL };
@@ -263,13 +262,9 @@ static int run_native(const char *const argv[], const struct native_opts *o,
 
 /* -------------------------------------------------- sandboxed running */
 
-/* Wall-clock guard on every sandboxed run, so a broken engine cannot hang
- * the suite. */
-#define GUARD_WALL_MS 120000
+bool sandbox_available = true;
 
-static bool sandbox_available = true;
-
-static sandbox_t *sb_make(const char *const argv[], int mode,
+sandbox_t *sb_make(const char *const argv[], int mode,
                           sandbox_policy_t *pol, char *err, size_t errlen)
 {
 	sandbox_t *sb = sandbox_new(argv);
@@ -294,7 +289,7 @@ static sandbox_t *sb_make(const char *const argv[], int mode,
 /* Run once (resetting first if it already ran). Returns the caller-view
  * wall time in seconds, or -1 with err filled (engine error, or a verdict
  * other than `want`). */
-static double sb_run(sandbox_t *sb, int want, sandbox_stat_t *st, char *err,
+double sb_run(sandbox_t *sb, int want, sandbox_stat_t *st, char *err,
                      size_t errlen)
 {
 	sandbox_stat_t tmp;
@@ -646,7 +641,7 @@ static void section_syscall(void)
 
 /* ============================================================ 2. startup */
 
-static const char *find_in_path(const char *name, char *buf, size_t len)
+const char *find_in_path(const char *name, char *buf, size_t len)
 {
 	const char *dirs[] = { "/usr/bin", "/bin", "/usr/local/bin", "/usr/sbin", NULL };
 
@@ -1842,7 +1837,7 @@ static void usage(void)
 {
 	fprintf(stderr, "usage: bench-driver [-d HELPERDIR] [-r REPS] [-n CALLS] [-c TRACED_CALLS] "
 	        "[-N STARTUP_RUNS] [-t TPUT_SECS] [-s syscall,startup,judge,"
-	        "throughput,accuracy] [-v]\n");
+	        "throughput,accuracy,capture,verdicts,tasks,files,cli] [-v]\n");
 	exit(2);
 }
 
@@ -1875,7 +1870,7 @@ static void on_alarm(int sig)
 int main(int argc, char **argv)
 {
 	const char *sections = "syscall,startup,judge,throughput,accuracy,capture,"
-	                       "verdicts,tasks,files";
+	                       "verdicts,tasks,files,cli";
 	int c;
 
 	while ((c = getopt(argc, argv, "d:r:n:c:N:t:s:v")) != -1) {
@@ -1946,6 +1941,8 @@ int main(int argc, char **argv)
 		section_tasks();
 	if (strstr(sections, "files"))
 		section_files();
+	if (strstr(sections, "cli"))
+		section_cli();
 	double load[3] = { -1, -1, -1 };
 	getloadavg(load, 3);
 	printf("\nsummary: %d PASS, %d MISS, %d ERROR; %.0f s; load average at end "

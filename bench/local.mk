@@ -12,16 +12,18 @@ bench_helpers = \
 	bench/open_files \
 	bench/judge_solution \
 	bench/spin_cpu \
+	bench/static_hello \
 	bench/threads_loop \
 	bench/touch_mem \
 	bench/write_out
-bench_programs = bench/bench-driver bench/bench-runs $(bench_helpers)
+bench_programs = bench/bench-driver bench/bench-runs bench/sandbox-run \
+	$(bench_helpers)
 EXTRA_PROGRAMS = $(bench_programs)
 CLEANFILES += $(bench_programs) bench/bench.log
 
 # The driver links the library; -no-install gives a real binary with an
 # rpath to libsandbox/.libs (no libtool wrapper script in the timings).
-bench_bench_driver_SOURCES = bench/bench.c
+bench_bench_driver_SOURCES = bench/bench.c bench/bench.h bench/cli.c
 bench_bench_driver_LDADD = libsandbox/libsandbox.la $(PTHREAD_LIBS)
 bench_bench_driver_CFLAGS = $(AM_CFLAGS) -Wno-format-truncation
 bench_bench_driver_LDFLAGS = $(AM_LDFLAGS) -no-install
@@ -30,6 +32,12 @@ bench_bench_driver_LDFLAGS = $(AM_LDFLAGS) -no-install
 bench_bench_runs_SOURCES = bench/runs_c.c
 bench_bench_runs_LDADD = libsandbox/libsandbox.la
 bench_bench_runs_LDFLAGS = $(AM_LDFLAGS) -no-install
+
+# sandbox-run as installed: the same sources as cli/sandbox-run, but a
+# real binary (no libtool wrapper script in the CLI section's timings).
+bench_sandbox_run_SOURCES = $(cli_sandbox_run_SOURCES)
+bench_sandbox_run_LDADD = $(cli_sandbox_run_LDADD)
+bench_sandbox_run_LDFLAGS = $(AM_LDFLAGS) -no-install
 
 # The helpers are the programs being measured: plain -O2 C, never built
 # with the sanitizers (they would distort every figure and trip quotas).
@@ -52,6 +60,9 @@ bench_judge_solution_LDFLAGS =
 bench_spin_cpu_SOURCES = bench/spin_cpu.c
 bench_spin_cpu_CFLAGS = $(bench_helper_cflags)
 bench_spin_cpu_LDFLAGS =
+bench_static_hello_SOURCES = bench/static_hello.c
+bench_static_hello_CFLAGS = $(bench_helper_cflags)
+bench_static_hello_LDFLAGS = -all-static
 bench_threads_loop_SOURCES = bench/threads_loop.c
 bench_threads_loop_CFLAGS = $(bench_helper_cflags) -pthread
 bench_threads_loop_LDFLAGS =
