@@ -6,16 +6,14 @@ reports; what a hostile job line or program can do to the batch.
 Shares e2e.py's report checks."""
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
-import traceback
 
 from timing import scaled
 import e2e
-from e2e import Env, Failure, check, check_report
+from e2e import check, check_report
 
 TOOL, VICTIM = e2e.TOOL, e2e.VICTIM
 BATCH_KEYS = ["report_version", "id", "line"] + e2e.REPORT_KEYS[1:]
@@ -267,25 +265,7 @@ TESTS = [test_jobs_and_reports, test_same_report_as_a_single_run,
 
 
 def main():
-    ok, why = e2e.host_can_supervise()
-    if not ok:
-        print("batch: cannot supervise a program here (%s)" % why)
-        return 1 if os.environ.get("SANDBOX_MUST_WORK") else 77
-    failed = 0
-    for t in TESTS:
-        env = Env()
-        try:
-            t(env)
-            print("ok   %s" % t.__name__)
-        except Exception as ex:
-            failed += 1
-            print("FAIL %s: %s" % (t.__name__, ex))
-            if not isinstance(ex, Failure):
-                traceback.print_exc(file=sys.stdout)
-        finally:
-            shutil.rmtree(env.dir, ignore_errors=True)
-    print("%d of %d batch tests failed" % (failed, len(TESTS)))
-    return 1 if failed else 0
+    return e2e.run_suite("batch", TESTS)
 
 
 if __name__ == "__main__":

@@ -1033,13 +1033,14 @@ def host_can_supervise():
     return p.returncode == 0, p.stderr.decode(errors="replace").strip()
 
 
-def main():
+def run_suite(name, tests):
+    """Each test in a fresh Env; the exit status (77: cannot supervise)."""
     ok, why = host_can_supervise()
     if not ok:
-        print("e2e: cannot supervise a program here (%s)" % why)
+        print("%s: cannot supervise a program here (%s)" % (name, why))
         return 1 if os.environ.get("SANDBOX_MUST_WORK") else 77
     failed = 0
-    for t in TESTS:
+    for t in tests:
         e = Env()
         try:
             t(e)
@@ -1051,8 +1052,12 @@ def main():
                 traceback.print_exc(file=sys.stdout)
         finally:
             shutil.rmtree(e.dir, ignore_errors=True)
-    print("%d of %d e2e tests failed" % (failed, len(TESTS)))
+    print("%d of %d %s tests failed" % (failed, len(tests), name))
     return 1 if failed else 0
+
+
+def main():
+    return run_suite("e2e", TESTS)
 
 
 if __name__ == "__main__":
