@@ -619,6 +619,14 @@ static void creation_call(struct run *r, const struct sb_task *t)
 
 static int on_stop(struct run *r, struct sb_task *t, int status);
 
+/* The first stop of a task attached at its creation: the attach's
+ * SIGSTOP. Anything else before it is the stop of a task being killed
+ * (its PTRACE_EVENT_EXIT): such a stop is never held. */
+static bool is_first_stop(int status)
+{
+	return WSTOPSIG(status) == SIGSTOP && ((unsigned)status >> 16) == 0;
+}
+
 /* Task t made a task (its PTRACE_EVENT_CLONE, FORK or VFORK stop). The
  * new one is stopped before its first instruction: counted against the
  * task quota, entered in the table (a process also in sb->procs, held by
@@ -690,10 +698,34 @@ static int on_unknown_stop(struct run *r, pid_t tid, int status)
 	if (!(t = sb_tasks_add(&r->tasks, tid, 0)))
 		return -ENOMEM;
 	t->fresh = true;
+	count_task(r, +1);
+	if (!is_first_stop(status)) /* killed before its first stop */
+		return resume(r, tid, false, 0);
 	t->held = true;
 	t->held_status = status;
-	count_task(r, +1);
 	return 0;
+}
+
+/* Every other thread of t's process: an execve returns only once the
+ * kernel has ended them all (de_thread), and none stops again -- their
+ * ends, if still to be reported, are of tids we no longer know. One
+ * pass: listed first (the table moves when an entry is removed). */
+static void forget_other_threads(struct run *r, const struct sb_task *t)
+{
+	size_t pos = 0, n = 0;
+	struct sb_task *o;
+	pid_t *gone;
+
+	if (r->tasks.n < 2 ||
+	    !(gone = malloc(r->tasks.n * sizeof(*gone))))
+		return; /* no others; or left to their end reports */
+	while ((o = sb_tasks_next(&r->tasks, &pos)))
+		if (o->tgid == t->tgid && o->tid != t->tid)
+			gone[n++] = o->tid;
+	for (size_t i = 0; i < n; i++)
+		if ((o = task_of(r, gone[i])))
+			forget_task(r, o);
+	free(gone);
 }
 
 /* execve succeeded in task t. Only the first is the program's start. A
@@ -720,6 +752,7 @@ static void on_exec(struct run *r, struct sb_task *t)
 		(void)ptrace(PTRACE_SETOPTIONS, t->tid, NULL,
 		             (void *)(long)LEADER_OPTIONS);
 	}
+	forget_other_threads(r, t);
 	t->fresh = false;
 	if (r->exec_done)
 		return; /* a later execve the policy allowed */
@@ -775,8 +808,18 @@ static int on_stop(struct run *r, struct sb_task *t, int status)
 		t->held = false;
 		return resume(r, t->tid, false, 0);
 	}
-	if (t->held) /* its creator's event is still to come */
-		return 0;
+	if (t->held) {
+		/* Its creator's event is still to come. A second stop of a
+		 * held task is its exit stop (killed before its first
+		 * instruction: a group exit, another thread's execve, the
+		 * manager's kill): it must go on to its end, or the group's
+		 * end and the execve wait for it forever. */
+		if (!is_first_stop(status))
+			t->held = false;
+		else
+			return 0;
+		return resume(r, t->tid, false, 0);
+	}
 	if (sig == (SIGTRAP | 0x80))
 		return on_syscall_stop(r, t);
 	if (sig == SIGTRAP && event)

@@ -330,6 +330,31 @@ START_TEST(exec_from_thread)
 }
 END_TEST
 
+/* Several threads execve at once, 20 times over: one exec wins (the
+ * kernel ends the others), the program runs to its end. A thread made
+ * just before, killed before its first stop, stops once more at its exit:
+ * that stop was held for its creator's event, which never came, and the
+ * execve waited for it forever (TL with no CPU used). */
+START_TEST(exec_race_of_threads)
+{
+	char *out;
+	sandbox_stat_t st;
+
+	for (int i = 0; i < 25; i++) {
+		sandbox_t *sb = task_sandbox(_i, "default", proc_rules, &out,
+		                             "tprog", "exec_race", "8", "0",
+		                             NULL);
+		/* Natively ~50 ms; stuck, it would use no CPU until the
+		 * wall quota. */
+		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK,
+		                                   tu_scale_ms(5000)), 0);
+		ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+		sandbox_destroy(sb);
+	}
+	ck_assert_int_eq(tprogs_alive(), 0);
+}
+END_TEST
+
 START_TEST(ptrace_of_own_thread)
 {
 	char *out;
@@ -629,6 +654,13 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, ptrace_of_own_thread, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_test(tc, profile_counts_per_thread);
+	suite_add_tcase(s, tc);
+
+	/* Tasks the kernel ends before their first stop. */
+	tc = tcase_create("races");
+	tcase_set_timeout(tc, TU_TIMEOUT * 2);
+	tcase_add_loop_test(tc, exec_race_of_threads, S_MODE_FAST,
+	                    S_MODE_CLASSIC + 1);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("processes");

@@ -7,6 +7,8 @@
  *   forbidden      a second thread calls socket(2) (forbidden by judge
  *                  policies), the first waits in pthread_join
  *   spin N         N threads (the first included) spin forever
+ *   exec_race N D  N threads execve tprog exec_race N D+1 at once; exit 0
+ *                  at D = 20
  *   forkbomb       fork forever, every child too
  *   fork_wait N    N child processes, each burning ~50 ms of CPU, waited
  *   orphan         a child that spins forever; the parent exits at once
@@ -179,6 +181,19 @@ static void *keep_mb(void *arg)
 	return keep((long)(intptr_t)arg);
 }
 
+/* N threads execve this program at once, one level deeper each time; at
+ * level 20 it exits 0. */
+static void *exec_deeper(void *arg)
+{
+	char depth[16], n[16];
+	snprintf(depth, sizeof(depth), "%d", atoi(g_argv[3]) + 1);
+	snprintf(n, sizeof(n), "%s", g_argv[2]);
+	char *const argv[] = { g_argv[0], "exec_race", n, depth, NULL };
+	(void)arg;
+	execv(g_argv[0], argv);
+	_exit(99);
+}
+
 static int n_arg(int argc, char **argv, int dflt)
 {
 	return argc > 2 ? atoi(argv[2]) : dflt;
@@ -242,6 +257,13 @@ int main(int argc, char **argv)
 		pthread_create(&threads[3], NULL, exec_it, argv[2]);
 		for (;;)
 			syscall(SYS_getppid);
+	}
+	if (!strcmp(what, "exec_race") && argc > 3) {
+		if (atoi(argv[3]) >= 20)
+			return 0;
+		for (int i = 0; i < n - 1 && i < 64; i++)
+			pthread_create(&threads[i], NULL, exec_deeper, NULL);
+		exec_deeper(NULL);
 	}
 	if (!strcmp(what, "exit_race")) {
 		for (int i = 0; i < n && i < 63; i++)
