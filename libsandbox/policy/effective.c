@@ -81,16 +81,6 @@ static void guard_rule(struct sb_rule *r, int abi, long nr, int err,
 	}
 }
 
-static long last_unconditional(const sandbox_policy_t *p, int abi, long nr)
-{
-	long last = -1;
-	for (size_t i = 0; i < p->nrules; i++)
-		if (p->rules[i].abi == abi && p->rules[i].nr == nr &&
-		    p->rules[i].ncond == 0)
-			last = (long)i;
-	return last;
-}
-
 struct guarded {
 	const char *name;
 	int flags_arg;   /* the open flags' argument, -1: unconditional */
@@ -128,7 +118,7 @@ static int make_guards(const sandbox_policy_t *p, const struct sb_eff_opts *o,
 			/* Unconditional guards go last (they replace the table's
 			 * line); conditional ones first among the conditions. */
 			g[*n].after = t[i].flags_arg < 0 ? (long)p->nrules - 1
-			                                 : last_unconditional(p, abi, nr);
+			                                 : sb_policy_last_base(p, abi, nr);
 			(*n)++;
 		}
 	}

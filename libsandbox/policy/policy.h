@@ -283,6 +283,9 @@ enum {
 	SB_TASKS_EXEC = 4,      /* execve or execveat may run */
 };
 unsigned sb_policy_tasks(const sandbox_policy_t *p);
+/* The index in p->rules of the last unconditional rule of (abi, nr), or
+ * -1 (the rules after it are the conditional ones tried first). */
+long sb_policy_last_base(const sandbox_policy_t *p, int abi, long nr);
 /* p's table with the task guards (tasks.c: clone with CLONE_UNTRACED is
  * killed and clone3 fails with ENOSYS wherever p lets them run): what the
  * kernel filter is compiled from and both modes evaluate. Free with

@@ -41,8 +41,7 @@ static bool runs(int d)
 	return d == S_DISP_ALLOW || d == S_DISP_TRACE;
 }
 
-/* The index of the last unconditional rule of (abi, nr), or -1. */
-static long last_base(const sandbox_policy_t *p, int abi, long nr)
+long sb_policy_last_base(const sandbox_policy_t *p, int abi, long nr)
 {
 	long last = -1;
 	for (size_t i = 0; i < p->nrules; i++)
@@ -75,7 +74,7 @@ static int may_run(const sandbox_policy_t *p, const char *name)
 		long nr = sb_syscall_number(abi, name);
 		if (nr < 0)
 			continue;
-		long base = last_base(p, abi, nr);
+		long base = sb_policy_last_base(p, abi, nr);
 		int d = base >= 0 ? p->rules[base].disp : p->def_disp[abi];
 		if (runs(d))
 			return 2;
