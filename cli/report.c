@@ -743,8 +743,8 @@ void sr_write_summary(FILE *f, const struct sr_outcome *r)
 		snprintf(why, sizeof(why), "%s time limit",
 		         st->tl_limit == S_TL_WALL ? "wall" : "cpu");
 	else if (st->result == S_RESULT_RF && st->quota_exceeded == S_QUOTA_TASKS)
-		snprintf(why, sizeof(why), "task limit: %s in task %d made task "
-		         "%d, quota %" PRIu64,
+		snprintf(why, sizeof(why), "task limit: %s in task %d made "
+		         "%d tasks at once, quota %" PRIu64,
 		         st->has_syscall ? rf_name(st, name, sizeof(name)) : "?",
 		         (int)st->syscall_tid, st->tasks_peak, r->opt->tasks);
 	else if (st->result == S_RESULT_RF && st->syscall_tid > 0 &&

@@ -462,6 +462,30 @@ START_TEST(fork_bomb_ends_promptly)
 }
 END_TEST
 
+/* sandbox-run's summary of the task quota's RF: the task that made one
+ * too many (a tid) and how many tasks were alive then (a count, not a
+ * tid: it read "made task 6", like a task's number). */
+START_TEST(task_limit_summary_says_a_count)
+{
+	char cmd[1024], line[512];
+	bool seen = false;
+
+	snprintf(cmd, sizeof(cmd), "'%s' --policy=threads --processes=4 "
+	         "--wall=%d -- '%s' spin 8 2>&1 >/dev/null",
+	         SANDBOX_RUN, (int)(TU_NET_MS / 1000), tu_prog("tprog"));
+	FILE *f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "RF (task limit: clone in task ")) {
+			seen = true;
+			ck_assert_msg(strstr(line, " made 5 tasks at once, quota 4)"),
+			              "%s", line);
+		}
+	pclose(f);
+	ck_assert_msg(seen, "no task-limit summary");
+}
+END_TEST
+
 /* The quota counts tasks alive at once: 300 threads made 8 at a time fit
  * in 10. */
 START_TEST(task_quota_counts_live_tasks)
@@ -684,6 +708,7 @@ Suite *tu_suite(void)
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, fork_bomb_ends_promptly, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
+	tcase_add_test(tc, task_limit_summary_says_a_count);
 	tcase_add_loop_test(tc, task_quota_counts_live_tasks, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, cpu_counts_every_process, S_MODE_FAST,
