@@ -17,7 +17,19 @@
  *     (user.name), glibc asks nscd through a unix socket first, then
  *     reads /etc/passwd. No network either way;
  *   - mkdir: fails with EACCES (the performance-data directory
- *     /tmp/hsperfdata_USER, optional: pass -XX:-UsePerfData to skip it).
+ *     /tmp/hsperfdata_USER, optional: pass -XX:-UsePerfData to skip it);
+ *   - statfs: fails with EACCES (the JVM's cgroup detection asks for
+ *     statfs("/sys/fs/cgroup") on some hosts' cgroup layouts -- seen on a
+ *     v1 hybrid host -- and reads its limits without it);
+ *   - flock: fails with EWOULDBLOCK, never kills. At start the JVM lists
+ *     /tmp/hsperfdata_USER and tries to lock each file there (left by
+ *     any JVM of the same user: another judge's run, a javac killed at a
+ *     timeout) to tell live ones from stale ones; "held by another
+ *     process" makes it leave the file alone. Answering in the policy,
+ *     not asking judges for -XX:-UsePerfData or a private /tmp, holds
+ *     whatever the command line and the host's /tmp are; allowing the
+ *     call would let the program lock (and the JVM then delete) files of
+ *     other JVMs on the host.
  *
  * Memory: judged on the resident set (RSS, as "threads"), not the virtual size: the JVM
  * reserves its heap, code cache and class space (gigabytes of address
@@ -29,7 +41,7 @@
  *   - RF: processes (fork, vfork, clone without CLONE_THREAD), execve
  *     after the launcher's own, and everything "default" refuses;
  *   - ENOSYS: clone3 (glibc then uses clone);
- *   - EACCES: socket, mkdir, any write open.
+ *   - EACCES: socket, mkdir, statfs, any write open; EWOULDBLOCK: flock.
  *
  * Files: no file rules yet (the JVM's trees -- /usr/lib/jvm, /etc/java-*,
  * /proc, cgroup files, the class path -- are not declared): reads go as
@@ -49,13 +61,17 @@ int sb_policy_java(sandbox_policy_t *p)
 		"fchdir", "pipe2",
 		NULL
 	};
-	static const char *const refused[] = { "socket", "mkdir", NULL };
+	static const char *const refused[] = {
+		"socket", "mkdir", "statfs", NULL
+	};
+	static const char *const busy[] = { "flock", NULL };
 	int rc;
 
 	if ((rc = sb_policy_threads(p)) < 0 ||
 	    (rc = sandbox_policy_confine_files(p, false)) < 0 ||
 	    (rc = sb_policy_allow_names(p, allowed, NULL)) < 0 ||
-	    (rc = sb_policy_names(p, refused, S_DISP_ERRNO, EACCES)) < 0)
+	    (rc = sb_policy_names(p, refused, S_DISP_ERRNO, EACCES)) < 0 ||
+	    (rc = sb_policy_names(p, busy, S_DISP_ERRNO, EWOULDBLOCK)) < 0)
 		return rc;
 	return sb_policy_cond1(p, "prctl", S_DISP_ALLOW, 0, 0, S_CMP_EQ,
 	                       PR_SET_NAME, 0);

@@ -16,9 +16,14 @@
 #include "testutil.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define MIB (1024 * 1024)
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
@@ -228,6 +233,48 @@ START_TEST(go_echo)
 }
 END_TEST
 
+/* Java with the JVM's performance data on (no -XX:-UsePerfData, as the
+ * docs' command line), while /tmp/hsperfdata_root holds the file of a JVM
+ * that is gone: the JVM tries to lock it at start, which was RF (flock).
+ * The directory is a tmpfs of this test's own mount namespace: the host's
+ * /tmp stays as it was. */
+START_TEST(java_with_stale_perf_data)
+{
+	const struct runtime *rt = &runtimes[0];
+	const char *dir = "/tmp/hsperfdata_root";
+	char *out, file[64];
+	sandbox_stat_t st;
+
+	if (rt->skip)
+		tu_skip("%s policy: %s", rt->policy, rt->skip);
+	if (geteuid() != 0 || unshare(CLONE_NEWNS) < 0)
+		tu_skip("a mount namespace of its own needs root: %s",
+		        strerror(errno));
+	ck_assert_int_eq(mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+	ck_assert(mkdir(dir, 0755) == 0 || errno == EEXIST);
+	ck_assert_int_eq(mount("stale", dir, "tmpfs", 0, "mode=755"), 0);
+	snprintf(file, sizeof(file), "%s/999999", dir); /* above pid_max */
+	int fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, 32768), 0);
+	close(fd);
+	const char *argv[16];
+	size_t n = 0;
+	for (const char *const *a = rt->cmd; *a; a++)
+		if (strcmp(*a, "-XX:-UsePerfData") != 0)
+			argv[n++] = *a;
+	argv[n++] = "hello";
+	argv[n] = NULL;
+	for (int mode = S_MODE_FAST; mode <= S_MODE_CLASSIC; mode++) {
+		sandbox_t *sb = rt_sandbox(mode, rt, &out, ARGS(NULL));
+		ck_assert_int_eq(sandbox_set_argv(sb, argv), 0);
+		ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+		assert_output(out, rt->hello);
+		sandbox_destroy(sb);
+	}
+}
+END_TEST
+
 Suite *tu_suite(void)
 {
 	Suite *s = suite_create("runtimes");
@@ -239,6 +286,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, ml, 0, NRT);
 	tcase_add_loop_test(tc, rf, 0, 2 * NRT);
 	tcase_add_loop_test(tc, go_echo, S_MODE_FAST, S_MODE_CLASSIC + 1);
+	tcase_add_test(tc, java_with_stale_perf_data);
 	suite_add_tcase(s, tc);
 	return s;
 }
