@@ -7,6 +7,7 @@ pkgconfig_DATA = libsandbox/libsandbox.pc
 libsandbox_libsandbox_core_la_SOURCES = \
 	libsandbox/api/api.h \
 	libsandbox/api/sandbox.c \
+	libsandbox/api/interact.c \
 	libsandbox/api/isolation.c \
 	libsandbox/api/diag.c \
 	libsandbox/api/sources.c \
@@ -29,6 +30,8 @@ libsandbox_libsandbox_core_la_SOURCES = \
 	libsandbox/core/affinity.c \
 	libsandbox/core/exec_image.c \
 	libsandbox/core/confine.c \
+	libsandbox/core/relay.c \
+	libsandbox/core/combine.c \
 	libsandbox/policy/policy.h \
 	libsandbox/policy/object.c \
 	libsandbox/policy/rules.c \
@@ -51,6 +54,7 @@ libsandbox_libsandbox_core_la_SOURCES = \
 	libsandbox/util/cpus.c \
 	libsandbox/util/files.c \
 	libsandbox/util/landlock.c \
+	libsandbox/util/spawn.c \
 	policies/builtin.h \
 	policies/builtin.c \
 	policies/helpers.c \

@@ -111,6 +111,14 @@ typedef enum {
 	S_RESULT_AT,     /* abnormal termination: exited with a non-zero status */
 	S_RESULT_IE,     /* internal error of the supervisor, or interrupted */
 	S_RESULT_BP,     /* bad policy: the policy misbehaved or gave no verdict */
+	/* The combined verdict of an interaction only (sandbox_interaction_run,
+	 * below), from the interactor's exit status; never a run's. */
+	S_RESULT_WA,     /* wrong answer (interactor exit 1) */
+	S_RESULT_PE,     /* presentation error (exit 2; testlib's 4 and 8) */
+	S_RESULT_PT,     /* points: partial score (exit 7), in stat.points */
+	S_RESULT_JF,     /* judge failure: the interactor failed (exit 3, any
+	                  * other status, a signal, its own quotas), or could
+	                  * not start */
 	S_RESULT_COUNT
 } sandbox_result_t;
 
@@ -1339,6 +1347,186 @@ int sandbox_set_capture(sandbox_t *sb, int which, int dest_fd,
  * never more than S_QUOTA_DISK in total, or -1 when the stream was not
  * captured. What the program tried to write is stat.output_bytes. */
 int64_t sandbox_captured_bytes(const sandbox_t *sb, int which);
+
+/* ---------------------------------------------------------------------
+ * Interactive judging
+ * --------------------------------------------------------------------- */
+/*
+ * An interactive problem's judge program, the interactor, talks with the
+ * program being judged through their standard streams: what the program
+ * writes on its standard output the interactor reads on its standard
+ * input, and the other way round. One call runs both at once and gives
+ * one verdict (docs/VERDICTS.md, "Interactive runs", has the whole table).
+ *
+ * LIFECYCLE
+ *
+ *   1. sandbox_interaction_t *ia = sandbox_interaction_new();
+ *   2. the interactor, one of:
+ *        sandbox_interaction_set_interactor(ia, isb): in a sandbox of its
+ *          own, configured as any (policy, quotas, isolation);
+ *        sandbox_interaction_set_command(ia, argv, envp, wall_ms): trusted
+ *          code started as a plain child of the supervisor, unsupervised;
+ *      testlib interactors take `INPUT OUTPUT [ANSWER]`: put them in its
+ *      argv. Optionally sandbox_interaction_set_log(ia, fd).
+ *   3. sandbox_interaction_run(ia, program);            blocks
+ *   4. sandbox_interaction_get_stat(ia, &st, sizeof(st)): the combined
+ *      verdict and the plumbing; each side's own run with
+ *      sandbox_get_stat(program) (and (isb) for a sandboxed interactor);
+ *   5. sandbox_reset() the sandboxes to run again; destroy.
+ *
+ * STREAMS. For the run, the program's standard input and output, and the
+ * interactor's three streams, are the interaction's, whatever the
+ * sandboxes say (their settings are untouched and apply again to a plain
+ * sandbox_execute()); the program's standard error stays as configured.
+ * The supervisor relays the bytes between the two (a thread of its own,
+ * never blocking on either side: pipes of 1 MiB each way and a 64 KiB
+ * buffer), counts them each way, and reads the interactor's standard
+ * error (testlib writes its comment there) into stat.message. It reads
+ * each side's output until that side ends, even after the other side
+ * ended (the bytes are then counted as discarded): neither side ever
+ * gets SIGPIPE or EPIPE from the interaction. When one side ends, or
+ * closes its standard output, the other gets end of file on its standard
+ * input once what was written before has been delivered.
+ *
+ * THREADS. The calling thread runs the program's sandbox_execute() and
+ * is its tracer; a sandboxed interactor runs in a thread the call creates
+ * (with the caller's signal mask), which is the interactor's tracer; the
+ * relay is a third thread, with every signal blocked. All of them are
+ * gone when the call returns. Interactions are independent: several may
+ * run at once in different threads. sandbox_interrupt() of the program
+ * (or SIGTERM to the supervisor, see SIGNALS) ends the whole interaction:
+ * the result is IE.
+ *
+ * THE VERDICT (stat.result, decided_by):
+ *   - the program's own verdict when it failed first: any verdict but OK
+ *     reached before the relay gave it end of file because the interactor
+ *     had ended (or closed its output) -- TL, ML, RF, RT, OL, AT, and IE or
+ *     BP of its supervisor;
+ *   - else the interactor's exit status, testlib's convention: 0 accepted
+ *     (OK, if the program also ends with OK, else the program's verdict),
+ *     1 WA, 2 PE (and testlib's 4 "dirt" and 8 "unexpected eof"), 7 PT
+ *     (points, as 0; stat.points), 3 or anything else -- another status, a
+ *     signal, its own quota or policy, a set-up that failed -- JF;
+ *   - a run interrupted is IE.
+ * A program that ends by its wall-clock quota while both sides were
+ * blocked on each other is TL with stat.idle (an idle deadlock, typically
+ * an answer never flushed): at the moment of the kill, every task of each
+ * live side was asleep in read(2) of its empty standard input or write(2)
+ * to its full standard output (/proc/PID/task/TID/stat and syscall), no
+ * byte could move through the relay, and neither side's CPU clock moved
+ * while that was read.
+ */
+
+/* The sides of an interaction (stat.decided_by). */
+typedef enum { S_SIDE_PROGRAM = 0, S_SIDE_INTERACTOR = 1 } sandbox_side_t;
+
+/* What a side waited for when the program's wall-clock quota ended the
+ * run (stat.program_wait, interactor_wait). */
+typedef enum {
+	S_WAIT_UNKNOWN = 0, /* not sampled: no wall-clock kill */
+	S_WAIT_RUNNING,     /* a task running (or stopped by its tracer) */
+	S_WAIT_READING,     /* asleep reading its standard input */
+	S_WAIT_WRITING,     /* asleep writing its standard output */
+	S_WAIT_SLEEPING,    /* asleep on something else (a timer, a lock) */
+	S_WAIT_ENDED,       /* had ended */
+} sandbox_wait_t;
+
+typedef struct sandbox_interaction sandbox_interaction_t;
+
+/* A new interaction with no interactor yet. NULL with errno ENOMEM. */
+sandbox_interaction_t *sandbox_interaction_new(void);
+/* Destroy an interaction that is not running (NULL is accepted). The
+ * sandboxes are the caller's and stay. */
+void sandbox_interaction_destroy(sandbox_interaction_t *ia);
+
+/* The interactor runs in `isb`, a sandbox of its own (not taken over: the
+ * caller keeps and destroys it; it must outlive the runs). Its quotas
+ * bound it: give it a wall-clock quota, or an interactor that never ends
+ * keeps the call waiting. Replaces a command. -EINVAL (NULL), -EBUSY. */
+int sandbox_interaction_set_interactor(sandbox_interaction_t *ia,
+                                       sandbox_t *isb);
+/* The interactor is trusted code run without supervision: argv[0] (a
+ * path, not looked up in PATH) with argv, and envp (NULL: the caller's
+ * environment), in the caller's working directory, as a child of the
+ * calling thread that dies with it and leads its own process group,
+ * killed with everything it started when it ends or when the call returns.
+ * wall_ms bounds it (counted from its start; SANDBOX_UNLIMITED: no bound):
+ * past it, it is killed and the result is JF. argv and envp are copied.
+ * Replaces an interactor sandbox. -EINVAL (NULL or empty argv, wall_ms 0),
+ * -EBUSY, -ENOMEM. */
+int sandbox_interaction_set_command(sandbox_interaction_t *ia,
+                                    const char *const argv[],
+                                    const char *const envp[],
+                                    uint64_t wall_ms);
+/* Write a transcript of the interaction to fd (not taken over; -1: none):
+ * every byte each side wrote, at the start of each line "> " (program to
+ * interactor) or "< " (interactor to program), a line broken where the
+ * direction changes. It never slows the run: writes that would block are
+ * dropped and stat.log_truncated says so. -EINVAL (fd not open), -EBUSY. */
+int sandbox_interaction_set_log(sandbox_interaction_t *ia, int fd);
+
+/* Run `program` (a sandbox, PRE or RDY, not the interactor's) wired to the
+ * interactor until both have ended. Returns 0 when a combined verdict was
+ * reached (read it with sandbox_interaction_get_stat()). Errors, with no
+ * verdict (stat.result S_RESULT_PD): -EINVAL (NULL, no interactor, the
+ * same sandbox twice), -EALREADY (a sandbox is finished: reset it),
+ * -EBUSY (one is executing, or the interaction is running), the errors of
+ * sandbox_check() of either sandbox and of starting a command interactor
+ * (-ENOENT, -EACCES, ...: sandbox_interaction_failed_step() names the
+ * step) -- all before anything runs -- and the errors of the program's
+ * sandbox_execute() (sandbox_failed_step(program)); -EAGAIN/-ENOMEM
+ * (pipes, threads). An interactor whose sandbox fails to start once the
+ * program runs is a verdict: JF with stat.interactor_error. */
+int sandbox_interaction_run(sandbox_interaction_t *ia, sandbox_t *program);
+/* The step of starting a command interactor that failed ("execve",
+ * "setpgid", ...), or NULL. */
+const char *sandbox_interaction_failed_step(const sandbox_interaction_t *ia);
+
+#define SANDBOX_MESSAGE_MAX 4096
+
+/* Figures of the last sandbox_interaction_run(). Unknown figures are -1.
+ * The struct may grow at its end: the caller passes its size. */
+typedef struct {
+	int result;              /* combined verdict (sandbox_result_t) */
+	int decided_by;          /* S_SIDE_PROGRAM or S_SIDE_INTERACTOR; -1
+	                          * when there is no verdict or it was IE */
+	bool program_first;      /* the program ended before the relay told it
+	                          * that the interactor had ended */
+	bool idle;               /* TL: an idle deadlock (see above) */
+	int program_wait;        /* sandbox_wait_t, at the wall-clock kill */
+	int interactor_wait;
+	/* The interactor's end. result: its sandbox's verdict; for a command,
+	 * OK (exit 0), AT (another status), RT (a signal), TL (killed at
+	 * wall_ms), IE (killed: the interaction was interrupted); PD when it
+	 * did not start (interactor_error says why). */
+	int interactor_result;
+	int interactor_exit_code; /* or -1 */
+	int interactor_signal;    /* or 0 */
+	int interactor_error;     /* -errno of its start that failed, or 0 */
+	int64_t interactor_cpu_time_us;
+	int64_t interactor_wall_time_us;
+	int64_t interactor_memory_peak; /* peak RSS, bytes */
+	double points;           /* PT: the figure after "points " that testlib
+	                          * writes first on its standard error; -1 */
+	char message[SANDBOX_MESSAGE_MAX]; /* the start of the interactor's
+	                          * standard error, NUL-terminated */
+	int64_t message_bytes;   /* all it wrote there */
+	/* The plumbing. to_interactor: what the program wrote, delivered to
+	 * the interactor; discarded: what it wrote once the interactor could
+	 * no longer read; likewise the other way. */
+	int64_t to_interactor_bytes;
+	int64_t to_interactor_discarded;
+	int64_t to_program_bytes;
+	int64_t to_program_discarded;
+	int64_t log_bytes;       /* transcript bytes written, -1: no log */
+	bool log_truncated;
+} sandbox_interaction_stat_t;
+
+/* Copy at most `size` bytes of the figures of the last run. -EINVAL for
+ * NULL. */
+int sandbox_interaction_get_stat(const sandbox_interaction_t *ia,
+                                 sandbox_interaction_stat_t *st,
+                                 size_t size);
 
 #ifdef __cplusplus
 }

@@ -6,6 +6,7 @@
  *
  *   sandbox.c    the sandbox object: life cycle, configuration, check,
  *                execute, results, capture, signals
+ *   interact.c   interactive judging: a program wired to an interactor
  *   isolation.c  the isolation setters and figures, the host probe
  *   diag.c       backtraces, ELF facts, profiles
  *   sources.c    policies by name, from files and from modules

@@ -23,6 +23,10 @@ static const struct {
 	[S_RESULT_AT] = { "AT", "abnormal termination (non-zero exit)" },
 	[S_RESULT_IE] = { "IE", "internal error" },
 	[S_RESULT_BP] = { "BP", "bad policy" },
+	[S_RESULT_WA] = { "WA", "wrong answer" },
+	[S_RESULT_PE] = { "PE", "presentation error" },
+	[S_RESULT_PT] = { "PT", "partial score (points)" },
+	[S_RESULT_JF] = { "JF", "judge failure (the interactor failed)" },
 };
 
 SB_EXPORT const char *sandbox_result_name(int result)

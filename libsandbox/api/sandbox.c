@@ -29,6 +29,7 @@ SB_EXPORT sandbox_t *sandbox_new(const char *const argv[])
 	sb->pid = -1;
 	sb_confine_init(&sb->confine);
 	sb->mgr.ctl_fd = sb->mgr.sig_fd = sb->mgr.pidfd = -1;
+	atomic_init(&sb->link_wake, -1);
 	sb->uid = (uid_t)-1;
 	sb->gid = (gid_t)-1;
 	sb->sample_usec = 5000;
@@ -36,6 +37,7 @@ SB_EXPORT sandbox_t *sandbox_new(const char *const argv[])
 	for (int i = 0; i < 3; i++) {
 		sb->stdio[i].fd = -1;
 		sb->cap[i].rfd = sb->cap[i].dest_fd = sb->cap[i].out_fd = -1;
+		sb->link.stdio_fd[i] = -1;
 	}
 	for (int q = 0; q < S_QUOTA_COUNT; q++)
 		sb->quota[q] = SANDBOX_UNLIMITED;
@@ -60,6 +62,8 @@ SB_EXPORT void sandbox_destroy(sandbox_t *sb)
 	if (!sb)
 		return;
 	sb_manager_stop(sb);
+	if (atomic_load(&sb->link_wake) >= 0)
+		close(atomic_load(&sb->link_wake));
 	sb_run_drop_compiled(sb);
 	sb_confine_drop(&sb->confine);
 	sb_strv_free(sb->argv);

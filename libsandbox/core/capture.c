@@ -46,15 +46,13 @@ int64_t sb_capture_total(const sandbox_t *sb)
 }
 
 /* Where the copies go. A pipe, FIFO or terminal the caller gave in
- * blocking mode is reopened through /proc/self/fd as a private open file
- * description in non-blocking mode (the caller's description, and its
- * flags, are left alone); when that is impossible (no /proc) the copy
- * writes to the caller's descriptor and may block. */
+ * blocking mode is written through a private non-blocking reopening of it
+ * (sb_open_nonblocking: the caller's description, and its flags, are left
+ * alone); when that is impossible (no /proc) the copy writes to the
+ * caller's descriptor and may block. */
 static void open_destination(struct sb_capture *c)
 {
 	struct stat st;
-	char path[32];
-	int fl;
 
 	c->out_fd = c->dest_fd;
 	c->own_out = c->is_sock = false;
@@ -62,21 +60,10 @@ static void open_destination(struct sb_capture *c)
 		return;
 	c->can_splice = !c->fn && (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode) ||
 	                           S_ISSOCK(st.st_mode));
-	if (S_ISSOCK(st.st_mode)) {
-		c->is_sock = true;
-		return;
-	}
-	if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode))
-		return; /* regular files do not block */
-	fl = fcntl(c->dest_fd, F_GETFL);
-	if (fl < 0 || (fl & O_NONBLOCK))
-		return;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", c->dest_fd);
-	int fd = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd >= 0) {
+	c->is_sock = S_ISSOCK(st.st_mode);
+	int fd = sb_open_nonblocking(c->dest_fd, &c->own_out);
+	if (fd >= 0)
 		c->out_fd = fd;
-		c->own_out = true;
-	}
 }
 
 static void close_stream(struct sb_capture *c)
@@ -92,7 +79,7 @@ static void close_stream(struct sb_capture *c)
 	c->pend_off = c->pend_len = 0;
 }
 
-int sb_capture_open(sandbox_t *sb, int wfd[3])
+int sb_capture_open(sandbox_t *sb, int wfd[3], unsigned skip)
 {
 	for (int i = 0; i < 3; i++)
 		wfd[i] = -1;
@@ -103,7 +90,7 @@ int sb_capture_open(sandbox_t *sb, int wfd[3])
 		c->bytes = 0;
 		c->dest_gone = c->wait_out = false;
 		c->pend_off = c->pend_len = 0;
-		if (!c->on)
+		if (!c->on || (skip & (1u << i)))
 			continue;
 		c->buf = malloc(CHUNK);
 		if (!c->buf || pipe2(p, O_CLOEXEC) < 0) {

@@ -21,6 +21,9 @@
  *   capture.c  library-owned stdout/stderr pipes
  *   affinity.c tracer and program pinned to one CPU per run, one no
  *              other run on the host holds (claims: util/cpus.c)
+ *   relay.c    an interaction's plumbing: the bytes between the program
+ *              and the interactor, who ended first, the idle sample
+ *   combine.c  an interaction's one verdict, from both sides' facts
  *
  * Below it: policy/ (what is allowed), isolation/ and diag/ (hooks that
  * get their own objects, never the sandbox), util/. Above it: api/, the
@@ -199,6 +202,20 @@ struct sb_confine {
 	char msg[640];          /* why the check failed */
 };
 
+/* An interaction (api/interact.c) links one run of a sandbox to its peer:
+ * streams that replace the configured ones for that run -- taken over by
+ * the run, closed once the child has them (what is left after the run is
+ * the interaction's) -- and two calls back: `forked` with the child's pid
+ * and pidfd right after the fork (in the tracer thread; the callee dups
+ * what it keeps), `wall_kill` from the manager thread just before it
+ * kills the program for the wall-clock quota (under mgr.lock). */
+struct sb_link {
+	int stdio_fd[3];         /* >= 0: this descriptor; -1: as configured */
+	void (*forked)(void *data, pid_t pid, int pidfd);
+	void (*wall_kill)(void *data);
+	void *data;
+};
+
 struct sandbox {
 	/* configuration */
 	char **argv;
@@ -263,6 +280,11 @@ struct sandbox {
 
 	/* how the file rules are enforced (confine.c) */
 	struct sb_confine confine;
+	struct sb_link link;     /* set and cleared by an interaction */
+	/* An eventfd an interaction's relay sleeps on, written (with
+	 * interrupt_sig set) by every sb_interrupt(): made by the first
+	 * interaction, kept until sandbox_destroy(). -1 before. */
+	atomic_int link_wake;
 
 	/* isolation (isolation/isolation.h): NULL when none is asked for */
 	struct sb_iso *iso;
@@ -304,7 +326,9 @@ _Noreturn void sb_child_run(const struct sb_child_plan *plan);
  * manager waits for next (the pipe, or the destination when it is full). */
 enum { SB_CAP_IDLE = 0, SB_CAP_FULL, SB_CAP_EOF, SB_CAP_OVER };
 struct pollfd;
-int sb_capture_open(sandbox_t *sb, int wfd[3]);
+/* Streams whose bit (1 << which) is in `skip` are not captured this run
+ * (an interaction owns them). */
+int sb_capture_open(sandbox_t *sb, int wfd[3], unsigned skip);
 int sb_capture_copy(sandbox_t *sb, int which);
 void sb_capture_pollfd(const sandbox_t *sb, int which, struct pollfd *p);
 void sb_capture_finish(sandbox_t *sb);
@@ -445,5 +469,72 @@ void sb_verdict_memory_refused(sandbox_t *sb, int by, int64_t bytes,
  * because the stack would have outgrown its limit. If the program then
  * dies of SIGSEGV, the verdict is RT with quota_exceeded S_QUOTA_STACK. */
 void sb_verdict_stack_overflow(sandbox_t *sb);
+
+/* relay.c: an interaction's plumbing, in a thread of its own. Sides are
+ * S_SIDE_PROGRAM and S_SIDE_INTERACTOR. sb_relay_new() makes the pipes
+ * and gives the children's ends in ends[side][0..2] (stdin, stdout,
+ * stderr; the program's stderr is -1): the caller hands them to the runs
+ * (sb_link, or a plain child) and closes what they did not take. Then
+ * any thread tells the relay about the sides: forked (its pid, at fork),
+ * adopt (a plain child: the relay reaps it and kills its group at
+ * deadline_ns, CLOCK_MONOTONIC, INT64_MAX: never), done (its run is over:
+ * execute returned), stop (kill a plain interactor now). sample is the
+ * program's wall_kill. finish waits for the thread (both sides done) and
+ * fills the figures; free releases everything. */
+struct sb_relay;
+struct sb_relay_stat {
+	int64_t read[2];           /* bytes read from the side's stdout */
+	int64_t delivered[2];      /* of them, written to the other's stdin */
+	bool told[2];              /* the relay gave the side end of file */
+	bool ended_before_told[2]; /* it was ending or gone by then */
+	int wait[2];               /* SB_WAIT_* at the sample (UNKNOWN: none) */
+	bool idle;
+	/* an adopted interactor */
+	bool reaped;
+	int wstatus;
+	int64_t cpu_us, wall_us, rss_peak;
+	bool deadline_killed, stopped;
+	int interrupted;           /* the signal an interruption came with */
+	char message[SANDBOX_MESSAGE_MAX];
+	int64_t message_bytes;
+	int64_t log_bytes;         /* -1: no log */
+	bool log_truncated;
+};
+struct sb_relay_config {
+	int log_fd;                /* transcript, or -1 (not taken over) */
+	sandbox_t *sb[2];          /* the sides' sandboxes; [1] NULL for a
+	                            * plain interactor. An interruption of one
+	                            * (its link_wake) interrupts the other and
+	                            * stops a plain interactor. */
+};
+int sb_relay_new(const struct sb_relay_config *cfg, struct sb_relay **out,
+                 int ends[2][3]);
+int sb_relay_start(struct sb_relay *r);
+void sb_relay_forked(struct sb_relay *r, int side, pid_t pid, int pidfd);
+void sb_relay_adopt(struct sb_relay *r, const struct sb_spawned *child,
+                    int64_t deadline_ns);
+void sb_relay_done(struct sb_relay *r, int side);
+void sb_relay_stop(struct sb_relay *r);
+void sb_relay_sample(struct sb_relay *r);
+void sb_relay_finish(struct sb_relay *r, struct sb_relay_stat *st);
+void sb_relay_free(struct sb_relay *r);
+
+/* combine.c: the combined verdict of an interaction. */
+struct sb_combine_in {
+	int program_rc;            /* sandbox_execute() of the program */
+	const sandbox_stat_t *program; /* its figures (when program_rc is 0) */
+	bool program_first;        /* it ended before it was told (relay) */
+	bool idle;                 /* the relay's sample */
+	int interactor_rc;         /* 0, or -errno: it did not start */
+	int interactor_result;     /* its run's verdict (S_RESULT_*) */
+	int interactor_exit_code;  /* -1 when killed */
+	bool interrupted;          /* either side, or the interaction */
+};
+/* Fills st->result and st->decided_by (docs/VERDICTS.md). */
+void sb_combine(const struct sb_combine_in *in,
+                sandbox_interaction_stat_t *st);
+/* testlib's points: the number after "points " at the start of the
+ * interactor's message; -1 when there is none. */
+double sb_combine_points(const char *message);
 
 #endif /* LIBSANDBOX_CORE_H */

@@ -135,6 +135,10 @@ static int64_t check_run(sandbox_t *sb, struct watch *w)
 	}
 	if (w->wall_deadline != INT64_MAX) {
 		if (now >= w->wall_deadline) {
+			/* An interaction samples both sides first (relay.c). */
+			if (sb->mgr.exec_seen && sb->link.wall_kill &&
+			    atomic_load(&sb->kill_reason) == SB_KILL_NONE)
+				sb->link.wall_kill(sb->link.data);
 			kill_locked(sb, sb->mgr.exec_seen ? SB_KILL_WALL
 			                                  : SB_KILL_SETUP);
 			return INT64_MAX;
@@ -410,6 +414,10 @@ void sb_manager_end_run(sandbox_t *sb)
 void sb_interrupt(sandbox_t *sb, int signo)
 {
 	int expected = 0;
+	uint64_t one = 1;
 	atomic_compare_exchange_strong(&sb->interrupt_sig, &expected, signo);
 	wake(sb); /* write(2) on an eventfd: async-signal-safe */
+	int fd = atomic_load(&sb->link_wake);
+	if (fd >= 0 && write(fd, &one, sizeof(one)) < 0)
+		return; /* non-zero already: the relay wakes anyway */
 }

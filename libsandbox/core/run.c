@@ -184,8 +184,10 @@ static bool same_file(int a, int b)
 
 /* Streams given by path: opened as sandbox_open_file() does. stdout and
  * stderr naming one file (any spelling) share one open file description:
- * two would each start at offset 0 and overwrite each other. */
-static int open_stdio(const sandbox_t *sb, int fds[3])
+ * two would each start at offset 0 and overwrite each other. An
+ * interaction's streams (sb->link) replace the configured ones: taken
+ * over, they are closed with the others after the fork. */
+static int open_stdio(sandbox_t *sb, int fds[3])
 {
 	for (int i = 0; i < 3; i++)
 		fds[i] = -1;
@@ -193,7 +195,11 @@ static int open_stdio(const sandbox_t *sb, int fds[3])
 		const struct sb_stdio *s = &sb->stdio[i];
 		int how = i == 0 ? SANDBOX_OPEN_READ
 		        : s->append ? SANDBOX_OPEN_APPEND : SANDBOX_OPEN_WRITE;
-		if (s->path) {
+		if (sb->link.stdio_fd[i] >= 0) {
+			fds[i] = sb->link.stdio_fd[i];
+			sb->link.stdio_fd[i] = -1;
+			continue;
+		} else if (s->path) {
 			fds[i] = sb_open_file(s->path, how, 0644);
 		} else if (s->fd >= 0) {
 			fds[i] = fcntl(s->fd, F_DUPFD_CLOEXEC, 3);
@@ -206,8 +212,7 @@ static int open_stdio(const sandbox_t *sb, int fds[3])
 			int e = fds[i];
 			fds[i] = -1;
 			close_fds(fds, i);
-			((sandbox_t *)sb)->failed_step =
-				sb_step_name(SB_STEP_STDIN + i);
+			sb->failed_step = sb_step_name(SB_STEP_STDIN + i);
 			return e;
 		}
 	}
@@ -236,10 +241,14 @@ int sb_run_execute(sandbox_t *sb)
 	int rc;
 
 	int capw[3];
+	unsigned linked = 0;
+	for (int i = 0; i < 3; i++)
+		if (sb->link.stdio_fd[i] >= 0)
+			linked |= 1u << i;
 	rc = open_stdio(sb, plan.stdio_fd);
 	if (rc < 0)
 		return rc;
-	if ((rc = sb_capture_open(sb, capw)) < 0) {
+	if ((rc = sb_capture_open(sb, capw, linked)) < 0) {
 		close_fds(plan.stdio_fd, 3);
 		sb->failed_step = sb_step_name(SB_STEP_CAPTURE);
 		return rc;
@@ -318,6 +327,8 @@ int sb_run_execute(sandbox_t *sb)
 	pipefd[0] = -1;
 	close_fds(plan.stdio_fd, 3);
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (sb->link.forked)
+		sb->link.forked(sb->link.data, pid, pidfd);
 	rc = sb_trace(sb, pid, pidfd, &errfd, &wstatus);
 out:
 	close_fds(plan.stdio_fd, 3);

@@ -1,14 +1,17 @@
 /*
  * Writing: a whole buffer to a descriptor (as many writes as it takes), or
  * a control file that must get its text in one write (/proc, cgroupfs).
- * A short write is -EIO, never a stale errno.
+ * A short write is -EIO, never a stale errno. And a way to write to a
+ * caller's pipe or terminal without ever blocking.
  */
 #include "config.h"
 #include "util/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 int sb_write_all(int fd, const void *buf, size_t len)
@@ -50,4 +53,26 @@ int sb_write_file(const char *path, const char *text)
 	rc = sb_write_once(fd, text, strlen(text));
 	close(fd);
 	return rc;
+}
+
+int sb_open_nonblocking(int fd, bool *own)
+{
+	struct stat st;
+	char path[32];
+	int fl;
+
+	*own = false;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode))
+		return fd; /* regular files do not block; sockets: MSG_DONTWAIT */
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || (fl & O_NONBLOCK))
+		return fd;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	int n = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (n < 0)
+		return fd; /* no /proc: the caller's descriptor, may block */
+	*own = true;
+	return n;
 }

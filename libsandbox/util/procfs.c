@@ -1,7 +1,8 @@
 /*
  * The few /proc reads the supervisor makes: once at the exit stop (peaks,
  * pending signals, bytes written), and by the RSS sampler. Never per
- * syscall stop. Also reading the memory of a stopped program.
+ * syscall stop. Also reading the memory of a stopped program, and, for an
+ * interaction, whether a process is exiting and what its tasks wait for.
  */
 #include "config.h"
 #include "util/util.h"
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -201,4 +203,104 @@ ssize_t sb_mem_read_string(pid_t pid, uint64_t addr, char *buf, size_t len)
 	}
 	buf[len - 1] = '\0';
 	return -ENAMETOOLONG;
+}
+
+/* /proc/PID[/task/TID]/stat: the state letter and the flags word (the
+ * comm field may hold spaces and parentheses: parse after the last ')'). */
+static int stat_state(pid_t pid, const char *what, char *state,
+                      unsigned long *flags)
+{
+	char buf[1024];
+	ssize_t n = read_small(pid, what, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	const char *p = strrchr(buf, ')');
+	int ppid, pgrp, session, tty, tpgid;
+	if (!p || sscanf(p + 1, " %c %d %d %d %d %d %lu", state, &ppid, &pgrp,
+	                 &session, &tty, &tpgid, flags) != 7)
+		return -EIO;
+	return 0;
+}
+
+#define PF_EXITING_FLAG 0x4ul /* include/linux/sched.h: PF_EXITING */
+
+bool sb_proc_exiting(pid_t pid)
+{
+	char state;
+	unsigned long flags;
+	if (pid <= 0 || stat_state(pid, "stat", &state, &flags) < 0)
+		return true; /* gone (reaped): certainly not running any more */
+	return state == 'Z' || state == 'X' || (flags & PF_EXITING_FLAG);
+}
+
+/* The syscall numbers that read a descriptor (read, readv) and write one
+ * (write, writev): x86_64 and x32 (the x32 bit masked off), and i386,
+ * whose numbers are, as x86_64 ones, calls that never block for long
+ * (close, stat, sched_getscheduler, sched_get_priority_max). */
+static bool is_read_call(long nr)
+{
+	nr &= ~0x40000000L;
+	return nr == 0 || nr == 19 || nr == 515 || nr == 3 || nr == 145;
+}
+
+static bool is_write_call(long nr)
+{
+	nr &= ~0x40000000L;
+	return nr == 1 || nr == 20 || nr == 516 || nr == 4 || nr == 146;
+}
+
+/* One task: SB_WAIT_* from its state and, asleep, its syscall. */
+static int task_wait(pid_t pid, const char *tid)
+{
+	char what[320], buf[256], state;
+	unsigned long flags;
+	long nr;
+	unsigned long long fd;
+
+	snprintf(what, sizeof(what), "task/%s/stat", tid);
+	if (stat_state(pid, what, &state, &flags) < 0)
+		return SB_WAIT_ENDED; /* the task went away meanwhile */
+	if (state == 'Z' || state == 'X')
+		return SB_WAIT_ENDED;
+	if (state != 'S')
+		return SB_WAIT_RUNNING; /* R, D, or stopped by its tracer */
+	snprintf(what, sizeof(what), "task/%s/syscall", tid);
+	if (read_small(pid, what, buf, sizeof(buf)) < 0 ||
+	    sscanf(buf, "%ld %llx", &nr, &fd) != 2)
+		return SB_WAIT_SLEEPING; /* "running", "-1 ...": not in a call */
+	if (fd == 0 && is_read_call(nr))
+		return SB_WAIT_READING;
+	if (fd == 1 && is_write_call(nr))
+		return SB_WAIT_WRITING;
+	return SB_WAIT_SLEEPING;
+}
+
+int sb_proc_stdio_wait(pid_t pid)
+{
+	char path[64];
+	bool seen[SB_WAIT_COUNT] = { false };
+
+	if (pid <= 0)
+		return SB_WAIT_ENDED;
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return SB_WAIT_ENDED;
+	for (struct dirent *e; (e = readdir(d)); ) {
+		if (e->d_name[0] == '.')
+			continue;
+		int w = task_wait(pid, e->d_name);
+		seen[w] = true;
+		if (w == SB_WAIT_RUNNING)
+			break;
+	}
+	closedir(d);
+	/* Any task running means progress is possible; then a task waiting
+	 * on a standard stream says what the process waits for. */
+	static const int order[] = { SB_WAIT_RUNNING, SB_WAIT_READING,
+	                             SB_WAIT_WRITING, SB_WAIT_SLEEPING };
+	for (size_t i = 0; i < SB_ARRAY_SIZE(order); i++)
+		if (seen[order[i]])
+			return order[i];
+	return SB_WAIT_ENDED;
 }

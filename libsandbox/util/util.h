@@ -16,6 +16,8 @@
  *   files.c    opening files around a run without following what the
  *              program may have planted (sandbox_open_file)
  *   landlock.c the Landlock syscalls and what the running kernel offers
+ *   spawn.c    a trusted program started without supervision (an
+ *              interactor the judge does not sandbox)
  */
 #ifndef LIBSANDBOX_UTIL_H
 #define LIBSANDBOX_UTIL_H
@@ -127,6 +129,22 @@ ssize_t sb_mem_read(pid_t pid, uint64_t addr, void *buf, size_t len);
 /* A NUL-terminated string of at most len-1 bytes: its length,
  * -ENAMETOOLONG when it does not fit, -EFAULT, -ESRCH. */
 ssize_t sb_mem_read_string(pid_t pid, uint64_t addr, char *buf, size_t len);
+/* Is the process ending: a zombie, reaped, or in do_exit (PF_EXITING, set
+ * before it closes its descriptors)? */
+bool sb_proc_exiting(pid_t pid);
+/* What a process's tasks wait for, from /proc/PID/task/TID/{stat,syscall}:
+ * SB_WAIT_RUNNING when a task is running (or in uninterruptible sleep, or
+ * stopped by its tracer); else SB_WAIT_READING when a task is blocked in
+ * read(2)/readv(2) on descriptor 0, SB_WAIT_WRITING in write(2)/writev(2)
+ * on descriptor 1; SB_WAIT_SLEEPING when blocked on anything else;
+ * SB_WAIT_ENDED when no task is left. The values are sandbox_wait_t's. */
+enum {
+	SB_WAIT_UNKNOWN = S_WAIT_UNKNOWN, SB_WAIT_RUNNING = S_WAIT_RUNNING,
+	SB_WAIT_READING = S_WAIT_READING, SB_WAIT_WRITING = S_WAIT_WRITING,
+	SB_WAIT_SLEEPING = S_WAIT_SLEEPING, SB_WAIT_ENDED = S_WAIT_ENDED,
+	SB_WAIT_COUNT
+};
+int sb_proc_stdio_wait(pid_t pid);
 
 /* ---------------------------------------------------------------- io.c */
 
@@ -137,6 +155,12 @@ int sb_write_all(int fd, const void *buf, size_t len);
 int sb_write_once(int fd, const void *buf, size_t len);
 /* Open an existing file for writing, sb_write_once() the text, close. */
 int sb_write_file(const char *path, const char *text);
+/* A descriptor that writes to fd's file and never blocks: a pipe, FIFO or
+ * terminal in blocking mode is reopened through /proc/self/fd as a private
+ * non-blocking open file description (*own set: the caller closes it; the
+ * caller's description and its flags are left alone); anything else (and
+ * without /proc) is fd itself. -errno when fd is not open. */
+int sb_open_nonblocking(int fd, bool *own);
 
 /* ------------------------------------------------------------- steps */
 
@@ -150,7 +174,8 @@ int sb_write_file(const char *path, const char *text);
 	X(CAPTURE, "capture") X(CPUS, "cpus") X(MOUNTS, "mounts")          \
 	X(CGROUP, "cgroup") X(CLONE, "clone") X(ID_MAP, "id_map")          \
 	/* child: die with the supervisor; namespaces, box root */        \
-	X(PRCTL, "prctl") X(ISOLATION, "isolation") X(NS_IDS, "ns_ids")    \
+	X(PRCTL, "prctl") X(SETPGID, "setpgid") /* spawn.c */              \
+	X(ISOLATION, "isolation") X(NS_IDS, "ns_ids")                      \
 	X(SETHOSTNAME, "sethostname") X(LOOPBACK, "loopback")              \
 	X(MKDIR, "mkdir") X(MKFILE, "mkfile") X(MOUNT, "mount")            \
 	X(REMOUNT_RO, "remount_ro") X(SYMLINK, "symlink")                  \
@@ -280,5 +305,22 @@ unsigned sb_landlock_features(int abi);
 int sb_landlock_create(const struct sb_ll_ruleset_attr *attr, size_t size);
 int sb_landlock_add_path(int ruleset, int parent_fd, uint64_t access);
 int sb_landlock_restrict(int ruleset);
+
+/* ------------------------------------------------------------- spawn.c */
+
+/* A plain child: pid, and a pidfd for it (close-on-exec). */
+struct sb_spawned {
+	pid_t pid;
+	int pidfd;
+};
+/* Start argv[0] (a path, not looked up) with argv and envp (NULL: this
+ * process's environment) as a child of the calling thread, without
+ * supervision: it dies with that thread, leads its own process group
+ * (pgid = pid), has fds[0..2] as its standard streams and nothing else,
+ * default signal dispositions and an empty mask. 0 with *out filled, or
+ * the -errno of the step that failed (*step: SB_STEP_*), the child reaped.
+ * The caller reaps it (waitpid) and closes the pidfd. */
+int sb_spawn_plain(char *const argv[], char *const envp[], const int fds[3],
+                   struct sb_spawned *out, int *step);
 
 #endif /* LIBSANDBOX_UTIL_H */
