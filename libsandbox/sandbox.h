@@ -111,14 +111,6 @@ typedef enum {
 	S_RESULT_AT,     /* abnormal termination: exited with a non-zero status */
 	S_RESULT_IE,     /* internal error of the supervisor, or interrupted */
 	S_RESULT_BP,     /* bad policy: the policy misbehaved or gave no verdict */
-	/* The combined verdict of an interaction only (sandbox_interaction_run,
-	 * below), from the interactor's exit status; never a run's. */
-	S_RESULT_WA,     /* wrong answer (interactor exit 1) */
-	S_RESULT_PE,     /* presentation error (exit 2; testlib's 4 and 8) */
-	S_RESULT_PT,     /* points: partial score (exit 7), in stat.points */
-	S_RESULT_JF,     /* judge failure: the interactor failed (exit 3, any
-	                  * other status, a signal, its own quotas), or could
-	                  * not start */
 	S_RESULT_COUNT
 } sandbox_result_t;
 
@@ -1397,7 +1389,7 @@ int64_t sandbox_captured_bytes(const sandbox_t *sb, int which);
  * (or SIGTERM to the supervisor, see SIGNALS) ends the whole interaction:
  * the result is IE.
  *
- * THE VERDICT (stat.result, decided_by):
+ * THE VERDICT (stat.verdict, a sandbox_verdict_t; stat.decided_by):
  *   - the program's own verdict when it failed first: any verdict but OK
  *     reached before the relay gave it end of file because the interactor
  *     had ended (or closed its output) -- TL, ML, RF, RT, OL, AT, and IE or
@@ -1416,6 +1408,37 @@ int64_t sandbox_captured_bytes(const sandbox_t *sb, int which);
  * byte could move through the relay, and neither side's CPU clock moved
  * while that was read.
  */
+
+/* The combined verdict of an interaction (stat.verdict): a set of its
+ * own, apart from a run's sandbox_result_t. A program's own verdict passes
+ * through unchanged, so the first ten have a run result's value and name
+ * (S_VERDICT_TL == S_RESULT_TL); WA, PE, PT and JF exist only here: no
+ * run's sandbox_stat_t, policy answer or sandbox_result_name() has them. */
+typedef enum {
+	S_VERDICT_PD = S_RESULT_PD, /* no verdict: the interaction did not run */
+	S_VERDICT_OK = S_RESULT_OK, /* accepted */
+	S_VERDICT_RF = S_RESULT_RF, /* the program's own verdicts ... */
+	S_VERDICT_ML = S_RESULT_ML,
+	S_VERDICT_OL = S_RESULT_OL,
+	S_VERDICT_TL = S_RESULT_TL, /* (stat.idle: an idle deadlock) */
+	S_VERDICT_RT = S_RESULT_RT,
+	S_VERDICT_AT = S_RESULT_AT,
+	S_VERDICT_IE = S_RESULT_IE, /* ... or the interaction was interrupted */
+	S_VERDICT_BP = S_RESULT_BP,
+	S_VERDICT_WA = S_RESULT_COUNT, /* wrong answer (interactor exit 1) */
+	S_VERDICT_PE,    /* presentation error (exit 2; testlib's 4 and 8) */
+	S_VERDICT_PT,    /* points: partial score (exit 7), in stat.points */
+	S_VERDICT_JF,    /* judge failure: the interactor failed (exit 3, any
+	                  * other status, a signal, its own quotas), or could
+	                  * not start */
+	S_VERDICT_COUNT
+} sandbox_verdict_t;
+
+/* The two-letter code of a combined verdict ("WA"), and a short text;
+ * for the first ten, sandbox_result_name()'s and _text()'s. "??" and
+ * "unknown verdict" out of range. */
+const char *sandbox_verdict_name(int verdict);
+const char *sandbox_verdict_text(int verdict);
 
 /* The sides of an interaction (stat.decided_by). */
 typedef enum { S_SIDE_PROGRAM = 0, S_SIDE_INTERACTOR = 1 } sandbox_side_t;
@@ -1468,7 +1491,7 @@ int sandbox_interaction_set_log(sandbox_interaction_t *ia, int fd);
 /* Run `program` (a sandbox, PRE or RDY, not the interactor's) wired to the
  * interactor until both have ended. Returns 0 when a combined verdict was
  * reached (read it with sandbox_interaction_get_stat()). Errors, with no
- * verdict (stat.result S_RESULT_PD): -EINVAL (NULL, no interactor, the
+ * verdict (stat.verdict S_VERDICT_PD): -EINVAL (NULL, no interactor, the
  * same sandbox twice), -EALREADY (a sandbox is finished: reset it),
  * -EBUSY (one is executing, or the interaction is running), the errors of
  * sandbox_check() of either sandbox and of starting a command interactor
@@ -1487,7 +1510,7 @@ const char *sandbox_interaction_failed_step(const sandbox_interaction_t *ia);
 /* Figures of the last sandbox_interaction_run(). Unknown figures are -1.
  * The struct may grow at its end: the caller passes its size. */
 typedef struct {
-	int result;              /* combined verdict (sandbox_result_t) */
+	int verdict;             /* the combined verdict (sandbox_verdict_t) */
 	int decided_by;          /* S_SIDE_PROGRAM or S_SIDE_INTERACTOR; -1
 	                          * when there is no verdict or it was IE */
 	bool program_first;      /* the program ended before the relay told it

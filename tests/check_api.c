@@ -395,7 +395,6 @@ START_TEST(result_names_and_texts)
 {
 	static const char *const names[S_RESULT_COUNT] = {
 		"PD", "OK", "RF", "ML", "OL", "TL", "RT", "AT", "IE", "BP",
-		"WA", "PE", "PT", "JF",
 	};
 
 	for (int r = 0; r < S_RESULT_COUNT; r++) {

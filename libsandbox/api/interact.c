@@ -32,7 +32,7 @@ struct sandbox_interaction {
 static void clear_stat(sandbox_interaction_stat_t *st)
 {
 	memset(st, 0, sizeof(*st));
-	st->result = S_RESULT_PD;
+	st->verdict = S_VERDICT_PD;
 	st->decided_by = -1;
 	st->interactor_result = S_RESULT_PD;
 	st->interactor_exit_code = -1;
@@ -314,7 +314,7 @@ static void put_together(struct run *r, const struct sb_relay_stat *rs)
 		                isb->stat.interrupted),
 	};
 	sb_combine(&in, st);
-	if (st->result != S_RESULT_PT)
+	if (st->verdict != S_VERDICT_PT)
 		st->points = -1;
 }
 

@@ -23,10 +23,6 @@ static const struct {
 	[S_RESULT_AT] = { "AT", "abnormal termination (non-zero exit)" },
 	[S_RESULT_IE] = { "IE", "internal error" },
 	[S_RESULT_BP] = { "BP", "bad policy" },
-	[S_RESULT_WA] = { "WA", "wrong answer" },
-	[S_RESULT_PE] = { "PE", "presentation error" },
-	[S_RESULT_PT] = { "PT", "partial score (points)" },
-	[S_RESULT_JF] = { "JF", "judge failure (the interactor failed)" },
 };
 
 SB_EXPORT const char *sandbox_result_name(int result)
@@ -41,6 +37,36 @@ SB_EXPORT const char *sandbox_result_text(int result)
 	if (result < 0 || result >= S_RESULT_COUNT)
 		return "unknown result";
 	return result_names[result].text;
+}
+
+/* An interaction's own verdicts, after the run results it passes on. */
+static const struct {
+	const char *code;
+	const char *text;
+} verdict_names[S_VERDICT_COUNT - S_RESULT_COUNT] = {
+	[S_VERDICT_WA - S_RESULT_COUNT] = { "WA", "wrong answer" },
+	[S_VERDICT_PE - S_RESULT_COUNT] = { "PE", "presentation error" },
+	[S_VERDICT_PT - S_RESULT_COUNT] = { "PT", "partial score (points)" },
+	[S_VERDICT_JF - S_RESULT_COUNT] = { "JF",
+	                                    "judge failure (the interactor failed)" },
+};
+
+SB_EXPORT const char *sandbox_verdict_name(int verdict)
+{
+	if (verdict >= 0 && verdict < S_RESULT_COUNT)
+		return sandbox_result_name(verdict);
+	if (verdict < 0 || verdict >= S_VERDICT_COUNT)
+		return "??";
+	return verdict_names[verdict - S_RESULT_COUNT].code;
+}
+
+SB_EXPORT const char *sandbox_verdict_text(int verdict)
+{
+	if (verdict >= 0 && verdict < S_RESULT_COUNT)
+		return sandbox_result_text(verdict);
+	if (verdict < 0 || verdict >= S_VERDICT_COUNT)
+		return "unknown verdict";
+	return verdict_names[verdict - S_RESULT_COUNT].text;
 }
 
 SB_EXPORT const char *sandbox_abi_name(int abi)

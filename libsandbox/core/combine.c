@@ -28,9 +28,15 @@ enum {
 	TL_POINTS = 7, TL_UNEXPECTED_EOF = 8,
 };
 
-static void decide(sandbox_interaction_stat_t *st, int result, int by)
+/* A run's verdict passes through as the combined one (sandbox.h). */
+_Static_assert((int)S_VERDICT_TL == (int)S_RESULT_TL &&
+               (int)S_VERDICT_BP == (int)S_RESULT_BP &&
+               (int)S_VERDICT_WA == (int)S_RESULT_COUNT,
+               "a run's verdict passes through");
+
+static void decide(sandbox_interaction_stat_t *st, int verdict, int by)
 {
-	st->result = result;
+	st->verdict = verdict;
 	st->decided_by = by;
 }
 
@@ -40,15 +46,15 @@ void sb_combine(const struct sb_combine_in *in,
 	int p = in->program_rc == 0 ? in->program->result : S_RESULT_PD;
 
 	if (in->interrupted) {
-		decide(st, S_RESULT_IE, -1);
+		decide(st, S_VERDICT_IE, -1);
 		return;
 	}
 	if (in->program_rc < 0) {
-		decide(st, S_RESULT_PD, -1);
+		decide(st, S_VERDICT_PD, -1);
 		return;
 	}
 	if (in->interactor_rc < 0) {
-		decide(st, S_RESULT_JF, S_SIDE_INTERACTOR);
+		decide(st, S_VERDICT_JF, S_SIDE_INTERACTOR);
 		return;
 	}
 	if (p != S_RESULT_OK && in->program_first) {
@@ -67,18 +73,18 @@ void sb_combine(const struct sb_combine_in *in,
 			decide(st, p, S_SIDE_PROGRAM);
 		else
 			decide(st, in->interactor_exit_code == TL_OK
-			           ? S_RESULT_OK : S_RESULT_PT, S_SIDE_INTERACTOR);
+			           ? S_VERDICT_OK : S_VERDICT_PT, S_SIDE_INTERACTOR);
 		return;
 	case TL_WA:
-		decide(st, S_RESULT_WA, S_SIDE_INTERACTOR);
+		decide(st, S_VERDICT_WA, S_SIDE_INTERACTOR);
 		return;
 	case TL_PE:
 	case TL_DIRT:
 	case TL_UNEXPECTED_EOF:
-		decide(st, S_RESULT_PE, S_SIDE_INTERACTOR);
+		decide(st, S_VERDICT_PE, S_SIDE_INTERACTOR);
 		return;
 	default: /* TL_FAIL, another status, killed, its own quota */
-		decide(st, S_RESULT_JF, S_SIDE_INTERACTOR);
+		decide(st, S_VERDICT_JF, S_SIDE_INTERACTOR);
 		return;
 	}
 }

@@ -530,7 +530,7 @@ struct sb_combine_in {
 	int interactor_exit_code;  /* -1 when killed */
 	bool interrupted;          /* either side, or the interaction */
 };
-/* Fills st->result and st->decided_by (docs/VERDICTS.md). */
+/* Fills st->verdict and st->decided_by (docs/VERDICTS.md). */
 void sb_combine(const struct sb_combine_in *in,
                 sandbox_interaction_stat_t *st);
 /* testlib's points: the number after "points " at the start of the

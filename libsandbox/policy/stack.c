@@ -14,7 +14,7 @@ static bool good_errno(int e)
 
 static bool good_result(int r)
 {
-	return r > S_RESULT_PD && r <= S_RESULT_BP; /* WA..JF: interactions only */
+	return r > S_RESULT_PD && r < S_RESULT_COUNT;
 }
 
 /* CONT: ask the next layer. KILL: RF at a syscall. FINI: needs a result.

@@ -103,15 +103,24 @@ static void ia_run(struct ia *a)
 	free(in);
 }
 
+#define VN(v) sandbox_verdict_name(v)
+
+#define ck_assert_verdict(got, want)                                       \
+	do {                                                               \
+		int got_ = (got), want_ = (want);                          \
+		ck_assert_msg(got_ == want_, "combined %s, expected %s",   \
+		              VN(got_), VN(want_));                        \
+	} while (0)
+
 #define ck_assert_ia(a, want, by)                                            \
 	do {                                                                 \
 		ck_assert_msg((a)->rc == 0, "run: %s", sandbox_strerror((a)->rc)); \
-		ck_assert_msg((a)->st.result == (want) &&                    \
+		ck_assert_msg((a)->st.verdict == (want) &&                    \
 		              (a)->st.decided_by == (by),                    \
 		              "%s: %s by %d, expected %s by %d (program %s, " \
 		              "interactor %s exit %d signal %d: %s)",        \
-		              (a)->solution[0], RN((a)->st.result),          \
-		              (a)->st.decided_by, RN(want), by,              \
+		              (a)->solution[0], VN((a)->st.verdict),          \
+		              (a)->st.decided_by, VN(want), by,              \
 		              RN((a)->ps.result), RN((a)->st.interactor_result), \
 		              (a)->st.interactor_exit_code,                  \
 		              (a)->st.interactor_signal, (a)->st.message);   \
@@ -126,27 +135,27 @@ static const struct game {
 	int result, by;
 	const char *message; /* the start of the interactor's comment */
 } games[] = {
-	{ "correct", GAME, S_RESULT_OK, S_SIDE_INTERACTOR, "ok found" },
-	{ "wrong", GAME, S_RESULT_WA, S_SIDE_INTERACTOR, "wrong answer not" },
-	{ "crash", GAME, S_RESULT_RT, S_SIDE_PROGRAM, NULL },
-	{ "sigpipe", GAME, S_RESULT_RT, S_SIDE_PROGRAM, NULL },
+	{ "correct", GAME, S_VERDICT_OK, S_SIDE_INTERACTOR, "ok found" },
+	{ "wrong", GAME, S_VERDICT_WA, S_SIDE_INTERACTOR, "wrong answer not" },
+	{ "crash", GAME, S_VERDICT_RT, S_SIDE_PROGRAM, NULL },
+	{ "sigpipe", GAME, S_VERDICT_RT, S_SIDE_PROGRAM, NULL },
 	/* The interactor sees too many queries first: WA, whatever the
 	 * program does afterwards (it writes on until its CPU quota). */
-	{ "noread", GAME, S_RESULT_WA, S_SIDE_INTERACTOR, "wrong answer too" },
+	{ "noread", GAME, S_VERDICT_WA, S_SIDE_INTERACTOR, "wrong answer too" },
 	/* Closing its output says it has nothing more to say. */
-	{ "closeout", GAME, S_RESULT_WA, S_SIDE_INTERACTOR, "wrong answer une" },
+	{ "closeout", GAME, S_VERDICT_WA, S_SIDE_INTERACTOR, "wrong answer une" },
 	/* Right, and 1 MiB more nobody reads: discarded, no SIGPIPE. */
-	{ "extra", GAME, S_RESULT_OK, S_SIDE_INTERACTOR, "ok found" },
-	{ "stderr", GAME, S_RESULT_OK, S_SIDE_INTERACTOR, "ok found" },
-	{ "correct", "crash 1000 5 30", S_RESULT_JF, S_SIDE_INTERACTOR, NULL },
-	{ "correct", "sigpipe 1000 5 30", S_RESULT_JF, S_SIDE_INTERACTOR, NULL },
-	{ "correct", "fail 1000 5 30", S_RESULT_JF, S_SIDE_INTERACTOR, "FAIL" },
-	{ "correct", "pe 1000 5 30", S_RESULT_PE, S_SIDE_INTERACTOR, "wrong out" },
-	{ "correct", "points 1000000 77 30", S_RESULT_PT, S_SIDE_INTERACTOR,
+	{ "extra", GAME, S_VERDICT_OK, S_SIDE_INTERACTOR, "ok found" },
+	{ "stderr", GAME, S_VERDICT_OK, S_SIDE_INTERACTOR, "ok found" },
+	{ "correct", "crash 1000 5 30", S_VERDICT_JF, S_SIDE_INTERACTOR, NULL },
+	{ "correct", "sigpipe 1000 5 30", S_VERDICT_JF, S_SIDE_INTERACTOR, NULL },
+	{ "correct", "fail 1000 5 30", S_VERDICT_JF, S_SIDE_INTERACTOR, "FAIL" },
+	{ "correct", "pe 1000 5 30", S_VERDICT_PE, S_SIDE_INTERACTOR, "wrong out" },
+	{ "correct", "points 1000000 77 30", S_VERDICT_PT, S_SIDE_INTERACTOR,
 	  "points 0.5" },
 	/* Accepted at once; the program then reads end of file and exits
 	 * 5: it did not end well, its verdict stands. */
-	{ "correct", "quiet 1000 5 30", S_RESULT_AT, S_SIDE_PROGRAM, "ok acc" },
+	{ "correct", "quiet 1000 5 30", S_VERDICT_AT, S_SIDE_PROGRAM, "ok acc" },
 };
 #define NGAMES (int)(sizeof(games) / sizeof(games[0]))
 
@@ -170,11 +179,11 @@ START_TEST(game)
 	ck_assert_msg(!a.st.idle, "idle on a run that did not end by the wall");
 	ck_assert_int_eq(a.st.program_wait, S_WAIT_UNKNOWN);
 	ck_assert_int_eq(a.st.interactor_error, 0);
-	if (g->by == S_SIDE_PROGRAM && g->result != S_RESULT_AT) {
+	if (g->by == S_SIDE_PROGRAM && g->result != S_VERDICT_AT) {
 		ck_assert(a.st.program_first);
-		ck_assert_result(a.ps.result, g->result);
+		ck_assert_result(a.ps.result, (int)g->result);
 	}
-	if (g->result == S_RESULT_PT)
+	if (g->result == S_VERDICT_PT)
 		ck_assert_msg(a.st.points == 0.5, "points %g", a.st.points);
 	else
 		ck_assert_msg(a.st.points == -1, "points %g", a.st.points);
@@ -193,7 +202,7 @@ START_TEST(game)
 		                 a.st.to_interactor_discarded, 151 + MIB);
 		ck_assert_result(a.ps.result, S_RESULT_OK);
 	}
-	if (!strcmp(g->solution, "correct") && g->result == S_RESULT_OK) {
+	if (!strcmp(g->solution, "correct") && g->result == S_VERDICT_OK) {
 		/* The binary search asks 16 queries "? x\n" and answers
 		 * "! 123457\n": 151 bytes one way; N and 16 replies the
 		 * other. */
@@ -224,7 +233,7 @@ START_TEST(idle_deadlock)
 	a.sandboxed = _i % 2;
 	a.wall_ms = tu_scale_ms(1500);
 	ia_run(&a);
-	ck_assert_ia(&a, S_RESULT_TL, S_SIDE_PROGRAM);
+	ck_assert_ia(&a, S_VERDICT_TL, S_SIDE_PROGRAM);
 	ck_assert_int_eq(a.ps.tl_limit, S_TL_WALL);
 	ck_assert_msg(a.st.idle, "not idle: program %d, interactor %d",
 	              a.st.program_wait, a.st.interactor_wait);
@@ -246,7 +255,7 @@ START_TEST(busy_is_not_idle)
 	a.cpu_ms = 60000;
 	a.wall_ms = tu_scale_ms(1000);
 	ia_run(&a);
-	ck_assert_ia(&a, S_RESULT_TL, S_SIDE_PROGRAM);
+	ck_assert_ia(&a, S_VERDICT_TL, S_SIDE_PROGRAM);
 	ck_assert_int_eq(a.ps.tl_limit, S_TL_WALL);
 	ck_assert(!a.st.idle);
 	ck_assert_int_eq(a.st.program_wait, S_WAIT_RUNNING);
@@ -261,7 +270,7 @@ START_TEST(too_slow_is_tl_cpu)
 	ia_defaults(&a, _i ? S_MODE_CLASSIC : S_MODE_FAST, "slow", GAME);
 	a.cpu_ms = 300;
 	ia_run(&a);
-	ck_assert_ia(&a, S_RESULT_TL, S_SIDE_PROGRAM);
+	ck_assert_ia(&a, S_VERDICT_TL, S_SIDE_PROGRAM);
 	ck_assert_int_eq(a.ps.tl_limit, S_TL_CPU);
 	ck_assert(!a.st.idle);
 }
@@ -288,7 +297,7 @@ START_TEST(ten_mib_each_way)
 	ck_assert_int_ge(a.log_fd, 0);
 	ia_run(&a);
 	close(a.log_fd);
-	ck_assert_ia(&a, S_RESULT_OK, S_SIDE_INTERACTOR);
+	ck_assert_ia(&a, S_VERDICT_OK, S_SIDE_INTERACTOR);
 	ck_assert_str_eq(a.st.message, "ok all bytes\n");
 	ck_assert_int_eq(a.st.to_interactor_bytes, 10 * MIB);
 	ck_assert_int_eq(a.st.to_program_bytes, 10 * MIB);
@@ -310,7 +319,7 @@ START_TEST(chatty_interactor)
 	ia_defaults(&a, S_MODE_FAST, "correct", "chatty 1000000 123457 30");
 	a.sandboxed = _i;
 	ia_run(&a);
-	ck_assert_ia(&a, S_RESULT_OK, S_SIDE_INTERACTOR);
+	ck_assert_ia(&a, S_VERDICT_OK, S_SIDE_INTERACTOR);
 	ck_assert_int_eq(a.st.message_bytes, MIB + 17);
 	ck_assert_int_eq((int64_t)strlen(a.st.message), SANDBOX_MESSAGE_MAX - 1);
 	ck_assert_int_eq(strspn(a.st.message, "x"), SANDBOX_MESSAGE_MAX - 1);
@@ -330,7 +339,7 @@ START_TEST(log_reader_gone)
 	a.log_fd = p[1];
 	ia_run(&a);
 	close(p[1]);
-	ck_assert_ia(&a, S_RESULT_OK, S_SIDE_INTERACTOR);
+	ck_assert_ia(&a, S_VERDICT_OK, S_SIDE_INTERACTOR);
 	ck_assert(a.st.log_truncated);
 	ck_assert_int_eq(a.st.log_bytes, 0);
 }
@@ -348,7 +357,7 @@ START_TEST(interactor_never_ends)
 	a.sandboxed = _i;
 	a.interactor_wall_ms = tu_scale_ms(1000);
 	ia_run(&a);
-	ck_assert_ia(&a, S_RESULT_JF, S_SIDE_INTERACTOR);
+	ck_assert_ia(&a, S_VERDICT_JF, S_SIDE_INTERACTOR);
 	ck_assert_result(a.st.interactor_result, S_RESULT_TL);
 	ck_assert_result(a.ps.result, S_RESULT_OK);
 	ck_assert(a.st.program_first);
@@ -368,7 +377,7 @@ START_TEST(interactor_missing)
 	ck_assert_int_eq(sandbox_interaction_run(ia, p), -ENOENT);
 	ck_assert_str_eq(sandbox_interaction_failed_step(ia), "execve");
 	ck_assert_int_eq(sandbox_interaction_get_stat(ia, &st, sizeof(st)), 0);
-	ck_assert_result(st.result, S_RESULT_PD);
+	ck_assert_verdict(st.verdict, S_VERDICT_PD);
 	ck_assert_result(sandbox_result(p), S_RESULT_PD);
 	ck_assert_int_eq(sandbox_status(p), S_STATUS_RDY);
 	sandbox_interaction_destroy(ia);
@@ -392,7 +401,7 @@ START_TEST(interactor_setup_fails)
 	ck_assert_int_eq(sandbox_interaction_set_interactor(ia, isb), 0);
 	ck_assert_int_eq(sandbox_interaction_run(ia, p), 0);
 	ck_assert_int_eq(sandbox_interaction_get_stat(ia, &st, sizeof(st)), 0);
-	ck_assert_result(st.result, S_RESULT_JF);
+	ck_assert_verdict(st.verdict, S_VERDICT_JF);
 	ck_assert_int_eq(st.interactor_error, -ENOENT);
 	ck_assert_str_eq(sandbox_failed_step(isb), "chdir");
 	sandbox_interaction_destroy(ia);
@@ -460,7 +469,7 @@ START_TEST(interrupt_ends_both)
 	int64_t took = tu_now_us() - t0;
 	pthread_join(t, NULL);
 	ck_assert_int_eq(sandbox_interaction_get_stat(ia, &st, sizeof(st)), 0);
-	ck_assert_result(st.result, S_RESULT_IE);
+	ck_assert_verdict(st.verdict, S_VERDICT_IE);
 	ck_assert_int_eq(st.decided_by, -1);
 	ck_assert_result(sandbox_result(p), S_RESULT_IE);
 	ck_assert_result(st.interactor_result, S_RESULT_IE);
@@ -493,7 +502,7 @@ static void *worker_main(void *arg)
 		            GAME);
 		a.sandboxed = i % 3 == 2;
 		ia_run(&a);
-		if (a.rc == 0 && a.st.result == S_RESULT_OK)
+		if (a.rc == 0 && a.st.verdict == S_VERDICT_OK)
 			w->ok++;
 		if (i && (a.st.to_interactor_bytes != w->to_interactor ||
 		          a.st.to_program_bytes != w->to_program))
@@ -553,7 +562,7 @@ START_TEST(arguments)
 	ck_assert_int_eq(sandbox_interaction_run(ia, p), -EINVAL);
 	ck_assert_int_eq(sandbox_interaction_get_stat(ia, NULL, 1), -EINVAL);
 	ck_assert_int_eq(sandbox_interaction_get_stat(ia, &st, sizeof(st)), 0);
-	ck_assert_result(st.result, S_RESULT_PD);
+	ck_assert_verdict(st.verdict, S_VERDICT_PD);
 	ck_assert_int_eq(st.to_interactor_bytes, -1);
 	ck_assert_ptr_null(sandbox_interaction_failed_step(ia));
 	sandbox_interaction_destroy(ia);
@@ -580,7 +589,7 @@ START_TEST(run_again)
 		ck_assert_int_eq(sandbox_interaction_run(ia, p), 0);
 		ck_assert_int_eq(sandbox_interaction_get_stat(ia, &st,
 		                                              sizeof(st)), 0);
-		ck_assert_result(st.result, S_RESULT_OK);
+		ck_assert_verdict(st.verdict, S_VERDICT_OK);
 		ck_assert_int_eq(sandbox_interaction_run(ia, p), -EALREADY);
 		ck_assert_int_eq(sandbox_reset(p), 0);
 	}

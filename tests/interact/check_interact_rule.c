@@ -22,50 +22,50 @@ static const struct row {
 	int program_rc, program, first;
 	int interactor_rc, interactor, exit_code;
 	bool interrupted;
-	int result, by;
+	int verdict, by;
 } rows[] = {
 	/* interrupted: IE whatever else happened */
-	{ 0, S_RESULT_OK, 0, 0, S_RESULT_OK, 0, true, S_RESULT_IE, NOBODY },
-	{ 0, S_RESULT_IE, 1, 0, S_RESULT_IE, -1, true, S_RESULT_IE, NOBODY },
+	{ 0, S_RESULT_OK, 0, 0, S_RESULT_OK, 0, true, S_VERDICT_IE, NOBODY },
+	{ 0, S_RESULT_IE, 1, 0, S_RESULT_IE, -1, true, S_VERDICT_IE, NOBODY },
 	/* the program could not start: no verdict */
-	{ -ENOENT, S_RESULT_PD, 0, 0, S_RESULT_AT, 1, false, S_RESULT_PD, NOBODY },
+	{ -ENOENT, S_RESULT_PD, 0, 0, S_RESULT_AT, 1, false, S_VERDICT_PD, NOBODY },
 	/* the interactor could not start: the judge failed */
-	{ 0, S_RESULT_AT, 0, -ENOENT, S_RESULT_PD, -1, false, S_RESULT_JF, I },
+	{ 0, S_RESULT_AT, 0, -ENOENT, S_RESULT_PD, -1, false, S_VERDICT_JF, I },
 	/* the program failed first: its own verdict, the interactor aside */
-	{ 0, S_RESULT_TL, 1, 0, S_RESULT_AT, 1, false, S_RESULT_TL, P },
-	{ 0, S_RESULT_ML, 1, 0, S_RESULT_AT, 2, false, S_RESULT_ML, P },
-	{ 0, S_RESULT_RF, 1, 0, S_RESULT_AT, 3, false, S_RESULT_RF, P },
-	{ 0, S_RESULT_RT, 1, 0, S_RESULT_RT, -1, false, S_RESULT_RT, P },
-	{ 0, S_RESULT_OL, 1, 0, S_RESULT_OK, 0, false, S_RESULT_OL, P },
-	{ 0, S_RESULT_AT, 1, 0, S_RESULT_TL, -1, false, S_RESULT_AT, P },
-	{ 0, S_RESULT_BP, 1, 0, S_RESULT_OK, 0, false, S_RESULT_BP, P },
-	{ 0, S_RESULT_IE, 1, 0, S_RESULT_OK, 0, false, S_RESULT_IE, P },
+	{ 0, S_RESULT_TL, 1, 0, S_RESULT_AT, 1, false, S_VERDICT_TL, P },
+	{ 0, S_RESULT_ML, 1, 0, S_RESULT_AT, 2, false, S_VERDICT_ML, P },
+	{ 0, S_RESULT_RF, 1, 0, S_RESULT_AT, 3, false, S_VERDICT_RF, P },
+	{ 0, S_RESULT_RT, 1, 0, S_RESULT_RT, -1, false, S_VERDICT_RT, P },
+	{ 0, S_RESULT_OL, 1, 0, S_RESULT_OK, 0, false, S_VERDICT_OL, P },
+	{ 0, S_RESULT_AT, 1, 0, S_RESULT_TL, -1, false, S_VERDICT_AT, P },
+	{ 0, S_RESULT_BP, 1, 0, S_RESULT_OK, 0, false, S_VERDICT_BP, P },
+	{ 0, S_RESULT_IE, 1, 0, S_RESULT_OK, 0, false, S_VERDICT_IE, P },
 	/* the program ended well first: the interactor decides */
-	{ 0, S_RESULT_OK, 1, 0, S_RESULT_OK, 0, false, S_RESULT_OK, I },
-	{ 0, S_RESULT_OK, 1, 0, S_RESULT_AT, 1, false, S_RESULT_WA, I },
-	{ 0, S_RESULT_OK, 1, 0, S_RESULT_TL, -1, false, S_RESULT_JF, I },
+	{ 0, S_RESULT_OK, 1, 0, S_RESULT_OK, 0, false, S_VERDICT_OK, I },
+	{ 0, S_RESULT_OK, 1, 0, S_RESULT_AT, 1, false, S_VERDICT_WA, I },
+	{ 0, S_RESULT_OK, 1, 0, S_RESULT_TL, -1, false, S_VERDICT_JF, I },
 	/* the interactor ended first: its status decides ... */
-	{ 0, S_RESULT_OK, 0, 0, S_RESULT_OK, 0, false, S_RESULT_OK, I },
-	{ 0, S_RESULT_RT, 0, 0, S_RESULT_AT, 1, false, S_RESULT_WA, I },
-	{ 0, S_RESULT_TL, 0, 0, S_RESULT_AT, 2, false, S_RESULT_PE, I },
-	{ 0, S_RESULT_OK, 0, 0, S_RESULT_AT, 4, false, S_RESULT_PE, I },
-	{ 0, S_RESULT_AT, 0, 0, S_RESULT_AT, 8, false, S_RESULT_PE, I },
-	{ 0, S_RESULT_OK, 0, 0, S_RESULT_AT, 7, false, S_RESULT_PT, I },
-	{ 0, S_RESULT_OK, 0, 0, S_RESULT_AT, 3, false, S_RESULT_JF, I },
-	{ 0, S_RESULT_RT, 0, 0, S_RESULT_AT, 3, false, S_RESULT_JF, I },
-	{ 0, S_RESULT_OK, 0, 0, S_RESULT_AT, 5, false, S_RESULT_JF, I },
-	{ 0, S_RESULT_OK, 0, 0, S_RESULT_AT, 42, false, S_RESULT_JF, I },
-	{ 0, S_RESULT_OK, 0, 0, S_RESULT_RT, -1, false, S_RESULT_JF, I },
-	{ 0, S_RESULT_OK, 0, 0, S_RESULT_TL, -1, false, S_RESULT_JF, I },
-	{ 0, S_RESULT_OK, 0, 0, S_RESULT_ML, -1, false, S_RESULT_JF, I },
-	{ 0, S_RESULT_OK, 0, 0, S_RESULT_RF, -1, false, S_RESULT_JF, I },
+	{ 0, S_RESULT_OK, 0, 0, S_RESULT_OK, 0, false, S_VERDICT_OK, I },
+	{ 0, S_RESULT_RT, 0, 0, S_RESULT_AT, 1, false, S_VERDICT_WA, I },
+	{ 0, S_RESULT_TL, 0, 0, S_RESULT_AT, 2, false, S_VERDICT_PE, I },
+	{ 0, S_RESULT_OK, 0, 0, S_RESULT_AT, 4, false, S_VERDICT_PE, I },
+	{ 0, S_RESULT_AT, 0, 0, S_RESULT_AT, 8, false, S_VERDICT_PE, I },
+	{ 0, S_RESULT_OK, 0, 0, S_RESULT_AT, 7, false, S_VERDICT_PT, I },
+	{ 0, S_RESULT_OK, 0, 0, S_RESULT_AT, 3, false, S_VERDICT_JF, I },
+	{ 0, S_RESULT_RT, 0, 0, S_RESULT_AT, 3, false, S_VERDICT_JF, I },
+	{ 0, S_RESULT_OK, 0, 0, S_RESULT_AT, 5, false, S_VERDICT_JF, I },
+	{ 0, S_RESULT_OK, 0, 0, S_RESULT_AT, 42, false, S_VERDICT_JF, I },
+	{ 0, S_RESULT_OK, 0, 0, S_RESULT_RT, -1, false, S_VERDICT_JF, I },
+	{ 0, S_RESULT_OK, 0, 0, S_RESULT_TL, -1, false, S_VERDICT_JF, I },
+	{ 0, S_RESULT_OK, 0, 0, S_RESULT_ML, -1, false, S_VERDICT_JF, I },
+	{ 0, S_RESULT_OK, 0, 0, S_RESULT_RF, -1, false, S_VERDICT_JF, I },
 	/* ... unless it accepted (0) or gave points (7) and the program
 	 * then failed: the program must also end well */
-	{ 0, S_RESULT_RT, 0, 0, S_RESULT_OK, 0, false, S_RESULT_RT, P },
-	{ 0, S_RESULT_TL, 0, 0, S_RESULT_OK, 0, false, S_RESULT_TL, P },
-	{ 0, S_RESULT_AT, 0, 0, S_RESULT_AT, 7, false, S_RESULT_AT, P },
+	{ 0, S_RESULT_RT, 0, 0, S_RESULT_OK, 0, false, S_VERDICT_RT, P },
+	{ 0, S_RESULT_TL, 0, 0, S_RESULT_OK, 0, false, S_VERDICT_TL, P },
+	{ 0, S_RESULT_AT, 0, 0, S_RESULT_AT, 7, false, S_VERDICT_AT, P },
 	/* a sandboxed interactor's status is read only when it exited */
-	{ 0, S_RESULT_OK, 0, 0, S_RESULT_OL, 0, false, S_RESULT_JF, I },
+	{ 0, S_RESULT_OK, 0, 0, S_RESULT_OL, 0, false, S_VERDICT_JF, I },
 };
 #define NROWS (int)(sizeof(rows) / sizeof(rows[0]))
 
@@ -84,10 +84,10 @@ START_TEST(combined_verdict)
 
 	memset(&st, 0, sizeof(st));
 	sb_combine(&in, &st);
-	ck_assert_msg(st.result == r->result && st.decided_by == r->by,
+	ck_assert_msg(st.verdict == r->verdict && st.decided_by == r->by,
 	              "row %d: %s by %d, expected %s by %d", _i,
-	              sandbox_result_name(st.result), st.decided_by,
-	              sandbox_result_name(r->result), r->by);
+	              sandbox_verdict_name(st.verdict), st.decided_by,
+	              sandbox_verdict_name(r->verdict), r->by);
 }
 END_TEST
 
@@ -117,15 +117,28 @@ START_TEST(points)
 }
 END_TEST
 
-/* WA, PE, PT, JF are names of their own, and a policy cannot end a run
- * with them (they are an interaction's only). */
+/* WA, PE, PT, JF are an interaction's verdicts only: the run results
+ * (what a policy may end a run with, what sandbox_result_name() knows)
+ * stay the ten of a run; a run's verdict passes through by value. */
 START_TEST(result_names)
 {
-	ck_assert_str_eq(sandbox_result_name(S_RESULT_WA), "WA");
-	ck_assert_str_eq(sandbox_result_name(S_RESULT_PE), "PE");
-	ck_assert_str_eq(sandbox_result_name(S_RESULT_PT), "PT");
-	ck_assert_str_eq(sandbox_result_name(S_RESULT_JF), "JF");
-	ck_assert_int_eq(S_RESULT_COUNT, S_RESULT_JF + 1);
+	ck_assert_int_eq(S_RESULT_COUNT, S_RESULT_BP + 1);
+	ck_assert_str_eq(sandbox_result_name(S_RESULT_COUNT), "??");
+	ck_assert_str_eq(sandbox_verdict_name(S_VERDICT_WA), "WA");
+	ck_assert_str_eq(sandbox_verdict_name(S_VERDICT_PE), "PE");
+	ck_assert_str_eq(sandbox_verdict_name(S_VERDICT_PT), "PT");
+	ck_assert_str_eq(sandbox_verdict_name(S_VERDICT_JF), "JF");
+	ck_assert_str_eq(sandbox_verdict_text(S_VERDICT_JF),
+	                 "judge failure (the interactor failed)");
+	ck_assert_int_eq(S_VERDICT_COUNT, S_VERDICT_JF + 1);
+	for (int r = 0; r < S_RESULT_COUNT; r++) {
+		ck_assert_str_eq(sandbox_verdict_name(r), sandbox_result_name(r));
+		ck_assert_str_eq(sandbox_verdict_text(r), sandbox_result_text(r));
+	}
+	ck_assert_str_eq(sandbox_verdict_name(S_VERDICT_COUNT), "??");
+	ck_assert_str_eq(sandbox_verdict_name(-1), "??");
+	ck_assert_str_eq(sandbox_verdict_text(S_VERDICT_COUNT),
+	                 "unknown verdict");
 }
 END_TEST
 

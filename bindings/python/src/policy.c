@@ -190,7 +190,7 @@ static void policy_fault(SbSandbox *self, PyObject *type, const char *fmt, ...)
 
 static bool valid_result(int r)
 {
-	return r > S_RESULT_PD && r <= S_RESULT_BP; /* WA..JF: interactions only */
+	return r > S_RESULT_PD && r < S_RESULT_COUNT;
 }
 
 /* The Python answer `a` as the library's action. Leaves act->type at -1
