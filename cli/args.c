@@ -48,13 +48,18 @@ const char sr_usage_text[] =
 "           --check (what this host supports)\n"
 "Batch:     --batch (one JSON job per line on stdin, one report per line on\n"
 "           stdout; needs --wall; PROGRAM optional: see sandbox-run(1))\n"
+"Interact:  --interactor=CMD [ARG...] -- PROGRAM [ARG...] (CMD talks with\n"
+"           PROGRAM through their stdin/stdout; needs --wall)\n"
+"           --interactor-policy=SPEC (CMD in a sandbox) --interactor-cpu=TIME\n"
+"           --interactor-memory=SIZE --interactor-wall=TIME\n"
+"           --interaction-log=FILE (a transcript)\n"
 "Diagnose:  --trace --trace-file=FILE --trace-format=text|json\n"
 "           --backtrace (where it crashed or was killed, in the report)\n"
 "           --profile=FILE (.csv or .jsonl samples) --profile-format=csv|jsonl\n"
 "           --profile-interval=TIME (10ms)  --profile-svg=FILE\n"
 "Other:     -h, --help  -V, --version\n"
 "Exit status: 0 OK, 1 any other verdict, 2 usage error or not judged\n"
-"(IE, BP, interrupted). See sandbox-run(1).\n";
+"(IE, BP, JF: the interactor failed, interrupted). See sandbox-run(1).\n";
 
 /* ------------------------------------------------------------ messages */
 
@@ -226,6 +231,7 @@ enum {
 	OPT_CG_MEMORY, OPT_CG_PIDS, OPT_CG_CPU, OPT_RLIMIT, OPT_ENV_PASS,
 	OPT_ENV_STRIP, OPT_BEST_EFFORT, OPT_CPUS, OPT_STDERR_TO_STDOUT, OPT_STACK,
 	OPT_PROCESSES, OPT_BATCH,
+	OPT_INTERACT, /* --interactor and friends: interact_args.c */
 };
 
 static const struct option long_options[] = {
@@ -236,6 +242,12 @@ static const struct option long_options[] = {
 	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ "stack", required_argument, NULL, OPT_STACK },
 	{ "processes", required_argument, NULL, OPT_PROCESSES },
+	{ "interactor", required_argument, NULL, OPT_INTERACT },
+	{ "interactor-policy", required_argument, NULL, OPT_INTERACT },
+	{ "interactor-cpu", required_argument, NULL, OPT_INTERACT },
+	{ "interactor-memory", required_argument, NULL, OPT_INTERACT },
+	{ "interactor-wall", required_argument, NULL, OPT_INTERACT },
+	{ "interaction-log", required_argument, NULL, OPT_INTERACT },
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "stdin", required_argument, NULL, OPT_STDIN },
 	{ "stdout", required_argument, NULL, OPT_STDOUT },
@@ -295,6 +307,7 @@ void sr_options_init(struct sr_options *o)
 	o->profile_interval_ms = 10;
 	o->tmpfs_size = SANDBOX_UNLIMITED;
 	o->cg_memory = o->cg_pids = SANDBOX_UNLIMITED;
+	sr_interact_init(&o->ia);
 }
 
 /* The message for an option getopt_long refused. */
@@ -335,7 +348,7 @@ static bool known_policy(const char *name)
 /* A policy SPEC: a built-in name (no '/' and no '.') must exist now; a
  * file or module is loaded (and refused with its own message) before the
  * run, by sandbox_policy_load(). */
-static int check_policy_spec(const char *spec, char *err, size_t errlen)
+int sr_check_policy_spec(const char *spec, char *err, size_t errlen)
 {
 	char names[256] = "";
 	size_t len = 0;
@@ -644,13 +657,17 @@ int sr_parse_args(int argc, char **argv, struct sr_options *o, char *err,
 		err[0] = '\0';
 	optind = 0; /* glibc: full re-initialisation */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:hVq", long_options, NULL)) != -1) {
-		const char *name = NULL;
-		for (const struct option *lo = long_options; lo->name; lo++)
+	for (int li = -1;
+	     (ch = getopt_long(argc, argv, "+:hVq", long_options, &li)) != -1;
+	     li = -1) {
+		const char *name = li >= 0 ? long_options[li].name : NULL;
+		for (const struct option *lo = long_options; !name && lo->name; lo++)
 			if (lo->val == ch)
 				name = lo->name;
-		rc = parse_more(ch, name, optarg, o, &profile_format_given, err,
-		                errlen);
+		rc = ch == OPT_INTERACT
+		     ? sr_interact_option(name, optarg, &o->ia, err, errlen)
+		     : parse_more(ch, name, optarg, o, &profile_format_given, err,
+		                  errlen);
 		if (rc < 0)
 			return rc;
 		if (rc == 0)
@@ -699,7 +716,7 @@ int sr_parse_args(int argc, char **argv, struct sr_options *o, char *err,
 			break;
 		case OPT_POLICY:
 		case OPT_EXPLAIN_POLICY:
-			if (check_policy_spec(optarg, sub, sizeof(sub)) < 0)
+			if (sr_check_policy_spec(optarg, sub, sizeof(sub)) < 0)
 				return fail(err, errlen, -EINVAL, "--%s: %s", name, sub);
 			if (ch == OPT_POLICY) {
 				o->policy = optarg;
@@ -784,6 +801,9 @@ int sr_parse_args(int argc, char **argv, struct sr_options *o, char *err,
 			            "unexpected argument '%s'", argv[optind]);
 		return 0;
 	}
+	if ((rc = sr_interact_split(&o->ia, argc, argv, &optind, err,
+	                            errlen)) < 0)
+		return rc;
 	if (optind >= argc && o->batch)
 		return 0; /* every job line names its program (batch.c) */
 	if (optind >= argc)
@@ -1099,6 +1119,9 @@ int sr_check_options(const struct sr_options *o, uid_t euid, char *err,
 	if (o->stderr_to_stdout && o->stdio[2])
 		return fail(err, errlen, -EINVAL,
 		            "--stderr-to-stdout and --stderr exclude each other");
+	int rc = sr_interact_check(o, err, errlen);
+	if (rc < 0)
+		return rc;
 	if (is_stdout(o->report))
 		dash[ndash++] = "--report";
 	if (is_stdout(o->meta))

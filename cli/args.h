@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "interact_args.h"
+
 /* What the invocation asks for. */
 enum sr_action {
 	SR_RUN = 0,        /* run PROGRAM */
@@ -109,6 +111,8 @@ struct sr_options {
 	const char *env[SR_MAX_ENV];/* --env entries, in order */
 	size_t nenv;
 	bool env_inherit;
+
+	struct sr_interact ia;      /* --interactor and friends */
 
 	/* PROGRAM [ARG...]: points into the argv given to sr_parse_args. */
 	char **argv;
@@ -230,6 +234,10 @@ struct sr_dir {
 	int mode;             /* sandbox_dir_mode_t */
 };
 int sr_parse_dir(const char *spec, struct sr_dir *d);
+
+/* A policy SPEC as --policy takes it: a built-in name must exist; a path
+ * (with '/' or '.') is loaded later. 0 or -EINVAL with a message. */
+int sr_check_policy_spec(const char *spec, char *err, size_t errlen);
 
 /* The --help text. */
 extern const char sr_usage_text[];

@@ -68,7 +68,7 @@ void sr_files_init(struct sr_files *f)
 	memset(f, 0, sizeof(*f));
 	for (int i = 0; i < 3; i++)
 		f->stdio[i] = -1;
-	f->profile_fd = -1;
+	f->profile_fd = f->log_fd = -1;
 	for (int i = 0; i < SR_OUT_COUNT; i++) {
 		f->out[i].opt = opts[i];
 		f->out[i].dirfd = f->out[i].inplace_fd = -1;
@@ -250,15 +250,18 @@ static bool same(const struct identity *a, const struct identity *b)
 static int check_distinct(const struct sr_options *o, char *err, size_t errlen)
 {
 	const char *opts[] = { "--stdin", "--stdout", "--stderr", "--trace-file",
-	                       "--profile", "--report", "--meta", "--profile-svg" };
+	                       "--profile", "--report", "--meta", "--profile-svg",
+	                       "--interaction-log" };
 	const char *paths[] = { o->stdio[0], o->stdio[1], o->stdio[2], o->trace_file,
-	                        o->profile, o->report, o->meta, o->profile_svg };
-	struct identity id[8];
+	                        o->profile, o->report, o->meta, o->profile_svg,
+	                        o->ia.log };
+	enum { N = sizeof(opts) / sizeof(opts[0]) };
+	struct identity id[N];
 
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < N; i++)
 		identify(&id[i], opts[i], paths[i]);
-	for (int i = 0; i < 8; i++)
-		for (int j = i + 1; j < 8; j++)
+	for (int i = 0; i < N; i++)
+		for (int j = i + 1; j < N; j++)
 			if (!(i == 1 && j == 2) && same(&id[i], &id[j]))
 				return fail(err, errlen, -EINVAL,
 				            "%s and %s name the same file (%s)",
@@ -322,8 +325,8 @@ static int check_stdout_is_ours(const struct sr_files *f,
 			who = f->out[i].opt;
 	if (o->profile && !strcmp(o->profile, "-"))
 		who = "--profile";
-	if (!who)
-		return 0;
+	if (!who || o->ia.command)
+		return 0; /* interactive: its stdout is the interactor's */
 	/* Where the program's stdout and stderr go. */
 	int out = f->stdio[1] >= 0 ? f->stdio[1] : STDOUT_FILENO;
 	int errfd = f->stderr_to_stdout ? out
@@ -382,6 +385,10 @@ int sr_files_open(struct sr_files *f, const struct sr_options *o,
 		if (f->profile_fd < 0)
 			return f->profile_fd = -1, -EINVAL;
 	}
+	if (o->ia.log &&
+	    (f->log_fd = open_output("--interaction-log", o->ia.log, 0666, err,
+	                             errlen)) < 0)
+		return f->log_fd = -1, -EINVAL;
 	/* An old report must not outlive a run that leaves none. */
 	for (int i = 0; i < SR_OUT_COUNT; i++) {
 		struct sr_result_file *r = &f->out[i];
@@ -523,6 +530,8 @@ void sr_files_close(struct sr_files *f)
 		fclose(f->trace);
 	if (f->profile_fd >= 0)
 		close(f->profile_fd);
+	if (f->log_fd >= 0)
+		close(f->log_fd);
 	for (int i = 0; i < SR_OUT_COUNT; i++) {
 		if (f->out[i].dirfd >= 0)
 			close(f->out[i].dirfd);

@@ -6,8 +6,9 @@
  * name); see sandbox-run(1), FILES.
  *
  *   streams  --stdin (opened at prepare), --stdout, --stderr,
- *            --trace-file, --profile (created or truncated just before the
- *            run); stdout and stderr naming one file share one descriptor;
+ *            --trace-file, --profile, --interaction-log (created or
+ *            truncated just before the run); stdout and stderr naming one
+ *            file share one descriptor;
  *   results  --report, --meta, --profile-svg: their directory is resolved
  *            and proven writable before the run, the old file is removed
  *            just before the run, and after it all of them are written to
@@ -48,6 +49,7 @@ struct sr_files {
 	bool stderr_to_stdout;  /* stderr is stdio[1]'s descriptor (or fd 1) */
 	FILE *trace;            /* --trace: stderr or the --trace-file */
 	int profile_fd;         /* --profile, or -1 */
+	int log_fd;             /* --interaction-log, or -1 */
 	struct sr_result_file out[SR_OUT_COUNT];
 };
 

@@ -8,6 +8,8 @@ cli_sandbox_run_SOURCES = \
 	cli/args.c cli/args.h \
 	cli/batch.c cli/batch.h \
 	cli/jobs.c cli/jobs.h \
+	cli/interact_args.c cli/interact_args.h \
+	cli/interact.c cli/interact.h \
 	cli/files.c cli/files.h \
 	cli/policyinfo.c cli/policyinfo.h \
 	cli/report.c cli/report.h \
@@ -45,12 +47,17 @@ EXTRA_DIST += tests/cli/e2e.sh tests/cli/e2e.py tests/cli/timing.py \
 TESTS += tests/cli/placement.sh
 EXTRA_DIST += tests/cli/placement.sh tests/cli/placement.py
 
+# sandbox-run --interactor on the guessing game of tests/interact/progs
+# (tests/interact/local.mk builds them).
+TESTS += tests/cli/interact.sh
+EXTRA_DIST += tests/cli/interact.sh tests/cli/interact.py
+
 # Argument parsing, table by table (no program is run).
 if HAVE_CHECK
 check_PROGRAMS += tests/check_cli_args
 TESTS += tests/check_cli_args
 tests_check_cli_args_SOURCES = tests/check_cli_args.c cli/args.c cli/args.h \
-	cli/policyinfo.c cli/policyinfo.h
+	cli/interact_args.c cli/interact_args.h cli/policyinfo.c cli/policyinfo.h
 tests_check_cli_args_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli
 tests_check_cli_args_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_cli_args_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)
@@ -59,7 +66,7 @@ tests_check_cli_args_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)
 check_PROGRAMS += tests/check_cli_files
 TESTS += tests/check_cli_files
 tests_check_cli_files_SOURCES = tests/check_cli_files.c cli/files.c \
-	cli/files.h cli/args.c cli/args.h
+	cli/files.h cli/args.c cli/args.h cli/interact_args.c cli/interact_args.h
 tests_check_cli_files_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli
 tests_check_cli_files_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_cli_files_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)
@@ -68,7 +75,8 @@ tests_check_cli_files_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)
 check_PROGRAMS += tests/check_cli_batch
 TESTS += tests/check_cli_batch
 tests_check_cli_batch_SOURCES = tests/check_cli_batch.c cli/jobs.c \
-	cli/jobs.h cli/args.c cli/args.h tests/ckrun.h
+	cli/jobs.h cli/args.c cli/args.h cli/interact_args.c \
+	cli/interact_args.h tests/ckrun.h
 tests_check_cli_batch_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli
 tests_check_cli_batch_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_cli_batch_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)
@@ -77,7 +85,8 @@ tests_check_cli_batch_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)
 check_PROGRAMS += tests/check_cli_render
 TESTS += tests/check_cli_render
 tests_check_cli_render_SOURCES = tests/check_cli_render.c cli/render.c \
-	cli/render.h cli/args.c cli/args.h tests/ckrun.h
+	cli/render.h cli/args.c cli/args.h cli/interact_args.c \
+	cli/interact_args.h tests/ckrun.h
 tests_check_cli_render_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli
 tests_check_cli_render_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_cli_render_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)

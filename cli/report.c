@@ -102,7 +102,7 @@ const char *sr_step_option(const char *step)
 /* A JSON string: quotes, backslashes and control characters escaped;
  * bytes that are not valid UTF-8 become U+FFFD so the document stays
  * valid whatever the arguments held. */
-static void json_string(FILE *f, const char *s)
+void sr_json_string(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	fputc('"', f);
@@ -152,39 +152,39 @@ static void json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void json_key(FILE *f, bool *first, const char *key)
+void sr_json_key(FILE *f, bool *first, const char *key)
 {
 	fputs(*first ? "{" : ", ", f);
 	*first = false;
-	json_string(f, key);
+	sr_json_string(f, key);
 	fputs(": ", f);
 }
 
 /* An int64 figure; -1 (unknown) is null. */
-static void json_figure(FILE *f, bool *first, const char *key, int64_t v)
+void sr_json_figure(FILE *f, bool *first, const char *key, int64_t v)
 {
-	json_key(f, first, key);
+	sr_json_key(f, first, key);
 	if (v < 0)
 		fputs("null", f);
 	else
 		fprintf(f, "%" PRId64, v);
 }
 
-static void json_quota(FILE *f, bool *first, const char *key, uint64_t v)
+void sr_json_quota(FILE *f, bool *first, const char *key, uint64_t v)
 {
-	json_key(f, first, key);
+	sr_json_key(f, first, key);
 	if (v == SANDBOX_UNLIMITED)
 		fputs("null", f);
 	else
 		fprintf(f, "%" PRIu64, v);
 }
 
-static void json_str_or_null(FILE *f, bool *first, const char *key,
+void sr_json_str_or_null(FILE *f, bool *first, const char *key,
                              const char *v)
 {
-	json_key(f, first, key);
+	sr_json_key(f, first, key);
 	if (v)
-		json_string(f, v);
+		sr_json_string(f, v);
 	else
 		fputs("null", f);
 }
@@ -220,7 +220,7 @@ static void json_iso_mask(FILE *f, unsigned mask)
 			continue;
 		fputs(first ? "" : ", ", f);
 		first = false;
-		json_string(f, n);
+		sr_json_string(f, n);
 	}
 	fputc(']', f);
 }
@@ -228,52 +228,52 @@ static void json_iso_mask(FILE *f, unsigned mask)
 static void json_binary(FILE *f, bool *first, const struct sr_outcome *r)
 {
 	const sandbox_binary_info_t *b = &r->binary;
-	json_key(f, first, "binary");
+	sr_json_key(f, first, "binary");
 	if (!r->have_binary) {
 		fputs("null", f);
 		return;
 	}
 	bool bf = true;
-	json_key(f, &bf, "class");
+	sr_json_key(f, &bf, "class");
 	if (b->elf_class)
 		fprintf(f, "%d", b->elf_class);
 	else
 		fputs("null", f);
-	json_key(f, &bf, "machine");
+	sr_json_key(f, &bf, "machine");
 	switch (b->machine) {
-	case 62: json_string(f, "x86_64"); break;
-	case 3: json_string(f, "i386"); break;
+	case 62: sr_json_string(f, "x86_64"); break;
+	case 3: sr_json_string(f, "i386"); break;
 	case 0: fputs("null", f); break;
 	default: fprintf(f, "%d", b->machine); break;
 	}
-	json_key(f, &bf, "abi");
+	sr_json_key(f, &bf, "abi");
 	if (b->abi >= 0)
-		json_string(f, sandbox_abi_name(b->abi));
+		sr_json_string(f, sandbox_abi_name(b->abi));
 	else
 		fputs("null", f);
-	json_key(f, &bf, "static");
+	sr_json_key(f, &bf, "static");
 	fputs(b->is_static ? "true" : "false", f);
-	json_key(f, &bf, "pie");
+	sr_json_key(f, &bf, "pie");
 	fputs(b->is_pie ? "true" : "false", f);
-	json_key(f, &bf, "script");
+	sr_json_key(f, &bf, "script");
 	fputs(b->is_script ? "true" : "false", f);
-	json_str_or_null(f, &bf, "interpreter",
+	sr_json_str_or_null(f, &bf, "interpreter",
 	                 b->interpreter[0] ? b->interpreter : NULL);
 	fputc('}', f);
 }
 
 /* A signal: its number under `key`, its name under `key`_name. */
-static void json_signal(FILE *f, bool *first, const char *key, int sig)
+void sr_json_signal(FILE *f, bool *first, const char *key, int sig)
 {
 	char name[32], namekey[48];
 
-	json_key(f, first, key);
+	sr_json_key(f, first, key);
 	if (sig > 0)
 		fprintf(f, "%d", sig);
 	else
 		fputs("null", f);
 	snprintf(namekey, sizeof(namekey), "%s_name", key);
-	json_str_or_null(f, first, namekey,
+	sr_json_str_or_null(f, first, namekey,
 	                 sig > 0 ? sr_signal_name(sig, name, sizeof(name)) : NULL);
 }
 
@@ -281,7 +281,7 @@ static void json_backtrace(FILE *f, bool *first, const struct sr_outcome *r)
 {
 	const sandbox_backtrace_info_t *bi = &r->bt_info;
 
-	json_key(f, first, "backtrace");
+	sr_json_key(f, first, "backtrace");
 	if (!r->nframes) {
 		fputs("null", f);
 	} else {
@@ -290,30 +290,30 @@ static void json_backtrace(FILE *f, bool *first, const struct sr_outcome *r)
 			const sandbox_frame_t *fr = &r->frames[i];
 			bool ff = true;
 			fputs(i ? ", " : "", f);
-			json_key(f, &ff, "pc");
+			sr_json_key(f, &ff, "pc");
 			fprintf(f, "\"%#" PRIx64 "\"", fr->pc);
-			json_str_or_null(f, &ff, "module", fr->module);
-			json_str_or_null(f, &ff, "symbol",
+			sr_json_str_or_null(f, &ff, "module", fr->module);
+			sr_json_str_or_null(f, &ff, "symbol",
 			                 fr->symbol[0] ? fr->symbol : NULL);
-			json_key(f, &ff, "offset");
+			sr_json_key(f, &ff, "offset");
 			fprintf(f, "%" PRIu64 "}", fr->offset);
 		}
 		fputc(']', f);
 	}
-	json_key(f, first, "backtrace_info");
+	sr_json_key(f, first, "backtrace_info");
 	if (!r->nframes) {
 		fputs("null", f);
 		return;
 	}
 	bool bf = true;
-	json_str_or_null(f, &bf, "reason",
+	sr_json_str_or_null(f, &bf, "reason",
 	                 bi->reason == S_BT_RF ? "rf"
 	                 : bi->reason == S_BT_SIGNAL ? "signal"
 	                 : bi->reason == S_BT_MARKED ? "marked" : NULL);
-	json_signal(f, &bf, "signal", bi->signal);
-	json_key(f, &bf, "partial");
+	sr_json_signal(f, &bf, "signal", bi->signal);
+	sr_json_key(f, &bf, "partial");
 	fputs(bi->partial ? "true" : "false", f);
-	json_str_or_null(f, &bf, "method",
+	sr_json_str_or_null(f, &bf, "method",
 	                 bi->stack_scan ? "stack-scan"
 	                 : bi->frame_pointers ? "frame-pointers" : "unwind");
 	fputc('}', f);
@@ -322,7 +322,7 @@ static void json_backtrace(FILE *f, bool *first, const struct sr_outcome *r)
 static void json_isolation(FILE *f, bool *first, const struct sr_outcome *r)
 {
 	const sandbox_iso_stat_t *is = &r->iso;
-	json_key(f, first, "isolation");
+	sr_json_key(f, first, "isolation");
 	/* Dropping capabilities is always on: isolation was asked for only
 	 * when something else is requested. */
 	if (!(is->requested & ~(unsigned)S_ISO_CAPS)) {
@@ -330,18 +330,18 @@ static void json_isolation(FILE *f, bool *first, const struct sr_outcome *r)
 		return;
 	}
 	bool bf = true;
-	json_key(f, &bf, "requested");
+	sr_json_key(f, &bf, "requested");
 	json_iso_mask(f, is->requested);
-	json_key(f, &bf, "in_effect");
+	sr_json_key(f, &bf, "in_effect");
 	json_iso_mask(f, is->in_effect);
-	json_key(f, &bf, "cgroup_version");
+	sr_json_key(f, &bf, "cgroup_version");
 	if (is->cgroup_version)
 		fprintf(f, "%d", is->cgroup_version);
 	else
 		fputs("null", f);
-	json_figure(f, &bf, "cgroup_memory_peak_bytes", is->cg_memory_peak);
-	json_figure(f, &bf, "cgroup_oom_kills", is->cg_oom_kills);
-	json_figure(f, &bf, "cgroup_pids_refused", is->cg_pids_refused);
+	sr_json_figure(f, &bf, "cgroup_memory_peak_bytes", is->cg_memory_peak);
+	sr_json_figure(f, &bf, "cgroup_oom_kills", is->cg_oom_kills);
+	sr_json_figure(f, &bf, "cgroup_pids_refused", is->cg_pids_refused);
 	fputc('}', f);
 }
 
@@ -360,51 +360,51 @@ static void json_files(FILE *f, bool *first, const struct sr_outcome *r)
 	const sandbox_stat_t *st = &r->st;
 	bool ff = true, lf = true;
 
-	json_key(f, first, "file_rules");
+	sr_json_key(f, first, "file_rules");
 	if (!sr_judged(r) || st->file_rules < 0 ||
 	    st->file_rules >= (int)(sizeof(how) / sizeof(how[0]))) {
 		fputs("null", f);
 		return;
 	}
-	json_str_or_null(f, &ff, "enforced_by", how[st->file_rules]);
-	json_key(f, &ff, "landlock_abi");
+	sr_json_str_or_null(f, &ff, "enforced_by", how[st->file_rules]);
+	sr_json_key(f, &ff, "landlock_abi");
 	if (st->landlock_abi > 0)
 		fprintf(f, "%d", st->landlock_abi);
 	else
 		fputs("null", f);
-	json_key(f, &ff, "landlock_features");
+	sr_json_key(f, &ff, "landlock_features");
 	fputc('[', f);
 	for (size_t i = 0; i < sizeof(ll) / sizeof(ll[0]); i++) {
 		if (!(st->landlock_features & ll[i].bit))
 			continue;
 		fputs(lf ? "" : ", ", f);
 		lf = false;
-		json_string(f, ll[i].name);
+		sr_json_string(f, ll[i].name);
 	}
 	fputs("]}", f);
 }
 
 static void json_counts(FILE *f, bool *first, const struct sr_outcome *r)
 {
-	json_key(f, first, "syscall_counts");
+	sr_json_key(f, first, "syscall_counts");
 	if (!r->ncounts) {
 		fputs("null", f);
 		return;
 	}
 	bool cf = true;
-	json_key(f, &cf, "all_syscalls");
+	sr_json_key(f, &cf, "all_syscalls");
 	fputs(r->all_syscalls ? "true" : "false", f);
-	json_key(f, &cf, "calls");
+	sr_json_key(f, &cf, "calls");
 	fputc('[', f);
 	for (size_t i = 0; i < r->ncounts; i++) {
 		const sandbox_syscall_count_t *c = &r->counts[i];
 		bool ef = true;
 		fputs(i ? ", " : "", f);
-		json_str_or_null(f, &ef, "abi", sandbox_abi_name(c->abi));
-		json_str_or_null(f, &ef, "name", c->name);
-		json_key(f, &ef, "count");
+		sr_json_str_or_null(f, &ef, "abi", sandbox_abi_name(c->abi));
+		sr_json_str_or_null(f, &ef, "name", c->name);
+		sr_json_key(f, &ef, "count");
 		fprintf(f, "%" PRIu64, c->count);
-		json_key(f, &ef, "stopped_ns");
+		sr_json_key(f, &ef, "stopped_ns");
 		fprintf(f, "%" PRIu64 "}", c->stopped_ns);
 	}
 	fputs("]}", f);
@@ -429,15 +429,15 @@ static void json_rf_syscall(FILE *f, bool *first, const struct sr_outcome *r)
 	const sandbox_stat_t *st = &r->st;
 	char name[64];
 
-	json_key(f, first, "syscall");
+	sr_json_key(f, first, "syscall");
 	if (!sr_judged(r) || st->result != S_RESULT_RF || !st->has_syscall) {
 		fputs("null", f);
 		return;
 	}
 	fputs("{\"abi\": ", f);
-	json_string(f, sandbox_abi_name(st->syscall.abi));
+	sr_json_string(f, sandbox_abi_name(st->syscall.abi));
 	fprintf(f, ", \"nr\": %ld, \"name\": ", st->syscall.nr);
-	json_string(f, rf_name(st, name, sizeof(name)));
+	sr_json_string(f, rf_name(st, name, sizeof(name)));
 	fputs(", \"args\": [", f);
 	for (int i = 0; i < 6; i++)
 		fprintf(f, "%s%" PRIu64, i ? ", " : "", st->syscall.args[i]);
@@ -453,102 +453,109 @@ static void json_quotas(FILE *f, bool *first, const struct sr_options *o,
                         int memory_mode)
 {
 	bool qf = true;
-	json_key(f, first, "quota");
-	json_quota(f, &qf, "cpu_ms", o->cpu_ms);
-	json_quota(f, &qf, "wall_ms", o->wall_ms);
-	json_quota(f, &qf, "memory_bytes", o->memory_bytes);
-	json_quota(f, &qf, "output_bytes", o->output_bytes);
-	json_quota(f, &qf, "stack_bytes", o->stack_bytes);
-	json_quota(f, &qf, "tasks", o->tasks);
-	json_str_or_null(f, &qf, "memory_mode", memory_mode_name(memory_mode));
+	sr_json_key(f, first, "quota");
+	sr_json_quota(f, &qf, "cpu_ms", o->cpu_ms);
+	sr_json_quota(f, &qf, "wall_ms", o->wall_ms);
+	sr_json_quota(f, &qf, "memory_bytes", o->memory_bytes);
+	sr_json_quota(f, &qf, "output_bytes", o->output_bytes);
+	sr_json_quota(f, &qf, "stack_bytes", o->stack_bytes);
+	sr_json_quota(f, &qf, "tasks", o->tasks);
+	sr_json_str_or_null(f, &qf, "memory_mode", memory_mode_name(memory_mode));
 	fputs("}", f);
 }
 
 static void json_error(FILE *f, bool *first, const struct sr_outcome *r)
 {
-	json_key(f, first, "error");
+	sr_json_key(f, first, "error");
 	if (sr_judged(r)) {
 		fputs("null", f);
 		return;
 	}
 	bool ef = true;
-	json_str_or_null(f, &ef, "step", r->failed_step);
-	json_key(f, &ef, "errno");
+	sr_json_str_or_null(f, &ef, "step", r->failed_step);
+	sr_json_key(f, &ef, "errno");
 	fprintf(f, "%d", -r->exec_rc);
-	json_str_or_null(f, &ef, "message", r->error_message ? r->error_message
+	sr_json_str_or_null(f, &ef, "message", r->error_message ? r->error_message
 	                                    : sandbox_strerror(r->exec_rc));
 	fputc('}', f);
 }
 
 int sr_write_json(FILE *f, const struct sr_outcome *r)
 {
+	sr_json_report(f, r);
+	fputc('\n', f);
+	return ferror(f) ? -EIO : 0;
+}
+
+void sr_json_report(FILE *f, const struct sr_outcome *r)
+{
 	const sandbox_stat_t *st = &r->st;
 	const struct sr_options *o = r->opt;
 	bool first = true, judged = sr_judged(r);
 
-	json_key(f, &first, "report_version");
+	sr_json_key(f, &first, "report_version");
 	fprintf(f, "%d", SR_REPORT_VERSION);
 	if (r->batch_line > 0) { /* a job of --batch: which one */
-		json_key(f, &first, "id");
+		sr_json_key(f, &first, "id");
 		if (r->batch_id && r->batch_id_number)
 			fputs(r->batch_id, f);
 		else if (r->batch_id)
-			json_string(f, r->batch_id);
+			sr_json_string(f, r->batch_id);
 		else
 			fputs("null", f);
-		json_key(f, &first, "line");
+		sr_json_key(f, &first, "line");
 		fprintf(f, "%ld", r->batch_line);
 	}
 	/* A run that could not start has no verdict: null, and `error`. */
-	json_str_or_null(f, &first, "result",
+	sr_json_str_or_null(f, &first, "result",
 	                 judged ? sandbox_result_name(st->result) : NULL);
-	json_str_or_null(f, &first, "result_text",
+	sr_json_str_or_null(f, &first, "result_text",
 	                 judged ? sandbox_result_text(st->result)
 	                 : r->batch_line > 0 && r->failed_step &&
 	                   !strcmp(r->failed_step, "job")
 	                 ? "not run: the job line was refused"
 	                 : "not run: the program could not be started");
-	json_key(f, &first, "exit_code");
+	sr_json_key(f, &first, "exit_code");
 	if (judged && st->exit_code >= 0 && st->signal == 0)
 		fprintf(f, "%d", st->exit_code);
 	else
 		fputs("null", f);
-	json_signal(f, &first, "signal", judged ? st->signal : 0);
-	json_str_or_null(f, &first, "limit",
+	sr_json_signal(f, &first, "signal", judged ? st->signal : 0);
+	sr_json_str_or_null(f, &first, "limit",
 	                 !judged || st->result != S_RESULT_TL ? NULL
 	                 : st->tl_limit == S_TL_CPU ? "cpu"
 	                 : st->tl_limit == S_TL_WALL ? "wall" : NULL);
-	json_str_or_null(f, &first, "quota_exceeded",
+	sr_json_str_or_null(f, &first, "quota_exceeded",
 	                 judged ? quota_name(st->quota_exceeded) : NULL);
 	json_rf_syscall(f, &first, r);
-	json_signal(f, &first, "interrupted", judged ? st->interrupted : 0);
-	json_str_or_null(f, &first, "mode", mode_name(o->mode));
-	json_str_or_null(f, &first, "policy", o->policy);
-	json_figure(f, &first, "cpu_time_us", st->cpu_time_us);
-	json_figure(f, &first, "user_time_us", st->user_time_us);
-	json_figure(f, &first, "sys_time_us", st->sys_time_us);
-	json_figure(f, &first, "wall_time_us", st->wall_time_us);
-	json_figure(f, &first, "memory_peak_bytes", st->memory_peak);
-	json_figure(f, &first, "memory_refused_bytes", st->memory_refused_bytes);
-	json_str_or_null(f, &first, "memory_refused_by",
+	sr_json_signal(f, &first, "interrupted", judged ? st->interrupted : 0);
+	sr_json_str_or_null(f, &first, "mode", mode_name(o->mode));
+	sr_json_str_or_null(f, &first, "policy", o->policy);
+	sr_json_figure(f, &first, "cpu_time_us", st->cpu_time_us);
+	sr_json_figure(f, &first, "user_time_us", st->user_time_us);
+	sr_json_figure(f, &first, "sys_time_us", st->sys_time_us);
+	sr_json_figure(f, &first, "wall_time_us", st->wall_time_us);
+	sr_json_figure(f, &first, "memory_peak_bytes", st->memory_peak);
+	sr_json_figure(f, &first, "memory_refused_bytes", st->memory_refused_bytes);
+	sr_json_str_or_null(f, &first, "memory_refused_by",
 	                 memreq_name(st->memory_refused_by));
-	json_figure(f, &first, "rss_peak_bytes", st->rss_peak);
-	json_figure(f, &first, "vm_peak_bytes", st->vm_peak);
-	json_figure(f, &first, "csw_voluntary", st->csw_voluntary);
-	json_figure(f, &first, "csw_forced", st->csw_forced);
-	json_figure(f, &first, "output_bytes", st->output_bytes);
-	json_figure(f, &first, "syscalls", judged ? st->syscalls : -1);
-	json_figure(f, &first, "tasks_peak", judged ? st->tasks_peak : -1);
-	json_figure(f, &first, "tasks_created", judged ? st->tasks_created : -1);
-	json_figure(f, &first, "processes", judged ? st->processes : -1);
-	json_figure(f, &first, "cpu", st->cpu);
+	sr_json_figure(f, &first, "rss_peak_bytes", st->rss_peak);
+	sr_json_figure(f, &first, "vm_peak_bytes", st->vm_peak);
+	sr_json_figure(f, &first, "csw_voluntary", st->csw_voluntary);
+	sr_json_figure(f, &first, "csw_forced", st->csw_forced);
+	sr_json_figure(f, &first, "output_bytes", st->output_bytes);
+	sr_json_figure(f, &first, "syscalls", judged ? st->syscalls : -1);
+	sr_json_figure(f, &first, "tasks_peak", judged ? st->tasks_peak : -1);
+	sr_json_figure(f, &first, "tasks_created", judged ? st->tasks_created : -1);
+	sr_json_figure(f, &first, "processes", judged ? st->processes : -1);
+	sr_json_figure(f, &first, "cpu", st->cpu);
 	json_quotas(f, &first, o, r->memory_mode);
-	json_key(f, &first, "command");
+	sr_json_key(f, &first, "command");
 	fputs("[", f);
 	for (int i = 0; i < o->argc; i++) {
 		if (i)
 			fputs(", ", f);
-		json_string(f, i == 0 ? o->program : o->argv[i]);
+		sr_json_string(f, i == 0 ? o->program : o->argv[i]);
 	}
 	fputs("]", f);
 	json_binary(f, &first, r);
@@ -557,8 +564,7 @@ int sr_write_json(FILE *f, const struct sr_outcome *r)
 	json_backtrace(f, &first, r);
 	json_counts(f, &first, r);
 	json_error(f, &first, r);
-	fputs("}\n", f);
-	return ferror(f) ? -EIO : 0;
+	fputc('}', f);
 }
 
 int sr_write_svg(FILE *f, const struct sr_outcome *r)
@@ -730,7 +736,8 @@ void sr_write_summary(FILE *f, const struct sr_outcome *r)
 
 	if (r->exec_rc < 0) {
 		const char *opt = sr_step_option(r->failed_step);
-		fprintf(f, "sandbox-run: not run: %s%s%s%s%s%s\n",
+		fprintf(f, "sandbox-run: %s%snot run: %s%s%s%s%s%s\n",
+		        r->label ? r->label : "", r->label ? " " : "",
 		        r->failed_step ? r->failed_step : "",
 		        opt ? " (" : "", opt ? opt : "", opt ? ")" : "",
 		        r->failed_step ? ": " : "", sandbox_strerror(r->exec_rc));
@@ -769,7 +776,8 @@ void sr_write_summary(FILE *f, const struct sr_outcome *r)
 		snprintf(why, sizeof(why), "exited %d", st->exit_code);
 	else
 		snprintf(why, sizeof(why), "%s", sandbox_result_text(st->result));
-	fprintf(f, "sandbox-run: %s (%s)", sandbox_result_name(st->result), why);
+	fprintf(f, "sandbox-run: %s%s%s (%s)", r->label ? r->label : "",
+	        r->label ? " " : "", sandbox_result_name(st->result), why);
 	if (st->cpu_time_us >= 0)
 		fprintf(f, " cpu %" PRId64 ".%03" PRId64 "s", st->cpu_time_us / 1000000,
 		        (st->cpu_time_us / 1000) % 1000);

@@ -15,6 +15,7 @@
 struct sr_outcome {
 	const struct sr_options *opt;
 	const sandbox_t *sb;     /* the sandbox, for the SVG writer */
+	const char *label;       /* summary: "program" in an interaction */
 	/* 0 when sandbox_execute() reached a verdict, else its negative
 	 * errno (no verdict: st.result is S_RESULT_PD). */
 	int exec_rc;
@@ -70,6 +71,21 @@ const char *sr_signal_name(int sig, char *buf, size_t len);
 
 /* One JSON object, then a newline. Returns 0 or -EIO. */
 int sr_write_json(FILE *f, const struct sr_outcome *r);
+/* The same object alone (an interaction's "program" section). */
+void sr_json_report(FILE *f, const struct sr_outcome *r);
+
+/* Pieces of JSON for other writers (interact.c). A key is written with
+ * the '{' of its object when *first (then cleared), else after ", ". */
+void sr_json_string(FILE *f, const char *s);
+void sr_json_key(FILE *f, bool *first, const char *key);
+/* An int64 figure; negative (unknown) is null. */
+void sr_json_figure(FILE *f, bool *first, const char *key, int64_t v);
+void sr_json_str_or_null(FILE *f, bool *first, const char *key,
+                         const char *v);
+/* A quota; SANDBOX_UNLIMITED is null. */
+void sr_json_quota(FILE *f, bool *first, const char *key, uint64_t v);
+/* A signal under `key` and its name under `key`_name (0: null). */
+void sr_json_signal(FILE *f, bool *first, const char *key, int sig);
 /* isolate meta lines. Returns 0 or -EIO. */
 int sr_write_meta(FILE *f, const struct sr_outcome *r);
 /* The summary line ("sandbox-run: OK (exited 0) cpu 0.003s ..."), then

@@ -27,6 +27,7 @@
 #include "args.h"
 #include "batch.h"
 #include "files.h"
+#include "interact.h"
 #include "policyinfo.h"
 #include "report.h"
 #include "render.h"
@@ -45,6 +46,8 @@ struct run {
 	const char **argv;
 	struct sr_trace *trace;
 	struct sr_outcome out;
+	struct sr_interact_run *ia;  /* --interactor */
+	struct sr_interact_outcome iaout;
 	char err[1024];
 };
 
@@ -218,8 +221,10 @@ static int set_streams(sandbox_t *sb, const struct sr_options *o,
 	    (rc = sandbox_set_stdio_fd(sb, 2, SANDBOX_STDIO_STDOUT)) < 0)
 		return rc;
 	/* An output quota on an inherited stdout (a pipe, a terminal) is
-	 * enforced by capturing it: RLIMIT_FSIZE only sees regular files. */
-	if (!o->stdio[1] && o->output_bytes != SANDBOX_UNLIMITED &&
+	 * enforced by capturing it: RLIMIT_FSIZE only sees regular files.
+	 * An interaction's stdout is the interactor's. */
+	if (!o->stdio[1] && !o->ia.command &&
+	    o->output_bytes != SANDBOX_UNLIMITED &&
 	    (rc = sandbox_set_capture(sb, 1, STDOUT_FILENO, NULL, NULL)) < 0)
 		return rc;
 	return 0;
@@ -426,9 +431,12 @@ static int precheck(struct run *r)
 	int rc;
 
 	if ((rc = precheck_options(r)) < 0 || (rc = find_program(r)) < 0 ||
-	    (rc = sr_files_prepare(&r->files, o, r->err, sizeof(r->err))) < 0)
+	    (rc = sr_files_prepare(&r->files, o, r->err, sizeof(r->err))) < 0 ||
+	    (rc = precheck_policy(r)) < 0)
 		return rc;
-	return precheck_policy(r);
+	if (o->ia.command)
+		return sr_interact_prepare(o, &r->ia, r->err, sizeof(r->err));
+	return 0;
 }
 
 /* Create and configure the sandbox for PROGRAM (with --batch and no
@@ -519,13 +527,37 @@ static int json_fn(FILE *f, const void *r) { return sr_write_json(f, r); }
 static int meta_fn(FILE *f, const void *r) { return sr_write_meta(f, r); }
 static int svg_fn(FILE *f, const void *r) { return sr_write_svg(f, r); }
 
+/* An interaction: its own report; the meta file and the picture are the
+ * program's, as for a plain run. */
+static const struct sr_outcome *program_of(const void *r)
+{
+	return ((const struct sr_interact_outcome *)r)->program;
+}
+static int ia_json_fn(FILE *f, const void *r)
+{
+	return sr_interact_write_json(f, r);
+}
+static int ia_meta_fn(FILE *f, const void *r)
+{
+	return sr_write_meta(f, program_of(r));
+}
+static int ia_svg_fn(FILE *f, const void *r)
+{
+	return sr_write_svg(f, program_of(r));
+}
+
 /* Write the report, the meta file and the picture, all or none. Returns
  * the exit status, made 2 when they cannot be written. */
 static int write_outputs(struct run *r, int status)
 {
 	static const sr_result_fn fns[SR_OUT_COUNT] = { json_fn, meta_fn, svg_fn };
+	static const sr_result_fn ia_fns[SR_OUT_COUNT] = { ia_json_fn, ia_meta_fn,
+	                                                   ia_svg_fn };
+	bool ia = r->opt.ia.command;
 
-	if (sr_files_commit(&r->files, fns, &r->out, r->err, sizeof(r->err)) < 0) {
+	if (sr_files_commit(&r->files, ia ? ia_fns : fns,
+	                    ia ? (const void *)&r->iaout : (const void *)&r->out,
+	                    r->err, sizeof(r->err)) < 0) {
 		errmsg("%s", r->err);
 		status = EXIT_USAGE;
 	}
@@ -535,6 +567,7 @@ static int write_outputs(struct run *r, int status)
 static void cleanup(struct run *r)
 {
 	sandbox_destroy(r->sb);
+	sr_interact_free(r->ia);
 	sr_trace_free(r->trace);
 	sandbox_policy_unref(r->policy);
 	sr_files_close(&r->files);
@@ -557,12 +590,29 @@ static int run_program(struct run *r)
 		goto out;
 	r->out.opt = &r->opt;
 	r->out.sb = r->sb;
-	r->out.exec_rc = sandbox_execute(r->sb);
+	if (r->ia) {
+		r->iaout.program = &r->out;
+		r->iaout.opt = &r->opt;
+		r->out.label = "program";
+		sr_interact_execute(r->ia, r->sb, r->files.log_fd, &r->iaout);
+		/* No verdict: the program's own error, or the interactor's. */
+		r->out.exec_rc = r->iaout.rc < 0 && !r->iaout.failed_step
+		                 ? r->iaout.rc : 0;
+		if (r->iaout.failed_step)
+			r->out.exec_rc = -ECANCELED;
+	} else {
+		r->out.exec_rc = sandbox_execute(r->sb);
+	}
 	collect(r->sb, &r->opt, r->policy, &r->out);
+	if (r->ia && r->iaout.failed_step)
+		r->out.failed_step = "interactor"; /* it was not started */
 	if (r->out.exec_rc == 0)
 		sr_trace_finish(r->trace, &r->out.st);
-	status = write_outputs(r, sr_exit_status(&r->out));
-	if (!r->opt.quiet)
+	status = write_outputs(r, r->ia ? sr_interact_exit_status(&r->iaout)
+	                                : sr_exit_status(&r->out));
+	if (!r->opt.quiet && r->ia)
+		sr_interact_summary(stderr, &r->iaout);
+	else if (!r->opt.quiet)
 		sr_write_summary(stderr, &r->out);
 out:
 	cleanup(r);

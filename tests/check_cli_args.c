@@ -481,6 +481,104 @@ START_TEST(test_option_checks)
 }
 END_TEST
 
+/* --interactor=CMD [ARG...] -- PROGRAM [ARG...]: the ARGs end at the first
+ * `--`, which must be there when there are any; the program's own
+ * arguments may hold more `--`. The interactor's options and their
+ * checks. */
+START_TEST(test_interactor)
+{
+	PARSE_OK("--wall=1", "--interactor=./i", "1.in", "o", "1.ans", "--",
+	         "./sol", "x", "--", "y");
+	ck_assert_str_eq(opt.ia.command, "./i");
+	ck_assert_int_eq(opt.ia.argc, 3);
+	ck_assert_str_eq(opt.ia.argv[0], "1.in");
+	ck_assert_str_eq(opt.ia.argv[2], "1.ans");
+	ck_assert_int_eq(opt.argc, 4);
+	ck_assert_str_eq(opt.argv[0], "./sol");
+	ck_assert_str_eq(opt.argv[2], "--");
+	PARSE_OK("--interactor=./i", "--", "./sol");
+	ck_assert_int_eq(opt.ia.argc, 0);
+	ck_assert_str_eq(opt.argv[0], "./sol");
+	/* options after it are options, until its first ARG */
+	PARSE_OK("--interactor", "./i", "--wall=2", "--", "./sol");
+	ck_assert_int_eq(opt.wall_ms, 2000);
+	ck_assert_int_eq(opt.ia.argc, 0);
+	PARSE_BAD("end the interactor's arguments", "--interactor=./i", "./sol");
+	PARSE_BAD("end the interactor's arguments", "--interactor=./i", "1.in",
+	          "./sol", "x");
+	PARSE_BAD("no PROGRAM", "--interactor=./i", "1.in", "--");
+	PARSE_BAD("--interactor: empty command", "--interactor=", "--", "./sol");
+	PARSE_BAD("--interaction-log: empty", "--interaction-log=", "./sol");
+	PARSE_OK("--interactor-cpu=1.5", "--interactor-memory=64M",
+	         "--interactor-wall=3s", "--interactor-policy=default",
+	         "--interaction-log=t.log", "--interactor=./i", "--", "./sol");
+	ck_assert_int_eq(opt.ia.cpu_ms, 1500);
+	ck_assert_int_eq(opt.ia.memory_bytes, 64 << 20);
+	ck_assert_int_eq(opt.ia.wall_ms, 3000);
+	ck_assert_str_eq(opt.ia.policy, "default");
+	ck_assert_str_eq(opt.ia.log, "t.log");
+	PARSE_BAD("--interactor-policy", "--interactor-policy=nosuch", "./sol");
+	PARSE_BAD("--interactor-cpu", "--interactor-cpu=fast", "./sol");
+	PARSE_BAD("--interactor-memory: SIZE must be positive",
+	          "--interactor-memory=0", "./sol");
+	PARSE_BAD("--interactor-wall", "--interactor-wall=-1", "./sol");
+	/* without --interactor, `--` is only the end of the options */
+	PARSE_OK("--", "./sol", "--");
+	ck_assert_ptr_null(opt.ia.command);
+	ck_assert_int_eq(opt.argc, 2);
+}
+END_TEST
+
+static const struct {
+	const char *args[4];
+	const char *word;   /* NULL: accepted */
+} interactor_checks[] = {
+	{ { "--wall=1", "--interactor=./i" }, NULL },
+	{ { "--interactor=./i" }, "--interactor needs --wall" },
+	{ { "--wall=1", "--interactor=./i", "--stdin=in" }, "--stdin" },
+	{ { "--wall=1", "--interactor=./i", "--stdout=o" }, "--stdout" },
+	{ { "--wall=1", "--interactor=./i", "--stderr-to-stdout" },
+	  "--stderr-to-stdout" },
+	{ { "--wall=1", "--interactor=./i", "--stderr=e" }, NULL },
+	{ { "--wall=1", "--interactor=./i", "--interactor-cpu=1" },
+	  "--interactor-cpu needs --interactor-policy" },
+	{ { "--wall=1", "--interactor=./i", "--interactor-memory=1M" },
+	  "--interactor-memory needs --interactor-policy" },
+	{ { "--wall=1", "--interactor=./i", "--interactor-policy=default",
+	    "--interactor-cpu=1" }, NULL },
+	{ { "--interaction-log=l" }, "--interaction-log needs --interactor" },
+	{ { "--interactor-policy=default" }, "needs --interactor" },
+	{ { "--interactor-wall=1" }, "--interactor-wall needs --interactor" },
+	{ { "--wall=1", "--interactor=./i", "--report=-" }, NULL },
+	{ { "--wall=1", "--batch", "--interactor=./i" }, "--batch" },
+};
+
+START_TEST(test_interactor_checks)
+{
+	const char *const *a = interactor_checks[_i].args;
+	int n = 0, argc = 0;
+
+	argv_store[argc++] = (char *)"sandbox-run";
+	for (; n < 4 && a[n]; n++)
+		argv_store[argc++] = (char *)a[n];
+	argv_store[argc++] = (char *)"--";
+	argv_store[argc++] = (char *)"prog";
+	argv_store[argc] = NULL;
+	ck_assert_msg(sr_parse_args(argc, argv_store, &opt, err, sizeof(err)) == 0,
+	              "refused: %s", err);
+	err[0] = '\0';
+	int rc = sr_check_options(&opt, 0, err, sizeof(err));
+	if (!interactor_checks[_i].word) {
+		ck_assert_msg(rc == 0, "%s: %s", a[n - 1], err);
+	} else {
+		ck_assert_msg(rc == -EINVAL, "%s: accepted", a[n - 1]);
+		ck_assert_msg(strstr(err, interactor_checks[_i].word),
+		              "message '%s' lacks '%s'", err,
+		              interactor_checks[_i].word);
+	}
+}
+END_TEST
+
 /* The PATH PROGRAM is looked up in is the program's. */
 static const struct {
 	const char *args[3];
@@ -809,6 +907,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_usage_text);
 	tcase_add_test(tc, test_cpus_option);
 	tcase_add_loop_test(tc, test_option_checks, 0, N(option_checks));
+	tcase_add_test(tc, test_interactor);
+	tcase_add_loop_test(tc, test_interactor_checks, 0, N(interactor_checks));
 	tcase_add_loop_test(tc, test_program_path, 0, N(program_paths));
 	tcase_add_loop_test(tc, test_dir_spec_absolute, 0, N(dir_specs));
 	tcase_add_loop_test(tc, test_policy_starts_dynamic, 0, N(loader_rows));
