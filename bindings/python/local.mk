@@ -23,11 +23,13 @@ PYBIND_SOURCES = \
 	bindings/python/src/report.c \
 	bindings/python/src/interrupt.c \
 	bindings/python/src/capture.c \
+	bindings/python/src/interact.c \
 	bindings/python/src/util.c
 PYBIND_PY = \
 	bindings/python/sandbox/__init__.py \
 	bindings/python/sandbox/_modern.py \
 	bindings/python/sandbox/_report.py \
+	bindings/python/sandbox/_interact.py \
 	bindings/python/sandbox/__init__.pyi \
 	bindings/python/sandbox/_sandbox.pyi \
 	bindings/python/sandbox/py.typed
@@ -44,7 +46,8 @@ PYBIND_TESTS = \
 	bindings/python/tests/test_report.pyunit \
 	bindings/python/tests/test_adversarial.pyunit \
 	bindings/python/tests/test_stress.pyunit \
-	bindings/python/tests/test_samples.pyunit
+	bindings/python/tests/test_samples.pyunit \
+	bindings/python/tests/test_interact.pyunit
 PYBIND_TEST_PY = $(PYBIND_TESTS:.pyunit=.py)
 EXTRA_DIST += $(PYBIND_SOURCES) $(PYBIND_PY) $(PYBIND_TESTS) \
 	$(PYBIND_TEST_PY) \

@@ -34,7 +34,8 @@ from ._sandbox import (  # noqa: F401  (re-exported)
 )
 from ._sandbox import *  # noqa: F401,F403  the constants
 from ._sandbox import (  # noqa: F401
-    version, abi_name, result_name, result_text, strerror, syscall_name,
+    version, abi_name, result_name, result_text, verdict_name, verdict_text,
+    strerror, syscall_name,
     syscall_number, probe_host, cgroup_sweep, block_term_signals, open_file,
 )
 
@@ -63,6 +64,7 @@ class Sandbox(_sandbox.Sandbox):
 
 from ._report import Result  # noqa: E402,F401
 from ._modern import run, Box, PIPE, DEVNULL, parse_time, parse_size  # noqa: E402,F401,E501
+from ._interact import interact, Interaction  # noqa: E402,F401
 
 # What `from sandbox import *` gives: the names pysandbox 0.3.5 exported.
 __all__ = [

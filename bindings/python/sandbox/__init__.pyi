@@ -121,3 +121,28 @@ class Box:
     def __exit__(self, *exc: Any) -> None: ...
 
 def run(argv: Union[_Path, Sequence[_Path]], **settings: Any) -> Result: ...
+
+class Interaction:
+    # the keys of sandbox-run --interactor's report
+    report_version: int
+    verdict: Optional[str]
+    verdict_text: str
+    decided_by: Optional[str]
+    interaction: dict[str, Any]
+    interactor: dict[str, Any]
+    error: Optional[dict[str, Any]]
+    program: Result
+    interactor_result: Optional[Result]
+    @property
+    def accepted(self) -> bool: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def to_json(self, **kw: Any) -> str: ...
+
+def interact(argv: Union[_Path, Sequence[_Path]],
+             interactor: Union[_Path, Sequence[_Path], Box], *,
+             interactor_policy: _PolicySpec = ...,
+             interactor_cpu: _Time = ..., interactor_memory: _Size = ...,
+             interactor_wall: _Time = ...,
+             interactor_env: Optional[Sequence[str]] = ...,
+             log: Union[None, _Path, int, Any] = ...,
+             **settings: Any) -> Interaction: ...

@@ -394,6 +394,11 @@ class Box:
         if self._input is not None:
             self._input.seek(0)
         sb.execute()
+        return self._report()
+
+    def _report(self):
+        """The Result of the last run (run(), or an interaction's)."""
+        sb = self._sb
         extra = self._opts['extra']
         for which, name in ((1, 'stdout'), (2, 'stderr')):
             if self._capture.get(which):

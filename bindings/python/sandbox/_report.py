@@ -287,15 +287,16 @@ def build_report(sb, opts):
                        ('user_time_us', 'user_time_us'),
                        ('sys_time_us', 'sys_time_us'),
                        ('wall_time_us', 'wall_time_us'),
-                       ('memory_peak_bytes', 'memory_peak'),
-                       ('rss_peak_bytes', 'rss_peak'),
+                       ('memory_peak_bytes', 'memory_peak')):
+        rep[key] = _figure(st[field])
+    rep['memory_refused_bytes'] = _figure(st['memory_refused_bytes'])
+    rep['memory_refused_by'] = _MEMREQ.get(st['memory_refused_by'])
+    for key, field in (('rss_peak_bytes', 'rss_peak'),
                        ('vm_peak_bytes', 'vm_peak'),
                        ('csw_voluntary', 'csw_voluntary'),
                        ('csw_forced', 'csw_forced'),
                        ('output_bytes', 'output_bytes')):
         rep[key] = _figure(st[field])
-    rep['memory_refused_bytes'] = _figure(st['memory_refused_bytes'])
-    rep['memory_refused_by'] = _MEMREQ.get(st['memory_refused_by'])
     rep['syscalls'] = _figure(st['syscalls']) if judged else None
     for key in ('tasks_peak', 'tasks_created', 'processes'):
         rep[key] = _figure(st[key]) if judged else None

@@ -52,6 +52,10 @@ static const struct sbpy_const library_consts[] = {
 	C(S_CMP_GT), C(S_CMP_MASKED_EQ), C(S_ARG_SELF_PID),
 	C(S_AFFINITY_AUTO), C(S_AFFINITY_NONE),
 	C(S_TL_NONE), C(S_TL_CPU), C(S_TL_WALL),
+	C(S_VERDICT_PD), C(S_VERDICT_OK), C(S_VERDICT_RF), C(S_VERDICT_ML),
+	C(S_VERDICT_OL), C(S_VERDICT_TL), C(S_VERDICT_RT), C(S_VERDICT_AT),
+	C(S_VERDICT_IE), C(S_VERDICT_BP), C(S_VERDICT_WA), C(S_VERDICT_PE),
+	C(S_VERDICT_PT), C(S_VERDICT_JF),
 	C(S_NS_PID), C(S_NS_IPC), C(S_NS_UTS), C(S_NS_NET), C(S_NS_MOUNT),
 	C(S_NS_USER), C(S_NS_ALL),
 	C(S_ISO_FS), C(S_ISO_PIVOT), C(S_ISO_CG_MEMORY), C(S_ISO_CG_PIDS),
@@ -100,6 +104,16 @@ static PyObject *f_result_name(PyObject *m, PyObject *args)
 static PyObject *f_result_text(PyObject *m, PyObject *args)
 {
 	return int_text(args, "i:result_text", sandbox_result_text);
+}
+
+static PyObject *f_verdict_name(PyObject *m, PyObject *args)
+{
+	return int_text(args, "i:verdict_name", sandbox_verdict_name);
+}
+
+static PyObject *f_verdict_text(PyObject *m, PyObject *args)
+{
+	return int_text(args, "i:verdict_text", sandbox_verdict_text);
 }
 
 static PyObject *f_strerror(PyObject *m, PyObject *args)
@@ -217,6 +231,11 @@ static PyMethodDef module_methods[] = {
 	  "result_name(result) -> 'OK', 'RF', ... (two question marks when unknown)" },
 	{ "result_text", f_result_text, METH_VARARGS,
 	  "result_text(result) -> str: a short description" },
+	{ "verdict_name", f_verdict_name, METH_VARARGS,
+	  "verdict_name(verdict) -> 'OK', 'WA', ...: an interaction's combined\n"
+	  "verdict (S_VERDICT_*; a run's results keep their names)" },
+	{ "verdict_text", f_verdict_text, METH_VARARGS,
+	  "verdict_text(verdict) -> str: a short description" },
 	{ "strerror", f_strerror, METH_VARARGS,
 	  "strerror(err) -> str: text of a libsandbox error (negative errno)" },
 	{ "syscall_name", f_syscall_name, METH_VARARGS,

@@ -93,7 +93,7 @@ int sbpy_sync_hook(SbSandbox *self)
 }
 
 /* The policy object may have changed since it was installed. */
-static int refresh_policy(SbSandbox *self)
+int sbpy_refresh_policy(SbSandbox *self)
 {
 	PyObject *p = self->policy;
 	if (p && PyObject_TypeCheck(p, &SbPolicy_Type) &&
@@ -488,16 +488,20 @@ static void deliver_end(SbSandbox *self)
 	self->in_exit_event = false;
 }
 
-/* Runs the program; returns sandbox_execute()'s code, or raises (-1 with
- * an exception and *raised set) when the run could not start or a
- * policy's KeyboardInterrupt/SystemExit, or a signal, must propagate. */
-static int do_run(SbSandbox *self, bool *raised)
+static int plain_execute(SbSandbox *self, void *unused)
+{
+	(void)unused;
+	return sandbox_execute(self->sb);
+}
+
+int sbpy_do_run(SbSandbox *self, bool *raised,
+                int (*execute)(SbSandbox *self, void *arg), void *arg)
 {
 	struct sbpy_run run = { .self = self, .outer = current_run };
 	int rc;
 
 	*raised = true;
-	if (sbpy_ready(self) < 0 || refresh_policy(self) < 0)
+	if (sbpy_ready(self) < 0 || sbpy_refresh_policy(self) < 0)
 		return -1;
 	if ((rc = sandbox_reset(self->sb)) < 0) {
 		sbpy_err(rc, "cannot reset the sandbox", NULL);
@@ -528,7 +532,7 @@ static int do_run(SbSandbox *self, bool *raised)
 	sbpy_interrupt_enter(self->sb);
 
 	run.ts = PyEval_SaveThread();
-	rc = sandbox_execute(self->sb);
+	rc = execute(self, arg);
 	PyEval_RestoreThread(run.ts);
 
 	sbpy_interrupt_leave(self->sb);
@@ -559,7 +563,7 @@ static int do_run(SbSandbox *self, bool *raised)
 static PyObject *sandbox_run(SbSandbox *self, PyObject *unused)
 {
 	bool raised;
-	int rc = do_run(self, &raised);
+	int rc = sbpy_do_run(self, &raised, plain_execute, NULL);
 	if (raised)
 		return NULL;
 	if (rc < 0) {
@@ -572,7 +576,7 @@ static PyObject *sandbox_run(SbSandbox *self, PyObject *unused)
 static PyObject *sandbox_execute_m(SbSandbox *self, PyObject *unused)
 {
 	bool raised;
-	int rc = do_run(self, &raised);
+	int rc = sbpy_do_run(self, &raised, plain_execute, NULL);
 	if (raised)
 		return NULL;
 	return PyLong_FromLong(rc);
@@ -1049,7 +1053,8 @@ static PyMethodDef sandbox_methods[] = {
 	{ NULL, NULL, 0, NULL },
 };
 
-/* The full method table: sandbox_methods, then config.c's and report.c's. */
+/* The full method table: sandbox_methods, then config.c's, report.c's
+ * and interact.c's. */
 static PyMethodDef *all_methods(void)
 {
 	static PyMethodDef *all;
@@ -1057,14 +1062,16 @@ static PyMethodDef *all_methods(void)
 		return all;
 	size_t n = 0, k = 0;
 	const PyMethodDef *parts[] = { sandbox_methods, sbpy_config_methods,
-	                               sbpy_report_methods };
-	for (size_t p = 0; p < 3; p++)
+	                               sbpy_report_methods,
+	                               sbpy_interact_methods };
+	const size_t nparts = sizeof(parts) / sizeof(parts[0]);
+	for (size_t p = 0; p < nparts; p++)
 		for (const PyMethodDef *m = parts[p]; m->ml_name; m++)
 			n++;
 	all = PyMem_RawCalloc(n + 1, sizeof(*all));
 	if (!all)
 		return NULL;
-	for (size_t p = 0; p < 3; p++)
+	for (size_t p = 0; p < nparts; p++)
 		for (const PyMethodDef *m = parts[p]; m->ml_name; m++)
 			all[k++] = *m;
 	return all;

@@ -15,6 +15,8 @@
  *   interrupt.c  SIGINT/SIGTERM/SIGQUIT while runs are in progress: end the
  *                runs (sandbox_interrupt), then the host's own handler
  *   capture.c    output captured into memory (sandbox_set_capture)
+ *   interact.c   Sandbox.interact(): the program wired to an interactor
+ *                (sandbox_interaction_run), the combined verdict
  *   util.c       conversions and errors shared by the others
  *
  * Threads and the GIL: Sandbox.run() releases the GIL around
@@ -199,6 +201,16 @@ struct sbpy_run {
 };
 struct sbpy_run *sbpy_current_run(void);
 
+/* Runs the program by execute(self, arg) (sandbox_execute(), or an
+ * interaction) with the GIL released, as Sandbox.run() does; returns its
+ * code, or raises (-1 with an exception and *raised set) when the run
+ * could not start or a policy's KeyboardInterrupt/SystemExit, or a
+ * signal, must propagate. */
+int sbpy_do_run(SbSandbox *self, bool *raised,
+                int (*execute)(SbSandbox *self, void *arg), void *arg);
+/* Install a Policy again when it changed since it was installed. */
+int sbpy_refresh_policy(SbSandbox *self);
+
 /* Refuse (with an exception, returning -1) when the sandbox has no
  * sandbox_t yet or is running. */
 int sbpy_ready(SbSandbox *self);
@@ -209,6 +221,7 @@ int sbpy_install_policy(SbSandbox *self, PyObject *obj);
 int sbpy_sandbox_type_ready(void);
 extern PyMethodDef sbpy_config_methods[];
 extern PyMethodDef sbpy_report_methods[];
+extern PyMethodDef sbpy_interact_methods[];
 
 /* ---------------------------------------------------------------- interrupt */
 
