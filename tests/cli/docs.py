@@ -6,7 +6,9 @@
 - Every console example ("$ command" lines, with "\\" continuations) of
   README.md, docs/CLI-EXAMPLE.md and the EXAMPLES of sandbox-run(1) runs in
   a fixture directory holding what the documents name (solution, 1.in,
-  tests/1.in, crash): sandbox-run must reach a verdict (exit 0 or 1) and,
+  tests/1.in, crash; interactor, guess, game.in, game.ans: the guessing
+  game of tests/interact/progs): sandbox-run must reach a verdict (exit 0
+  or 1) and,
   where the document shows a summary line, the same verdict; the
   program's output, `echo $?` and the other commands' output must match
   the document, figures, addresses, the fixture's path and the host's
@@ -68,6 +70,16 @@ def fixture():
     with open(os.path.join(d, "crash.c"), "w") as f:
         f.write(CRASH_C)
     compile_c(os.path.join(d, "crash.c"), os.path.join(d, "crash"))
+    # The guessing game of tests/interact/progs: an interactor and a
+    # solution (its argument picks a behaviour), for --interactor.
+    progs = os.path.join(SRC, "tests", "interact", "progs")
+    compile_c(os.path.join(progs, "interactor.c"),
+              os.path.join(d, "interactor"))
+    compile_c(os.path.join(progs, "solution.c"), os.path.join(d, "guess"))
+    with open(os.path.join(d, "game.in"), "w") as f:
+        f.write("guess 1000000 123457 30\n")
+    with open(os.path.join(d, "game.ans"), "w") as f:
+        f.write("123457\n")
     os.mkdir(os.path.join(d, "tests"))
     for name in ("1.in", "tests/1.in", "input.txt"):
         with open(os.path.join(d, name), "w") as f:
