@@ -267,16 +267,8 @@ static void *manager_main(void *arg)
 		}
 		pthread_mutex_unlock(&sb->mgr.lock);
 
-		struct timespec ts, *tsp = NULL;
-		if (wake != INT64_MAX) {
-			int64_t d = wake - sb_now_ns();
-			if (d < 0)
-				d = 0;
-			ts.tv_sec = d / NSEC;
-			ts.tv_nsec = d % NSEC;
-			tsp = &ts;
-		}
-		int n = ppoll(pfd, 4, tsp, NULL);
+		struct timespec ts;
+		int n = ppoll(pfd, 4, sb_ts_until(wake, &ts), NULL);
 		if (n <= 0)
 			continue;
 		if (pfd[0].revents & POLLIN)

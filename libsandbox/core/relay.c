@@ -48,7 +48,6 @@
 
 #define CHUNK 65536
 #define PIPE_BYTES (1 << 20)
-#define NSEC 1000000000LL
 
 /* One direction: from side `from` to the other side. */
 struct dir {
@@ -463,15 +462,7 @@ static void *relay_main(void *arg)
 		}
 		if (r->err_fd >= 0)
 			p[n++] = (struct pollfd){ .fd = r->err_fd, .events = POLLIN };
-		struct timespec ts, *tsp = NULL;
-		if (next != INT64_MAX) {
-			int64_t left = next - sb_now_ns();
-			if (left < 0)
-				left = 0;
-			ts.tv_sec = left / NSEC;
-			ts.tv_nsec = left % NSEC;
-			tsp = &ts;
-		}
+		struct timespec ts, *tsp = sb_ts_until(next, &ts);
 		pthread_mutex_unlock(&r->lock);
 		if (ppoll(p, n, tsp, NULL) > 0) {
 			for (nfds_t i = 0; i < nwake; i++) {

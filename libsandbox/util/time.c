@@ -19,6 +19,18 @@ int64_t sb_now_ns(void)
 	return sb_ts_ns(&t);
 }
 
+struct timespec *sb_ts_until(int64_t deadline_ns, struct timespec *ts)
+{
+	if (deadline_ns == INT64_MAX)
+		return NULL;
+	int64_t left = deadline_ns - sb_now_ns();
+	if (left < 0)
+		left = 0;
+	ts->tv_sec = left / NSEC;
+	ts->tv_nsec = left % NSEC;
+	return ts;
+}
+
 int64_t sb_ts_diff_us(const struct timespec *a, const struct timespec *b)
 {
 	return (sb_ts_ns(a) - sb_ts_ns(b)) / 1000;

@@ -100,6 +100,10 @@ const struct sb_sysinfo *sb_sysinfo(const char *name);
 int64_t sb_ts_ns(const struct timespec *t);
 /* CLOCK_MONOTONIC in nanoseconds. */
 int64_t sb_now_ns(void);
+/* A timeout for ppoll(): the time left until deadline_ns (CLOCK_MONOTONIC,
+ * 0 when past) in *ts, which is returned; NULL (wait for ever) when
+ * deadline_ns is INT64_MAX. */
+struct timespec *sb_ts_until(int64_t deadline_ns, struct timespec *ts);
 int64_t sb_ts_diff_us(const struct timespec *a, const struct timespec *b);
 int64_t sb_tv_us(const struct timeval *tv);
 

@@ -1033,15 +1033,16 @@ def host_can_supervise():
     return p.returncode == 0, p.stderr.decode(errors="replace").strip()
 
 
-def run_suite(name, tests):
-    """Each test in a fresh Env; the exit status (77: cannot supervise)."""
+def run_suite(name, tests, make_env=None):
+    """Each test in a fresh Env (or make_env()); the exit status (77:
+    cannot supervise)."""
     ok, why = host_can_supervise()
     if not ok:
         print("%s: cannot supervise a program here (%s)" % (name, why))
         return 1 if os.environ.get("SANDBOX_MUST_WORK") else 77
     failed = 0
     for t in tests:
-        e = Env()
+        e = (make_env or Env)()
         try:
             t(e)
             print("ok   %s" % t.__name__)

@@ -18,11 +18,9 @@ import sys
 import tempfile
 import threading
 import time
-import traceback
 
-os.environ.setdefault("E2E_VICTIM", "/nonexistent")
-from e2e import (Failure, check, check_meta, check_report, parse_meta,
-                 summary_line, TOOL)
+from e2e import (check, check_meta, check_report, parse_meta,
+                 run_suite, TOOL)
 from timing import scaled
 
 PROGS = os.path.abspath(os.environ["INTERACT_PROGS"])
@@ -351,21 +349,7 @@ def main():
         if not os.access(p, os.X_OK):
             print("interact: %s not built" % p)
             return 99
-    failed = 0
-    for t in TESTS:
-        e = Env()
-        try:
-            t(e)
-            print("ok   %s" % t.__name__)
-        except Exception as ex:
-            failed += 1
-            print("FAIL %s: %s" % (t.__name__, ex))
-            if not isinstance(ex, Failure):
-                traceback.print_exc(file=sys.stdout)
-        finally:
-            shutil.rmtree(e.dir, ignore_errors=True)
-    print("%d of %d interactive tests failed" % (failed, len(TESTS)))
-    return 1 if failed else 0
+    return run_suite("interactive", TESTS, Env)
 
 
 if __name__ == "__main__":

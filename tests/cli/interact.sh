@@ -8,7 +8,8 @@
 here=$(dirname "$0")
 . "$here/common.sh"
 INTERACT_PROGS=${INTERACT_PROGS:-$E2E_BUILDDIR/tests/interact/progs}
-export INTERACT_PROGS
+E2E_VICTIM=${E2E_VICTIM:-$E2E_BUILDDIR/tests/cli/victim}
+export INTERACT_PROGS E2E_VICTIM
 PYTHONPATH="$E2E_SRCDIR/tests/cli${PYTHONPATH:+:$PYTHONPATH}"
 export PYTHONPATH
 exec python3 "$E2E_SRCDIR/tests/cli/interact.py"
