@@ -1376,7 +1376,12 @@ int64_t sandbox_captured_bytes(const sandbox_t *sb, int which);
  * error (testlib writes its comment there) into stat.message. It reads
  * each side's output until that side ends, even after the other side
  * ended (the bytes are then counted as discarded): neither side ever
- * gets SIGPIPE or EPIPE from the interaction. When one side ends, or
+ * gets SIGPIPE or EPIPE from the interaction. A side in a sandbox with an
+ * output quota (S_QUOTA_DISK) has its standard output counted against it:
+ * the quota's bytes are delivered, the rest is counted as discarded, and
+ * the side is OL (killed by its manager, or, when it had ended before the
+ * relay read past the quota, its OK, AT, RT or TL made OL: output comes
+ * before CPU and wall in docs/VERDICTS.md's order). When one side ends, or
  * closes its standard output, the other gets end of file on its standard
  * input once what was written before has been delivered.
  *

@@ -175,6 +175,7 @@ static void link_sandbox(sandbox_t *sb, struct run *r, int side,
 	sb->link.forked = forked;
 	sb->link.wall_kill = side == S_SIDE_PROGRAM ? program_wall_kill : NULL;
 	sb->link.data = r;
+	atomic_store(&sb->link.output_over, false);
 }
 
 /* After the run: close what it did not take, forget the link. */
@@ -188,6 +189,7 @@ static void unlink_sandbox(sandbox_t *sb)
 	sb->link.forked = NULL;
 	sb->link.wall_kill = NULL;
 	sb->link.data = NULL;
+	atomic_store(&sb->link.output_over, false);
 }
 
 static void *interactor_main(void *arg)
@@ -282,6 +284,10 @@ static void put_together(struct run *r, const struct sb_relay_stat *rs)
 	const sandbox_stat_t *ps = &r->program->stat;
 	sandbox_t *isb = r->ia->isb;
 
+	uint64_t oq = r->program->quota[S_QUOTA_DISK];
+	if (r->program_rc == 0 && oq != SANDBOX_UNLIMITED &&
+	    rs->read[S_SIDE_PROGRAM] > (int64_t)oq)
+		sb_verdict_output_relayed(r->program);
 	interactor_figures(r, rs, st);
 	st->program_first = rs->ended_before_told[S_SIDE_PROGRAM] ||
 	                    !rs->told[S_SIDE_PROGRAM];

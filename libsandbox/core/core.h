@@ -214,6 +214,9 @@ struct sb_link {
 	void (*forked)(void *data, pid_t pid, int pidfd);
 	void (*wall_kill)(void *data);
 	void *data;
+	/* Set by the relay: what the program wrote on its standard output
+	 * passed S_QUOTA_DISK (its manager kills it: OL). */
+	atomic_bool output_over;
 };
 
 struct sandbox {
@@ -434,6 +437,9 @@ void sb_manager_exec(sandbox_t *sb, const struct timespec *t_exec);
  * wake-up, so that a program interrupted before exec never runs. */
 bool sb_manager_interrupted(sandbox_t *sb);
 void sb_manager_end_run(sandbox_t *sb);
+/* From another thread (an interaction's relay): the program's relayed
+ * standard output passed its output quota; the manager kills it, OL. */
+void sb_manager_output_over(sandbox_t *sb);
 void sb_registry_add(sandbox_t *sb);
 void sb_registry_remove(sandbox_t *sb);
 /* sandbox_interrupt(): async-signal-safe. */
@@ -450,6 +456,13 @@ void sb_verdict_begin(sandbox_t *sb);
  * the quota behind it (-1: none). The first one stands: true when this
  * one did. */
 bool sb_verdict_during(sandbox_t *sb, int result, int quota);
+/* After an interaction, once the relay has read all of it: the program's
+ * relayed standard output passed its output quota, but the run ended
+ * otherwise (the program exited, or was killed, before its manager could
+ * act): OL by the order of the final figures (docs/VERDICTS.md: output
+ * before CPU and wall) -- replaces OK, AT, RT and TL, never a verdict
+ * reached during the run (RF, BP, ML, OL, IE). */
+void sb_verdict_output_relayed(sandbox_t *sb);
 /* The supervisor could not drive the program: IE, whatever came before. */
 void sb_verdict_internal(sandbox_t *sb);
 /* The program is gone: decide from everything reported (precedence in

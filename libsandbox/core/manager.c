@@ -192,11 +192,16 @@ static int64_t check_run(sandbox_t *sb, struct watch *w)
 	                : next;
 }
 
-/* Under mgr.lock, running: copy captured output, OL past the quota. */
+/* Under mgr.lock, running: copy captured output, OL past the quota (or
+ * when an interaction's relay counted it past). */
 static void copy_output(sandbox_t *sb)
 {
 	if (atomic_load(&sb->kill_reason) != SB_KILL_NONE)
 		return;
+	if (atomic_load(&sb->link.output_over)) {
+		kill_locked(sb, SB_KILL_OUTPUT);
+		return;
+	}
 	for (int i = 1; i <= 2; i++) {
 		if (sb->cap[i].rfd >= 0 &&
 		    sb_capture_copy(sb, i) == SB_CAP_OVER) {
@@ -287,6 +292,12 @@ static void wake(sandbox_t *sb)
 	uint64_t one = 1;
 	if (sb->mgr.ctl_fd >= 0 && write(sb->mgr.ctl_fd, &one, sizeof(one)) < 0)
 		return; /* the counter is already non-zero: it will wake anyway */
+}
+
+void sb_manager_output_over(sandbox_t *sb)
+{
+	atomic_store(&sb->link.output_over, true);
+	wake(sb);
 }
 
 int sb_manager_start(sandbox_t *sb)

@@ -57,6 +57,8 @@ struct dir {
 	size_t off, len;   /* bytes read, not yet written */
 	int64_t read, delivered;
 	int64_t drain_left; /* >= 0: after from's end, what is still to read */
+	int64_t quota;     /* from's S_QUOTA_DISK (a sandbox's), -1: none */
+	bool over;         /* read past it: the rest is discarded */
 	bool eof_seen;     /* from closed its stdout */
 	bool eof_wanted;   /* close dst once buf is written: tell the other */
 };
@@ -247,6 +249,23 @@ static void eof_from(struct sb_relay *r, int from)
 
 /* ------------------------------------------------------------ pumping */
 
+/* Of the n bytes just read from side `from`, how many its output quota
+ * lets through; past it, its sandbox is told (OL) and the rest is read
+ * and counted, never delivered. */
+static size_t within_quota(struct sb_relay *r, int from, size_t n)
+{
+	struct dir *d = &r->dir[from];
+
+	if (d->quota < 0 || d->read <= d->quota)
+		return n;
+	int64_t before = d->read - (int64_t)n;
+	if (!d->over) {
+		d->over = true;
+		sb_manager_output_over(r->sb[from]);
+	}
+	return before < d->quota ? (size_t)(d->quota - before) : 0;
+}
+
 /* Move what can move from side `from` to the other without blocking,
  * at most PUMP_READS reads: a side that writes as fast as the relay reads
  * must not keep it from the other direction, the ends and the deadline. */
@@ -309,9 +328,10 @@ static void pump(struct sb_relay *r, int from)
 		d->read += n;
 		if (d->drain_left >= 0)
 			d->drain_left -= n;
-		log_chunk(r, from, d->buf, (size_t)n);
+		size_t keep = within_quota(r, from, (size_t)n);
+		log_chunk(r, from, d->buf, keep);
 		d->off = 0;
-		d->len = (size_t)n;
+		d->len = keep;
 	}
 }
 
@@ -567,6 +587,10 @@ int sb_relay_new(const struct sb_relay_config *cfg, struct sb_relay **out,
 	for (int i = 0; i < 2; i++) {
 		r->dir[i].src = r->dir[i].dst = -1;
 		r->dir[i].drain_left = -1;
+		uint64_t q = cfg->sb[i] ? cfg->sb[i]->quota[S_QUOTA_DISK]
+		                        : SANDBOX_UNLIMITED;
+		r->dir[i].quota = q == SANDBOX_UNLIMITED || q > INT64_MAX
+		                  ? -1 : (int64_t)q;
 		r->side[i].pidfd = -1;
 	}
 	if ((r->ctl = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0) {

@@ -67,6 +67,18 @@ bool sb_verdict_during(sandbox_t *sb, int result, int quota)
 	return true;
 }
 
+void sb_verdict_output_relayed(sandbox_t *sb)
+{
+	switch (sb->stat.result) {
+	case S_RESULT_OK: case S_RESULT_AT: case S_RESULT_RT: case S_RESULT_TL:
+		set_quota_result(sb, S_RESULT_OL, S_QUOTA_DISK);
+		sb->stat.tl_limit = S_TL_NONE;
+		return;
+	default:
+		return;
+	}
+}
+
 void sb_verdict_internal(sandbox_t *sb)
 {
 	sb->stat.result = S_RESULT_IE;

@@ -195,6 +195,19 @@ def test_never_reads(e):
     check(r["interaction"]["to_interactor_discarded"] > 0, r["interaction"])
 
 
+def test_output_quota(e):
+    # --output bounds what the program sends: 1 MiB after an accepted
+    # answer is OL, the program's.
+    rc, r, m, err, _ = e.judge("extra", "--output=4K", expect_exit=1)
+    check(r["verdict"] == "OL" and r["decided_by"] == "program", r)
+    check(r["program"]["quota_exceeded"] == "output", r["program"])
+    # What reached the interactor before it left: its 151 bytes of game,
+    # at most the quota.
+    check(151 <= r["interaction"]["to_interactor_bytes"] <= 4096,
+          r["interaction"])
+    check("status" in m, m)
+
+
 def test_interactor_verdicts(e):
     for text, result, status in (("crash 1000 5 30", "JF", 2),
                                  ("fail 1000 5 30", "JF", 2),

@@ -29,6 +29,7 @@ struct ia {
 	const char *input;        /* the interactor's input file's text */
 	bool sandboxed;           /* the interactor in a sandbox */
 	uint64_t cpu_ms, wall_ms; /* the program's quotas */
+	uint64_t output_bytes;
 	uint64_t interactor_wall_ms;
 	int log_fd;
 	/* results */
@@ -47,6 +48,7 @@ static void ia_defaults(struct ia *a, int mode, const char *solution,
 	a->input = input;
 	a->cpu_ms = 5000;
 	a->wall_ms = TU_NET_MS;
+	a->output_bytes = SANDBOX_UNLIMITED;
 	a->interactor_wall_ms = TU_NET_MS;
 	a->log_fd = -1;
 }
@@ -77,6 +79,7 @@ static void ia_run(struct ia *a)
 	ck_assert_int_eq(sandbox_set_mode(p, a->mode), 0);
 	ck_assert_int_eq(sandbox_set_quota(p, S_QUOTA_CPU, a->cpu_ms), 0);
 	ck_assert_int_eq(sandbox_set_quota(p, S_QUOTA_WALLCLOCK, a->wall_ms), 0);
+	ck_assert_int_eq(sandbox_set_quota(p, S_QUOTA_DISK, a->output_bytes), 0);
 	if (a->sandboxed) {
 		isb = sandbox_new(argv);
 		ck_assert_ptr_nonnull(isb);
@@ -273,6 +276,41 @@ START_TEST(too_slow_is_tl_cpu)
 	ck_assert_ia(&a, S_VERDICT_TL, S_SIDE_PROGRAM);
 	ck_assert_int_eq(a.ps.tl_limit, S_TL_CPU);
 	ck_assert(!a.st.idle);
+}
+END_TEST
+
+/* The program's relayed standard output counts against its output
+ * quota: exactly the quota's bytes reach the interactor, the rest is
+ * counted as discarded, and the verdict is OL, the program's, whether
+ * its manager kills it in the middle of the dialogue (flood: it was
+ * first) or it wrote past the quota after its answer (extra: 1 MiB more;
+ * killed, or ended by itself, before or after the interactor accepted:
+ * an accepted dialogue must still end well). _i: mode, then which. */
+START_TEST(output_quota)
+{
+	struct ia a;
+	bool flood = _i < 2;
+
+	ia_defaults(&a, _i % 2 ? S_MODE_CLASSIC : S_MODE_FAST,
+	            flood ? "flood" : "extra", flood ? "echo 1048576" : GAME);
+	a.solution[1] = flood ? "1048576" : NULL;
+	a.output_bytes = flood ? 100000 : 4096;
+	ia_run(&a);
+	ck_assert_ia(&a, S_VERDICT_OL, S_SIDE_PROGRAM);
+	ck_assert_result(a.ps.result, S_RESULT_OL);
+	ck_assert_int_eq(a.ps.quota_exceeded, S_QUOTA_DISK);
+	ck_assert_int_eq(a.ps.tl_limit, S_TL_NONE);
+	if (flood) {
+		/* the interactor waits for the rest: the program was first */
+		ck_assert(a.st.program_first);
+		ck_assert_int_eq(a.st.to_interactor_bytes, 100000);
+	} else {
+		/* the 151 bytes of the game, and what of the rest came
+		 * before the interactor left, within the quota */
+		ck_assert_int_ge(a.st.to_interactor_bytes, 151);
+		ck_assert_int_le(a.st.to_interactor_bytes, 4096);
+	}
+	ck_assert_int_gt(a.st.to_interactor_discarded, 0);
 }
 END_TEST
 
@@ -613,6 +651,11 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, idle_deadlock, 0, 8);
 	tcase_add_loop_test(tc, busy_is_not_idle, 0, 2);
 	tcase_add_loop_test(tc, too_slow_is_tl_cpu, 0, 2);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("quota");
+	tcase_set_timeout(tc, TU_TIMEOUT * 2);
+	tcase_add_loop_test(tc, output_quota, 0, 4);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("plumbing");
