@@ -298,8 +298,10 @@ static void pump(struct sb_relay *r, int from)
 			d->len -= (size_t)n;
 			continue;
 		}
-		/* Nothing buffered. */
-		if (d->eof_wanted && d->dst >= 0 &&
+		/* Nothing buffered. End of file is held once the interaction
+		 * is interrupted: the other side is being killed (IE), and
+		 * must not end by itself on it first. */
+		if (d->eof_wanted && d->dst >= 0 && !r->interrupted &&
 		    (d->src < 0 || d->drain_left == 0))
 			close_input(r, 1 - from, true);
 		if (d->src < 0 || reads++ == PUMP_READS)
