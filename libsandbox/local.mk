@@ -52,6 +52,7 @@ libsandbox_libsandbox_core_la_SOURCES = \
 	libsandbox/util/io.c \
 	libsandbox/util/child.c \
 	libsandbox/util/cpus.c \
+	libsandbox/util/claims.c \
 	libsandbox/util/files.c \
 	libsandbox/util/landlock.c \
 	libsandbox/util/spawn.c \

@@ -4,7 +4,7 @@
  * wake-up -- as long as nothing else is pinned there: two runs pinned to
  * one CPU while another is idle share it, and a wall-time limit meant for
  * one core ends them both. So a run is pinned only to a CPU it has claimed
- * for itself host-wide (util/cpus.c); when every CPU it may use is claimed,
+ * for itself host-wide (util/claims.c); when every CPU it may use is claimed,
  * or claims cannot be made, it is not pinned at all and the scheduler
  * places it.
  *
@@ -29,14 +29,14 @@ static int set_mask(const cpu_set_t *set)
 static bool take(struct sb_pin *pin, int cpu)
 {
 	cpu_set_t one;
-	int fd = sb_cpu_claim(cpu);
+	int fd = sb_claim(SB_CLAIM_CPU, (unsigned long)cpu);
 
 	if (fd < 0)
 		return false;
 	CPU_ZERO(&one);
 	CPU_SET(cpu, &one);
 	if (set_mask(&one) < 0) {
-		sb_cpu_release(fd);
+		sb_claim_release(fd);
 		return false;
 	}
 	pin->claim = fd;
@@ -106,7 +106,7 @@ void sb_pin_end(struct sb_pin *pin)
 {
 	if (pin->changed)
 		(void)set_mask(&pin->saved);
-	sb_cpu_release(pin->claim);
+	sb_claim_release(pin->claim);
 	pin->changed = false;
 	pin->claim = -1;
 }

@@ -20,7 +20,7 @@
  *              facts behind an ML at exec)
  *   capture.c  library-owned stdout/stderr pipes
  *   affinity.c tracer and program pinned to one CPU per run, one no
- *              other run on the host holds (claims: util/cpus.c)
+ *              other run on the host holds (claims: util/claims.c)
  *   relay.c    an interaction's plumbing: the bytes between the program
  *              and the interactor, who ended first, the idle sample
  *   combine.c  an interaction's one verdict, from both sides' facts
@@ -338,7 +338,7 @@ void sb_capture_finish(sandbox_t *sb);
 int64_t sb_capture_total(const sandbox_t *sb);
 
 /* affinity.c: place the calling (tracer) thread -- and so the child it
- * forks -- for a run: pinned to one CPU it claimed (util/cpus.c), or on
+ * forks -- for a run: pinned to one CPU it claimed (util/claims.c), or on
  * the CPUs the run may use; undo restores the thread's mask and drops the
  * claim. sb_pin_begin fails (-EINVAL) when the run may use no CPU, and
  * sets sb->stat.cpu. */

@@ -12,7 +12,8 @@
  *   io.c       writing a whole buffer
  *   child.c    what the child does between fork and exec that several
  *              layers share: its error record, rlimits, the bounding set
- *   cpus.c     the cpulist syntax; host-wide claims on CPUs
+ *   cpus.c     the cpulist syntax
+ *   claims.c   host-wide claims on numbered resources (CPUs, uids)
  *   files.c    opening files around a run without following what the
  *              program may have planted (sandbox_open_file)
  *   landlock.c the Landlock syscalls and what the running kernel offers
@@ -229,12 +230,17 @@ int sb_drop_bounding_set(void);
 /* "0-3,6": comma-separated CPU numbers and ranges, each below
  * CPU_SETSIZE, no blanks, no empty item. 0 or -EINVAL. */
 int sb_parse_cpulist(const char *s, cpu_set_t *set);
-/* Claim CPU `cpu` for a run, host-wide. Returns a descriptor holding the
- * claim (close-on-exec), -EBUSY when another run holds it, or another
- * -errno when claims cannot be made for it. */
-int sb_cpu_claim(int cpu);
+
+/* ------------------------------------------------------------ claims.c */
+
+/* What a claim is on. */
+enum { SB_CLAIM_CPU = 0, SB_CLAIM_UID, SB_CLAIM_KINDS };
+/* Claim resource n of a kind for a run, host-wide. Returns a descriptor
+ * holding the claim (close-on-exec), -EBUSY when another run holds it, or
+ * another -errno when claims cannot be made for it. */
+int sb_claim(int kind, unsigned long n);
 /* Drop a claim (fd < 0: nothing). */
-void sb_cpu_release(int fd);
+void sb_claim_release(int fd);
 
 /* ------------------------------------------------------------- files.c */
 
