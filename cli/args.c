@@ -41,6 +41,7 @@ const char sr_usage_text[] =
 "           --env-inherit --env-pass=NAME,... --env-strip=PATTERN,...\n"
 "           --rlimit=NAME=VALUE (nofile=64, stack=8M, ...; repeatable)\n"
 "           --cpus=LIST (the CPUs the run may use: 0-3,6)\n"
+"           --box-id=N (as root: the run slot, uid 66000+N; default: any)\n"
 "Isolation: --ns=pid,ipc,uts,net,mount,user|all  --hostname=NAME\n"
 "           --rootfs=DIR[:rw]  --dir=IN=OUT[:ro|:rw|:tmp] (repeatable)\n"
 "           --tmpfs-size=SIZE  --cg-memory=SIZE --cg-pids=N --cg-cpu=PERCENT\n"
@@ -232,6 +233,7 @@ enum {
 	OPT_ENV_STRIP, OPT_BEST_EFFORT, OPT_CPUS, OPT_STDERR_TO_STDOUT, OPT_STACK,
 	OPT_PROCESSES, OPT_BATCH,
 	OPT_INTERACT, /* --interactor and friends: interact_args.c */
+	OPT_BOX_ID,
 };
 
 static const struct option long_options[] = {
@@ -289,6 +291,7 @@ static const struct option long_options[] = {
 	{ "best-effort", no_argument, NULL, OPT_BEST_EFFORT },
 	{ "cpus", required_argument, NULL, OPT_CPUS },
 	{ "batch", no_argument, NULL, OPT_BATCH },
+	{ "box-id", required_argument, NULL, OPT_BOX_ID },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -308,6 +311,7 @@ void sr_options_init(struct sr_options *o)
 	o->tmpfs_size = SANDBOX_UNLIMITED;
 	o->cg_memory = o->cg_pids = SANDBOX_UNLIMITED;
 	sr_interact_init(&o->ia);
+	o->box_id = -1;
 }
 
 /* The message for an option getopt_long refused. */
@@ -612,6 +616,16 @@ static int parse_more(int ch, const char *name, const char *arg,
 			            "--cpus: '%s' is not a CPU list (0-3,6)", arg);
 		o->cpus = arg;
 		return 0;
+	case OPT_BOX_ID:
+		/* 0 is a slot: parse_count refuses it, so count from 1. */
+		if (strcmp(arg, "0") == 0) {
+			o->box_id = 0;
+			return 0;
+		}
+		rc = sr_parse_count(arg, SANDBOX_BOX_COUNT - 1, &v, sub, sizeof(sub));
+		if (rc == 0)
+			o->box_id = (int)v;
+		break;
 	case OPT_PROFILE:
 	case OPT_PROFILE_SVG:
 	case OPT_HOSTNAME:

@@ -102,6 +102,7 @@ struct sr_options {
 
 	const char *workdir;        /* --chdir */
 	const char *cpus;           /* --cpus LIST, or NULL */
+	int box_id;                 /* --box-id, -1: any free run slot */
 	const char *chroot;         /* --chroot */
 	const char *user, *group;   /* as given */
 	bool set_uid, set_gid;      /* resolved by sr_resolve_credentials */

@@ -549,6 +549,9 @@ void sr_json_report(FILE *f, const struct sr_outcome *r)
 	sr_json_figure(f, &first, "tasks_created", judged ? st->tasks_created : -1);
 	sr_json_figure(f, &first, "processes", judged ? st->processes : -1);
 	sr_json_figure(f, &first, "cpu", st->cpu);
+	sr_json_figure(f, &first, "box_id", st->box_id);
+	sr_json_figure(f, &first, "uid", st->uid);
+	sr_json_figure(f, &first, "gid", st->gid);
 	json_quotas(f, &first, o, r->memory_mode);
 	sr_json_key(f, &first, "command");
 	fputs("[", f);

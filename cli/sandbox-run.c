@@ -323,6 +323,9 @@ static int configure(struct run *r, const char **what)
 	*what = "--cpus";
 	if (o->cpus && (rc = sandbox_set_cpus(r->sb, o->cpus)) < 0)
 		return rc;
+	*what = "--box-id";
+	if ((rc = sandbox_set_box_id(r->sb, o->box_id)) < 0)
+		return rc;
 	*what = "--backtrace";
 	if ((rc = sandbox_set_backtrace(r->sb, o->backtrace ? S_BT_DEFAULT : 0)) < 0)
 		return rc;

@@ -32,6 +32,7 @@ libsandbox_libsandbox_core_la_SOURCES = \
 	libsandbox/core/confine.c \
 	libsandbox/core/relay.c \
 	libsandbox/core/combine.c \
+	libsandbox/core/identity.c \
 	libsandbox/policy/policy.h \
 	libsandbox/policy/object.c \
 	libsandbox/policy/rules.c \

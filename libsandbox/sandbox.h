@@ -444,9 +444,48 @@ int sandbox_set_workdir(sandbox_t *sb, const char *dir);
 /* chroot() the program into dir (needs CAP_SYS_CHROOT). NULL: none. */
 int sandbox_set_chroot(sandbox_t *sb, const char *dir);
 /* Run as uid/gid with exactly these supplementary groups (setgroups, then
- * setgid, then setuid). (uid_t)-1 keeps the caller's. Needs privilege. */
+ * setgid, then setuid). (uid_t)-1 keeps the caller's. Needs privilege.
+ * Replaces the run slot's ids (below): the caller answers for them. */
 int sandbox_set_credentials(sandbox_t *sb, uid_t uid, gid_t gid,
                             const gid_t *groups, size_t ngroups);
+
+/* A private identity per run. When the supervisor is root (effective uid
+ * 0) and neither sandbox_set_credentials() nor the outside ids of
+ * sandbox_set_id_map() were given, the program never runs as root: it runs
+ * as the ids of a run slot N, uid = first_uid + N and gid = first_gid + N,
+ * with no supplementary group (isolate's box model). A slot belongs to one
+ * sandbox: claimed host-wide at its first run -- through a lock file per
+ * uid in /dev/shm, whatever the process, user or namespace of the other
+ * supervisors -- kept for its later runs (which run one after another and
+ * may share their files, as in an isolate box) and released by
+ * sandbox_destroy() or when another slot is asked for; a supervisor that
+ * dies, however, releases it. So two concurrent runs are two users:
+ * neither can read the other's /proc entries (fd, cwd, mem, environ,
+ * maps), signal it or write its files, and neither can read the
+ * supervisor's. Before exec, the child kills whatever still runs as the
+ * slot's uid (left by a run whose supervisor died). stat.box_id, stat.uid
+ * and stat.gid tell what a run had. When the lock files cannot be used
+ * (no writable /dev/shm), sandbox_execute() fails with that errno, failed
+ * step "box": uniqueness would not be certain. docs/ISOLATION.md,
+ * "Identity". The range must belong to libsandbox alone: no user, no file
+ * of the host should have those ids. */
+#define SANDBOX_BOX_FIRST_UID 66000u
+#define SANDBOX_BOX_FIRST_GID 66000u
+#define SANDBOX_BOX_COUNT 1000u
+/* Run in slot `id` (0 .. count-1; sandbox_execute() fails with -EBUSY,
+ * failed step "box", while another sandbox holds it), or -1 (default):
+ * the lowest free slot (-EBUSY when every slot is taken).
+ * No effect when the supervisor is not root. -EINVAL for an id outside
+ * the range. */
+int sandbox_set_box_id(sandbox_t *sb, int id);
+/* The range of slots: first_uid .. first_uid + count - 1 (and the same for
+ * gids). Default SANDBOX_BOX_FIRST_UID, SANDBOX_BOX_FIRST_GID,
+ * SANDBOX_BOX_COUNT: above 65535 (nobody, and the ids useradd and systemd
+ * hand out), below the 100000 where /etc/subuid ranges usually start.
+ * -EINVAL for 0 (root), a count of 0, a range that wraps, or one that
+ * leaves out the slot of sandbox_set_box_id(). */
+int sandbox_set_box_ids(sandbox_t *sb, uid_t first_uid, gid_t first_gid,
+                        unsigned count);
 /* Standard stream `which` (0, 1, 2) of the program is a dup() of fd.
  * fd -1 means inherit the caller's (default). Not taken over.
  * For stderr, fd SANDBOX_STDIO_STDOUT makes it the very open file
@@ -672,6 +711,9 @@ typedef struct {
 	int landlock_abi;        /* the Landlock ABI version of the run's
 	                          * domain, 0 without one */
 	unsigned landlock_features; /* S_LL_* the domain used */
+	int box_id;              /* the run slot (sandbox_set_box_id), or -1
+	                          * when the program ran with other ids */
+	int64_t uid, gid;        /* the host ids the program ran as */
 } sandbox_stat_t;
 
 /* What asked for the memory a VSIZE quota refused (docs/VERDICTS.md). */

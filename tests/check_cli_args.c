@@ -212,6 +212,9 @@ static const struct { const char *arg; const char *word; } bad_args[] = {
 	{ "--ns=bogus", "bogus" }, { "--ns=", "--ns" }, { "--ns=pid,", "--ns" },
 	{ "--ns=pid,,net", "--ns" }, { "--hostname=", "--hostname" },
 	{ "--cpus=", "--cpus" }, { "--cpus=a", "'a'" }, { "--cpus=0 1", "--cpus" },
+	{ "--box-id=", "--box-id" }, { "--box-id=-1", "--box-id" },
+	{ "--box-id=1000", "999" }, { "--box-id=1.5", "--box-id" },
+	{ "--box-id=x", "--box-id" },
 	{ "--hostname=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
 	  "64" },
 	{ "--rootfs=", "--rootfs" }, { "--dir=", "--dir" },
@@ -862,7 +865,7 @@ START_TEST(test_usage_text)
 		"--profile-interval", "--profile-svg", "--ns", "--hostname",
 		"--rootfs", "--dir", "--tmpfs-size", "--cg-parent", "--cg-memory",
 		"--cg-pids", "--cg-cpu", "--rlimit", "--env-pass", "--env-strip",
-		"--best-effort", "--cpus",
+		"--best-effort", "--cpus", "--box-id",
 	};
 	for (size_t i = 0; i < N(names); i++)
 		ck_assert_msg(strstr(sr_usage_text, names[i]), "%s not in --help",
@@ -879,6 +882,18 @@ START_TEST(test_cpus_option)
 	ck_assert_str_eq(opt.cpus, "0-3,6");
 	PARSE_OK("--cpus", "1", "prog");
 	ck_assert_str_eq(opt.cpus, "1");
+}
+END_TEST
+
+/* --box-id: a run slot from 0 to 999, -1 (any) by default. */
+START_TEST(test_box_id_option)
+{
+	PARSE_OK("prog");
+	ck_assert_int_eq(opt.box_id, -1);
+	PARSE_OK("--box-id=0", "prog");
+	ck_assert_int_eq(opt.box_id, 0);
+	PARSE_OK("--box-id", "999", "prog");
+	ck_assert_int_eq(opt.box_id, 999);
 }
 END_TEST
 
@@ -906,6 +921,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_last_wins_and_repeats);
 	tcase_add_test(tc, test_usage_text);
 	tcase_add_test(tc, test_cpus_option);
+	tcase_add_test(tc, test_box_id_option);
 	tcase_add_loop_test(tc, test_option_checks, 0, N(option_checks));
 	tcase_add_test(tc, test_interactor);
 	tcase_add_loop_test(tc, test_interactor_checks, 0, N(interactor_checks));

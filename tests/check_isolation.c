@@ -381,8 +381,8 @@ START_TEST(box_read_only_and_work_dirs)
 	int v;
 	snprintf(ro, sizeof(ro), "%s/ro", tu_tmpdir());
 	snprintf(rw, sizeof(rw), "%s/rw", tu_tmpdir());
-	mkdir(ro, 0777);
-	mkdir(rw, 0777);
+	tu_mkdir_shared(ro);
+	tu_mkdir_shared(rw);
 	snap(&s0);
 	sandbox_t *sb = iso_sandbox(S_NS_MOUNT, "write", "/data/x");
 	add_progs_dir(sb);

@@ -144,7 +144,7 @@ START_TEST(good_paths)
 	ck_assert_msg(strstr(text, "#   read-dir  /usr/share\n") &&
 	              strstr(text, "#   write-dir out  (relative to the "
 	                     "program's working directory)\n"), "%s", text);
-	mkdir(out, 0755);
+	tu_mkdir_shared(out);
 	ck_assert_result(run(p, modes_of(_i), &st, "create:out/x.txt",
 	                     "open:out/x.txt"), S_RESULT_OK);
 	/* "openat allow" came after the path rules: they still apply. */

@@ -67,7 +67,8 @@ TEST_PROGS = \
 	tests/progs/forbidden \
 	tests/progs/writefile \
 	tests/progs/both \
-	tests/progs/affinity
+	tests/progs/affinity \
+	tests/progs/peer
 
 check_PROGRAMS += $(TEST_PROGS)
 
@@ -143,6 +144,9 @@ tests_progs_both_LDFLAGS =
 tests_progs_affinity_SOURCES = tests/progs/affinity.c
 tests_progs_affinity_CFLAGS = $(TESTPROG_FLAGS)
 tests_progs_affinity_LDFLAGS =
+tests_progs_peer_SOURCES = tests/progs/peer.c
+tests_progs_peer_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_peer_LDFLAGS =
 
 # ---------------------------------------------------------------- suites
 TESTSUITE_CPP = $(AM_CPPFLAGS) -DPROGS_DIR=\"$(abs_top_builddir)/tests/progs\"
@@ -159,7 +163,8 @@ TEST_SUITES = \
 	tests/check_default_policy \
 	tests/check_capture \
 	tests/check_files \
-	tests/check_placement
+	tests/check_placement \
+	tests/check_identity
 
 check_PROGRAMS += $(TEST_SUITES)
 TESTS += $(TEST_SUITES)
@@ -204,6 +209,10 @@ tests_check_placement_SOURCES = tests/check_placement.c tests/testutil.c tests/t
 tests_check_placement_CPPFLAGS = $(TESTSUITE_CPP)
 tests_check_placement_CFLAGS = $(TESTSUITE_CC)
 tests_check_placement_LDADD = $(TESTSUITE_LIBS)
+tests_check_identity_SOURCES = tests/check_identity.c tests/testutil.c tests/testutil.h
+tests_check_identity_CPPFLAGS = $(TESTSUITE_CPP)
+tests_check_identity_CFLAGS = $(TESTSUITE_CC)
+tests_check_identity_LDADD = $(TESTSUITE_LIBS)
 
 
 # Every suite binary runs in its own PID namespace (tests/run-isolated.sh).

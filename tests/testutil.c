@@ -154,6 +154,13 @@ char *tu_slurp(const char *path)
 	return buf;
 }
 
+void tu_mkdir_shared(const char *path)
+{
+	ck_assert_msg(mkdir(path, 0777) == 0 || errno == EEXIST, "mkdir(%s): %s",
+	              path, strerror(errno));
+	ck_assert_int_eq(chmod(path, 0777), 0);
+}
+
 void tu_write_file(const char *path, const char *content)
 {
 	FILE *f = fopen(path, "w");

@@ -46,6 +46,9 @@ const char *tu_tmpdir(void);
 char *tu_tmpfile(const char *name);
 /* Whole content of a file as a NUL-terminated string (fresh), or NULL. */
 char *tu_slurp(const char *path);
+/* mkdir(path) writable by every user: a root supervisor's program runs as
+ * a run slot's uid of its own (sandbox_set_box_id). */
+void tu_mkdir_shared(const char *path);
 /* Write a string to a file, mode 0644. */
 void tu_write_file(const char *path, const char *content);
 

@@ -32,6 +32,11 @@ SB_EXPORT sandbox_t *sandbox_new(const char *const argv[])
 	atomic_init(&sb->link_wake, -1);
 	sb->uid = (uid_t)-1;
 	sb->gid = (gid_t)-1;
+	sb->box_id = -1;
+	sb->first_uid = SANDBOX_BOX_FIRST_UID;
+	sb->first_gid = SANDBOX_BOX_FIRST_GID;
+	sb->box_count = SANDBOX_BOX_COUNT;
+	sb->slot.claim = sb->slot.box_id = -1;
 	sb->sample_usec = 5000;
 	sb->memory_mode_asked = -1;
 	for (int i = 0; i < 3; i++) {
@@ -64,6 +69,7 @@ SB_EXPORT void sandbox_destroy(sandbox_t *sb)
 	sb_manager_stop(sb);
 	if (atomic_load(&sb->link_wake) >= 0)
 		close(atomic_load(&sb->link_wake));
+	sb_slot_release(sb);
 	sb_run_drop_compiled(sb);
 	sb_confine_drop(&sb->confine);
 	sb_strv_free(sb->argv);
@@ -162,6 +168,34 @@ SB_EXPORT int sandbox_set_credentials(sandbox_t *sb, uid_t uid, gid_t gid,
 	sb->uid = uid;
 	sb->gid = gid;
 	sb->set_creds = true;
+	return 0;
+}
+
+SB_EXPORT int sandbox_set_box_id(sandbox_t *sb, int id)
+{
+	int rc = sb_api_begin_set(sb);
+	if (rc < 0)
+		return rc;
+	if (id < -1 || (id >= 0 && (unsigned)id >= sb->box_count))
+		return -EINVAL;
+	sb->box_id = id;
+	return 0;
+}
+
+SB_EXPORT int sandbox_set_box_ids(sandbox_t *sb, uid_t first_uid,
+                                  gid_t first_gid, unsigned count)
+{
+	int rc = sb_api_begin_set(sb);
+	if (rc < 0)
+		return rc;
+	/* Never root's ids, and none that wraps around to (uid_t)-1. */
+	if (first_uid == 0 || first_gid == 0 || count == 0 ||
+	    first_uid > (uid_t)-2 - count || first_gid > (gid_t)-2 - count ||
+	    (sb->box_id >= 0 && (unsigned)sb->box_id >= count))
+		return -EINVAL;
+	sb->first_uid = first_uid;
+	sb->first_gid = first_gid;
+	sb->box_count = count;
 	return 0;
 }
 

@@ -172,6 +172,34 @@ static int isolation_rlimits(struct child *c)
 	return sb->iso ? sb_iso_child_rlimits(sb->iso) : 0;
 }
 
+/* The run slot's ids (core/identity.c), when the program gets them: the
+ * bounding set emptied first (later, without root, it could not be), no
+ * supplementary group, then gid and uid. In a user namespace the
+ * namespace code set them already. Then kill whatever still runs as this
+ * uid (what a dead run of the slot may have left): kill(-1) reaches the
+ * processes this uid may signal -- its own -- and never the caller. */
+static int setup_identity(struct child *c)
+{
+	const struct sb_ident *id = c->plan->ident;
+	const struct sb_iso *iso = c->plan->sb->iso;
+	int rc;
+
+	if (!id || !id->on)
+		return 0;
+	if (!iso || !(iso->effective & S_NS_USER)) {
+		if ((rc = sb_drop_bounding_set()) < 0)
+			return rc;
+		/* Raw syscalls: see setup_credentials(). */
+		if (syscall(SYS_setgroups, 0, NULL) < 0 ||
+		    syscall(SYS_setresgid, id->gid, id->gid, id->gid) < 0 ||
+		    syscall(SYS_setresuid, id->uid, id->uid, id->uid) < 0)
+			return -errno;
+	}
+	if (kill(-1, SIGKILL) < 0 && errno != ESRCH)
+		return -errno;
+	return 0;
+}
+
 /* Drop every capability, also for a program left at uid 0: empty the
  * bounding set (an exec can never regain one) unless the isolation layer
  * did already, clear the ambient set, then effective/permitted/
@@ -294,6 +322,7 @@ static const struct {
 	{ SB_STEP_SIGPROCMASK, reset_signals },
 	{ SB_STEP_CHROOT, setup_fs },            /* chroot, chdir */
 	{ SB_STEP_SETGROUPS, setup_credentials }, /* setgroups, setgid, setuid */
+	{ SB_STEP_IDENTITY, setup_identity },    /* the run slot's ids */
 	{ SB_STEP_SETRLIMIT, isolation_rlimits },
 	{ SB_STEP_CAPABILITIES, drop_capabilities },
 	{ SB_STEP_NO_NEW_PRIVS, no_new_privs },

@@ -24,6 +24,8 @@
  *   relay.c    an interaction's plumbing: the bytes between the program
  *              and the interactor, who ended first, the idle sample
  *   combine.c  an interaction's one verdict, from both sides' facts
+ *   identity.c the ids the program runs as: a run slot of its own when
+ *              the supervisor is root (claims: util/claims.c)
  *
  * Below it: policy/ (what is allowed), isolation/ and diag/ (hooks that
  * get their own objects, never the sandbox), util/. Above it: api/, the
@@ -231,6 +233,16 @@ struct sandbox {
 	gid_t gid;
 	gid_t *groups;
 	size_t ngroups;
+	int box_id;                 /* sandbox_set_box_id(), -1: any */
+	uid_t first_uid;            /* sandbox_set_box_ids() */
+	gid_t first_gid;
+	unsigned box_count;
+	struct sb_slot {            /* the run slot held (identity.c) */
+		int claim;          /* descriptor holding the uid, or -1 */
+		int box_id;
+		uid_t uid;
+		gid_t gid;
+	} slot;
 	struct sb_stdio stdio[3];
 	struct sb_capture cap[3];   /* [1] stdout, [2] stderr; [0] unused */
 	uint64_t quota[S_QUOTA_COUNT];
@@ -307,6 +319,25 @@ struct sandbox {
 	pid_t cur_self;         /* its process's pid in the program's view */
 };
 
+/* identity.c: the ids of one run. `on`: the program runs as the
+ * sandbox's run slot (struct sb_slot), uid/gid and no supplementary
+ * group. */
+struct sb_ident {
+	bool on;
+	int box_id;     /* the slot, -1 when none */
+	uid_t uid;      /* the ids the program runs as (host view) */
+	gid_t gid;
+};
+/* Does a run of this sandbox get a slot (root, no credentials)? */
+bool sb_ident_applies(const sandbox_t *sb);
+/* Before the fork: the run's ids; claims the sandbox's slot when it has
+ * none that fits (sandbox_set_box_id's, or the lowest free one) and fills
+ * stat.box_id/uid/gid. 0, or -EBUSY (the slot, or every slot, is taken)
+ * or another -errno of the claim, with failed_step "box". */
+int sb_ident_begin(sandbox_t *sb, struct sb_ident *id);
+/* Drop the sandbox's slot (sandbox_destroy). */
+void sb_slot_release(sandbox_t *sb);
+
 /* child.c: never returns. `errfd` is the close-on-exec pipe the parent
  * reads a struct sb_child_error (util.h) from. */
 struct sb_child_plan {
@@ -319,6 +350,7 @@ struct sb_child_plan {
 	pid_t parent;          /* the supervisor (getpid() before the fork) */
 	bool bset_dropped;     /* the isolation layer emptied the bounding
 	                        * set already (in its namespace steps) */
+	const struct sb_ident *ident; /* the run's ids (identity.c) */
 };
 _Noreturn void sb_child_run(const struct sb_child_plan *plan);
 

@@ -236,6 +236,7 @@ int sb_run_execute(sandbox_t *sb)
 	pid_t pid = -1;
 	int pidfd = -1, errfd = -1, wstatus = 0, step = SB_STEP_UNKNOWN;
 	struct sb_pin pin = { .changed = false, .claim = -1 };
+	struct sb_ident ident = { .box_id = -1 };
 	int pipefd[2] = { -1, -1 };
 	char **envbuf = NULL;
 	int rc;
@@ -310,6 +311,12 @@ int sb_run_execute(sandbox_t *sb)
 		sb->failed_step = sb_step_name(SB_STEP_CPUS);
 		goto out;
 	}
+	/* The ids of the run: a slot of its own when we are root. */
+	if ((rc = sb_ident_begin(sb, &ident)) < 0)
+		goto out;
+	plan.ident = &ident;
+	if (sb->iso)
+		sb_iso_set_identity(sb->iso, ident.on, ident.uid, ident.gid);
 	pid = sb->iso ? sb_iso_spawn(sb->iso, plan.errfd, &step) : fork();
 	if (pid < 0) {
 		rc = -errno;

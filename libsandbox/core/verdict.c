@@ -38,6 +38,8 @@ void sb_verdict_clear(sandbox_t *sb)
 	sb->stack_overflow = false;
 	sb->delivered_sig = 0;
 	sb->setup_killed = false;
+	st->box_id = -1;
+	st->uid = st->gid = -1;
 }
 
 /* The si_code of the killing signal, when the tracer delivered it. */

@@ -169,6 +169,9 @@ struct sb_iso_run {
 	bool priv;             /* the caller is root in the initial userns */
 	uid_t iu, ou;          /* the map, decided by the parent */
 	gid_t ig, og;
+	bool ident;            /* the engine's run slot: ids of the program */
+	uid_t ident_uid;
+	gid_t ident_gid;
 };
 
 struct sb_iso {
@@ -238,6 +241,9 @@ int sb_iso_check_program(const struct sb_iso *iso,
  * then runs the engine's child code), or -1 with errno and *step
  * (SB_STEP_*). */
 pid_t sb_iso_spawn(struct sb_iso *iso, int errfd, int *step);
+/* Before sb_iso_spawn(): the ids of the run's slot (on) become the
+ * outside ids of a user namespace map, unless the caller gave those. */
+void sb_iso_set_identity(struct sb_iso *iso, bool on, uid_t uid, gid_t gid);
 /* At the child's first stop, before exec: join the cgroup. */
 int sb_iso_first_stop(struct sb_iso *iso, pid_t pid, int *step);
 /* Child, after the credentials: the rlimits asked for. 0 or -errno. */

@@ -25,8 +25,12 @@ void sb_ns_default_ids(const struct sb_iso *iso, uid_t *iu, gid_t *ig,
                        uid_t *ou, gid_t *og)
 {
 	bool root = geteuid() == 0;
-	*ou = iso->out_uid != (uid_t)-1 ? iso->out_uid : root ? 65534 : geteuid();
-	*og = iso->out_gid != (gid_t)-1 ? iso->out_gid : root ? 65534 : getegid();
+	const struct sb_iso_run *r = &iso->run;
+	uid_t ru = r->ident ? r->ident_uid : 65534;
+	gid_t rg = r->ident ? r->ident_gid : 65534;
+
+	*ou = iso->out_uid != (uid_t)-1 ? iso->out_uid : root ? ru : geteuid();
+	*og = iso->out_gid != (gid_t)-1 ? iso->out_gid : root ? rg : getegid();
 	*iu = iso->in_uid != (uid_t)-1 ? iso->in_uid : *ou;
 	*ig = iso->in_gid != (gid_t)-1 ? iso->in_gid : *og;
 }

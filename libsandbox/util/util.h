@@ -176,7 +176,8 @@ int sb_open_nonblocking(int fd, bool *own);
 #define SB_STEPS(X)                                                        \
 	/* supervisor, before the child exists */                        \
 	X(STDIN, "stdin") X(STDOUT, "stdout") X(STDERR, "stderr")          \
-	X(CAPTURE, "capture") X(CPUS, "cpus") X(MOUNTS, "mounts")          \
+	X(CAPTURE, "capture") X(CPUS, "cpus") X(BOX, "box")                \
+	X(MOUNTS, "mounts")                                                \
 	X(CGROUP, "cgroup") X(CLONE, "clone") X(ID_MAP, "id_map")          \
 	/* child: die with the supervisor; namespaces, box root */        \
 	X(PRCTL, "prctl") X(SETPGID, "setpgid") /* spawn.c */              \
@@ -189,6 +190,7 @@ int sb_open_nonblocking(int fd, bool *own);
 	X(PTRACE, "ptrace") X(CLOSE_RANGE, "close_range")                  \
 	X(SIGPROCMASK, "sigprocmask") X(CHROOT, "chroot") X(CHDIR, "chdir") \
 	X(SETGROUPS, "setgroups") X(SETGID, "setgid") X(SETUID, "setuid")  \
+	X(IDENTITY, "identity")                                            \
 	X(SETRLIMIT, "setrlimit") X(CAPABILITIES, "capabilities")          \
 	X(NO_NEW_PRIVS, "no_new_privs") X(RAISE, "raise")                  \
 	X(LANDLOCK, "landlock") X(SECCOMP, "seccomp") X(EXECVE, "execve")  \

@@ -33,8 +33,9 @@ REPORT_KEYS = ["report_version", "result", "result_text", "exit_code",
                "memory_peak_bytes", "memory_refused_bytes",
                "memory_refused_by", "rss_peak_bytes", "vm_peak_bytes",
                "csw_voluntary", "csw_forced", "output_bytes", "syscalls",
-               "tasks_peak", "tasks_created", "processes", "cpu", "quota",
-               "command", "binary", "isolation", "file_rules", "backtrace",
+               "tasks_peak", "tasks_created", "processes", "cpu", "box_id",
+               "uid", "gid", "quota", "command", "binary", "isolation",
+               "file_rules", "backtrace",
                "backtrace_info", "syscall_counts", "error"]
 RESULTS = ["OK", "RF", "ML", "OL", "TL", "RT", "AT", "IE", "BP"]
 # Landlock holds the file rules here (else a private mount view does).
@@ -59,6 +60,9 @@ def check(cond, what):
 class Env:
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="sandbox-run-e2e.")
+        # A root supervisor runs the program as a run slot's uid: it must
+        # reach the files the tests give it.
+        os.chmod(self.dir, 0o755)
 
     def path(self, name):
         return os.path.join(self.dir, name)
@@ -694,18 +698,23 @@ def test_trace_only_watches(e):
     # mount view): opens run without a stop in fast mode, and --trace,
     # which watches beside the policy, changes no decision. In classic
     # mode the trace shows the kernel refusing the write outside.
+    # A directory the program may write, whatever its uid (a root
+    # supervisor runs it as a run slot's).
+    work = e.path("trace-work")
+    os.mkdir(work)
+    os.chmod(work, 0o777)
     for mode in ("--mode=fast", "--mode=classic"):
-        made = e.path("made.txt")
+        made = os.path.join(work, "made.txt")
         if os.path.exists(made):
             os.unlink(made)
         rc, _, err = e.run("-q", mode, "--trace", VICTIM, "create",
-                           "made.txt", cwd=e.dir)
+                           "made.txt", cwd=work)
         check(rc == 0 and os.path.exists(made),
               "%s: exit %d, trace %r" % (mode, rc, err))
         check(("openat(" in err) == (mode == "--mode=classic") and
               "denied" not in err, err)
         rc, _, err = e.run("-q", mode, "--trace", VICTIM, "create",
-                           "/tmp/../tmp/outside.txt", cwd=e.dir)
+                           "/tmp/../tmp/outside.txt", cwd=work)
         check(rc == 1 and not os.path.exists("/tmp/outside.txt"),
               "%s: exit %d, trace %r" % (mode, rc, err))
         if mode == "--mode=classic":

@@ -102,6 +102,9 @@ static const struct field stat_fields[] = {
 	FIELD(sandbox_stat_t, file_rules, F_INT),
 	FIELD(sandbox_stat_t, landlock_abi, F_INT),
 	FIELD(sandbox_stat_t, landlock_features, F_INT),
+	FIELD(sandbox_stat_t, box_id, F_INT),
+	FIELD(sandbox_stat_t, uid, F_I64),
+	FIELD(sandbox_stat_t, gid, F_I64),
 	{ NULL, 0, F_INT },
 };
 

@@ -80,6 +80,9 @@ class TempDir:
 
     def __init__(self, case):
         self.path = tempfile.mkdtemp(prefix='pybind-')
+        # Usable by the program whatever its uid (a root supervisor runs
+        # it as a run slot's).
+        os.chmod(self.path, 0o777)
         case.addCleanup(self._remove)
 
     def _remove(self):

@@ -288,7 +288,7 @@ class TestQuotas(unittest.TestCase):
 
     def test_disk_file(self):
         d = TempDir(self)
-        out = d.file('out')
+        out = d.file('out', mode=0o666)  # the program's uid may write it
         s = Sandbox([PROG, 'write', out], quota=dict(disk=5))
         s.policy = allow_all()
         s.run()

@@ -1,0 +1,123 @@
+/*
+ * The program's identity. A supervisor running as root that was given no
+ * credentials never runs the program as root: it runs it as the ids of a
+ * run slot (isolate's box model), uid = first_uid + N and gid =
+ * first_gid + N, with no supplementary group, where slot N is held by no
+ * other sandbox on the host meanwhile -- a host-wide claim on the uid
+ * (util/claims.c), so that supervisors with different first ids never
+ * share one either. Two concurrent runs are then two users: neither can
+ * read the other's /proc entries (fd, cwd, mem, environ, maps: the
+ * kernel's ptrace access check), signal it, or touch its files, and
+ * neither can read the supervisor's.
+ *
+ * A slot belongs to a sandbox, like an isolate box to its worker: claimed
+ * at its first run (sandbox_set_box_id()'s slot, or the lowest free one),
+ * kept for its next runs -- which run one after the other and may share
+ * their files -- and dropped by sandbox_destroy(), or when the
+ * configuration asks for another slot. A supervisor that dies drops it
+ * with its descriptors. What a dead run of the slot may have left running
+ * (a policy that allowed fork, a supervisor killed before its program) is
+ * killed by the child before exec: kill(-1, SIGKILL) as the slot's uid
+ * reaches that uid's processes only (core/child.c).
+ */
+#include "config.h"
+#include "core/core.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+/* Claim slot n into the sandbox. */
+static int claim_slot(sandbox_t *sb, unsigned n)
+{
+	uid_t uid = sb->first_uid + n;
+	int fd = sb_claim(SB_CLAIM_UID, (unsigned long)uid);
+
+	if (fd < 0)
+		return fd;
+	sb->slot.claim = fd;
+	sb->slot.box_id = (int)n;
+	sb->slot.uid = uid;
+	sb->slot.gid = sb->first_gid + n;
+	return 0;
+}
+
+/* The lowest free slot. -EBUSY when all are taken. */
+static int claim_any(sandbox_t *sb)
+{
+	int rc = -EBUSY;
+
+	for (unsigned n = 0; n < sb->box_count && rc == -EBUSY; n++)
+		rc = claim_slot(sb, n);
+	return rc;
+}
+
+/* Does the slot the sandbox holds still fit its configuration? */
+static bool slot_fits(const sandbox_t *sb)
+{
+	const struct sb_slot *s = &sb->slot;
+
+	return s->claim >= 0 &&
+	       (sb->box_id < 0 || s->box_id == sb->box_id) &&
+	       s->box_id >= 0 && (unsigned)s->box_id < sb->box_count &&
+	       s->uid == sb->first_uid + (unsigned)s->box_id &&
+	       s->gid == sb->first_gid + (unsigned)s->box_id;
+}
+
+void sb_slot_release(sandbox_t *sb)
+{
+	sb_claim_release(sb->slot.claim);
+	sb->slot.claim = -1;
+	sb->slot.box_id = -1;
+}
+
+bool sb_ident_applies(const sandbox_t *sb)
+{
+	if (geteuid() != 0 || sb->set_creds)
+		return false;
+	/* Outside ids the caller gave for a user namespace are credentials
+	 * too. */
+	return !(sb->iso && (sb->iso->out_uid != (uid_t)-1 ||
+	                     sb->iso->out_gid != (gid_t)-1));
+}
+
+int sb_ident_begin(sandbox_t *sb, struct sb_ident *id)
+{
+	int rc = 0;
+
+	id->on = false;
+	id->box_id = -1;
+	id->uid = geteuid();
+	id->gid = getegid();
+	if (sb->set_creds) {
+		if (sb->uid != (uid_t)-1)
+			id->uid = sb->uid;
+		if (sb->gid != (gid_t)-1)
+			id->gid = sb->gid;
+	}
+	if (sb->iso && (sb->iso->effective & S_NS_USER)) {
+		/* The map's outside ids, unless a slot replaces them. */
+		uid_t iu;
+		gid_t ig;
+		sb_ns_default_ids(sb->iso, &iu, &ig, &id->uid, &id->gid);
+	}
+	if (!sb_ident_applies(sb))
+		goto out;
+	if (!slot_fits(sb)) {
+		sb_slot_release(sb);
+		rc = sb->box_id >= 0 ? claim_slot(sb, (unsigned)sb->box_id)
+		                     : claim_any(sb);
+	}
+	if (rc < 0) {
+		sb->failed_step = sb_step_name(SB_STEP_BOX);
+		return rc;
+	}
+	id->on = true;
+	id->box_id = sb->slot.box_id;
+	id->uid = sb->slot.uid;
+	id->gid = sb->slot.gid;
+out:
+	sb->stat.box_id = id->box_id;
+	sb->stat.uid = (int64_t)id->uid;
+	sb->stat.gid = (int64_t)id->gid;
+	return 0;
+}

@@ -1,0 +1,452 @@
+/*
+ * A private identity per run (core/identity.c, util/claims.c): a root
+ * supervisor runs the program as a run slot's uid/gid, unique on the host
+ * while its sandbox lives, never as root; concurrent runs cannot see each
+ * other's /proc entries nor the judge's; a slot that is taken is refused,
+ * all slots taken is an error, a killed supervisor's slot is free again
+ * and what its program left running is killed; links planted by one run
+ * in a shared directory give the next run (another slot) nothing. Each
+ * case runs in both modes where the mode matters.
+ *
+ * The claims go through the host's /dev/shm, like real runs: the suite
+ * uses its own range of slots (FIRST_ID), out of the way of the default
+ * one other suites use.
+ */
+#include "config.h"
+
+#include "testutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define FIRST_ID 67000u
+#define NSLOTS 64u
+
+static const int modes[] = { S_MODE_FAST, S_MODE_CLASSIC };
+
+static bool is_root(void)
+{
+	return geteuid() == 0;
+}
+
+#define NEED_ROOT()                                                        \
+	do {                                                               \
+		if (!is_root())                                            \
+			tu_skip("a run slot needs a root supervisor");     \
+	} while (0)
+
+/* A sandbox running `peer ARGS...` in the suite's range of slots. */
+static sandbox_t *peer(int mode, const char *a1, const char *a2,
+                       const char *a3)
+{
+	sandbox_t *sb = tu_sandbox("peer", a1, a2, a3, NULL);
+	ck_assert_int_eq(sandbox_set_mode(sb, mode), 0);
+	ck_assert_int_eq(sandbox_set_box_ids(sb, FIRST_ID, FIRST_ID, NSLOTS), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
+	return sb;
+}
+
+/* Run to the end; what the program printed (fresh string). */
+static char *run_out(sandbox_t *sb, sandbox_stat_t *st)
+{
+	char *out = tu_tmpfile("peer.out");
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, out, false), 0);
+	ck_assert_result(tu_run(sb, st), S_RESULT_OK);
+	char *text = tu_slurp(out);
+	ck_assert_ptr_nonnull(text);
+	free(out);
+	return text;
+}
+
+/* Hold the claim of uid `uid` as another supervisor would. */
+static int hold_uid(unsigned uid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/dev/shm/libsandbox-uid-%u", uid);
+	int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0444);
+	ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
+	ck_assert_int_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
+	return fd;
+}
+
+/* ------------------------------------------------------------ slots */
+
+/* The program runs as the slot's ids, not root's, with no supplementary
+ * group; the figures say so. */
+START_TEST(runs_as_its_slot)
+{
+	sandbox_stat_t st;
+	char want[128];
+
+	NEED_ROOT();
+	sandbox_t *sb = peer(modes[_i], "ids", NULL, NULL);
+	char *out = run_out(sb, &st);
+	ck_assert_int_ge(st.box_id, 0);
+	ck_assert_int_lt(st.box_id, (int)NSLOTS);
+	ck_assert_int_eq(st.uid, FIRST_ID + (unsigned)st.box_id);
+	ck_assert_int_eq(st.gid, FIRST_ID + (unsigned)st.box_id);
+	snprintf(want, sizeof(want), "uid %lld gid %lld groups 0\n",
+	         (long long)st.uid, (long long)st.gid);
+	ck_assert_msg(strcmp(out, want) == 0, "program said %s, expected %s",
+	              out, want);
+	free(out);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* sandbox_set_credentials() replaces the slot: the caller's choice. */
+START_TEST(credentials_replace_the_slot)
+{
+	sandbox_stat_t st;
+
+	NEED_ROOT();
+	sandbox_t *sb = peer(S_MODE_FAST, "ids", NULL, NULL);
+	ck_assert_int_eq(sandbox_set_credentials(sb, 65534, 65534, NULL, 0), 0);
+	char *out = run_out(sb, &st);
+	ck_assert_str_eq(out, "uid 65534 gid 65534 groups 0\n");
+	ck_assert_int_eq(st.box_id, -1);
+	ck_assert_int_eq(st.uid, 65534);
+	free(out);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* A slot belongs to its sandbox: kept from run to run; another sandbox
+ * alive meanwhile gets another one; an explicit slot another holds is
+ * refused (-EBUSY, step "box"), and so is a run when every slot is
+ * taken; once released, it is free again. */
+START_TEST(slots_are_exclusive)
+{
+	sandbox_stat_t st, st2;
+
+	NEED_ROOT();
+	sandbox_t *a = peer(S_MODE_FAST, "ids", NULL, NULL);
+	sandbox_t *b = peer(S_MODE_FAST, "ids", NULL, NULL);
+	free(run_out(a, &st));
+	ck_assert_int_eq(sandbox_reset(a), 0);
+	free(run_out(a, &st2));
+	ck_assert_int_eq(st2.box_id, st.box_id);
+	free(run_out(b, &st2));
+	ck_assert_int_ne(st2.box_id, st.box_id);
+
+	/* b asks for a's slot. */
+	ck_assert_int_eq(sandbox_reset(b), 0);
+	ck_assert_int_eq(sandbox_set_box_id(b, st.box_id), 0);
+	ck_assert_int_eq(sandbox_execute(b), -EBUSY);
+	ck_assert_str_eq(sandbox_failed_step(b), "box");
+	ck_assert_int_eq(sandbox_result(b), S_RESULT_PD);
+	/* Another process holding it counts the same. */
+	sandbox_destroy(a);
+	int fd = hold_uid(FIRST_ID + (unsigned)st.box_id);
+	ck_assert_int_eq(sandbox_execute(b), -EBUSY);
+	close(fd);
+	free(run_out(b, &st2));
+	ck_assert_int_eq(st2.box_id, st.box_id);
+	sandbox_destroy(b);
+
+	/* A range of two slots, both held elsewhere. */
+	a = peer(S_MODE_FAST, "ids", NULL, NULL);
+	ck_assert_int_eq(sandbox_set_box_ids(a, FIRST_ID + NSLOTS, FIRST_ID + NSLOTS, 2), 0);
+	int f0 = hold_uid(FIRST_ID + NSLOTS), f1 = hold_uid(FIRST_ID + NSLOTS + 1);
+	ck_assert_int_eq(sandbox_execute(a), -EBUSY);
+	ck_assert_str_eq(sandbox_failed_step(a), "box");
+	close(f1);
+	free(run_out(a, &st));
+	ck_assert_int_eq(st.box_id, 1);
+	close(f0);
+	sandbox_destroy(a);
+}
+END_TEST
+
+START_TEST(box_id_range_checked)
+{
+	sandbox_t *sb = tu_sandbox("hello", NULL);
+	ck_assert_int_eq(sandbox_set_box_id(sb, -2), -EINVAL);
+	ck_assert_int_eq(sandbox_set_box_id(sb, SANDBOX_BOX_COUNT), -EINVAL);
+	ck_assert_int_eq(sandbox_set_box_id(sb, 5), 0);
+	ck_assert_int_eq(sandbox_set_box_ids(sb, 0, 1000, 10), -EINVAL);
+	ck_assert_int_eq(sandbox_set_box_ids(sb, 1000, 0, 10), -EINVAL);
+	ck_assert_int_eq(sandbox_set_box_ids(sb, 1000, 1000, 0), -EINVAL);
+	ck_assert_int_eq(sandbox_set_box_ids(sb, 1000, 1000, 5), -EINVAL);
+	ck_assert_int_eq(sandbox_set_box_ids(sb, 0xfffffff0u, 1000, 100), -EINVAL);
+	ck_assert_int_eq(sandbox_set_box_ids(sb, 1000, 1000, 6), 0);
+	ck_assert_int_eq(sandbox_set_box_id(sb, 6), -EINVAL);
+	ck_assert_int_eq(sandbox_set_box_id(sb, -1), 0);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* ------------------------------------------------------------ live runs */
+
+/* One run alive in a thread: `peer wait`, its pid as it said it. */
+struct live {
+	sandbox_t *sb;
+	pthread_t th;
+	int in_w, out_r;
+	int rc;
+	pid_t pid;
+};
+
+static void *live_main(void *arg)
+{
+	struct live *l = arg;
+	l->rc = sandbox_execute(l->sb);
+	return NULL;
+}
+
+static void live_start(struct live *l, int mode)
+{
+	int in[2], out[2];
+	char line[64];
+	size_t n = 0;
+
+	ck_assert_int_eq(pipe2(in, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	l->sb = peer(mode, "wait", NULL, NULL);
+	ck_assert_int_eq(sandbox_set_stdio_fd(l->sb, 0, in[0]), 0);
+	ck_assert_int_eq(sandbox_set_stdio_fd(l->sb, 1, out[1]), 0);
+	l->in_w = in[1];
+	l->out_r = out[0];
+	ck_assert_int_eq(pthread_create(&l->th, NULL, live_main, l), 0);
+	while (n + 1 < sizeof(line) && read(l->out_r, line + n, 1) == 1 &&
+	       line[n] != '\n')
+		n++;
+	line[n] = '\0';
+	/* The run has its own copies now (it printed). */
+	close(in[0]);
+	close(out[1]);
+	ck_assert_msg(sscanf(line, "pid %d", &l->pid) == 1, "program said \"%s\"",
+	              line);
+}
+
+static void live_finish(struct live *l)
+{
+	close(l->in_w);
+	pthread_join(l->th, NULL);
+	close(l->out_r);
+	ck_assert_int_eq(l->rc, 0);
+	ck_assert_result(sandbox_result(l->sb), S_RESULT_OK);
+	sandbox_destroy(l->sb);
+}
+
+/* What `peer peek PID` said: every entry that gives a process away must
+ * be refused. */
+static void assert_nothing_seen(const char *out, const char *whose)
+{
+	static const char *const hidden[] = { "environ", "fd0", "cwd", "mem" };
+
+	for (size_t i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++) {
+		char ok[32];
+		snprintf(ok, sizeof(ok), "%s ok\n", hidden[i]);
+		ck_assert_msg(strstr(out, ok) == NULL, "%s's %s was readable:\n%s",
+		              whose, hidden[i], out);
+		ck_assert_msg(strstr(out, hidden[i]) != NULL, "no %s line:\n%s",
+		              hidden[i], out);
+	}
+}
+
+/* Two runs at once, one peeking at the other: nothing. */
+START_TEST(concurrent_runs_see_nothing_of_each_other)
+{
+	struct live a;
+	sandbox_stat_t st;
+	char pid[16];
+
+	NEED_ROOT();
+	live_start(&a, modes[_i]);
+	snprintf(pid, sizeof(pid), "%d", (int)a.pid);
+	sandbox_t *b = peer(modes[_i], "peek", pid, NULL);
+	char *out = run_out(b, &st);
+	assert_nothing_seen(out, "the other run");
+	free(out);
+	sandbox_destroy(b);
+	live_finish(&a);
+}
+END_TEST
+
+/* A 0600 file of the judge in a directory closed to others: its size is
+ * not learnt. */
+START_TEST(stat_of_a_closed_file)
+{
+	sandbox_stat_t st;
+	char dir[256], file[300];
+
+	NEED_ROOT();
+	snprintf(dir, sizeof(dir), "%s/answers", tu_tmpdir());
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	snprintf(file, sizeof(file), "%s/1.ans", dir);
+	tu_write_file(file, "42 is the answer\n");
+	ck_assert_int_eq(chmod(file, 0600), 0);
+	sandbox_t *sb = peer(modes[_i], "stat", file, NULL);
+	char *out = run_out(sb, &st);
+	ck_assert_msg(strcmp(out, "stat 13\n") == 0, "stat of %s: %s", file, out);
+	free(out);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* A policy that lets a program make links (the default one does not). */
+static sandbox_policy_t *linking_policy(void)
+{
+	sandbox_policy_t *p = sandbox_policy_builtin("default");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64, "symlink",
+	                                              S_DISP_ALLOW, 0, NULL, 0), 0);
+	ck_assert_int_eq(sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64, "link",
+	                                              S_DISP_ALLOW, 0, NULL, 0), 0);
+	return p;
+}
+
+/* A shared work directory (sticky, writable by all, as /tmp): run 1
+ * plants links to a secret of the judge; run 2, in another slot, gets
+ * nothing through them, and the secret stays as it was. */
+START_TEST(planted_links_give_the_next_run_nothing)
+{
+	sandbox_stat_t st;
+	char shared[256], secret[256], link[300];
+
+	NEED_ROOT();
+	snprintf(shared, sizeof(shared), "%s/shared%d", tu_tmpdir(), _i);
+	tu_mkdir_shared(shared);
+	ck_assert_int_eq(chmod(shared, 01777), 0);
+	snprintf(secret, sizeof(secret), "%s/secret%d", tu_tmpdir(), _i);
+	tu_write_file(secret, "the answers\n");
+	ck_assert_int_eq(chmod(secret, 0600), 0);
+	snprintf(link, sizeof(link), "%s/data", shared);
+
+	sandbox_policy_t *p = linking_policy();
+	sandbox_t *one = peer(modes[_i], "plant", secret, "data");
+	ck_assert_int_eq(sandbox_set_policy(one, p), 0);
+	ck_assert_int_eq(sandbox_set_workdir(one, shared), 0);
+	ck_assert_int_eq(sandbox_set_box_id(one, 1), 0);
+	char *out = run_out(one, &st);
+	/* The hard link is refused by the kernel (protected_hardlinks); the
+	 * symbolic link is made. */
+	ck_assert_msg(strstr(out, "symlink ok\n") != NULL, "run 1: %s", out);
+	free(out);
+	sandbox_destroy(one);
+
+	const char *const verbs[] = { "read", "write" };
+	for (int v = 0; v < 2; v++) {
+		sandbox_t *two = peer(modes[_i], verbs[v], "data", NULL);
+		ck_assert_int_eq(sandbox_set_workdir(two, shared), 0);
+		ck_assert_int_eq(sandbox_set_box_id(two, 2), 0);
+		out = run_out(two, &st);
+		ck_assert_msg(strncmp(out, verbs[v], strlen(verbs[v])) == 0 &&
+		              strstr(out, " 13\n") != NULL,
+		              "run 2 %s through %s: %s", verbs[v], link, out);
+		free(out);
+		sandbox_destroy(two);
+	}
+	char *text = tu_slurp(secret);
+	ck_assert_str_eq(text, "the answers\n");
+	free(text);
+	sandbox_policy_unref(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------ leftovers */
+
+/* A process left running as a slot's uid (a supervisor that died before
+ * its program's children): the slot's next run kills it before exec. */
+START_TEST(leftovers_of_a_slot_are_killed)
+{
+	sandbox_stat_t st;
+	int go[2];
+	char c;
+
+	NEED_ROOT();
+	ck_assert_int_eq(pipe2(go, O_CLOEXEC), 0);
+	pid_t left = fork();
+	ck_assert_int_ge(left, 0);
+	if (left == 0) {
+		if (syscall(SYS_setresgid, FIRST_ID + 3, FIRST_ID + 3, FIRST_ID + 3) ||
+		    syscall(SYS_setresuid, FIRST_ID + 3, FIRST_ID + 3, FIRST_ID + 3))
+			_exit(1);
+		close(go[0]);
+		if (write(go[1], "r", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(go[1]);
+	ck_assert_int_eq(read(go[0], &c, 1), 1);
+	close(go[0]);
+	sandbox_t *sb = peer(S_MODE_FAST, "ids", NULL, NULL);
+	ck_assert_int_eq(sandbox_set_box_id(sb, 3), 0);
+	free(run_out(sb, &st));
+	int status;
+	/* Killed by the run: waitpid returns at once. */
+	ck_assert_int_eq(waitpid(left, &status, WNOHANG), left);
+	ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* A supervisor killed while its run lives: its slot is free again (its
+ * program died with it). */
+START_TEST(killed_supervisor_frees_its_slot)
+{
+	sandbox_stat_t st;
+	int out[2];
+	char line[64];
+
+	NEED_ROOT();
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	pid_t sup = fork();
+	ck_assert_int_ge(sup, 0);
+	if (sup == 0) {
+		/* stdin: a pipe nobody writes to, and never closed. */
+		int in[2];
+		if (pipe2(in, O_CLOEXEC) < 0)
+			_exit(1);
+		sandbox_t *sb = peer(S_MODE_FAST, "wait", NULL, NULL);
+		sandbox_set_box_id(sb, 5);
+		sandbox_set_stdio_fd(sb, 0, in[0]);
+		sandbox_set_stdio_fd(sb, 1, out[1]);
+		sandbox_execute(sb);
+		_exit(1);
+	}
+	close(out[1]);
+	ck_assert_int_gt(read(out[0], line, sizeof(line)), 0); /* "pid N" */
+	close(out[0]);
+	kill(sup, SIGKILL);
+	ck_assert_int_eq(waitpid(sup, NULL, 0), sup);
+	sandbox_t *sb = peer(S_MODE_FAST, "ids", NULL, NULL);
+	ck_assert_int_eq(sandbox_set_box_id(sb, 5), 0);
+	free(run_out(sb, &st));
+	ck_assert_int_eq(st.box_id, 5);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+Suite *tu_suite(void)
+{
+	Suite *s = suite_create("identity");
+	TCase *t = tcase_create("slots");
+	tcase_set_timeout(t, TU_TIMEOUT);
+	tcase_add_loop_test(t, runs_as_its_slot, 0, 2);
+	tcase_add_test(t, credentials_replace_the_slot);
+	tcase_add_test(t, slots_are_exclusive);
+	tcase_add_test(t, box_id_range_checked);
+	tcase_add_test(t, leftovers_of_a_slot_are_killed);
+	tcase_add_test(t, killed_supervisor_frees_its_slot);
+	suite_add_tcase(s, t);
+	t = tcase_create("privacy");
+	tcase_set_timeout(t, TU_TIMEOUT);
+	tcase_add_loop_test(t, concurrent_runs_see_nothing_of_each_other, 0, 2);
+	tcase_add_loop_test(t, stat_of_a_closed_file, 0, 2);
+	tcase_add_loop_test(t, planted_links_give_the_next_run_nothing, 0, 2);
+	suite_add_tcase(s, t);
+	return s;
+}

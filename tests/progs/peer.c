@@ -1,0 +1,118 @@
+/*
+ * A program that looks around, for the identity and isolation tests:
+ *   peer ids           "uid U gid G groups N"
+ *   peer wait          "pid P" (as it sees itself), then reads stdin to
+ *                      its end and exits 0: alive as long as the test wants
+ *   peer peek PID      tries the /proc entries of PID that give another
+ *                      process away (environ, fd/0, cwd, mem, cmdline,
+ *                      status), one line each: "NAME ok" or "NAME ERRNO"
+ *   peer stat PATH     "size N" or "stat ERRNO"
+ *   peer read PATH     "read N" (bytes) or "read ERRNO"
+ *   peer write PATH    writes "peer\n" into PATH (no O_CREAT): "write ok"
+ *                      or "write ERRNO"
+ *   peer plant TARGET NAME   symlink NAME -> TARGET, and a hard link
+ *                      NAME.hard to TARGET: "symlink ok|ERRNO",
+ *                      "link ok|ERRNO"
+ * Exit status 0, or 2 for bad arguments.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void result(const char *what, int ok)
+{
+	if (ok)
+		printf("%s ok\n", what);
+	else
+		printf("%s %d\n", what, errno);
+}
+
+/* Open, and read a little: /proc files can open and still refuse. */
+static int try_read(const char *path)
+{
+	char buf[64];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf));
+	int e = errno;
+	close(fd);
+	errno = e;
+	return n >= 0;
+}
+
+/* /proc/PID/mem: readable only where the process maps something; its
+ * stack start comes from /proc/PID/stat (field 28), which itself may be
+ * refused. Reading at offset 0 fails with EIO on any process, so an open
+ * that works counts: the kernel's access check is done at open. */
+static int try_mem(const char *pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%s/mem", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+static void peek(const char *pid)
+{
+	static const char *const files[] = { "environ", "cmdline", "status" };
+	char path[64], link[256];
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "/proc/%s/%s", pid, files[i]);
+		result(files[i], try_read(path));
+	}
+	snprintf(path, sizeof(path), "/proc/%s/fd/0", pid);
+	result("fd0", readlink(path, link, sizeof(link)) >= 0 || try_read(path));
+	snprintf(path, sizeof(path), "/proc/%s/cwd", pid);
+	result("cwd", readlink(path, link, sizeof(link)) >= 0);
+	result("mem", try_mem(pid));
+}
+
+int main(int argc, char **argv)
+{
+	char buf[4096];
+	struct stat st;
+
+	setvbuf(stdout, NULL, _IONBF, 0);
+	if (argc == 2 && strcmp(argv[1], "ids") == 0) {
+		printf("uid %d gid %d groups %d\n", (int)getuid(), (int)getgid(),
+		       getgroups(0, NULL));
+	} else if (argc == 2 && strcmp(argv[1], "wait") == 0) {
+		printf("pid %d\n", (int)getpid());
+		while (read(0, buf, sizeof(buf)) > 0)
+			;
+	} else if (argc == 3 && strcmp(argv[1], "peek") == 0) {
+		peek(argv[2]);
+	} else if (argc == 3 && strcmp(argv[1], "stat") == 0) {
+		if (stat(argv[2], &st) == 0)
+			printf("size %lld\n", (long long)st.st_size);
+		else
+			printf("stat %d\n", errno);
+	} else if (argc == 3 && strcmp(argv[1], "read") == 0) {
+		int fd = open(argv[2], O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
+		if (n >= 0)
+			printf("read %zd\n", n);
+		else
+			printf("read %d\n", errno);
+	} else if (argc == 3 && strcmp(argv[1], "write") == 0) {
+		int fd = open(argv[2], O_WRONLY | O_CLOEXEC);
+		result("write", fd >= 0 && write(fd, "peer\n", 5) == 5);
+	} else if (argc == 4 && strcmp(argv[1], "plant") == 0) {
+		char hard[4096];
+		snprintf(hard, sizeof(hard), "%s.hard", argv[3]);
+		result("symlink", symlink(argv[2], argv[3]) == 0);
+		result("link", link(argv[2], hard) == 0);
+	} else {
+		return 2;
+	}
+	return 0;
+}
