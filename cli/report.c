@@ -552,6 +552,8 @@ void sr_json_report(FILE *f, const struct sr_outcome *r)
 	sr_json_figure(f, &first, "box_id", st->box_id);
 	sr_json_figure(f, &first, "uid", st->uid);
 	sr_json_figure(f, &first, "gid", st->gid);
+	sr_json_figure(f, &first, "supervisor_cpu_us",
+	               judged ? st->supervisor_cpu_us : -1);
 	json_quotas(f, &first, o, r->memory_mode);
 	sr_json_key(f, &first, "command");
 	fputs("[", f);

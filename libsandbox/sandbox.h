@@ -118,7 +118,9 @@ typedef enum {
  * disk quotas in bytes. SANDBOX_UNLIMITED (the default) means no quota. */
 typedef enum {
 	S_QUOTA_WALLCLOCK = 0, /* wall-clock time from exec, ms */
-	S_QUOTA_CPU,           /* CPU time user+sys, ms */
+	S_QUOTA_CPU,           /* CPU time user+sys, ms: the program's, plus
+	                        * what the supervisor spent on its stops
+	                        * (stat.supervisor_cpu_us) */
 	S_QUOTA_MEMORY,        /* bytes; see sandbox_memory_mode_t */
 	S_QUOTA_DISK,          /* bytes written to any one file (RLIMIT_FSIZE) */
 	S_QUOTA_STACK,         /* bytes of stack (RLIMIT_STACK). Unset, under a
@@ -714,6 +716,12 @@ typedef struct {
 	int box_id;              /* the run slot (sandbox_set_box_id), or -1
 	                          * when the program ran with other ids */
 	int64_t uid, gid;        /* the host ids the program ran as */
+	int64_t supervisor_cpu_us; /* CPU time the tracer spent on the
+	                          * program's stops (its traced and refused
+	                          * syscalls, its signals), from exec to exit;
+	                          * charged to the CPU quota with cpu_time_us.
+	                          * Observers (sandbox_set_event_hook) and
+	                          * backtraces are not counted. */
 } sandbox_stat_t;
 
 /* What asked for the memory a VSIZE quota refused (docs/VERDICTS.md). */

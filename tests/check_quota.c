@@ -185,17 +185,60 @@ START_TEST(tl_cpu)
 		 * overshoot is what the program burns before the manager
 		 * thread gets a CPU to kill it: 150 ms on an idle host. */
 		int64_t late = tu_scale_us(150000);
-		ck_assert_msg(st.cpu_time_us >= 1500000 &&
-		              st.cpu_time_us < 1500000 + late,
-		              "%s mode: cpu_time_us %lld for a 1500 ms quota (bound "
-		              "+%lld us at this load)", tu_mode_name(modes[m]),
-		              (long long)st.cpu_time_us, (long long)late);
+		int64_t charged = st.cpu_time_us + st.supervisor_cpu_us;
+		ck_assert_msg(charged >= 1500000 && charged < 1500000 + late,
+		              "%s mode: cpu_time_us %lld + supervisor_cpu_us %lld for "
+		              "a 1500 ms quota (bound +%lld us at this load)",
+		              tu_mode_name(modes[m]), (long long)st.cpu_time_us,
+		              (long long)st.supervisor_cpu_us, (long long)late);
+		/* A program that makes no syscall costs its tracer almost
+		 * nothing: the quota is the program's own time. */
+		ck_assert_msg(st.supervisor_cpu_us >= 0 &&
+		              st.supervisor_cpu_us < tu_scale_us(20000),
+		              "supervisor_cpu_us %lld for a CPU loop",
+		              (long long)st.supervisor_cpu_us);
 		ck_assert_int_eq(st.user_time_us + st.sys_time_us, st.cpu_time_us);
 		/* Wall time runs from exec; CPU time also holds the child's
 		 * set-up between fork and exec (a few ms at most). */
 		ck_assert_msg(st.wall_time_us + 20000 >= st.cpu_time_us,
 		              "wall %lld < cpu %lld", (long long)st.wall_time_us,
 		              (long long)st.cpu_time_us);
+		sandbox_destroy(sb);
+	}
+}
+END_TEST
+
+/* A program that makes its tracer work -- refused opens, signals it
+ * catches, each one a stop -- is charged for that work: it reaches its
+ * CPU quota while its own CPU time is far below it, instead of running
+ * on, free, while the supervisor burns a CPU for it. */
+START_TEST(tl_cpu_counts_supervisor_work)
+{
+	static const char *const how[] = { "refuse", "signal" };
+
+	for (int m = 0; m < NMODES; m++) {
+		sandbox_t *sb = tu_sandbox("supervisor_work", how[_i], NULL);
+		sandbox_stat_t st;
+		int r;
+
+		ck_assert_int_eq(sandbox_set_mode(sb, modes[m]), 0);
+		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_CPU, 400), 0);
+		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
+		r = tu_run(sb, &st);
+		ck_assert_msg(r == S_RESULT_TL && st.tl_limit == S_TL_CPU,
+		              "%s, %s mode: verdict %s (tl_limit %d), expected TL (CPU)",
+		              how[_i], tu_mode_name(modes[m]), RN(r), st.tl_limit);
+		int64_t charged = st.cpu_time_us + st.supervisor_cpu_us;
+		ck_assert_msg(st.supervisor_cpu_us > 0 && charged >= 400000 &&
+		              charged < 400000 + tu_scale_us(150000),
+		              "%s, %s mode: cpu %lld us + supervisor %lld us for a "
+		              "400 ms quota", how[_i], tu_mode_name(modes[m]),
+		              (long long)st.cpu_time_us, (long long)st.supervisor_cpu_us);
+		ck_assert_msg(st.cpu_time_us < 320000,
+		              "%s, %s mode: the program used %lld us of its own "
+		              "(supervisor %lld us): its tracer's work was not "
+		              "charged", how[_i], tu_mode_name(modes[m]),
+		              (long long)st.cpu_time_us, (long long)st.supervisor_cpu_us);
 		sandbox_destroy(sb);
 	}
 }
@@ -345,6 +388,7 @@ Suite *tu_suite(void)
 	tc = tcase_create("time");
 	tcase_set_timeout(tc, TU_TIMEOUT);
 	tcase_add_test(tc, tl_cpu);
+	tcase_add_loop_test(tc, tl_cpu_counts_supervisor_work, 0, 2);
 	tcase_add_loop_test(tc, tl_wall, 0, (int)(sizeof(wall) / sizeof(wall[0])));
 	tcase_add_test(tc, cpu_figure_is_precise);
 	tcase_add_test(tc, cpu_quota_not_reached_is_ok);

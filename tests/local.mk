@@ -68,7 +68,8 @@ TEST_PROGS = \
 	tests/progs/writefile \
 	tests/progs/both \
 	tests/progs/affinity \
-	tests/progs/peer
+	tests/progs/peer \
+	tests/progs/supervisor_work
 
 check_PROGRAMS += $(TEST_PROGS)
 
@@ -147,6 +148,9 @@ tests_progs_affinity_LDFLAGS =
 tests_progs_peer_SOURCES = tests/progs/peer.c
 tests_progs_peer_CFLAGS = $(TESTPROG_FLAGS)
 tests_progs_peer_LDFLAGS =
+tests_progs_supervisor_work_SOURCES = tests/progs/supervisor_work.c
+tests_progs_supervisor_work_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_supervisor_work_LDFLAGS =
 
 # ---------------------------------------------------------------- suites
 TESTSUITE_CPP = $(AM_CPPFLAGS) -DPROGS_DIR=\"$(abs_top_builddir)/tests/progs\"

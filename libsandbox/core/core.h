@@ -104,6 +104,8 @@ struct sb_manager {
 	pid_t pid;
 	struct timespec start;  /* CLOCK_MONOTONIC at fork, then at exec */
 	int64_t ncpus;          /* CPUs the program may run on (at least 1) */
+	clockid_t tracer_clock; /* the tracer thread's CPU clock, and its */
+	int64_t tracer_base;    /* reading at exec (-1: no clock) */
 	bool acked;             /* manager saw the end of the run */
 	/* Figures read by the manager just before it killed the program
 	 * (a SIGKILLed program takes no exit stop). */
@@ -310,6 +312,8 @@ struct sandbox {
 	atomic_int kill_reason;  /* SB_KILL_* */
 	atomic_int interrupt_sig;
 	atomic_llong mem_sample_peak; /* RSS samples, bytes (RSS mode) */
+	atomic_llong uncharged_ns; /* tracer CPU not charged to the program:
+	                            * observers, backtraces (this run) */
 	struct sb_manager mgr;
 	/* the program's processes (procs.c), under mgr.lock during a run */
 	struct sb_procs procs;
@@ -472,6 +476,20 @@ void sb_manager_end_run(sandbox_t *sb);
 /* From another thread (an interaction's relay): the program's relayed
  * standard output passed its output quota; the manager kills it, OL. */
 void sb_manager_output_over(sandbox_t *sb);
+/* The tracer's CPU time charged to the program since its exec (its
+ * stops; not what sb_uncharged_end() set aside), ns; -1 when unknown.
+ * Any thread, while the run is on (under mgr.lock for the manager). */
+int64_t sb_supervisor_cpu_ns(const sandbox_t *sb);
+/* Around work of the tracer that is not done for the program (observers,
+ * backtraces): t = sb_uncharged_begin(); ...; sb_uncharged_end(sb, t). */
+static inline int64_t sb_uncharged_begin(void)
+{
+	return sb_thread_cpu_ns();
+}
+static inline void sb_uncharged_end(sandbox_t *sb, int64_t t0)
+{
+	atomic_fetch_add(&sb->uncharged_ns, sb_thread_cpu_ns() - t0);
+}
 void sb_registry_add(sandbox_t *sb);
 void sb_registry_remove(sandbox_t *sb);
 /* sandbox_interrupt(): async-signal-safe. */

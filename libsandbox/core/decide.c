@@ -33,8 +33,11 @@ static void call(sandbox_t *sb, sandbox_policy_fn fn, void *data,
 	sb->status = S_STATUS_BLK;
 	sb->in_callback = true;
 	fn(ev, act, data);
-	if (act->type > 0 && (act->type & S_ACTION_FLAG_BACKTRACE))
+	if (act->type > 0 && (act->type & S_ACTION_FLAG_BACKTRACE)) {
+		int64_t t0 = sb_uncharged_begin(); /* not work for the program */
 		act->type = sb_diag_on_marked(sb->diag, ev->pid, act->type);
+		sb_uncharged_end(sb, t0);
+	}
 	sb->in_callback = false;
 	sb->status = S_STATUS_EXE;
 }
@@ -104,6 +107,8 @@ static void notify(sandbox_t *sb, sandbox_event_t *ev,
 
 	if (!sb->hook.fn)
 		return;
+	/* Observing is the host's business: not charged to the program. */
+	int64_t t0 = sb_uncharged_begin();
 	sb_decision_action(d, &act);
 	ev->sandbox = sb;
 	if (stopped)
@@ -111,6 +116,7 @@ static void notify(sandbox_t *sb, sandbox_event_t *ev,
 	sb->in_callback = stopped; /* the program's memory can be read */
 	sb->hook.fn(ev, &act, sb->hook.data);
 	sb->in_callback = false;
+	sb_uncharged_end(sb, t0);
 }
 
 void sb_observe(sandbox_t *sb, sandbox_event_t *ev,

@@ -151,14 +151,19 @@ static int64_t check_run(sandbox_t *sb, struct watch *w)
 		return next;
 	if (sb->quota[S_QUOTA_CPU] != SANDBOX_UNLIMITED && now >= w->next_cpu) {
 		int64_t quota = (int64_t)sb->quota[S_QUOTA_CPU] * 1000000;
-		/* Every task of every process (procs.c). */
+		/* Every task of every process (procs.c), and the tracer's
+		 * work for them. */
 		int64_t used = sb_procs_cpu_ns(&sb->procs);
+		int64_t sup = sb_supervisor_cpu_ns(sb);
+		if (sup > 0)
+			used += sup;
 		if (used >= quota) {
 			kill_locked(sb, SB_KILL_CPU);
 			return INT64_MAX;
 		}
-		/* Wake again at half the time the quota could last. */
-		int64_t left = (quota - used) / (2 * cpu_parallelism(sb));
+		/* Wake again at half the time the quota could last (the
+		 * tracer burns it too). */
+		int64_t left = (quota - used) / (2 * (cpu_parallelism(sb) + 1));
 		w->next_cpu = now + (left > 500000 ? left : 500000);
 	}
 	if (sb->quota[S_QUOTA_CPU] != SANDBOX_UNLIMITED && w->next_cpu < next)
@@ -361,10 +366,23 @@ void sb_manager_stop(sandbox_t *sb)
 	sb->mgr.quit = false;
 }
 
+int64_t sb_supervisor_cpu_ns(const sandbox_t *sb)
+{
+	struct timespec t;
+
+	if (sb->mgr.tracer_base < 0 ||
+	    clock_gettime(sb->mgr.tracer_clock, &t) != 0)
+		return -1;
+	int64_t ns = sb_ts_ns(&t) - sb->mgr.tracer_base -
+	             atomic_load(&sb->uncharged_ns);
+	return ns > 0 ? ns : 0;
+}
+
 void sb_manager_begin_run(sandbox_t *sb, pid_t pid, int pidfd,
                           const struct timespec *t_fork)
 {
 	pthread_mutex_lock(&sb->mgr.lock);
+	sb->mgr.tracer_base = -1; /* nothing is charged before exec */
 	sb->mgr.running = true;
 	sb->mgr.exec_seen = false;
 	sb->mgr.generation++;
@@ -382,9 +400,18 @@ void sb_manager_begin_run(sandbox_t *sb, pid_t pid, int pidfd,
 	wake(sb);
 }
 
+/* Called by the tracer thread: its CPU clock is read from here on. */
 void sb_manager_exec(sandbox_t *sb, const struct timespec *t_exec)
 {
+	clockid_t clk = CLOCK_THREAD_CPUTIME_ID;
+	int64_t base = -1;
+
+	atomic_store(&sb->uncharged_ns, 0);
+	if (pthread_getcpuclockid(pthread_self(), &clk) == 0)
+		base = sb_thread_cpu_ns();
 	pthread_mutex_lock(&sb->mgr.lock);
+	sb->mgr.tracer_clock = clk;
+	sb->mgr.tracer_base = base;
 	sb->mgr.exec_seen = true;
 	sb->mgr.generation++; /* re-arm the deadlines from exec */
 	sb->mgr.start = *t_exec;

@@ -118,8 +118,11 @@ static void end_with(struct run *r, const struct sb_task *t, int result,
                      int quota)
 {
 	if (sb_verdict_during(r->sb, result, quota) && result == S_RESULT_RF &&
-	    !r->killed) /* still stopped: where was it? */
+	    !r->killed) { /* still stopped: where was it? */
+		int64_t t0 = sb_uncharged_begin();
 		sb_diag_on_rf(r->sb->diag, t ? t->tid : r->pid);
+		sb_uncharged_end(r->sb, t0);
+	}
 	kill_program(r);
 }
 
@@ -528,8 +531,13 @@ static int on_signal(struct run *r, struct sb_task *t, int sig)
 		sb->delivered_sig = sig;
 		sb->delivered_code = ev.sig_code;
 	}
-	/* Before a fatal signal is delivered: where did it happen? */
-	sb_diag_on_signal(sb->diag, t->tid, sig);
+	/* Before a fatal signal is delivered: where did it happen? (The
+	 * supervisor's own business: not charged to the program.) */
+	if (sb->diag && (sb->diag->bt_when & S_BT_SIGNAL)) {
+		int64_t t0 = sb_uncharged_begin();
+		sb_diag_on_signal(sb->diag, t->tid, sig);
+		sb_uncharged_end(sb, t0);
+	}
 	/* A namespace init would drop this default-fatal signal: do what
 	 * the kernel would do to any other process (isolation.c). Only the
 	 * first process is the init. */
@@ -981,6 +989,8 @@ static int on_end(struct run *r, const struct rusage *ru, int *wstatus,
 {
 	sandbox_t *sb = r->sb;
 
+	if (r->exec_done) /* before draining the output: the program is gone */
+		sb->stat.supervisor_cpu_us = sb_supervisor_cpu_ns(sb) / 1000;
 	sb_manager_end_run(sb);
 	sb_capture_finish(sb);
 	if (!r->exec_done)

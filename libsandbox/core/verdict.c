@@ -40,6 +40,7 @@ void sb_verdict_clear(sandbox_t *sb)
 	sb->setup_killed = false;
 	st->box_id = -1;
 	st->uid = st->gid = -1;
+	st->supervisor_cpu_us = -1;
 }
 
 /* The si_code of the killing signal, when the tracer delivered it. */
@@ -128,8 +129,10 @@ int sb_verdict(sandbox_t *sb, int wstatus, const struct sb_proc_exit *px,
 		return 0;
 	}
 	uint64_t cq = sb->quota[S_QUOTA_CPU];
+	int64_t charged = st->cpu_time_us +
+	                  (st->supervisor_cpu_us > 0 ? st->supervisor_cpu_us : 0);
 	if (reason == SB_KILL_CPU ||
-	    (cq != SANDBOX_UNLIMITED && st->cpu_time_us > (int64_t)(cq * 1000))) {
+	    (cq != SANDBOX_UNLIMITED && charged > (int64_t)(cq * 1000))) {
 		set_quota_result(sb, S_RESULT_TL, S_QUOTA_CPU);
 		st->tl_limit = S_TL_CPU;
 		return 0;

@@ -31,6 +31,13 @@ struct timespec *sb_ts_until(int64_t deadline_ns, struct timespec *ts)
 	return ts;
 }
 
+int64_t sb_thread_cpu_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	return sb_ts_ns(&t);
+}
+
 int64_t sb_ts_diff_us(const struct timespec *a, const struct timespec *b)
 {
 	return (sb_ts_ns(a) - sb_ts_ns(b)) / 1000;

@@ -105,6 +105,8 @@ int64_t sb_now_ns(void);
  * 0 when past) in *ts, which is returned; NULL (wait for ever) when
  * deadline_ns is INT64_MAX. */
 struct timespec *sb_ts_until(int64_t deadline_ns, struct timespec *ts);
+/* CPU time of the calling thread in nanoseconds. */
+int64_t sb_thread_cpu_ns(void);
 int64_t sb_ts_diff_us(const struct timespec *a, const struct timespec *b);
 int64_t sb_tv_us(const struct timeval *tv);
 

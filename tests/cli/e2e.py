@@ -34,7 +34,7 @@ REPORT_KEYS = ["report_version", "result", "result_text", "exit_code",
                "memory_refused_by", "rss_peak_bytes", "vm_peak_bytes",
                "csw_voluntary", "csw_forced", "output_bytes", "syscalls",
                "tasks_peak", "tasks_created", "processes", "cpu", "box_id",
-               "uid", "gid", "quota", "command", "binary", "isolation",
+               "uid", "gid", "supervisor_cpu_us", "quota", "command", "binary", "isolation",
                "file_rules", "backtrace",
                "backtrace_info", "syscall_counts", "error"]
 RESULTS = ["OK", "RF", "ML", "OL", "TL", "RT", "AT", "IE", "BP"]

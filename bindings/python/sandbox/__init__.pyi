@@ -50,6 +50,7 @@ class Result:
     box_id: Optional[int]
     uid: Optional[int]
     gid: Optional[int]
+    supervisor_cpu_us: Optional[int]
     output_bytes: Optional[int]
     syscalls: Optional[int]
     tasks_peak: Optional[int]

@@ -64,7 +64,7 @@ class Result:
     policy, cpu_time_us, user_time_us, sys_time_us, wall_time_us,
     memory_peak_bytes, memory_refused_bytes, memory_refused_by,
     rss_peak_bytes, vm_peak_bytes, csw_voluntary,
-    csw_forced, output_bytes, syscalls, cpu, box_id, uid, gid, quota, command, binary,
+    csw_forced, output_bytes, syscalls, cpu, box_id, uid, gid, supervisor_cpu_us, quota, command, binary,
     isolation, file_rules, backtrace, backtrace_info, syscall_counts,
     error) hold the same values, None where the report has null. to_dict() and to_json()
     give the report itself.
@@ -132,7 +132,7 @@ _KNOWN_KEYS = frozenset((
     'wall_time_us', 'memory_peak_bytes', 'memory_refused_bytes',
     'memory_refused_by', 'rss_peak_bytes', 'vm_peak_bytes', 'csw_voluntary',
     'csw_forced', 'output_bytes', 'syscalls', 'tasks_peak', 'tasks_created',
-    'processes', 'cpu', 'box_id', 'uid', 'gid', 'quota', 'command', 'binary', 'isolation',
+    'processes', 'cpu', 'box_id', 'uid', 'gid', 'supervisor_cpu_us', 'quota', 'command', 'binary', 'isolation',
     'file_rules', 'backtrace', 'backtrace_info',
     'syscall_counts', 'error',
 ))
@@ -304,6 +304,8 @@ def build_report(sb, opts):
     rep['box_id'] = _figure(st['box_id'])
     rep['uid'] = _figure(st['uid'])
     rep['gid'] = _figure(st['gid'])
+    rep['supervisor_cpu_us'] = (_figure(st['supervisor_cpu_us']) if judged
+                                else None)
     q = sb.quota
     memory_mode = opts.get('memory_mode')
     if memory_mode is None:  # the policy's, as the run used it

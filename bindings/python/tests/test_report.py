@@ -20,7 +20,7 @@ CLI = os.path.join(os.environ.get('PYBIND_BUILDDIR', ''), 'cli',
 VOLATILE = {'cpu_time_us', 'user_time_us', 'sys_time_us', 'wall_time_us',
             'memory_peak_bytes', 'rss_peak_bytes', 'vm_peak_bytes', 'pc',
             'offset', 'stopped_ns', 'syscalls', 'command', 'args',
-            'csw_voluntary', 'csw_forced', 'cpu', 'tid',
+            'csw_voluntary', 'csw_forced', 'cpu', 'tid', 'supervisor_cpu_us',
             # the run slot is whichever is free (this process may hold one)
             'box_id', 'uid', 'gid'}
 
