@@ -393,6 +393,30 @@ START_TEST(leftovers_of_a_slot_are_killed)
 }
 END_TEST
 
+/* The kernel clears the death signal when the ids change: the program
+ * of a slot (or of given credentials) must still die with its supervisor,
+ * also one killed before it could set PTRACE_O_EXITKILL. */
+START_TEST(death_signal_survives_the_id_change)
+{
+	sandbox_stat_t st;
+
+	NEED_ROOT();
+	sandbox_t *sb = peer(S_MODE_FAST, "pdeathsig", NULL, NULL);
+	sandbox_policy_t *p = sandbox_policy_builtin("default");
+	ck_assert_int_eq(sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64, "prctl",
+	                                              S_DISP_ALLOW, 0, NULL, 0), 0);
+	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+	if (_i == 1)
+		ck_assert_int_eq(sandbox_set_credentials(sb, 65534, 65534, NULL, 0), 0);
+	char *out = run_out(sb, &st);
+	ck_assert_msg(strcmp(out, "pdeathsig 9\n") == 0, "%s: %s",
+	              _i ? "credentials" : "run slot", out);
+	free(out);
+	sandbox_destroy(sb);
+	sandbox_policy_unref(p);
+}
+END_TEST
+
 /* A supervisor killed while its run lives: its slot is free again (its
  * program died with it). */
 START_TEST(killed_supervisor_frees_its_slot)
@@ -441,6 +465,7 @@ Suite *tu_suite(void)
 	tcase_add_test(t, box_id_range_checked);
 	tcase_add_test(t, leftovers_of_a_slot_are_killed);
 	tcase_add_test(t, killed_supervisor_frees_its_slot);
+	tcase_add_loop_test(t, death_signal_survives_the_id_change, 0, 2);
 	suite_add_tcase(s, t);
 	t = tcase_create("privacy");
 	tcase_set_timeout(t, TU_TIMEOUT);

@@ -35,7 +35,10 @@ struct child {
 /* One step: 0, or -errno. */
 typedef int (*child_step_fn)(struct child *c);
 
-/* Die with the supervisor. If it is already gone, just leave. */
+/* Die with the supervisor. If it is already gone, just leave. Taken
+ * first, and again after the ids change (credentials, run slot): the
+ * kernel clears the death signal then, and a supervisor killed before it
+ * set PTRACE_O_EXITKILL would leave the program running. */
 static int die_with_parent(struct child *c)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
@@ -323,6 +326,8 @@ static const struct {
 	{ SB_STEP_CHROOT, setup_fs },            /* chroot, chdir */
 	{ SB_STEP_SETGROUPS, setup_credentials }, /* setgroups, setgid, setuid */
 	{ SB_STEP_IDENTITY, setup_identity },    /* the run slot's ids */
+	/* A change of ids clears the death signal: arm it again. */
+	{ SB_STEP_PRCTL, die_with_parent },
 	{ SB_STEP_SETRLIMIT, isolation_rlimits },
 	{ SB_STEP_CAPABILITIES, drop_capabilities },
 	{ SB_STEP_NO_NEW_PRIVS, no_new_privs },

@@ -13,6 +13,8 @@
  *   peer plant TARGET NAME   symlink NAME -> TARGET, and a hard link
  *                      NAME.hard to TARGET: "symlink ok|ERRNO",
  *                      "link ok|ERRNO"
+ *   peer pdeathsig     "pdeathsig N": the signal it gets when its parent
+ *                      (the supervisor) dies (prctl must be allowed)
  * Exit status 0, or 2 for bad arguments.
  */
 #include <errno.h>
@@ -20,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -111,6 +114,12 @@ int main(int argc, char **argv)
 		snprintf(hard, sizeof(hard), "%s.hard", argv[3]);
 		result("symlink", symlink(argv[2], argv[3]) == 0);
 		result("link", link(argv[2], hard) == 0);
+	} else if (argc == 2 && strcmp(argv[1], "pdeathsig") == 0) {
+		int sig = -1;
+		if (prctl(PR_GET_PDEATHSIG, &sig) < 0)
+			printf("pdeathsig error %d\n", errno);
+		else
+			printf("pdeathsig %d\n", sig);
 	} else {
 		return 2;
 	}
