@@ -134,6 +134,9 @@ START_TEST(ol_disk)
 
 	for (int m = 0; m < NMODES; m++) {
 		char *file = tu_tmpfile("out.bin");
+		/* The last run's file may be another run slot's (another
+		 * suite may hold the slot we had): start afresh. */
+		unlink(file);
 		/* The default policy lets a program create files only in its
 		 * working directory, by a relative path. */
 		sandbox_t *sb = tu_sandbox("output_hog", c->to_stdout ? "-" : "out.bin",
