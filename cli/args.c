@@ -42,6 +42,9 @@ const char sr_usage_text[] =
 "           --rlimit=NAME=VALUE (nofile=64, stack=8M, ...; repeatable)\n"
 "           --cpus=LIST (the CPUs the run may use: 0-3,6)\n"
 "           --box-id=N (as root: the run slot, uid 66000+N; default: any)\n"
+"Box:       --box (a root of its own: the system trees, /box its work\n"
+"           directory, /tmp; PROGRAM given by a path is copied into /box)\n"
+"           --copy-in=HOST[:NAME] --copy-out=NAME[:HOST] (repeatable)\n"
 "Isolation: --ns=pid,ipc,uts,net,mount,user|all  --hostname=NAME\n"
 "           --rootfs=DIR[:rw]  --dir=IN=OUT[:ro|:rw|:tmp] (repeatable)\n"
 "           --tmpfs-size=SIZE  --cg-memory=SIZE --cg-pids=N --cg-cpu=PERCENT\n"
@@ -233,7 +236,7 @@ enum {
 	OPT_ENV_STRIP, OPT_BEST_EFFORT, OPT_CPUS, OPT_STDERR_TO_STDOUT, OPT_STACK,
 	OPT_PROCESSES, OPT_BATCH,
 	OPT_INTERACT, /* --interactor and friends: interact_args.c */
-	OPT_BOX_ID,
+	OPT_BOX_ID, OPT_BOX, OPT_COPY_IN, OPT_COPY_OUT,
 };
 
 static const struct option long_options[] = {
@@ -292,6 +295,9 @@ static const struct option long_options[] = {
 	{ "cpus", required_argument, NULL, OPT_CPUS },
 	{ "batch", no_argument, NULL, OPT_BATCH },
 	{ "box-id", required_argument, NULL, OPT_BOX_ID },
+	{ "box", no_argument, NULL, OPT_BOX },
+	{ "copy-in", required_argument, NULL, OPT_COPY_IN },
+	{ "copy-out", required_argument, NULL, OPT_COPY_OUT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -616,6 +622,22 @@ static int parse_more(int ch, const char *name, const char *arg,
 			            "--cpus: '%s' is not a CPU list (0-3,6)", arg);
 		o->cpus = arg;
 		return 0;
+	case OPT_BOX: o->box = true; return 0;
+	case OPT_COPY_IN:
+	case OPT_COPY_OUT: {
+		char host[PATH_MAX], inbox[256];
+		bool out = ch == OPT_COPY_OUT;
+		size_t *n = out ? &o->ncopy_out : &o->ncopy_in;
+		if (*n >= SR_MAX_LIST)
+			return fail(err, errlen, -EINVAL, "--%s: more than %d", name,
+			            SR_MAX_LIST);
+		if (sr_copy_spec(arg, out, host, sizeof(host), inbox, sizeof(inbox),
+		                 sub, sizeof(sub)) < 0)
+			return fail(err, errlen, -EINVAL, "--%s: %s",
+			            out ? "copy-out" : "copy-in", sub);
+		(out ? o->copy_out : o->copy_in)[(*n)++] = arg;
+		return 0;
+	}
 	case OPT_BOX_ID:
 		/* 0 is a slot: parse_count refuses it, so count from 1. */
 		if (strcmp(arg, "0") == 0) {
@@ -1105,12 +1127,47 @@ static bool is_stdout(const char *p)
 	return p && strcmp(p, "-") == 0;
 }
 
+int sr_copy_spec(const char *spec, bool out, char *host, size_t hostlen,
+                 char *name, size_t namelen, char *err, size_t errlen)
+{
+	const char *colon = out ? strchr(spec, ':') : strrchr(spec, ':');
+	const char *a = spec, *b = colon ? colon + 1 : NULL;
+	size_t alen = colon ? (size_t)(colon - spec) : strlen(spec);
+	/* in: a = HOST, b = NAME; out: a = NAME, b = HOST */
+	const char *h = out ? b : a, *nm = out ? a : b;
+	size_t hlen = out ? (b ? strlen(b) : 0) : alen;
+	size_t nlen = out ? alen : (b ? strlen(b) : 0);
+
+	if (!alen || (colon && !*b))
+		return fail(err, errlen, -EINVAL, "'%s' has an empty part", spec);
+	if (!out && !b) { /* NAME: HOST's last component */
+		const char *slash = memrchr(a, '/', alen);
+		nm = slash ? slash + 1 : a;
+		nlen = alen - (size_t)(nm - a);
+	}
+	if (out && !b) { /* HOST: NAME here */
+		h = a;
+		hlen = alen;
+	}
+	if (nlen == 0 || memchr(nm, '/', nlen) || (nlen == 1 && nm[0] == '.') ||
+	    (nlen == 2 && nm[0] == '.' && nm[1] == '.'))
+		return fail(err, errlen, -EINVAL, "'%.*s' is not a name in /box "
+		            "(one path component)", (int)nlen, nm);
+	if (hlen >= hostlen || nlen >= namelen)
+		return fail(err, errlen, -ENAMETOOLONG, "'%s' is too long", spec);
+	memcpy(host, h, hlen);
+	host[hlen] = '\0';
+	memcpy(name, nm, nlen);
+	name[nlen] = '\0';
+	return 0;
+}
+
 int sr_check_options(const struct sr_options *o, uid_t euid, char *err,
                      size_t errlen)
 {
 	const char *dash[4] = { NULL, NULL, NULL, NULL };
 	size_t ndash = 0;
-	bool box = o->rootfs || o->ndirs;
+	bool box = o->rootfs || o->ndirs || o->box;
 	unsigned ns = o->ns | (o->hostname ? S_NS_UTS : 0) |
 	              (box ? S_NS_MOUNT : 0);
 
@@ -1150,7 +1207,14 @@ int sr_check_options(const struct sr_options *o, uid_t euid, char *err,
 	if (o->chroot && box)
 		return fail(err, errlen, -EINVAL, "--chroot and --%s exclude each "
 		            "other (the box root replaces the chroot)",
-		            o->rootfs ? "rootfs" : "dir");
+		            o->rootfs ? "rootfs" : o->box ? "box" : "dir");
+	if (o->box && o->rootfs)
+		return fail(err, errlen, -EINVAL, "--box and --rootfs exclude each "
+		            "other (the box makes its own root)");
+	if ((o->ncopy_in || o->ncopy_out) && !o->box)
+		return fail(err, errlen, -EINVAL, "--%s needs --box (the copies go "
+		            "to and from its /box)",
+		            o->ncopy_in ? "copy-in" : "copy-out");
 	if ((o->user || o->group) && (o->ns & S_NS_USER))
 		return fail(err, errlen, -EINVAL, "--%s and --ns=user exclude each "
 		            "other: in a user namespace the program runs as the "
@@ -1165,7 +1229,7 @@ int sr_check_options(const struct sr_options *o, uid_t euid, char *err,
 		            "runs as uid %u); without root use --ns=user with "
 		            "--rootfs", (unsigned)euid);
 	if (euid != 0 && (ns & ~S_NS_USER) && !(o->ns & S_NS_USER) &&
-	    !o->best_effort)
+	    !o->best_effort && !o->box)
 		return fail(err, errlen, -EPERM, "%s needs root or a user "
 		            "namespace: add user to --ns (sandbox-run runs as uid %u)",
 		            o->ns & ~S_NS_USER ? "--ns" : o->hostname ? "--hostname"

@@ -103,6 +103,11 @@ struct sr_options {
 	const char *workdir;        /* --chdir */
 	const char *cpus;           /* --cpus LIST, or NULL */
 	int box_id;                 /* --box-id, -1: any free run slot */
+	bool box;                   /* --box */
+	const char *copy_in[SR_MAX_LIST];  /* --copy-in specs, as given */
+	size_t ncopy_in;
+	const char *copy_out[SR_MAX_LIST]; /* --copy-out specs, as given */
+	size_t ncopy_out;
 	const char *chroot;         /* --chroot */
 	const char *user, *group;   /* as given */
 	bool set_uid, set_gid;      /* resolved by sr_resolve_credentials */
@@ -205,6 +210,15 @@ int sr_rootfs_dir(const char *spec, char *dir, size_t len, bool *rw);
  * -ENAMETOOLONG. */
 int sr_dir_spec_absolute(const char *spec, const char *cwd, char *out,
                          size_t outlen);
+
+/* --copy-in=HOST[:NAME] and --copy-out=NAME[:HOST]: the host path and
+ * the name in /box (NAME defaults to HOST's last component, HOST to NAME
+ * in the current directory). The last ':' splits a --copy-in spec, the
+ * first a --copy-out one, so a host path may hold ':' when NAME is given.
+ * 0, or -EINVAL (an empty part, a NAME with '/', "." or "..") or
+ * -ENAMETOOLONG with a message. */
+int sr_copy_spec(const char *spec, bool out, char *host, size_t hostlen,
+                 char *name, size_t namelen, char *err, size_t errlen);
 
 /* Resolve --user / --group into o->uid / o->gid (names through
  * getpwnam/getgrnam, or decimal ids). --user without --group takes the

@@ -205,6 +205,7 @@ const char *sr_iso_name(unsigned bit)
 	case S_ISO_CG_CPU: return "cgroup_cpu";
 	case S_ISO_CAPS: return "caps_dropped";
 	case S_ISO_ENV_STRIP: return "env_strip";
+	case S_ISO_BOX: return "box";
 	default: return NULL;
 	}
 }
@@ -342,6 +343,12 @@ static void json_isolation(FILE *f, bool *first, const struct sr_outcome *r)
 	sr_json_figure(f, &bf, "cgroup_memory_peak_bytes", is->cg_memory_peak);
 	sr_json_figure(f, &bf, "cgroup_oom_kills", is->cg_oom_kills);
 	sr_json_figure(f, &bf, "cgroup_pids_refused", is->cg_pids_refused);
+	/* The box root's writable space, and the box's copies out. */
+	bool fs = is->in_effect & S_ISO_FS;
+	sr_json_figure(f, &bf, "box_bytes", fs ? is->box_bytes : -1);
+	sr_json_figure(f, &bf, "box_limit_bytes", fs ? is->box_limit : -1);
+	sr_json_figure(f, &bf, "box_missing",
+	            (is->in_effect & S_ISO_BOX) ? is->box_missing : -1);
 	fputc('}', f);
 }
 

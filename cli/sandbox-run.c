@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sandbox.h"
@@ -41,6 +42,7 @@ struct run {
 	struct sr_options opt;
 	struct sr_files files;
 	char *dirs[SR_MAX_LIST];    /* --dir specs with absolute OUTSIDE */
+	char box_prog[PATH_MAX];    /* --box: PROGRAM's host file, copied in */
 	sandbox_t *sb;
 	sandbox_policy_t *policy;
 	const char **argv;
@@ -263,8 +265,32 @@ static int set_rootfs(sandbox_t *sb, const char *spec)
 	return rc < 0 ? rc : sandbox_set_rootfs(sb, dir, rw);
 }
 
+/* --box, its program and its --copy-in/--copy-out files. */
+static int set_box(sandbox_t *sb, const char *prog, const struct sr_options *o)
+{
+	char host[PATH_MAX], name[256];
+	int rc;
+
+	if ((rc = sandbox_set_box(sb, true)) < 0)
+		return rc;
+	if (prog[0] && (rc = sandbox_box_copy_in(sb, prog, strrchr(prog, '/') + 1)) < 0)
+		return rc;
+	for (int out = 0; out < 2; out++) {
+		size_t n = out ? o->ncopy_out : o->ncopy_in;
+		for (size_t i = 0; i < n; i++) {
+			const char *spec = out ? o->copy_out[i] : o->copy_in[i];
+			if ((rc = sr_copy_spec(spec, out, host, sizeof(host), name,
+			                       sizeof(name), NULL, 0)) < 0 ||
+			    (rc = out ? sandbox_box_copy_out(sb, name, host)
+			              : sandbox_box_copy_in(sb, host, name)) < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
 static int set_isolation(sandbox_t *sb, const struct sr_options *o,
-                         const char **what)
+                         const char *r_box_prog, const char **what)
 {
 	unsigned ns = o->ns;
 	int rc;
@@ -275,6 +301,9 @@ static int set_isolation(sandbox_t *sb, const struct sr_options *o,
 		if ((rc = sandbox_set_hostname(sb, o->hostname)) < 0)
 			return rc;
 	}
+	*what = "--box";
+	if (o->box && (rc = set_box(sb, r_box_prog, o)) < 0)
+		return rc;
 	*what = "--ns";
 	if ((ns || o->ns_set) && (rc = sandbox_set_namespaces(sb, ns)) < 0)
 		return rc;
@@ -329,7 +358,7 @@ static int configure(struct run *r, const char **what)
 	*what = "--backtrace";
 	if ((rc = sandbox_set_backtrace(r->sb, o->backtrace ? S_BT_DEFAULT : 0)) < 0)
 		return rc;
-	return set_isolation(r->sb, o, what);
+	return set_isolation(r->sb, o, r->box_prog, what);
 }
 
 /* The run is certain to start: create the output files, remove the old
@@ -389,11 +418,43 @@ static int absolute_dirs(struct run *r)
 	return 0;
 }
 
-/* PROGRAM in the program's PATH, as the program will see it. */
+/* --box: PROGRAM given by a relative path is a host file, copied into
+ * /box and run from there; a name is looked up in PATH and an absolute
+ * path taken as it is, both inside the box (the system trees are at
+ * their own paths; the library checks it is there). */
+static int find_box_program(struct run *r)
+{
+	struct sr_options *o = &r->opt;
+	const char *name = o->argv[0];
+	const char *base = strrchr(name, '/');
+	struct stat st;
+
+	if (!base || name[0] == '/')
+		return sr_find_program(name, sr_program_path(o, getenv("PATH")),
+		                       NULL, o->program, sizeof(o->program),
+		                       r->err, sizeof(r->err)) < 0 ? -ENOENT : 0;
+	base++;
+	if (stat(name, &st) < 0 || !S_ISREG(st.st_mode) || access(name, X_OK) < 0) {
+		snprintf(r->err, sizeof(r->err), "%s: %s", name,
+		         errno ? strerror(errno) : "not a regular file");
+		return -ENOENT;
+	}
+	if (!*base || strlen(name) >= sizeof(r->box_prog) ||
+	    strlen(base) + 5 >= sizeof(o->program)) {
+		snprintf(r->err, sizeof(r->err), "%s: not a file name", name);
+		return -EINVAL;
+	}
+	snprintf(r->box_prog, sizeof(r->box_prog), "%s", name);
+	snprintf(o->program, sizeof(o->program), "/box/%s", base);
+	return 0;
+}
+
 static int find_program(struct run *r)
 {
 	struct sr_options *o = &r->opt;
 
+	if (o->box)
+		return find_box_program(r);
 	return sr_locate_program(o, o->argv[0], o->program, sizeof(o->program),
 	                         r->err, sizeof(r->err));
 }

@@ -958,6 +958,8 @@ int sandbox_policy_add_path(sandbox_policy_t *p, const char *dir,
                                  * ambient, effective/permitted) */
 #define S_ISO_ENV_STRIP 0x10000u /* secrets stripped from an inherited env */
 #define S_ISO_LANDLOCK  0x20000u /* Landlock (file rules; probe only) */
+#define S_ISO_BOX       0x40000u /* the box: system trees, a private work
+                                  * directory, copies in and out */
 
 /* Namespaces to enter, a mask of S_NS_* (0: none, the default). Does not
  * check the host: sandbox_check() does. -EINVAL for unknown bits. */
@@ -966,8 +968,8 @@ int sandbox_set_namespaces(sandbox_t *sb, unsigned ns);
 int sandbox_set_hostname(sandbox_t *sb, const char *name);
 /* The one uid and gid the program has inside S_NS_USER, and the host ids
  * they map to. (uid_t)-1 / (gid_t)-1 select the defaults: outside, the
- * caller's own ids when unprivileged, 65534 (nobody, owns nothing) when
- * the caller is root; inside, the same number as outside. An
+ * caller's own ids when unprivileged, the run slot's (sandbox_set_box_id)
+ * when the caller is root; inside, the same number as outside. An
  * unprivileged caller may only map its own ids (-EPERM at check). */
 int sandbox_set_id_map(sandbox_t *sb, uid_t inside_uid, gid_t inside_gid,
                        uid_t outside_uid, gid_t outside_gid);
@@ -999,8 +1001,55 @@ int sandbox_add_dir(sandbox_t *sb, const char *inside, const char *outside,
                     int mode);
 /* Forget every directory added. */
 int sandbox_clear_dirs(sandbox_t *sb);
-/* Size of each tmpfs (/tmp and S_DIR_TMP dirs), bytes; default 64 MiB. */
+/* The box root's writable space: /tmp, the S_DIR_TMP dirs and the box's
+ * work directory are directories of one tmpfs, so files held in RAM
+ * cannot escape a quota: its size is the disk quota when there is one
+ * (more is OL), else the memory quota (more is ML), else this size
+ * (default 64 MiB), and never more than this size when it is set. The
+ * space the box's input copies take comes on top. */
 int sandbox_set_tmpfs_size(sandbox_t *sb, uint64_t bytes);
+
+/* The box: isolate's workflow -- create a private work directory, run,
+ * collect, clean up -- in one call, run after run. With `on`:
+ *   - the program gets a root of its own (pivot_root into a read-only
+ *     tmpfs) holding only the system trees a program needs, read-only and
+ *     at their own paths (/usr, /bin, /sbin, /lib, /lib32, /lib64,
+ *     /libx32 as the host has them -- directories or their symbolic
+ *     links -- and /etc/ld.so.cache, /etc/alternatives), a fresh /proc of
+ *     its own PID namespace (it sees only itself), a minimal /dev, /tmp,
+ *     the sandbox_add_dir() entries, and
+ *   - /box, its working directory (unless sandbox_set_workdir() names
+ *     another directory inside the box): empty at every run, owned by the
+ *     program's uid (its run slot's when the supervisor is root), mode
+ *     0700, in the writable space of sandbox_set_tmpfs_size() (bounded by
+ *     the quotas);
+ *   - before the program starts, the files of sandbox_box_copy_in() are
+ *     copied into /box; after it ended, those of sandbox_box_copy_out()
+ *     are copied out (a name the program left as anything but a regular
+ *     file, or not at all, gives an empty file and counts in
+ *     box_missing); then everything of the box is gone -- also when the
+ *     supervisor is killed: nothing of it is ever mounted on the host.
+ * Namespaces: mount, PID, IPC and UTS, and a user namespace when the
+ * caller is not root (sandbox_check() fails with -EPERM where the host
+ * refuses them, see sandbox_probe()). What it hides, what it costs:
+ * docs/ISOLATION.md "The box". -EINVAL, -EBUSY. */
+int sandbox_set_box(sandbox_t *sb, bool on);
+/* Copy the host file `host` into the box as /box/NAME before each run
+ * (NAME: one path component). Opened at the start of the run as
+ * sandbox_open_file() opens a file to read: a bad path is an error of
+ * sandbox_execute() (failed step "box"). The copy's mode is 0755 when the
+ * file is executable by its owner, else 0644; it belongs to the program's
+ * uid. A program given by a relative path, or by /box/NAME, is checked as
+ * its copy's host file. -EINVAL (bad name, NULL), -ENOMEM, -EBUSY. */
+int sandbox_box_copy_in(sandbox_t *sb, const char *host, const char *name);
+/* Copy /box/NAME out to the host file `host` after each run, created or
+ * truncated at the start of the run (as sandbox_open_file() opens a file
+ * to write: no link is followed; the errors are sandbox_execute()'s, step
+ * "box"), so that no earlier run's output is ever left there. Errors as
+ * sandbox_box_copy_in(). */
+int sandbox_box_copy_out(sandbox_t *sb, const char *name, const char *host);
+/* Forget every copy. */
+int sandbox_box_clear_copies(sandbox_t *sb);
 
 /* cgroups: a fresh group per run, named libsandbox-run-<16 random hex
  * digits> (unique on the host, across PID namespaces and containers),
@@ -1097,6 +1146,14 @@ typedef struct {
 	int64_t cg_cpu_throttled_us; /* time throttled by the CPU limit */
 	int init_signal;          /* fatal signal emulated for the pid-1
 	                           * program (also stat.signal), or 0 */
+	/* Added in 0.5: the box root's writable space (sandbox_set_box,
+	 * sandbox_set_tmpfs_size). */
+	int64_t box_bytes;        /* held in it when the program ended: its
+	                           * files, /tmp's and the input copies */
+	int64_t box_limit;        /* what the program's own files may take */
+	int box_limit_quota;      /* S_QUOTA_DISK or S_QUOTA_MEMORY when a
+	                           * quota sets box_limit (OL, ML), or -1 */
+	int box_missing;          /* outputs the program did not leave */
 } sandbox_iso_stat_t;
 /* Copy at most `size` bytes of the figures. -EINVAL for NULL. */
 int sandbox_get_isolation_stat(const sandbox_t *sb, sandbox_iso_stat_t *st,

@@ -215,6 +215,7 @@ static const struct { const char *arg; const char *word; } bad_args[] = {
 	{ "--box-id=", "--box-id" }, { "--box-id=-1", "--box-id" },
 	{ "--box-id=1000", "999" }, { "--box-id=1.5", "--box-id" },
 	{ "--box-id=x", "--box-id" },
+	{ "--copy-in=", "--copy-in" }, { "--copy-out=a/b", "one path component" },
 	{ "--hostname=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
 	  "64" },
 	{ "--rootfs=", "--rootfs" }, { "--dir=", "--dir" },
@@ -865,7 +866,8 @@ START_TEST(test_usage_text)
 		"--profile-interval", "--profile-svg", "--ns", "--hostname",
 		"--rootfs", "--dir", "--tmpfs-size", "--cg-parent", "--cg-memory",
 		"--cg-pids", "--cg-cpu", "--rlimit", "--env-pass", "--env-strip",
-		"--best-effort", "--cpus", "--box-id",
+		"--best-effort", "--cpus", "--box-id", "--box", "--copy-in",
+		"--copy-out",
 	};
 	for (size_t i = 0; i < N(names); i++)
 		ck_assert_msg(strstr(sr_usage_text, names[i]), "%s not in --help",
@@ -882,6 +884,63 @@ START_TEST(test_cpus_option)
 	ck_assert_str_eq(opt.cpus, "0-3,6");
 	PARSE_OK("--cpus", "1", "prog");
 	ck_assert_str_eq(opt.cpus, "1");
+}
+END_TEST
+
+/* --copy-in=HOST[:NAME], --copy-out=NAME[:HOST]: the last ':' splits an
+ * input, the first an output; NAME is one path component. */
+static const struct {
+	const char *spec;
+	bool out;
+	const char *host, *name; /* NULL: refused */
+} copy_specs[] = {
+	{ "sol", false, "sol", "sol" },
+	{ "bin/sol", false, "bin/sol", "sol" },
+	{ "/a:b/in.txt:input", false, "/a:b/in.txt", "input" },
+	{ "tests/1.in:in", false, "tests/1.in", "in" },
+	{ "out.txt", true, "out.txt", "out.txt" },
+	{ "out.txt:res/1.out", true, "res/1.out", "out.txt" },
+	{ "o:/x:y", true, "/x:y", "o" },
+	{ "dir/", false, NULL, NULL },
+	{ "a:b/c", false, NULL, NULL },
+	{ "a:..", false, NULL, NULL },
+	{ ".:x", true, NULL, NULL },
+	{ ":x", true, NULL, NULL },
+	{ "x:", true, NULL, NULL },
+	{ "", false, NULL, NULL },
+};
+
+START_TEST(test_copy_spec)
+{
+	char host[256], name[256], msg[256];
+	int rc = sr_copy_spec(copy_specs[_i].spec, copy_specs[_i].out, host,
+	                      sizeof(host), name, sizeof(name), msg, sizeof(msg));
+	if (!copy_specs[_i].host) {
+		ck_assert_msg(rc < 0, "'%s' accepted", copy_specs[_i].spec);
+		return;
+	}
+	ck_assert_msg(rc == 0, "'%s': %s", copy_specs[_i].spec, msg);
+	ck_assert_str_eq(host, copy_specs[_i].host);
+	ck_assert_str_eq(name, copy_specs[_i].name);
+}
+END_TEST
+
+/* --box and its copies; copies without --box, --box with --rootfs. */
+START_TEST(test_box_options)
+{
+	PARSE_OK("--box", "--copy-in=in.txt", "--copy-out=out.txt:o", "./sol");
+	ck_assert(opt.box);
+	ck_assert_int_eq(opt.ncopy_in, 1);
+	ck_assert_int_eq(opt.ncopy_out, 1);
+	ck_assert_int_eq(sr_check_options(&opt, 0, err, sizeof(err)), 0);
+	ck_assert_int_eq(sr_check_options(&opt, 1000, err, sizeof(err)), 0);
+	PARSE_OK("--copy-in=in.txt", "./sol");
+	ck_assert_int_eq(sr_check_options(&opt, 0, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "--box"));
+	PARSE_OK("--box", "--rootfs=/srv/root", "./sol");
+	ck_assert_int_eq(sr_check_options(&opt, 0, err, sizeof(err)), -EINVAL);
+	PARSE_OK("--box", "--chroot=/srv/root", "./sol");
+	ck_assert_int_eq(sr_check_options(&opt, 0, err, sizeof(err)), -EINVAL);
 }
 END_TEST
 
@@ -922,6 +981,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_usage_text);
 	tcase_add_test(tc, test_cpus_option);
 	tcase_add_test(tc, test_box_id_option);
+	tcase_add_loop_test(tc, test_copy_spec, 0, N(copy_specs));
+	tcase_add_test(tc, test_box_options);
 	tcase_add_loop_test(tc, test_option_checks, 0, N(option_checks));
 	tcase_add_test(tc, test_interactor);
 	tcase_add_loop_test(tc, test_interactor_checks, 0, N(interactor_checks));

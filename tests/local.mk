@@ -69,7 +69,8 @@ TEST_PROGS = \
 	tests/progs/both \
 	tests/progs/affinity \
 	tests/progs/peer \
-	tests/progs/supervisor_work
+	tests/progs/supervisor_work \
+	tests/progs/fill
 
 check_PROGRAMS += $(TEST_PROGS)
 
@@ -151,6 +152,9 @@ tests_progs_peer_LDFLAGS =
 tests_progs_supervisor_work_SOURCES = tests/progs/supervisor_work.c
 tests_progs_supervisor_work_CFLAGS = $(TESTPROG_FLAGS)
 tests_progs_supervisor_work_LDFLAGS =
+tests_progs_fill_SOURCES = tests/progs/fill.c
+tests_progs_fill_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_fill_LDFLAGS =
 
 # ---------------------------------------------------------------- suites
 TESTSUITE_CPP = $(AM_CPPFLAGS) -DPROGS_DIR=\"$(abs_top_builddir)/tests/progs\"
@@ -168,7 +172,8 @@ TEST_SUITES = \
 	tests/check_capture \
 	tests/check_files \
 	tests/check_placement \
-	tests/check_identity
+	tests/check_identity \
+	tests/check_box
 
 check_PROGRAMS += $(TEST_SUITES)
 TESTS += $(TEST_SUITES)
@@ -217,6 +222,10 @@ tests_check_identity_SOURCES = tests/check_identity.c tests/testutil.c tests/tes
 tests_check_identity_CPPFLAGS = $(TESTSUITE_CPP)
 tests_check_identity_CFLAGS = $(TESTSUITE_CC)
 tests_check_identity_LDADD = $(TESTSUITE_LIBS)
+tests_check_box_SOURCES = tests/check_box.c tests/testutil.c tests/testutil.h
+tests_check_box_CPPFLAGS = $(TESTSUITE_CPP)
+tests_check_box_CFLAGS = $(TESTSUITE_CC)
+tests_check_box_LDADD = $(TESTSUITE_LIBS)
 
 
 # Every suite binary runs in its own PID namespace (tests/run-isolated.sh).

@@ -138,6 +138,79 @@ SB_EXPORT int sandbox_set_tmpfs_size(sandbox_t *sb, uint64_t bytes)
 	if (!iso)
 		return rc;
 	iso->tmp_size = bytes;
+	iso->tmp_size_set = true;
+	return 0;
+}
+
+SB_EXPORT int sandbox_set_box(sandbox_t *sb, bool on)
+{
+	int rc;
+	struct sb_iso *iso = iso_get(sb, &rc);
+	if (!iso)
+		return rc;
+	iso->box = on;
+	return 0;
+}
+
+/* A name in /box: one component, not "." or "..". */
+static bool box_name_ok(const char *name)
+{
+	return name && name[0] && !strchr(name, '/') && strcmp(name, ".") &&
+	       strcmp(name, "..") && strlen(name) < 256;
+}
+
+static int add_copy(sandbox_t *sb, const char *name, const char *host,
+                    bool out)
+{
+	int rc;
+	if (!box_name_ok(name) || !host || !host[0])
+		return -EINVAL;
+	struct sb_iso *iso = iso_get(sb, &rc);
+	if (!iso)
+		return rc;
+	struct sb_copy *v = realloc(iso->copies,
+	                            (iso->ncopies + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	iso->copies = v;
+	struct sb_copy *c = &v[iso->ncopies];
+	c->out = out;
+	c->name = strdup(name);
+	c->host = strdup(host);
+	if (!c->name || !c->host) {
+		free(c->name);
+		free(c->host);
+		return -ENOMEM;
+	}
+	iso->ncopies++;
+	return 0;
+}
+
+SB_EXPORT int sandbox_box_copy_in(sandbox_t *sb, const char *host,
+                                  const char *name)
+{
+	return add_copy(sb, name, host, false);
+}
+
+SB_EXPORT int sandbox_box_copy_out(sandbox_t *sb, const char *name,
+                                   const char *host)
+{
+	return add_copy(sb, name, host, true);
+}
+
+SB_EXPORT int sandbox_box_clear_copies(sandbox_t *sb)
+{
+	int rc;
+	struct sb_iso *iso = iso_get(sb, &rc);
+	if (!iso)
+		return rc;
+	for (size_t i = 0; i < iso->ncopies; i++) {
+		free(iso->copies[i].name);
+		free(iso->copies[i].host);
+	}
+	free(iso->copies);
+	iso->copies = NULL;
+	iso->ncopies = 0;
 	return 0;
 }
 

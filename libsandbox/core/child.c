@@ -135,11 +135,11 @@ static int setup_fs(struct child *c)
 	if (sb->chroot_dir) {
 		if (chdir(sb->chroot_dir) < 0 || chroot(".") < 0)
 			return -errno;
-		if (!sb->workdir && chdir("/") < 0)
+		if (!plan->workdir && chdir("/") < 0)
 			return -errno;
 	}
 	c->step = SB_STEP_CHDIR;
-	if (sb->workdir && chdir(sb->workdir) < 0)
+	if (plan->workdir && chdir(plan->workdir) < 0)
 		return -errno;
 	return 0;
 }

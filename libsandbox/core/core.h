@@ -355,6 +355,8 @@ struct sb_child_plan {
 	bool bset_dropped;     /* the isolation layer emptied the bounding
 	                        * set already (in its namespace steps) */
 	const struct sb_ident *ident; /* the run's ids (identity.c) */
+	const char *workdir;   /* sandbox_set_workdir's, the box's /box, or
+	                        * NULL (the caller's) */
 };
 _Noreturn void sb_child_run(const struct sb_child_plan *plan);
 

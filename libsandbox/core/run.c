@@ -142,6 +142,8 @@ int sb_run_check(sandbox_t *sb)
 			.argv0 = sb->argv[0], .workdir = sb->workdir,
 			.chroot = sb->chroot_dir, .set_creds = sb->set_creds,
 			.env_inherit = sb->env_inherit,
+			.disk_quota = sb->quota[S_QUOTA_DISK],
+			.memory_quota = sb->quota[S_QUOTA_MEMORY],
 		};
 		if ((rc = sb_iso_check(sb->iso, &prog)) < 0)
 			return rc;
@@ -315,6 +317,9 @@ int sb_run_execute(sandbox_t *sb)
 	if ((rc = sb_ident_begin(sb, &ident)) < 0)
 		goto out;
 	plan.ident = &ident;
+	plan.workdir = sb->workdir;
+	if (!plan.workdir && sb->iso && (sb->iso->effective & S_ISO_BOX))
+		plan.workdir = "/box";
 	if (sb->iso)
 		sb_iso_set_identity(sb->iso, ident.on, ident.uid, ident.gid);
 	pid = sb->iso ? sb_iso_spawn(sb->iso, plan.errfd, &step) : fork();

@@ -183,6 +183,16 @@ void sb_verdict_isolation(sandbox_t *sb, const struct sb_iso_facts *f)
 		st->result = S_RESULT_ML;
 		st->quota_exceeded = S_QUOTA_MEMORY;
 	}
+	/* The box's files took more than the quota that bounds them: OL
+	 * (the disk quota) or ML (the memory quota), whatever the program
+	 * did when the space ran out. */
+	if (f->space_over_quota >= 0 && (st->result == S_RESULT_RT ||
+	                                 st->result == S_RESULT_OK ||
+	                                 st->result == S_RESULT_AT)) {
+		st->result = f->space_over_quota == S_QUOTA_DISK ? S_RESULT_OL
+		                                                 : S_RESULT_ML;
+		st->quota_exceeded = f->space_over_quota;
+	}
 }
 
 void sb_verdict_memory_refused(sandbox_t *sb, int by, int64_t bytes,

@@ -41,7 +41,9 @@ struct sb_iso *sb_iso_new(void)
 	iso->tmp_size = 64ULL << 20;
 	iso->cg_lim.memory = iso->cg_lim.pids = SANDBOX_UNLIMITED;
 	iso->drop_caps = true;
+	iso->box_limit_quota = -1;
 	iso->run.sync_w = iso->run.sync_r = -1;
+	iso->run.box_fd = iso->run.space_fd = -1;
 	return iso;
 }
 
@@ -85,6 +87,11 @@ void sb_iso_free(struct sb_iso *iso)
 	free(iso->cg_parent);
 	sb_strv_free(iso->env_pass);
 	sb_strv_free(iso->env_strip);
+	for (size_t i = 0; i < iso->ncopies; i++) {
+		free(iso->copies[i].name);
+		free(iso->copies[i].host);
+	}
+	free(iso->copies);
 	free(iso);
 }
 
@@ -154,6 +161,11 @@ static unsigned requested_mask(const struct sb_iso *iso,
 	 * namespace: the view asks for it itself. */
 	if (iso->nview && geteuid() != 0)
 		m |= S_NS_USER;
+	/* The box: a root of its own, its own processes, IPC and name;
+	 * through a user namespace when the caller is not root. */
+	if (iso->box)
+		m |= S_ISO_BOX | S_ISO_FS | S_ISO_PIVOT | S_NS_MOUNT | S_NS_PID |
+		     S_NS_IPC | S_NS_UTS | (geteuid() != 0 ? S_NS_USER : 0);
 	if (m & S_NS_PID)
 		m |= S_NS_MOUNT;
 	if (iso->cg_lim.memory != SANDBOX_UNLIMITED)
@@ -244,6 +256,26 @@ static void describe_missing(struct sb_iso *iso, const sandbox_probe_t *p,
 
 /* Returns 1 when the program was checked here (box root), 0 when the
  * engine should check it as usual, or -errno. */
+/* What the box root's writable space may hold of the program's: the
+ * disk quota (files are output), else the memory quota (files in a tmpfs
+ * are memory), else the tmpfs size; a size set explicitly is a cap. */
+static void box_limit(struct sb_iso *iso, const struct sb_iso_prog *prog)
+{
+	iso->box_limit = iso->tmp_size;
+	iso->box_limit_quota = -1;
+	if (prog->disk_quota != SANDBOX_UNLIMITED) {
+		iso->box_limit = prog->disk_quota;
+		iso->box_limit_quota = S_QUOTA_DISK;
+	} else if (prog->memory_quota != SANDBOX_UNLIMITED) {
+		iso->box_limit = prog->memory_quota;
+		iso->box_limit_quota = S_QUOTA_MEMORY;
+	}
+	if (iso->tmp_size_set && iso->tmp_size < iso->box_limit) {
+		iso->box_limit = iso->tmp_size;
+		iso->box_limit_quota = -1;
+	}
+}
+
 int sb_iso_check(struct sb_iso *iso, const struct sb_iso_prog *prog)
 {
 	sandbox_probe_t p;
@@ -255,6 +287,9 @@ int sb_iso_check(struct sb_iso *iso, const struct sb_iso_prog *prog)
 		return rc;
 	cached_probe(&p, iso->requested);
 	unsigned avail = p.available;
+	if (avail & S_ISO_FS)
+		avail |= S_ISO_BOX; /* a box root with a preset */
+	box_limit(iso, prog);
 	/* Unprivileged: the other namespaces come through a user namespace. */
 	if (geteuid() != 0 && (iso->requested & (S_NS_ALL & ~S_NS_USER)) &&
 	    !(iso->requested & S_NS_USER)) {
@@ -290,7 +325,11 @@ int sb_iso_check_program(const struct sb_iso *iso,
 	int rc = 0;
 
 	if (p[0] != '/') {
-		if (asprintf(&rel, "%s/%s", prog->workdir ? prog->workdir : "", p) < 0)
+		const char *wd = prog->workdir ? prog->workdir
+		               : (iso->effective & S_ISO_BOX) ? "/box" : "";
+		while (strncmp(p, "./", 2) == 0)
+			p += 2 + strspn(p + 2, "/");
+		if (asprintf(&rel, "%s/%s", wd, p) < 0)
 			return -ENOMEM;
 		p = rel;
 	}
@@ -365,6 +404,17 @@ static int spawn_prepare(struct sb_iso *iso, int *step)
 	sb_ns_default_ids(iso, &run->iu, &run->ig, &run->ou, &run->og);
 	run->priv = geteuid() == 0;
 	run->clone_flags = clone_flags(iso->effective);
+	/* /box belongs to the program: its host ids, which the child sees
+	 * as the map's inside ids in a user namespace. */
+	run->box_host_uid = run->ident_uid;
+	run->box_host_gid = run->ident_gid;
+	bool userns = iso->effective & S_NS_USER;
+	run->box_uid = userns ? run->iu : run->ident_uid;
+	run->box_gid = userns ? run->ig : run->ident_gid;
+	if ((iso->effective & S_ISO_BOX) && (rc = sb_box_open_copies(iso)) < 0) {
+		*step = SB_STEP_BOX;
+		return rc;
+	}
 	if ((rc = sb_mounts_prepare(iso, &run->mp)) < 0) {
 		*step = SB_STEP_MOUNTS;
 		return rc;
@@ -475,6 +525,11 @@ int sb_iso_first_stop(struct sb_iso *iso, pid_t pid, int *step)
 		free(run->mp.stage);
 		run->mp.stage = NULL;
 	}
+	/* The writable space and the work directory, the copies in. */
+	if ((iso->effective & S_ISO_FS) && (rc = sb_box_enter(iso, pid)) < 0) {
+		*step = SB_STEP_BOX;
+		return rc;
+	}
 	return 0;
 }
 
@@ -564,6 +619,7 @@ void sb_iso_finish(struct sb_iso *iso, struct sb_iso_facts *facts)
 	iso->stat.cg_oom_kills = f.oom_kills;
 	iso->stat.cg_pids_refused = f.pids_refused;
 	iso->stat.cg_cpu_throttled_us = f.cpu_throttled_us;
+	sb_box_leave(iso, facts); /* figures, copies out, descriptors */
 	sb_cg_destroy(&run->cg);
 	memset(&run->cg, 0, sizeof(run->cg));
 	sb_mounts_free(&run->mp);

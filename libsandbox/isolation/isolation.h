@@ -11,6 +11,8 @@
  *                namespace steps, the namespace-init signal emulation
  *   mounts.c     the box root: a list of mount operations prepared in the
  *                parent and replayed by the child
+ *   box.c        the box's work directory: copies in and out, the
+ *                figures of its writable space
  *   cgroup.c     per-run cgroups: naming, creation, sweep
  *   cgroup_files.c  the small file helpers both versions use
  *   cgroup_v1.c  the v1 controllers (memory, pids, cpu)
@@ -35,6 +37,13 @@ struct sb_dir {
 	int mode;      /* sandbox_dir_mode_t */
 };
 
+/* One copy of the box (sandbox_box_copy_in/out). */
+struct sb_copy {
+	char *name;    /* in /box: one component */
+	char *host;
+	bool out;      /* copied out after the run, else in before it */
+};
+
 /* ------------------------------------------------------------ mounts */
 
 /* One step of building the box, replayed by the child in order. All
@@ -47,6 +56,7 @@ enum sb_mnt_kind {
 	SB_MNT_SYMLINK,   /* symlink(src, dst), EEXIST is fine */
 	SB_MNT_ROOT,      /* pivot_root (or chroot) into dst, then chdir to
 	                   * src (NULL: "/") */
+	SB_MNT_OWN,       /* chown(dst, uid, gid), then chmod(dst, mode) */
 };
 
 struct sb_mnt {
@@ -54,6 +64,9 @@ struct sb_mnt {
 	char *src, *dst, *fstype, *data;
 	unsigned long flags;
 	bool optional;    /* failure is not an error (e.g. /dev/urandom) */
+	uid_t uid;        /* SB_MNT_OWN */
+	gid_t gid;
+	mode_t mode;
 };
 
 struct sb_mount_plan {
@@ -172,6 +185,16 @@ struct sb_iso_run {
 	bool ident;            /* the engine's run slot: ids of the program */
 	uid_t ident_uid;
 	gid_t ident_gid;
+	/* the box (box.c): who owns /box, as the host and as the child's
+	 * namespace see it; descriptors on /box and /tmp from the first
+	 * stop on; the host files of the copies (iso->copies order) */
+	uid_t box_host_uid, box_uid;
+	gid_t box_host_gid, box_gid;
+	int box_fd, space_fd;
+	int *copy_fd;
+	size_t ncopy_fd;
+	uint64_t box_inputs;   /* page-rounded bytes of the copies in */
+	int box_missing;
 };
 
 struct sb_iso {
@@ -202,11 +225,18 @@ struct sb_iso {
 	struct sb_dir *view;
 	size_t nview;
 	char *view_cwd, *view_wd;
+	bool box;               /* sandbox_set_box() */
+	bool tmp_size_set;      /* sandbox_set_tmpfs_size() was called */
+	struct sb_copy *copies;
+	size_t ncopies;
 
 	/* decided by sb_iso_check() */
 	unsigned requested;     /* S_NS_* | S_ISO_* asked for */
 	unsigned effective;     /* what the next run will do */
 	struct sb_cg_roots roots;
+	uint64_t box_limit;     /* what the writable space may hold of the
+	                         * program's (sandbox_set_tmpfs_size) */
+	int box_limit_quota;    /* the quota that set it, or -1 */
 	char msg[320];
 
 	/* results of the last run */
@@ -221,12 +251,16 @@ struct sb_iso_prog {
 	const char *chroot;   /* sandbox_set_chroot(), or NULL */
 	bool set_creds;       /* sandbox_set_credentials() was called */
 	bool env_inherit;
+	uint64_t disk_quota;  /* S_QUOTA_DISK, S_QUOTA_MEMORY (the box's */
+	uint64_t memory_quota;/* writable space is bounded by them) */
 };
 
 /* What the verdict needs to know of a run's isolation (core/verdict.c). */
 struct sb_iso_facts {
 	int init_signal;      /* fatal signal emulated for the pid-1 program */
 	int64_t oom_kills;    /* OOM kills in the run's cgroup, -1: unknown */
+	int space_over_quota; /* the box's writable space held more of the
+	                       * program's than this quota allows, or -1 */
 };
 
 /* isolation.c: the object (defaults set) and the hooks of the engine. */
@@ -262,6 +296,18 @@ pid_t sb_iso_self_pid(const struct sb_iso *iso, pid_t host_pid,
                       pid_t first_pid);
 /* sandbox_cgroup_sweep(). */
 int sb_iso_cgroup_sweep(const char *parent);
+
+/* box.c: the box's copies and its writable space. Before the spawn:
+ * open the host files of the copies (0 or -errno, iso->msg). At the first
+ * stop: take /tmp (and /box) of the child's root, copy the inputs in. At
+ * the end: the figures and the facts, the copies out, every descriptor
+ * closed. sb_box_close: the descriptors only (error paths). */
+int sb_box_open_copies(struct sb_iso *iso);
+int sb_box_enter(struct sb_iso *iso, pid_t pid);
+void sb_box_leave(struct sb_iso *iso, struct sb_iso_facts *facts);
+void sb_box_close(struct sb_iso_run *run);
+/* The tmpfs size of the writable space: the limit, the inputs, a page. */
+uint64_t sb_box_space_size(const struct sb_iso *iso);
 
 /* ns.c */
 int sb_ns_write_maps(const struct sb_iso *iso, pid_t pid);

@@ -4,6 +4,7 @@ libsandbox_libsandbox_core_la_SOURCES += \
 	libsandbox/isolation/isolation.c \
 	libsandbox/isolation/ns.c \
 	libsandbox/isolation/mounts.c \
+	libsandbox/isolation/box.c \
 	libsandbox/isolation/cgroup.c \
 	libsandbox/isolation/cgroup_files.c \
 	libsandbox/isolation/cgroup_v1.c \

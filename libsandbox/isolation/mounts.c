@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,19 +100,6 @@ static int add_at(struct sb_mount_plan *mp, int kind, const char *src,
 	return rc;
 }
 
-static int add_tmpfs(struct sb_mount_plan *mp, const char *inside,
-                     uint64_t size, const char *mode)
-{
-	char data[64];
-	int rc;
-	snprintf(data, sizeof(data), "size=%llu,mode=%s",
-	         (unsigned long long)size, mode);
-	if ((rc = add_mkdirs(mp, inside, false)) < 0)
-		return rc;
-	return add_at(mp, SB_MNT_MOUNT, "tmpfs", inside, "tmpfs",
-	              MS_NOSUID | MS_NODEV, data);
-}
-
 static int add_proc(struct sb_mount_plan *mp, bool pidns)
 {
 	int rc = add_mkdirs(mp, "/proc", false);
@@ -153,14 +141,92 @@ static int add_dev(struct sb_mount_plan *mp)
 	return add_at(mp, SB_MNT_REMOUNT_RO, NULL, "/dev", NULL, 0, NULL);
 }
 
-static int add_dir(struct sb_mount_plan *mp, const struct sb_dir *d,
-                   uint64_t tmp_size)
+/* The writable space: one tmpfs at /tmp, of the size the quotas allow
+ * (box.c), so that what the program parks in RAM-backed files stays
+ * within them; /box and the S_DIR_TMP dirs are directories of it, bound
+ * where they belong. */
+static int add_space(const struct sb_iso *iso, struct sb_mount_plan *mp)
 {
-	struct stat st;
+	char data[96];
 	int rc;
 
-	if (d->mode == S_DIR_TMP)
-		return add_tmpfs(mp, d->inside, tmp_size, "1777");
+	snprintf(data, sizeof(data), "size=%llu,nr_inodes=%zu,mode=1777",
+	         (unsigned long long)sb_box_space_size(iso), 4096 + iso->ncopies);
+	if ((rc = add_mkdirs(mp, "/tmp", false)) < 0)
+		return rc;
+	return add_at(mp, SB_MNT_MOUNT, "tmpfs", "/tmp", "tmpfs",
+	              MS_NOSUID | MS_NODEV, data);
+}
+
+/* Directory /tmp/NAME of the writable space, owned and with mode as
+ * given, bound at `inside`. */
+static int add_space_dir(struct sb_mount_plan *mp, const char *name,
+                         const char *inside, uid_t uid, gid_t gid,
+                         mode_t mode)
+{
+	char in_tmp[64];
+	char *src;
+	int rc;
+
+	snprintf(in_tmp, sizeof(in_tmp), "/tmp/%s", name);
+	if ((rc = add_at(mp, SB_MNT_MKDIR, NULL, in_tmp, NULL, 0, NULL)) < 0 ||
+	    (rc = add_at(mp, SB_MNT_OWN, NULL, in_tmp, NULL, 0, NULL)) < 0)
+		return rc;
+	struct sb_mnt *own = &mp->ops[mp->n - 1];
+	own->uid = uid;
+	own->gid = gid;
+	own->mode = mode;
+	if ((rc = add_mkdirs(mp, inside, false)) < 0)
+		return rc;
+	if (!(src = join(mp->stage, in_tmp)))
+		return -ENOMEM;
+	rc = add_at(mp, SB_MNT_MOUNT, src, inside, NULL, MS_BIND, NULL);
+	free(src);
+	return rc;
+}
+
+/* The system trees of the box, read-only at their own paths: what the
+ * host has of them, a directory bound, a symbolic link copied. */
+static const char *const box_trees[] = {
+	"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
+	"/etc/ld.so.cache", "/etc/alternatives",
+};
+
+static int add_tree(struct sb_mount_plan *mp, const char *tree)
+{
+	char target[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+	int rc;
+
+	if (lstat(tree, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (S_ISLNK(st.st_mode)) {
+		if ((n = readlink(tree, target, sizeof(target) - 1)) < 0)
+			return -errno;
+		target[n] = '\0';
+		return add_at(mp, SB_MNT_SYMLINK, target, tree, NULL, 0, NULL);
+	}
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+		return 0;
+	if ((rc = add_mkdirs(mp, tree, !S_ISDIR(st.st_mode))) < 0 ||
+	    (rc = add_at(mp, SB_MNT_MOUNT, tree, tree, NULL, MS_BIND | MS_REC,
+	                 NULL)) < 0)
+		return rc;
+	return add_at(mp, SB_MNT_REMOUNT_RO, NULL, tree, NULL, 0, NULL);
+}
+
+static int add_dir(struct sb_mount_plan *mp, const struct sb_dir *d,
+                   size_t i)
+{
+	struct stat st;
+	char name[32];
+	int rc;
+
+	if (d->mode == S_DIR_TMP) {
+		snprintf(name, sizeof(name), ".dir%zu", i);
+		return add_space_dir(mp, name, d->inside, 0, 0, 01777);
+	}
 	if (stat(d->outside, &st) < 0)
 		return -errno;
 	if ((rc = add_mkdirs(mp, d->inside, !S_ISDIR(st.st_mode))) < 0 ||
@@ -230,7 +296,7 @@ out:
 
 static int prepare_box(const struct sb_iso *iso, struct sb_mount_plan *mp)
 {
-	uint64_t tsz = iso->tmp_size;
+	const struct sb_iso_run *run = &iso->run;
 	int rc;
 
 	if ((rc = make_stage(mp)) < 0)
@@ -241,11 +307,18 @@ static int prepare_box(const struct sb_iso *iso, struct sb_mount_plan *mp)
 	else
 		rc = add(mp, SB_MNT_MOUNT, "tmpfs", mp->stage, "tmpfs",
 		         MS_NOSUID | MS_NODEV, "size=1m,mode=0755");
+	for (size_t i = 0; rc == 0 && (iso->effective & S_ISO_BOX) &&
+	                   i < SB_ARRAY_SIZE(box_trees); i++)
+		rc = add_tree(mp, box_trees[i]);
 	if (rc < 0 || (rc = add_proc(mp, iso->effective & S_NS_PID)) < 0 ||
-	    (rc = add_dev(mp)) < 0 || (rc = add_tmpfs(mp, "/tmp", tsz, "1777")) < 0)
+	    (rc = add_dev(mp)) < 0 || (rc = add_space(iso, mp)) < 0)
+		return rc;
+	if ((iso->effective & S_ISO_BOX) &&
+	    (rc = add_space_dir(mp, "box", "/box", run->box_uid, run->box_gid,
+	                        0700)) < 0)
 		return rc;
 	for (size_t i = 0; i < iso->ndirs; i++)
-		if ((rc = add_dir(mp, &iso->dirs[i], tsz)) < 0)
+		if ((rc = add_dir(mp, &iso->dirs[i], i)) < 0)
 			return rc;
 	if (!(iso->rootfs && iso->rootfs_rw) &&
 	    (rc = add(mp, SB_MNT_REMOUNT_RO, NULL, mp->stage, NULL, 0, NULL)) < 0)
@@ -367,6 +440,10 @@ static int apply_one(const struct sb_mnt *m, bool allow_pivot, bool *pivoted)
 		return 0;
 	case SB_MNT_ROOT:
 		return enter_root(m->dst, m->src, allow_pivot, pivoted);
+	case SB_MNT_OWN:
+		if (chown(m->dst, m->uid, m->gid) < 0 || chmod(m->dst, m->mode) < 0)
+			return -errno;
+		return 0;
 	default:
 		return -EINVAL;
 	}
@@ -380,6 +457,7 @@ int sb_mounts_apply(const struct sb_mount_plan *mp, bool allow_pivot,
 		[SB_MNT_MOUNT] = SB_STEP_MOUNT,
 		[SB_MNT_REMOUNT_RO] = SB_STEP_REMOUNT_RO,
 		[SB_MNT_SYMLINK] = SB_STEP_SYMLINK, [SB_MNT_ROOT] = SB_STEP_PIVOT_ROOT,
+		[SB_MNT_OWN] = SB_STEP_CHOWN,
 	};
 
 	for (size_t i = 0; i < mp->n; i++) {
@@ -393,6 +471,26 @@ int sb_mounts_apply(const struct sb_mount_plan *mp, bool allow_pivot,
 }
 
 /* ------------------------------------------------------------ check */
+
+/* In the box: /box/NAME is the host file of its copy in; a path in a
+ * system tree is the same path on the host. NULL when neither. */
+static char *box_host_path(const struct sb_iso *iso, const char *inside)
+{
+	if (strncmp(inside, "/box/", 5) == 0) {
+		for (size_t i = 0; i < iso->ncopies; i++)
+			if (!iso->copies[i].out &&
+			    strcmp(inside + 5, iso->copies[i].name) == 0)
+				return strdup(iso->copies[i].host);
+		return NULL;
+	}
+	for (size_t i = 0; i < SB_ARRAY_SIZE(box_trees); i++) {
+		size_t n = strlen(box_trees[i]);
+		if (strncmp(inside, box_trees[i], n) == 0 &&
+		    (inside[n] == '/' || inside[n] == '\0'))
+			return strdup(inside);
+	}
+	return NULL;
+}
 
 char *sb_mounts_host_path(const struct sb_iso *iso, const char *inside)
 {
@@ -419,6 +517,8 @@ char *sb_mounts_host_path(const struct sb_iso *iso, const char *inside)
 			return NULL;
 		return p;
 	}
+	if (iso->box && (p = box_host_path(iso, inside)))
+		return p;
 	if (iso->rootfs)
 		return join(iso->rootfs, inside);
 	errno = ENOENT;

@@ -186,7 +186,7 @@ int sb_open_nonblocking(int fd, bool *own);
 	X(ISOLATION, "isolation") X(NS_IDS, "ns_ids")                      \
 	X(SETHOSTNAME, "sethostname") X(LOOPBACK, "loopback")              \
 	X(MKDIR, "mkdir") X(MKFILE, "mkfile") X(MOUNT, "mount")            \
-	X(REMOUNT_RO, "remount_ro") X(SYMLINK, "symlink")                  \
+	X(REMOUNT_RO, "remount_ro") X(SYMLINK, "symlink") X(CHOWN, "chown") \
 	X(PIVOT_ROOT, "pivot_root") X(CAPBSET, "capbset")                  \
 	/* child: the engine's steps (core/child.c; stdin.. again) */     \
 	X(PTRACE, "ptrace") X(CLOSE_RANGE, "close_range")                  \

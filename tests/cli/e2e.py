@@ -602,6 +602,33 @@ def test_not_started_is_an_error_not_pd(e):
     check("(--chdir)" in summary_line(err), err)
 
 
+def test_box_workflow(e):
+    # --box: ./victim is copied into /box, runs there as its own user,
+    # its output file comes back; a stale destination is emptied; the
+    # report says what the box held; nothing is left on the host.
+    before = sorted(n for n in os.listdir("/tmp") if n.startswith("libsandbox-"))
+    work = e.path("boxwork")
+    os.mkdir(work)
+    os.chmod(work, 0o755)
+    shutil.copy(VICTIM, os.path.join(work, "victim"))
+    with open(os.path.join(work, "stale.out"), "w") as f:
+        f.write("an earlier run\n")
+    rc, r, m, out, err = e.judge("--box", "--copy-out=made.txt:got.txt",
+                                 "--copy-out=nothing:stale.out",
+                                 "./victim", "create", "made.txt",
+                                 cwd=work, expect_exit=0)
+    check(r["result"] == "OK", r)
+    check(r["command"][0] == "/box/victim", r["command"])
+    iso = r["isolation"]
+    check("box" in iso["in_effect"] and iso["box_missing"] == 1 and
+          iso["box_bytes"] > 0, iso)
+    check(os.path.exists(os.path.join(work, "got.txt")), os.listdir(work))
+    check(open(os.path.join(work, "stale.out")).read() == "",
+          "the stale output survived")
+    after = sorted(n for n in os.listdir("/tmp") if n.startswith("libsandbox-"))
+    check(after == before, "left in /tmp: %r" % (set(after) - set(before)))
+
+
 def test_meta_of_an_output_limit_after_exit(e):
     # 1 MiB through a captured pipe against 100K: the program ends by
     # itself (exit 0) before the copy is done, the verdict is OL: isolate

@@ -19,7 +19,7 @@ _ISO_NAMES = (
     (_c.S_ISO_FS, 'fs'), (_c.S_ISO_PIVOT, 'pivot_root'),
     (_c.S_ISO_CG_MEMORY, 'cgroup_memory'), (_c.S_ISO_CG_PIDS, 'cgroup_pids'),
     (_c.S_ISO_CG_CPU, 'cgroup_cpu'), (_c.S_ISO_CAPS, 'caps_dropped'),
-    (_c.S_ISO_ENV_STRIP, 'env_strip'),
+    (_c.S_ISO_ENV_STRIP, 'env_strip'), (_c.S_ISO_BOX, 'box'),
 )
 
 
@@ -187,6 +187,7 @@ def _isolation(sb):
     st = sb.isolation_stat()
     if not st['requested'] & ~_c.S_ISO_CAPS:
         return None
+    fs = st['in_effect'] & _c.S_ISO_FS
     return {
         'requested': _iso_names(st['requested']),
         'in_effect': _iso_names(st['in_effect']),
@@ -194,6 +195,10 @@ def _isolation(sb):
         'cgroup_memory_peak_bytes': _figure(st['cg_memory_peak']),
         'cgroup_oom_kills': _figure(st['cg_oom_kills']),
         'cgroup_pids_refused': _figure(st['cg_pids_refused']),
+        'box_bytes': _figure(st['box_bytes']) if fs else None,
+        'box_limit_bytes': _figure(st['box_limit']) if fs else None,
+        'box_missing': (_figure(st['box_missing'])
+                        if st['in_effect'] & _c.S_ISO_BOX else None),
     }
 
 

@@ -1,0 +1,478 @@
+/*
+ * The box (sandbox_set_box, isolation/box.c, isolation/mounts.c): a root
+ * of its own with the system trees, /box a private work directory owned
+ * by the program's uid, copies in before the run and out after it,
+ * nothing of it left on the host, also when the supervisor is killed;
+ * what it hides (the judge's files and processes, another run) for a root
+ * and for an unprivileged supervisor; files held in its RAM-backed space
+ * count against the quotas (OL, ML). Both modes where the mode matters.
+ *
+ * The programs are tests/progs (dynamic: the box's /lib and /usr serve
+ * them), copied in as the box's workflow does.
+ */
+#include "config.h"
+
+#include "testutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MB (1024 * 1024LL)
+#define NOBODY 65534
+
+static const int modes[] = { S_MODE_FAST, S_MODE_CLASSIC };
+
+/* Can this host make a box for us (namespaces, a user namespace when
+ * unprivileged)? */
+static const char *box_unavailable(void)
+{
+	static char why[400];
+	sandbox_t *sb = tu_sandbox("hello", NULL);
+	int rc;
+
+	ck_assert_int_eq(sandbox_set_box(sb, true), 0);
+	ck_assert_int_eq(sandbox_box_copy_in(sb, tu_prog("hello"), "hello"), 0);
+	ck_assert_int_eq(sandbox_set_argv(sb, (const char *[]){ "./hello", NULL }), 0);
+	rc = sandbox_check(sb);
+	if (rc < 0)
+		snprintf(why, sizeof(why), "no box here: %s (%s)", sandbox_strerror(rc),
+		         sandbox_isolation_message(sb) ? sandbox_isolation_message(sb) : "");
+	sandbox_destroy(sb);
+	return rc < 0 ? why : NULL;
+}
+
+#define NEED_BOX()                                                         \
+	do {                                                               \
+		const char *why_ = box_unavailable();                      \
+		if (why_)                                                  \
+			tu_skip("%s", why_);                               \
+	} while (0)
+
+/* A box running tests/progs/NAME (copied in) with up to three arguments. */
+static sandbox_t *box_of(int mode, const char *name, const char *a1,
+                         const char *a2, const char *a3)
+{
+	char prog[64];
+	snprintf(prog, sizeof(prog), "./%s", name);
+	const char *argv[] = { prog, a1, a2, a3, NULL };
+	sandbox_t *sb = tu_sandbox(name, NULL);
+	ck_assert_int_eq(sandbox_set_argv(sb, argv), 0);
+	ck_assert_int_eq(sandbox_set_mode(sb, mode), 0);
+	ck_assert_int_eq(sandbox_set_box(sb, true), 0);
+	ck_assert_int_eq(sandbox_box_copy_in(sb, tu_prog(name), name), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
+	return sb;
+}
+
+/* Run to the end; the program's output (fresh string). */
+static char *run_out(sandbox_t *sb, int *verdict, sandbox_stat_t *st)
+{
+	char *out = tu_tmpfile("box.out");
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, out, false), 0);
+	*verdict = tu_run(sb, st);
+	char *text = tu_slurp(out);
+	ck_assert_ptr_nonnull(text);
+	free(out);
+	return text;
+}
+
+/* The host's mount table and /tmp, to see that a run leaves nothing. */
+struct host_view {
+	int mounts;
+	int stages;
+};
+
+static void look(struct host_view *v)
+{
+	char line[4096];
+	FILE *f = fopen("/proc/self/mountinfo", "r");
+	ck_assert_ptr_nonnull(f);
+	v->mounts = 0;
+	while (fgets(line, sizeof(line), f))
+		v->mounts++;
+	fclose(f);
+	v->stages = 0;
+	DIR *d = opendir("/tmp");
+	ck_assert_ptr_nonnull(d);
+	for (struct dirent *e; (e = readdir(d)); )
+		if (strncmp(e->d_name, "libsandbox-", 11) == 0)
+			v->stages++;
+	closedir(d);
+}
+
+static void assert_nothing_left(const struct host_view *before)
+{
+	struct host_view now;
+	look(&now);
+	ck_assert_int_eq(now.mounts, before->mounts);
+	ck_assert_int_eq(now.stages, before->stages);
+}
+
+/* ------------------------------------------------------------ workflow */
+
+/* Copies in, the program at work in /box (its uid's, 0700), copies out;
+ * an output the program did not leave, or left as a symbolic link, is an
+ * empty file, never an earlier run's; nothing of the box on the host. */
+START_TEST(copies_in_run_copies_out)
+{
+	struct host_view v0;
+	sandbox_iso_stat_t is;
+	sandbox_stat_t st;
+	int verdict;
+
+	NEED_BOX();
+	look(&v0);
+	char *in = tu_tmpfile("box-in.txt"), *out = tu_tmpfile("box-out.txt");
+	char *stale = tu_tmpfile("box-stale.txt");
+	tu_write_file(in, "the input\n");
+	tu_write_file(stale, "an earlier run's output\n");
+	/* peer write NAME: "peer\n" into an existing file; peer ids first. */
+	sandbox_t *sb = box_of(modes[_i], "peer", "write", "in.txt", NULL);
+	ck_assert_int_eq(sandbox_box_copy_in(sb, in, "in.txt"), 0);
+	ck_assert_int_eq(sandbox_box_copy_out(sb, "in.txt", out), 0);
+	ck_assert_int_eq(sandbox_box_copy_out(sb, "never-made", stale), 0);
+	char *text = run_out(sb, &verdict, &st);
+	ck_assert_result(verdict, S_RESULT_OK);
+	ck_assert_str_eq(text, "write ok\n");
+	free(text);
+	text = tu_slurp(out);
+	ck_assert_str_eq(text, "peer\nnput\n"); /* written over the copy */
+	free(text);
+	text = tu_slurp(stale);
+	ck_assert_str_eq(text, "");
+	free(text);
+	ck_assert_int_eq(sandbox_get_isolation_stat(sb, &is, sizeof(is)), 0);
+	ck_assert(is.in_effect & S_ISO_BOX);
+	ck_assert_int_eq(is.box_missing, 1);
+	ck_assert_int_gt(is.box_bytes, 0);
+	sandbox_destroy(sb);
+
+	/* Where it works: /box, its own, 0700; the system trees read-only. */
+	sb = box_of(modes[_i], "peer", "ids", NULL, NULL);
+	text = run_out(sb, &verdict, &st);
+	ck_assert_result(verdict, S_RESULT_OK);
+	char want[64];
+	snprintf(want, sizeof(want), "uid %lld gid %lld groups 0\n",
+	         (long long)st.uid, (long long)st.gid);
+	ck_assert_str_eq(text, want);
+	free(text);
+	sandbox_destroy(sb);
+	sb = box_of(modes[_i], "peer", "stat", "/box", NULL);
+	text = run_out(sb, &verdict, &st);
+	ck_assert_result(verdict, S_RESULT_OK);
+	ck_assert_msg(strncmp(text, "size ", 5) == 0, "stat /box: %s", text);
+	free(text);
+	sandbox_destroy(sb);
+	free(in);
+	free(out);
+	free(stale);
+	assert_nothing_left(&v0);
+}
+END_TEST
+
+/* The files of one run are gone at the next: /box starts empty. */
+START_TEST(each_run_starts_empty)
+{
+	sandbox_stat_t st;
+	int verdict;
+
+	NEED_BOX();
+	sandbox_t *sb = box_of(S_MODE_FAST, "fill", ".", "1", "10");
+	char *text = run_out(sb, &verdict, &st);
+	ck_assert_str_eq(text, "wrote 10\n");
+	free(text);
+	ck_assert_int_eq(sandbox_reset(sb), 0);
+	ck_assert_int_eq(sandbox_set_argv(sb, (const char *[]){ "./peer", "stat", "f0", NULL }), 0);
+	ck_assert_int_eq(sandbox_box_copy_in(sb, tu_prog("peer"), "peer"), 0);
+	text = run_out(sb, &verdict, &st);
+	ck_assert_str_eq(text, "stat 2\n"); /* ENOENT */
+	free(text);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* A supervisor killed during the run leaves nothing on the host: no
+ * stage directory, no mount, and its slot is free again. */
+START_TEST(killed_supervisor_leaves_nothing)
+{
+	struct host_view v0;
+	int out[2];
+	char line[64];
+
+	NEED_BOX();
+	look(&v0);
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	pid_t sup = fork();
+	ck_assert_int_ge(sup, 0);
+	if (sup == 0) {
+		int in[2];
+		if (pipe2(in, O_CLOEXEC) < 0)
+			_exit(1);
+		sandbox_t *sb = box_of(S_MODE_FAST, "peer", "wait", NULL, NULL);
+		sandbox_set_stdio_fd(sb, 0, in[0]);
+		sandbox_set_stdio_fd(sb, 1, out[1]);
+		sandbox_execute(sb);
+		_exit(1);
+	}
+	close(out[1]);
+	ck_assert_int_gt(read(out[0], line, sizeof(line)), 0); /* "pid 1" */
+	kill(sup, SIGKILL);
+	ck_assert_int_eq(waitpid(sup, NULL, 0), sup);
+	/* The program dies with it: its end of the pipe closes. */
+	while (read(out[0], line, sizeof(line)) > 0)
+		;
+	close(out[0]);
+	assert_nothing_left(&v0);
+}
+END_TEST
+
+/* ------------------------------------------------------------ privacy */
+
+/* What the box hides and the light setup does not: a file of the judge
+ * in a directory anybody may search (its size), the judge's processes
+ * (pid, cmdline, status, environ). */
+START_TEST(judge_is_invisible)
+{
+	sandbox_stat_t st;
+	char dir[256], file[300], pid[16];
+	int verdict;
+
+	NEED_BOX();
+	snprintf(dir, sizeof(dir), "%s/open-answers", tu_tmpdir());
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	snprintf(file, sizeof(file), "%s/1.ans", dir);
+	tu_write_file(file, "42 is the answer\n");
+	ck_assert_int_eq(chmod(file, 0600), 0);
+	sandbox_t *sb = box_of(modes[_i], "peer", "stat", file, NULL);
+	char *text = run_out(sb, &verdict, &st);
+	ck_assert_msg(strcmp(text, "stat 2\n") == 0, "stat of %s: %s", file, text);
+	free(text);
+	sandbox_destroy(sb);
+
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	sb = box_of(modes[_i], "peer", "peek", pid, NULL);
+	text = run_out(sb, &verdict, &st);
+	ck_assert_msg(strstr(text, " ok\n") == NULL, "the judge's entries:\n%s", text);
+	ck_assert_msg(strstr(text, "cmdline 2\n") && strstr(text, "environ 2\n"),
+	              "the judge's entries:\n%s", text);
+	free(text);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* The host pid of the traced child of ours running `comm`, or -1. */
+static pid_t child_named(const char *comm)
+{
+	DIR *d = opendir("/proc");
+	pid_t found = -1;
+	ck_assert_ptr_nonnull(d);
+	for (struct dirent *e; found < 0 && (e = readdir(d)); ) {
+		char path[300], buf[512], name[64];
+		int pid, ppid;
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(buf, sizeof(buf), f) &&
+		    sscanf(buf, "%d (%63[^)]) %*c %d", &pid, name, &ppid) == 3 &&
+		    ppid == getpid() && strcmp(name, comm) == 0)
+			found = pid;
+		fclose(f);
+	}
+	closedir(d);
+	return found;
+}
+
+struct live {
+	sandbox_t *sb;
+	pthread_t th;
+	int in_w, out_r;
+	int rc;
+};
+
+static void *live_main(void *arg)
+{
+	struct live *l = arg;
+	l->rc = sandbox_execute(l->sb);
+	return NULL;
+}
+
+/* Two boxes at once (run by an unprivileged judge in _i == 1: then both
+ * have the judge's uid), one peeking at the other and at the judge:
+ * nothing, the other's pid does not even exist for it. */
+static void peek_at_each_other(int mode)
+{
+	int in[2], out[2];
+	char line[64], pid[16];
+	struct live a;
+	sandbox_stat_t st;
+	int verdict;
+
+	ck_assert_int_eq(pipe2(in, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	a.sb = box_of(mode, "peer", "wait", NULL, NULL);
+	ck_assert_int_eq(sandbox_set_stdio_fd(a.sb, 0, in[0]), 0);
+	ck_assert_int_eq(sandbox_set_stdio_fd(a.sb, 1, out[1]), 0);
+	ck_assert_int_eq(pthread_create(&a.th, NULL, live_main, &a), 0);
+	ck_assert_int_gt(read(out[0], line, sizeof(line)), 0);
+	ck_assert_msg(strncmp(line, "pid 1\n", 6) == 0, "it says %s", line);
+	close(in[0]);
+	close(out[1]);
+	pid_t other = child_named("peer");
+	ck_assert_int_gt(other, 1);
+	for (int who = 0; who < 2; who++) {
+		snprintf(pid, sizeof(pid), "%d", who ? (int)getpid() : (int)other);
+		sandbox_t *b = box_of(mode, "peer", "peek", pid, NULL);
+		char *text = run_out(b, &verdict, &st);
+		ck_assert_result(verdict, S_RESULT_OK);
+		ck_assert_msg(strstr(text, " ok\n") == NULL && strstr(text, "environ 2\n"),
+		              "%s:\n%s", who ? "the judge" : "the other run", text);
+		free(text);
+		sandbox_destroy(b);
+	}
+	close(in[1]);
+	pthread_join(a.th, NULL);
+	close(out[0]);
+	ck_assert_int_eq(a.rc, 0);
+	sandbox_destroy(a.sb);
+}
+
+START_TEST(concurrent_boxes_see_nothing)
+{
+	NEED_BOX();
+	peek_at_each_other(modes[_i]);
+}
+END_TEST
+
+/* An unprivileged judge: its programs have its uid, so only the box's
+ * PID namespace keeps them from each other and from it. */
+START_TEST(unprivileged_boxes_see_nothing)
+{
+	if (geteuid() == 0) {
+		ck_assert_int_eq(setgroups(0, NULL), 0);
+		ck_assert_int_eq(setgid(NOBODY), 0);
+		ck_assert_int_eq(setuid(NOBODY), 0);
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0); /* an ordinary host */
+	}
+	setenv("JUDGE_SECRET", "swordfish", 1);
+	NEED_BOX();
+	peek_at_each_other(S_MODE_FAST);
+}
+END_TEST
+
+/* ------------------------------------------------------------ quotas */
+
+/* Files held in the box's RAM-backed space are bounded by the quotas:
+ * by the disk quota (more is OL), else by the memory quota (more is ML),
+ * whatever the program does when the space runs out (here: exit 0). */
+START_TEST(space_is_bounded_by_the_quotas)
+{
+	sandbox_iso_stat_t is;
+	sandbox_stat_t st;
+	int verdict;
+
+	NEED_BOX();
+	/* 200 files of 64 KiB (12.5 MiB) under a 1 MiB disk quota. */
+	sandbox_t *sb = box_of(modes[_i], "fill", ".", "200", "65536");
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, 1 * MB), 0);
+	free(run_out(sb, &verdict, &st));
+	ck_assert_result(verdict, S_RESULT_OL);
+	ck_assert_int_eq(st.quota_exceeded, S_QUOTA_DISK);
+	ck_assert_int_eq(sandbox_get_isolation_stat(sb, &is, sizeof(is)), 0);
+	ck_assert_int_eq(is.box_limit, 1 * MB);
+	ck_assert_int_eq(is.box_limit_quota, S_QUOTA_DISK);
+	ck_assert_msg(is.box_bytes > 1 * MB && is.box_bytes < 2 * MB,
+	              "box_bytes %lld", (long long)is.box_bytes);
+	sandbox_destroy(sb);
+
+	/* 64 MiB in /tmp... and in /box under a 32 MiB memory quota. */
+	sb = box_of(modes[_i], "fill", ".", "64", "1048576");
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 32 * MB), 0);
+	free(run_out(sb, &verdict, &st));
+	ck_assert_result(verdict, S_RESULT_ML);
+	ck_assert_int_eq(st.quota_exceeded, S_QUOTA_MEMORY);
+	sandbox_destroy(sb);
+
+	/* Within the quota: OK, and the figure says what was held. */
+	sb = box_of(modes[_i], "fill", ".", "4", "1048576");
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 32 * MB), 0);
+	char *text = run_out(sb, &verdict, &st);
+	ck_assert_result(verdict, S_RESULT_OK);
+	ck_assert_str_eq(text, "wrote 4194304\n");
+	free(text);
+	ck_assert_int_eq(sandbox_get_isolation_stat(sb, &is, sizeof(is)), 0);
+	ck_assert_msg(is.box_bytes >= 4 * MB, "box_bytes %lld",
+	              (long long)is.box_bytes);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* The same through the older box API: several S_DIR_TMP directories were
+ * one tmpfs of 64 MiB each (192 MiB held under a 32 MiB memory quota was
+ * OK); they now share the one bounded space. */
+START_TEST(tmp_dirs_share_the_space)
+{
+	sandbox_stat_t st;
+	int verdict;
+
+	NEED_BOX();
+	const char *argv[] = { "/progs/fill", ".", "48", "1048576", NULL };
+	sandbox_t *sb = tu_sandbox("fill", NULL);
+	ck_assert_int_eq(sandbox_set_argv(sb, argv), 0);
+	ck_assert_int_eq(sandbox_set_mode(sb, modes[_i]), 0);
+	ck_assert_int_eq(sandbox_add_dir(sb, "/usr", "/usr", S_DIR_RO), 0);
+	ck_assert_int_eq(sandbox_add_dir(sb, "/lib", "/lib", S_DIR_RO), 0);
+	ck_assert_int_eq(sandbox_add_dir(sb, "/lib64", "/lib64", S_DIR_RO), 0);
+	ck_assert_int_eq(sandbox_add_dir(sb, "/progs", PROGS_DIR, S_DIR_RO), 0);
+	for (int i = 1; i <= 3; i++) {
+		char inside[32];
+		snprintf(inside, sizeof(inside), "/t%d", i);
+		ck_assert_int_eq(sandbox_add_dir(sb, inside, NULL, S_DIR_TMP), 0);
+	}
+	ck_assert_int_eq(sandbox_set_workdir(sb, "/t1"), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 32 * MB), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
+	if (geteuid() != 0)
+		ck_assert_int_eq(sandbox_set_namespaces(sb, S_NS_USER), 0);
+	free(run_out(sb, &verdict, &st));
+	ck_assert_result(verdict, S_RESULT_ML);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+Suite *tu_suite(void)
+{
+	Suite *s = suite_create("box");
+	TCase *t = tcase_create("workflow");
+	tcase_set_timeout(t, TU_TIMEOUT);
+	tcase_add_loop_test(t, copies_in_run_copies_out, 0, 2);
+	tcase_add_test(t, each_run_starts_empty);
+	tcase_add_test(t, killed_supervisor_leaves_nothing);
+	suite_add_tcase(s, t);
+	t = tcase_create("privacy");
+	tcase_set_timeout(t, TU_TIMEOUT);
+	tcase_add_loop_test(t, judge_is_invisible, 0, 2);
+	tcase_add_loop_test(t, concurrent_boxes_see_nothing, 0, 2);
+	tcase_add_test(t, unprivileged_boxes_see_nothing);
+	suite_add_tcase(s, t);
+	t = tcase_create("quotas");
+	tcase_set_timeout(t, TU_TIMEOUT);
+	tcase_add_loop_test(t, space_is_bounded_by_the_quotas, 0, 2);
+	tcase_add_loop_test(t, tmp_dirs_share_the_space, 0, 2);
+	suite_add_tcase(s, t);
+	return s;
+}
