@@ -222,12 +222,17 @@ static int set_streams(sandbox_t *sb, const struct sr_options *o,
 	if (f->stderr_to_stdout &&
 	    (rc = sandbox_set_stdio_fd(sb, 2, SANDBOX_STDIO_STDOUT)) < 0)
 		return rc;
-	/* An output quota on an inherited stdout (a pipe, a terminal) is
-	 * enforced by capturing it: RLIMIT_FSIZE only sees regular files.
-	 * An interaction's stdout is the interactor's. */
+	/* An output quota on an inherited stdout or stderr (a pipe, a
+	 * terminal) is enforced by capturing them, counted together:
+	 * RLIMIT_FSIZE only sees regular files. An interaction's stdout is
+	 * the interactor's. */
 	if (!o->stdio[1] && !o->ia.command &&
 	    o->output_bytes != SANDBOX_UNLIMITED &&
 	    (rc = sandbox_set_capture(sb, 1, STDOUT_FILENO, NULL, NULL)) < 0)
+		return rc;
+	if (!o->stdio[2] && !f->stderr_to_stdout &&
+	    o->output_bytes != SANDBOX_UNLIMITED &&
+	    (rc = sandbox_set_capture(sb, 2, STDERR_FILENO, NULL, NULL)) < 0)
 		return rc;
 	return 0;
 }

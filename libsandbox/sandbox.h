@@ -122,7 +122,9 @@ typedef enum {
 	                        * what the supervisor spent on its stops
 	                        * (stat.supervisor_cpu_us) */
 	S_QUOTA_MEMORY,        /* bytes; see sandbox_memory_mode_t */
-	S_QUOTA_DISK,          /* bytes written to any one file (RLIMIT_FSIZE) */
+	S_QUOTA_DISK,          /* output bytes: any one file, stdout and
+	                        * stderr together, a box's files together
+	                        * (see below) */
 	S_QUOTA_STACK,         /* bytes of stack (RLIMIT_STACK). Unset, under a
 	                        * memory quota: unlimited, bounded by that quota
 	                        * (sandbox_set_rlimit() can still set one);
@@ -139,6 +141,16 @@ typedef enum {
 	S_QUOTA_COUNT
 } sandbox_quota_t;
 #define SANDBOX_UNLIMITED UINT64_MAX
+/* What S_QUOTA_DISK bounds: every file the program writes, each one by
+ * the kernel (RLIMIT_FSIZE: SIGXFSZ, EFBIG); its stdout and stderr
+ * together -- the bytes of captured streams (sandbox_set_capture) are
+ * counted as they pass, and what it adds to streams that are regular
+ * files is added to them at the end -- and, in a box (sandbox_set_box),
+ * all the files it keeps there together (its writable space is a tmpfs
+ * of the quota's size). Beyond: OL. Outside a box, files it writes in a
+ * directory of the caller's are bounded one by one only; a stream that
+ * is neither a file nor captured (an inherited pipe or terminal) is not
+ * counted: capture it (sandbox-run captures both). */
 
 /* What the memory quota is judged on. */
 typedef enum {

@@ -7,6 +7,7 @@
 #include "testutil.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -163,6 +164,32 @@ START_TEST(ol_disk)
 		ck_assert_int_eq(stat(file, &fst), 0);
 		ck_assert_int_eq(fst.st_size, 1 * MB);
 		sandbox_destroy(sb);
+	}
+}
+END_TEST
+
+/* stdout and stderr count together: two files of 720 KiB each under a
+ * 1 MiB quota are OL (each stayed under it: OK when the quota bounded one
+ * file at a time). Files the program writes in a directory of its own are
+ * bounded together only in a box (tests/check_box). */
+START_TEST(ol_counts_both_streams)
+{
+	for (int m = 0; m < NMODES; m++) {
+		char *out = tu_tmpfile("both.out"), *err = tu_tmpfile("both.err");
+		sandbox_t *sb = tu_sandbox("both", "65536", NULL);
+		sandbox_stat_t st;
+		ck_assert_int_eq(sandbox_set_mode(sb, modes[m]), 0);
+		ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, out, false), 0);
+		ck_assert_int_eq(sandbox_set_stdio_path(sb, 2, err, false), 0);
+		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, 1 * MB), 0);
+		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
+		int r = tu_run(sb, &st);
+		ck_assert_msg(r == S_RESULT_OL && st.quota_exceeded == S_QUOTA_DISK,
+		              "%s mode: verdict %s, %lld bytes written",
+		              tu_mode_name(modes[m]), RN(r), (long long)st.output_bytes);
+		sandbox_destroy(sb);
+		free(out);
+		free(err);
 	}
 }
 END_TEST
@@ -386,6 +413,7 @@ Suite *tu_suite(void)
 	tc = tcase_create("output");
 	tcase_set_timeout(tc, TU_TIMEOUT);
 	tcase_add_loop_test(tc, ol_disk, 0, (int)(sizeof(ol) / sizeof(ol[0])));
+	tcase_add_test(tc, ol_counts_both_streams);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("time");

@@ -42,6 +42,7 @@ SB_EXPORT sandbox_t *sandbox_new(const char *const argv[])
 	sb->memory_mode_asked = -1;
 	for (int i = 0; i < 3; i++) {
 		sb->stdio[i].fd = -1;
+		sb->streams.fd[i] = -1;
 		sb->cap[i].rfd = sb->cap[i].dest_fd = sb->cap[i].out_fd = -1;
 		sb->link.stdio_fd[i] = -1;
 	}

@@ -311,3 +311,51 @@ void sb_capture_finish(sandbox_t *sb)
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
+
+/* ------------------------------------------------------------ streams */
+
+/* stdout and stderr that are regular files the program writes itself
+ * (captured ones are counted as they pass): their sizes now, and a
+ * descriptor on each, so that what the program adds to them counts
+ * together. A file both streams share counts once. */
+void sb_streams_begin(sandbox_t *sb, const int fds[3])
+{
+	struct stat st, first;
+	bool have_first = false;
+
+	for (int i = 1; i <= 2; i++) {
+		int fd = fds[i] >= 0 ? fds[i] : i; /* else: inherited */
+		sb->streams.fd[i] = -1;
+		if (sb->cap[i].on || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (have_first && st.st_dev == first.st_dev &&
+		    st.st_ino == first.st_ino)
+			continue;
+		if ((sb->streams.fd[i] = fcntl(fd, F_DUPFD_CLOEXEC, 3)) < 0)
+			continue; /* not counted: the file's own limit holds */
+		sb->streams.size0[i] = st.st_size;
+		first = st;
+		have_first = true;
+	}
+}
+
+void sb_streams_end(sandbox_t *sb)
+{
+	for (int i = 1; i <= 2; i++)
+		if (sb->streams.fd[i] >= 0) {
+			close(sb->streams.fd[i]);
+			sb->streams.fd[i] = -1;
+		}
+}
+
+int64_t sb_streams_written(const sandbox_t *sb)
+{
+	struct stat st;
+	int64_t n = 0;
+
+	for (int i = 1; i <= 2; i++)
+		if (sb->streams.fd[i] >= 0 && fstat(sb->streams.fd[i], &st) == 0 &&
+		    st.st_size > sb->streams.size0[i])
+			n += st.st_size - sb->streams.size0[i];
+	return n;
+}

@@ -286,6 +286,13 @@ struct sandbox {
 	/* per run, owned by the tracer thread */
 	pid_t pid;
 	bool in_callback;
+	int64_t stream_bytes;    /* its stdout and stderr together, at the
+	                          * end: captured, and added to files */
+	struct {                 /* stdout, stderr as regular files the
+	                          * program writes itself (capture.c) */
+		int fd[3];       /* a descriptor on each, or -1 */
+		int64_t size0[3];/* its size when the run started */
+	} streams;
 	int64_t refused_peak;    /* ML: memory with the refused request, or -1 */
 	uint64_t exec_args_bytes;/* what execve copies onto the new stack */
 	bool stack_overflow;     /* the stack outgrew RLIMIT_STACK (a fact) */
@@ -374,6 +381,14 @@ int sb_capture_copy(sandbox_t *sb, int which);
 void sb_capture_pollfd(const sandbox_t *sb, int which, struct pollfd *p);
 void sb_capture_finish(sandbox_t *sb);
 int64_t sb_capture_total(const sandbox_t *sb);
+/* stdout and stderr as regular files the program writes itself (not
+ * captured): begin notes their sizes before the fork (fds: the streams
+ * the child gets, -1 for inherited ones), sb_streams_written says what
+ * the program added to them, end forgets them. Counted together with the
+ * captured bytes against S_QUOTA_DISK. */
+void sb_streams_begin(sandbox_t *sb, const int fds[3]);
+int64_t sb_streams_written(const sandbox_t *sb);
+void sb_streams_end(sandbox_t *sb);
 
 /* affinity.c: place the calling (tracer) thread -- and so the child it
  * forks -- for a run: pinned to one CPU it claimed (util/claims.c), or on

@@ -286,6 +286,7 @@ int sb_run_execute(sandbox_t *sb)
 	}
 	plan.errfd = pipefd[1];
 	plan.envp = sb->envp;
+	sb_streams_begin(sb, plan.stdio_fd);
 	if (sb->iso || sb->env_inherit) {
 		/* pass-through list, secrets stripped (env.c) */
 		envbuf = sb_env_build(sb->iso, sb->envp, sb->env_inherit, environ);
@@ -345,6 +346,7 @@ int sb_run_execute(sandbox_t *sb)
 out:
 	close_fds(plan.stdio_fd, 3);
 	close_fds(pipefd, 2);
+	sb_streams_end(sb);
 	sb_capture_finish(sb); /* no-op when already drained */
 	sb_pin_end(&pin);
 	sb_confine_run_end(sb);

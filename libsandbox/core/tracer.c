@@ -993,6 +993,7 @@ static int on_end(struct run *r, const struct rusage *ru, int *wstatus,
 		sb->stat.supervisor_cpu_us = sb_supervisor_cpu_ns(sb) / 1000;
 	sb_manager_end_run(sb);
 	sb_capture_finish(sb);
+	sb->stream_bytes = sb_capture_total(sb) + sb_streams_written(sb);
 	if (!r->exec_done)
 		return end_before_exec(r, ru, wstatus);
 	sb->stat.wall_time_us = sb_ts_diff_us(end, &r->t_exec);

@@ -119,7 +119,11 @@ int sb_verdict(sandbox_t *sb, int wstatus, const struct sb_proc_exit *px,
 		set_quota_result(sb, S_RESULT_ML, S_QUOTA_MEMORY);
 		return 0;
 	}
-	if (reason == SB_KILL_OUTPUT) {
+	uint64_t dq = sb->quota[S_QUOTA_DISK];
+	if (reason == SB_KILL_OUTPUT ||
+	    (dq != SANDBOX_UNLIMITED &&
+	     sb->stream_bytes > (int64_t)dq)) {
+		/* stdout and stderr count together, captured or files */
 		set_quota_result(sb, S_RESULT_OL, S_QUOTA_DISK);
 		return 0;
 	}

@@ -629,6 +629,21 @@ def test_box_workflow(e):
     check(after == before, "left in /tmp: %r" % (set(after) - set(before)))
 
 
+def test_output_quota_counts_stderr_too(e):
+    # 0.4.0 captured an inherited stdout only: 64 MiB went out through an
+    # inherited stderr under --output=1M. Both streams are captured and
+    # counted together now; no more than the quota reaches stderr.
+    p = subprocess.run([TOOL, "-q", "--output=1M",
+                        "--report=" + e.path("report.json"), VICTIM,
+                        "write-err", str(8 << 20)],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=scaled(60))
+    r = json.load(open(e.path("report.json")))
+    check(p.returncode == 1 and r["result"] == "OL",
+          "exit %d, result %r" % (p.returncode, r["result"]))
+    check(len(p.stderr) <= 1 << 20, "%d bytes reached stderr" % len(p.stderr))
+
+
 def test_meta_of_an_output_limit_after_exit(e):
     # 1 MiB through a captured pipe against 100K: the program ends by
     # itself (exit 0) before the copy is done, the verdict is OL: isolate

@@ -9,6 +9,7 @@
  *   hog MIB       allocate and touch MIB mebibytes, then exit 0
  *   fork          call fork() (forbidden by the default policy)
  *   write BYTES   write BYTES bytes to stdout
+ *   write-err BYTES  the same to stderr
  *   cat           copy stdin to stdout
  *   env           print the environment, one variable a line
  *   create NAME   create (truncate) the file NAME; exit 7 if refused
@@ -79,12 +80,13 @@ int main(int argc, char **argv)
 				pause();
 		return pid < 0 ? 4 : 0;
 	}
-	if (strcmp(what, "write") == 0) {
+	if (strcmp(what, "write") == 0 || strcmp(what, "write-err") == 0) {
 		char buf[4096];
+		int fd = what[5] ? 2 : 1;
 		memset(buf, 'x', sizeof(buf));
 		while (n > 0) {
 			size_t k = n < (long)sizeof(buf) ? (size_t)n : sizeof(buf);
-			ssize_t w = write(1, buf, k);
+			ssize_t w = write(fd, buf, k);
 			if (w <= 0)
 				return 5;
 			n -= w;
