@@ -36,6 +36,8 @@
  *              a fork+exec+wait launcher natively, through /usr/bin/env,
  *              sandbox-run, sandbox-run --batch, bwrap (nsjail when on
  *              PATH); runs/s with 1 and 2 workers; the phases of a run
+ *   identity   /bin/true: what a run slot's ids cost (against root's ids),
+ *              its claim (a new sandbox per run), and the box
  *
  * Usage: bench-driver [-d DIR] [-r REPS] [-s SECTIONS] [-n N] [-c N] [-N N]
  *                     [-t SECS] [-v]
@@ -770,6 +772,112 @@ static void section_startup(void)
 	sandbox_destroy(sbn);
 	free(reusen);
 	free(plain); free(reuse); free(fresh); free(bw); free(fj);
+}
+
+/* =========================================== 11. identity and the box */
+
+/* One column of section_identity: a sandbox for /bin/true, reused. */
+static sandbox_t *identity_sandbox(const char *const argv[], int how,
+                                   char *err, size_t errlen)
+{
+	sandbox_t *sb = sb_make(argv, S_MODE_FAST, NULL, err, errlen);
+	int rc = 0;
+
+	if (!sb)
+		return NULL;
+	if (how == 1 && geteuid() == 0)
+		rc = sandbox_set_credentials(sb, 0, 0, NULL, 0); /* root's ids */
+	else if (how == 2)
+		rc = sandbox_set_box(sb, true);
+	if (rc < 0) {
+		snprintf(err, errlen, "configure: %s", sandbox_strerror(rc));
+		sandbox_destroy(sb);
+		return NULL;
+	}
+	return sb;
+}
+
+static void section_identity(void)
+{
+	const char *argv_true[] = { "/bin/true", NULL };
+	int N = opt_startup_runs;
+	double *plain = calloc(N, sizeof(double)), *asroot = calloc(N, sizeof(double));
+	double *slot = calloc(N, sizeof(double)), *fresh = calloc(N, sizeof(double));
+	double *box = calloc(N, sizeof(double));
+	sandbox_t *sr = NULL, *ss = NULL, *sx = NULL;
+	char err[512] = "", a[64], b[64];
+	bool root = geteuid() == 0, sbok = sandbox_available, boxok = true;
+
+	printf("\n[11] identity and box: /bin/true, %d runs per column, interleaved "
+	       "run by run%s\n", N, root ? "" : " (not root: no run slot; the "
+	       "identity rows compare equal setups)");
+	if (sbok && (!(sr = identity_sandbox(argv_true, 1, err, sizeof(err))) ||
+	             !(ss = identity_sandbox(argv_true, 0, err, sizeof(err)))))
+		sbok = false;
+	if (sbok && (sb_run(sr, S_RESULT_OK, NULL, err, sizeof(err)) < 0 ||
+	             sb_run(ss, S_RESULT_OK, NULL, err, sizeof(err)) < 0))
+		sbok = false;
+	if (sbok && (!(sx = identity_sandbox(argv_true, 2, err, sizeof(err))) ||
+	             sb_run(sx, S_RESULT_OK, NULL, err, sizeof(err)) < 0)) {
+		printf("    box unavailable: %s\n", err);
+		boxok = false;
+	}
+	if (!sbok)
+		printf("    sandbox unavailable: %s\n", err);
+	for (int i = 0; sbok && i < N; i++) {
+		double t0 = now_s();
+		int st = run_native(argv_true, NULL, &(struct rusage){ 0 });
+
+		plain[i] = WIFEXITED(st) && WEXITSTATUS(st) == 0 ? now_s() - t0 : -1;
+		asroot[i] = sb_run(sr, S_RESULT_OK, NULL, err, sizeof(err));
+		slot[i] = sb_run(ss, S_RESULT_OK, NULL, err, sizeof(err));
+		t0 = now_s();
+		sandbox_t *s2 = identity_sandbox(argv_true, 0, err, sizeof(err));
+		fresh[i] = s2 && sb_run(s2, S_RESULT_OK, NULL, err, sizeof(err)) >= 0
+		           ? now_s() - t0 : -1;
+		sandbox_destroy(s2);
+		if (boxok)
+			box[i] = sb_run(sx, S_RESULT_OK, NULL, err, sizeof(err));
+		if (plain[i] < 0 || asroot[i] < 0 || slot[i] < 0 || fresh[i] < 0 ||
+		    (boxok && box[i] < 0)) {
+			printf("    run failed: %s\n", err);
+			sbok = false;
+		}
+	}
+	table_header("    ");
+	if (sbok) {
+		double mp = median(plain, N), mr = median(asroot, N);
+		double ms = median(slot, N), mf = median(fresh, N);
+		/* The cost of the run slot's ids, as a share of a plain run (a
+		 * difference of medians: noise may make it negative). */
+		snprintf(b, sizeof(b), "%+.3f ms", (ms - mr) * 1e3);
+		row_target("run slot: (slot - root's ids) / plain",
+		           fmt_v(a, 64, "plain", mp * 1e3, "ms"), b,
+		           ms > mr ? (ms - mr) / mp : 0.0001, 0.05);
+		row_info("sandbox, root's ids vs plain",
+		         fmt_v(a, 64, "plain", mp * 1e3, "ms"),
+		         fmt_v(b, 64, "root ids", mr * 1e3, "ms"), mr / mp);
+		row_info("sandbox, run slot vs plain",
+		         fmt_v(a, 64, "plain", mp * 1e3, "ms"),
+		         fmt_v(b, 64, "slot", ms * 1e3, "ms"), ms / mp);
+		row_info("new sandbox per run (claims a slot) vs plain",
+		         fmt_v(a, 64, "plain", mp * 1e3, "ms"),
+		         fmt_v(b, 64, "new", mf * 1e3, "ms"), mf / mp);
+		if (boxok) {
+			double mb = median(box, N);
+			row_info("box vs plain", fmt_v(a, 64, "plain", mp * 1e3, "ms"),
+			         fmt_v(b, 64, "box", mb * 1e3, "ms"), mb / mp);
+			row_info("box vs sandbox with a run slot",
+			         fmt_v(a, 64, "slot", ms * 1e3, "ms"),
+			         fmt_v(b, 64, "box", mb * 1e3, "ms"), mb / ms);
+		}
+	} else {
+		row_error("identity", "not measurable");
+	}
+	sandbox_destroy(sr);
+	sandbox_destroy(ss);
+	sandbox_destroy(sx);
+	free(plain); free(asroot); free(slot); free(fresh); free(box);
 }
 
 /* ======================================================= 3. judge-like */
@@ -1870,7 +1978,7 @@ static void on_alarm(int sig)
 int main(int argc, char **argv)
 {
 	const char *sections = "syscall,startup,judge,throughput,accuracy,capture,"
-	                       "verdicts,tasks,files,cli";
+	                       "verdicts,tasks,files,cli,identity";
 	int c;
 
 	while ((c = getopt(argc, argv, "d:r:n:c:N:t:s:v")) != -1) {
@@ -1943,6 +2051,8 @@ int main(int argc, char **argv)
 		section_files();
 	if (strstr(sections, "cli"))
 		section_cli();
+	if (strstr(sections, "identity"))
+		section_identity();
 	double load[3] = { -1, -1, -1 };
 	getloadavg(load, 3);
 	printf("\nsummary: %d PASS, %d MISS, %d ERROR; %.0f s; load average at end "
