@@ -89,7 +89,8 @@ const char *sr_step_option(const char *step)
 		{ "mkdir", "--rootfs, --dir" }, { "pivot_root", "--rootfs, --dir" },
 		{ "remount_ro", "--rootfs, --dir" }, { "cgroup", "--cg-*" },
 		{ "setrlimit", "--rlimit" }, { "cpus", "--cpus" },
-		{ "capture", "--output" },
+		{ "capture", "--output" }, { "box", "--box-id, --copy-in/out" },
+		{ "identity", "--box-id" }, { "chown", "--box" },
 	};
 	for (size_t i = 0; step && i < sizeof(map) / sizeof(map[0]); i++)
 		if (strcmp(step, map[i].step) == 0)
@@ -349,6 +350,8 @@ static void json_isolation(FILE *f, bool *first, const struct sr_outcome *r)
 	sr_json_figure(f, &bf, "box_limit_bytes", fs ? is->box_limit : -1);
 	sr_json_figure(f, &bf, "box_missing",
 	            (is->in_effect & S_ISO_BOX) ? is->box_missing : -1);
+	json_figure(f, &bf, "box_error",
+	            (is->in_effect & S_ISO_BOX) ? is->box_error : -1);
 	fputc('}', f);
 }
 
@@ -746,6 +749,14 @@ void sr_write_summary(FILE *f, const struct sr_outcome *r)
 	const sandbox_stat_t *st = &r->st;
 	char why[192], sig[32], name[64], num[32];
 
+	if (r->exec_rc == -EBUSY && r->failed_step &&
+	    strcmp(r->failed_step, "box") == 0) {
+		fprintf(f, "sandbox-run: not run: box: %s\n",
+		        r->opt->box_id >= 0
+		        ? "the run slot of --box-id is another run's"
+		        : "every run slot is taken by other runs");
+		return;
+	}
 	if (r->exec_rc < 0) {
 		const char *opt = sr_step_option(r->failed_step);
 		fprintf(f, "sandbox-run: %s%snot run: %s%s%s%s%s%s\n",

@@ -683,6 +683,13 @@ static int run_program(struct run *r)
 		sr_interact_summary(stderr, &r->iaout);
 	else if (!r->opt.quiet)
 		sr_write_summary(stderr, &r->out);
+	/* An output of --copy-out that could not be written (a full disk):
+	 * the judge has no output to judge, whatever the verdict. */
+	if (r->out.exec_rc == 0 && r->out.iso.box_error) {
+		errmsg("--copy-out: an output could not be written (left empty): %s",
+		       strerror(r->out.iso.box_error));
+		status = EXIT_USAGE;
+	}
 out:
 	cleanup(r);
 	return status;

@@ -1057,8 +1057,9 @@ int sandbox_box_copy_in(sandbox_t *sb, const char *host, const char *name);
 /* Copy /box/NAME out to the host file `host` after each run, created or
  * truncated at the start of the run (as sandbox_open_file() opens a file
  * to write: no link is followed; the errors are sandbox_execute()'s, step
- * "box"), so that no earlier run's output is ever left there. Errors as
- * sandbox_box_copy_in(). */
+ * "box"), so that no earlier run's output is ever left there. A copy the
+ * host cannot take (a full disk) leaves the file empty, never half
+ * written, and its errno in box_error. Errors as sandbox_box_copy_in(). */
 int sandbox_box_copy_out(sandbox_t *sb, const char *name, const char *host);
 /* Forget every copy. */
 int sandbox_box_clear_copies(sandbox_t *sb);
@@ -1166,6 +1167,9 @@ typedef struct {
 	int box_limit_quota;      /* S_QUOTA_DISK or S_QUOTA_MEMORY when a
 	                           * quota sets box_limit (OL, ML), or -1 */
 	int box_missing;          /* outputs the program did not leave */
+	int box_error;            /* errno of the first copy out that could
+	                           * not be written (a full disk): its file
+	                           * is left empty; 0 when none failed */
 } sandbox_iso_stat_t;
 /* Copy at most `size` bytes of the figures. -EINVAL for NULL. */
 int sandbox_get_isolation_stat(const sandbox_t *sb, sandbox_iso_stat_t *st,

@@ -19,10 +19,12 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -234,6 +236,48 @@ START_TEST(killed_supervisor_leaves_nothing)
 		;
 	close(out[0]);
 	assert_nothing_left(&v0);
+}
+END_TEST
+
+/* An output the host cannot take (a full disk): an empty file, never half
+ * of it, and the errno in box_error -- the supervisor's failure, not the
+ * program's (box_missing stays 0). */
+START_TEST(copy_out_on_a_full_disk)
+{
+	sandbox_iso_stat_t is;
+	sandbox_stat_t st;
+	char full[256], out[300], pad[300];
+	int verdict;
+
+	NEED_BOX();
+	if (geteuid() != 0)
+		tu_skip("mounting a small file system needs root");
+	ck_assert_int_eq(unshare(CLONE_NEWNS), 0);
+	ck_assert_int_eq(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+	snprintf(full, sizeof(full), "%s/full", tu_tmpdir());
+	ck_assert_int_eq(mkdir(full, 0755), 0);
+	ck_assert_int_eq(mount("tmpfs", full, "tmpfs", 0, "size=64k"), 0);
+	snprintf(pad, sizeof(pad), "%s/pad", full);
+	int fd = open(pad, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	char block[4096] = { 0 };
+	while (write(fd, block, sizeof(block)) > 0)
+		;
+	close(fd);
+	snprintf(out, sizeof(out), "%s/out", full);
+	sandbox_t *sb = box_of(S_MODE_FAST, "fill", ".", "1", "100000");
+	ck_assert_int_eq(sandbox_box_copy_out(sb, "f0", out), 0);
+	char *text = run_out(sb, &verdict, &st);
+	ck_assert_result(verdict, S_RESULT_OK);
+	ck_assert_str_eq(text, "wrote 100000\n");
+	free(text);
+	ck_assert_int_eq(sandbox_get_isolation_stat(sb, &is, sizeof(is)), 0);
+	ck_assert_int_eq(is.box_error, ENOSPC);
+	ck_assert_int_eq(is.box_missing, 0);
+	struct stat fst;
+	ck_assert_int_eq(stat(out, &fst), 0);
+	ck_assert_int_eq(fst.st_size, 0);
+	sandbox_destroy(sb);
+	umount2(full, MNT_DETACH);
 }
 END_TEST
 
@@ -462,6 +506,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(t, copies_in_run_copies_out, 0, 2);
 	tcase_add_test(t, each_run_starts_empty);
 	tcase_add_test(t, killed_supervisor_leaves_nothing);
+	tcase_add_test(t, copy_out_on_a_full_disk);
 	suite_add_tcase(s, t);
 	t = tcase_create("privacy");
 	tcase_set_timeout(t, TU_TIMEOUT);

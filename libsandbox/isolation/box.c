@@ -186,16 +186,26 @@ int sb_box_enter(struct sb_iso *iso, pid_t pid)
 	return 0;
 }
 
+/* /box/NAME to dst. What the program did not leave (or left as anything
+ * but a regular file) counts in box_missing; a copy that failed on the
+ * host side (a full disk) leaves an empty file and its errno in
+ * box_error: the supervisor's failure, not the program's. */
 static void copy_out(struct sb_iso *iso, const struct sb_copy *c, int dst)
 {
 	struct sb_iso_run *run = &iso->run;
 	struct stat st;
 	int src = openat(run->box_fd, c->name,
 	                 O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	int rc;
 
-	if (src < 0 || fstat(src, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    copy_all(src, dst) < 0)
+	if (src < 0 || fstat(src, &st) < 0 || !S_ISREG(st.st_mode)) {
 		run->box_missing++;
+	} else if ((rc = copy_all(src, dst)) < 0) {
+		if (ftruncate(dst, 0) < 0) /* never half an output */
+			(void)lseek(dst, 0, SEEK_SET);
+		if (!iso->stat.box_error)
+			iso->stat.box_error = -rc;
+	}
 	if (src >= 0)
 		close(src);
 }
@@ -206,6 +216,7 @@ void sb_box_leave(struct sb_iso *iso, struct sb_iso_facts *facts)
 	struct statfs sf;
 
 	iso->stat.box_bytes = -1;
+	iso->stat.box_error = 0;
 	iso->stat.box_limit = (int64_t)iso->box_limit;
 	iso->stat.box_limit_quota = iso->box_limit_quota;
 	facts->space_over_quota = -1;

@@ -199,6 +199,8 @@ def _isolation(sb):
         'box_limit_bytes': _figure(st['box_limit']) if fs else None,
         'box_missing': (_figure(st['box_missing'])
                         if st['in_effect'] & _c.S_ISO_BOX else None),
+        'box_error': (_figure(st['box_error'])
+                      if st['in_effect'] & _c.S_ISO_BOX else None),
     }
 
 
