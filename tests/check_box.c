@@ -77,18 +77,6 @@ static sandbox_t *box_of(int mode, const char *name, const char *a1,
 	return sb;
 }
 
-/* Run to the end; the program's output (fresh string). */
-static char *run_out(sandbox_t *sb, int *verdict, sandbox_stat_t *st)
-{
-	char *out = tu_tmpfile("box.out");
-	ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, out, false), 0);
-	*verdict = tu_run(sb, st);
-	char *text = tu_slurp(out);
-	ck_assert_ptr_nonnull(text);
-	free(out);
-	return text;
-}
-
 /* The host's mount table and /tmp, to see that a run leaves nothing. */
 struct host_view {
 	int mounts;
@@ -144,7 +132,7 @@ START_TEST(copies_in_run_copies_out)
 	ck_assert_int_eq(sandbox_box_copy_in(sb, in, "in.txt"), 0);
 	ck_assert_int_eq(sandbox_box_copy_out(sb, "in.txt", out), 0);
 	ck_assert_int_eq(sandbox_box_copy_out(sb, "never-made", stale), 0);
-	char *text = run_out(sb, &verdict, &st);
+	char *text = tu_run_stdout(sb, &verdict, &st);
 	ck_assert_result(verdict, S_RESULT_OK);
 	ck_assert_str_eq(text, "write ok\n");
 	free(text);
@@ -162,7 +150,7 @@ START_TEST(copies_in_run_copies_out)
 
 	/* Where it works: /box, its own, 0700; the system trees read-only. */
 	sb = box_of(modes[_i], "peer", "ids", NULL, NULL);
-	text = run_out(sb, &verdict, &st);
+	text = tu_run_stdout(sb, &verdict, &st);
 	ck_assert_result(verdict, S_RESULT_OK);
 	char want[64];
 	snprintf(want, sizeof(want), "uid %lld gid %lld groups 0\n",
@@ -171,7 +159,7 @@ START_TEST(copies_in_run_copies_out)
 	free(text);
 	sandbox_destroy(sb);
 	sb = box_of(modes[_i], "peer", "stat", "/box", NULL);
-	text = run_out(sb, &verdict, &st);
+	text = tu_run_stdout(sb, &verdict, &st);
 	ck_assert_result(verdict, S_RESULT_OK);
 	ck_assert_msg(strncmp(text, "size ", 5) == 0, "stat /box: %s", text);
 	free(text);
@@ -191,13 +179,13 @@ START_TEST(each_run_starts_empty)
 
 	NEED_BOX();
 	sandbox_t *sb = box_of(S_MODE_FAST, "fill", ".", "1", "10");
-	char *text = run_out(sb, &verdict, &st);
+	char *text = tu_run_stdout(sb, &verdict, &st);
 	ck_assert_str_eq(text, "wrote 10\n");
 	free(text);
 	ck_assert_int_eq(sandbox_reset(sb), 0);
 	ck_assert_int_eq(sandbox_set_argv(sb, (const char *[]){ "./peer", "stat", "f0", NULL }), 0);
 	ck_assert_int_eq(sandbox_box_copy_in(sb, tu_prog("peer"), "peer"), 0);
-	text = run_out(sb, &verdict, &st);
+	text = tu_run_stdout(sb, &verdict, &st);
 	ck_assert_str_eq(text, "stat 2\n"); /* ENOENT */
 	free(text);
 	sandbox_destroy(sb);
@@ -266,7 +254,7 @@ START_TEST(copy_out_on_a_full_disk)
 	snprintf(out, sizeof(out), "%s/out", full);
 	sandbox_t *sb = box_of(S_MODE_FAST, "fill", ".", "1", "100000");
 	ck_assert_int_eq(sandbox_box_copy_out(sb, "f0", out), 0);
-	char *text = run_out(sb, &verdict, &st);
+	char *text = tu_run_stdout(sb, &verdict, &st);
 	ck_assert_result(verdict, S_RESULT_OK);
 	ck_assert_str_eq(text, "wrote 100000\n");
 	free(text);
@@ -300,14 +288,14 @@ START_TEST(judge_is_invisible)
 	tu_write_file(file, "42 is the answer\n");
 	ck_assert_int_eq(chmod(file, 0600), 0);
 	sandbox_t *sb = box_of(modes[_i], "peer", "stat", file, NULL);
-	char *text = run_out(sb, &verdict, &st);
+	char *text = tu_run_stdout(sb, &verdict, &st);
 	ck_assert_msg(strcmp(text, "stat 2\n") == 0, "stat of %s: %s", file, text);
 	free(text);
 	sandbox_destroy(sb);
 
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
 	sb = box_of(modes[_i], "peer", "peek", pid, NULL);
-	text = run_out(sb, &verdict, &st);
+	text = tu_run_stdout(sb, &verdict, &st);
 	ck_assert_msg(strstr(text, " ok\n") == NULL, "the judge's entries:\n%s", text);
 	ck_assert_msg(strstr(text, "cmdline 2\n") && strstr(text, "environ 2\n"),
 	              "the judge's entries:\n%s", text);
@@ -381,7 +369,7 @@ static void peek_at_each_other(int mode)
 	for (int who = 0; who < 2; who++) {
 		snprintf(pid, sizeof(pid), "%d", who ? (int)getpid() : (int)other);
 		sandbox_t *b = box_of(mode, "peer", "peek", pid, NULL);
-		char *text = run_out(b, &verdict, &st);
+		char *text = tu_run_stdout(b, &verdict, &st);
 		ck_assert_result(verdict, S_RESULT_OK);
 		ck_assert_msg(strstr(text, " ok\n") == NULL && strstr(text, "environ 2\n"),
 		              "%s:\n%s", who ? "the judge" : "the other run", text);
@@ -433,7 +421,7 @@ START_TEST(space_is_bounded_by_the_quotas)
 	/* 200 files of 64 KiB (12.5 MiB) under a 1 MiB disk quota. */
 	sandbox_t *sb = box_of(modes[_i], "fill", ".", "200", "65536");
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, 1 * MB), 0);
-	free(run_out(sb, &verdict, &st));
+	free(tu_run_stdout(sb, &verdict, &st));
 	ck_assert_result(verdict, S_RESULT_OL);
 	ck_assert_int_eq(st.quota_exceeded, S_QUOTA_DISK);
 	ck_assert_int_eq(sandbox_get_isolation_stat(sb, &is, sizeof(is)), 0);
@@ -446,7 +434,7 @@ START_TEST(space_is_bounded_by_the_quotas)
 	/* 64 MiB in /tmp... and in /box under a 32 MiB memory quota. */
 	sb = box_of(modes[_i], "fill", ".", "64", "1048576");
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 32 * MB), 0);
-	free(run_out(sb, &verdict, &st));
+	free(tu_run_stdout(sb, &verdict, &st));
 	ck_assert_result(verdict, S_RESULT_ML);
 	ck_assert_int_eq(st.quota_exceeded, S_QUOTA_MEMORY);
 	sandbox_destroy(sb);
@@ -454,7 +442,7 @@ START_TEST(space_is_bounded_by_the_quotas)
 	/* Within the quota: OK, and the figure says what was held. */
 	sb = box_of(modes[_i], "fill", ".", "4", "1048576");
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 32 * MB), 0);
-	char *text = run_out(sb, &verdict, &st);
+	char *text = tu_run_stdout(sb, &verdict, &st);
 	ck_assert_result(verdict, S_RESULT_OK);
 	ck_assert_str_eq(text, "wrote 4194304\n");
 	free(text);
@@ -492,7 +480,7 @@ START_TEST(tmp_dirs_share_the_space)
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
 	if (geteuid() != 0)
 		ck_assert_int_eq(sandbox_set_namespaces(sb, S_NS_USER), 0);
-	free(run_out(sb, &verdict, &st));
+	free(tu_run_stdout(sb, &verdict, &st));
 	ck_assert_result(verdict, S_RESULT_ML);
 	sandbox_destroy(sb);
 }

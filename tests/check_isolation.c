@@ -121,17 +121,6 @@ static sandbox_t *iso_sandbox(unsigned ns, const char *mode, const char *arg)
 }
 
 /* Run, return stdout (fresh string) and the verdict. */
-static char *run_out(sandbox_t *sb, int *verdict, sandbox_stat_t *st)
-{
-	char *out = tu_tmpfile("out");
-	ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, out, false), 0);
-	*verdict = tu_run(sb, st);
-	char *text = tu_slurp(out);
-	ck_assert_ptr_nonnull(text);
-	free(out);
-	return text;
-}
-
 /* Box: the test programs' directory read-only at the same path. */
 static void add_progs_dir(sandbox_t *sb)
 {
@@ -146,7 +135,7 @@ START_TEST(pid_ns_sees_only_itself)
 	int v;
 	snap(&s0);
 	sandbox_t *sb = iso_sandbox(S_NS_PID, "pids", NULL);
-	char *out = run_out(sb, &v, NULL);
+	char *out = tu_run_stdout(sb, &v, NULL);
 	ck_assert_result(v, S_RESULT_OK);
 	ck_assert_msg(strcmp(out, "self=1 count=1\n") == 0, "got %s", out);
 	ck_assert(sandbox_isolation_in_effect(sb) & S_NS_PID);
@@ -154,7 +143,7 @@ START_TEST(pid_ns_sees_only_itself)
 	sandbox_destroy(sb);
 	/* Control: without the namespace the host's processes show. */
 	sb = iso_sandbox(0, "pids", NULL);
-	out = run_out(sb, &v, NULL);
+	out = tu_run_stdout(sb, &v, NULL);
 	ck_assert_msg(strstr(out, "self=1 ") == NULL && strstr(out, "count=1\n") == NULL,
 	              "got %s", out);
 	free(out);
@@ -207,12 +196,12 @@ START_TEST(net_ns_cannot_reach_host_loopback)
 	int p, v, fd = listener(&p);
 	snprintf(port, sizeof(port), "%d", p);
 	sandbox_t *sb = iso_sandbox(0, "connect", port);
-	char *out = run_out(sb, &v, NULL);
+	char *out = tu_run_stdout(sb, &v, NULL);
 	ck_assert_msg(strcmp(out, "connected\n") == 0, "control: %s", out);
 	free(out);
 	sandbox_destroy(sb);
 	sb = iso_sandbox(S_NS_NET, "connect", port);
-	out = run_out(sb, &v, NULL);
+	out = tu_run_stdout(sb, &v, NULL);
 	ck_assert_result(v, S_RESULT_OK);
 	ck_assert_msg(strncmp(out, "refused", 7) == 0, "with netns: %s", out);
 	free(out);
@@ -226,7 +215,7 @@ START_TEST(uts_ns_own_hostname)
 	int v;
 	sandbox_t *sb = iso_sandbox(S_NS_UTS, "id", NULL);
 	ck_assert_int_eq(sandbox_set_hostname(sb, "box42"), 0);
-	char *out = run_out(sb, &v, NULL);
+	char *out = tu_run_stdout(sb, &v, NULL);
 	ck_assert_msg(strstr(out, "host=box42\n") != NULL, "got %s", out);
 	free(out);
 	sandbox_destroy(sb);
@@ -244,14 +233,14 @@ START_TEST(box_hides_host_files)
 	snap(&s0);
 	/* Control: readable without a box. */
 	sandbox_t *sb = iso_sandbox(0, "read", secret);
-	char *out = run_out(sb, &v, NULL);
+	char *out = tu_run_stdout(sb, &v, NULL);
 	ck_assert_str_eq(out, "read ok\n");
 	free(out);
 	sandbox_destroy(sb);
 
 	sb = iso_sandbox(S_NS_PID | S_NS_MOUNT, "read", secret);
 	add_progs_dir(sb);
-	out = run_out(sb, &v, NULL);
+	out = tu_run_stdout(sb, &v, NULL);
 	ck_assert_result(v, S_RESULT_OK);
 	ck_assert_msg(strncmp(out, "read fail", 9) == 0, "got %s", out);
 	free(out);
@@ -259,7 +248,7 @@ START_TEST(box_hides_host_files)
 	/* Nor /etc/passwd of the host. */
 	const char *argv[] = { PROGS_DIR "/cross", "read", "/etc/passwd", NULL };
 	ck_assert_int_eq(sandbox_set_argv(sb, argv), 0);
-	out = run_out(sb, &v, NULL);
+	out = tu_run_stdout(sb, &v, NULL);
 	ck_assert_msg(strncmp(out, "read fail", 9) == 0, "got %s", out);
 	free(out);
 	sandbox_destroy(sb);
@@ -387,7 +376,7 @@ START_TEST(box_read_only_and_work_dirs)
 	sandbox_t *sb = iso_sandbox(S_NS_MOUNT, "write", "/data/x");
 	add_progs_dir(sb);
 	ck_assert_int_eq(sandbox_add_dir(sb, "/data", ro, S_DIR_RO), 0);
-	char *out = run_out(sb, &v, NULL);
+	char *out = tu_run_stdout(sb, &v, NULL);
 	ck_assert_msg(strcmp(out, "write fail 30\n") == 0, "ro bind: %s", out); /* EROFS */
 	free(out);
 	sandbox_destroy(sb);
@@ -400,7 +389,7 @@ START_TEST(box_read_only_and_work_dirs)
 	add_progs_dir(sb);
 	ck_assert_int_eq(sandbox_add_dir(sb, "/box", rw, S_DIR_RW), 0);
 	ck_assert_int_eq(sandbox_set_workdir(sb, "/box"), 0);
-	out = run_out(sb, &v, NULL);
+	out = tu_run_stdout(sb, &v, NULL);
 	ck_assert_msg(strcmp(out, "write ok\n") == 0, "rw bind: %s", out);
 	free(out);
 	snprintf(target, sizeof(target), "%s/x", rw);
@@ -410,7 +399,7 @@ START_TEST(box_read_only_and_work_dirs)
 	/* The box root itself is read-only; /tmp is a private tmpfs. */
 	sb = iso_sandbox(S_NS_MOUNT, "write", "/newfile");
 	add_progs_dir(sb);
-	out = run_out(sb, &v, NULL);
+	out = tu_run_stdout(sb, &v, NULL);
 	ck_assert_msg(strncmp(out, "write fail", 10) == 0, "root: %s", out);
 	free(out);
 	sandbox_destroy(sb);
@@ -418,7 +407,7 @@ START_TEST(box_read_only_and_work_dirs)
 	 * and appear in the box through the programs' bind). */
 	sb = iso_sandbox(S_NS_MOUNT, "write", "/tmp/libsandbox-box-tmp-write");
 	add_progs_dir(sb);
-	out = run_out(sb, &v, NULL);
+	out = tu_run_stdout(sb, &v, NULL);
 	ck_assert_msg(strcmp(out, "write ok\n") == 0, "tmp: %s", out);
 	free(out);
 	ck_assert(sandbox_isolation_in_effect(sb) & S_ISO_PIVOT);
@@ -446,7 +435,7 @@ START_TEST(cgroup_memory_limit_is_ml)
 	sandbox_t *sb = iso_sandbox(0, "mem", "64");
 	ck_assert_int_eq(sandbox_set_cgroup_parent(sb, cg_parent), 0);
 	ck_assert_int_eq(sandbox_set_cgroup_limits(sb, 16 << 20, SANDBOX_UNLIMITED, 0), 0);
-	char *out = run_out(sb, &v, &st);
+	char *out = tu_run_stdout(sb, &v, &st);
 	ck_assert_result(v, S_RESULT_ML);
 	ck_assert_int_eq(st.quota_exceeded, S_QUOTA_MEMORY);
 	ck_assert_int_eq(sandbox_get_isolation_stat(sb, &is, sizeof(is)), 0);
@@ -459,7 +448,7 @@ START_TEST(cgroup_memory_limit_is_ml)
 	ck_assert_int_eq(sandbox_reset(sb), 0);
 	const char *argv[] = { PROGS_DIR "/cross", "mem", "4", NULL };
 	ck_assert_int_eq(sandbox_set_argv(sb, argv), 0);
-	out = run_out(sb, &v, &st);
+	out = tu_run_stdout(sb, &v, &st);
 	ck_assert_result(v, S_RESULT_OK);
 	ck_assert_int_eq(sandbox_get_isolation_stat(sb, &is, sizeof(is)), 0);
 	ck_assert_int_eq(is.cg_oom_kills, 0);
@@ -479,7 +468,7 @@ START_TEST(cgroup_tiny_memory_starts_static_program)
 	sandbox_t *sb = iso_sandbox(S_NS_PID, "id", NULL);
 	ck_assert_int_eq(sandbox_set_cgroup_parent(sb, cg_parent), 0);
 	ck_assert_int_eq(sandbox_set_cgroup_limits(sb, 2 << 20, SANDBOX_UNLIMITED, 0), 0);
-	char *out = run_out(sb, &v, NULL);
+	char *out = tu_run_stdout(sb, &v, NULL);
 	ck_assert_result(v, S_RESULT_OK);
 	ck_assert_msg(strncmp(out, "uid=", 4) == 0, "got %s", out);
 	ck_assert_int_eq(sandbox_get_isolation_stat(sb, &is, sizeof(is)), 0);
@@ -500,7 +489,7 @@ START_TEST(cgroup_pids_limit_counts_refusals)
 	sandbox_t *sb = iso_sandbox(S_NS_PID, "fork", "10");
 	ck_assert_int_eq(sandbox_set_cgroup_parent(sb, cg_parent), 0);
 	ck_assert_int_eq(sandbox_set_cgroup_limits(sb, SANDBOX_UNLIMITED, 4, 0), 0);
-	char *out = run_out(sb, &v, NULL);
+	char *out = tu_run_stdout(sb, &v, NULL);
 	ck_assert_result(v, S_RESULT_OK);
 	ck_assert_msg(strcmp(out, "forked 3 failed 7\n") == 0, "got %s", out);
 	ck_assert_int_eq(sandbox_get_isolation_stat(sb, &is, sizeof(is)), 0);
@@ -520,13 +509,13 @@ START_TEST(env_secrets_stripped)
 	setenv("PLAIN_VALUE", "fine", 1);
 	sandbox_t *sb = iso_sandbox(0, "env", "MY_API_TOKEN");
 	ck_assert_int_eq(sandbox_set_env_inherit(sb, true), 0);
-	char *out = run_out(sb, &v, NULL);
+	char *out = tu_run_stdout(sb, &v, NULL);
 	ck_assert_str_eq(out, "env (unset)\n");
 	free(out);
 	sandbox_reset(sb);
 	const char *argv[] = { PROGS_DIR "/cross", "env", "PLAIN_VALUE", NULL };
 	ck_assert_int_eq(sandbox_set_argv(sb, argv), 0);
-	out = run_out(sb, &v, NULL);
+	out = tu_run_stdout(sb, &v, NULL);
 	ck_assert_str_eq(out, "env fine\n");
 	free(out);
 	sandbox_destroy(sb);
@@ -534,7 +523,7 @@ START_TEST(env_secrets_stripped)
 	sb = iso_sandbox(0, "env", "PLAIN_VALUE");
 	const char *pass[] = { "PLAIN_VALUE", NULL };
 	ck_assert_int_eq(sandbox_set_env_pass(sb, pass), 0);
-	out = run_out(sb, &v, NULL);
+	out = tu_run_stdout(sb, &v, NULL);
 	ck_assert_str_eq(out, "env fine\n");
 	free(out);
 	sandbox_destroy(sb);

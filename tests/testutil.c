@@ -129,6 +129,17 @@ const char *tu_tmpdir(void)
 	return tmpdir;
 }
 
+char *tu_run_stdout(sandbox_t *sb, int *verdict, sandbox_stat_t *st)
+{
+	char *out = tu_tmpfile("stdout");
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, out, false), 0);
+	*verdict = tu_run(sb, st);
+	char *text = tu_slurp(out);
+	ck_assert_ptr_nonnull(text);
+	free(out);
+	return text;
+}
+
 char *tu_tmpfile(const char *name)
 {
 	char *p;

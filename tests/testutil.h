@@ -36,6 +36,11 @@ sandbox_t *tu_sandbox(const char *name, ...) __attribute__((sentinel));
  * and return the verdict. */
 int tu_run(sandbox_t *sb, sandbox_stat_t *st);
 
+/* Run with stdout to a temporary file: the verdict in *verdict, the
+ * statistics in *st (may be NULL), what the program printed returned
+ * (fresh string). */
+char *tu_run_stdout(sandbox_t *sb, int *verdict, sandbox_stat_t *st);
+
 /* Same, but on a fresh sandbox for `name` in `mode`, no extra setup. */
 int tu_run_prog(int mode, sandbox_stat_t *st, const char *name, ...)
 	__attribute__((sentinel));

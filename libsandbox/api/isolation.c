@@ -204,13 +204,7 @@ SB_EXPORT int sandbox_box_clear_copies(sandbox_t *sb)
 	struct sb_iso *iso = iso_get(sb, &rc);
 	if (!iso)
 		return rc;
-	for (size_t i = 0; i < iso->ncopies; i++) {
-		free(iso->copies[i].name);
-		free(iso->copies[i].host);
-	}
-	free(iso->copies);
-	iso->copies = NULL;
-	iso->ncopies = 0;
+	sb_iso_clear_copies(iso);
 	return 0;
 }
 

@@ -76,6 +76,17 @@ int sb_iso_set_view(struct sb_iso *iso, struct sb_dir *v, size_t n,
 	return 0;
 }
 
+void sb_iso_clear_copies(struct sb_iso *iso)
+{
+	for (size_t i = 0; i < iso->ncopies; i++) {
+		free(iso->copies[i].name);
+		free(iso->copies[i].host);
+	}
+	free(iso->copies);
+	iso->copies = NULL;
+	iso->ncopies = 0;
+}
+
 void sb_iso_free(struct sb_iso *iso)
 {
 	if (!iso)
@@ -87,11 +98,7 @@ void sb_iso_free(struct sb_iso *iso)
 	free(iso->cg_parent);
 	sb_strv_free(iso->env_pass);
 	sb_strv_free(iso->env_strip);
-	for (size_t i = 0; i < iso->ncopies; i++) {
-		free(iso->copies[i].name);
-		free(iso->copies[i].host);
-	}
-	free(iso->copies);
+	sb_iso_clear_copies(iso);
 	free(iso);
 }
 

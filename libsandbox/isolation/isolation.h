@@ -266,6 +266,8 @@ struct sb_iso_facts {
 /* isolation.c: the object (defaults set) and the hooks of the engine. */
 struct sb_iso *sb_iso_new(void);
 void sb_iso_free(struct sb_iso *iso);
+/* Forget the box's copies (sandbox_box_clear_copies). */
+void sb_iso_clear_copies(struct sb_iso *iso);
 /* Decide what is in effect. 1 when the program was checked here (box
  * root), 0 when the engine checks it as usual, or -errno (iso->msg). */
 int sb_iso_check(struct sb_iso *iso, const struct sb_iso_prog *prog);
