@@ -35,6 +35,18 @@
 
 static const int modes[] = { S_MODE_FAST, S_MODE_CLASSIC };
 
+/* Loop tests run as root (_i 0, 1) and as an unprivileged user (_i 2,
+ * 3: uid 65534, the box through a user namespace); each in both modes. */
+static void as_user(int i)
+{
+	if (i < 2 || geteuid() != 0)
+		return;
+	ck_assert_int_eq(setgroups(0, NULL), 0);
+	ck_assert_int_eq(setgid(NOBODY), 0);
+	ck_assert_int_eq(setuid(NOBODY), 0);
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0); /* an ordinary host */
+}
+
 /* Can this host make a box for us (namespaces, a user namespace when
  * unprivileged)? */
 static const char *box_unavailable(void)
@@ -121,6 +133,7 @@ START_TEST(copies_in_run_copies_out)
 	sandbox_stat_t st;
 	int verdict;
 
+	as_user(_i);
 	NEED_BOX();
 	look(&v0);
 	char *in = tu_tmpfile("box-in.txt"), *out = tu_tmpfile("box-out.txt");
@@ -128,7 +141,7 @@ START_TEST(copies_in_run_copies_out)
 	tu_write_file(in, "the input\n");
 	tu_write_file(stale, "an earlier run's output\n");
 	/* peer write NAME: "peer\n" into an existing file; peer ids first. */
-	sandbox_t *sb = box_of(modes[_i], "peer", "write", "in.txt", NULL);
+	sandbox_t *sb = box_of(modes[_i % 2], "peer", "write", "in.txt", NULL);
 	ck_assert_int_eq(sandbox_box_copy_in(sb, in, "in.txt"), 0);
 	ck_assert_int_eq(sandbox_box_copy_out(sb, "in.txt", out), 0);
 	ck_assert_int_eq(sandbox_box_copy_out(sb, "never-made", stale), 0);
@@ -149,7 +162,7 @@ START_TEST(copies_in_run_copies_out)
 	sandbox_destroy(sb);
 
 	/* Where it works: /box, its own, 0700; the system trees read-only. */
-	sb = box_of(modes[_i], "peer", "ids", NULL, NULL);
+	sb = box_of(modes[_i % 2], "peer", "ids", NULL, NULL);
 	text = tu_run_stdout(sb, &verdict, &st);
 	ck_assert_result(verdict, S_RESULT_OK);
 	char want[64];
@@ -158,7 +171,7 @@ START_TEST(copies_in_run_copies_out)
 	ck_assert_str_eq(text, want);
 	free(text);
 	sandbox_destroy(sb);
-	sb = box_of(modes[_i], "peer", "stat", "/box", NULL);
+	sb = box_of(modes[_i % 2], "peer", "stat", "/box", NULL);
 	text = tu_run_stdout(sb, &verdict, &st);
 	ck_assert_result(verdict, S_RESULT_OK);
 	ck_assert_msg(strncmp(text, "size ", 5) == 0, "stat /box: %s", text);
@@ -394,12 +407,7 @@ END_TEST
  * PID namespace keeps them from each other and from it. */
 START_TEST(unprivileged_boxes_see_nothing)
 {
-	if (geteuid() == 0) {
-		ck_assert_int_eq(setgroups(0, NULL), 0);
-		ck_assert_int_eq(setgid(NOBODY), 0);
-		ck_assert_int_eq(setuid(NOBODY), 0);
-		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0); /* an ordinary host */
-	}
+	as_user(2);
 	setenv("JUDGE_SECRET", "swordfish", 1);
 	NEED_BOX();
 	peek_at_each_other(S_MODE_FAST);
@@ -417,9 +425,10 @@ START_TEST(space_is_bounded_by_the_quotas)
 	sandbox_stat_t st;
 	int verdict;
 
+	as_user(_i);
 	NEED_BOX();
 	/* 200 files of 64 KiB (12.5 MiB) under a 1 MiB disk quota. */
-	sandbox_t *sb = box_of(modes[_i], "fill", ".", "200", "65536");
+	sandbox_t *sb = box_of(modes[_i % 2], "fill", ".", "200", "65536");
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, 1 * MB), 0);
 	free(tu_run_stdout(sb, &verdict, &st));
 	ck_assert_result(verdict, S_RESULT_OL);
@@ -432,7 +441,7 @@ START_TEST(space_is_bounded_by_the_quotas)
 	sandbox_destroy(sb);
 
 	/* 64 MiB in /tmp... and in /box under a 32 MiB memory quota. */
-	sb = box_of(modes[_i], "fill", ".", "64", "1048576");
+	sb = box_of(modes[_i % 2], "fill", ".", "64", "1048576");
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 32 * MB), 0);
 	free(tu_run_stdout(sb, &verdict, &st));
 	ck_assert_result(verdict, S_RESULT_ML);
@@ -440,7 +449,7 @@ START_TEST(space_is_bounded_by_the_quotas)
 	sandbox_destroy(sb);
 
 	/* Within the quota: OK, and the figure says what was held. */
-	sb = box_of(modes[_i], "fill", ".", "4", "1048576");
+	sb = box_of(modes[_i % 2], "fill", ".", "4", "1048576");
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 32 * MB), 0);
 	char *text = tu_run_stdout(sb, &verdict, &st);
 	ck_assert_result(verdict, S_RESULT_OK);
@@ -491,7 +500,7 @@ Suite *tu_suite(void)
 	Suite *s = suite_create("box");
 	TCase *t = tcase_create("workflow");
 	tcase_set_timeout(t, TU_TIMEOUT);
-	tcase_add_loop_test(t, copies_in_run_copies_out, 0, 2);
+	tcase_add_loop_test(t, copies_in_run_copies_out, 0, 4);
 	tcase_add_test(t, each_run_starts_empty);
 	tcase_add_test(t, killed_supervisor_leaves_nothing);
 	tcase_add_test(t, copy_out_on_a_full_disk);
@@ -504,7 +513,7 @@ Suite *tu_suite(void)
 	suite_add_tcase(s, t);
 	t = tcase_create("quotas");
 	tcase_set_timeout(t, TU_TIMEOUT);
-	tcase_add_loop_test(t, space_is_bounded_by_the_quotas, 0, 2);
+	tcase_add_loop_test(t, space_is_bounded_by_the_quotas, 0, 4);
 	tcase_add_loop_test(t, tmp_dirs_share_the_space, 0, 2);
 	suite_add_tcase(s, t);
 	return s;

@@ -56,7 +56,8 @@ enum sb_mnt_kind {
 	SB_MNT_SYMLINK,   /* symlink(src, dst), EEXIST is fine */
 	SB_MNT_ROOT,      /* pivot_root (or chroot) into dst, then chdir to
 	                   * src (NULL: "/") */
-	SB_MNT_OWN,       /* chown(dst, uid, gid), then chmod(dst, mode) */
+	SB_MNT_OWN,       /* chown(dst, uid, gid) unless uid is -1, then
+	                   * chmod(dst, mode) */
 };
 
 struct sb_mnt {

@@ -225,7 +225,8 @@ static int add_dir(struct sb_mount_plan *mp, const struct sb_dir *d,
 
 	if (d->mode == S_DIR_TMP) {
 		snprintf(name, sizeof(name), ".dir%zu", i);
-		return add_space_dir(mp, name, d->inside, 0, 0, 01777);
+		return add_space_dir(mp, name, d->inside, (uid_t)-1, (gid_t)-1,
+		                     01777);
 	}
 	if (stat(d->outside, &st) < 0)
 		return -errno;
@@ -440,8 +441,9 @@ static int apply_one(const struct sb_mnt *m, bool allow_pivot, bool *pivoted)
 		return 0;
 	case SB_MNT_ROOT:
 		return enter_root(m->dst, m->src, allow_pivot, pivoted);
-	case SB_MNT_OWN:
-		if (chown(m->dst, m->uid, m->gid) < 0 || chmod(m->dst, m->mode) < 0)
+	case SB_MNT_OWN: /* (uid_t)-1: keep the owner (the child's ids) */
+		if ((m->uid != (uid_t)-1 && chown(m->dst, m->uid, m->gid) < 0) ||
+		    chmod(m->dst, m->mode) < 0)
 			return -errno;
 		return 0;
 	default:
