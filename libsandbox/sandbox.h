@@ -1047,7 +1047,8 @@ int sandbox_set_tmpfs_size(sandbox_t *sb, uint64_t bytes);
  * docs/ISOLATION.md "The box". -EINVAL, -EBUSY. */
 int sandbox_set_box(sandbox_t *sb, bool on);
 /* Copy the host file `host` into the box as /box/NAME before each run
- * (NAME: one path component). Opened at the start of the run as
+ * (NAME: one path component; a later copy to the same NAME replaces an
+ * earlier one). Opened at the start of the run as
  * sandbox_open_file() opens a file to read: a bad path is an error of
  * sandbox_execute() (failed step "box"). The copy's mode is 0755 when the
  * file is executable by its owner, else 0644; it belongs to the program's

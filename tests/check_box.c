@@ -197,6 +197,8 @@ START_TEST(each_run_starts_empty)
 	free(text);
 	ck_assert_int_eq(sandbox_reset(sb), 0);
 	ck_assert_int_eq(sandbox_set_argv(sb, (const char *[]){ "./peer", "stat", "f0", NULL }), 0);
+	/* One file per name: the later copy replaces the earlier. */
+	ck_assert_int_eq(sandbox_box_copy_in(sb, tu_prog("hello"), "peer"), 0);
 	ck_assert_int_eq(sandbox_box_copy_in(sb, tu_prog("peer"), "peer"), 0);
 	text = tu_run_stdout(sb, &verdict, &st);
 	ck_assert_str_eq(text, "stat 2\n"); /* ENOENT */

@@ -168,6 +168,10 @@ static int add_copy(sandbox_t *sb, const char *name, const char *host,
 	struct sb_iso *iso = iso_get(sb, &rc);
 	if (!iso)
 		return rc;
+	/* One file per name in /box: a later copy in replaces an earlier. */
+	for (size_t i = 0; !out && i < iso->ncopies; i++)
+		if (!iso->copies[i].out && strcmp(iso->copies[i].name, name) == 0)
+			return sb_set_str(&iso->copies[i].host, host);
 	struct sb_copy *v = realloc(iso->copies,
 	                            (iso->ncopies + 1) * sizeof(*v));
 	if (!v)
