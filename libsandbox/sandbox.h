@@ -538,13 +538,35 @@ typedef enum {
  *     one root owns (a program left running as root could have made it;
  *     /var/run -> /run too): give the real path;
  *   - when the caller is root, an existing regular file must belong to
- *     root (-EPERM) and have no second name (-EMLINK: a hard link);
+ *     root (-EPERM) and have no second name (-EMLINK: a hard link) --
+ *     sandbox_open_file_as() relaxes that where the program's ids could
+ *     not have planted anything;
  *   - a FIFO without a reader is -ENXIO (the open never blocks); a
  *     directory is -EISDIR (-ENOTDIR for SANDBOX_OPEN_DIR).
  * Also the errors of open(2) (-ENOENT, -EACCES, ...) and -EINVAL for a NULL
  * or empty path or a bad `how`. Returns the descriptor (close-on-exec, in
  * blocking mode, owned by the caller). */
 int sandbox_open_file(const char *path, int how, mode_t mode);
+/* sandbox_open_file() for a root caller whose programs run as uids
+ * first_uid .. first_uid + count - 1 and gids first_gid .. likewise (its
+ * run slots: SANDBOX_BOX_FIRST_UID, SANDBOX_BOX_FIRST_GID,
+ * SANDBOX_BOX_COUNT unless sandbox_set_box_ids() says otherwise; or
+ * count 1 for the ids of sandbox_set_credentials()). An existing regular
+ * file is refused only where those ids could have planted it:
+ *   - a file of one of those uids: -EPERM;
+ *   - when a directory on its path (the one holding it and every one
+ *     above, up to /) is writable by them -- owned by one of them, group
+ *     writable with one of their gids, writable by others, or carrying an
+ *     ACL; above the one holding it, a sticky directory such as /tmp only
+ *     when it is theirs (nobody else may rename its entries) -- the rules
+ *     of sandbox_open_file(): root's own with one name.
+ * So a judge's files (another user's, with links or not) in the judge's
+ * own directories are accepted; a file in /tmp or in the program's work
+ * directory is not unless it is root's. count 0 is sandbox_open_file().
+ * The sandbox's own opens (sandbox_set_stdio_path(), the box's copies)
+ * use its program's ids this way. Not root: as sandbox_open_file(). */
+int sandbox_open_file_as(const char *path, int how, mode_t mode,
+                         uid_t first_uid, gid_t first_gid, unsigned count);
 /* Set quota q (sandbox_quota_t) to value, or SANDBOX_UNLIMITED. */
 int sandbox_set_quota(sandbox_t *sb, int q, uint64_t value);
 /* Memory quota mode, S_MEMORY_VSIZE or S_MEMORY_RSS. Unset, the policy's

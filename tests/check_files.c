@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -354,6 +355,172 @@ START_TEST(planted_stdio_links_are_refused)
 }
 END_TEST
 
+/* ------------------------------------------------- sandbox_open_file_as */
+
+/* The program's ids in these cases: 8 run slots from 67100. */
+#define PL_UID 67100u
+#define PL_COUNT 8u
+#define JUDGE 65534 /* a judge user's files: nobody's, not a slot's */
+
+/* Where the file lies, and whose it is. */
+enum where {
+	CLOSED,        /* a 0755 root directory, under closed ones */
+	OPEN_ALL,      /* a 0777 directory */
+	OPEN_SLOT,     /* a 0755 directory of a slot's uid */
+	OPEN_GROUP,    /* a 0775 directory of root and a slot's gid */
+	UNDER_OPEN,    /* a 0755 directory in a 0777 one */
+	UNDER_STICKY,  /* a 0755 directory of root in a 1777 one */
+	STICKY,        /* a 1777 directory itself */
+};
+
+static const struct as_case {
+	const char *what;
+	enum where where;
+	uid_t owner;
+	bool second_name;
+	unsigned count;  /* PL_COUNT, or 0: sandbox_open_file()'s rules */
+	int want;
+} as_cases[] = {
+	{ "a judge's file", CLOSED, JUDGE, false, PL_COUNT, 0 },
+	{ "a judge's file with two names", CLOSED, JUDGE, true, PL_COUNT, 0 },
+	{ "root's file with two names", CLOSED, 0, true, PL_COUNT, 0 },
+	{ "a slot's file", CLOSED, PL_UID + 3, false, PL_COUNT, -EPERM },
+	{ "the last slot's file", CLOSED, PL_UID + PL_COUNT - 1, false, PL_COUNT,
+	  -EPERM },
+	{ "the file of the uid after the slots", CLOSED, PL_UID + PL_COUNT,
+	  false, PL_COUNT, 0 },
+	{ "a judge's file, count 0", CLOSED, JUDGE, false, 0, -EPERM },
+	{ "a judge's file in a 0777 dir", OPEN_ALL, JUDGE, false, PL_COUNT, -EPERM },
+	{ "root's file in a 0777 dir", OPEN_ALL, 0, false, PL_COUNT, 0 },
+	{ "root's two names in a 0777 dir", OPEN_ALL, 0, true, PL_COUNT, -EMLINK },
+	{ "a judge's file in a slot's dir", OPEN_SLOT, JUDGE, false, PL_COUNT,
+	  -EPERM },
+	{ "a judge's file in a dir of a slot's group", OPEN_GROUP, JUDGE, false,
+	  PL_COUNT, -EPERM },
+	{ "a judge's file under a 0777 dir", UNDER_OPEN, JUDGE, false, PL_COUNT,
+	  -EPERM },
+	{ "a judge's file under a sticky dir", UNDER_STICKY, JUDGE, false,
+	  PL_COUNT, 0 },
+	{ "a judge's file in a sticky dir", STICKY, JUDGE, false, PL_COUNT,
+	  -EPERM },
+	{ "root's two names in a sticky dir", STICKY, 0, true, PL_COUNT, -EMLINK },
+};
+
+/* A root caller whose programs run as slots: what they could have planted
+ * is refused, a judge's files elsewhere are not (sandbox_open_file()
+ * refused every file not root's, and every second name). */
+START_TEST(open_file_as_rules)
+{
+	const struct as_case *c = &as_cases[_i];
+	const char *d;
+
+	if (geteuid() != 0)
+		tu_skip("the ownership rules are a root caller's");
+	/* This test's own temporary tree, closed above the cases' dirs. */
+	ck_assert_int_eq(chmod(tu_tmpdir(), 0755), 0);
+	fresh_dir();
+	switch (c->where) {
+	case CLOSED:
+		d = dir;
+		break;
+	case OPEN_ALL:
+	case STICKY:
+		ck_assert_int_eq(chmod(dir, c->where == STICKY ? 01777 : 0777), 0);
+		d = dir;
+		break;
+	case OPEN_SLOT:
+		ck_assert_int_eq(chown(dir, PL_UID + 1, PL_UID + 1), 0);
+		d = dir;
+		break;
+	case OPEN_GROUP:
+		ck_assert_int_eq(chown(dir, 0, PL_UID + 2), 0);
+		ck_assert_int_eq(chmod(dir, 0775), 0);
+		d = dir;
+		break;
+	case UNDER_OPEN:
+	case UNDER_STICKY:
+		ck_assert_int_eq(chmod(dir, c->where == UNDER_OPEN ? 0777 : 01777), 0);
+		d = in_dir("sub");
+		ck_assert_int_eq(mkdir(d, 0755), 0);
+		ck_assert_int_eq(chmod(d, 0755), 0);
+		break;
+	}
+	char path[512], other[512];
+	snprintf(path, sizeof(path), "%s/data", d);
+	snprintf(other, sizeof(other), "%s/elsewhere", dir);
+	tu_write_file(path, "judge's");
+	ck_assert_int_eq(chown(path, c->owner, c->owner), 0);
+	if (c->second_name)
+		ck_assert_int_eq(link(path, other), 0);
+	for (int how = SANDBOX_OPEN_READ; how <= SANDBOX_OPEN_APPEND; how++) {
+		int fd = sandbox_open_file_as(path, how, 0644, PL_UID, PL_UID,
+		                              c->count);
+		ck_assert_msg(fd == c->want || (c->want == 0 && fd >= 0),
+		              "%s (how %d): got %d (%s), expected %s", c->what, how,
+		              fd, fd < 0 ? strerror(-fd) : "a descriptor",
+		              c->want ? strerror(-c->want) : "a descriptor");
+		if (fd >= 0)
+			close(fd);
+	}
+	/* A file made by the open: no question of who planted it. */
+	char fresh[512];
+	snprintf(fresh, sizeof(fresh), "%s/new", d);
+	int fd = sandbox_open_file_as(fresh, SANDBOX_OPEN_WRITE, 0644, PL_UID,
+	                              PL_UID, c->count);
+	ck_assert_msg(fd >= 0, "%s: creating: %s", c->what, strerror(-fd));
+	close(fd);
+}
+END_TEST
+
+START_TEST(open_file_as_bad_arguments)
+{
+	ck_assert_int_eq(sandbox_open_file_as(NULL, SANDBOX_OPEN_READ, 0, PL_UID,
+	                                      PL_UID, 1), -EINVAL);
+	ck_assert_int_eq(sandbox_open_file_as("/etc/passwd", SANDBOX_OPEN_READ, 0,
+	                                      UINT32_MAX - 2, PL_UID, 8), -EINVAL);
+	ck_assert_int_eq(sandbox_open_file_as("/etc/passwd", SANDBOX_OPEN_READ, 0,
+	                                      PL_UID, UINT32_MAX - 2, 8), -EINVAL);
+}
+END_TEST
+
+/* A root judge's run with its input and output files belonging to the
+ * judge's user: the run slot's program cannot have planted those, the
+ * run goes (0.5's first rule refused them: -EPERM); a stdout file of the
+ * slot's uid (left by an earlier run) stops it. */
+START_TEST(judge_users_files_for_a_slot)
+{
+	sandbox_stat_t st;
+
+	if (geteuid() != 0)
+		tu_skip("run slots are a root supervisor's");
+	ck_assert_int_eq(chmod(tu_tmpdir(), 0755), 0);
+	fresh_dir();
+	tu_write_file(in_dir("in"), "input");
+	tu_write_file(in_dir("out"), "stale");
+	ck_assert_int_eq(chown(in_dir("in"), JUDGE, JUDGE), 0);
+	ck_assert_int_eq(chown(in_dir("out"), JUDGE, JUDGE), 0);
+	ck_assert_int_eq(link(in_dir("out"), in_dir("out.keep")), 0);
+	sandbox_t *sb = tu_sandbox("hello", NULL);
+	ck_assert_int_eq(sandbox_set_box_ids(sb, PL_UID, PL_UID, PL_COUNT), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 0, in_dir("in"), false), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, in_dir("out"), false), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+	ck_assert_int_ge(st.uid, PL_UID);
+	char *v = tu_slurp(in_dir("out"));
+	ck_assert_str_eq(v, "hello\n");
+	free(v);
+	sandbox_destroy(sb);
+
+	ck_assert_int_eq(chown(in_dir("out"), PL_UID + 5, PL_UID + 5), 0);
+	sb = tu_sandbox("hello", NULL);
+	ck_assert_int_eq(sandbox_set_box_ids(sb, PL_UID, PL_UID, PL_COUNT), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, in_dir("out"), false), 0);
+	ck_assert_int_eq(sandbox_execute(sb), -EPERM);
+	ck_assert_str_eq(sandbox_failed_step(sb), "stdout");
+	sandbox_destroy(sb);
+}
+END_TEST
+
 Suite *tu_suite(void)
 {
 	Suite *s = suite_create("files");
@@ -364,6 +531,9 @@ Suite *tu_suite(void)
 	                    (int)(sizeof(open_cases) / sizeof(open_cases[0])));
 	tcase_add_test(tc, root_links_are_refused_too);
 	tcase_add_test(tc, open_file_bad_arguments);
+	tcase_add_loop_test(tc, open_file_as_rules, 0,
+	                    (int)(sizeof(as_cases) / sizeof(as_cases[0])));
+	tcase_add_test(tc, open_file_as_bad_arguments);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("stdio");
@@ -373,6 +543,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, stderr_to_stdout, 0, 3);
 	tcase_add_test(tc, stderr_to_stdout_bad_arguments);
 	tcase_add_loop_test(tc, planted_stdio_links_are_refused, 0, 2);
+	tcase_add_test(tc, judge_users_files_for_a_slot);
 	suite_add_tcase(s, tc);
 	return s;
 }

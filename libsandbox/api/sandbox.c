@@ -222,6 +222,18 @@ SB_EXPORT int sandbox_open_file(const char *path, int how, mode_t mode)
 	return sb_open_file(path, how, mode);
 }
 
+SB_EXPORT int sandbox_open_file_as(const char *path, int how, mode_t mode,
+                                   uid_t first_uid, gid_t first_gid,
+                                   unsigned count)
+{
+	const struct sb_planters who = { first_uid, first_gid, count };
+
+	if (count && ((uid_t)(first_uid + count - 1) < first_uid ||
+	              (gid_t)(first_gid + count - 1) < first_gid))
+		return -EINVAL; /* a range that wraps */
+	return sb_open_file_as(path, how, mode, &who);
+}
+
 SB_EXPORT int sandbox_set_stdio_path(sandbox_t *sb, int which,
                                      const char *path, bool append)
 {

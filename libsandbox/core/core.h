@@ -348,6 +348,11 @@ bool sb_ident_applies(const sandbox_t *sb);
 int sb_ident_begin(sandbox_t *sb, struct sb_ident *id);
 /* Drop the sandbox's slot (sandbox_destroy). */
 void sb_slot_release(sandbox_t *sb);
+/* The ids the sandbox's programs may run as, which the files opened
+ * around its runs must be safe from (sandbox_open_file_as): the given
+ * credentials or user namespace ids, else every slot of its range; count
+ * 0 (any id but root's) when the program keeps root's uid. */
+void sb_ident_planters(const sandbox_t *sb, struct sb_planters *who);
 
 /* child.c: never returns. `errfd` is the close-on-exec pipe the parent
  * reads a struct sb_child_error (util.h) from. */

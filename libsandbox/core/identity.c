@@ -70,6 +70,35 @@ void sb_slot_release(sandbox_t *sb)
 	sb->slot.box_id = -1;
 }
 
+void sb_ident_planters(const sandbox_t *sb, struct sb_planters *who)
+{
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+
+	who->count = 0;
+	if (geteuid() != 0)
+		return;
+	if (sb_ident_applies(sb)) {
+		/* Any slot: another run of the range planted as well. */
+		who->first_uid = sb->first_uid;
+		who->first_gid = sb->first_gid;
+		who->count = sb->box_count;
+		return;
+	}
+	if (sb->set_creds) {
+		uid = sb->uid;
+		gid = sb->gid;
+	} else if (sb->iso) {
+		uid = sb->iso->out_uid;
+		gid = sb->iso->out_gid;
+	}
+	if (uid == (uid_t)-1 || uid == 0)
+		return; /* the program may be root: root's files only */
+	who->first_uid = uid;
+	who->first_gid = gid != (gid_t)-1 ? gid : getegid();
+	who->count = 1;
+}
+
 bool sb_ident_applies(const sandbox_t *sb)
 {
 	if (geteuid() != 0 || sb->set_creds)

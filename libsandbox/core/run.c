@@ -191,6 +191,9 @@ static bool same_file(int a, int b)
  * over, they are closed with the others after the fork. */
 static int open_stdio(sandbox_t *sb, int fds[3])
 {
+	struct sb_planters who;
+
+	sb_ident_planters(sb, &who);
 	for (int i = 0; i < 3; i++)
 		fds[i] = -1;
 	for (int i = 0; i < 3; i++) {
@@ -202,7 +205,7 @@ static int open_stdio(sandbox_t *sb, int fds[3])
 			sb->link.stdio_fd[i] = -1;
 			continue;
 		} else if (s->path) {
-			fds[i] = sb_open_file(s->path, how, 0644);
+			fds[i] = sb_open_file_as(s->path, how, 0644, &who);
 		} else if (s->fd >= 0) {
 			fds[i] = fcntl(s->fd, F_DUPFD_CLOEXEC, 3);
 			if (fds[i] < 0)
@@ -321,8 +324,11 @@ int sb_run_execute(sandbox_t *sb)
 	plan.workdir = sb->workdir;
 	if (!plan.workdir && sb->iso && (sb->iso->effective & S_ISO_BOX))
 		plan.workdir = "/box";
-	if (sb->iso)
-		sb_iso_set_identity(sb->iso, ident.on, ident.uid, ident.gid);
+	if (sb->iso) {
+		struct sb_planters who;
+		sb_ident_planters(sb, &who);
+		sb_iso_set_identity(sb->iso, ident.on, ident.uid, ident.gid, &who);
+	}
 	pid = sb->iso ? sb_iso_spawn(sb->iso, plan.errfd, &step) : fork();
 	if (pid < 0) {
 		rc = -errno;

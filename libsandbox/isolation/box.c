@@ -73,8 +73,9 @@ int sb_box_open_copies(struct sb_iso *iso)
 		run->copy_fd[i] = -1;
 	for (size_t i = 0; i < iso->ncopies; i++) {
 		const struct sb_copy *c = &iso->copies[i];
-		int fd = sb_open_file(c->host, c->out ? SANDBOX_OPEN_WRITE
-		                                      : SANDBOX_OPEN_READ, 0644);
+		int fd = sb_open_file_as(c->host, c->out ? SANDBOX_OPEN_WRITE
+		                                         : SANDBOX_OPEN_READ,
+		                         0644, &run->planters);
 		if (fd >= 0 && !c->out && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
 			close(fd);
 			fd = -EINVAL; /* a FIFO, a device: nothing to copy */

@@ -499,11 +499,13 @@ pid_t sb_iso_spawn(struct sb_iso *iso, int errfd, int *step)
 	return pid;
 }
 
-void sb_iso_set_identity(struct sb_iso *iso, bool on, uid_t uid, gid_t gid)
+void sb_iso_set_identity(struct sb_iso *iso, bool on, uid_t uid, gid_t gid,
+                         const struct sb_planters *who)
 {
 	iso->run.ident = on;
 	iso->run.ident_uid = uid;
 	iso->run.ident_gid = gid;
+	iso->run.planters = *who;
 }
 
 int sb_iso_first_stop(struct sb_iso *iso, pid_t pid, int *step)

@@ -186,6 +186,8 @@ struct sb_iso_run {
 	bool ident;            /* the engine's run slot: ids of the program */
 	uid_t ident_uid;
 	gid_t ident_gid;
+	struct sb_planters planters; /* ids the box's host files must be
+	                        * safe from (sb_open_file_as) */
 	/* the box (box.c): who owns /box, as the host and as the child's
 	 * namespace see it; descriptors on /box and /tmp from the first
 	 * stop on; the host files of the copies (iso->copies order) */
@@ -279,8 +281,10 @@ int sb_iso_check_program(const struct sb_iso *iso,
  * (SB_STEP_*). */
 pid_t sb_iso_spawn(struct sb_iso *iso, int errfd, int *step);
 /* Before sb_iso_spawn(): the ids of the run's slot (on) become the
- * outside ids of a user namespace map, unless the caller gave those. */
-void sb_iso_set_identity(struct sb_iso *iso, bool on, uid_t uid, gid_t gid);
+ * outside ids of a user namespace map, unless the caller gave those;
+ * `who`: the ids the box's host files are opened against. */
+void sb_iso_set_identity(struct sb_iso *iso, bool on, uid_t uid, gid_t gid,
+                         const struct sb_planters *who);
 /* At the child's first stop, before exec: join the cgroup. */
 int sb_iso_first_stop(struct sb_iso *iso, pid_t pid, int *step);
 /* Child, after the credentials: the rlimits asked for. 0 or -errno. */

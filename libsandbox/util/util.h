@@ -248,8 +248,21 @@ void sb_claim_release(int fd);
 
 /* ------------------------------------------------------------- files.c */
 
+/* The ids the caller's programs may run as: uids first_uid .. first_uid +
+ * count - 1, gids first_gid .. likewise (a range of run slots, or count 1
+ * for given credentials). What could have planted a file; count 0: any
+ * id but root's. */
+struct sb_planters {
+	uid_t first_uid;
+	gid_t first_gid;
+	unsigned count;
+};
 /* sandbox_open_file() (sandbox.h): a descriptor or -errno. */
 int sb_open_file(const char *path, int how, mode_t mode);
+/* sandbox_open_file_as(): the same for a root caller whose programs run as
+ * `who` (NULL: as sb_open_file). */
+int sb_open_file_as(const char *path, int how, mode_t mode,
+                    const struct sb_planters *who);
 /* The directory `dir` resolved as sandbox_open_file() does (openat2, no
  * symbolic link on the way): an O_PATH descriptor, or -errno. */
 int sb_open_dir(const char *dir);
@@ -258,9 +271,12 @@ int sb_open_dir(const char *dir);
  * -ENAMETOOLONG. */
 int sb_open_parent(const char *path, char *base, size_t len);
 /* The checks of an opened file: a directory or not as wanted; when the
- * caller is root, a regular file is root's and has one link (-EPERM,
- * -EMLINK). */
-int sb_check_opened(int fd, bool want_dir);
+ * caller is root, a regular file none of `who` could have planted: not
+ * theirs (-EPERM) and, when a directory of its path (from dirfd, the one
+ * holding it, up to the root) is open to them -- or always when `who` is
+ * NULL or dirfd < 0 -- root's own with one link (-EPERM, -EMLINK). */
+int sb_check_opened(int fd, int dirfd, bool want_dir,
+                    const struct sb_planters *who);
 /* ---------------------------------------------------------- landlock.c */
 
 /* The kernel's Landlock ABI (include/uapi/linux/landlock.h), our names. */
