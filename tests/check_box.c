@@ -429,8 +429,9 @@ START_TEST(space_is_bounded_by_the_quotas)
 
 	as_user(_i);
 	NEED_BOX();
-	/* 200 files of 64 KiB (12.5 MiB) under a 1 MiB disk quota. */
-	sandbox_t *sb = box_of(modes[_i % 2], "fill", ".", "200", "65536");
+	/* 200 files of 1 MiB under a 1 MiB disk quota (0.4.0: OK, the
+	 * quota bounded each file alone). */
+	sandbox_t *sb = box_of(modes[_i % 2], "fill", ".", "200", "1048576");
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, 1 * MB), 0);
 	free(tu_run_stdout(sb, &verdict, &st));
 	ck_assert_result(verdict, S_RESULT_OL);
@@ -466,14 +467,16 @@ END_TEST
 
 /* The same through the older box API: several S_DIR_TMP directories were
  * one tmpfs of 64 MiB each (192 MiB held under a 32 MiB memory quota was
- * OK); they now share the one bounded space. */
+ * OK); they now share the one bounded space: 192 MiB asked for, ML, and
+ * the figures say what was held and what the bound was. */
 START_TEST(tmp_dirs_share_the_space)
 {
+	sandbox_iso_stat_t is;
 	sandbox_stat_t st;
 	int verdict;
 
 	NEED_BOX();
-	const char *argv[] = { "/progs/fill", ".", "48", "1048576", NULL };
+	const char *argv[] = { "/progs/fill", ".", "192", "1048576", NULL };
 	sandbox_t *sb = tu_sandbox("fill", NULL);
 	ck_assert_int_eq(sandbox_set_argv(sb, argv), 0);
 	ck_assert_int_eq(sandbox_set_mode(sb, modes[_i]), 0);
@@ -493,6 +496,12 @@ START_TEST(tmp_dirs_share_the_space)
 		ck_assert_int_eq(sandbox_set_namespaces(sb, S_NS_USER), 0);
 	free(tu_run_stdout(sb, &verdict, &st));
 	ck_assert_result(verdict, S_RESULT_ML);
+	ck_assert_int_eq(st.quota_exceeded, S_QUOTA_MEMORY);
+	ck_assert_int_eq(sandbox_get_isolation_stat(sb, &is, sizeof(is)), 0);
+	ck_assert_int_eq(is.box_limit, 32 * MB);
+	ck_assert_int_eq(is.box_limit_quota, S_QUOTA_MEMORY);
+	ck_assert_msg(is.box_bytes > 16 * MB && is.box_bytes <= 33 * MB,
+	              "box_bytes %lld", (long long)is.box_bytes);
 	sandbox_destroy(sb);
 }
 END_TEST
