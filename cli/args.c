@@ -1046,6 +1046,27 @@ int sr_find_program(const char *name, const char *path,
 	            "program's PATH (%s)", name, path);
 }
 
+/* --box: a relative path is the file's copy in /box (by its last
+ * component); a name is looked up in PATH and an absolute path taken as
+ * it is, both inside the box (the system trees are at their own paths;
+ * the library checks the program is there). */
+static int locate_in_box(const struct sr_options *o, const char *name,
+                         char *out, size_t outlen, char *err, size_t errlen)
+{
+	const char *base = strrchr(name, '/');
+
+	if (!base || name[0] == '/')
+		return sr_find_program(name, sr_program_path(o, getenv("PATH")),
+		                       NULL, out, outlen, err, errlen);
+	base++;
+	if (!*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+		return fail(err, errlen, -EINVAL, "%s: not a file name", name);
+	if (strlen(base) + sizeof("/box/") > outlen)
+		return fail(err, errlen, -ENAMETOOLONG, "%s: path too long", name);
+	snprintf(out, outlen, "/box/%s", base);
+	return 0;
+}
+
 int sr_locate_program(const struct sr_options *o, const char *name,
                       char *out, size_t outlen, char *err, size_t errlen)
 {
@@ -1053,6 +1074,8 @@ int sr_locate_program(const struct sr_options *o, const char *name,
 	char cwd[PATH_MAX];
 	int rc;
 
+	if (o->box)
+		return locate_in_box(o, name, out, outlen, err, errlen);
 	if ((rc = sr_find_program(name, sr_program_path(o, getenv("PATH")),
 	                          box ? o : NULL, out, outlen, err, errlen)) < 0)
 		return rc;
@@ -1064,6 +1087,19 @@ int sr_locate_program(const struct sr_options *o, const char *name,
 	memcpy(out, cwd, strlen(cwd));
 	out[strlen(cwd)] = '/';
 	return 0;
+}
+
+int sr_open_file(const struct sr_options *o, const char *path, int how,
+                 mode_t mode)
+{
+	if (o->set_uid)
+		return sandbox_open_file_as(path, how, mode, o->uid,
+		                            o->set_gid ? o->gid : getegid(),
+		                            o->uid ? 1 : 0);
+	if (o->set_gid) /* the program keeps root's uid */
+		return sandbox_open_file(path, how, mode);
+	return sandbox_open_file_as(path, how, mode, SANDBOX_BOX_FIRST_UID,
+	                            SANDBOX_BOX_FIRST_GID, SANDBOX_BOX_COUNT);
 }
 
 /* ------------------------------------------------------------ ids */

@@ -190,10 +190,20 @@ int sr_find_program(const char *name, const char *path,
 /* `name` (PROGRAM) looked up with sr_find_program() in the program's
  * PATH (sr_program_path, the caller's PATH from the environment) and
  * through o's box; on the host with --chdir a relative result is made
- * absolute from our working directory, where it names a file. The path
- * into out; 0 or the errors of sr_find_program() (-ENAMETOOLONG too). */
+ * absolute from our working directory, where it names a file. With --box,
+ * a relative path names the copy of the file in /box (/box/NAME, its last
+ * component: PROGRAM's copy, or a --copy-in's), a name or an absolute
+ * path the program's file in the box. The path into out; 0 or the errors
+ * of sr_find_program() (-ENAMETOOLONG, and -EINVAL for "./" too). */
 int sr_locate_program(const struct sr_options *o, const char *name,
                       char *out, size_t outlen, char *err, size_t errlen);
+
+/* sandbox_open_file_as() for the ids the program will have: --user's
+ * (and --group's, else the user's group: o's resolved credentials), else,
+ * as root, every run slot's; root's files only where it keeps root's
+ * uid. */
+int sr_open_file(const struct sr_options *o, const char *path, int how,
+                 mode_t mode);
 
 /* The host path of `inside`, a path as the program sees it: under the
  * --chroot or --rootfs directory, or through the --dir entries (the last

@@ -195,8 +195,8 @@ static int open_streams(struct batch *b, const struct sr_job *job, int fd[3],
 			snprintf(msg, len, "\"%s\": %s is %s", keys[i], path, why);
 			return -EINVAL;
 		}
-		fd[i] = sandbox_open_file(path, i ? SANDBOX_OPEN_WRITE
-		                                  : SANDBOX_OPEN_READ, 0644);
+		fd[i] = sr_open_file(b->opt, path, i ? SANDBOX_OPEN_WRITE
+		                                     : SANDBOX_OPEN_READ, 0644);
 		if (fd[i] < 0) {
 			int rc = fd[i];
 			fd[i] = -1;

@@ -39,13 +39,15 @@ void sr_files_error(char *err, size_t errlen, const char *opt,
 		     "real path", opt, path);
 		break;
 	case -EMLINK:
-		fail(err, errlen, rc, "%s: %s has more than one name (a hard "
-		     "link a program could have planted); give a file of its own",
-		     opt, path);
+		fail(err, errlen, rc, "%s: %s has more than one name and lies "
+		     "where a program could make names (a hard link it could "
+		     "have planted); give a file of its own", opt, path);
 		break;
 	case -EPERM:
-		fail(err, errlen, rc, "%s: %s belongs to another user: as root, "
-		     "sandbox-run opens only root's own files", opt, path);
+		fail(err, errlen, rc, "%s: %s belongs to a user the program "
+		     "runs as, or to another user where a program could make "
+		     "names: as root, sandbox-run opens only root's own files "
+		     "there", opt, path);
 		break;
 	case -ENXIO:
 		fail(err, errlen, rc, "%s: %s is a FIFO that nobody reads", opt,
@@ -279,7 +281,7 @@ int sr_files_prepare(struct sr_files *f, const struct sr_options *o,
 	if ((rc = check_distinct(o, err, errlen)) < 0)
 		return rc;
 	if (o->stdio[0]) {
-		f->stdio[0] = sandbox_open_file(o->stdio[0], SANDBOX_OPEN_READ, 0);
+		f->stdio[0] = sr_open_file(o, o->stdio[0], SANDBOX_OPEN_READ, 0);
 		if ((rc = f->stdio[0]) < 0) {
 			f->stdio[0] = -1;
 			sr_files_error(err, errlen, "--stdin", o->stdio[0], rc);
@@ -296,10 +298,11 @@ int sr_files_prepare(struct sr_files *f, const struct sr_options *o,
 
 /* ------------------------------------------------------------ open */
 
-static int open_output(const char *opt, const char *path, mode_t mode,
-                       char *err, size_t errlen)
+static int open_output(const struct sr_options *o, const char *opt,
+                       const char *path, mode_t mode, char *err,
+                       size_t errlen)
 {
-	int fd = sandbox_open_file(path, SANDBOX_OPEN_WRITE, mode);
+	int fd = sr_open_file(o, path, SANDBOX_OPEN_WRITE, mode);
 	if (fd < 0)
 		sr_files_error(err, errlen, opt, path, fd);
 	return fd;
@@ -348,11 +351,11 @@ int sr_files_open(struct sr_files *f, const struct sr_options *o,
 	int rc;
 
 	if (o->stdio[1] &&
-	    (f->stdio[1] = open_output("--stdout", o->stdio[1], 0644, err,
+	    (f->stdio[1] = open_output(o, "--stdout", o->stdio[1], 0644, err,
 	                               errlen)) < 0)
 		return f->stdio[1] = -1, -EINVAL;
 	if (o->stdio[2] &&
-	    (f->stdio[2] = open_output("--stderr", o->stdio[2], 0644, err,
+	    (f->stdio[2] = open_output(o, "--stderr", o->stdio[2], 0644, err,
 	                               errlen)) < 0)
 		return f->stdio[2] = -1, -EINVAL;
 	if (f->stdio[1] >= 0 && f->stdio[2] >= 0 &&
@@ -367,7 +370,7 @@ int sr_files_open(struct sr_files *f, const struct sr_options *o,
 	if (o->trace) {
 		f->trace = stderr;
 		if (o->trace_file && strcmp(o->trace_file, "-") != 0) {
-			int fd = open_output("--trace-file", o->trace_file, 0666, err,
+			int fd = open_output(o, "--trace-file", o->trace_file, 0666, err,
 			                     errlen);
 			if (fd < 0)
 				return -EINVAL;
@@ -381,7 +384,7 @@ int sr_files_open(struct sr_files *f, const struct sr_options *o,
 	if (o->profile) {
 		f->profile_fd = !strcmp(o->profile, "-")
 		    ? fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3)
-		    : open_output("--profile", o->profile, 0666, err, errlen);
+		    : open_output(o, "--profile", o->profile, 0666, err, errlen);
 		if (f->profile_fd < 0)
 			return f->profile_fd = -1, -EINVAL;
 	}

@@ -424,33 +424,31 @@ static int absolute_dirs(struct run *r)
 }
 
 /* --box: PROGRAM given by a relative path is a host file, copied into
- * /box and run from there; a name is looked up in PATH and an absolute
- * path taken as it is, both inside the box (the system trees are at
- * their own paths; the library checks it is there). */
+ * /box (as its last component) and run from there. */
 static int find_box_program(struct run *r)
 {
 	struct sr_options *o = &r->opt;
 	const char *name = o->argv[0];
-	const char *base = strrchr(name, '/');
 	struct stat st;
+	int rc;
 
-	if (!base || name[0] == '/')
-		return sr_find_program(name, sr_program_path(o, getenv("PATH")),
-		                       NULL, o->program, sizeof(o->program),
-		                       r->err, sizeof(r->err)) < 0 ? -ENOENT : 0;
-	base++;
-	if (stat(name, &st) < 0 || !S_ISREG(st.st_mode) || access(name, X_OK) < 0) {
-		snprintf(r->err, sizeof(r->err), "%s: %s", name,
-		         errno ? strerror(errno) : "not a regular file");
+	if ((rc = sr_locate_program(o, name, o->program, sizeof(o->program),
+	                            r->err, sizeof(r->err))) < 0)
+		return rc;
+	if (strncmp(o->program, "/box/", 5) != 0 || name[0] == '/')
+		return 0; /* the box's own file */
+	const char *why = stat(name, &st) < 0 ? strerror(errno)
+	                : !S_ISREG(st.st_mode) ? "not a regular file"
+	                : access(name, X_OK) < 0 ? strerror(errno) : NULL;
+	if (why) {
+		snprintf(r->err, sizeof(r->err), "%s: %s", name, why);
 		return -ENOENT;
 	}
-	if (!*base || strlen(name) >= sizeof(r->box_prog) ||
-	    strlen(base) + 5 >= sizeof(o->program)) {
-		snprintf(r->err, sizeof(r->err), "%s: not a file name", name);
-		return -EINVAL;
+	if (strlen(name) >= sizeof(r->box_prog)) {
+		snprintf(r->err, sizeof(r->err), "%s: path too long", name);
+		return -ENAMETOOLONG;
 	}
 	snprintf(r->box_prog, sizeof(r->box_prog), "%s", name);
-	snprintf(o->program, sizeof(o->program), "/box/%s", base);
 	return 0;
 }
 

@@ -236,6 +236,9 @@ def test_planted_links_refused(e):
     lines = [job("ok", stdout="out-link"), job("ok", stdout="dir-link/o"),
              job("cat", stdin="out-link")]
     if os.geteuid() == 0:
+        # A second name where the program may make names (root accepts
+        # a judge's own links in the judge's closed directories).
+        os.chmod(e.dir, 0o777)
         os.link(e.path("secret"), e.path("hard"))
         lines.append(job("ok", stdout="hard"))
     rc, reps, _ = batch(e, lines, "--wall=20s")
@@ -256,12 +259,44 @@ def test_survivor_cannot_stall_it(e):
     check([r["result"] for r in reps] == ["OK", "OK"], reps)
 
 
+def test_box_jobs(e):
+    """--box in a batch: a job's ./NAME is the copy of a file the command
+    line copies in (PROGRAM or --copy-in), run from /box; a name nothing
+    copies in is that job's error, not the batch's."""
+    shutil.copy(VICTIM, e.path("victim"))
+    lines = [json.dumps({"argv": ["./victim", "ok"], "stdout": "o1"}),
+             json.dumps({"argv": ["./victim", "create", "made"]}),
+             json.dumps({"argv": ["./victim", "create", "made"],
+                         "stdout": "o3"}),
+             json.dumps({"argv": ["./not-copied", "ok"]}),
+             json.dumps({"argv": ["./victim", "ok"], "stdout": "o5"})]
+    rc, reps, err = batch(e, lines, "--wall=20s", "--box", "--copy-in=victim")
+    check(rc == 0, "exit %d (%s)" % (rc, err))
+    got = [r["result"] or r["error"]["step"] for r in reps]
+    check(got[:3] == ["OK", "OK", "OK"] and got[4] == "OK", got)
+    check(reps[3]["result"] is None and reps[3]["error"]["errno"] == 2,
+          reps[3]["error"])
+    check([r["command"][0] for r in reps[:3]] == ["/box/victim"] * 3,
+          [r["command"] for r in reps])
+    check(all("box" in r["isolation"]["in_effect"] for r in reps[:3]),
+          [r["isolation"] for r in reps])
+    check(open(e.path("o5")).read() == "hello\n", "o5")
+    # The command line's ./PROGRAM is copied in for every job.
+    rc, reps, err = batch(e, [json.dumps({"stdout": "o6"}),
+                              json.dumps({"argv": ["./victim", "exit", "3"]})],
+                          "--wall=20s", "--box", "--", "./victim", "ok")
+    check(rc == 0, "exit %d (%s)" % (rc, err))
+    check([r["result"] for r in reps] == ["OK", "AT"], reps)
+    check(open(e.path("o6")).read() == "hello\n", "o6")
+
+
 TESTS = [test_jobs_and_reports, test_same_report_as_a_single_run,
          test_program_on_the_command_line, test_bad_lines_do_not_stop_it,
          test_endless_programs_cannot_stall_it, test_needs_wall,
          test_sigterm_ends_the_job_and_the_batch, test_sigterm_between_jobs,
          test_report_stream_closed, test_jobs_cannot_touch_the_batch_streams,
-         test_planted_links_refused, test_survivor_cannot_stall_it]
+         test_planted_links_refused, test_survivor_cannot_stall_it,
+         test_box_jobs]
 
 
 def main():

@@ -443,8 +443,11 @@ def test_planted_links_are_not_followed(e):
 
 
 def test_hard_links_are_refused_as_root(e):
+    # Where the program could make names (its uid may write the
+    # directory), a second name may be its link to a file of the judge.
     if os.geteuid() != 0:
         return
+    os.chmod(e.dir, 0o777)
     answer = e.path("answer")
     with open(answer, "w") as f:
         f.write("secret")
@@ -458,6 +461,31 @@ def test_hard_links_are_refused_as_root(e):
     rc, _, err = e.run("-q", "--report=" + e.path("second"), VICTIM, "ok")
     check(rc == 0 and open(answer).read() == "secret", (rc, err))
     check(json.load(open(e.path("second")))["result"] == "OK", "no report")
+
+
+def test_judge_users_files_as_root(e):
+    # A root judge whose files belong to a judge user, in directories no
+    # run slot may write: nothing there is the program's doing, the run
+    # goes -- second names included. A file of a slot's uid is refused.
+    if os.geteuid() != 0:
+        return
+    judge = 65534
+    with open(e.path("1.in"), "w") as f:
+        f.write("input\n")
+    with open(e.path("1.out"), "w") as f:
+        f.write("stale\n")
+    os.link(e.path("1.out"), e.path("1.out.keep"))
+    for n in ("1.in", "1.out"):
+        os.chown(e.path(n), judge, judge)
+    rc, r, m, out, err = e.judge("--stdin=" + e.path("1.in"),
+                                 "--stdout=" + e.path("1.out"), VICTIM, "cat",
+                                 expect_exit=0)
+    check(r["result"] == "OK" and r["uid"] >= 66000, r)
+    check(open(e.path("1.out")).read() == "input\n", "1.out")
+    os.chown(e.path("1.out"), 66007, 66007)
+    usage_error(e, ["--stdout=" + e.path("1.out"), VICTIM, "ok"],
+                ["--stdout", "a user the program runs as"])
+    check(open(e.path("1.out")).read() == "input\n", "1.out changed")
 
 
 def test_stale_report_is_removed_before_the_run(e):
