@@ -445,7 +445,7 @@ static int find_box_program(struct run *r)
 		return -ENOENT;
 	}
 	if (strlen(name) >= sizeof(r->box_prog)) {
-		snprintf(r->err, sizeof(r->err), "%s: path too long", name);
+		snprintf(r->err, sizeof(r->err), "PROGRAM: path too long");
 		return -ENAMETOOLONG;
 	}
 	snprintf(r->box_prog, sizeof(r->box_prog), "%s", name);
