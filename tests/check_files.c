@@ -412,7 +412,7 @@ static const struct as_case {
 START_TEST(open_file_as_rules)
 {
 	const struct as_case *c = &as_cases[_i];
-	const char *d;
+	const char *d = dir;
 
 	if (geteuid() != 0)
 		tu_skip("the ownership rules are a root caller's");
