@@ -150,7 +150,9 @@ typedef enum {
  * of the quota's size). Beyond: OL. Outside a box, files it writes in a
  * directory of the caller's are bounded one by one only; a stream that
  * is neither a file nor captured (an inherited pipe or terminal) is not
- * counted: capture it (sandbox-run captures both). */
+ * counted: capture it (sandbox-run captures both). Nor is one sent to a
+ * device such as /dev/null: nothing of it is kept, and the CPU and wall
+ * quotas bound the time spent writing it. */
 
 /* What the memory quota is judged on. */
 typedef enum {

@@ -672,6 +672,18 @@ def test_output_quota_counts_stderr_too(e):
     check(len(p.stderr) <= 1 << 20, "%d bytes reached stderr" % len(p.stderr))
 
 
+def test_output_to_dev_null_is_not_counted(e):
+    # A decision, documented in sandbox-run(1) --output: what goes to a
+    # device is not output (nothing is kept); a file is.
+    rc, r, m, out, err = e.judge("--output=1M", "--stdout=/dev/null", VICTIM,
+                                 "write", str(8 << 20), expect_exit=0)
+    check(r["result"] == "OK", r["result"])
+    rc, r, m, out, err = e.judge("--output=1M", "--stdout=" + e.path("big"),
+                                 VICTIM, "write", str(8 << 20), expect_exit=1)
+    check(r["result"] == "OL", r["result"])
+    check(os.path.getsize(e.path("big")) <= 1 << 20, "file past the quota")
+
+
 def test_meta_of_an_output_limit_after_exit(e):
     # 1 MiB through a captured pipe against 100K: the program ends by
     # itself (exit 0) before the copy is done, the verdict is OL: isolate
