@@ -13,6 +13,10 @@
  *     clock_getres, fchdir (into its performance-data directory, whose
  *     file it then cannot create: no write opens), pipe2 (pipes within
  *     the program);
+ *   - prctl(PR_CAPBSET_READ), a read of the (empty) bounding set: as a
+ *     root supervisor's run slot, the program's uid is in no passwd file,
+ *     and glibc's NSS then asks nss-systemd, which probes the last
+ *     capability that way;
  *   - socket: fails with EACCES, never kills: looking up the user name
  *     (user.name), glibc asks nscd through a unix socket first, then
  *     reads /etc/passwd. No network either way;
@@ -73,6 +77,9 @@ int sb_policy_java(sandbox_policy_t *p)
 	    (rc = sb_policy_names(p, refused, S_DISP_ERRNO, EACCES)) < 0 ||
 	    (rc = sb_policy_names(p, busy, S_DISP_ERRNO, EWOULDBLOCK)) < 0)
 		return rc;
+	if ((rc = sb_policy_cond1(p, "prctl", S_DISP_ALLOW, 0, 0, S_CMP_EQ,
+	                          PR_SET_NAME, 0)) < 0)
+		return rc;
 	return sb_policy_cond1(p, "prctl", S_DISP_ALLOW, 0, 0, S_CMP_EQ,
-	                       PR_SET_NAME, 0);
+	                       PR_CAPBSET_READ, 0);
 }
