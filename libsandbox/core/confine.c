@@ -98,7 +98,8 @@ static char *host_of(const char *inside, void *data)
 /* Does the program get a root of its own (rules resolved per run)? */
 static bool own_root(const sandbox_t *sb)
 {
-	return sb->chroot_dir || (sb->iso && (sb->iso->rootfs || sb->iso->ndirs));
+	return sb->chroot_dir || (sb->iso && (sb->iso->rootfs || sb->iso->ndirs ||
+	                                      sb->iso->box));
 }
 
 /* The program's working directory as it sees it, absolute. */
@@ -108,6 +109,8 @@ static char *workdir_inside(const sandbox_t *sb)
 
 	if (sb->workdir && sb->workdir[0] == '/')
 		return strdup(sb->workdir);
+	if (!sb->workdir && sb->iso && sb->iso->box)
+		return strdup("/box"); /* the box's own (core/run.c) */
 	if (own_root(sb))
 		return join("/", sb->workdir ? sb->workdir : "");
 	if (!getcwd(cwd, sizeof(cwd)))
