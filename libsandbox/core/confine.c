@@ -363,7 +363,8 @@ static bool view_possible(const sandbox_t *sb, char *why, size_t len)
 	sandbox_probe_t p;
 	unsigned need = S_NS_MOUNT | (geteuid() != 0 ? S_NS_USER : 0);
 
-	if (sb->chroot_dir || (sb->iso && (sb->iso->rootfs || sb->iso->ndirs))) {
+	if (sb->chroot_dir || (sb->iso && (sb->iso->rootfs || sb->iso->ndirs ||
+	                                   sb->iso->box))) {
 		snprintf(why, len, "the sandbox has its own %s, and a private "
 		         "view cannot be combined with it",
 		         sb->chroot_dir ? "chroot" : "box root");
