@@ -295,6 +295,8 @@ START_TEST(race_shared_mapping)
 	ck_assert_ptr_nonnull(m = fopen(f.map, "w"));
 	ck_assert_int_eq(fwrite(buf, 1, sizeof(buf), m), sizeof(buf));
 	ck_assert_int_eq(fclose(m), 0);
+	/* Both runs' (two run slots' uids when the suite is root). */
+	ck_assert_int_eq(chmod(f.map, 0666), 0);
 	ck_assert_int_eq(pthread_create(&f.th, NULL, flip_thread, &f), 0);
 	/* Handshake: the flipper says it is flipping. */
 	deadline = tu_now_us() + (int64_t)TU_NET_MS * 1000;
@@ -897,6 +899,9 @@ START_TEST(abi_versions)
 	char *a = cat2(t.work, "a"), *b = cat2(t.work, "b"), *f = cat2(a, "f");
 	mkdir(a, 0777);
 	mkdir(b, 0777);
+	/* The program's (a root supervisor runs it as a run slot's uid). */
+	chmod(a, 0777);
+	chmod(b, 0777);
 	tu_write_file(f, "f\n");
 	const char *ops[] = { "trunc:in.txt", "otrunc:in.txt", "rename:a/f:b/f",
 		"trunc:../outside/victim", "otrunc:../outside/victim",
@@ -1162,9 +1167,10 @@ START_TEST(landlock_in_a_chroot)
 	/* The chroot: a copy of the static fsop, a work and a secret dir. */
 	root = cat2(t.d, "root");
 	ck_assert_int_ge(asprintf(&cmd, "mkdir -p %s/bin %s/work %s/secret && "
+	                          "chmod 777 %s/work && "
 	                          "cp %s/fsop %s/bin/ && echo " SECRET
-	                          " > %s/secret/s", root, root, root, PROGS_DIR,
-	                          root, root), 0);
+	                          " > %s/secret/s", root, root, root, root,
+	                          PROGS_DIR, root, root), 0);
 	ck_assert_int_eq(system(cmd), 0);
 	bin = cat2(root, "bin/fsop");
 	const char *argv[] = { "/bin/fsop", "write:x", "read:x",
