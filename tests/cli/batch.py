@@ -5,6 +5,7 @@ that never ends, and stopping cleanly on SIGTERM or when nobody reads its
 reports; what a hostile job line or program can do to the batch.
 Shares e2e.py's report checks."""
 import json
+import shutil
 import os
 import signal
 import subprocess
