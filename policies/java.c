@@ -13,10 +13,11 @@
  *     clock_getres, fchdir (into its performance-data directory, whose
  *     file it then cannot create: no write opens), pipe2 (pipes within
  *     the program);
- *   - prctl(PR_CAPBSET_READ), a read of the (empty) bounding set, and
- *     statfs: as a root supervisor's run slot, the program's uid is in no
- *     passwd file, and glibc's NSS then asks nss-systemd, which probes
- *     the last capability and the file systems of /run that way;
+ *   - prctl(PR_CAPBSET_READ), a read of the (empty) bounding set: as a
+ *     root supervisor's run slot, the program's uid is in no passwd file,
+ *     and glibc's NSS then asks nss-systemd, which probes the last
+ *     capability that way (and /run's file system with statfs: EACCES,
+ *     below);
  *   - socket: fails with EACCES, never kills: looking up the user name
  *     (user.name), glibc asks nscd through a unix socket first, then
  *     reads /etc/passwd. No network either way;
@@ -62,7 +63,7 @@ int sb_policy_java(sandbox_policy_t *p)
 {
 	static const char *const allowed[] = {
 		"getdents64", "sysinfo", "sched_getaffinity", "clock_getres",
-		"fchdir", "pipe2", "statfs",
+		"fchdir", "pipe2",
 		NULL
 	};
 	static const char *const refused[] = {
