@@ -389,8 +389,8 @@ int sr_files_open(struct sr_files *f, const struct sr_options *o,
 			return f->profile_fd = -1, -EINVAL;
 	}
 	if (o->ia.log &&
-	    (f->log_fd = open_output("--interaction-log", o->ia.log, 0666, err,
-	                             errlen)) < 0)
+	    (f->log_fd = open_output(o, "--interaction-log", o->ia.log, 0666,
+	                             err, errlen)) < 0)
 		return f->log_fd = -1, -EINVAL;
 	/* An old report must not outlive a run that leaves none. */
 	for (int i = 0; i < SR_OUT_COUNT; i++) {

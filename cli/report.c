@@ -350,7 +350,7 @@ static void json_isolation(FILE *f, bool *first, const struct sr_outcome *r)
 	sr_json_figure(f, &bf, "box_limit_bytes", fs ? is->box_limit : -1);
 	sr_json_figure(f, &bf, "box_missing",
 	            (is->in_effect & S_ISO_BOX) ? is->box_missing : -1);
-	json_figure(f, &bf, "box_error",
+	sr_json_figure(f, &bf, "box_error",
 	            (is->in_effect & S_ISO_BOX) ? is->box_error : -1);
 	fputc('}', f);
 }
