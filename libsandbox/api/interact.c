@@ -78,6 +78,7 @@ SB_EXPORT int sandbox_interaction_set_interactor(sandbox_interaction_t *ia,
 	sb_strv_free(ia->envp);
 	ia->argv = ia->envp = NULL;
 	ia->isb = isb;
+	isb->keep_ids = true; /* the judge's code, reading the judge's files */
 	return 0;
 }
 
