@@ -47,6 +47,26 @@ const char *sr_signal_name(int sig, char *buf, size_t len)
 	return buf;
 }
 
+/* The name of the si_code a signal came with (the kernel's own names,
+ * <asm-generic/siginfo.h>), or NULL for a code this table does not know:
+ * the report then gives the number alone. */
+/* "signal_code" and its name: known only for a signal the tracer saw
+ * delivered (not SIGKILL, not one the supervisor sent). */
+static void json_signal_code(FILE *f, bool *first, const sandbox_stat_t *st,
+                             bool judged)
+{
+	bool known = judged && st->signal > 0 && st->has_signal_code;
+
+	sr_json_key(f, first, "signal_code");
+	if (known)
+		fprintf(f, "%d", st->signal_code);
+	else
+		fputs("null", f);
+	sr_json_str_or_null(f, first, "signal_code_name", known
+	                 ? sandbox_signal_code_name(st->signal, st->signal_code)
+	                 : NULL);
+}
+
 static const char *mode_name(int mode)
 {
 	return mode == S_MODE_CLASSIC ? "classic" : "fast";
@@ -531,6 +551,7 @@ void sr_json_report(FILE *f, const struct sr_outcome *r)
 	else
 		fputs("null", f);
 	sr_json_signal(f, &first, "signal", judged ? st->signal : 0);
+	json_signal_code(f, &first, st, judged);
 	sr_json_str_or_null(f, &first, "limit",
 	                 !judged || st->result != S_RESULT_TL ? NULL
 	                 : st->tl_limit == S_TL_CPU ? "cpu"

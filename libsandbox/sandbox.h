@@ -219,6 +219,11 @@ const char *sandbox_abi_name(int abi);
 const char *sandbox_result_name(int result);
 /* Returns a short English description of a result. */
 const char *sandbox_result_text(int result);
+/* Added in 0.5. The kernel's name of the si_code a signal came with
+ * (sandbox_stat_t.signal_code, the SIGNAL event's sig_code): "SEGV_MAPERR",
+ * "FPE_INTDIV", "SI_USER" (sent by kill), ...; NULL for a code without a
+ * name here. */
+const char *sandbox_signal_code_name(int sig, int code);
 /* Returns the text of a negative (or positive) errno value returned by this
  * library. Thread-safe; the string is static. */
 const char *sandbox_strerror(int err);

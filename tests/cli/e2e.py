@@ -26,7 +26,8 @@ VICTIM = os.path.abspath(os.environ["E2E_VICTIM"])
 # Every key sandbox-run(1) documents, always present (null when it does
 # not apply), and no other.
 REPORT_KEYS = ["report_version", "result", "result_text", "exit_code",
-               "signal", "signal_name", "limit", "quota_exceeded", "syscall",
+               "signal", "signal_name", "signal_code", "signal_code_name", "limit",
+               "quota_exceeded", "syscall",
                "interrupted", "interrupted_name", "mode", "policy",
                "cpu_time_us",
                "user_time_us", "sys_time_us", "wall_time_us",
@@ -206,6 +207,7 @@ def test_ok(e):
 def test_at(e):
     rc, r, m, _, err = e.judge(VICTIM, "exit", "3", expect_exit=1)
     check(r["result"] == "AT" and r["exit_code"] == 3, r)
+    check(r["signal_code"] is None and r["signal_code_name"] is None, r)
     check(m["status"] == "RE" and m["exitcode"] == "3", m)
     check("AT" in summary_line(err), err)
 
@@ -214,6 +216,8 @@ def test_rt_backtrace(e):
     rc, r, m, _, err = e.judge("--backtrace", VICTIM, "segv", expect_exit=1)
     check(r["result"] == "RT" and r["signal"] == signal.SIGSEGV and
           r["signal_name"] == "SIGSEGV", r)
+    # A NULL store faults on an unmapped page: the kernel's code for it.
+    check(r["signal_code"] == 1 and r["signal_code_name"] == "SEGV_MAPERR", r)
     check(r["exit_code"] is None, "exit_code of a killed program is null")
     check(m["status"] == "SG" and m["exitsig"] == "11", m)
     bt = r["backtrace"]
@@ -227,6 +231,8 @@ def test_rt_backtrace(e):
 def test_rf(e):
     rc, r, m, _, err = e.judge(VICTIM, "fork", expect_exit=1)
     check(r["result"] == "RF", r)
+    # The supervisor's own SIGKILL comes with no code of the program's.
+    check(r["signal_code"] is None and r["signal_code_name"] is None, r)
     sc = r["syscall"]
     check(sc["abi"] == "x86_64" and sc["name"] in ("clone", "fork", "clone3"),
           sc)

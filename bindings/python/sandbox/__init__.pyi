@@ -31,6 +31,8 @@ class Result:
     exit_code: Optional[int]
     signal: Optional[int]
     signal_name: Optional[str]
+    signal_code: Optional[int]
+    signal_code_name: Optional[str]
     limit: Optional[str]
     quota_exceeded: Optional[str]
     syscall: Optional[dict[str, Any]]

@@ -60,7 +60,7 @@ class Result:
 
     The attributes named after the keys of sandbox-run's JSON report
     (version 2: report_version, result, result_text, exit_code, signal,
-    signal_name, limit, syscall, interrupted, interrupted_name, mode,
+    signal_name, signal_code, signal_code_name, limit, syscall, interrupted, interrupted_name, mode,
     policy, cpu_time_us, user_time_us, sys_time_us, wall_time_us,
     memory_peak_bytes, memory_refused_bytes, memory_refused_by,
     rss_peak_bytes, vm_peak_bytes, csw_voluntary,
@@ -126,7 +126,8 @@ class Result:
 # The keys of the report (every one is always present).
 _KNOWN_KEYS = frozenset((
     'report_version', 'result', 'result_text', 'exit_code', 'signal',
-    'signal_name', 'limit', 'quota_exceeded', 'syscall', 'interrupted',
+    'signal_name', 'signal_code', 'signal_code_name', 'limit',
+    'quota_exceeded', 'syscall', 'interrupted',
     'interrupted_name',
     'mode', 'policy', 'cpu_time_us', 'user_time_us', 'sys_time_us',
     'wall_time_us', 'memory_peak_bytes', 'memory_refused_bytes',
@@ -271,6 +272,11 @@ def build_report(sb, opts):
     rep['exit_code'] = (st['exit_code'] if judged and st['exit_code'] >= 0
                         and st['signal'] == 0 else None)
     _signal_keys(rep, 'signal', st['signal'] if judged else 0)
+    known = judged and st['signal'] > 0 and st['has_signal_code']
+    rep['signal_code'] = st['signal_code'] if known else None
+    rep['signal_code_name'] = (_c.signal_code_name(st['signal'],
+                                                   st['signal_code'])
+                               if known else None)
     rep['limit'] = None
     if judged and result == _c.S_RESULT_TL:
         rep['limit'] = {_c.S_TL_CPU: 'cpu',

@@ -96,6 +96,18 @@ static PyObject *f_abi_name(PyObject *m, PyObject *args)
 	return int_text(args, "i:abi_name", sandbox_abi_name);
 }
 
+static PyObject *f_signal_code_name(PyObject *m, PyObject *args)
+{
+	int sig, code;
+	const char *name;
+	if (!PyArg_ParseTuple(args, "ii:signal_code_name", &sig, &code))
+		return NULL;
+	name = sandbox_signal_code_name(sig, code);
+	if (!name)
+		Py_RETURN_NONE;
+	return PyUnicode_FromString(name);
+}
+
 static PyObject *f_result_name(PyObject *m, PyObject *args)
 {
 	return int_text(args, "i:result_name", sandbox_result_name);
@@ -225,6 +237,8 @@ static PyMethodDef module_methods[] = {
 	  "_WRITE, _APPEND or _DIR." },
 	{ "version", f_version, METH_NOARGS,
 	  "version() -> str: the libsandbox version" },
+	{ "signal_code_name", f_signal_code_name, METH_VARARGS,
+	  "signal_code_name(sig, code) -> 'SEGV_MAPERR', 'SI_USER', ... or None" },
 	{ "abi_name", f_abi_name, METH_VARARGS,
 	  "abi_name(abi) -> 'x86_64', 'i386', 'x32' or '?'" },
 	{ "result_name", f_result_name, METH_VARARGS,

@@ -96,6 +96,8 @@ class TestRun(unittest.TestCase):
                     self.assertEqual(r.limit, limit)
         r = sandbox.run([PROG, 'segv'])
         self.assertEqual((r.signal, r.signal_name), (11, 'SIGSEGV'))
+        self.assertEqual((r.signal_code, r.signal_code_name),
+                         (1, 'SEGV_MAPERR'))
         self.assertIsNone(r.exit_code)
         r = sandbox.run([PROG, 'fork'])
         self.assertEqual(r.syscall['name'], 'clone')
