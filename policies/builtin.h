@@ -70,6 +70,9 @@ int sb_policy_thread_clone(sandbox_policy_t *p);
  * libraries, locale and time-zone data, /dev/null, /dev/zero (both
  * writable), /dev/urandom). */
 int sb_policy_runtime_files(sandbox_policy_t *p);
+/* An optional read file rule for every path each shell pattern matches
+ * (glob(3)); a pattern matching nothing adds nothing. */
+int sb_policy_read_globs(sandbox_policy_t *p, const char *const *globs);
 /* x86_64 rule for `name` with one condition (arg `arg` op a). */
 int sb_policy_cond1(sandbox_policy_t *p, const char *name, int disp, int err,
                     unsigned arg, int op, uint64_t a, uint64_t b);

@@ -26,6 +26,12 @@
  *     after the first, sockets, and everything "default" refuses;
  *   - ENOSYS: clone3, copy_file_range;
  *   - EACCES: any write open.
+ *
+ * Files: those of "threads" (read: a compiled program's runtime and the
+ * working directory; write: the working directory, refused at the open by
+ * the seccomp filter). A static Go program opens nothing else but
+ * /sys/kernel/mm/transparent_hugepage/hpage_pmd_size, whose refusal the
+ * runtime takes as "no huge pages".
  */
 #include "config.h"
 #include "builtin.h"

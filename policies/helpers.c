@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 
 int sb_policy_allow_names(sandbox_policy_t *p, const char *const *names,
                           const char **bad)
@@ -92,5 +93,25 @@ int sb_policy_runtime_files(sandbox_policy_t *p)
 		if ((rc = sandbox_policy_add_file_rule(p, *f, S_FILE_WRITE |
 		                                       S_FILE_OPTIONAL, NULL, 0)) < 0)
 			return rc;
+	return 0;
+}
+
+int sb_policy_read_globs(sandbox_policy_t *p, const char *const *globs)
+{
+	for (; *globs; globs++) {
+		glob_t gl;
+		int rc = glob(*globs, 0, NULL, &gl);
+		if (rc == GLOB_NOMATCH)
+			continue;
+		if (rc != 0)
+			return -ENOMEM;
+		for (size_t i = 0; i < gl.gl_pathc && rc == 0; i++)
+			rc = sandbox_policy_add_file_rule(p, gl.gl_pathv[i],
+			                                  S_FILE_READ |
+			                                  S_FILE_OPTIONAL, NULL, 0);
+		globfree(&gl);
+		if (rc < 0)
+			return rc;
+	}
 	return 0;
 }

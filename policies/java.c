@@ -6,7 +6,8 @@
  *
  * What it allows, and why
  *   - everything "threads" allows (the judge policy with thread creation,
- *     read-only opens, no processes, no exec);
+ *     read-only opens, no processes, no exec), with its file rules and
+ *     the JVM's trees (Files, below);
  *   - what the JVM asks for at start-up: prctl(PR_SET_NAME) (it names its
  *     threads), getdents64 (it lists its module and cgroup directories),
  *     sysinfo and sched_getaffinity (it sizes its heap and thread pools),
@@ -48,16 +49,35 @@
  *   - ENOSYS: clone3 (glibc then uses clone);
  *   - EACCES: socket, mkdir, statfs, any write open; EWOULDBLOCK: flock.
  *
- * Files: no file rules yet (the JVM's trees -- /usr/lib/jvm, /etc/java-*,
- * /proc, cgroup files, the class path -- are not declared): reads go as
- * far as the user's permissions, and every write open fails in the
- * seccomp filter, as "threads" says.
+ * Files (file rules, enforced by the kernel, found by tracing OpenJDK 17
+ * with strace -f -e trace=%file running hello, Scanner and BufferedReader
+ * input, threads, java.nio.file):
+ *   read:  what a compiled program's runtime reads (as "default"), the
+ *          JVM's home /usr/lib/jvm (launcher, libjvm, the modules image,
+ *          the CDS archive) and /etc/java-* (jvm.cfg and the security
+ *          files the home links to), the program's arguments (read-args:
+ *          `java -jar sol.jar`, `java Main.java`), the working directory;
+ *   write: the working directory, /dev/null, /dev/zero -- though every
+ *          write open is refused in the seccomp filter (as "threads").
+ * Not readable, and the JVM goes on without them: /proc (its own
+ * /proc/self/{stat,mountinfo,cgroup}, /proc/meminfo, /proc/cpuinfo), the
+ * cgroup files under /sys/fs/cgroup (container detection: heap and CPU
+ * sizing come from -Xmx and sched_getaffinity instead), /etc/passwd
+ * (user.name is "?"), /tmp/hsperfdata_USER. Classes are read from the
+ * working directory: run `java -cp . Main` there, never `-cp` a directory
+ * of the judge's.
  */
 #include "config.h"
 #include "builtin.h"
 
 #include <errno.h>
 #include <sys/prctl.h>
+
+/* The JVM's trees: its home (launcher, libjvm, the modules image, CDS
+ * archive) and the configuration its home links to (jvm.cfg, security). */
+static const char *const jvm_trees[] = {
+	"/usr/lib/jvm", "/etc/java-*", NULL
+};
 
 int sb_policy_java(sandbox_policy_t *p)
 {
@@ -73,7 +93,9 @@ int sb_policy_java(sandbox_policy_t *p)
 	int rc;
 
 	if ((rc = sb_policy_threads(p)) < 0 ||
-	    (rc = sandbox_policy_confine_files(p, false)) < 0 ||
+	    (rc = sb_policy_read_globs(p, jvm_trees)) < 0 ||
+	    (rc = sandbox_policy_add_file_rule(p, SANDBOX_FILE_ARGS, S_FILE_READ,
+	                                       NULL, 0)) < 0 ||
 	    (rc = sb_policy_allow_names(p, allowed, NULL)) < 0 ||
 	    (rc = sb_policy_names(p, refused, S_DISP_ERRNO, EACCES)) < 0 ||
 	    (rc = sb_policy_names(p, busy, S_DISP_ERRNO, EWOULDBLOCK)) < 0)

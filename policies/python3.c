@@ -50,7 +50,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
 #include <sched.h>
 #include <termios.h>
 #include <sys/ioctl.h>
@@ -83,26 +82,6 @@ static const char *const read_globs[] = {
 	"/usr/lib/python3*", "/usr/local/lib/python3*",
 	NULL
 };
-
-static int add_read_dirs(sandbox_policy_t *p)
-{
-	for (const char *const *g = read_globs; *g; g++) {
-		glob_t gl;
-		int rc = glob(*g, 0, NULL, &gl);
-		if (rc == GLOB_NOMATCH)
-			continue;
-		if (rc != 0)
-			return -ENOMEM;
-		for (size_t i = 0; i < gl.gl_pathc && rc == 0; i++)
-			rc = sandbox_policy_add_file_rule(p, gl.gl_pathv[i],
-			                                  S_FILE_READ |
-			                                  S_FILE_OPTIONAL, NULL, 0);
-		globfree(&gl);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
-}
 
 int sb_policy_python3(sandbox_policy_t *p)
 {
@@ -138,5 +117,5 @@ int sb_policy_python3(sandbox_policy_t *p)
 	                                       NULL, 0)) < 0 ||
 	    (rc = sb_policy_runtime_files(p)) < 0)
 		return rc;
-	return add_read_dirs(p);
+	return sb_policy_read_globs(p, read_globs);
 }

@@ -10,7 +10,9 @@
  * The programs are tests/threads/progs/Tasks.java, tasks.go (built by
  * make check where configure found javac/java and go) and tasks.js (run
  * where configure found node); elsewhere each test skips, naming the
- * package (a failure under SANDBOX_MUST_WORK).
+ * package (a failure under SANDBOX_MUST_WORK). Tasks.class is copied into
+ * each run's working directory (-cp .), as a judge runs a submission: the
+ * "java" policy reads no class path outside it.
  */
 #include "config.h"
 #include "testutil.h"
@@ -21,11 +23,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define MIB (1024 * 1024)
+#define SB_N(a) (sizeof(a) / sizeof((a)[0]))
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 /* One runtime: its policy, the command before the program's arguments,
@@ -44,8 +50,8 @@ struct runtime {
 static const struct runtime runtimes[] = {
 	{ "java",
 #ifdef JAVA_BIN
-	  NULL, { JAVA_BIN, "-XX:-UsePerfData", "-Xmx1g", "-cp", PROGS_DIR,
-	          "Tasks", NULL },
+	  NULL, { JAVA_BIN, "-XX:-UsePerfData", "-Xmx1g", "-cp", ".", "Tasks",
+	          NULL },
 #else
 	  "javac or java not found when configured "
 	  "(apt-get install openjdk-17-jdk-headless)", { NULL },
@@ -69,6 +75,28 @@ static const struct runtime runtimes[] = {
 	  "hello node\n", 4 /* libuv's pool, V8's */, 256, "socketpair" },
 };
 #define NRT ((int)(sizeof(runtimes) / sizeof(runtimes[0])))
+
+/* Copy the Java program's class into dir (a judge's working directory),
+ * readable by every uid (a root supervisor runs it as a run slot's). */
+static void stage_program(const struct runtime *rt, const char *dir)
+{
+	char to[4096], buf[65536];
+	ssize_t n;
+
+	if (strcmp(rt->policy, "java") != 0 || rt->skip)
+		return;
+	snprintf(to, sizeof(to), "%s/Tasks.class", dir);
+	int in = open(PROGS_DIR "/Tasks.class", O_RDONLY | O_CLOEXEC);
+	int out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ck_assert_msg(in >= 0 && out >= 0, "copy Tasks.class to %s: %s", dir,
+	              strerror(errno));
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		ck_assert_int_eq(write(out, buf, (size_t)n), n);
+	ck_assert_int_eq(n, 0);
+	close(in);
+	ck_assert_int_eq(fchmod(out, 0644), 0);
+	close(out);
+}
 
 /* A run of the runtime's command and then args (NULL-terminated) under its
  * built-in policy, stdout in a file of its own (*out), the working
@@ -94,6 +122,7 @@ static sandbox_t *rt_sandbox(int mode, const struct runtime *rt, char **out,
 	ck_assert_int_eq(sandbox_set_stdio_path(sb, 2, "/dev/null", false), 0);
 	ck_assert_int_eq(sandbox_set_mode(sb, mode), 0);
 	ck_assert_int_eq(sandbox_set_workdir(sb, tu_tmpdir()), 0);
+	stage_program(rt, tu_tmpdir());
 	sandbox_policy_t *p = sandbox_policy_builtin(rt->policy);
 	ck_assert_msg(p != NULL, "built-in %s: %s", rt->policy, strerror(errno));
 	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
@@ -276,6 +305,141 @@ START_TEST(java_with_stale_perf_data)
 }
 END_TEST
 
+/* The files a submission may read (issue 13, review F12): under its
+ * runtime's policy a program reads its working directory and the
+ * runtime's trees, and nothing else -- not /etc/shadow, not a file of the
+ * judge's beside the working directory (0644 or root's 0600), not by "..",
+ * not through a symbolic link planted in its directory, not the
+ * supervisor's /proc/PID/environ -- in both modes, run by root (as a run
+ * slot's uid) and by an unprivileged caller. The paths come on stdin:
+ * files named by arguments are the program's to read (read-args). 0.4's java and node policies
+ * had no file rules: the 0644 file was read. _i: runtime, mode, caller. */
+#define NOBODY 65534
+START_TEST(files_held)
+{
+	const struct runtime *rt = &runtimes[_i / 4];
+	int mode = _i % 2 ? S_MODE_CLASSIC : S_MODE_FAST;
+	bool nobody = (_i / 2) % 2;
+	char base[2048], work[2560], outside[2560], pub[4096], sec[4096],
+	     environ_path[64], inside[4096], lnk[4096], want[16384], outf[4096],
+	     list[16384], inf[4096];
+	int status;
+
+	if (rt->skip)
+		tu_skip("%s policy: %s", rt->policy, rt->skip);
+	if (nobody && geteuid() != 0)
+		tu_skip("needs root to become nobody");
+	snprintf(base, sizeof(base), "%s/held%d", tu_tmpdir(), _i);
+	ck_assert_int_eq(mkdir(base, 0755), 0);
+	snprintf(work, sizeof(work), "%s/work", base);
+	snprintf(outside, sizeof(outside), "%s/outside", base);
+	tu_mkdir_shared(work);
+	ck_assert_int_eq(mkdir(outside, 0755), 0);
+	snprintf(pub, sizeof(pub), "%s/public", outside);
+	snprintf(sec, sizeof(sec), "%s/secret", outside);
+	snprintf(inside, sizeof(inside), "%s/inside", work);
+	snprintf(lnk, sizeof(lnk), "%s/lnk", work);
+	tu_write_file(pub, "PUBLICDATA\n");
+	tu_write_file(sec, "SECRETDATA\n");
+	ck_assert_int_eq(chmod(sec, 0600), 0);
+	tu_write_file(inside, "INSIDEDATA\n");
+	ck_assert_int_eq(symlink(outside, lnk), 0);
+	snprintf(environ_path, sizeof(environ_path), "/proc/%d/environ",
+	         (int)getpid());
+	snprintf(outf, sizeof(outf), "%s/out", base);
+	stage_program(rt, work);
+	const char *paths[] = { "/etc/shadow", pub, sec, "../outside/public",
+	                        "lnk/public", "lnk/secret", environ_path };
+	const char *argv[24];
+	size_t n = 0;
+	for (const char *const *a = rt->cmd; *a; a++)
+		argv[n++] = *a;
+	argv[n++] = "read";
+	argv[n] = NULL;
+	want[0] = list[0] = '\0';
+	for (size_t i = 0; i < SB_N(paths); i++) {
+		snprintf(want + strlen(want), sizeof(want) - strlen(want),
+		         "held %s\n", paths[i]);
+		snprintf(list + strlen(list), sizeof(list) - strlen(list),
+		         "%s\n", paths[i]);
+	}
+	snprintf(want + strlen(want), sizeof(want) - strlen(want),
+	         "read inside: INSIDEDATA\n");
+	snprintf(list + strlen(list), sizeof(list) - strlen(list), "inside\n");
+	snprintf(inf, sizeof(inf), "%s/in", base);
+	tu_write_file(inf, list);
+	tu_write_file(outf, "");
+	ck_assert_int_eq(chmod(outf, 0666), 0);
+
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		if (nobody && (setgroups(0, NULL) < 0 ||
+		               setresgid(NOBODY, NOBODY, NOBODY) < 0 ||
+		               setresuid(NOBODY, NOBODY, NOBODY) < 0 ||
+		               prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0))
+			_exit(90);
+		sandbox_t *sb = sandbox_new(argv);
+		sandbox_policy_t *p = sandbox_policy_builtin(rt->policy);
+		if (!sb || !p || sandbox_set_policy(sb, p) < 0 ||
+		    sandbox_set_mode(sb, mode) < 0 ||
+		    sandbox_set_workdir(sb, work) < 0 ||
+		    sandbox_set_stdio_path(sb, 0, inf, false) < 0 ||
+		    sandbox_set_stdio_path(sb, 1, outf, false) < 0 ||
+		    sandbox_set_stdio_path(sb, 2, "/dev/null", false) < 0 ||
+		    sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS) < 0)
+			_exit(91);
+		int rc = sandbox_execute(sb);
+		if (rc < 0) {
+			fprintf(stderr, "execute: %s: %s\n", sandbox_strerror(rc),
+			        sandbox_check_message(sb) ?
+			        sandbox_check_message(sb) : "");
+			_exit(92);
+		}
+		sandbox_stat_t st;
+		sandbox_get_stat(sb, &st, sizeof(st));
+		if (st.result != S_RESULT_OK)
+			fprintf(stderr, "verdict %s\n", RN(st.result));
+		_exit(st.result == S_RESULT_OK ? 0 : 93);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	              "%s (%s, %s): status %#x", rt->policy, tu_mode_name(mode),
+	              nobody ? "nobody" : "root", status);
+	char *got = tu_slurp(outf);
+	ck_assert_msg(got && strcmp(got, want) == 0,
+	              "%s (%s, %s) printed:\n%s", rt->policy, tu_mode_name(mode),
+	              nobody ? "nobody" : "root", got ? got : "(nothing)");
+	free(got);
+}
+END_TEST
+
+/* Reading stdin the ways submissions do: Java's Scanner and
+ * BufferedReader, Node's readline and fs.readFileSync(0); OK with the
+ * sum, in both modes. _i: (java scanner, java reader, node readline,
+ * node fd0) x mode. */
+START_TEST(stdin_readers)
+{
+	static const struct { int rt; const char *how; } cases[] = {
+		{ 0, "scanner" }, { 0, "reader" }, { 2, "readline" }, { 2, "fd0" },
+	};
+	const struct runtime *rt = &runtimes[cases[_i / 2].rt];
+	int mode = _i % 2 ? S_MODE_CLASSIC : S_MODE_FAST;
+	char *out, *in = tu_tmpfile("sum.in");
+
+	if (rt->skip)
+		tu_skip("%s policy: %s", rt->policy, rt->skip);
+	tu_write_file(in, "3\n1 2\n39\n");
+	sandbox_t *sb = rt_sandbox(mode, rt, &out, ARGS(cases[_i / 2].how));
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 0, in, false), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY,
+	                                   (uint64_t)rt->base_mib * MIB), 0);
+	ck_assert_result(tu_run(sb, NULL), S_RESULT_OK);
+	assert_output(out, "42\n");
+	sandbox_destroy(sb);
+}
+END_TEST
+
 Suite *tu_suite(void)
 {
 	Suite *s = suite_create("runtimes");
@@ -288,6 +452,8 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, rf, 0, 2 * NRT);
 	tcase_add_loop_test(tc, go_echo, S_MODE_FAST, S_MODE_CLASSIC + 1);
 	tcase_add_test(tc, java_with_stale_perf_data);
+	tcase_add_loop_test(tc, files_held, 0, 4 * NRT);
+	tcase_add_loop_test(tc, stdin_readers, 0, 8);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -6,7 +6,17 @@
 //   alloc MB    keeps MB MiB of arrays, touched; prints "kept MB"
 //   exec        starts /bin/true as a process (RF)
 //   socket      opens a TCP socket (RF: no network)
+//   read        tries to read each file named on a line of stdin: "held
+//               P" or "read P: TEXT" (not arguments: the policy lets the
+//               program read every file its arguments name)
+//   scanner     sums N then N integers from stdin (java.util.Scanner)
+//   reader      the same with BufferedReader and StringTokenizer
+import java.io.BufferedReader;
+import java.io.FileInputStream;
+import java.io.InputStreamReader;
 import java.util.ArrayList;
+import java.util.Scanner;
+import java.util.StringTokenizer;
 
 public class Tasks {
 	static volatile long sink;
@@ -62,6 +72,49 @@ public class Tasks {
 			new java.net.Socket("127.0.0.1", 9);
 			System.out.println("socket opened");
 			break;
+		case "read": {
+			BufferedReader in = new BufferedReader(
+			    new InputStreamReader(System.in));
+			for (String p; (p = in.readLine()) != null;) {
+				try (FileInputStream f = new FileInputStream(p)) {
+					byte[] b = new byte[64];
+					int n = f.read(b);
+					System.out.println("read " + p + ": " +
+					    new String(b, 0, Math.max(n, 0)).trim());
+				} catch (Exception e) {
+					System.out.println("held " + p);
+				}
+			}
+			break;
+		}
+		case "scanner": {
+			Scanner in = new Scanner(System.in);
+			int n = in.nextInt();
+			long total = 0;
+			for (int k = 0; k < n; k++)
+				total += in.nextLong();
+			System.out.println(total);
+			break;
+		}
+		case "reader": {
+			BufferedReader in = new BufferedReader(
+			    new InputStreamReader(System.in));
+			StringTokenizer tok = new StringTokenizer("");
+			long total = 0;
+			int n = -1;
+			for (String line; (line = in.readLine()) != null;) {
+				tok = new StringTokenizer(line);
+				while (tok.hasMoreTokens()) {
+					long v = Long.parseLong(tok.nextToken());
+					if (n < 0)
+						n = (int)v;
+					else
+						total += v;
+				}
+			}
+			System.out.println(total);
+			break;
+		}
 		default:
 			System.exit(2);
 		}

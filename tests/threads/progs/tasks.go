@@ -6,6 +6,8 @@
 //   alloc MB    keeps MB MiB of slices, touched; prints "kept MB"
 //   exec        runs /bin/true as a process (RF)
 //   echo        copies stdin to stdout
+//   read        tries to read each file named on a line of stdin: "held
+//               P" or "read P: TEXT"
 package main
 
 import (
@@ -16,6 +18,7 @@ import (
 	"os/exec"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -81,6 +84,20 @@ func main() {
 		w := bufio.NewWriter(os.Stdout)
 		io.Copy(w, bufio.NewReader(os.Stdin))
 		w.Flush()
+	case "read":
+		lines := bufio.NewScanner(os.Stdin)
+		for lines.Scan() {
+			p := lines.Text()
+			b, err := os.ReadFile(p)
+			if err != nil {
+				fmt.Println("held " + p)
+				continue
+			}
+			if len(b) > 64 {
+				b = b[:64]
+			}
+			fmt.Printf("read %s: %s\n", p, strings.TrimSpace(string(b)))
+		}
 	default:
 		os.Exit(2)
 	}

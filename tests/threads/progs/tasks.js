@@ -5,6 +5,11 @@
 //   spin        loops forever (TL)
 //   alloc MB    keeps MB MiB of buffers, touched; prints "kept MB"
 //   exec        runs /bin/true as a process (RF)
+//   read        tries to read each file named on a line of stdin: "held
+//               P" or "read P: TEXT" (not arguments: the policy lets the
+//               program read every file its arguments name)
+//   readline    sums N then N integers from stdin (readline)
+//   fd0         the same with fs.readFileSync(0)
 'use strict';
 const what = process.argv[2] || '';
 if (what === 'hello') {
@@ -37,6 +42,26 @@ if (what === 'hello') {
 } else if (what === 'exec') {
 	require('child_process').execFileSync('/bin/true');
 	console.log('exec ran');
+} else if (what === 'read') {
+	const fs = require('fs');
+	const paths = fs.readFileSync(0, 'latin1').split('\n').filter(Boolean);
+	for (const p of paths) {
+		try {
+			const t = fs.readFileSync(p, 'latin1').slice(0, 64).trim();
+			console.log('read ' + p + ': ' + t);
+		} catch (e) {
+			console.log('held ' + p);
+		}
+	}
+} else if (what === 'readline') {
+	const rl = require('readline').createInterface({ input: process.stdin });
+	const v = [];
+	rl.on('line', (l) => v.push(...l.split(/\s+/).filter(Boolean).map(BigInt)));
+	rl.on('close', () => console.log(v.slice(1).reduce((a, b) => a + b, 0n).toString()));
+} else if (what === 'fd0') {
+	const v = require('fs').readFileSync(0, 'utf8').split(/\s+/)
+		.filter(Boolean).map(BigInt);
+	console.log(v.slice(1).reduce((a, b) => a + b, 0n).toString());
 } else {
 	process.exit(2);
 }
