@@ -780,11 +780,13 @@ void sr_write_summary(FILE *f, const struct sr_outcome *r)
 	}
 	if (r->exec_rc < 0) {
 		const char *opt = sr_step_option(r->failed_step);
-		fprintf(f, "sandbox-run: %s%snot run: %s%s%s%s%s%s\n",
+		fprintf(f, "sandbox-run: %s%snot run: %s%s%s%s%s%s%s%s\n",
 		        r->label ? r->label : "", r->label ? " " : "",
 		        r->failed_step ? r->failed_step : "",
 		        opt ? " (" : "", opt ? opt : "", opt ? ")" : "",
-		        r->failed_step ? ": " : "", sandbox_strerror(r->exec_rc));
+		        r->failed_step ? ": " : "", sandbox_strerror(r->exec_rc),
+		        r->error_message ? ": " : "",
+		        r->error_message ? r->error_message : "");
 		return;
 	}
 	if (st->interrupted)

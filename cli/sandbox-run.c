@@ -560,6 +560,8 @@ static void collect(sandbox_t *sb, const struct sr_options *o,
                     const sandbox_policy_t *policy, struct sr_outcome *out)
 {
 	out->failed_step = out->exec_rc < 0 ? sandbox_failed_step(sb) : NULL;
+	if (out->failed_step && !out->error_message)
+		out->error_message = sandbox_failed_message(sb);
 	if (sandbox_get_stat(sb, &out->st, sizeof(out->st)) < 0)
 		out->st.result = S_RESULT_PD;
 	if (out->exec_rc < 0)

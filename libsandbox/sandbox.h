@@ -664,6 +664,12 @@ int sandbox_execute(sandbox_t *sb);
 /* Short name of the setup step that made the last sandbox_execute() fail
  * ("execve", "chdir", "stdin", ...), or NULL. */
 const char *sandbox_failed_step(const sandbox_t *sb);
+/* What that step met, in one line naming the file or the resource (static
+ * storage of the sandbox, valid until the next run), or NULL when the
+ * step says it all. Set by step "box" when no run slot could be claimed
+ * because of a file that is no lock file or a claims directory that is
+ * not root's alone. */
+const char *sandbox_failed_message(const sandbox_t *sb);
 /* Back to S_STATUS_RDY for another run with the same configuration; clears
  * the statistics. -EBUSY while executing. */
 int sandbox_reset(sandbox_t *sb);

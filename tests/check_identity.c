@@ -8,9 +8,9 @@
  * in a shared directory give the next run (another slot) nothing. Each
  * case runs in both modes where the mode matters.
  *
- * The claims go through the host's /dev/shm, like real runs: the suite
- * uses its own range of slots (FIRST_ID), out of the way of the default
- * one other suites use.
+ * The claims go through the host's /run/libsandbox, like real runs: the
+ * suite uses its own range of slots (FIRST_ID), out of the way of the
+ * default one other suites use.
  */
 #include "config.h"
 
@@ -23,7 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -69,8 +71,8 @@ static char *run_out(sandbox_t *sb, sandbox_stat_t *st)
 static int hold_uid(unsigned uid)
 {
 	char path[64];
-	snprintf(path, sizeof(path), "/dev/shm/libsandbox-uid-%u", uid);
-	int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0444);
+	snprintf(path, sizeof(path), "/run/libsandbox/uid-%u", uid);
+	int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
 	ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
 	ck_assert_int_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
 	return fd;
@@ -162,6 +164,153 @@ START_TEST(slots_are_exclusive)
 	ck_assert_int_eq(st.box_id, 1);
 	close(f0);
 	sandbox_destroy(a);
+}
+END_TEST
+
+/* What another local user can do to the claims changes nothing: nobody
+ * makes a directory at a slot's name in /dev/shm and holds a flock on
+ * another's lock file there (where the claims used to be: the automatic
+ * choice failed with EINVAL, the flocked slot was EBUSY for every root
+ * run). In the root-only directory a path that is no lock file is
+ * skipped like a busy slot, and named when no slot is left. */
+START_TEST(unusable_lock_files_are_skipped)
+{
+	const unsigned base = FIRST_ID + 200;
+	char dir0[64], file1[64], run0[64];
+	int go[2], done[2];
+	sandbox_stat_t st;
+	char c;
+
+	NEED_ROOT();
+	snprintf(dir0, sizeof(dir0), "/dev/shm/libsandbox-uid-%u", base);
+	snprintf(file1, sizeof(file1), "/dev/shm/libsandbox-uid-%u", base + 1);
+	ck_assert_int_eq(pipe2(go, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(done, O_CLOEXEC), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(go[0]);
+		close(done[1]);
+		if (syscall(SYS_setresgid, 65534, 65534, 65534) < 0 ||
+		    syscall(SYS_setresuid, 65534, 65534, 65534) < 0)
+			_exit(1);
+		if (mkdir(dir0, 0755) < 0 && errno != EEXIST)
+			_exit(2);
+		int fd = open(file1, O_RDONLY | O_CREAT, 0444);
+		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
+			_exit(3);
+		if (write(go[1], "x", 1) != 1)
+			_exit(4);
+		(void)!read(done[0], &c, 1); /* until the test is done */
+		_exit(0);
+	}
+	close(go[1]);
+	close(done[0]);
+	ck_assert_msg(read(go[0], &c, 1) == 1, "nobody could not plant");
+	close(go[0]);
+
+	/* Both slots of the range are spoiled there: neither counts. */
+	sandbox_t *sb = peer(S_MODE_FAST, "ids", NULL, NULL);
+	ck_assert_int_eq(sandbox_set_box_ids(sb, base, base, 2), 0);
+	free(run_out(sb, &st));
+	ck_assert_int_eq(st.box_id, 0);
+	sandbox_destroy(sb);
+	sb = peer(S_MODE_FAST, "ids", NULL, NULL);
+	ck_assert_int_eq(sandbox_set_box_ids(sb, base, base, 2), 0);
+	ck_assert_int_eq(sandbox_set_box_id(sb, 1), 0);
+	free(run_out(sb, &st));
+	ck_assert_int_eq(st.box_id, 1);
+	sandbox_destroy(sb);
+	close(done[1]);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	rmdir(dir0);
+	unlink(file1);
+
+	/* Root's own directory: a directory at slot 0's name. */
+	snprintf(run0, sizeof(run0), "/run/libsandbox/uid-%u", base);
+	unlink(run0);
+	ck_assert_int_eq(mkdir(run0, 0700), 0);
+	sb = peer(S_MODE_FAST, "ids", NULL, NULL);
+	ck_assert_int_eq(sandbox_set_box_ids(sb, base, base, 3), 0);
+	free(run_out(sb, &st));
+	ck_assert_int_eq(st.box_id, 1);
+	sandbox_destroy(sb);
+	/* Asked for, or the only slot: refused, the path named. */
+	for (int i = 0; i < 2; i++) {
+		sb = peer(S_MODE_FAST, "ids", NULL, NULL);
+		ck_assert_int_eq(sandbox_set_box_ids(sb, base, base, i ? 1 : 3), 0);
+		if (!i)
+			ck_assert_int_eq(sandbox_set_box_id(sb, 0), 0);
+		ck_assert_int_eq(sandbox_execute(sb), -EEXIST);
+		ck_assert_str_eq(sandbox_failed_step(sb), "box");
+		const char *m = sandbox_failed_message(sb);
+		ck_assert_msg(m && strstr(m, run0), "message: %s", m ? m : "(none)");
+		sandbox_destroy(sb);
+	}
+	ck_assert_int_eq(rmdir(run0), 0);
+}
+END_TEST
+
+/* A slot an older supervisor holds (its lock in /dev/shm) is taken only
+ * when no other is free; ours is visible to it. */
+START_TEST(older_supervisors_slots_are_avoided)
+{
+	const unsigned base = FIRST_ID + 210;
+	char path[64];
+	sandbox_stat_t st;
+
+	NEED_ROOT();
+	snprintf(path, sizeof(path), "/dev/shm/libsandbox-uid-%u", base);
+	int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0444);
+	ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
+	ck_assert_int_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
+	sandbox_t *sb = peer(S_MODE_FAST, "ids", NULL, NULL);
+	ck_assert_int_eq(sandbox_set_box_ids(sb, base, base, 2), 0);
+	free(run_out(sb, &st));
+	ck_assert_int_eq(st.box_id, 1);
+	snprintf(path, sizeof(path), "/dev/shm/libsandbox-uid-%u", base + 1);
+	int other = open(path, O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(other, 0);
+	ck_assert_int_ne(flock(other, LOCK_EX | LOCK_NB), 0);
+	close(other);
+	sandbox_destroy(sb);
+	close(fd);
+}
+END_TEST
+
+/* A claims directory others may write is refused (nobody must plant or
+ * hold a slot's lock file), the directory named. In a mount namespace of
+ * its own with a tmpfs on /run: the host's claims are not touched. */
+static int open_claims_dir_run(void)
+{
+	if (unshare(CLONE_NEWNS) < 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+	    mount("t", "/run", "tmpfs", 0, "mode=0755") < 0)
+		return 10;
+	if (mkdir("/run/libsandbox", 0777) < 0 || chmod("/run/libsandbox", 0777) < 0)
+		return 11;
+	sandbox_t *sb = peer(S_MODE_FAST, "ids", NULL, NULL);
+	int rc = sandbox_execute(sb);
+	const char *m = sandbox_failed_message(sb);
+	int ret = rc != -EPERM ? 12
+	        : !m || !strstr(m, "/run/libsandbox") ? 13 : 0;
+	sandbox_destroy(sb);
+	return ret;
+}
+
+START_TEST(open_claims_directory_refused)
+{
+	int status;
+
+	NEED_ROOT();
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(open_claims_dir_run());
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	              "step %d failed (10: namespace, 11: directory, 12: run "
+	              "not refused with EPERM, 13: message)", WEXITSTATUS(status));
 }
 END_TEST
 
@@ -454,6 +603,9 @@ Suite *tu_suite(void)
 	tcase_add_test(t, credentials_replace_the_slot);
 	tcase_add_test(t, slots_are_exclusive);
 	tcase_add_test(t, box_id_range_checked);
+	tcase_add_test(t, unusable_lock_files_are_skipped);
+	tcase_add_test(t, open_claims_directory_refused);
+	tcase_add_test(t, older_supervisors_slots_are_avoided);
 	tcase_add_test(t, leftovers_of_a_slot_are_killed);
 	tcase_add_test(t, killed_supervisor_frees_its_slot);
 	tcase_add_loop_test(t, death_signal_survives_the_id_change, 0, 2);

@@ -37,7 +37,7 @@ SB_EXPORT sandbox_t *sandbox_new(const char *const argv[])
 	sb->first_uid = SANDBOX_BOX_FIRST_UID;
 	sb->first_gid = SANDBOX_BOX_FIRST_GID;
 	sb->box_count = SANDBOX_BOX_COUNT;
-	sb->slot.claim = sb->slot.box_id = -1;
+	sb->slot.claim = sb->slot.old_claim = sb->slot.box_id = -1;
 	sb->sample_usec = 5000;
 	sb->memory_mode_asked = -1;
 	for (int i = 0; i < 3; i++) {
@@ -360,6 +360,7 @@ SB_EXPORT int sandbox_execute(sandbox_t *sb)
 		return rc;
 	sb_verdict_begin(sb);
 	sb->failed_step = NULL;
+	sb->failed_msg[0] = '\0';
 	atomic_store(&sb->kill_reason, SB_KILL_NONE);
 	atomic_store(&sb->mem_sample_peak, 0);
 	if (sb_run_diag(sb))
@@ -381,6 +382,12 @@ SB_EXPORT int sandbox_execute(sandbox_t *sb)
 SB_EXPORT const char *sandbox_failed_step(const sandbox_t *sb)
 {
 	return sb ? sb->failed_step : NULL;
+}
+
+SB_EXPORT const char *sandbox_failed_message(const sandbox_t *sb)
+{
+	return sb && sb->failed_step && sb->failed_msg[0] ? sb->failed_msg
+	                                                  : NULL;
 }
 
 SB_EXPORT int sandbox_reset(sandbox_t *sb)

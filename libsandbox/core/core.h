@@ -243,6 +243,7 @@ struct sandbox {
 	unsigned box_count;
 	struct sb_slot {            /* the run slot held (identity.c) */
 		int claim;          /* descriptor holding the uid, or -1 */
+		int old_claim;      /* 0.4's lock on it, when we could take it */
 		int box_id;
 		uid_t uid;
 		gid_t gid;
@@ -269,6 +270,7 @@ struct sandbox {
 	int status;
 	sandbox_stat_t stat;
 	const char *failed_step;
+	char failed_msg[160];       /* what the failed step met, or "" */
 
 	/* compiled policy, cached until the policy or its options change */
 	struct {

@@ -24,31 +24,77 @@
 #include "core/core.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
-/* Claim slot n into the sandbox. */
-static int claim_slot(sandbox_t *sb, unsigned n)
+/* Claim slot n into the sandbox. With `old_free`, only when no
+ * supervisor of 0.4 holds it either (their lock in /dev/shm). */
+static int claim_slot(sandbox_t *sb, unsigned n, bool old_free)
 {
 	uid_t uid = sb->first_uid + n;
 	int fd = sb_claim(SB_CLAIM_UID, (unsigned long)uid);
+	int old;
 
 	if (fd < 0)
 		return fd;
+	/* Theirs, taken when it can be: they then skip the slot. Anybody
+	 * may hold or spoil that file, so it never stops a run -- it only
+	 * ranks the slots (claim_any). */
+	old = sb_claim(SB_CLAIM_UID_SHM, (unsigned long)uid);
+	if (old < 0 && old_free) {
+		sb_claim_release(fd);
+		return -EBUSY;
+	}
 	sb->slot.claim = fd;
+	sb->slot.old_claim = old;
 	sb->slot.box_id = (int)n;
 	sb->slot.uid = uid;
 	sb->slot.gid = sb->first_gid + n;
 	return 0;
 }
 
-/* The lowest free slot. -EBUSY when all are taken. */
+/* Why slot n could not be claimed (-EEXIST: its lock file's path holds
+ * something else; any other error but -EBUSY: the claims directory). */
+static void say_why(sandbox_t *sb, unsigned n, int rc)
+{
+	char path[64];
+
+	sb_claim_path(SB_CLAIM_UID, (unsigned long)(sb->first_uid + n), path,
+	              sizeof(path));
+	if (rc == -EEXIST)
+		snprintf(sb->failed_msg, sizeof(sb->failed_msg),
+		         "%s is not a lock file of root's with one name: "
+		         "that slot cannot be claimed (remove it)", path);
+	else if (rc != -EBUSY)
+		snprintf(sb->failed_msg, sizeof(sb->failed_msg),
+		         "%.*s: %s (run slots are claimed in a directory of "
+		         "root's that nobody else may write)",
+		         (int)(strrchr(path, '/') - path), path, strerror(-rc));
+}
+
+/* The lowest free slot, first among those no older supervisor holds.
+ * A slot whose lock file cannot be used is skipped like a busy one:
+ * -EBUSY when every slot is taken, -EEXIST when the others are and some
+ * could not be used (the first is named), another -errno when no claim
+ * can be made at all. */
 static int claim_any(sandbox_t *sb)
 {
-	int rc = -EBUSY;
+	int rc, first_bad = 0;
 
-	for (unsigned n = 0; n < sb->box_count && rc == -EBUSY; n++)
-		rc = claim_slot(sb, n);
-	return rc;
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned n = 0; n < sb->box_count; n++) {
+			if ((rc = claim_slot(sb, n, pass == 0)) == 0)
+				return 0;
+			if (rc == -EEXIST && !first_bad) {
+				first_bad = rc;
+				say_why(sb, n, rc);
+			} else if (rc != -EBUSY && rc != -EEXIST) {
+				say_why(sb, n, rc);
+				return rc;
+			}
+		}
+	return first_bad ? first_bad : -EBUSY;
 }
 
 /* Does the slot the sandbox holds still fit its configuration? */
@@ -66,7 +112,8 @@ static bool slot_fits(const sandbox_t *sb)
 void sb_slot_release(sandbox_t *sb)
 {
 	sb_claim_release(sb->slot.claim);
-	sb->slot.claim = -1;
+	sb_claim_release(sb->slot.old_claim);
+	sb->slot.claim = sb->slot.old_claim = -1;
 	sb->slot.box_id = -1;
 }
 
@@ -133,8 +180,10 @@ int sb_ident_begin(sandbox_t *sb, struct sb_ident *id)
 		goto out;
 	if (!slot_fits(sb)) {
 		sb_slot_release(sb);
-		rc = sb->box_id >= 0 ? claim_slot(sb, (unsigned)sb->box_id)
-		                     : claim_any(sb);
+		if (sb->box_id < 0)
+			rc = claim_any(sb);
+		else if ((rc = claim_slot(sb, (unsigned)sb->box_id, false)) < 0)
+			say_why(sb, (unsigned)sb->box_id, rc);
 	}
 	if (rc < 0) {
 		sb->failed_step = sb_step_name(SB_STEP_BOX);

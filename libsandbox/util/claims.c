@@ -4,30 +4,48 @@
  * one at the same time, whether it is a sandbox of the same process or of
  * another, of the same user or of another, in any PID or mount namespace.
  *
- * One lock file per resource, /dev/shm/libsandbox-<kind>-<N> (kinds "cpu"
- * and "uid"), never removed (an unlink while someone holds the lock would
- * let a newcomer lock a new file of the same name). A run owns resource N
- * while it holds an exclusive flock on an open file description of its own
- * of that file: separate opens conflict even inside one process, so
- * sandboxes in threads of one process are kept apart too. The kernel drops
- * the lock when the descriptor goes, at the end of the run or when the
- * supervisor dies, however it dies: a crashed supervisor never keeps a
- * claim. Descriptors are close-on-exec, so a program never holds one.
+ * One lock file per resource, never removed (an unlink while someone holds
+ * the lock would let a newcomer lock a new file of the same name). A run
+ * owns resource N while it holds an exclusive flock on an open file
+ * description of its own of that file: separate opens conflict even inside
+ * one process, so sandboxes in threads of one process are kept apart too.
+ * The kernel drops the lock when the descriptor goes, at the end of the
+ * run or when the supervisor dies, however it dies: a crashed supervisor
+ * never keeps a claim. Descriptors are close-on-exec, so a program never
+ * holds one.
  *
- * Why /dev/shm: every glibc system has it (POSIX shared memory), it is
- * world-writable with the sticky bit (every user may add a file, nobody
- * may remove another's), a tmpfs (it starts empty at boot, when no claim
- * can be alive), and mount namespaces and systemd's PrivateTmp keep the
- * host's (unlike /tmp; /run/lock is writable by root only on some
- * distributions). A container with a /dev/shm of its own coordinates with
- * itself only; docs/PERFORMANCE.md and docs/ISOLATION.md say what to do
- * about that.
+ * Where the files are:
+ * - the uids of run slots (only a root supervisor claims them):
+ *   /run/libsandbox/uid-<UID>, in a directory of root's that nobody else
+ *   may write (made 0755 if missing; refused when it is not a directory
+ *   owned by root, or is writable by group or others), files 0600 of
+ *   root's. No other user can open them, so nobody but root can hold a
+ *   slot or plant a file at a slot's name. /run is a tmpfs on every
+ *   systemd host (empty at boot, when no claim can be alive) and mount
+ *   namespaces keep the host's. /dev/shm would not do: any local user may
+ *   add a file there (a directory at a slot's name, a flock held on every
+ *   lock file made 0444 for all: every root run refused).
+ * - CPUs (every supervisor, root or not, must see the others' claims):
+ *   /dev/shm/libsandbox-cpu-<N>: every glibc system has it, it is
+ *   world-writable with the sticky bit (every user may add a file, nobody
+ *   may remove another's), a tmpfs, and mount namespaces and systemd's
+ *   PrivateTmp keep the host's (unlike /tmp). What another user can do
+ *   to those files only costs placement: a run that cannot claim a CPU
+ *   is not pinned (core/affinity.c).
+ * - /dev/shm/libsandbox-uid-<UID>: where supervisors of 0.4 claim uids.
+ *   A root supervisor takes that lock too when it can, so that an older
+ *   supervisor beside it (a host being upgraded) sees the slot taken;
+ *   identity.c never lets it stop a run.
  *
- * Files somebody else made are opened without O_CREAT (the kernel's
- * protected_regular refuses O_CREAT on another user's file in a sticky
- * directory), with O_NOFOLLOW and O_NONBLOCK (a symlink or a FIFO planted
- * under the name can neither redirect nor block us), and must be regular
- * files. Read access is all flock needs; nothing is read or written.
+ * A file that cannot be used -- a directory, a FIFO, a symbolic link, a
+ * file with a second name, in the root-only directory one that is not
+ * root's -- is not a claim anyone can hold: sb_claim() says -EEXIST and
+ * the caller skips it like a busy one (sb_claim_path() names it); only a
+ * directory that cannot be used fails every claim of its kind. Files somebody else made are opened without
+ * O_CREAT (the kernel's protected_regular refuses O_CREAT on another
+ * user's file in a sticky directory), with O_NOFOLLOW and O_NONBLOCK (a
+ * symlink or a FIFO planted under the name can neither redirect nor
+ * block us). Read access is all flock needs; nothing is read or written.
  */
 #include "config.h"
 #include "util/util.h"
@@ -35,37 +53,70 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const kind_name[SB_CLAIM_KINDS] = { "cpu", "uid" };
+#define ROOT_DIR "/run/libsandbox"
 
-/* The lock file, opened (made if missing). -errno when it cannot be used:
- * then that resource cannot be coordinated. */
-static int open_lock_file(const char *path)
+static const char *const kind_name[SB_CLAIM_KINDS] = { "cpu", "uid", "uid" };
+
+void sb_claim_path(int kind, unsigned long n, char *buf, size_t size)
+{
+	if (kind == SB_CLAIM_UID)
+		snprintf(buf, size, ROOT_DIR "/uid-%lu", n);
+	else
+		snprintf(buf, size, "/dev/shm/libsandbox-%s-%lu",
+		         kind_name[kind >= 0 && kind < SB_CLAIM_KINDS ? kind : 0], n);
+}
+
+/* The root-only directory, made if missing: a descriptor, or -errno
+ * (-EPERM when it is not root's alone). */
+static int open_root_dir(void)
+{
+	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	struct stat st;
+	int fd;
+
+	if (mkdir(ROOT_DIR, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	if ((fd = open(ROOT_DIR, flags)) < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022)) {
+		close(fd);
+		return -EPERM;
+	}
+	return fd;
+}
+
+/* The lock file `name` of directory `dir`, opened (made if missing,
+ * `mode`): a descriptor, -EEXIST when what is there cannot be used, or
+ * another -errno when the directory refuses a new file. */
+static int open_lock_file(int dir, const char *name, mode_t mode, bool root)
 {
 	const int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
 	struct stat st;
 	int fd = -1;
 
 	for (int i = 0; i < 4 && fd < 0; i++) {
-		if ((fd = open(path, flags)) >= 0 || errno != ENOENT)
+		if ((fd = openat(dir, name, flags)) >= 0 || errno != ENOENT)
 			break;
-		if ((fd = open(path, flags | O_CREAT | O_EXCL, 0444)) >= 0) {
-			/* Whatever our umask: others must be able to open it. */
-			(void)fchmod(fd, 0444);
+		if ((fd = openat(dir, name, flags | O_CREAT | O_EXCL, mode)) >= 0) {
+			/* Whatever our umask. */
+			(void)fchmod(fd, mode);
 			break;
 		}
 		if (errno != EEXIST)
-			break;
+			return -errno;
 		/* Made by someone else meanwhile: open theirs. */
 	}
 	if (fd < 0)
-		return errno == EEXIST ? -EAGAIN : -errno;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		return -EEXIST; /* a symlink, a file we may not read, a race */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+	    (root && st.st_uid != 0)) {
 		close(fd);
-		return -EINVAL;
+		return -EEXIST;
 	}
 	return fd;
 }
@@ -73,13 +124,23 @@ static int open_lock_file(const char *path)
 int sb_claim(int kind, unsigned long n)
 {
 	char path[64];
-	int fd;
+	const char *name;
+	int dir, fd;
+	bool root = kind == SB_CLAIM_UID;
 
 	if (kind < 0 || kind >= SB_CLAIM_KINDS)
 		return -EINVAL;
-	snprintf(path, sizeof(path), "/dev/shm/libsandbox-%s-%lu",
-	         kind_name[kind], n);
-	if ((fd = open_lock_file(path)) < 0)
+	sb_claim_path(kind, n, path, sizeof(path));
+	name = strrchr(path, '/') + 1;
+	if (root)
+		dir = open_root_dir();
+	else if ((dir = open("/dev/shm", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		dir = -errno;
+	if (dir < 0)
+		return dir;
+	fd = open_lock_file(dir, name, root ? 0600 : 0444, root);
+	close(dir);
+	if (fd < 0)
 		return fd;
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
 		int e = errno;

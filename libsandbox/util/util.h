@@ -238,11 +238,17 @@ int sb_parse_cpulist(const char *s, cpu_set_t *set);
 /* ------------------------------------------------------------ claims.c */
 
 /* What a claim is on. */
-enum { SB_CLAIM_CPU = 0, SB_CLAIM_UID, SB_CLAIM_KINDS };
+enum { SB_CLAIM_CPU = 0, SB_CLAIM_UID,
+       SB_CLAIM_UID_SHM, /* where 0.4's supervisors claim uids (identity.c) */
+       SB_CLAIM_KINDS };
 /* Claim resource n of a kind for a run, host-wide. Returns a descriptor
- * holding the claim (close-on-exec), -EBUSY when another run holds it, or
- * another -errno when claims cannot be made for it. */
+ * holding the claim (close-on-exec), -EBUSY when another run holds it,
+ * -EEXIST when what lies at its lock file's path is no lock file (skip it
+ * like a busy one), or another -errno when claims of that kind cannot be
+ * made at all (-EPERM: the uid claims' directory is not root's alone). */
 int sb_claim(int kind, unsigned long n);
+/* The path of resource n's lock file (for messages). */
+void sb_claim_path(int kind, unsigned long n, char *buf, size_t size);
 /* Drop a claim (fd < 0: nothing). */
 void sb_claim_release(int fd);
 
