@@ -372,6 +372,8 @@ static void json_isolation(FILE *f, bool *first, const struct sr_outcome *r)
 	            (is->in_effect & S_ISO_BOX) ? is->box_missing : -1);
 	sr_json_figure(f, &bf, "box_error",
 	            (is->in_effect & S_ISO_BOX) ? is->box_error : -1);
+	sr_json_figure(f, &bf, "box_refused",
+	            (is->in_effect & S_ISO_BOX) ? is->box_refused : -1);
 	fputc('}', f);
 }
 

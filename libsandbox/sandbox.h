@@ -1069,12 +1069,17 @@ int sandbox_set_tmpfs_size(sandbox_t *sb, uint64_t bytes);
  *     another directory inside the box): empty at every run, owned by the
  *     program's uid (its run slot's when the supervisor is root), mode
  *     0700, in the writable space of sandbox_set_tmpfs_size() (bounded by
- *     the quotas);
+ *     the quotas); each file the program writes, anywhere, is bounded by
+ *     that space's figure (box_limit) even without a disk quota
+ *     (RLIMIT_FSIZE, unless sandbox_set_rlimit() sets one): past it the
+ *     write fails with EFBIG and SIGXFSZ, which is ML when the memory
+ *     quota sets the bound (OL when the disk quota does);
  *   - before the program starts, the files of sandbox_box_copy_in() are
  *     copied into /box; after it ended, those of sandbox_box_copy_out()
  *     are copied out (a name the program left as anything but a regular
  *     file, or not at all, gives an empty file and counts in
- *     box_missing); then everything of the box is gone -- also when the
+ *     box_missing; a file larger than box_limit is not copied either and
+ *     counts in box_refused); then everything of the box is gone -- also when the
  *     supervisor is killed: nothing of it is ever mounted on the host.
  * Namespaces: mount, PID, IPC and UTS, and a user namespace when the
  * caller is not root (sandbox_check() fails with -EPERM where the host
@@ -1093,9 +1098,14 @@ int sandbox_box_copy_in(sandbox_t *sb, const char *host, const char *name);
 /* Copy /box/NAME out to the host file `host` after each run, created or
  * truncated at the start of the run (as sandbox_open_file() opens a file
  * to write: no link is followed; the errors are sandbox_execute()'s, step
- * "box"), so that no earlier run's output is ever left there. A copy the
- * host cannot take (a full disk) leaves the file empty, never half
- * written, and its errno in box_error. Errors as sandbox_box_copy_in(). */
+ * "box"), so that no earlier run's output is ever left there. Only a
+ * regular file is copied (opened without following a link, without
+ * blocking on a FIFO), at most the size it had when opened and never more
+ * than box_limit: a larger one (a sparse file costs the space nothing)
+ * leaves the host file empty and counts in box_refused (OL or ML when a
+ * quota sets box_limit). A copy the host cannot take (a full disk) leaves
+ * the file empty, never half written, and its errno in box_error. Errors
+ * as sandbox_box_copy_in(). */
 int sandbox_box_copy_out(sandbox_t *sb, const char *name, const char *host);
 /* Forget every copy. */
 int sandbox_box_clear_copies(sandbox_t *sb);
@@ -1206,6 +1216,10 @@ typedef struct {
 	int box_error;            /* errno of the first copy out that could
 	                           * not be written (a full disk): its file
 	                           * is left empty; 0 when none failed */
+	int box_refused;          /* outputs not copied because they were
+	                           * larger than box_limit (their host files
+	                           * are left empty; OL or ML when a quota
+	                           * sets box_limit) */
 } sandbox_iso_stat_t;
 /* Copy at most `size` bytes of the figures. -EINVAL for NULL. */
 int sandbox_get_isolation_stat(const sandbox_t *sb, sandbox_iso_stat_t *st,

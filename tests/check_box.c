@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -104,11 +105,15 @@ static void look(struct host_view *v)
 	while (fgets(line, sizeof(line), f))
 		v->mounts++;
 	fclose(f);
+	/* Only this process's stages: other suites run boxes in the same
+	 * /tmp meanwhile. */
+	char mine[64];
+	int n = snprintf(mine, sizeof(mine), "libsandbox-%ld-", (long)getpid());
 	v->stages = 0;
 	DIR *d = opendir("/tmp");
 	ck_assert_ptr_nonnull(d);
 	for (struct dirent *e; (e = readdir(d)); )
-		if (strncmp(e->d_name, "libsandbox-", 11) == 0)
+		if (strncmp(e->d_name, mine, (size_t)n) == 0)
 			v->stages++;
 	closedir(d);
 }
@@ -465,6 +470,107 @@ START_TEST(space_is_bounded_by_the_quotas)
 }
 END_TEST
 
+/* Each file of the box is bounded by what bounds its space, disk quota
+ * or not: a sparse file costs the tmpfs nothing, and was copied out at its
+ * size (0.4.0: 4 GiB written to the host under a 64 MiB memory quota,
+ * OK, minutes long). Past the bound: ML under the memory quota; without
+ * a quota the write fails (SIGXFSZ: RT); with the caller's own
+ * RLIMIT_FSIZE above it, the file is made but never copied (box_refused,
+ * the host file empty). */
+static void run_sparse(int i, uint64_t memory, bool own_fsize, int want,
+                       int refused)
+{
+	sandbox_iso_stat_t is;
+	sandbox_stat_t st;
+	int verdict;
+	char *out = tu_tmpfile("box-sparse.bin");
+
+	sandbox_t *sb = box_of(modes[i % 2], "peer", "sparse", "big", "256");
+	ck_assert_int_eq(sandbox_box_copy_out(sb, "big", out), 0);
+	if (memory)
+		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, memory), 0);
+	if (own_fsize)
+		ck_assert_int_eq(sandbox_set_rlimit(sb, RLIMIT_FSIZE,
+		                                    SANDBOX_UNLIMITED), 0);
+	free(tu_run_stdout(sb, &verdict, &st));
+	ck_assert_msg(verdict == want, "memory %llu, own FSIZE %d: %s (signal "
+	              "%d), expected %s", (unsigned long long)memory, own_fsize,
+	              sandbox_result_name(verdict), st.signal,
+	              sandbox_result_name(want));
+	if (want == S_RESULT_RT)
+		ck_assert_int_eq(st.signal, SIGXFSZ);
+	else
+		ck_assert_int_eq(st.quota_exceeded, S_QUOTA_MEMORY);
+	ck_assert_int_eq(sandbox_get_isolation_stat(sb, &is, sizeof(is)), 0);
+	ck_assert_int_eq(is.box_refused, refused);
+	ck_assert_int_eq(is.box_error, 0);
+	struct stat sst;
+	ck_assert_int_eq(stat(out, &sst), 0);
+	/* Its one byte at most (what it wrote before the size failed). */
+	ck_assert_msg(sst.st_size <= (refused ? 0 : 1), "%lld bytes copied out",
+	              (long long)sst.st_size);
+	sandbox_destroy(sb);
+	unlink(out);
+	free(out);
+}
+
+START_TEST(copy_out_is_bounded)
+{
+	as_user(_i);
+	NEED_BOX();
+	run_sparse(_i, 32 * MB, false, S_RESULT_ML, 0);
+	run_sparse(_i, 0, false, S_RESULT_RT, 0);
+	run_sparse(_i, 32 * MB, true, S_RESULT_ML, 1);
+}
+END_TEST
+
+/* What the program leaves under an output's name that is no regular file
+ * -- a FIFO (opening it must not block), a directory, a symbolic link to
+ * a host file -- is not copied: the host file stays empty. The policy
+ * lets it make them (the built-ins' file rules would refuse a FIFO or a
+ * link: a policy file without file rules may not). */
+static const char plant_policy[] =
+	"include default\nfiles unconfined\n"
+	"mknod allow\nmknodat allow\nmkdir allow\nsymlink allow\n";
+
+START_TEST(copy_out_takes_regular_files_only)
+{
+	static const char *const kinds[] = { "fifo", "dir", "symlink" };
+	sandbox_iso_stat_t is;
+	sandbox_stat_t st;
+	int verdict;
+
+	as_user(_i);
+	NEED_BOX();
+	for (size_t k = 0; k < 3; k++) {
+		char *out = tu_tmpfile("box-kind.out");
+		sandbox_t *sb = box_of(modes[_i % 2], "peer", "make", "res",
+		                       kinds[k]);
+		char err[256];
+		sandbox_policy_t *p = sandbox_policy_parse(
+			plant_policy, sizeof(plant_policy) - 1, "plant", err,
+			sizeof(err));
+		ck_assert_msg(p, "%s", err);
+		ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+		sandbox_policy_unref(p);
+		ck_assert_int_eq(sandbox_box_copy_out(sb, "res", out), 0);
+		char *text = tu_run_stdout(sb, &verdict, &st);
+		ck_assert_result(verdict, S_RESULT_OK);
+		ck_assert_str_eq(text, "make ok\n");
+		free(text);
+		ck_assert_int_eq(sandbox_get_isolation_stat(sb, &is, sizeof(is)), 0);
+		ck_assert_int_eq(is.box_missing, 1);
+		ck_assert_int_eq(is.box_error, 0);
+		text = tu_slurp(out);
+		ck_assert_msg(strcmp(text, "") == 0, "%s: copied %s", kinds[k], text);
+		free(text);
+		sandbox_destroy(sb);
+		unlink(out);
+		free(out);
+	}
+}
+END_TEST
+
 /* The same through the older box API: several S_DIR_TMP directories were
  * one tmpfs of 64 MiB each (192 MiB held under a 32 MiB memory quota was
  * OK); they now share the one bounded space: 192 MiB asked for, ML, and
@@ -515,6 +621,8 @@ Suite *tu_suite(void)
 	tcase_add_test(t, each_run_starts_empty);
 	tcase_add_test(t, killed_supervisor_leaves_nothing);
 	tcase_add_test(t, copy_out_on_a_full_disk);
+	tcase_add_loop_test(t, copy_out_is_bounded, 0, 4);
+	tcase_add_loop_test(t, copy_out_takes_regular_files_only, 0, 4);
 	suite_add_tcase(s, t);
 	t = tcase_create("privacy");
 	tcase_set_timeout(t, TU_TIMEOUT);

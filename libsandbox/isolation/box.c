@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -117,18 +118,21 @@ static int open_in_root(pid_t pid, const char *dir)
 	return fd;
 }
 
-/* Copy all of `in` (from offset 0) to `out`. 0 or -errno. */
-static int copy_all(int in, int out)
+/* Copy `in` (from offset 0) to `out`: at most `max` bytes, and no more
+ * than there are. 0 or -errno. */
+static int copy_all(int in, int out, uint64_t max)
 {
 	off_t off = 0;
 
-	for (;;) {
-		ssize_t n = sendfile(out, in, &off, 1 << 20);
+	while ((uint64_t)off < max) {
+		uint64_t left = max - (uint64_t)off;
+		ssize_t n = sendfile(out, in, &off, left < (1 << 20) ? left : (1 << 20));
 		if (n == 0)
 			return 0;
 		if (n < 0 && errno != EINTR)
 			return -errno;
 	}
+	return 0;
 }
 
 static int copy_in(const struct sb_iso *iso, const struct sb_copy *c, int src)
@@ -151,7 +155,7 @@ static int copy_in(const struct sb_iso *iso, const struct sb_copy *c, int src)
 	if (rc == 0 && fchmod(dst, mode) < 0)
 		rc = -errno;
 	if (rc == 0)
-		rc = copy_all(src, dst);
+		rc = copy_all(src, dst, (uint64_t)st.st_size);
 	close(dst);
 	return rc;
 }
@@ -188,10 +192,16 @@ int sb_box_enter(struct sb_iso *iso, pid_t pid)
 }
 
 /* /box/NAME to dst. What the program did not leave (or left as anything
- * but a regular file) counts in box_missing; a copy that failed on the
- * host side (a full disk) leaves an empty file and its errno in
- * box_error: the supervisor's failure, not the program's. */
-static void copy_out(struct sb_iso *iso, const struct sb_copy *c, int dst)
+ * but a regular file: a symbolic link, a FIFO, a directory) counts in
+ * box_missing; a file larger than the box's bound is not copied (a
+ * sparse one costs the tmpfs nothing, and would be written out at its
+ * size) and counts in box_refused -- over the quota that sets the bound,
+ * facts say so; at most the size seen first is copied, never more than
+ * the bound. A copy that failed on the host side (a full disk) leaves
+ * an empty file and its errno in box_error: the supervisor's failure,
+ * not the program's. */
+static void copy_out(struct sb_iso *iso, const struct sb_copy *c, int dst,
+                     struct sb_iso_facts *facts)
 {
 	struct sb_iso_run *run = &iso->run;
 	struct stat st;
@@ -201,7 +211,11 @@ static void copy_out(struct sb_iso *iso, const struct sb_copy *c, int dst)
 
 	if (src < 0 || fstat(src, &st) < 0 || !S_ISREG(st.st_mode)) {
 		run->box_missing++;
-	} else if ((rc = copy_all(src, dst)) < 0) {
+	} else if ((uint64_t)st.st_size > iso->box_limit) {
+		iso->stat.box_refused++;
+		if (iso->box_limit_quota >= 0)
+			facts->space_over_quota = iso->box_limit_quota;
+	} else if ((rc = copy_all(src, dst, (uint64_t)st.st_size)) < 0) {
 		if (ftruncate(dst, 0) < 0) /* never half an output */
 			(void)lseek(dst, 0, SEEK_SET);
 		if (!iso->stat.box_error)
@@ -218,6 +232,7 @@ void sb_box_leave(struct sb_iso *iso, struct sb_iso_facts *facts)
 
 	iso->stat.box_bytes = -1;
 	iso->stat.box_error = 0;
+	iso->stat.box_refused = 0;
 	iso->stat.box_limit = (int64_t)iso->box_limit;
 	iso->stat.box_limit_quota = iso->box_limit_quota;
 	facts->space_over_quota = -1;
@@ -233,9 +248,18 @@ void sb_box_leave(struct sb_iso *iso, struct sb_iso_facts *facts)
 	if (run->box_fd >= 0)
 		for (size_t i = 0; i < iso->ncopies; i++)
 			if (iso->copies[i].out)
-				copy_out(iso, &iso->copies[i], run->copy_fd[i]);
+				copy_out(iso, &iso->copies[i], run->copy_fd[i], facts);
 	iso->stat.box_missing = run->box_missing;
 	sb_box_close(run);
+}
+
+uint64_t sb_box_file_bound(const struct sb_iso *iso, uint64_t disk_quota)
+{
+	if (!iso || !(iso->effective & S_ISO_BOX) ||
+	    disk_quota != SANDBOX_UNLIMITED ||
+	    sb_iso_sets_rlimit(iso, RLIMIT_FSIZE))
+		return SANDBOX_UNLIMITED;
+	return iso->box_limit;
 }
 
 uint64_t sb_box_space_size(const struct sb_iso *iso)

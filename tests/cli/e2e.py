@@ -70,11 +70,18 @@ class Env:
 
     def run(self, *args, stdin=None, input_=None, timeout=60, env=None,
             cwd=None):
-        p = subprocess.run([TOOL] + list(args), stdin=stdin, input=input_,
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                           timeout=scaled(timeout), env=env, cwd=cwd)
-        return p.returncode, p.stdout.decode(errors="replace"), \
-            p.stderr.decode(errors="replace")
+        with subprocess.Popen([TOOL] + list(args), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=env, cwd=cwd,
+                              stdin=subprocess.PIPE if input_ is not None
+                              else stdin) as p:
+            self.last_pid = p.pid
+            try:
+                out, err = p.communicate(input_, timeout=scaled(timeout))
+            except subprocess.TimeoutExpired:
+                p.kill()
+                raise
+        return p.returncode, out.decode(errors="replace"), \
+            err.decode(errors="replace")
 
     def judge(self, *args, expect_exit=None, **kw):
         """Run with --report and --meta; return (exit, report, meta, out, err)."""
@@ -640,7 +647,6 @@ def test_box_workflow(e):
     # --box: ./victim is copied into /box, runs there as its own user,
     # its output file comes back; a stale destination is emptied; the
     # report says what the box held; nothing is left on the host.
-    before = sorted(n for n in os.listdir("/tmp") if n.startswith("libsandbox-"))
     work = e.path("boxwork")
     os.mkdir(work)
     os.chmod(work, 0o755)
@@ -659,8 +665,10 @@ def test_box_workflow(e):
     check(os.path.exists(os.path.join(work, "got.txt")), os.listdir(work))
     check(open(os.path.join(work, "stale.out")).read() == "",
           "the stale output survived")
-    after = sorted(n for n in os.listdir("/tmp") if n.startswith("libsandbox-"))
-    check(after == before, "left in /tmp: %r" % (set(after) - set(before)))
+    # Only this run's stage (other suites run boxes in the same /tmp).
+    mine = "libsandbox-%d-" % e.last_pid
+    after = sorted(n for n in os.listdir("/tmp") if n.startswith(mine))
+    check(not after, "left in /tmp: %r" % after)
 
 
 def test_output_quota_counts_stderr_too(e):

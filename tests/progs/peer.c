@@ -15,6 +15,10 @@
  *                      "link ok|ERRNO"
  *   peer pdeathsig     "pdeathsig N": the signal it gets when its parent
  *                      (the supervisor) dies (prctl must be allowed)
+ *   peer sparse NAME MIB   NAME made MIB MiB long without data (one byte
+ *                      at its start): "sparse ok|ERRNO"
+ *   peer make NAME KIND    NAME made a fifo, a dir or a symlink to
+ *                      /etc/passwd: "make ok|ERRNO"
  * Exit status 0, or 2 for bad arguments.
  */
 #include <errno.h>
@@ -114,6 +118,15 @@ int main(int argc, char **argv)
 		snprintf(hard, sizeof(hard), "%s.hard", argv[3]);
 		result("symlink", symlink(argv[2], argv[3]) == 0);
 		result("link", link(argv[2], hard) == 0);
+	} else if (argc == 4 && strcmp(argv[1], "sparse") == 0) {
+		int fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		result("sparse", fd >= 0 && write(fd, "x", 1) == 1 &&
+		                 ftruncate(fd, atol(argv[3]) << 20) == 0);
+	} else if (argc == 4 && strcmp(argv[1], "make") == 0) {
+		const char *k = argv[3];
+		result("make", strcmp(k, "fifo") == 0 ? mkfifo(argv[2], 0644) == 0
+		             : strcmp(k, "dir") == 0 ? mkdir(argv[2], 0755) == 0
+		             : symlink("/etc/passwd", argv[2]) == 0);
 	} else if (argc == 2 && strcmp(argv[1], "pdeathsig") == 0) {
 		int sig = -1;
 		if (prctl(PR_GET_PDEATHSIG, &sig) < 0)

@@ -202,6 +202,8 @@ def _isolation(sb):
                         if st['in_effect'] & _c.S_ISO_BOX else None),
         'box_error': (_figure(st['box_error'])
                       if st['in_effect'] & _c.S_ISO_BOX else None),
+        'box_refused': (_figure(st['box_refused'])
+                        if st['in_effect'] & _c.S_ISO_BOX else None),
     }
 
 

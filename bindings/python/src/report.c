@@ -184,6 +184,7 @@ static const struct field iso_fields[] = {
 	FIELD(sandbox_iso_stat_t, box_limit_quota, F_INT),
 	FIELD(sandbox_iso_stat_t, box_missing, F_INT),
 	FIELD(sandbox_iso_stat_t, box_error, F_INT),
+	FIELD(sandbox_iso_stat_t, box_refused, F_INT),
 	{ NULL, 0, F_INT },
 };
 
