@@ -1281,6 +1281,60 @@ START_TEST(exec_of_setuid_program)
 }
 END_TEST
 
+/* No policy lets a program make a set-user-ID or set-group-ID file: one
+ * would hand its identity (a run slot's uid) to whoever runs it after the
+ * run. chmod, fchmod and fchmodat with S_ISUID or S_ISGID fail with EPERM;
+ * other modes work; a file created with the bits loses them at its first
+ * write (the kernel's rule, which the library relies on). io-heavy (which
+ * allows chmod) and unrestricted, both modes; the file system is checked
+ * after the run. */
+START_TEST(no_setid_bits)
+{
+	static const char *const policies[] = { "io-heavy", "unrestricted" };
+	struct runopt o = { .policy = policies[_i / 2], .mode = modes[_i % 2],
+	                    .uid = -1, .stdin_fd = -1 };
+	static const char *const refused[] = {
+		"chmod:4755:f", "chmod:2755:f", "fchmod:6755:f",
+		"fchmodat:4711:f", "fchmodat:2711:f",
+	};
+	static const char *const allowed[] = {
+		"chmod:0755:f", "fchmod:0700:f", "fchmodat:0711:f",
+		"create:0755:i", "create:6755:g", "write:g",
+	};
+	const char *ops[16];
+	size_t n = 0;
+	struct tree t;
+	struct stat sb;
+
+	make_tree(&t);
+	o.workdir = t.work;
+	ops[n++] = "write:f";
+	for (size_t i = 0; i < N_OF(refused); i++)
+		ops[n++] = refused[i];
+	for (size_t i = 0; i < N_OF(allowed); i++)
+		ops[n++] = allowed[i];
+	ops[n] = NULL;
+	ck_assert_result(run_ops(&o, "fsop", ops), S_RESULT_OK);
+	for (size_t i = 0; i < N_OF(refused); i++)
+		ck_assert_msg(op_result(o.out, refused[i]) &&
+		              strcmp(op_result(o.out, refused[i]), "EPERM") == 0,
+		              "%s: %s", refused[i], o.out);
+	for (size_t i = 0; i < N_OF(allowed); i++)
+		ck_assert_msg(op_result(o.out, allowed[i]) &&
+		              strcmp(op_result(o.out, allowed[i]), "OK") == 0,
+		              "%s: %s", allowed[i], o.out);
+	const char *names[] = { "f", "g", "i" };
+	for (size_t i = 0; i < N_OF(names); i++) {
+		char *path = cat2(t.work, names[i]);
+		if (stat(path, &sb) == 0)
+			ck_assert_msg(!(sb.st_mode & (S_ISUID | S_ISGID)),
+			              "%s has mode %o", names[i],
+			              (unsigned)sb.st_mode & 07777);
+		free(path);
+	}
+}
+END_TEST
+
 /* What a file's content names is no grant: a script whose #! line names a
  * program outside every tree (a judge's reference solution) cannot run it,
  * nor one that reaches it through "/usr/bin/../.."; one naming a system
@@ -1435,6 +1489,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, landlock_in_a_chroot, 0, 2);
 	tcase_add_loop_test(tc, ruleset_follows_replaced_files, 0, 2);
 	tcase_add_loop_test(tc, exec_of_setuid_program, 0, 2);
+	tcase_add_loop_test(tc, no_setid_bits, 0, 4);
 	tcase_add_loop_test(tc, shebang_names_no_grant, 0, 4);
 	tcase_add_test(tc, probe_reports_landlock);
 	suite_add_tcase(s, tc);

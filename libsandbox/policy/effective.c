@@ -1,6 +1,19 @@
 /*
  * What the kernel filter of one run is compiled from: the policy's table,
  * plus guards for what the file rules' enforcement cannot refuse itself:
+ *   - set-id bits, always: chmod(2), fchmod, fchmodat and fchmodat2 fail
+ *     with EPERM when the mode has S_ISUID or S_ISGID. A file the program
+ *     made set-user-ID would hand its identity (a run slot's uid, or the
+ *     caller's own) to anyone who runs it later, outside the run, with
+ *     every later run of that identity open to it through /proc. No
+ *     judged program needs the bits. A creating open, creat or mknod may
+ *     still name them: the file is empty then, and the kernel clears the
+ *     bits at the first write, truncation or fallocate of a process
+ *     without CAP_FSETID, so it never holds a program (guarding the open
+ *     would also cost every open a stop in fast mode: a seccomp filter
+ *     cannot fall back from a conditional refusal to an ALLOW base).
+ *     The chmod family is rarely called; it stops in fast mode when the
+ *     table allows it;
  *   - truncation, when a Landlock ABI that cannot control it (1 and 2,
  *     Linux < 6.2) holds them: truncate(2) fails with EACCES, an open with
  *     O_TRUNC and no write access mode with EACCES, openat2 (whose flags a
@@ -19,6 +32,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Can syscall nr of abi run under the table (an ALLOW or TRACE base or
  * conditional rule)? */
@@ -64,37 +78,64 @@ struct guard {
 	long after;
 };
 
-static void guard_rule(struct sb_rule *r, int abi, long nr, int err,
-                       int flags_arg)
+enum guard_kind { G_SETID, G_TRUNCATE, G_SPECIAL };
+
+/* A guarded call: its conditions ((arg & a) == b, all of them), none for
+ * one the guard refuses whatever its arguments. */
+struct guarded {
+	const char *name;
+	enum guard_kind kind;
+	int err;
+	unsigned ncond;
+	struct { unsigned arg; uint64_t a, b; } cond[2];
+};
+
+#define SETID(name, arg, bit) \
+	{ name, G_SETID, EPERM, 1, { { arg, bit, bit } } }
+#define TRUNC_OPEN(name, flags) \
+	{ name, G_TRUNCATE, EACCES, 1, \
+	  { { flags, O_ACCMODE | O_TRUNC, O_TRUNC } } }
+#define ANY(name, kind, err) { name, kind, err, 0, { { 0, 0, 0 } } }
+
+static const struct guarded guarded[] = {
+	SETID("chmod", 1, S_ISUID), SETID("chmod", 1, S_ISGID),
+	SETID("fchmod", 1, S_ISUID), SETID("fchmod", 1, S_ISGID),
+	SETID("fchmodat", 2, S_ISUID), SETID("fchmodat", 2, S_ISGID),
+	SETID("fchmodat2", 2, S_ISUID), SETID("fchmodat2", 2, S_ISGID),
+	TRUNC_OPEN("open", 1), TRUNC_OPEN("openat", 2),
+	ANY("openat2", G_TRUNCATE, ENOSYS), ANY("truncate", G_TRUNCATE, EACCES),
+	ANY("truncate64", G_TRUNCATE, EACCES),
+	ANY("symlink", G_SPECIAL, EACCES), ANY("symlinkat", G_SPECIAL, EACCES),
+	ANY("mknod", G_SPECIAL, EACCES), ANY("mknodat", G_SPECIAL, EACCES),
+};
+#define NGUARDED SB_ARRAY_SIZE(guarded)
+
+static void guard_rule(struct sb_rule *r, int abi, long nr,
+                       const struct guarded *t)
 {
 	memset(r, 0, sizeof(*r));
 	r->abi = abi;
 	r->nr = nr;
 	r->disp = S_DISP_ERRNO;
-	r->err = err;
-	if (flags_arg >= 0) {
-		r->ncond = 1;
-		r->cond[0].arg = (unsigned)flags_arg;
-		r->cond[0].op = S_CMP_MASKED_EQ;
-		r->cond[0].a = O_ACCMODE | O_TRUNC;
-		r->cond[0].b = O_TRUNC;
+	r->err = t->err;
+	r->ncond = t->ncond;
+	for (unsigned c = 0; c < t->ncond; c++) {
+		r->cond[c].arg = t->cond[c].arg;
+		r->cond[c].op = S_CMP_MASKED_EQ;
+		r->cond[c].a = t->cond[c].a;
+		r->cond[c].b = t->cond[c].b;
 	}
 }
 
-struct guarded {
-	const char *name;
-	int flags_arg;   /* the open flags' argument, -1: unconditional */
-	int err;
-	bool special;    /* a special-file guard, else a truncation one */
-};
-static const struct guarded guarded[] = {
-	{ "open", 1, EACCES, false }, { "openat", 2, EACCES, false },
-	{ "openat2", -1, ENOSYS, false }, { "truncate", -1, EACCES, false },
-	{ "truncate64", -1, EACCES, false },
-	{ "symlink", -1, EACCES, true }, { "symlinkat", -1, EACCES, true },
-	{ "mknod", -1, EACCES, true }, { "mknodat", -1, EACCES, true },
-};
-#define NGUARDED SB_ARRAY_SIZE(guarded)
+static bool wanted(const struct guarded *t, const struct sb_eff_opts *o)
+{
+	switch (t->kind) {
+	case G_SETID: return true;
+	case G_TRUNCATE: return o && o->guard_truncate;
+	case G_SPECIAL: return o && o->guard_special;
+	}
+	return false;
+}
 
 /* The guards this table needs (at most NGUARDED per ABI). */
 static int make_guards(const sandbox_policy_t *p, const struct sb_eff_opts *o,
@@ -109,16 +150,16 @@ static int make_guards(const sandbox_policy_t *p, const struct sb_eff_opts *o,
 		return rc;
 	for (int abi = 0; abi < S_ABI_COUNT; abi++) {
 		for (size_t i = 0; i < NGUARDED; i++) {
-			if (!(t[i].special ? o->guard_special : o->guard_truncate))
+			if (!wanted(&t[i], o))
 				continue;
 			long nr = sb_syscall_number(abi, t[i].name);
 			if (nr < 0 || !sb_ruleset_may_run(p, &rs, abi, nr))
 				continue;
-			guard_rule(&g[*n].rule, abi, nr, t[i].err, t[i].flags_arg);
+			guard_rule(&g[*n].rule, abi, nr, &t[i]);
 			/* Unconditional guards go last (they replace the table's
 			 * line); conditional ones first among the conditions. */
-			g[*n].after = t[i].flags_arg < 0 ? (long)p->nrules - 1
-			                                 : sb_policy_last_base(p, abi, nr);
+			g[*n].after = t[i].ncond == 0 ? (long)p->nrules - 1
+			                              : sb_policy_last_base(p, abi, nr);
 			(*n)++;
 		}
 	}
@@ -138,8 +179,6 @@ int sb_policy_effective(const sandbox_policy_t *p, const struct sb_eff_opts *o,
 	/* The task guards first (tasks.c): every table has them. */
 	if ((rc = sb_policy_guarded(p, eff)) < 0)
 		return rc;
-	if (!o || (!o->guard_truncate && !o->guard_special))
-		return 0;
 	t = &eff->view;
 	if ((rc = make_guards(t, o, g, &ng)) < 0)
 		goto fail;

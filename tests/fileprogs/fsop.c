@@ -15,6 +15,8 @@
  *   at:FD:REL   openat(FD, REL) read-only (FD: one it was given)
  *   reopen:P    open P, then /proc/self/fd/N of it for writing
  *   exec:P      execve P (the policies here refuse it: RF)
+ *   chmod:MODE:P  fchmod:MODE:P  fchmodat:MODE:P   MODE in octal
+ *   create:MODE:P  open P with O_CREAT|O_EXCL and MODE (umask 0)
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -63,6 +65,26 @@ static int list(const char *path)
 	return n < 0 ? -1 : 0;
 }
 
+static int with_mode(const char *op, mode_t mode, const char *path)
+{
+	int fd, rc;
+
+	if (strcmp(op, "chmod") == 0)
+		return chmod(path, mode);
+	if (strcmp(op, "fchmodat") == 0)
+		return fchmodat(AT_FDCWD, path, mode, 0);
+	if (strcmp(op, "create") == 0) {
+		umask(0);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+		return fd < 0 ? -1 : close(fd);
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	rc = fchmod(fd, mode);
+	close(fd);
+	return rc;
+}
+
 static int two(const char *op, char *arg)
 {
 	char *b = strchr(arg, ':');
@@ -78,6 +100,9 @@ static int two(const char *op, char *arg)
 		return link(arg, b);
 	if (strcmp(op, "symlink") == 0)
 		return symlink(arg, b);
+	if (strcmp(op, "chmod") == 0 || strcmp(op, "fchmod") == 0 ||
+	    strcmp(op, "fchmodat") == 0 || strcmp(op, "create") == 0)
+		return with_mode(op, (mode_t)strtoul(arg, NULL, 8), b);
 	if (strcmp(op, "at") == 0) {
 		int fd = openat(atoi(arg), b, O_RDONLY | O_CLOEXEC), rc;
 		if (fd < 0)
@@ -159,7 +184,9 @@ int main(int argc, char **argv)
 		}
 		*arg++ = '\0';
 		if (strcmp(op, "rename") == 0 || strcmp(op, "link") == 0 ||
-		    strcmp(op, "symlink") == 0 || strcmp(op, "at") == 0) {
+		    strcmp(op, "symlink") == 0 || strcmp(op, "at") == 0 ||
+		    strcmp(op, "chmod") == 0 || strcmp(op, "fchmod") == 0 ||
+		    strcmp(op, "fchmodat") == 0 || strcmp(op, "create") == 0) {
 			char *copy = strdup(arg);
 			rc = two(op, copy);
 			free(copy);
