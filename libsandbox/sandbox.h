@@ -1081,8 +1081,9 @@ int sandbox_set_tmpfs_size(sandbox_t *sb, uint64_t bytes);
  *     box_missing; a file larger than box_limit is not copied either and
  *     counts in box_refused); then everything of the box is gone -- also when the
  *     supervisor is killed: nothing of it is ever mounted on the host.
- * Namespaces: mount, PID, IPC and UTS, and a user namespace when the
- * caller is not root (sandbox_check() fails with -EPERM where the host
+ * Namespaces: mount, PID, IPC and UTS, a network one (a loopback only)
+ * when the policy lets the program make sockets, and a user namespace
+ * when the caller is not root (sandbox_check() fails with -EPERM where the host
  * refuses them, see sandbox_probe()). What it hides, what it costs:
  * docs/ISOLATION.md "The box". -EINVAL, -EBUSY. */
 int sandbox_set_box(sandbox_t *sb, bool on);

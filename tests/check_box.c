@@ -24,7 +24,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -321,6 +324,61 @@ START_TEST(judge_is_invisible)
 	              "the judge's entries:\n%s", text);
 	free(text);
 	sandbox_destroy(sb);
+}
+END_TEST
+
+/* A box whose policy lets the program make sockets has a network of its
+ * own (a loopback only): it cannot reach a service listening on the
+ * host's loopback (nor another box's). The same program outside a box
+ * reaches it: the test can see a difference. Both modes. */
+START_TEST(box_network_is_its_own)
+{
+	static const char text[] = "include default\nsocket allow\n"
+	                           "connect allow\n";
+	struct sockaddr_in a = { .sin_family = AF_INET,
+	                         .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t alen = sizeof(a);
+	char err[256] = "", port[16], want[32], *text_out;
+	sandbox_policy_t *p;
+	sandbox_stat_t st;
+	int verdict, lfd, cfd;
+
+	NEED_BOX();
+	p = sandbox_policy_parse(text, sizeof(text) - 1, "net.pol", err,
+	                         sizeof(err));
+	ck_assert_msg(p != NULL, "%s", err);
+	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	ck_assert_int_ge(lfd, 0);
+	ck_assert_int_eq(bind(lfd, (struct sockaddr *)&a, sizeof(a)), 0);
+	ck_assert_int_eq(listen(lfd, 4), 0);
+	ck_assert_int_eq(getsockname(lfd, (struct sockaddr *)&a, &alen), 0);
+	snprintf(port, sizeof(port), "%u", (unsigned)ntohs(a.sin_port));
+
+	sandbox_t *sb = box_of(modes[_i], "peer", "connect", port, NULL);
+	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+	text_out = tu_run_stdout(sb, &verdict, &st);
+	snprintf(want, sizeof(want), "connect %d\n", ECONNREFUSED);
+	ck_assert_msg(verdict == S_RESULT_OK && strcmp(text_out, want) == 0,
+	              "in a box: %s %s", RN(verdict), text_out);
+	free(text_out);
+	sandbox_destroy(sb);
+	cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	ck_assert_msg(cfd < 0 && errno == EAGAIN, "the host's listener was reached");
+
+	/* Outside a box: the listener is reached. */
+	const char *argv[] = { tu_prog("peer"), "connect", port, NULL };
+	sb = tu_sandbox("peer", NULL);
+	ck_assert_int_eq(sandbox_set_argv(sb, argv), 0);
+	ck_assert_int_eq(sandbox_set_mode(sb, modes[_i]), 0);
+	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
+	text_out = tu_run_stdout(sb, &verdict, &st);
+	ck_assert_msg(verdict == S_RESULT_OK && strcmp(text_out, "connect ok\n") == 0,
+	              "outside a box: %s %s", RN(verdict), text_out);
+	free(text_out);
+	sandbox_destroy(sb);
+	sandbox_policy_unref(p);
+	close(lfd);
 }
 END_TEST
 
@@ -628,6 +686,7 @@ Suite *tu_suite(void)
 	tcase_set_timeout(t, TU_TIMEOUT);
 	tcase_add_loop_test(t, judge_is_invisible, 0, 2);
 	tcase_add_loop_test(t, concurrent_boxes_see_nothing, 0, 2);
+	tcase_add_loop_test(t, box_network_is_its_own, 0, 2);
 	tcase_add_test(t, unprivileged_boxes_see_nothing);
 	suite_add_tcase(s, t);
 	t = tcase_create("quotas");

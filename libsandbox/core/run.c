@@ -138,12 +138,15 @@ int sb_run_check(sandbox_t *sb)
 	/* Isolation decides what is in effect; with a box root it checks
 	 * argv[0] itself, inside the box (isolation.c). */
 	if (sb->iso) {
+		static const char *const sockets[] = { "socket", NULL };
 		const struct sb_iso_prog prog = {
 			.argv0 = sb->argv[0], .workdir = sb->workdir,
 			.chroot = sb->chroot_dir, .set_creds = sb->set_creds,
 			.env_inherit = sb->env_inherit,
 			.disk_quota = sb->quota[S_QUOTA_DISK],
 			.memory_quota = sb->quota[S_QUOTA_MEMORY],
+			.sockets = sb->iso->box &&
+			           sb_policy_may_call(sb->policy, sockets),
 		};
 		if ((rc = sb_iso_check(sb->iso, &prog)) < 0)
 			return rc;

@@ -173,6 +173,11 @@ static unsigned requested_mask(const struct sb_iso *iso,
 	if (iso->box)
 		m |= S_ISO_BOX | S_ISO_FS | S_ISO_PIVOT | S_NS_MOUNT | S_NS_PID |
 		     S_NS_IPC | S_NS_UTS | (geteuid() != 0 ? S_NS_USER : 0);
+	/* and its own network (a loopback only) when its policy lets it make
+	 * sockets: two boxes' programs, or a box and the host's loopback
+	 * services, never meet. A policy without sockets pays nothing. */
+	if (iso->box && prog->sockets)
+		m |= S_NS_NET;
 	if (m & S_NS_PID)
 		m |= S_NS_MOUNT;
 	if (iso->cg_lim.memory != SANDBOX_UNLIMITED)

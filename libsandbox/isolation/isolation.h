@@ -256,6 +256,7 @@ struct sb_iso_prog {
 	bool env_inherit;
 	uint64_t disk_quota;  /* S_QUOTA_DISK, S_QUOTA_MEMORY (the box's */
 	uint64_t memory_quota;/* writable space is bounded by them) */
+	bool sockets;         /* the policy lets the program make sockets */
 };
 
 /* What the verdict needs to know of a run's isolation (core/verdict.c). */

@@ -19,6 +19,8 @@
  *                      at its start): "sparse ok|ERRNO"
  *   peer make NAME KIND    NAME made a fifo, a dir or a symlink to
  *                      /etc/passwd: "make ok|ERRNO"
+ *   peer connect PORT  a TCP connection to 127.0.0.1:PORT: "connect ok"
+ *                      (after sending "peer\n") or "connect ERRNO"
  * Exit status 0, or 2 for bad arguments.
  */
 #include <errno.h>
@@ -26,7 +28,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -127,6 +132,15 @@ int main(int argc, char **argv)
 		result("make", strcmp(k, "fifo") == 0 ? mkfifo(argv[2], 0644) == 0
 		             : strcmp(k, "dir") == 0 ? mkdir(argv[2], 0755) == 0
 		             : symlink("/etc/passwd", argv[2]) == 0);
+	} else if (argc == 3 && strcmp(argv[1], "connect") == 0) {
+		struct sockaddr_in a = { .sin_family = AF_INET,
+		                         .sin_port = htons((uint16_t)atoi(argv[2])),
+		                         .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		int ok = fd >= 0 &&
+		         connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+		         write(fd, "peer\n", 5) == 5;
+		result("connect", ok);
 	} else if (argc == 2 && strcmp(argv[1], "pdeathsig") == 0) {
 		int sig = -1;
 		if (prctl(PR_GET_PDEATHSIG, &sig) < 0)
