@@ -45,9 +45,11 @@ void sr_files_error(char *err, size_t errlen, const char *opt,
 		break;
 	case -EPERM:
 		fail(err, errlen, rc, "%s: %s belongs to a user the program "
-		     "runs as, or to another user where a program could make "
-		     "names: as root, sandbox-run opens only root's own files "
-		     "there", opt, path);
+		     "runs as, or to another user where a program or another "
+		     "user could make names (a file, FIFO or device could have "
+		     "been planted there): give one of your own in a directory "
+		     "only you can write (as root, only root's own files and "
+		     "devices are taken there)", opt, path);
 		break;
 	case -ENXIO:
 		fail(err, errlen, rc, "%s: %s is a FIFO that nobody reads", opt,
@@ -139,7 +141,8 @@ static int create_temp(int dirfd, const char *base, char *out)
 /* ------------------------------------------------------------ prepare */
 
 /* Where a result file goes, and whether a new file can be made there. */
-static int prepare_result(struct sr_result_file *r, char *err, size_t errlen)
+static int prepare_result(struct sr_result_file *r, const struct sr_options *o,
+                          char *err, size_t errlen)
 {
 	char *dir = r->dir, tmp[NAME_MAX + 1];
 	struct stat st;
@@ -174,16 +177,21 @@ static int prepare_result(struct sr_result_file *r, char *err, size_t errlen)
 		return -EISDIR;
 	}
 	if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
-		/* /dev/null, a FIFO a judge reads: written where it is. */
-		r->inplace_fd = openat(r->dirfd, r->base, O_WRONLY | O_NOFOLLOW |
-		                       O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+		/* /dev/null, a FIFO a judge reads: written where it is, once
+		 * the checks of every file option say nobody planted it (the
+		 * open never blocks on a FIFO). */
+		r->inplace_fd = sr_open_file(o, r->path, SANDBOX_OPEN_APPEND, 0600);
+		if (r->inplace_fd >= 0 && fstat(r->inplace_fd, &st) == 0 &&
+		    !S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode)) {
+			close(r->inplace_fd);
+			r->inplace_fd = -ESTALE; /* replaced meanwhile */
+		}
 		if (r->inplace_fd < 0) {
-			rc = errno == ENXIO ? -ENXIO : -errno;
+			rc = r->inplace_fd;
+			r->inplace_fd = -1;
 			sr_files_error(err, errlen, r->opt, r->path, rc);
 			return rc;
 		}
-		fcntl(r->inplace_fd, F_SETFL,
-		      fcntl(r->inplace_fd, F_GETFL) & ~O_NONBLOCK);
 		return 0;
 	}
 	if (!S_ISREG(st.st_mode))
@@ -290,7 +298,7 @@ int sr_files_prepare(struct sr_files *f, const struct sr_options *o,
 	}
 	for (int i = 0; i < SR_OUT_COUNT; i++) {
 		f->out[i].path = paths[i];
-		if (paths[i] && (rc = prepare_result(&f->out[i], err, errlen)) < 0)
+		if (paths[i] && (rc = prepare_result(&f->out[i], o, err, errlen)) < 0)
 			return rc;
 	}
 	return 0;

@@ -544,12 +544,21 @@ typedef enum {
  *     (openat2 RESOLVE_NO_SYMLINKS): any link on the way is -ELOOP, even
  *     one root owns (a program left running as root could have made it;
  *     /var/run -> /run too): give the real path;
- *   - when the caller is root, an existing regular file must belong to
+ *   - when the caller is root, an existing file -- of any type: a
+ *     regular file, a FIFO, a device node, a socket -- must belong to
  *     root (-EPERM) and have no second name (-EMLINK: a hard link) --
  *     sandbox_open_file_as() relaxes that where the program's ids could
  *     not have planted anything;
- *   - a FIFO without a reader is -ENXIO (the open never blocks); a
- *     directory is -EISDIR (-ENOTDIR for SANDBOX_OPEN_DIR).
+ *   - whoever the caller is, an existing file of a third user (neither
+ *     the caller nor root) is -EPERM when somebody else than its owner
+ *     may make names in a directory on its path (a sticky /tmp, a 0777
+ *     directory: what fs.protected_regular and protected_fifos=2 refuse
+ *     to O_CREAT opens, for every open here); a device node must be
+ *     root's (or the caller's) in directories only root or the caller
+ *     may write: /dev/null is taken, a node in a shared directory is not;
+ *   - a FIFO is opened without blocking (O_NONBLOCK for the open and the
+ *     checks): one without a reader is -ENXIO for writing; a directory
+ *     is -EISDIR (-ENOTDIR for SANDBOX_OPEN_DIR).
  * Also the errors of open(2) (-ENOENT, -EACCES, ...) and -EINVAL for a NULL
  * or empty path or a bad `how`. Returns the descriptor (close-on-exec, in
  * blocking mode, owned by the caller). */
@@ -558,8 +567,8 @@ int sandbox_open_file(const char *path, int how, mode_t mode);
  * first_uid .. first_uid + count - 1 and gids first_gid .. likewise (its
  * run slots: SANDBOX_BOX_FIRST_UID, SANDBOX_BOX_FIRST_GID,
  * SANDBOX_BOX_COUNT unless sandbox_set_box_ids() says otherwise; or
- * count 1 for the ids of sandbox_set_credentials()). An existing regular
- * file is refused only where those ids could have planted it:
+ * count 1 for the ids of sandbox_set_credentials()). An existing file
+ * (of any type) is refused only where those ids could have planted it:
  *   - a file of one of those uids: -EPERM;
  *   - when a directory on its path (the one holding it and every one
  *     above, up to /) is writable by them -- owned by one of them, group

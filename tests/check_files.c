@@ -19,6 +19,8 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #define NOBODY 65534
@@ -371,6 +373,7 @@ enum where {
 	UNDER_OPEN,    /* a 0755 directory in a 0777 one */
 	UNDER_STICKY,  /* a 0755 directory of root in a 1777 one */
 	STICKY,        /* a 1777 directory itself */
+	STRANGER_DIR,  /* a 0755 directory of a local user's (STRANGER) */
 };
 
 static const struct as_case {
@@ -406,45 +409,53 @@ static const struct as_case {
 	{ "root's two names in a sticky dir", STICKY, 0, true, PL_COUNT, -EMLINK },
 };
 
+/* This test's directory set up as `where` says: the one to hold the file. */
+static const char *make_where(enum where where)
+{
+	const char *d = dir;
+
+	switch (where) {
+	case CLOSED:
+		break;
+	case OPEN_ALL:
+	case STICKY:
+		ck_assert_int_eq(chmod(dir, where == STICKY ? 01777 : 0777), 0);
+		break;
+	case OPEN_SLOT:
+		ck_assert_int_eq(chown(dir, PL_UID + 1, PL_UID + 1), 0);
+		break;
+	case OPEN_GROUP:
+		ck_assert_int_eq(chown(dir, 0, PL_UID + 2), 0);
+		ck_assert_int_eq(chmod(dir, 0775), 0);
+		break;
+	case STRANGER_DIR:
+		ck_assert_int_eq(chown(dir, 12345, 12345), 0);
+		break;
+	case UNDER_OPEN:
+	case UNDER_STICKY:
+		ck_assert_int_eq(chmod(dir, where == UNDER_OPEN ? 0777 : 01777), 0);
+		d = in_dir("sub");
+		ck_assert_int_eq(mkdir(d, 0755), 0);
+		ck_assert_int_eq(chmod(d, 0755), 0);
+		break;
+	}
+	return d;
+}
+
 /* A root caller whose programs run as slots: what they could have planted
  * is refused, a judge's files elsewhere are not (sandbox_open_file()
  * refused every file not root's, and every second name). */
 START_TEST(open_file_as_rules)
 {
 	const struct as_case *c = &as_cases[_i];
-	const char *d = dir;
+	const char *d;
 
 	if (geteuid() != 0)
 		tu_skip("the ownership rules are a root caller's");
 	/* This test's own temporary tree, closed above the cases' dirs. */
 	ck_assert_int_eq(chmod(tu_tmpdir(), 0755), 0);
 	fresh_dir();
-	switch (c->where) {
-	case CLOSED:
-		d = dir;
-		break;
-	case OPEN_ALL:
-	case STICKY:
-		ck_assert_int_eq(chmod(dir, c->where == STICKY ? 01777 : 0777), 0);
-		d = dir;
-		break;
-	case OPEN_SLOT:
-		ck_assert_int_eq(chown(dir, PL_UID + 1, PL_UID + 1), 0);
-		d = dir;
-		break;
-	case OPEN_GROUP:
-		ck_assert_int_eq(chown(dir, 0, PL_UID + 2), 0);
-		ck_assert_int_eq(chmod(dir, 0775), 0);
-		d = dir;
-		break;
-	case UNDER_OPEN:
-	case UNDER_STICKY:
-		ck_assert_int_eq(chmod(dir, c->where == UNDER_OPEN ? 0777 : 01777), 0);
-		d = in_dir("sub");
-		ck_assert_int_eq(mkdir(d, 0755), 0);
-		ck_assert_int_eq(chmod(d, 0755), 0);
-		break;
-	}
+	d = make_where(c->where);
 	char path[512], other[512];
 	snprintf(path, sizeof(path), "%s/data", d);
 	snprintf(other, sizeof(other), "%s/elsewhere", dir);
@@ -469,6 +480,109 @@ START_TEST(open_file_as_rules)
 	                              PL_UID, c->count);
 	ck_assert_msg(fd >= 0, "%s: creating: %s", c->what, strerror(-fd));
 	close(fd);
+}
+END_TEST
+
+/* Not only regular files: a FIFO, a device node planted under the
+ * judge's name hands the program's input or output to whoever planted it
+ * (0.5 checked regular files only: every case below that wants an error
+ * got a descriptor). `caller`: root with the slots (PL_*), root with
+ * sandbox_open_file() (count 0), or an unprivileged judge (nobody). */
+enum caller { ROOT_SLOTS, ROOT_PLAIN, NOBODY_JUDGE };
+enum object { FIFO, NULLDEV };
+#define STRANGER 12345u /* a local user: neither a slot nor the judge */
+
+static const struct planted_case {
+	const char *what;
+	enum caller caller;
+	enum object object;
+	enum where where;
+	uid_t owner;
+	int want;
+} planted_cases[] = {
+	{ "a slot's FIFO in a closed dir", ROOT_SLOTS, FIFO, CLOSED, PL_UID + 1,
+	  -EPERM },
+	{ "a stranger's FIFO in a sticky dir", ROOT_SLOTS, FIFO, STICKY, STRANGER,
+	  -EPERM },
+	{ "a stranger's FIFO in a 0777 dir", ROOT_SLOTS, FIFO, OPEN_ALL, STRANGER,
+	  -EPERM },
+	{ "a FIFO with two names in a 0777 dir", ROOT_SLOTS, FIFO, OPEN_ALL, 0,
+	  -EMLINK },
+	{ "a judge's FIFO in a closed dir", ROOT_SLOTS, FIFO, CLOSED, JUDGE, 0 },
+	{ "root's FIFO in a sticky dir", ROOT_SLOTS, FIFO, STICKY, 0, 0 },
+	{ "a stranger's FIFO, count 0", ROOT_PLAIN, FIFO, CLOSED, STRANGER,
+	  -EPERM },
+	{ "root's device in a closed dir", ROOT_SLOTS, NULLDEV, CLOSED, 0, 0 },
+	{ "root's device in a 0777 dir", ROOT_SLOTS, NULLDEV, OPEN_ALL, 0,
+	  -EPERM },
+	{ "root's device in a sticky dir, count 0", ROOT_PLAIN, NULLDEV, STICKY,
+	  0, -EPERM },
+	{ "a judge's device in a closed dir", ROOT_SLOTS, NULLDEV, CLOSED, JUDGE,
+	  -EPERM },
+	{ "unprivileged: a stranger's FIFO in a sticky dir", NOBODY_JUDGE, FIFO,
+	  STICKY, STRANGER, -EPERM },
+	{ "unprivileged: a stranger's FIFO in a 0777 dir", NOBODY_JUDGE, FIFO,
+	  OPEN_ALL, STRANGER, -EPERM },
+	{ "unprivileged: a stranger's file in a sticky dir", NOBODY_JUDGE,
+	  (enum object)-1, STICKY, STRANGER, -EPERM },
+	{ "unprivileged: its own FIFO in a sticky dir", NOBODY_JUDGE, FIFO,
+	  STICKY, NOBODY, 0 },
+	{ "unprivileged: root's FIFO in a sticky dir", NOBODY_JUDGE, FIFO,
+	  STICKY, 0, 0 },
+	{ "unprivileged: root's device in a sticky dir", NOBODY_JUDGE, NULLDEV,
+	  STICKY, 0, -EPERM },
+	{ "unprivileged: a stranger's file in the stranger's dir", NOBODY_JUDGE,
+	  (enum object)-1, STRANGER_DIR, STRANGER, 0 },
+};
+
+START_TEST(planted_objects_of_every_type)
+{
+	const struct planted_case *c = &planted_cases[_i];
+	struct statvfs vfs;
+
+	if (geteuid() != 0)
+		tu_skip("planting as other users needs root");
+	ck_assert_int_eq(chmod(tu_tmpdir(), 0755), 0);
+	fresh_dir();
+	const char *d = make_where(c->where);
+	char path[512], other[512];
+	snprintf(path, sizeof(path), "%s/1.out", d);
+	snprintf(other, sizeof(other), "%s/second", d);
+	if (c->object == NULLDEV) {
+		ck_assert_int_eq(statvfs(d, &vfs), 0);
+		if (vfs.f_flag & ST_NODEV)
+			tu_skip("%s is on a nodev mount", d);
+		ck_assert_int_eq(mknod(path, S_IFCHR | 0666, makedev(1, 3)), 0);
+	} else if (c->object == FIFO) {
+		ck_assert_int_eq(mkfifo(path, 0666), 0);
+	} else {
+		tu_write_file(path, "planted");
+	}
+	ck_assert_int_eq(chown(path, c->owner, c->owner), 0);
+	ck_assert_int_eq(chmod(path, 0666), 0); /* open to all: only the checks */
+	if (c->want == -EMLINK)
+		ck_assert_int_eq(link(path, other), 0);
+	/* The planter reads its FIFO: the judge's writes would reach it. */
+	int reader = c->object == FIFO ? open(path, O_RDONLY | O_NONBLOCK) : -1;
+	if (c->caller == NOBODY_JUDGE) {
+		ck_assert_int_eq(setgroups(0, NULL), 0);
+		ck_assert_int_eq(setgid(NOBODY), 0);
+		ck_assert_int_eq(setuid(NOBODY), 0);
+	}
+	for (int how = SANDBOX_OPEN_READ; how <= SANDBOX_OPEN_APPEND; how++) {
+		int fd = c->caller == ROOT_SLOTS
+		       ? sandbox_open_file_as(path, how, 0644, PL_UID, PL_UID,
+		                              PL_COUNT)
+		       : sandbox_open_file(path, how, 0644);
+		ck_assert_msg(fd == c->want || (c->want == 0 && fd >= 0),
+		              "%s (how %d): got %d (%s), expected %s", c->what, how,
+		              fd, fd < 0 ? strerror(-fd) : "a descriptor",
+		              c->want ? strerror(-c->want) : "a descriptor");
+		if (fd >= 0)
+			close(fd);
+	}
+	if (reader >= 0)
+		close(reader);
 }
 END_TEST
 
@@ -534,6 +648,8 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, open_file_as_rules, 0,
 	                    (int)(sizeof(as_cases) / sizeof(as_cases[0])));
 	tcase_add_test(tc, open_file_as_bad_arguments);
+	tcase_add_loop_test(tc, planted_objects_of_every_type, 0,
+	                    (int)(sizeof(planted_cases) / sizeof(planted_cases[0])));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("stdio");

@@ -68,35 +68,66 @@ static bool may_have_acl(int fd)
 	return n >= 0 || (errno != ENODATA && errno != EOPNOTSUPP);
 }
 
-/* Can one of `who` make or replace names in the directory fd? Its owner
- * (who may chmod it), its group, anybody by the bits; an ACL counts as
- * open. `above`: a directory above the one holding the file, where only
- * replacing a name matters -- which the sticky bit keeps from anybody but
- * the name's owner (theirs is seen one step down: a directory of theirs). */
-static bool dir_open_to(int fd, const struct stat *st,
-                        const struct sb_planters *who, bool above)
+/* Does `uid` stand for an owner outside our user namespace? The kernel
+ * shows ids the namespace does not map as the overflow uid (65534 by
+ * default): in a container those are the host's files and devices
+ * (/dev/null of a rootless container), which nobody inside made. In the
+ * initial namespace every id is mapped and 65534 is a user like others. */
+static bool outside_owner(unsigned long uid)
 {
-	if (in_range(st->st_uid, who->first_uid, who->count))
+	struct stat st;
+
+	return uid == 65534 && stat("/proc/self/ns/user", &st) == 0 &&
+	       st.st_ino != 0xEFFFFFFDU; /* PROC_USER_INIT_INO */
+}
+
+/* Is `uid` one of the ids that could have planted something? `who`
+ * NULL: anybody but root, the caller and `trusted` (a file's own owner,
+ * whose directories are theirs to fill). */
+static bool planter_uid(unsigned long uid, const struct sb_planters *who,
+                        uid_t trusted)
+{
+	if (who)
+		return in_range(uid, who->first_uid, who->count);
+	return uid != 0 && uid != geteuid() && uid != trusted &&
+	       !outside_owner(uid);
+}
+
+/* Can one of `who` (NULL: see planter_uid) make or replace names in the
+ * directory fd? Its owner (who may chmod it), its group, anybody by the
+ * bits; an ACL counts as open. `above`: a directory above the one
+ * holding the file, where only replacing a name matters -- which the
+ * sticky bit keeps from anybody but the name's owner (theirs is seen one
+ * step down: a directory of theirs). */
+static bool dir_open_to(int fd, const struct stat *st,
+                        const struct sb_planters *who, uid_t trusted,
+                        bool above)
+{
+	if (planter_uid(st->st_uid, who, trusted))
 		return true;
 	if (above && (st->st_mode & S_ISVTX))
 		return false;
-	return (st->st_mode & S_IWOTH) ||
-	       ((st->st_mode & S_IWGRP) &&
-	        in_range(st->st_gid, who->first_gid, who->count)) ||
+	/* Without a range, any group but root's may hold somebody else. */
+	bool group = who ? in_range(st->st_gid, who->first_gid, who->count)
+	                 : st->st_gid != 0;
+	return (st->st_mode & S_IWOTH) || ((st->st_mode & S_IWGRP) && group) ||
 	       may_have_acl(fd);
 }
 
-/* Is a directory from dirfd up to the root open to `who`? A directory
- * that cannot be looked at counts as open. A name in a closed directory
- * under an open one is still theirs to move: the whole chain counts. */
-static bool path_open_to(int dirfd, const struct sb_planters *who)
+/* Is a directory from dirfd up to the root open to `who` (NULL: to
+ * anybody but root, the caller and `trusted`)? A directory that cannot be
+ * looked at counts as open. A name in a closed directory under an open
+ * one is still theirs to move: the whole chain counts. */
+static bool path_open_to(int dirfd, const struct sb_planters *who,
+                         uid_t trusted)
 {
 	int fd = openat(dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	bool open = true;
 
 	for (int depth = 0; fd >= 0 && depth < 4096; depth++) {
 		struct stat st, up;
-		if (fstat(fd, &st) < 0 || dir_open_to(fd, &st, who, depth > 0))
+		if (fstat(fd, &st) < 0 ||
+		    dir_open_to(fd, &st, who, trusted, depth > 0))
 			break;
 		int parent = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (parent < 0 || fstat(parent, &up) < 0) {
@@ -116,26 +147,58 @@ static bool path_open_to(int dirfd, const struct sb_planters *who)
 	return open;
 }
 
+/* Any caller: an object of a third user where somebody but its owner,
+ * root and the caller may make names is refused -- what the kernel's
+ * protected_regular/protected_fifos=2 do for O_CREAT opens in sticky
+ * directories, here for every type and every open directory (the open
+ * without O_CREAT after O_EXCL failed would sidestep the kernel's). A
+ * device must be root's (or the caller's: its terminal) where nobody
+ * else may make names: /dev/null is, a node planted by a program left
+ * running as root in its working directory is not. */
+static int check_foreign(const struct stat *st, int dirfd)
+{
+	uid_t self = geteuid();
+
+	if (dirfd < 0)
+		return 0;
+	bool insider = st->st_uid != 0 && st->st_uid != self &&
+	               !outside_owner(st->st_uid);
+	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode)) {
+		if (insider || path_open_to(dirfd, NULL, 0))
+			return -EPERM;
+		return 0;
+	}
+	if (insider && path_open_to(dirfd, NULL, st->st_uid))
+		return -EPERM;
+	return 0;
+}
+
 int sb_check_opened(int fd, int dirfd, bool want_dir,
                     const struct sb_planters *who)
 {
 	struct stat st;
+	int rc;
 
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	if (S_ISDIR(st.st_mode) != want_dir)
 		return want_dir ? -ENOTDIR : -EISDIR;
-	if (!S_ISREG(st.st_mode) || geteuid() != 0)
+	if (want_dir)
 		return 0;
-	/* Root writes or reads what the program cannot. A file of the
+	/* Every other type alike: a FIFO, a socket or a device planted
+	 * under the judge's name hands the program's input or output to
+	 * whoever planted it. */
+	if ((rc = check_foreign(&st, dirfd)) < 0 || geteuid() != 0)
+		return rc;
+	/* Root writes or reads what the program cannot. An object of the
 	 * program's ids is the program's doing. */
 	bool known = who && who->count > 0;
 	if (known && in_range(st.st_uid, who->first_uid, who->count))
 		return -EPERM;
-	/* Where they may make names, a file of anybody but root, or with a
-	 * second name, may be theirs: a link to what they could not open. */
-	if (!known || dirfd < 0 || path_open_to(dirfd, who)) {
-		if (st.st_uid != 0)
+	/* Where they may make names, an object of anybody but root, or with
+	 * a second name, may be theirs: a link to what they could not open. */
+	if (!known || dirfd < 0 || path_open_to(dirfd, who, 0)) {
+		if (st.st_uid != 0 && !outside_owner(st.st_uid))
 			return -EPERM;
 		if (st.st_nlink > 1)
 			return -EMLINK;

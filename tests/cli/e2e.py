@@ -455,6 +455,48 @@ def test_planted_links_are_not_followed(e):
                       "%s: the linked directory was written" % opt)
 
 
+def test_planted_fifos_are_refused(e):
+    # A local user plants FIFOs under the judge's names in a sticky
+    # world-writable directory and sits on the other ends: 0.5 checked
+    # regular files only, so the program read the planter's input and its
+    # output went to the planter, verdict OK. As root, and as an
+    # unprivileged judge (nothing at all was checked then).
+    if os.geteuid() != 0:
+        return
+    stranger = 12345
+    shared = e.path("shared")
+    os.mkdir(shared)
+    os.chmod(shared, 0o1777)
+    for judge in (None, 65534):
+        for opt in FILE_OPTIONS:
+            path = os.path.join(shared, "1.x")
+            if os.path.lexists(path):
+                os.unlink(path)
+            os.mkfifo(path)
+            os.chmod(path, 0o666)
+            os.chown(path, stranger, stranger)
+            reader = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+            writer = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+            try:
+                pre = None
+                if judge is not None:
+                    def pre():
+                        os.setgroups([])
+                        os.setgid(judge)
+                        os.setuid(judge)
+                p = subprocess.run([TOOL, opt + "=" + path, VICTIM, "ok"],
+                                   stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE,
+                                   timeout=scaled(60), preexec_fn=pre)
+                err = p.stderr.decode(errors="replace")
+                check(p.returncode == 2, "%s (judge %s): exit %d: %r"
+                      % (opt, judge, p.returncode, err))
+                check(opt in err and "planted" in err, err)
+            finally:
+                os.close(reader)
+                os.close(writer)
+
+
 def test_hard_links_are_refused_as_root(e):
     # Where the program could make names (its uid may write the
     # directory), a second name may be its link to a file of the judge.
