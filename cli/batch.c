@@ -332,6 +332,24 @@ static int prepare_job(struct batch *b, struct sr_job *job,
 	return rc;
 }
 
+/* After the job: the key of a stream whose path no longer names the file
+ * the job had open (the message in msg), or NULL. */
+static const char *replaced_stream(const struct sr_job *job, const int fd[3],
+                                   char *msg, size_t len)
+{
+	static const char *const keys[3] = { "stdin", "stdout", "stderr" };
+
+	for (int i = 0; i < 3; i++) {
+		if (!sr_files_replaced(job->stdio[i], fd[i]))
+			continue;
+		snprintf(msg, len, "\"%s\": %s was replaced during the run (the "
+		         "program could make names in its directory): what is "
+		         "there now is not the job's", keys[i], job->stdio[i]);
+		return keys[i];
+	}
+	return NULL;
+}
+
 /* One job line: prepared, run, reported. Returns 0, or -EIO when the
  * report could not be written. */
 static int run_job(struct batch *b, long line)
@@ -358,8 +376,15 @@ static int run_job(struct batch *b, long line)
 	out.exec_rc = sandbox_execute(b->sb);
 	pthread_sigmask(SIG_SETMASK, &b->blocked, NULL);
 	running_sb = NULL;
+	step = replaced_stream(&job, fd, msg, sizeof(msg));
 	close_streams(fd);
 	b->ops->collect(b->ops->ctx, b->sb, o, &out);
+	if (step && out.exec_rc == 0) {
+		/* The job's program swapped a file of the job for its own. */
+		out.exec_rc = -ESTALE;
+		out.failed_step = step;
+		out.error_message = msg;
+	}
 	out.opt = o;
 	out.batch_line = line;
 	if (job.has_id) {

@@ -551,3 +551,47 @@ void sr_files_close(struct sr_files *f)
 	}
 	sr_files_init(f);
 }
+
+/* ------------------------------------------------------------ verify */
+
+bool sr_files_replaced(const char *path, int fd)
+{
+	struct stat at, open;
+
+	if (!path || fd < 0 || !strcmp(path, "-") || fstat(fd, &open) < 0)
+		return false;
+	if (fstatat(AT_FDCWD, path, &at, AT_SYMLINK_NOFOLLOW) < 0)
+		return true; /* gone: unlinked or renamed away */
+	return at.st_dev != open.st_dev || at.st_ino != open.st_ino;
+}
+
+int sr_files_verify(const struct sr_files *f, const struct sr_options *o,
+                    const char **step, char *err, size_t errlen)
+{
+	const struct sr_result_file *out = f->out;
+	int err_fd = f->stdio[2] >= 0 ? f->stdio[2]
+	           : f->stderr_to_stdout ? f->stdio[1] : -1;
+	const struct { const char *opt, *step, *path; int fd; } files[] = {
+		{ "--stdin", "stdin", o->stdio[0], f->stdio[0] },
+		{ "--stdout", "stdout", o->stdio[1], f->stdio[1] },
+		{ "--stderr", "stderr", o->stdio[2], err_fd },
+		{ "--trace-file", "trace", o->trace_file,
+		  f->trace && f->trace != stderr ? fileno(f->trace) : -1 },
+		{ "--profile", "profile", o->profile, f->profile_fd },
+		{ "--interaction-log", "interaction", o->ia.log, f->log_fd },
+		{ out[0].opt, "report", out[0].path, out[0].inplace_fd },
+		{ out[1].opt, "report", out[1].path, out[1].inplace_fd },
+		{ out[2].opt, "report", out[2].path, out[2].inplace_fd },
+	};
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (!sr_files_replaced(files[i].path, files[i].fd))
+			continue;
+		*step = files[i].step;
+		return fail(err, errlen, -ESTALE, "%s: %s was replaced during the "
+		            "run (the program could make names in its directory): "
+		            "what is there now is not the run's", files[i].opt,
+		            files[i].path);
+	}
+	return 0;
+}

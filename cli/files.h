@@ -73,6 +73,19 @@ int sr_files_commit(struct sr_files *f, const sr_result_fn fn[SR_OUT_COUNT],
                     const void *ctx, char *err, size_t errlen);
 void sr_files_close(struct sr_files *f);
 
+/* After the run: is the file at `path` no longer the one `fd` has open
+ * (lstat's st_dev and st_ino against fstat's; gone counts)? A program
+ * that may make names in its directory could have unlinked the judge's
+ * file and left its own there. False for NULL, "-" or fd < 0. */
+bool sr_files_replaced(const char *path, int fd);
+/* sr_files_replaced() for every file of the run still open in f (the
+ * streams, --trace-file, --profile, --interaction-log, the report
+ * targets written in place): 0, or -ESTALE with the step ("stdout") in
+ * *step and the message naming the option in err. Call after the run,
+ * before sr_files_commit(). */
+int sr_files_verify(const struct sr_files *f, const struct sr_options *o,
+                    const char **step, char *err, size_t errlen);
+
 /* A message for an error of sandbox_open_file() on `path` for option
  * `opt` ("--stdout: out.txt is a symbolic link ..."). */
 void sr_files_error(char *err, size_t errlen, const char *opt,

@@ -780,6 +780,10 @@ void sr_write_summary(FILE *f, const struct sr_outcome *r)
 		        : "every run slot is taken by other runs");
 		return;
 	}
+	if (r->exec_rc == -ESTALE && r->error_message) {
+		fprintf(f, "sandbox-run: no verdict: %s\n", r->error_message);
+		return;
+	}
 	if (r->exec_rc < 0) {
 		const char *opt = sr_step_option(r->failed_step);
 		fprintf(f, "sandbox-run: %s%snot run: %s%s%s%s%s%s%s%s\n",

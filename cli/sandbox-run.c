@@ -51,6 +51,7 @@ struct run {
 	struct sr_interact_run *ia;  /* --interactor */
 	struct sr_interact_outcome iaout;
 	char err[1024];
+	char replaced[1024];         /* a file replaced during the run */
 };
 
 static void errmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -677,6 +678,14 @@ static int run_program(struct run *r)
 		r->out.failed_step = "interactor"; /* it was not started */
 	if (r->out.exec_rc == 0)
 		sr_trace_finish(r->trace, &r->out.st);
+	/* A file of ours the program swapped for its own (its directory was
+	 * open to it): no verdict, the judge would read the forgery. */
+	bool replaced = sr_files_verify(&r->files, &r->opt, &r->out.failed_step,
+	                                r->replaced, sizeof(r->replaced)) < 0;
+	if (replaced) {
+		r->out.exec_rc = -ESTALE;
+		r->out.error_message = r->replaced;
+	}
 	status = write_outputs(r, r->ia ? sr_interact_exit_status(&r->iaout)
 	                                : sr_exit_status(&r->out));
 	if (!r->opt.quiet && r->ia)
@@ -688,6 +697,10 @@ static int run_program(struct run *r)
 	if (r->out.exec_rc == 0 && r->out.iso.box_error) {
 		errmsg("--copy-out: an output could not be written (left empty): %s",
 		       strerror(r->out.iso.box_error));
+		status = EXIT_USAGE;
+	}
+	if (replaced) {
+		errmsg("%s", r->replaced);
 		status = EXIT_USAGE;
 	}
 out:

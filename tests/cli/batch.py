@@ -250,6 +250,25 @@ def test_planted_links_refused(e):
     check(not os.path.exists(e.path("d/o")), "written through a link")
 
 
+def test_replaced_streams_are_caught(e):
+    # A job's program unlinks the job's stdout (or stdin) file in the open
+    # working directory and leaves its own answer there: no verdict, the
+    # error names the stream (0.5 reported OK).
+    os.chmod(e.dir, 0o777)
+    with open(e.path("1.in"), "w") as f:
+        f.write("input\n")
+    os.chmod(e.path("1.in"), 0o644)
+    lines = [job("swap", e.path("o1"), "12\n", stdout="o1"),
+             job("swap", e.path("1.in"), "12\n", stdin="1.in", stdout="o2"),
+             job("ok", stdout="o3")]
+    rc, reps, err = batch(e, lines, "--wall=20s", "--policy=python3")
+    check(rc == 0 and len(reps) == 3, (rc, err))
+    for r, key in zip(reps, ("stdout", "stdin")):
+        check(r["result"] is None and r["error"]["step"] == key and
+              "replaced during the run" in r["error"]["message"], r["error"])
+    check(reps[2]["result"] == "OK", reps[2])
+
+
 def test_survivor_cannot_stall_it(e):
     """A program that forks a child that never ends (a policy allowing
     fork): its run ends when it does, the batch goes on."""

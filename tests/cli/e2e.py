@@ -497,6 +497,42 @@ def test_planted_fifos_are_refused(e):
                 os.close(writer)
 
 
+def test_replaced_streams_are_caught(e):
+    # The program's working directory is open to it (0777, not sticky):
+    # it unlinks the judge's file and leaves its own at the path. 0.5 said
+    # OK, exit 0, and the judge compared the forgery (review B11). Now:
+    # exit 2, no verdict, the report's error names the option.
+    os.chmod(e.dir, 0o777)
+    for opt, name in (("--stdout", "1.out"), ("--stdin", "1.in")):
+        for n in ("1.in", "1.out"):  # the last run's forgeries
+            if os.path.exists(e.path(n)):
+                os.unlink(e.path(n))
+        with open(e.path("1.in"), "w") as f:
+            f.write("2\n5 7\n")
+        os.chmod(e.path("1.in"), 0o644)
+        rep = e.path("r.json")
+        # python3's policy lets a program unlink in its working directory
+        rc, out, err = e.run("--policy=python3", "--chdir=" + e.dir,
+                             "--report=" + rep,
+                             "--stdin=" + e.path("1.in"),
+                             "--stdout=" + e.path("1.out"), VICTIM, "swap",
+                             e.path(name), "12\n")
+        check(rc == 2, "%s: exit %d: %r" % (opt, rc, err))
+        check(opt + ": " in err and "replaced during the run" in err, err)
+        r = json.load(open(rep))
+        check(r["result"] is None and r["error"]["step"] ==
+              opt.lstrip("-") and opt in r["error"]["message"], r["error"])
+    # Untouched files: the run is judged as before.
+    os.unlink(e.path("1.in"))
+    os.unlink(e.path("1.out"))
+    with open(e.path("1.in"), "w") as f:
+        f.write("2\n5 7\n")
+    rc, out, err = e.run("--report=" + e.path("r.json"),
+                         "--stdin=" + e.path("1.in"),
+                         "--stdout=" + e.path("1.out"), VICTIM, "cat")
+    check(rc == 0 and open(e.path("1.out")).read() == "2\n5 7\n", err)
+
+
 def test_hard_links_are_refused_as_root(e):
     # Where the program could make names (its uid may write the
     # directory), a second name may be its link to a file of the judge.
