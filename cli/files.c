@@ -131,7 +131,15 @@ static int create_temp(int dirfd, const char *base, char *out)
 	for (int tries = 0; tries < 100; tries++) {
 		temp_name(out, base);
 		int fd = openat(dirfd, out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		                O_CLOEXEC, 0666);
+		                O_CLOEXEC, 0600);
+		/* Readable by all, writable by us alone, whatever the umask
+		 * (under 000 another run could rewrite it before the rename). */
+		if (fd >= 0 && fchmod(fd, 0644) < 0) {
+			int e = -errno;
+			close(fd);
+			unlinkat(dirfd, out, 0);
+			return e;
+		}
 		if (fd >= 0 || errno != EEXIST)
 			return fd >= 0 ? fd : -errno;
 	}

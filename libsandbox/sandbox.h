@@ -507,6 +507,13 @@ int sandbox_set_box_id(sandbox_t *sb, int id);
  * leaves out the slot of sandbox_set_box_id(). */
 int sandbox_set_box_ids(sandbox_t *sb, uid_t first_uid, gid_t first_gid,
                         unsigned count);
+/* The program's file mode creation mask (umask(2)). By default
+ * SANDBOX_UMASK_DEFAULT (022), whatever the caller's: a judge daemon
+ * running with umask 000 would otherwise hand its programs files that
+ * every other run slot may write. -1 keeps the caller's; -EINVAL for
+ * anything else outside 0..0777. */
+#define SANDBOX_UMASK_DEFAULT 022
+int sandbox_set_umask(sandbox_t *sb, int mask);
 /* Standard stream `which` (0, 1, 2) of the program is a dup() of fd.
  * fd -1 means inherit the caller's (default). Not taken over.
  * For stderr, fd SANDBOX_STDIO_STDOUT makes it the very open file

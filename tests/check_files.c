@@ -215,6 +215,39 @@ START_TEST(open_file_bad_arguments)
 }
 END_TEST
 
+/* ------------------------------------------------------------- umask */
+
+/* A supervisor with umask 000 (a daemon's): the program's files are not
+ * writable by group or others (0.5 passed the supervisor's umask on, so
+ * every other run slot could rewrite them); sandbox_set_umask() sets
+ * another, -1 keeps the caller's. */
+START_TEST(program_umask)
+{
+	static const int masks[] = { -2, -1, 027 };
+	const int mask = _i == 0 ? -2 : masks[_i];
+	struct stat st;
+
+	fresh_dir();
+	ck_assert_int_eq(chmod(dir, 0777), 0); /* a run slot writes here */
+	umask(0);
+	const char *path = in_dir("made");
+	sandbox_t *sb = tu_sandbox("writefile", "made", "0666", NULL);
+	ck_assert_int_eq(sandbox_set_workdir(sb, dir), 0);
+	if (mask != -2)
+		ck_assert_int_eq(sandbox_set_umask(sb, mask), 0);
+	ck_assert_result(tu_run(sb, NULL), S_RESULT_OK);
+	sandbox_destroy(sb);
+	ck_assert_int_eq(stat(path, &st), 0);
+	mode_t want = 0666 & ~(mode_t)(mask == -2 ? 022 : mask == -1 ? 0 : mask);
+	ck_assert_msg((st.st_mode & 0777) == want, "mask %d: mode %o, want %o",
+	              mask, st.st_mode & 0777, want);
+	ck_assert_int_eq(sandbox_set_umask(sb = tu_sandbox("hello", NULL), 01000),
+	                 -EINVAL);
+	ck_assert_int_eq(sandbox_set_umask(sb, -2), -EINVAL);
+	sandbox_destroy(sb);
+}
+END_TEST
+
 /* ------------------------------------------------------ standard streams */
 
 /* The text `both N` writes, stdout and stderr lines interleaved as one
@@ -650,6 +683,11 @@ Suite *tu_suite(void)
 	tcase_add_test(tc, open_file_as_bad_arguments);
 	tcase_add_loop_test(tc, planted_objects_of_every_type, 0,
 	                    (int)(sizeof(planted_cases) / sizeof(planted_cases[0])));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("umask");
+	tcase_set_timeout(tc, TU_TIMEOUT);
+	tcase_add_loop_test(tc, program_umask, 0, 3);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("stdio");

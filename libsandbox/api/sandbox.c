@@ -33,6 +33,7 @@ SB_EXPORT sandbox_t *sandbox_new(const char *const argv[])
 	sb->mgr.tracer_base = -1;
 	sb->uid = (uid_t)-1;
 	sb->gid = (gid_t)-1;
+	sb->umask = SANDBOX_UMASK_DEFAULT;
 	sb->box_id = -1;
 	sb->first_uid = SANDBOX_BOX_FIRST_UID;
 	sb->first_gid = SANDBOX_BOX_FIRST_GID;
@@ -170,6 +171,17 @@ SB_EXPORT int sandbox_set_credentials(sandbox_t *sb, uid_t uid, gid_t gid,
 	sb->uid = uid;
 	sb->gid = gid;
 	sb->set_creds = true;
+	return 0;
+}
+
+SB_EXPORT int sandbox_set_umask(sandbox_t *sb, int mask)
+{
+	int rc = sb_api_begin_set(sb);
+	if (rc < 0)
+		return rc;
+	if (mask < -1 || mask > 0777)
+		return -EINVAL;
+	sb->umask = mask;
 	return 0;
 }
 

@@ -22,6 +22,7 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -141,6 +142,8 @@ static int setup_fs(struct child *c)
 	c->step = SB_STEP_CHDIR;
 	if (plan->workdir && chdir(plan->workdir) < 0)
 		return -errno;
+	if (sb->umask >= 0) /* never the supervisor's (a daemon's 000) */
+		umask((mode_t)sb->umask);
 	return 0;
 }
 

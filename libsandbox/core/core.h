@@ -237,6 +237,7 @@ struct sandbox {
 	gid_t gid;
 	gid_t *groups;
 	size_t ngroups;
+	int umask;                  /* sandbox_set_umask(), -1: inherit */
 	int box_id;                 /* sandbox_set_box_id(), -1: any */
 	uid_t first_uid;            /* sandbox_set_box_ids() */
 	gid_t first_gid;
