@@ -41,7 +41,7 @@ const char sr_usage_text[] =
 "           --env-inherit --env-pass=NAME,... --env-strip=PATTERN,...\n"
 "           --rlimit=NAME=VALUE (nofile=64, stack=8M, ...; repeatable)\n"
 "           --cpus=LIST (the CPUs the run may use: 0-3,6)\n"
-"           --box-id=N (as root: the run slot, uid 66000+N; default: any)\n"
+"           --box-id=N --box-ids=FIRST[:COUNT] (as root: run slot uid FIRST+N)\n"
 "Box:       --box (a root of its own: the system trees, /box its work\n"
 "           directory, /tmp; PROGRAM given by a path is copied into /box)\n"
 "           --copy-in=HOST[:NAME] --copy-out=NAME[:HOST] (repeatable)\n"
@@ -236,7 +236,7 @@ enum {
 	OPT_ENV_STRIP, OPT_BEST_EFFORT, OPT_CPUS, OPT_STDERR_TO_STDOUT, OPT_STACK,
 	OPT_PROCESSES, OPT_BATCH,
 	OPT_INTERACT, /* --interactor and friends: interact_args.c */
-	OPT_BOX_ID, OPT_BOX, OPT_COPY_IN, OPT_COPY_OUT,
+	OPT_BOX_ID, OPT_BOX, OPT_COPY_IN, OPT_COPY_OUT, OPT_BOX_IDS,
 };
 
 static const struct option long_options[] = {
@@ -295,6 +295,7 @@ static const struct option long_options[] = {
 	{ "cpus", required_argument, NULL, OPT_CPUS },
 	{ "batch", no_argument, NULL, OPT_BATCH },
 	{ "box-id", required_argument, NULL, OPT_BOX_ID },
+	{ "box-ids", required_argument, NULL, OPT_BOX_IDS },
 	{ "box", no_argument, NULL, OPT_BOX },
 	{ "copy-in", required_argument, NULL, OPT_COPY_IN },
 	{ "copy-out", required_argument, NULL, OPT_COPY_OUT },
@@ -318,6 +319,8 @@ void sr_options_init(struct sr_options *o)
 	o->cg_memory = o->cg_pids = SANDBOX_UNLIMITED;
 	sr_interact_init(&o->ia);
 	o->box_id = -1;
+	o->box_first = SANDBOX_BOX_FIRST_UID;
+	o->box_count = SANDBOX_BOX_COUNT;
 }
 
 /* The message for an option getopt_long refused. */
@@ -644,10 +647,26 @@ static int parse_more(int ch, const char *name, const char *arg,
 			o->box_id = 0;
 			return 0;
 		}
-		rc = sr_parse_count(arg, SANDBOX_BOX_COUNT - 1, &v, sub, sizeof(sub));
+		rc = sr_parse_count(arg, INT32_MAX, &v, sub, sizeof(sub));
 		if (rc == 0)
 			o->box_id = (int)v;
 		break;
+	case OPT_BOX_IDS: {
+		/* FIRST[:COUNT], uids and gids alike; the library checks the
+		 * range (never root's, no wrap, --box-id inside it). */
+		char *end;
+		errno = 0;
+		unsigned long first = strtoul(arg, &end, 10), count = SANDBOX_BOX_COUNT;
+		if (*end == ':')
+			count = strtoul(end + 1, &end, 10);
+		if (!isdigit((unsigned char)*arg) || *end || errno || first == 0 ||
+		    first > UINT32_MAX - 2 || count == 0 || count > UINT32_MAX - 1 - first)
+			return fail(err, errlen, -EINVAL, "--box-ids: %s: expected "
+			            "FIRST[:COUNT], FIRST above 0 (e.g. 5000:100)", arg);
+		o->box_first = first;
+		o->box_count = (unsigned)count;
+		return 0;
+	}
 	case OPT_PROFILE:
 	case OPT_PROFILE_SVG:
 	case OPT_HOSTNAME:
@@ -828,6 +847,9 @@ int sr_parse_args(int argc, char **argv, struct sr_options *o, char *err,
 
 	if (o->profile && !profile_format_given)
 		o->profile_format = profile_format_of(o->profile);
+	if (o->box_id >= 0 && (unsigned)o->box_id >= o->box_count)
+		return fail(err, errlen, -EINVAL, "--box-id=%d: the run slots "
+		            "are 0 to %u (--box-ids)", o->box_id, o->box_count - 1);
 	/* --help and --version win over everything else. */
 	if (o->action == SR_HELP || o->action == SR_VERSION)
 		return 0;
@@ -1098,8 +1120,8 @@ int sr_open_file(const struct sr_options *o, const char *path, int how,
 		                            o->uid ? 1 : 0);
 	if (o->set_gid) /* the program keeps root's uid */
 		return sandbox_open_file(path, how, mode);
-	return sandbox_open_file_as(path, how, mode, SANDBOX_BOX_FIRST_UID,
-	                            SANDBOX_BOX_FIRST_GID, SANDBOX_BOX_COUNT);
+	return sandbox_open_file_as(path, how, mode, (uid_t)o->box_first,
+	                            (gid_t)o->box_first, o->box_count);
 }
 
 /* ------------------------------------------------------------ ids */

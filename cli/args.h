@@ -103,6 +103,8 @@ struct sr_options {
 	const char *workdir;        /* --chdir */
 	const char *cpus;           /* --cpus LIST, or NULL */
 	int box_id;                 /* --box-id, -1: any free run slot */
+	unsigned long box_first;    /* --box-ids FIRST (uid and gid) */
+	unsigned box_count;         /* --box-ids COUNT */
 	bool box;                   /* --box */
 	const char *copy_in[SR_MAX_LIST];  /* --copy-in specs, as given */
 	size_t ncopy_in;

@@ -772,6 +772,24 @@ void sr_write_summary(FILE *f, const struct sr_outcome *r)
 	const sandbox_stat_t *st = &r->st;
 	char why[192], sig[32], name[64], num[32];
 
+	if (r->exec_rc == -ERANGE && r->failed_step &&
+	    strcmp(r->failed_step, "box") == 0) {
+		fprintf(f, "sandbox-run: not run: box: the run slots' ids %lu-%lu "
+		        "are not mapped in this user namespace (/proc/self/uid_map, "
+		        "gid_map: a rootless container?); choose mapped ids with "
+		        "--box-ids=FIRST[:COUNT], or give --user\n",
+		        r->opt->box_first, r->opt->box_first + r->opt->box_count - 1);
+		return;
+	}
+	if (r->exec_rc == -EUSERS && r->failed_step &&
+	    strcmp(r->failed_step, "box") == 0) {
+		fprintf(f, "sandbox-run: not run: box: a run slot's uid or gid "
+		        "(%lu-%lu) has a name in the user or group database: it is "
+		        "somebody's (the slot's kill(-1) would kill their "
+		        "processes); choose free ids with --box-ids=FIRST[:COUNT]\n",
+		        r->opt->box_first, r->opt->box_first + r->opt->box_count - 1);
+		return;
+	}
 	if (r->exec_rc == -EBUSY && r->failed_step &&
 	    strcmp(r->failed_step, "box") == 0) {
 		fprintf(f, "sandbox-run: not run: box: %s\n",

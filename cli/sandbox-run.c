@@ -358,6 +358,10 @@ static int configure(struct run *r, const char **what)
 	*what = "--cpus";
 	if (o->cpus && (rc = sandbox_set_cpus(r->sb, o->cpus)) < 0)
 		return rc;
+	*what = "--box-ids";
+	if ((rc = sandbox_set_box_ids(r->sb, (uid_t)o->box_first,
+	                              (gid_t)o->box_first, o->box_count)) < 0)
+		return rc;
 	*what = "--box-id";
 	if ((rc = sandbox_set_box_id(r->sb, o->box_id)) < 0)
 		return rc;

@@ -504,7 +504,15 @@ int sandbox_set_box_id(sandbox_t *sb, int id);
  * SANDBOX_BOX_COUNT: above 65535 (nobody, and the ids useradd and systemd
  * hand out), below the 100000 where /etc/subuid ranges usually start.
  * -EINVAL for 0 (root), a count of 0, a range that wraps, or one that
- * leaves out the slot of sandbox_set_box_id(). */
+ * leaves out the slot of sandbox_set_box_id(). Checked when a slot is
+ * claimed (sandbox_execute(), failed step "box"):
+ *   - -ERANGE when the range is not mapped in the caller's user namespace
+ *     (/proc/self/uid_map, gid_map: root of a rootless container that
+ *     maps only 0..65535): choose ids it maps;
+ *   - -EUSERS when the claimed slot's uid or gid has a name in the user
+ *     or group database (getpwuid_r(), getgrgid_r(): files, LDAP, sssd):
+ *     that id is somebody's, and the child's kill(-1) as that uid would
+ *     kill their processes. Looked up once per id and process. */
 int sandbox_set_box_ids(sandbox_t *sb, uid_t first_uid, gid_t first_gid,
                         unsigned count);
 /* The program's file mode creation mask (umask(2)). By default

@@ -215,6 +215,9 @@ static const struct { const char *arg; const char *word; } bad_args[] = {
 	{ "--box-id=", "--box-id" }, { "--box-id=-1", "--box-id" },
 	{ "--box-id=1000", "999" }, { "--box-id=1.5", "--box-id" },
 	{ "--box-id=x", "--box-id" },
+	{ "--box-ids=0", "--box-ids" }, { "--box-ids=", "--box-ids" },
+	{ "--box-ids=5000:0", "FIRST[:COUNT]" }, { "--box-ids=5000:x", "--box-ids" },
+	{ "--box-ids=4294967290:100", "--box-ids" },
 	{ "--copy-in=", "--copy-in" }, { "--copy-out=a/b", "one path component" },
 	{ "--hostname=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
 	  "64" },
@@ -866,7 +869,7 @@ START_TEST(test_usage_text)
 		"--profile-interval", "--profile-svg", "--ns", "--hostname",
 		"--rootfs", "--dir", "--tmpfs-size", "--cg-parent", "--cg-memory",
 		"--cg-pids", "--cg-cpu", "--rlimit", "--env-pass", "--env-strip",
-		"--best-effort", "--cpus", "--box-id", "--box", "--copy-in",
+		"--best-effort", "--cpus", "--box-id", "--box-ids", "--box", "--copy-in",
 		"--copy-out",
 	};
 	for (size_t i = 0; i < N(names); i++)
@@ -953,6 +956,16 @@ START_TEST(test_box_id_option)
 	ck_assert_int_eq(opt.box_id, 0);
 	PARSE_OK("--box-id", "999", "prog");
 	ck_assert_int_eq(opt.box_id, 999);
+	ck_assert_int_eq(opt.box_first, SANDBOX_BOX_FIRST_UID);
+	ck_assert_int_eq(opt.box_count, SANDBOX_BOX_COUNT);
+	/* --box-ids: the range, before or after --box-id. */
+	PARSE_OK("--box-id=4999", "--box-ids=60000:5000", "prog");
+	ck_assert_int_eq(opt.box_first, 60000);
+	ck_assert_int_eq(opt.box_count, 5000);
+	ck_assert_int_eq(opt.box_id, 4999);
+	PARSE_OK("--box-ids=70000", "prog");
+	ck_assert_int_eq(opt.box_count, SANDBOX_BOX_COUNT);
+	PARSE_BAD("0 to 9", "--box-ids=5000:10", "--box-id=10", "prog");
 }
 END_TEST
 

@@ -18,13 +18,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <pthread.h>
+#include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -100,6 +104,114 @@ START_TEST(runs_as_its_slot)
 	              out, want);
 	free(out);
 	sandbox_destroy(sb);
+}
+END_TEST
+
+/* A slot whose uid or gid has a name is somebody's: refused (-EUSERS,
+ * step "box") before anything runs -- 0.5 ran the program as nobody and
+ * its kill(-1) killed nobody's processes. The default range has no name
+ * on a test host (else every default run would be refused). */
+START_TEST(named_slots_are_refused)
+{
+	NEED_ROOT();
+	for (unsigned id = SANDBOX_BOX_FIRST_UID;
+	     id < SANDBOX_BOX_FIRST_UID + SANDBOX_BOX_COUNT; id++) {
+		ck_assert_msg(!getpwuid(id) && !getgrgid(id), "id %u has a name "
+		              "on this host: the default run slots are not free", id);
+	}
+	struct passwd *pw = getpwuid(65534);
+	if (!pw)
+		tu_skip("no user 65534 on this host");
+	for (int i = 0; i < 2; i++) { /* the second: the cached answer */
+		sandbox_t *sb = peer(S_MODE_FAST, "ids", NULL, NULL);
+		ck_assert_int_eq(sandbox_set_box_ids(sb, 65534, FIRST_ID, 1), 0);
+		ck_assert_int_eq(sandbox_execute(sb), -EUSERS);
+		ck_assert_str_eq(sandbox_failed_step(sb), "box");
+		ck_assert_ptr_nonnull(strstr(sandbox_failed_message(sb),
+		                             "has a name"));
+		sandbox_destroy(sb);
+	}
+	/* A named gid alone is refused too. */
+	sandbox_t *sb = peer(S_MODE_FAST, "ids", NULL, NULL);
+	ck_assert_int_eq(sandbox_set_box_ids(sb, FIRST_ID, pw->pw_gid, 1), 0);
+	ck_assert_int_eq(sandbox_execute(sb), -EUSERS);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* Root of a rootless container: a user namespace mapping only 0..65535.
+ * The default slots are not mapped: -ERANGE, step "box" (0.5 failed with
+ * EINVAL at setresuid, naming nothing); slots it maps run. */
+static int in_small_userns(void)
+{
+	sandbox_stat_t st;
+	sandbox_t *sb = peer(S_MODE_FAST, "ids", NULL, NULL);
+	ck_assert_int_eq(sandbox_set_box_ids(sb, SANDBOX_BOX_FIRST_UID,
+	                                     SANDBOX_BOX_FIRST_GID,
+	                                     SANDBOX_BOX_COUNT), 0);
+	int rc = sandbox_execute(sb);
+	ck_assert_msg(rc == -ERANGE, "unmapped slots: %d (%s), step %s", rc,
+	              strerror(-rc), sandbox_failed_step(sb));
+	ck_assert_str_eq(sandbox_failed_step(sb), "box");
+	sandbox_destroy(sb);
+	sb = peer(S_MODE_FAST, "ids", NULL, NULL);
+	ck_assert_int_eq(sandbox_set_box_ids(sb, 60100, 60100, 8), 0);
+	char *out = run_out(sb, &st);
+	ck_assert_int_ge(st.uid, 60100);
+	ck_assert_int_lt(st.uid, 60108);
+	free(out);
+	sandbox_destroy(sb);
+	return 0;
+}
+
+static void write_map(pid_t pid, const char *file, const char *map)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	tu_write_file(path, map);
+}
+
+START_TEST(rootless_container_slots)
+{
+	int go[2], done[2];
+
+	NEED_ROOT();
+	ck_assert_int_eq(pipe(go), 0);
+	ck_assert_int_eq(pipe(done), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char c;
+		close(go[1]);
+		close(done[0]);
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
+			_exit(77);
+		(void)!write(done[1], "u", 1);
+		if (read(go[0], &c, 1) != 1 || setresgid(0, 0, 0) ||
+		    setresuid(0, 0, 0))
+			_exit(3);
+		/* The container's own /run, where its claims live (the host's
+		 * /run/libsandbox is not its root's). */
+		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		    mount("tmpfs", "/run", "tmpfs", 0, "mode=0755") < 0)
+			_exit(4);
+		_exit(in_small_userns());
+	}
+	char c;
+	close(go[0]);
+	close(done[1]);
+	if (read(done[0], &c, 1) != 1) {
+		int status;
+		waitpid(pid, &status, 0);
+		tu_skip("no user namespace here");
+	}
+	write_map(pid, "uid_map", "0 200000 65536");
+	write_map(pid, "gid_map", "0 200000 65536");
+	ck_assert_int_eq(write(go[1], "g", 1), 1);
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	              "in the user namespace: status %#x", status);
 }
 END_TEST
 
@@ -606,6 +718,8 @@ Suite *tu_suite(void)
 	tcase_add_test(t, unusable_lock_files_are_skipped);
 	tcase_add_test(t, open_claims_directory_refused);
 	tcase_add_test(t, older_supervisors_slots_are_avoided);
+	tcase_add_test(t, named_slots_are_refused);
+	tcase_add_test(t, rootless_container_slots);
 	tcase_add_test(t, leftovers_of_a_slot_are_killed);
 	tcase_add_test(t, killed_supervisor_frees_its_slot);
 	tcase_add_loop_test(t, death_signal_survives_the_id_change, 0, 2);

@@ -24,12 +24,82 @@
 #include "core/core.h"
 
 #include <errno.h>
+#include <grp.h>
+#include <pthread.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+/* Ids with a name in the user or group database (files, LDAP, sssd):
+ * a slot of such an id is somebody's -- its kill(-1, SIGKILL) would kill
+ * that user's processes, its program would own that user's files. Looked
+ * up once per id pair and process (a sandbox claims its slot once; new
+ * sandboxes of a long-lived judge reuse the answers): no NSS call on a
+ * run's path after the first. A database that cannot be asked (an LDAP
+ * server down) counts as no name: judging goes on. */
+#define NAMES_CACHED 64
+static struct {
+	pthread_mutex_t lock;
+	unsigned n, next;
+	struct { uid_t uid; gid_t gid; bool named; } seen[NAMES_CACHED];
+} names = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static bool lookup_named(uid_t uid, gid_t gid)
+{
+	char buf[4096];
+	struct passwd pw, *pwp = NULL;
+	struct group gr, *grp = NULL;
+
+	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &pwp) == ERANGE || pwp)
+		return true; /* ERANGE: there, and long */
+	return getgrgid_r(gid, &gr, buf, sizeof(buf), &grp) == ERANGE || grp;
+}
+
+static bool ids_named(uid_t uid, gid_t gid)
+{
+	bool named;
+
+	pthread_mutex_lock(&names.lock);
+	for (unsigned i = 0; i < names.n; i++) {
+		if (names.seen[i].uid == uid && names.seen[i].gid == gid) {
+			named = names.seen[i].named;
+			pthread_mutex_unlock(&names.lock);
+			return named;
+		}
+	}
+	pthread_mutex_unlock(&names.lock);
+	named = lookup_named(uid, gid);
+	pthread_mutex_lock(&names.lock);
+	unsigned i = names.n < NAMES_CACHED ? names.n++
+	           : names.next++ % NAMES_CACHED;
+	names.seen[i].uid = uid;
+	names.seen[i].gid = gid;
+	names.seen[i].named = named;
+	pthread_mutex_unlock(&names.lock);
+	return named;
+}
+
+/* Does one line of a user namespace map (/proc/self/uid_map, gid_map)
+ * hold first .. first + count - 1? Without the file (no user namespaces
+ * in the kernel) every id is mapped. */
+static bool range_mapped(const char *map, unsigned long first, unsigned count)
+{
+	unsigned long in, out, len;
+	bool mapped = false;
+	FILE *f = fopen(map, "re");
+
+	if (!f)
+		return true;
+	while (!mapped && fscanf(f, "%lu %lu %lu", &in, &out, &len) == 3)
+		mapped = first >= in && first - in < len && count <= len - (first - in);
+	fclose(f);
+	return mapped;
+}
+
 /* Claim slot n into the sandbox. With `old_free`, only when no
- * supervisor of 0.4 holds it either (their lock in /dev/shm). */
+ * supervisor of 0.4 holds it either (their lock in /dev/shm). -EUSERS
+ * when its uid or gid has a name. */
 static int claim_slot(sandbox_t *sb, unsigned n, bool old_free)
 {
 	uid_t uid = sb->first_uid + n;
@@ -38,6 +108,10 @@ static int claim_slot(sandbox_t *sb, unsigned n, bool old_free)
 
 	if (fd < 0)
 		return fd;
+	if (ids_named(uid, sb->first_gid + n)) {
+		sb_claim_release(fd);
+		return -EUSERS;
+	}
 	/* Theirs, taken when it can be: they then skip the slot. Anybody
 	 * may hold or spoil that file, so it never stops a run -- it only
 	 * ranks the slots (claim_any). */
@@ -66,6 +140,20 @@ static void say_why(sandbox_t *sb, unsigned n, int rc)
 		snprintf(sb->failed_msg, sizeof(sb->failed_msg),
 		         "%s is not a lock file of root's with one name: "
 		         "that slot cannot be claimed (remove it)", path);
+	else if (rc == -EUSERS)
+		snprintf(sb->failed_msg, sizeof(sb->failed_msg),
+		         "uid %lu or gid %lu of slot %u has a name in the user or "
+		         "group database: somebody's, whom the slot's kill(-1) "
+		         "would hit",
+		         (unsigned long)(sb->first_uid + n),
+		         (unsigned long)(sb->first_gid + n), n);
+	else if (rc == -ERANGE)
+		snprintf(sb->failed_msg, sizeof(sb->failed_msg),
+		         "run slots' ids %lu-%lu are not mapped in this user "
+		         "namespace (/proc/self/uid_map, gid_map): choose ids it "
+		         "maps (sandbox_set_box_ids())",
+		         (unsigned long)sb->first_uid,
+		         (unsigned long)sb->first_uid + sb->box_count - 1);
 	else if (rc != -EBUSY)
 		snprintf(sb->failed_msg, sizeof(sb->failed_msg),
 		         "%.*s: %s (run slots are claimed in a directory of "
@@ -180,7 +268,12 @@ int sb_ident_begin(sandbox_t *sb, struct sb_ident *id)
 		goto out;
 	if (!slot_fits(sb)) {
 		sb_slot_release(sb);
-		if (sb->box_id < 0)
+		/* Root of a rootless container: ids its user namespace does not
+		 * map cannot be taken (setresuid, chown: EINVAL). */
+		if (!range_mapped("/proc/self/uid_map", sb->first_uid, sb->box_count) ||
+		    !range_mapped("/proc/self/gid_map", sb->first_gid, sb->box_count))
+			say_why(sb, 0, rc = -ERANGE);
+		else if (sb->box_id < 0)
 			rc = claim_any(sb);
 		else if ((rc = claim_slot(sb, (unsigned)sb->box_id, false)) < 0)
 			say_why(sb, (unsigned)sb->box_id, rc);

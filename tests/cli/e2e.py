@@ -533,6 +533,26 @@ def test_replaced_streams_are_caught(e):
     check(rc == 0 and open(e.path("1.out")).read() == "2\n5 7\n", err)
 
 
+def test_box_ids(e):
+    # --box-ids moves the run slots; a range whose ids have names (nobody)
+    # is refused before anything runs, naming the option (0.5 had no
+    # option, and ran the program as whatever uid the range held).
+    if os.geteuid() != 0:
+        return
+    rc, out, err = e.run("--report=" + e.path("r.json"), "--box-ids=67600:4",
+                         VICTIM, "ok")
+    r = json.load(open(e.path("r.json")))
+    check(rc == 0 and 67600 <= r["uid"] < 67604 and r["gid"] == r["uid"],
+          (rc, err, r["uid"]))
+    try:
+        import pwd
+        pwd.getpwuid(65534)
+    except KeyError:
+        return
+    rc, out, err = e.run("--box-ids=65534:1", VICTIM, "ok")
+    check(rc == 2 and "--box-ids" in err and "has a name" in err, (rc, err))
+
+
 def test_hard_links_are_refused_as_root(e):
     # Where the program could make names (its uid may write the
     # directory), a second name may be its link to a file of the judge.
