@@ -1675,9 +1675,11 @@ int sandbox_interaction_set_interactor(sandbox_interaction_t *ia,
                                        sandbox_t *isb);
 /* The interactor is trusted code run without supervision: argv[0] (a
  * path, not looked up in PATH) with argv, and envp (NULL: the caller's
- * environment), in the caller's working directory, as a child of the
- * calling thread that dies with it and leads its own process group,
- * killed with everything it started when it ends or when the call returns.
+ * environment), in the caller's working directory, as a child of a thread
+ * of the interaction (not of the caller's thread, the program's tracer,
+ * which waits for its own children), that dies with the call and leads
+ * its own process group, killed with everything it started when it ends
+ * or when the call returns. The caller must not reap it (waitpid(-1)).
  * wall_ms bounds it (counted from its start; SANDBOX_UNLIMITED: no bound):
  * past it, it is killed and the result is JF. argv and envp are copied.
  * Replaces an interactor sandbox. -EINVAL (NULL or empty argv, wall_ms 0),

@@ -4,8 +4,8 @@
  * interactor. The plumbing is core/relay.c, the verdict core/combine.c;
  * this file checks the arguments, starts the two sides -- the program in
  * the calling thread (its tracer), a sandboxed interactor in a thread of
- * its own (its tracer), a command interactor as a plain child
- * (util/spawn.c) -- waits for both, and puts the figures together.
+ * its own (its tracer), a command interactor as a plain child of the
+ * relay's thread (util/spawn.c) -- waits for both, and puts the figures together.
  */
 #include "config.h"
 #include "api/api.h"
@@ -220,10 +220,9 @@ static int start_interactor(struct run *r)
 		r->thread_started = true;
 		return 0;
 	}
-	struct sb_spawned child;
-	int64_t deadline = INT64_MAX;
-	rc = sb_spawn_plain(ia->argv, ia->envp, r->ends[S_SIDE_INTERACTOR],
-	                    &child, &step);
+	/* From the relay's thread: a child of ours would be our tracer's. */
+	rc = sb_relay_spawn(r->relay, ia->argv, ia->envp,
+	                    r->ends[S_SIDE_INTERACTOR], ia->wall_ms, &step);
 	if (rc < 0) {
 		ia->failed_step = sb_step_name(step != SB_STEP_UNKNOWN
 		                               ? step : SB_STEP_SUPERVISOR);
@@ -233,9 +232,6 @@ static int start_interactor(struct run *r)
 		close(r->ends[S_SIDE_INTERACTOR][i]);
 		r->ends[S_SIDE_INTERACTOR][i] = -1;
 	}
-	if (ia->wall_ms != SANDBOX_UNLIMITED)
-		deadline = sb_now_ns() + (int64_t)ia->wall_ms * 1000000;
-	sb_relay_adopt(r->relay, &child, deadline);
 	return 0;
 }
 

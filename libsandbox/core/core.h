@@ -566,8 +566,11 @@ void sb_verdict_stack_overflow(sandbox_t *sb);
  * stderr; the program's stderr is -1): the caller hands them to the runs
  * (sb_link, or a plain child) and closes what they did not take. Then
  * any thread tells the relay about the sides: forked (its pid, at fork),
- * adopt (a plain child: the relay reaps it and kills its group at
- * deadline_ns, CLOCK_MONOTONIC, INT64_MAX: never), done (its run is over:
+ * spawn (start a command interactor as a child of the relay's thread --
+ * never of the caller's, the program's tracer, whose waits for any of its
+ * children would take it -- which the relay reaps and whose group it
+ * kills after wall_ms, SANDBOX_UNLIMITED: never; 0 or -errno with the
+ * failed SB_STEP_* in *step), done (its run is over:
  * execute returned), stop (kill a plain interactor now). sample is the
  * program's wall_kill. finish waits for the thread (both sides done) and
  * fills the figures; free releases everything. */
@@ -601,8 +604,9 @@ int sb_relay_new(const struct sb_relay_config *cfg, struct sb_relay **out,
                  int ends[2][3]);
 int sb_relay_start(struct sb_relay *r);
 void sb_relay_forked(struct sb_relay *r, int side, pid_t pid, int pidfd);
-void sb_relay_adopt(struct sb_relay *r, const struct sb_spawned *child,
-                    int64_t deadline_ns);
+int sb_relay_spawn(struct sb_relay *r, char *const argv[],
+                   char *const envp[], const int fds[3], uint64_t wall_ms,
+                   int *step);
 void sb_relay_done(struct sb_relay *r, int side);
 void sb_relay_stop(struct sb_relay *r);
 void sb_relay_sample(struct sb_relay *r);

@@ -49,6 +49,15 @@
 #define CHUNK 65536
 #define PIPE_BYTES (1 << 20)
 
+/* A command interactor to start from the relay's thread. */
+struct spawn_req {
+	char *const *argv, *const *envp;
+	const int *fds;
+	uint64_t wall_ms;
+	int rc, step;
+	bool done;
+};
+
 /* One direction: from side `from` to the other side. */
 struct dir {
 	int src;           /* read end of from's stdout, -1 when closed */
@@ -90,8 +99,12 @@ struct sb_relay {
 	bool log_mid_line;
 	int64_t log_bytes;
 	bool log_truncated;
+	/* a command interactor to start (sb_relay_spawn) */
+	struct spawn_req *spawn;
+	pthread_cond_t spawned;
 	/* an adopted (plain) interactor */
 	bool adopted;
+	bool lost;         /* its wait status could not be read */
 	int64_t deadline, t_start, t_end;
 	bool reaped, deadline_killed, stop, stopped;
 	int wstatus;
@@ -381,6 +394,9 @@ static void reap(struct sb_relay *r)
 	do
 		p = wait4(s->pid, &r->wstatus, 0, &r->ru);
 	while (p < 0 && errno == EINTR);
+	/* Taken by someone else's wait: its status is unknown, never a
+	 * made-up "exited 0". */
+	r->lost = p != s->pid;
 	r->t_end = sb_now_ns();
 	r->reaped = true;
 	s->done = true;
@@ -444,6 +460,32 @@ static int64_t check_sides(struct sb_relay *r)
 	return next;
 }
 
+/* Start the command interactor asked for, as a child of this thread: no
+ * other thread waits for it. The program's tracer (the caller's thread)
+ * waits for any child of its own once the program has several tasks: a
+ * child of the caller would be taken by it, its status lost. */
+static void spawn_command(struct sb_relay *r)
+{
+	struct spawn_req *q = r->spawn;
+	struct side *s = &r->side[S_SIDE_INTERACTOR];
+	struct sb_spawned child;
+
+	q->rc = sb_spawn_plain(q->argv, q->envp, q->fds, &child, &q->step);
+	if (q->rc == 0) {
+		r->adopted = true;
+		r->t_start = sb_now_ns();
+		int64_t room = (INT64_MAX - r->t_start) / 1000000;
+		r->deadline = q->wall_ms == SANDBOX_UNLIMITED ||
+		              q->wall_ms >= (uint64_t)room
+		              ? INT64_MAX
+		              : r->t_start + (int64_t)q->wall_ms * 1000000;
+		s->pid = child.pid;
+		s->pidfd = child.pidfd;
+	}
+	q->done = true;
+	pthread_cond_broadcast(&r->spawned);
+}
+
 static bool finished(const struct sb_relay *r)
 {
 	return r->quit || (r->side[0].done && r->side[1].done);
@@ -458,6 +500,8 @@ static void *relay_main(void *arg)
 		struct pollfd p[10];
 		nfds_t n = 0;
 
+		if (r->spawn && !r->spawn->done)
+			spawn_command(r);
 		check_interrupts(r);
 		int64_t next = check_sides(r);
 		pump(r, S_SIDE_PROGRAM);
@@ -496,7 +540,13 @@ static void *relay_main(void *arg)
 		}
 		pthread_mutex_lock(&r->lock);
 	}
-	/* Both runs are over: what the interactor said last. */
+	/* Both runs are over: what the interactor said last. A start asked
+	 * for too late is refused (it cannot be: the program runs after). */
+	if (r->spawn && !r->spawn->done) {
+		r->spawn->rc = -ECANCELED;
+		r->spawn->done = true;
+		pthread_cond_broadcast(&r->spawned);
+	}
 	read_stderr(r);
 	pthread_mutex_unlock(&r->lock);
 	return NULL;
@@ -582,6 +632,7 @@ int sb_relay_new(const struct sb_relay_config *cfg, struct sb_relay **out,
 	if (!r)
 		return -ENOMEM;
 	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->spawned, NULL);
 	r->ctl = r->err_fd = r->log_fd = -1;
 	r->log_dir = -1;
 	r->log_bytes = log_fd >= 0 ? 0 : -1;
@@ -670,17 +721,26 @@ void sb_relay_forked(struct sb_relay *r, int side, pid_t pid, int pidfd)
 	wake(r);
 }
 
-void sb_relay_adopt(struct sb_relay *r, const struct sb_spawned *child,
-                    int64_t deadline_ns)
+int sb_relay_spawn(struct sb_relay *r, char *const argv[],
+                   char *const envp[], const int fds[3], uint64_t wall_ms,
+                   int *step)
 {
+	struct spawn_req q = { .argv = argv, .envp = envp, .fds = fds,
+	                       .wall_ms = wall_ms, .step = SB_STEP_UNKNOWN };
+
+	if (!r->started)
+		return -EINVAL;
 	pthread_mutex_lock(&r->lock);
-	r->adopted = true;
-	r->t_start = sb_now_ns();
-	r->deadline = deadline_ns;
-	r->side[S_SIDE_INTERACTOR].pid = child->pid;
-	r->side[S_SIDE_INTERACTOR].pidfd = child->pidfd; /* taken over */
+	r->spawn = &q;
 	pthread_mutex_unlock(&r->lock);
 	wake(r);
+	pthread_mutex_lock(&r->lock);
+	while (!q.done)
+		pthread_cond_wait(&r->spawned, &r->lock);
+	r->spawn = NULL;
+	pthread_mutex_unlock(&r->lock);
+	*step = q.step;
+	return q.rc;
 }
 
 void sb_relay_done(struct sb_relay *r, int side)
@@ -716,7 +776,7 @@ void sb_relay_finish(struct sb_relay *r, struct sb_relay_stat *st)
 		st->wait[i] = r->sampled ? r->side[i].wait : SB_WAIT_UNKNOWN;
 	}
 	st->idle = r->sampled && r->idle;
-	st->reaped = r->reaped;
+	st->reaped = r->reaped && !r->lost;
 	st->wstatus = r->wstatus;
 	st->cpu_us = st->wall_us = st->rss_peak = -1;
 	if (r->reaped) {
@@ -762,6 +822,7 @@ void sb_relay_free(struct sb_relay *r)
 	free(r->log_buf);
 	if (r->ctl >= 0)
 		close(r->ctl);
+	pthread_cond_destroy(&r->spawned);
 	pthread_mutex_destroy(&r->lock);
 	free(r);
 }

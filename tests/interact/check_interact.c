@@ -27,6 +27,7 @@ struct ia {
 	int mode;                 /* S_MODE_* of both sides */
 	const char *solution[3];  /* its arguments */
 	const char *input;        /* the interactor's input file's text */
+	const char *policy;       /* the program's built-in policy, or NULL */
 	bool sandboxed;           /* the interactor in a sandbox */
 	uint64_t cpu_ms, wall_ms; /* the program's quotas */
 	uint64_t output_bytes;
@@ -80,6 +81,12 @@ static void ia_run(struct ia *a)
 	ck_assert_int_eq(sandbox_set_quota(p, S_QUOTA_CPU, a->cpu_ms), 0);
 	ck_assert_int_eq(sandbox_set_quota(p, S_QUOTA_WALLCLOCK, a->wall_ms), 0);
 	ck_assert_int_eq(sandbox_set_quota(p, S_QUOTA_DISK, a->output_bytes), 0);
+	if (a->policy) {
+		sandbox_policy_t *pol = sandbox_policy_load(a->policy, NULL, 0);
+		ck_assert_ptr_nonnull(pol);
+		ck_assert_int_eq(sandbox_set_policy(p, pol), 0);
+		sandbox_policy_unref(pol);
+	}
 	if (a->sandboxed) {
 		isb = sandbox_new(argv);
 		ck_assert_ptr_nonnull(isb);
@@ -245,6 +252,25 @@ START_TEST(idle_deadlock)
 	ck_assert(a.st.program_first);
 	/* The interactor got end of file once the program was gone. */
 	ck_assert_str_eq(a.st.message, "wrong answer unexpected end of file\n");
+}
+END_TEST
+
+/* A program with a second task (threads: Java, Go, ...) that is waiting
+ * when a command interactor ends: the interactor's exit status is still
+ * its own (the program's tracer, waiting for any of its tasks, once took
+ * the interactor's end: "exited 0", a wrong answer accepted). Several
+ * times: the ends raced. */
+START_TEST(threaded_program_keeps_status)
+{
+	struct ia a;
+
+	ia_defaults(&a, _i % 2 ? S_MODE_CLASSIC : S_MODE_FAST, "threaded", GAME);
+	a.policy = "threads";
+	ia_run(&a);
+	ck_assert_ia(&a, S_VERDICT_WA, S_SIDE_INTERACTOR);
+	ck_assert_int_eq(a.st.interactor_result, S_RESULT_AT);
+	ck_assert_int_eq(a.st.interactor_exit_code, 1);
+	ck_assert_int_eq(a.ps.result, S_RESULT_OK);
 }
 END_TEST
 
@@ -651,6 +677,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, idle_deadlock, 0, 8);
 	tcase_add_loop_test(tc, busy_is_not_idle, 0, 2);
 	tcase_add_loop_test(tc, too_slow_is_tl_cpu, 0, 2);
+	tcase_add_loop_test(tc, threaded_program_keeps_status, 0, 12);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("quota");

@@ -21,6 +21,7 @@ tests_interact_progs_interactor_LDFLAGS =
 tests_interact_progs_solution_SOURCES = tests/interact/progs/solution.c
 tests_interact_progs_solution_CFLAGS = $(WARN_CFLAGS)
 tests_interact_progs_solution_LDFLAGS =
+tests_interact_progs_solution_LDADD = $(PTHREAD_LIBS)
 
 check_PROGRAMS += tests/interact/check_interact
 TESTS += tests/interact/check_interact

@@ -13,10 +13,13 @@
  *   sigpipe  reads N, raises SIGPIPE
  *   extra    correct, then writes 1 MiB more and ends well
  *   stderr   correct, writing 8 MiB to its stderr on the way
+ *   threaded a second thread (asleep), then wrong, then reads its stdin to
+ *            the end: the interactor ends while the program has two tasks
  *   flood N  sends N bytes (byte i is (i*131+7) & 255) 64 KiB at a time,
  *            reading each chunk's echo (xor 0xa5) before the next; checks
  *            every byte; then closes stdout and expects end of file
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -86,6 +89,14 @@ static int flood(long n)
 	return read(0, in, 1) == 0 ? 0 : 9;
 }
 
+static void *asleep(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "correct";
@@ -93,6 +104,11 @@ int main(int argc, char **argv)
 
 	if (!strcmp(mode, "flood"))
 		return flood(argc > 2 ? atol(argv[2]) : 0);
+	if (!strcmp(mode, "threaded")) {
+		pthread_t t;
+		if (pthread_create(&t, NULL, asleep, NULL) != 0)
+			return 10;
+	}
 	long n = read_long();
 	if (!strcmp(mode, "slow"))
 		for (volatile unsigned long i = 0;; i++)
@@ -125,8 +141,12 @@ int main(int argc, char **argv)
 		for (int i = 0; i < 8; i++)
 			fwrite(big, 1, sizeof(big), stderr);
 	long x = search(n, strcmp(mode, "noflush") != 0);
-	printf("! %ld\n", !strcmp(mode, "wrong") ? x + 1 : x);
+	printf("! %ld\n", !strcmp(mode, "wrong") || !strcmp(mode, "threaded")
+	                   ? x + 1 : x);
 	fflush(stdout);
+	if (!strcmp(mode, "threaded"))
+		while (getchar() != EOF)
+			;
 	if (!strcmp(mode, "extra"))
 		fwrite(big, 1, sizeof(big), stdout);
 	return 0;
