@@ -311,7 +311,10 @@ static void put_together(struct run *r, const struct sb_relay_stat *rs)
 		.interactor_rc = r->interactor_rc,
 		.interactor_result = st->interactor_result,
 		.interactor_exit_code = st->interactor_exit_code,
-		.interrupted = rs->interrupted || rs->stopped ||
+		/* stopped: by an interruption, or because the program could
+		 * not start (no verdict either way: PD wins then). */
+		.interrupted = rs->interrupted ||
+		               (rs->stopped && r->program_rc == 0) ||
 		               (r->program_rc == 0 && ps->interrupted) ||
 		               (isb && r->interactor_rc == 0 &&
 		                isb->stat.interrupted),
@@ -369,6 +372,10 @@ SB_EXPORT int sandbox_interaction_run(sandbox_interaction_t *ia,
 	link_sandbox(program, &r, S_SIDE_PROGRAM, program_forked);
 	r.program_rc = sandbox_execute(program);
 	unlink_sandbox(program);
+	/* The program could not start: there is no verdict to wait for, and
+	 * the interactor may never end by itself. */
+	if (r.program_rc < 0)
+		sb_relay_stop(r.relay);
 	sb_relay_done(r.relay, S_SIDE_PROGRAM);
 	if (r.thread_started)
 		pthread_join(r.thread, NULL);

@@ -571,7 +571,8 @@ void sb_verdict_stack_overflow(sandbox_t *sb);
  * children would take it -- which the relay reaps and whose group it
  * kills after wall_ms, SANDBOX_UNLIMITED: never; 0 or -errno with the
  * failed SB_STEP_* in *step), done (its run is over:
- * execute returned), stop (kill a plain interactor now). sample is the
+ * execute returned), stop (end the interactor now: a plain one's group
+ * is killed, a sandboxed one's process gets SIGKILL). sample is the
  * program's wall_kill. finish waits for the thread (both sides done) and
  * fills the figures; free releases everything. */
 struct sb_relay;

@@ -42,6 +42,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -107,6 +108,8 @@ struct sb_relay {
 	bool lost;         /* its wait status could not be read */
 	int64_t deadline, t_start, t_end;
 	bool reaped, deadline_killed, stop, stopped;
+	/* sb_relay_stop(): a sandboxed interactor is killed too */
+	bool abandon, abandon_sent;
 	int wstatus;
 	struct rusage ru;
 	/* the sample */
@@ -441,6 +444,15 @@ static int64_t check_sides(struct sb_relay *r)
 		    !side_exiting(&r->side[i]))
 			d->eof_wanted = true;
 	}
+	if (r->abandon && !r->abandon_sent && !r->adopted) {
+		struct side *s = &r->side[S_SIDE_INTERACTOR];
+		/* Not forked yet: at its fork (sb_relay_forked wakes us). */
+		if (s->ended || s->pidfd >= 0)
+			r->abandon_sent = true;
+		if (!s->ended && s->pidfd >= 0)
+			(void)syscall(SYS_pidfd_send_signal, s->pidfd, SIGKILL,
+			              NULL, 0);
+	}
 	if (r->adopted && !r->reaped) {
 		if (r->side[S_SIDE_INTERACTOR].ended) {
 			reap(r);
@@ -757,6 +769,7 @@ void sb_relay_stop(struct sb_relay *r)
 {
 	pthread_mutex_lock(&r->lock);
 	r->stop = true;
+	r->abandon = true;
 	pthread_mutex_unlock(&r->lock);
 	wake(r);
 }

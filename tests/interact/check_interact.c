@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MIB (1 << 20)
@@ -28,6 +29,7 @@ struct ia {
 	const char *solution[3];  /* its arguments */
 	const char *input;        /* the interactor's input file's text */
 	const char *policy;       /* the program's built-in policy, or NULL */
+	const char *const *program_argv; /* instead of the solution's */
 	bool sandboxed;           /* the interactor in a sandbox */
 	uint64_t cpu_ms, wall_ms; /* the program's quotas */
 	uint64_t output_bytes;
@@ -67,7 +69,8 @@ static char *text_file(const char *text)
 
 static void ia_run(struct ia *a)
 {
-	sandbox_t *p = tu_sandbox("solution", a->solution[0], a->solution[1],
+	sandbox_t *p = a->program_argv ? sandbox_new(a->program_argv)
+	             : tu_sandbox("solution", a->solution[0], a->solution[1],
 	                          a->solution[2], NULL);
 	sandbox_t *isb = NULL;
 	sandbox_interaction_t *ia = sandbox_interaction_new();
@@ -428,6 +431,34 @@ START_TEST(interactor_never_ends)
 }
 END_TEST
 
+/* The program cannot start (its interpreter is missing: execve fails in
+ * the child): no verdict, and the interactor, which would wait on (it
+ * never ends by itself), is ended at once, not at its wall bound. */
+START_TEST(program_cannot_start)
+{
+	char *script = tu_tmpfile("no-interpreter");
+	const char *pargv[] = { script, NULL };
+	struct ia a;
+
+	tu_write_file(script, "#!/nonexistent/interpreter\n");
+	ck_assert_int_eq(chmod(script, 0755), 0);
+	ia_defaults(&a, S_MODE_FAST, "correct", "deaf 1000 5 30");
+	a.sandboxed = _i;
+	a.program_argv = pargv;
+	a.interactor_wall_ms = tu_scale_ms(8000);
+	int64_t t0 = tu_now_us();
+	ia_run(&a);
+	int64_t took_ms = (tu_now_us() - t0) / 1000;
+	ck_assert_int_eq(a.rc, -ENOENT);
+	ck_assert_verdict(a.st.verdict, S_VERDICT_PD);
+	ck_assert_msg(took_ms < (int64_t)a.interactor_wall_ms / 2,
+	              "the call took %lld ms (the interactor's bound: %llu)",
+	              (long long)took_ms,
+	              (unsigned long long)a.interactor_wall_ms);
+	free(script);
+}
+END_TEST
+
 /* The interactor's command cannot start: an error, nothing ran. */
 START_TEST(interactor_missing)
 {
@@ -695,6 +726,7 @@ Suite *tu_suite(void)
 	tc = tcase_create("ends");
 	tcase_set_timeout(tc, TU_TIMEOUT * 2);
 	tcase_add_loop_test(tc, interactor_never_ends, 0, 2);
+	tcase_add_loop_test(tc, program_cannot_start, 0, 2);
 	tcase_add_test(tc, interactor_missing);
 	tcase_add_test(tc, interactor_setup_fails);
 	tcase_add_loop_test(tc, interrupt_ends_both, 0, 2);

@@ -13,6 +13,7 @@
  *           wrong; end of file before it is a wrong answer
  *   points  the game, a right answer gives "points 0.5" (exit 7)
  *   hang    the game, then never ends (sleeps; end of file changes nothing)
+ *   deaf    never reads, never ends (sleeps)
  *   crash   SIGSEGV at the first query      fail  exit 3 at the first query
  *   pe      exit 2 at the first query       quiet accept at once (exit 0)
  *   sigpipe SIGPIPE at the first query
@@ -111,6 +112,9 @@ int main(int argc, char **argv)
 		if (fwrite(xs, 1, sizeof(xs), stderr) != sizeof(xs))
 			finish(3, "FAIL stderr", 0);
 	}
+	if (!strcmp(mode, "deaf"))
+		for (;;)
+			pause();
 	put(n);
 	if (!strcmp(mode, "quiet"))
 		finish(0, "ok accepted without a question", 0);
