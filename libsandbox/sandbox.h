@@ -1669,8 +1669,9 @@ void sandbox_interaction_destroy(sandbox_interaction_t *ia);
  * caller keeps and destroys it; it must outlive the runs). Its quotas
  * bound it: give it a wall-clock quota, or an interactor that never ends
  * keeps the call waiting. It is the judge's code and reads the judge's
- * files: `isb` runs it with the caller's ids (or its own credentials),
- * never as a run slot (sandbox_set_box_id). Replaces a command. -EINVAL (NULL), -EBUSY. */
+ * files: in the interaction's runs, `isb` runs it with the caller's ids
+ * (or its own credentials), never as a run slot (sandbox_set_box_id);
+ * elsewhere it is a sandbox like any other. Replaces a command. -EINVAL (NULL), -EBUSY. */
 int sandbox_interaction_set_interactor(sandbox_interaction_t *ia,
                                        sandbox_t *isb);
 /* The interactor is trusted code run without supervision: argv[0] (a

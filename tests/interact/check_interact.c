@@ -459,6 +459,33 @@ START_TEST(program_cannot_start)
 }
 END_TEST
 
+/* An interactor's sandbox runs with the caller's ids only as the
+ * interactor: given to an interaction, then replaced by a command, it runs
+ * a program as a run slot like any sandbox (as root). */
+START_TEST(interactor_ids_not_kept)
+{
+	sandbox_t *isb = tu_sandbox("solution", "correct", NULL);
+	sandbox_interaction_t *ia = sandbox_interaction_new();
+	const char *argv[] = { tu_prog("interactor"), "x", "y", NULL };
+	sandbox_stat_t st;
+
+	if (geteuid() != 0) {
+		sandbox_destroy(isb);
+		sandbox_interaction_destroy(ia);
+		return; /* run slots are root's */
+	}
+	ck_assert_int_eq(sandbox_interaction_set_interactor(ia, isb), 0);
+	ck_assert_int_eq(sandbox_interaction_set_command(ia, argv, NULL,
+	                                                 TU_NET_MS), 0);
+	sandbox_interaction_destroy(ia);
+	ck_assert_int_eq(sandbox_execute(isb), 0);
+	ck_assert_int_eq(sandbox_get_stat(isb, &st, sizeof(st)), 0);
+	ck_assert_msg(st.box_id >= 0 && st.uid != 0,
+	              "ran as uid %lld, slot %d", (long long)st.uid, st.box_id);
+	sandbox_destroy(isb);
+}
+END_TEST
+
 /* The interactor's command cannot start: an error, nothing ran. */
 START_TEST(interactor_missing)
 {
@@ -737,6 +764,7 @@ Suite *tu_suite(void)
 	tcase_add_test(tc, concurrent_interactions);
 	tcase_add_test(tc, arguments);
 	tcase_add_test(tc, run_again);
+	tcase_add_test(tc, interactor_ids_not_kept);
 	suite_add_tcase(s, tc);
 	return s;
 }
