@@ -47,7 +47,8 @@ PYBIND_TESTS = \
 	bindings/python/tests/test_adversarial.pyunit \
 	bindings/python/tests/test_stress.pyunit \
 	bindings/python/tests/test_samples.pyunit \
-	bindings/python/tests/test_interact.pyunit
+	bindings/python/tests/test_interact.pyunit \
+	bindings/python/tests/test_inputs.pyunit
 PYBIND_TEST_PY = $(PYBIND_TESTS:.pyunit=.py)
 EXTRA_DIST += $(PYBIND_SOURCES) $(PYBIND_PY) $(PYBIND_TESTS) \
 	$(PYBIND_TEST_PY) \

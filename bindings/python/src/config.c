@@ -177,13 +177,15 @@ static PyObject *m_set_credentials(SbSandbox *self, PyObject *args,
                                    PyObject *kw)
 {
 	static char *kwlist[] = { "uid", "gid", "groups", NULL };
-	long uid = -1, gid = -1;
-	PyObject *groups = NULL;
+	PyObject *uo = Py_None, *go = Py_None, *groups = NULL;
+	unsigned uid, gid;
 	gid_t gv[64];
 	size_t ng = 0;
 	READY(self);
-	if (!PyArg_ParseTupleAndKeywords(args, kw, "|llO:set_credentials", kwlist,
-	                                 &uid, &gid, &groups))
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "|OOO:set_credentials", kwlist,
+	                                 &uo, &go, &groups) ||
+	    sbpy_id(uo, true, &uid, "uid") < 0 ||
+	    sbpy_id(go, true, &gid, "gid") < 0)
 		return NULL;
 	if (groups && groups != Py_None) {
 		PyObject *seq = PySequence_Fast(groups, "groups must be a sequence");
@@ -195,18 +197,23 @@ static PyObject *m_set_credentials(SbSandbox *self, PyObject *args,
 			PyErr_SetString(PyExc_ValueError, "at most 64 groups");
 			return NULL;
 		}
-		for (Py_ssize_t i = 0; i < n; i++)
-			gv[ng++] = (gid_t)PyLong_AsLong(PySequence_Fast_GET_ITEM(seq, i));
+		for (Py_ssize_t i = 0; i < n; i++) {
+			unsigned g;
+			if (sbpy_id(PySequence_Fast_GET_ITEM(seq, i), false, &g,
+			            "group") < 0) {
+				Py_DECREF(seq);
+				return NULL;
+			}
+			gv[ng++] = (gid_t)g;
+		}
 		Py_DECREF(seq);
-		if (PyErr_Occurred())
-			return NULL;
 	}
 	int rc = sandbox_set_credentials(self->sb, (uid_t)uid, (gid_t)gid,
 	                                 ng ? gv : NULL, ng);
 	if (rc == 0) {
-		if (uid >= 0)
+		if (uid != (unsigned)-1)
 			self->uid = (uid_t)uid;
-		if (gid >= 0)
+		if (gid != (unsigned)-1)
 			self->gid = (gid_t)gid;
 	}
 	return done(rc, "credentials");
@@ -556,7 +563,8 @@ PyMethodDef sbpy_config_methods[] = {
 	M("set_workdir", m_set_workdir, METH_O, "set_workdir(path or None)"),
 	M("set_chroot", m_set_chroot, METH_O, "set_chroot(path or None)"),
 	M("set_credentials", m_set_credentials, METH_VARARGS | METH_KEYWORDS,
-	  "set_credentials(uid=-1, gid=-1, groups=()): run as uid/gid"),
+	  "set_credentials(uid=-1, gid=-1, groups=()): run as uid/gid\n"
+	  "(ids 0..2**32-2; -1 or None: unchanged; ValueError beyond)"),
 	M("set_stdio", m_set_stdio, METH_VARARGS,
 	  "set_stdio(which, file_or_fd_or_None)"),
 	M("set_stdio_path", m_set_stdio_path, METH_VARARGS | METH_KEYWORDS,

@@ -265,15 +265,15 @@ static int load_id(PyObject *o, bool user, unsigned *out)
 		                     : "group should be a valid group name or gid");
 		return -1;
 	}
-	long v = PyLong_AsLong(o);
-	if (v == -1 && PyErr_Occurred())
+	unsigned v;
+	if (sbpy_id(o, false, &v, user ? "owner" : "group") < 0)
 		return -1;
-	if (v < 0 || (user ? !getpwuid((uid_t)v) : !getgrgid((gid_t)v))) {
+	if (user ? !getpwuid((uid_t)v) : !getgrgid((gid_t)v)) {
 		PyErr_SetString(PyExc_ValueError,
 		                user ? "no such user" : "no such group");
 		return -1;
 	}
-	*out = (unsigned)v;
+	*out = v;
 	return 0;
 }
 

@@ -253,6 +253,10 @@ const char **sbpy_strv(PyObject *seq, PyObject **keep, bool allow_empty,
 PyObject *sbpy_str_tuple(PyObject *bytes_list);
 /* Unsigned 64-bit from int (None -> SANDBOX_UNLIMITED). -1 on error. */
 int sbpy_u64(PyObject *o, uint64_t *out, const char *what);
+/* A user or group id from an int in 0..2**32-2 (never cast: 2**32 is not
+ * root); keep: -1 and None are accepted as "unchanged", *out (unsigned)-1.
+ * -1 with ValueError/TypeError otherwise. */
+int sbpy_id(PyObject *o, bool keep, unsigned *out, const char *what);
 /* Text written by fn(fd) as str (through a memfd). */
 PyObject *sbpy_capture_text(int (*fn)(const void *obj, int fd),
                             const void *obj);

@@ -159,6 +159,36 @@ int sbpy_u64(PyObject *o, uint64_t *out, const char *what)
 	return 0;
 }
 
+int sbpy_id(PyObject *o, bool keep, unsigned *out, const char *what)
+{
+	int overflow = 0;
+	long long v;
+
+	if (keep && o == Py_None) {
+		*out = (unsigned)-1;
+		return 0;
+	}
+	if (!PyLong_Check(o)) {
+		PyErr_Format(PyExc_TypeError, "%s should be an int", what);
+		return -1;
+	}
+	v = PyLong_AsLongLongAndOverflow(o, &overflow);
+	if (v == -1 && PyErr_Occurred())
+		return -1;
+	if (keep && !overflow && v == -1) {
+		*out = (unsigned)-1;
+		return 0;
+	}
+	/* (uid_t)-1 is "no id" to the kernel's set*id calls. */
+	if (overflow || v < 0 || v >= (long long)UINT32_MAX) {
+		PyErr_Format(PyExc_ValueError, "%s %R is not an id (0..%u)", what,
+		             o, UINT32_MAX - 1);
+		return -1;
+	}
+	*out = (unsigned)v;
+	return 0;
+}
+
 PyObject *sbpy_capture_text(int (*fn)(const void *obj, int fd), const void *obj)
 {
 	int fd = memfd_create("sandbox-text", MFD_CLOEXEC);
