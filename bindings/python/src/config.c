@@ -234,7 +234,12 @@ static PyObject *m_set_stdio(SbSandbox *self, PyObject *args)
 	int fd = -1;
 	if (o != Py_None && (fd = PyObject_AsFileDescriptor(o)) < 0)
 		return NULL;
+	struct sbpy_stream_file was = self->stream_file[which];
+	if (sbpy_stream_note(self, which, fd) < 0)
+		return NULL;
 	int rc = sandbox_set_stdio_fd(self->sb, which, fd);
+	if (rc < 0)
+		self->stream_file[which] = was;
 	if (rc == 0) {
 		Py_XINCREF(o == Py_None ? NULL : o);
 		Py_XSETREF(self->streams[which], o == Py_None ? NULL : o);
@@ -256,8 +261,10 @@ static PyObject *m_set_stdio_path(SbSandbox *self, PyObject *args,
 	int rc = sandbox_set_stdio_path(self->sb, which, PyBytes_AS_STRING(b),
 	                                append != 0);
 	Py_DECREF(b);
-	if (rc == 0 && which >= 0 && which <= 2)
+	if (rc == 0 && which >= 0 && which <= 2) {
+		self->stream_file[which].fd = -1;
 		Py_CLEAR(self->streams[which]);
+	}
 	return done(rc, "stdio_path");
 }
 
@@ -494,9 +501,14 @@ static PyObject *m_set_capture(SbSandbox *self, PyObject *args, PyObject *kw)
 	if (dest != Py_None && (fd = PyObject_AsFileDescriptor(dest)) < 0)
 		return NULL;
 	struct sbpy_capture *c = &self->cap[which];
+	struct sbpy_stream_file was = self->stream_file[which];
+	if (sbpy_stream_note(self, which, fd) < 0)
+		return NULL;
 	int rc = sandbox_set_capture(self->sb, which, fd,
 	                             memory ? sbpy_capture_fn : NULL,
 	                             memory ? self->cap : NULL);
+	if (rc < 0)
+		self->stream_file[which] = was;
 	if (rc == 0) {
 		sbpy_capture_clear(c);
 		c->on = memory != 0;

@@ -30,7 +30,8 @@ static int check_interactor(SbSandbox *self, SbSandbox *isb)
 		                "the interactor must be another sandbox");
 		return -1;
 	}
-	if (sbpy_ready(isb) < 0 || sbpy_refresh_policy(isb) < 0)
+	if (sbpy_ready(isb) < 0 || sbpy_stream_check(isb) < 0 ||
+	    sbpy_refresh_policy(isb) < 0)
 		return -1;
 	bool python = isb->classic_policy || isb->hook ||
 	              (isb->policy &&

@@ -119,8 +119,10 @@ static PyObject *sandbox_new_obj(PyTypeObject *t, PyObject *args, PyObject *kw)
 		self->quota[i] = SANDBOX_UNLIMITED;
 	self->mode = -1;
 	self->result_override = -1;
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 3; i++) {
 		sbpy_capture_init(&self->cap[i]);
+		self->stream_file[i].fd = -1;
+	}
 	if (!(self->jail = PyUnicode_FromString("/"))) {
 		Py_DECREF(self);
 		return NULL;
@@ -277,21 +279,54 @@ static int load_id(PyObject *o, bool user, unsigned *out)
 	return 0;
 }
 
-static int load_stream(SbSandbox *self, int which, PyObject *o)
+static const char *const stream_names[3] = { "stdin", "stdout", "stderr" };
+
+int sbpy_stream_note(SbSandbox *self, int which, int fd)
 {
 	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) < 0) {
+		PyErr_Format(PyExc_ValueError, "%s should be an open file (fd %d: %s)",
+		             stream_names[which], fd, strerror(errno));
+		return -1;
+	}
+	self->stream_file[which].fd = fd;
+	self->stream_file[which].dev = fd >= 0 ? st.st_dev : 0;
+	self->stream_file[which].ino = fd >= 0 ? st.st_ino : 0;
+	return 0;
+}
+
+int sbpy_stream_check(SbSandbox *self)
+{
+	for (int i = 0; i < 3; i++) {
+		struct stat st;
+		int fd = self->stream_file[i].fd;
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &st) < 0 || st.st_dev != self->stream_file[i].dev ||
+		    st.st_ino != self->stream_file[i].ino) {
+			PyErr_Format(PyExc_ValueError,
+			             "%s: descriptor %d is no longer the file it was "
+			             "given as (closed, or its number reused)",
+			             stream_names[i], fd);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int load_stream(SbSandbox *self, int which, PyObject *o)
+{
 	int fd = PyObject_AsFileDescriptor(o);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) < 0) {
-		PyErr_Format(PyExc_ValueError, "%s should be an open file (fd %d: %s)",
-		             which == 0 ? "stdin" : which == 1 ? "stdout" : "stderr",
-		             fd, strerror(errno));
+	struct sbpy_stream_file was = self->stream_file[which];
+	if (sbpy_stream_note(self, which, fd) < 0)
 		return -1;
-	}
 	int rc = sandbox_set_stdio_fd(self->sb, which, fd);
-	if (rc < 0)
+	if (rc < 0) {
+		self->stream_file[which] = was;
 		return sbpy_erri(rc, "cannot use the stream", NULL);
+	}
 	Py_INCREF(o);
 	Py_XSETREF(self->streams[which], o);
 	return 0;
@@ -501,7 +536,8 @@ int sbpy_do_run(SbSandbox *self, bool *raised,
 	int rc;
 
 	*raised = true;
-	if (sbpy_ready(self) < 0 || sbpy_refresh_policy(self) < 0)
+	if (sbpy_ready(self) < 0 || sbpy_stream_check(self) < 0 ||
+	    sbpy_refresh_policy(self) < 0)
 		return -1;
 	if ((rc = sandbox_reset(self->sb)) < 0) {
 		sbpy_err(rc, "cannot reset the sandbox", NULL);

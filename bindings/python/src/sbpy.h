@@ -150,6 +150,14 @@ void sbpy_capture_fn(int which, const void *buf, size_t len, void *data);
 
 /* ---------------------------------------------------------------- sandbox */
 
+/* The descriptor given for a stream (or as its capture destination), -1
+ * none, and the file it was then. */
+struct sbpy_stream_file {
+	int fd;
+	dev_t dev;
+	ino_t ino;
+};
+
 typedef struct SbSandbox {
 	PyObject_HEAD
 	sandbox_t *sb;
@@ -157,6 +165,7 @@ typedef struct SbSandbox {
 	PyObject *jail;            /* str */
 	PyObject *policy;          /* SandboxPolicy, Policy, or NULL (default) */
 	PyObject *streams[3];      /* objects whose fds are the stdio */
+	struct sbpy_stream_file stream_file[3];
 	uid_t uid;
 	gid_t gid;
 	uint64_t quota[S_QUOTA_COUNT];
@@ -210,6 +219,15 @@ int sbpy_do_run(SbSandbox *self, bool *raised,
                 int (*execute)(SbSandbox *self, void *arg), void *arg);
 /* Install a Policy again when it changed since it was installed. */
 int sbpy_refresh_policy(SbSandbox *self);
+
+/* Stream `which` is now the caller's descriptor fd (-1: none): note the
+ * file it is. -1 with ValueError when fd is not open. */
+int sbpy_stream_note(SbSandbox *self, int which, int fd);
+/* Before a run: every descriptor given for a stream is still the file it
+ * was (the library dup()s it only now). A caller that closed it, its
+ * number since reused by another open(), would give the program that
+ * other file: -1 with ValueError. */
+int sbpy_stream_check(SbSandbox *self);
 
 /* Refuse (with an exception, returning -1) when the sandbox has no
  * sandbox_t yet or is running. */

@@ -4,12 +4,13 @@ is not EPERM); what the caller gave the sandbox stays what the program
 gets, whatever the caller does with its own objects afterwards."""
 
 import os
+import tempfile
 import unittest
 
 import sandbox
 from sandbox import Sandbox
 
-from common import PROG
+from common import PROG, require_tracing
 
 
 class TestIds(unittest.TestCase):
@@ -43,6 +44,109 @@ class TestIds(unittest.TestCase):
                 Sandbox([PROG, 'exit', '0'], owner=v)
             with self.assertRaises(ValueError, msg=v):
                 Sandbox([PROG, 'exit', '0'], group=v)
+
+
+@require_tracing
+class TestStreams(unittest.TestCase):
+    """A file given as a stream, closed by the caller before run(), its
+    descriptor number then reused by another open(): the program must not
+    get that other file (the library dup()s the number only when the run
+    starts). run() refuses with ValueError; the program never runs."""
+
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.addCleanup(self.dir.cleanup)
+
+    def path(self, name, text=None):
+        p = os.path.join(self.dir.name, name)
+        if text is not None:
+            with open(p, 'w') as f:
+                f.write(text)
+        return p
+
+    def reuse(self, f):
+        """Close f; open the secret under its number."""
+        fd = f.fileno()
+        f.close()
+        g = open(self.path('secret', 'SECRET\n'), 'r+')
+        self.addCleanup(g.close)
+        self.assertEqual(g.fileno(), fd)
+
+    def check_input(self, give):
+        f = open(self.path('input', 'input\n'))
+        out = tempfile.TemporaryFile()
+        self.addCleanup(out.close)
+        s = give(f, out)
+        self.reuse(f)
+        with self.assertRaisesRegex(ValueError, 'no longer the file'):
+            s.run()
+        self.assertEqual(s.result, sandbox.S_RESULT_PD)
+        out.seek(0)
+        self.assertEqual(out.read(), b'')
+
+    def test_classic_stdin(self):
+        self.check_input(lambda f, out: Sandbox([PROG, 'cat'], stdin=f,
+                                                stdout=out))
+
+    def test_set_stdio(self):
+        def give(f, out):
+            s = Sandbox([PROG, 'cat'], stdout=out)
+            s.set_stdio(0, f)
+            return s
+        self.check_input(give)
+
+    def check_output(self, give):
+        f = open(self.path('output', ''), 'w')
+        s = give(f)
+        self.reuse(f)
+        with self.assertRaisesRegex(ValueError, 'no longer the file'):
+            s.run()
+        with open(self.path('secret')) as f:
+            self.assertEqual(f.read(), 'SECRET\n')
+
+    def test_classic_stdout(self):
+        self.check_output(lambda f: Sandbox([PROG, 'hello'], stdout=f))
+
+    def test_capture_destination(self):
+        def give(f):
+            s = Sandbox([PROG, 'hello'])
+            s.set_capture(1, f)
+            return s
+        self.check_output(give)
+
+    def test_interactor_stderr(self):
+        f = open(self.path('log', ''), 'w')
+        inter = Sandbox([PROG, 'cat'], stderr=f)
+        self.reuse(f)
+        s = Sandbox([PROG, 'exit', '0'])
+        with self.assertRaisesRegex(ValueError, 'no longer the file'):
+            s.interact(interactor=inter)
+
+    def test_same_file_again_and_forgotten_streams(self):
+        # the pysandbox pattern: a pipe's write end given as stdout, closed
+        # after the run: the reader sees the end (the sandbox keeps no
+        # descriptor of its own)
+        rd, wr = os.pipe()
+        s = Sandbox([PROG, 'hello'], stdout=wr)
+        s.run()
+        os.close(wr)
+        with os.fdopen(rd, 'rb') as r:
+            self.assertEqual(r.read(), b'Hello World!\n')
+        # a stream set again, by path or to None, no longer checks the
+        # descriptor given before
+        s.set_stdio_path(1, os.devnull)
+        s.run()
+        self.assertEqual(s.result, sandbox.S_RESULT_OK)
+        f = open(self.path('out', ''), 'w')
+        s.set_stdio(1, f)
+        f.close()
+        s.set_stdio(1, None)
+        s.set_stdio(0, open(os.devnull))   # a file object gone with GC
+        s.set_stdio(0, None)
+        s.set_capture(1, None, True)
+        s.run()
+        self.assertEqual(s.result, sandbox.S_RESULT_OK)
+        self.assertEqual(s.captured(1), b'Hello World!\n')
 
 
 if __name__ == '__main__':
