@@ -221,9 +221,12 @@ static PyObject *sandbox_interact(SbSandbox *self, PyObject *args,
 		}
 		Py_INCREF(isb);
 		isb->running = true; /* its methods refuse meanwhile */
+		/* the library's interactor thread reads its policy */
+		sbpy_policy_busy(isb->policy, 1);
 	}
 	rc = sbpy_do_run(self, &raised, interaction_execute, &in);
 	if (isb) {
+		sbpy_policy_busy(isb->policy, -1);
 		isb->running = false;
 		isb->ran = true;
 		/* Its own run: 0 when it started (a verdict), else why not. */

@@ -45,7 +45,7 @@ int sbpy_ready(SbSandbox *self)
 
 /* ---------------------------------------------------------------- policy */
 
-static void policy_busy(PyObject *p, int delta)
+void sbpy_policy_busy(PyObject *p, int delta)
 {
 	if (p && PyObject_TypeCheck(p, &SbPolicy_Type))
 		((SbPolicy *)p)->busy += delta;
@@ -561,7 +561,7 @@ int sbpy_do_run(SbSandbox *self, bool *raised,
 	Py_INCREF(self);
 	PyObject *policy = self->policy;
 	Py_XINCREF(policy);
-	policy_busy(policy, 1);
+	sbpy_policy_busy(policy, 1);
 	self->running = true;
 	self->tracer_ident = PyThread_get_thread_ident();
 	current_run = &run;
@@ -576,7 +576,7 @@ int sbpy_do_run(SbSandbox *self, bool *raised,
 	self->running = false;
 	self->ran = true;
 	self->exec_rc = rc;
-	policy_busy(policy, -1);
+	sbpy_policy_busy(policy, -1);
 	Py_XDECREF(policy);
 
 	if (rc == 0 && self->classic_policy && !self->policy_error &&

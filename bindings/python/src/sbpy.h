@@ -217,6 +217,9 @@ struct sbpy_run *sbpy_current_run(void);
  * signal, must propagate. */
 int sbpy_do_run(SbSandbox *self, bool *raised,
                 int (*execute)(SbSandbox *self, void *arg), void *arg);
+/* A run starts (+1) or stops (-1) using policy object p: a Policy in use
+ * refuses changes (the library reads it from the run's threads). */
+void sbpy_policy_busy(PyObject *p, int delta);
 /* Install a Policy again when it changed since it was installed. */
 int sbpy_refresh_policy(SbSandbox *self);
 

@@ -5,6 +5,8 @@ gets, whatever the caller does with its own objects afterwards."""
 
 import os
 import tempfile
+import threading
+import time
 import unittest
 
 import sandbox
@@ -147,6 +149,47 @@ class TestStreams(unittest.TestCase):
         s.run()
         self.assertEqual(s.result, sandbox.S_RESULT_OK)
         self.assertEqual(s.captured(1), b'Hello World!\n')
+
+
+@require_tracing
+class TestPolicyInUse(unittest.TestCase):
+    """A Policy an interaction uses, the interactor's as well as the
+    program's, refuses changes until the interaction ends: the library's
+    interactor thread reads it."""
+
+    def test_interactor_policy(self):
+        ipol = sandbox.Policy.builtin('default')
+        ppol = sandbox.Policy.builtin('default')
+        # two cats wait for each other until interrupted (the wall quota
+        # only if that failed)
+        prog = Sandbox([PROG, 'cat'], check=False)
+        prog.set_policy(ppol)
+        prog.set_quota(sandbox.S_QUOTA_WALLCLOCK, 600000)
+        inter = Sandbox([PROG, 'cat'], check=False)
+        inter.set_policy(ipol)
+        res = []
+        t = threading.Thread(
+            target=lambda: res.append(prog.interact(interactor=inter)))
+        t.start()
+        try:
+            for _ in range(6000):
+                if prog.running and inter.running:
+                    break
+                time.sleep(0.01)
+            self.assertTrue(inter.running)
+            for p in (ppol, ipol):
+                with self.assertRaisesRegex(RuntimeError, 'run uses it'):
+                    p.add_rule('getppid', 'errno', errno=1)
+                with self.assertRaisesRegex(RuntimeError, 'run uses it'):
+                    p.set_default('kill')
+                with self.assertRaisesRegex(RuntimeError, 'run uses it'):
+                    p.callback = lambda e, a: a
+        finally:
+            prog.interrupt()
+            t.join()
+        self.assertEqual(res[0]['verdict_name'], 'IE')
+        # and changes again once it is over
+        ipol.add_rule('getppid', 'errno', errno=1)
 
 
 if __name__ == '__main__':
