@@ -73,6 +73,13 @@ int sb_policy_runtime_files(sandbox_policy_t *p);
 /* An optional read file rule for every path each shell pattern matches
  * (glob(3)); a pattern matching nothing adds nothing. */
 int sb_policy_read_globs(sandbox_policy_t *p, const char *const *globs);
+/* What glibc's user lookup (getpwuid, getpwnam, ...) does on the way to
+ * "no such user" for a run slot's uid, which no passwd file names: it
+ * asks nscd through a unix socket (socket(AF_UNIX) fails with EACCES:
+ * glibc then reads the files) and nss-systemd probes the capability
+ * bounding set (prctl(PR_CAPBSET_READ) allowed: a read of the program's
+ * own, empty, set). Nothing else of socket or prctl. */
+int sb_policy_user_lookup(sandbox_policy_t *p);
 /* x86_64 rule for `name` with one condition (arg `arg` op a). */
 int sb_policy_cond1(sandbox_policy_t *p, const char *name, int disp, int err,
                     unsigned arg, int op, uint64_t a, uint64_t b);

@@ -27,15 +27,21 @@
  *   - time, signals and sleeping: clock_*, gettimeofday, nanosleep,
  *     rt_sig*, sigaltstack, alarm/setitimer, pause; kill/tgkill/tkill of
  *     itself only (abort() and raise() work);
- *   - the identity calls getpid/gettid/getppid/getuid/... and exit.
+ *   - the identity calls getpid/gettid/getppid/getuid/... and exit;
+ *   - what glibc's user lookup (getpwuid) needs to find that a run slot's
+ *     uid has no name: socket(AF_UNIX) fails with EACCES (nscd's socket:
+ *     glibc then reads /etc/passwd), prctl(PR_CAPBSET_READ) reads the
+ *     program's own empty bounding set (nss-systemd's probe).
  *
  * What it refuses
  *   - RF: fork, vfork, clone, execve/execveat after the first exec,
- *     ptrace, kill of anything but itself, sockets, io_uring, mount,
- *     umount, chroot, pivot_root, set*uid/set*gid, unshare, setns, bpf,
- *     perf_event_open, keyctl, process_vm_readv/writev, personality,
- *     seccomp, prctl, link, symlink, rename, mkdir, unlink, every syscall
- *     of the i386 and x32 ABIs, and any syscall not listed here;
+ *     ptrace, kill of anything but itself, sockets (but AF_UNIX: EACCES),
+ *     io_uring, mount, umount, chroot, pivot_root, set*uid/set*gid,
+ *     unshare, setns, bpf, perf_event_open, keyctl,
+ *     process_vm_readv/writev, personality,
+ *     seccomp, prctl (but PR_CAPBSET_READ), link, symlink, rename, mkdir,
+ *     unlink, every syscall of the i386 and x32 ABIs, and any syscall not
+ *     listed here;
  *   - ENOSYS: clone3. glibc probes clone3 first and falls back to clone
  *     when it gets ENOSYS, so a program creating a thread is still RF (at
  *     the clone), with the real forbidden call reported;
@@ -96,6 +102,11 @@ int sb_policy_default(sandbox_policy_t *p)
 	int rc;
 
 	if ((rc = sb_policy_allow_names(p, allowed, NULL)) < 0)
+		return rc;
+
+	/* A C or C++ program that looks its user up (a run slot's uid has
+	 * no name) gets "no such user", as on the host. */
+	if ((rc = sb_policy_user_lookup(p)) < 0)
 		return rc;
 
 	/* Files: the opens run in the kernel, the file rules decide. */

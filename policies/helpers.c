@@ -9,6 +9,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 
 int sb_policy_allow_names(sandbox_policy_t *p, const char *const *names,
                           const char **bad)
@@ -43,6 +45,16 @@ int sb_policy_cond1(sandbox_policy_t *p, const char *name, int disp, int err,
 	sandbox_cond_t c = { .arg = arg, .op = op, .a = a, .b = b };
 	return sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64, name, disp,
 	                                    err, &c, 1);
+}
+
+int sb_policy_user_lookup(sandbox_policy_t *p)
+{
+	int rc = sb_policy_cond1(p, "socket", S_DISP_ERRNO, EACCES, 0, S_CMP_EQ,
+	                         AF_UNIX, 0);
+	if (rc < 0)
+		return rc;
+	return sb_policy_cond1(p, "prctl", S_DISP_ALLOW, 0, 0, S_CMP_EQ,
+	                       PR_CAPBSET_READ, 0);
 }
 
 /* Flags that make an open a write (or a creation; O_TMPFILE needs

@@ -14,10 +14,9 @@
  *     clock_getres, fchdir (into its performance-data directory, whose
  *     file it then cannot create: no write opens), pipe2 (pipes within
  *     the program);
- *   - prctl(PR_CAPBSET_READ), a read of the (empty) bounding set: as a
- *     root supervisor's run slot, the program's uid is in no passwd file,
- *     and glibc's NSS then asks nss-systemd, which probes the last
- *     capability that way (and /run's file system with statfs: EACCES,
+ *   - prctl(PR_CAPBSET_READ), from "default" (the user lookup of a run
+ *     slot's uid, which no passwd file names: nss-systemd probes the
+ *     bounding set that way, and /run's file system with statfs: EACCES,
  *     below);
  *   - socket: fails with EACCES, never kills: looking up the user name
  *     (user.name), glibc asks nscd through a unix socket first, then
@@ -100,9 +99,7 @@ int sb_policy_java(sandbox_policy_t *p)
 	    (rc = sb_policy_names(p, refused, S_DISP_ERRNO, EACCES)) < 0 ||
 	    (rc = sb_policy_names(p, busy, S_DISP_ERRNO, EWOULDBLOCK)) < 0)
 		return rc;
-	if ((rc = sb_policy_cond1(p, "prctl", S_DISP_ALLOW, 0, 0, S_CMP_EQ,
-	                          PR_SET_NAME, 0)) < 0)
-		return rc;
+	/* PR_CAPBSET_READ comes with "default" (sb_policy_user_lookup). */
 	return sb_policy_cond1(p, "prctl", S_DISP_ALLOW, 0, 0, S_CMP_EQ,
-	                       PR_CAPBSET_READ, 0);
+	                       PR_SET_NAME, 0);
 }

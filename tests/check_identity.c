@@ -444,6 +444,41 @@ START_TEST(box_id_range_checked)
 }
 END_TEST
 
+/* A C or C++ program that looks its user up: a slot's uid has no name,
+ * and glibc's way to "no such user" (nscd's unix socket, nss-systemd's
+ * probe of the bounding set) is not a forbidden call under the judge
+ * policies (it was RF at socket, then at prctl(PR_CAPBSET_READ)). */
+START_TEST(user_lookup_of_a_slot)
+{
+	static const char *const policies[] = { "default", "threads" };
+	sandbox_stat_t st;
+
+	NEED_ROOT();
+	for (size_t i = 0; i < 2; i++) {
+		sandbox_t *sb = tu_sandbox("whoami", NULL);
+		sandbox_policy_t *p = sandbox_policy_builtin(policies[i]);
+		ck_assert_ptr_nonnull(p);
+		ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+		sandbox_policy_unref(p);
+		ck_assert_int_eq(sandbox_set_mode(sb, modes[_i]), 0);
+		ck_assert_int_eq(sandbox_set_box_ids(sb, FIRST_ID, FIRST_ID, NSLOTS), 0);
+		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
+		int verdict;
+		char name[64] = "-";
+		char *out = tu_run_stdout(sb, &verdict, &st);
+		if (st.has_syscall)
+			sandbox_syscall_name(st.syscall.abi, st.syscall.nr, name,
+			                     sizeof(name));
+		ck_assert_msg(verdict == S_RESULT_OK, "%s: %s at %s", policies[i],
+		              sandbox_result_name(verdict), name);
+		ck_assert_int_ge(st.box_id, 0);
+		ck_assert_str_eq(out, "no name\n");
+		free(out);
+		sandbox_destroy(sb);
+	}
+}
+END_TEST
+
 /* ------------------------------------------------------------ live runs */
 
 /* One run alive in a thread: `peer wait`, its pid as it said it. */
@@ -723,6 +758,7 @@ Suite *tu_suite(void)
 	tcase_add_test(t, leftovers_of_a_slot_are_killed);
 	tcase_add_test(t, killed_supervisor_frees_its_slot);
 	tcase_add_loop_test(t, death_signal_survives_the_id_change, 0, 2);
+	tcase_add_loop_test(t, user_lookup_of_a_slot, 0, 2);
 	suite_add_tcase(s, t);
 	t = tcase_create("privacy");
 	tcase_set_timeout(t, TU_TIMEOUT);

@@ -70,7 +70,8 @@ TEST_PROGS = \
 	tests/progs/affinity \
 	tests/progs/peer \
 	tests/progs/supervisor_work \
-	tests/progs/fill
+	tests/progs/fill \
+	tests/progs/whoami
 
 check_PROGRAMS += $(TEST_PROGS)
 
@@ -155,6 +156,9 @@ tests_progs_supervisor_work_LDFLAGS =
 tests_progs_fill_SOURCES = tests/progs/fill.c
 tests_progs_fill_CFLAGS = $(TESTPROG_FLAGS)
 tests_progs_fill_LDFLAGS =
+tests_progs_whoami_SOURCES = tests/progs/whoami.c
+tests_progs_whoami_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_whoami_LDFLAGS =
 
 # ---------------------------------------------------------------- suites
 TESTSUITE_CPP = $(AM_CPPFLAGS) -DPROGS_DIR=\"$(abs_top_builddir)/tests/progs\"
