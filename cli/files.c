@@ -521,6 +521,13 @@ int sr_files_commit(struct sr_files *f, const sr_result_fn fn[SR_OUT_COUNT],
 			return fail(err, errlen, rc, "%s: the directory of %s was "
 			            "replaced during the run", f->out[bad].opt,
 			            f->out[bad].path);
+		if (rc == -EISDIR || rc == -ENOTEMPTY || rc == -EEXIST)
+			return fail(err, errlen, rc, "%s: cannot write %s: a "
+			            "directory was made there during the run (the "
+			            "program may write where the report goes: use "
+			            "--box, or put the report in a directory the "
+			            "program cannot write)", f->out[bad].opt,
+			            f->out[bad].path);
 		return fail(err, errlen, rc, "%s: cannot write %s: %s",
 		            f->out[bad].opt, f->out[bad].path, strerror(-rc));
 	}

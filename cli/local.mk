@@ -39,7 +39,8 @@ SH_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/run-isolated.sh \
 TESTS += tests/cli/e2e.sh tests/cli/docs.sh tests/cli/batch.sh
 EXTRA_DIST += tests/cli/e2e.sh tests/cli/e2e.py tests/cli/timing.py \
 	tests/cli/batch.sh tests/cli/batch.py \
-	tests/cli/common.sh tests/cli/docs.sh tests/cli/docs.py
+	tests/cli/common.sh tests/cli/docs.sh tests/cli/docs.py \
+	tests/cli/cheat.c
 
 # CPU placement of concurrent sandbox-run processes (2 and 4 at once, a
 # SIGKILLed one, --cpus), with a /dev/shm of their own; runs

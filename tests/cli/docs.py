@@ -12,7 +12,11 @@
   where the document shows a summary line, the same verdict; the
   program's output, `echo $?` and the other commands' output must match
   the document, figures, addresses, the fixture's path and the host's
-  Landlock (the report's file_rules) aside.
+  Landlock (the report's file_rules) aside. The solution is hostile
+  (tests/cli/cheat.c): it tries to read the answers (tests/2.ans) and to
+  rewrite the tests' inputs; after each command the fixture's tests must
+  be intact and the answer in no output (README's first --batch example
+  ran the program in the judge's directory: it read and rewrote them).
 - README.md's Python example runs when the binding is built.
 
 Exit status: 0 all passed, 1 a failure, 77 skipped (no C compiler).
@@ -36,6 +40,9 @@ CC = (os.environ.get("E2E_CC") or os.environ.get("CC") or "cc").split()
 SAN = os.environ.get("E2E_SAN_CFLAGS", "").split()
 
 CRASH_C = "int main(void) { volatile int *p = 0; return *p; }\n"
+ANSWER_FILE, ANSWER = "tests/2.ans", "ANSWER-4242\n"
+# The judge's files the hostile solution tries to rewrite.
+GUARDED = ("1.in", "tests/1.in", ANSWER_FILE)
 
 
 # The samples docs/POLICIES.md compiles, one per language.
@@ -63,7 +70,8 @@ def fixture():
     # As a judge's directory is: with --ns=user the box's mapped user must
     # reach it too.
     os.chmod(d, 0o755)
-    compile_c(os.path.join(SRC, "samples", "sum.c"), os.path.join(d, "solution"))
+    compile_c(os.path.join(SRC, "tests", "cli", "cheat.c"),
+              os.path.join(d, "solution"))
     # docs/POLICIES.md compiles the samples of each language itself.
     for name in LANG_SAMPLES:
         shutil.copy(os.path.join(SRC, "samples", name), d)
@@ -84,6 +92,10 @@ def fixture():
     for name in ("1.in", "tests/1.in", "input.txt"):
         with open(os.path.join(d, name), "w") as f:
             f.write("3\n1 2 39\n")
+    # The answers a judge keeps beside its tests (readable, as they
+    # usually are): the solution must never see them.
+    with open(os.path.join(d, ANSWER_FILE), "w") as f:
+        f.write(ANSWER)
     os.mkdir(os.path.join(d, "bin"))
     wrapper = os.path.join(d, "bin", "sandbox-run")
     with open(wrapper, "w") as f:
@@ -186,6 +198,32 @@ def missing_tool(items):
     return None
 
 
+def guarded(d):
+    return {n: open(os.path.join(d, n), "rb").read() for n in GUARDED}
+
+
+def check_nothing_leaked(d, before, what, out, err):
+    """The judge's files intact, the answer in no output: neither in
+    what the command printed nor in a file it left in the fixture."""
+    check(guarded(d) == before, "%s: the program rewrote the judge's "
+          "files: %r" % (what, {n: v for n, v in guarded(d).items()
+                                if before[n] != v}))
+    secret = ANSWER.strip()
+    check(secret not in out and secret not in err,
+          "%s: the program read the answers" % what)
+    for top, dirs, files in os.walk(d):
+        dirs[:] = [n for n in dirs if not n.startswith(".")]  # caches
+        for name in files:
+            path = os.path.join(top, name)
+            if os.path.relpath(path, d) == ANSWER_FILE or \
+                    os.path.islink(path) or not os.path.isfile(path) or \
+                    os.path.getsize(path) > (1 << 20):
+                continue
+            with open(path, "rb") as f:
+                check(secret.encode() not in f.read(),
+                      "%s: the answers are in %s" % (what, path))
+
+
 def run_session(items, d, where):
     env = dict(os.environ, PATH=os.path.join(d, "bin") + ":" +
                os.environ.get("PATH", "/usr/bin:/bin"))
@@ -199,6 +237,7 @@ def run_session(items, d, where):
         return
     status = 0
     for cmd, expected in items:
+        before = guarded(d)
         p = subprocess.run(["sh", "-c", "(exit %d); %s" % (status, cmd)],
                            cwd=d, env=env, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=scaled(120))
@@ -206,6 +245,7 @@ def run_session(items, d, where):
         err = p.stderr.decode(errors="replace")
         what = "%s: $ %s" % (where, cmd)
         status = p.returncode
+        check_nothing_leaked(d, before, what, out, err)
         if cmd.startswith("sandbox-run"):
             check(status in (0, 1), "%s: exit %d (%s)" % (what, status,
                                                            err.strip()))

@@ -663,6 +663,34 @@ ls -A '{d}'
     check("--report" in err or "--meta" in err, "no message: %r" % err)
 
 
+def test_directory_made_at_the_report(e):
+    # A program that may make directories where the report goes (python3,
+    # in its working directory) makes one named like it: the report cannot
+    # be written (0.4.0 said only "Is a directory", and a judge could not
+    # tell the program did it); the message says what happened and what to
+    # do. In a box the program never sees that directory: the report is
+    # written.
+    if not os.access("/usr/bin/python3", os.X_OK):
+        return
+    work = e.path("mkreport")
+    os.mkdir(work)
+    os.chmod(work, 0o777)  # a run slot's uid may write it
+    script = "import os; os.mkdir('report.json')"
+    rc, out, err = e.run("--policy=python3", "--wall=20s",
+                         "--report=report.json", "--", "/usr/bin/python3",
+                         "-S", "-c", script, cwd=work)
+    check(rc == 2, "exit %d (%s)" % (rc, err))
+    check("a directory was made there during the run" in err and
+          "--box" in err, err)
+    os.rmdir(os.path.join(work, "report.json"))
+    rc, out, err = e.run("--box", "--policy=python3", "--wall=20s",
+                         "--report=report.json", "--", "/usr/bin/python3",
+                         "-S", "-c", script, cwd=work)
+    check(rc == 0, "exit %d (%s)" % (rc, err))
+    with open(os.path.join(work, "report.json")) as f:
+        check(json.load(f)["result"] == "OK", "the box's report")
+
+
 def test_unwritable_report_stops_before_the_run(e):
     # The report's directory does not take new files but the old report is
     # writable: 0.4.0 ran the program and failed after it. Now nothing runs.
