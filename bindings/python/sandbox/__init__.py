@@ -37,6 +37,7 @@ from ._sandbox import (  # noqa: F401
     version, abi_name, result_name, result_text, verdict_name, verdict_text,
     strerror, syscall_name,
     syscall_number, probe_host, cgroup_sweep, block_term_signals, open_file,
+    open_file_as,
 )
 
 

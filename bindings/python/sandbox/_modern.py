@@ -175,6 +175,40 @@ def _policy_object(policy):
                     'SandboxPolicy or a callable, not %r' % (policy,))
 
 
+def _box_copies(box, argv, copy_in, copy_out):
+    """The box's copies as (out, a, b) for box_copy_out(name, host) or
+    box_copy_in(host, name), then the command line: a program given by a
+    relative path is copied in under its own name and run as ./NAME, as
+    sandbox-run --box does. copy_in: host paths (copied as their base
+    name) or (host, name); copy_out: names (copied to that name in the
+    current directory) or (name, host)."""
+    if isinstance(copy_in, (str, bytes, os.PathLike)):
+        copy_in = [copy_in]
+    if isinstance(copy_out, (str, bytes, os.PathLike)):
+        copy_out = [copy_out]
+    if not box:
+        if copy_in or copy_out:
+            raise ValueError('copy_in and copy_out need box=True')
+        return []
+    copies = []
+    for c in copy_in:
+        host, name = ((c, os.path.basename(os.fspath(c)))
+                      if isinstance(c, (str, bytes, os.PathLike)) else c)
+        copies.append((False, os.fspath(host), os.fspath(name)))
+    for c in copy_out:
+        name, host = ((c, c) if isinstance(c, (str, bytes, os.PathLike))
+                      else c)
+        copies.append((True, os.fspath(name), os.fspath(host)))
+    prog = argv[0]
+    if isinstance(prog, str) and not os.path.isabs(prog):
+        name = os.path.basename(prog)
+        if not any(not out and b == name for out, _, b in copies):
+            copies.append((False, prog, name))
+        argv = ['./' + name] + argv[1:]
+    copies.append(argv)
+    return copies
+
+
 class Box:
     """A configured sandbox that can run its program many times.
 
@@ -197,10 +231,14 @@ class Box:
                  profile=False, sample_interval=None, profile_file=None,
                  profile_format='csv', affinity='auto',
                  cpus=None, observer=None,
-                 capture_limit=64 * _MiB):
+                 capture_limit=64 * _MiB, box=False, copy_in=(),
+                 copy_out=(), box_id=None, box_ids=None):
         if isinstance(argv, (str, bytes, os.PathLike)):
             argv = [argv]
         argv = [os.fspath(a) for a in argv]
+        copies = _box_copies(box, argv, copy_in, copy_out)
+        if copies:
+            argv = copies.pop()  # ./NAME for a program copied in
         self._sb = sb = _c.Sandbox(argv, check=False)
         self._keep = []          # objects whose descriptors the runs use
         self._input = None       # stdin given as bytes (a temporary file)
@@ -300,6 +338,14 @@ class Box:
             sb.set_drop_caps(drop_caps)
         if best_effort:
             sb.set_best_effort(True)
+        if box_ids is not None:
+            sb.set_box_ids(*box_ids)
+        if box_id is not None:
+            sb.set_box_id(box_id)
+        if box:
+            sb.set_box(True)
+            for out, a, b in copies:
+                (sb.box_copy_out if out else sb.box_copy_in)(a, b)
 
         # diagnostics
         sb.set_backtrace(_c.S_BT_DEFAULT if backtrace is True
@@ -450,6 +496,16 @@ def run(argv, **settings):
     rootfs, rootfs_writable, dirs (['/data=/srv/data:ro', ...]),
     tmpfs_size, cgroup_parent, cgroup_memory, cgroup_pids, cgroup_cpu,
     cgroup_version, drop_caps, best_effort.
+    The box (the recommended setup, docs/ISOLATION.md): box=True runs the
+    program in a root of its own with an empty /box as its working
+    directory, fresh at every run; a program given by a relative path
+    ('./solution') is copied in and run from there; copy_in (host paths,
+    or (host, name) pairs) are copied into /box before each run, copy_out
+    (names, or (name, host) pairs) out of it after each run (the host
+    files are emptied when the run starts). box_id (a run slot, 0..999)
+    and box_ids ((first_uid, first_gid, count)) choose the uid a root
+    supervisor runs the program as. The report's isolation section has
+    box_bytes, box_limit_bytes, box_missing, box_error, box_refused.
     Diagnostics: observer (a callable f(event, decision) that sees every
     event and what was decided, EXIT and QUOTA included, and decides
     nothing; an exception it raises is Result.hook_error), backtrace,

@@ -441,6 +441,73 @@ static PyObject *m_set_tmpfs_size(SbSandbox *self, PyObject *o)
 	return done(sandbox_set_tmpfs_size(self->sb, v), "tmpfs_size");
 }
 
+static PyObject *m_set_box(SbSandbox *self, PyObject *o)
+{
+	int on = PyObject_IsTrue(o);
+	READY(self);
+	if (on < 0)
+		return NULL;
+	return done(sandbox_set_box(self->sb, on != 0), "box");
+}
+
+/* box_copy_in(host, name) / box_copy_out(name, host) */
+static PyObject *box_copy(SbSandbox *self, PyObject *args, bool out)
+{
+	PyObject *a, *b, *ba, *bb;
+	READY(self);
+	if (!PyArg_ParseTuple(args, out ? "OO:box_copy_out" : "OO:box_copy_in",
+	                      &a, &b) ||
+	    !(ba = sbpy_fsbytes(a)))
+		return NULL;
+	if (!(bb = sbpy_fsbytes(b))) {
+		Py_DECREF(ba);
+		return NULL;
+	}
+	int rc = out ? sandbox_box_copy_out(self->sb, PyBytes_AS_STRING(ba),
+	                                    PyBytes_AS_STRING(bb))
+	             : sandbox_box_copy_in(self->sb, PyBytes_AS_STRING(ba),
+	                                   PyBytes_AS_STRING(bb));
+	Py_DECREF(ba);
+	Py_DECREF(bb);
+	return done(rc, out ? "box_copy_out" : "box_copy_in");
+}
+
+static PyObject *m_box_copy_in(SbSandbox *self, PyObject *args)
+{
+	return box_copy(self, args, false);
+}
+
+static PyObject *m_box_copy_out(SbSandbox *self, PyObject *args)
+{
+	return box_copy(self, args, true);
+}
+
+static PyObject *m_box_clear_copies(SbSandbox *self, PyObject *unused)
+{
+	READY(self);
+	return done(sandbox_box_clear_copies(self->sb), "box_clear_copies");
+}
+
+static PyObject *m_set_box_id(SbSandbox *self, PyObject *args)
+{
+	int id = -1;
+	READY(self);
+	if (!PyArg_ParseTuple(args, "i:set_box_id", &id))
+		return NULL;
+	return done(sandbox_set_box_id(self->sb, id), "box_id");
+}
+
+static PyObject *m_set_box_ids(SbSandbox *self, PyObject *args)
+{
+	unsigned long fu, fg;
+	unsigned count;
+	READY(self);
+	if (!PyArg_ParseTuple(args, "kkI:set_box_ids", &fu, &fg, &count))
+		return NULL;
+	return done(sandbox_set_box_ids(self->sb, (uid_t)fu, (gid_t)fg, count),
+	            "box_ids");
+}
+
 static PyObject *m_set_cgroup_limits(SbSandbox *self, PyObject *args,
                                      PyObject *kw)
 {
@@ -607,6 +674,18 @@ PyMethodDef sbpy_config_methods[] = {
 	  "add_dir(inside, outside=None, mode=S_DIR_RO)"),
 	M("clear_dirs", m_clear_dirs, METH_NOARGS, "clear_dirs()"),
 	M("set_tmpfs_size", m_set_tmpfs_size, METH_O, "set_tmpfs_size(bytes)"),
+	M("set_box", m_set_box, METH_O,
+	  "set_box(bool): a box of its own per run (docs/ISOLATION.md)"),
+	M("box_copy_in", m_box_copy_in, METH_VARARGS,
+	  "box_copy_in(host, name): host file copied to /box/NAME before runs"),
+	M("box_copy_out", m_box_copy_out, METH_VARARGS,
+	  "box_copy_out(name, host): /box/NAME copied to the host file after runs"),
+	M("box_clear_copies", m_box_clear_copies, METH_NOARGS,
+	  "box_clear_copies(): forget every copy"),
+	M("set_box_id", m_set_box_id, METH_VARARGS,
+	  "set_box_id(id): the run slot (root), -1 for the lowest free one"),
+	M("set_box_ids", m_set_box_ids, METH_VARARGS,
+	  "set_box_ids(first_uid, first_gid, count): the range of run slots"),
 	M("set_cgroup_parent", m_set_cgroup_parent, METH_O,
 	  "set_cgroup_parent(path or None)"),
 	M("set_cgroup_limits", m_set_cgroup_limits, METH_VARARGS | METH_KEYWORDS,

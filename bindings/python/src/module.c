@@ -44,7 +44,8 @@ static const struct sbpy_const sandbox_consts[] = {
 static const struct sbpy_const library_consts[] = {
 	C(S_MEMORY_VSIZE), C(S_MEMORY_RSS), C(S_MODE_FAST), C(S_MODE_CLASSIC),
 	C(SANDBOX_OPEN_READ), C(SANDBOX_OPEN_WRITE), C(SANDBOX_OPEN_APPEND),
-	C(SANDBOX_OPEN_DIR),
+	C(SANDBOX_OPEN_DIR), C(SANDBOX_BOX_FIRST_UID), C(SANDBOX_BOX_FIRST_GID),
+	C(SANDBOX_BOX_COUNT),
 	C(S_ABI_X86_64), C(S_ABI_I386), C(S_ABI_X32),
 	C(S_DISP_ALLOW), C(S_DISP_TRACE), C(S_DISP_ERRNO), C(S_DISP_KILL),
 	C(S_DISP_FLAG_EXIT),
@@ -227,6 +228,26 @@ static PyObject *f_open_file(PyObject *m, PyObject *args, PyObject *kw)
 	return r;
 }
 
+static PyObject *f_open_file_as(PyObject *m, PyObject *args, PyObject *kw)
+{
+	static char *kwlist[] = { "path", "how", "mode", "first_uid",
+	                          "first_gid", "count", NULL };
+	PyObject *o, *b;
+	int how = SANDBOX_OPEN_READ;
+	unsigned mode = 0644, count = SANDBOX_BOX_COUNT;
+	unsigned long fu = SANDBOX_BOX_FIRST_UID, fg = SANDBOX_BOX_FIRST_GID;
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "O|iIkkI:open_file_as", kwlist,
+	                                 &o, &how, &mode, &fu, &fg, &count) ||
+	    !(b = sbpy_fsbytes(o)))
+		return NULL;
+	int fd = sandbox_open_file_as(PyBytes_AS_STRING(b), how, (mode_t)mode,
+	                              (uid_t)fu, (gid_t)fg, count);
+	PyObject *r = fd < 0 ? sbpy_err(fd, "open_file_as", PyBytes_AS_STRING(b))
+	                     : PyLong_FromLong(fd);
+	Py_DECREF(b);
+	return r;
+}
+
 static PyMethodDef module_methods[] = {
 	{ "open_file", (PyCFunction)(void (*)(void))f_open_file,
 	  METH_VARARGS | METH_KEYWORDS,
@@ -235,6 +256,13 @@ static PyMethodDef module_methods[] = {
 	  "opens the program's files: no symbolic link followed, planted links\n"
 	  "and second names refused (sandbox_open_file). how: SANDBOX_OPEN_READ,\n"
 	  "_WRITE, _APPEND or _DIR." },
+	{ "open_file_as", (PyCFunction)(void (*)(void))f_open_file_as,
+	  METH_VARARGS | METH_KEYWORDS,
+	  "open_file_as(path, how=SANDBOX_OPEN_READ, mode=0o644,\n"
+	  "             first_uid=66000, first_gid=66000, count=1000) -> int\n\n"
+	  "open_file() for a root judge whose programs run as those ids (the run\n"
+	  "slots by default): a file is refused only where they could have\n"
+	  "planted it (sandbox_open_file_as). Not root: as open_file()." },
 	{ "version", f_version, METH_NOARGS,
 	  "version() -> str: the libsandbox version" },
 	{ "signal_code_name", f_signal_code_name, METH_VARARGS,

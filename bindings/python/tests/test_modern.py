@@ -351,6 +351,89 @@ class TestRun(unittest.TestCase):
                 r = box.run()
                 self.assertEqual(r.stdout, b'5\n')
 
+    def _box(self, argv, **kw):
+        """A run in a box with PROG copied in as ./prog, or a skip where
+        the host cannot make one."""
+        kw.setdefault('wall', 20)
+        try:
+            return sandbox.run(['./prog'] + argv, box=True,
+                               copy_in=[(PROG, 'prog')] +
+                               list(kw.pop('copy_in', ())), **kw)
+        except sandbox.SandboxError as e:
+            if e.errno in (errno.EPERM, errno.ENOTSUP):
+                self.skipTest('no box on this host: %s' % e)
+            raise
+
+    def test_box(self):
+        d = TempDir(self)
+        inp = d.file('in.txt', b'seen in the box\n')
+        secret = d.file('secret', b'the judge only\n')
+        out = d.file('made.txt', b'an earlier run\n')
+        # the input copied in, stdin opened by the supervisor; an output
+        # the program did not leave is emptied and counted missing
+        r = self._box(['cat'], copy_in=[inp], copy_out=[('made.txt', out)],
+                      stdin=inp, stdout=sandbox.PIPE)
+        self.assertTrue(r.ok, r.result)
+        self.assertEqual(r.stdout, b'seen in the box\n')
+        self.assertIn('box', r.isolation['in_effect'])
+        self.assertEqual(r.isolation['box_missing'], 1)
+        self.assertEqual(r.isolation['box_refused'], 0)
+        with open(out, 'rb') as f:
+            self.assertEqual(f.read(), b'')
+        # what it writes in /box comes out
+        r = self._box(['write', 'made.txt'], copy_out=[('made.txt', out)])
+        self.assertTrue(r.ok, r.result)
+        with open(out, 'rb') as f:
+            self.assertEqual(f.read(), b'Hello World!\n')
+        self.assertEqual(r.isolation['box_missing'], 0)
+        # the judge's files are not in its sight, nor is the copy of an
+        # earlier run
+        r = self._box(['open', secret])
+        self.assertEqual(r.exit_code, errno.ENOENT)
+        r = self._box(['open', 'made.txt'])
+        self.assertEqual(r.exit_code, errno.ENOENT)
+        # the slot a root supervisor runs it as
+        if ROOT:
+            r = self._box(['hello'], box_ids=(67900, 67900, 8), box_id=5,
+                          stdout=sandbox.PIPE)
+            self.assertTrue(r.ok, r.result)
+            self.assertEqual((r.box_id, r.uid, r.gid), (5, 67905, 67905))
+        with self.assertRaises(ValueError):
+            sandbox.run([PROG, 'hello'], copy_in=[inp])
+        # the library's setters, as the classic interface has them
+        s = sandbox.Sandbox([PROG, 'hello'])
+        s.set_box(True)
+        s.box_copy_in(inp, 'in.txt')
+        s.box_copy_out('o', out)
+        s.box_clear_copies()
+        s.set_box_ids(67900, 67900, 8)
+        s.set_box_id(7)
+        self.assertRaises(sandbox.SandboxError, s.set_box_id, 8)
+        self.assertRaises(sandbox.SandboxError, s.box_copy_in, inp, 'a/b')
+
+    def test_open_file_as(self):
+        d = TempDir(self)
+        path = d.file('in', b'1 2\n')
+        fd = sandbox.open_file_as(path, sandbox.SANDBOX_OPEN_READ, 0o644,
+                                  sandbox.SANDBOX_BOX_FIRST_UID,
+                                  sandbox.SANDBOX_BOX_FIRST_GID,
+                                  sandbox.SANDBOX_BOX_COUNT)
+        os.close(fd)
+        if ROOT:
+            # a file of a slot's uid: the program's, refused
+            closed = os.path.join(d.path, 'closed')
+            os.mkdir(closed, 0o755)
+            path = os.path.join(closed, 'in')
+            with open(path, 'wb') as f:
+                f.write(b'1 2\n')
+            os.chown(path, sandbox.SANDBOX_BOX_FIRST_UID + 3, 0)
+            with self.assertRaises(sandbox.SandboxError) as cm:
+                sandbox.open_file_as(path)
+            self.assertEqual(cm.exception.errno, errno.EPERM)
+            # count 0: open_file()'s rules, a file not root's refused too
+            with self.assertRaises(sandbox.SandboxError):
+                sandbox.open_file_as(path, count=0)
+
     @unittest.skipUnless(ROOT, 'needs root for namespaces without a user ns')
     def test_isolation(self):
         want = sandbox.S_NS_PID | sandbox.S_NS_NET
