@@ -1093,11 +1093,7 @@ int sandbox_set_tmpfs_size(sandbox_t *sb, uint64_t bytes);
  *     another directory inside the box): empty at every run, owned by the
  *     program's uid (its run slot's when the supervisor is root), mode
  *     0700, in the writable space of sandbox_set_tmpfs_size() (bounded by
- *     the quotas); each file the program writes, anywhere, is bounded by
- *     that space's figure (box_limit) even without a disk quota
- *     (RLIMIT_FSIZE, unless sandbox_set_rlimit() sets one): past it the
- *     write fails with EFBIG and SIGXFSZ, which is ML when the memory
- *     quota sets the bound (OL when the disk quota does);
+ *     the quotas);
  *   - before the program starts, the files of sandbox_box_copy_in() are
  *     copied into /box; after it ended, those of sandbox_box_copy_out()
  *     are copied out (a name the program left as anything but a regular

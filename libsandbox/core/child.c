@@ -274,11 +274,6 @@ static int quota_rlimits(struct child *c)
 	if (q[S_QUOTA_DISK] != SANDBOX_UNLIMITED)
 		return sb_setrlimit(RLIMIT_FSIZE, q[S_QUOTA_DISK], q[S_QUOTA_DISK],
 		                    true);
-	/* The box's files are bounded without a disk quota too: a sparse
-	 * file costs the tmpfs nothing, and is copied out at its size. */
-	uint64_t fb = sb_box_file_bound(sb->iso, q[S_QUOTA_DISK]);
-	if (fb != SANDBOX_UNLIMITED)
-		return sb_setrlimit(RLIMIT_FSIZE, fb, fb, true);
 	return 0;
 }
 

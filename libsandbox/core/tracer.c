@@ -411,28 +411,14 @@ static bool judge_stack_fault(struct run *r, pid_t tid, int sig)
 	return false;
 }
 
-/* The quota that bounds each file of the box (RLIMIT_FSIZE set from it
- * without a disk quota: S_QUOTA_MEMORY), or -1 (none, or the box's own
- * size: then SIGXFSZ is the program's business, like ENOSPC). */
-static int box_file_quota(const sandbox_t *sb)
-{
-	if (sb_box_file_bound(sb->iso, sb->quota[S_QUOTA_DISK]) ==
-	    SANDBOX_UNLIMITED)
-		return -1;
-	return sb->iso->box_limit_quota;
-}
-
 /* What the supervisor decides about a signal before any callback: stop
  * signals are discarded (a program cannot sit out its quotas stopped),
- * SIGXFSZ under a disk quota is OL (under the box's bound from the memory
- * quota: ML, files in a tmpfs are memory), a stack that could not grow within
+ * SIGXFSZ under a disk quota is OL, a stack that could not grow within
  * the memory quota is ML. SB_NEXT: the callbacks decide. Returns the
  * quota that decided, or -1. */
 static int signal_rules(struct run *r, pid_t tid, int sig,
                         struct sb_decision *d)
 {
-	int q;
-
 	d->verb = SB_NEXT;
 	d->data = 0;
 	if (is_stop_signal(sig)) {
@@ -442,11 +428,6 @@ static int signal_rules(struct run *r, pid_t tid, int sig,
 		d->verb = SB_FINI;
 		d->data = S_RESULT_OL;
 		return S_QUOTA_DISK;
-	} else if (sig == SIGXFSZ && (q = box_file_quota(r->sb)) >= 0) {
-		/* A file of the box past the quota that bounds them. */
-		d->verb = SB_FINI;
-		d->data = q == S_QUOTA_DISK ? S_RESULT_OL : S_RESULT_ML;
-		return q;
 	} else if (judge_stack_fault(r, tid, sig)) {
 		d->verb = SB_FINI;
 		d->data = S_RESULT_ML;

@@ -29,7 +29,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -251,15 +250,6 @@ void sb_box_leave(struct sb_iso *iso, struct sb_iso_facts *facts)
 				copy_out(iso, &iso->copies[i], run->copy_fd[i], facts);
 	iso->stat.box_missing = run->box_missing;
 	sb_box_close(run);
-}
-
-uint64_t sb_box_file_bound(const struct sb_iso *iso, uint64_t disk_quota)
-{
-	if (!iso || !(iso->effective & S_ISO_BOX) ||
-	    disk_quota != SANDBOX_UNLIMITED ||
-	    sb_iso_sets_rlimit(iso, RLIMIT_FSIZE))
-		return SANDBOX_UNLIMITED;
-	return iso->box_limit;
 }
 
 uint64_t sb_box_space_size(const struct sb_iso *iso)

@@ -316,11 +316,6 @@ void sb_box_leave(struct sb_iso *iso, struct sb_iso_facts *facts);
 void sb_box_close(struct sb_iso_run *run);
 /* The tmpfs size of the writable space: the limit, the inputs, a page. */
 uint64_t sb_box_space_size(const struct sb_iso *iso);
-/* The box's bound on any one file of the program (RLIMIT_FSIZE), when the
- * box is in effect and neither a disk quota (which sets its own) nor a
- * sandbox_set_rlimit(RLIMIT_FSIZE) bounds them: box_limit. Else
- * SANDBOX_UNLIMITED. */
-uint64_t sb_box_file_bound(const struct sb_iso *iso, uint64_t disk_quota);
 
 /* ns.c */
 int sb_ns_write_maps(const struct sb_iso *iso, pid_t pid);

@@ -17,6 +17,7 @@
  *                      (the supervisor) dies (prctl must be allowed)
  *   peer sparse NAME MIB   NAME made MIB MiB long without data (one byte
  *                      at its start): "sparse ok|ERRNO"
+ *   peer print MIB     MIB MiB of 'x' to stdout (nothing else)
  *   peer make NAME KIND    NAME made a fifo, a dir or a symlink to
  *                      /etc/passwd: "make ok|ERRNO"
  *   peer connect PORT  a TCP connection to 127.0.0.1:PORT: "connect ok"
@@ -127,6 +128,11 @@ int main(int argc, char **argv)
 		int fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		result("sparse", fd >= 0 && write(fd, "x", 1) == 1 &&
 		                 ftruncate(fd, atol(argv[3]) << 20) == 0);
+	} else if (argc == 3 && strcmp(argv[1], "print") == 0) {
+		memset(buf, 'x', sizeof(buf));
+		for (long i = 0; i < atol(argv[2]) * 256; i++)
+			if (write(1, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+				return 3;
 	} else if (argc == 4 && strcmp(argv[1], "make") == 0) {
 		const char *k = argv[3];
 		result("make", strcmp(k, "fifo") == 0 ? mkfifo(argv[2], 0644) == 0
