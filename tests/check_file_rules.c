@@ -975,6 +975,42 @@ START_TEST(no_landlock_mount_view)
 }
 END_TEST
 
+/* The view holds the host's trees only: a working directory outside
+ * /tmp (every other case's tree lives in /tmp, which the view then
+ * binds) runs like one inside. The box's writable space is no part of
+ * the view: looking for it refused every such run ("not run: box"). */
+START_TEST(no_landlock_view_outside_tmp)
+{
+	struct runopt o = { .policy = "default", .mode = modes[_i], .uid = -1,
+	                    .stdin_fd = -1 };
+	char dir[] = "/var/tmp/libsandbox-view-XXXXXX";
+
+	if (!mkdtemp(dir))
+		tu_skip("no directory of our own in /var/tmp: %s", strerror(errno));
+	ck_assert_int_eq(chmod(dir, 0777), 0);
+	char *in = cat2(dir, "in.txt"), *made = cat2(dir, "inside.txt");
+	tu_write_file(in, "1 2 3\n");
+	chmod(in, 0666);
+	set_abi(0);
+	o.workdir = dir;
+	const char *ops[] = { "read:in.txt", "write:inside.txt", NULL };
+	int r = run_ops(&o, "fsop", ops);
+	unlink(made);
+	unlink(in);
+	rmdir(dir);
+	ck_assert_msg(r == S_RESULT_OK, "%s: %s", RN(r), o.out);
+	ck_assert_msg(o.st.file_rules == S_FILES_MOUNT_VIEW, "file rules %d",
+	              o.st.file_rules);
+	ck_assert_msg(op_result(o.out, "read:in.txt") &&
+	              strcmp(op_result(o.out, "read:in.txt"), "OK") == 0 &&
+	              op_result(o.out, "write:inside.txt") &&
+	              strcmp(op_result(o.out, "write:inside.txt"), "OK") == 0,
+	              "%s", o.out);
+	free(in);
+	free(made);
+}
+END_TEST
+
 START_TEST(no_landlock_python3_view)
 {
 	struct runopt o = { .policy = "python3", .mode = modes[_i], .uid = -1,
@@ -1482,6 +1518,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, abi_versions, 0, 2 * 7);
 	tcase_add_loop_test(tc, no_landlock_mount_view, 0, 4);
 	tcase_add_loop_test(tc, no_landlock_python3_view, 0, 2);
+	tcase_add_loop_test(tc, no_landlock_view_outside_tmp, 0, 2);
 	tcase_add_test(tc, no_landlock_view_unprivileged);
 	tcase_add_test(tc, no_landlock_refused_or_best_effort);
 	tcase_add_loop_test(tc, threads_under_file_rules, 0, 2);

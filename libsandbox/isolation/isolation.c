@@ -539,8 +539,11 @@ int sb_iso_first_stop(struct sb_iso *iso, pid_t pid, int *step)
 		free(run->mp.stage);
 		run->mp.stage = NULL;
 	}
-	/* The writable space and the work directory, the copies in. */
-	if ((iso->effective & S_ISO_FS) && (rc = sb_box_enter(iso, pid)) < 0) {
+	/* The writable space and the work directory, the copies in: a root
+	 * the plan made (a box, a root of --rootfs/--dir) has them; the file
+	 * rules' view (nview) is the host's own trees and has none. */
+	if ((iso->effective & S_ISO_FS) && !iso->nview &&
+	    (rc = sb_box_enter(iso, pid)) < 0) {
 		*step = SB_STEP_BOX;
 		return rc;
 	}
