@@ -98,7 +98,9 @@ struct host_view {
 	int stages;
 };
 
-static void look(struct host_view *v)
+/* The stages of the supervisor `sup` only: other suites run boxes in the
+ * same /tmp meanwhile. */
+static void look(struct host_view *v, pid_t sup)
 {
 	char line[4096];
 	FILE *f = fopen("/proc/self/mountinfo", "r");
@@ -107,10 +109,8 @@ static void look(struct host_view *v)
 	while (fgets(line, sizeof(line), f))
 		v->mounts++;
 	fclose(f);
-	/* Only this process's stages: other suites run boxes in the same
-	 * /tmp meanwhile. */
 	char mine[64];
-	int n = snprintf(mine, sizeof(mine), "libsandbox-%ld-", (long)getpid());
+	int n = snprintf(mine, sizeof(mine), "libsandbox-%ld-", (long)sup);
 	v->stages = 0;
 	DIR *d = opendir("/tmp");
 	ck_assert_ptr_nonnull(d);
@@ -120,10 +120,10 @@ static void look(struct host_view *v)
 	closedir(d);
 }
 
-static void assert_nothing_left(const struct host_view *before)
+static void assert_nothing_left(const struct host_view *before, pid_t sup)
 {
 	struct host_view now;
-	look(&now);
+	look(&now, sup);
 	ck_assert_int_eq(now.mounts, before->mounts);
 	ck_assert_int_eq(now.stages, before->stages);
 }
@@ -142,7 +142,7 @@ START_TEST(copies_in_run_copies_out)
 
 	as_user(_i);
 	NEED_BOX();
-	look(&v0);
+	look(&v0, getpid());
 	char *in = tu_tmpfile("box-in.txt"), *out = tu_tmpfile("box-out.txt");
 	char *stale = tu_tmpfile("box-stale.txt");
 	tu_write_file(in, "the input\n");
@@ -187,7 +187,7 @@ START_TEST(copies_in_run_copies_out)
 	free(in);
 	free(out);
 	free(stale);
-	assert_nothing_left(&v0);
+	assert_nothing_left(&v0, getpid());
 }
 END_TEST
 
@@ -219,17 +219,19 @@ END_TEST
 START_TEST(killed_supervisor_leaves_nothing)
 {
 	struct host_view v0;
-	int out[2];
+	int out[2], go[2];
 	char line[64];
 
 	NEED_BOX();
-	look(&v0);
 	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(go, O_CLOEXEC), 0);
 	pid_t sup = fork();
 	ck_assert_int_ge(sup, 0);
 	if (sup == 0) {
 		int in[2];
-		if (pipe2(in, O_CLOEXEC) < 0)
+		/* Its stage is made once /tmp has been looked at. */
+		close(go[1]);
+		if (read(go[0], line, 1) != 1 || pipe2(in, O_CLOEXEC) < 0)
 			_exit(1);
 		sandbox_t *sb = box_of(S_MODE_FAST, "peer", "wait", NULL, NULL);
 		sandbox_set_stdio_fd(sb, 0, in[0]);
@@ -238,6 +240,11 @@ START_TEST(killed_supervisor_leaves_nothing)
 		_exit(1);
 	}
 	close(out[1]);
+	close(go[0]);
+	/* The killed supervisor's stages, not ours. */
+	look(&v0, sup);
+	ck_assert_int_eq(write(go[1], "g", 1), 1);
+	close(go[1]);
 	ck_assert_int_gt(read(out[0], line, sizeof(line)), 0); /* "pid 1" */
 	kill(sup, SIGKILL);
 	ck_assert_int_eq(waitpid(sup, NULL, 0), sup);
@@ -245,7 +252,7 @@ START_TEST(killed_supervisor_leaves_nothing)
 	while (read(out[0], line, sizeof(line)) > 0)
 		;
 	close(out[0]);
-	assert_nothing_left(&v0);
+	assert_nothing_left(&v0, sup);
 }
 END_TEST
 
