@@ -27,7 +27,13 @@
  *     the caller is stopped; another thread could change it between that
  *     check and the kernel's own read, so a threaded program gets no such
  *     check: the kernel refuses every write open. Judges read stdin and
- *     write stdout; programs with threads keep doing that.
+ *     write stdout; programs with threads keep doing that. Kept now that
+ *     the file rules are the kernel's (Landlock or the mount view), for
+ *     two reasons: those enforce "write only beneath the working
+ *     directory", not "write no file", the promise of the policies with
+ *     threads (java, go, node); and a caller that asked for best effort
+ *     on a kernel with neither gets no file rules at all, where this
+ *     seccomp rule still holds in both modes.
  *
  * Memory: judged on the resident set (RSS). A threaded program's virtual
  * size says little about its use: glibc reserves 64 MiB of address space

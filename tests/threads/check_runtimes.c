@@ -440,6 +440,49 @@ START_TEST(stdin_readers)
 }
 END_TEST
 
+/* python3 stays judged on the virtual size (docs/POLICIES.md): CPython
+ * reserves little it does not use, so the kernel refuses the request that
+ * passes the quota (ML at that mmap, exact and deterministic), and eight
+ * threads -- whose malloc arenas the quota refuses, which glibc survives
+ * -- still fit in 64 MiB. _i: mode. */
+START_TEST(python3_judged_on_vsize)
+{
+	char *big = tu_tmpfile("big.py"), *thr = tu_tmpfile("thr.py");
+	char *out = tu_tmpfile("py.out");
+	sandbox_stat_t st;
+
+	if (access("/usr/bin/python3", X_OK) < 0)
+		tu_skip("no /usr/bin/python3 (apt-get install python3)");
+	tu_write_file(big, "x = bytearray(300 << 20)\nprint(len(x))\n");
+	tu_write_file(thr, "import threading\n"
+	              "t = [threading.Thread(target=print) for i in range(8)]\n"
+	              "for a in t: a.start()\nfor a in t: a.join()\n"
+	              "print('joined')\n");
+	const char *const scripts[] = { big, thr };
+	const uint64_t quotas[] = { 256u * MIB, 64u * MIB };
+	for (int k = 0; k < 2; k++) {
+		const char *argv[] = { "/usr/bin/python3", scripts[k], NULL };
+		sandbox_t *sb = sandbox_new(argv);
+		ck_assert_ptr_nonnull(sb);
+		sandbox_policy_t *p = sandbox_policy_builtin("python3");
+		ck_assert_ptr_nonnull(p);
+		ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+		sandbox_policy_unref(p);
+		ck_assert_int_eq(sandbox_set_mode(sb, _i), 0);
+		ck_assert_int_eq(sandbox_set_workdir(sb, tu_tmpdir()), 0);
+		ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, out, false), 0);
+		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, quotas[k]), 0);
+		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS),
+		                 0);
+		ck_assert_result(tu_run(sb, &st), k == 0 ? S_RESULT_ML : S_RESULT_OK);
+		ck_assert_int_eq(st.memory_mode, S_MEMORY_VSIZE);
+		if (k == 1)
+			assert_output(out, "\n\n\n\n\n\n\n\njoined\n");
+		sandbox_destroy(sb);
+	}
+}
+END_TEST
+
 Suite *tu_suite(void)
 {
 	Suite *s = suite_create("runtimes");
@@ -454,6 +497,8 @@ Suite *tu_suite(void)
 	tcase_add_test(tc, java_with_stale_perf_data);
 	tcase_add_loop_test(tc, files_held, 0, 4 * NRT);
 	tcase_add_loop_test(tc, stdin_readers, 0, 8);
+	tcase_add_loop_test(tc, python3_judged_on_vsize, S_MODE_FAST,
+	                    S_MODE_CLASSIC + 1);
 	suite_add_tcase(s, tc);
 	return s;
 }
