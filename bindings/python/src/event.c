@@ -11,6 +11,8 @@
  */
 #include "sbpy.h"
 
+#include <limits.h>
+
 #include <structmember.h>
 
 /* ---------------------------------------------------------------- events */
@@ -326,15 +328,17 @@ SbAction *sbpy_action_new(int type, int data)
 static PyObject *action_new(PyTypeObject *t, PyObject *args, PyObject *kw)
 {
 	static char *kwlist[] = { "type", "data", "b", NULL };
-	int type = S_ACTION_CONT;
-	long data = 0, b = 0;
-	if (!PyArg_ParseTupleAndKeywords(args, kw, "|ill:SandboxAction", kwlist,
+	int type = S_ACTION_CONT, data = 0;
+	long b = 0;
+	/* "i" refuses what does not fit an int (OverflowError): a value cut
+	 * down to 32 bits would be another action (2**32 + 1 is EPERM). */
+	if (!PyArg_ParseTupleAndKeywords(args, kw, "|iil:SandboxAction", kwlist,
 	                                 &type, &data, &b))
 		return NULL;
 	SbAction *a = (SbAction *)t->tp_alloc(t, 0);
 	if (a) {
 		a->type = type;
-		a->data = (int)data;
+		a->data = data;
 	}
 	return (PyObject *)a;
 }
@@ -387,12 +391,47 @@ static PyObject *action_repr(SbAction *a)
 	                            a->data);
 }
 
-static PyMemberDef action_members[] = {
-	{ "type", T_INT, offsetof(SbAction, type), 0,
-	  "action type, one of S_ACTION_* (| S_ACTION_FLAG_BACKTRACE)" },
-	{ "data", T_INT, offsetof(SbAction, data), 0,
-	  "FINI/KILL: the result (S_RESULT_*); DENY: the errno" },
-	{ NULL, 0, 0, 0, NULL },
+/* type and data: ints, never truncated (a T_INT member cuts 2**32 + 1 to
+ * 1 with only a warning). */
+static PyObject *act_get(SbAction *a, void *c)
+{
+	return PyLong_FromLong(c ? a->data : a->type);
+}
+
+static int act_put(SbAction *a, PyObject *v, void *c)
+{
+	int overflow = 0;
+	long x;
+	if (!v) {
+		PyErr_SetString(PyExc_TypeError, "cannot delete an action's field");
+		return -1;
+	}
+	if (!PyLong_Check(v)) {
+		PyErr_Format(PyExc_TypeError, "%s should be an int, not %.100s",
+		             c ? "data" : "type", Py_TYPE(v)->tp_name);
+		return -1;
+	}
+	x = PyLong_AsLongAndOverflow(v, &overflow);
+	if (x == -1 && PyErr_Occurred())
+		return -1;
+	if (overflow || x < INT_MIN || x > INT_MAX) {
+		PyErr_Format(PyExc_OverflowError, "%s %R does not fit an int",
+		             c ? "data" : "type", v);
+		return -1;
+	}
+	if (c)
+		a->data = (int)x;
+	else
+		a->type = (int)x;
+	return 0;
+}
+
+static PyGetSetDef action_getset[] = {
+	{ "type", (getter)act_get, (setter)act_put,
+	  "action type, one of S_ACTION_* (| S_ACTION_FLAG_BACKTRACE)", NULL },
+	{ "data", (getter)act_get, (setter)act_put,
+	  "FINI/KILL: the result (S_RESULT_*); DENY: the errno", (void *)1 },
+	{ NULL, NULL, NULL, NULL, NULL },
 };
 
 static PyMethodDef action_methods[] = {
@@ -418,7 +457,7 @@ PyTypeObject SbAction_Type = {
 	.tp_doc = "SandboxAction(type=S_ACTION_CONT, data=0)\n\n"
 	          "A policy's answer: set type and data (or call cont(), kill(),\n"
 	          "fini(), deny()) and return it.",
-	.tp_members = action_members,
+	.tp_getset = action_getset,
 	.tp_methods = action_methods,
 	.tp_new = action_new,
 };

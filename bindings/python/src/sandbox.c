@@ -444,6 +444,14 @@ static int sandbox_init(SbSandbox *self, PyObject *args, PyObject *kw)
 	                                 &a, &jail, &owner, &group, &io[0],
 	                                 &io[1], &io[2], &quota, &policy, &check))
 		return -1;
+	/* __init__ again on a sandbox that ran: a new configuration, checked
+	 * like the first (a finished sandbox_t refuses sandbox_check()). */
+	if (self->sb && sandbox_status(self->sb) == S_STATUS_FIN) {
+		int rc = sandbox_reset(self->sb);
+		if (rc < 0)
+			return sbpy_erri(rc, "cannot reset the sandbox", NULL);
+		self->ran = false;
+	}
 	if (check_policy_type(policy) < 0 || load_args(self, a) < 0)
 		return -1;
 	if (jail && jail != Py_None && load_jail(self, jail) < 0)

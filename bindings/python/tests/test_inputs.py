@@ -192,5 +192,68 @@ class TestPolicyInUse(unittest.TestCase):
         ipol.add_rule('getppid', 'errno', errno=1)
 
 
+class TestActions(unittest.TestCase):
+    """A SandboxAction's type and data are ints: a value beyond is
+    OverflowError, never cut to 32 bits (DENY with 2**32 + 1 was EPERM,
+    a type of 2**32 was CONT)."""
+
+    def test_constructor(self):
+        for kw in ({'type': 2 ** 32 + sandbox.S_ACTION_CONT},
+                   {'type': sandbox.S_ACTION_DENY, 'data': 2 ** 32 + 1},
+                   {'type': sandbox.S_ACTION_FINI, 'data': -2 ** 40}):
+            with self.assertRaises(OverflowError, msg=kw):
+                sandbox.SandboxAction(**kw)
+        a = sandbox.SandboxAction(sandbox.S_ACTION_DENY, 13)
+        self.assertEqual((a.type, a.data), (sandbox.S_ACTION_DENY, 13))
+
+    def test_attributes(self):
+        a = sandbox.SandboxAction()
+        for name in ('type', 'data'):
+            for v in (2 ** 32, 2 ** 31, -2 ** 31 - 1, 2 ** 64 + 1):
+                with self.assertRaises(OverflowError, msg=(name, v)):
+                    setattr(a, name, v)
+            with self.assertRaises(TypeError):
+                setattr(a, name, '1')
+            with self.assertRaises(TypeError):
+                delattr(a, name)
+        self.assertEqual((a.type, a.data), (sandbox.S_ACTION_CONT, 0))
+        a.type, a.data = sandbox.S_ACTION_FINI, -(2 ** 31)
+        self.assertEqual((a.type, a.data), (sandbox.S_ACTION_FINI, -(2 ** 31)))
+
+    @require_tracing
+    def test_in_a_policy_it_is_bp(self):
+        class Huge(sandbox.SandboxPolicy):
+            def __call__(self, e, a):
+                if e.type == sandbox.S_EVENT_SYSCALL:
+                    a.type = sandbox.S_ACTION_DENY
+                    a.data = 2 ** 32 + 1
+                    return a
+                return super().__call__(e, a)
+        s = Sandbox([PROG, 'exit', '0'], policy=Huge())
+        s.run()
+        self.assertEqual(s.result, sandbox.S_RESULT_BP)
+        self.assertIsInstance(s.policy_error, OverflowError)
+
+
+@require_tracing
+class TestInitAgain(unittest.TestCase):
+
+    def test_after_a_run(self):
+        # pysandbox's __init__ on a sandbox that ran takes the new
+        # command line (it was SandboxError EALREADY from the check)
+        s = Sandbox([PROG, 'exit', '0'])
+        s.run()
+        self.assertEqual(s.result, sandbox.S_RESULT_OK)
+        s.__init__([PROG, 'exit', '1'])
+        self.assertEqual(s.status, sandbox.S_STATUS_RDY)
+        with self.assertRaises(AssertionError):
+            s.probe()
+        s.run()
+        self.assertEqual(s.result, sandbox.S_RESULT_AT)
+        self.assertEqual(s.probe()['exitcode'], 1)
+        with self.assertRaises(ValueError):
+            s.__init__(['/nonexistent/program'])
+
+
 if __name__ == '__main__':
     unittest.main()
