@@ -134,7 +134,9 @@ typedef enum {
 	S_QUOTA_TASKS,         /* tasks (threads and processes, the first one
 	                        * included) alive at once. Counted by the
 	                        * tracer at each creation event, before the new
-	                        * task runs its first instruction: one past the
+	                        * task runs its first instruction (a thread that
+	                        * ended, its end not yet taken by the tracer,
+	                        * is not alive): one past the
 	                        * quota ends the run RF with quota_exceeded
 	                        * S_QUOTA_TASKS (stat.syscall: the clone, fork
 	                        * or vfork that made it) */

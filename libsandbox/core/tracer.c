@@ -570,6 +570,46 @@ static void forget_task(struct run *r, struct sb_task *t)
 	count_task(r, -1);
 }
 
+/* Has task t ended, its end not yet taken by us? A thread's end wakes its
+ * joiner (the kernel clears its tid) before the tracer is told: the
+ * program may then make the next thread while the tracer still counts
+ * the last one. Such a task is a zombie (or gone): 'Z' or 'X' in its
+ * stat, or no entry. What cannot be read is counted as alive. */
+static bool task_ended(const struct sb_task *t)
+{
+	char path[64], buf[256], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)t->tgid,
+	         (int)t->tid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return errno == ENOENT || errno == ESRCH;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return n == 0 || errno == ESRCH;
+	buf[n] = '\0';
+	if (!(p = strrchr(buf, ')')) || p[1] != ' ')
+		return false;
+	return p[2] == 'Z' || p[2] == 'X';
+}
+
+/* The tasks alive now, when the count says one too many for the task
+ * quota: the ends the tracer has not taken yet do not count (only then:
+ * one read per task). */
+static uint64_t live_tasks(struct run *r)
+{
+	size_t pos = 0;
+	uint64_t alive = 0;
+	struct sb_task *t;
+
+	while ((t = sb_tasks_next(&r->tasks, &pos)))
+		if (!task_ended(t))
+			alive++;
+	return alive;
+}
+
 /* What the creator's registers say the new task is: 1 a thread
  * (CLONE_THREAD), 0 a process, -1 cannot tell from them (then /proc). */
 static int thread_from_regs(pid_t creator, int event)
@@ -677,10 +717,22 @@ static int on_new_task(struct run *r, struct sb_task *t, int event)
 	r->many = true;
 	uint64_t cap = sb->quota[S_QUOTA_TASKS];
 	if (cap != SANDBOX_UNLIMITED && r->tasks.n > cap) {
-		/* One too many: it never runs (it is stopped, and killed). */
-		creation_call(r, t);
-		end_with(r, t, S_RESULT_RF, S_QUOTA_TASKS);
-		return 0;
+		uint64_t alive = live_tasks(r);
+		if (alive > cap) {
+			/* One too many: it never runs (stopped, and killed). */
+			if (alive > (uint64_t)sb->stat.tasks_peak)
+				sb->stat.tasks_peak = (int)alive;
+			creation_call(r, t);
+			end_with(r, t, S_RESULT_RF, S_QUOTA_TASKS);
+			return 0;
+		}
+		/* The count held ends not taken yet: no more than the quota
+		 * was ever alive (more would have ended the run), and the
+		 * peak is at least what is alive now. */
+		uint64_t peak = (uint64_t)sb->stat.tasks_peak;
+		sb->stat.tasks_peak = (int)(peak > cap ? cap : peak);
+		if (alive > (uint64_t)sb->stat.tasks_peak)
+			sb->stat.tasks_peak = (int)alive;
 	}
 	if ((rc = resume(r, t->tid, false, 0)) < 0)
 		return rc;
