@@ -767,13 +767,19 @@ static void memory_why(char *why, size_t len, const struct sr_outcome *r)
 	}
 }
 
+/* Did the run fail at the run slot's step ("box") with err? */
+static bool box_step_failed(const struct sr_outcome *r, int err)
+{
+	return r->exec_rc == err && r->failed_step &&
+	       strcmp(r->failed_step, "box") == 0;
+}
+
 void sr_write_summary(FILE *f, const struct sr_outcome *r)
 {
 	const sandbox_stat_t *st = &r->st;
 	char why[192], sig[32], name[64], num[32];
 
-	if (r->exec_rc == -ERANGE && r->failed_step &&
-	    strcmp(r->failed_step, "box") == 0) {
+	if (box_step_failed(r, -ERANGE)) {
 		fprintf(f, "sandbox-run: not run: box: the run slots' ids %lu-%lu "
 		        "are not mapped in this user namespace (/proc/self/uid_map, "
 		        "gid_map: a rootless container?); choose mapped ids with "
@@ -781,8 +787,7 @@ void sr_write_summary(FILE *f, const struct sr_outcome *r)
 		        r->opt->box_first, r->opt->box_first + r->opt->box_count - 1);
 		return;
 	}
-	if (r->exec_rc == -EUSERS && r->failed_step &&
-	    strcmp(r->failed_step, "box") == 0) {
+	if (box_step_failed(r, -EUSERS)) {
 		fprintf(f, "sandbox-run: not run: box: a run slot's uid or gid "
 		        "(%lu-%lu) has a name in the user or group database: it is "
 		        "somebody's (the slot's kill(-1) would kill their "
@@ -790,8 +795,7 @@ void sr_write_summary(FILE *f, const struct sr_outcome *r)
 		        r->opt->box_first, r->opt->box_first + r->opt->box_count - 1);
 		return;
 	}
-	if (r->exec_rc == -EBUSY && r->failed_step &&
-	    strcmp(r->failed_step, "box") == 0) {
+	if (box_step_failed(r, -EBUSY)) {
 		fprintf(f, "sandbox-run: not run: box: %s\n",
 		        r->opt->box_id >= 0
 		        ? "the run slot of --box-id is another run's"
