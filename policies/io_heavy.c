@@ -10,8 +10,17 @@
  *     faccessat(2), readlink(at), statfs, fstatfs, getcwd;
  *   - directories: getdents64, mkdir(at), rmdir, chdir, fchdir;
  *   - changing files: unlink(at), rename(at/at2), truncate, ftruncate,
- *     fallocate, fsync, fdatasync, fadvise64, chmod/fchmod(at), umask,
- *     utimensat, link(at), symlink(at), flock;
+ *     fsync, fdatasync, fadvise64, chmod/fchmod(at), umask, utimensat,
+ *     link(at), symlink(at), flock;
+ *   - fallocate with mode 0 only (it grows the file, and RLIMIT_FSIZE,
+ *     the output quota, bounds that); any other mode (KEEP_SIZE,
+ *     PUNCH_HOLE, ZERO_RANGE, COLLAPSE_RANGE, INSERT_RANGE, ...) fails
+ *     with EOPNOTSUPP in the kernel filter: ext4 and others allocate
+ *     KEEP_SIZE blocks past the end without looking at RLIMIT_FSIZE, so
+ *     a program could fill the judge's disk through any descriptor it
+ *     can write, its stdout too. glibc's posix_fallocate uses mode 0;
+ *     programs asking for another mode get the answer of a file system
+ *     that does not support it;
  *   - copying: sendfile, copy_file_range, splice, pipe2.
  *   Which files (file rules, enforced by the kernel): read and write
  *   beneath the working directory (regular files and directories: the
@@ -26,6 +35,7 @@
 #include "config.h"
 #include "builtin.h"
 
+#include <errno.h>
 #include <fcntl.h>
 
 static const char *const files[] = {
@@ -34,7 +44,7 @@ static const char *const files[] = {
 	"faccessat2", "readlink", "readlinkat", "statfs", "fstatfs", "getcwd",
 	"getdents64", "mkdir", "mkdirat", "rmdir", "chdir", "fchdir",
 	"unlink", "unlinkat", "rename", "renameat", "renameat2", "truncate",
-	"ftruncate", "fallocate", "fsync", "fdatasync", "fadvise64", "chmod",
+	"ftruncate", "fsync", "fdatasync", "fadvise64", "chmod",
 	"fchmod", "fchmodat", "umask", "utimensat", "link", "linkat",
 	"symlink", "symlinkat", "flock", "sendfile", "copy_file_range",
 	"splice", "pipe2",
@@ -54,6 +64,13 @@ int sb_policy_io_heavy(sandbox_policy_t *p)
 	    (rc = sb_policy_runtime_files(p)) < 0 ||
 	    (rc = sandbox_policy_add_file_rule(p, ".", S_FILE_WRITE, NULL,
 	                                       0)) < 0)
+		return rc;
+	/* fallocate: mode (arg 1) 0 only, every other mode EOPNOTSUPP. */
+	if ((rc = sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64,
+	                                       "fallocate", S_DISP_ERRNO,
+	                                       EOPNOTSUPP, NULL, 0)) < 0 ||
+	    (rc = sb_policy_cond1(p, "fallocate", S_DISP_ALLOW, 0, 1, S_CMP_EQ,
+	                          0, 0)) < 0)
 		return rc;
 	for (size_t i = 0; i < SB_ARRAY_SIZE(fcntls); i++)
 		if ((rc = sb_policy_cond1(p, "fcntl", S_DISP_ALLOW, 0, 1, S_CMP_EQ,

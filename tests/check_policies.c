@@ -145,6 +145,45 @@ START_TEST(builtin_exact_and_more)
 }
 END_TEST
 
+/* Argument rules of the built-ins: one operation each, the errno the
+ * kernel filter answers (the program exits with it, AT) or 0 (OK). */
+struct arg_case {
+	const char *policy;
+	const char *op;
+	int err;
+};
+
+static const struct arg_case arg_cases[] = {
+	/* io-heavy's fallocate: mode 0 grows the file (RLIMIT_FSIZE bounds
+	 * it); KEEP_SIZE and friends allocate past the end unbounded on
+	 * ext4, so they get EOPNOTSUPP (review-box2 C1). */
+	{ "io-heavy", "falloc:" FILE_OUT, 0 },
+	{ "io-heavy", "falloc-keep:" FILE_OUT, EOPNOTSUPP },
+	{ "io-heavy", "falloc-punch:" FILE_OUT, EOPNOTSUPP },
+	{ "io-heavy", "falloc-zero:" FILE_OUT, EOPNOTSUPP },
+};
+
+START_TEST(builtin_argument_rules)
+{
+	const struct arg_case *c = &arg_cases[_i / 2];
+	int mode = modes[_i % 2];
+	const char *raw[] = { c->op, NULL }, *ops[2];
+	sandbox_policy_t *p = sandbox_policy_builtin(c->policy);
+	sandbox_stat_t st;
+	int r;
+
+	ck_assert_msg(p != NULL, "%s: %s", c->policy, strerror(errno));
+	expand_all(raw, ops);
+	r = run_ops(p, mode, &st, ops);
+	ck_assert_msg(r == (c->err ? S_RESULT_AT : S_RESULT_OK) &&
+	              st.exit_code == c->err,
+	              "%s/%s %s: %s (exit %d, call %s), expected exit %d",
+	              c->policy, tu_mode_name(mode), c->op, RN(r), st.exit_code,
+	              sysname(&st), c->err);
+	sandbox_policy_unref(p);
+}
+END_TEST
+
 /* unrestricted: everything runs, nothing is denied (its log goes to our
  * stderr: redirected for the run). */
 START_TEST(builtin_unrestricted)
@@ -487,6 +526,8 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, builtin_exact_and_more, 0,
 	                    2 * (int)(sizeof(builtin_cases) /
 	                              sizeof(builtin_cases[0])));
+	tcase_add_loop_test(tc, builtin_argument_rules, 0,
+	                    2 * (int)(sizeof(arg_cases) / sizeof(arg_cases[0])));
 	tcase_add_loop_test(tc, builtin_unrestricted, 0, 2);
 	tcase_add_loop_test(tc, builtin_python3, 0, 2);
 	suite_add_tcase(s, tc);

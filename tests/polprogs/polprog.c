@@ -11,6 +11,10 @@
  *   create:PATH  create/truncate PATH, write to it, close
  *   stat:PATH    stat PATH
  *   unlink:PATH  unlink PATH
+ *   falloc:PATH  open PATH read-write (created), fallocate 8 KiB with
+ *                mode 0; falloc-keep:, falloc-punch:, falloc-zero: the
+ *                same with FALLOC_FL_KEEP_SIZE, PUNCH_HOLE|KEEP_SIZE,
+ *                ZERO_RANGE
  *   socket       a UDP socket, closed
  *   fork         fork (the child exits at once), wait
  *   exec:N       re-execute this program (argv[0]) with exec:N-1 (N > 0)
@@ -19,6 +23,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/falloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +46,33 @@ static int op_exec(const char *self, const char *n)
 	execv(self, argv); /* its own file: the one a policy's file rules let
 	                    * it execute (argv[0] is a full path here) */
 	return -1;
+}
+
+/* fallocate:MODE on PATH (created), or 1 when `op` is no fallocate. */
+static int op_falloc(const char *op, const char *path)
+{
+	static const struct { const char *op; int mode; } modes[] = {
+		{ "falloc", 0 }, { "falloc-keep", FALLOC_FL_KEEP_SIZE },
+		{ "falloc-punch", FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE },
+		{ "falloc-zero", FALLOC_FL_ZERO_RANGE },
+	};
+	int fd, rc;
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		if (strcmp(op, modes[i].op) != 0)
+			continue;
+		if ((fd = open(path, O_RDWR | O_CREAT, 0644)) < 0)
+			return -1;
+		rc = fallocate(fd, modes[i].mode, 0, 8192);
+		if (rc < 0) {
+			int e = errno;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		return close(fd);
+	}
+	return 1;
 }
 
 static int op_file(const char *op, const char *path)
@@ -67,6 +99,8 @@ static int op_file(const char *op, const char *path)
 		return stat(path, &st);
 	if (strcmp(op, "unlink") == 0)
 		return unlink(path);
+	if ((fd = op_falloc(op, path)) <= 0)
+		return fd;
 	errno = EINVAL;
 	return -1;
 }
