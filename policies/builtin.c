@@ -27,7 +27,8 @@
 	  "rename, unlink)", sb_policy_io_heavy) \
 	X("compute", "minimal + memory management (mmap, mremap, madvise), " \
 	  "time, futex", sb_policy_compute) \
-	X("network", "minimal + memory + sockets (TCP/UDP/Unix), " \
+	X("network", "minimal + memory + TCP/UDP sockets (no unix " \
+	  "sockets but connected pairs), " \
 	  "poll/epoll/select", sb_policy_network) \
 	X("python3", "CPython 3 script: stdlib read-only, writes in the " \
 	  "working directory, no subprocesses", sb_policy_python3) \

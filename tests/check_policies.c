@@ -161,6 +161,13 @@ static const struct arg_case arg_cases[] = {
 	{ "io-heavy", "falloc-keep:" FILE_OUT, EOPNOTSUPP },
 	{ "io-heavy", "falloc-punch:" FILE_OUT, EOPNOTSUPP },
 	{ "io-heavy", "falloc-zero:" FILE_OUT, EOPNOTSUPP },
+	/* network: TCP/UDP; no unix socket that could reach a host's
+	 * service bound to a path (review-box2 C3), but a connected stream
+	 * pair; a datagram pair could be connected again to any path. */
+	{ "network", "socket", 0 },
+	{ "network", "unix", EACCES },
+	{ "network", "unixpair", 0 },
+	{ "network", "unixpair-dgram", EACCES },
 };
 
 START_TEST(builtin_argument_rules)

@@ -16,6 +16,9 @@
  *                same with FALLOC_FL_KEEP_SIZE, PUNCH_HOLE|KEEP_SIZE,
  *                ZERO_RANGE
  *   socket       a UDP socket, closed
+ *   unix         a unix stream socket, closed
+ *   unixpair     a connected pair of unix stream sockets, closed;
+ *                unixpair-dgram: the same of datagram sockets
  *   fork         fork (the child exits at once), wait
  *   exec:N       re-execute this program (argv[0]) with exec:N-1 (N > 0)
  *   int80:N      i386 syscall N through int $0x80, no arguments
@@ -126,6 +129,19 @@ static int op_simple(const char *op)
 	if (strcmp(op, "socket") == 0) {
 		int s = socket(AF_INET, SOCK_DGRAM, 0);
 		return s < 0 ? -1 : close(s);
+	}
+	if (strcmp(op, "unix") == 0) {
+		int s = socket(AF_UNIX, SOCK_STREAM, 0);
+		return s < 0 ? -1 : close(s);
+	}
+	if (strcmp(op, "unixpair") == 0 || strcmp(op, "unixpair-dgram") == 0) {
+		int sv[2];
+		if (socketpair(AF_UNIX, strcmp(op, "unixpair") == 0 ? SOCK_STREAM
+		                                                   : SOCK_DGRAM,
+		               0, sv) < 0)
+			return -1;
+		close(sv[1]);
+		return close(sv[0]);
 	}
 	if (strcmp(op, "fork") == 0) {
 		pid_t pid = fork();
