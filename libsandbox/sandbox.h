@@ -1198,6 +1198,15 @@ int sandbox_set_drop_caps(sandbox_t *sb, bool drop);
  *     Sentry DSN's key), or with a query parameter whose name has one of
  *     the words above or is "sig" (?password=..., &X-Amz-Signature=...),
  *     or
+ *   - its value holds a key with a value whose key is a word (letters,
+ *     digits, '_', '-', '.') containing one of the words above: "KEY=..."
+ *     (spaces may stand around '=': libpq's "host=db password=x",
+ *     ADO.NET's "Server=db;Password=x;", ODBC's "UID=sa;PWD=x") or
+ *     "KEY: ..." (a space after ':': "Authorization: Bearer x",
+ *     "api_token: x"), or netrc's "password x" / "passwd x", or
+ *   - its value starts, in any case, with an HTTP authorization scheme
+ *     and a credential: "Bearer x", "Basic x", "Digest x", "Token x",
+ *     "Negotiate x", or
  *   - its name matches one of the sandbox_set_env_strip() patterns
  *     (fnmatch(3)), which add to the rule and never replace it.
  * The rule errs on the side of stripping (PWD, KEYBOARD_LAYOUT go too);

@@ -107,7 +107,9 @@ END_TEST
  * SECRET, TOKEN, KEY, CREDENTIAL, AUTH, PRIVATE, COOKIE, SESSION, JWT,
  * SALT, SIGN, DSN or WEBHOOK in any case, AWS_*, GITHUB_* and PAT as a
  * word, and a value that is a URL with user information (user@ or
- * user:password@) or a secret-named query parameter. 0.4.0 matched a few
+ * user:password@) or a secret-named query parameter, a secret-named
+ * key=value or "key: value" pair, netrc's "password x", an HTTP
+ * authorization value ("Bearer x"). 0.4.0 matched a few
  * upper-case suffixes only: db_password, API_KEYS, HTTP_AUTH_HEADER, PWD
  * and postgres://u:p@host all went through. */
 static const struct { const char *name, *value; bool stripped; } secrets[] = {
@@ -141,6 +143,24 @@ static const struct { const char *name, *value; bool stripped; } secrets[] = {
 	{ "DB_LINK", "postgres://db.host/app?user=u&password=hunter2", true },
 	{ "SIGNED_LINK", "https://s3.example.org/o?X-Amz-Signature=ab", true },
 	{ "SEARCH_URL", "https://example.org/find?q=a&page=2", false },
+	/* Credentials in other value shapes (review-box2 C6: all passed on
+	 * before): key=value connection strings, "key: value", netrc, HTTP
+	 * authorization values. */
+	{ "DB_CONN", "host=db user=judge password=hunter2", true },
+	{ "CONN_STR", "Server=tcp:db;User ID=sa;Password=hunter2;", true },
+	{ "ODBC", "Driver={x};UID=sa;PWD={hunter2}", true },
+	{ "CONN_SPACED", "Server=db; Password = hunter2", true },
+	{ "MONGO_OPTS", "replicaSet=rs0&authSource=admin", true },
+	{ "HEADER", "Authorization: Bearer eyJhbGciOi.x.y", true },
+	{ "CONFIG", "api_token: abc123", true },
+	{ "NETRC", "machine x login u password hunter2", true },
+	{ "BEARER", "Bearer eyJhbGciOi.x.y", true },
+	{ "UPSTREAM_HDR", "basic dTpodW50ZXIy", true },
+	{ "GH", "token ghp_abc", true },
+	{ "LIB_PATH", "/home/u/tokens:/usr/lib", false }, /* ':' then no space */
+	{ "SETTINGS", "a=1;b=2 c=3", false },
+	{ "MODE", "Basic", false },
+	{ "PRINTER", "Digest-A4", false },
 	{ "SENTRY_DSN", "x", true },
 	{ "SLACK_WEBHOOK", "https://hooks.slack.com/services/T0/B0/X", true },
 	{ "JWT", "x", true },

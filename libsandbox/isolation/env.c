@@ -77,6 +77,90 @@ static bool url_with_credential(const char *value)
 	return q && secret_query(q + 1);
 }
 
+/* ... and values that hold a credential in another shape:
+ *   - a key=value or "key: value" pair whose key is a word (letters,
+ *     digits, '_', '-', '.') holding one of the secret words: libpq's
+ *     "host=db password=x", ADO.NET's "Server=db;Password=x;", ODBC's
+ *     "UID=sa;PWD=x", "Authorization: Bearer x", "token: x" (spaces may
+ *     stand around '='; ':' counts only when a space follows it, so
+ *     PATH=/home/u/tokens:/bin goes through);
+ *   - netrc's "password x" (or passwd): the word, then spaces, then
+ *     anything;
+ *   - an HTTP authorization value: "Bearer x", "Basic x", "Digest x",
+ *     "Token x", "Negotiate x" at the start. */
+static bool ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+}
+
+static const char *skip_blanks(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
+/* Is the word s[0..len) followed by what makes it a key with a value? */
+static bool word_keys_a_value(const char *s, size_t len)
+{
+	const char *after = s + len, *v = skip_blanks(after);
+	char word[64];
+
+	if (*v == '=')
+		return true;
+	if (*after == ':' && (after[1] == ' ' || after[1] == '\t'))
+		return true;
+	if (v == after || *v == '\0' || len >= sizeof(word))
+		return false;
+	memcpy(word, s, len);
+	word[len] = '\0';
+	return strcasecmp(word, "password") == 0 ||
+	       strcasecmp(word, "passwd") == 0;
+}
+
+static bool secret_pair(const char *value)
+{
+	const char *s = value;
+
+	while (*s) {
+		if (!ident_char(*s)) {
+			s++;
+			continue;
+		}
+		size_t len = 0;
+		while (ident_char(s[len]))
+			len++;
+		char word[256];
+		bool secret = len >= sizeof(word); /* absurdly long: a key */
+		if (!secret) {
+			memcpy(word, s, len);
+			word[len] = '\0';
+			secret = has_secret_word(word);
+		}
+		if (secret && word_keys_a_value(s, len))
+			return true;
+		s += len;
+	}
+	return false;
+}
+
+static bool auth_scheme(const char *value)
+{
+	static const char *const schemes[] = {
+		"Bearer", "Basic", "Digest", "Token", "Negotiate", NULL
+	};
+	const char *v = skip_blanks(value);
+
+	for (size_t i = 0; schemes[i]; i++) {
+		size_t n = strlen(schemes[i]);
+		if (strncasecmp(v, schemes[i], n) == 0 &&
+		    (v[n] == ' ' || v[n] == '\t') && *skip_blanks(v + n))
+			return true;
+	}
+	return false;
+}
+
 /* Does the inherited entry NAME=VALUE look secret? */
 bool sb_env_is_secret(const struct sb_iso *iso, const char *entry)
 {
@@ -91,7 +175,8 @@ bool sb_env_is_secret(const struct sb_iso *iso, const char *entry)
 	return has_secret_word(name) ||
 	       name_matches(secret_names, name, FNM_CASEFOLD) ||
 	       (iso && name_matches((const char *const *)iso->env_strip, name, 0)) ||
-	       (eq && url_with_credential(eq + 1));
+	       (eq && (url_with_credential(eq + 1) || secret_pair(eq + 1) ||
+	               auth_scheme(eq + 1)));
 }
 
 static size_t name_len(const char *entry)
