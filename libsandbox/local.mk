@@ -24,6 +24,7 @@ libsandbox_libsandbox_core_la_SOURCES = \
 	libsandbox/core/procs.c \
 	libsandbox/core/decide.c \
 	libsandbox/core/child.c \
+	libsandbox/core/spawn.c \
 	libsandbox/core/manager.c \
 	libsandbox/core/verdict.c \
 	libsandbox/core/capture.c \

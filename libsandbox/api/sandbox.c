@@ -73,6 +73,7 @@ SB_EXPORT void sandbox_destroy(sandbox_t *sb)
 	if (atomic_load(&sb->link_wake) >= 0)
 		close(atomic_load(&sb->link_wake));
 	sb_slot_release(sb);
+	sb_spawn_free(sb);
 	sb_run_drop_compiled(sb);
 	sb_confine_drop(&sb->confine);
 	sb_strv_free(sb->argv);

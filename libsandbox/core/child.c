@@ -1,8 +1,12 @@
 /*
- * The child between fork() and execve(). Only async-signal-safe calls: the
- * parent may have other threads, so no malloc, no stdio, no locks. All
- * inputs were prepared by the parent (opened fds, environment array,
- * compiled filter).
+ * The child between its start and execve(). It shares the supervisor's
+ * memory until the execve (core/spawn.c: clone(CLONE_VM); a box's run is
+ * forked, isolation/isolation.c), so it writes nothing but its own stack:
+ * raw system calls only (util/rawsys.h: libc's wrappers write errno into
+ * the parent thread's storage), no malloc, no stdio, no locks. All inputs
+ * were prepared by the parent and are left alone by it until the child
+ * has exec'd or died (opened fds, environment array, compiled filter, the
+ * sandbox's configuration).
  *
  * The steps are one table, run in its order (their names are the engine's
  * part of SB_STEPS, util.h). A failing step writes {errno, step} to the
@@ -11,6 +15,7 @@
  */
 #include "config.h"
 #include "core/core.h"
+#include "util/rawsys.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -42,22 +47,33 @@ typedef int (*child_step_fn)(struct child *c);
  * set PTRACE_O_EXITKILL would leave the program running. */
 static int die_with_parent(struct child *c)
 {
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		return -errno;
+	long r = sb_rawsys2(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL);
+	if (r < 0)
+		return (int)r;
 	/* The supervisor died before the death signal was armed (we were
 	 * reparented). The pid it had before the fork is what counts: taken
 	 * here, it could already be the new parent's. In a new PID namespace
 	 * the parent is outside it and getppid() is 0. */
-	pid_t pp = getppid();
+	pid_t pp = (pid_t)sb_rawsys0(SYS_getppid);
 	if (pp != c->plan->parent && pp != 0)
-		_exit(127);
+		sb_raw_exit(127);
 	return 0;
+}
+
+/* A run with isolation but no namespace, started by spawn.c: what the
+ * isolation layer's child would have done first (the bounding set). */
+static int isolation_steps(struct child *c)
+{
+	const struct sb_child_plan *plan = c->plan;
+
+	return plan->iso_steps ? sb_iso_child_shared(plan->sb->iso, &c->step)
+	                       : 0;
 }
 
 static int become_traceable(struct child *c)
 {
 	(void)c;
-	return ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0 ? -errno : 0;
+	return sb_raw_rc(sb_rawsys4(SYS_ptrace, PTRACE_TRACEME, 0, 0, 0));
 }
 
 /* Put the prepared descriptors on 0, 1, 2. Sources are first moved above
@@ -74,20 +90,24 @@ static int setup_stdio(struct child *c)
 		if (plan->stdio_fd[i] < 0)
 			continue;
 		c->step = names[i];
-		tmp[i] = fcntl(plan->stdio_fd[i], F_DUPFD_CLOEXEC, 3);
-		if (tmp[i] < 0)
-			return -errno;
+		long r = sb_rawsys3(SYS_fcntl, plan->stdio_fd[i],
+		                    F_DUPFD_CLOEXEC, 3);
+		if (r < 0)
+			return (int)r;
+		tmp[i] = (int)r;
 	}
 	for (int i = 0; i < 3; i++) {
 		c->step = names[i];
-		if (tmp[i] >= 0 && dup2(tmp[i], i) < 0)
-			return -errno;
+		long r;
+		if (tmp[i] >= 0 && (r = sb_rawsys2(SYS_dup2, tmp[i], i)) < 0)
+			return (int)r;
 		/* An inherited stream may have been close-on-exec in the
 		 * parent; the program must still get it. */
 		if (tmp[i] < 0) {
-			int fl = fcntl(i, F_GETFD);
+			long fl = sb_rawsys2(SYS_fcntl, i, F_GETFD);
 			if (fl >= 0 && (fl & FD_CLOEXEC))
-				(void)fcntl(i, F_SETFD, fl & ~FD_CLOEXEC);
+				(void)sb_rawsys3(SYS_fcntl, i, F_SETFD,
+				                 fl & ~FD_CLOEXEC);
 		}
 	}
 	return 0;
@@ -100,32 +120,44 @@ static int close_other_fds(struct child *c)
 	int a = c->plan->errfd, b = c->plan->landlock_fd, from = 3;
 	int keep[2] = { a < b || b < 0 ? a : b, a < b || b < 0 ? b : a };
 
+	long r;
+
 	for (int i = 0; i < 2; i++) {
 		if (keep[i] < from)
 			continue;
 		if (keep[i] > from &&
-		    syscall(SYS_close_range, from, keep[i] - 1, 0) < 0)
-			return -errno;
+		    (r = sb_rawsys3(SYS_close_range, from, keep[i] - 1, 0)) < 0)
+			return (int)r;
 		from = keep[i] + 1;
 	}
-	return syscall(SYS_close_range, from, ~0U, 0) < 0 ? -errno : 0;
+	return sb_raw_rc(sb_rawsys3(SYS_close_range, from, ~0U, 0));
 }
 
+/* The kernel's struct sigaction (rt_sigaction(2)), not libc's. */
+struct k_sigaction {
+	void (*handler)(int);
+	unsigned long flags;
+	void (*restorer)(void);
+	unsigned long mask;
+};
+
+/* Every disposition back to the default, then no signal blocked (the
+ * spawn blocked them all: no handler of the supervisor may run here). */
 static int reset_signals(struct child *c)
 {
 	(void)c;
-	struct sigaction sa;
-	sigset_t none;
+	struct k_sigaction sa;
+	unsigned long none = 0;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_DFL;
+	sa.handler = SIG_DFL;
 	for (int s = 1; s < NSIG; s++) {
 		if (s == SIGKILL || s == SIGSTOP)
 			continue;
-		(void)sigaction(s, &sa, NULL); /* EINVAL for glibc's own: fine */
+		(void)sb_rawsys4(SYS_rt_sigaction, s, &sa, NULL, sizeof(none));
 	}
-	sigemptyset(&none);
-	return sigprocmask(SIG_SETMASK, &none, NULL) < 0 ? -errno : 0;
+	return sb_raw_rc(sb_rawsys4(SYS_rt_sigprocmask, SIG_SETMASK, &none,
+	                            NULL, sizeof(none)));
 }
 
 static int setup_fs(struct child *c)
@@ -133,17 +165,20 @@ static int setup_fs(struct child *c)
 	const struct sb_child_plan *plan = c->plan;
 	const sandbox_t *sb = plan->sb;
 
+	long r;
+
 	if (sb->chroot_dir) {
-		if (chdir(sb->chroot_dir) < 0 || chroot(".") < 0)
-			return -errno;
-		if (!plan->workdir && chdir("/") < 0)
-			return -errno;
+		if ((r = sb_rawsys1(SYS_chdir, sb->chroot_dir)) < 0 ||
+		    (r = sb_rawsys1(SYS_chroot, ".")) < 0)
+			return (int)r;
+		if (!plan->workdir && (r = sb_rawsys1(SYS_chdir, "/")) < 0)
+			return (int)r;
 	}
 	c->step = SB_STEP_CHDIR;
-	if (plan->workdir && chdir(plan->workdir) < 0)
-		return -errno;
+	if (plan->workdir && (r = sb_rawsys1(SYS_chdir, plan->workdir)) < 0)
+		return (int)r;
 	if (sb->umask >= 0) /* never the supervisor's (a daemon's 000) */
-		umask((mode_t)sb->umask);
+		(void)sb_rawsys1(SYS_umask, (mode_t)sb->umask);
 	return 0;
 }
 
@@ -152,21 +187,23 @@ static int setup_credentials(struct child *c)
 	const struct sb_child_plan *plan = c->plan;
 	const sandbox_t *sb = plan->sb;
 
+	long r;
+
 	if (!sb->set_creds)
 		return 0;
 	/* Raw syscalls: glibc's set*id() wrappers signal the parent's other
-	 * threads, which a child made by clone(2) (isolation) still believes
-	 * it has, and wait for them forever. */
-	if (syscall(SYS_setgroups, sb->ngroups, sb->groups) < 0)
-		return -errno;
+	 * threads, which a child made by clone(2) still believes it has, and
+	 * wait for them forever. */
+	if ((r = sb_rawsys2(SYS_setgroups, sb->ngroups, sb->groups)) < 0)
+		return (int)r;
 	c->step = SB_STEP_SETGID;
 	if (sb->gid != (gid_t)-1 &&
-	    syscall(SYS_setresgid, sb->gid, sb->gid, sb->gid) < 0)
-		return -errno;
+	    (r = sb_rawsys3(SYS_setresgid, sb->gid, sb->gid, sb->gid)) < 0)
+		return (int)r;
 	c->step = SB_STEP_SETUID;
 	if (sb->uid != (uid_t)-1 &&
-	    syscall(SYS_setresuid, sb->uid, sb->uid, sb->uid) < 0)
-		return -errno;
+	    (r = sb_rawsys3(SYS_setresuid, sb->uid, sb->uid, sb->uid)) < 0)
+		return (int)r;
 	return 0;
 }
 
@@ -188,6 +225,7 @@ static int setup_identity(struct child *c)
 {
 	const struct sb_ident *id = c->plan->ident;
 	const struct sb_iso *iso = c->plan->sb->iso;
+	long r;
 	int rc;
 
 	if (!id || !id->on)
@@ -196,13 +234,15 @@ static int setup_identity(struct child *c)
 		if ((rc = sb_drop_bounding_set()) < 0)
 			return rc;
 		/* Raw syscalls: see setup_credentials(). */
-		if (syscall(SYS_setgroups, 0, NULL) < 0 ||
-		    syscall(SYS_setresgid, id->gid, id->gid, id->gid) < 0 ||
-		    syscall(SYS_setresuid, id->uid, id->uid, id->uid) < 0)
-			return -errno;
+		if ((r = sb_rawsys2(SYS_setgroups, 0, NULL)) < 0 ||
+		    (r = sb_rawsys3(SYS_setresgid, id->gid, id->gid,
+		                    id->gid)) < 0 ||
+		    (r = sb_rawsys3(SYS_setresuid, id->uid, id->uid,
+		                    id->uid)) < 0)
+			return (int)r;
 	}
-	if (kill(-1, SIGKILL) < 0 && errno != ESRCH)
-		return -errno;
+	if ((r = sb_rawsys2(SYS_kill, -1, SIGKILL)) < 0 && r != -ESRCH)
+		return (int)r;
 	return 0;
 }
 
@@ -216,25 +256,29 @@ static int drop_capabilities(struct child *c)
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
 	struct __user_cap_data_struct data[2];
+	long r;
 	int rc;
 
 	if (!plan->bset_dropped && (rc = sb_drop_bounding_set()) < 0)
 		return rc;
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
-	    errno != EINVAL)
-		return -errno;
+	r = sb_rawsys5(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL,
+	               0, 0, 0);
+	if (r < 0 && r != -EINVAL)
+		return (int)r;
 	/* Needs CAP_SETPCAP, which a caller without capabilities lacks: then
 	 * there is nothing to lock anyway. */
-	(void)prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
-	            SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED, 0, 0, 0);
+	(void)sb_rawsys2(SYS_prctl, PR_SET_SECUREBITS,
+	                 SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
+	                 SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED);
 	memset(data, 0, sizeof(data));
-	return syscall(SYS_capset, &hdr, data) < 0 ? -errno : 0;
+	return sb_raw_rc(sb_rawsys2(SYS_capset, &hdr, data));
 }
 
 static int no_new_privs(struct child *c)
 {
 	(void)c;
-	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ? -errno : 0;
+	return sb_raw_rc(sb_rawsys5(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0,
+	                            0));
 }
 
 /* The rlimits that enforce the quotas: never looser than the caller's own
@@ -277,11 +321,14 @@ static int quota_rlimits(struct child *c)
 	return 0;
 }
 
-/* The tracer sets its options (EXITKILL, TRACESECCOMP, ...) now. */
+/* The tracer sets its options (EXITKILL, TRACESECCOMP, ...) now. Not
+ * raise(): glibc signals the thread id it keeps in thread-local storage,
+ * which in a child sharing the supervisor's memory is the supervisor's
+ * thread. */
 static int stop_for_tracer(struct child *c)
 {
 	(void)c;
-	return raise(SIGSTOP) != 0 ? -errno : 0;
+	return sb_raw_rc(sb_rawsys2(SYS_kill, sb_rawsys0(SYS_getpid), SIGSTOP));
 }
 
 /* The Landlock domain of the file rules (core/confine.c made the ruleset;
@@ -294,8 +341,8 @@ static int enter_landlock(struct child *c)
 
 	if (fd < 0)
 		return 0;
-	rc = sb_landlock_restrict(fd);
-	close(fd);
+	rc = sb_raw_rc(sb_rawsys2(SYS_landlock_restrict_self, fd, 0));
+	(void)sb_rawsys1(SYS_close, fd);
 	return rc;
 }
 
@@ -303,18 +350,18 @@ static int install_filter(struct child *c)
 {
 	const struct sb_child_plan *plan = c->plan;
 
-	if (plan->filter.len &&
-	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &plan->filter) < 0)
-		return -errno;
-	return 0;
+	if (!plan->filter.len)
+		return 0;
+	return sb_raw_rc(sb_rawsys3(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0,
+	                            &plan->filter));
 }
 
 static int exec_program(struct child *c)
 {
 	const struct sb_child_plan *plan = c->plan;
 
-	execve(plan->sb->argv[0], plan->sb->argv, plan->envp);
-	return -errno;
+	return (int)sb_rawsys3(SYS_execve, plan->sb->argv[0], plan->sb->argv,
+	                       plan->envp);
 }
 
 static const struct {
@@ -322,6 +369,7 @@ static const struct {
 	child_step_fn run;
 } steps[] = {
 	{ SB_STEP_PRCTL, die_with_parent },
+	{ SB_STEP_CAPBSET, isolation_steps },
 	{ SB_STEP_PTRACE, become_traceable },
 	{ SB_STEP_STDIN, setup_stdio },          /* stdin, stdout, stderr */
 	{ SB_STEP_CLOSE_RANGE, close_other_fds },
@@ -341,15 +389,19 @@ static const struct {
 	{ SB_STEP_EXECVE, exec_program },
 };
 
-_Noreturn void sb_child_run(const struct sb_child_plan *plan)
+void sb_child_run(const struct sb_child_plan *plan)
 {
 	struct child c = { .plan = plan };
 
 	for (size_t i = 0; i < SB_ARRAY_SIZE(steps); i++) {
 		c.step = steps[i].step;
 		int rc = steps[i].run(&c);
-		if (rc < 0)
-			sb_child_fail(plan->errfd, -rc, c.step);
+		if (rc < 0) {
+			sb_child_report(plan->errfd, -rc, c.step);
+			break;
+		}
 	}
-	_exit(127); /* execve returned without an error: cannot happen */
+	/* A failed step, or execve returned without an error (cannot
+	 * happen). */
+	sb_raw_exit(127);
 }

@@ -11,9 +11,11 @@
  *   decide.c   one event: the policy's layers in order, then observers
  *   confine.c  how the file rules are enforced (Landlock ruleset built
  *              and cached before fork, or a private mount view)
- *   child.c    the child between fork() and execve(), one table of steps:
- *              fds, credentials, rlimits, capabilities, Landlock, seccomp
- *              filter
+ *   child.c    the child between its start and execve(), one table of
+ *              steps: fds, credentials, rlimits, capabilities, Landlock,
+ *              seccomp filter (raw system calls only)
+ *   spawn.c    the child started with clone(CLONE_VM) on a stack of its
+ *              own (a box's run: the isolation layer's clone)
  *   manager.c  the manager thread: deadlines, sampling, signals
  *   verdict.c  the verdict (the only writer of the result), from facts
  *   exec_image.c  what a failed execve asked of the address space (the
@@ -291,6 +293,7 @@ struct sandbox {
 
 	/* per run, owned by the tracer thread */
 	pid_t pid;
+	void *spawn_stack;       /* the child's stack (spawn.c), or NULL */
 	bool in_callback;
 	int64_t stream_bytes;    /* its stdout and stderr together, at the
 	                          * end: captured, and added to files */
@@ -360,8 +363,10 @@ void sb_slot_release(sandbox_t *sb);
  * 0 (any id but root's) when the program keeps root's uid. */
 void sb_ident_planters(const sandbox_t *sb, struct sb_planters *who);
 
-/* child.c: never returns. `errfd` is the close-on-exec pipe the parent
- * reads a struct sb_child_error (util.h) from. */
+/* child.c: never returns (it leaves by exit_group or execve). `errfd` is
+ * the close-on-exec pipe the parent reads a struct sb_child_error (util.h)
+ * from. The child may share the parent's memory (spawn.c): the plan and
+ * what it points to stay untouched until the child has exec'd or died. */
 struct sb_child_plan {
 	const sandbox_t *sb;
 	int stdio_fd[3];       /* already opened by the parent, -1: inherit */
@@ -375,8 +380,17 @@ struct sb_child_plan {
 	const struct sb_ident *ident; /* the run's ids (identity.c) */
 	const char *workdir;   /* sandbox_set_workdir's, the box's /box, or
 	                        * NULL (the caller's) */
+	bool iso_steps;        /* the child takes the isolation layer's steps
+	                        * (sb_iso_child_shared: no namespace) */
 };
-_Noreturn void sb_child_run(const struct sb_child_plan *plan);
+void sb_child_run(const struct sb_child_plan *plan);
+
+/* spawn.c: start the child of a run without isolation: clone(CLONE_VM)
+ * on the sandbox's own stack (made on first use), running sb_child_run
+ * (plan). The child's pid, or -1 with errno. sb_spawn_free: the stack
+ * (sandbox_destroy). */
+pid_t sb_spawn(sandbox_t *sb, const struct sb_child_plan *plan);
+void sb_spawn_free(sandbox_t *sb);
 
 /* capture.c: pipes made before fork (wfd[i] goes to the child's fd i),
  * copying during the run (manager, under mgr.lock, never blocking),

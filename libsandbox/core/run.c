@@ -6,9 +6,10 @@
  *            policy for this configuration (cached until the policy or its
  *            options change), build the Landlock ruleset (confine.c);
  *   execute: open the streams, make the capture pipes and the error pipe,
- *            build the environment, pin the CPU, start the child (fork,
- *            or clone into namespaces), hand it to the tracer, then undo
- *            all of it and let isolation report.
+ *            build the environment, pin the CPU, start the child (clone
+ *            sharing our memory, spawn.c; or clone into namespaces), hand
+ *            it to the tracer, then undo all of it and let isolation
+ *            report.
  */
 #include "config.h"
 #include "core/core.h"
@@ -246,6 +247,7 @@ int sb_run_execute(sandbox_t *sb)
 	struct sb_pin pin = { .changed = false, .claim = -1 };
 	struct sb_ident ident = { .box_id = -1 };
 	int pipefd[2] = { -1, -1 };
+	int stdio[3]; /* ours: the plan's copies stay as they are (spawn.c) */
 	char **envbuf = NULL;
 	int rc;
 
@@ -254,21 +256,21 @@ int sb_run_execute(sandbox_t *sb)
 	for (int i = 0; i < 3; i++)
 		if (sb->link.stdio_fd[i] >= 0)
 			linked |= 1u << i;
-	rc = open_stdio(sb, plan.stdio_fd);
+	rc = open_stdio(sb, stdio);
 	if (rc < 0)
 		return rc;
 	if ((rc = sb_capture_open(sb, capw, linked)) < 0) {
-		close_fds(plan.stdio_fd, 3);
+		close_fds(stdio, 3);
 		sb->failed_step = sb_step_name(SB_STEP_CAPTURE);
 		return rc;
 	}
 	for (int i = 1; i <= 2; i++)
 		if (capw[i] >= 0)
-			plan.stdio_fd[i] = capw[i]; /* closed after fork below */
+			stdio[i] = capw[i]; /* closed after fork below */
 	if (sb->stdio[2].fd == SANDBOX_STDIO_STDOUT && !sb->cap[2].on) {
 		/* stderr is stdout's description, whatever stdout became. */
-		int src = plan.stdio_fd[1] >= 0 ? plan.stdio_fd[1] : STDOUT_FILENO;
-		if ((plan.stdio_fd[2] = fcntl(src, F_DUPFD_CLOEXEC, 3)) < 0) {
+		int src = stdio[1] >= 0 ? stdio[1] : STDOUT_FILENO;
+		if ((stdio[2] = fcntl(src, F_DUPFD_CLOEXEC, 3)) < 0) {
 			rc = -errno;
 			sb->failed_step = sb_step_name(SB_STEP_STDERR);
 			goto out;
@@ -292,7 +294,7 @@ int sb_run_execute(sandbox_t *sb)
 	}
 	plan.errfd = pipefd[1];
 	plan.envp = sb->envp;
-	sb_streams_begin(sb, plan.stdio_fd);
+	sb_streams_begin(sb, stdio);
 	if (sb->iso || sb->env_inherit) {
 		/* pass-through list, secrets stripped (env.c) */
 		envbuf = sb_env_build(sb->iso, sb->envp, sb->env_inherit, environ);
@@ -332,28 +334,44 @@ int sb_run_execute(sandbox_t *sb)
 		sb_ident_planters(sb, &who);
 		sb_iso_set_identity(sb->iso, ident.on, ident.uid, ident.gid, &who);
 	}
-	pid = sb->iso ? sb_iso_spawn(sb->iso, plan.errfd, &step) : fork();
+	/* From here on the plan is the child's: it may share our memory
+	 * until its execve (spawn.c), and is read until then. */
+	memcpy(plan.stdio_fd, stdio, sizeof(stdio));
+	plan.iso_steps = sb->iso && sb_iso_spawn_shared(sb->iso);
+	if (sb->iso && !plan.iso_steps) {
+		/* Namespaces: the isolation layer's clone, no shared memory. */
+		pid = sb_iso_spawn(sb->iso, plan.errfd, &step);
+		if (pid == 0) {
+			sb_child_run(&plan);
+			_exit(127); /* not reached */
+		}
+	} else if (plan.iso_steps &&
+	           (rc = sb_iso_spawn_begin(sb->iso, &step)) < 0) {
+		errno = -rc;
+		pid = -1;
+	} else {
+		pid = sb_spawn(sb, &plan);
+		step = SB_STEP_CLONE;
+	}
 	if (pid < 0) {
 		rc = -errno;
 		if (step != SB_STEP_UNKNOWN)
 			sb->failed_step = sb_step_name(step);
 		goto out;
 	}
-	if (pid == 0)
-		sb_child_run(&plan);
 
 	sb->pid = pid;
 	close(pipefd[1]);
 	pipefd[1] = -1;
 	errfd = pipefd[0];
 	pipefd[0] = -1;
-	close_fds(plan.stdio_fd, 3);
+	close_fds(stdio, 3);
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (sb->link.forked)
 		sb->link.forked(sb->link.data, pid, pidfd);
 	rc = sb_trace(sb, pid, pidfd, &errfd, &wstatus);
 out:
-	close_fds(plan.stdio_fd, 3);
+	close_fds(stdio, 3);
 	close_fds(pipefd, 2);
 	sb_streams_end(sb);
 	sb_capture_finish(sb); /* no-op when already drained */

@@ -459,6 +459,33 @@ static int spawn_prepare(struct sb_iso *iso, int *step)
 	return 0;
 }
 
+bool sb_iso_spawn_shared(const struct sb_iso *iso)
+{
+	return clone_flags(iso->effective) == 0;
+}
+
+int sb_iso_spawn_begin(struct sb_iso *iso, int *step)
+{
+	struct sb_iso_run *run = &iso->run;
+
+	memset(&iso->stat, 0, sizeof(iso->stat));
+	run->init_signal = 0;
+	run->pivoted = false;
+	return spawn_prepare(iso, step);
+}
+
+int sb_iso_child_shared(const struct sb_iso *iso, int *step)
+{
+	int rc;
+
+	/* What sb_ns_child_setup() does without a namespace. */
+	if (iso->drop_caps && (rc = sb_drop_bounding_set()) < 0) {
+		*step = SB_STEP_CAPBSET;
+		return rc;
+	}
+	return 0;
+}
+
 /* Replaces fork() in sb_trace_run. Returns the child's pid (host view),
  * 0 in the child, or -1 with errno. */
 pid_t sb_iso_spawn(struct sb_iso *iso, int errfd, int *step)
@@ -466,10 +493,7 @@ pid_t sb_iso_spawn(struct sb_iso *iso, int errfd, int *step)
 	struct sb_iso_run *run = &iso->run;
 	int rc;
 
-	memset(&iso->stat, 0, sizeof(iso->stat));
-	run->init_signal = 0;
-	run->pivoted = false;
-	if ((rc = spawn_prepare(iso, step)) < 0) {
+	if ((rc = sb_iso_spawn_begin(iso, step)) < 0) {
 		errno = -rc;
 		return -1;
 	}
@@ -562,13 +586,13 @@ bool sb_iso_sets_rlimit(const struct sb_iso *iso, int resource)
 
 int sb_iso_child_rlimits(const struct sb_iso *iso)
 {
-	for (size_t i = 0; i < iso->nrl; i++) {
-		rlim_t v = iso->rl[i].val == SANDBOX_UNLIMITED ? RLIM_INFINITY
-		                                                : iso->rl[i].val;
-		struct rlimit rl = { .rlim_cur = v, .rlim_max = v };
-		if (setrlimit(iso->rl[i].res, &rl) < 0)
-			return -errno;
-	}
+	int rc;
+
+	/* Exactly (no clamp); raw system calls, like the child's others. */
+	for (size_t i = 0; i < iso->nrl; i++)
+		if ((rc = sb_setrlimit(iso->rl[i].res, iso->rl[i].val,
+		                       iso->rl[i].val, false)) < 0)
+			return rc;
 	return 0;
 }
 

@@ -2,10 +2,13 @@
  * What a child does between fork and exec that several layers share (the
  * engine's child, the isolation layer's namespace steps): report a failed
  * step, set an rlimit, empty the capability bounding set. Async-signal-
- * safe: system calls only, no allocation, no locks.
+ * safe: system calls only, no allocation, no locks -- and raw ones
+ * (rawsys.h), which write no errno: the engine's child shares the
+ * supervisor's memory until its execve (core/spawn.c).
  */
 #include "config.h"
 #include "util/util.h"
+#include "util/rawsys.h"
 
 #include <errno.h>
 #include <string.h>
@@ -13,7 +16,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-_Noreturn void sb_child_fail(int errfd, int err, int step)
+void sb_child_report(int errfd, int err, int step)
 {
 	struct sb_child_error e;
 
@@ -21,9 +24,15 @@ _Noreturn void sb_child_fail(int errfd, int err, int step)
 	e.err = err ? err : EINVAL;
 	e.step = step;
 	/* One write below PIPE_BUF into a pipe is never short. */
-	while (write(errfd, &e, sizeof(e)) < 0 && errno == EINTR)
+	while (sb_rawsys3(SYS_write, errfd, &e, sizeof(e)) == -EINTR)
 		;
-	_exit(127);
+}
+
+_Noreturn void sb_child_fail(int errfd, int err, int step)
+{
+	sb_child_report(errfd, err, step);
+	sb_raw_exit(127);
+	__builtin_unreachable();
 }
 
 static rlim_t rlim_of(uint64_t v)
@@ -35,24 +44,30 @@ int sb_setrlimit(int res, uint64_t soft, uint64_t hard, bool clamp)
 {
 	struct rlimit rl = { .rlim_cur = rlim_of(soft), .rlim_max = rlim_of(hard) };
 	struct rlimit cur;
+	long r;
 
-	if (setrlimit(res, &rl) == 0)
+	if ((r = sb_rawsys4(SYS_prlimit64, 0, res, &rl, NULL)) == 0)
 		return 0;
-	if (errno != EPERM || !clamp || getrlimit(res, &cur) < 0)
-		return -errno;
+	if (r != -EPERM || !clamp)
+		return (int)r;
+	if ((r = sb_rawsys4(SYS_prlimit64, 0, res, NULL, &cur)) < 0)
+		return (int)r;
 	/* Not allowed to raise the hard limit: keep the lower one. */
 	if (rl.rlim_max > cur.rlim_max)
 		rl.rlim_max = cur.rlim_max;
 	if (rl.rlim_cur > rl.rlim_max)
 		rl.rlim_cur = rl.rlim_max;
-	return setrlimit(res, &rl) == 0 ? 0 : -errno;
+	return sb_raw_rc(sb_rawsys4(SYS_prlimit64, 0, res, &rl, NULL));
 }
 
 int sb_drop_bounding_set(void)
 {
 	/* Up to the last capability this kernel has (READ says EINVAL). */
-	for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
-		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EPERM)
-			return -errno;
+	for (int cap = 0; sb_rawsys2(SYS_prctl, PR_CAPBSET_READ, cap) >= 0;
+	     cap++) {
+		long r = sb_rawsys2(SYS_prctl, PR_CAPBSET_DROP, cap);
+		if (r < 0 && r != -EPERM)
+			return (int)r;
+	}
 	return 0;
 }

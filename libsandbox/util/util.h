@@ -217,8 +217,11 @@ struct sb_child_error {
 	int err;
 	int step;  /* enum sb_step */
 };
-/* Child side, async-signal-safe: write {err, step} to errfd and _exit. */
+/* Child side, async-signal-safe: write {err, step} to errfd and _exit
+ * (exit_group). sb_child_report only writes: for a child sharing its
+ * parent's memory, which leaves by sb_raw_exit (util/rawsys.h). */
 _Noreturn void sb_child_fail(int errfd, int err, int step);
+void sb_child_report(int errfd, int err, int step);
 /* setrlimit(res) to soft/hard (SANDBOX_UNLIMITED: RLIM_INFINITY). With
  * `clamp`, limits above the current hard limit, which this process may not
  * raise, are lowered to it (a quota never loosens what the caller already

@@ -1,0 +1,118 @@
+/*
+ * Starting the program's process: clone(CLONE_VM) on a stack of the
+ * sandbox's own, the way posix_spawn() does, instead of fork().
+ *
+ * fork() copies the supervisor's page tables and write-protects every
+ * writable page, so a run costs more the larger the supervisor (a Python
+ * or Java judge), and every page the supervisor writes afterwards takes a
+ * copy-on-write fault. A child that shares the supervisor's memory until
+ * its execve costs neither (docs/PERFORMANCE.md).
+ *
+ * The price is discipline in the child (core/child.c): it writes nothing
+ * but its own stack (raw system calls, util/rawsys.h), and the parent
+ * leaves the plan, and everything the plan points to, alone until the
+ * child has exec'd or died -- sb_run_execute() keeps them until
+ * sb_trace() returns, by which time the child is reaped.
+ *
+ * Not CLONE_VFORK: the child stops itself (SIGSTOP) before its execve so
+ * that the tracer, which is the thread calling clone(), can set its
+ * options; a parent suspended until the execve would never see that stop.
+ * Not CLONE_FILES, CLONE_FS or CLONE_SIGHAND: the child's descriptors,
+ * working directory and signal dispositions are its own copies, which its
+ * set-up changes.
+ *
+ * Every signal is blocked in the calling thread across the clone(): the
+ * child starts with them blocked, so no handler of the supervisor runs in
+ * it (on the supervisor's memory) before its set-up has reset them all.
+ *
+ * A box's run (isolation) is still started by the isolation layer's
+ * clone() without CLONE_VM (sb_iso_spawn): its child waits for its
+ * user-namespace maps and does the mount work, which allocates.
+ */
+#include "config.h"
+#include "core/core.h"
+#include "util/rawsys.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define STACK_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define STACK_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
+/* The child's stack: its steps take a few hundred bytes (a few KiB with
+ * the sanitizers); a guard page below it. */
+#define SPAWN_STACK_SIZE (64 * 1024)
+#define SPAWN_GUARD_SIZE 4096
+
+static int child_main(void *arg)
+{
+	sb_child_run(arg);
+	return 127; /* not reached: sb_child_run leaves by exit_group */
+}
+
+static int stack_get(sandbox_t *sb)
+{
+	void *p;
+
+	if (sb->spawn_stack)
+		return 0;
+	p = mmap(NULL, SPAWN_GUARD_SIZE + SPAWN_STACK_SIZE,
+	         PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
+	         -1, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	if (mprotect(p, SPAWN_GUARD_SIZE, PROT_NONE) < 0) {
+		int e = -errno;
+		munmap(p, SPAWN_GUARD_SIZE + SPAWN_STACK_SIZE);
+		return e;
+	}
+	sb->spawn_stack = p;
+	return 0;
+}
+
+void sb_spawn_free(sandbox_t *sb)
+{
+	if (!sb->spawn_stack)
+		return;
+	munmap(sb->spawn_stack, SPAWN_GUARD_SIZE + SPAWN_STACK_SIZE);
+	sb->spawn_stack = NULL;
+}
+
+pid_t sb_spawn(sandbox_t *sb, const struct sb_child_plan *plan)
+{
+	unsigned long all = ~0UL, saved = 0;
+	char *stack;
+	pid_t pid;
+	int rc, e;
+
+	if ((rc = stack_get(sb)) < 0) {
+		errno = -rc;
+		return -1;
+	}
+	stack = (char *)sb->spawn_stack + SPAWN_GUARD_SIZE;
+	/* A previous child left its frames' poison behind (it never
+	 * returned from them). */
+	STACK_UNPOISON(stack, SPAWN_STACK_SIZE);
+	/* glibc's sigprocmask leaves its own two signals unblocked: raw. */
+	rc = sb_raw_rc(sb_rawsys4(SYS_rt_sigprocmask, SIG_SETMASK, &all, &saved,
+	                          sizeof(all)));
+	if (rc < 0) {
+		errno = -rc;
+		return -1;
+	}
+	pid = clone(child_main, stack + SPAWN_STACK_SIZE, CLONE_VM | SIGCHLD,
+	            (void *)plan);
+	e = errno;
+	(void)sb_rawsys4(SYS_rt_sigprocmask, SIG_SETMASK, &saved, NULL,
+	                 sizeof(saved));
+	errno = e;
+	return pid;
+}
