@@ -177,7 +177,8 @@ TEST_SUITES = \
 	tests/check_files \
 	tests/check_placement \
 	tests/check_identity \
-	tests/check_box
+	tests/check_box \
+	tests/check_spawn
 
 check_PROGRAMS += $(TEST_SUITES)
 TESTS += $(TEST_SUITES)
@@ -198,6 +199,10 @@ tests_check_teardown_SOURCES = tests/check_teardown.c tests/testutil.c tests/tes
 tests_check_teardown_CPPFLAGS = $(TESTSUITE_CPP)
 tests_check_teardown_CFLAGS = $(TESTSUITE_CC)
 tests_check_teardown_LDADD = $(TESTSUITE_LIBS)
+tests_check_spawn_SOURCES = tests/check_spawn.c tests/testutil.c tests/testutil.h
+tests_check_spawn_CPPFLAGS = $(TESTSUITE_CPP)
+tests_check_spawn_CFLAGS = $(TESTSUITE_CC)
+tests_check_spawn_LDADD = $(TESTSUITE_LIBS)
 tests_check_env_SOURCES = tests/check_env.c tests/testutil.c tests/testutil.h
 tests_check_env_CPPFLAGS = $(TESTSUITE_CPP)
 tests_check_env_CFLAGS = $(TESTSUITE_CC)

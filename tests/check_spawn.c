@@ -1,0 +1,357 @@
+/*
+ * How the program's process is started (core/spawn.c, core/child.c): a
+ * child sharing the supervisor's memory until its execve for a run in no
+ * namespace (with or without other isolation), the isolation layer's
+ * clone for a run in namespaces. Whatever starts it, a failed set-up step
+ * comes back as the same errno and step, and two sandboxes of one process
+ * start their programs at the same time without seeing each other's.
+ */
+#include "config.h"
+
+#include "testutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/landlock.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* The ways a run's child is started. */
+enum { V_PLAIN, V_ISO_SHARED, V_NAMESPACES, V_COUNT };
+static const char *const vname[V_COUNT] = {
+	"no isolation", "isolation, no namespace", "namespaces",
+};
+
+/* Give sb the isolation of variant v. false: the host cannot (skip). */
+static bool set_variant(sandbox_t *sb, int v)
+{
+	switch (v) {
+	case V_ISO_SHARED:
+		/* An rlimit is isolation, and needs no namespace. */
+		ck_assert_int_eq(sandbox_set_rlimit(sb, RLIMIT_NOFILE, 64), 0);
+		return true;
+	case V_NAMESPACES:
+		ck_assert_int_eq(sandbox_set_namespaces(sb, S_NS_IPC | S_NS_UTS),
+		                 0);
+		return sandbox_check(sb) == 0;
+	default:
+		return true;
+	}
+}
+
+/* Execute; expect the set-up error `err` at `step`, no verdict. */
+static void expect_setup_error(sandbox_t *sb, int err, const char *step,
+                               const char *what)
+{
+	int rc = sandbox_execute(sb);
+
+	ck_assert_msg(rc == -err, "%s: execute %d (%s), expected %s", what, rc,
+	              sandbox_strerror(rc), sandbox_strerror(-err));
+	ck_assert_ptr_nonnull(sandbox_failed_step(sb));
+	ck_assert_msg(strcmp(sandbox_failed_step(sb), step) == 0,
+	              "%s: step %s, expected %s", what, sandbox_failed_step(sb),
+	              step);
+	ck_assert_int_eq(sandbox_result(sb), S_RESULT_PD);
+}
+
+START_TEST(missing_workdir_is_chdir)
+{
+	for (int v = 0; v < V_COUNT; v++) {
+		sandbox_t *sb = tu_sandbox("hello", NULL);
+		if (!set_variant(sb, v)) {
+			tu_note("%s: not on this host", vname[v]);
+			sandbox_destroy(sb);
+			continue;
+		}
+		ck_assert_int_eq(sandbox_set_workdir(sb, "/nonexistent/spawn-wd"),
+		                 0);
+		expect_setup_error(sb, ENOENT, "chdir", vname[v]);
+		/* The sandbox is fine for the next run. */
+		ck_assert_int_eq(sandbox_reset(sb), 0);
+		ck_assert_int_eq(sandbox_set_workdir(sb, tu_tmpdir()), 0);
+		ck_assert_result(tu_run(sb, NULL), S_RESULT_OK);
+		sandbox_destroy(sb);
+	}
+}
+END_TEST
+
+START_TEST(unopenable_stdio_file)
+{
+	for (int v = 0; v < V_COUNT; v++) {
+		sandbox_t *sb = tu_sandbox("hello", NULL);
+		if (!set_variant(sb, v)) {
+			sandbox_destroy(sb);
+			continue;
+		}
+		ck_assert_int_eq(sandbox_set_stdio_path(sb, 1,
+		                 "/nonexistent/spawn/out.txt", false), 0);
+		expect_setup_error(sb, ENOENT, "stdout", vname[v]);
+		sandbox_destroy(sb);
+	}
+}
+END_TEST
+
+/* A script whose interpreter is missing: the program checks out (it is
+ * an executable file), its execve answers ENOENT. */
+START_TEST(exec_of_a_missing_interpreter)
+{
+	char *path = tu_tmpfile("no-interp.sh");
+	const char *argv[] = { path, NULL };
+
+	tu_write_file(path, "#!/nonexistent/spawn/interpreter\n");
+	ck_assert_int_eq(chmod(path, 0755), 0);
+	for (int v = 0; v < V_COUNT; v++) {
+		sandbox_t *sb = sandbox_new(argv);
+		ck_assert_ptr_nonnull(sb);
+		if (!set_variant(sb, v)) {
+			sandbox_destroy(sb);
+			continue;
+		}
+		int rc = sandbox_check(sb);
+		if (rc < 0) { /* refused before the child: no execve to test */
+			tu_note("%s: check refused the script: %s", vname[v],
+			        sandbox_strerror(rc));
+			sandbox_destroy(sb);
+			continue;
+		}
+		expect_setup_error(sb, ENOENT, "execve", vname[v]);
+		sandbox_destroy(sb);
+	}
+}
+END_TEST
+
+/* Run `fn` in a process of its own (whatever it does to itself -- a
+ * Landlock domain, seccomp filters -- stays there); it exits 0 when its
+ * checks held. Check's own asserts in it report through the exit code. */
+static void in_own_process(void (*fn)(void))
+{
+	int st;
+	pid_t pid = fork();
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		fn();
+		_exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	              "the checking process ended with status 0x%x", st);
+}
+
+/* Each variant's run must fail with `err` at `step`; exits non-zero when
+ * one does not (messages on stderr). */
+static void runs_fail_at(int err, const char *step)
+{
+	int bad = 0;
+
+	for (int v = 0; v < V_COUNT; v++) {
+		sandbox_t *sb = tu_sandbox("hello", NULL);
+		if (v != V_NAMESPACES)
+			(void)set_variant(sb, v);
+		else if (!set_variant(sb, v)) {
+			sandbox_destroy(sb);
+			continue;
+		}
+		int rc = sandbox_execute(sb);
+		const char *s = sandbox_failed_step(sb);
+		if (rc != -err || !s || strcmp(s, step) != 0) {
+			fprintf(stderr, "%s: execute %d (%s) at %s, expected %s at"
+			        " %s\n", vname[v], rc, sandbox_strerror(rc),
+			        s ? s : "(none)", sandbox_strerror(-err), step);
+			bad = 1;
+		}
+		sandbox_destroy(sb);
+	}
+	if (bad)
+		_exit(1);
+}
+
+/* Landlock allows 16 stacked domains: with 16 already on the supervisor,
+ * the child's own restrict_self fails (E2BIG) at the "landlock" step. */
+static void landlock_full(void)
+{
+	struct landlock_ruleset_attr attr = {
+		/* Handled with no rule: no socket file may be made. Nothing
+		 * else is restricted. */
+		.handled_access_fs = LANDLOCK_ACCESS_FS_MAKE_SOCK,
+	};
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		_exit(2);
+	for (int i = 0; i < 16; i++) {
+		int fd = (int)syscall(SYS_landlock_create_ruleset, &attr,
+		                      sizeof(attr), 0);
+		if (fd < 0 || syscall(SYS_landlock_restrict_self, fd, 0) < 0)
+			_exit(3);
+		close(fd);
+	}
+	runs_fail_at(E2BIG, "landlock");
+}
+
+START_TEST(landlock_error_in_the_child)
+{
+	if (!tu_landlock())
+		tu_skip("no Landlock on this host");
+	in_own_process(landlock_full);
+}
+END_TEST
+
+/* A process's filters may hold 32768 instructions in all (counted after
+ * the kernel's conversion, each filter a few more): with the supervisor's
+ * filled to the last instruction, the child's filter fails (ENOMEM) at the
+ * "seccomp" step. */
+static void seccomp_full(void)
+{
+	enum { MAX_LEN = 4096 };
+	static struct sock_filter allow[MAX_LEN];
+	int len = MAX_LEN;
+
+	for (int i = 0; i < MAX_LEN; i++)
+		allow[i] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+		                                        SECCOMP_RET_ALLOW);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		_exit(2);
+	/* As large as still fits, halving down to one instruction. */
+	while (len > 0) {
+		struct sock_fprog prog = { .len = (unsigned short)len,
+		                           .filter = allow };
+		if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) == 0)
+			continue;
+		if (errno != ENOMEM)
+			_exit(3);
+		len /= 2;
+	}
+	runs_fail_at(ENOMEM, "seccomp");
+}
+
+START_TEST(seccomp_error_in_the_child)
+{
+	in_own_process(seccomp_full);
+}
+END_TEST
+
+/* ------------------------------------------------------------ threads */
+
+#define THREAD_RUNS 40
+
+struct worker {
+	int id;
+	int variant;
+	pthread_barrier_t *go;
+	char failure[256];
+};
+
+/* Even runs: showenv with this worker's own argument, which must come
+ * back in its own output. Odd runs: a work directory that does not
+ * exist, which must fail at chdir -- whatever the other worker's run
+ * does at the same moment. */
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	char tag[64], name[64], *out, *text;
+
+	int waits = 0;
+
+	snprintf(name, sizeof(name), "spawn-%d.out", w->id);
+	out = tu_tmpfile(name);
+	for (int i = 0; i < THREAD_RUNS && !w->failure[0]; i++) {
+		snprintf(tag, sizeof(tag), "worker-%d-run-%d", w->id, i);
+		sandbox_t *sb = sandbox_new((const char *[]){
+			tu_prog("showenv"), tag, NULL });
+		if (!sb) {
+			snprintf(w->failure, sizeof(w->failure), "sandbox_new");
+			break;
+		}
+		if (w->variant == V_ISO_SHARED)
+			sandbox_set_rlimit(sb, RLIMIT_NOFILE, 64);
+		sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS);
+		sandbox_set_stdio_path(sb, 1, out, false);
+		if (i % 2)
+			sandbox_set_workdir(sb, "/nonexistent/spawn-wd");
+		int rc = sandbox_check(sb);
+		pthread_barrier_wait(w->go);
+		waits++;
+		if (rc == 0)
+			rc = sandbox_execute(sb);
+		const char *step = sandbox_failed_step(sb);
+		if (i % 2 && (rc != -ENOENT || !step || strcmp(step, "chdir")))
+			snprintf(w->failure, sizeof(w->failure),
+			         "%s: %d (%s) at %s, expected chdir ENOENT", tag,
+			         rc, sandbox_strerror(rc), step ? step : "-");
+		else if (!(i % 2) && (rc != 0 || sandbox_result(sb) != S_RESULT_OK))
+			snprintf(w->failure, sizeof(w->failure),
+			         "%s: %d (%s), %s", tag, rc, sandbox_strerror(rc),
+			         RN(sandbox_result(sb)));
+		else if (!(i % 2)) {
+			char want[96];
+			snprintf(want, sizeof(want), "argv[1]=%s\n", tag);
+			text = tu_slurp(out);
+			if (!text || !strstr(text, want))
+				snprintf(w->failure, sizeof(w->failure),
+				         "%s: got %s", tag, text ? text : "nothing");
+			free(text);
+		}
+		sandbox_destroy(sb);
+	}
+	/* The other worker must not wait for us at its barrier forever. */
+	for (; waits < THREAD_RUNS; waits++)
+		pthread_barrier_wait(w->go);
+	return NULL;
+}
+
+START_TEST(two_threads_spawn_at_once)
+{
+	for (int v = V_PLAIN; v <= V_ISO_SHARED; v++) {
+		pthread_barrier_t go;
+		struct worker w[2];
+		pthread_t t[2];
+
+		(void)tu_tmpdir(); /* made once, before the threads */
+		ck_assert_int_eq(pthread_barrier_init(&go, NULL, 2), 0);
+		for (int i = 0; i < 2; i++) {
+			memset(&w[i], 0, sizeof(w[i]));
+			w[i].id = i;
+			w[i].variant = v;
+			w[i].go = &go;
+			ck_assert_int_eq(pthread_create(&t[i], NULL, worker_main,
+			                                &w[i]), 0);
+		}
+		for (int i = 0; i < 2; i++)
+			ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+		pthread_barrier_destroy(&go);
+		for (int i = 0; i < 2; i++)
+			ck_assert_msg(!w[i].failure[0], "%s: %s", vname[v],
+			              w[i].failure);
+	}
+}
+END_TEST
+
+Suite *tu_suite(void)
+{
+	Suite *s = suite_create("spawn");
+	TCase *tc = tcase_create("setup-errors");
+
+	tcase_set_timeout(tc, TU_TIMEOUT);
+	tcase_add_test(tc, missing_workdir_is_chdir);
+	tcase_add_test(tc, unopenable_stdio_file);
+	tcase_add_test(tc, exec_of_a_missing_interpreter);
+	tcase_add_test(tc, landlock_error_in_the_child);
+	tcase_add_test(tc, seccomp_error_in_the_child);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("threads");
+	tcase_set_timeout(tc, TU_TIMEOUT);
+	tcase_add_test(tc, two_threads_spawn_at_once);
+	suite_add_tcase(s, tc);
+	return s;
+}
