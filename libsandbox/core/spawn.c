@@ -25,9 +25,11 @@
  * child starts with them blocked, so no handler of the supervisor runs in
  * it (on the supervisor's memory) before its set-up has reset them all.
  *
- * A box's run (isolation) is still started by the isolation layer's
- * clone() without CLONE_VM (sb_iso_spawn): its child waits for its
- * user-namespace maps and does the mount work, which allocates.
+ * A run in namespaces or in a cgroup of its own is still started by the
+ * isolation layer's clone() without CLONE_VM (sb_iso_spawn): its child
+ * waits for its user-namespace maps and does the mount work, which
+ * allocates; and a child that joins a memory cgroup before its exec may
+ * be OOM-killed there, which kills every process sharing its memory.
  */
 #include "config.h"
 #include "core/core.h"

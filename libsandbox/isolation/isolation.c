@@ -461,7 +461,13 @@ static int spawn_prepare(struct sb_iso *iso, int *step)
 
 bool sb_iso_spawn_shared(const struct sb_iso *iso)
 {
-	return clone_flags(iso->effective) == 0;
+	/* Not into a cgroup either: the child joins it at its first stop,
+	 * still sharing our memory, and an OOM kill in the cgroup during its
+	 * exec kills every process that shares the victim's memory -- the
+	 * supervisor too. */
+	return clone_flags(iso->effective) == 0 &&
+	       !(iso->effective & (S_ISO_CG_MEMORY | S_ISO_CG_PIDS |
+	                           S_ISO_CG_CPU));
 }
 
 int sb_iso_spawn_begin(struct sb_iso *iso, int *step)

@@ -281,8 +281,9 @@ int sb_iso_check_program(const struct sb_iso *iso,
  * then runs the engine's child code), or -1 with errno and *step
  * (SB_STEP_*). */
 pid_t sb_iso_spawn(struct sb_iso *iso, int errfd, int *step);
-/* A run in no namespace (after sb_iso_check): its child has nothing to
- * wait for and nothing to mount, and the engine may start it itself,
+/* A run in no namespace and no cgroup (after sb_iso_check): its child
+ * has nothing to wait for, nothing to mount, and cannot be OOM-killed
+ * with the supervisor before its exec; the engine may start it itself,
  * sharing its memory (core/spawn.c), instead of sb_iso_spawn(): then
  * sb_iso_spawn_begin() before (the parent's part: the run's cgroup; 0 or
  * -errno with *step), and in the child sb_iso_child_shared() (raw system
