@@ -53,6 +53,7 @@ libsandbox_libsandbox_core_la_SOURCES = \
 	libsandbox/util/procfs.c \
 	libsandbox/util/io.c \
 	libsandbox/util/child.c \
+	libsandbox/util/rawsys.h \
 	libsandbox/util/cpus.c \
 	libsandbox/util/claims.c \
 	libsandbox/util/files.c \
