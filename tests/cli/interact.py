@@ -171,7 +171,10 @@ def test_crash_first(e):
 
 
 def test_too_slow(e):
-    rc, r, m, err, _ = e.judge("slow", "--cpu=0.3", expect_exit=1)
+    # The wall is a safety net here (the verdict is the CPU's): scaled, so
+    # that a loaded host, which gives the program little CPU, still sees it.
+    rc, r, m, err, _ = e.judge("slow", "--cpu=0.3", wall="%.3f" % scaled(5),
+                               expect_exit=1)
     check(r["verdict"] == "TL" and r["program"]["limit"] == "cpu", r)
     check(r["interaction"]["idle"] is False, r["interaction"])
     check(m["status"] == "TO", m)
