@@ -19,6 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -336,6 +339,124 @@ START_TEST(two_threads_spawn_at_once)
 }
 END_TEST
 
+/* ------------------------------------------------- a child that changes ids */
+
+/* The child's id change (a run slot, sandbox_set_credentials) sets the
+ * dumpable flag of the memory it shares with us: a root judge must be as
+ * dumpable after its runs as before (the supervisor's flag came back 0
+ * after the first run). */
+START_TEST(supervisor_stays_dumpable)
+{
+	if (geteuid() != 0) {
+		tu_note("not root: the program keeps our ids");
+		return;
+	}
+	ck_assert_int_eq(prctl(PR_SET_DUMPABLE, 1, 0, 0, 0), 0);
+	for (int how = 0; how < 3; how++) {
+		sandbox_t *sb = tu_sandbox("hello", NULL);
+		const char *what = how == 0 ? "run slot" :
+		                   how == 1 ? "credentials" : "failed execve";
+		if (how == 1)
+			ck_assert_int_eq(sandbox_set_credentials(sb, 65534, 65534,
+			                                         NULL, 0), 0);
+		if (how == 2) { /* dies after its id change, never execs */
+			char *path = tu_tmpfile("no-interp-ids.sh");
+			const char *argv[] = { path, NULL };
+			tu_write_file(path, "#!/nonexistent/spawn/interpreter\n");
+			ck_assert_int_eq(chmod(path, 0755), 0);
+			sandbox_destroy(sb);
+			ck_assert_ptr_nonnull(sb = sandbox_new(argv));
+			ck_assert_int_eq(sandbox_set_credentials(sb, 65534, 65534,
+			                                         NULL, 0), 0);
+			ck_assert_int_eq(sandbox_check(sb), 0);
+			expect_setup_error(sb, ENOENT, "execve", what);
+			free(path);
+		} else {
+			ck_assert_result(tu_run(sb, NULL), S_RESULT_OK);
+		}
+		ck_assert_msg(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 1,
+		              "%s: the supervisor is no longer dumpable", what);
+		sandbox_destroy(sb);
+	}
+}
+END_TEST
+
+/* Minor faults of this thread while writing one byte of every page:
+ * pages a fork() copy left write-protected fault once each. */
+static long faults_writing(volatile char *buf, size_t len)
+{
+	struct rusage a, b;
+
+	getrusage(RUSAGE_THREAD, &a);
+	for (size_t i = 0; i < len; i += 4096)
+		buf[i]++;
+	getrusage(RUSAGE_THREAD, &b);
+	return b.ru_minflt - a.ru_minflt;
+}
+
+#define TOUCHED (4u << 20) /* 1024 pages */
+
+/* One root run (a run slot) with fs.suid_dumpable reading `value` (a file
+ * bound over it in our own mount namespace): the supervisor's faults
+ * afterwards on TOUCHED bytes it wrote before. */
+static long faults_after_run(const char *value, char *buf)
+{
+	char *fake = tu_tmpfile("suid_dumpable");
+	long faults;
+
+	tu_write_file(fake, value);
+	if (mount(fake, "/proc/sys/fs/suid_dumpable", NULL, MS_BIND, NULL) < 0)
+		_exit(4);
+	sandbox_t *sb = tu_sandbox("hello", NULL);
+	if (sandbox_check(sb) < 0)
+		_exit(5);
+	(void)faults_writing(buf, TOUCHED);
+	if (sandbox_execute(sb) < 0 || sandbox_result(sb) != S_RESULT_OK)
+		_exit(6);
+	faults = faults_writing(buf, TOUCHED);
+	sandbox_destroy(sb);
+	if (umount("/proc/sys/fs/suid_dumpable") < 0)
+		_exit(7);
+	free(fake);
+	return faults;
+}
+
+static void suid_dumpable_decides(void)
+{
+	char *buf = mmap(NULL, TOUCHED, PROT_READ | PROT_WRITE,
+	                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (buf == MAP_FAILED || madvise(buf, TOUCHED, MADV_NOHUGEPAGE) < 0)
+		_exit(2);
+	if (unshare(CLONE_NEWNS) < 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		_exit(3);
+	/* 1: the child's new uid could write its memory: a copy of ours,
+	 * which our writes then fault on (one per page). */
+	long copied = faults_after_run("1\n", buf);
+	/* 0 (and 2): nobody but root could: it shares our memory, and our
+	 * pages stay ours. */
+	long shared = faults_after_run("0\n", buf);
+	long shared2 = faults_after_run("2\n", buf);
+	if (copied < (long)(TOUCHED / 4096) / 2 || shared > 64 || shared2 > 64) {
+		fprintf(stderr, "faults on %u pages after a run: %ld with "
+		        "suid_dumpable 1 (expected a copy), %ld and %ld with 0 "
+		        "and 2 (expected shared memory)\n", TOUCHED / 4096, copied,
+		        shared, shared2);
+		_exit(1);
+	}
+}
+
+START_TEST(suid_dumpable_one_gets_a_copy)
+{
+	if (geteuid() != 0) {
+		tu_note("not root: the program keeps our ids");
+		return;
+	}
+	in_own_process(suid_dumpable_decides);
+}
+END_TEST
+
 Suite *tu_suite(void)
 {
 	Suite *s = suite_create("spawn");
@@ -352,6 +473,12 @@ Suite *tu_suite(void)
 	tc = tcase_create("threads");
 	tcase_set_timeout(tc, TU_TIMEOUT);
 	tcase_add_test(tc, two_threads_spawn_at_once);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("ids");
+	tcase_set_timeout(tc, TU_TIMEOUT);
+	tcase_add_test(tc, supervisor_stays_dumpable);
+	tcase_add_test(tc, suid_dumpable_one_gets_a_copy);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -294,6 +294,8 @@ struct sandbox {
 	/* per run, owned by the tracer thread */
 	pid_t pid;
 	void *spawn_stack;       /* the child's stack (spawn.c), or NULL */
+	bool spawn_dump_held;    /* its child changed ids in our memory and
+	                          * has not exec'd or died yet (spawn.c) */
 	bool in_callback;
 	int64_t stream_bytes;    /* its stdout and stderr together, at the
 	                          * end: captured, and added to files */
@@ -387,9 +389,16 @@ void sb_child_run(const struct sb_child_plan *plan);
 
 /* spawn.c: start the child of a run without isolation: clone(CLONE_VM)
  * on the sandbox's own stack (made on first use), running sb_child_run
- * (plan). The child's pid, or -1 with errno. sb_spawn_free: the stack
- * (sandbox_destroy). */
-pid_t sb_spawn(sandbox_t *sb, const struct sb_child_plan *plan);
+ * (plan); `changes_ids`: the child takes other ids (a run slot,
+ * credentials), then it shares our memory only when fs.suid_dumpable
+ * keeps that memory from its new uid. The child's pid, or -1 with errno.
+ * sb_spawn_released: the child has exec'd or died (the tracer at its exec
+ * event, the run at its end; again is harmless): our dumpable flag, which
+ * its id change cleared, is put back when no other child holds it.
+ * sb_spawn_free: the stack (sandbox_destroy). */
+pid_t sb_spawn(sandbox_t *sb, const struct sb_child_plan *plan,
+               bool changes_ids);
+void sb_spawn_released(sandbox_t *sb);
 void sb_spawn_free(sandbox_t *sb);
 
 /* capture.c: pipes made before fork (wfd[i] goes to the child's fd i),

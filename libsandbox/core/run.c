@@ -350,7 +350,7 @@ int sb_run_execute(sandbox_t *sb)
 		errno = -rc;
 		pid = -1;
 	} else {
-		pid = sb_spawn(sb, &plan);
+		pid = sb_spawn(sb, &plan, ident.on || sb->set_creds);
 		step = SB_STEP_CLONE;
 	}
 	if (pid < 0) {
@@ -371,6 +371,7 @@ int sb_run_execute(sandbox_t *sb)
 		sb->link.forked(sb->link.data, pid, pidfd);
 	rc = sb_trace(sb, pid, pidfd, &errfd, &wstatus);
 out:
+	sb_spawn_released(sb); /* the child is reaped */
 	close_fds(stdio, 3);
 	close_fds(pipefd, 2);
 	sb_streams_end(sb);

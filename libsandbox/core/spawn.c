@@ -30,16 +30,31 @@
  * waits for its user-namespace maps and does the mount work, which
  * allocates; and a child that joins a memory cgroup before its exec may
  * be OOM-killed there, which kills every process sharing its memory.
+ *
+ * A child that changes its ids (a run slot, sandbox_set_credentials())
+ * changes the dumpable flag of the memory it shares with us: the kernel
+ * sets it to fs.suid_dumpable at every id change (commit_creds). With 0
+ * (the default) or 2 nobody but root may then read or write that memory,
+ * and we put our flag back once no such child holds our memory any more
+ * (a judge would otherwise stay non-dumpable after its first run: no core
+ * dump, every later child of its own non-dumpable). With 1 (a debugging
+ * setting) the child would be open to every process of its new uid --
+ * process_vm_writev, /proc/PID/mem -- until its execve, and so would our
+ * memory: such a child is started with its own copy (no CLONE_VM), like
+ * fork(). The sysctl is read at each such run (it can change).
  */
 #include "config.h"
 #include "core/core.h"
 #include "util/rawsys.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -53,6 +68,52 @@
  * the sanitizers); a guard page below it. */
 #define SPAWN_STACK_SIZE (64 * 1024)
 #define SPAWN_GUARD_SIZE 4096
+
+/* Process-wide: the children that changed ids while sharing our memory
+ * and have not exec'd or died yet, and our dumpable flag from before the
+ * first of them (docs/ARCHITECTURE.md, process-wide state). */
+static struct {
+	pthread_mutex_t lock;
+	unsigned holders;
+	int was;
+} dump = { .lock = PTHREAD_MUTEX_INITIALIZER, .was = -1 };
+
+/* May a child that changes ids share our memory? Only when the kernel
+ * makes it non-dumpable for its new uid (fs.suid_dumpable 0 or 2); an
+ * unreadable sysctl counts as 1. */
+static bool ids_may_share(void)
+{
+	char v = '1';
+	int fd = open("/proc/sys/fs/suid_dumpable", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (read(fd, &v, 1) != 1)
+			v = '1';
+		close(fd);
+	}
+	return v == '0' || v == '2';
+}
+
+static void dump_hold(sandbox_t *sb)
+{
+	pthread_mutex_lock(&dump.lock);
+	if (dump.holders++ == 0)
+		dump.was = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+	pthread_mutex_unlock(&dump.lock);
+	sb->spawn_dump_held = true;
+}
+
+void sb_spawn_released(sandbox_t *sb)
+{
+	if (!sb->spawn_dump_held)
+		return;
+	sb->spawn_dump_held = false;
+	pthread_mutex_lock(&dump.lock);
+	if (--dump.holders == 0 && dump.was > 0 &&
+	    prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != dump.was)
+		(void)prctl(PR_SET_DUMPABLE, dump.was, 0, 0, 0);
+	pthread_mutex_unlock(&dump.lock);
+}
 
 static int child_main(void *arg)
 {
@@ -88,9 +149,11 @@ void sb_spawn_free(sandbox_t *sb)
 	sb->spawn_stack = NULL;
 }
 
-pid_t sb_spawn(sandbox_t *sb, const struct sb_child_plan *plan)
+pid_t sb_spawn(sandbox_t *sb, const struct sb_child_plan *plan,
+               bool changes_ids)
 {
 	unsigned long all = ~0UL, saved = 0;
+	int flags = CLONE_VM | SIGCHLD;
 	char *stack;
 	pid_t pid;
 	int rc, e;
@@ -110,11 +173,16 @@ pid_t sb_spawn(sandbox_t *sb, const struct sb_child_plan *plan)
 		errno = -rc;
 		return -1;
 	}
-	pid = clone(child_main, stack + SPAWN_STACK_SIZE, CLONE_VM | SIGCHLD,
-	            (void *)plan);
+	if (changes_ids && !ids_may_share())
+		flags = SIGCHLD; /* a copy of our memory, as fork() makes */
+	else if (changes_ids)
+		dump_hold(sb);
+	pid = clone(child_main, stack + SPAWN_STACK_SIZE, flags, (void *)plan);
 	e = errno;
 	(void)sb_rawsys4(SYS_rt_sigprocmask, SIG_SETMASK, &saved, NULL,
 	                 sizeof(saved));
+	if (pid < 0)
+		sb_spawn_released(sb);
 	errno = e;
 	return pid;
 }

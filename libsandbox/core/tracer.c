@@ -817,6 +817,7 @@ static void on_exec(struct run *r, struct sb_task *t)
 	if (r->exec_done)
 		return; /* a later execve the policy allowed */
 	r->exec_done = true;
+	sb_spawn_released(r->sb); /* our memory is ours alone again */
 	clock_gettime(CLOCK_MONOTONIC, &r->t_exec);
 	close(r->errfd);
 	r->errfd = -1;
