@@ -22,6 +22,8 @@ EXTRA_DIST += tests/run-isolated.sh
 # feature, only the built objects.
 TESTS += tests/check_layers.sh
 EXTRA_DIST += tests/check_layers.sh
+# Run by tests/sanitize.sh on the sanitizer build.
+EXTRA_DIST += tests/check_child_code.sh
 
 if HAVE_CHECK
 # The kernel-free tier: every built-in policy's compiled filter (and random

@@ -45,6 +45,7 @@ typedef int (*child_step_fn)(struct child *c);
  * first, and again after the ids change (credentials, run slot): the
  * kernel clears the death signal then, and a supervisor killed before it
  * set PTRACE_O_EXITKILL would leave the program running. */
+SB_CHILD_CODE
 static int die_with_parent(struct child *c)
 {
 	long r = sb_rawsys2(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL);
@@ -62,6 +63,7 @@ static int die_with_parent(struct child *c)
 
 /* A run with isolation but no namespace, started by spawn.c: what the
  * isolation layer's child would have done first (the bounding set). */
+SB_CHILD_CODE
 static int isolation_steps(struct child *c)
 {
 	const struct sb_child_plan *plan = c->plan;
@@ -70,6 +72,7 @@ static int isolation_steps(struct child *c)
 	                       : 0;
 }
 
+SB_CHILD_CODE
 static int become_traceable(struct child *c)
 {
 	(void)c;
@@ -78,6 +81,7 @@ static int become_traceable(struct child *c)
 
 /* Put the prepared descriptors on 0, 1, 2. Sources are first moved above
  * every target so that dup2() never clobbers one still needed. */
+SB_CHILD_CODE
 static int setup_stdio(struct child *c)
 {
 	const struct sb_child_plan *plan = c->plan;
@@ -115,6 +119,7 @@ static int setup_stdio(struct child *c)
 
 /* Every fd from 3 up but the error pipe and the Landlock ruleset (both
  * close-on-exec). close_range(2) exists since Linux 5.9. */
+SB_CHILD_CODE
 static int close_other_fds(struct child *c)
 {
 	int a = c->plan->errfd, b = c->plan->landlock_fd, from = 3;
@@ -143,6 +148,7 @@ struct k_sigaction {
 
 /* Every disposition back to the default, then no signal blocked (the
  * spawn blocked them all: no handler of the supervisor may run here). */
+SB_CHILD_CODE
 static int reset_signals(struct child *c)
 {
 	(void)c;
@@ -160,6 +166,7 @@ static int reset_signals(struct child *c)
 	                            NULL, sizeof(none)));
 }
 
+SB_CHILD_CODE
 static int setup_fs(struct child *c)
 {
 	const struct sb_child_plan *plan = c->plan;
@@ -182,6 +189,7 @@ static int setup_fs(struct child *c)
 	return 0;
 }
 
+SB_CHILD_CODE
 static int setup_credentials(struct child *c)
 {
 	const struct sb_child_plan *plan = c->plan;
@@ -208,6 +216,7 @@ static int setup_credentials(struct child *c)
 }
 
 /* The rlimits asked for with sandbox_set_rlimit(): exactly. */
+SB_CHILD_CODE
 static int isolation_rlimits(struct child *c)
 {
 	const sandbox_t *sb = c->plan->sb;
@@ -221,6 +230,7 @@ static int isolation_rlimits(struct child *c)
  * namespace code set them already. Then kill whatever still runs as this
  * uid (what a dead run of the slot may have left): kill(-1) reaches the
  * processes this uid may signal -- its own -- and never the caller. */
+SB_CHILD_CODE
 static int setup_identity(struct child *c)
 {
 	const struct sb_ident *id = c->plan->ident;
@@ -250,6 +260,7 @@ static int setup_identity(struct child *c)
  * bounding set (an exec can never regain one) unless the isolation layer
  * did already, clear the ambient set, then effective/permitted/
  * inheritable; lock root out of its special cases. */
+SB_CHILD_CODE
 static int drop_capabilities(struct child *c)
 {
 	const struct sb_child_plan *plan = c->plan;
@@ -274,6 +285,7 @@ static int drop_capabilities(struct child *c)
 	return sb_raw_rc(sb_rawsys2(SYS_capset, &hdr, data));
 }
 
+SB_CHILD_CODE
 static int no_new_privs(struct child *c)
 {
 	(void)c;
@@ -283,6 +295,7 @@ static int no_new_privs(struct child *c)
 
 /* The rlimits that enforce the quotas: never looser than the caller's own
  * hard limits (sb_setrlimit clamps). */
+SB_CHILD_CODE
 static int quota_rlimits(struct child *c)
 {
 	const struct sb_child_plan *plan = c->plan;
@@ -325,6 +338,7 @@ static int quota_rlimits(struct child *c)
  * raise(): glibc signals the thread id it keeps in thread-local storage,
  * which in a child sharing the supervisor's memory is the supervisor's
  * thread. */
+SB_CHILD_CODE
 static int stop_for_tracer(struct child *c)
 {
 	(void)c;
@@ -335,6 +349,7 @@ static int stop_for_tracer(struct child *c)
  * when the rules are resolved in our own root, the tracer completed it
  * while we were stopped): from here on, for the program, its threads and
  * its children. */
+SB_CHILD_CODE
 static int enter_landlock(struct child *c)
 {
 	int fd = c->plan->landlock_fd, rc;
@@ -346,6 +361,7 @@ static int enter_landlock(struct child *c)
 	return rc;
 }
 
+SB_CHILD_CODE
 static int install_filter(struct child *c)
 {
 	const struct sb_child_plan *plan = c->plan;
@@ -356,6 +372,7 @@ static int install_filter(struct child *c)
 	                            &plan->filter));
 }
 
+SB_CHILD_CODE
 static int exec_program(struct child *c)
 {
 	const struct sb_child_plan *plan = c->plan;
@@ -389,6 +406,7 @@ static const struct {
 	{ SB_STEP_EXECVE, exec_program },
 };
 
+SB_CHILD_CODE
 void sb_child_run(const struct sb_child_plan *plan)
 {
 	struct child c = { .plan = plan };

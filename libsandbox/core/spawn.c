@@ -115,6 +115,7 @@ void sb_spawn_released(sandbox_t *sb)
 	pthread_mutex_unlock(&dump.lock);
 }
 
+SB_CHILD_CODE
 static int child_main(void *arg)
 {
 	sb_child_run(arg);

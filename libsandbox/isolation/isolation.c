@@ -11,6 +11,7 @@
  */
 #include "config.h"
 #include "isolation/isolation.h"
+#include "util/rawsys.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -480,6 +481,7 @@ int sb_iso_spawn_begin(struct sb_iso *iso, int *step)
 	return spawn_prepare(iso, step);
 }
 
+SB_CHILD_CODE
 int sb_iso_child_shared(const struct sb_iso *iso, int *step)
 {
 	int rc;
@@ -582,6 +584,7 @@ int sb_iso_first_stop(struct sb_iso *iso, pid_t pid, int *step)
 
 /* ------------------------------------------------------------ child */
 
+SB_CHILD_CODE
 bool sb_iso_sets_rlimit(const struct sb_iso *iso, int resource)
 {
 	for (size_t i = 0; i < iso->nrl; i++)
@@ -590,6 +593,7 @@ bool sb_iso_sets_rlimit(const struct sb_iso *iso, int resource)
 	return false;
 }
 
+SB_CHILD_CODE
 int sb_iso_child_rlimits(const struct sb_iso *iso)
 {
 	int rc;

@@ -16,6 +16,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+SB_CHILD_CODE
 void sb_child_report(int errfd, int err, int step)
 {
 	struct sb_child_error e;
@@ -28,6 +29,7 @@ void sb_child_report(int errfd, int err, int step)
 		;
 }
 
+SB_CHILD_CODE
 _Noreturn void sb_child_fail(int errfd, int err, int step)
 {
 	sb_child_report(errfd, err, step);
@@ -35,11 +37,13 @@ _Noreturn void sb_child_fail(int errfd, int err, int step)
 	__builtin_unreachable();
 }
 
+SB_CHILD_CODE
 static rlim_t rlim_of(uint64_t v)
 {
 	return v == SANDBOX_UNLIMITED ? RLIM_INFINITY : (rlim_t)v;
 }
 
+SB_CHILD_CODE
 int sb_setrlimit(int res, uint64_t soft, uint64_t hard, bool clamp)
 {
 	struct rlimit rl = { .rlim_cur = rlim_of(soft), .rlim_max = rlim_of(hard) };
@@ -60,6 +64,7 @@ int sb_setrlimit(int res, uint64_t soft, uint64_t hard, bool clamp)
 	return sb_raw_rc(sb_rawsys4(SYS_prlimit64, 0, res, &rl, NULL));
 }
 
+SB_CHILD_CODE
 int sb_drop_bounding_set(void)
 {
 	/* Up to the last capability this kernel has (READ says EINVAL). */
