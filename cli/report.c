@@ -481,8 +481,10 @@ static void json_rf_syscall(FILE *f, bool *first, const struct sr_outcome *r)
 	fputs("}", f);
 }
 
+/* tasks: the task quota the run was held to (--processes, else the
+ * policy's default: stat.tasks_quota), -1 none or not known. */
 static void json_quotas(FILE *f, bool *first, const struct sr_options *o,
-                        int memory_mode)
+                        int memory_mode, int64_t tasks)
 {
 	bool qf = true;
 	sr_json_key(f, first, "quota");
@@ -491,7 +493,8 @@ static void json_quotas(FILE *f, bool *first, const struct sr_options *o,
 	sr_json_quota(f, &qf, "memory_bytes", o->memory_bytes);
 	sr_json_quota(f, &qf, "output_bytes", o->output_bytes);
 	sr_json_quota(f, &qf, "stack_bytes", o->stack_bytes);
-	sr_json_quota(f, &qf, "tasks", o->tasks);
+	sr_json_quota(f, &qf, "tasks", o->tasks != SANDBOX_UNLIMITED || tasks < 0
+	                               ? o->tasks : (uint64_t)tasks);
 	sr_json_str_or_null(f, &qf, "memory_mode", memory_mode_name(memory_mode));
 	fputs("}", f);
 }
@@ -587,7 +590,7 @@ void sr_json_report(FILE *f, const struct sr_outcome *r)
 	sr_json_figure(f, &first, "gid", st->gid);
 	sr_json_figure(f, &first, "supervisor_cpu_us",
 	               judged ? st->supervisor_cpu_us : -1);
-	json_quotas(f, &first, o, r->memory_mode);
+	json_quotas(f, &first, o, r->memory_mode, judged ? st->tasks_quota : -1);
 	sr_json_key(f, &first, "command");
 	fputs("[", f);
 	for (int i = 0; i < o->argc; i++) {
@@ -827,7 +830,8 @@ void sr_write_summary(FILE *f, const struct sr_outcome *r)
 		snprintf(why, sizeof(why), "task limit: %s in task %d made "
 		         "%d tasks at once, quota %" PRIu64,
 		         st->has_syscall ? rf_name(st, name, sizeof(name)) : "?",
-		         (int)st->syscall_tid, st->tasks_peak, r->opt->tasks);
+		         (int)st->syscall_tid, st->tasks_peak,
+		         (uint64_t)st->tasks_quota);
 	else if (st->result == S_RESULT_RF && st->syscall_tid > 0 &&
 	         st->processes + st->tasks_created > 1)
 		snprintf(why, sizeof(why), "forbidden syscall %s in task %d",

@@ -139,10 +139,24 @@ typedef enum {
 	                        * is not alive): one past the
 	                        * quota ends the run RF with quota_exceeded
 	                        * S_QUOTA_TASKS (stat.syscall: the clone, fork
-	                        * or vfork that made it) */
+	                        * or vfork that made it). Unset
+	                        * (SANDBOX_UNLIMITED): SANDBOX_DEFAULT_TASKS
+	                        * when the policy lets the program create
+	                        * threads or processes, no quota otherwise
+	                        * (stat.tasks_quota says which held) */
 	S_QUOTA_COUNT
 } sandbox_quota_t;
 #define SANDBOX_UNLIMITED UINT64_MAX
+/* The task quota of a run whose policy lets the program create threads or
+ * processes (threads, java, go, node, python3, unrestricted, a policy
+ * file or module allowing clone, fork or vfork) when S_QUOTA_TASKS is not
+ * set. Far above what real programs use (measured on OpenJDK 17: a hello
+ * 19 tasks, a pool of 64 threads under -XX:ActiveProcessorCount=64 88; Go
+ * 1.19: GOMAXPROCS + 2 or 3, 246 with GOMAXPROCS=256 and 100000
+ * goroutines; Node 18: 7), and low enough that a thread or fork bomb ends
+ * RF at once, long before the host's pid space or the supervisor's
+ * teardown suffers. Set S_QUOTA_TASKS to allow more. */
+#define SANDBOX_DEFAULT_TASKS 1024
 /* What S_QUOTA_DISK bounds: every file the program writes, each one by
  * the kernel (RLIMIT_FSIZE: SIGXFSZ, EFBIG); its stdout and stderr
  * together -- the bytes of captured streams (sandbox_set_capture) are
@@ -795,6 +809,10 @@ typedef struct {
 	                          * charged to the CPU quota with cpu_time_us.
 	                          * Observers (sandbox_set_event_hook) and
 	                          * backtraces are not counted. */
+	int64_t tasks_quota;     /* the task quota the run was held to:
+	                          * S_QUOTA_TASKS, else SANDBOX_DEFAULT_TASKS
+	                          * for a policy that lets the program create
+	                          * tasks; -1 none */
 } sandbox_stat_t;
 
 /* What asked for the memory a VSIZE quota refused (docs/VERDICTS.md). */

@@ -574,15 +574,22 @@ static void forget_task(struct run *r, struct sb_task *t)
  * joiner (the kernel clears its tid) before the tracer is told: the
  * program may then make the next thread while the tracer still counts
  * the last one. Such a task is a zombie (or gone): 'Z' or 'X' in its
- * stat, or no entry. What cannot be read is counted as alive. */
+ * stat, or no entry. What cannot be read is counted as alive. A task
+ * whose creator's event has not come (held at its first stop) has no
+ * known process yet: its own /proc entry is read (a thread's tid has
+ * one too, unlisted); it was taken for ended, so a thread bomb whose
+ * tracer lagged behind its events passed the quota by hundreds. */
 static bool task_ended(const struct sb_task *t)
 {
 	char path[64], buf[256], *p;
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)t->tgid,
-	         (int)t->tid);
+	if (t->tgid > 0)
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/stat",
+		         (int)t->tgid, (int)t->tid);
+	else
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)t->tid);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return errno == ENOENT || errno == ESRCH;
 	n = read(fd, buf, sizeof(buf) - 1);
@@ -608,6 +615,48 @@ static uint64_t live_tasks(struct run *r)
 		if (!task_ended(t))
 			alive++;
 	return alive;
+}
+
+/* Are more tasks alive than the task quota allows (the one asked for,
+ * or the policy's default: stat.tasks_quota)? Checked whenever the count
+ * grows -- at a creation event, and at the first stop of a task whose
+ * creator's event has not come (held: a flooded tracer takes hundreds
+ * of those before their creators' events). Only a count past the quota
+ * looks at the tasks: the ends not taken yet do not count, and then no
+ * more than the quota was ever alive (more would have ended the run), so
+ * the peak is corrected to what is alive. */
+static bool over_task_quota(struct run *r)
+{
+	sandbox_stat_t *st = &r->sb->stat;
+	int64_t quota = st->tasks_quota;
+
+	if (quota <= 0 || r->tasks.n <= (uint64_t)quota)
+		return false;
+	uint64_t alive = live_tasks(r), cap = (uint64_t)quota;
+	if (alive <= cap) {
+		uint64_t peak = (uint64_t)st->tasks_peak;
+		st->tasks_peak = (int)(peak > cap ? cap : peak);
+	}
+	if (alive > (uint64_t)st->tasks_peak)
+		st->tasks_peak = (int)alive;
+	return alive > cap;
+}
+
+/* The task stopped at the creation event that made task tid, if any
+ * (its event message names tid); only asked when the run ends for the
+ * task quota. */
+static struct sb_task *creator_of(struct run *r, pid_t tid)
+{
+	size_t pos = 0;
+	unsigned long msg;
+	struct sb_task *t;
+
+	while ((t = sb_tasks_next(&r->tasks, &pos)))
+		if (t->tid != tid && !t->held &&
+		    ptrace(PTRACE_GETEVENTMSG, t->tid, NULL, &msg) == 0 &&
+		    (pid_t)msg == tid)
+			return t;
+	return NULL;
 }
 
 /* What the creator's registers say the new task is: 1 a thread
@@ -715,24 +764,11 @@ static int on_new_task(struct run *r, struct sb_task *t, int event)
 	}
 	sb->stat.tasks_created++;
 	r->many = true;
-	uint64_t cap = sb->quota[S_QUOTA_TASKS];
-	if (cap != SANDBOX_UNLIMITED && r->tasks.n > cap) {
-		uint64_t alive = live_tasks(r);
-		if (alive > cap) {
-			/* One too many: it never runs (stopped, and killed). */
-			if (alive > (uint64_t)sb->stat.tasks_peak)
-				sb->stat.tasks_peak = (int)alive;
-			creation_call(r, t);
-			end_with(r, t, S_RESULT_RF, S_QUOTA_TASKS);
-			return 0;
-		}
-		/* The count held ends not taken yet: no more than the quota
-		 * was ever alive (more would have ended the run), and the
-		 * peak is at least what is alive now. */
-		uint64_t peak = (uint64_t)sb->stat.tasks_peak;
-		sb->stat.tasks_peak = (int)(peak > cap ? cap : peak);
-		if (alive > (uint64_t)sb->stat.tasks_peak)
-			sb->stat.tasks_peak = (int)alive;
+	if (over_task_quota(r)) {
+		/* One too many: it never runs (stopped, and killed). */
+		creation_call(r, t);
+		end_with(r, t, S_RESULT_RF, S_QUOTA_TASKS);
+		return 0;
 	}
 	if ((rc = resume(r, t->tid, false, 0)) < 0)
 		return rc;
@@ -763,6 +799,14 @@ static int on_unknown_stop(struct run *r, pid_t tid, int status)
 		return resume(r, tid, false, 0);
 	t->held = true;
 	t->held_status = status;
+	if (r->exec_done && over_task_quota(r)) {
+		/* One too many, before its creator's event: the creator's
+		 * call is the one named (the new task's registers hold a
+		 * copy of it, should the creator not be found). */
+		struct sb_task *c = creator_of(r, tid);
+		creation_call(r, c ? c : t);
+		end_with(r, c ? c : t, S_RESULT_RF, S_QUOTA_TASKS);
+	}
 	return 0;
 }
 

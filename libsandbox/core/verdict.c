@@ -41,6 +41,7 @@ void sb_verdict_clear(sandbox_t *sb)
 	st->box_id = -1;
 	st->uid = st->gid = -1;
 	st->supervisor_cpu_us = -1;
+	st->tasks_quota = -1;
 }
 
 /* The si_code of the killing signal, when the tracer delivered it. */
@@ -57,6 +58,14 @@ void sb_verdict_begin(sandbox_t *sb)
 	sb_verdict_clear(sb);
 	sb->stat.mode = sb->mode;
 	sb->stat.memory_mode = sb->memory_mode;
+	/* The task quota asked for, else the default cap of a policy that
+	 * lets the program create tasks (a thread or fork bomb ends RF at
+	 * once, never flooding the tracer until the wall quota). */
+	uint64_t tasks = sb->quota[S_QUOTA_TASKS];
+	if (tasks == SANDBOX_UNLIMITED &&
+	    (sb->compiled.tasks & (SB_TASKS_THREADS | SB_TASKS_PROCESSES)))
+		tasks = SANDBOX_DEFAULT_TASKS;
+	sb->stat.tasks_quota = tasks == SANDBOX_UNLIMITED ? -1 : (int64_t)tasks;
 }
 
 bool sb_verdict_during(sandbox_t *sb, int result, int quota)

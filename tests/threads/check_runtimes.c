@@ -155,6 +155,7 @@ START_TEST(hello_and_threads)
 	                                   (uint64_t)rt->base_mib * MIB), 0);
 	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
 	ck_assert_int_eq(st.memory_mode, S_MEMORY_RSS);
+	ck_assert_int_eq(st.tasks_quota, SANDBOX_DEFAULT_TASKS); /* held */
 	assert_output(out, rt->hello);
 	ck_assert_int_ge(st.tasks_created, rt->min_threads);
 	ck_assert_int_eq(st.processes, 1);

@@ -437,7 +437,8 @@ START_TEST(fork_bomb_task_quota)
 }
 END_TEST
 
-/* Without a task quota a fork bomb ends by another quota, and the end
+/* With a task quota above what it reaches (the default cap would end it
+ * first) a fork bomb ends by another quota, and the end
  * is prompt: thousands of tasks killed and reaped at once, not one by one
  * (each end once made the supervisor signal every task left: a bomb of
  * ~5,000 took 75-175 s to end under a 3 s wall quota). */
@@ -451,6 +452,8 @@ START_TEST(fork_bomb_ends_promptly)
 	                             "forkbomb", NULL);
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, wall_ms), 0);
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 64 << 20), 0);
+	/* Above the default cap: the memory or wall quota ends it. */
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_TASKS, 1 << 20), 0);
 	int64_t t0 = tu_now_us();
 	int result = tu_run(sb, &st);
 	int64_t took = tu_now_us() - t0;
@@ -485,6 +488,83 @@ START_TEST(task_limit_summary_says_a_count)
 		}
 	pclose(f);
 	ck_assert_msg(seen, "no task-limit summary");
+}
+END_TEST
+
+/* A thread bomb under "threads" with no task quota set: the policy's
+ * default cap ends it RF at once, within the wall quota, in both modes.
+ * Without it (and with an explicit cap, whose count took the tasks held
+ * at their first stop for ended) the tracer, flooded with creation
+ * stops, let thousands of threads run until the wall or CPU quota and
+ * took seconds more to tear them down. The bomb stops at 4000 threads
+ * should the cap fail. */
+START_TEST(thread_bomb_default_cap)
+{
+	const uint64_t wall_ms = tu_scale_ms(3000);
+	char *out;
+	sandbox_stat_t st;
+
+	sandbox_t *sb = task_sandbox(_i, "threads", NULL, &out, "tprog",
+	                             "threadbomb", "4000", NULL);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, wall_ms), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 256 << 20), 0);
+	int64_t t0 = tu_now_us();
+	int result = tu_run(sb, &st);
+	int64_t took = tu_now_us() - t0;
+	ck_assert_msg(result == S_RESULT_RF &&
+	              st.quota_exceeded == S_QUOTA_TASKS,
+	              "result %d quota %d after %.1f s, %d tasks at most",
+	              result, st.quota_exceeded, took / 1e6, st.tasks_peak);
+	ck_assert_int_eq(st.tasks_quota, SANDBOX_DEFAULT_TASKS);
+	ck_assert_int_eq(st.tasks_peak, SANDBOX_DEFAULT_TASKS + 1);
+	ck_assert(st.has_syscall);
+	ck_assert_int_eq(st.syscall.nr, sandbox_syscall_number(S_ABI_X86_64,
+	                                                       "clone"));
+	ck_assert_msg(took < (int64_t)wall_ms * 1000,
+	              "the run took %.1f s (wall quota %.1f s)", took / 1e6,
+	              wall_ms / 1e3);
+	ck_assert_int_eq(tprogs_left(), 0);
+	sandbox_destroy(sb);
+
+	/* An explicit quota replaces the default, either way. */
+	sb = task_sandbox(_i, "threads", NULL, &out, "tprog", "threadbomb",
+	                  "4000", NULL);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, wall_ms), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_TASKS, 50), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_RF);
+	ck_assert_int_eq(st.quota_exceeded, S_QUOTA_TASKS);
+	ck_assert_int_eq(st.tasks_quota, 50);
+	ck_assert_int_eq(st.tasks_peak, 51);
+	ck_assert_int_eq(tprogs_left(), 0);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* The default cap is a quota like the others: sandbox-run's report gives
+ * it (quota.tasks), --processes replaces it, and a policy that lets the
+ * program create no task has none. */
+START_TEST(default_cap_in_report)
+{
+	static const struct { const char *opts; const char *tasks; } c[] = {
+		{ "--policy=threads", "\"tasks\": 1024," },
+		{ "--policy=threads --processes=7", "\"tasks\": 7," },
+		{ "--policy=default", "\"tasks\": null," },
+	};
+	char cmd[2048];
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		char *rep = tu_tmpfile("cap-report.json");
+		snprintf(cmd, sizeof(cmd), "'%s' -q %s --wall=%d --report='%s' "
+		         "-- '%s' sum 2 >/dev/null 2>&1", SANDBOX_RUN, c[i].opts,
+		         (int)(TU_NET_MS / 1000), rep, tu_prog("tprog"));
+		int rc = system(cmd);
+		char *json = tu_slurp(rep);
+		ck_assert_msg(json != NULL, "%s: no report (%d)", c[i].opts, rc);
+		const char *q = strstr(json, "\"quota\": {");
+		ck_assert_msg(q && strstr(q, c[i].tasks), "%s: %s", c[i].opts,
+		              q ? q : json);
+		free(json);
+	}
 }
 END_TEST
 
@@ -711,6 +791,9 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, fork_bomb_ends_promptly, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_test(tc, task_limit_summary_says_a_count);
+	tcase_add_loop_test(tc, thread_bomb_default_cap, S_MODE_FAST,
+	                    S_MODE_CLASSIC + 1);
+	tcase_add_test(tc, default_cap_in_report);
 	tcase_add_loop_test(tc, task_quota_counts_live_tasks, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, cpu_counts_every_process, S_MODE_FAST,

@@ -331,7 +331,10 @@ def build_report(sb, opts):
         'memory_bytes': _quota(q[_c.S_QUOTA_MEMORY]),
         'output_bytes': _quota(q[_c.S_QUOTA_DISK]),
         'stack_bytes': _quota(sb.stack_quota),
-        'tasks': _quota(sb.tasks_quota),
+        # asked for, else the policy's default cap (the run's figure)
+        'tasks': (_quota(sb.tasks_quota)
+                  if sb.tasks_quota != _c.SANDBOX_UNLIMITED or not judged
+                  else _figure(st['tasks_quota'])),
         'memory_mode': 'rss' if memory_mode == _c.S_MEMORY_RSS else 'vsize',
     }
     rep['command'] = list(sb.task)

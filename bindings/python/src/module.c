@@ -369,6 +369,8 @@ PyMODINIT_FUNC PyInit__sandbox(void)
 	    PyModule_AddIntConstant(m, "SANDBOX_POLICY_ABI", SANDBOX_POLICY_ABI) < 0 ||
 	    PyModule_AddObject(m, "SANDBOX_UNLIMITED",
 	                       PyLong_FromUnsignedLongLong(SANDBOX_UNLIMITED)) < 0 ||
+	    PyModule_AddIntConstant(m, "SANDBOX_DEFAULT_TASKS",
+	                            SANDBOX_DEFAULT_TASKS) < 0 ||
 	    PyModule_AddIntConstant(m, "DUMP_STRING_MAX", SBPY_STRING_MAX) < 0 ||
 	    PyModule_AddStringConstant(m, "__version__", sandbox_version()) < 0 ||
 	    PyModule_AddStringConstant(m, "__author__", "the libsandbox authors") < 0)

@@ -87,6 +87,10 @@ class TestSameReport(unittest.TestCase):
         self.compare([], [PROG_STATIC, 'exit', '4'])
         self.compare(['--memory=16M'], [PROG, 'malloc', '64'], memory='16M')
         self.compare(['--backtrace'], [PROG, 'segv'], backtrace=True)
+        # the default task cap of a policy with threads, as the quota
+        got = self.compare(['--policy=threads'], [PROG, 'sum'],
+                           policy='threads', stdin=sandbox.DEVNULL)
+        self.assertEqual(got['quota']['tasks'], sandbox.SANDBOX_DEFAULT_TASKS)
         self.compare(['--mode=classic', '--policy=minimal'],
                      [PROG_STATIC, 'hello'], mode='classic',
                      policy='minimal', stdout=sandbox.DEVNULL)

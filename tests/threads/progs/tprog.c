@@ -10,6 +10,9 @@
  *   exec_race N D  N threads execve tprog exec_race N D+1 at once; exit 0
  *                  at D = 20
  *   forkbomb       fork forever, every child too
+ *   threadbomb N   every thread creates threads until N were made in all
+ *                  (a bound, should the supervisor's cap fail), then
+ *                  waits forever
  *   fork_wait N    N child processes, each burning ~50 ms of CPU, waited
  *   orphan         a child that spins forever; the parent exits at once
  *   exec_thread P  a second thread execs P while the others make syscalls
@@ -199,6 +202,21 @@ static void *exec_deeper(void *arg)
 	_exit(99);
 }
 
+static atomic_int bomb_made;
+static int bomb_max;
+
+static void *bomb(void *arg)
+{
+	pthread_t t;
+
+	(void)arg;
+	while (atomic_fetch_add(&bomb_made, 1) < bomb_max)
+		pthread_create(&t, NULL, bomb, NULL);
+	for (;;)
+		pause();
+	return NULL;
+}
+
 static int n_arg(int argc, char **argv, int dflt)
 {
 	return argc > 2 ? atoi(argv[2]) : dflt;
@@ -236,6 +254,10 @@ int main(int argc, char **argv)
 	if (!strcmp(what, "forkbomb")) {
 		for (;;)
 			fork();
+	}
+	if (!strcmp(what, "threadbomb")) {
+		bomb_max = n;
+		bomb(NULL);
 	}
 	if (!strcmp(what, "fork_wait")) {
 		for (int i = 0; i < n; i++) {
