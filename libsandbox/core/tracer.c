@@ -68,7 +68,7 @@ struct run {
 	bool classic;
 	bool watch_memory;      /* a VSIZE memory quota: watch brk/mmap/mremap */
 	struct sb_tasks tasks;  /* every task of the program, by tid */
-	bool many;              /* a task was created: wait for any of ours */
+	bool many;              /* tasks may exist: wait for any of ours */
 	bool have_px;
 	struct sb_proc_exit px;
 	struct timespec t_exec;
@@ -1247,9 +1247,10 @@ strays:
 }
 
 /* The event loop. Returns 0 with a verdict (*wstatus: how the program
- * ended), or -errno. Until the program creates a task it waits for its
- * first one only; then for any task of this thread (__WNOTHREAD: never a
- * task of another sandbox's tracer thread). */
+ * ended), or -errno. Under a policy that lets the program create tasks it
+ * waits for any task of this thread (__WNOTHREAD: never a task of another
+ * sandbox's tracer thread); under others for the first one, until a task
+ * appears anyway. */
 static int trace_loop(struct run *r, int *wstatus)
 {
 	struct rusage ru;
@@ -1364,6 +1365,14 @@ int sb_trace(sandbox_t *sb, pid_t pid, int pidfd, int *errfd, int *wstatus)
 		.classic = sb->mode == S_MODE_CLASSIC,
 		.watch_memory = sb->memory_mode == S_MEMORY_VSIZE &&
 		                sb->quota[S_QUOTA_MEMORY] != SANDBOX_UNLIMITED,
+		/* A policy that lets the program create tasks: any of ours
+		 * from the start. A creator killed inside clone takes no
+		 * event stop, so its new task may never be announced; a wait
+		 * for the first process alone then never ends (its zombie is
+		 * not reported while that task, in its exit stop, waits to
+		 * be resumed). */
+		.many = (sb->compiled.tasks &
+		         (SB_TASKS_THREADS | SB_TASKS_PROCESSES)) != 0,
 	};
 	struct sb_task *main;
 	int rc;
