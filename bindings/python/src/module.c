@@ -290,6 +290,9 @@ static PyMethodDef module_methods[] = {
 	  "cgroup_sweep(parent=None) -> int: remove groups of dead supervisors" },
 	{ "block_term_signals", f_block_term_signals, METH_NOARGS,
 	  "block_term_signals(): block SIGTERM/SIGINT/SIGQUIT in this thread" },
+	{ "_signal_before_run", sbpy_signal_before_run, METH_O,
+	  "_signal_before_run(signo): tests only -- the next run raises signo\n"
+	  "in its thread just before the binding's signal handler is installed" },
 	{ NULL, NULL, 0, NULL },
 };
 

@@ -563,8 +563,6 @@ int sbpy_do_run(SbSandbox *self, bool *raised,
 	self->pid = 0;
 	for (int i = 1; i < 3; i++)
 		sbpy_capture_clear(&self->cap[i]);
-	if (PyErr_CheckSignals() < 0)
-		return -1;
 
 	Py_INCREF(self);
 	PyObject *policy = self->policy;
@@ -573,19 +571,30 @@ int sbpy_do_run(SbSandbox *self, bool *raised,
 	self->running = true;
 	self->tracer_ident = PyThread_get_thread_ident();
 	current_run = &run;
+	sbpy_interrupt_window();
 	sbpy_interrupt_enter(self->sb);
-
-	run.ts = PyEval_SaveThread();
-	rc = execute(self, arg);
-	PyEval_RestoreThread(run.ts);
+	/* Signals are checked only now that our handler is in place: one that
+	 * came before it only set Python's flag (a ^C just before run() would
+	 * otherwise leave the run going to its end), one that comes after it
+	 * ends the run. Raised here, no program was started. */
+	bool started = PyErr_CheckSignals() == 0;
+	if (started) {
+		run.ts = PyEval_SaveThread();
+		rc = execute(self, arg);
+		PyEval_RestoreThread(run.ts);
+	}
 
 	sbpy_interrupt_leave(self->sb);
 	current_run = run.outer;
 	self->running = false;
-	self->ran = true;
-	self->exec_rc = rc;
 	sbpy_policy_busy(policy, -1);
 	Py_XDECREF(policy);
+	if (!started) {
+		Py_DECREF(self);
+		return -1;
+	}
+	self->ran = true;
+	self->exec_rc = rc;
 
 	if (rc == 0 && self->classic_policy && !self->policy_error &&
 	    !self->pending)

@@ -249,6 +249,9 @@ extern PyMethodDef sbpy_interact_methods[];
 /* Register a sandbox as running (signals end it) / unregister. */
 void sbpy_interrupt_enter(sandbox_t *sb);
 void sbpy_interrupt_leave(sandbox_t *sb);
+/* Tests only: raise the signal armed by _sandbox._signal_before_run(). */
+void sbpy_interrupt_window(void);
+PyObject *sbpy_signal_before_run(PyObject *mod, PyObject *arg);
 
 /* ---------------------------------------------------------------- util */
 

@@ -447,6 +447,28 @@ class TestRun(unittest.TestCase):
         self.assertIn('pid', r.isolation['in_effect'])
 
 
+def _fds():
+    """This process's open descriptors."""
+    return sorted(int(f) for f in os.listdir('/proc/self/fd'))
+
+
+def _children():
+    """This process's child processes (zombies included), with their
+    state: none may outlive a run."""
+    me, found = os.getpid(), []
+    for pid in os.listdir('/proc'):
+        if not pid.isdigit():
+            continue
+        try:
+            with open('/proc/%s/stat' % pid) as f:
+                fields = f.read().rsplit(')', 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == me:
+            found.append((int(pid), fields[0]))
+    return found
+
+
 @require_tracing
 class TestInterrupt(unittest.TestCase):
 
@@ -502,6 +524,80 @@ class TestInterrupt(unittest.TestCase):
         s.set_argv([PROG, 'exit', '0'])
         s.run()
         self.assertEqual(s.result, sandbox.S_RESULT_OK)
+
+    def test_ctrl_c_before_the_handler_is_installed(self):
+        # A ^C landing in run() just before the binding's handler is in
+        # place (the test's hook raises it there) ends the run before the
+        # program starts: KeyboardInterrupt at once, nothing run, nothing
+        # left. (It used to set Python's flag only: the program ran to its
+        # end, forever for one waiting on its input.)
+        out = os.path.join(TempDir(self).path, 'out')
+        before = _fds()
+        for api in ('classic', 'modern'):
+            with self.subTest(api=api):
+                sandbox._sandbox._signal_before_run(signal.SIGINT)
+                s = None
+                with self.assertRaises(KeyboardInterrupt):
+                    if api == 'classic':
+                        with open(out, 'wb') as f:
+                            s = sandbox.Sandbox([PROG, 'hello'], stdout=f)
+                            s.run()
+                    else:
+                        sandbox.run([PROG, 'hello'], stdout=out)
+                if s is not None:
+                    self.assertNotEqual(s.status, sandbox.S_STATUS_FIN)
+                    self.assertEqual(s.result, sandbox.S_RESULT_PD)
+                    s = None  # its own descriptors go with it
+                self.assertFalse(os.path.exists(out) and
+                                 os.path.getsize(out), 'the program ran')
+                self.assertEqual(_children(), [])
+                self.assertEqual(_fds(), before)
+                self.assertIs(signal.getsignal(signal.SIGINT),
+                              signal.default_int_handler)
+        # and the next run is a normal one
+        self.assertTrue(sandbox.run([PROG, 'exit', '0']).ok)
+
+    def test_ctrl_c_at_the_first_output_leaves_nothing(self):
+        # handshake: the program echoes its first line; reading it, a
+        # thread sends the host ^C. The program (blocked on its input) is
+        # killed and reaped, no descriptor of the run stays open.
+        before = _fds()
+        for api in ('classic', 'modern'):
+            with self.subTest(api=api):
+                in_rd, in_wr = os.pipe()
+                out_rd, out_wr = os.pipe()
+                os.write(in_wr, b'first\n')
+                got = []
+
+                def ctrl_c():
+                    got.append(os.read(out_rd, 100))
+                    if got[0]:
+                        os.kill(os.getpid(), signal.SIGINT)
+                t = threading.Thread(target=ctrl_c, daemon=True)
+                t.start()
+                s = None
+                try:
+                    with self.assertRaises(KeyboardInterrupt):
+                        if api == 'classic':
+                            s = sandbox.Sandbox([PROG, 'cat'], stdin=in_rd,
+                                                stdout=out_wr)
+                            s.run()
+                        else:
+                            sandbox.run([PROG, 'cat'], stdin=in_rd,
+                                        stdout=out_wr)
+                finally:
+                    # whatever happened, the reader sees an end
+                    os.close(in_wr)
+                    os.close(out_wr)
+                    t.join()
+                self.assertEqual(got, [b'first\n'])
+                if s is not None:
+                    self.assertEqual(s.result, sandbox.S_RESULT_IE)
+                    del s
+                self.assertEqual(_children(), [])
+                os.close(in_rd)
+                os.close(out_rd)
+                self.assertEqual(_fds(), before)
 
     def test_interrupt_method(self):
         rd, wr = os.pipe()
