@@ -30,7 +30,7 @@ _NS = {'pid': _c.S_NS_PID, 'ipc': _c.S_NS_IPC, 'uts': _c.S_NS_UTS,
 
 def _exact(text, mult, what):
     """'1.5' * 1000 exactly, as sandbox-run parses numbers."""
-    m = re.fullmatch(r'(\d+)(?:\.(\d+))?', text)
+    m = re.fullmatch(r'([0-9]+)(?:\.([0-9]+))?', text)
     if not m:
         raise ValueError('malformed %s %r' % (what, text))
     whole, frac = m.group(1), (m.group(2) or '').rstrip('0')
@@ -57,7 +57,7 @@ def parse_time(v, what='time'):
                 if isinstance(v, float) else str(v))
         ms = _exact(text, 1000, 'time')
     elif isinstance(v, str):
-        m = re.fullmatch(r'([\d.]+)(s|ms|m|h|)', v.strip())
+        m = re.fullmatch(r'([0-9.]+)(s|ms|m|h|)', v.strip())
         if not m:
             raise ValueError('malformed time %r (seconds such as 1 or 0.5, '
                              'or 1500ms, 2s, 1m, 1h)' % v)
@@ -81,7 +81,7 @@ def parse_size(v, what='size'):
             raise ValueError('%s must not be negative' % what)
         return v
     if isinstance(v, str):
-        m = re.fullmatch(r'([\d.]+)\s*([kKmMgGtT]?)(?:i?[bB])?', v.strip())
+        m = re.fullmatch(r'([0-9.]+)\s*([kKmMgGtT]?)(?:i?[bB])?', v.strip())
         if not m:
             raise ValueError('malformed size %r (bytes, or with K, M, G, T: '
                              '64M)' % v)

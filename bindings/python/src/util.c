@@ -93,13 +93,17 @@ const char **sbpy_strv(PyObject *seq, PyObject **keep, bool allow_empty,
 	for (Py_ssize_t i = 0; i < n; i++) {
 		PyObject *b = sbpy_fsbytes(PySequence_Fast_GET_ITEM(fast, i));
 		if (!b) {
-			PyErr_Format(PyExc_TypeError,
-			             "%s should be a str or a sequence of str", what);
-			goto fail;
-		}
-		if ((Py_ssize_t)strlen(PyBytes_AS_STRING(b)) != PyBytes_GET_SIZE(b)) {
-			Py_DECREF(b);
-			PyErr_Format(PyExc_ValueError, "%s: embedded NUL", what);
+			/* The converter's TypeError (not a str, bytes or path)
+			 * and ValueError (an embedded NUL) said in our words; a
+			 * str the file system encoding cannot take keeps its
+			 * UnicodeEncodeError. */
+			if (PyErr_ExceptionMatches(PyExc_TypeError))
+				PyErr_Format(PyExc_TypeError, "%s should be a str "
+				             "or a sequence of str", what);
+			else if (!PyErr_ExceptionMatches(PyExc_UnicodeError) &&
+			         PyErr_ExceptionMatches(PyExc_ValueError))
+				PyErr_Format(PyExc_ValueError, "%s: embedded NUL",
+				             what);
 			goto fail;
 		}
 		PyList_SET_ITEM(list, i, b);

@@ -255,5 +255,38 @@ class TestInitAgain(unittest.TestCase):
             s.__init__(['/nonexistent/program'])
 
 
+
+class TestMalformed(unittest.TestCase):
+    """A malformed value is refused with what is wrong with it."""
+
+    def test_embedded_nul(self):
+        # (review-py F6: it was TypeError "should be a str or a sequence
+        # of str", the converter's ValueError replaced)
+        for argv in (['/bin/tr\0ue'], [PROG, 'a\0b'], [PROG, b'a\0b']):
+            with self.subTest(argv=argv):
+                for make in (Sandbox, sandbox.Box,
+                             lambda a: Sandbox([PROG]).set_argv(a)):
+                    with self.assertRaisesRegex(ValueError,
+                                                'embedded NUL'):
+                        make(argv)
+        with self.assertRaisesRegex(ValueError, 'env: embedded NUL'):
+            Sandbox([PROG]).set_env(['A=1\0'])
+        # not a string at all is still a TypeError
+        with self.assertRaisesRegex(TypeError, 'sequence of str'):
+            Sandbox([PROG, 3])
+
+    def test_digits_are_ascii(self):
+        # (review-py F7: '\u0661\u0662', Arabic-Indic 12, was 12 bytes;
+        # sandbox-run refuses it)
+        for bad in ('\u0661\u0662', '\u0661\u0662M', '\uff11', '1.\u0665'):
+            with self.subTest(value=bad):
+                self.assertRaises(ValueError, sandbox.parse_size, bad)
+                self.assertRaises(ValueError, sandbox.parse_time, bad)
+                self.assertRaises(ValueError, sandbox.Box, [PROG],
+                                  memory=bad)
+        self.assertEqual(sandbox.parse_size('12M'), 12 << 20)
+        self.assertEqual(sandbox.parse_time('1.5'), 1500)
+
+
 if __name__ == '__main__':
     unittest.main()
