@@ -25,11 +25,13 @@ class Interaction:
     verdict: the combined verdict ('OK', 'WA', 'PE', 'PT', 'JF', or the
     program's own 'TL', 'ML', 'RF', 'RT', 'OL', 'AT'; 'IE' interrupted;
     None when it could not run, with error set); decided_by ('program',
-    'interactor' or None); idle (TL of an idle deadlock); points (PT);
-    program: the program's Result; interactor: the interactor's section
-    (a dict, as in sandbox-run's report), and interactor_result: its
-    sandbox's Result when it ran in one, else None. Every key of the report
-    is also an attribute.
+    'interactor' or None); interaction: the figures of the exchange (a
+    dict: idle for the TL of an idle deadlock, points for PT, the bytes
+    each way, ...); program: the program's Result; interactor: the
+    interactor's section (a dict, as in sandbox-run's report), and
+    interactor_result: its sandbox's Result when it ran in one, else None;
+    error: why it could not run, else None. Every top-level key of the
+    report is also an attribute: r.interaction['idle'], not r.idle.
     """
 
     def __init__(self, report, program, interactor_result):
@@ -81,8 +83,8 @@ def _section(argv, box, d, policy, cpu, memory, wall):
     ran = d['interactor_result'] is not None
     sig = d['interactor_signal'] if ran else 0
     error = None
-    if d['failed_step'] is not None and d['rc'] < 0:
-        error = {'step': d['failed_step'], 'errno': -d['rc'],
+    if d['interactor_failed_step'] is not None and d['rc'] < 0:
+        error = {'step': d['interactor_failed_step'], 'errno': -d['rc'],
                  'message': _c.strerror(d['rc'])}
     elif d['interactor_error']:
         error = {'step': box.sandbox.stat()['failed_step'] if box else None,
@@ -190,8 +192,10 @@ def interact(argv, interactor, *, interactor_policy=None,
         imem if ibox is not None else None, iwall)
     rep['error'] = None
     if not judged:
-        step = 'interactor' if rep['interactor']['error'] else (
-            d['failed_step'])
+        # which side could not start: the interactor's command, or the
+        # program (as sandbox-run says it)
+        step = ('interactor' if d['interactor_failed_step'] is not None
+                else d['failed_step'])
         rc = d['rc'] if d['rc'] < 0 else -22
         rep['error'] = {'step': step, 'errno': -rc,
                         'message': _c.strerror(rc)}

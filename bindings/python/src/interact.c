@@ -88,7 +88,7 @@ static PyObject *int_or_none(int64_t v)
 
 /* The figures as a dict (keys: sandbox_interaction_stat_t's). */
 static PyObject *stat_dict(const sandbox_interaction_stat_t *st, int rc,
-                           const char *failed_step)
+                           const char *failed_step, const char *istep)
 {
 	PyObject *d = PyDict_New();
 	bool judged = rc == 0 && st->verdict != S_VERDICT_PD;
@@ -98,6 +98,7 @@ static PyObject *stat_dict(const sandbox_interaction_stat_t *st, int rc,
 		return NULL;
 	if (put(d, "rc", PyLong_FromLong(rc)) < 0 ||
 	    put(d, "failed_step", str_or_none(failed_step)) < 0 ||
+	    put(d, "interactor_failed_step", str_or_none(istep)) < 0 ||
 	    put(d, "verdict", PyLong_FromLong(st->verdict)) < 0 ||
 	    put(d, "verdict_name", str_or_none(judged
 	            ? sandbox_verdict_name(st->verdict) : NULL)) < 0 ||
@@ -242,10 +243,13 @@ static PyObject *sandbox_interact(SbSandbox *self, PyObject *args,
 		sbpy_err(-EINVAL, "cannot read the interaction", NULL);
 		goto out;
 	}
-	const char *step = sandbox_interaction_failed_step(in.ia);
+	/* The command interactor's step apart: a program that could not
+	 * start is the program's failure, not the interactor's. */
+	const char *istep = sandbox_interaction_failed_step(in.ia);
+	const char *step = istep;
 	if (rc < 0 && !step)
 		step = sandbox_failed_step(self->sb);
-	res = stat_dict(&st, rc, step);
+	res = stat_dict(&st, rc, step, istep);
 out:
 	sandbox_interaction_destroy(in.ia);
 	return res;
@@ -263,7 +267,9 @@ PyMethodDef sbpy_interact_methods[] = {
 	  "its bound in ms, None for none). log: a descriptor for the\n"
 	  "transcript. Returns the figures: verdict (an S_VERDICT_*),\n"
 	  "verdict_name ('WA'), decided_by, idle, points, message, the bytes\n"
-	  "each way, ..., rc (0, or -errno when there is no verdict) and\n"
-	  "failed_step. Each side's own run: stat() of its sandbox." },
+	  "each way, ..., rc (0, or -errno when there is no verdict),\n"
+	  "failed_step (the step that failed, either side's) and\n"
+	  "interactor_failed_step (a command interactor's, else None). Each\n"
+	  "side's own run: stat() of its sandbox." },
 	{ NULL, NULL, 0, NULL },
 };

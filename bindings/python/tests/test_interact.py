@@ -153,6 +153,56 @@ class InteractTest(unittest.TestCase):
         self.assertEqual(r.error['step'], 'interactor')
         self.assertEqual(r.interactor['error']['step'], 'execve')
 
+    def test_program_cannot_start(self):
+        # the program's failure, as sandbox-run reports it (it was
+        # {'step': 'interactor'}, the interactor blamed: review-interact F4)
+        with open('badexec', 'w') as f:
+            f.write('#!/nonexistent/interpreter\n')
+        os.chmod('badexec', 0o755)
+        for kw in ({}, {'interactor_policy': 'default'}):
+            with self.subTest(**kw):
+                r = sandbox.interact([os.path.abspath('badexec')],
+                                     [INTERACTOR, 't.in', 'out.txt'],
+                                     wall=self.wall, **kw)
+                self.assertIsNone(r.verdict)
+                self.assertEqual(r.error['step'], 'execve')
+                self.assertIsNone(r.interactor['error'])
+                self.assertEqual(r.program.error['step'], 'execve')
+                self.assertEqual(r.error['errno'], r.program.error['errno'])
+
+    @unittest.skipUnless(os.access(TOOL, os.X_OK), 'sandbox-run not built')
+    def test_program_cannot_start_as_sandbox_run(self):
+        with open('badexec', 'w') as f:
+            f.write('#!/nonexistent/interpreter\n')
+        os.chmod('badexec', 0o755)
+        bad = os.path.abspath('badexec')
+        r = sandbox.interact([bad], [INTERACTOR, 't.in', 'out.txt'],
+                             wall=self.wall)
+        subprocess.run([TOOL, '-q', '--report=r.json',
+                        '--wall=%g' % self.wall,
+                        '--interactor=' + INTERACTOR, 't.in', 'out.txt',
+                        '--', bad], timeout=60 * load_factor())
+        with open('r.json') as f:
+            cli = json.load(f)
+        mine = json.loads(r.to_json())
+        for k in ('verdict', 'error'):
+            self.assertEqual(mine[k], cli[k], k)
+        self.assertEqual(mine['interactor']['error'],
+                         cli['interactor']['error'])
+
+    def test_interaction_attributes(self):
+        # what the docstring names exists (review-interact F5: it named
+        # r.idle and r.points)
+        r = self.judge('correct')
+        for name in ('verdict', 'verdict_text', 'decided_by',
+                     'interaction', 'interactor', 'error', 'program',
+                     'interactor_result', 'accepted'):
+            getattr(r, name)
+        self.assertIn('idle', r.interaction)
+        self.assertIn('points', r.interaction)
+        for name in ('idle', 'points'):
+            self.assertNotIn(' %s (' % name, sandbox.Interaction.__doc__)
+
     def test_verdict_names_apart_from_results(self):
         self.assertEqual(sandbox.verdict_name(sandbox.S_VERDICT_WA), 'WA')
         self.assertEqual(sandbox.verdict_name(sandbox.S_VERDICT_JF), 'JF')
