@@ -28,9 +28,15 @@ _NS = {'pid': _c.S_NS_PID, 'ipc': _c.S_NS_IPC, 'uts': _c.S_NS_UTS,
        'net': _c.S_NS_NET, 'mount': _c.S_NS_MOUNT, 'user': _c.S_NS_USER}
 
 
+# ASCII digits only, as sandbox-run ('\u0661' is no digit of a quota)
+_NUMBER = re.compile(r'([0-9]+)(?:\.([0-9]+))?')
+_TIME = re.compile(r'([0-9.]+)(s|ms|m|h|)')
+_SIZE = re.compile(r'([0-9.]+)\s*([kKmMgGtT]?)(?:i?[bB])?')
+
+
 def _exact(text, mult, what):
     """'1.5' * 1000 exactly, as sandbox-run parses numbers."""
-    m = re.fullmatch(r'([0-9]+)(?:\.([0-9]+))?', text)
+    m = _NUMBER.fullmatch(text)
     if not m:
         raise ValueError('malformed %s %r' % (what, text))
     whole, frac = m.group(1), (m.group(2) or '').rstrip('0')
@@ -49,15 +55,15 @@ def parse_time(v, what='time'):
         return None
     if isinstance(v, bool):
         raise TypeError('%s should be a number of seconds' % what)
-    if isinstance(v, (int, float)):
+    if isinstance(v, int):
+        ms = v * 1000
+    elif isinstance(v, float):
         # (decimal and tempfile below are imported where they are needed:
         # together they were half the time `import sandbox` took)
         import decimal
-        text = (format(decimal.Decimal(repr(float(v))), 'f')
-                if isinstance(v, float) else str(v))
-        ms = _exact(text, 1000, 'time')
+        ms = _exact(format(decimal.Decimal(repr(float(v))), 'f'), 1000, 'time')
     elif isinstance(v, str):
-        m = re.fullmatch(r'([0-9.]+)(s|ms|m|h|)', v.strip())
+        m = _TIME.fullmatch(v.strip())
         if not m:
             raise ValueError('malformed time %r (seconds such as 1 or 0.5, '
                              'or 1500ms, 2s, 1m, 1h)' % v)
@@ -81,7 +87,7 @@ def parse_size(v, what='size'):
             raise ValueError('%s must not be negative' % what)
         return v
     if isinstance(v, str):
-        m = re.fullmatch(r'([0-9.]+)\s*([kKmMgGtT]?)(?:i?[bB])?', v.strip())
+        m = _SIZE.fullmatch(v.strip())
         if not m:
             raise ValueError('malformed size %r (bytes, or with K, M, G, T: '
                              '64M)' % v)
@@ -90,6 +96,9 @@ def parse_size(v, what='size'):
 
 
 _DIR_MODES = {'ro': _c.S_DIR_RO, 'rw': _c.S_DIR_RW, 'tmp': _c.S_DIR_TMP}
+_MEMORY_MODES = {'vsize': _c.S_MEMORY_VSIZE, 'rss': _c.S_MEMORY_RSS}
+_MODES = {'fast': _c.S_MODE_FAST, 'classic': _c.S_MODE_CLASSIC}
+_AFFINITIES = {'auto': _c.S_AFFINITY_AUTO, 'none': _c.S_AFFINITY_NONE}
 
 
 def parse_dir(spec):
@@ -261,8 +270,7 @@ class Box:
         for q, v in quotas:
             sb.set_quota(q, v)
         # None: the policy's preference (rss for java, go, node), else vsize
-        mm = {'vsize': _c.S_MEMORY_VSIZE, 'rss': _c.S_MEMORY_RSS}.get(
-            memory_mode, memory_mode)
+        mm = _MEMORY_MODES.get(memory_mode, memory_mode)
         if mm is not None:
             sb.set_memory_mode(mm)
         self._opts['memory_mode'] = mm
@@ -273,8 +281,7 @@ class Box:
         self._opts['policy_label'] = label
         sb.set_policy(pobj)
         if mode is not None:
-            sb.set_mode({'fast': _c.S_MODE_FAST,
-                         'classic': _c.S_MODE_CLASSIC}.get(mode, mode))
+            sb.set_mode(_MODES.get(mode, mode))
 
         # streams
         self._stream(0, stdin, output is not None)
@@ -302,9 +309,7 @@ class Box:
             sb.set_rlimit(_rlimit_resource(name),
                           parse_size(value, 'rlimit %s' % name))
         if affinity is not None:
-            sb.set_affinity({'auto': _c.S_AFFINITY_AUTO,
-                             'none': _c.S_AFFINITY_NONE}.get(affinity,
-                                                             affinity))
+            sb.set_affinity(_AFFINITIES.get(affinity, affinity))
         if cpus is not None:
             sb.set_cpus(cpus if isinstance(cpus, str) else
                         ','.join(str(c) for c in cpus))

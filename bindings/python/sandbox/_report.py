@@ -46,6 +46,7 @@ def _quota(v):
 
 # What made the request the memory quota refused (sandbox_memreq_t).
 _MEMREQ = {1: 'syscall', 2: 'stack', 3: 'exec'}
+_TL_LIMITS = {_c.S_TL_CPU: 'cpu', _c.S_TL_WALL: 'wall'}
 _QUOTAS = {_c.S_QUOTA_WALLCLOCK: 'wall', _c.S_QUOTA_CPU: 'cpu',
            _c.S_QUOTA_MEMORY: 'memory', _c.S_QUOTA_DISK: 'output',
            _c.S_QUOTA_STACK: 'stack', _c.S_QUOTA_TASKS: 'tasks'}
@@ -139,11 +140,13 @@ _KNOWN_KEYS = frozenset((
 ))
 
 
+_MACHINES = {62: 'x86_64', 3: 'i386', 0: None}
+
+
 def _binary(b):
     if b is None:
         return None
-    machine = {62: 'x86_64', 3: 'i386', 0: None}.get(b['machine'],
-                                                     b['machine'])
+    machine = _MACHINES.get(b['machine'], b['machine'])
     return {
         'class': b['elf_class'] or None,
         'machine': machine,
@@ -153,6 +156,10 @@ def _binary(b):
         'script': b['is_script'],
         'interpreter': b['interpreter'] or None,
     }
+
+
+_BT_REASONS = {_c.S_BT_RF: 'rf', _c.S_BT_SIGNAL: 'signal',
+               _c.S_BT_MARKED: 'marked'}
 
 
 def _backtrace(sb, rep):
@@ -167,8 +174,7 @@ def _backtrace(sb, rep):
         'offset': f['offset'],
     } for f in frames]
     bi = sb.backtrace_info()
-    reason = {_c.S_BT_RF: 'rf', _c.S_BT_SIGNAL: 'signal',
-              _c.S_BT_MARKED: 'marked'}.get(bi['reason'])
+    reason = _BT_REASONS.get(bi['reason'])
     info = {'reason': reason}
     _signal_keys(info, 'signal', bi['signal'])
     info['partial'] = bi['partial']
@@ -208,11 +214,12 @@ def _isolation(sb):
 
 
 _FILES_BY = ('none', 'landlock', 'mount_view', 'not_enforced')
-_LL_NAMES = (('S_LL_FS', 'fs'), ('S_LL_REFER', 'refer'),
-             ('S_LL_TRUNCATE', 'truncate'), ('S_LL_NET_TCP', 'net_tcp'),
-             ('S_LL_IOCTL_DEV', 'ioctl_dev'),
-             ('S_LL_SCOPE_SIGNAL', 'scope_signal'),
-             ('S_LL_SCOPE_ABSTRACT_UNIX', 'scope_abstract_unix'))
+_LL_NAMES = tuple((getattr(_c, c), n) for c, n in (
+    ('S_LL_FS', 'fs'), ('S_LL_REFER', 'refer'),
+    ('S_LL_TRUNCATE', 'truncate'), ('S_LL_NET_TCP', 'net_tcp'),
+    ('S_LL_IOCTL_DEV', 'ioctl_dev'),
+    ('S_LL_SCOPE_SIGNAL', 'scope_signal'),
+    ('S_LL_SCOPE_ABSTRACT_UNIX', 'scope_abstract_unix')))
 
 
 def _files(st, judged):
@@ -225,8 +232,7 @@ def _files(st, judged):
     return {
         'enforced_by': _FILES_BY[how],
         'landlock_abi': st.get('landlock_abi') or None,
-        'landlock_features': [n for c, n in _LL_NAMES
-                              if feats & getattr(_c, c)],
+        'landlock_features': [n for bit, n in _LL_NAMES if feats & bit],
     }
 
 
@@ -281,8 +287,7 @@ def build_report(sb, opts):
                                if known else None)
     rep['limit'] = None
     if judged and result == _c.S_RESULT_TL:
-        rep['limit'] = {_c.S_TL_CPU: 'cpu',
-                        _c.S_TL_WALL: 'wall'}.get(st['tl_limit'])
+        rep['limit'] = _TL_LIMITS.get(st['tl_limit'])
     rep['quota_exceeded'] = (_QUOTAS.get(st['quota_exceeded'])
                              if judged else None)
     sc = st['syscall']
