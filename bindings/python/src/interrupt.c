@@ -100,9 +100,10 @@ static void uninstall(void)
 }
 
 /* The test suite's way into the moment just before a run's handler is
- * installed (test_signals.py): _sandbox._signal_before_run(signo) makes
- * the next run of this process raise signo in its own thread there, once.
- * Unarmed it costs one atomic load per run. */
+ * installed (test_modern.py, TestInterrupt): after
+ * _sandbox._signal_before_run(signo) the next run of this process raises
+ * signo in its own thread there, once. Unarmed it costs one atomic
+ * exchange per run. */
 static atomic_int window_signal;
 
 void sbpy_interrupt_window(void)
