@@ -1132,14 +1132,27 @@ int sandbox_set_box(sandbox_t *sb, bool on);
  * earlier one). Opened at the start of the run as
  * sandbox_open_file() opens a file to read: a bad path is an error of
  * sandbox_execute() (failed step "box"). The copy's mode is 0755 when the
- * file is executable by its owner, else 0644; it belongs to the program's
- * uid. A program given by a relative path, or by /box/NAME, is checked as
+ * file is executable by its owner, else 0644. It is read-only to the
+ * program -- a file of a space of its own bound at /box/NAME, which the
+ * program can read and run but not change, remove or replace -- and
+ * never counts in the writable space (box_bytes): freeing it gives the
+ * program no room. Unless NAME is also a sandbox_box_copy_out() name (an
+ * update in place): then the copy is the program's file in /box, owned
+ * by its uid, counted in the writable space, and the output's host file
+ * -- which may be `host` itself -- is truncated only after this copy.
+ * A program given by a relative path, or by /box/NAME, is checked as
  * its copy's host file. -EINVAL (bad name, NULL), -ENOMEM, -EBUSY. */
 int sandbox_box_copy_in(sandbox_t *sb, const char *host, const char *name);
-/* Copy /box/NAME out to the host file `host` after each run, created or
- * truncated at the start of the run (as sandbox_open_file() opens a file
- * to write: no link is followed; the errors are sandbox_execute()'s, step
- * "box"), so that no earlier run's output is ever left there. Only a
+/* Copy /box/NAME out to the host file `host` after each run. The file is
+ * opened (created when missing) before the run as sandbox_open_file()
+ * opens a file to write (no link is followed; the errors are
+ * sandbox_execute()'s, step "box") and truncated when the program is
+ * about to start -- after the copies in, so a file both copied in and out
+ * reaches the program whole -- so that no earlier run's output is left
+ * there by a run that started (one that could not start leaves it as it
+ * was). The program's standard input may not be that file (it would be
+ * emptied before the program read it): -EINVAL, step "box",
+ * sandbox_failed_message() says so. Only a
  * regular file is copied (opened without following a link, without
  * blocking on a FIFO), at most the size it had when opened and never more
  * than box_limit: a larger one (a sparse file costs the space nothing)
@@ -1258,7 +1271,8 @@ typedef struct {
 	/* Added in 0.5: the box root's writable space (sandbox_set_box,
 	 * sandbox_set_tmpfs_size). */
 	int64_t box_bytes;        /* held in it when the program ended: its
-	                           * files, /tmp's and the input copies */
+	                           * files and /tmp's (the copies in are
+	                           * not, unless also copied out) */
 	int64_t box_limit;        /* what the program's own files may take */
 	int box_limit_quota;      /* S_QUOTA_DISK or S_QUOTA_MEMORY when a
 	                           * quota sets box_limit (OL, ML), or -1 */

@@ -485,6 +485,90 @@ START_TEST(unprivileged_boxes_see_nothing)
 }
 END_TEST
 
+/* A file both copied in and copied out (an in-place update) reaches the
+ * program whole: the output is truncated after the copies in, before the
+ * program runs (0.5 truncated it before the run: the program read
+ * nothing and the judge's file was lost). The program's standard input
+ * may not be a copy out's file: the run is refused, the file untouched. */
+START_TEST(input_that_is_also_an_output)
+{
+	sandbox_stat_t st;
+	int verdict;
+
+	as_user(_i);
+	NEED_BOX();
+	char *state = tu_tmpfile("box-state.txt");
+	tu_write_file(state, "state 1\n");
+	sandbox_t *sb = box_of(modes[_i % 2], "peer", "update", "state", NULL);
+	ck_assert_int_eq(sandbox_box_copy_out(sb, "state", state), 0);
+	ck_assert_int_eq(sandbox_box_copy_in(sb, state, "state"), 0);
+	char *text = tu_run_stdout(sb, &verdict, &st);
+	ck_assert_result(verdict, S_RESULT_OK);
+	ck_assert_str_eq(text, "read 8\nupdate ok\n");
+	free(text);
+	text = tu_slurp(state);
+	ck_assert_str_eq(text, "updated\n");
+	free(text);
+	sandbox_destroy(sb);
+
+	tu_write_file(state, "1 2\n");
+	sb = box_of(modes[_i % 2], "peer", "ids", NULL, NULL);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 0, state, false), 0);
+	ck_assert_int_eq(sandbox_box_copy_out(sb, "res", state), 0);
+	ck_assert_int_eq(sandbox_execute(sb), -EINVAL);
+	const char *why = sandbox_failed_message(sb);
+	ck_assert_msg(why && strstr(why, "standard input"), "%s", why ? why : "(none)");
+	text = tu_slurp(state);
+	ck_assert_str_eq(text, "1 2\n");
+	free(text);
+	sandbox_destroy(sb);
+	unlink(state);
+	free(state);
+}
+END_TEST
+
+/* A root supervisor that gives the box a user namespace too: the copies
+ * in are made with ids the namespace maps (0.5 made them as root, whose
+ * uid has no mapping there: EOVERFLOW, every run "not run"). A read-only
+ * input and an update in place, both modes. */
+START_TEST(root_box_with_a_user_namespace)
+{
+	sandbox_stat_t st;
+	int verdict;
+
+	if (geteuid() != 0)
+		tu_skip("needs root");
+	NEED_BOX();
+	char *in = tu_tmpfile("box-ns-in.txt"), *state = tu_tmpfile("box-ns-state");
+	tu_write_file(in, "0123456789\n");
+	tu_write_file(state, "state 1\n");
+	sandbox_t *sb = box_of(modes[_i], "peer", "read", "in.txt", NULL);
+	ck_assert_int_eq(sandbox_set_namespaces(sb, S_NS_USER), 0);
+	ck_assert_int_eq(sandbox_box_copy_in(sb, in, "in.txt"), 0);
+	char *text = tu_run_stdout(sb, &verdict, &st);
+	ck_assert_result(verdict, S_RESULT_OK);
+	ck_assert_str_eq(text, "read 11\n");
+	free(text);
+	sandbox_destroy(sb);
+	sb = box_of(modes[_i], "peer", "update", "state", NULL);
+	ck_assert_int_eq(sandbox_set_namespaces(sb, S_NS_USER), 0);
+	ck_assert_int_eq(sandbox_box_copy_in(sb, state, "state"), 0);
+	ck_assert_int_eq(sandbox_box_copy_out(sb, "state", state), 0);
+	text = tu_run_stdout(sb, &verdict, &st);
+	ck_assert_result(verdict, S_RESULT_OK);
+	ck_assert_str_eq(text, "read 8\nupdate ok\n");
+	free(text);
+	text = tu_slurp(state);
+	ck_assert_str_eq(text, "updated\n");
+	free(text);
+	sandbox_destroy(sb);
+	unlink(in);
+	unlink(state);
+	free(in);
+	free(state);
+}
+END_TEST
+
 /* ------------------------------------------------------------ quotas */
 
 /* Files held in the box's RAM-backed space are bounded by the quotas:
@@ -531,6 +615,54 @@ START_TEST(space_is_bounded_by_the_quotas)
 	ck_assert_msg(is.box_bytes >= 4 * MB, "box_bytes %lld",
 	              (long long)is.box_bytes);
 	sandbox_destroy(sb);
+}
+END_TEST
+
+/* The copies in are not the program's space: a copy it could truncate or
+ * remove would free room for its own files, uncounted (0.5: 45 MiB of
+ * files under a 1 MiB disk quota, OK, after truncating a 50 MiB input).
+ * It can neither (a read-only file bound at /box/NAME), and what it
+ * writes is judged alone: 4 MiB under 1 MiB is OL. */
+static const char spend_policy[] =
+	"include default\nfiles unconfined\nunlink allow\nunlinkat allow\n";
+
+START_TEST(inputs_free_no_space)
+{
+	sandbox_iso_stat_t is;
+	sandbox_stat_t st;
+	int verdict;
+	char err[256];
+
+	as_user(_i);
+	NEED_BOX();
+	char *in = tu_tmpfile("box-big.in");
+	FILE *f = fopen(in, "w");
+	ck_assert_ptr_nonnull(f);
+	for (int i = 0; i < 8 * 1024; i++)
+		fprintf(f, "%01023d\n", i);
+	fclose(f);
+	sandbox_t *sb = box_of(modes[_i % 2], "peer", "spend", "big.in", "4");
+	sandbox_policy_t *p = sandbox_policy_parse(
+		spend_policy, sizeof(spend_policy) - 1, "spend", err, sizeof(err));
+	ck_assert_msg(p, "%s", err);
+	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+	sandbox_policy_unref(p);
+	ck_assert_int_eq(sandbox_box_copy_in(sb, in, "big.in"), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, 1 * MB), 0);
+	char *text = tu_run_stdout(sb, &verdict, &st);
+	ck_assert_msg(strncmp(text, "trunc ", 6) == 0 &&
+	              strncmp(text, "trunc ok", 8) != 0 &&
+	              strstr(text, "unlink ") && !strstr(text, "unlink ok"),
+	              "the input was freed: %s", text);
+	free(text);
+	ck_assert_result(verdict, S_RESULT_OL);
+	ck_assert_int_eq(st.quota_exceeded, S_QUOTA_DISK);
+	ck_assert_int_eq(sandbox_get_isolation_stat(sb, &is, sizeof(is)), 0);
+	ck_assert_msg(is.box_bytes > 1 * MB && is.box_bytes < 2 * MB,
+	              "box_bytes %lld", (long long)is.box_bytes);
+	sandbox_destroy(sb);
+	unlink(in);
+	free(in);
 }
 END_TEST
 
@@ -705,6 +837,8 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(t, copy_out_is_bounded, 0, 4);
 	tcase_add_loop_test(t, big_stdout_is_not_the_boxs, 0, 4);
 	tcase_add_loop_test(t, copy_out_takes_regular_files_only, 0, 4);
+	tcase_add_loop_test(t, input_that_is_also_an_output, 0, 4);
+	tcase_add_loop_test(t, root_box_with_a_user_namespace, 0, 2);
 	suite_add_tcase(s, t);
 	t = tcase_create("privacy");
 	tcase_set_timeout(t, TU_TIMEOUT);
@@ -717,6 +851,7 @@ Suite *tu_suite(void)
 	tcase_set_timeout(t, TU_TIMEOUT);
 	tcase_add_loop_test(t, space_is_bounded_by_the_quotas, 0, 4);
 	tcase_add_loop_test(t, tmp_dirs_share_the_space, 0, 2);
+	tcase_add_loop_test(t, inputs_free_no_space, 0, 4);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -274,7 +274,7 @@ struct sandbox {
 	int status;
 	sandbox_stat_t stat;
 	const char *failed_step;
-	char failed_msg[160];       /* what the failed step met, or "" */
+	char failed_msg[320];       /* what the failed step met, or "" */
 
 	/* compiled policy, cached until the policy or its options change */
 	struct {

@@ -333,6 +333,7 @@ int sb_run_execute(sandbox_t *sb)
 		struct sb_planters who;
 		sb_ident_planters(sb, &who);
 		sb_iso_set_identity(sb->iso, ident.on, ident.uid, ident.gid, &who);
+		sb_iso_set_stdin(sb->iso, stdio[0]);
 	}
 	/* From here on the plan is the child's: it may share our memory
 	 * until its execve (spawn.c), and is read until then. */
@@ -353,10 +354,15 @@ int sb_run_execute(sandbox_t *sb)
 		pid = sb_spawn(sb, &plan, ident.on || sb->set_creds);
 		step = SB_STEP_CLONE;
 	}
+	if (pid != 0 && sb->iso)
+		sb_iso_set_stdin(sb->iso, -1); /* closed below */
 	if (pid < 0) {
 		rc = -errno;
 		if (step != SB_STEP_UNKNOWN)
 			sb->failed_step = sb_step_name(step);
+		if (sb->iso && sb_iso_failed_message(sb->iso))
+			snprintf(sb->failed_msg, sizeof(sb->failed_msg), "%s",
+			         sb_iso_failed_message(sb->iso));
 		goto out;
 	}
 

@@ -1329,6 +1329,9 @@ static int first_stop(struct run *r, int *wstatus)
 	int step = SB_STEP_UNKNOWN;
 	if (r->sb->iso && (rc = sb_iso_first_stop(r->sb->iso, r->pid, &step)) < 0) {
 		r->sb->failed_step = sb_step_name(step);
+		if (sb_iso_failed_message(r->sb->iso))
+			snprintf(r->sb->failed_msg, sizeof(r->sb->failed_msg), "%s",
+			         sb_iso_failed_message(r->sb->iso));
 		goto fail;
 	}
 	/* File rules resolved in the program's own root (confine.c). */

@@ -24,6 +24,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdio.h>
@@ -48,7 +49,11 @@ void sb_box_close(struct sb_iso_run *run)
 		if (run->copy_fd[i] >= 0)
 			close(run->copy_fd[i]);
 	free(run->copy_fd);
+	free(run->copy_size);
+	free(run->copy_mode);
 	run->copy_fd = NULL;
+	run->copy_size = NULL;
+	run->copy_mode = NULL;
 	run->ncopy_fd = 0;
 	if (run->box_fd >= 0)
 		close(run->box_fd);
@@ -57,37 +62,101 @@ void sb_box_close(struct sb_iso_run *run)
 	run->box_fd = run->space_fd = -1;
 }
 
+bool sb_box_is_output(const struct sb_iso *iso, const char *name)
+{
+	for (size_t i = 0; i < iso->ncopies; i++)
+		if (iso->copies[i].out && strcmp(iso->copies[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+size_t sb_box_ro_inputs(const struct sb_iso *iso)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < iso->ncopies; i++)
+		if (!iso->copies[i].out && !sb_box_is_output(iso, iso->copies[i].name))
+			n++;
+	return n;
+}
+
+static bool same_file(const struct stat *a, int fd)
+{
+	struct stat b;
+	return fd >= 0 && fstat(fd, &b) == 0 && a->st_dev == b.st_dev &&
+	       a->st_ino == b.st_ino;
+}
+
+/* An output is opened without truncation (an input may be the same file:
+ * the child copies it first) and without O_APPEND (sendfile refuses it);
+ * sb_box_enter truncates it. Never the program's standard input: that
+ * file would be emptied under the program before it read it. */
+static int open_output(struct sb_iso *iso, const struct sb_copy *c)
+{
+	struct stat st;
+	int fd = sb_open_file_as(c->host, SANDBOX_OPEN_APPEND, 0644,
+	                         &iso->run.planters);
+	if (fd < 0)
+		return fd;
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_APPEND) < 0 ||
+	    fstat(fd, &st) < 0) {
+		int e = -errno;
+		close(fd);
+		return e;
+	}
+	if (same_file(&st, iso->run.stdin_fd)) {
+		close(fd);
+		snprintf(iso->run.fail, sizeof(iso->run.fail), "box output %s is also the program's standard input: it would be emptied before the program read it; copy it in (--copy-in) or choose another file",
+		         c->host);
+		return -EINVAL;
+	}
+	return fd;
+}
+
+static int open_input(struct sb_iso *iso, const struct sb_copy *c, size_t i)
+{
+	struct stat st;
+	int fd = sb_open_file_as(c->host, SANDBOX_OPEN_READ, 0644,
+	                         &iso->run.planters);
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		fd = -EINVAL; /* a FIFO, a device: nothing to copy */
+	}
+	if (fd >= 0) {
+		iso->run.copy_size[i] = (uint64_t)st.st_size;
+		iso->run.copy_mode[i] = (st.st_mode & S_IXUSR) ? 0755 : 0644;
+	}
+	return fd;
+}
+
 int sb_box_open_copies(struct sb_iso *iso)
 {
 	struct sb_iso_run *run = &iso->run;
-	struct stat st;
+	size_t n = iso->ncopies;
 
-	run->box_inputs = 0;
 	run->box_missing = 0;
-	if (!iso->ncopies)
+	run->outputs_cut = false;
+	if (!n)
 		return 0;
-	if (!(run->copy_fd = malloc(iso->ncopies * sizeof(int))))
-		return -ENOMEM;
-	run->ncopy_fd = iso->ncopies;
-	for (size_t i = 0; i < iso->ncopies; i++)
+	run->copy_fd = malloc(n * sizeof(int));
+	run->copy_size = calloc(n, sizeof(uint64_t));
+	run->copy_mode = calloc(n, sizeof(mode_t));
+	if (!run->copy_fd || !run->copy_size || !run->copy_mode)
+		return -ENOMEM; /* sb_box_close frees them */
+	run->ncopy_fd = n;
+	for (size_t i = 0; i < n; i++)
 		run->copy_fd[i] = -1;
-	for (size_t i = 0; i < iso->ncopies; i++) {
+	for (size_t i = 0; i < n; i++) {
 		const struct sb_copy *c = &iso->copies[i];
-		int fd = sb_open_file_as(c->host, c->out ? SANDBOX_OPEN_WRITE
-		                                         : SANDBOX_OPEN_READ,
-		                         0644, &run->planters);
-		if (fd >= 0 && !c->out && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
-			close(fd);
-			fd = -EINVAL; /* a FIFO, a device: nothing to copy */
-		}
+		int fd = c->out ? open_output(iso, c) : open_input(iso, c, i);
 		if (fd < 0) {
-			snprintf(iso->msg, sizeof(iso->msg), "box %s %s: %s",
-			         c->out ? "output" : "input", c->host, strerror(-fd));
+			if (!iso->run.fail[0])
+				snprintf(iso->run.fail, sizeof(iso->run.fail), "box %s %s: %s",
+				         c->out ? "output" : "input", c->host,
+				         strerror(-fd));
 			return fd;
 		}
 		run->copy_fd[i] = fd;
-		if (!c->out)
-			run->box_inputs += pages((uint64_t)st.st_size);
 	}
 	return 0;
 }
@@ -134,29 +203,103 @@ static int copy_all(int in, int out, uint64_t max)
 	return 0;
 }
 
-static int copy_in(const struct sb_iso *iso, const struct sb_copy *c, int src)
+/* Copy in number i into the directory dir (of the child's root): a new
+ * file, the host file's bytes up to its size when opened, mode 0755 or
+ * 0644 whatever the umask. `own`: the program's file (an input also
+ * copied out), else root's where the supervisor is root -- read-only to
+ * the program in any case (the inputs' space is). Where the program has
+ * a user namespace of root's making, root's own ids have no mapping in
+ * it (the kernel refuses such an owner: EOVERFLOW), so the file is made
+ * with the filesystem ids of the map's outside ids -- this thread's
+ * only. */
+static int copy_in(const struct sb_iso *iso, size_t i, int dir, bool own)
 {
 	const struct sb_iso_run *run = &iso->run;
-	struct stat st;
-	int rc = 0;
+	const struct sb_copy *c = &iso->copies[i];
+	bool mapped = run->priv && (iso->effective & S_NS_USER);
+	mode_t mode = run->copy_mode[i];
+	int dst, rc = 0;
 
-	if (fstat(src, &st) < 0)
-		return -errno;
-	mode_t mode = (st.st_mode & S_IXUSR) ? 0755 : 0644;
-	int dst = openat(run->box_fd, c->name,
-	                 O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (mapped) {
+		syscall(SYS_setfsgid, run->box_host_gid);
+		syscall(SYS_setfsuid, run->box_host_uid);
+	}
+	dst = openat(dir, c->name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	             O_CLOEXEC, mode);
 	if (dst < 0)
-		return -errno;
-	/* The program's, whoever it is (root made it, or our own uid did,
-	 * which the user namespace maps to the program's). */
-	if (run->priv && fchown(dst, run->box_host_uid, run->box_host_gid) < 0)
+		rc = -errno;
+	if (mapped) {
+		syscall(SYS_setfsuid, geteuid());
+		syscall(SYS_setfsgid, getegid());
+	}
+	if (rc < 0)
+		return rc;
+	if (own && run->priv && !mapped &&
+	    fchown(dst, run->box_host_uid, run->box_host_gid) < 0)
 		rc = -errno;
 	if (rc == 0 && fchmod(dst, mode) < 0)
 		rc = -errno;
 	if (rc == 0)
-		rc = copy_all(src, dst, (uint64_t)st.st_size);
+		rc = copy_all(run->copy_fd[i], dst, run->copy_size[i]);
 	close(dst);
 	return rc;
+}
+
+/* The copies in, either kind, into dir. */
+static int copy_inputs(struct sb_iso *iso, int dir, bool ro)
+{
+	for (size_t i = 0; i < iso->ncopies; i++) {
+		const struct sb_copy *c = &iso->copies[i];
+		if (c->out || sb_box_is_output(iso, c->name) != !ro)
+			continue;
+		int rc = copy_in(iso, i, dir, !ro);
+		if (rc < 0) {
+			snprintf(iso->run.fail, sizeof(iso->run.fail),
+			         "copy of %s into /box: %s", c->host, strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int sb_box_fill_inputs(struct sb_iso *iso, pid_t pid)
+{
+	char rel[PATH_MAX];
+	int dir, rc;
+
+	snprintf(rel, sizeof(rel), "%s/.in", iso->run.mp.stage + 1);
+	if ((dir = open_in_root(pid, rel)) < 0) {
+		snprintf(iso->run.fail, sizeof(iso->run.fail),
+		         "the box's inputs: %s", strerror(-dir));
+		return dir;
+	}
+	rc = copy_inputs(iso, dir, true);
+	close(dir);
+	return rc;
+}
+
+/* The outputs, truncated now: after the copies in (the child made them
+ * before its first stop: a file both copied in and out reached the
+ * program whole), before any code of the program runs. */
+static int cut_outputs(struct sb_iso *iso)
+{
+	struct sb_iso_run *run = &iso->run;
+	struct stat st;
+
+	for (size_t i = 0; i < iso->ncopies && i < run->ncopy_fd; i++) {
+		int fd = run->copy_fd[i];
+		if (!iso->copies[i].out || fd < 0 || fstat(fd, &st) < 0 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		if (ftruncate(fd, 0) < 0) {
+			int e = -errno;
+			snprintf(iso->run.fail, sizeof(iso->run.fail), "box output %s: %s",
+			         iso->copies[i].host, strerror(-e));
+			return e;
+		}
+	}
+	run->outputs_cut = true;
+	return 0;
 }
 
 int sb_box_enter(struct sb_iso *iso, pid_t pid)
@@ -165,7 +308,7 @@ int sb_box_enter(struct sb_iso *iso, pid_t pid)
 	int rc;
 
 	if ((rc = open_in_root(pid, "tmp")) < 0) {
-		snprintf(iso->msg, sizeof(iso->msg), "the box's /tmp: %s",
+		snprintf(iso->run.fail, sizeof(iso->run.fail), "the box's /tmp: %s",
 		         strerror(-rc));
 		return rc;
 	}
@@ -173,21 +316,26 @@ int sb_box_enter(struct sb_iso *iso, pid_t pid)
 	if (!(iso->effective & S_ISO_BOX))
 		return 0;
 	if ((rc = open_in_root(pid, "box")) < 0) {
-		snprintf(iso->msg, sizeof(iso->msg), "the box's /box: %s",
+		snprintf(iso->run.fail, sizeof(iso->run.fail), "the box's /box: %s",
 		         strerror(-rc));
 		return rc;
 	}
 	run->box_fd = rc;
-	for (size_t i = 0; i < iso->ncopies; i++) {
-		if (iso->copies[i].out)
-			continue;
-		if ((rc = copy_in(iso, &iso->copies[i], run->copy_fd[i])) < 0) {
-			snprintf(iso->msg, sizeof(iso->msg), "copy of %s into /box: %s",
-			         iso->copies[i].host, strerror(-rc));
-			return rc;
-		}
-	}
-	return 0;
+	if ((rc = copy_inputs(iso, run->box_fd, false)) < 0)
+		return rc;
+	return cut_outputs(iso);
+}
+
+/* What the space holds now: every byte of it is the program's (the
+ * copies in that are not also outputs live in a read-only space of
+ * their own). */
+static int64_t space_used(const struct sb_iso_run *run)
+{
+	struct statfs sf;
+
+	if (run->space_fd < 0 || fstatfs(run->space_fd, &sf) < 0)
+		return -1;
+	return (int64_t)((uint64_t)(sf.f_blocks - sf.f_bfree) * sf.f_bsize);
 }
 
 /* /box/NAME to dst. What the program did not leave (or left as anything
@@ -227,7 +375,6 @@ static void copy_out(struct sb_iso *iso, const struct sb_copy *c, int dst,
 void sb_box_leave(struct sb_iso *iso, struct sb_iso_facts *facts)
 {
 	struct sb_iso_run *run = &iso->run;
-	struct statfs sf;
 
 	iso->stat.box_bytes = -1;
 	iso->stat.box_error = 0;
@@ -235,16 +382,18 @@ void sb_box_leave(struct sb_iso *iso, struct sb_iso_facts *facts)
 	iso->stat.box_limit = (int64_t)iso->box_limit;
 	iso->stat.box_limit_quota = iso->box_limit_quota;
 	facts->space_over_quota = -1;
-	if (run->space_fd >= 0 && fstatfs(run->space_fd, &sf) == 0) {
-		uint64_t used = (uint64_t)(sf.f_blocks - sf.f_bfree) * sf.f_bsize;
-		uint64_t own = used > run->box_inputs ? used - run->box_inputs : 0;
-		iso->stat.box_bytes = (int64_t)used;
+	int64_t used = space_used(run);
+	if (used >= 0) {
+		iso->stat.box_bytes = used;
 		/* The plan gave one page more than the limit: a program that
 		 * used it wanted more than its quota allows. */
-		if (own > iso->box_limit && iso->box_limit_quota >= 0)
+		if ((uint64_t)used > iso->box_limit && iso->box_limit_quota >= 0)
 			facts->space_over_quota = iso->box_limit_quota;
 	}
-	if (run->box_fd >= 0)
+	/* The copies out only after a run that started (its outputs were
+	 * truncated then); a run that failed before leaves them as they
+	 * were -- one may be an input too. */
+	if (run->box_fd >= 0 && run->outputs_cut)
 		for (size_t i = 0; i < iso->ncopies; i++)
 			if (iso->copies[i].out)
 				copy_out(iso, &iso->copies[i], run->copy_fd[i], facts);
@@ -254,5 +403,15 @@ void sb_box_leave(struct sb_iso *iso, struct sb_iso_facts *facts)
 
 uint64_t sb_box_space_size(const struct sb_iso *iso)
 {
-	return pages(iso->box_limit) + iso->run.box_inputs + PAGE;
+	return pages(iso->box_limit) + PAGE;
+}
+
+uint64_t sb_box_inputs_size(const struct sb_iso *iso)
+{
+	uint64_t total = 0;
+	for (size_t i = 0; i < iso->ncopies && i < iso->run.ncopy_fd; i++)
+		if (!iso->copies[i].out &&
+		    !sb_box_is_output(iso, iso->copies[i].name))
+			total += pages(iso->run.copy_size[i]);
+	return total + PAGE;
 }

@@ -45,6 +45,7 @@ struct sb_iso *sb_iso_new(void)
 	iso->box_limit_quota = -1;
 	iso->run.sync_w = iso->run.sync_r = -1;
 	iso->run.box_fd = iso->run.space_fd = -1;
+	iso->run.stdin_fd = -1;
 	return iso;
 }
 
@@ -382,8 +383,9 @@ static void child_pre(const struct sb_iso *iso, int errfd)
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		sb_child_fail(errfd, errno, SB_STEP_PRCTL);
-	if (run->sync_r >= 0) {
+	if (run->sync_r >= 0)
 		close(run->sync_w);
+	if (run->clone_flags & CLONE_NEWUSER) {
 		/* The supervisor writes our uid_map and gid_map, which /proc
 		 * lets it do only when we are dumpable (else the files are
 		 * root's): a supervisor that made itself non-dumpable, as
@@ -394,8 +396,11 @@ static void child_pre(const struct sb_iso *iso, int errfd)
 		if (write(run->sync_r, "r", 1) != 1 ||
 		    read(run->sync_r, &go, 1) != 1)
 			_exit(127); /* the supervisor gave up (or died) */
-		close(run->sync_r);
 	}
+	/* The socket serves the mount plan's handoff too (the box's
+	 * inputs); close-on-exec otherwise. */
+	if (run->sync_r >= 0 && !run->mp.handoff)
+		close(run->sync_r);
 	int rc = sb_ns_child_setup(iso, &step);
 	if (rc < 0)
 		sb_child_fail(errfd, -rc, step);
@@ -428,6 +433,17 @@ static int spawn_prepare(struct sb_iso *iso, int *step)
 		*step = SB_STEP_BOX;
 		return rc;
 	}
+	/* Both ways: the child says it is ready, we say the maps are
+	 * written; the child says the box's inputs' space is there, we say
+	 * they are copied. */
+	if ((run->clone_flags & CLONE_NEWUSER) ||
+	    ((iso->effective & S_ISO_BOX) && sb_box_ro_inputs(iso))) {
+		int p[2];
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0)
+			return -errno;
+		run->sync_r = p[0];
+		run->sync_w = p[1];
+	}
 	if ((rc = sb_mounts_prepare(iso, &run->mp)) < 0) {
 		*step = SB_STEP_MOUNTS;
 		return rc;
@@ -448,15 +464,23 @@ static int spawn_prepare(struct sb_iso *iso, int *step)
 			return rc;
 		}
 	}
-	if (run->clone_flags & CLONE_NEWUSER) {
-		/* Both ways: the child says it is ready, we say the maps are
-		 * written. */
-		int p[2];
-		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, p) < 0)
-			return -errno;
-		run->sync_r = p[0];
-		run->sync_w = p[1];
-	}
+	return 0;
+}
+
+/* The child's mount plan hands the inputs' space over (box.c): copy the
+ * inputs in, then let it go on. A child that died before (a failed mount
+ * step) has written its error: the engine reads it. */
+static int fill_inputs(struct sb_iso *iso, pid_t pid)
+{
+	struct sb_iso_run *run = &iso->run;
+	char c;
+
+	if (read(run->sync_w, &c, 1) != 1 || c != 'c')
+		return 0;
+	int rc = sb_box_fill_inputs(iso, pid);
+	if (rc < 0)
+		return rc;
+	(void)sb_write_once(run->sync_w, "d", 1); /* or it died meanwhile */
 	return 0;
 }
 
@@ -476,6 +500,7 @@ int sb_iso_spawn_begin(struct sb_iso *iso, int *step)
 	struct sb_iso_run *run = &iso->run;
 
 	memset(&iso->stat, 0, sizeof(iso->stat));
+	run->fail[0] = '\0';
 	run->init_signal = 0;
 	run->pivoted = false;
 	return spawn_prepare(iso, step);
@@ -516,9 +541,11 @@ pid_t sb_iso_spawn(struct sb_iso *iso, int errfd, int *step)
 		return -1;
 	}
 	if (run->sync_r >= 0) {
-		char ready;
 		close(run->sync_r);
 		run->sync_r = -1;
+	}
+	if (run->clone_flags & CLONE_NEWUSER) {
+		char ready;
 		if (read(run->sync_w, &ready, 1) != 1)
 			rc = -ECHILD; /* it died before it was ready */
 		else
@@ -530,10 +557,28 @@ pid_t sb_iso_spawn(struct sb_iso *iso, int errfd, int *step)
 			errno = -rc;
 			return -1;
 		}
+	}
+	if (run->mp.handoff && (rc = fill_inputs(iso, pid)) < 0) {
+		reap(pid);
+		*step = SB_STEP_BOX;
+		errno = -rc;
+		return -1;
+	}
+	if (run->sync_w >= 0) {
 		close(run->sync_w);
 		run->sync_w = -1;
 	}
 	return pid;
+}
+
+const char *sb_iso_failed_message(const struct sb_iso *iso)
+{
+	return iso->run.fail[0] ? iso->run.fail : NULL;
+}
+
+void sb_iso_set_stdin(struct sb_iso *iso, int fd)
+{
+	iso->run.stdin_fd = fd;
 }
 
 void sb_iso_set_identity(struct sb_iso *iso, bool on, uid_t uid, gid_t gid,

@@ -58,6 +58,9 @@ enum sb_mnt_kind {
 	                   * src (NULL: "/") */
 	SB_MNT_OWN,       /* chown(dst, uid, gid) unless uid is -1, then
 	                   * chmod(dst, mode) */
+	SB_MNT_HANDOFF,   /* tell the supervisor (sync socket `fd`) that dst
+	                   * is ready for it, wait until it is done */
+	SB_MNT_UMOUNT,    /* detach the mount at dst, remove the directory */
 };
 
 struct sb_mnt {
@@ -67,13 +70,15 @@ struct sb_mnt {
 	bool optional;    /* failure is not an error (e.g. /dev/urandom) */
 	uid_t uid;        /* SB_MNT_OWN */
 	gid_t gid;
-	mode_t mode;
+	mode_t mode;      /* SB_MNT_OWN */
+	int fd;           /* SB_MNT_HANDOFF: the child's end of the socket */
 };
 
 struct sb_mount_plan {
 	struct sb_mnt *ops;
 	size_t n, cap;
 	char *stage;      /* host temp dir the box root is mounted on */
+	bool handoff;     /* has an SB_MNT_HANDOFF (the inputs' space) */
 };
 
 struct sb_iso;
@@ -195,8 +200,13 @@ struct sb_iso_run {
 	gid_t box_host_gid, box_gid;
 	int box_fd, space_fd;
 	int *copy_fd;
+	uint64_t *copy_size;   /* an input's size when opened */
+	mode_t *copy_mode;     /* its mode in /box (0755 or 0644) */
 	size_t ncopy_fd;
-	uint64_t box_inputs;   /* page-rounded bytes of the copies in */
+	bool outputs_cut;      /* the outputs were truncated (first stop) */
+	int stdin_fd;          /* the program's stdin (not ours), or -1 */
+	char fail[320];        /* why the run could not start (the box's
+	                        * steps), or "": sb_iso_failed_message() */
 	int box_missing;
 };
 
@@ -324,8 +334,24 @@ int sb_box_open_copies(struct sb_iso *iso);
 int sb_box_enter(struct sb_iso *iso, pid_t pid);
 void sb_box_leave(struct sb_iso *iso, struct sb_iso_facts *facts);
 void sb_box_close(struct sb_iso_run *run);
-/* The tmpfs size of the writable space: the limit, the inputs, a page. */
+/* The tmpfs size of the writable space: the limit and a page. */
 uint64_t sb_box_space_size(const struct sb_iso *iso);
+/* The tmpfs size of the read-only inputs (those not also outputs). */
+uint64_t sb_box_inputs_size(const struct sb_iso *iso);
+/* Is NAME also the name of a copy out (an input the program may change)? */
+bool sb_box_is_output(const struct sb_iso *iso, const char *name);
+/* How many copies in are read-only inputs (not also outputs)? */
+size_t sb_box_ro_inputs(const struct sb_iso *iso);
+/* The supervisor's side of SB_MNT_HANDOFF: the read-only inputs copied
+ * into the inputs' space of the child (not yet read-only). 0 or -errno
+ * (run->fail). */
+int sb_box_fill_inputs(struct sb_iso *iso, pid_t pid);
+/* Before sb_iso_spawn(): the program's stdin (not owned), which no copy
+ * out may name; -1 for none. */
+void sb_iso_set_stdin(struct sb_iso *iso, int fd);
+/* What the last failed spawn or first stop met (a file, the option), or
+ * NULL. */
+const char *sb_iso_failed_message(const struct sb_iso *iso);
 
 /* ns.c */
 int sb_ns_write_maps(const struct sb_iso *iso, pid_t pid);

@@ -295,6 +295,47 @@ out:
 	return rc;
 }
 
+/* The copies in that are not also outputs live in a tmpfs of their own
+ * (the inputs' space), never in the writable space: the child mounts it,
+ * hands it over to the supervisor (which copies the host files in, as
+ * itself: the program's CPU time and I/O are not charged), makes it
+ * read-only, binds each file at /box/NAME (read-only too), and detaches
+ * it. The program reads and runs its inputs, but can neither change,
+ * remove nor replace them (a mount point): truncating one frees nothing
+ * for its own files. An input whose name is also an output's is the
+ * program's to change: box.c copies it into /box at the first stop. */
+static int add_inputs(const struct sb_iso *iso, struct sb_mount_plan *mp)
+{
+	char data[96], in[PATH_MAX], box[PATH_MAX];
+	int rc;
+
+	if (!sb_box_ro_inputs(iso))
+		return 0;
+	snprintf(data, sizeof(data), "size=%llu,nr_inodes=%zu,mode=0755",
+	         (unsigned long long)sb_box_inputs_size(iso), iso->ncopies + 1);
+	if ((rc = add_mkdirs(mp, "/.in", false)) < 0 ||
+	    (rc = add_at(mp, SB_MNT_MOUNT, "tmpfs", "/.in", "tmpfs",
+	                 MS_NOSUID | MS_NODEV, data)) < 0 ||
+	    (rc = add_at(mp, SB_MNT_HANDOFF, NULL, "/.in", NULL, 0, NULL)) < 0)
+		return rc;
+	mp->ops[mp->n - 1].fd = iso->run.sync_r;
+	mp->handoff = true;
+	if ((rc = add_at(mp, SB_MNT_REMOUNT_RO, NULL, "/.in", NULL, 0, NULL)) < 0)
+		return rc;
+	for (size_t i = 0; i < iso->ncopies; i++) {
+		const struct sb_copy *c = &iso->copies[i];
+		if (c->out || sb_box_is_output(iso, c->name))
+			continue;
+		snprintf(in, sizeof(in), "%s/.in/%s", mp->stage, c->name);
+		snprintf(box, sizeof(box), "%s/box/%s", mp->stage, c->name);
+		if ((rc = add(mp, SB_MNT_MKFILE, NULL, box, NULL, 0, NULL)) < 0 ||
+		    (rc = add(mp, SB_MNT_MOUNT, in, box, NULL, MS_BIND, NULL)) < 0 ||
+		    (rc = add(mp, SB_MNT_REMOUNT_RO, NULL, box, NULL, 0, NULL)) < 0)
+			return rc;
+	}
+	return add_at(mp, SB_MNT_UMOUNT, NULL, "/.in", NULL, 0, NULL);
+}
+
 static int prepare_box(const struct sb_iso *iso, struct sb_mount_plan *mp)
 {
 	const struct sb_iso_run *run = &iso->run;
@@ -315,8 +356,8 @@ static int prepare_box(const struct sb_iso *iso, struct sb_mount_plan *mp)
 	    (rc = add_dev(mp)) < 0 || (rc = add_space(iso, mp)) < 0)
 		return rc;
 	if ((iso->effective & S_ISO_BOX) &&
-	    (rc = add_space_dir(mp, "box", "/box", run->box_uid, run->box_gid,
-	                        0700)) < 0)
+	    ((rc = add_space_dir(mp, "box", "/box", run->box_uid, run->box_gid,
+	                         0700)) < 0 || (rc = add_inputs(iso, mp)) < 0))
 		return rc;
 	for (size_t i = 0; i < iso->ndirs; i++)
 		if ((rc = add_dir(mp, &iso->dirs[i], i)) < 0)
@@ -412,6 +453,18 @@ static int enter_root(const char *dir, const char *cwd, bool allow_pivot,
 	return 0;
 }
 
+/* The supervisor's turn (box.c fills the inputs' space): "c", then wait
+ * for its "d". A supervisor that is gone or failed ends the child. */
+static int handoff(const struct sb_mnt *m)
+{
+	char done;
+
+	if (write(m->fd, "c", 1) != 1 || read(m->fd, &done, 1) != 1 ||
+	    done != 'd')
+		return -ECANCELED;
+	return 0;
+}
+
 static int apply_one(const struct sb_mnt *m, bool allow_pivot, bool *pivoted)
 {
 	int fd;
@@ -446,6 +499,13 @@ static int apply_one(const struct sb_mnt *m, bool allow_pivot, bool *pivoted)
 		    chmod(m->dst, m->mode) < 0)
 			return -errno;
 		return 0;
+	case SB_MNT_HANDOFF:
+		return handoff(m);
+	case SB_MNT_UMOUNT:
+		if (umount2(m->dst, MNT_DETACH) < 0)
+			return -errno;
+		(void)rmdir(m->dst); /* the box root's, still writable */
+		return 0;
 	default:
 		return -EINVAL;
 	}
@@ -459,7 +519,8 @@ int sb_mounts_apply(const struct sb_mount_plan *mp, bool allow_pivot,
 		[SB_MNT_MOUNT] = SB_STEP_MOUNT,
 		[SB_MNT_REMOUNT_RO] = SB_STEP_REMOUNT_RO,
 		[SB_MNT_SYMLINK] = SB_STEP_SYMLINK, [SB_MNT_ROOT] = SB_STEP_PIVOT_ROOT,
-		[SB_MNT_OWN] = SB_STEP_CHOWN,
+		[SB_MNT_OWN] = SB_STEP_CHOWN, [SB_MNT_HANDOFF] = SB_STEP_BOX,
+		[SB_MNT_UMOUNT] = SB_STEP_MOUNT,
 	};
 
 	for (size_t i = 0; i < mp->n; i++) {

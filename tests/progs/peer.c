@@ -22,6 +22,12 @@
  *                      /etc/passwd: "make ok|ERRNO"
  *   peer connect PORT  a TCP connection to 127.0.0.1:PORT: "connect ok"
  *                      (after sending "peer\n") or "connect ERRNO"
+ *   peer spend INPUT MIB   tries to free its copied-in INPUT (truncate,
+ *                      then unlink: "trunc ok|ERRNO", "unlink ok|ERRNO"),
+ *                      then writes up to MIB MiB in files of 256 KiB
+ *                      (spent0, ...), whatever fails: "wrote N"
+ *   peer update PATH   "read N" (its bytes), then PATH rewritten (O_TRUNC)
+ *                      to "updated\n": "update ok|ERRNO"
  * Exit status 0, or 2 for bad arguments.
  */
 #include <errno.h>
@@ -147,6 +153,34 @@ int main(int argc, char **argv)
 		         connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
 		         write(fd, "peer\n", 5) == 5;
 		result("connect", ok);
+	} else if (argc == 4 && strcmp(argv[1], "spend") == 0) {
+		int fd = open(argv[2], O_WRONLY | O_TRUNC | O_CLOEXEC);
+		result("trunc", fd >= 0);
+		result("unlink", unlink(argv[2]) == 0);
+		long long total = 0;
+		memset(buf, 's', sizeof(buf));
+		for (long i = 0; i < atol(argv[3]) * 4; i++) {
+			char name[32];
+			snprintf(name, sizeof(name), "spent%ld", i);
+			fd = open(name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+			for (int k = 0; fd >= 0 && k < 64; k++) {
+				ssize_t w = write(fd, buf, sizeof(buf));
+				if (w <= 0)
+					break;
+				total += w;
+			}
+			if (fd >= 0)
+				close(fd);
+		}
+		printf("wrote %lld\n", total);
+	} else if (argc == 3 && strcmp(argv[1], "update") == 0) {
+		int fd = open(argv[2], O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
+		if (fd >= 0)
+			close(fd);
+		printf("read %zd\n", n);
+		fd = open(argv[2], O_WRONLY | O_TRUNC | O_CLOEXEC);
+		result("update", fd >= 0 && write(fd, "updated\n", 8) == 8);
 	} else if (argc == 2 && strcmp(argv[1], "pdeathsig") == 0) {
 		int sig = -1;
 		if (prctl(PR_GET_PDEATHSIG, &sig) < 0)
