@@ -1284,6 +1284,11 @@ typedef struct {
 	                           * larger than box_limit (their host files
 	                           * are left empty; OL or ML when a quota
 	                           * sets box_limit) */
+	/* Added in 0.6 */
+	int64_t box_peak_bytes;   /* the most it held at any stop of the
+	                           * run or at its end, where a quota sets
+	                           * box_limit (above it: OL or ML); else
+	                           * box_bytes */
 } sandbox_iso_stat_t;
 /* Copy at most `size` bytes of the figures. -EINVAL for NULL. */
 int sandbox_get_isolation_stat(const sandbox_t *sb, sandbox_iso_stat_t *st,

@@ -666,6 +666,53 @@ START_TEST(inputs_free_no_space)
 }
 END_TEST
 
+/* The space is judged at its peak, not only at its end: a program that
+ * fills it until a write fails, then removes its files and exits 0,
+ * wanted more than its quota -- OL, in both modes (0.5: OK, the space
+ * measured empty at the end). */
+START_TEST(space_is_judged_at_its_peak)
+{
+	sandbox_iso_stat_t is;
+	sandbox_stat_t st;
+	int verdict;
+	char err[256];
+
+	as_user(_i);
+	NEED_BOX();
+	sandbox_t *sb = box_of(modes[_i % 2], "peer", "fillfree", NULL, NULL);
+	sandbox_policy_t *p = sandbox_policy_parse(
+		spend_policy, sizeof(spend_policy) - 1, "spend", err, sizeof(err));
+	ck_assert_msg(p, "%s", err);
+	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+	sandbox_policy_unref(p);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, 1 * MB), 0);
+	char *text = tu_run_stdout(sb, &verdict, &st);
+	ck_assert_msg(strncmp(text, "filled ", 7) == 0, "%s", text);
+	free(text);
+	ck_assert_result(verdict, S_RESULT_OL);
+	ck_assert_int_eq(st.quota_exceeded, S_QUOTA_DISK);
+	ck_assert_int_eq(sandbox_get_isolation_stat(sb, &is, sizeof(is)), 0);
+	ck_assert_msg(is.box_bytes < 1 * MB, "box_bytes %lld",
+	              (long long)is.box_bytes);
+	ck_assert_msg(is.box_peak_bytes > 1 * MB, "box_peak_bytes %lld",
+	              (long long)is.box_peak_bytes);
+	sandbox_destroy(sb);
+
+	/* Within the quota, the same program's files come and go: OK. */
+	sb = box_of(modes[_i % 2], "peer", "fillfree", NULL, NULL);
+	p = sandbox_policy_parse(spend_policy, sizeof(spend_policy) - 1, "spend",
+	                         err, sizeof(err));
+	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+	sandbox_policy_unref(p);
+	ck_assert_int_eq(sandbox_set_tmpfs_size(sb, 1 * MB), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, 2 * MB), 0);
+	text = tu_run_stdout(sb, &verdict, &st);
+	free(text);
+	ck_assert_result(verdict, S_RESULT_OK);
+	sandbox_destroy(sb);
+}
+END_TEST
+
 /* A file larger than the box's bound is never copied out: a sparse file
  * costs the tmpfs nothing (0.4.0: 4 GiB written to the host under a 64
  * MiB memory quota, OK, minutes long). Its host file stays empty, it
@@ -852,6 +899,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(t, space_is_bounded_by_the_quotas, 0, 4);
 	tcase_add_loop_test(t, tmp_dirs_share_the_space, 0, 2);
 	tcase_add_loop_test(t, inputs_free_no_space, 0, 4);
+	tcase_add_loop_test(t, space_is_judged_at_its_peak, 0, 4);
 	suite_add_tcase(s, t);
 	return s;
 }

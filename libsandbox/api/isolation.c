@@ -341,7 +341,8 @@ SB_EXPORT int sandbox_get_isolation_stat(const sandbox_t *sb,
 {
 	sandbox_iso_stat_t none = { .cg_memory_peak = -1, .cg_oom_kills = -1,
 	                            .cg_pids_refused = -1,
-	                            .cg_cpu_throttled_us = -1 };
+	                            .cg_cpu_throttled_us = -1,
+	                            .box_peak_bytes = -1 };
 	if (!sb || !st || size == 0)
 		return -EINVAL;
 	const sandbox_iso_stat_t *src = sb->iso ? &sb->iso->stat : &none;

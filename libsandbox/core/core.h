@@ -282,6 +282,7 @@ struct sandbox {
 		const sandbox_policy_t *policy;
 		unsigned generation;
 		bool watch_memory;
+		bool watch_space;
 		bool guard_truncate;
 		bool guard_special;
 		struct sock_fprog prog;

@@ -79,6 +79,9 @@ static int compile_policy(sandbox_t *sb)
 {
 	bool watch = sb->memory_mode == S_MEMORY_VSIZE &&
 	             sb->quota[S_QUOTA_MEMORY] != SANDBOX_UNLIMITED;
+	/* A box's writable space judged by a quota: what can free it stops
+	 * first in fast mode too (its peak decides, isolation/box.c). */
+	bool space = sb->iso && sb_iso_watches_space(sb->iso);
 	const struct sb_eff_opts eo = {
 		.guard_truncate = sb->confine.guard_truncate,
 		.guard_special = sb->confine.mode == S_FILES_MOUNT_VIEW,
@@ -88,13 +91,14 @@ static int compile_policy(sandbox_t *sb)
 	if (sb->compiled.valid && sb->compiled.policy == sb->policy &&
 	    sb->compiled.generation == sb->policy->generation &&
 	    sb->compiled.watch_memory == watch &&
+	    sb->compiled.watch_space == space &&
 	    sb->compiled.guard_truncate == eo.guard_truncate &&
 	    sb->compiled.guard_special == eo.guard_special)
 		return 0;
 	sb_run_drop_compiled(sb);
 	/* The table with its guards (tasks; truncation for an old Landlock):
 	 * what the kernel filter is compiled from and both modes judge. */
-	struct sb_filter_opts o = { .watch_memory = watch };
+	struct sb_filter_opts o = { .watch_memory = watch, .watch_space = space };
 	if ((rc = sb_policy_effective(sb->policy, &eo, &sb->compiled.guarded)) < 0 ||
 	    (rc = sb_filter_get(&sb->compiled.guarded.view, &o,
 	                        &sb->compiled.prog)) < 0 ||
@@ -108,6 +112,7 @@ static int compile_policy(sandbox_t *sb)
 	sb->compiled.policy = sb->policy;
 	sb->compiled.generation = sb->policy->generation;
 	sb->compiled.watch_memory = watch;
+	sb->compiled.watch_space = space;
 	sb->compiled.guard_truncate = eo.guard_truncate;
 	sb->compiled.guard_special = eo.guard_special;
 	return 0;

@@ -907,6 +907,13 @@ static int on_stop(struct run *r, struct sb_task *t, int status)
 	int sig = WSTOPSIG(status);
 	int event = (unsigned)status >> 16;
 
+	/* Every stop looks at the box's writable space (isolation/box.c):
+	 * its peak, not its end, judges the program's files. In classic mode
+	 * every syscall stops; in fast mode, where the space is judged by a
+	 * quota, every call that can free it does (sb_space_syscall), and
+	 * each process's exit (before its files close). */
+	if (r->sb->iso)
+		sb_iso_space_sample(r->sb->iso);
 	if (r->killed) { /* only the end matters now */
 		if (t->held)
 			kill(t->tid, SIGKILL);

@@ -338,6 +338,15 @@ static int64_t space_used(const struct sb_iso_run *run)
 	return (int64_t)((uint64_t)(sf.f_blocks - sf.f_bfree) * sf.f_bsize);
 }
 
+void sb_iso_space_sample(struct sb_iso *iso)
+{
+	if (iso->run.space_fd < 0 || iso->box_limit_quota < 0)
+		return; /* no space yet, or no verdict rests on it */
+	int64_t used = space_used(&iso->run);
+	if (used > (int64_t)iso->run.space_peak)
+		iso->run.space_peak = (uint64_t)used;
+}
+
 /* /box/NAME to dst. What the program did not leave (or left as anything
  * but a regular file: a symbolic link, a FIFO, a directory) counts in
  * box_missing; a file larger than the box's bound is not copied (a
@@ -377,6 +386,7 @@ void sb_box_leave(struct sb_iso *iso, struct sb_iso_facts *facts)
 	struct sb_iso_run *run = &iso->run;
 
 	iso->stat.box_bytes = -1;
+	iso->stat.box_peak_bytes = -1;
 	iso->stat.box_error = 0;
 	iso->stat.box_refused = 0;
 	iso->stat.box_limit = (int64_t)iso->box_limit;
@@ -384,10 +394,14 @@ void sb_box_leave(struct sb_iso *iso, struct sb_iso_facts *facts)
 	facts->space_over_quota = -1;
 	int64_t used = space_used(run);
 	if (used >= 0) {
+		if ((uint64_t)used > run->space_peak)
+			run->space_peak = (uint64_t)used;
 		iso->stat.box_bytes = used;
+		iso->stat.box_peak_bytes = (int64_t)run->space_peak;
 		/* The plan gave one page more than the limit: a program that
-		 * used it wanted more than its quota allows. */
-		if ((uint64_t)used > iso->box_limit && iso->box_limit_quota >= 0)
+		 * used it -- at the end, or at any stop of the run -- wanted
+		 * more than its quota allows, whatever it removed later. */
+		if (run->space_peak > iso->box_limit && iso->box_limit_quota >= 0)
 			facts->space_over_quota = iso->box_limit_quota;
 	}
 	/* The copies out only after a run that started (its outputs were

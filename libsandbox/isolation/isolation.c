@@ -330,6 +330,12 @@ int sb_iso_check(struct sb_iso *iso, const struct sb_iso_prog *prog)
 	return (rc = sb_iso_check_program(iso, prog)) < 0 ? rc : 1;
 }
 
+bool sb_iso_watches_space(const struct sb_iso *iso)
+{
+	return (iso->effective & S_ISO_FS) && !iso->nview &&
+	       iso->box_limit_quota >= 0;
+}
+
 int sb_iso_check_program(const struct sb_iso *iso,
                          const struct sb_iso_prog *prog)
 {
@@ -501,6 +507,7 @@ int sb_iso_spawn_begin(struct sb_iso *iso, int *step)
 
 	memset(&iso->stat, 0, sizeof(iso->stat));
 	run->fail[0] = '\0';
+	run->space_peak = 0;
 	run->init_signal = 0;
 	run->pivoted = false;
 	return spawn_prepare(iso, step);

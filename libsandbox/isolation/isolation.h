@@ -204,6 +204,7 @@ struct sb_iso_run {
 	mode_t *copy_mode;     /* its mode in /box (0755 or 0644) */
 	size_t ncopy_fd;
 	bool outputs_cut;      /* the outputs were truncated (first stop) */
+	uint64_t space_peak;   /* the most the space held at a stop */
 	int stdin_fd;          /* the program's stdin (not ours), or -1 */
 	char fail[320];        /* why the run could not start (the box's
 	                        * steps), or "": sb_iso_failed_message() */
@@ -346,6 +347,13 @@ size_t sb_box_ro_inputs(const struct sb_iso *iso);
  * into the inputs' space of the child (not yet read-only). 0 or -errno
  * (run->fail). */
 int sb_box_fill_inputs(struct sb_iso *iso, pid_t pid);
+/* At a stop of the program (tracer): what the writable space holds now
+ * goes into its peak. One fstatfs; nothing before the first stop, nor
+ * where no quota judges the space. */
+void sb_iso_space_sample(struct sb_iso *iso);
+/* After sb_iso_check(): is there a writable space a quota judges (its
+ * peak must be watched: the filter stops the calls that can free it)? */
+bool sb_iso_watches_space(const struct sb_iso *iso);
 /* Before sb_iso_spawn(): the program's stdin (not owned), which no copy
  * out may name; -1 for none. */
 void sb_iso_set_stdin(struct sb_iso *iso, int fd);

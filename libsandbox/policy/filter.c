@@ -154,24 +154,28 @@ static int compile_abi(const sandbox_policy_t *p, const struct sb_ruleset *rs,
 		int base, base_err;
 		uint32_t action;
 		bool mem = o->watch_memory && sb_memory_syscall(abi, nr);
+		bool space = o->watch_space && sb_space_syscall(abi, nr);
 
 		sb_ruleset_base(p, rs, abi, nr, &base, &base_err);
 		if (first < 0) {
 			action = disp_action(base, base_err);
 			if (mem && action == SCMP_ACT_ALLOW)
 				action = SCMP_ACT_TRACE(SB_TRACE_MEM);
+			else if (space && action == SCMP_ACT_ALLOW)
+				action = SCMP_ACT_TRACE(SB_TRACE_ASK);
 			if (covered_by_default(action, dflt))
 				continue;
 			rc = seccomp_rule_add_exact(ctx, action, snr, 0);
-		} else if (!mem && chain_exact(p, rs, abi, first, base, base_err,
-		                               dflt, &action)) {
+		} else if (!mem && !space &&
+		           chain_exact(p, rs, abi, first, base, base_err, dflt,
+		                       &action)) {
 			/* Rules that do what the default does add nothing (and
 			 * libseccomp refuses them: EACCES). */
 			rc = 0;
 			for (int32_t i = first; i >= 0 && rc == 0 &&
 			     !covered_by_default(action, dflt); i = rs->next[i])
 				rc = add_conditional(ctx, &p->rules[i], snr, action);
-		} else if (mem || dflt != SCMP_ACT_TRACE(SB_TRACE_ASK)) {
+		} else if (mem || space || dflt != SCMP_ACT_TRACE(SB_TRACE_ASK)) {
 			rc = seccomp_rule_add_exact(ctx, SCMP_ACT_TRACE(
 			        mem ? SB_TRACE_MEM : SB_TRACE_ASK), snr, 0);
 		} else {

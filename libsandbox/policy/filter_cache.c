@@ -29,7 +29,7 @@
 struct cache_entry {
 	uint64_t hash;
 	uint64_t last_use;
-	bool watch_memory;
+	unsigned watch;         /* WATCH_* of the options */
 	int def_disp[S_ABI_COUNT], def_err[S_ABI_COUNT];
 	struct sb_rule *rules;
 	size_t nrules;
@@ -42,6 +42,15 @@ static struct {
 	struct cache_entry slot[CACHE_SLOTS];
 } cache = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
+/* The options a filter was compiled with, as one key. */
+enum { WATCH_MEMORY = 1, WATCH_SPACE = 2 };
+
+static unsigned watch_of(const struct sb_filter_opts *o)
+{
+	return (o->watch_memory ? WATCH_MEMORY : 0) |
+	       (o->watch_space ? WATCH_SPACE : 0);
+}
+
 static uint64_t mix(uint64_t h, uint64_t v)
 {
 	/* FNV-1a over the 8 bytes of v. */
@@ -51,7 +60,7 @@ static uint64_t mix(uint64_t h, uint64_t v)
 }
 
 /* Field by field: struct padding is never read. */
-static uint64_t policy_hash(const sandbox_policy_t *p, bool watch)
+static uint64_t policy_hash(const sandbox_policy_t *p, unsigned watch)
 {
 	uint64_t h = mix(0xcbf29ce484222325ULL, watch);
 
@@ -81,9 +90,9 @@ static bool rule_equal(const struct sb_rule *x, const struct sb_rule *y)
 }
 
 static bool entry_matches(const struct cache_entry *e, uint64_t hash,
-                          const sandbox_policy_t *p, bool watch)
+                          const sandbox_policy_t *p, unsigned watch)
 {
-	if (!e->prog.filter || e->hash != hash || e->watch_memory != watch ||
+	if (!e->prog.filter || e->hash != hash || e->watch != watch ||
 	    e->nrules != p->nrules ||
 	    memcmp(e->def_disp, p->def_disp, sizeof(e->def_disp)) != 0 ||
 	    memcmp(e->def_err, p->def_err, sizeof(e->def_err)) != 0)
@@ -108,7 +117,7 @@ static int prog_copy(const struct sock_fprog *from, struct sock_fprog *to)
 
 /* Under the lock: a copy of the cached program for p into *out; 1 on a
  * hit, 0 on a miss, -ENOMEM. */
-static int lookup(uint64_t hash, const sandbox_policy_t *p, bool watch,
+static int lookup(uint64_t hash, const sandbox_policy_t *p, unsigned watch,
                   struct sock_fprog *out)
 {
 	for (int i = 0; i < CACHE_SLOTS; i++) {
@@ -123,7 +132,7 @@ static int lookup(uint64_t hash, const sandbox_policy_t *p, bool watch,
 
 /* Under the lock: remember a copy of prog for p in the least recently
  * used slot. Best effort: out of memory just leaves it uncached. */
-static void insert(uint64_t hash, const sandbox_policy_t *p, bool watch,
+static void insert(uint64_t hash, const sandbox_policy_t *p, unsigned watch,
                    const struct sock_fprog *prog)
 {
 	struct cache_entry *e = &cache.slot[0], fresh = { 0 };
@@ -140,7 +149,7 @@ static void insert(uint64_t hash, const sandbox_policy_t *p, bool watch,
 		memcpy(fresh.rules, p->rules, p->nrules * sizeof(*p->rules));
 	fresh.nrules = p->nrules;
 	fresh.hash = hash;
-	fresh.watch_memory = watch;
+	fresh.watch = watch;
 	memcpy(fresh.def_disp, p->def_disp, sizeof(fresh.def_disp));
 	memcpy(fresh.def_err, p->def_err, sizeof(fresh.def_err));
 	fresh.last_use = ++cache.clock;
@@ -161,14 +170,16 @@ static bool builtin_usable(void)
 	       v->micro == sb_filters_builtin_scmp[2];
 }
 
-const struct sb_filter_builtin *sb_filter_builtin_find(const sandbox_policy_t *p,
-                                                     bool watch)
+static const struct sb_filter_builtin *find(const sandbox_policy_t *p,
+                                           unsigned watch)
 {
 	if (!builtin_usable())
 		return NULL;
 	for (size_t i = 0; i < sb_filters_builtin_count; i++) {
 		const struct sb_filter_builtin *b = &sb_filters_builtin[i];
-		bool same = b->watch_memory == watch && b->nrules == p->nrules &&
+		bool same = b->watch_memory == !!(watch & WATCH_MEMORY) &&
+		            b->watch_space == !!(watch & WATCH_SPACE) &&
+		            b->nrules == p->nrules &&
 		            memcmp(b->def_disp, p->def_disp, sizeof(b->def_disp)) == 0 &&
 		            memcmp(b->def_err, p->def_err, sizeof(b->def_err)) == 0;
 		for (size_t r = 0; same && r < p->nrules; r++)
@@ -179,6 +190,12 @@ const struct sb_filter_builtin *sb_filter_builtin_find(const sandbox_policy_t *p
 	return NULL;
 }
 
+const struct sb_filter_builtin *sb_filter_builtin_find(const sandbox_policy_t *p,
+                                                     bool watch)
+{
+	return find(p, watch ? WATCH_MEMORY : 0);
+}
+
 int sb_filter_get(const sandbox_policy_t *p, const struct sb_filter_opts *o,
                   struct sock_fprog *out)
 {
@@ -186,22 +203,23 @@ int sb_filter_get(const sandbox_policy_t *p, const struct sb_filter_opts *o,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	const struct sb_filter_builtin *b = sb_filter_builtin_find(p, o->watch_memory);
+	unsigned watch = watch_of(o);
+	const struct sb_filter_builtin *b = find(p, watch);
 	if (b) {
 		struct sock_fprog f = { .len = b->len,
 		                        .filter = (struct sock_filter *)b->prog };
 		return prog_copy(&f, out);
 	}
-	hash = policy_hash(p, o->watch_memory);
+	hash = policy_hash(p, watch);
 	pthread_mutex_lock(&cache.lock);
-	rc = lookup(hash, p, o->watch_memory, out);
+	rc = lookup(hash, p, watch, out);
 	pthread_mutex_unlock(&cache.lock);
 	if (rc != 0)
 		return rc < 0 ? rc : 0;
 	if ((rc = sb_filter_compile(p, o, out)) < 0)
 		return rc;
 	pthread_mutex_lock(&cache.lock);
-	insert(hash, p, o->watch_memory, out);
+	insert(hash, p, watch, out);
 	pthread_mutex_unlock(&cache.lock);
 	return 0;
 }

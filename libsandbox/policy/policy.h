@@ -152,6 +152,9 @@ bool sb_policy_abi_allowed(const sandbox_policy_t *p, int abi);
 /* Options that change how a policy is compiled for one run. */
 struct sb_filter_opts {
 	bool watch_memory; /* TRACE brk/mmap/mremap at exit (VSIZE quota) */
+	bool watch_space;  /* TRACE what can free a box's writable space
+	                    * (sb_space_syscall) where the table allows it:
+	                    * the tracer measures the space first */
 	pid_t self;        /* unused in the kernel filter (pid unknown before
 	                    * fork): S_ARG_SELF_PID rules compile to TRACE */
 };
@@ -175,6 +178,7 @@ int sb_filter_get(const sandbox_policy_t *p, const struct sb_filter_opts *o,
  * (sb_filters_builtin_scmp: major, minor, micro). */
 struct sb_filter_builtin {
 	bool watch_memory;
+	bool watch_space;
 	int def_disp[S_ABI_COUNT], def_err[S_ABI_COUNT];
 	const struct sb_rule *rules;
 	size_t nrules;

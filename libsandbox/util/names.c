@@ -120,6 +120,38 @@ static void mem_init(void)
 		}
 }
 
+/* The calls that can free blocks of a file (a box's writable space
+ * watches them, isolation/box.c): removing or replacing a name,
+ * truncating, punching a hole, an open that may truncate. */
+static const char *const space_names[] = {
+	"unlink", "unlinkat", "rename", "renameat", "renameat2", "truncate",
+	"truncate64", "ftruncate", "ftruncate64", "fallocate", "open",
+	"openat", "openat2", "creat",
+};
+#define NSPACE (sizeof(space_names) / sizeof(space_names[0]))
+static long space_nr[S_ABI_COUNT][NSPACE];
+static pthread_once_t space_once = PTHREAD_ONCE_INIT;
+
+static void space_init(void)
+{
+	for (int abi = 0; abi < S_ABI_COUNT; abi++)
+		for (size_t k = 0; k < NSPACE; k++) {
+			long nr = sb_syscall_number(abi, space_names[k]);
+			space_nr[abi][k] = nr < 0 ? -1 : nr;
+		}
+}
+
+bool sb_space_syscall(int abi, long nr)
+{
+	if (abi < 0 || abi >= S_ABI_COUNT || nr < 0)
+		return false;
+	pthread_once(&space_once, space_init);
+	for (size_t k = 0; k < NSPACE; k++)
+		if (space_nr[abi][k] == nr)
+			return true;
+	return false;
+}
+
 int sb_memory_syscall(int abi, long nr)
 {
 	if (abi < 0 || abi >= S_ABI_COUNT || nr < 0)

@@ -26,6 +26,8 @@
  *                      then unlink: "trunc ok|ERRNO", "unlink ok|ERRNO"),
  *                      then writes up to MIB MiB in files of 256 KiB
  *                      (spent0, ...), whatever fails: "wrote N"
+ *   peer fillfree      files of 256 KiB (g0, g1, ...) until a write
+ *                      fails, then removes them all: "filled N, freed"
  *   peer update PATH   "read N" (its bytes), then PATH rewritten (O_TRUNC)
  *                      to "updated\n": "update ok|ERRNO"
  * Exit status 0, or 2 for bad arguments.
@@ -173,6 +175,28 @@ int main(int argc, char **argv)
 				close(fd);
 		}
 		printf("wrote %lld\n", total);
+	} else if (argc == 2 && strcmp(argv[1], "fillfree") == 0) {
+		char name[32];
+		long long total = 0;
+		int n = 0;
+		memset(buf, 'f', sizeof(buf));
+		for (int full = 0; !full && n < 4096; n++) {
+			snprintf(name, sizeof(name), "g%d", n);
+			int fd = open(name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+			if (fd < 0)
+				break;
+			for (int k = 0; k < 64 && !full; k++) {
+				ssize_t w = write(fd, buf, sizeof(buf));
+				full = w < (ssize_t)sizeof(buf);
+				total += w > 0 ? w : 0;
+			}
+			close(fd);
+		}
+		for (int i = 0; i <= n; i++) {
+			snprintf(name, sizeof(name), "g%d", i);
+			unlink(name);
+		}
+		printf("filled %lld, freed\n", total);
 	} else if (argc == 3 && strcmp(argv[1], "update") == 0) {
 		int fd = open(argv[2], O_RDONLY | O_CLOEXEC);
 		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
