@@ -105,11 +105,13 @@ const char *sr_step_option(const char *step)
 		{ "setgid", "--group" }, { "setgroups", "--user" },
 		{ "id_map", "--ns=user" }, { "ns_ids", "--ns=user" },
 		{ "sethostname", "--hostname" }, { "loopback", "--ns=net" },
-		{ "mount", "--rootfs, --dir" }, { "mounts", "--rootfs, --dir" },
-		{ "mkdir", "--rootfs, --dir" }, { "pivot_root", "--rootfs, --dir" },
-		{ "remount_ro", "--rootfs, --dir" }, { "cgroup", "--cg-*" },
+		{ "mount", "--box, --rootfs, --dir" },
+		{ "mounts", "--box, --rootfs, --dir" },
+		{ "mkdir", "--box, --rootfs, --dir" },
+		{ "pivot_root", "--box, --rootfs, --dir" },
+		{ "remount_ro", "--box, --rootfs, --dir" }, { "cgroup", "--cg-*" },
 		{ "setrlimit", "--rlimit" }, { "cpus", "--cpus" },
-		{ "capture", "--output" }, { "box", "--box-id, --copy-in/out" },
+		{ "capture", "--output" }, { "box", "--box, --box-id, --copy-in/out" },
 		{ "identity", "--box-id" }, { "chown", "--box" },
 	};
 	for (size_t i = 0; step && i < sizeof(map) / sizeof(map[0]); i++)

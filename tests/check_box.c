@@ -99,7 +99,7 @@ struct host_view {
 };
 
 /* The stages of the supervisor `sup` only: other suites run boxes in the
- * same /tmp meanwhile. */
+ * same directory meanwhile. */
 static void look(struct host_view *v, pid_t sup)
 {
 	char line[4096];
@@ -112,12 +112,12 @@ static void look(struct host_view *v, pid_t sup)
 	char mine[64];
 	int n = snprintf(mine, sizeof(mine), "libsandbox-%ld-", (long)sup);
 	v->stages = 0;
-	DIR *d = opendir("/tmp");
-	ck_assert_ptr_nonnull(d);
-	for (struct dirent *e; (e = readdir(d)); )
+	DIR *d = opendir(tu_stage_dir());
+	for (struct dirent *e; d && (e = readdir(d)); )
 		if (strncmp(e->d_name, mine, (size_t)n) == 0)
 			v->stages++;
-	closedir(d);
+	if (d)
+		closedir(d);
 }
 
 static void assert_nothing_left(const struct host_view *before, pid_t sup)
@@ -253,6 +253,36 @@ START_TEST(killed_supervisor_leaves_nothing)
 		;
 	close(out[0]);
 	assert_nothing_left(&v0, sup);
+}
+END_TEST
+
+/* The box needs no directory any user can fill: a local user who filled
+ * /tmp's inodes stopped every box (0.5 made its stage there: "not run:
+ * mounts: No space left on device", review B4). A full /tmp, in a mount
+ * namespace of the test's own. */
+START_TEST(full_tmp_stops_no_box)
+{
+	sandbox_stat_t st;
+	char name[64];
+
+	if (geteuid() != 0)
+		tu_skip("needs root (an unprivileged box stages in $XDG_RUNTIME_DIR, else /tmp)");
+	if (strncmp(PROGS_DIR, "/tmp/", 5) == 0)
+		tu_skip("the build tree is under /tmp, which the test fills");
+	NEED_BOX();
+	ck_assert_int_eq(unshare(CLONE_NEWNS), 0);
+	ck_assert_int_eq(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
+	ck_assert_int_eq(mount("tmpfs", "/tmp", "tmpfs", 0, "size=64k,nr_inodes=4"), 0);
+	for (int i = 0; i < 16; i++) {
+		snprintf(name, sizeof(name), "/tmp/full%d", i);
+		int fd = open(name, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		if (fd >= 0)
+			close(fd);
+	}
+	ck_assert_int_lt(mkdir("/tmp/one-more", 0755), 0);
+	sandbox_t *sb = box_of(modes[_i], "peer", "ids", NULL, NULL);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+	sandbox_destroy(sb);
 }
 END_TEST
 
@@ -881,6 +911,7 @@ Suite *tu_suite(void)
 	tcase_add_test(t, each_run_starts_empty);
 	tcase_add_test(t, killed_supervisor_leaves_nothing);
 	tcase_add_test(t, copy_out_on_a_full_disk);
+	tcase_add_loop_test(t, full_tmp_stops_no_box, 0, 2);
 	tcase_add_loop_test(t, copy_out_is_bounded, 0, 4);
 	tcase_add_loop_test(t, big_stdout_is_not_the_boxs, 0, 4);
 	tcase_add_loop_test(t, copy_out_takes_regular_files_only, 0, 4);

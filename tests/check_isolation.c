@@ -48,9 +48,10 @@ static int count_lines(const char *path)
 static int count_stage_dirs(void)
 {
 	char pfx[64];
-	DIR *d = opendir("/tmp");
+	DIR *d;
 	struct dirent *e;
 	int n = 0;
+	d = opendir(tu_stage_dir());
 	snprintf(pfx, sizeof(pfx), "libsandbox-%ld-", (long)getpid());
 	while (d && (e = readdir(d)))
 		n += strncmp(e->d_name, pfx, strlen(pfx)) == 0;
@@ -263,7 +264,7 @@ END_TEST
 static int count_stages_of(pid_t pid)
 {
 	char pfx[64];
-	DIR *d = opendir("/tmp");
+	DIR *d = opendir(tu_stage_dir());
 	struct dirent *e;
 	int n = 0;
 	snprintf(pfx, sizeof(pfx), "libsandbox-%ld-", (long)pid);

@@ -114,6 +114,19 @@ static void tmpdir_cleanup(void)
 		nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+const char *tu_stage_dir(void)
+{
+	const char *x = getenv("XDG_RUNTIME_DIR");
+	struct stat st;
+
+	if (geteuid() == 0)
+		return "/run/libsandbox";
+	if (x && x[0] == '/' && lstat(x, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    st.st_uid == geteuid() && !(st.st_mode & 022))
+		return x;
+	return "/tmp";
+}
+
 const char *tu_tmpdir(void)
 {
 	if (tmpdir[0] == '\0' || tmpdir_owner != getpid()) {

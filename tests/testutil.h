@@ -47,6 +47,10 @@ int tu_run_prog(int mode, sandbox_stat_t *st, const char *name, ...)
 
 /* A private temporary directory for this process, removed at exit. */
 const char *tu_tmpdir(void);
+/* Where this process's box roots make their stage directories, as the
+ * library chooses (isolation/mounts.c): /run/libsandbox for root, else
+ * the caller's own $XDG_RUNTIME_DIR, else /tmp. */
+const char *tu_stage_dir(void);
 /* Path of `name` inside tu_tmpdir() (fresh string). */
 char *tu_tmpfile(const char *name);
 /* Whole content of a file as a NUL-terminated string (fresh), or NULL. */

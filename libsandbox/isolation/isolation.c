@@ -451,6 +451,9 @@ static int spawn_prepare(struct sb_iso *iso, int *step)
 		run->sync_w = p[1];
 	}
 	if ((rc = sb_mounts_prepare(iso, &run->mp)) < 0) {
+		snprintf(run->fail, sizeof(run->fail), "%s: the stage directory of its root (in /run/libsandbox for root, else $XDG_RUNTIME_DIR or /tmp), or a --dir path: %s",
+		         (iso->effective & S_ISO_BOX) ? "the box" : "the box root",
+		         strerror(-rc));
 		*step = SB_STEP_MOUNTS;
 		return rc;
 	}

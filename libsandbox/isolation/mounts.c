@@ -239,10 +239,35 @@ static int add_dir(struct sb_mount_plan *mp, const struct sb_dir *d,
 	return rc;
 }
 
+/* Where the stage directory is made: somewhere no other user can fill
+ * (every box needed a fresh directory in the world-writable /tmp, so a
+ * local user who filled /tmp's inodes stopped every box: review B4).
+ * Root: its own /run/libsandbox (checked to be root's alone); another
+ * caller: its $XDG_RUNTIME_DIR when that is a directory of its own that
+ * nobody else may write (systemd's /run/user/UID), else /tmp. */
+static const char *stage_parent(void)
+{
+	const char *x = getenv("XDG_RUNTIME_DIR");
+	struct stat st;
+
+	if (geteuid() == 0)
+		return sb_root_dir();
+	if (x && x[0] == '/' && strlen(x) < PATH_MAX - 64 && lstat(x, &st) == 0 &&
+	    S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+	    !(st.st_mode & 022))
+		return x;
+	return "/tmp";
+}
+
 static int make_stage(struct sb_mount_plan *mp)
 {
-	char tmpl[64];
-	snprintf(tmpl, sizeof(tmpl), "/tmp/libsandbox-%ld-XXXXXX", (long)getpid());
+	char tmpl[PATH_MAX];
+	const char *parent = stage_parent();
+
+	if (!parent)
+		return -errno;
+	snprintf(tmpl, sizeof(tmpl), "%s/libsandbox-%ld-XXXXXX", parent,
+	         (long)getpid());
 	if (!mkdtemp(tmpl))
 		return -errno;
 	if (!(mp->stage = strdup(tmpl))) {

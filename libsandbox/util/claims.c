@@ -90,6 +90,17 @@ static int open_root_dir(void)
 	return fd;
 }
 
+const char *sb_root_dir(void)
+{
+	int fd = open_root_dir();
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	close(fd);
+	return ROOT_DIR;
+}
+
 /* The lock file `name` of directory `dir`, opened (made if missing,
  * `mode`): a descriptor, -EEXIST when what is there cannot be used, or
  * another -errno when the directory refuses a new file. */

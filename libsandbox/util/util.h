@@ -255,6 +255,10 @@ enum { SB_CLAIM_CPU = 0, SB_CLAIM_UID,
 int sb_claim(int kind, unsigned long n);
 /* The path of resource n's lock file (for messages). */
 void sb_claim_path(int kind, unsigned long n, char *buf, size_t size);
+/* The root-only directory of host-wide state (/run/libsandbox), made if
+ * missing and checked to be root's alone (the claims' and the box
+ * stages' home): its path, or NULL with errno (EPERM: not root's alone). */
+const char *sb_root_dir(void);
 /* Drop a claim (fd < 0: nothing). */
 void sb_claim_release(int fd);
 

@@ -793,10 +793,13 @@ def test_box_workflow(e):
     check(os.path.exists(os.path.join(work, "got.txt")), os.listdir(work))
     check(open(os.path.join(work, "stale.out")).read() == "",
           "the stale output survived")
-    # Only this run's stage (other suites run boxes in the same /tmp).
+    # Only this run's stage (other suites run boxes in the same place:
+    # root's /run/libsandbox, else $XDG_RUNTIME_DIR or /tmp).
     mine = "libsandbox-%d-" % e.last_pid
-    after = sorted(n for n in os.listdir("/tmp") if n.startswith(mine))
-    check(not after, "left in /tmp: %r" % after)
+    for where in ("/run/libsandbox", os.environ.get("XDG_RUNTIME_DIR"), "/tmp"):
+        if where and os.path.isdir(where):
+            after = sorted(n for n in os.listdir(where) if n.startswith(mine))
+            check(not after, "left in %s: %r" % (where, after))
 
 
 def test_output_quota_counts_stderr_too(e):
