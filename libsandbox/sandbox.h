@@ -1094,10 +1094,12 @@ int sandbox_add_dir(sandbox_t *sb, const char *inside, const char *outside,
 int sandbox_clear_dirs(sandbox_t *sb);
 /* The box root's writable space: /tmp, the S_DIR_TMP dirs and the box's
  * work directory are directories of one tmpfs, so files held in RAM
- * cannot escape a quota: its size is the disk quota when there is one
- * (more is OL), else the memory quota (more is ML), else this size
- * (default 64 MiB), and never more than this size when it is set. The
- * space the box's input copies take comes on top. */
+ * cannot escape a quota: its files are output and RAM, so its size is
+ * the smaller of the disk quota (more is OL) and the memory quota (more
+ * is ML) -- the disk quota when they are equal --, the one there is when
+ * only one is set, else this size (default 64 MiB), and never more than
+ * this size when it is set. The box's input copies are not in it. What
+ * it held at its peak is judged, not only at the end (box_peak_bytes). */
 int sandbox_set_tmpfs_size(sandbox_t *sb, uint64_t bytes);
 
 /* The box: isolate's workflow -- create a private work directory, run,

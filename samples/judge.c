@@ -8,9 +8,18 @@
  * TESTDIR holds pairs NAME.in / NAME.out. The verdict per test is the
  * sandbox's (OK, TL, ML, RF, RT, ...), with OK refined into AC (accepted)
  * or WA (wrong answer) by comparing outputs token by token.
+ *
+ * The recommended setup, as README's example: the solution runs in a box
+ * (sandbox_set_box), a root of its own where it sees the system's
+ * libraries and /box, a private working directory holding a copy of the
+ * solution and nothing else -- never the judge's directory, its answers
+ * or its other files. Its standard input and output are the judge's
+ * files, opened by the library; its own files count against the output
+ * quota.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,10 +148,21 @@ int main(int argc, char **argv)
 	}
 	close(outfd);
 
-	const char *args[] = { solution, NULL };
+	/* The solution is copied into the box's /box and run from there. */
+	char copy[PATH_MAX], prog[PATH_MAX + 2];
+	snprintf(copy, sizeof(copy), "%s", solution);
+	const char *base = basename(copy);
+	snprintf(prog, sizeof(prog), "./%s", base);
+	const char *args[] = { prog, NULL };
 	sandbox_t *sb = sandbox_new(args);
 	if (!sb) {
 		perror("judge: sandbox_new");
+		return 2;
+	}
+	if ((rc = sandbox_set_box(sb, true)) < 0 ||
+	    (rc = sandbox_box_copy_in(sb, solution, base)) < 0) {
+		fprintf(stderr, "judge: box: %s\n", sandbox_strerror(rc));
+		sandbox_destroy(sb);
 		return 2;
 	}
 	sandbox_set_quota(sb, S_QUOTA_CPU, cpu_ms);
@@ -160,8 +180,14 @@ int main(int argc, char **argv)
 		sandbox_set_stdio_path(sb, 0, in, false);
 		rc = sandbox_execute(sb);
 		if (rc < 0) {
-			fprintf(stderr, "judge: cannot run %s: %s (%s)\n", solution,
-			        sandbox_strerror(rc), sandbox_failed_step(sb));
+			const char *why = sandbox_failed_message(sb);
+			fprintf(stderr, "judge: cannot run %s: %s (%s)%s%s\n", solution,
+			        sandbox_strerror(rc), sandbox_failed_step(sb),
+			        why ? ": " : "", why ? why : "");
+			if (rc == -ENOTSUP || rc == -EPERM)
+				fprintf(stderr, "judge: %s\n",
+				        sandbox_isolation_message(sb) ?
+				        sandbox_isolation_message(sb) : "");
 			status = 2;
 			break;
 		}

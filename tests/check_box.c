@@ -599,6 +599,33 @@ START_TEST(root_box_with_a_user_namespace)
 }
 END_TEST
 
+/* A directory given at the box's own /tmp or /box (or below) would hide
+ * its writable space -- or, a host tmpfs bound there, make the supervisor
+ * measure and copy a host directory: sandbox_check() refuses it, saying
+ * why (0.5 ran into "Invalid cross-device link" or a missing program).
+ * Elsewhere it is fine. */
+START_TEST(dirs_over_the_boxs_own_are_refused)
+{
+	static const char *const bad[] = { "/tmp", "/box", "//tmp/", "/tmp/./x",
+	                                   "/box/sub" };
+	NEED_BOX();
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		sandbox_t *sb = box_of(S_MODE_FAST, "peer", "ids", NULL, NULL);
+		ck_assert_int_eq(sandbox_add_dir(sb, bad[k], PROGS_DIR, S_DIR_RO), 0);
+		ck_assert_int_eq(sandbox_check(sb), -EINVAL);
+		const char *why = sandbox_isolation_message(sb);
+		ck_assert_msg(why && strstr(why, "--dir") && strstr(why, bad[k]),
+		              "%s: %s", bad[k], why ? why : "(none)");
+		sandbox_destroy(sb);
+	}
+	sandbox_t *sb = box_of(S_MODE_FAST, "peer", "ids", NULL, NULL);
+	ck_assert_int_eq(sandbox_add_dir(sb, "/data", PROGS_DIR, S_DIR_RO), 0);
+	ck_assert_int_eq(sandbox_add_dir(sb, "/tmpx", PROGS_DIR, S_DIR_RO), 0);
+	ck_assert_int_eq(sandbox_check(sb), 0);
+	sandbox_destroy(sb);
+}
+END_TEST
+
 /* ------------------------------------------------------------ quotas */
 
 /* Files held in the box's RAM-backed space are bounded by the quotas:
@@ -634,6 +661,19 @@ START_TEST(space_is_bounded_by_the_quotas)
 	ck_assert_int_eq(st.quota_exceeded, S_QUOTA_MEMORY);
 	sandbox_destroy(sb);
 
+	/* Its files are RAM too: under a generous disk quota, the memory
+	 * quota bounds them when it is smaller (0.5: the disk quota alone,
+	 * 1.5 GiB parked under --memory=64M --output=2G was OK). */
+	sb = box_of(modes[_i % 2], "fill", ".", "64", "1048576");
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 32 * MB), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, 256 * MB), 0);
+	free(tu_run_stdout(sb, &verdict, &st));
+	ck_assert_result(verdict, S_RESULT_ML);
+	ck_assert_int_eq(st.quota_exceeded, S_QUOTA_MEMORY);
+	ck_assert_int_eq(sandbox_get_isolation_stat(sb, &is, sizeof(is)), 0);
+	ck_assert_int_eq(is.box_limit, 32 * MB);
+	sandbox_destroy(sb);
+
 	/* Within the quota: OK, and the figure says what was held. */
 	sb = box_of(modes[_i % 2], "fill", ".", "4", "1048576");
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 32 * MB), 0);
@@ -656,12 +696,21 @@ END_TEST
 static const char spend_policy[] =
 	"include default\nfiles unconfined\nunlink allow\nunlinkat allow\n";
 
+static void use_spend_policy(sandbox_t *sb)
+{
+	char err[256];
+	sandbox_policy_t *p = sandbox_policy_parse(
+		spend_policy, sizeof(spend_policy) - 1, "spend", err, sizeof(err));
+	ck_assert_msg(p, "%s", err);
+	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+	sandbox_policy_unref(p);
+}
+
 START_TEST(inputs_free_no_space)
 {
 	sandbox_iso_stat_t is;
 	sandbox_stat_t st;
 	int verdict;
-	char err[256];
 
 	as_user(_i);
 	NEED_BOX();
@@ -672,11 +721,7 @@ START_TEST(inputs_free_no_space)
 		fprintf(f, "%01023d\n", i);
 	fclose(f);
 	sandbox_t *sb = box_of(modes[_i % 2], "peer", "spend", "big.in", "4");
-	sandbox_policy_t *p = sandbox_policy_parse(
-		spend_policy, sizeof(spend_policy) - 1, "spend", err, sizeof(err));
-	ck_assert_msg(p, "%s", err);
-	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
-	sandbox_policy_unref(p);
+	use_spend_policy(sb);
 	ck_assert_int_eq(sandbox_box_copy_in(sb, in, "big.in"), 0);
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, 1 * MB), 0);
 	char *text = tu_run_stdout(sb, &verdict, &st);
@@ -705,16 +750,11 @@ START_TEST(space_is_judged_at_its_peak)
 	sandbox_iso_stat_t is;
 	sandbox_stat_t st;
 	int verdict;
-	char err[256];
 
 	as_user(_i);
 	NEED_BOX();
 	sandbox_t *sb = box_of(modes[_i % 2], "peer", "fillfree", NULL, NULL);
-	sandbox_policy_t *p = sandbox_policy_parse(
-		spend_policy, sizeof(spend_policy) - 1, "spend", err, sizeof(err));
-	ck_assert_msg(p, "%s", err);
-	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
-	sandbox_policy_unref(p);
+	use_spend_policy(sb);
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, 1 * MB), 0);
 	char *text = tu_run_stdout(sb, &verdict, &st);
 	ck_assert_msg(strncmp(text, "filled ", 7) == 0, "%s", text);
@@ -730,10 +770,7 @@ START_TEST(space_is_judged_at_its_peak)
 
 	/* Within the quota, the same program's files come and go: OK. */
 	sb = box_of(modes[_i % 2], "peer", "fillfree", NULL, NULL);
-	p = sandbox_policy_parse(spend_policy, sizeof(spend_policy) - 1, "spend",
-	                         err, sizeof(err));
-	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
-	sandbox_policy_unref(p);
+	use_spend_policy(sb);
 	ck_assert_int_eq(sandbox_set_tmpfs_size(sb, 1 * MB), 0);
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, 2 * MB), 0);
 	text = tu_run_stdout(sb, &verdict, &st);
@@ -917,6 +954,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(t, copy_out_takes_regular_files_only, 0, 4);
 	tcase_add_loop_test(t, input_that_is_also_an_output, 0, 4);
 	tcase_add_loop_test(t, root_box_with_a_user_namespace, 0, 2);
+	tcase_add_test(t, dirs_over_the_boxs_own_are_refused);
 	suite_add_tcase(s, t);
 	t = tcase_create("privacy");
 	tcase_set_timeout(t, TU_TIMEOUT);

@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <pthread.h>
 #include <sched.h>
@@ -201,6 +202,53 @@ static int config_error(struct sb_iso *iso, int err, const char *what)
 	return err;
 }
 
+/* `inside` without empty and "." components ("//tmp/./x/" -> "/tmp/x"). */
+static void normal_path(const char *inside, char *out, size_t len)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (const char *p = inside; *p; ) {
+		while (*p == '/')
+			p++;
+		size_t k = strcspn(p, "/");
+		if (k && !(k == 1 && p[0] == '.') && n + k + 2 < len) {
+			out[n++] = '/';
+			memcpy(out + n, p, k);
+			n += k;
+			out[n] = '\0';
+		}
+		p += k;
+	}
+}
+
+static bool at_or_below(const char *path, const char *top)
+{
+	size_t n = strlen(top);
+	return strncmp(path, top, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* A box root's /tmp is its writable space (and /box the box's work
+ * directory, a directory of it): a directory given there would hide it,
+ * or -- a host tmpfs bound there -- make the supervisor measure, copy in
+ * and copy out a host directory (review R10). */
+static int check_dirs(struct sb_iso *iso)
+{
+	char p[PATH_MAX];
+
+	for (size_t i = 0; i < iso->ndirs; i++) {
+		normal_path(iso->dirs[i].inside, p, sizeof(p));
+		bool tmp = at_or_below(p, "/tmp");
+		if (tmp || (iso->box && at_or_below(p, "/box"))) {
+			snprintf(iso->msg, sizeof(iso->msg), "sandbox_add_dir (--dir) at %s: %s is the box's own%s; choose another path inside (e.g. /data)",
+			         iso->dirs[i].inside, tmp ? "/tmp" : "/box",
+			         tmp ? " writable space" : " working directory");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int check_config(const struct sb_iso_prog *prog, struct sb_iso *iso)
 {
 	uid_t iu, ou;
@@ -216,6 +264,8 @@ static int check_config(const struct sb_iso_prog *prog, struct sb_iso *iso)
 	if ((iso->requested & S_NS_USER) && geteuid() != 0 &&
 	    (ou != geteuid() || og != getegid()))
 		return config_error(iso, -EPERM, "an unprivileged caller can only map its own uid and gid");
+	if ((iso->requested & S_ISO_FS) && !iso->nview && check_dirs(iso) < 0)
+		return -EINVAL;
 	for (size_t i = 0; i < iso->ndirs; i++) {
 		struct stat st;
 		if (iso->dirs[i].outside && stat(iso->dirs[i].outside, &st) < 0) {
@@ -270,9 +320,12 @@ static void describe_missing(struct sb_iso *iso, const sandbox_probe_t *p,
 
 /* Returns 1 when the program was checked here (box root), 0 when the
  * engine should check it as usual, or -errno. */
-/* What the box root's writable space may hold of the program's: the
- * disk quota (files are output), else the memory quota (files in a tmpfs
- * are memory), else the tmpfs size; a size set explicitly is a cap. */
+/* What the box root's writable space may hold of the program's: its
+ * files are output (the disk quota) and RAM (the memory quota), so the
+ * smaller of the two -- the disk quota when they are equal -- else the
+ * tmpfs size; a size set explicitly is a cap. (0.5 took the disk quota
+ * whenever there was one: --output=2G --memory=64M let a program park
+ * 1.5 GiB of the host's RAM in /box, OK: review R1.) */
 static void box_limit(struct sb_iso *iso, const struct sb_iso_prog *prog)
 {
 	iso->box_limit = iso->tmp_size;
@@ -280,7 +333,10 @@ static void box_limit(struct sb_iso *iso, const struct sb_iso_prog *prog)
 	if (prog->disk_quota != SANDBOX_UNLIMITED) {
 		iso->box_limit = prog->disk_quota;
 		iso->box_limit_quota = S_QUOTA_DISK;
-	} else if (prog->memory_quota != SANDBOX_UNLIMITED) {
+	}
+	if (prog->memory_quota != SANDBOX_UNLIMITED &&
+	    (prog->disk_quota == SANDBOX_UNLIMITED ||
+	     prog->memory_quota < prog->disk_quota)) {
 		iso->box_limit = prog->memory_quota;
 		iso->box_limit_quota = S_QUOTA_MEMORY;
 	}
