@@ -428,6 +428,19 @@ int sandbox_policy_set_callback(sandbox_policy_t *p, sandbox_policy_fn fn,
 int sandbox_policy_set_memory_mode(sandbox_policy_t *p, int mode);
 /* The policy's preference, or -1; -EINVAL for NULL. */
 int sandbox_policy_memory_mode(const sandbox_policy_t *p);
+/* A variable the policy's runtime needs in the program's environment,
+ * "NAME=VALUE": each run adds it unless the environment the sandbox built
+ * (sandbox_set_env(), an inherited or passed-through entry) already names
+ * NAME -- the caller's value wins. A second entry for the same NAME
+ * replaces the first. The python3 built-in sets MALLOC_ARENA_MAX=1: under
+ * its address-space quota, glibc's 64 MiB arena per thread would count
+ * against the program (threads that did a little work, then a big list in
+ * the main thread: ML with 14 MiB resident), and the interpreter's lock
+ * runs one thread at a time anyway. At most SANDBOX_POLICY_ENV_MAX names.
+ * -EINVAL for a NULL policy or an entry without a name or '=', -ENOSPC
+ * when full, -ENOMEM. */
+#define SANDBOX_POLICY_ENV_MAX 8
+int sandbox_policy_set_env_default(sandbox_policy_t *p, const char *entry);
 /* Disposition of every syscall of `abi` without a rule. `err` is the errno
  * for S_DISP_ERRNO. -EINVAL on a bad ABI, disposition or errno. */
 int sandbox_policy_set_default(sandbox_policy_t *p, int abi, int disp, int err);

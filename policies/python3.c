@@ -33,7 +33,14 @@
  *   - threads: clone with CLONE_THREAD (threading, concurrent.futures'
  *     ThreadPoolExecutor); like every task, each is traced from its first
  *     instruction and held by the same file rules and quotas (CPU is
- *     the sum over threads);
+ *     the sum over threads); MALLOC_ARENA_MAX=1 in the environment
+ *     (unless the caller names it): memory is judged on the address
+ *     space, where glibc's 64 MiB arena per thread -- reserved at a
+ *     thread's first malloc, kept after it ends -- would count against
+ *     the program (4 threads that did a little work, then a 120 MiB
+ *     bytearray under --memory=256M: ML with 14 MiB resident), and the
+ *     interpreter's lock runs one thread at a time, so one arena costs
+ *     nothing;
  *
  * What it refuses
  *   - RF: subprocesses (fork, vfork, clone without CLONE_THREAD, execve
@@ -111,7 +118,8 @@ int sb_policy_python3(sandbox_policy_t *p)
 		if ((rc = sb_policy_cond1(p, "fcntl", S_DISP_ALLOW, 0, 1, S_CMP_EQ,
 		                          fcntls[i], 0)) < 0)
 			return rc;
-	if ((rc = sandbox_policy_add_file_rule(p, ".", S_FILE_WRITE, NULL,
+	if ((rc = sandbox_policy_set_env_default(p, "MALLOC_ARENA_MAX=1")) < 0 ||
+	    (rc = sandbox_policy_add_file_rule(p, ".", S_FILE_WRITE, NULL,
 	                                       0)) < 0 ||
 	    (rc = sandbox_policy_add_file_rule(p, SANDBOX_FILE_ARGS, S_FILE_READ,
 	                                       NULL, 0)) < 0 ||

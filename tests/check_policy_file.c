@@ -134,6 +134,32 @@ START_TEST(good_memory_mode)
 }
 END_TEST
 
+/* sandbox_policy_set_env_default: NAME=VALUE entries, the same name
+ * replaced, at most SANDBOX_POLICY_ENV_MAX names, said by explain. */
+START_TEST(env_defaults)
+{
+	sandbox_policy_t *p = sandbox_policy_new();
+	char entry[32];
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sandbox_policy_set_env_default(NULL, "A=1"), -EINVAL);
+	ck_assert_int_eq(sandbox_policy_set_env_default(p, NULL), -EINVAL);
+	ck_assert_int_eq(sandbox_policy_set_env_default(p, "A"), -EINVAL);
+	ck_assert_int_eq(sandbox_policy_set_env_default(p, "=1"), -EINVAL);
+	for (int i = 0; i < SANDBOX_POLICY_ENV_MAX; i++) {
+		snprintf(entry, sizeof(entry), "V%d=%d", i, i);
+		ck_assert_int_eq(sandbox_policy_set_env_default(p, entry), 0);
+	}
+	ck_assert_int_eq(sandbox_policy_set_env_default(p, "W=1"), -ENOSPC);
+	ck_assert_int_eq(sandbox_policy_set_env_default(p, "V1=one"), 0);
+	char *text = explain(p);
+	ck_assert_msg(strstr(text, "# environment: V1=one unless") &&
+	              !strstr(text, "V1=1 ") && strstr(text, "V7=7") &&
+	              !strstr(text, "W=1"), "%s", text);
+	sandbox_policy_unref(p);
+}
+END_TEST
+
 START_TEST(good_paths)
 {
 	sandbox_policy_t *p = load_good("good/paths.pol");
@@ -341,6 +367,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, good_tighten, 0, 2);
 	tcase_add_loop_test(tc, good_paths, 0, 2);
 	tcase_add_test(tc, good_memory_mode);
+	tcase_add_test(tc, env_defaults);
 	tcase_add_test(tc, text_forms);
 	tcase_add_test(tc, file_rule_statements);
 	suite_add_tcase(s, tc);

@@ -6,6 +6,7 @@
 #include "api/api.h"
 
 #include <errno.h>
+#include <string.h>
 
 SB_EXPORT sandbox_policy_t *sandbox_policy_new(void)
 {
@@ -44,6 +45,15 @@ SB_EXPORT int sandbox_policy_set_memory_mode(sandbox_policy_t *p, int mode)
 SB_EXPORT int sandbox_policy_memory_mode(const sandbox_policy_t *p)
 {
 	return p ? p->memory_mode : -EINVAL;
+}
+
+SB_EXPORT int sandbox_policy_set_env_default(sandbox_policy_t *p,
+                                             const char *entry)
+{
+	const char *eq = entry ? strchr(entry, '=') : NULL;
+	if (!p || !eq || eq == entry)
+		return -EINVAL;
+	return sb_policy_set_env_default(p, entry);
 }
 
 SB_EXPORT int sandbox_policy_set_default(sandbox_policy_t *p, int abi,

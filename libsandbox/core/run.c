@@ -300,9 +300,11 @@ int sb_run_execute(sandbox_t *sb)
 	plan.errfd = pipefd[1];
 	plan.envp = sb->envp;
 	sb_streams_begin(sb, stdio);
-	if (sb->iso || sb->env_inherit) {
-		/* pass-through list, secrets stripped (env.c) */
-		envbuf = sb_env_build(sb->iso, sb->envp, sb->env_inherit, environ);
+	if (sb->iso || sb->env_inherit || sb->policy->env_defaults[0]) {
+		/* pass-through list, secrets stripped, the policy's
+		 * runtime's own entries (env.c) */
+		envbuf = sb_env_build(sb->iso, sb->envp, sb->env_inherit, environ,
+		                      sb->policy->env_defaults);
 		if (!envbuf) {
 			rc = -ENOMEM;
 			goto out;

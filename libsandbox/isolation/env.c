@@ -226,10 +226,21 @@ static size_t count(char *const *v)
 	return n;
 }
 
-char **sb_env_build(const struct sb_iso *iso, char *const *envp, bool inherit,
-                    char *const *host_env)
+/* Is an entry named like `entry` among the first n of v? */
+static bool has_name(char *const *v, size_t n, const char *entry)
 {
-	size_t n = 0, cap = count(host_env) + count(envp) + 1;
+	size_t len = name_len(entry);
+	for (size_t i = 0; i < n; i++)
+		if (name_len(v[i]) == len && strncmp(v[i], entry, len) == 0)
+			return true;
+	return false;
+}
+
+char **sb_env_build(const struct sb_iso *iso, char *const *envp, bool inherit,
+                    char *const *host_env, char *const *defaults)
+{
+	size_t n = 0;
+	size_t cap = count(host_env) + count(envp) + count(defaults) + 1;
 	char **v = calloc(cap, sizeof(*v));
 	if (!v)
 		return NULL;
@@ -243,6 +254,9 @@ char **sb_env_build(const struct sb_iso *iso, char *const *envp, bool inherit,
 	}
 	for (size_t i = 0; envp && envp[i]; i++)
 		if (push(v, &n, envp[i]) < 0)
+			goto nomem;
+	for (size_t i = 0; defaults && defaults[i]; i++)
+		if (!has_name(v, n, defaults[i]) && push(v, &n, defaults[i]) < 0)
 			goto nomem;
 	v[n] = NULL;
 	return v;

@@ -371,9 +371,10 @@ void sb_ns_default_ids(const struct sb_iso *iso, uid_t *iu, gid_t *ig,
 /* env.c: the program's environment for this run (NULL-terminated, owned
  * by the caller: free with sb_env_free): from host_env when `inherit`
  * (secrets stripped) or the pass-through list of iso (may be NULL), then
- * the explicit entries envp. NULL with errno ENOMEM. */
+ * the explicit entries envp, then each of `defaults` (may be NULL) whose
+ * name is not there yet. NULL with errno ENOMEM. */
 char **sb_env_build(const struct sb_iso *iso, char *const *envp, bool inherit,
-                    char *const *host_env);
+                    char *const *host_env, char *const *defaults);
 void sb_env_free(char **envp);
 /* Is the inherited entry NAME=VALUE a secret by the rule of sandbox.h
  * (sandbox_set_env_strip) or one of iso's extra patterns? */

@@ -75,6 +75,9 @@ static void explain_extra(const sandbox_policy_t *p, FILE *f)
 		fprintf(f, "# memory quota judged on: %s (unless the sandbox sets "
 		        "its own mode)\n", p->memory_mode == S_MEMORY_RSS
 		        ? "resident memory (rss)" : "address space (vsize)");
+	for (int i = 0; p->env_defaults[i]; i++)
+		fprintf(f, "# environment: %s unless the program's environment "
+		        "names it\n", p->env_defaults[i]);
 	if (p->module_name)
 		fprintf(f, "# loaded from module %s\n", p->module_name);
 	sb_files_explain(p, f);

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 sandbox_policy_t *sb_policy_new(void)
 {
@@ -34,9 +35,28 @@ void sb_policy_unref(sandbox_policy_t *p)
 	if (p->module.cleanup)
 		p->module.cleanup(p->module.data);
 	free(p->module_name);
+	for (int i = 0; p->env_defaults[i]; i++)
+		free(p->env_defaults[i]);
 	sb_files_free(p->files);
 	free(p->rules);
 	free(p);
+}
+
+int sb_policy_set_env_default(sandbox_policy_t *p, const char *entry)
+{
+	size_t len = (size_t)(strchr(entry, '=') - entry) + 1;
+	int i = 0;
+
+	while (p->env_defaults[i] && strncmp(p->env_defaults[i], entry, len))
+		i++;
+	if (i == SANDBOX_POLICY_ENV_MAX)
+		return -ENOSPC;
+	char *copy = strdup(entry);
+	if (!copy)
+		return -ENOMEM;
+	free(p->env_defaults[i]);
+	p->env_defaults[i] = copy;
+	return 0;
 }
 
 int sb_policy_set_module(sandbox_policy_t *p, sandbox_policy_fn fn,

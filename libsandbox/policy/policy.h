@@ -91,6 +91,9 @@ struct sandbox_policy {
 	struct sb_callback user;
 	/* not a layer: the memory accounting its programs need, or -1 */
 	int memory_mode;
+	/* not a layer: "NAME=VALUE" entries its runtime needs in the
+	 * program's environment (sandbox_policy_set_env_default), NULL-ended */
+	char *env_defaults[SANDBOX_POLICY_ENV_MAX + 1];
 };
 
 /* The callback layers in the order they are asked. */
@@ -117,6 +120,9 @@ int sb_policy_evaluate(const sandbox_policy_t *p, int abi, long nr,
 /* Layer 3: the module's callback (fn may be NULL), its state and what
  * releases it (called once, when the policy is freed), and the module's
  * path (copied). 0 or -ENOMEM (nothing changed). */
+/* object.c: add or replace the environment entry NAME=VALUE (checked by
+ * the caller); -ENOSPC when SANDBOX_POLICY_ENV_MAX names are there. */
+int sb_policy_set_env_default(sandbox_policy_t *p, const char *entry);
 int sb_policy_set_module(sandbox_policy_t *p, sandbox_policy_fn fn,
                          void *data, void (*release)(void *data),
                          const char *name);

@@ -484,6 +484,55 @@ START_TEST(python3_judged_on_vsize)
 }
 END_TEST
 
+/* python3 puts MALLOC_ARENA_MAX=1 in the program's environment: four
+ * threads that did a little work, then a 120 MiB bytearray in the main
+ * thread, fit in 256 MiB of address space (each thread's own 64 MiB arena
+ * made that ML with 14 MiB resident); a caller's own value wins. _i: mode
+ * x (policy's value, caller's value). */
+START_TEST(python3_threads_share_one_arena)
+{
+	const int mode = _i / 2, caller = _i % 2;
+	char *py = tu_tmpfile("arena.py"), *out = tu_tmpfile("arena.out");
+	const char *const caller_env[] = { "MALLOC_ARENA_MAX=8", NULL };
+	sandbox_stat_t st;
+
+	if (access("/usr/bin/python3", X_OK) < 0)
+		tu_skip("no /usr/bin/python3 (apt-get install python3)");
+	tu_write_file(py, "import os, sys, threading\n"
+	              "print(os.environ.get('MALLOC_ARENA_MAX'))\n"
+	              "k = int(sys.argv[1])\n"
+	              "b = threading.Barrier(k + 1)\n"
+	              "def work():\n"
+	              "    x = [bytes(100) * 10 for i in range(2000)]\n"
+	              "    b.wait()\n"
+	              "t = [threading.Thread(target=work) for i in range(k)]\n"
+	              "for a in t: a.start()\n"
+	              "b.wait()\n"
+	              "for a in t: a.join()\n"
+	              "x = bytearray(120 << 20)\n"
+	              "print(len(x) >> 20)\n");
+	const char *argv[] = { "/usr/bin/python3", py, caller ? "0" : "4",
+	                       NULL };
+	sandbox_t *sb = sandbox_new(argv);
+	ck_assert_ptr_nonnull(sb);
+	sandbox_policy_t *p = sandbox_policy_builtin("python3");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+	sandbox_policy_unref(p);
+	if (caller)
+		ck_assert_int_eq(sandbox_set_env(sb, caller_env), 0);
+	ck_assert_int_eq(sandbox_set_mode(sb, mode), 0);
+	ck_assert_int_eq(sandbox_set_workdir(sb, tu_tmpdir()), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, out, false), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 256u * MIB), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_TASKS, 16), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+	assert_output(out, caller ? "8\n120\n" : "1\n120\n");
+	sandbox_destroy(sb);
+}
+END_TEST
+
 Suite *tu_suite(void)
 {
 	Suite *s = suite_create("runtimes");
@@ -500,6 +549,8 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, stdin_readers, 0, 8);
 	tcase_add_loop_test(tc, python3_judged_on_vsize, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
+	tcase_add_loop_test(tc, python3_threads_share_one_arena,
+	                    2 * S_MODE_FAST, 2 * (S_MODE_CLASSIC + 1));
 	suite_add_tcase(s, tc);
 	return s;
 }
