@@ -223,18 +223,66 @@ void sb_procs_gone(struct sb_procs *ps, pid_t pid, const struct rusage *ru)
 	}
 }
 
+/* Is pid's address space one of the k in reps (kept in the kernel's kcmp
+ * order)? If not, it is inserted there (room permitting). true: counted
+ * already. A process kcmp cannot compare (gone, no kcmp) counts alone. */
+static bool seen_vm(pid_t *reps, size_t *k, size_t cap, pid_t pid)
+{
+	size_t lo = 0, hi = *k;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = sb_proc_cmp_vm(pid, reps[mid]);
+		if (c == 0)
+			return true;
+		if (c < -1)
+			return false;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	if (*k < cap) {
+		memmove(&reps[lo + 1], &reps[lo], (*k - lo) * sizeof(*reps));
+		reps[lo] = pid;
+		(*k)++;
+	}
+	return false;
+}
+
+/* The program's memory over its live processes, each address space once:
+ * processes sharing one (CLONE_VM, vfork) count once, and when there are
+ * several, each counts its proportional set size, so that the pages a
+ * fork() left shared count once in all (RSS would count them in each).
+ * Past SB_PROCS_MM_CAP address spaces the rest are not compared. */
+#define SB_PROCS_MM_CAP 256
 void sb_procs_sample(struct sb_procs *ps, int64_t *rss, int64_t *vm)
 {
+	pid_t reps[SB_PROCS_MM_CAP], own[SB_PROCS_MM_CAP];
+	size_t k = 0, nown = 0;
 	int64_t r = 0, v = 0;
 
 	for (size_t i = 0; i < ps->n; i++) {
-		if (!ps->v[i].live)
+		pid_t pid = ps->v[i].pid;
+		if (!ps->v[i].live || seen_vm(reps, &k, SB_PROCS_MM_CAP, pid))
 			continue;
-		int64_t a = sb_proc_rss(ps->v[i].pid), b = sb_proc_vm_size(ps->v[i].pid);
-		if (a > 0)
-			r += a;
+		if (nown < SB_PROCS_MM_CAP) {
+			own[nown++] = pid;
+		} else {
+			int64_t a = sb_proc_rss(pid);
+			if (a > 0)
+				r += a;
+		}
+		int64_t b = sb_proc_vm_size(pid);
 		if (b > 0)
 			v += b;
+	}
+	for (size_t i = 0; i < nown; i++) {
+		int64_t a = nown > 1 ? sb_proc_pss(own[i]) : -1;
+		if (a < 0)
+			a = sb_proc_rss(own[i]);
+		if (a > 0)
+			r += a;
 	}
 	*rss = r;
 	*vm = v;

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <linux/kcmp.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -109,6 +111,26 @@ int64_t sb_proc_rss(pid_t pid)
 int64_t sb_proc_vm_size(pid_t pid)
 {
 	return statm_field(pid, 0);
+}
+
+int64_t sb_proc_pss(pid_t pid)
+{
+	char buf[2048];
+	ssize_t n = read_small(pid, "smaps_rollup", buf, sizeof(buf));
+	if (n < 0)
+		return n;
+	const char *l = strstr(buf, "\nPss:");
+	if (!l)
+		return -EIO;
+	return (int64_t)strtoll(l + 5, NULL, 10) * 1024;
+}
+
+int sb_proc_cmp_vm(pid_t a, pid_t b)
+{
+	long r = syscall(SYS_kcmp, a, b, KCMP_VM, 0UL, 0UL);
+	if (r < 0)
+		return -errno;
+	return r == 0 ? 0 : r == 1 ? -1 : r == 2 ? 1 : -EINVAL;
 }
 
 bool sb_proc_stack_growth(pid_t pid, uint64_t addr, int64_t *grow,

@@ -124,6 +124,13 @@ struct sb_proc_exit {
 int sb_proc_read_exit(pid_t pid, struct sb_proc_exit *out);
 int64_t sb_proc_rss(pid_t pid); /* current RSS bytes, or -errno */
 int64_t sb_proc_vm_size(pid_t pid);
+/* Proportional set size (smaps_rollup's Pss: a page shared by k address
+ * spaces counts 1/k in each) in bytes, or -errno. */
+int64_t sb_proc_pss(pid_t pid);
+/* Do processes a and b share one address space (CLONE_VM without
+ * CLONE_THREAD, vfork)? kcmp(KCMP_VM): 0 same, -1 / 1 an order of the
+ * kernel's, or -errno (ENOSYS without kcmp, ESRCH, EPERM). */
+int sb_proc_cmp_vm(pid_t a, pid_t b);
 /* The soft limit of resource `name` as /proc/PID/limits words it ("Max
  * stack size"), in its units; UINT64_MAX for "unlimited". 0 or -errno. */
 int sb_proc_limit(pid_t pid, const char *name, uint64_t *soft);

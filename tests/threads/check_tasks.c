@@ -637,6 +637,33 @@ START_TEST(memory_counts_threads_once)
 }
 END_TEST
 
+/* Processes sharing memory count it once: 40 MiB kept by a parent and
+ * shared by four children -- one address space (clone(CLONE_VM)), or
+ * copy-on-write pages of fork() never written -- is 40 MiB of the 96 MiB
+ * quota, not 200 (the run ends on the parent's CPU: TL, not ML). _i: mode
+ * x (vm, fork). */
+START_TEST(memory_counts_shared_pages_once)
+{
+	const char *kind = _i % 2 ? "fork" : "vm";
+	char *out;
+	sandbox_stat_t st;
+
+	sandbox_t *sb = task_sandbox(_i / 2, "default", proc_rules, &out,
+	                             "tprog", "mem_shared", "4", "40", kind,
+	                             NULL);
+	ck_assert_int_eq(sandbox_set_memory_mode(sb, S_MEMORY_RSS), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 96 << 20), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_CPU, 400), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_TL);
+	ck_assert_str_eq(tu_slurp(out), "ready\n");
+	ck_assert_int_eq(st.processes, 5);
+	ck_assert_int_ge(st.memory_peak, 40 << 20);
+	ck_assert_int_lt(st.memory_peak, 64 << 20);
+	ck_assert_int_eq(tprogs_left(), 0);
+	sandbox_destroy(sb);
+}
+END_TEST
+
 /* A process left behind by the first one is killed with it. */
 START_TEST(no_task_outlives_the_run)
 {
@@ -802,6 +829,8 @@ Suite *tu_suite(void)
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, memory_counts_threads_once, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
+	tcase_add_loop_test(tc, memory_counts_shared_pages_once,
+	                    2 * S_MODE_FAST, 2 * (S_MODE_CLASSIC + 1));
 	tcase_add_loop_test(tc, no_task_outlives_the_run, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, vfork_then_exec, S_MODE_FAST,

@@ -32,6 +32,10 @@
  *   mem_procs N MB N child processes keep MB MiB each, touched; the
  *                  parent waits for them all, prints "ready" and pauses
  *   mem_threads N MB  N threads keep MB MiB each, touched; prints "kept"
+ *   mem_shared N MB K  keeps MB MiB, touched, then N child processes
+ *                  that share them (K "vm": clone(CLONE_VM), "fork":
+ *                  copy-on-write pages never written) and pause; prints
+ *                  "ready" once all run, then spins
  *   family         a child process and a thread spin; prints "ready"
  *                  once both run, then spins too
  */
@@ -187,6 +191,45 @@ static char *keep(long mb)
 static void *keep_mb(void *arg)
 {
 	return keep((long)(intptr_t)arg);
+}
+
+static int shared_fds[2];
+
+static int pause_shared(void *arg)
+{
+	(void)arg;
+	if (write(shared_fds[1], "k", 1) != 1)
+		_exit(1);
+	for (;;)
+		pause();
+}
+
+/* mem_shared: the children share the parent's memory one way or the
+ * other; the parent spins once they all run (the run ends on its CPU). */
+static int mem_shared(int n, long mb, const char *kind)
+{
+	static char stacks[64][16384];
+	char c;
+
+	if (!keep(mb) || pipe(shared_fds) < 0)
+		return 1;
+	for (int i = 0; i < n && i < 64; i++) {
+		int pid = !strcmp(kind, "vm")
+		          ? clone(pause_shared, stacks[i] + sizeof(stacks[i]),
+		                  CLONE_VM | SIGCHLD, NULL)
+		          : fork();
+		if (pid == 0)
+			_exit(pause_shared(NULL));
+		if (pid < 0)
+			return 1;
+	}
+	for (int i = 0; i < n && i < 64; i++)
+		if (read(shared_fds[0], &c, 1) != 1)
+			return 1;
+	puts("ready");
+	fflush(stdout);
+	for (;;)
+		atomic_fetch_add(&running, 1);
 }
 
 /* N threads execve this program at once, one level deeper each time; at
@@ -401,6 +444,8 @@ int main(int argc, char **argv)
 		for (;;)
 			pause();
 	}
+	if (!strcmp(what, "mem_shared") && argc > 4)
+		return mem_shared(n, atol(argv[3]), argv[4]);
 	if (!strcmp(what, "mem_threads") && argc > 3) {
 		for (int i = 0; i < n && i < 64; i++)
 			pthread_create(&threads[i], NULL, keep_mb,
