@@ -254,8 +254,11 @@ static bool seen_vm(pid_t *reps, size_t *k, size_t cap, pid_t pid)
  * processes sharing one (CLONE_VM, vfork) count once, and when there are
  * several, each counts its proportional set size, so that the pages a
  * fork() left shared count once in all (RSS would count them in each).
- * Past SB_PROCS_MM_CAP address spaces the rest are not compared. */
+ * Reading it walks the page tables, so past SB_PROCS_PSS_MAX address
+ * spaces (a fork-heavy program, a bomb) each counts its RSS; past
+ * SB_PROCS_MM_CAP the rest are not compared. */
 #define SB_PROCS_MM_CAP 256
+#define SB_PROCS_PSS_MAX 16
 void sb_procs_sample(struct sb_procs *ps, int64_t *rss, int64_t *vm)
 {
 	pid_t reps[SB_PROCS_MM_CAP], own[SB_PROCS_MM_CAP];
@@ -278,7 +281,8 @@ void sb_procs_sample(struct sb_procs *ps, int64_t *rss, int64_t *vm)
 			v += b;
 	}
 	for (size_t i = 0; i < nown; i++) {
-		int64_t a = nown > 1 ? sb_proc_pss(own[i]) : -1;
+		int64_t a = nown > 1 && nown <= SB_PROCS_PSS_MAX
+		            ? sb_proc_pss(own[i]) : -1;
 		if (a < 0)
 			a = sb_proc_rss(own[i]);
 		if (a > 0)
