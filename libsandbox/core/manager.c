@@ -169,9 +169,12 @@ static int64_t check_run(sandbox_t *sb, struct watch *w)
 	if (sb->quota[S_QUOTA_CPU] != SANDBOX_UNLIMITED && w->next_cpu < next)
 		next = w->next_cpu;
 	/* RSS mode: the program's resident memory. With several processes,
-	 * in either mode: their sum (RLIMIT_AS holds each one alone). */
+	 * in either mode: their sum (RLIMIT_AS holds each one alone). The
+	 * samples run from the start when the policy lets the program make
+	 * processes: a new process does not wake this thread. */
 	bool rss_mode = sb->memory_mode == S_MEMORY_RSS;
-	if ((rss_mode || sb->procs.n > 1) &&
+	if ((rss_mode || sb->procs.n > 1 ||
+	     (sb->compiled.tasks & SB_TASKS_PROCESSES)) &&
 	    sb->quota[S_QUOTA_MEMORY] != SANDBOX_UNLIMITED) {
 		if (now >= w->next_sample) {
 			int64_t rss, vm;

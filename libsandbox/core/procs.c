@@ -266,8 +266,11 @@ void sb_procs_sample(struct sb_procs *ps, int64_t *rss, int64_t *vm)
 	int64_t r = 0, v = 0;
 
 	for (size_t i = 0; i < ps->n; i++) {
-		pid_t pid = ps->v[i].pid;
-		if (!ps->v[i].live || seen_vm(reps, &k, SB_PROCS_MM_CAP, pid))
+		if (!ps->v[i].live)
+			continue;
+		/* a zombie main thread has no memory to compare or read */
+		pid_t pid = sb_proc_mm_holder(ps->v[i].pid);
+		if (seen_vm(reps, &k, SB_PROCS_MM_CAP, pid))
 			continue;
 		if (nown < SB_PROCS_MM_CAP) {
 			own[nown++] = pid;

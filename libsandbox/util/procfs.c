@@ -90,16 +90,51 @@ int sb_proc_read_exit(pid_t pid, struct sb_proc_exit *out)
 	return 0;
 }
 
-/* statm: size resident shared ... in pages. */
-static int64_t statm_field(pid_t pid, int field)
+/* statm: size resident shared ... in pages (v[0], v[1]). */
+static int read_statm(pid_t pid, long long v[2])
 {
 	char buf[256];
 	ssize_t n = read_small(pid, "statm", buf, sizeof(buf));
 	if (n < 0)
-		return n;
+		return (int)n;
+	return sscanf(buf, "%lld %lld", &v[0], &v[1]) == 2 ? 0 : -EIO;
+}
+
+pid_t sb_proc_mm_holder(pid_t pid)
+{
 	long long v[2];
-	if (sscanf(buf, "%lld %lld", &v[0], &v[1]) != 2)
-		return -EIO;
+	char path[64];
+	struct dirent *e;
+	pid_t found = pid;
+
+	if (read_statm(pid, v) < 0 || v[0] > 0)
+		return pid;
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	DIR *d = opendir(path);
+	if (!d)
+		return pid;
+	while ((e = readdir(d))) {
+		pid_t tid = (pid_t)atoi(e->d_name);
+		if (tid > 0 && tid != pid && read_statm(tid, v) == 0 && v[0] > 0) {
+			found = tid;
+			break;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+static int64_t statm_field(pid_t pid, int field)
+{
+	long long v[2];
+	int rc = read_statm(pid, v);
+	if (rc == 0 && v[0] == 0) {
+		pid_t holder = sb_proc_mm_holder(pid);
+		if (holder != pid)
+			rc = read_statm(holder, v);
+	}
+	if (rc < 0)
+		return rc;
 	return (int64_t)v[field] * sysconf(_SC_PAGESIZE);
 }
 

@@ -122,7 +122,13 @@ struct sb_proc_exit {
 	int64_t wchar;
 };
 int sb_proc_read_exit(pid_t pid, struct sb_proc_exit *out);
-int64_t sb_proc_rss(pid_t pid); /* current RSS bytes, or -errno */
+/* A task of process pid that still has its memory: pid itself, or, once
+ * its main thread has left (pthread_exit: a zombie without memory while
+ * its other threads run), one of those threads; pid when none is found. */
+pid_t sb_proc_mm_holder(pid_t pid);
+/* current RSS / address space size in bytes (of sb_proc_mm_holder(pid)),
+ * or -errno */
+int64_t sb_proc_rss(pid_t pid);
 int64_t sb_proc_vm_size(pid_t pid);
 /* Proportional set size (smaps_rollup's Pss: a page shared by k address
  * spaces counts 1/k in each) in bytes, or -errno. */

@@ -637,6 +637,44 @@ START_TEST(memory_counts_threads_once)
 }
 END_TEST
 
+/* The memory of a process whose main thread has left (pthread_exit) is
+ * still seen: its other thread keeping 128 MiB is ML under 64 MiB of
+ * RSS (the zombie main thread has none: it was TL on the CPU quota). */
+START_TEST(memory_after_main_thread_left)
+{
+	char *out;
+	sandbox_stat_t st;
+
+	sandbox_t *sb = task_sandbox(_i, "threads", NULL, &out, "tprog",
+	                             "leader_exit", "128", NULL);
+	ck_assert_int_eq(sandbox_set_memory_mode(sb, S_MEMORY_RSS), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 64 << 20), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_CPU, 2000), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_ML);
+	ck_assert_int_gt(st.memory_peak, 64 << 20);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* Address-space judging of several processes needs no CPU quota to wake
+ * the sampler: three children keeping 40 MiB each are ML under 96 MiB
+ * with a wall quota alone (the samples began at the first CPU check). */
+START_TEST(vsize_sum_without_cpu_quota)
+{
+	char *out;
+	sandbox_stat_t st;
+
+	sandbox_t *sb = task_sandbox(_i, "default", proc_rules, &out, "tprog",
+	                             "mem_procs", "3", "40", NULL);
+	ck_assert_int_eq(sandbox_set_memory_mode(sb, S_MEMORY_VSIZE), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 96 << 20), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_ML);
+	ck_assert_int_gt(st.memory_peak, 96 << 20);
+	ck_assert_int_eq(tprogs_left(), 0);
+	sandbox_destroy(sb);
+}
+END_TEST
+
 /* Processes sharing memory count it once: 40 MiB kept by a parent and
  * shared by four children -- one address space (clone(CLONE_VM)), or
  * copy-on-write pages of fork() never written -- is 40 MiB of the 96 MiB
@@ -828,6 +866,10 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, memory_sums_processes, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, memory_counts_threads_once, S_MODE_FAST,
+	                    S_MODE_CLASSIC + 1);
+	tcase_add_loop_test(tc, memory_after_main_thread_left, S_MODE_FAST,
+	                    S_MODE_CLASSIC + 1);
+	tcase_add_loop_test(tc, vsize_sum_without_cpu_quota, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, memory_counts_shared_pages_once,
 	                    2 * S_MODE_FAST, 2 * (S_MODE_CLASSIC + 1));

@@ -32,6 +32,8 @@
  *   mem_procs N MB N child processes keep MB MiB each, touched; the
  *                  parent waits for them all, prints "ready" and pauses
  *   mem_threads N MB  N threads keep MB MiB each, touched; prints "kept"
+ *   leader_exit MB the main thread leaves (pthread_exit); a second thread
+ *                  keeps MB MiB, touched, prints "kept" and spins
  *   mem_shared N MB K  keeps MB MiB, touched, then N child processes
  *                  that share them (K "vm": clone(CLONE_VM), "fork":
  *                  copy-on-write pages never written) and pause; prints
@@ -191,6 +193,17 @@ static char *keep(long mb)
 static void *keep_mb(void *arg)
 {
 	return keep((long)(intptr_t)arg);
+}
+
+static void *keep_and_spin(void *arg)
+{
+	if (!keep((long)(intptr_t)arg))
+		exit(1);
+	puts("kept");
+	fflush(stdout);
+	for (;;)
+		atomic_fetch_add(&running, 1);
+	return NULL;
 }
 
 static int shared_fds[2];
@@ -443,6 +456,11 @@ int main(int argc, char **argv)
 		puts("ready");
 		for (;;)
 			pause();
+	}
+	if (!strcmp(what, "leader_exit") && argc > 2) {
+		pthread_create(&threads[0], NULL, keep_and_spin,
+		               (void *)(intptr_t)atol(argv[2]));
+		pthread_exit(NULL);
 	}
 	if (!strcmp(what, "mem_shared") && argc > 4)
 		return mem_shared(n, atol(argv[3]), argv[4]);
