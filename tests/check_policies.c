@@ -168,6 +168,11 @@ static const struct arg_case arg_cases[] = {
 	{ "network", "unix", EACCES },
 	{ "network", "unixpair", 0 },
 	{ "network", "unixpair-dgram", EACCES },
+	/* a pipe's buffer (kernel memory) grows to 64 KiB, no further */
+	{ "go", "pipesz:4096", 0 },
+	{ "go", "pipesz:65536", 0 },
+	{ "go", "pipesz:1048576", EPERM },
+	{ "java", "pipesz:1048576", EPERM },
 };
 
 START_TEST(builtin_argument_rules)

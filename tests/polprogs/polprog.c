@@ -15,6 +15,7 @@
  *                mode 0; falloc-keep:, falloc-punch:, falloc-zero: the
  *                same with FALLOC_FL_KEEP_SIZE, PUNCH_HOLE|KEEP_SIZE,
  *                ZERO_RANGE
+ *   pipesz:N     a pipe (pipe2), its buffer set to N bytes (F_SETPIPE_SZ)
  *   socket       a UDP socket, closed
  *   unix         a unix stream socket, closed
  *   unixpair     a connected pair of unix stream sockets, closed;
@@ -155,6 +156,19 @@ static int op_simple(const char *op)
 	return -1;
 }
 
+static int op_pipesz(const char *n)
+{
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -1;
+	int rc = fcntl(p[0], F_SETPIPE_SZ, atoi(n)) < 0 ? -1 : 0, e = errno;
+	close(p[0]);
+	close(p[1]);
+	errno = e;
+	return rc;
+}
+
 static int op_int80(const char *n)
 {
 	long r, nr = atol(n);
@@ -180,6 +194,7 @@ int main(int argc, char **argv)
 			op[colon - argv[i]] = '\0';
 			rc = strcmp(op, "exec") == 0 ? op_exec(argv[0], colon + 1)
 			   : strcmp(op, "int80") == 0 ? op_int80(colon + 1)
+			   : strcmp(op, "pipesz") == 0 ? op_pipesz(colon + 1)
 			                              : op_file(op, colon + 1);
 		} else {
 			rc = op_simple(argv[i]);
