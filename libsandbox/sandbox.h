@@ -302,7 +302,14 @@ typedef struct {
 /* Read `len` bytes of the program's memory at `addr` into buf
  * (process_vm_readv). Only valid during a policy callback. Returns the
  * number of bytes read (may be short at the end of a mapping), or -EFAULT,
- * -ESRCH, -EINVAL. */
+ * -ESRCH, -EINVAL.
+ * What is read is a copy of that moment: the stopped task cannot change
+ * it, but another thread of the program, another process sharing the
+ * memory, or a shared file mapping can, before and while the kernel reads
+ * it for the call. Decide nothing on its contents that a changed value
+ * would turn into an escape (a path, a buffer's content): file rules
+ * (sandbox_policy_add_file_rule) are enforced by the kernel for that
+ * reason; a callback may deny on what it read, or log it. */
 ssize_t sandbox_read_memory(sandbox_t *sb, uint64_t addr, void *buf, size_t len);
 /* Read a NUL-terminated string (e.g. a path argument) of at most len-1
  * bytes. Returns its length, -ENAMETOOLONG if it does not fit, -EFAULT. */
