@@ -211,10 +211,18 @@ static int set_quotas(sandbox_t *sb, const struct sr_options *o,
 	return sandbox_set_mode(sb, o->mode);
 }
 
+/* Is our descriptor fd a regular file? */
+static bool is_regular(int fd)
+{
+	struct stat st;
+	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 /* The streams sr_files_open() opened (the library dups them). */
 static int set_streams(sandbox_t *sb, const struct sr_options *o,
                        const struct sr_files *f)
 {
+	bool limit = o->output_bytes != SANDBOX_UNLIMITED;
 	int rc;
 	for (int i = 0; i < 3; i++)
 		if (f->stdio[i] >= 0 &&
@@ -225,14 +233,18 @@ static int set_streams(sandbox_t *sb, const struct sr_options *o,
 		return rc;
 	/* An output quota on an inherited stdout or stderr (a pipe, a
 	 * terminal) is enforced by capturing them, counted together:
-	 * RLIMIT_FSIZE only sees regular files. An interaction's stdout is
-	 * the interactor's. */
+	 * RLIMIT_FSIZE only sees regular files. An inherited stream that is
+	 * a regular file (the judge's `>> results` or `2>> judge.log`) is
+	 * captured too, quota or not: the program never holds the judge's
+	 * own open file, which it could truncate, overwrite at offset 0 after
+	 * clearing O_APPEND, lock for good or make non-blocking (review-box2
+	 * C12). An interaction's stdout is the interactor's. */
 	if (!o->stdio[1] && !o->ia.command &&
-	    o->output_bytes != SANDBOX_UNLIMITED &&
+	    (limit || is_regular(STDOUT_FILENO)) &&
 	    (rc = sandbox_set_capture(sb, 1, STDOUT_FILENO, NULL, NULL)) < 0)
 		return rc;
 	if (!o->stdio[2] && !f->stderr_to_stdout &&
-	    o->output_bytes != SANDBOX_UNLIMITED &&
+	    (limit || is_regular(STDERR_FILENO)) &&
 	    (rc = sandbox_set_capture(sb, 2, STDERR_FILENO, NULL, NULL)) < 0)
 		return rc;
 	return 0;

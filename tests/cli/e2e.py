@@ -817,6 +817,29 @@ def test_output_quota_counts_stderr_too(e):
     check(len(p.stderr) <= 1 << 20, "%d bytes reached stderr" % len(p.stderr))
 
 
+def test_inherited_files_stay_the_judges(e):
+    # A stdout or stderr the judge's shell opened (`>> results`, `2>>
+    # judge.log`) is captured, quota or not: the program never holds the
+    # judge's open file, so it cannot truncate it or write over its start
+    # (the judge's file description: O_APPEND cleared, pwrite at 0).
+    for fd in (1, 2):
+        log = e.path("judge%d.log" % fd)
+        with open(log, "w") as f:
+            f.write("judge line\n" * 100)
+        with open(log, "ab") as f:
+            files = {"stdout" if fd == 1 else "stderr": f}
+            if fd == 1:
+                files["stderr"] = subprocess.PIPE
+            else:
+                files["stdout"] = subprocess.PIPE
+            p = subprocess.run([TOOL, "-q", VICTIM, "wipe", str(fd)],
+                               timeout=scaled(60), **files)
+        got = open(log).read()
+        check(p.returncode == 0, "fd %d: exit %d" % (fd, p.returncode))
+        check(got == "judge line\n" * 100 + "after\n",
+              "fd %d: the judge's file now holds %r" % (fd, got[:80]))
+
+
 def test_output_to_dev_null_is_not_counted(e):
     # A decision, documented in sandbox-run(1) --output: what goes to a
     # device is not output (nothing is kept); a file is.

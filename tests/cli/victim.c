@@ -21,6 +21,9 @@
  *                 file system so that the real ones cannot be written
  *   waitfor PATH  wait until PATH exists (a handshake), then exit 0
  *   survive       fork a child that sleeps forever, exit 0 at once
+ *   wipe FD       what a program does to a judge's file it inherited as
+ *                 FD: truncate it, clear O_APPEND and write "forged" at
+ *                 offset 0, then write "after\n"; exit 0
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -37,6 +40,14 @@ int main(int argc, char **argv)
 	const char *what = argc > 1 ? argv[1] : "ok";
 	long n = argc > 2 ? strtol(argv[2], NULL, 10) : 0;
 
+	if (strcmp(what, "wipe") == 0 && argc > 2) {
+		int fd = atoi(argv[2]);
+		if (ftruncate(fd, 0) == 0)
+			fputs("truncated\n", stdout);
+		if (fcntl(fd, F_SETFL, 0) == 0 && pwrite(fd, "forged", 6, 0) == 6)
+			fputs("overwrote\n", stdout);
+		return write(fd, "after\n", 6) == 6 ? 0 : 1;
+	}
 	if (strcmp(what, "ok") == 0) {
 		fputs("hello\n", stdout);
 		return 0;
