@@ -36,6 +36,7 @@
 struct child {
 	const struct sb_child_plan *plan;
 	int step;
+	bool bset_dropped; /* by an earlier step (the run slot's) */
 };
 
 /* One step: 0, or -errno. */
@@ -243,6 +244,7 @@ static int setup_identity(struct child *c)
 	if (!iso || !(iso->effective & S_NS_USER)) {
 		if ((rc = sb_drop_bounding_set()) < 0)
 			return rc;
+		c->bset_dropped = true;
 		/* Raw syscalls: see setup_credentials(). */
 		if ((r = sb_rawsys2(SYS_setgroups, 0, NULL)) < 0 ||
 		    (r = sb_rawsys3(SYS_setresgid, id->gid, id->gid,
@@ -270,7 +272,8 @@ static int drop_capabilities(struct child *c)
 	long r;
 	int rc;
 
-	if (!plan->bset_dropped && (rc = sb_drop_bounding_set()) < 0)
+	if (!plan->bset_dropped && !c->bset_dropped &&
+	    (rc = sb_drop_bounding_set()) < 0)
 		return rc;
 	r = sb_rawsys5(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL,
 	               0, 0, 0);

@@ -67,10 +67,15 @@ int sb_setrlimit(int res, uint64_t soft, uint64_t hard, bool clamp)
 SB_CHILD_CODE
 int sb_drop_bounding_set(void)
 {
-	/* Up to the last capability this kernel has (READ says EINVAL). */
-	for (int cap = 0; sb_rawsys2(SYS_prctl, PR_CAPBSET_READ, cap) >= 0;
-	     cap++) {
-		long r = sb_rawsys2(SYS_prctl, PR_CAPBSET_DROP, cap);
+	long in;
+
+	/* Up to the last capability this kernel has (READ says EINVAL); a
+	 * DROP only for those still in the set: each one makes and commits
+	 * new credentials, and after a first pass (or without CAP_SETPCAP,
+	 * EPERM) there is nothing left to drop. */
+	for (int cap = 0;
+	     (in = sb_rawsys2(SYS_prctl, PR_CAPBSET_READ, cap)) >= 0; cap++) {
+		long r = in ? sb_rawsys2(SYS_prctl, PR_CAPBSET_DROP, cap) : 0;
 		if (r < 0 && r != -EPERM)
 			return (int)r;
 	}
