@@ -53,6 +53,11 @@ EXTRA_DIST += tests/cli/placement.sh tests/cli/placement.py
 TESTS += tests/cli/interact.sh
 EXTRA_DIST += tests/cli/interact.sh tests/cli/interact.py
 
+# sandbox-run under valgrind (skipped without it): the run's child gets a
+# copy of the supervisor's memory there (core/spawn.c).
+TESTS += tests/cli/valgrind.sh
+EXTRA_DIST += tests/cli/valgrind.sh
+
 # Argument parsing, table by table (no program is run).
 if HAVE_CHECK
 check_PROGRAMS += tests/check_cli_args

@@ -153,11 +153,9 @@ SB_CHILD_CODE
 static int reset_signals(struct child *c)
 {
 	(void)c;
-	struct k_sigaction sa;
+	struct k_sigaction sa = { .handler = SIG_DFL };
 	unsigned long none = 0;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.handler = SIG_DFL;
 	for (int s = 1; s < NSIG; s++) {
 		if (s == SIGKILL || s == SIGSTOP)
 			continue;
@@ -268,7 +266,7 @@ static int drop_capabilities(struct child *c)
 	const struct sb_child_plan *plan = c->plan;
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
-	struct __user_cap_data_struct data[2];
+	struct __user_cap_data_struct data[2] = { { 0 }, { 0 } };
 	long r;
 	int rc;
 
@@ -284,7 +282,6 @@ static int drop_capabilities(struct child *c)
 	(void)sb_rawsys2(SYS_prctl, PR_SET_SECUREBITS,
 	                 SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
 	                 SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED);
-	memset(data, 0, sizeof(data));
 	return sb_raw_rc(sb_rawsys2(SYS_capset, &hdr, data));
 }
 

@@ -42,6 +42,9 @@
  * process_vm_writev, /proc/PID/mem -- until its execve, and so would our
  * memory: such a child is started with its own copy (no CLONE_VM), like
  * fork(). The sysctl is read at each such run (it can change).
+ *
+ * A copy too under valgrind and in a build with a sanitizer that keeps
+ * per-thread state (below).
  */
 #include "config.h"
 #include "core/core.h"
@@ -56,6 +59,36 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <unistd.h>
+
+/* Valgrind runs no clone(CLONE_VM) that is neither a thread nor a vfork
+ * (it ends the whole process): under it the child gets a copy. */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define UNDER_VALGRIND() (RUNNING_ON_VALGRIND != 0)
+#endif
+#endif
+#ifndef UNDER_VALGRIND
+#define UNDER_VALGRIND() false
+#endif
+
+/* Sanitizers whose instrumentation keeps per-thread state in the calling
+ * thread's storage and cannot be left out of a function (ThreadSanitizer,
+ * MemorySanitizer, HWAddressSanitizer): the child would write the
+ * supervisor thread's. A library built with one gives the child a copy.
+ * AddressSanitizer and UBSan are left out of the child's code instead
+ * (SB_CHILD_CODE). */
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_HWADDRESS__)
+#define SANITIZER_NEEDS_COPY true
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer) || \
+    __has_feature(hwaddress_sanitizer)
+#define SANITIZER_NEEDS_COPY true
+#endif
+#endif
+#ifndef SANITIZER_NEEDS_COPY
+#define SANITIZER_NEEDS_COPY false
+#endif
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
@@ -174,7 +207,8 @@ pid_t sb_spawn(sandbox_t *sb, const struct sb_child_plan *plan,
 		errno = -rc;
 		return -1;
 	}
-	if (changes_ids && !ids_may_share())
+	if (SANITIZER_NEEDS_COPY || UNDER_VALGRIND() ||
+	    (changes_ids && !ids_may_share()))
 		flags = SIGCHLD; /* a copy of our memory, as fork() makes */
 	else if (changes_ids)
 		dump_hold(sb);

@@ -19,11 +19,8 @@
 SB_CHILD_CODE
 void sb_child_report(int errfd, int err, int step)
 {
-	struct sb_child_error e;
+	struct sb_child_error e = { .err = err ? err : EINVAL, .step = step };
 
-	memset(&e, 0, sizeof(e));
-	e.err = err ? err : EINVAL;
-	e.step = step;
 	/* One write below PIPE_BUF into a pipe is never short. */
 	while (sb_rawsys3(SYS_write, errfd, &e, sizeof(e)) == -EINTR)
 		;

@@ -17,12 +17,15 @@
 #include <sys/syscall.h>
 
 /* Every function such a child runs, from its entry to its execve: built
- * without AddressSanitizer's instrumentation, whose stack frames (with
- * detect_stack_use_after_return, clang's default) come from a fake stack
- * of the calling thread's -- found through the thread-local storage, so
- * the supervisor thread's, which it is using at the same time. A no-op
- * in other builds. tests/check_child_code.sh checks the sanitizer build. */
-#define SB_CHILD_CODE __attribute__((no_sanitize_address))
+ * without AddressSanitizer's and UBSan's instrumentation -- ASan's stack
+ * frames (with detect_stack_use_after_return, clang's default) come from
+ * a fake stack of the calling thread's, found through the thread-local
+ * storage, so the supervisor thread's, which it is using at the same
+ * time; UBSan's handlers allocate and lock. Such code calls no libc
+ * function either (no memset: initializers), whose sanitizer interceptors
+ * would do the same. A no-op in other builds. tests/check_child_code.sh
+ * checks the sanitizer build. */
+#define SB_CHILD_CODE __attribute__((no_sanitize_address, no_sanitize_undefined))
 
 static inline long sb_rawsys6(long nr, long a, long b, long c, long d,
                               long e, long f)
