@@ -10,8 +10,18 @@
  *     faccessat(2), readlink(at), statfs, fstatfs, getcwd;
  *   - directories: getdents64, mkdir(at), rmdir, chdir, fchdir;
  *   - changing files: unlink(at), rename(at/at2), truncate, ftruncate,
- *     fsync, fdatasync, fadvise64, chmod/fchmod(at), umask, utimensat,
- *     link(at), symlink(at), flock;
+ *     fsync, fdatasync, fadvise64, chmod, fchmodat, umask, utimensat on a
+ *     path, link(at), symlink(at), flock;
+ *   - never on a descriptor: fchmod, and utimensat with a NULL path or
+ *     AT_EMPTY_PATH (futimens), fail with EPERM. A descriptor can be one
+ *     the program was given (its standard streams: the judge's files);
+ *     when the program's uid owns them (an unprivileged judge, in a box
+ *     or not) it could make a 0600 test world-readable. The rule looks
+ *     at the call, never at the descriptor's number (dup() defeats
+ *     that). Paths are judged by ownership, as the kernel does: a run
+ *     slot of its own owns only what it made; a program running as the
+ *     caller's uid gets EPERM for every chmod and utimensat (the
+ *     library's guard, docs/SECURITY.md "Metadata");
  *   - fallocate with mode 0 only (it grows the file, and RLIMIT_FSIZE,
  *     the output quota, bounds that); any other mode (KEEP_SIZE,
  *     PUNCH_HOLE, ZERO_RANGE, COLLAPSE_RANGE, INSERT_RANGE, ...) fails
@@ -45,7 +55,7 @@ static const char *const files[] = {
 	"getdents64", "mkdir", "mkdirat", "rmdir", "chdir", "fchdir",
 	"unlink", "unlinkat", "rename", "renameat", "renameat2", "truncate",
 	"ftruncate", "fsync", "fdatasync", "fadvise64", "chmod",
-	"fchmod", "fchmodat", "umask", "utimensat", "link", "linkat",
+	"fchmodat", "umask", "link", "linkat",
 	"symlink", "symlinkat", "flock", "sendfile", "copy_file_range",
 	"splice", "pipe2",
 	NULL
@@ -64,6 +74,21 @@ int sb_policy_io_heavy(sandbox_policy_t *p)
 	    (rc = sb_policy_runtime_files(p)) < 0 ||
 	    (rc = sandbox_policy_add_file_rule(p, ".", S_FILE_WRITE, NULL,
 	                                       0)) < 0)
+		return rc;
+	/* Metadata by path only: fchmod EPERM; utimensat with a path
+	 * (arg 1 not NULL) and without AT_EMPTY_PATH (arg 3). */
+	sandbox_cond_t by_path[2] = {
+		{ .arg = 1, .op = S_CMP_NE, .a = 0 },
+		{ .arg = 3, .op = S_CMP_MASKED_EQ, .a = AT_EMPTY_PATH, .b = 0 },
+	};
+	if ((rc = sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64, "fchmod",
+	                                       S_DISP_ERRNO, EPERM, NULL, 0)) < 0 ||
+	    (rc = sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64,
+	                                       "utimensat", S_DISP_ERRNO, EPERM,
+	                                       NULL, 0)) < 0 ||
+	    (rc = sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64,
+	                                       "utimensat", S_DISP_ALLOW, 0,
+	                                       by_path, 2)) < 0)
 		return rc;
 	/* fallocate: mode (arg 1) 0 only, every other mode EOPNOTSUPP. */
 	if ((rc = sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64,

@@ -1337,6 +1337,9 @@ START_TEST(no_setid_bits)
 		"chmod:0755:f", "fchmod:0700:f", "fchmodat:0711:f",
 		"create:0755:i", "create:6755:g", "write:g",
 	};
+	/* io-heavy changes no mode through a descriptor (fchmod: EPERM,
+	 * metadata_of_given_files); unrestricted does. */
+	bool by_fd = strcmp(o.policy, "io-heavy") != 0;
 	const char *ops[16];
 	size_t n = 0;
 	struct tree t;
@@ -1348,7 +1351,8 @@ START_TEST(no_setid_bits)
 	for (size_t i = 0; i < N_OF(refused); i++)
 		ops[n++] = refused[i];
 	for (size_t i = 0; i < N_OF(allowed); i++)
-		ops[n++] = allowed[i];
+		if (by_fd || strncmp(allowed[i], "fchmod:", 7) != 0)
+			ops[n++] = allowed[i];
 	ops[n] = NULL;
 	ck_assert_result(run_ops(&o, "fsop", ops), S_RESULT_OK);
 	for (size_t i = 0; i < N_OF(refused); i++)
@@ -1356,9 +1360,10 @@ START_TEST(no_setid_bits)
 		              strcmp(op_result(o.out, refused[i]), "EPERM") == 0,
 		              "%s: %s", refused[i], o.out);
 	for (size_t i = 0; i < N_OF(allowed); i++)
-		ck_assert_msg(op_result(o.out, allowed[i]) &&
-		              strcmp(op_result(o.out, allowed[i]), "OK") == 0,
-		              "%s: %s", allowed[i], o.out);
+		if (by_fd || strncmp(allowed[i], "fchmod:", 7) != 0)
+			ck_assert_msg(op_result(o.out, allowed[i]) &&
+			              strcmp(op_result(o.out, allowed[i]), "OK") == 0,
+			              "%s: %s", allowed[i], o.out);
 	const char *names[] = { "f", "g", "i" };
 	for (size_t i = 0; i < N_OF(names); i++) {
 		char *path = cat2(t.work, names[i]);
@@ -1368,6 +1373,70 @@ START_TEST(no_setid_bits)
 			              (unsigned)sb.st_mode & 07777);
 		free(path);
 	}
+}
+END_TEST
+
+/* The metadata of files the program was given (review-box2 C5): a judge
+ * running unprivileged hands the program its own files as standard
+ * streams, and the program runs as that uid (here: credentials, as an
+ * unprivileged judge or one with --user gets), so the kernel lets it
+ * chmod and utime them by ownership, which Landlock does not look at.
+ * Under io-heavy (the built-in with chmod and utimensat): through the
+ * descriptor, a dup() of it, /proc/self/fd/0 or the file's path, every
+ * change fails with EPERM and the 0600 input keeps its mode and time;
+ * with a run slot of its own (no guard), its own files' metadata changes
+ * by path, descriptors still refused. Both modes. */
+START_TEST(metadata_of_given_files)
+{
+	bool slot = _i / 2;
+	struct runopt o = { .policy = "io-heavy", .mode = modes[_i % 2],
+	                    .uid = slot ? -1 : NOBODY };
+	struct tree t;
+	struct stat sb;
+	char *in, chmod_in[4200], utimes_in[4200];
+
+	make_tree(&t);
+	o.workdir = t.work;
+	in = cat2(t.d, "judge-input");
+	tu_write_file(in, "1 2\n");
+	ck_assert_int_eq(chown(in, NOBODY, NOBODY), 0);
+	ck_assert_int_eq(chmod(in, 0600), 0);
+	ck_assert_int_ge(o.stdin_fd = open(in, O_RDONLY | O_CLOEXEC), 0);
+	snprintf(chmod_in, sizeof(chmod_in), "chmod:0666:%s", in);
+	snprintf(utimes_in, sizeof(utimes_in), "utimes:%s", in);
+	const char *given[] = {
+		"fdchmod:0666:0", "dupchmod:0666:0", "futimens:0", "emptyutimes:0",
+		"chmod:0666:/proc/self/fd/0", "utimes:/proc/self/fd/0", chmod_in,
+		utimes_in,
+	};
+	const char *own[] = { "write:f", "chmod:0640:f", "utimes:f" };
+	const char *ops[16];
+	size_t n = 0;
+	for (size_t i = 0; i < N_OF(given); i++)
+		ops[n++] = given[i];
+	for (size_t i = 0; i < N_OF(own); i++)
+		ops[n++] = own[i];
+	ops[n] = NULL;
+	ck_assert_result(run_ops(&o, "fsop", ops), S_RESULT_OK);
+	close(o.stdin_fd);
+	for (size_t i = 0; i < N_OF(given); i++) {
+		const char *r = op_result(o.out, given[i]);
+		ck_assert_msg(r && strcmp(r, "EPERM") == 0, "%s %s: %s",
+		              slot ? "slot" : "caller's uid", given[i], o.out);
+	}
+	ck_assert_int_eq(stat(in, &sb), 0);
+	ck_assert_msg((sb.st_mode & 07777) == 0600 && sb.st_mtime != 0,
+	              "the input is now %o, mtime %lld: %s",
+	              (unsigned)sb.st_mode & 07777, (long long)sb.st_mtime, o.out);
+	/* Its own file, by path: a slot owns nothing else (the kernel
+	 * decides); the caller's uid owns the judge's files (refused). */
+	for (size_t i = 1; i < N_OF(own); i++) {
+		const char *r = op_result(o.out, own[i]);
+		ck_assert_msg(r && strcmp(r, slot ? "OK" : "EPERM") == 0,
+		              "%s %s: %s", slot ? "slot" : "caller's uid", own[i],
+		              o.out);
+	}
+	free(in);
 }
 END_TEST
 
@@ -1527,6 +1596,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, ruleset_follows_replaced_files, 0, 2);
 	tcase_add_loop_test(tc, exec_of_setuid_program, 0, 2);
 	tcase_add_loop_test(tc, no_setid_bits, 0, 4);
+	tcase_add_loop_test(tc, metadata_of_given_files, 0, 4);
 	tcase_add_loop_test(tc, shebang_names_no_grant, 0, 4);
 	tcase_add_test(tc, probe_reports_landlock);
 	suite_add_tcase(s, tc);

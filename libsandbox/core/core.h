@@ -285,6 +285,7 @@ struct sandbox {
 		bool watch_space;
 		bool guard_truncate;
 		bool guard_special;
+		bool guard_owner;
 		struct sock_fprog prog;
 		struct sb_effective guarded; /* the table with the task
 		                              * guards, as both modes judge */

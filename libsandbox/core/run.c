@@ -85,6 +85,10 @@ static int compile_policy(sandbox_t *sb)
 	const struct sb_eff_opts eo = {
 		.guard_truncate = sb->confine.guard_truncate,
 		.guard_special = sb->confine.mode == S_FILES_MOUNT_VIEW,
+		/* The program's uid may own files outside its run: its file
+		 * rules cannot keep it from their metadata. */
+		.guard_owner = sb->confine.mode != S_FILES_NONE &&
+		               !sb_ident_applies(sb),
 	};
 	int rc;
 
@@ -93,7 +97,8 @@ static int compile_policy(sandbox_t *sb)
 	    sb->compiled.watch_memory == watch &&
 	    sb->compiled.watch_space == space &&
 	    sb->compiled.guard_truncate == eo.guard_truncate &&
-	    sb->compiled.guard_special == eo.guard_special)
+	    sb->compiled.guard_special == eo.guard_special &&
+	    sb->compiled.guard_owner == eo.guard_owner)
 		return 0;
 	sb_run_drop_compiled(sb);
 	/* The table with its guards (tasks; truncation for an old Landlock):
@@ -115,6 +120,7 @@ static int compile_policy(sandbox_t *sb)
 	sb->compiled.watch_space = space;
 	sb->compiled.guard_truncate = eo.guard_truncate;
 	sb->compiled.guard_special = eo.guard_special;
+	sb->compiled.guard_owner = eo.guard_owner;
 	return 0;
 }
 

@@ -19,6 +19,16 @@
  *     O_TRUNC and no write access mode with EACCES, openat2 (whose flags a
  *     filter cannot read) with ENOSYS. Truncating through a descriptor
  *     needs one opened for writing, which Landlock already decides;
+ *   - metadata, when the program runs as an identity that may own files
+ *     outside its run (the caller's own uid: an unprivileged supervisor,
+ *     credentials the caller set, ids kept) and file rules are enforced:
+ *     chmod, chown, utime and xattr changes in every form, by path or
+ *     descriptor, fail with EPERM. The kernel checks them by ownership
+ *     alone (Landlock has no right for them), so such a program could
+ *     make the judge's files behind its standard streams, or any other
+ *     of the judge's files by path (also /proc/self/fd/N), world-readable
+ *     or unreadable, or change their times. A run slot of its own owns
+ *     only what it made in its write trees: no guard then;
  *   - special files, when a mount view holds them (no Landlock): its
  *     write trees are writable mounts, where nothing but the filter stops
  *     symlink(2) and mknod(2) (a FIFO, a socket, a device node): EACCES,
@@ -78,7 +88,7 @@ struct guard {
 	long after;
 };
 
-enum guard_kind { G_SETID, G_TRUNCATE, G_SPECIAL };
+enum guard_kind { G_SETID, G_TRUNCATE, G_SPECIAL, G_OWNER };
 
 /* A guarded call: its conditions ((arg & a) == b, all of them), none for
  * one the guard refuses whatever its arguments. */
@@ -107,6 +117,20 @@ static const struct guarded guarded[] = {
 	ANY("truncate64", G_TRUNCATE, EACCES),
 	ANY("symlink", G_SPECIAL, EACCES), ANY("symlinkat", G_SPECIAL, EACCES),
 	ANY("mknod", G_SPECIAL, EACCES), ANY("mknodat", G_SPECIAL, EACCES),
+	ANY("chmod", G_OWNER, EPERM), ANY("fchmod", G_OWNER, EPERM),
+	ANY("fchmodat", G_OWNER, EPERM), ANY("fchmodat2", G_OWNER, EPERM),
+	ANY("chown", G_OWNER, EPERM), ANY("fchown", G_OWNER, EPERM),
+	ANY("lchown", G_OWNER, EPERM), ANY("fchownat", G_OWNER, EPERM),
+	ANY("chown32", G_OWNER, EPERM), ANY("fchown32", G_OWNER, EPERM),
+	ANY("lchown32", G_OWNER, EPERM), ANY("utime", G_OWNER, EPERM),
+	ANY("utimes", G_OWNER, EPERM), ANY("futimesat", G_OWNER, EPERM),
+	ANY("utimensat", G_OWNER, EPERM),
+	ANY("utimensat_time64", G_OWNER, EPERM),
+	ANY("setxattr", G_OWNER, EPERM), ANY("lsetxattr", G_OWNER, EPERM),
+	ANY("fsetxattr", G_OWNER, EPERM), ANY("removexattr", G_OWNER, EPERM),
+	ANY("lremovexattr", G_OWNER, EPERM),
+	ANY("fremovexattr", G_OWNER, EPERM),
+	ANY("setxattrat", G_OWNER, EPERM), ANY("removexattrat", G_OWNER, EPERM),
 };
 #define NGUARDED SB_ARRAY_SIZE(guarded)
 
@@ -133,6 +157,7 @@ static bool wanted(const struct guarded *t, const struct sb_eff_opts *o)
 	case G_SETID: return true;
 	case G_TRUNCATE: return o && o->guard_truncate;
 	case G_SPECIAL: return o && o->guard_special;
+	case G_OWNER: return o && o->guard_owner;
 	}
 	return false;
 }

@@ -265,11 +265,14 @@ int sb_landlock_fill(const sandbox_policy_t *p, int fd, int abi,
  * the table with the task guards (sb_policy_guarded), plus the truncation
  * guards when guard_truncate (file rules enforced by a Landlock ABI older
  * than 3), the special-file guards (symlink, mknod) when guard_special (a
- * mount view). `view` is a read-only policy (rules and defaults only);
- * free with sb_policy_effective_free(). o may be NULL. */
+ * mount view), the metadata guards (chmod, chown, utimes, xattrs) when
+ * guard_owner (the program's uid may own files outside its run). `view`
+ * is a read-only policy (rules and defaults only); free with
+ * sb_policy_effective_free(). o may be NULL. */
 struct sb_eff_opts {
 	bool guard_truncate;
 	bool guard_special;
+	bool guard_owner;
 };
 struct sb_effective {
 	sandbox_policy_t view;

@@ -17,6 +17,9 @@
  *   exec:P      execve P (the policies here refuse it: RF)
  *   chmod:MODE:P  fchmod:MODE:P  fchmodat:MODE:P   MODE in octal
  *   create:MODE:P  open P with O_CREAT|O_EXCL and MODE (umask 0)
+ *   fdchmod:MODE:N  fchmod(N, MODE)  dupchmod:MODE:N  fchmod(dup(N), MODE)
+ *   futimens:N  futimens(N) to 1970   emptyutimes:N  utimensat(N, "",
+ *               1970, AT_EMPTY_PATH)  utimes:P  utimensat(P) to 1970
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -85,6 +88,22 @@ static int with_mode(const char *op, mode_t mode, const char *path)
 	return rc;
 }
 
+/* fchmod of descriptor N, or of a dup() of it. */
+static int fd_mode(const char *op, mode_t mode, int fd)
+{
+	int d, rc;
+
+	if (strcmp(op, "fdchmod") == 0)
+		return fchmod(fd, mode);
+	if ((d = dup(fd)) < 0)
+		return -1;
+	rc = fchmod(d, mode);
+	close(d);
+	return rc;
+}
+
+static const struct timespec epoch[2] = { { 0, 0 }, { 0, 0 } };
+
 static int two(const char *op, char *arg)
 {
 	char *b = strchr(arg, ':');
@@ -103,6 +122,8 @@ static int two(const char *op, char *arg)
 	if (strcmp(op, "chmod") == 0 || strcmp(op, "fchmod") == 0 ||
 	    strcmp(op, "fchmodat") == 0 || strcmp(op, "create") == 0)
 		return with_mode(op, (mode_t)strtoul(arg, NULL, 8), b);
+	if (strcmp(op, "fdchmod") == 0 || strcmp(op, "dupchmod") == 0)
+		return fd_mode(op, (mode_t)strtoul(arg, NULL, 8), atoi(b));
 	if (strcmp(op, "at") == 0) {
 		int fd = openat(atoi(arg), b, O_RDONLY | O_CLOEXEC), rc;
 		if (fd < 0)
@@ -164,6 +185,12 @@ static int one(const char *op, const char *arg)
 		close(fd2);
 		return rc;
 	}
+	if (strcmp(op, "futimens") == 0)
+		return futimens(atoi(arg), epoch);
+	if (strcmp(op, "emptyutimes") == 0)
+		return utimensat(atoi(arg), "", epoch, AT_EMPTY_PATH);
+	if (strcmp(op, "utimes") == 0)
+		return utimensat(AT_FDCWD, arg, epoch, 0);
 	if (strcmp(op, "exec") == 0) {
 		char *argv[] = { (char *)arg, NULL };
 		return execv(arg, argv);
@@ -186,7 +213,8 @@ int main(int argc, char **argv)
 		if (strcmp(op, "rename") == 0 || strcmp(op, "link") == 0 ||
 		    strcmp(op, "symlink") == 0 || strcmp(op, "at") == 0 ||
 		    strcmp(op, "chmod") == 0 || strcmp(op, "fchmod") == 0 ||
-		    strcmp(op, "fchmodat") == 0 || strcmp(op, "create") == 0) {
+		    strcmp(op, "fchmodat") == 0 || strcmp(op, "create") == 0 ||
+		    strcmp(op, "fdchmod") == 0 || strcmp(op, "dupchmod") == 0) {
 			char *copy = strdup(arg);
 			rc = two(op, copy);
 			free(copy);
