@@ -3,7 +3,9 @@
 
     judge.py [-t CPU_MS] [-m MEMORY_MB] [--json] SOLUTION TESTDIR
 
-Runs SOLUTION on every TESTDIR/NAME.in under quotas, compares what it
+Runs SOLUTION in a box (a root of its own, a copy of SOLUTION in an
+empty /box: the tests are out of its reach) on every TESTDIR/NAME.in
+under quotas, compares what it
 printed with TESTDIR/NAME.out token by token, and prints one line per test
 (AC, WA, or the sandbox's verdict: TL, ML, RF, RT, ...) and a summary.
 With --json each line is the run's report (sandbox-run's JSON fields) plus
@@ -43,8 +45,15 @@ def judge(solution, directory, cpu_ms=1000, memory_mb=256, as_json=False,
         return 2
     passed = 0
     # One sandbox for every test: the library reuses it (and its compiled
-    # policy) from run to run; each run gets its own input.
-    box = sandbox.Box([solution], cpu=cpu_ms / 1000, wall=3 * cpu_ms / 1000,
+    # policy) from run to run; each run gets its own input. The box (the
+    # recommended setup, README): the program runs in a root of its own,
+    # a copy of SOLUTION in an empty /box, so the tests and their answers
+    # are out of its reach even when this judge runs unprivileged (the
+    # program then has the judge's uid: without the box it could rewrite
+    # the answers of the next tests).
+    box = sandbox.Box(['./solution'], box=True,
+                      copy_in=[(solution, 'solution')],
+                      cpu=cpu_ms / 1000, wall=3 * cpu_ms / 1000,
                       memory=memory_mb << 20, output='64M',
                       stdout=sandbox.PIPE)
     for name in tests:

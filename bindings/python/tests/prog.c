@@ -16,6 +16,9 @@
  *                         exit 0 when it opened, else errno
  *   prog write PATH       create PATH, write "Hello World!\n", exit 0 or
  *                         errno
+ *   prog cheat DIR        print "0", then rewrite every DIR/N.out there is
+ *                         (N = 1..9) to "0" (a judge's answers); says on
+ *                         stderr how many, exits 0
  *   prog openbig          open() a path of 4 MiB of 'A' without a NUL
  *   prog int80exit N      exit with N through the i386 ABI (int $0x80)
  *   prog int80fork        call i386 fork (nr 2; x86_64 nr 2 is open)
@@ -79,6 +82,25 @@ static int do_open(const char *what)
 	                   : strcmp(what, "bogus") == 0 ? (const char *)1 : what;
 	long fd = syscall(SYS_open, path, O_RDONLY);
 	return fd < 0 ? errno : 0;
+}
+
+static int do_cheat(const char *dir)
+{
+	char path[4096];
+	int n = 0;
+
+	puts("0");
+	fflush(stdout);
+	for (int i = 1; i <= 9; i++) {
+		snprintf(path, sizeof(path), "%s/%d.out", dir, i);
+		int fd = open(path, O_WRONLY | O_TRUNC);
+		if (fd < 0)
+			continue;
+		n += write(fd, "0\n", 2) == 2;
+		close(fd);
+	}
+	fprintf(stderr, "rewrote %d answers\n", n);
+	return 0;
 }
 
 static int do_write(const char *path)
@@ -224,6 +246,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "write") == 0)
 		return do_write(arg);
+	if (strcmp(cmd, "cheat") == 0)
+		return do_cheat(arg);
 	if (strcmp(cmd, "int80exit") == 0)
 		int80(1, atol(arg));
 	if (strcmp(cmd, "int80fork") == 0)
