@@ -30,13 +30,13 @@
  *     first, and falls back to files the rules do not let it read --
  *     the user site is then simply absent. No network either way.
  *
- *   - threads: clone with CLONE_THREAD (threading, concurrent.futures'
- *     ThreadPoolExecutor); like every task, each is traced from its first
- *     instruction and held by the same file rules and quotas (CPU is
- *     the sum over threads); MALLOC_ARENA_MAX=1 in the environment
- *     (unless the caller names it): memory is judged on the address
- *     space, where glibc's 64 MiB arena per thread -- reserved at a
- *     thread's first malloc, kept after it ends -- would count against
+ *   - threads: clone making a thread, as "threads" allows it (threading,
+ *     concurrent.futures' ThreadPoolExecutor); like every task, each is
+ *     traced from its first instruction and held by the same file rules
+ *     and quotas (CPU is the sum over threads); MALLOC_ARENA_MAX=1 in the
+ *     environment (unless the caller names it): memory is judged on the
+ *     address space, where glibc's 64 MiB arena per thread -- reserved at
+ *     a thread's first malloc, kept after it ends -- would count against
  *     the program (4 threads that did a little work, then a 120 MiB
  *     bytearray under --memory=256M: ML with 14 MiB resident), and the
  *     interpreter's lock runs one thread at a time, so one arena costs
@@ -44,8 +44,9 @@
  *
  * What it refuses
  *   - RF: subprocesses (fork, vfork, clone without CLONE_THREAD, execve
- *     after the interpreter's own exec), and everything "default"
- *     refuses;
+ *     after the interpreter's own exec), the clones "threads" refuses
+ *     (a thread with an exit signal, CLONE_VFORK, ...), and everything
+ *     "default" refuses;
  *   - ENOSYS: clone3 (glibc then uses clone);
  *   - EACCES: socket, and any file outside the trees above (from the
  *     kernel).
@@ -102,9 +103,7 @@ int sb_policy_python3(sandbox_policy_t *p)
 	if ((rc = sb_policy_allow_names(p, allowed, NULL)) < 0 ||
 	    (rc = sb_policy_cond1(p, "prlimit64", S_DISP_ALLOW, 0, 2, S_CMP_EQ,
 	                          0, 0)) < 0 ||
-	    (rc = sb_policy_cond1(p, "clone", S_DISP_ALLOW, 0, 0,
-	                          S_CMP_MASKED_EQ, CLONE_THREAD,
-	                          CLONE_THREAD)) < 0 ||
+	    (rc = sb_policy_thread_clone(p)) < 0 ||
 	    (rc = sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64, "clone3",
 	                                       S_DISP_ERRNO, ENOSYS, NULL, 0)) < 0 ||
 	    (rc = sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64, "socket",

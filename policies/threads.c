@@ -6,8 +6,9 @@
  * What it allows, and why
  *   - everything "default" allows, except writing files (below);
  *   - clone(2) creating a thread: CLONE_THREAD, CLONE_VM and CLONE_SIGHAND
- *     all set (what pthread_create asks for), decided in the kernel with
- *     no stop. Every thread is traced from its first instruction and
+ *     all set (what pthread_create asks for), and none of what a thread
+ *     never needs (an exit signal, CLONE_VFORK, CLONE_PARENT, a new
+ *     namespace), decided in the kernel with no stop. Every thread is traced from its first instruction and
  *     judged by this same policy: the tracer follows it whatever the
  *     policy says, clone with CLONE_UNTRACED is RF, and clone3, whose
  *     flags a filter cannot read, fails with ENOSYS (glibc then uses
@@ -19,8 +20,9 @@
  *     tgkill of its own threads (pthread_kill).
  *
  * What it refuses
- *   - RF: clone without CLONE_THREAD (a new process), fork, vfork, execve,
- *     and everything "default" refuses;
+ *   - RF: clone without CLONE_THREAD (a new process), a thread with an
+ *     exit signal, CLONE_VFORK, CLONE_PARENT or a namespace flag, fork,
+ *     vfork, execve, and everything "default" refuses;
  *   - ENOSYS: clone3;
  *   - EACCES: opening a file for writing (sb_policy_read_only_opens()).
  *     "default" checks a write open's path in the program's memory while
@@ -53,10 +55,21 @@
 int sb_policy_thread_clone(sandbox_policy_t *p)
 {
 	const unsigned long thread = CLONE_THREAD | CLONE_VM | CLONE_SIGHAND;
+	/* What no thread needs, and what makes a thread look like something
+	 * else to the tracer and the kernel's own bookkeeping: an exit
+	 * signal (CSIGNAL: the kernel ignores it for a thread but reports
+	 * the clone as a fork), the creator waiting as for vfork, the
+	 * creator's parent as parent, new namespaces. pthread_create (glibc),
+	 * Go's runtime, the JVM and Node ask for none of them. */
+	const unsigned long never = CSIGNAL | CLONE_VFORK | CLONE_PARENT |
+	                            CLONE_NEWNS | CLONE_NEWCGROUP |
+	                            CLONE_NEWUTS | CLONE_NEWIPC |
+	                            CLONE_NEWUSER | CLONE_NEWPID |
+	                            CLONE_NEWNET;
 
-	/* clone keeps its base (RF) unless it makes a thread. */
+	/* clone keeps its base (RF) unless it makes a plain thread. */
 	return sb_policy_cond1(p, "clone", S_DISP_ALLOW, 0, 0, S_CMP_MASKED_EQ,
-	                       thread, thread);
+	                       thread | never, thread);
 }
 
 int sb_policy_threads(sandbox_policy_t *p)

@@ -123,6 +123,8 @@ struct sb_task {
 	                         * (S_ARG_SELF_PID; its PID namespace) */
 	bool fresh;             /* attached at its creation: its first stop,
 	                         * the SIGSTOP of the attach, is still to come */
+	bool entered;           /* what it is (thread or process) is known:
+	                         * counted in the figures, a process in procs */
 	bool held;              /* first stop seen before its creator's event:
 	                         * kept stopped until that event (held_status) */
 	int held_status;

@@ -96,6 +96,10 @@ static int resume(struct run *r, pid_t tid, bool to_exit, int sig)
  * first: a SIGKILLed program takes no exit stop. */
 static void kill_program(struct run *r)
 {
+	/* Whatever happened before, every task of ours is waited for until
+	 * none is left (one the table does not know may hold the first
+	 * process's end back). */
+	r->many = true;
 	if (r->killed)
 		return;
 	if (!r->have_px && sb_proc_read_exit(r->pid, &r->px) == 0)
@@ -659,24 +663,13 @@ static struct sb_task *creator_of(struct run *r, pid_t tid)
 	return NULL;
 }
 
-/* What the creator's registers say the new task is: 1 a thread
- * (CLONE_THREAD), 0 a process, -1 cannot tell from them (then /proc). */
-static int thread_from_regs(pid_t creator, int event)
-{
-	struct user_regs_struct regs;
-
-	if (event != PTRACE_EVENT_CLONE)
-		return 0; /* fork, vfork, or a clone asking for SIGCHLD */
-	if (ptrace(PTRACE_GETREGS, creator, NULL, &regs) < 0 ||
-	    regs.cs != 0x33 || regs.orig_rax != SYS_clone)
-		return -1; /* not the x86_64 clone(2) whose flags are in rdi */
-	return (regs.rdi & CLONE_THREAD) ? 1 : 0;
-}
-
-/* The thread group of tid, from /proc (a new task stopped at creation). */
-static pid_t tgid_of(pid_t tid)
+/* The thread group and parent process of task tid, from
+ * /proc/TID/status (a thread's tid has an entry too, unlisted; a task we
+ * trace keeps it until we take its end). 0, or -1 when unreadable. */
+static int proc_ids(pid_t tid, pid_t *tgid, pid_t *ppid)
 {
 	char path[64], buf[512];
+	const char *g, *pp;
 	ssize_t n;
 	int fd;
 
@@ -688,8 +681,31 @@ static pid_t tgid_of(pid_t tid)
 	if (n <= 0)
 		return -1;
 	buf[n] = '\0';
-	const char *l = strstr(buf, "\nTgid:");
-	return l ? (pid_t)strtol(l + 6, NULL, 10) : -1;
+	if (!(g = strstr(buf, "\nTgid:")) || !(pp = strstr(buf, "\nPPid:")))
+		return -1;
+	*tgid = (pid_t)strtol(g + 6, NULL, 10);
+	*ppid = (pid_t)strtol(pp + 6, NULL, 10);
+	return *tgid > 0 ? 0 : -1;
+}
+
+/* Is the new task tid a thread (CLONE_THREAD)? Decided from the task,
+ * never from the kind of event: the kernel reports a clone with
+ * CLONE_VFORK as a vfork and one asking for SIGCHLD as a fork, thread or
+ * not. The creator's x86_64 clone flags say it with no /proc read; for
+ * any other call, the new task's Tgid. */
+static bool new_is_thread(pid_t creator, pid_t tid)
+{
+	struct user_regs_struct regs;
+	pid_t tgid, ppid;
+
+	if (ptrace(PTRACE_GETREGS, creator, NULL, &regs) == 0 &&
+	    regs.cs == 0x33) {
+		if (regs.orig_rax == SYS_clone)
+			return (regs.rdi & CLONE_THREAD) != 0;
+		if (regs.orig_rax == SYS_fork || regs.orig_rax == SYS_vfork)
+			return false;
+	}
+	return proc_ids(tid, &tgid, &ppid) == 0 && tgid != tid;
 }
 
 /* The creation call as stat.syscall, for the task quota's RF. */
@@ -724,46 +740,57 @@ static bool is_first_stop(int status)
 	return WSTOPSIG(status) == SIGSTOP && ((unsigned)status >> 16) == 0;
 }
 
-/* Task t made a task (its PTRACE_EVENT_CLONE, FORK or VFORK stop). The
- * new one is stopped before its first instruction: counted against the
- * task quota, entered in the table (a process also in sb->procs, held by
- * a pidfd), and, if its own first stop came first, released. */
-static int on_new_task(struct run *r, struct sb_task *t, int event)
+/* The new task c is a thread of process tgid, or (tgid == c->tid) a
+ * process made by process parent: say so in the table and the figures,
+ * and hold a process by a pidfd (procs.c). */
+static int enter_task(struct run *r, struct sb_task *c, pid_t tgid,
+                      pid_t parent)
 {
 	sandbox_t *sb = r->sb;
+	int rc;
+
+	c->entered = true;
+	c->tgid = tgid;
+	sb->stat.tasks_created++;
+	if (tgid != c->tid) {
+		const struct sb_task *p = task_of(r, tgid);
+		c->self = p ? p->self : 0;
+		return 0;
+	}
+	c->self = sb->iso ? sb_iso_self_pid(sb->iso, c->tid, r->pid) : 0;
+	sb->stat.processes++;
+	pthread_mutex_lock(&sb->mgr.lock);
+	rc = sb_procs_add(&sb->procs, c->tid, parent);
+	pthread_mutex_unlock(&sb->mgr.lock);
+	return rc == -ESRCH ? 0 : rc;
+}
+
+/* Task t made a task (its PTRACE_EVENT_CLONE, FORK or VFORK stop). The
+ * new one is stopped before its first instruction: counted against the
+ * task quota, entered in the table (a process also in sb->procs), and,
+ * if its own first stop came first, released. From here on the loop
+ * waits for every task of ours, whatever fails below. */
+static int on_new_task(struct run *r, struct sb_task *t)
+{
 	unsigned long msg;
 	int rc;
 
+	r->many = true;
 	if (ptrace(PTRACE_GETEVENTMSG, t->tid, NULL, &msg) < 0)
 		return gone_or_error(errno);
 	pid_t tid = (pid_t)msg;
-	int thread = thread_from_regs(t->tid, event);
-	if (thread < 0) {
-		pid_t g = tgid_of(tid);
-		thread = g > 0 && g == t->tgid;
-	}
 	struct sb_task *c = task_of(r, tid);
-	bool known = c != NULL;
-	if (!c && !(c = sb_tasks_add(&r->tasks, tid, 0)))
-		return -ENOMEM;
-	c->tgid = thread ? t->tgid : tid;
-	c->self = thread ? t->self : 0;
-	if (!thread) {
-		if (sb->iso)
-			c->self = sb_iso_self_pid(sb->iso, tid, r->pid);
-		pthread_mutex_lock(&sb->mgr.lock);
-		rc = sb_procs_add(&sb->procs, tid, t->tgid);
-		pthread_mutex_unlock(&sb->mgr.lock);
-		if (rc < 0 && rc != -ESRCH)
-			return rc;
-		sb->stat.processes++;
-	}
-	if (!known) {
+	if (c && c->entered) /* entered at its own first stop already */
+		return resume(r, t->tid, false, 0);
+	bool thread = new_is_thread(t->tid, tid);
+	if (!c) {
+		if (!(c = sb_tasks_add(&r->tasks, tid, 0)))
+			return -ENOMEM;
 		c->fresh = true;
 		count_task(r, +1);
 	}
-	sb->stat.tasks_created++;
-	r->many = true;
+	if ((rc = enter_task(r, c, thread ? t->tgid : tid, t->tgid)) < 0)
+		return rc;
 	if (over_task_quota(r)) {
 		/* One too many: it never runs (stopped, and killed). */
 		creation_call(r, t);
@@ -877,7 +904,7 @@ static int on_ptrace_event(struct run *r, struct sb_task *t, int event)
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
 		r->sb->stat.stops++;
-		return on_new_task(r, t, event);
+		return on_new_task(r, t);
 	case PTRACE_EVENT_EXEC:
 		on_exec(r, t);
 		if (sb_manager_interrupted(r->sb)) {

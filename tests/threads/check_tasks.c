@@ -390,6 +390,47 @@ START_TEST(ptrace_of_own_thread)
 }
 END_TEST
 
+/* A thread made with CLONE_VFORK, or with SIGCHLD as its exit signal,
+ * is reported by the kernel as a vfork or a fork. The tracer took it for
+ * a process: its pidfd failed, the run was IE -- and before the tracer
+ * waited for every task from the start, it hung for good, SIGTERM
+ * ignored. Now it is a thread like any other where the policy allows
+ * such a clone, and RF under the built-ins' thread rule, which refuses
+ * what a thread never needs. A verdict within the wall quota either way
+ * (a hang fails by the test's timeout). */
+START_TEST(odd_thread_flags)
+{
+	static const char *const kinds[] = { "vfork", "sigchld" };
+	char *out;
+	sandbox_stat_t st;
+
+	for (size_t i = 0; i < 2; i++) {
+		sandbox_t *sb = task_sandbox(_i, "default", proc_rules, &out,
+		                             "tprog", "odd_thread", kinds[i],
+		                             NULL);
+		ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+		ck_assert_str_eq(tu_slurp(out), "thread ran\n");
+		ck_assert_int_eq(st.tasks_created, 1);
+		ck_assert_int_eq(st.processes, 1);
+		sandbox_destroy(sb);
+
+		static const char *const pols[] = { "threads", "java", "go",
+		                                    "node", "python3" };
+		for (size_t k = 0; k < sizeof(pols) / sizeof(pols[0]); k++) {
+			sb = task_sandbox(_i, pols[k], NULL, &out, "tprog",
+			                  "odd_thread", kinds[i], NULL);
+			ck_assert_result(tu_run(sb, &st), S_RESULT_RF);
+			ck_assert_int_eq(st.syscall.nr,
+			                 sandbox_syscall_number(S_ABI_X86_64,
+			                                        "clone"));
+			ck_assert_int_eq(st.tasks_created, 0);
+			sandbox_destroy(sb);
+		}
+	}
+	ck_assert_int_eq(tprogs_alive(), 0);
+}
+END_TEST
+
 /* --------------------------------------------------------- processes */
 
 /* clone(CLONE_UNTRACED) would make a task the tracer never sees: the
@@ -849,6 +890,8 @@ Suite *tu_suite(void)
 
 	tc = tcase_create("processes");
 	tcase_set_timeout(tc, TU_TIMEOUT * 2);
+	tcase_add_loop_test(tc, odd_thread_flags, S_MODE_FAST,
+	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, untraced_clone_refused, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, fork_bomb_task_quota, S_MODE_FAST,

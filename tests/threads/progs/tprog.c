@@ -40,6 +40,10 @@
  *                  "ready" once all run, then spins
  *   family         a child process and a thread spin; prints "ready"
  *                  once both run, then spins too
+ *   odd_thread K   one thread made by clone(2) with the flags of
+ *                  pthread_create plus CLONE_VFORK (K = vfork) or with
+ *                  SIGCHLD as exit signal (K = sigchld): reported by the
+ *                  kernel as a vfork or a fork; prints "thread ran"
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -271,6 +275,17 @@ static void *bomb(void *arg)
 	for (;;)
 		pause();
 	return NULL;
+}
+
+static atomic_int odd_ran;
+static char odd_stack[1 << 16] __attribute__((aligned(16)));
+
+static int odd_thread(void *arg)
+{
+	(void)arg;
+	atomic_store(&odd_ran, 1);
+	syscall(SYS_exit, 0); /* this thread only */
+	return 0;
 }
 
 static int n_arg(int argc, char **argv, int dflt)
@@ -516,6 +531,19 @@ int main(int argc, char **argv)
 			sched_yield();
 		puts("ready");
 		spin(NULL);
+	}
+	if (!strcmp(what, "odd_thread") && argc > 2) {
+		int flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
+		            CLONE_THREAD | CLONE_SYSVSEM;
+		flags |= !strcmp(argv[2], "vfork") ? CLONE_VFORK : SIGCHLD;
+		int r = clone(odd_thread, odd_stack + sizeof(odd_stack), flags,
+		              NULL);
+		if (r < 0)
+			return 3;
+		while (!atomic_load(&odd_ran))
+			sched_yield();
+		puts("thread ran");
+		return 0;
 	}
 	fprintf(stderr, "tprog: unknown behaviour '%s'\n", what);
 	return 2;
