@@ -153,7 +153,8 @@ struct sb_task *sb_tasks_next(const struct sb_tasks *ts, size_t *pos);
 struct sb_proc {
 	pid_t pid;              /* its tgid (host view) */
 	pid_t parent;           /* the process that created it, 0: the first */
-	int pidfd;              /* owned: opened at its creation event */
+	int pidfd;              /* owned: opened at its creation event; -1
+	                         * when no descriptor was left (procs.c) */
 	bool owned;             /* false for the first: the run's pidfd */
 	bool live;
 	bool parent_of;         /* it created a process of its own */
@@ -166,18 +167,21 @@ struct sb_proc {
 struct sb_procs {
 	struct sb_proc *v;
 	size_t n, cap, nlive;
+	size_t unheld;          /* live ones without a pidfd (procs.c) */
 	int64_t sample_rss, sample_vm; /* peaks of the sums sampled, -1 */
 };
 int sb_procs_begin(struct sb_procs *ps, pid_t pid, int pidfd);
 void sb_procs_end(struct sb_procs *ps);
 struct sb_proc *sb_procs_find(struct sb_procs *ps, pid_t pid);
-/* A process the program created (stopped at its creation): pidfd held. */
+/* A process the program created (stopped at its creation): pidfd held,
+ * or its pid alone when out of descriptors. */
 int sb_procs_add(struct sb_procs *ps, pid_t pid, pid_t parent);
 /* Sum of the CPU clocks of every process, live ones read now. */
 int64_t sb_procs_cpu_ns(struct sb_procs *ps);
 /* SIGKILL every live process (clocks read first). run_pidfd: the
- * first one's. */
-void sb_procs_kill(struct sb_procs *ps, int run_pidfd);
+ * first one's. tracer: called by the tracer thread, which alone may
+ * kill a process held by its pid only (procs.c). */
+void sb_procs_kill(struct sb_procs *ps, int run_pidfd, bool tracer);
 /* The main thread of process pid is at its exit stop: its figures (px:
  * its /proc figures when already read, else NULL and they are read). */
 void sb_procs_exit_stop(struct sb_procs *ps, pid_t pid,

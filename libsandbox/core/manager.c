@@ -111,7 +111,7 @@ static void kill_locked(sandbox_t *sb, int reason)
 		sb->mgr.have_px = true;
 	/* Every process of the program (procs.c), the first through the
 	 * run's pidfd. */
-	sb_procs_kill(&sb->procs, sb->mgr.pidfd);
+	sb_procs_kill(&sb->procs, sb->mgr.pidfd, false);
 }
 
 /* How many times faster than the wall clock the program's CPU time can

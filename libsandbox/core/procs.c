@@ -8,6 +8,15 @@
  * Each process other than the first is held by a pidfd opened at its
  * creation event, while it is stopped and cannot yet be reaped: a kill
  * can never hit a recycled pid. The first one is the run's own pidfd.
+ * When no descriptor can be had (a program keeping a thousand processes
+ * alive under the usual limit of 1024 descriptors), the process goes on
+ * without one, held by its pid alone: every process of the program is
+ * a tracee of the tracer thread, and a tracee's pid stays taken, zombie
+ * included, until its tracer waits for it -- only the tracer. So only the
+ * tracer kills such a process (sb_procs_kill(..., true)), always before
+ * it has taken its end; the manager's kill reaches it through the
+ * tracer, which kills what is left as soon as it sees a kill was made
+ * (tracer.c).
  *
  * CPU of a process is its CPU clock (every thread it ever had, exact to
  * the nanosecond); the clock of a live process is read when asked, and
@@ -106,13 +115,15 @@ int sb_procs_add(struct sb_procs *ps, pid_t pid, pid_t parent)
 		ps->cap = cap;
 	}
 	/* The new process is stopped at its creation: it cannot be reaped
-	 * before this pidfd holds it. */
+	 * before this pidfd holds it. Out of descriptors: its pid. */
 	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (fd < 0)
+	if (fd < 0 && errno != EMFILE && errno != ENFILE && errno != ENOMEM)
 		return -errno;
 	p = &ps->v[ps->n++];
 	proc_init(p, pid, parent, fd, true);
 	ps->nlive++;
+	if (fd < 0)
+		ps->unheld++;
 	if ((p = sb_procs_find(ps, parent)))
 		p->parent_of = true;
 	return 0;
@@ -130,7 +141,7 @@ int64_t sb_procs_cpu_ns(struct sb_procs *ps)
 	return sum;
 }
 
-void sb_procs_kill(struct sb_procs *ps, int run_pidfd)
+void sb_procs_kill(struct sb_procs *ps, int run_pidfd, bool tracer)
 {
 	/* Read first: a killed process takes no exit stop. */
 	for (size_t i = 0; i < ps->n; i++)
@@ -142,6 +153,8 @@ void sb_procs_kill(struct sb_procs *ps, int run_pidfd)
 		if (p->owned) {
 			if (p->pidfd >= 0)
 				syscall(SYS_pidfd_send_signal, p->pidfd, SIGKILL, NULL, 0);
+			else if (tracer) /* its end not taken: the pid is its */
+				kill(p->pid, SIGKILL);
 		} else if (run_pidfd < 0 ||
 		           syscall(SYS_pidfd_send_signal, run_pidfd, SIGKILL, NULL,
 		                   0) < 0) {
@@ -220,6 +233,8 @@ void sb_procs_gone(struct sb_procs *ps, pid_t pid, const struct rusage *ru)
 	if (p->owned && p->pidfd >= 0) {
 		close(p->pidfd);
 		p->pidfd = -1;
+	} else if (p->owned) {
+		ps->unheld--;
 	}
 }
 

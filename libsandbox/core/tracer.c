@@ -106,7 +106,7 @@ static void kill_program(struct run *r)
 		r->have_px = true;
 	r->killed = true;
 	pthread_mutex_lock(&r->sb->mgr.lock);
-	sb_procs_kill(&r->sb->procs, r->pidfd);
+	sb_procs_kill(&r->sb->procs, r->pidfd, true);
 	pthread_mutex_unlock(&r->sb->mgr.lock);
 	/* Tasks held at their first stop, whose creator's event never came:
 	 * stopped and traced by us, so their tid cannot be reused. */
@@ -1318,6 +1318,11 @@ static int trace_loop(struct run *r, int *wstatus)
 		}
 		if (!WIFSTOPPED(status))
 			continue;
+		/* The manager killed the program: the processes held by their
+		 * pid alone are the tracer's to kill (procs.c). */
+		if (r->sb->procs.unheld && !r->killed &&
+		    atomic_load(&r->sb->kill_reason) != SB_KILL_NONE)
+			kill_program(r);
 		struct sb_task *t = task_of(r, w);
 		rc = t ? on_stop(r, t, status) : on_unknown_stop(r, w, status);
 		if (rc < 0) {

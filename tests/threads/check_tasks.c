@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -625,6 +626,44 @@ START_TEST(task_quota_counts_live_tasks)
 }
 END_TEST
 
+/* A process is held by a pidfd while one can be had; a program keeping
+ * more processes alive than the supervisor has descriptors made its own
+ * run IE (EMFILE). Here the supervisor has ~32 descriptors to spare and
+ * the program keeps 64 processes alive: OK, every one counted; killed
+ * (TL) while they live, nothing is left. */
+START_TEST(more_processes_than_descriptors)
+{
+	struct rlimit rl;
+	char *out;
+	sandbox_stat_t st;
+	int open_fds = 0;
+	DIR *d = opendir("/proc/self/fd");
+
+	ck_assert_ptr_nonnull(d);
+	for (struct dirent *e; (e = readdir(d));)
+		open_fds += e->d_name[0] != '.';
+	closedir(d);
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	rl.rlim_cur = (rlim_t)open_fds + 32;
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+
+	sandbox_t *sb = task_sandbox(_i, "default", proc_rules, &out, "tprog",
+	                             "live", "64", NULL);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+	ck_assert_str_eq(tu_slurp(out), "reaped 64\n");
+	ck_assert_int_eq(st.processes, 65);
+	sandbox_destroy(sb);
+
+	/* Killed for the CPU quota while they are alive: all of them. */
+	sb = task_sandbox(_i, "default", proc_rules, &out, "tprog", "live",
+	                  "64", NULL);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_CPU, 1), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_TL);
+	ck_assert_int_eq(tprogs_left(), 0);
+	sandbox_destroy(sb);
+}
+END_TEST
+
 /* The CPU of child processes counts, waited for or not. */
 START_TEST(cpu_counts_every_process)
 {
@@ -903,6 +942,8 @@ Suite *tu_suite(void)
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_test(tc, default_cap_in_report);
 	tcase_add_loop_test(tc, task_quota_counts_live_tasks, S_MODE_FAST,
+	                    S_MODE_CLASSIC + 1);
+	tcase_add_loop_test(tc, more_processes_than_descriptors, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, cpu_counts_every_process, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);

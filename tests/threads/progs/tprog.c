@@ -40,6 +40,9 @@
  *                  "ready" once all run, then spins
  *   family         a child process and a thread spin; prints "ready"
  *                  once both run, then spins too
+ *   live N         N child processes alive at once (each says so through
+ *                  a pipe, then waits for its end of file); all reaped;
+ *                  prints "reaped N"
  *   odd_thread K   one thread made by clone(2) with the flags of
  *                  pthread_create plus CLONE_VFORK (K = vfork) or with
  *                  SIGCHLD as exit signal (K = sigchld): reported by the
@@ -531,6 +534,32 @@ int main(int argc, char **argv)
 			sched_yield();
 		puts("ready");
 		spin(NULL);
+	}
+	if (!strcmp(what, "live")) {
+		int up[2], hold[2], reaped = 0;
+		char c;
+		if (pipe(up) < 0 || pipe(hold) < 0)
+			return 1;
+		for (int i = 0; i < n; i++) {
+			pid_t p = fork();
+			if (p < 0)
+				return 3;
+			if (p == 0) {
+				close(hold[1]);
+				if (write(up[1], "u", 1) != 1)
+					_exit(1);
+				_exit(read(hold[0], &c, 1) == 0 ? 0 : 1);
+			}
+		}
+		for (int i = 0; i < n; i++)
+			if (read(up[0], &c, 1) != 1)
+				return 1;
+		close(hold[1]);
+		int st;
+		while (wait(&st) > 0)
+			reaped += WIFEXITED(st) && WEXITSTATUS(st) == 0;
+		printf("reaped %d\n", reaped);
+		return 0;
 	}
 	if (!strcmp(what, "odd_thread") && argc > 2) {
 		int flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
