@@ -125,8 +125,9 @@ struct sb_task {
 	                         * the SIGSTOP of the attach, is still to come */
 	bool entered;           /* what it is (thread or process) is known:
 	                         * counted in the figures, a process in procs */
-	bool held;              /* first stop seen before its creator's event:
-	                         * kept stopped until that event (held_status) */
+	bool held;              /* first stop seen before its creator's event,
+	                         * and /proc could not say whose it is: kept
+	                         * stopped until that event (held_status) */
 	int held_status;
 	bool want_sysret;       /* deliver S_EVENT_SYSRET to the callbacks */
 	bool watch_mem;         /* check the return for a refused allocation */

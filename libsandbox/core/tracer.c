@@ -22,9 +22,11 @@
  * (tasktab.c); what is per process, and shared with the manager, is in
  * sb->procs (procs.c). A task's creation costs two stops: its creator's
  * clone/fork/vfork event and its own first stop (the attach's SIGSTOP),
- * in either order -- a new task whose first stop comes first is held,
- * stopped, until its creator's event says what it is. Threads take no
- * exit stop; the main thread of each process does (its figures).
+ * in either order -- a new task whose first stop comes first is placed
+ * from /proc (a thread of a process of ours, or a process whose parent
+ * is one), else held, stopped, until its creator's event says what it
+ * is. Threads take no exit stop; the main thread of each process does
+ * (its figures).
  */
 #include "config.h"
 #include "core/core.h"
@@ -806,13 +808,39 @@ static int on_new_task(struct run *r, struct sb_task *t)
 	return 0;
 }
 
+/* The first stop of task t came before its creator's event: whose is it?
+ * /proc says (Tgid, PPid): a thread of a live process of ours, or a
+ * process whose parent is one. Then it is entered now and runs, and the
+ * creator's event, if it ever comes, finds it entered: a creator killed
+ * between making it and its event stop (another thread's execve, a group
+ * exit) takes no event stop, and the task once stayed held, stopped, for
+ * good. 1 entered, 0 not ours to say (held until its creator's event),
+ * or -errno. */
+static int enter_from_proc(struct run *r, struct sb_task *t)
+{
+	const struct sb_proc *p;
+	pid_t tgid, ppid;
+	int rc;
+
+	if (proc_ids(t->tid, &tgid, &ppid) < 0)
+		return 0;
+	p = sb_procs_find(&r->sb->procs, tgid != t->tid ? tgid : ppid);
+	if (!p || !p->live)
+		return 0;
+	if ((rc = enter_task(r, t, tgid, ppid)) < 0)
+		return rc;
+	return 1;
+}
+
 /* A stop of a tid we do not know: a new task whose creator's event has
- * not been taken yet (kept stopped until it is), or a task left by an
- * earlier run of this thread whose creator was killed before its event
- * (killed at the end of this run). Either way it runs nothing now. */
+ * not been taken yet, or a task left by an earlier run of this thread
+ * whose creator was killed before its event. A new task of ours is
+ * entered from /proc and goes on; one that cannot be placed is kept
+ * stopped until its creator's event (killed at the end of the run). */
 static int on_unknown_stop(struct run *r, pid_t tid, int status)
 {
 	struct sb_task *t;
+	int rc;
 
 	if (r->killed) {
 		kill(tid, SIGKILL);
@@ -824,17 +852,23 @@ static int on_unknown_stop(struct run *r, pid_t tid, int status)
 	count_task(r, +1);
 	if (!is_first_stop(status)) /* killed before its first stop */
 		return resume(r, tid, false, 0);
-	t->held = true;
-	t->held_status = status;
+	if ((rc = enter_from_proc(r, t)) < 0)
+		return rc;
+	if (rc == 0) {
+		t->held = true;
+		t->held_status = status;
+	}
 	if (r->exec_done && over_task_quota(r)) {
 		/* One too many, before its creator's event: the creator's
 		 * call is the one named (the new task's registers hold a
-		 * copy of it, should the creator not be found). */
+		 * copy of it, should the creator not be found). It stays
+		 * stopped, and is killed. */
 		struct sb_task *c = creator_of(r, tid);
 		creation_call(r, c ? c : t);
 		end_with(r, c ? c : t, S_RESULT_RF, S_QUOTA_TASKS);
+		return 0;
 	}
-	return 0;
+	return t->held ? 0 : on_stop(r, t, status);
 }
 
 /* Every other thread of t's process: an execve returns only once the

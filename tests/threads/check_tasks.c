@@ -626,6 +626,31 @@ START_TEST(task_quota_counts_live_tasks)
 }
 END_TEST
 
+/* A thread forks while another execs: the kernel ends the forking
+ * thread (de_thread) after it made a child but before its fork event
+ * stop, which then never comes. The child's first stop was held for
+ * that event: stopped for good, the program waiting for it was TL (wall)
+ * with a few ms of CPU (review-threads T7: 3 runs in 10). The child is
+ * placed from /proc now (its parent is a process of ours) and runs. */
+START_TEST(fork_while_exec)
+{
+	char *out;
+	sandbox_stat_t st;
+
+	for (int i = 0; i < 15; i++) {
+		sandbox_t *sb = task_sandbox(_i, "default", proc_rules, &out,
+		                             "tprog", "fork_exec", "20", NULL);
+		/* Natively a few ms. */
+		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK,
+		                                   tu_scale_ms(4000)), 0);
+		ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+		ck_assert_str_eq(tu_slurp(out), "reaped\n");
+		sandbox_destroy(sb);
+	}
+	ck_assert_int_eq(tprogs_left(), 0);
+}
+END_TEST
+
 /* A process is held by a pidfd while one can be had; a program keeping
  * more processes alive than the supervisor has descriptors made its own
  * run IE (EMFILE). Here the supervisor has ~32 descriptors to spare and
@@ -942,6 +967,8 @@ Suite *tu_suite(void)
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_test(tc, default_cap_in_report);
 	tcase_add_loop_test(tc, task_quota_counts_live_tasks, S_MODE_FAST,
+	                    S_MODE_CLASSIC + 1);
+	tcase_add_loop_test(tc, fork_while_exec, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, more_processes_than_descriptors, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);

@@ -43,6 +43,9 @@
  *   live N         N child processes alive at once (each says so through
  *                  a pipe, then waits for its end of file); all reaped;
  *                  prints "reaped N"
+ *   fork_exec N    a thread forks children (each exits at once) without
+ *                  end while another, once N were made, execs tprog
+ *                  reap: it waits for every child left, prints "reaped"
  *   odd_thread K   one thread made by clone(2) with the flags of
  *                  pthread_create plus CLONE_VFORK (K = vfork) or with
  *                  SIGCHLD as exit signal (K = sigchld): reported by the
@@ -289,6 +292,21 @@ static int odd_thread(void *arg)
 	atomic_store(&odd_ran, 1);
 	syscall(SYS_exit, 0); /* this thread only */
 	return 0;
+}
+
+static atomic_int forked;
+
+static void *fork_forever(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		pid_t p = fork();
+		if (p == 0)
+			_exit(0);
+		if (p > 0)
+			atomic_fetch_add(&forked, 1);
+	}
+	return NULL;
 }
 
 static int n_arg(int argc, char **argv, int dflt)
@@ -559,6 +577,20 @@ int main(int argc, char **argv)
 		while (wait(&st) > 0)
 			reaped += WIFEXITED(st) && WEXITSTATUS(st) == 0;
 		printf("reaped %d\n", reaped);
+		return 0;
+	}
+	if (!strcmp(what, "fork_exec")) {
+		char *const args[] = { argv[0], "reap", NULL };
+		pthread_create(&threads[0], NULL, fork_forever, NULL);
+		while (atomic_load(&forked) < n)
+			sched_yield();
+		execv(argv[0], args);
+		return 3;
+	}
+	if (!strcmp(what, "reap")) {
+		while (wait(NULL) > 0)
+			;
+		puts("reaped");
 		return 0;
 	}
 	if (!strcmp(what, "odd_thread") && argc > 2) {
