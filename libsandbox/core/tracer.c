@@ -501,11 +501,14 @@ static int on_signal(struct run *r, struct sb_task *t, int sig)
 	if (t->fresh && sig == SIGSTOP) {
 		/* The attach's own SIGSTOP: the task's first stop, not a
 		 * signal of the program's. A thread takes no exit stop: two
-		 * stops per thread in all. */
+		 * stops per thread in all. A new process's main thread does
+		 * (its figures), whatever its creator had: a process forked
+		 * by a thread inherits the thread's options. */
 		t->fresh = false;
-		if (t->tid != t->tgid &&
-		    ptrace(PTRACE_SETOPTIONS, t->tid, NULL,
-		           (void *)(long)TRACE_OPTIONS) < 0 && errno != ESRCH)
+		long opts = t->tid != t->tgid ? TRACE_OPTIONS : LEADER_OPTIONS;
+		if (t->tid != r->pid &&
+		    ptrace(PTRACE_SETOPTIONS, t->tid, NULL, (void *)opts) < 0 &&
+		    errno != ESRCH)
 			return -errno;
 		return resume(r, t->tid, false, 0);
 	}

@@ -46,6 +46,8 @@
  *   fork_exec N    a thread forks children (each exits at once) without
  *                  end while another, once N were made, execs tprog
  *                  reap: it waits for every child left, prints "reaped"
+ *   thread_fork MB a second thread forks a child that maps MB MiB (not
+ *                  touched) and exits at once; the child is waited for
  *   odd_thread K   one thread made by clone(2) with the flags of
  *                  pthread_create plus CLONE_VFORK (K = vfork) or with
  *                  SIGCHLD as exit signal (K = sigchld): reported by the
@@ -62,6 +64,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -307,6 +310,17 @@ static void *fork_forever(void *arg)
 			atomic_fetch_add(&forked, 1);
 	}
 	return NULL;
+}
+
+static void *fork_toucher(void *arg)
+{
+	pid_t p = fork();
+	if (p == 0)
+		_exit(mmap(NULL, (size_t)(intptr_t)arg << 20, PROT_READ | PROT_WRITE,
+		           MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED);
+	int st;
+	waitpid(p, &st, 0);
+	return (void *)(intptr_t)(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
 static int n_arg(int argc, char **argv, int dflt)
@@ -591,6 +605,14 @@ int main(int argc, char **argv)
 		while (wait(NULL) > 0)
 			;
 		puts("reaped");
+		return 0;
+	}
+	if (!strcmp(what, "thread_fork")) {
+		void *ok;
+		pthread_create(&threads[0], NULL, fork_toucher,
+		               (void *)(intptr_t)n);
+		pthread_join(threads[0], &ok);
+		puts(ok ? "child done" : "child failed");
 		return 0;
 	}
 	if (!strcmp(what, "odd_thread") && argc > 2) {
