@@ -804,7 +804,11 @@ typedef struct {
 	 * (RF, BP, ML at a syscall; the creator at S_QUOTA_TASKS), or 0. */
 	pid_t syscall_tid;
 	int tasks_peak;          /* the most tasks (threads of every process)
-	                          * alive at once */
+	                          * alive at once: exact up to 64 (a task
+	                          * that has begun to exit is not alive);
+	                          * above, a task whose end the supervisor
+	                          * had not taken yet may count. Never above
+	                          * the task quota unless that ended the run */
 	int tasks_created;       /* tasks the program created (threads and
 	                          * processes; the first task not counted) */
 	int processes;           /* processes the run had, the first included */

@@ -51,6 +51,7 @@
 #include <unistd.h>
 
 #define X32_BIT 0x40000000ULL
+#define PF_EXITING 0x00000004 /* the kernel's task flag, /proc/PID/stat */
 
 #define TRACE_OPTIONS (PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD | \
                        PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEEXEC | \
@@ -559,13 +560,43 @@ static int on_signal(struct run *r, struct sb_task *t, int sig)
 
 /* ------------------------------------------------------------ tasks */
 
+static bool task_ended(const struct sb_task *t);
+
+/* Up to how many tasks a new peak is checked against /proc (one read per
+ * task): a larger count is taken as it is (above the task quota it is
+ * checked anyway, over_task_quota). */
+#define PEAK_CHECK_MAX 64
+
+/* The tasks alive, if more than `peak`: the count of the table less the
+ * tasks that have ended, their end not yet taken (task_ended); stops
+ * reading as soon as the count cannot pass peak. */
+static unsigned alive_above(struct run *r, unsigned n, unsigned peak)
+{
+	size_t pos = 0;
+	struct sb_task *t;
+
+	while (n > peak && (t = sb_tasks_next(&r->tasks, &pos)))
+		if (task_ended(t))
+			n--;
+	return n;
+}
+
+/* One task more or less in the table. The peak is what was alive at
+ * once: a joined thread's end wakes its joiner before the tracer is told,
+ * so the next thread's creation can come first, and a count that only
+ * went up and down with the events said 12 under a quota of 4. */
 static void count_task(struct run *r, int delta)
 {
 	sandbox_t *sb = r->sb;
 	unsigned n = (unsigned)atomic_load(&sb->ntasks) + (unsigned)delta;
+	unsigned peak = (unsigned)sb->stat.tasks_peak;
 
 	atomic_store(&sb->ntasks, n);
-	if ((int)n > sb->stat.tasks_peak)
+	if (delta <= 0 || n <= peak)
+		return;
+	if (n <= PEAK_CHECK_MAX)
+		n = alive_above(r, n, peak);
+	if (n > peak)
 		sb->stat.tasks_peak = (int)n;
 }
 
@@ -582,8 +613,9 @@ static void forget_task(struct run *r, struct sb_task *t)
 /* Has task t ended, its end not yet taken by us? A thread's end wakes its
  * joiner (the kernel clears its tid) before the tracer is told: the
  * program may then make the next thread while the tracer still counts
- * the last one. Such a task is a zombie (or gone): 'Z' or 'X' in its
- * stat, or no entry. What cannot be read is counted as alive. A task
+ * the last one. Such a task is exiting (PF_EXITING in its stat's flags,
+ * set before the kernel clears the tid), a zombie or gone ('Z', 'X'),
+ * or has no entry. What cannot be read is counted as alive. A task
  * whose creator's event has not come (held at its first stop) has no
  * known process yet: its own /proc entry is read (a thread's tid has
  * one too, unlisted); it was taken for ended, so a thread bomb whose
@@ -606,9 +638,12 @@ static bool task_ended(const struct sb_task *t)
 	if (n <= 0)
 		return n == 0 || errno == ESRCH;
 	buf[n] = '\0';
-	if (!(p = strrchr(buf, ')')) || p[1] != ' ')
+	char state;
+	unsigned flags;
+	if (!(p = strrchr(buf, ')')) ||
+	    sscanf(p + 1, " %c %*d %*d %*d %*d %*d %u", &state, &flags) != 2)
 		return false;
-	return p[2] == 'Z' || p[2] == 'X';
+	return state == 'Z' || state == 'X' || (flags & PF_EXITING);
 }
 
 /* The tasks alive now, when the count says one too many for the task

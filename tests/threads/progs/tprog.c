@@ -48,6 +48,8 @@
  *                  reap: it waits for every child left, prints "reaped"
  *   thread_fork MB a second thread forks a child that maps MB MiB (not
  *                  touched) and exits at once; the child is waited for
+ *   rolling K N    at most K threads besides the first: create one, join
+ *                  the oldest, N times; prints "rolled"
  *   odd_thread K   one thread made by clone(2) with the flags of
  *                  pthread_create plus CLONE_VFORK (K = vfork) or with
  *                  SIGCHLD as exit signal (K = sigchld): reported by the
@@ -613,6 +615,19 @@ int main(int argc, char **argv)
 		               (void *)(intptr_t)n);
 		pthread_join(threads[0], &ok);
 		puts(ok ? "child done" : "child failed");
+		return 0;
+	}
+	if (!strcmp(what, "rolling") && argc > 3) {
+		int k = n < 64 ? n : 64, total = atoi(argv[3]);
+		for (int i = 0; i < total; i++) {
+			if (i >= k)
+				pthread_join(threads[i % k], NULL);
+			if (pthread_create(&threads[i % k], NULL, nothing, NULL))
+				return 3;
+		}
+		for (int i = 0; i < k && i < total; i++)
+			pthread_join(threads[i], NULL);
+		puts("rolled");
 		return 0;
 	}
 	if (!strcmp(what, "odd_thread") && argc > 2) {
