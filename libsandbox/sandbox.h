@@ -681,7 +681,8 @@ int sandbox_set_sample_interval(sandbox_t *sb, unsigned usec);
  * decided: for SYSCALL, CONT (the call runs), DENY (it fails with errno
  * `data`), KILL (RF) or FINI (the run ends with result `data`: BP for a
  * policy that misbehaved); for SYSRET and SIGNAL, CONT, KILL or FINI, and
- * DENY for a stop signal the supervisor discards; CONT for EXIT and QUOTA;
+ * DENY for a stop signal the supervisor discards (SIGSTOP, and SIGTSTP,
+ * SIGTTIN, SIGTTOU that would stop the program: not caught or ignored); CONT for EXIT and QUOTA;
  * FINI(IE) for ERROR. The hook runs in the thread of sandbox_execute(),
  * after the policy's callbacks and before the decision is applied, so
  * sandbox_read_memory() works for SIGNAL, SYSCALL and SYSRET. It sees

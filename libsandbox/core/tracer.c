@@ -51,7 +51,6 @@
 #include <unistd.h>
 
 #define X32_BIT 0x40000000ULL
-#define PF_EXITING 0x00000004 /* the kernel's task flag, /proc/PID/stat */
 
 #define TRACE_OPTIONS (PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD | \
                        PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEEXEC | \
@@ -419,7 +418,10 @@ static bool judge_stack_fault(struct run *r, pid_t tid, int sig)
 }
 
 /* What the supervisor decides about a signal before any callback: stop
- * signals are discarded (a program cannot sit out its quotas stopped),
+ * signals that would stop the program are discarded (it cannot sit out
+ * its quotas stopped) -- SIGSTOP always, SIGTSTP, SIGTTIN and SIGTTOU
+ * unless the program catches or ignores them, when they are ordinary
+ * signals and go on to the callbacks like any other;
  * SIGXFSZ under a disk quota is OL, a stack that could not grow within
  * the memory quota is ML. SB_NEXT: the callbacks decide. Returns the
  * quota that decided, or -1. */
@@ -428,7 +430,9 @@ static int signal_rules(struct run *r, pid_t tid, int sig,
 {
 	d->verb = SB_NEXT;
 	d->data = 0;
-	if (is_stop_signal(sig)) {
+	if (is_stop_signal(sig) &&
+	    (sig == SIGSTOP ||
+	     sb_proc_sig_action(tid, sig) <= SB_SIG_DEFAULT)) {
 		d->verb = SB_DENY;
 	} else if (sig == SIGXFSZ &&
 	           r->sb->quota[S_QUOTA_DISK] != SANDBOX_UNLIMITED) {
@@ -613,37 +617,13 @@ static void forget_task(struct run *r, struct sb_task *t)
 /* Has task t ended, its end not yet taken by us? A thread's end wakes its
  * joiner (the kernel clears its tid) before the tracer is told: the
  * program may then make the next thread while the tracer still counts
- * the last one. Such a task is exiting (PF_EXITING in its stat's flags,
- * set before the kernel clears the tid), a zombie or gone ('Z', 'X'),
- * or has no entry. What cannot be read is counted as alive. A task
- * whose creator's event has not come (held at its first stop) has no
- * known process yet: its own /proc entry is read (a thread's tid has
- * one too, unlisted); it was taken for ended, so a thread bomb whose
- * tracer lagged behind its events passed the quota by hundreds. */
+ * the last one. Such a task is exiting (PF_EXITING, set before the kernel
+ * clears the tid), a zombie, or gone (util/procfs.c; its own /proc entry,
+ * which a thread has too, unlisted, and a task whose creator's event has
+ * not come). What cannot be read is counted as alive. */
 static bool task_ended(const struct sb_task *t)
 {
-	char path[64], buf[256], *p;
-	ssize_t n;
-	int fd;
-
-	if (t->tgid > 0)
-		snprintf(path, sizeof(path), "/proc/%d/task/%d/stat",
-		         (int)t->tgid, (int)t->tid);
-	else
-		snprintf(path, sizeof(path), "/proc/%d/stat", (int)t->tid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return errno == ENOENT || errno == ESRCH;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return n == 0 || errno == ESRCH;
-	buf[n] = '\0';
-	char state;
-	unsigned flags;
-	if (!(p = strrchr(buf, ')')) ||
-	    sscanf(p + 1, " %c %*d %*d %*d %*d %*d %u", &state, &flags) != 2)
-		return false;
-	return state == 'Z' || state == 'X' || (flags & PF_EXITING);
+	return sb_proc_task_ending(t->tid) == 1;
 }
 
 /* The tasks alive now, when the count says one too many for the task

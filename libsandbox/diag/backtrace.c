@@ -596,22 +596,7 @@ void sb_diag_backtrace(struct sb_diag *d, pid_t pid, unsigned reason, int sig)
 /* Does the program catch sig (SigCgt of /proc/PID/status)? */
 static bool catches(pid_t pid, int sig)
 {
-	char path[64], line[256];
-	bool caught = false;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long long mask;
-		if (sscanf(line, "SigCgt: %llx", &mask) == 1) {
-			caught = (mask >> (sig - 1)) & 1;
-			break;
-		}
-	}
-	fclose(f);
-	return caught;
+	return sb_proc_sig_action(pid, sig) == SB_SIG_CAUGHT;
 }
 
 void sb_diag_on_signal(struct sb_diag *d, pid_t pid, int sig)

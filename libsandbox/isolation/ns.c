@@ -132,21 +132,12 @@ int sb_ns_child_setup(const struct sb_iso *iso, int *step)
 
 /* ------------------------------------------------------------ init */
 
-static uint64_t status_mask(const char *text, const char *key)
-{
-	const char *p = strstr(text, key);
-	return p ? strtoull(p + strlen(key), NULL, 16) : 0;
-}
 
 /* Would `sig` kill the program if it were not a namespace init? True when
  * its disposition is the default and the default action is fatal. Read
  * at signal-delivery-stops only. */
 bool sb_ns_default_fatal(pid_t pid, int sig)
 {
-	char path[64], buf[4096];
-	ssize_t n;
-	int fd;
-
 	switch (sig) {
 	case SIGCHLD: case SIGCONT: case SIGURG: case SIGWINCH:
 	case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
@@ -154,15 +145,5 @@ bool sb_ns_default_fatal(pid_t pid, int sig)
 	default:
 		break;
 	}
-	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return false;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	uint64_t bit = 1ULL << (sig - 1);
-	return !(status_mask(buf, "\nSigIgn:") & bit) &&
-	       !(status_mask(buf, "\nSigCgt:") & bit);
+	return sb_proc_sig_action(pid, sig) == SB_SIG_DEFAULT;
 }

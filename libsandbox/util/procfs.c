@@ -281,13 +281,41 @@ static int stat_state(pid_t pid, const char *what, char *state,
 
 #define PF_EXITING_FLAG 0x4ul /* include/linux/sched.h: PF_EXITING */
 
-bool sb_proc_exiting(pid_t pid)
+int sb_proc_task_ending(pid_t tid)
 {
 	char state;
 	unsigned long flags;
-	if (pid <= 0 || stat_state(pid, "stat", &state, &flags) < 0)
-		return true; /* gone (reaped): certainly not running any more */
+	int rc = stat_state(tid, "stat", &state, &flags);
+	if (rc == -ENOENT || rc == -ESRCH)
+		return 1; /* reaped */
+	if (rc < 0)
+		return rc;
 	return state == 'Z' || state == 'X' || (flags & PF_EXITING_FLAG);
+}
+
+bool sb_proc_exiting(pid_t pid)
+{
+	/* Unreadable: gone (reaped), certainly not running any more. */
+	return pid <= 0 || sb_proc_task_ending(pid) != 0;
+}
+
+static uint64_t status_mask(const char *text, const char *key)
+{
+	const char *p = strstr(text, key);
+	return p ? strtoull(p + strlen(key), NULL, 16) : 0;
+}
+
+int sb_proc_sig_action(pid_t pid, int sig)
+{
+	char buf[4096];
+	ssize_t n = read_small(pid, "status", buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	uint64_t bit = 1ULL << (sig - 1);
+	if (status_mask(buf, "\nSigCgt:") & bit)
+		return SB_SIG_CAUGHT;
+	return (status_mask(buf, "\nSigIgn:") & bit) ? SB_SIG_IGNORED
+	                                             : SB_SIG_DEFAULT;
 }
 
 /* The syscall numbers that read a descriptor (read, readv) and write one

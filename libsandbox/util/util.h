@@ -155,6 +155,13 @@ ssize_t sb_mem_read_string(pid_t pid, uint64_t addr, char *buf, size_t len);
 /* Is the process ending: a zombie, reaped, or in do_exit (PF_EXITING, set
  * before it closes its descriptors)? */
 bool sb_proc_exiting(pid_t pid);
+/* The same of one task (a thread's tid has a /proc entry too, unlisted):
+ * 1 ending or reaped, 0 not, -errno when /proc cannot say (EMFILE...). */
+int sb_proc_task_ending(pid_t tid);
+/* What signal sig does to task pid (SigCgt, SigIgn of its status):
+ * SB_SIG_DEFAULT, SB_SIG_IGNORED, SB_SIG_CAUGHT, or -errno. */
+enum { SB_SIG_DEFAULT, SB_SIG_IGNORED, SB_SIG_CAUGHT };
+int sb_proc_sig_action(pid_t pid, int sig);
 /* What a process's tasks wait for, from /proc/PID/task/TID/{stat,syscall}:
  * SB_WAIT_RUNNING when a task is running (or in uninterruptible sleep, or
  * stopped by its tracer); else SB_WAIT_READING when a task is blocked in

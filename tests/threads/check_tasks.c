@@ -304,6 +304,29 @@ static void cont_cb(const sandbox_event_t *ev, sandbox_action_t *act,
 /* exit_group while the other threads are at traced stops (every getppid
  * stops for a callback), again and again: the run always ends, with the
  * status. */
+/* SIGTSTP, SIGTTIN and SIGTTOU that the program catches are delivered:
+ * they were discarded like every stop signal (review-threads T14), so a
+ * handler that runs natively never ran. Those that would stop the
+ * program are still discarded (it cannot sit out its quotas stopped). */
+START_TEST(caught_stop_signals_delivered)
+{
+	char *out;
+	sandbox_stat_t st;
+
+	sandbox_t *sb = task_sandbox(_i, "threads", NULL, &out, "tprog",
+	                             "stop_signals", "catch", NULL);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+	ck_assert_str_eq(tu_slurp(out), "caught 3\n");
+	sandbox_destroy(sb);
+
+	sb = task_sandbox(_i, "threads", NULL, &out, "tprog", "stop_signals",
+	                  "default", NULL);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+	ck_assert_str_eq(tu_slurp(out), "not stopped\n");
+	sandbox_destroy(sb);
+}
+END_TEST
+
 START_TEST(exit_group_mid_event)
 {
 	int mode = _i;
@@ -982,6 +1005,8 @@ Suite *tu_suite(void)
 	tcase_add_test(tc, threads_get_every_cpu);
 	tcase_add_test(tc, two_stops_per_thread);
 	tcase_add_loop_test(tc, signals_between_threads, S_MODE_FAST,
+	                    S_MODE_CLASSIC + 1);
+	tcase_add_loop_test(tc, caught_stop_signals_delivered, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, exit_group_mid_event, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);

@@ -50,6 +50,10 @@
  *                  touched) and exits at once; the child is waited for
  *   rolling K N    at most K threads besides the first: create one, join
  *                  the oldest, N times; prints "rolled"
+ *   stop_signals H SIGTSTP, SIGTTIN, SIGTTOU sent to the process by a
+ *                  second thread; H = catch: prints how many were caught
+ *                  ("caught 3"); H = default: none stops it ("not
+ *                  stopped")
  *   odd_thread K   one thread made by clone(2) with the flags of
  *                  pthread_create plus CLONE_VFORK (K = vfork) or with
  *                  SIGCHLD as exit signal (K = sigchld): reported by the
@@ -323,6 +327,26 @@ static void *fork_toucher(void *arg)
 	int st;
 	waitpid(p, &st, 0);
 	return (void *)(intptr_t)(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+static atomic_int stop_caught;
+
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	atomic_fetch_add(&stop_caught, 1);
+}
+
+/* Three different signals, one each: none merges with another pending.
+ * Each is handled before the thread it went to returns to the program
+ * (the first one's pthread_join, or this one's kill). */
+static void *send_stop_signals(void *arg)
+{
+	(void)arg;
+	kill(getpid(), SIGTSTP);
+	kill(getpid(), SIGTTIN);
+	kill(getpid(), SIGTTOU);
+	return NULL;
 }
 
 static int n_arg(int argc, char **argv, int dflt)
@@ -628,6 +652,21 @@ int main(int argc, char **argv)
 		for (int i = 0; i < k && i < total; i++)
 			pthread_join(threads[i], NULL);
 		puts("rolled");
+		return 0;
+	}
+	if (!strcmp(what, "stop_signals") && argc > 2) {
+		int catch = !strcmp(argv[2], "catch");
+		if (catch) {
+			signal(SIGTSTP, on_stop_signal);
+			signal(SIGTTIN, on_stop_signal);
+			signal(SIGTTOU, on_stop_signal);
+		}
+		pthread_create(&threads[0], NULL, send_stop_signals, NULL);
+		pthread_join(threads[0], NULL);
+		if (catch)
+			printf("caught %d\n", atomic_load(&stop_caught));
+		else
+			puts("not stopped");
 		return 0;
 	}
 	if (!strcmp(what, "odd_thread") && argc > 2) {
