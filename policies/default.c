@@ -87,7 +87,8 @@ static const char *const allowed[] = {
 	"getrusage", "nanosleep", "clock_nanosleep", "alarm", "setitimer",
 	"getitimer",
 	/* signals */
-	"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigpending",
+	"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "restart_syscall",
+	"rt_sigpending",
 	"rt_sigsuspend", "rt_sigtimedwait", "sigaltstack", "pause",
 	/* the end */
 	"exit", "exit_group",

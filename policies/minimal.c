@@ -13,7 +13,10 @@
  *   - ioctl TCGETS and TIOCGWINSZ only (isatty(), stdio line buffering);
  *   - start-up: brk (static TLS and malloc), arch_prctl, set_tid_address,
  *     set_robust_list, rseq, getrandom (stack protector / malloc), mprotect
- *     (RELRO), prlimit64 *reading* a limit, rt_sigreturn;
+ *     (RELRO), prlimit64 *reading* a limit, rt_sigreturn, and
+ *     restart_syscall (the kernel's way back into a sleep that a signal
+ *     stopped: under ptrace even an ignored signal stops the program, and
+ *     the sleep then goes on through it);
  *   - exit and exit_group;
  *   - files (file rules, enforced by the kernel): none but the program's
  *     own file; it works on the descriptors it was given.
@@ -38,7 +41,7 @@ static const char *const allowed[] = {
 	"read", "write", "readv", "writev", "pread64", "pwrite64", "lseek",
 	"close", "fstat",
 	"brk", "arch_prctl", "set_tid_address", "set_robust_list", "rseq",
-	"getrandom", "mprotect", "rt_sigreturn",
+	"getrandom", "mprotect", "rt_sigreturn", "restart_syscall",
 	"exit", "exit_group",
 	NULL
 };

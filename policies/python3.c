@@ -82,6 +82,7 @@ static const char *const allowed[] = {
 	"getegid", "getgroups", "getpgrp", "clock_gettime", "clock_getres",
 	"gettimeofday", "time", "times", "getrusage", "nanosleep",
 	"clock_nanosleep", "rt_sigaction", "rt_sigprocmask", "rt_sigreturn",
+	"restart_syscall",
 	"sigaltstack", "exit", "exit_group",
 	NULL
 };

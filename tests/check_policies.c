@@ -169,6 +169,8 @@ static const struct arg_case arg_cases[] = {
 	{ "network", "unixpair", 0 },
 	{ "network", "unixpair-dgram", EACCES },
 	/* a pipe's buffer (kernel memory) grows to 64 KiB, no further */
+	/* a sleep an ignored signal interrupted goes on (restart_syscall) */
+	{ "default", "restart", 0 },
 	{ "go", "pipesz:4096", 0 },
 	{ "go", "pipesz:65536", 0 },
 	{ "go", "pipesz:1048576", EPERM },

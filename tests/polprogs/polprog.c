@@ -16,6 +16,9 @@
  *                same with FALLOC_FL_KEEP_SIZE, PUNCH_HOLE|KEEP_SIZE,
  *                ZERO_RANGE
  *   pipesz:N     a pipe (pipe2), its buffer set to N bytes (F_SETPIPE_SZ)
+ *   restart      a 200 ms nanosleep that an ignored SIGALRM (an interval
+ *                timer, 50 ms) interrupts: under ptrace the kernel stops
+ *                for it and resumes the sleep through restart_syscall
  *   socket       a UDP socket, closed
  *   unix         a unix stream socket, closed
  *   unixpair     a connected pair of unix stream sockets, closed;
@@ -28,12 +31,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/falloc.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -126,6 +131,14 @@ static int op_simple(const char *op)
 			return -1;
 		memset(m, 1, 1 << 20);
 		return munmap(m, 1 << 20);
+	}
+	if (strcmp(op, "restart") == 0) {
+		struct itimerval it = { .it_value = { 0, 50000 } };
+		struct timespec nap = { 0, 200000000 };
+		signal(SIGALRM, SIG_IGN);
+		if (setitimer(ITIMER_REAL, &it, NULL) < 0)
+			return -1;
+		return nanosleep(&nap, NULL);
 	}
 	if (strcmp(op, "socket") == 0) {
 		int s = socket(AF_INET, SOCK_DGRAM, 0);
