@@ -441,6 +441,24 @@ START_TEST(stdin_readers)
 }
 END_TEST
 
+/* argv under the python3 built-in: mode, stdout to `out`, a memory
+ * quota, the working directory the suite's own. */
+static sandbox_t *python3_sandbox(const char *const argv[], int mode,
+                                  const char *out, uint64_t memory)
+{
+	sandbox_t *sb = sandbox_new(argv);
+	ck_assert_ptr_nonnull(sb);
+	sandbox_policy_t *p = sandbox_policy_builtin("python3");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+	sandbox_policy_unref(p);
+	ck_assert_int_eq(sandbox_set_mode(sb, mode), 0);
+	ck_assert_int_eq(sandbox_set_workdir(sb, tu_tmpdir()), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, out, false), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, memory), 0);
+	return sb;
+}
+
 /* python3 stays judged on the virtual size (docs/POLICIES.md): CPython
  * reserves little it does not use, so the kernel refuses the request that
  * passes the quota (ML at that mmap, exact and deterministic), and eight
@@ -463,16 +481,7 @@ START_TEST(python3_judged_on_vsize)
 	const uint64_t quotas[] = { 256u * MIB, 64u * MIB };
 	for (int k = 0; k < 2; k++) {
 		const char *argv[] = { "/usr/bin/python3", scripts[k], NULL };
-		sandbox_t *sb = sandbox_new(argv);
-		ck_assert_ptr_nonnull(sb);
-		sandbox_policy_t *p = sandbox_policy_builtin("python3");
-		ck_assert_ptr_nonnull(p);
-		ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
-		sandbox_policy_unref(p);
-		ck_assert_int_eq(sandbox_set_mode(sb, _i), 0);
-		ck_assert_int_eq(sandbox_set_workdir(sb, tu_tmpdir()), 0);
-		ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, out, false), 0);
-		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, quotas[k]), 0);
+		sandbox_t *sb = python3_sandbox(argv, _i, out, quotas[k]);
 		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS),
 		                 0);
 		ck_assert_result(tu_run(sb, &st), k == 0 ? S_RESULT_ML : S_RESULT_OK);
@@ -513,18 +522,9 @@ START_TEST(python3_threads_share_one_arena)
 	              "print(len(x) >> 20)\n");
 	const char *argv[] = { "/usr/bin/python3", py, caller ? "0" : "4",
 	                       NULL };
-	sandbox_t *sb = sandbox_new(argv);
-	ck_assert_ptr_nonnull(sb);
-	sandbox_policy_t *p = sandbox_policy_builtin("python3");
-	ck_assert_ptr_nonnull(p);
-	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
-	sandbox_policy_unref(p);
+	sandbox_t *sb = python3_sandbox(argv, mode, out, 256u * MIB);
 	if (caller)
 		ck_assert_int_eq(sandbox_set_env(sb, caller_env), 0);
-	ck_assert_int_eq(sandbox_set_mode(sb, mode), 0);
-	ck_assert_int_eq(sandbox_set_workdir(sb, tu_tmpdir()), 0);
-	ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, out, false), 0);
-	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, 256u * MIB), 0);
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_TASKS, 16), 0);
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
 	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
