@@ -7,7 +7,10 @@ Runs per second: the same runs (bench/getppid_loop 1, quotas, stdin and
 stdout /dev/null) through the C API (bench/bench-runs) and through
 `import sandbox`, interleaved repetition by repetition; each cell is the
 median of the repetitions, the ratio is Python / C runs per second, the
-target 0.90. Callback cost: one run of getppid_loop CALLS with getppid
+target 0.90. The same ratio is given in CPU time (getrusage: the
+supervisor process, every thread of it, and the programs it ran), which
+says more than the wall clock on a loaded host; `uptime`'s load average
+is printed before and after. Callback cost: one run of getppid_loop CALLS with getppid
 TRACE'd to a callback that answers CONT, in C and in Python; the extra
 time divided by the calls is what a Python callback costs per traced
 syscall. The exit status is 0 when everything could be measured, 1 when
@@ -16,6 +19,7 @@ a run failed.
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -34,13 +38,39 @@ def rss_kb():
     return 0
 
 
+def load():
+    with open('/proc/loadavg') as f:
+        return ' '.join(f.read().split()[:3])
+
+
+def cpu_now():
+    """CPU seconds of this process (all threads) and of its children."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+class Clock:
+    """Wall and CPU time of a block: (wall, self CPU, children's CPU)."""
+
+    def __enter__(self):
+        self.t0, self.c0 = time.monotonic(), cpu_now()
+        return self
+
+    def __exit__(self, *exc):
+        c1 = cpu_now()
+        self.value = (time.monotonic() - self.t0, c1[0] - self.c0[0],
+                      c1[1] - self.c0[1])
+
+
 def c_time(runs_bin, *args, heap_kb=0):
+    """bench-runs' (wall, self CPU, children's CPU) in seconds."""
     env = dict(os.environ, BENCH_RUNS_HEAP_KB=str(heap_kb))
     out = subprocess.run([runs_bin] + [str(a) for a in args], env=env,
                          capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise RuntimeError('bench-runs %s: %s' % (args[0], out.stderr.strip()))
-    return float(out.stdout)
+    return tuple(float(x) for x in out.stdout.split())
 
 
 def main():
@@ -64,35 +94,35 @@ def main():
     quota = dict(cpu=5, wall=60, memory=256 << 20)
 
     def py_new(n):
-        t0 = time.monotonic()
-        for _ in range(n):
-            r = sandbox.run(argv, stdin=sandbox.DEVNULL,
-                            stdout=sandbox.DEVNULL, **quota)
-            if not r.ok:
-                raise RuntimeError('sandbox.run: %s' % r.result)
-        return time.monotonic() - t0
+        with Clock() as c:
+            for _ in range(n):
+                r = sandbox.run(argv, stdin=sandbox.DEVNULL,
+                                stdout=sandbox.DEVNULL, **quota)
+                if not r.ok:
+                    raise RuntimeError('sandbox.run: %s' % r.result)
+        return c.value
 
     def py_classic(n):
-        t0 = time.monotonic()
-        for _ in range(n):
-            s = sandbox.Sandbox(argv, stdin=null, stdout=null,
-                                quota=dict(wallclock=60000, cpu=5000,
-                                           memory=256 << 20))
-            s.run()
-            if s.result != sandbox.S_RESULT_OK:
-                raise RuntimeError('Sandbox.run: %d' % s.result)
-            s.probe()
-        return time.monotonic() - t0
+        with Clock() as c:
+            for _ in range(n):
+                s = sandbox.Sandbox(argv, stdin=null, stdout=null,
+                                    quota=dict(wallclock=60000, cpu=5000,
+                                               memory=256 << 20))
+                s.run()
+                if s.result != sandbox.S_RESULT_OK:
+                    raise RuntimeError('Sandbox.run: %d' % s.result)
+                s.probe()
+        return c.value
 
     box = sandbox.Box(argv, stdin=sandbox.DEVNULL, stdout=sandbox.DEVNULL,
                       **quota)
 
     def py_reuse(n):
-        t0 = time.monotonic()
-        for _ in range(n):
-            if not box.run().ok:
-                raise RuntimeError('Box.run failed')
-        return time.monotonic() - t0
+        with Clock() as c:
+            for _ in range(n):
+                if not box.run().ok:
+                    raise RuntimeError('Box.run failed')
+        return c.value
 
     def py_trace(calls, classic=False):
         if classic:
@@ -122,21 +152,25 @@ def main():
                             'py_reuse', 'c_trace', 'py_trace',
                             'py_trace_classic', 'c_trace0')}
     n, calls = a.n, a.c
+    load0 = load()
     try:
         py_new(5), py_reuse(5), c_time(runs_bin, 'new', 5, *argv)  # warm up
         heap = rss_kb()
         for rep in range(a.r):
-            cols['c_new'].append(c_time(runs_bin, 'new', n, *argv) / n)
-            cols['c_new_same'].append(c_time(runs_bin, 'new', n, *argv,
-                                             heap_kb=heap) / n)
-            cols['c_reuse_same'].append(c_time(runs_bin, 'reuse', n, *argv,
-                                               heap_kb=heap) / n)
-            cols['py_new'].append(py_new(n) / n)
-            cols['py_classic'].append(py_classic(n) / n)
-            cols['c_reuse'].append(c_time(runs_bin, 'reuse', n, *argv) / n)
-            cols['py_reuse'].append(py_reuse(n) / n)
-            cols['c_trace0'].append(c_time(runs_bin, 'trace', loop, 1))
-            cols['c_trace'].append(c_time(runs_bin, 'trace', loop, calls))
+            per_run = lambda v: tuple(x / n for x in v)  # noqa: E731
+            cols['c_new'].append(per_run(c_time(runs_bin, 'new', n, *argv)))
+            cols['c_new_same'].append(per_run(c_time(
+                runs_bin, 'new', n, *argv, heap_kb=heap)))
+            cols['c_reuse_same'].append(per_run(c_time(
+                runs_bin, 'reuse', n, *argv, heap_kb=heap)))
+            cols['py_new'].append(per_run(py_new(n)))
+            cols['py_classic'].append(per_run(py_classic(n)))
+            cols['c_reuse'].append(per_run(c_time(runs_bin, 'reuse', n,
+                                                  *argv)))
+            cols['py_reuse'].append(per_run(py_reuse(n)))
+            cols['c_trace0'].append(c_time(runs_bin, 'trace', loop, 1)[0])
+            cols['c_trace'].append(c_time(runs_bin, 'trace', loop,
+                                          calls)[0])
             cols['py_trace'].append(py_trace(calls))
             cols['py_trace_classic'].append(py_trace(calls // 10, True))
     except RuntimeError as exc:
@@ -146,22 +180,40 @@ def main():
         box.close()
         os.close(null)
 
-    m = {k: median(v) for k, v in cols.items()}
+    load1 = load()
+
+    def cell(v, what):
+        """Median over the repetitions of one figure per run: 'wall',
+        'cpu' (the process and its programs) or 'self' (the process)."""
+        if not isinstance(v[0], tuple):
+            return median(v)
+        return median(x[0] if what == 'wall' else
+                      x[1] + x[2] if what == 'cpu' else x[1] for x in v)
+    m = {k: cell(v, 'wall') for k, v in cols.items()}
+    mc = {k: cell(v, 'cpu') for k, v in cols.items()}
+    ms = {k: cell(v, 'self') for k, v in cols.items()}
     if a.v:
         for k, v in cols.items():
-            print('  %-18s %s' % (k, ' '.join('%.6f' % x for x in v)))
+            print('  %-18s %s' % (k, ' '.join(
+                '/'.join('%.6f' % y for y in x) if isinstance(x, tuple)
+                else '%.6f' % x for x in v)))
 
     print()
-    print('Python binding (median of %d repetitions, interleaved)' % a.r)
-    print('  %-40s %12s %12s %7s %s' % ('', 'C API', 'Python', 'ratio',
-                                         'target'))
+    print('Python binding (median of %d repetitions, interleaved; load '
+          'average %s before, %s after)' % (a.r, load0, load1))
+    print('  %-40s %12s %12s %7s %s' % ('wall clock', 'C API', 'Python',
+                                         'ratio', 'target'))
 
-    def row(name, c, p, target=None):
-        ratio = c / p  # runs per second, Python / C
+    def row(name, c, p, target=None, unit='/s'):
+        ratio = c / p  # runs per second (or per CPU second), Python / C
         verdict = '' if target is None else (
             'PASS' if ratio >= target else 'MISS')
-        print('  %-40s %9.0f/s %9.0f/s %6.2fx %s' % (
-            name, 1 / c, 1 / p, ratio,
+        if unit == '/s':
+            figs = '%9.0f/s %9.0f/s' % (1 / c, 1 / p)
+        else:
+            figs = '%9.0fus %9.0fus' % (c * 1e6, p * 1e6)
+        print('  %-40s %s %6.2fx %s' % (
+            name, figs, ratio,
             ('>= %.2fx %s' % (target, verdict)) if target else 'info'))
     print('  (the C API from a process given as much memory as this Python,'
           ' %d KiB:' % heap)
@@ -177,6 +229,22 @@ def main():
           ' size costs)')
     row('runs, a new sandbox each (sandbox.run)', m['c_new'], m['py_new'])
     row('runs, one sandbox reused (Box.run)', m['c_reuse'], m['py_reuse'])
+    print('  %-40s %12s %12s %7s' % ('CPU time per run (process + program)',
+                                     'C API', 'Python', 'ratio'))
+    row('a new sandbox each (sandbox.run)', mc['c_new_same'], mc['py_new'],
+        0.90, 'us')
+    row('classic Sandbox + run + probe', mc['c_new_same'], mc['py_classic'],
+        0.90, 'us')
+    row('one sandbox reused (Box.run)', mc['c_reuse_same'], mc['py_reuse'],
+        0.90, 'us')
+    print('  %-40s %12s %12s %7s' % ('CPU time per run, the process alone',
+                                     'C API', 'Python', 'ratio'))
+    row('a new sandbox each (sandbox.run)', ms['c_new_same'], ms['py_new'],
+        None, 'us')
+    row('classic Sandbox + run + probe', ms['c_new_same'], ms['py_classic'],
+        None, 'us')
+    row('one sandbox reused (Box.run)', ms['c_reuse_same'], ms['py_reuse'],
+        None, 'us')
     c_per = (m['c_trace'] - m['c_trace0']) / calls * 1e6
     py_per = (m['py_trace'] - m['c_trace0']) / calls * 1e6
     classic_per = (m['py_trace_classic'] - m['c_trace0']) / (calls // 10) / 2 * 1e6

@@ -12,8 +12,10 @@
  *                                      getppid TRACE'd to a C callback
  *                                      that answers CONT
  *
- * Prints the wall time of the work in seconds (one number) and exits 0,
- * or prints an error and exits 1 (a wrong verdict counts as an error).
+ * Prints the wall time of the work in seconds, then the CPU time of this
+ * process (every thread: the supervisor's and the library's manager) and
+ * of the programs it ran, in seconds (getrusage), and exits 0, or prints
+ * an error and exits 1 (a wrong verdict counts as an error).
  *
  * BENCH_RUNS_HEAP_KB=N first allocates and touches N KiB: the library
  * forks the program from the supervisor, and a fork costs more the more
@@ -23,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "sandbox.h"
@@ -32,6 +35,14 @@ static double now_s(void)
 	struct timespec t;
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static double cpu_s(int who)
+{
+	struct rusage ru;
+	getrusage(who, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	       (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 static int configure(sandbox_t *sb)
@@ -123,6 +134,7 @@ int main(int argc, char **argv)
 	if (mem)
 		memset(mem, 1, kb << 10);
 	double t0 = now_s();
+	double self0 = cpu_s(RUSAGE_SELF), kids0 = cpu_s(RUSAGE_CHILDREN);
 	int rc;
 	if (strcmp(argv[1], "trace") == 0)
 		rc = trace(argv[2], argv[3]);
@@ -130,6 +142,7 @@ int main(int argc, char **argv)
 		rc = runs((const char *const *)argv + 3, atol(argv[2]),
 		          strcmp(argv[1], "reuse") == 0);
 	double t1 = now_s();
+	double self1 = cpu_s(RUSAGE_SELF), kids1 = cpu_s(RUSAGE_CHILDREN);
 	free(mem);
 	if (rc != 0) {
 		fprintf(stderr, "bench-runs: %s\n",
@@ -137,6 +150,6 @@ int main(int argc, char **argv)
 		                    : sandbox_strerror(rc));
 		return 1;
 	}
-	printf("%.6f\n", t1 - t0);
+	printf("%.6f %.6f %.6f\n", t1 - t0, self1 - self0, kids1 - kids0);
 	return 0;
 }
