@@ -1,20 +1,27 @@
 /*
  * Ctrl-C while a sandbox runs. Python handles SIGINT itself (a C handler
- * that only sets a flag, checked when the GIL is back), so without help a
- * run would go on until its program ends. While at least one run is in
- * progress, and only for SIGINT, SIGTERM and SIGQUIT whose handler is a
- * function (Python's, normally), our handler is installed in front: it
- * calls the handler it replaced (Python notes the signal), then asks
- * every running sandbox to stop (sandbox_interrupt(), async-signal-safe:
- * the program is killed, the result is IE), so Python raises
- * KeyboardInterrupt when run() returns. Signals left at SIG_DFL or SIG_IGN are not touched.
+ * that only sets a flag, checked by the main thread when it holds the
+ * GIL), so without help a run would go on until its program ends. For
+ * SIGINT, SIGTERM and SIGQUIT whose handler is a function (Python's,
+ * normally) our handler is put in front, once (at import, and again by a
+ * run that finds it replaced, by signal.signal() say), and kept: it calls
+ * the handler it replaced (Python notes the signal), then asks every
+ * running sandbox to stop (sandbox_interrupt(), async-signal-safe: the
+ * program is killed, the result is IE), so the main thread raises
+ * KeyboardInterrupt -- whichever thread runs the sandbox. Signals left at
+ * SIG_DFL or SIG_IGN are not touched.
  *
  * The running sandboxes are kept in a fixed table of atomic slots the
  * handler can read without locks; leaving waits until no handler is
- * reading the table, so a sandbox is never interrupted after its run.
+ * reading the table, so a sandbox is never interrupted after its run. A
+ * count of the signals the handler took (the epoch) closes the gap
+ * between a run's start and its entry in the table: a run that sees the
+ * count move meanwhile was interrupted (a worker thread cannot learn it
+ * from Python, which tells only the main thread).
  */
 #include "sbpy.h"
 
+#include <errno.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -24,14 +31,18 @@
 
 static _Atomic(sandbox_t *) slots[SLOTS];
 static atomic_int in_handler;
+static atomic_uint epoch;    /* signals our handler took */
+static atomic_int last_sig;  /* the last of them */
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static int running; /* runs in progress, under lock */
 
 static const int sigs[] = { SIGINT, SIGTERM, SIGQUIT };
 #define NSIGS (sizeof(sigs) / sizeof(sigs[0]))
 static struct sigaction saved[NSIGS];
-static bool installed[NSIGS];
+/* Handlers of that signal in progress: one that reached ours again
+ * through the handler it replaced (someone who put theirs in front of
+ * ours and calls it) does not call that one again. */
+static atomic_int depth[NSIGS];
 
 static int index_of(int sig)
 {
@@ -41,21 +52,31 @@ static int index_of(int sig)
 	return -1;
 }
 
+static void call_previous(int i, int sig, siginfo_t *info, void *uctx)
+{
+	const struct sigaction *old = &saved[i];
+	if (old->sa_flags & SA_SIGINFO) {
+		if (old->sa_sigaction)
+			old->sa_sigaction(sig, info, uctx);
+	} else if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN &&
+	           old->sa_handler) {
+		old->sa_handler(sig);
+	}
+}
+
 /* The previous handler first (Python sets its flag), then the runs are
  * ended: a run cannot return before the flag its caller checks is set. */
 static void on_signal(int sig, siginfo_t *info, void *uctx)
 {
+	int saved_errno = errno;
 	int i = index_of(sig);
 	if (i >= 0) {
-		const struct sigaction *old = &saved[i];
-		if (old->sa_flags & SA_SIGINFO) {
-			if (old->sa_sigaction)
-				old->sa_sigaction(sig, info, uctx);
-		} else if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN &&
-		           old->sa_handler) {
-			old->sa_handler(sig);
-		}
+		if (atomic_fetch_add(&depth[i], 1) == 0)
+			call_previous(i, sig, info, uctx);
+		atomic_fetch_sub(&depth[i], 1);
 	}
+	atomic_store(&last_sig, sig);
+	atomic_fetch_add(&epoch, 1); /* before the table is read: see enter */
 	atomic_fetch_add(&in_handler, 1);
 	for (size_t s = 0; s < SLOTS; s++) {
 		sandbox_t *sb = atomic_load(&slots[s]);
@@ -63,14 +84,19 @@ static void on_signal(int sig, siginfo_t *info, void *uctx)
 			sandbox_interrupt(sb, sig);
 	}
 	atomic_fetch_sub(&in_handler, 1);
+	errno = saved_errno;
 }
 
-static void install(void)
+/* Ours in front of each function handler, unless it is there already:
+ * one sigaction() query per signal when nothing changed. */
+static void ensure_installed(void)
 {
+	pthread_mutex_lock(&lock);
 	for (size_t i = 0; i < NSIGS; i++) {
 		struct sigaction cur, mine;
-		installed[i] = false;
 		if (sigaction(sigs[i], NULL, &cur) < 0)
+			continue;
+		if ((cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == on_signal)
 			continue;
 		if (!(cur.sa_flags & SA_SIGINFO) &&
 		    (cur.sa_handler == SIG_DFL || cur.sa_handler == SIG_IGN))
@@ -80,27 +106,37 @@ static void install(void)
 		mine.sa_flags = SA_SIGINFO | (cur.sa_flags & (SA_ONSTACK | SA_RESTART));
 		mine.sa_mask = cur.sa_mask;
 		saved[i] = cur;
-		if (sigaction(sigs[i], &mine, NULL) == 0)
-			installed[i] = true;
+		sigaction(sigs[i], &mine, NULL);
 	}
+	pthread_mutex_unlock(&lock);
 }
 
-static void uninstall(void)
+/* A child made by fork() runs none of its parent's sandboxes. */
+static void forget_runs(void)
 {
-	for (size_t i = 0; i < NSIGS; i++) {
-		struct sigaction cur;
-		if (!installed[i])
-			continue;
-		installed[i] = false;
-		/* Someone (signal.signal()) replaced ours meanwhile: keep theirs. */
-		if (sigaction(sigs[i], NULL, &cur) == 0 &&
-		    (cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == on_signal)
-			sigaction(sigs[i], &saved[i], NULL);
-	}
+	for (size_t s = 0; s < SLOTS; s++)
+		atomic_store(&slots[s], NULL);
+	atomic_store(&in_handler, 0);
 }
 
-/* The test suite's way into the moment just before a run's handler is
- * installed (test_modern.py, TestInterrupt): after
+int sbpy_interrupt_init(void)
+{
+	static bool done;
+	if (!done) {
+		int rc = pthread_atfork(NULL, NULL, forget_runs);
+		if (rc != 0) {
+			errno = rc;
+			PyErr_SetFromErrno(PyExc_OSError);
+			return -1;
+		}
+		done = true;
+	}
+	ensure_installed();
+	return 0;
+}
+
+/* The test suite's way into the moment just before a run is entered in
+ * the table (test_modern.py, TestInterrupt): after
  * _sandbox._signal_before_run(signo) the next run of this process raises
  * signo in its own thread there, once. Unarmed it costs one atomic
  * exchange per run. */
@@ -127,25 +163,28 @@ PyObject *sbpy_signal_before_run(PyObject *mod, PyObject *arg)
 	Py_RETURN_NONE;
 }
 
-void sbpy_interrupt_enter(sandbox_t *sb)
+unsigned sbpy_interrupt_prepare(void)
+{
+	ensure_installed();
+	return atomic_load(&epoch);
+}
+
+void sbpy_interrupt_enter(sandbox_t *sb, unsigned since)
 {
 	for (size_t s = 0; s < SLOTS; s++) {
 		sandbox_t *expected = NULL;
 		if (atomic_compare_exchange_strong(&slots[s], &expected, sb))
 			break;
 	}
-	pthread_mutex_lock(&lock);
-	if (running++ == 0)
-		install();
-	pthread_mutex_unlock(&lock);
+	/* A signal our handler took since the run began, before the table
+	 * held this sandbox (the handler counts it before it reads the
+	 * table): this run is interrupted too. */
+	if (atomic_load(&epoch) != since)
+		sandbox_interrupt(sb, atomic_load(&last_sig));
 }
 
 void sbpy_interrupt_leave(sandbox_t *sb)
 {
-	pthread_mutex_lock(&lock);
-	if (--running == 0)
-		uninstall();
-	pthread_mutex_unlock(&lock);
 	for (size_t s = 0; s < SLOTS; s++) {
 		sandbox_t *expected = sb;
 		if (atomic_compare_exchange_strong(&slots[s], &expected, NULL))

@@ -378,7 +378,7 @@ PyMODINIT_FUNC PyInit__sandbox(void)
 	    PyModule_AddStringConstant(m, "__version__", sandbox_version()) < 0 ||
 	    PyModule_AddStringConstant(m, "__author__", "the libsandbox authors") < 0)
 		goto fail;
-	if (sbpy_policy_module_init(m) < 0)
+	if (sbpy_policy_module_init(m) < 0 || sbpy_interrupt_init() < 0)
 		goto fail;
 	return m;
 fail:

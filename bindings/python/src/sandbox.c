@@ -541,6 +541,7 @@ int sbpy_do_run(SbSandbox *self, bool *raised,
                 int (*execute)(SbSandbox *self, void *arg), void *arg)
 {
 	struct sbpy_run run = { .self = self, .outer = current_run };
+	unsigned since = sbpy_interrupt_prepare();
 	int rc;
 
 	*raised = true;
@@ -572,11 +573,12 @@ int sbpy_do_run(SbSandbox *self, bool *raised,
 	self->tracer_ident = PyThread_get_thread_ident();
 	current_run = &run;
 	sbpy_interrupt_window();
-	sbpy_interrupt_enter(self->sb);
-	/* Signals are checked only now that our handler is in place: one that
-	 * came before it only set Python's flag (a ^C just before run() would
-	 * otherwise leave the run going to its end), one that comes after it
-	 * ends the run. Raised here, no program was started. */
+	sbpy_interrupt_enter(self->sb, since);
+	/* Signals are checked only now that the run is in the handler's
+	 * table: one that came before our handler was in place only set
+	 * Python's flag (a ^C just before run() would otherwise leave the run
+	 * going to its end), one after it ends the run, in any thread. Raised
+	 * here (the main thread), no program was started. */
 	bool started = PyErr_CheckSignals() == 0;
 	if (started) {
 		run.ts = PyEval_SaveThread();

@@ -12,8 +12,8 @@
  *   config.c     Sandbox methods over every other setter of sandbox.h
  *   report.c     Sandbox methods reading the outcome (stat, isolation,
  *                backtrace, binary, profile) as plain Python values
- *   interrupt.c  SIGINT/SIGTERM/SIGQUIT while runs are in progress: end the
- *                runs (sandbox_interrupt), then the host's own handler
+ *   interrupt.c  SIGINT/SIGTERM/SIGQUIT: the host's own handler, then the
+ *                runs in progress are ended (sandbox_interrupt)
  *   capture.c    output captured into memory (sandbox_set_capture)
  *   interact.c   Sandbox.interact(): the program wired to an interactor
  *                (sandbox_interaction_run), the combined verdict
@@ -246,8 +246,14 @@ extern PyMethodDef sbpy_interact_methods[];
 
 /* ---------------------------------------------------------------- interrupt */
 
-/* Register a sandbox as running (signals end it) / unregister. */
-void sbpy_interrupt_enter(sandbox_t *sb);
+/* At import: our handler in front of Python's (-1 with an exception). */
+int sbpy_interrupt_init(void);
+/* A run begins: the handler checked (put back in front if replaced); the
+ * count of signals taken so far, for sbpy_interrupt_enter(). */
+unsigned sbpy_interrupt_prepare(void);
+/* Register a sandbox as running (signals end it; one taken since
+ * `since` ends it at once) / unregister. */
+void sbpy_interrupt_enter(sandbox_t *sb, unsigned since);
 void sbpy_interrupt_leave(sandbox_t *sb);
 /* Tests only: raise the signal armed by _sandbox._signal_before_run(). */
 void sbpy_interrupt_window(void);

@@ -446,7 +446,6 @@ class TestRun(unittest.TestCase):
                          {'pid', 'net'})
         self.assertIn('pid', r.isolation['in_effect'])
 
-
 def _fds():
     """This process's open descriptors."""
     return sorted(int(f) for f in os.listdir('/proc/self/fd'))
@@ -598,6 +597,84 @@ class TestInterrupt(unittest.TestCase):
                 os.close(in_rd)
                 os.close(out_rd)
                 self.assertEqual(_fds(), before)
+
+    def test_ctrl_c_while_a_worker_thread_runs(self):
+        # A judge running its sandboxes in a worker thread: ^C reaches
+        # the main thread as KeyboardInterrupt, and the worker's run ends
+        # at once (IE), its program killed and reaped, nothing left open.
+        # Handshake: the program echoes a first line, then waits.
+        before = _fds()
+        in_rd, in_wr = os.pipe()
+        out_rd, out_wr = os.pipe()
+        os.write(in_wr, b'first\n')
+        res = []
+
+        def work():
+            try:
+                res.append(sandbox.run([PROG, 'cat'], stdin=in_rd,
+                                       stdout=out_wr))
+            except BaseException as exc:  # noqa: B902 (kept for the test)
+                res.append(exc)
+        t = threading.Thread(target=work)
+        t.start()
+        try:
+            self.assertEqual(os.read(out_rd, 100), b'first\n')
+            with self.assertRaises(KeyboardInterrupt):
+                os.kill(os.getpid(), signal.SIGINT)
+                t.join()
+                for _ in range(10 ** 7):  # bounded: the signal lands here
+                    pass
+        finally:
+            os.close(in_wr)  # whatever happened, the program sees an end
+            t.join()
+        self.assertEqual(len(res), 1)
+        self.assertIsInstance(res[0], sandbox.Result)
+        self.assertEqual(res[0].result, 'IE')
+        self.assertEqual(res[0].interrupted_name, 'SIGINT')
+        self.assertEqual(_children(), [])
+        for fd in (in_rd, out_rd, out_wr):
+            os.close(fd)
+        self.assertEqual(_fds(), before)
+
+    def test_ctrl_c_as_a_worker_thread_starts_its_run(self):
+        # ^C landing in a worker thread's run() before the run is entered
+        # in the handler's table (the test's hook raises it there, in the
+        # worker). Python tells only the main thread, so the worker never
+        # learns it from Python: the run used to go on to its end (here the
+        # wall quota, TL; without one, forever, and the interpreter's exit
+        # waits for the thread). Now it ends at once, IE, for both APIs.
+        for api in ('classic', 'modern'):
+            with self.subTest(api=api):
+                rd, wr = os.pipe()
+                res = []
+
+                def work():
+                    try:
+                        if api == 'classic':
+                            s = sandbox.Sandbox([PROG, 'cat'], stdin=rd,
+                                                quota=dict(wallclock=20000))
+                            s.run()
+                            res.append((sandbox.result_name(s.result),
+                                        s.stat()['interrupted']))
+                        else:
+                            r = sandbox.run([PROG, 'cat'], stdin=rd, wall=20)
+                            res.append((r.result, r.interrupted))
+                    except BaseException as exc:  # noqa: B902
+                        res.append(exc)
+                sandbox._sandbox._signal_before_run(signal.SIGINT)
+                t = threading.Thread(target=work)
+                try:
+                    with self.assertRaises(KeyboardInterrupt):
+                        t.start()
+                        t.join()
+                        for _ in range(10 ** 7):  # bounded
+                            pass
+                finally:
+                    t.join()
+                    os.close(wr)
+                    os.close(rd)
+                self.assertEqual(res, [('IE', signal.SIGINT)])
+                self.assertEqual(_children(), [])
 
     def test_interrupt_method(self):
         rd, wr = os.pipe()
