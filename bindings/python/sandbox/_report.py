@@ -75,31 +75,54 @@ class Result:
     policy_traceback (a Python policy's exception, verdict BP), stat (the
     library's statistics, every field of sandbox_stat_t), samples (with a
     sample interval).
+
+    The report is assembled from what the run left (read from the
+    sandbox when it ended) the first time one of its keys is read: a
+    caller that looks only at verdict, ok, stat or the captured output
+    does not pay for it.
     """
 
-    __slots__ = ('_report', 'verdict', 'stat', 'stdout', 'stderr',
+    __slots__ = ('_report', '_raw', 'verdict', 'stat', 'stdout', 'stderr',
                  'stdout_truncated', 'stderr_truncated', 'policy_error',
                  'policy_traceback', 'hook_error', 'samples')
 
-    def __init__(self, report, verdict, stat, **extra):
-        self._report = report
+    def __init__(self, raw, verdict, stat, stdout=None, stderr=None,
+                 stdout_truncated=None, stderr_truncated=None,
+                 policy_error=None, policy_traceback=None, hook_error=None,
+                 samples=None):
+        self._report = None
+        self._raw = raw
         self.verdict = verdict
         self.stat = stat
-        for k in self.__slots__[3:]:
-            setattr(self, k, extra.get(k))
+        self.stdout = stdout
+        self.stderr = stderr
+        self.stdout_truncated = stdout_truncated
+        self.stderr_truncated = stderr_truncated
+        self.policy_error = policy_error
+        self.policy_traceback = policy_traceback
+        self.hook_error = hook_error
+        self.samples = samples
+
+    def _rep(self):
+        rep = self._report
+        if rep is None:
+            # (two threads may both assemble it: the same dict either way)
+            rep = self._report = _assemble(*self._raw)
+            self._raw = None
+        return rep
 
     def __getattr__(self, name):
         if name.startswith('_'):
             raise AttributeError(name)
         try:
-            return self._report[name]
+            return self._rep()[name]
         except KeyError:
             if name in _KNOWN_KEYS:
                 return None
             raise AttributeError('Result has no field %r' % name) from None
 
     def __dir__(self):
-        return sorted(set(object.__dir__(self)) | set(self._report) |
+        return sorted(set(object.__dir__(self)) | set(self._rep()) |
                       _KNOWN_KEYS)
 
     @property
@@ -110,15 +133,15 @@ class Result:
     def to_dict(self):
         """The report as sandbox-run writes it (a deep copy)."""
         import json
-        return json.loads(json.dumps(self._report))
+        return json.loads(json.dumps(self._rep()))
 
     def to_json(self, **kw):
         """The report as JSON text (json.dumps keyword arguments pass)."""
         import json
-        return json.dumps(self._report, **kw)
+        return json.dumps(self._rep(), **kw)
 
     def __repr__(self):
-        r = self._report
+        r = self._rep()
         return '<sandbox.Result %s cpu=%sus wall=%sus mem=%sB>' % (
             r.get('result'), r.get('cpu_time_us'), r.get('wall_time_us'),
             r.get('memory_peak_bytes'))
@@ -162,8 +185,7 @@ _BT_REASONS = {_c.S_BT_RF: 'rf', _c.S_BT_SIGNAL: 'signal',
                _c.S_BT_MARKED: 'marked'}
 
 
-def _backtrace(sb, rep):
-    frames = sb.backtrace()
+def _backtrace(frames, bi, rep):
     if not frames:
         rep['backtrace'] = rep['backtrace_info'] = None
         return
@@ -173,7 +195,6 @@ def _backtrace(sb, rep):
         'symbol': f['symbol'] or None,
         'offset': f['offset'],
     } for f in frames]
-    bi = sb.backtrace_info()
     reason = _BT_REASONS.get(bi['reason'])
     info = {'reason': reason}
     _signal_keys(info, 'signal', bi['signal'])
@@ -190,8 +211,7 @@ def _signal_keys(rep, key, sig):
     rep[key + '_name'] = signal_name(sig) if sig > 0 else None
 
 
-def _isolation(sb):
-    st = sb.isolation_stat()
+def _isolation(st):
     if not st['requested'] & ~_c.S_ISO_CAPS:
         return None
     fs = st['in_effect'] & _c.S_ISO_FS
@@ -236,8 +256,8 @@ def _files(st, judged):
     }
 
 
-def _counts(sb, rep):
-    calls, every = sb.syscall_counts()
+def _counts(counts, rep):
+    calls, every = counts
     if not calls:
         rep['syscall_counts'] = None
         return
@@ -261,17 +281,39 @@ def _policy_label(policy):
 
 
 def build_report(sb, opts):
-    """The report of sandbox sb's last run. opts (a dict, may be None)
+    """The Result of sandbox sb's last run. opts (a dict, may be None)
     holds what the caller asked for: policy label, backtrace, quotas and
-    modes as given."""
+    modes as given. What the report needs is read from the sandbox now
+    (a few microseconds: it may run again, or go, before the report is
+    read); the report itself is assembled on first use."""
     opts = opts or {}
     st = sb.stat()
     if st is None:
         raise AssertionError('the sandbox has not run')
-    exec_rc = st['exec_rc']
     result = st['result_override']
     if result is None:
         result = st['result']
+    frames = sb.backtrace()
+    # (stat is the caller's to change: the report keeps its own copy)
+    raw = (dict(st), result, opts.get('mode'),
+           opts.get('policy_label') or _policy_label(
+               None if _is_default(sb) else sb.policy),
+           opts.get('memory_mode'), sb.quota, sb.stack_quota,
+           sb.tasks_quota, sb.task, sb.binary_info(), sb.isolation_stat(),
+           frames, sb.backtrace_info() if frames else None,
+           sb.syscall_counts())
+    return Result(raw, result, st,
+                  policy_error=sb.policy_error,
+                  policy_traceback=sb.policy_traceback,
+                  hook_error=sb.hook_error,
+                  **opts.get('extra', {}))
+
+
+def _assemble(st, result, mode, policy_label, memory_mode, q, stack_quota,
+              tasks_quota, task, binary, iso, frames, bt_info, counts):
+    """The report, key by key as cli/report.c writes it, from what
+    build_report() read."""
+    exec_rc = st['exec_rc']
     judged = exec_rc == 0 and result != _c.S_RESULT_PD
     rep = {'report_version': REPORT_VERSION}
     rep['result'] = _c.result_name(result) if judged else None
@@ -297,12 +339,10 @@ def build_report(sb, opts):
                           'name': sc['name'], 'args': list(sc['args']),
                           'tid': st['syscall_tid'] or None}
     _signal_keys(rep, 'interrupted', st['interrupted'] if judged else 0)
-    mode = opts.get('mode')
     if mode is None:
         mode = st['mode'] if exec_rc == 0 else _c.S_MODE_FAST
     rep['mode'] = 'classic' if mode == _c.S_MODE_CLASSIC else 'fast'
-    rep['policy'] = opts.get('policy_label') or _policy_label(
-        None if _is_default(sb) else sb.policy)
+    rep['policy'] = policy_label
     for key, field in (('cpu_time_us', 'cpu_time_us'),
                        ('user_time_us', 'user_time_us'),
                        ('sys_time_us', 'sys_time_us'),
@@ -326,8 +366,6 @@ def build_report(sb, opts):
     rep['gid'] = _figure(st['gid'])
     rep['supervisor_cpu_us'] = (_figure(st['supervisor_cpu_us']) if judged
                                 else None)
-    q = sb.quota
-    memory_mode = opts.get('memory_mode')
     if memory_mode is None:  # the policy's, as the run used it
         memory_mode = st['memory_mode'] if exec_rc == 0 else _c.S_MEMORY_VSIZE
     rep['quota'] = {
@@ -335,27 +373,23 @@ def build_report(sb, opts):
         'wall_ms': _quota(q[_c.S_QUOTA_WALLCLOCK]),
         'memory_bytes': _quota(q[_c.S_QUOTA_MEMORY]),
         'output_bytes': _quota(q[_c.S_QUOTA_DISK]),
-        'stack_bytes': _quota(sb.stack_quota),
+        'stack_bytes': _quota(stack_quota),
         # asked for, else the policy's default cap (the run's figure)
-        'tasks': (_quota(sb.tasks_quota)
-                  if sb.tasks_quota != _c.SANDBOX_UNLIMITED or not judged
+        'tasks': (_quota(tasks_quota)
+                  if tasks_quota != _c.SANDBOX_UNLIMITED or not judged
                   else _figure(st['tasks_quota'])),
         'memory_mode': 'rss' if memory_mode == _c.S_MEMORY_RSS else 'vsize',
     }
-    rep['command'] = list(sb.task)
-    rep['binary'] = _binary(sb.binary_info())
-    rep['isolation'] = _isolation(sb)
+    rep['command'] = list(task)
+    rep['binary'] = _binary(binary)
+    rep['isolation'] = _isolation(iso)
     rep['file_rules'] = _files(st, judged)
-    _backtrace(sb, rep)
-    _counts(sb, rep)
+    _backtrace(frames, bt_info, rep)
+    _counts(counts, rep)
     rep['error'] = None if judged else {
         'step': st['failed_step'], 'errno': -exec_rc,
         'message': _c.strerror(exec_rc)}
-    return Result(rep, result, st,
-                  policy_error=sb.policy_error,
-                  policy_traceback=sb.policy_traceback,
-                  hook_error=sb.hook_error,
-                  **opts.get('extra', {}))
+    return rep
 
 
 def _is_default(sb):

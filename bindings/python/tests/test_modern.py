@@ -446,6 +446,37 @@ class TestRun(unittest.TestCase):
                          {'pid', 'net'})
         self.assertIn('pid', r.isolation['in_effect'])
 
+
+
+@require_tracing
+class TestLazyResult(unittest.TestCase):
+    """A Result's report is assembled when first read, from what the run
+    left when it ended: later runs of its sandbox do not change it."""
+
+    def test_report_read_after_the_sandbox_ran_again(self):
+        box = sandbox.Box([PROG, 'sum'], stdin=b'1 2\n', stdout=sandbox.PIPE,
+                          cpu=5)
+        first = box.run()
+        self.assertEqual(first.verdict, sandbox.S_RESULT_OK)
+        box.sandbox.set_quota(sandbox.S_QUOTA_CPU, 7000)
+        box.sandbox.set_argv([PROG, 'exit', '3'])
+        second = box.run()
+        box.close()
+        del box
+        self.assertEqual((first.result, first.exit_code, first.stdout,
+                          first.quota['cpu_ms'], first.command),
+                         ('OK', 0, b'3\n', 5000, [PROG, 'sum']))
+        self.assertEqual((second.result, second.exit_code,
+                          second.quota['cpu_ms'], second.command),
+                         ('AT', 3, 7000, [PROG, 'exit', '3']))
+        self.assertEqual(first.to_dict()['quota']['cpu_ms'], 5000)
+
+    def test_changing_stat_leaves_the_report(self):
+        r = sandbox.run([PROG, 'exit', '2'])
+        r.stat['exit_code'] = 99
+        self.assertEqual(r.exit_code, 2)
+        self.assertEqual(r.verdict, sandbox.S_RESULT_AT)
+
 def _fds():
     """This process's open descriptors."""
     return sorted(int(f) for f in os.listdir('/proc/self/fd'))
