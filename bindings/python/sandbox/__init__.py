@@ -64,7 +64,7 @@ class Sandbox(_sandbox.Sandbox):
 
 
 from ._report import Result  # noqa: E402,F401
-from ._modern import run, Box, PIPE, DEVNULL, parse_time, parse_size  # noqa: E402,F401,E501
+from ._modern import run, run_cache, Box, PIPE, DEVNULL, parse_time, parse_size  # noqa: E402,F401,E501
 from ._interact import interact, Interaction  # noqa: E402,F401
 
 # What `from sandbox import *` gives: the names pysandbox 0.3.5 exported.

@@ -12,6 +12,7 @@ import os
 import re
 import resource
 import stat as _stat
+import threading
 
 from . import _sandbox as _c
 from ._report import build_report
@@ -252,7 +253,7 @@ class Box:
         self._keep = []          # objects whose descriptors the runs use
         self._input = None       # stdin given as bytes (a temporary file)
         self._capture = {}
-        self._opts = {'backtrace': bool(backtrace), 'extra': {}}
+        self._opts = {'backtrace': bool(backtrace)}
 
         # quotas
         quotas = ((_c.S_QUOTA_CPU, parse_time(cpu, 'cpu')),
@@ -450,14 +451,24 @@ class Box:
     def _report(self):
         """The Result of the last run (run(), or an interaction's)."""
         sb = self._sb
-        extra = self._opts['extra']
+        extra = {}  # this run's: the Box keeps no output of its own
         for which, name in ((1, 'stdout'), (2, 'stderr')):
             if self._capture.get(which):
                 extra[name] = sb.captured(which)
                 extra[name + '_truncated'] = sb.capture_truncated(which)
         if self._samples:
             extra['samples'] = sb.samples()
-        return build_report(sb, self._opts)
+        opts = dict(self._opts)
+        opts['extra'] = extra
+        return build_report(sb, opts)
+
+    def _idle(self):
+        """Kept idle by run(): the last run's input and captured output
+        are let go (the next run is given its own input)."""
+        self._sb._release_captured()
+        if self._input is not None:
+            self._input.close()
+            self._input = None
 
     def close(self):
         """Close the files this Box opened."""
@@ -517,13 +528,171 @@ def run(argv, **settings):
     profile (syscall counts), sample_interval,
     profile_file, profile_format ('csv' or 'jsonl').
 
+    Runs of the same configuration reuse an idle sandbox (see
+    run_cache()) when every setting is a plain value -- numbers, strings,
+    paths, PIPE, DEVNULL, stdin as bytes, a built-in policy by name --
+    and the library builds for each run anew what depends on files (the
+    checked program, the file rules): a run is what it would be in a new
+    sandbox, only cheaper.
+
     A configuration the library refuses raises SandboxError (or
     ValueError/TypeError for a malformed value); a program that could not
     be started gives a Result with result 'PD' and error set, as
     sandbox-run's report does.
     """
-    with Box(argv, **settings) as box:
-        return box.run()
+    try:
+        key = _run_key(argv, settings)
+    except _Uncached:
+        with Box(argv, **settings) as box:
+            return box.run()
+    data = settings.get('stdin')
+    if not isinstance(data, (bytes, bytearray)):
+        data = None
+    box = _pool_take(key)
+    if box is None:
+        box = Box(argv, **settings)
+        try:
+            result = box.run()
+        except BaseException:
+            box.close()
+            raise
+    else:
+        try:
+            box._sb._renew()
+            result = box.run(stdin=data)
+        except BaseException:
+            _pool_give(key, box)
+            raise
+    _pool_give(key, box)
+    return result
 
 
-__all__ = ['run', 'Box', 'PIPE', 'DEVNULL', 'parse_time', 'parse_size']
+# sandbox.run()'s idle sandboxes, by configuration. Only plain settings
+# make a key: a file object, a descriptor, a callable, a Policy object or a
+# policy file (which can change on disk) gets a sandbox of its own, closed
+# after its run. Each idle sandbox keeps what a sandbox holds between runs
+# (a manager thread, a few descriptors; as root, its run slot).
+_pool_lock = threading.Lock()
+_pool = {}         # key -> [Box, ...]
+_pool_count = 0
+_pool_max = 4
+_pool_forsaken = []  # a fork's child never destroys its parent's sandboxes
+
+
+class _Uncached(Exception):
+    """The settings name something a key cannot hold."""
+
+
+_PLAIN = frozenset((str, bytes, int, float, bool, type(None)))
+_BUILTINS = None
+
+
+def _plain(v):
+    t = type(v)
+    if t in _PLAIN:
+        return (t.__name__, v)
+    if t is list or t is tuple:
+        return ('seq', tuple(_plain(x) for x in v))
+    if t is dict:
+        return ('dict', tuple((_plain(k), _plain(x)) for k, x in v.items()))
+    if isinstance(v, os.PathLike):
+        return _plain(os.fspath(v))
+    raise _Uncached
+
+
+def _run_key(argv, settings):
+    """A hashable key for run()'s configuration, or _Uncached."""
+    global _BUILTINS
+    if _pool_max == 0:
+        raise _Uncached
+    items = []
+    for name, v in settings.items():
+        if name in ('stdin', 'stdout', 'stderr'):
+            if v is None or v is PIPE or v is DEVNULL:
+                v = ('stream', v)
+            elif name == 'stdin' and isinstance(v, (bytes, bytearray)):
+                v = ('input',)  # given to each run
+            elif isinstance(v, (str, os.PathLike)):
+                v = _plain(v)
+            else:
+                raise _Uncached  # a file or a descriptor
+        elif name == 'policy':
+            if _BUILTINS is None:
+                _BUILTINS = frozenset(_c.Policy.list())
+            if v is not None and (type(v) is not str or
+                                  (v != 'default' and v not in _BUILTINS)):
+                raise _Uncached
+            v = _plain(v)
+        elif name in ('observer', 'profile_file') and v is not None:
+            raise _Uncached
+        else:
+            v = _plain(v)
+        items.append((name, v))
+    items.sort()
+    if isinstance(argv, (str, bytes, os.PathLike)):
+        argv = [argv]
+    return (_plain(list(argv)), tuple(items))
+
+
+def _pool_take(key):
+    global _pool_count
+    with _pool_lock:
+        idle = _pool.get(key)
+        if not idle:
+            return None
+        _pool_count -= 1
+        box = idle.pop()
+        if not idle:
+            del _pool[key]
+        return box
+
+
+def _pool_give(key, box):
+    global _pool_count
+    box._idle()
+    with _pool_lock:
+        if _pool_count < _pool_max:
+            _pool.setdefault(key, []).append(box)
+            _pool_count += 1
+            return
+    box.close()
+
+
+def run_cache(size=None):
+    """How many idle sandboxes run() keeps for its next runs (4 by
+    default); with size, set it (0: none, each run() gets a new sandbox
+    and closes it). Returns the size before the call."""
+    global _pool_max, _pool_count
+    old = _pool_max
+    if size is not None:
+        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+            raise ValueError('run_cache size should be a number >= 0')
+        drop = []
+        with _pool_lock:
+            _pool_max = size
+            while _pool_count > size:
+                key = next(iter(_pool))
+                drop.append(_pool[key].pop())
+                if not _pool[key]:
+                    del _pool[key]
+                _pool_count -= 1
+        for box in drop:
+            box.close()
+    return old
+
+
+def _pool_after_fork():
+    """In a child made by fork(): the parent's idle sandboxes have no
+    manager thread here; they are set aside, never used or destroyed."""
+    global _pool, _pool_count, _pool_lock
+    _pool_lock = threading.Lock()
+    for idle in _pool.values():
+        _pool_forsaken.extend(idle)
+    _pool = {}
+    _pool_count = 0
+
+
+os.register_at_fork(after_in_child=_pool_after_fork)
+
+
+__all__ = ['run', 'run_cache', 'Box', 'PIPE', 'DEVNULL', 'parse_time', 'parse_size']

@@ -31,6 +31,18 @@ void sbpy_capture_clear(struct sbpy_capture *c)
 	pthread_mutex_unlock(&c->lock);
 }
 
+/* The memory of the last run's output given back (an idle sandbox kept by
+ * sandbox.run() holds no copy of it). */
+void sbpy_capture_release(struct sbpy_capture *c)
+{
+	pthread_mutex_lock(&c->lock);
+	free(c->buf);
+	c->buf = NULL;
+	c->cap = c->len = 0;
+	c->truncated = false;
+	pthread_mutex_unlock(&c->lock);
+}
+
 void sbpy_capture_fn(int which, const void *buf, size_t len, void *data)
 {
 	struct sbpy_capture *c;

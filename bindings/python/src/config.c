@@ -283,6 +283,17 @@ static PyObject *m_set_quota(SbSandbox *self, PyObject *args)
 	return done(rc, "quota");
 }
 
+/* The configuration set again as it is (one setter, the wall quota to
+ * its own value): what the library built for it -- the checked program,
+ * the Landlock ruleset -- is built anew at the next run, as for a new
+ * sandbox. sandbox.run() reuses sandboxes this way. */
+static PyObject *m_renew(SbSandbox *self, PyObject *unused)
+{
+	READY(self);
+	return done(sandbox_set_quota(self->sb, S_QUOTA_WALLCLOCK,
+	                              self->quota[S_QUOTA_WALLCLOCK]), "renew");
+}
+
 typedef int (*int_setter)(sandbox_t *, int);
 
 static PyObject *with_int(SbSandbox *self, PyObject *args, int_setter fn,
@@ -648,6 +659,9 @@ PyMethodDef sbpy_config_methods[] = {
 	  "set_stdio(which, file_or_fd_or_None)"),
 	M("set_stdio_path", m_set_stdio_path, METH_VARARGS | METH_KEYWORDS,
 	  "set_stdio_path(which, path, append=False)"),
+	M("_renew", m_renew, METH_NOARGS,
+	  "_renew(): everything the library built for the configuration is\n"
+	  "built anew at the next run, as for a new sandbox"),
 	M("set_quota", m_set_quota, METH_VARARGS,
 	  "set_quota(S_QUOTA_*, value or None): ms for times, bytes otherwise"),
 	M("set_memory_mode", m_set_memory_mode, METH_VARARGS,

@@ -421,6 +421,16 @@ static PyObject *m_capture_truncated(SbSandbox *self, PyObject *args)
 	return PyBool_FromLong(self->cap[which].truncated);
 }
 
+/* _release_captured(): the captured output's memory freed (captured()
+ * then gives b''); sandbox.run() does it before keeping a sandbox idle. */
+static PyObject *m_release_captured(SbSandbox *self, PyObject *unused)
+{
+	REPORT_READY(self);
+	for (int i = 1; i < 3; i++)
+		sbpy_capture_release(&self->cap[i]);
+	Py_RETURN_NONE;
+}
+
 static PyObject *m_captured_bytes(SbSandbox *self, PyObject *args)
 {
 	int which;
@@ -463,6 +473,8 @@ PyMethodDef sbpy_report_methods[] = {
 	  "captured(which) -> bytes or None: a stream captured into memory"),
 	M("capture_truncated", m_capture_truncated, METH_VARARGS,
 	  "capture_truncated(which) -> bool: memory capture hit its limit"),
+	M("_release_captured", m_release_captured, METH_NOARGS,
+	  "_release_captured(): the memory of the captured output freed"),
 	M("captured_bytes", m_captured_bytes, METH_VARARGS,
 	  "captured_bytes(which) -> int: bytes passed on (-1 not captured)"),
 	{ NULL, NULL, 0, NULL },

@@ -144,6 +144,7 @@ struct sbpy_capture {
 void sbpy_capture_init(struct sbpy_capture *c);
 void sbpy_capture_free(struct sbpy_capture *c);
 void sbpy_capture_clear(struct sbpy_capture *c);
+void sbpy_capture_release(struct sbpy_capture *c);
 /* The sandbox_output_fn: data is a struct sbpy_capture[3] indexed by
  * stream. */
 void sbpy_capture_fn(int which, const void *buf, size_t len, void *data);

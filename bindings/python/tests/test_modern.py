@@ -13,7 +13,8 @@ import unittest
 import sandbox
 
 from common import (PROG, PROG_STATIC, ROOT, TempDir, WhitelistPolicy,
-                    allow_all, host, require_tracing)
+                    SANITIZED, allow_all, host, require_tracing, rss_kb,
+                    threads)
 
 
 class TestParsing(unittest.TestCase):
@@ -476,6 +477,118 @@ class TestLazyResult(unittest.TestCase):
         r.stat['exit_code'] = 99
         self.assertEqual(r.exit_code, 2)
         self.assertEqual(r.verdict, sandbox.S_RESULT_AT)
+
+
+@require_tracing
+class TestRunCache(unittest.TestCase):
+    """sandbox.run() keeps idle sandboxes of plain configurations and
+    reuses them; a reused one runs as a new one would."""
+
+    def setUp(self):
+        old = sandbox.run_cache(0)  # start with none idle
+        sandbox.run_cache(4)
+        self.addCleanup(sandbox.run_cache, old)
+
+    def test_same_configuration_reuses_one_sandbox(self):
+        # each sandbox that ran keeps its manager thread until it goes:
+        # one more thread for the idle one, whatever the number of runs
+        base = threads()
+        for i in range(5):
+            r = sandbox.run([PROG, 'sum'], stdin=b'%d 1\n' % i,
+                            stdout=sandbox.PIPE, cpu=5, memory='64M')
+            self.assertEqual(r.stdout, b'%d\n' % (i + 1))
+            self.assertEqual(threads(), base + 1)
+        self.assertEqual(sandbox.run_cache(0), 4)
+        self.assertEqual(threads(), base)
+
+    def test_an_idle_sandbox_keeps_no_output(self):
+        # the captured output is the Result's; the idle sandbox gives its
+        # buffer back (32 MiB here: RSS would stay that much higher)
+        if SANITIZED:
+            self.skipTest('RSS figures under ASan')
+        n = 32 << 20
+        sandbox.run([PROG, 'print', '1'], stdout=sandbox.PIPE)  # warm
+        before = rss_kb()
+        r = sandbox.run([PROG, 'print', str(n)], stdout=sandbox.PIPE,
+                        capture_limit=n)
+        self.assertEqual(len(r.stdout), n)
+        del r
+        self.assertLess(rss_kb() - before, 8 << 10)
+
+    def test_other_settings_get_their_own_sandbox(self):
+        base = threads()
+        tmp = TempDir(self)
+        with open(os.path.join(tmp.path, 'out'), 'wb') as f:
+            self.assertTrue(sandbox.run([PROG, 'hello'], stdout=f).ok)
+        self.assertTrue(sandbox.run([PROG, 'exit', '0'],
+                                    policy=sandbox.Policy.builtin('default'),
+                                    ).ok)
+        self.assertTrue(sandbox.run([PROG, 'exit', '0'],
+                                    observer=lambda e, d: None).ok)
+        self.assertEqual(threads(), base)
+        sandbox.run_cache(0)
+        self.assertTrue(sandbox.run([PROG, 'exit', '0']).ok)
+        self.assertEqual(threads(), base)
+
+    def test_a_replaced_program_is_run_as_it_is_now(self):
+        tmp = TempDir(self)
+        prog = os.path.join(tmp.path, 'solution')
+        results = []
+        for src in (PROG, PROG_STATIC, PROG):
+            with open(src, 'rb') as f, open(prog + '.new', 'wb') as g:
+                g.write(f.read())
+            os.chmod(prog + '.new', 0o755)
+            os.rename(prog + '.new', prog)
+            r = sandbox.run([prog, 'hello'], stdout=sandbox.PIPE)
+            results.append((r.result, r.stdout, r.binary['static']))
+        self.assertEqual(results, [('OK', b'Hello World!\n', False),
+                                   ('OK', b'Hello World!\n', True),
+                                   ('OK', b'Hello World!\n', False)])
+
+    def test_a_replaced_argument_file_is_read_as_it_is_now(self):
+        # python3's policy lets the program read the files named by its
+        # arguments (Landlock rules, which hold inodes): the file replaced
+        # at its path between two runs of one configuration is read anew
+        # (a reused sandbox kept the old rule: AT, Permission denied --
+        # review-box2 C7 -- so run() sets its configuration again)
+        py = '/usr/bin/python3'
+        if not os.access(py, os.X_OK):
+            self.skipTest('no %s' % py)
+        tmp = TempDir(self)
+        wd, sub = os.path.join(tmp.path, 'wd'), os.path.join(tmp.path, 'sub')
+        for d in (wd, sub):
+            os.mkdir(d)
+            os.chmod(d, 0o755)
+        sol = os.path.join(sub, 'sol.py')  # outside the work directory
+        outs = []
+        for v in ('v1', 'v2'):
+            with open(sol + '.new', 'w') as f:
+                f.write('print(%r)\n' % v)
+            os.chmod(sol + '.new', 0o644)
+            os.rename(sol + '.new', sol)
+            r = sandbox.run([py, sol], policy='python3', wall=30,
+                            workdir=wd, stdout=sandbox.PIPE,
+                            stderr=sandbox.PIPE)
+            outs.append((r.result, r.stdout, r.stderr[-200:]))
+        self.assertEqual([o[:2] for o in outs],
+                         [('OK', b'v1\n'), ('OK', b'v2\n')], outs)
+
+    def test_a_forked_child_runs_its_own_sandboxes(self):
+        # the parent's idle sandbox has no manager thread in the child (a
+        # wall quota would never end its run): the child makes its own
+        self.assertTrue(sandbox.run([PROG, 'loop'], wall=0.2).result == 'TL')
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover (the child)
+            code = 3
+            try:
+                signal.alarm(60)  # a run that never ends fails the test
+                r = sandbox.run([PROG, 'loop'], wall=0.2)
+                code = 0 if r.result == 'TL' else 1
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        self.assertEqual(status, 0)
+
 
 def _fds():
     """This process's open descriptors."""
