@@ -150,6 +150,40 @@ def _rlimit_resource(name):
         raise ValueError('unknown rlimit %r' % name) from None
 
 
+def _input_file(data):
+    """A file holding data that the program can read and never change: a
+    memfd sealed against writes, growth and shrinking (the program gets a
+    descriptor of it, and could write through that or through
+    /proc/self/fd/0: it would rewrite the input of the next runs, or fill
+    the judge's disk), else, where there is no memfd, a read-only
+    descriptor of an unlinked temporary file. Returned at offset 0."""
+    import fcntl
+    try:
+        fd = os.memfd_create('sandbox-input',
+                             os.MFD_CLOEXEC | os.MFD_ALLOW_SEALING)
+    except (AttributeError, OSError):
+        fd = -1
+    if fd < 0:
+        import tempfile
+        with tempfile.TemporaryFile() as t:
+            t.write(data)
+            t.flush()
+            return open('/proc/self/fd/%d' % t.fileno(), 'rb', buffering=0)
+    f = open(fd, 'r+b', buffering=0)
+    try:
+        view = memoryview(data).cast('B')
+        while view:
+            view = view[f.write(view):]
+        fcntl.fcntl(fd, fcntl.F_ADD_SEALS,
+                    fcntl.F_SEAL_WRITE | fcntl.F_SEAL_GROW |
+                    fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_SEAL)
+        f.seek(0)
+    except BaseException:
+        f.close()
+        raise
+    return f
+
+
 class _FunctionPolicy(_c.SandboxPolicy):
     """A plain callable f(event, action) as a classic policy. It decides
     syscalls and signals; how the run ended (exit, quota, error) is not
@@ -251,7 +285,7 @@ class Box:
             argv = copies.pop()  # ./NAME for a program copied in
         self._sb = sb = _c.Sandbox(argv, check=False)
         self._keep = []          # objects whose descriptors the runs use
-        self._input = None       # stdin given as bytes (a temporary file)
+        self._input = None       # stdin given as bytes (a sealed memfd)
         self._capture = {}
         self._opts = {'backtrace': bool(backtrace)}
 
@@ -402,12 +436,8 @@ class Box:
             sb.set_stdio_path(which, os.devnull)
             return
         if isinstance(target, (bytes, bytearray, memoryview)) and which == 0:
-            # The input itself: through an unlinked temporary file, read
-            # from its start at every run.
-            import tempfile
-            f = tempfile.TemporaryFile()
-            f.write(target)
-            f.seek(0)
+            # The input itself, read from its start at every run.
+            f = _input_file(target)
             sb.set_stdio(0, f)
             if self._input is not None:
                 self._input.close()

@@ -6,6 +6,8 @@
  *   prog exit1            exit(1) through the plain exit syscall
  *   prog sum              read two integers, print their sum
  *   prog cat              copy stdin to stdout
+ *   prog scribble         write "TAMPERED" over the start of stdin's file
+ *                         (pwrite on fd 0), then copy stdin to stdout
  *   prog segv | fpe | abort
  *                         die of SIGSEGV, SIGFPE, SIGABRT
  *   prog loop             spin forever
@@ -200,6 +202,12 @@ int main(int argc, char **argv)
 			return 2;
 		printf("%ld\n", a + b);
 		return 0;
+	}
+	if (strcmp(cmd, "scribble") == 0) {
+		/* refused or not, then the input as it now is */
+		ssize_t w = pwrite(0, "TAMPERED", 8, 0);
+		(void)w;
+		cmd = "cat";
 	}
 	if (strcmp(cmd, "cat") == 0) {
 		char buf[4096];

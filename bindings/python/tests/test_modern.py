@@ -286,6 +286,19 @@ class TestRun(unittest.TestCase):
         self.assertEqual(len({t['tgid'] for t in tasks}), 2)
         self.assertTrue(all(t['syscalls'] > 0 for t in tasks))
 
+    def test_input_given_as_bytes_is_read_only(self):
+        # The program writes over its input (pwrite on fd 0), then reads
+        # it: every run of one Box reads the bytes it was given (the input
+        # was a writable temporary file: runs 2 and 3 read 'TAMPERED' --
+        # review-stop23 A2), and the write itself is refused.
+        data = b'3\n1 2 39\n'
+        with sandbox.Box([PROG, 'scribble'], stdin=data,
+                         stdout=sandbox.PIPE) as box:
+            outs = [box.run().stdout for _ in range(3)]
+        self.assertEqual(outs, [data] * 3)
+        r = sandbox.run([PROG, 'scribble'], stdin=data, stdout=sandbox.PIPE)
+        self.assertEqual((r.result, r.stdout), ('OK', data))
+
     def test_exec_failure_is_a_report(self):
         d = TempDir(self)
         r = sandbox.run([PROG, 'hello'], workdir=os.path.join(d.path, 'x'))
