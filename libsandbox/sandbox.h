@@ -178,11 +178,19 @@ typedef enum {
 	 * every run. A program whose allocation fails because of the quota is
 	 * ML, whatever it does afterwards (crash, abort, exit). */
 	S_MEMORY_VSIZE = 0,
-	/* Peak resident set size (VmHWM, exact at exit). For runtimes that
+	/* Peak resident set size plus page tables. For runtimes that
 	 * reserve large virtual ranges they never touch (Go, JVM, V8). The
-	 * manager thread samples RSS (every sample interval, default 5 ms)
-	 * and kills the program when it is above the quota; the final verdict
-	 * uses the exact kernel high-water mark. */
+	 * manager thread samples RSS plus the page tables of the address
+	 * space (VmRSS + VmPTE of /proc/PID/status; with several processes,
+	 * each address space once, as for RSS) every sample interval
+	 * (default 5 ms), and kills the program when it is above the quota;
+	 * the final figure is the largest of the kernel's resident
+	 * high-water mark (VmHWM, exact at exit), the samples and RSS plus
+	 * page tables at exit. Page tables are memory the host holds for the
+	 * program that no RSS shows: reading one byte per 2 MiB of a large
+	 * reservation maps only the shared zero page but costs a 4 KiB
+	 * page-table page each -- 1 GiB of them for 512 GiB read, with an
+	 * RSS of 1.5 MiB; a normal program's are a few hundred KiB. */
 	S_MEMORY_RSS,
 } sandbox_memory_mode_t;
 

@@ -73,7 +73,8 @@ TEST_PROGS = \
 	tests/progs/peer \
 	tests/progs/supervisor_work \
 	tests/progs/fill \
-	tests/progs/whoami
+	tests/progs/whoami \
+	tests/progs/kmem_hog
 
 check_PROGRAMS += $(TEST_PROGS)
 
@@ -161,6 +162,9 @@ tests_progs_fill_LDFLAGS =
 tests_progs_whoami_SOURCES = tests/progs/whoami.c
 tests_progs_whoami_CFLAGS = $(TESTPROG_FLAGS)
 tests_progs_whoami_LDFLAGS =
+tests_progs_kmem_hog_SOURCES = tests/progs/kmem_hog.c
+tests_progs_kmem_hog_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_kmem_hog_LDFLAGS =
 
 # ---------------------------------------------------------------- suites
 TESTSUITE_CPP = $(AM_CPPFLAGS) -DPROGS_DIR=\"$(abs_top_builddir)/tests/progs\"

@@ -376,6 +376,7 @@ SB_EXPORT int sandbox_execute(sandbox_t *sb)
 	sb->failed_msg[0] = '\0';
 	atomic_store(&sb->kill_reason, SB_KILL_NONE);
 	atomic_store(&sb->mem_sample_peak, 0);
+	atomic_store(&sb->mem_judged_peak, 0);
 	if (sb_run_diag(sb))
 		sb_diag_begin_run(sb->diag, sb->mode == S_MODE_CLASSIC);
 	sb->status = S_STATUS_EXE;

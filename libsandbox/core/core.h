@@ -189,9 +189,10 @@ void sb_procs_exit_stop(struct sb_procs *ps, pid_t pid,
                         const struct sb_proc_exit *px);
 /* Process pid is gone (its leader reported, rusage ru or NULL). */
 void sb_procs_gone(struct sb_procs *ps, pid_t pid, const struct rusage *ru);
-/* Sums of RSS and of virtual size of the live processes, now (and the
- * peaks kept). */
-void sb_procs_sample(struct sb_procs *ps, int64_t *rss, int64_t *vm);
+/* Sums of RSS, of virtual size and of page tables of the live processes,
+ * now (and the RSS and size peaks kept). */
+void sb_procs_sample(struct sb_procs *ps, int64_t *rss, int64_t *vm,
+                     int64_t *pte);
 /* confine.c: the file rules of the next runs (decided by the check). */
 struct sb_confine {
 	int mode;               /* sandbox_files_t */
@@ -339,6 +340,7 @@ struct sandbox {
 	atomic_int kill_reason;  /* SB_KILL_* */
 	atomic_int interrupt_sig;
 	atomic_llong mem_sample_peak; /* RSS samples, bytes (RSS mode) */
+	atomic_llong mem_judged_peak; /* RSS + page tables samples, bytes */
 	atomic_llong uncharged_ns; /* tracer CPU not charged to the program:
 	                            * observers, backtraces (this run) */
 	struct sb_manager mgr;

@@ -168,8 +168,9 @@ static int64_t check_run(sandbox_t *sb, struct watch *w)
 	}
 	if (sb->quota[S_QUOTA_CPU] != SANDBOX_UNLIMITED && w->next_cpu < next)
 		next = w->next_cpu;
-	/* RSS mode: the program's resident memory. With several processes,
-	 * in either mode: their sum (RLIMIT_AS holds each one alone). The
+	/* RSS mode: the program's resident memory and page tables. With
+	 * several processes, in either mode: their sum (RLIMIT_AS holds each
+	 * one alone). The
 	 * samples run from the start when the policy lets the program make
 	 * processes: a new process does not wake this thread. */
 	bool rss_mode = sb->memory_mode == S_MEMORY_RSS;
@@ -177,14 +178,20 @@ static int64_t check_run(sandbox_t *sb, struct watch *w)
 	     (sb->compiled.tasks & SB_TASKS_PROCESSES)) &&
 	    sb->quota[S_QUOTA_MEMORY] != SANDBOX_UNLIMITED) {
 		if (now >= w->next_sample) {
-			int64_t rss, vm;
+			int64_t rss, vm, pte;
 			if (sb->procs.n > 1)
-				sb_procs_sample(&sb->procs, &rss, &vm);
+				sb_procs_sample(&sb->procs, &rss, &vm, &pte);
 			else
-				rss = sb_proc_rss(sb->mgr.pid), vm = -1;
-			int64_t judged = rss_mode ? rss : vm;
+				rss = sb_proc_rss_pte(sb->mgr.pid, &pte), vm = -1;
+			/* RSS mode judges the page tables too: kernel memory
+			 * the program makes the host hold (4 KiB per 2 MiB of
+			 * address space it touches, even a zero page). */
+			int64_t mem = rss + (pte > 0 ? pte : 0);
+			int64_t judged = rss_mode ? mem : vm;
 			if (rss > atomic_load(&sb->mem_sample_peak))
 				atomic_store(&sb->mem_sample_peak, rss);
+			if (mem > atomic_load(&sb->mem_judged_peak))
+				atomic_store(&sb->mem_judged_peak, mem);
 			if (judged > (int64_t)sb->quota[S_QUOTA_MEMORY]) {
 				kill_locked(sb, SB_KILL_MEMORY);
 				return INT64_MAX;

@@ -271,14 +271,16 @@ static bool seen_vm(pid_t *reps, size_t *k, size_t cap, pid_t pid)
  * fork() left shared count once in all (RSS would count them in each).
  * Reading it walks the page tables, so past SB_PROCS_PSS_MAX address
  * spaces (a fork-heavy program, a bomb) each counts its RSS; past
- * SB_PROCS_MM_CAP the rest are not compared. */
+ * SB_PROCS_MM_CAP the rest are not compared. *pte: the page tables of
+ * those address spaces, each once (never shared between them). */
 #define SB_PROCS_MM_CAP 256
 #define SB_PROCS_PSS_MAX 16
-void sb_procs_sample(struct sb_procs *ps, int64_t *rss, int64_t *vm)
+void sb_procs_sample(struct sb_procs *ps, int64_t *rss, int64_t *vm,
+                     int64_t *pte)
 {
 	pid_t reps[SB_PROCS_MM_CAP], own[SB_PROCS_MM_CAP];
 	size_t k = 0, nown = 0;
-	int64_t r = 0, v = 0;
+	int64_t r = 0, v = 0, t = 0, pt;
 
 	for (size_t i = 0; i < ps->n; i++) {
 		if (!ps->v[i].live)
@@ -290,24 +292,31 @@ void sb_procs_sample(struct sb_procs *ps, int64_t *rss, int64_t *vm)
 		if (nown < SB_PROCS_MM_CAP) {
 			own[nown++] = pid;
 		} else {
-			int64_t a = sb_proc_rss(pid);
+			int64_t a = sb_proc_rss_pte(pid, &pt);
 			if (a > 0)
 				r += a;
+			if (pt > 0)
+				t += pt;
 		}
 		int64_t b = sb_proc_vm_size(pid);
 		if (b > 0)
 			v += b;
 	}
 	for (size_t i = 0; i < nown; i++) {
-		int64_t a = nown > 1 && nown <= SB_PROCS_PSS_MAX
-		            ? sb_proc_pss(own[i]) : -1;
-		if (a < 0)
-			a = sb_proc_rss(own[i]);
+		int64_t a = sb_proc_rss_pte(own[i], &pt);
+		if (nown > 1 && nown <= SB_PROCS_PSS_MAX) {
+			int64_t pss = sb_proc_pss(own[i]);
+			if (pss >= 0)
+				a = pss;
+		}
 		if (a > 0)
 			r += a;
+		if (pt > 0)
+			t += pt;
 	}
 	*rss = r;
 	*vm = v;
+	*pte = t;
 	if (r > ps->sample_rss)
 		ps->sample_rss = r;
 	if (v > ps->sample_vm)

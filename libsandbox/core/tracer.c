@@ -1082,6 +1082,22 @@ static void fill_processes(sandbox_t *sb)
 		st->rss_peak = ps->sample_rss;
 }
 
+/* RSS mode's figure: resident memory plus page tables (sampled, and at
+ * the exit stop), never below the resident high-water mark. */
+static int64_t rss_mode_peak(sandbox_t *sb, const struct sb_proc_exit *px)
+{
+	int64_t peak = sb->stat.rss_peak;
+	int64_t sampled = atomic_load(&sb->mem_judged_peak);
+	if (sampled > peak)
+		peak = sampled;
+	if (px && px->rss >= 0) {
+		int64_t at_exit = px->rss + (px->pte > 0 ? px->pte : 0);
+		if (at_exit > peak)
+			peak = at_exit;
+	}
+	return peak;
+}
+
 static void fill_memory(struct run *r)
 {
 	sandbox_t *sb = r->sb;
@@ -1098,7 +1114,7 @@ static void fill_memory(struct run *r)
 		st->rss_peak = sampled;
 	if (sb->procs.n > 1)
 		fill_processes(sb);
-	st->memory_peak = sb->memory_mode == S_MEMORY_RSS ? st->rss_peak
+	st->memory_peak = sb->memory_mode == S_MEMORY_RSS ? rss_mode_peak(sb, px)
 	                                                  : st->vm_peak;
 	/* A refused request counts: it is what the program needed. */
 	if (sb->refused_peak > st->memory_peak)

@@ -73,6 +73,7 @@ int sb_proc_read_exit(pid_t pid, struct sb_proc_exit *out)
 	ssize_t n;
 
 	out->vm_peak = out->rss_peak = out->vm_size = out->wchar = -1;
+	out->rss = out->pte = -1;
 	out->sig_pending = 0;
 	n = read_small(pid, "status", buf, sizeof(buf));
 	if (n < 0)
@@ -80,6 +81,8 @@ int sb_proc_read_exit(pid_t pid, struct sb_proc_exit *out)
 	out->vm_peak = status_kb(buf, "VmPeak");
 	out->vm_size = status_kb(buf, "VmSize");
 	out->rss_peak = status_kb(buf, "VmHWM");
+	out->rss = status_kb(buf, "VmRSS");
+	out->pte = status_kb(buf, "VmPTE");
 	out->sig_pending = status_hex(buf, "SigPnd") | status_hex(buf, "ShdPnd");
 	n = read_small(pid, "io", buf, sizeof(buf));
 	if (n > 0) {
@@ -146,6 +149,29 @@ int64_t sb_proc_rss(pid_t pid)
 int64_t sb_proc_vm_size(pid_t pid)
 {
 	return statm_field(pid, 0);
+}
+
+int64_t sb_proc_rss_pte(pid_t pid, int64_t *pte)
+{
+	char buf[4096];
+	ssize_t n = read_small(pid, "status", buf, sizeof(buf));
+
+	*pte = -1;
+	if (n < 0)
+		return n;
+	if (status_kb(buf, "VmRSS") < 0) {
+		/* No Vm lines: a main thread gone ahead of its other threads. */
+		pid_t holder = sb_proc_mm_holder(pid);
+		if (holder == pid)
+			return -ESRCH;
+		if ((n = read_small(holder, "status", buf, sizeof(buf))) < 0)
+			return n;
+	}
+	int64_t rss = status_kb(buf, "VmRSS");
+	if (rss < 0)
+		return -ESRCH;
+	*pte = status_kb(buf, "VmPTE");
+	return rss;
 }
 
 int64_t sb_proc_pss(pid_t pid)

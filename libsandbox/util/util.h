@@ -118,6 +118,7 @@ int64_t sb_tv_us(const struct timeval *tv);
 /* Figures read at the exit stop (or just before a kill). */
 struct sb_proc_exit {
 	int64_t vm_peak, rss_peak, vm_size;
+	int64_t rss, pte; /* VmRSS, VmPTE now (page tables), bytes, or -1 */
 	uint64_t sig_pending; /* SigPnd | ShdPnd bitmask, bit (sig-1) */
 	int64_t wchar;
 };
@@ -130,6 +131,11 @@ pid_t sb_proc_mm_holder(pid_t pid);
  * or -errno */
 int64_t sb_proc_rss(pid_t pid);
 int64_t sb_proc_vm_size(pid_t pid);
+/* Current RSS (VmRSS) in bytes, and in *pte the page tables the kernel
+ * holds for the address space (VmPTE, bytes; -1 when unknown), from one
+ * read of status (of sb_proc_mm_holder(pid) when pid has left its memory
+ * to its other threads); -errno when unreadable. */
+int64_t sb_proc_rss_pte(pid_t pid, int64_t *pte);
 /* Proportional set size (smaps_rollup's Pss: a page shared by k address
  * spaces counts 1/k in each) in bytes, or -errno. */
 int64_t sb_proc_pss(pid_t pid);
