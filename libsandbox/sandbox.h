@@ -157,6 +157,17 @@ typedef enum {
  * RF at once, long before the host's pid space or the supervisor's
  * teardown suffers. Set S_QUOTA_TASKS to allow more. */
 #define SANDBOX_DEFAULT_TASKS 1024
+/* The program's RLIMIT_NOFILE (soft and hard) when the caller set none
+ * with sandbox_set_rlimit(), for every policy; never above the caller's
+ * own hard limit. Descriptors are what the kernel memory no quota sees
+ * scales with (docs/VERDICTS.md, "Kernel memory"): pipe buffers, at most
+ * 256 pipes (a pipe whose write end was closed keeps its data) x 64 KiB
+ * (the built-ins refuse F_SETPIPE_SZ beyond) = 16 MiB; epoll watches, at
+ * most about 128 instances x 128 descriptors = 16384 epitems, ~3 MiB;
+ * socket buffers under "network". Far above what the runtimes use
+ * (docs/POLICIES.md measures their peaks: 4 to 17 descriptors). Set
+ * RLIMIT_NOFILE with sandbox_set_rlimit() for more or fewer. */
+#define SANDBOX_DEFAULT_NOFILE 256
 /* What S_QUOTA_DISK bounds: every file the program writes, each one by
  * the kernel (RLIMIT_FSIZE: SIGXFSZ, EFBIG); its stdout and stderr
  * together -- the bytes of captured streams (sandbox_set_capture) are
@@ -1237,7 +1248,9 @@ int sandbox_cgroup_sweep(const char *parent);
  * rlimits, which win (core is always 0; S_QUOTA_DISK sets FSIZE,
  * S_QUOTA_MEMORY sets AS in VSIZE mode, S_QUOTA_STACK sets STACK); a
  * STACK set here replaces the default that a memory quota implies
- * (unlimited). -EINVAL for a bad resource, -ENOSPC beyond 16 entries. */
+ * (unlimited); a NOFILE set here replaces SANDBOX_DEFAULT_NOFILE (256,
+ * the program's limit otherwise). -EINVAL for a bad resource, -ENOSPC
+ * beyond 16 entries. */
 int sandbox_set_rlimit(sandbox_t *sb, int resource, uint64_t value);
 /* The engine drops every capability before exec in any case; with
  * isolation on (default true) the bounding set is also emptied early, in

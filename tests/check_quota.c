@@ -1,7 +1,7 @@
 /*
  * Quotas and statistics: ML (vsize and RSS modes, page tables counted),
- * OL, TL (CPU and wall), and the precision of the CPU, wall and output
- * figures.
+ * OL, TL (CPU and wall), the precision of the CPU, wall and output
+ * figures, and the descriptor bound on kernel memory.
  */
 #include "config.h"
 
@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #define MB (1024 * 1024LL)
@@ -445,6 +447,92 @@ START_TEST(output_bytes_counts_writes)
 }
 END_TEST
 
+/* ------------------------------------------------------------ descriptors */
+
+/* kmem_hog under "go" (pipe2, epoll): its first line of output. */
+static char *run_hog(int mode, const char *arg, const char *arg2,
+                     int64_t nofile, int *verdict)
+{
+	sandbox_policy_t *p = sandbox_policy_builtin("go");
+	sandbox_t *sb = tu_sandbox("kmem_hog", arg, arg2, NULL);
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+	sandbox_policy_unref(p);
+	ck_assert_int_eq(sandbox_set_mode(sb, mode), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, QUOTA_MEM), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
+	if (nofile >= 0)
+		ck_assert_int_eq(sandbox_set_rlimit(sb, RLIMIT_NOFILE,
+		                                    (uint64_t)nofile), 0);
+	char *out = tu_run_stdout(sb, verdict, NULL);
+	sandbox_destroy(sb);
+	return out;
+}
+
+/* Unless the caller sets one, RLIMIT_NOFILE is SANDBOX_DEFAULT_NOFILE:
+ * 5000 pipes of 64 KiB (320 MiB of pipe buffers outside a 64 MiB quota,
+ * FOLLOWUPS T13) stop at EMFILE, and pipe ends times epoll instances
+ * watching them (review-stop23 A4: 4 million epitems, 800 MiB of slab) stop
+ * at 128 x 128. */
+START_TEST(nofile_default_bounds_kernel_memory)
+{
+	for (int m = 0; m < NMODES; m++) {
+		int v;
+		long k, e, f, ep, w;
+		unsigned long long soft, hard;
+		char *out = run_hog(modes[m], "nofile", NULL, -1, &v);
+		ck_assert_result(v, S_RESULT_OK);
+		ck_assert_msg(sscanf(out, "nofile %llu %llu", &soft, &hard) == 2 &&
+		              soft == SANDBOX_DEFAULT_NOFILE &&
+		              hard == SANDBOX_DEFAULT_NOFILE, "%s", out);
+		free(out);
+
+		out = run_hog(modes[m], "pipes", "5000", -1, &v);
+		ck_assert_result(v, S_RESULT_OK);
+		ck_assert_msg(sscanf(out, "pipes %ld errno %ld", &k, &e) == 2 &&
+		              e == EMFILE && k < SANDBOX_DEFAULT_NOFILE, "%s", out);
+		free(out);
+
+		out = run_hog(modes[m], "epoll", NULL, -1, &v);
+		ck_assert_result(v, S_RESULT_OK);
+		ck_assert_msg(sscanf(out, "fds %ld epolls %ld watches %ld", &f, &ep,
+		                     &w) == 3 && f > 0 && ep > 0 &&
+		              w <= 128 * 128, "%s", out);
+		free(out);
+	}
+}
+END_TEST
+
+/* The caller's limit replaces the default, larger or smaller; with none,
+ * the default never exceeds the caller's own hard limit. */
+START_TEST(nofile_caller_limit_wins)
+{
+	int v;
+	long k, e;
+	unsigned long long soft, hard;
+	char *out = run_hog(S_MODE_FAST, "pipes", "300", 1000, &v);
+
+	ck_assert_result(v, S_RESULT_OK);
+	ck_assert_msg(sscanf(out, "pipes %ld errno %ld", &k, &e) == 2 &&
+	              k == 300 && e == 0, "%s", out);
+	free(out);
+	out = run_hog(S_MODE_FAST, "nofile", NULL, 32, &v);
+	ck_assert_result(v, S_RESULT_OK);
+	ck_assert_msg(sscanf(out, "nofile %llu %llu", &soft, &hard) == 2 &&
+	              soft == 32 && hard == 32, "%s", out);
+	free(out);
+	/* This test's own process (Check forks one per test): hard 100. */
+	struct rlimit rl = { 100, 100 };
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &rl), 0);
+	out = run_hog(S_MODE_FAST, "nofile", NULL, -1, &v);
+	ck_assert_result(v, S_RESULT_OK);
+	ck_assert_msg(sscanf(out, "nofile %llu %llu", &soft, &hard) == 2 &&
+	              soft == 100 && hard == 100, "%s", out);
+	free(out);
+}
+END_TEST
+
 Suite *tu_suite(void)
 {
 	Suite *s = suite_create("quota");
@@ -456,6 +544,12 @@ Suite *tu_suite(void)
 	tcase_add_test(tc, ml_rss);
 	tcase_add_test(tc, ml_rss_counts_page_tables);
 	tcase_add_test(tc, under_memory_quota_is_ok);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("descriptors");
+	tcase_set_timeout(tc, TU_TIMEOUT);
+	tcase_add_test(tc, nofile_default_bounds_kernel_memory);
+	tcase_add_test(tc, nofile_caller_limit_wins);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("output");

@@ -293,6 +293,31 @@ static int no_new_privs(struct child *c)
 	                            0));
 }
 
+/* Descriptors bound the kernel memory no quota sees (pipe buffers, epoll
+ * watches, socket buffers): unless the caller chose a nofile limit,
+ * SANDBOX_DEFAULT_NOFILE, soft and hard, never above the caller's own
+ * hard limit. */
+SB_CHILD_CODE
+static int default_nofile(const sandbox_t *sb)
+{
+	struct rlimit cur;
+	uint64_t n = SANDBOX_DEFAULT_NOFILE;
+	long r;
+
+	if (sb->iso && sb_iso_sets_rlimit(sb->iso, RLIMIT_NOFILE))
+		return 0;
+	if ((r = sb_rawsys4(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &cur)) < 0)
+		return (int)r;
+	if (cur.rlim_max < n)
+		n = cur.rlim_max;
+	int rc = sb_setrlimit(RLIMIT_NOFILE, n, n, true);
+	/* The kernel always lets a limit go down; valgrind, which runs this
+	 * child until exec, lets only the soft nofile limit change. */
+	if (rc == -EPERM)
+		rc = sb_setrlimit(RLIMIT_NOFILE, n, cur.rlim_max, false);
+	return rc;
+}
+
 /* The rlimits that enforce the quotas: never looser than the caller's own
  * hard limits (sb_setrlimit clamps). */
 SB_CHILD_CODE
@@ -328,10 +353,11 @@ static int quota_rlimits(struct child *c)
 	                  !(sb->iso && sb_iso_sets_rlimit(sb->iso, RLIMIT_STACK)));
 	if (set_stack && (rc = sb_setrlimit(RLIMIT_STACK, stack, stack, true)) < 0)
 		return rc;
-	if (q[S_QUOTA_DISK] != SANDBOX_UNLIMITED)
-		return sb_setrlimit(RLIMIT_FSIZE, q[S_QUOTA_DISK], q[S_QUOTA_DISK],
-		                    true);
-	return 0;
+	if (q[S_QUOTA_DISK] != SANDBOX_UNLIMITED &&
+	    (rc = sb_setrlimit(RLIMIT_FSIZE, q[S_QUOTA_DISK], q[S_QUOTA_DISK],
+	                       true)) < 0)
+		return rc;
+	return default_nofile(sb);
 }
 
 /* The tracer sets its options (EXITKILL, TRACESECCOMP, ...) now. Not
