@@ -120,7 +120,13 @@ typedef enum {
 	S_QUOTA_WALLCLOCK = 0, /* wall-clock time from exec, ms */
 	S_QUOTA_CPU,           /* CPU time user+sys, ms: the program's, plus
 	                        * what the supervisor spent on its stops
-	                        * (stat.supervisor_cpu_us) */
+	                        * (stat.supervisor_cpu_us), judged on the
+	                        * exact clocks (cpu_time_us is wait4's
+	                        * rusage). RLIMIT_CPU is a backstop: soft the
+	                        * quota + 1 s, hard twice that; the kernel
+	                        * counts it in clock ticks (ahead of the exact
+	                        * time on a loaded host), so its SIGXCPU is
+	                        * judged by the supervisor, never delivered */
 	S_QUOTA_MEMORY,        /* bytes; see sandbox_memory_mode_t */
 	S_QUOTA_DISK,          /* output bytes: any one file, stdout and
 	                        * stderr together, a box's files together
@@ -1245,7 +1251,8 @@ int sandbox_cgroup_sweep(const char *parent);
 /* Resource limit `resource` (RLIMIT_NOFILE, RLIMIT_NPROC, RLIMIT_STACK,
  * RLIMIT_CORE, RLIMIT_FSIZE, ...) of the program, soft = hard = value
  * (SANDBOX_UNLIMITED: RLIM_INFINITY). Applied before the quotas' own
- * rlimits, which win (core is always 0; S_QUOTA_DISK sets FSIZE,
+ * rlimits, which win (core is always 0; S_QUOTA_CPU sets CPU,
+ * S_QUOTA_DISK sets FSIZE,
  * S_QUOTA_MEMORY sets AS in VSIZE mode, S_QUOTA_STACK sets STACK); a
  * STACK set here replaces the default that a memory quota implies
  * (unlimited); a NOFILE set here replaces SANDBOX_DEFAULT_NOFILE (256,

@@ -332,10 +332,12 @@ static int quota_rlimits(struct child *c)
 		return rc;
 	if (q[S_QUOTA_CPU] != SANDBOX_UNLIMITED) {
 		/* A backstop only: the manager thread enforces the quota to the
-		 * millisecond; RLIMIT_CPU (whole seconds) ends a program the
-		 * supervisor could not stop, one second after the quota. */
-		uint64_t s = (q[S_QUOTA_CPU] + 999) / 1000 + 1;
-		if ((rc = sb_setrlimit(RLIMIT_CPU, s, s + 1, true)) < 0)
+		 * millisecond on the exact clocks; RLIMIT_CPU (whole seconds, in
+		 * clock ticks) is a tripwire the tracer judges (core.h). */
+		if ((rc = sb_setrlimit(RLIMIT_CPU,
+		                       sb_cpu_backstop_soft(q[S_QUOTA_CPU]),
+		                       sb_cpu_backstop_hard(q[S_QUOTA_CPU]),
+		                       true)) < 0)
 			return rc;
 	}
 	uint64_t m = q[S_QUOTA_MEMORY], stack = q[S_QUOTA_STACK];

@@ -538,6 +538,26 @@ void sb_manager_end_run(sandbox_t *sb);
 /* From another thread (an interaction's relay): the program's relayed
  * standard output passed its output quota; the manager kills it, OL. */
 void sb_manager_output_over(sandbox_t *sb);
+/* Tracer, at a SIGXCPU of the CPU backstop (RLIMIT_CPU, counted by the
+ * kernel in clock ticks): when the exact CPU clocks say the quota is used,
+ * the program is killed as the manager would (TL); true then. */
+bool sb_manager_cpu_over(sandbox_t *sb);
+/* The CPU backstop's RLIMIT_CPU, in seconds, for a CPU quota in ms (child.c
+ * sets it, the tracer recognises its SIGXCPU). The kernel counts RLIMIT_CPU
+ * in clock ticks: each tick charges a whole tick to the task it finds
+ * running, so a program sharing its CPUs with tasks that run between ticks
+ * is charged more than it ran (20-50% seen under load): the soft limit is
+ * only a tripwire the tracer judges on the exact clocks; the hard one
+ * (SIGKILL, for a program that blocks SIGXCPU while the supervisor cannot
+ * act) is twice as far. */
+static inline uint64_t sb_cpu_backstop_soft(uint64_t quota_ms)
+{
+	return (quota_ms + 999) / 1000 + 1;
+}
+static inline uint64_t sb_cpu_backstop_hard(uint64_t quota_ms)
+{
+	return 2 * sb_cpu_backstop_soft(quota_ms);
+}
 /* The tracer's CPU time charged to the program since its exec (its
  * stops; not what sb_uncharged_end() set aside), ns; -1 when unknown.
  * Any thread, while the run is on (under mgr.lock for the manager). */

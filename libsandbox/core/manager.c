@@ -124,6 +124,31 @@ static int64_t cpu_parallelism(sandbox_t *sb)
 	return n < sb->mgr.ncpus ? n : sb->mgr.ncpus;
 }
 
+/* Under mgr.lock: the program's CPU and the tracer's for it, ns. */
+static int64_t cpu_used(sandbox_t *sb)
+{
+	/* Every task of every process (procs.c), and the tracer's work for
+	 * them. */
+	int64_t used = sb_procs_cpu_ns(&sb->procs);
+	int64_t sup = sb_supervisor_cpu_ns(sb);
+	return sup > 0 ? used + sup : used;
+}
+
+bool sb_manager_cpu_over(sandbox_t *sb)
+{
+	bool over = false;
+
+	pthread_mutex_lock(&sb->mgr.lock);
+	if (sb->mgr.running && sb->mgr.exec_seen &&
+	    sb->quota[S_QUOTA_CPU] != SANDBOX_UNLIMITED &&
+	    cpu_used(sb) >= (int64_t)sb->quota[S_QUOTA_CPU] * 1000000) {
+		kill_locked(sb, SB_KILL_CPU);
+		over = true;
+	}
+	pthread_mutex_unlock(&sb->mgr.lock);
+	return over;
+}
+
 /* Check the running program; returns the next time to wake (abs ns). */
 static int64_t check_run(sandbox_t *sb, struct watch *w)
 {
@@ -151,12 +176,7 @@ static int64_t check_run(sandbox_t *sb, struct watch *w)
 		return next;
 	if (sb->quota[S_QUOTA_CPU] != SANDBOX_UNLIMITED && now >= w->next_cpu) {
 		int64_t quota = (int64_t)sb->quota[S_QUOTA_CPU] * 1000000;
-		/* Every task of every process (procs.c), and the tracer's
-		 * work for them. */
-		int64_t used = sb_procs_cpu_ns(&sb->procs);
-		int64_t sup = sb_supervisor_cpu_ns(sb);
-		if (sup > 0)
-			used += sup;
+		int64_t used = cpu_used(sb);
 		if (used >= quota) {
 			kill_locked(sb, SB_KILL_CPU);
 			return INT64_MAX;

@@ -417,6 +417,28 @@ static bool judge_stack_fault(struct run *r, pid_t tid, int sig)
 	return false;
 }
 
+/* A SIGXCPU of the CPU backstop: sent by the kernel (SI_KERNEL) to a
+ * process whose tick-counted CPU time (the clock RLIMIT_CPU is checked
+ * on: user + system in ticks) has passed the backstop's soft limit. A
+ * program that set a lower limit of its own gets its signal before that.
+ * A signal of the program's own making (sigqueue to itself may say
+ * SI_KERNEL) has not passed it either. */
+static bool is_cpu_backstop(struct run *r, pid_t tid, pid_t tgid, int sig)
+{
+	uint64_t q = r->sb->quota[S_QUOTA_CPU];
+	/* The process's CPUCLOCK_PROF clock (linux/posix-timers.h):
+	 * clock_getcpuclockid() gives the exact one. */
+	clockid_t prof = (clockid_t)(~(unsigned)tgid << 3);
+	struct timespec ts;
+	siginfo_t info;
+
+	if (sig != SIGXCPU || q == SANDBOX_UNLIMITED || tgid <= 0 ||
+	    ptrace(PTRACE_GETSIGINFO, tid, NULL, &info) < 0 ||
+	    info.si_code != SI_KERNEL || clock_gettime(prof, &ts) != 0)
+		return false;
+	return ts.tv_sec >= (time_t)sb_cpu_backstop_soft(q);
+}
+
 /* What the supervisor decides about a signal before any callback: stop
  * signals that would stop the program are discarded (it cannot sit out
  * its quotas stopped) -- SIGSTOP always, SIGTSTP, SIGTTIN and SIGTTOU
@@ -425,7 +447,7 @@ static bool judge_stack_fault(struct run *r, pid_t tid, int sig)
  * SIGXFSZ under a disk quota is OL, a stack that could not grow within
  * the memory quota is ML. SB_NEXT: the callbacks decide. Returns the
  * quota that decided, or -1. */
-static int signal_rules(struct run *r, pid_t tid, int sig,
+static int signal_rules(struct run *r, pid_t tid, pid_t tgid, int sig,
                         struct sb_decision *d)
 {
 	d->verb = SB_NEXT;
@@ -434,6 +456,13 @@ static int signal_rules(struct run *r, pid_t tid, int sig,
 	    (sig == SIGSTOP ||
 	     sb_proc_sig_action(tid, sig) <= SB_SIG_DEFAULT)) {
 		d->verb = SB_DENY;
+	} else if (is_cpu_backstop(r, tid, tgid, sig)) {
+		/* Ticks over-count a program whose CPUs are shared: the quota
+		 * is judged on the exact clocks. Used: TL now, as the manager
+		 * would kill it; else the signal is discarded (the kernel sends
+		 * another after each further second). */
+		d->verb = sb_manager_cpu_over(r->sb) ? SB_KILL : SB_DENY;
+		return d->verb == SB_KILL ? S_QUOTA_CPU : -1;
 	} else if (sig == SIGXFSZ &&
 	           r->sb->quota[S_QUOTA_DISK] != SANDBOX_UNLIMITED) {
 		d->verb = SB_FINI;
@@ -522,7 +551,7 @@ static int on_signal(struct run *r, struct sb_task *t, int sig)
 	ev.data = sig;
 	if (ptrace(PTRACE_GETSIGINFO, t->tid, NULL, &info) == 0)
 		ev.sig_code = info.si_code;
-	int quota = signal_rules(r, t->tid, sig, &d);
+	int quota = signal_rules(r, t->tid, t->tgid, sig, &d);
 	if (d.verb == SB_NEXT)
 		sb_decide_event(sb, &ev, &d);
 	sb_observe(sb, &ev, &d);

@@ -14,16 +14,20 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* What processes may do in the tests that fork: the judge policy and the
@@ -236,6 +240,151 @@ START_TEST(cpu_counts_every_thread)
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_CPU, 1000), 0);
 	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
 	ck_assert_int_ge(st.cpu_time_us, 590000);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* Threads of the test that share one CPU with the program and keep out
+ * of the kernel's clock ticks: each runs from 0.1 ms into each
+ * millisecond to `until` and sleeps across the millisecond (every tick at
+ * HZ 100, 250 or 1000 falls there). A tick charges a whole tick to the
+ * task it finds running -- the program's thread, for time these had: the
+ * program's tick-counted CPU time (the clock RLIMIT_CPU is checked on)
+ * runs ahead of its exact clock. As root one real-time thread does it
+ * (it takes the CPU the moment it wakes: the program is charged about
+ * 1 / (1 - 0.6) = 2.5 times what it ran, whatever else runs there);
+ * else six ordinary ones (about 1.5 times, less under load). */
+struct dodger {
+	pthread_t thread;
+	atomic_bool stop;
+	int cpu;
+	bool rt;
+};
+
+static void *dodge_ticks(void *arg)
+{
+	struct dodger *d = arg;
+	const int64_t ms = 1000000, until = d->rt ? ms * 7 / 10 : ms * 85 / 100;
+	cpu_set_t one;
+	struct timespec t;
+
+	CPU_ZERO(&one);
+	CPU_SET(d->cpu, &one);
+	pthread_setaffinity_np(pthread_self(), sizeof(one), &one);
+	prctl(PR_SET_TIMERSLACK, 1UL);
+	while (!atomic_load(&d->stop)) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		int64_t now = (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+		int64_t start = (now / ms + 1) * ms;
+		struct timespec w = { (start + ms / 10) / 1000000000,
+		                      (start + ms / 10) % 1000000000 };
+		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &w, NULL);
+		do {
+			clock_gettime(CLOCK_MONOTONIC, &t);
+			now = (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+		} while (now < start + until);
+	}
+	return NULL;
+}
+
+/* n dodgers on cpu: one real-time thread when allowed (returns 1), else
+ * n ordinary ones. */
+static int start_dodgers(struct dodger *d, int n, int cpu)
+{
+	pthread_attr_t attr;
+	struct sched_param prio = { .sched_priority = 1 };
+
+	ck_assert_int_eq(pthread_attr_init(&attr), 0);
+	pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
+	pthread_attr_setschedpolicy(&attr, SCHED_FIFO);
+	pthread_attr_setschedparam(&attr, &prio);
+	d[0] = (struct dodger){ .cpu = cpu, .rt = true };
+	atomic_init(&d[0].stop, false);
+	bool rt = pthread_create(&d[0].thread, &attr, dodge_ticks, &d[0]) == 0;
+	pthread_attr_destroy(&attr);
+	if (rt)
+		return 1;
+	for (int i = 0; i < n; i++) {
+		d[i] = (struct dodger){ .cpu = cpu };
+		atomic_init(&d[i].stop, false);
+		ck_assert_int_eq(pthread_create(&d[i].thread, NULL, dodge_ticks,
+		                                &d[i]), 0);
+	}
+	return n;
+}
+
+static void stop_dodgers(struct dodger *d, int n)
+{
+	for (int i = 0; i < n; i++)
+		atomic_store(&d[i].stop, true);
+	for (int i = 0; i < n; i++)
+		pthread_join(d[i].thread, NULL);
+}
+
+static int64_t children_cpu_us(void)
+{
+	struct rusage ru;
+
+	ck_assert_int_eq(getrusage(RUSAGE_CHILDREN, &ru), 0);
+	return (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000 +
+	       ru.ru_utime.tv_usec + ru.ru_stime.tv_usec;
+}
+
+/* NEW-2 (verify-threads): a multi-threaded program ended RT (SIGXCPU)
+ * under --cpu=8 at load ~10, 'cpu 7.913s'. RLIMIT_CPU, the backstop one
+ * second past the quota, is checked by the kernel on tick-counted time,
+ * which ran past 9 s while the exact clocks (the manager's, and wait4's
+ * rusage: the figure) said 7.9 s. Here tick-dodging threads share the
+ * program's CPU, so that its ticks pass the backstop (3 s) before its
+ * exact time reaches the 2 s quota: TL on the exact clock, and the
+ * figure is the kernel's rusage of the program (what this process's
+ * children's rusage gained by its end). */
+START_TEST(cpu_backstop_judged_on_exact_clock)
+{
+	struct dodger d[6];
+	cpu_set_t set;
+	char cpus[16], *out;
+	sandbox_stat_t st;
+	int cpu = 0;
+
+	ck_assert_int_eq(sched_getaffinity(0, sizeof(set), &set), 0);
+	while (!CPU_ISSET(cpu, &set))
+		cpu++;
+	snprintf(cpus, sizeof(cpus), "%d", cpu);
+	int n = start_dodgers(d, 6, cpu);
+	/* The backstop is the quota plus one second, in whole seconds. */
+	int64_t quota_ms = n == 1 ? 1000 : 2000, backstop_ms = quota_ms + 1000;
+	sandbox_t *sb = task_sandbox(S_MODE_FAST, "threads", NULL, &out,
+	                             "tprog", "ticks", "2", NULL);
+	ck_assert_int_eq(sandbox_set_cpus(sb, cpus), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_CPU, quota_ms), 0);
+	int64_t before = children_cpu_us();
+	int result = tu_run(sb, &st);
+	int64_t kernel = children_cpu_us() - before;
+	stop_dodgers(d, n);
+	/* The program's last report: its ticks and its exact time, ms. */
+	char *text = tu_slurp(out), *last = text, *nl;
+	long long ticks = -1, exact = -1;
+	while ((nl = strchr(last, '\n')) && nl[1])
+		last = nl + 1;
+	sscanf(last, "ticks %lld exact %lld", &ticks, &exact);
+	ck_assert_msg(result == S_RESULT_TL && st.tl_limit == S_TL_CPU,
+	              "result %d signal %d cpu %.3f s (ticks %lld ms, exact "
+	              "%lld ms at the last report)", result, st.signal,
+	              st.cpu_time_us / 1e6, ticks, exact);
+	/* The same rusage: equal but for rounding. */
+	ck_assert_msg(llabs((long long)(st.cpu_time_us - kernel)) <= 1000,
+	              "cpu %lld us, the kernel's rusage %lld us",
+	              (long long)st.cpu_time_us, (long long)kernel);
+	ck_assert_int_ge(st.cpu_time_us + st.supervisor_cpu_us, quota_ms * 1000);
+	ck_assert_msg(st.cpu_time_us <= quota_ms * 1000 + tu_scale_us(200000),
+	              "cpu %.3f s under a %lld ms quota", st.cpu_time_us / 1e6,
+	              (long long)quota_ms);
+	if (ticks < backstop_ms)
+		fprintf(stderr, "cpu_backstop_judged_on_exact_clock: the ticks "
+		        "(%lld ms) did not pass the backstop (%lld ms) here\n",
+		        ticks, (long long)backstop_ms);
+	free(text);
 	sandbox_destroy(sb);
 }
 END_TEST
@@ -1000,6 +1149,12 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, ptrace_of_own_thread, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_test(tc, profile_counts_per_thread);
+	suite_add_tcase(s, tc);
+
+	/* The CPU backstop under tick-dodging load (one CPU, ~10 s). */
+	tc = tcase_create("backstop");
+	tcase_set_timeout(tc, TU_TIMEOUT * 2);
+	tcase_add_test(tc, cpu_backstop_judged_on_exact_clock);
 	suite_add_tcase(s, tc);
 
 	/* Tasks the kernel ends before their first stop. */

@@ -29,6 +29,10 @@
  *   loop N         4 threads, each making N getppid() calls
  *   burn N MS      N threads (not the first) burn MS ms of CPU each
  *   cpus           prints how many CPUs it may run on
+ *   ticks N        N threads spin; the first prints, every 20 ms, the
+ *                  process's CPU time as the kernel's ticks count it (the
+ *                  clock RLIMIT_CPU is checked on) and its exact CPU
+ *                  clock, in ms: "ticks T exact E"
  *   mem_procs N MB N child processes keep MB MiB each, touched; the
  *                  parent waits for them all, prints "ready" and pauses
  *   mem_threads N MB  N threads keep MB MiB each, touched; prints "kept"
@@ -566,6 +570,22 @@ int main(int argc, char **argv)
 			pthread_join(threads[i], NULL);
 		puts("burnt");
 		return 0;
+	}
+	if (!strcmp(what, "ticks")) {
+		/* CPUCLOCK_PROF of this process (linux/posix-timers.h) */
+		clockid_t prof = (clockid_t)(~(unsigned)getpid() << 3);
+		for (int i = 0; i < n && i < 64; i++)
+			pthread_create(&threads[i], NULL, spin, NULL);
+		for (;;) {
+			struct timespec a, b, w = { 0, 20000000 };
+			clock_gettime(prof, &a);
+			clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &b);
+			printf("ticks %lld exact %lld\n",
+			       (long long)a.tv_sec * 1000 + a.tv_nsec / 1000000,
+			       (long long)b.tv_sec * 1000 + b.tv_nsec / 1000000);
+			fflush(stdout);
+			nanosleep(&w, NULL);
+		}
 	}
 	if (!strcmp(what, "cpus")) {
 		cpu_set_t set;
