@@ -804,7 +804,9 @@ typedef struct {
 	int64_t rss_peak;        /* peak resident set (VmHWM), bytes */
 	int64_t minor_faults;
 	int64_t major_faults;
-	int64_t output_bytes;    /* bytes passed to write-family syscalls */
+	int64_t output_bytes;    /* bytes passed to write-family syscalls
+	                          * by every thread of the first process (its
+	                          * /proc wchar, after its last thread) */
 	int64_t syscalls;        /* syscalls seen by the tracer: all of them in
 	                          * classic mode, the traced ones in fast mode */
 	int64_t stops;           /* ptrace stops taken */

@@ -73,6 +73,7 @@ struct run {
 	bool many;              /* tasks may exist: wait for any of ours */
 	bool have_px;
 	struct sb_proc_exit px;
+	bool leader_left;       /* the first process's main thread has ended */
 	struct timespec t_exec;
 	bool exec_failed;       /* execve failed past its point of no return */
 };
@@ -998,6 +999,7 @@ static int on_ptrace_event(struct run *r, struct sb_task *t, int event)
 			break;
 		if (t->tid == r->pid && sb_proc_read_exit(r->pid, &r->px) == 0)
 			r->have_px = true;
+		r->leader_left = r->leader_left || t->tid == r->pid;
 		/* The first process's figures were just read: not twice. */
 		pthread_mutex_lock(&r->sb->mgr.lock);
 		sb_procs_exit_stop(&r->sb->procs, t->tid,
@@ -1251,6 +1253,15 @@ static void on_task_end(struct run *r, pid_t w, const struct rusage *ru)
 
 	if (!t)
 		return; /* not ours (a child the host forked from this thread) */
+	/* The first process goes on after its main thread's exit stop (it
+	 * called pthread_exit): what its threads wrote since is read through
+	 * the zombie main thread as each ends -- after the last, it is all. */
+	if (r->leader_left && r->have_px && t->tgid == r->pid &&
+	    t->tid != r->pid) {
+		int64_t wrote = sb_proc_wchar(r->pid);
+		if (wrote > r->px.wchar)
+			r->px.wchar = wrote;
+	}
 	if (t->tgid == t->tid) {
 		pthread_mutex_lock(&r->sb->mgr.lock);
 		sb_procs_gone(&r->sb->procs, w, ru);

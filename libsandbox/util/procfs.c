@@ -84,13 +84,17 @@ int sb_proc_read_exit(pid_t pid, struct sb_proc_exit *out)
 	out->rss = status_kb(buf, "VmRSS");
 	out->pte = status_kb(buf, "VmPTE");
 	out->sig_pending = status_hex(buf, "SigPnd") | status_hex(buf, "ShdPnd");
-	n = read_small(pid, "io", buf, sizeof(buf));
-	if (n > 0) {
-		const char *w = strstr(buf, "wchar:");
-		if (w)
-			out->wchar = strtoll(w + 6, NULL, 10);
-	}
+	out->wchar = sb_proc_wchar(pid);
 	return 0;
+}
+
+int64_t sb_proc_wchar(pid_t pid)
+{
+	char buf[1024];
+	ssize_t n = read_small(pid, "io", buf, sizeof(buf));
+	const char *w = n > 0 ? strstr(buf, "wchar:") : NULL;
+
+	return w ? strtoll(w + 6, NULL, 10) : -1;
 }
 
 /* statm: size resident shared ... in pages (v[0], v[1]). */

@@ -123,6 +123,10 @@ struct sb_proc_exit {
 	int64_t wchar;
 };
 int sb_proc_read_exit(pid_t pid, struct sb_proc_exit *out);
+/* Bytes the process's threads passed to write-family calls (/proc/PID/io
+ * wchar: the ended threads' and the live ones', read through the main
+ * thread even when it is a zombie), or -1. */
+int64_t sb_proc_wchar(pid_t pid);
 /* A task of process pid that still has its memory: pid itself, or, once
  * its main thread has left (pthread_exit: a zombie without memory while
  * its other threads run), one of those threads; pid when none is found. */

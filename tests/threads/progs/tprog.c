@@ -38,6 +38,8 @@
  *   mem_threads N MB  N threads keep MB MiB each, touched; prints "kept"
  *   leader_exit MB the main thread leaves (pthread_exit); a second thread
  *                  keeps MB MiB, touched, prints "kept" and spins
+ *   leader_write N the main thread leaves (pthread_exit); a second thread
+ *                  then writes N bytes to stdout and ends the process
  *   mem_shared N MB K  keeps MB MiB, touched, then N child processes
  *                  that share them (K "vm": clone(CLONE_VM), "fork":
  *                  copy-on-write pages never written) and pause; prints
@@ -226,6 +228,26 @@ static void *keep_and_spin(void *arg)
 	fflush(stdout);
 	for (;;)
 		atomic_fetch_add(&running, 1);
+	return NULL;
+}
+
+static pthread_t main_thread;
+
+static void *write_after_leader(void *arg)
+{
+	static char chunk[4096];
+	long left = (long)(intptr_t)arg;
+
+	memset(chunk, 'w', sizeof(chunk));
+	/* the main thread's end (its tid cleared: past its exit stop) */
+	if (pthread_join(main_thread, NULL) != 0)
+		exit(1);
+	while (left > 0) {
+		ssize_t k = write(1, chunk, left < 4096 ? (size_t)left : 4096);
+		if (k <= 0)
+			exit(1);
+		left -= k;
+	}
 	return NULL;
 }
 
@@ -540,6 +562,12 @@ int main(int argc, char **argv)
 	if (!strcmp(what, "leader_exit") && argc > 2) {
 		pthread_create(&threads[0], NULL, keep_and_spin,
 		               (void *)(intptr_t)atol(argv[2]));
+		pthread_exit(NULL);
+	}
+	if (!strcmp(what, "leader_write")) {
+		main_thread = pthread_self();
+		pthread_create(&threads[0], NULL, write_after_leader,
+		               (void *)(intptr_t)n);
 		pthread_exit(NULL);
 	}
 	if (!strcmp(what, "mem_shared") && argc > 4)
