@@ -179,6 +179,9 @@ struct sb_proc *sb_procs_find(struct sb_procs *ps, pid_t pid);
 int sb_procs_add(struct sb_procs *ps, pid_t pid, pid_t parent);
 /* Sum of the CPU clocks of every process, live ones read now. */
 int64_t sb_procs_cpu_ns(struct sb_procs *ps);
+/* A thread (not the main one) of process tgid ended, its end taken: the
+ * process's clock is read again (its last figure if it was the last). */
+void sb_procs_thread_gone(struct sb_procs *ps, pid_t tgid);
 /* SIGKILL every live process (clocks read first). run_pidfd: the
  * first one's. tracer: called by the tracer thread, which alone may
  * kill a process held by its pid only (procs.c). */

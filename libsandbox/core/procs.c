@@ -20,8 +20,9 @@
  *
  * CPU of a process is its CPU clock (every thread it ever had, exact to
  * the nanosecond); the clock of a live process is read when asked, and
- * the last reading is kept: at its main thread's exit stop, just before
- * any kill, and at each check. A process that created no process of its
+ * the last reading is kept: at its main thread's exit stop, as each of
+ * its other threads ends (through a zombie main thread too: after its
+ * last thread, the whole), just before any kill, and at each check. A process that created no process of its
  * own ends with its exact figure, the rusage of its end; one that did
  * keeps its last clock reading (its rusage also counts the children it
  * waited for, which are counted on their own).
@@ -127,6 +128,14 @@ int sb_procs_add(struct sb_procs *ps, pid_t pid, pid_t parent)
 	if ((p = sb_procs_find(ps, parent)))
 		p->parent_of = true;
 	return 0;
+}
+
+void sb_procs_thread_gone(struct sb_procs *ps, pid_t tgid)
+{
+	struct sb_proc *p = sb_procs_find(ps, tgid);
+
+	if (p)
+		read_clock(p);
 }
 
 int64_t sb_procs_cpu_ns(struct sb_procs *ps)

@@ -1262,9 +1262,14 @@ static void on_task_end(struct run *r, pid_t w, const struct rusage *ru)
 		if (wrote > r->px.wchar)
 			r->px.wchar = wrote;
 	}
-	if (t->tgid == t->tid) {
+	if (t->tgid == t->tid || r->sb->procs.n > 1) {
+		/* A process's end; or a thread's, in a run of several
+		 * processes, whose figures are their clocks (procs.c). */
 		pthread_mutex_lock(&r->sb->mgr.lock);
-		sb_procs_gone(&r->sb->procs, w, ru);
+		if (t->tgid == t->tid)
+			sb_procs_gone(&r->sb->procs, w, ru);
+		else
+			sb_procs_thread_gone(&r->sb->procs, t->tgid);
 		pthread_mutex_unlock(&r->sb->mgr.lock);
 	}
 	forget_task(r, t);

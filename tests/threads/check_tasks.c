@@ -927,6 +927,24 @@ START_TEST(cpu_counts_every_process)
 }
 END_TEST
 
+/* The CPU of a process that made one (so its rusage, which counts the
+ * children it waited for, is not its own) includes what its threads burn
+ * after its main thread left (pthread_exit): its clock was read last at
+ * that main thread's exit stop, 'cpu 0.001s' for 1 s of work. */
+START_TEST(cpu_after_main_thread_left)
+{
+	char *out;
+	sandbox_stat_t st;
+
+	sandbox_t *sb = task_sandbox(_i, "default", proc_rules, &out, "tprog",
+	                             "fork_leader_exit", "500", NULL);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+	ck_assert_int_eq(st.processes, 2);
+	ck_assert_int_ge(st.cpu_time_us, 500000);
+	sandbox_destroy(sb);
+}
+END_TEST
+
 /* The memory quota is the program's total, RSS or address space: three
  * processes of 40 MiB each cross 96 MiB though none does alone. With a
  * wall quota alone: the samples run from the start (a new process does
@@ -1209,6 +1227,8 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, tasks_peak_is_what_was_alive, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, cpu_counts_every_process, S_MODE_FAST,
+	                    S_MODE_CLASSIC + 1);
+	tcase_add_loop_test(tc, cpu_after_main_thread_left, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, memory_sums_processes, 2 * S_MODE_FAST,
 	                    2 * (S_MODE_CLASSIC + 1));

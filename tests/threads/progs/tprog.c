@@ -38,6 +38,9 @@
  *   mem_threads N MB  N threads keep MB MiB each, touched; prints "kept"
  *   leader_exit MB the main thread leaves (pthread_exit); a second thread
  *                  keeps MB MiB, touched, prints "kept" and spins
+ *   fork_leader_exit MS  a child process ends and is waited for; then a
+ *                  second thread burns MS ms of CPU after the main thread
+ *                  left (pthread_exit)
  *   leader_write N the main thread leaves (pthread_exit); a second thread
  *                  then writes N bytes to stdout and ends the process
  *   mem_shared N MB K  keeps MB MiB, touched, then N child processes
@@ -562,6 +565,15 @@ int main(int argc, char **argv)
 	if (!strcmp(what, "leader_exit") && argc > 2) {
 		pthread_create(&threads[0], NULL, keep_and_spin,
 		               (void *)(intptr_t)atol(argv[2]));
+		pthread_exit(NULL);
+	}
+	if (!strcmp(what, "fork_leader_exit")) {
+		pid_t child = fork();
+		if (child == 0)
+			_exit(0);
+		if (child < 0 || waitpid(child, NULL, 0) != child)
+			return 3;
+		pthread_create(&threads[0], NULL, burn_ms, (void *)(intptr_t)n);
 		pthread_exit(NULL);
 	}
 	if (!strcmp(what, "leader_write")) {
