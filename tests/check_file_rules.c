@@ -1283,6 +1283,85 @@ START_TEST(ruleset_follows_replaced_files)
 }
 END_TEST
 
+/* ... and follows every file its rules resolved to (review-box2 C7): a
+ * file named by an argument (read-args: an interpreter's script) and a
+ * policy file's read path, each replaced at the same path between two
+ * runs with no setter called, stay readable -- the new file, not the old
+ * inode -- and an argument's file missing at the first run and made before
+ * the second is readable in the second. The old cache checked only the
+ * program and the working directory: "read = EACCES" for all three. */
+START_TEST(ruleset_follows_replaced_rule_files)
+{
+	struct tree t;
+	char *arg, *pol, *late, *tmp, *text, *outf, *out, err[256] = "";
+	char *rd_arg, *rd_pol, *rd_late;
+	sandbox_policy_t *p;
+	sandbox_t *sb;
+	sandbox_stat_t st;
+
+	make_tree(&t);
+	arg = cat2(t.out, "arg.txt");
+	pol = cat2(t.out, "pol.txt");
+	late = cat2(t.out, "late.txt");
+	tmp = cat2(t.out, "new.tmp");
+	outf = cat2(t.d, "fsop.out");
+	rd_arg = op2("read", arg);
+	rd_pol = op2("read", pol);
+	rd_late = op2("read", late);
+	tu_write_file(arg, "arg v1\n");
+	tu_write_file(pol, "pol v1\n");
+	ck_assert_int_ge(asprintf(&text, "include default\nread-args\n"
+	                          "read-dir %s\n", pol), 0);
+	p = sandbox_policy_parse(text, strlen(text), "c7.pol", err, sizeof(err));
+	ck_assert_msg(p != NULL, "%s", err);
+	const char *argv[] = { tu_prog("fsop"), rd_arg, rd_pol, rd_late, arg,
+	                       late, NULL };
+	ck_assert_ptr_nonnull(sb = sandbox_new(argv));
+	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+	ck_assert_int_eq(sandbox_set_workdir(sb, t.work), 0);
+	ck_assert_int_eq(sandbox_set_mode(sb, modes[_i]), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 0, "/dev/null", false), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, outf, false), 0);
+	for (int run = 0; run < 2; run++) {
+		const char *v = run ? "v2" : "v1";
+		if (run == 1) { /* new files at the same paths, one made */
+			char line[32];
+			snprintf(line, sizeof(line), "arg %s\n", v);
+			tu_write_file(tmp, line);
+			ck_assert_int_eq(rename(tmp, arg), 0);
+			snprintf(line, sizeof(line), "pol %s\n", v);
+			tu_write_file(tmp, line);
+			ck_assert_int_eq(rename(tmp, pol), 0);
+			tu_write_file(late, "late\n");
+			ck_assert_int_eq(sandbox_reset(sb), 0);
+		}
+		int r = tu_run(sb, &st);
+		ck_assert_ptr_nonnull(out = tu_slurp(outf));
+		ck_assert_msg(r == S_RESULT_OK, "run %d: %s\n%s", run, RN(r), out);
+		ck_assert_msg(op_result(out, rd_arg) &&
+		              strcmp(op_result(out, rd_arg), "OK") == 0 &&
+		              op_result(out, rd_pol) &&
+		              strcmp(op_result(out, rd_pol), "OK") == 0 &&
+		              op_result(out, rd_late) &&
+		              strcmp(op_result(out, rd_late),
+		                     run ? "OK" : "ENOENT") == 0, "run %d:\n%s",
+		              run, out);
+		char want[32];
+		snprintf(want, sizeof(want), "content: arg %s", v);
+		ck_assert_msg(strstr(out, want), "run %d:\n%s", run, out);
+		snprintf(want, sizeof(want), "content: pol %s", v);
+		ck_assert_msg(strstr(out, want), "run %d:\n%s", run, out);
+		free(out);
+	}
+	sandbox_destroy(sb);
+	sandbox_policy_unref(p);
+	free(text);
+	free(arg), free(pol), free(late), free(tmp), free(outf);
+	free(rd_arg), free(rd_pol), free(rd_late);
+}
+END_TEST
+
 /* A policy that allows execve still cannot run a setuid program (or any
  * other): only the program's own file is executable. */
 START_TEST(exec_of_setuid_program)
@@ -1594,6 +1673,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, landlock_in_a_box, 0, 2);
 	tcase_add_loop_test(tc, landlock_in_a_chroot, 0, 2);
 	tcase_add_loop_test(tc, ruleset_follows_replaced_files, 0, 2);
+	tcase_add_loop_test(tc, ruleset_follows_replaced_rule_files, 0, 2);
 	tcase_add_loop_test(tc, exec_of_setuid_program, 0, 2);
 	tcase_add_loop_test(tc, no_setid_bits, 0, 4);
 	tcase_add_loop_test(tc, metadata_of_given_files, 0, 4);

@@ -10,9 +10,10 @@
  *      by the seccomp filter below ABI 3, policy/effective.c). The
  *      ruleset is built here (policy/landlock.c) and kept for the next
  *      runs while the policy, the sandbox's configuration and the files
- *      it names (working directory, program, interpreters) stay the same;
- *      every execute checks their identity (a stat each) and rebuilds it
- *      when one changed.
+ *      it names (working directory, program, interpreters, every path a
+ *      rule resolved to or found missing) stay the same; every execute
+ *      checks their identity (a stat each: a Landlock rule holds an
+ *      inode) and rebuilds it when one changed.
  *   2. Else a private mount view (isolation/mounts.c): a mount namespace
  *      whose root holds only the rule paths, bound at the same places,
  *      read-only unless writable -- when the host has the namespaces and
@@ -56,7 +57,10 @@ void sb_confine_drop(struct sb_confine *c)
 	c->ll_features = 0;
 	for (size_t i = 0; i < c->nid; i++)
 		free(c->id[i].host);
-	c->nid = 0;
+	free(c->id);
+	c->id = NULL;
+	c->nid = c->capid = 0;
+	c->id_lost = false;
 	free(c->wd);
 	c->wd = NULL;
 	c->policy = NULL;
@@ -70,6 +74,7 @@ void sb_confine_drop(struct sb_confine *c)
 struct where {
 	const sandbox_t *sb;
 	pid_t pid;
+	struct sb_confine *keep; /* the cache notes each path seen, or NULL */
 };
 
 static char *join(const char *a, const char *b)
@@ -213,16 +218,65 @@ static int engine_rules(const sandbox_t *sb, struct where *w, const char *wd,
 
 /* ------------------------------------------------------------ Landlock */
 
+/* Note what is at host now (st; NULL: nothing), for cache_fits. */
+static void note_id(struct sb_confine *c, const char *host, bool nofollow,
+                    const struct stat *st)
+{
+	struct sb_confine_id *id;
+
+	if (c->nid == c->capid) {
+		size_t cap = c->capid ? 2 * c->capid : 32;
+		if (!(id = realloc(c->id, cap * sizeof(*id)))) {
+			c->id_lost = true;
+			return;
+		}
+		c->id = id;
+		c->capid = cap;
+	}
+	id = &c->id[c->nid];
+	memset(id, 0, sizeof(*id));
+	if (!(id->host = strdup(host))) {
+		c->id_lost = true;
+		return;
+	}
+	id->nofollow = nofollow;
+	id->absent = !st;
+	if (st) {
+		id->dev = st->st_dev;
+		id->ino = st->st_ino;
+	}
+	c->nid++;
+}
+
 static void keep_id(struct sb_confine *c, const char *host)
 {
 	struct stat st;
 
-	if (c->nid >= SB_ARRAY_SIZE(c->id) || stat(host, &st) < 0 ||
-	    !(c->id[c->nid].host = strdup(host)))
-		return; /* not kept: the next run rebuilds (same_ids fails) */
-	c->id[c->nid].dev = st.st_dev;
-	c->id[c->nid].ino = st.st_ino;
-	c->nid++;
+	if (stat(host, &st) < 0)
+		c->id_lost = true; /* the next run rebuilds */
+	else
+		note_id(c, host, false, &st);
+}
+
+/* sb_files_where.seen of a cached build: every path a rule resolved to. */
+static void seen_path(const char *host, bool nofollow, const struct stat *st,
+                      void *data)
+{
+	struct where *w = data;
+
+	if (w->keep)
+		note_id(w->keep, host, nofollow, st);
+}
+
+/* Is what is at id->host still what the ruleset was built from? */
+static bool same_id(const struct sb_confine_id *id)
+{
+	struct stat st;
+	int rc = id->nofollow ? lstat(id->host, &st) : stat(id->host, &st);
+
+	if (id->absent)
+		return rc < 0 && errno == ENOENT;
+	return rc == 0 && st.st_dev == id->dev && st.st_ino == id->ino;
 }
 
 /* Does the table (as compiled by the check) let no socket be made? */
@@ -241,21 +295,21 @@ static bool forbids_net(const sandbox_t *sb)
 }
 
 /* The cached ruleset still fits: same policy and configuration, and the
- * files it names (working directory, program, interpreters) are the
- * same files (a replaced program is a new inode: rebuild). */
+ * files it names (working directory, program, interpreters, every path a
+ * rule resolved to: a script named by an argument, a policy's file) are
+ * the same files, and what was missing still is (a replaced file is a
+ * new inode the old rule does not cover: rebuild). One stat a path. */
 static bool cache_fits(const sandbox_t *sb, const char *wd)
 {
 	const struct sb_confine *c = &sb->confine;
-	struct stat st;
 
 	if (c->ll_fd < 0 || c->policy != sb->policy ||
 	    c->policy_gen != sb->policy->generation ||
-	    c->config_gen != sb->config_gen || !c->nid || !c->wd ||
-	    strcmp(c->wd, wd) != 0)
+	    c->config_gen != sb->config_gen || !c->nid || c->id_lost ||
+	    !c->wd || strcmp(c->wd, wd) != 0)
 		return false;
 	for (size_t i = 0; i < c->nid; i++)
-		if (stat(c->id[i].host, &st) < 0 || st.st_dev != c->id[i].dev ||
-		    st.st_ino != c->id[i].ino)
+		if (!same_id(&c->id[i]))
 			return false;
 	return true;
 }
@@ -267,7 +321,8 @@ static int fill(sandbox_t *sb, int fd, struct where *w, struct more *mo,
 	struct sb_confine *c = &sb->confine;
 	char *wd = workdir_inside(sb);
 	const struct sb_files_where fw = {
-		.workdir = wd, .args = sb->argv + 1, .host = host_of, .data = w,
+		.workdir = wd, .args = sb->argv + 1, .host = host_of,
+		.seen = seen_path, .data = w,
 	};
 	int rc;
 
@@ -287,7 +342,7 @@ static int fill(sandbox_t *sb, int fd, struct where *w, struct more *mo,
 static int build_landlock(sandbox_t *sb)
 {
 	struct sb_confine *c = &sb->confine;
-	struct where w = { sb, 0 };
+	struct where w = { sb, 0, &sb->confine };
 	struct more mo;
 	char *wd = workdir_inside(sb), *wd_host;
 	int rc, fd = -1;
@@ -411,7 +466,7 @@ static int no_directory_streams(sandbox_t *sb)
 static int plan_view(sandbox_t *sb)
 {
 	struct view_build b = { 0 };
-	struct where w = { sb, 0 };
+	struct where w = { sb, 0, NULL };
 	struct more mo;
 	char *wd = workdir_inside(sb), cwd[4096];
 	const struct sb_files_where fw = {
@@ -530,7 +585,7 @@ int sb_confine_run_begin(sandbox_t *sb, int *fd)
 int sb_confine_first_stop(sandbox_t *sb, pid_t pid)
 {
 	struct sb_confine *c = &sb->confine;
-	struct where w = { sb, pid };
+	struct where w = { sb, pid, NULL };
 	struct more mo;
 	int rc;
 

@@ -197,6 +197,14 @@ void sb_procs_gone(struct sb_procs *ps, pid_t pid, const struct rusage *ru);
 void sb_procs_sample(struct sb_procs *ps, int64_t *rss, int64_t *vm,
                      int64_t *pte);
 /* confine.c: the file rules of the next runs (decided by the check). */
+struct sb_confine_id {
+	char *host;
+	bool nofollow;          /* lstat: a symbolic link there is not followed */
+	bool absent;            /* nothing was there (ENOENT) */
+	dev_t dev;
+	ino_t ino;
+};
+
 struct sb_confine {
 	int mode;               /* sandbox_files_t */
 	int ll_abi;             /* Landlock ABI used (S_FILES_LANDLOCK) */
@@ -210,12 +218,13 @@ struct sb_confine {
 	const sandbox_policy_t *policy;
 	unsigned policy_gen, config_gen;
 	char *wd;               /* the working directory it was built for */
-	size_t nid;
-	struct {
-		char *host;
-		dev_t dev;
-		ino_t ino;
-	} id[4];                /* program, interpreters, working directory */
+	/* every host path the ruleset was built from -- program,
+	 * interpreters, working directory, each path a policy rule resolved
+	 * to or found missing -- with what was there: a Landlock rule holds
+	 * an inode, so a file replaced (or made) at one of them is a rebuild */
+	struct sb_confine_id *id;
+	size_t nid, capid;
+	bool id_lost;           /* one could not be kept: never reuse */
 	char msg[640];          /* why the check failed */
 };
 

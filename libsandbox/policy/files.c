@@ -154,12 +154,18 @@ static int one(struct walk *k, const char *inside, unsigned access,
 	if ((fd = open(host, O_PATH | O_CLOEXEC |
 	                     (files_only ? O_NOFOLLOW : 0))) < 0) {
 		rc = -errno;
+		if (rc == -ENOENT && k->w->seen)
+			k->w->seen(host, files_only, NULL, k->w->data);
 		free(host);
 		return optional && rc == -ENOENT ? 0 : rc;
 	}
-	if (fstat(fd, &st) < 0)
+	if (fstat(fd, &st) < 0) {
 		rc = -errno;
-	else if (files_only && !S_ISREG(st.st_mode))
+		goto out;
+	}
+	if (k->w->seen)
+		k->w->seen(host, files_only, &st, k->w->data);
+	if (files_only && !S_ISREG(st.st_mode))
 		rc = 0;
 	else if (not_root && k->have_root && st.st_dev == k->root.st_dev &&
 	         st.st_ino == k->root.st_ino)
@@ -167,6 +173,7 @@ static int one(struct walk *k, const char *inside, unsigned access,
 	else
 		rc = k->fn(inside, host, fd, &st, access & ~S_FILE_OPTIONAL,
 		           k->data);
+out:
 	close(fd);
 	free(host);
 	return rc;

@@ -213,6 +213,7 @@ void sb_files_free(struct sb_files *L);
 void sb_files_explain(const sandbox_policy_t *p, FILE *f);
 
 /* Where one run's file rules point, given by the engine. */
+struct stat;
 struct sb_files_where {
 	const char *workdir;   /* the working directory as the program sees
 	                        * it (absolute) */
@@ -221,13 +222,18 @@ struct sb_files_where {
 	 * it): a fresh string, or NULL with errno (ENOENT: not visible to
 	 * the program at all, ENOMEM). */
 	char *(*host)(const char *inside, void *data);
+	/* Optional: told of every host path the resolution looked at and
+	 * what it found (st NULL: nothing there, ENOENT; `nofollow`: a
+	 * symbolic link there was not followed) -- what a ruleset kept for
+	 * later runs depends on. */
+	void (*seen)(const char *host, bool nofollow, const struct stat *st,
+	             void *data);
 	void *data;
 };
 /* Called for each rule of a run with an existing path: `inside` as the
  * program sees it, `host` as the supervisor opened it (`fd`, O_PATH; *st
  * its fstat), S_FILE_* bits (READ always set). 0 or -errno (stops the
  * walk). */
-struct stat;
 typedef int (*sb_files_fn)(const char *inside, const char *host, int fd,
                            const struct stat *st, unsigned access, void *data);
 /* Resolve every rule of p for one run. A missing path is skipped when the

@@ -365,6 +365,27 @@ class TestRun(unittest.TestCase):
                 r = box.run()
                 self.assertEqual(r.stdout, b'5\n')
 
+    def test_box_reuse_follows_a_replaced_script(self):
+        # review-box2 C7: a Box run again with nothing changed keeps its
+        # file rules; the script it names (python3's read-args) replaced
+        # at the same path between the runs is read -- the new file (the
+        # old code: AT, "Permission denied", the old inode still allowed).
+        if not os.access('/usr/bin/python3', os.X_OK):
+            self.skipTest('no /usr/bin/python3')
+        d = TempDir(self)
+        os.mkdir(os.path.join(d.path, 'wd'))
+        os.chmod(os.path.join(d.path, 'wd'), 0o777)
+        sol = d.file('sol.py', b'print("v1")\n')
+        with sandbox.Box(['/usr/bin/python3', '-S', sol], policy='python3',
+                         wall=30, workdir=os.path.join(d.path, 'wd'),
+                         stdout=sandbox.PIPE, stderr=sandbox.PIPE) as box:
+            r = box.run()
+            self.assertEqual((r.result, r.stdout), ('OK', b'v1\n'), r.stderr)
+            new = d.file('sol.new', b'print("v2")\n')
+            os.rename(new, sol)
+            r = box.run()
+            self.assertEqual((r.result, r.stdout), ('OK', b'v2\n'), r.stderr)
+
     def _box(self, argv, **kw):
         """A run in a box with PROG copied in as ./prog, or a skip where
         the host cannot make one."""
