@@ -1208,10 +1208,15 @@ int sandbox_box_copy_in(sandbox_t *sb, const char *host, const char *name);
  * opened (created when missing) before the run as sandbox_open_file()
  * opens a file to write (no link is followed; the errors are
  * sandbox_execute()'s, step "box") and truncated when the program is
- * about to start -- after the copies in, so a file both copied in and out
- * reaches the program whole -- so that no earlier run's output is left
- * there by a run that started (one that could not start leaves it as it
- * was). The program's standard input may not be that file (it would be
+ * about to start, so that no earlier run's output is left there by a run
+ * that started (one that could not start leaves it as it was) -- unless
+ * it is also a copy in's file (an update in place), which keeps its
+ * content until the new one is there. After the run the new content is
+ * written to a temporary file in the same directory and renamed over the
+ * host file, with its owner and permission bits (a supervisor killed at
+ * any moment leaves the old file or the new one, whole); where that
+ * cannot be done (a directory the caller may not write, another owner,
+ * a file with a second hard link) it is written in place. The program's standard input may not be that file (it would be
  * emptied before the program read it): -EINVAL, step "box",
  * sandbox_failed_message() says so. Only a
  * regular file is copied (opened without following a link, without

@@ -256,6 +256,82 @@ START_TEST(killed_supervisor_leaves_nothing)
 }
 END_TEST
 
+/* A file both copied in and out, when the supervisor is killed during
+ * the run, keeps its content (verify-box B12 residual: it was emptied at
+ * the first stop and written back only after the run -- the judge's file
+ * lost, 0 bytes); after a run that ends, the new content is in place with
+ * the file's owner and mode, and no temporary name is left beside it. */
+START_TEST(killed_supervisor_keeps_an_in_place_file)
+{
+	int out[2];
+	char line[64];
+
+	as_user(_i);
+	NEED_BOX();
+	char *state = tu_tmpfile("box-kept.txt");
+	tu_write_file(state, "state 1\n");
+	ck_assert_int_eq(chmod(state, 0640), 0);
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	pid_t sup = fork();
+	ck_assert_int_ge(sup, 0);
+	if (sup == 0) {
+		int in[2];
+		if (pipe2(in, O_CLOEXEC) < 0)
+			_exit(1);
+		sandbox_t *sb = box_of(modes[_i % 2], "peer", "wait", NULL, NULL);
+		sandbox_box_copy_in(sb, state, "state");
+		sandbox_box_copy_out(sb, "state", state);
+		sandbox_set_stdio_fd(sb, 0, in[0]);
+		sandbox_set_stdio_fd(sb, 1, out[1]);
+		sandbox_execute(sb);
+		_exit(1);
+	}
+	close(out[1]);
+	/* The program runs: its outputs were cut, if ever. */
+	ck_assert_int_gt(read(out[0], line, sizeof(line)), 0); /* "pid 1" */
+	kill(sup, SIGKILL);
+	ck_assert_int_eq(waitpid(sup, NULL, 0), sup);
+	while (read(out[0], line, sizeof(line)) > 0)
+		;
+	close(out[0]);
+	char *text = tu_slurp(state);
+	ck_assert_str_eq(text, "state 1\n");
+	free(text);
+
+	/* A run that ends: the update, with the file's owner and mode. */
+	struct stat before, after;
+	sandbox_stat_t st;
+	int verdict;
+	ck_assert_int_eq(stat(state, &before), 0);
+	sandbox_t *sb = box_of(modes[_i % 2], "peer", "update", "state", NULL);
+	ck_assert_int_eq(sandbox_box_copy_in(sb, state, "state"), 0);
+	ck_assert_int_eq(sandbox_box_copy_out(sb, "state", state), 0);
+	text = tu_run_stdout(sb, &verdict, &st);
+	ck_assert_result(verdict, S_RESULT_OK);
+	ck_assert_str_eq(text, "read 8\nupdate ok\n");
+	free(text);
+	sandbox_destroy(sb);
+	text = tu_slurp(state);
+	ck_assert_str_eq(text, "updated\n");
+	free(text);
+	ck_assert_int_eq(stat(state, &after), 0);
+	ck_assert_int_eq(after.st_mode & 07777, 0640);
+	ck_assert_int_eq(after.st_uid, before.st_uid);
+	ck_assert_int_eq(after.st_gid, before.st_gid);
+	char *dir = strdup(state), *slash = strrchr(dir, '/');
+	*slash = '\0';
+	DIR *d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	for (struct dirent *e; (e = readdir(d));)
+		ck_assert_msg(!strstr(e->d_name, "box-kept.txt."), "left: %s",
+		              e->d_name);
+	closedir(d);
+	free(dir);
+	unlink(state);
+	free(state);
+}
+END_TEST
+
 /* The box needs no directory any user can fill: a local user who filled
  * /tmp's inodes stopped every box (0.5 made its stage there: "not run:
  * mounts: No space left on device", review B4). A full /tmp, in a mount
@@ -947,6 +1023,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(t, copies_in_run_copies_out, 0, 4);
 	tcase_add_test(t, each_run_starts_empty);
 	tcase_add_test(t, killed_supervisor_leaves_nothing);
+	tcase_add_loop_test(t, killed_supervisor_keeps_an_in_place_file, 0, 4);
 	tcase_add_test(t, copy_out_on_a_full_disk);
 	tcase_add_loop_test(t, full_tmp_stops_no_box, 0, 2);
 	tcase_add_loop_test(t, copy_out_is_bounded, 0, 4);

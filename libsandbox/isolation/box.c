@@ -13,7 +13,14 @@
  *
  * The host side: every file is opened before the child exists, as
  * sandbox_open_file() opens it (so a bad path stops the run before it
- * starts, and an output file never keeps an earlier run's content). The
+ * starts), and an output is emptied at the first stop (it never keeps an
+ * earlier run's content) -- unless it is also an input, which keeps its
+ * content until the new one exists. After the run an output's content is
+ * written to a new file in its directory and renamed over it (same owner
+ * and mode; where that cannot be done -- a directory the supervisor may
+ * not write, another owner, a second hard link -- it is written in
+ * place): a supervisor killed at any moment leaves the old file or the
+ * new one whole, never an empty in-place file. The
  * box side: names are single components, opened with O_NOFOLLOW, and only
  * a regular file is copied out; what the program left there is its own
  * anyway (a private tmpfs: no link to anything of the host can be made
@@ -32,6 +39,7 @@
 #include <string.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/random.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -45,13 +53,18 @@ static uint64_t pages(uint64_t bytes)
 
 void sb_box_close(struct sb_iso_run *run)
 {
-	for (size_t i = 0; i < run->ncopy_fd; i++)
+	for (size_t i = 0; i < run->ncopy_fd; i++) {
 		if (run->copy_fd[i] >= 0)
 			close(run->copy_fd[i]);
+		if (run->copy_dir[i] >= 0)
+			close(run->copy_dir[i]);
+	}
 	free(run->copy_fd);
+	free(run->copy_dir);
 	free(run->copy_size);
 	free(run->copy_mode);
 	run->copy_fd = NULL;
+	run->copy_dir = NULL;
 	run->copy_size = NULL;
 	run->copy_mode = NULL;
 	run->ncopy_fd = 0;
@@ -90,13 +103,18 @@ static bool same_file(const struct stat *a, int fd)
  * the child copies it first) and without O_APPEND (sendfile refuses it);
  * sb_box_enter truncates it. Never the program's standard input: that
  * file would be emptied under the program before it read it. */
-static int open_output(struct sb_iso *iso, const struct sb_copy *c)
+static int open_output(struct sb_iso *iso, const struct sb_copy *c, size_t i)
 {
+	char base[NAME_MAX + 1];
 	struct stat st;
 	int fd = sb_open_file_as(c->host, SANDBOX_OPEN_APPEND, 0644,
 	                         &iso->run.planters);
 	if (fd < 0)
 		return fd;
+	/* Its directory, for the rename at the end (none: in place). */
+	iso->run.copy_dir[i] = sb_open_parent(c->host, base, sizeof(base));
+	if (iso->run.copy_dir[i] < 0)
+		iso->run.copy_dir[i] = -1;
 	int fl = fcntl(fd, F_GETFL);
 	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_APPEND) < 0 ||
 	    fstat(fd, &st) < 0) {
@@ -139,16 +157,22 @@ int sb_box_open_copies(struct sb_iso *iso)
 	if (!n)
 		return 0;
 	run->copy_fd = malloc(n * sizeof(int));
+	run->copy_dir = malloc(n * sizeof(int));
 	run->copy_size = calloc(n, sizeof(uint64_t));
 	run->copy_mode = calloc(n, sizeof(mode_t));
-	if (!run->copy_fd || !run->copy_size || !run->copy_mode)
-		return -ENOMEM; /* sb_box_close frees them */
+	if (!run->copy_fd || !run->copy_dir || !run->copy_size ||
+	    !run->copy_mode) {
+		free(run->copy_fd);
+		free(run->copy_dir);
+		run->copy_fd = run->copy_dir = NULL;
+		return -ENOMEM; /* sb_box_close frees the others */
+	}
 	run->ncopy_fd = n;
 	for (size_t i = 0; i < n; i++)
-		run->copy_fd[i] = -1;
+		run->copy_fd[i] = run->copy_dir[i] = -1;
 	for (size_t i = 0; i < n; i++) {
 		const struct sb_copy *c = &iso->copies[i];
-		int fd = c->out ? open_output(iso, c) : open_input(iso, c, i);
+		int fd = c->out ? open_output(iso, c, i) : open_input(iso, c, i);
 		if (fd < 0) {
 			if (!iso->run.fail[0])
 				snprintf(iso->run.fail, sizeof(iso->run.fail), "box %s %s: %s",
@@ -278,9 +302,18 @@ int sb_box_fill_inputs(struct sb_iso *iso, pid_t pid)
 	return rc;
 }
 
-/* The outputs, truncated now: after the copies in (the child made them
- * before its first stop: a file both copied in and out reached the
- * program whole), before any code of the program runs. */
+/* Is the file st one of the copies in (an output written in place)? */
+static bool is_input(const struct sb_iso *iso, const struct stat *st)
+{
+	for (size_t i = 0; i < iso->ncopies && i < iso->run.ncopy_fd; i++)
+		if (!iso->copies[i].out && same_file(st, iso->run.copy_fd[i]))
+			return true;
+	return false;
+}
+
+/* The outputs, truncated now, before any code of the program runs -- but
+ * for one that is also an input (the child copied it in before its first
+ * stop), which keeps its content until copy_out replaces it. */
 static int cut_outputs(struct sb_iso *iso)
 {
 	struct sb_iso_run *run = &iso->run;
@@ -289,7 +322,7 @@ static int cut_outputs(struct sb_iso *iso)
 	for (size_t i = 0; i < iso->ncopies && i < run->ncopy_fd; i++) {
 		int fd = run->copy_fd[i];
 		if (!iso->copies[i].out || fd < 0 || fstat(fd, &st) < 0 ||
-		    !S_ISREG(st.st_mode))
+		    !S_ISREG(st.st_mode) || is_input(iso, &st))
 			continue;
 		if (ftruncate(fd, 0) < 0) {
 			int e = -errno;
@@ -347,23 +380,85 @@ void sb_iso_space_sample(struct sb_iso *iso)
 		iso->run.space_peak = (uint64_t)used;
 }
 
-/* /box/NAME to dst. What the program did not leave (or left as anything
- * but a regular file: a symbolic link, a FIFO, a directory) counts in
- * box_missing; a file larger than the box's bound is not copied (a
- * sparse one costs the tmpfs nothing, and would be written out at its
+/* A new file beside output i, to be renamed over it: the output's owner
+ * and permission bits (never a set-id bit), made without following
+ * anything (O_EXCL, O_NOFOLLOW, in the directory opened with the
+ * output). Its descriptor with its name in tmp, or -1: write in place --
+ * no directory, a file with a second name (a rename would split them),
+ * or an owner the supervisor cannot give it. */
+static int replacement(const struct sb_iso_run *run, size_t i, char *tmp,
+                       size_t len, const char *base)
+{
+	struct stat st;
+	int dir = run->copy_dir[i], fd = -1;
+
+	if (dir < 0 || fstat(run->copy_fd[i], &st) < 0 || st.st_nlink != 1 ||
+	    (geteuid() != 0 && st.st_uid != geteuid()))
+		return -1;
+	for (int tries = 0; fd < 0 && tries < 8; tries++) {
+		uint32_t r;
+		if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+			return -1;
+		snprintf(tmp, len, ".%.200s.%08x.sbtmp", base, r);
+		fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		            O_NOCTTY | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			return -1;
+	}
+	if (fd < 0)
+		return -1;
+	if ((st.st_uid != geteuid() || st.st_gid != getegid()) &&
+	    fchown(fd, st.st_uid, st.st_gid) < 0)
+		goto undo;
+	if (fchmod(fd, st.st_mode & 0777) < 0)
+		goto undo;
+	return fd;
+undo:
+	close(fd);
+	unlinkat(dir, tmp, 0);
+	return -1;
+}
+
+/* Rename tmp (open at fd) over output i: only while both names are
+ * still the files they were (nobody put anything at either meanwhile).
+ * 0, or -1 (tmp removed). */
+static int replace(const struct sb_iso_run *run, size_t i, int fd,
+                   const char *tmp, const char *base)
+{
+	struct stat a, b;
+	int dir = run->copy_dir[i];
+
+	if (fstat(fd, &a) == 0 && fstatat(dir, tmp, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino &&
+	    fstatat(dir, base, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    same_file(&b, run->copy_fd[i]) && renameat(dir, tmp, dir, base) == 0)
+		return 0;
+	unlinkat(dir, tmp, 0);
+	return -1;
+}
+
+/* /box/NAME to output i. What the program did not leave (or left as
+ * anything but a regular file: a symbolic link, a FIFO, a directory)
+ * counts in box_missing; a file larger than the box's bound is not copied
+ * (a sparse one costs the tmpfs nothing, and would be written out at its
  * size) and counts in box_refused -- over the quota that sets the bound,
  * facts say so; at most the size seen first is copied, never more than
- * the bound. A copy that failed on the host side (a full disk) leaves
- * an empty file and its errno in box_error: the supervisor's failure,
- * not the program's. */
-static void copy_out(struct sb_iso *iso, const struct sb_copy *c, int dst,
-                     struct sb_iso_facts *facts)
+ * the bound. Either way the output is then empty. A copy that failed on
+ * the host side (a full disk) leaves an empty file and its errno in
+ * box_error: the supervisor's failure, not the program's. */
+static void copy_out(struct sb_iso *iso, size_t i, struct sb_iso_facts *facts)
 {
 	struct sb_iso_run *run = &iso->run;
+	const struct sb_copy *c = &iso->copies[i];
+	const char *slash = strrchr(c->host, '/');
+	const char *base = slash ? slash + 1 : c->host;
+	char tmp[NAME_MAX + 1];
 	struct stat st;
+	int dst = run->copy_fd[i];
 	int src = openat(run->box_fd, c->name,
 	                 O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	int rc;
+	uint64_t size = 0;
+	int rc = 0, fd;
 
 	if (src < 0 || fstat(src, &st) < 0 || !S_ISREG(st.st_mode)) {
 		run->box_missing++;
@@ -371,12 +466,30 @@ static void copy_out(struct sb_iso *iso, const struct sb_copy *c, int dst,
 		iso->stat.box_refused++;
 		if (iso->box_limit_quota >= 0)
 			facts->space_over_quota = iso->box_limit_quota;
-	} else if ((rc = copy_all(src, dst, (uint64_t)st.st_size)) < 0) {
+	} else {
+		size = (uint64_t)st.st_size;
+	}
+	fd = replacement(run, i, tmp, sizeof(tmp), base);
+	if (fd >= 0) {
+		if ((!size || (rc = copy_all(src, fd, size)) == 0) &&
+		    replace(run, i, fd, tmp, base) == 0)
+			goto out;
+		if (rc < 0)
+			unlinkat(run->copy_dir[i], tmp, 0);
+	}
+	/* In place. */
+	if (rc == 0 && ftruncate(dst, 0) == 0 && lseek(dst, 0, SEEK_SET) == 0 &&
+	    size)
+		rc = copy_all(src, dst, size);
+	if (rc < 0) {
 		if (ftruncate(dst, 0) < 0) /* never half an output */
 			(void)lseek(dst, 0, SEEK_SET);
 		if (!iso->stat.box_error)
 			iso->stat.box_error = -rc;
 	}
+out:
+	if (fd >= 0)
+		close(fd);
 	if (src >= 0)
 		close(src);
 }
@@ -410,7 +523,7 @@ void sb_box_leave(struct sb_iso *iso, struct sb_iso_facts *facts)
 	if (run->box_fd >= 0 && run->outputs_cut)
 		for (size_t i = 0; i < iso->ncopies; i++)
 			if (iso->copies[i].out)
-				copy_out(iso, &iso->copies[i], run->copy_fd[i], facts);
+				copy_out(iso, i, facts);
 	iso->stat.box_missing = run->box_missing;
 	sb_box_close(run);
 }

@@ -200,6 +200,9 @@ struct sb_iso_run {
 	gid_t box_host_gid, box_gid;
 	int box_fd, space_fd;
 	int *copy_fd;
+	int *copy_dir;         /* an output's directory (O_PATH), or -1: its
+	                        * new content is written to a temporary name
+	                        * there and renamed over it at the end */
 	uint64_t *copy_size;   /* an input's size when opened */
 	mode_t *copy_mode;     /* its mode in /box (0755 or 0644) */
 	size_t ncopy_fd;
