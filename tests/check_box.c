@@ -332,6 +332,48 @@ START_TEST(killed_supervisor_keeps_an_in_place_file)
 }
 END_TEST
 
+/* The program's standard streams name nothing of the host: readlink of
+ * /proc/self/fd/0..2 gave the host paths of the judge's files (review-box2
+ * C10: /judge/p123/tests/7.in tells the problem and the test). Streams
+ * given by path and by descriptor; the descriptors' offsets are kept both
+ * ways (the program starts reading where the caller stopped, and the
+ * caller writes on after the program's output). A root supervisor (an
+ * unprivileged one cannot detach a copy of a host mount: documented). */
+START_TEST(streams_name_no_host_path)
+{
+	sandbox_stat_t st;
+
+	if (geteuid() != 0)
+		tu_skip("needs root (open_tree of a host mount)");
+	NEED_BOX();
+	char *in = tu_tmpfile("box-fd-in.txt"), *out = tu_tmpfile("box-fd-out.txt");
+	char *err = tu_tmpfile("box-fd-err.txt");
+	tu_write_file(in, "xyz");
+	int infd = open(in, O_RDONLY | O_CLOEXEC);
+	int outfd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ck_assert_int_ge(infd, 0);
+	ck_assert_int_ge(outfd, 0);
+	ck_assert_int_eq(lseek(infd, 1, SEEK_SET), 1);
+	ck_assert_int_eq(write(outfd, "head\n", 5), 5);
+	sandbox_t *sb = box_of(modes[_i], "peer", "fdpaths", NULL, NULL);
+	ck_assert_int_eq(sandbox_set_stdio_fd(sb, 0, infd), 0);
+	ck_assert_int_eq(sandbox_set_stdio_fd(sb, 1, outfd), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 2, err, false), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+	sandbox_destroy(sb);
+	ck_assert_int_eq(lseek(infd, 0, SEEK_CUR), 2);
+	ck_assert_int_eq(write(outfd, "tail\n", 5), 5);
+	char *text = tu_slurp(out);
+	ck_assert_str_eq(text, "head\nfd 0 -> /\nfd 1 -> /\nfd 2 -> /\n"
+	                 "byte y\ntail\n");
+	free(text);
+	close(infd);
+	close(outfd);
+	unlink(in), unlink(out), unlink(err);
+	free(in), free(out), free(err);
+}
+END_TEST
+
 /* The box needs no directory any user can fill: a local user who filled
  * /tmp's inodes stopped every box (0.5 made its stage there: "not run:
  * mounts: No space left on device", review B4). A full /tmp, in a mount
@@ -1024,6 +1066,7 @@ Suite *tu_suite(void)
 	tcase_add_test(t, each_run_starts_empty);
 	tcase_add_test(t, killed_supervisor_leaves_nothing);
 	tcase_add_loop_test(t, killed_supervisor_keeps_an_in_place_file, 0, 4);
+	tcase_add_loop_test(t, streams_name_no_host_path, 0, 2);
 	tcase_add_test(t, copy_out_on_a_full_disk);
 	tcase_add_loop_test(t, full_tmp_stops_no_box, 0, 2);
 	tcase_add_loop_test(t, copy_out_is_bounded, 0, 4);

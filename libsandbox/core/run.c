@@ -263,7 +263,10 @@ int sb_run_execute(sandbox_t *sb)
 	int rc;
 
 	int capw[3];
+	struct sb_iso_hidden hidden;
 	unsigned linked = 0;
+
+	sb_iso_hidden_init(&hidden);
 	for (int i = 0; i < 3; i++)
 		if (sb->link.stdio_fd[i] >= 0)
 			linked |= 1u << i;
@@ -287,6 +290,9 @@ int sb_run_execute(sandbox_t *sb)
 			goto out;
 		}
 	}
+	/* A box's streams name no host path (hidepath.c). */
+	if (sb->iso)
+		sb_iso_hide_streams(sb->iso, stdio, &hidden);
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
 		rc = -errno;
 		goto out;
@@ -391,6 +397,7 @@ int sb_run_execute(sandbox_t *sb)
 	rc = sb_trace(sb, pid, pidfd, &errfd, &wstatus);
 out:
 	sb_spawn_released(sb); /* the child is reaped */
+	sb_iso_hidden_end(&hidden);
 	close_fds(stdio, 3);
 	close_fds(pipefd, 2);
 	sb_streams_end(sb);

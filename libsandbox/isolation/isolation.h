@@ -360,6 +360,21 @@ bool sb_iso_watches_space(const struct sb_iso *iso);
 /* Before sb_iso_spawn(): the program's stdin (not owned), which no copy
  * out may name; -1 for none. */
 void sb_iso_set_stdin(struct sb_iso *iso, int fd);
+
+/* hidepath.c: in a box, under a root supervisor, each standard stream
+ * that is a regular file opened again through a detached copy of its
+ * mount, so that the program's /proc/self/fd/N names no host path. fds[i]
+ * (ours; -1: the caller's fd i, inherited) is replaced by the new
+ * descriptor (ours) where that worked; h keeps what sb_iso_hidden_end()
+ * needs to give the caller's description the offset the program's ended
+ * at (call it after the run, also when nothing was hidden). */
+struct sb_iso_hidden {
+	int caller[3], mine[3];
+};
+void sb_iso_hidden_init(struct sb_iso_hidden *h);
+void sb_iso_hide_streams(const struct sb_iso *iso, int fds[3],
+                         struct sb_iso_hidden *h);
+void sb_iso_hidden_end(struct sb_iso_hidden *h);
 /* What the last failed spawn or first stop met (a file, the option), or
  * NULL. */
 const char *sb_iso_failed_message(const struct sb_iso *iso);

@@ -5,6 +5,7 @@ libsandbox_libsandbox_core_la_SOURCES += \
 	libsandbox/isolation/ns.c \
 	libsandbox/isolation/mounts.c \
 	libsandbox/isolation/box.c \
+	libsandbox/isolation/hidepath.c \
 	libsandbox/isolation/cgroup.c \
 	libsandbox/isolation/cgroup_files.c \
 	libsandbox/isolation/cgroup_v1.c \

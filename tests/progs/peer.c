@@ -30,6 +30,8 @@
  *                      fails, then removes them all: "filled N, freed"
  *   peer update PATH   "read N" (its bytes), then PATH rewritten (O_TRUNC)
  *                      to "updated\n": "update ok|ERRNO"
+ *   peer fdpaths       reads one byte of stdin, then "fd N -> PATH" for
+ *                      0, 1, 2 (readlink of /proc/self/fd/N) and "byte C"
  * Exit status 0, or 2 for bad arguments.
  */
 #include <errno.h>
@@ -197,6 +199,18 @@ int main(int argc, char **argv)
 			unlink(name);
 		}
 		printf("filled %lld, freed\n", total);
+	} else if (argc == 2 && strcmp(argv[1], "fdpaths") == 0) {
+		char c = '?';
+		if (read(0, &c, 1) != 1)
+			c = '?';
+		for (int i = 0; i < 3; i++) {
+			char p[64];
+			snprintf(p, sizeof(p), "/proc/self/fd/%d", i);
+			ssize_t n = readlink(p, buf, sizeof(buf) - 1);
+			buf[n < 0 ? 0 : n] = '\0';
+			printf("fd %d -> %s\n", i, n < 0 ? strerror(errno) : buf);
+		}
+		printf("byte %c\n", c);
 	} else if (argc == 3 && strcmp(argv[1], "update") == 0) {
 		int fd = open(argv[2], O_RDONLY | O_CLOEXEC);
 		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
