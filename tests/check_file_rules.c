@@ -957,12 +957,20 @@ START_TEST(no_landlock_mount_view)
 	ck_assert_msg(o.st.file_rules == S_FILES_MOUNT_VIEW, "file rules %d",
 	              o.st.file_rules);
 	ck_assert_int_eq(o.st.landlock_abi, 0);
-	/* The view's root holds only what the rules name. */
+	/* The view's root holds only what the rules name -- and the
+	 * program's own directory, wherever the build tree is (/var/tmp,
+	 * /home, /root: its top directory is then in the view). */
+	for (size_t i = 0; list && i < 3; i++) {
+		static const char *const top[] = { "home", "root", "var" };
+		char name[32], prefix[32];
+		snprintf(name, sizeof(name), "name: %s\n", top[i]);
+		snprintf(prefix, sizeof(prefix), "/%s/", top[i]);
+		ck_assert_msg(!strstr(o.out, name) ||
+		              strncmp(tu_prog("fsop"), prefix, strlen(prefix)) == 0,
+		              "%s", o.out);
+	}
 	if (list)
-		ck_assert_msg(!strstr(o.out, "name: home\n") &&
-		              !strstr(o.out, "name: root\n") &&
-		              !strstr(o.out, "name: var\n") &&
-		              strstr(o.out, "name: usr\n"), "%s", o.out);
+		ck_assert_msg(strstr(o.out, "name: usr\n"), "%s", o.out);
 	/* The C++ runtime and python3 work in the view too. */
 #ifdef HAVE_CXX_PROGS
 	const char *fio[] = { "fileio", NULL };
