@@ -122,11 +122,14 @@ static void mem_init(void)
 
 /* The calls that can free blocks of a file (a box's writable space
  * watches them, isolation/box.c): removing or replacing a name,
- * truncating, punching a hole, an open that may truncate. */
+ * truncating, punching a hole, an open that may truncate, and closing a
+ * descriptor -- the last one of a file already removed (open, unlink,
+ * fill) or made without a name (O_TMPFILE) frees it, with no path call
+ * after the fill. */
 static const char *const space_names[] = {
 	"unlink", "unlinkat", "rename", "renameat", "renameat2", "truncate",
 	"truncate64", "ftruncate", "ftruncate64", "fallocate", "open",
-	"openat", "openat2", "creat",
+	"openat", "openat2", "creat", "close", "close_range", "dup2", "dup3",
 };
 #define NSPACE (sizeof(space_names) / sizeof(space_names[0]))
 static long space_nr[S_ABI_COUNT][NSPACE];

@@ -28,14 +28,19 @@
  *                      (spent0, ...), whatever fails: "wrote N"
  *   peer fillfree      files of 256 KiB (g0, g1, ...) until a write
  *                      fails, then removes them all: "filled N, freed"
+ *   peer fillfree unlinked|tmpfile   the same with files removed right
+ *                      after their open (or made O_TMPFILE), freed by
+ *                      closing them at the end: no path call after the fill
  *   peer update PATH   "read N" (its bytes), then PATH rewritten (O_TRUNC)
  *                      to "updated\n": "update ok|ERRNO"
  *   peer fdpaths       reads one byte of stdin, then "fd N -> PATH" for
  *                      0, 1, 2 (readlink of /proc/self/fd/N) and "byte C"
  * Exit status 0, or 2 for bad arguments.
  */
+#define _GNU_SOURCE /* O_TMPFILE */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,23 +182,35 @@ int main(int argc, char **argv)
 				close(fd);
 		}
 		printf("wrote %lld\n", total);
-	} else if (argc == 2 && strcmp(argv[1], "fillfree") == 0) {
+	} else if ((argc == 2 || argc == 3) && strcmp(argv[1], "fillfree") == 0) {
+		const char *how = argc == 3 ? argv[2] : "";
+		bool tmp = strcmp(how, "tmpfile") == 0;
+		bool unlinked = strcmp(how, "unlinked") == 0;
+		static int held[4096];
 		char name[32];
 		long long total = 0;
-		int n = 0;
+		int n = 0, nheld = 0;
 		memset(buf, 'f', sizeof(buf));
 		for (int full = 0; !full && n < 4096; n++) {
 			snprintf(name, sizeof(name), "g%d", n);
-			int fd = open(name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+			int fd = tmp ? open(".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0644)
+			             : open(name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 			if (fd < 0)
 				break;
+			if (unlinked)
+				unlink(name);
 			for (int k = 0; k < 64 && !full; k++) {
 				ssize_t w = write(fd, buf, sizeof(buf));
 				full = w < (ssize_t)sizeof(buf);
 				total += w > 0 ? w : 0;
 			}
-			close(fd);
+			if (tmp || unlinked)
+				held[nheld++] = fd;
+			else
+				close(fd);
 		}
+		for (int i = 0; i < nheld; i++)
+			close(held[i]);
 		for (int i = 0; i <= n; i++) {
 			snprintf(name, sizeof(name), "g%d", i);
 			unlink(name);
