@@ -35,7 +35,8 @@ static const char *const memory[] = {
 int sb_policy_compute(sandbox_policy_t *p)
 {
 	int rc = sb_policy_minimal_base(p);
-	if (rc < 0 || (rc = sb_policy_names(p, memory, S_DISP_ALLOW, 0)) < 0)
+	if (rc < 0 || (rc = sb_policy_names(p, memory, S_DISP_ALLOW, 0)) < 0 ||
+	    (rc = sb_policy_own_processes(p, memory)) < 0)
 		return rc;
 	return sandbox_policy_confine_files(p, true);
 }

@@ -26,8 +26,13 @@
  *     program's own (sandbox_set_workdir()): never "/" or the judge's;
  *   - time, signals and sleeping: clock_*, gettimeofday, nanosleep,
  *     rt_sig*, sigaltstack, alarm/setitimer, pause; kill/tgkill/tkill of
- *     itself only (abort() and raise() work);
+ *     itself only (abort() and raise() work); the clocks are the fixed
+ *     ones and its own CPU clocks (another process's CPU clock: EINVAL,
+ *     as for no such clock -- the kernel checks nothing for a process
+ *     clock, and a run without a box shares the host's pids);
  *   - the identity calls getpid/gettid/getppid/getuid/... and exit;
+ *     getsid/getpgid of itself only (another pid: ESRCH, as for no such
+ *     process: they told every process of the host apart);
  *   - what glibc's user lookup (getpwuid) needs to find that a run slot's
  *     uid has no name: socket(AF_UNIX) fails with EACCES (nscd's socket:
  *     glibc then reads /etc/passwd), prctl(PR_CAPBSET_READ) reads the
@@ -102,7 +107,8 @@ int sb_policy_default(sandbox_policy_t *p)
 	const unsigned x64 = 1u << S_ABI_X86_64;
 	int rc;
 
-	if ((rc = sb_policy_allow_names(p, allowed, NULL)) < 0)
+	if ((rc = sb_policy_allow_names(p, allowed, NULL)) < 0 ||
+	    (rc = sb_policy_own_processes(p, allowed)) < 0)
 		return rc;
 
 	/* A C or C++ program that looks its user up (a run slot's uid has

@@ -9,6 +9,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 
@@ -45,6 +48,53 @@ int sb_policy_cond1(sandbox_policy_t *p, const char *name, int disp, int err,
 	sandbox_cond_t c = { .arg = arg, .op = op, .a = a, .b = b };
 	return sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64, name, disp,
 	                                    err, &c, 1);
+}
+
+static bool named(const char *const *names, const char *name)
+{
+	for (; *names; names++)
+		if (strcmp(*names, name) == 0)
+			return true;
+	return false;
+}
+
+int sb_policy_own_processes(sandbox_policy_t *p, const char *const *names)
+{
+	static const char *const pids[] = { "getsid", "getpgid", NULL };
+	static const char *const clocks[] = {
+		"clock_gettime", "clock_getres", "clock_nanosleep", NULL
+	};
+	/* clockid_t is an int (the kernel reads the low 32 bits; glibc
+	 * leaves the high ones 0): a CPU clock is negative, ~pid << 3 | 4
+	 * (per thread) | type (0-2). */
+	const uint64_t sign = 0x80000000u, thread = 4;
+	int rc;
+
+	for (const char *const *n = pids; *n; n++)
+		if (named(names, *n) &&
+		    ((rc = sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64, *n,
+		                                        S_DISP_ERRNO, ESRCH, NULL,
+		                                        0)) < 0 ||
+		     (rc = sb_policy_cond1(p, *n, S_DISP_ALLOW, 0, 0, S_CMP_EQ,
+		                           0, 0)) < 0 ||
+		     (rc = sb_policy_cond1(p, *n, S_DISP_ALLOW, 0,
+		                           0 | S_ARG_SELF_PID, S_CMP_EQ, 0, 0)) < 0))
+			return rc;
+	for (const char *const *n = clocks; *n; n++) {
+		if (!named(names, *n))
+			continue;
+		if ((rc = sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64, *n,
+		                                       S_DISP_ERRNO, EINVAL, NULL,
+		                                       0)) < 0 ||
+		    (rc = sb_policy_cond1(p, *n, S_DISP_ALLOW, 0, 0, S_CMP_MASKED_EQ,
+		                          sign, 0)) < 0 ||
+		    (rc = sb_policy_cond1(p, *n, S_DISP_ALLOW, 0, 0, S_CMP_MASKED_EQ,
+		                          sign | thread, sign | thread)) < 0 ||
+		    (rc = sb_policy_cond1(p, *n, S_DISP_ALLOW, 0, 0, S_CMP_MASKED_EQ,
+		                          0xfffffffcu, 0xfffffff8u)) < 0)
+			return rc;
+	}
+	return 0;
 }
 
 int sb_policy_user_lookup(sandbox_policy_t *p)

@@ -81,8 +81,7 @@ static const char *const jvm_trees[] = {
 int sb_policy_java(sandbox_policy_t *p)
 {
 	static const char *const allowed[] = {
-		"getdents64", "sysinfo", "sched_getaffinity", "clock_getres",
-		"fchdir", "pipe2",
+		"getdents64", "sysinfo", "sched_getaffinity", "fchdir", "pipe2",
 		NULL
 	};
 	static const char *const refused[] = {

@@ -102,6 +102,7 @@ int sb_policy_python3(sandbox_policy_t *p)
 	int rc;
 
 	if ((rc = sb_policy_allow_names(p, allowed, NULL)) < 0 ||
+	    (rc = sb_policy_own_processes(p, allowed)) < 0 ||
 	    (rc = sb_policy_cond1(p, "prlimit64", S_DISP_ALLOW, 0, 2, S_CMP_EQ,
 	                          0, 0)) < 0 ||
 	    (rc = sb_policy_thread_clone(p)) < 0 ||

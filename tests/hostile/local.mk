@@ -28,6 +28,7 @@ HOSTILE_PROGS = \
 	tests/hostile/esc_kill_parent.hostile \
 	tests/hostile/esc_kill_pgrp.hostile \
 	tests/hostile/esc_kill_pid_highbits.hostile \
+	tests/hostile/esc_other_processes.hostile \
 	tests/hostile/esc_pidfd_signal.hostile \
 	tests/hostile/esc_prctl_dumpable.hostile \
 	tests/hostile/esc_prctl_pdeathsig.hostile \
