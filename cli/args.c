@@ -56,6 +56,7 @@ const char sr_usage_text[] =
 "           PROGRAM through their stdin/stdout; needs --wall)\n"
 "           --interactor-policy=SPEC (CMD in a sandbox) --interactor-cpu=TIME\n"
 "           --interactor-memory=SIZE --interactor-wall=TIME\n"
+"           --interactor-user=USER|UID (the sandboxed CMD's identity)\n"
 "           --interaction-log=FILE (a transcript)\n"
 "Diagnose:  --trace --trace-file=FILE --trace-format=text|json\n"
 "           --backtrace (where it crashed or was killed, in the report)\n"
@@ -252,6 +253,7 @@ static const struct option long_options[] = {
 	{ "interactor-cpu", required_argument, NULL, OPT_INTERACT },
 	{ "interactor-memory", required_argument, NULL, OPT_INTERACT },
 	{ "interactor-wall", required_argument, NULL, OPT_INTERACT },
+	{ "interactor-user", required_argument, NULL, OPT_INTERACT },
 	{ "interaction-log", required_argument, NULL, OPT_INTERACT },
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "stdin", required_argument, NULL, OPT_STDIN },

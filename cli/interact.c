@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,6 +22,42 @@ struct sr_interact_run {
 };
 
 /* ------------------------------------------------------------ set-up */
+
+/* --interactor-user: its uid and that user's primary group (a bare UID
+ * without a passwd entry: the group of the same number). */
+static int set_user(sandbox_t *isb, const char *user, char *err,
+                    size_t errlen)
+{
+	char *end;
+	unsigned long v;
+	struct passwd *pw;
+	uid_t uid;
+	gid_t gid;
+	int rc;
+
+	errno = 0;
+	v = strtoul(user, &end, 10);
+	if (!*end && errno == 0 && v < UINT32_MAX) {
+		uid = (uid_t)v;
+		pw = getpwuid(uid);
+		gid = pw ? pw->pw_gid : (gid_t)v;
+	} else if ((pw = getpwnam(user))) {
+		uid = pw->pw_uid;
+		gid = pw->pw_gid;
+	} else {
+		snprintf(err, errlen, "--interactor-user: no such user '%s'", user);
+		return -ENOENT;
+	}
+	if (uid == 0) {
+		snprintf(err, errlen, "--interactor-user: not root (the interactor "
+		         "reads what the program sends it: give it a user of "
+		         "its own)");
+		return -EINVAL;
+	}
+	if ((rc = sandbox_set_credentials(isb, uid, gid, NULL, 0)) < 0)
+		snprintf(err, errlen, "--interactor-user: %s", sandbox_strerror(rc));
+	return rc;
+}
 
 /* The interactor in a sandbox of its own: its policy, the program's mode,
  * its quotas, sandbox-run's working directory (testlib writes its OUTPUT
@@ -61,6 +99,9 @@ static int make_sandbox(struct sr_interact_run *ir, const struct sr_options *o,
 		rc = sandbox_set_workdir(ir->isb, cwd);
 	if (rc == 0)
 		rc = sandbox_set_env(ir->isb, env);
+	if (rc == 0 && o->ia.user &&
+	    (rc = set_user(ir->isb, o->ia.user, err, errlen)) < 0)
+		return rc; /* its own message */
 	if (rc == 0)
 		rc = sandbox_check(ir->isb);
 	if (rc < 0) {
@@ -253,6 +294,11 @@ static void json_interactor(FILE *f, bool *first,
 	fputc(']', f);
 	json_bool(f, &bf, "sandboxed", r->sandboxed);
 	sr_json_str_or_null(f, &bf, "policy", ia->policy);
+	/* A sandboxed interactor's identity (never root: a run slot of its
+	 * own, or --interactor-user); null for a command, which runs as
+	 * sandbox-run does, or when it did not run. */
+	sr_json_figure(f, &bf, "uid", r->sandboxed && ran ? r->ist.uid : -1);
+	sr_json_figure(f, &bf, "box_id", r->sandboxed && ran ? r->ist.box_id : -1);
 	sr_json_str_or_null(f, &bf, "result",
 	                    ran ? sandbox_result_name(st->interactor_result)
 	                        : NULL);

@@ -54,6 +54,10 @@ int sr_interact_option(const char *name, const char *arg,
 		rc = sr_parse_size(arg, &ia->memory_bytes, sub, sizeof(sub));
 		if (rc == 0 && ia->memory_bytes == 0)
 			return fail(err, errlen, "--%s: SIZE must be positive", name);
+	} else if (!strcmp(name, "interactor-user")) {
+		if (!*arg)
+			return fail(err, errlen, "--%s: empty user", name);
+		ia->user = arg;
 	} else if (!strcmp(name, "interactor-policy")) {
 		rc = sr_check_policy_spec(arg, sub, sizeof(sub));
 		ia->policy = arg;
@@ -98,6 +102,7 @@ int sr_interact_check(const struct sr_options *o, char *err, size_t errlen)
 		                  : ia->memory_bytes != SANDBOX_UNLIMITED
 		                  ? "--interactor-memory"
 		                  : ia->wall_ms != SANDBOX_UNLIMITED ? "--interactor-wall"
+		                  : ia->user ? "--interactor-user"
 		                  : ia->log ? "--interaction-log" : NULL;
 		if (which)
 			return fail(err, errlen, "%s needs --interactor", which);
@@ -115,6 +120,10 @@ int sr_interact_check(const struct sr_options *o, char *err, size_t errlen)
 		            "the program's standard input and output are the "
 		            "interactor's", o->stdio[0] ? "stdin"
 		            : o->stdio[1] ? "stdout" : "stderr-to-stdout");
+	if (!ia->policy && ia->user)
+		return fail(err, errlen, "--interactor-user needs "
+		            "--interactor-policy (without a sandbox the "
+		            "interactor runs as sandbox-run does)");
 	if (!ia->policy && (ia->cpu_ms != SANDBOX_UNLIMITED ||
 	                    ia->memory_bytes != SANDBOX_UNLIMITED))
 		return fail(err, errlen, "--interactor-%s needs --interactor-policy "

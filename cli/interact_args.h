@@ -12,6 +12,9 @@
  *                              --interactor-policy)
  *   --interactor-wall=TIME     its wall-clock bound (default: twice
  *                              --wall, which --interactor requires)
+ *   --interactor-user=USER|UID the sandboxed interactor's identity (needs
+ *                              --interactor-policy; default as root: a run
+ *                              slot of its own, never root)
  *   --interaction-log=FILE     the transcript
  */
 #ifndef SANDBOX_RUN_INTERACT_ARGS_H
@@ -26,6 +29,7 @@ struct sr_interact {
 	char **argv;                /* its ARGs (into the caller's argv) */
 	int argc;
 	const char *policy;         /* --interactor-policy, NULL: unsupervised */
+	const char *user;           /* --interactor-user, or NULL */
 	uint64_t cpu_ms, memory_bytes, wall_ms; /* SANDBOX_UNLIMITED: not given */
 	const char *log;            /* --interaction-log, or NULL */
 	char path[PATH_MAX];        /* CMD after the PATH look-up */

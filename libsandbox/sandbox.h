@@ -1781,10 +1781,14 @@ void sandbox_interaction_destroy(sandbox_interaction_t *ia);
 /* The interactor runs in `isb`, a sandbox of its own (not taken over: the
  * caller keeps and destroys it; it must outlive the runs). Its quotas
  * bound it: give it a wall-clock quota, or an interactor that never ends
- * keeps the call waiting. It is the judge's code and reads the judge's
- * files: in the interaction's runs, `isb` runs it with the caller's ids
- * (or its own credentials), never as a run slot (sandbox_set_box_id);
- * elsewhere it is a sandbox like any other. Replaces a command. -EINVAL (NULL), -EBUSY. */
+ * keeps the call waiting. `isb` runs it as any sandbox runs its program:
+ * under a root caller that set no credentials, as a run slot of its own
+ * (sandbox_set_box_id), never as root -- an interactor taken over
+ * through what the program sends it can then touch only what "others"
+ * may; give it credentials (sandbox_set_credentials(): an unprivileged
+ * user that owns the test's files) where it must read files others may
+ * not, or write where others may not. Replaces a command. -EINVAL (NULL),
+ * -EBUSY. */
 int sandbox_interaction_set_interactor(sandbox_interaction_t *ia,
                                        sandbox_t *isb);
 /* The interactor is trusted code run without supervision: argv[0] (a

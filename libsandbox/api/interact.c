@@ -176,9 +176,6 @@ static void link_sandbox(sandbox_t *sb, struct run *r, int side,
 	sb->link.wall_kill = side == S_SIDE_PROGRAM ? program_wall_kill : NULL;
 	sb->link.data = r;
 	atomic_store(&sb->link.output_over, false);
-	/* The interactor is the judge's code, reading the judge's files: the
-	 * caller's ids, for this run only (unlink_sandbox). */
-	sb->keep_ids = side == S_SIDE_INTERACTOR;
 }
 
 /* After the run: close what it did not take, forget the link. */
@@ -193,7 +190,6 @@ static void unlink_sandbox(sandbox_t *sb)
 	sb->link.wall_kill = NULL;
 	sb->link.data = NULL;
 	atomic_store(&sb->link.output_over, false);
-	sb->keep_ids = false;
 }
 
 static void *interactor_main(void *arg)

@@ -253,9 +253,6 @@ struct sandbox {
 	char *workdir;
 	char *chroot_dir;
 	bool set_creds;
-	bool keep_ids;             /* an interactor's run (interact.c sets it
-	                            * for that run only): the caller's ids, no
-	                            * run slot (identity.c) */
 	uid_t uid;
 	gid_t gid;
 	gid_t *groups;

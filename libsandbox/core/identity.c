@@ -236,7 +236,7 @@ void sb_ident_planters(const sandbox_t *sb, struct sb_planters *who)
 
 bool sb_ident_applies(const sandbox_t *sb)
 {
-	if (geteuid() != 0 || sb->set_creds || sb->keep_ids)
+	if (geteuid() != 0 || sb->set_creds)
 		return false;
 	/* Outside ids the caller gave for a user namespace are credentials
 	 * too. */

@@ -34,7 +34,8 @@ INTERACTION_KEYS = ["program_first", "idle", "program_wait",
                     "to_interactor_discarded", "to_program_bytes",
                     "to_program_discarded", "log", "log_bytes",
                     "log_truncated"]
-INTERACTOR_KEYS = ["command", "sandboxed", "policy", "result", "exit_code",
+INTERACTOR_KEYS = ["command", "sandboxed", "policy", "uid", "box_id",
+                   "result", "exit_code",
                    "signal", "signal_name", "cpu_time_us", "wall_time_us",
                    "memory_peak_bytes", "quota", "message", "message_bytes",
                    "error"]
@@ -246,10 +247,21 @@ def test_classic_mode(e):
 
 
 def test_sandboxed_interactor(e):
+    # Never root (review-box2 S1): as root it is a run slot of its own,
+    # which reads and writes what "others" may -- the judge opens the
+    # test's directory to it -- or the user --interactor-user names.
+    os.chmod(e.dir, 0o777)
     rc, r, m, err, _ = e.judge("correct", "--interactor-policy=default",
                                "--interactor-cpu=1", "--interactor-memory=64M",
                                expect_exit=0)
     it = r["interactor"]
+    if os.geteuid() == 0:
+        check(it["uid"] not in (0, None) and it["box_id"] is not None, it)
+        os.unlink(e.path("out.txt"))
+        rc, r, m, err, _ = e.judge("correct", "--interactor-policy=default",
+                                   "--interactor-user=65534", expect_exit=0)
+        check(r["interactor"]["uid"] == 65534, r["interactor"])
+        check(os.stat(e.path("out.txt")).st_uid == 65534, "out.txt's owner")
     check(it["sandboxed"] is True and it["policy"] == "default", it)
     check(it["quota"] == {"cpu_ms": 1000, "wall_ms": 10000,
                           "memory_bytes": 64 << 20}, it["quota"])

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #define MIB (1 << 20)
+#define VN(v) sandbox_verdict_name(v)
 #define GAME "guess 1000000 123457 30"
 
 /* One interaction and what came of it. */
@@ -31,6 +33,7 @@ struct ia {
 	const char *policy;       /* the program's built-in policy, or NULL */
 	const char *const *program_argv; /* instead of the solution's */
 	bool sandboxed;           /* the interactor in a sandbox */
+	long interactor_uid;      /* its credentials (uid = gid), -1: none */
 	uint64_t cpu_ms, wall_ms; /* the program's quotas */
 	uint64_t output_bytes;
 	uint64_t interactor_wall_ms;
@@ -54,6 +57,7 @@ static void ia_defaults(struct ia *a, int mode, const char *solution,
 	a->output_bytes = SANDBOX_UNLIMITED;
 	a->interactor_wall_ms = TU_NET_MS;
 	a->log_fd = -1;
+	a->interactor_uid = -1;
 }
 
 /* A file holding text, in the suite's directory (a fresh name). */
@@ -76,8 +80,13 @@ static void ia_run(struct ia *a)
 	sandbox_interaction_t *ia = sandbox_interaction_new();
 	char *in = text_file(a->input);
 	/* The output file relative to the working directory: the default
-	 * policy of a sandboxed interactor writes only there. */
-	const char *argv[] = { tu_prog("interactor"), in, "ia-out.txt", NULL };
+	 * policy of a sandboxed interactor writes only there. One of its own
+	 * (concurrent interactors are run slots of their own: one's file is
+	 * not another's to rewrite). */
+	static atomic_int runs;
+	char out[64];
+	snprintf(out, sizeof(out), "ia-out-%d.txt", atomic_fetch_add(&runs, 1));
+	const char *argv[] = { tu_prog("interactor"), in, out, NULL };
 
 	ck_assert_ptr_nonnull(ia);
 	ck_assert_int_eq(sandbox_set_mode(p, a->mode), 0);
@@ -95,6 +104,13 @@ static void ia_run(struct ia *a)
 		ck_assert_ptr_nonnull(isb);
 		ck_assert_int_eq(sandbox_set_mode(isb, a->mode), 0);
 		ck_assert_int_eq(sandbox_set_workdir(isb, tu_tmpdir()), 0);
+		/* Under a root supervisor it runs as a run slot of its own:
+		 * its directory is open to it, as a judge's would be. */
+		ck_assert_int_eq(chmod(tu_tmpdir(), 0777), 0);
+		if (a->interactor_uid >= 0)
+			ck_assert_int_eq(sandbox_set_credentials(
+				isb, (uid_t)a->interactor_uid,
+				(gid_t)a->interactor_uid, NULL, 0), 0);
 		ck_assert_int_eq(sandbox_set_quota(isb, S_QUOTA_WALLCLOCK,
 		                                   a->interactor_wall_ms), 0);
 		ck_assert_int_eq(sandbox_interaction_set_interactor(ia, isb), 0);
@@ -116,7 +132,6 @@ static void ia_run(struct ia *a)
 	free(in);
 }
 
-#define VN(v) sandbox_verdict_name(v)
 
 #define ck_assert_verdict(got, want)                                       \
 	do {                                                               \
@@ -486,6 +501,34 @@ START_TEST(interactor_ids_not_kept)
 }
 END_TEST
 
+/* A sandboxed interactor never runs as root (review-box2 S1: it kept the
+ * caller's ids, so an interactor taken over through what the program sent
+ * it could rewrite, as root, every file beneath the judge's directory):
+ * under a root supervisor it is a run slot of its own, or the user the
+ * caller gives it. _i: mode * 2 + credentials given. */
+START_TEST(sandboxed_interactor_is_not_root)
+{
+	struct ia a;
+
+	if (geteuid() != 0)
+		tu_skip("run slots are root's");
+	ia_defaults(&a, _i / 2 ? S_MODE_CLASSIC : S_MODE_FAST, "correct", GAME);
+	a.sandboxed = true;
+	if (_i % 2)
+		a.interactor_uid = 65534;
+	ia_run(&a);
+	ck_assert_ia(&a, S_VERDICT_OK, S_SIDE_INTERACTOR);
+	if (_i % 2)
+		ck_assert_int_eq(a.is.uid, 65534);
+	else
+		ck_assert_msg(a.is.uid != 0 && a.is.box_id >= 0,
+		              "interactor ran as uid %lld, slot %d",
+		              (long long)a.is.uid, a.is.box_id);
+	ck_assert_msg(a.is.uid != a.ps.uid, "the same uid as the program: %lld",
+	              (long long)a.is.uid);
+}
+END_TEST
+
 /* The interactor's command cannot start: an error, nothing ran. */
 START_TEST(interactor_missing)
 {
@@ -765,6 +808,7 @@ Suite *tu_suite(void)
 	tcase_add_test(tc, arguments);
 	tcase_add_test(tc, run_again);
 	tcase_add_test(tc, interactor_ids_not_kept);
+	tcase_add_loop_test(tc, sandboxed_interactor_is_not_root, 0, 4);
 	suite_add_tcase(s, tc);
 	return s;
 }

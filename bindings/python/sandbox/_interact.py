@@ -90,9 +90,15 @@ def _section(argv, box, d, policy, cpu, memory, wall):
         error = {'step': box.sandbox.stat()['failed_step'] if box else None,
                  'errno': d['interactor_error'],
                  'message': _c.strerror(-d['interactor_error'])}
+    # A sandboxed interactor's identity: never root (a run slot of its
+    # own under a root caller, or the credentials its Box was given).
+    ids = box.sandbox.stat() if box is not None and ran else {}
     return {
         'command': list(argv), 'sandboxed': box is not None,
-        'policy': policy, 'result': d['interactor_result'],
+        'policy': policy,
+        'uid': ids['uid'] if ids.get('uid', -1) >= 0 else None,
+        'box_id': ids['box_id'] if ids.get('box_id', -1) >= 0 else None,
+        'result': d['interactor_result'],
         'exit_code': d['interactor_exit_code'] if ran else None,
         'signal': sig or None, 'signal_name': signal_name(sig) if sig else None,
         'cpu_time_us': d['interactor_cpu_time_us'],

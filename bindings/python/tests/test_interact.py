@@ -32,6 +32,9 @@ class InteractTest(unittest.TestCase):
 
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix='pybind-interact.')
+        # A sandboxed interactor of a root caller is a run slot of its
+        # own: the judge opens the test's directory to it.
+        os.chmod(self.dir, 0o777)
         self.old = os.getcwd()
         os.chdir(self.dir)       # testlib writes its OUTPUT here
         self.game(GAME)
@@ -112,6 +115,9 @@ class InteractTest(unittest.TestCase):
         self.assertEqual(r.verdict, 'OK')
         self.assertEqual(r.program.mode, 'classic')
         self.assertTrue(r.interactor['sandboxed'])
+        if os.geteuid() == 0:   # never root (review-box2 S1)
+            self.assertNotIn(r.interactor['uid'], (0, None))
+            self.assertIsNotNone(r.interactor['box_id'])
         self.assertEqual(r.interactor_result.result, 'OK')
         self.assertEqual(r.interactor['quota']['memory_bytes'], 64 << 20)
         # Its own policy: 'minimal' refuses what the interactor needs.
