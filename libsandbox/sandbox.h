@@ -1244,7 +1244,9 @@ int sandbox_box_clear_copies(sandbox_t *sb);
  * tries to do). NULL restores the default. */
 int sandbox_set_cgroup_parent(sandbox_t *sb, const char *parent);
 /* Limits of the run's group. memory: bytes (memory+swap where the kernel
- * accounts swap); exceeding it is an OOM kill, verdict ML, and
+ * accounts swap; on v1 also TCP socket buffers, which v1 holds apart:
+ * memory.kmem.tcp.limit_in_bytes, over which sends wait or fail with
+ * EAGAIN); exceeding it is an OOM kill, verdict ML, and
  * sandbox_get_isolation_stat() gives the exact peak. pids: processes and
  * threads of the group; a fork refused by it is counted (stat
  * pids_refused), the verdict is what the program does about it.

@@ -460,6 +460,40 @@ START_TEST(cgroup_memory_limit_is_ml)
 }
 END_TEST
 
+/* TCP socket buffers are memory the host holds for the program: 40
+ * loopback connections nobody reads queue ~150 MiB. cgroup v1 counts them
+ * only under memory.kmem.tcp.limit_in_bytes, which the memory limit sets
+ * too: the program's writes stop near the limit (review-stop23 A7: 470
+ * MiB queued in a 64 MiB group). */
+START_TEST(cgroup_memory_limit_bounds_socket_buffers)
+{
+	static const char *const net[] = { "socket", "bind", "listen",
+		"getsockname", "connect", "accept", "accept4", NULL };
+	long conns, mib;
+	int v;
+	if (!have_v1_memory() && !tu_must_work())
+		tu_skip("no writable cgroup memory controller");
+	/* tests/progs/kmem_hog (dynamic: no box root here) */
+	sandbox_t *sb = tu_sandbox("../progs/kmem_hog", "tcp", "40", NULL);
+	sandbox_policy_t *p = sandbox_policy_builtin("default");
+	ck_assert_ptr_nonnull(p);
+	for (size_t i = 0; net[i]; i++)
+		ck_assert_int_eq(sandbox_policy_add_rule_name(p, X64, net[i],
+		                 S_DISP_ALLOW, 0, NULL, 0), 0);
+	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+	sandbox_policy_unref(p);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
+	ck_assert_int_eq(sandbox_set_cgroup_parent(sb, cg_parent), 0);
+	ck_assert_int_eq(sandbox_set_cgroup_limits(sb, 16 << 20, SANDBOX_UNLIMITED, 0), 0);
+	char *out = tu_run_stdout(sb, &v, NULL);
+	ck_assert_result(v, S_RESULT_OK);
+	ck_assert_msg(sscanf(out, "conns %ld queued %ld", &conns, &mib) == 2 &&
+	              conns == 40 && mib < 32, "%s", out);
+	free(out);
+	sandbox_destroy(sb);
+}
+END_TEST
+
 START_TEST(cgroup_tiny_memory_starts_static_program)
 {
 	sandbox_iso_stat_t is;
@@ -972,6 +1006,7 @@ Suite *tu_suite(void)
 	tcase_set_timeout(tc, TU_TIMEOUT);
 	tcase_add_checked_fixture(tc, new_cg_parent, cleanup_parent);
 	tcase_add_test(tc, cgroup_memory_limit_is_ml);
+	tcase_add_test(tc, cgroup_memory_limit_bounds_socket_buffers);
 	tcase_add_test(tc, cgroup_tiny_memory_starts_static_program);
 	tcase_add_test(tc, cgroup_pids_limit_counts_refusals);
 	tcase_add_test(tc, cgroup_sweep_removes_only_unlocked_groups);

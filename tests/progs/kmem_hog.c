@@ -11,7 +11,11 @@
  *                            half as epoll instances each watching every
  *                            pipe end; print "fds F epolls E watches W"
  *   kmem_hog nofile          print "nofile SOFT HARD"
- * Needs pipe2 and epoll_create1 (the "go" and "node" policies). */
+ *   kmem_hog tcp N           N loopback TCP connections whose client
+ *                            writes until EAGAIN, nobody reading; print
+ *                            "conns C queued MIB"
+ * Needs pipe2 and epoll_create1 (the "go" and "node" policies); tcp needs
+ * socket, bind, listen, getsockname, connect and accept. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +25,9 @@
 #include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #define GIB (1UL << 30)
@@ -94,6 +101,35 @@ out:
 	return 0;
 }
 
+static int tcp(long n)
+{
+	static char buf[65536];
+	struct sockaddr_in a = { .sin_family = AF_INET,
+	                         .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t al = sizeof(a);
+	long c = 0;
+	long long queued = 0;
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (l < 0 || bind(l, (void *)&a, sizeof(a)) < 0 || listen(l, 512) < 0 ||
+	    getsockname(l, (void *)&a, &al) < 0) {
+		printf("listen: %s\n", strerror(errno));
+		return 1;
+	}
+	for (; c < n; c++) {
+		int s = socket(AF_INET, SOCK_STREAM, 0), t;
+		if (s < 0 || connect(s, (void *)&a, sizeof(a)) < 0 ||
+		    (t = accept(l, NULL, NULL)) < 0 ||
+		    fcntl(s, F_SETFL, O_NONBLOCK) < 0)
+			break;
+		ssize_t w;
+		while ((w = write(s, buf, sizeof(buf))) > 0)
+			queued += w;
+	}
+	printf("conns %ld queued %lld\n", c, queued >> 20);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct rlimit rl;
@@ -103,6 +139,8 @@ int main(int argc, char **argv)
 		return page_tables(strtoul(argv[2], NULL, 10));
 	if (argc > 2 && strcmp(argv[1], "pipes") == 0)
 		return pipes(atol(argv[2]));
+	if (argc > 2 && strcmp(argv[1], "tcp") == 0)
+		return tcp(atol(argv[2]));
 	if (argc > 1 && strcmp(argv[1], "epoll") == 0)
 		return epolls();
 	if (argc > 1 && strcmp(argv[1], "nofile") == 0 &&
