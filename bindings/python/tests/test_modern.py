@@ -703,9 +703,9 @@ class TestInterrupt(unittest.TestCase):
         self.assertEqual(s.result, sandbox.S_RESULT_OK)
 
     def test_ctrl_c_before_the_handler_is_installed(self):
-        # A ^C landing in run() just before the binding's handler is in
-        # place (the test's hook raises it there) ends the run before the
-        # program starts: KeyboardInterrupt at once, nothing run, nothing
+        # A ^C landing in run() just before the run is in the handler's
+        # table (the test's hook raises it there; before stop 23, before
+        # the handler was in place) ends the run before the program starts: KeyboardInterrupt at once, nothing run, nothing
         # left. (It used to set Python's flag only: the program ran to its
         # end, forever for one waiting on its input.)
         out = os.path.join(TempDir(self).path, 'out')
