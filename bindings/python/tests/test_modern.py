@@ -803,7 +803,11 @@ class TestInterrupt(unittest.TestCase):
                 for _ in range(10 ** 7):  # bounded: the signal lands here
                     pass
         finally:
-            os.close(in_wr)  # whatever happened, the program sees an end
+            # the run ends without its input closing (a bound for a run
+            # the ^C missed, not a time window); then, whatever happened,
+            # the program sees an end
+            t.join(120)
+            os.close(in_wr)
             t.join()
         self.assertEqual(len(res), 1)
         self.assertIsInstance(res[0], sandbox.Result)
