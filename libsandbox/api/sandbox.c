@@ -28,7 +28,7 @@ SB_EXPORT sandbox_t *sandbox_new(const char *const argv[])
 		goto nomem;
 	sb->pid = -1;
 	sb_confine_init(&sb->confine);
-	sb->mgr.ctl_fd = sb->mgr.sig_fd = sb->mgr.pidfd = -1;
+	sb->mgr.ctl_fd = sb->mgr.sig_fd = sb->mgr.timer_fd = sb->mgr.pidfd = -1;
 	atomic_init(&sb->link_wake, -1);
 	sb->mgr.tracer_base = -1;
 	sb->uid = (uid_t)-1;

@@ -95,12 +95,17 @@ struct sb_manager {
 	bool started;
 	int ctl_fd;    /* eventfd: wakes the manager (run start/stop/quit) */
 	int sig_fd;    /* signalfd for the sb_term_signals blocked, or -1 */
+	int timer_fd;  /* timerfd (CLOCK_MONOTONIC): a quiet run's first look
+	                * (manager.c), or -1 */
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	/* Written by the tracer under lock, read by the manager. */
 	bool quit;
 	bool running;       /* a run is active (fork to reap): watch it */
 	bool exec_seen;     /* the program has been exec'd */
+	bool quiet;         /* this run woke the manager neither at its start
+	                     * nor at its exec: the timer calls it (manager.c) */
+	bool looked;        /* the manager looked at this run before its exec */
 	unsigned generation;/* bumps per run and at its exec */
 	int pidfd;          /* pidfd of the program for this run */
 	pid_t pid;
