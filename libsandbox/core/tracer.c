@@ -603,14 +603,17 @@ static bool task_ended(const struct sb_task *t);
 
 /* The tasks alive, if more than `peak`: the count of the table less the
  * tasks that have ended, their end not yet taken (task_ended); stops
- * reading as soon as the count cannot pass peak. */
-static unsigned alive_above(struct run *r, unsigned n, unsigned peak)
+ * reading as soon as the count cannot pass peak. The tasks in `live` (0:
+ * none) are alive now, known without reading /proc: a creator at its
+ * event stop, a new task before its first instruction. */
+static unsigned alive_above(struct run *r, unsigned n, unsigned peak,
+                            const pid_t live[2])
 {
 	size_t pos = 0;
 	struct sb_task *t;
 
 	while (n > peak && (t = sb_tasks_next(&r->tasks, &pos)))
-		if (task_ended(t))
+		if (t->tid != live[0] && t->tid != live[1] && task_ended(t))
 			n--;
 	return n;
 }
@@ -619,7 +622,7 @@ static unsigned alive_above(struct run *r, unsigned n, unsigned peak)
  * once: a joined thread's end wakes its joiner before the tracer is told,
  * so the next thread's creation can come first, and a count that only
  * went up and down with the events said 12 under a quota of 4. */
-static void count_task(struct run *r, int delta)
+static void count_task(struct run *r, int delta, const pid_t live[2])
 {
 	sandbox_t *sb = r->sb;
 	unsigned n = (unsigned)atomic_load(&sb->ntasks) + (unsigned)delta;
@@ -629,7 +632,7 @@ static void count_task(struct run *r, int delta)
 	if (delta <= 0 || n <= peak)
 		return;
 	if (n <= PEAK_CHECK_MAX)
-		n = alive_above(r, n, peak);
+		n = alive_above(r, n, peak, live);
 	if (n > peak)
 		sb->stat.tasks_peak = (int)n;
 }
@@ -641,7 +644,7 @@ static void forget_task(struct run *r, struct sb_task *t)
 	if (sb_diag_profiling(r->sb->diag))
 		sb_diag_task_end(r->sb->diag, t->tid, t->tgid, t->syscalls);
 	sb_tasks_remove(&r->tasks, t->tid);
-	count_task(r, -1);
+	count_task(r, -1, (const pid_t[2]){ 0, 0 });
 }
 
 /* Has task t ended, its end not yet taken by us? A thread's end wakes its
@@ -837,7 +840,8 @@ static int on_new_task(struct run *r, struct sb_task *t)
 		if (!(c = sb_tasks_add(&r->tasks, tid, 0)))
 			return -ENOMEM;
 		c->fresh = true;
-		count_task(r, +1);
+		/* Both alive: t at its event stop, c not yet run. */
+		count_task(r, +1, (const pid_t[2]){ t->tid, tid });
 	}
 	if ((rc = enter_task(r, c, thread ? t->tgid : tid, t->tgid)) < 0)
 		return rc;
@@ -897,7 +901,8 @@ static int on_unknown_stop(struct run *r, pid_t tid, int status)
 	if (!(t = sb_tasks_add(&r->tasks, tid, 0)))
 		return -ENOMEM;
 	t->fresh = true;
-	count_task(r, +1);
+	/* Alive at its first stop (one killed before it is read). */
+	count_task(r, +1, (const pid_t[2]){ is_first_stop(status) ? tid : 0, 0 });
 	if (!is_first_stop(status)) /* killed before its first stop */
 		return resume(r, tid, false, 0);
 	if ((rc = enter_from_proc(r, t)) < 0)
@@ -1544,7 +1549,7 @@ int sb_trace(sandbox_t *sb, pid_t pid, int pidfd, int *errfd, int *wstatus)
 		return rc < 0 ? rc : -ENOMEM;
 	}
 	main->self = sb->iso ? sb_iso_self_pid(sb->iso, pid, pid) : pid;
-	count_task(&r, +1);
+	count_task(&r, +1, (const pid_t[2]){ pid, 0 }); /* just made */
 	/* Interrupts and the wall-clock bound hold from fork on. */
 	struct timespec t_fork;
 	clock_gettime(CLOCK_MONOTONIC, &t_fork);
