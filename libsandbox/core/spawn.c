@@ -52,25 +52,58 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 
 /* Valgrind runs no clone(CLONE_VM) that is neither a thread nor a vfork
- * (it ends the whole process): under it the child gets a copy. */
+ * (it ends the whole process): under it the child gets a copy. Its
+ * client request, when valgrind.h was there at build time, and at run
+ * time its preloaded objects (vgpreload_core and the tool's), which are
+ * in the link map of every dynamic client: a library built without the
+ * header is run under valgrind too. */
 #if defined(__has_include)
 #if __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>
-#define UNDER_VALGRIND() (RUNNING_ON_VALGRIND != 0)
+#define BUILT_WITH_VALGRIND_H
 #endif
 #endif
-#ifndef UNDER_VALGRIND
-#define UNDER_VALGRIND() false
+
+static int find_vgpreload(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	if (info->dlpi_name && strstr(info->dlpi_name, "/vgpreload_")) {
+		*(bool *)data = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* Decided once: a process does not come under valgrind later. */
+static bool under_valgrind(void)
+{
+	static atomic_int known = -1;
+	int k = atomic_load(&known);
+
+	if (k < 0) {
+		bool found = false;
+#ifdef BUILT_WITH_VALGRIND_H
+		found = RUNNING_ON_VALGRIND != 0;
 #endif
+		if (!found)
+			(void)dl_iterate_phdr(find_vgpreload, &found);
+		k = found;
+		atomic_store(&known, k);
+	}
+	return k != 0;
+}
 
 /* Sanitizers whose instrumentation keeps per-thread state in the calling
  * thread's storage and cannot be left out of a function (ThreadSanitizer,
@@ -207,7 +240,7 @@ pid_t sb_spawn(sandbox_t *sb, const struct sb_child_plan *plan,
 		errno = -rc;
 		return -1;
 	}
-	if (SANITIZER_NEEDS_COPY || UNDER_VALGRIND() ||
+	if (SANITIZER_NEEDS_COPY || under_valgrind() ||
 	    (changes_ids && !ids_may_share()))
 		flags = SIGCHLD; /* a copy of our memory, as fork() makes */
 	else if (changes_ids)
