@@ -435,7 +435,9 @@ int64_t sb_supervisor_cpu_ns(const sandbox_t *sb)
 }
 
 /* Does the run need the manager from its start or its exec on, beyond
- * its deadlines? Captured output is copied as it comes; memory is
+ * its deadlines? Captured output is copied as it comes: any capture pipe
+ * of this run, whatever asked for it (the caller, or the library for a
+ * stream it must count; review-stop23 A5), and one asked for; memory is
  * sampled from the exec (RSS mode, or a sum over processes); a profile's
  * time series starts at the exec; an interaction's relay is told. */
 static bool needs_manager_early(const sandbox_t *sb)
@@ -443,7 +445,11 @@ static bool needs_manager_early(const sandbox_t *sb)
 	bool mem = sb->quota[S_QUOTA_MEMORY] != SANDBOX_UNLIMITED &&
 	           (sb->memory_mode == S_MEMORY_RSS ||
 	            (sb->compiled.tasks & SB_TASKS_PROCESSES));
-	return sb->cap[1].on || sb->cap[2].on || mem ||
+	bool capture = false;
+
+	for (int i = 1; i <= 2; i++)
+		capture = capture || sb->cap[i].on || sb->cap[i].rfd >= 0;
+	return capture || mem ||
 	       (sb->diag && sb->diag->prof_interval_us) || sb->link.data ||
 	       sb->link.wall_kill;
 }
