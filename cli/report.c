@@ -369,6 +369,7 @@ static void json_isolation(FILE *f, bool *first, const struct sr_outcome *r)
 	/* The box root's writable space, and the box's copies out. */
 	bool fs = is->in_effect & S_ISO_FS;
 	sr_json_figure(f, &bf, "box_bytes", fs ? is->box_bytes : -1);
+	sr_json_figure(f, &bf, "box_peak_bytes", fs ? is->box_peak_bytes : -1);
 	sr_json_figure(f, &bf, "box_limit_bytes", fs ? is->box_limit : -1);
 	sr_json_figure(f, &bf, "box_missing",
 	            (is->in_effect & S_ISO_BOX) ? is->box_missing : -1);

@@ -129,8 +129,8 @@ typedef enum {
 	                        * judged by the supervisor, never delivered */
 	S_QUOTA_MEMORY,        /* bytes; see sandbox_memory_mode_t */
 	S_QUOTA_DISK,          /* output bytes: any one file, stdout and
-	                        * stderr together, a box's files together
-	                        * (see below) */
+	                        * stderr together, in a box its streams and
+	                        * files together (see below) */
 	S_QUOTA_STACK,         /* bytes of stack (RLIMIT_STACK). Unset, under a
 	                        * memory quota: unlimited, bounded by that quota
 	                        * (sandbox_set_rlimit() can still set one);
@@ -174,18 +174,50 @@ typedef enum {
  * (docs/POLICIES.md measures their peaks: 4 to 17 descriptors). Set
  * RLIMIT_NOFILE with sandbox_set_rlimit() for more or fewer. */
 #define SANDBOX_DEFAULT_NOFILE 256
-/* What S_QUOTA_DISK bounds: every file the program writes, each one by
- * the kernel (RLIMIT_FSIZE: SIGXFSZ, EFBIG); its stdout and stderr
- * together -- the bytes of captured streams (sandbox_set_capture) are
+/* What S_QUOTA_DISK bounds -- one budget of output bytes: every file the
+ * program writes, each one by the kernel (RLIMIT_FSIZE: SIGXFSZ, EFBIG);
+ * its stdout and stderr together -- the bytes of captured streams are
  * counted as they pass, and what it adds to streams that are regular
- * files is added to them at the end -- and, in a box (sandbox_set_box),
- * all the files it keeps there together (its writable space is a tmpfs
- * of the quota's size). Beyond: OL. Outside a box, files it writes in a
- * directory of the caller's are bounded one by one only; a stream that
- * is neither a file nor captured (an inherited pipe or terminal) is not
- * counted: capture it (sandbox-run captures both). Nor is one sent to a
- * device such as /dev/null: nothing of it is kept, and the CPU and wall
- * quotas bound the time spent writing it. */
+ * files is measured before every call that can shrink a file (truncate,
+ * ftruncate, fallocate: they stop in fast mode too, no other call does)
+ * and at the end, the most they held together is counted (writing 900
+ * KiB to each and truncating both is no way under 1 MiB); and, in a box
+ * (sandbox_set_box), its streams and all the files it keeps there
+ * together: the most its writable space held (box_peak_bytes) plus its
+ * streams is judged against the quota, once. Beyond: OL. Outside a box,
+ * files it writes in a directory of the caller's are bounded one by one
+ * only, and a stream file in a directory the program may write can be
+ * reopened by path with O_TRUNC there without a stop in fast mode (give
+ * stream files outside its write trees, or use a box). A thread that
+ * writes while another's truncation is stopped can add bytes the sample
+ * before that truncation does not see; RLIMIT_FSIZE still bounds each
+ * file.
+ *
+ * Which streams are captured. Under this quota, the library captures by
+ * itself (as sandbox_set_capture() would, copying into the stream) every
+ * stdout or stderr it could not bound as a file the program writes:
+ *   - a pipe, FIFO, socket or terminal, given (sandbox_set_stdio_fd(),
+ *     _path()) or inherited: RLIMIT_FSIZE does not apply to them. A
+ *     reader that has left is the program's EPIPE (and SIGPIPE), as it
+ *     would be without the quota;
+ *   - an inherited stream (no sandbox_set_stdio_*() for it), whatever it
+ *     is: the program never holds the caller's own open file description
+ *     (its offset, O_APPEND flag, locks and size: a judge's `2>> log`);
+ *   - a regular file that already holds bytes when the run starts (a log
+ *     every run appends to): RLIMIT_FSIZE is an absolute size, which
+ *     would refuse the first byte; captured, the quota counts exactly
+ *     what this run adds, and the program cannot touch what was there.
+ * stderr that is stdout's file (SANDBOX_STDIO_STDOUT, or the same file
+ * inherited on both) shares stdout's capture: one order, counted once.
+ * Not captured: an empty regular file given for the stream (the common
+ * case: it costs nothing, the program writes it itself) and a device
+ * such as /dev/null (nothing of it is kept; the CPU and wall quotas bound
+ * the time spent writing). sandbox_captured_bytes() says -1 for a stream
+ * the quota captured (the caller did not ask). Without this quota,
+ * inherited streams are the caller's own descriptors, handed over as
+ * they are: a caller that must keep its files from the program gives the
+ * streams explicitly (sandbox-run and the Python binding capture an
+ * inherited regular file, quota or not). */
 
 /* What the memory quota is judged on. */
 typedef enum {

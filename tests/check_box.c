@@ -806,6 +806,38 @@ START_TEST(space_is_bounded_by_the_quotas)
 }
 END_TEST
 
+/* One output budget: what the program prints and what it keeps in the
+ * box's files count together against the disk quota. 600 KiB printed
+ * and a 600 KiB file under 1 MiB was OK -- the streams got the quota and
+ * the space got it again (review-box2 C2); 400 + 400 KiB stays OK. */
+START_TEST(streams_and_files_share_the_quota)
+{
+	static const char *const kib[] = { "614400", "409600" };
+	sandbox_stat_t st;
+
+	as_user(_i);
+	NEED_BOX();
+	for (int k = 0; k < 2; k++) {
+		char *out = tu_tmpfile("box-budget.out");
+		sandbox_t *sb = box_of(modes[_i % 2], "fill", ".", "1", kib[k]);
+		const char *argv[] = { "./fill", ".", "1", kib[k], kib[k], NULL };
+		ck_assert_int_eq(sandbox_set_argv(sb, argv), 0);
+		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, 1 * MB), 0);
+		ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, out, false), 0);
+		ck_assert_int_eq(sandbox_execute(sb), 0);
+		ck_assert_int_eq(sandbox_get_stat(sb, &st, sizeof(st)), 0);
+		ck_assert_msg(st.result == (k == 0 ? S_RESULT_OL : S_RESULT_OK),
+		              "%s bytes printed and kept: %s", kib[k],
+		              sandbox_result_name(st.result));
+		if (k == 0)
+			ck_assert_int_eq(st.quota_exceeded, S_QUOTA_DISK);
+		sandbox_destroy(sb);
+		unlink(out);
+		free(out);
+	}
+}
+END_TEST
+
 /* The copies in are not the program's space: a copy it could truncate or
  * remove would free room for its own files, uncounted (0.5: 45 MiB of
  * files under a 1 MiB disk quota, OK, after truncating a 50 MiB input).
@@ -1095,6 +1127,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(t, tmp_dirs_share_the_space, 0, 2);
 	tcase_add_loop_test(t, inputs_free_no_space, 0, 4);
 	tcase_add_loop_test(t, space_is_judged_at_its_peak, 0, 12);
+	tcase_add_loop_test(t, streams_and_files_share_the_quota, 0, 4);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -329,6 +330,172 @@ START_TEST(a_stalled_reader_does_not_stop_the_clock)
 }
 END_TEST
 
+/* ---------------------------------------- streams the quota captures */
+
+/* A pipe handed over (sandbox_set_stdio_fd) or inherited under an output
+ * quota: the library captures it itself -- a pipe has no RLIMIT_FSIZE --
+ * so the reader gets exactly the quota and the run is OL (review-box2
+ * C14: 10 MB went through under 1 MiB, OK). _i: mode (bit 0), inherited
+ * (bit 1), stderr rather than stdout (bit 2). */
+START_TEST(a_pipe_stream_is_bounded)
+{
+	const uint64_t quota = 100000;
+	int which = _i & 4 ? 2 : 1;
+	sandbox_t *sb = tu_sandbox("trunc_streams", "2000", "keep", NULL);
+	struct reader r;
+	sandbox_stat_t st;
+	int wfd = reader_start(&r, 0, 0), saved = -1;
+
+	ck_assert_int_eq(sandbox_set_mode(sb, _i & 1), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, quota), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 3 - which, "/dev/null",
+	                                        false), 0);
+	if (_i & 2) { /* the test's own descriptor: Check forked us */
+		ck_assert_int_eq(sandbox_set_stdio_fd(sb, which, -1), 0);
+		ck_assert_int_ge(saved = fcntl(which, F_DUPFD_CLOEXEC, 3), 0);
+		ck_assert_int_eq(dup2(wfd, which), which);
+	} else {
+		ck_assert_int_eq(sandbox_set_stdio_fd(sb, which, wfd), 0);
+	}
+	int rc = sandbox_execute(sb);
+	if (saved >= 0) {
+		dup2(saved, which);
+		close(saved);
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(sandbox_get_stat(sb, &st, sizeof(st)), 0);
+	reader_finish(&r, wfd);
+	ck_assert_result(st.result, S_RESULT_OL);
+	ck_assert_int_eq(st.quota_exceeded, S_QUOTA_DISK);
+	ck_assert_uint_eq(r.len, quota);
+	/* Implied, not asked for: the caller's figure stays "not captured". */
+	ck_assert_int_eq(sandbox_captured_bytes(sb, which), -1);
+	free(r.buf);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* A file that already holds more than the quota (a judge appending every
+ * run's output to one log): the quota counts what this run writes. It
+ * was OL at the first byte (RLIMIT_FSIZE is an absolute size: review-box2
+ * C11); the log kept its earlier content either way. _i: mode (bit 0),
+ * given by path with append (bit 1) or by an O_APPEND descriptor. */
+START_TEST(a_filled_log_takes_this_runs_output)
+{
+	const uint64_t quota = 100000;
+	sandbox_t *sb = tu_sandbox("both", "100", NULL);
+	char *path = tu_tmpfile(_i & 1 ? "cap-log-c.out" : "cap-log-f.out");
+	char *old = malloc(2 * quota + 1), *text;
+	sandbox_stat_t st;
+	int fd = -1;
+
+	ck_assert_ptr_nonnull(old);
+	memset(old, 'j', 2 * quota);
+	old[2 * quota] = '\0';
+	tu_write_file(path, old);
+	ck_assert_int_eq(sandbox_set_mode(sb, _i & 1), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, quota), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 2, "/dev/null", false), 0);
+	if (_i & 2) {
+		ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, path, true), 0);
+	} else {
+		fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(sandbox_set_stdio_fd(sb, 1, fd), 0);
+	}
+	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+	text = tu_slurp(path);
+	ck_assert_uint_eq(strlen(text), 2 * quota + 1100);
+	ck_assert_msg(memcmp(text, old, 2 * quota) == 0, "the log changed");
+	ck_assert_msg(strncmp(text + 2 * quota, "out 000000\n", 11) == 0,
+	              "this run's output is not at the end");
+	if (fd >= 0)
+		close(fd);
+	free(text);
+	free(old);
+	free(path);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* An inherited stdout that is a regular file, under a quota: the program
+ * gets a pipe the library copies into it, never the caller's own open
+ * file -- it cannot truncate it (review-box2 C12: the judge's log was
+ * emptied). The file keeps its content and gets the run's output. */
+START_TEST(an_inherited_file_stays_the_callers)
+{
+	sandbox_t *sb = tu_sandbox("trunc_streams", "1", NULL);
+	char *path = tu_tmpfile(_i ? "cap-inh-c.out" : "cap-inh-f.out"), *text;
+	int fd, saved;
+
+	tu_write_file(path, "the judge's line\n");
+	fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(sandbox_set_mode(sb, _i), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, 1u << 20), 0);
+	ck_assert_int_eq(sandbox_set_stdio_fd(sb, 1, -1), 0); /* inherited */
+	ck_assert_int_ge(saved = fcntl(1, F_DUPFD_CLOEXEC, 3), 0);
+	ck_assert_int_eq(dup2(fd, 1), 1);
+	int rc = sandbox_execute(sb);
+	dup2(saved, 1);
+	close(saved);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_result(sandbox_result(sb), S_RESULT_OK);
+	text = tu_slurp(path);
+	ck_assert_uint_eq(strlen(text), 17 + 1024);
+	ck_assert_msg(strncmp(text, "the judge's line\n", 17) == 0,
+	              "the judge's line is gone: %.40s", text);
+	close(fd);
+	free(text);
+	free(path);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* A captured pipe whose reader has gone: the program gets EPIPE/SIGPIPE
+ * as it would without the capture (native), not a bottomless sink. */
+START_TEST(a_gone_reader_is_the_programs_sigpipe)
+{
+	sandbox_t *sb = tu_sandbox("output_hog", "-", NULL);
+	sandbox_stat_t st;
+	int p[2];
+
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	close(p[0]);
+	ck_assert_int_eq(sandbox_set_mode(sb, _i), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, 1u << 30), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, 60000), 0);
+	ck_assert_int_eq(sandbox_set_stdio_fd(sb, 1, p[1]), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_RT);
+	ck_assert_int_eq(st.signal, SIGPIPE);
+	close(p[1]);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+/* The caller's pipe that nobody reads, captured under the quota: the
+ * program blocks on the full capture pipe and ends TL at the wall-clock
+ * quota, and sandbox_execute() returns -- it does not wait for a reader
+ * that never comes (it did: the drain waited for the destination). */
+START_TEST(an_unread_pipe_ends_at_the_wall)
+{
+	sandbox_t *sb = tu_sandbox("output_hog", "-", NULL);
+	sandbox_stat_t st;
+	int p[2];
+
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	ck_assert_int_eq(sandbox_set_mode(sb, _i), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, 1u << 30), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, 300), 0);
+	ck_assert_int_eq(sandbox_set_stdio_fd(sb, 1, p[1]), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_TL);
+	ck_assert_int_eq(st.tl_limit, S_TL_WALL);
+	close(p[0]);
+	close(p[1]);
+	sandbox_destroy(sb);
+}
+END_TEST
+
 START_TEST(bad_arguments)
 {
 	sandbox_t *sb = tu_sandbox("hello", NULL);
@@ -363,6 +530,11 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, ol_is_exact_with_a_slow_reader, 0, 2);
 	tcase_add_loop_test(tc, a_closed_reader_kills_nobody, 0, 4);
 	tcase_add_loop_test(tc, a_stalled_reader_does_not_stop_the_clock, 0, 4);
+	tcase_add_loop_test(tc, a_pipe_stream_is_bounded, 0, 8);
+	tcase_add_loop_test(tc, a_filled_log_takes_this_runs_output, 0, 4);
+	tcase_add_loop_test(tc, an_inherited_file_stays_the_callers, 0, 2);
+	tcase_add_loop_test(tc, a_gone_reader_is_the_programs_sigpipe, 0, 2);
+	tcase_add_loop_test(tc, an_unread_pipe_ends_at_the_wall, 0, 2);
 	tcase_add_test(tc, bad_arguments);
 	suite_add_tcase(s, tc);
 	return s;

@@ -205,6 +205,25 @@ START_TEST(ol_disk)
 }
 END_TEST
 
+/* Run `prog arg` in `mode` with stdout and stderr two files of their own
+ * under a 1 MiB output quota: its verdict. */
+static int run_two_stream_files(int mode, const char *prog, const char *arg,
+                                sandbox_stat_t *st)
+{
+	char *out = tu_tmpfile("two.out"), *err = tu_tmpfile("two.err");
+	sandbox_t *sb = tu_sandbox(prog, arg, NULL);
+	ck_assert_int_eq(sandbox_set_mode(sb, mode), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, out, false), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 2, err, false), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, 1 * MB), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
+	int r = tu_run(sb, st);
+	sandbox_destroy(sb);
+	free(out);
+	free(err);
+	return r;
+}
+
 /* stdout and stderr count together: two files of 720 KiB each under a
  * 1 MiB quota are OL (each stayed under it: OK when the quota bounded one
  * file at a time). Files the program writes in a directory of its own are
@@ -212,22 +231,53 @@ END_TEST
 START_TEST(ol_counts_both_streams)
 {
 	for (int m = 0; m < NMODES; m++) {
-		char *out = tu_tmpfile("both.out"), *err = tu_tmpfile("both.err");
-		sandbox_t *sb = tu_sandbox("both", "65536", NULL);
 		sandbox_stat_t st;
-		ck_assert_int_eq(sandbox_set_mode(sb, modes[m]), 0);
-		ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, out, false), 0);
-		ck_assert_int_eq(sandbox_set_stdio_path(sb, 2, err, false), 0);
-		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, 1 * MB), 0);
-		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
-		int r = tu_run(sb, &st);
+		int r = run_two_stream_files(modes[m], "both", "65536", &st);
 		ck_assert_msg(r == S_RESULT_OL && st.quota_exceeded == S_QUOTA_DISK,
 		              "%s mode: verdict %s, %lld bytes written",
 		              tu_mode_name(modes[m]), RN(r), (long long)st.output_bytes);
+	}
+}
+END_TEST
+
+/* What two stream files held together at their most is judged: 700 KiB
+ * written to each under 1 MiB, then both truncated before the exit, was
+ * OK (the sum was taken on the final sizes: review-box2 C9). 400 KiB
+ * each stays OK. _i: mode. */
+START_TEST(streams_are_judged_at_their_peak)
+{
+	static const char *const kib[] = { "700", "400" };
+	for (int k = 0; k < 2; k++) {
+		sandbox_stat_t st;
+		int r = run_two_stream_files(modes[_i], "trunc_streams", kib[k], &st);
+		int want = k == 0 ? S_RESULT_OL : S_RESULT_OK;
+		ck_assert_msg(r == want, "%s mode, %s KiB each: verdict %s",
+		              tu_mode_name(modes[_i]), kib[k], RN(r));
+		if (k == 0)
+			ck_assert_int_eq(st.quota_exceeded, S_QUOTA_DISK);
+	}
+}
+END_TEST
+
+/* The common case -- stdout a file under the output quota -- costs no
+ * stop more in fast mode than no quota: only the calls that can shrink a
+ * file stop (the program here makes none). */
+START_TEST(stream_files_cost_no_stops)
+{
+	int64_t stops[2];
+	for (int q = 0; q < 2; q++) {
+		char *out = tu_tmpfile("stops.out");
+		sandbox_t *sb = tu_sandbox("both", "1000", NULL);
+		sandbox_stat_t st;
+		ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, out, false), 0);
+		if (q)
+			ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, 1 * MB), 0);
+		ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+		stops[q] = st.stops;
 		sandbox_destroy(sb);
 		free(out);
-		free(err);
 	}
+	ck_assert_int_eq(stops[1], stops[0]);
 }
 END_TEST
 
@@ -556,6 +606,8 @@ Suite *tu_suite(void)
 	tcase_set_timeout(tc, TU_TIMEOUT);
 	tcase_add_loop_test(tc, ol_disk, 0, (int)(sizeof(ol) / sizeof(ol[0])));
 	tcase_add_test(tc, ol_counts_both_streams);
+	tcase_add_loop_test(tc, streams_are_judged_at_their_peak, 0, NMODES);
+	tcase_add_test(tc, stream_files_cost_no_stops);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("time");

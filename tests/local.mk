@@ -69,6 +69,7 @@ TEST_PROGS = \
 	tests/progs/forbidden \
 	tests/progs/writefile \
 	tests/progs/both \
+	tests/progs/trunc_streams \
 	tests/progs/affinity \
 	tests/progs/peer \
 	tests/progs/supervisor_work \
@@ -147,6 +148,9 @@ tests_progs_writefile_LDFLAGS =
 tests_progs_both_SOURCES = tests/progs/both.c
 tests_progs_both_CFLAGS = $(TESTPROG_FLAGS)
 tests_progs_both_LDFLAGS =
+tests_progs_trunc_streams_SOURCES = tests/progs/trunc_streams.c
+tests_progs_trunc_streams_CFLAGS = $(TESTPROG_FLAGS)
+tests_progs_trunc_streams_LDFLAGS =
 tests_progs_affinity_SOURCES = tests/progs/affinity.c
 tests_progs_affinity_CFLAGS = $(TESTPROG_FLAGS)
 tests_progs_affinity_LDFLAGS =

@@ -56,12 +56,14 @@ static void print_prog(const struct sock_fprog *f, int id)
 }
 
 /* One entry: the policy's table compiled with `watch` (bit 0: memory,
- * bit 1: a box's space). */
+ * bit 1: a box's space, bit 2: the stream files -- not with bit 1, whose
+ * calls include its). */
 static int entry(const char *name, const sandbox_policy_t *v, int watch,
                  int id, char *table, size_t len, size_t *used)
 {
 	struct sb_filter_opts o = { .watch_memory = watch & 1,
-	                            .watch_space = watch & 2 };
+	                            .watch_space = watch & 2,
+	                            .watch_streams = watch & 4 };
 	struct sock_fprog f;
 	int n, rc = sb_filter_compile(v, &o, &f);
 
@@ -69,18 +71,21 @@ static int entry(const char *name, const sandbox_policy_t *v, int watch,
 		fprintf(stderr, "gen-filters: %s: %s\n", name, sb_strerror(rc));
 		return rc;
 	}
-	printf("\n/* %s, memory %s, space %s */\n", name,
+	printf("\n/* %s, memory %s, space %s, streams %s */\n", name,
 	       (watch & 1) ? "watched" : "not watched",
-	       (watch & 2) ? "watched" : "not watched");
+	       (watch & 2) ? "watched" : "not watched",
+	       (watch & 4) ? "watched" : "not watched");
 	print_rules(v, id);
 	print_prog(&f, id);
 	n = snprintf(table + *used, len - *used,
-	             "\t{ .watch_memory = %s, .watch_space = %s,\n"
+	             "\t{ .watch_memory = %s, .watch_space = %s, "
+	             ".watch_streams = %s,\n"
 	             "\t  .def_disp = { %d, %d, %d },\n"
 	             "\t  .def_err = { %d, %d, %d }, .rules = rules_%d, "
 	             ".nrules = %zu,\n\t  .prog = prog_%d, .len = %u },\n",
 	             (watch & 1) ? "true" : "false",
-	             (watch & 2) ? "true" : "false", v->def_disp[0], v->def_disp[1], v->def_disp[2],
+	             (watch & 2) ? "true" : "false",
+	             (watch & 4) ? "true" : "false", v->def_disp[0], v->def_disp[1], v->def_disp[2],
 	             v->def_err[0], v->def_err[1], v->def_err[2], id, v->nrules,
 	             id, f.len);
 	free(f.filter);
@@ -108,8 +113,9 @@ int main(void)
 			fprintf(stderr, "gen-filters: cannot build policy %s\n", *n);
 			return 1;
 		}
-		for (int watch = 0; watch < 4; watch++)
-			if (entry(*n, &eff.view, watch, id++, table, sizeof(table),
+		for (int watch = 0; watch < 8; watch++)
+			if ((watch & 6) != 6 &&
+			    entry(*n, &eff.view, watch, id++, table, sizeof(table),
 			          &used) < 0)
 				return 1;
 		sb_policy_effective_free(&eff);

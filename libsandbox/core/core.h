@@ -72,6 +72,13 @@ struct sb_capture {
 	sandbox_output_fn fn;
 	void *data;
 	/* per run */
+	bool active;            /* captured this run: on, or implied */
+	bool implied;           /* by the output quota (sb_capture_plan): the
+	                         * caller's stream; a reader gone is the
+	                         * program's EPIPE, as without capture */
+	int own_dest;           /* our descriptor on an implied capture's
+	                         * stream, closed at the end; or -1 */
+	int dest;               /* this run's destination: dest_fd, own_dest */
 	int rfd;                /* read end, nonblocking; -1 when closed */
 	int out_fd;             /* where copies are written: dest_fd, or a
 	                         * private non-blocking reopening of it */
@@ -79,6 +86,7 @@ struct sb_capture {
 	bool is_sock;           /* out_fd is a socket: send(MSG_DONTWAIT) */
 	bool can_splice;        /* dest accepts splice(2) */
 	bool dest_gone;         /* dest refused for good: count, drop */
+	bool reader_gone;       /* ... with EPIPE */
 	bool wait_out;          /* copying waits for dest to take more */
 	char *buf;              /* CHUNK bytes: read/write path */
 	size_t pend_off, pend_len; /* read, not yet written to dest */
@@ -305,6 +313,7 @@ struct sandbox {
 		unsigned generation;
 		bool watch_memory;
 		bool watch_space;
+		bool watch_streams;
 		bool guard_truncate;
 		bool guard_special;
 		bool guard_owner;
@@ -327,6 +336,9 @@ struct sandbox {
 	                          * program writes itself (capture.c) */
 		int fd[3];       /* a descriptor on each, or -1 */
 		int64_t size0[3];/* its size when the run started */
+		bool watched;    /* any: sampled where one can shrink */
+		int64_t peak;    /* what they held together at their most,
+		                  * beyond size0, at the samples so far */
 	} streams;
 	int64_t refused_peak;    /* ML: memory with the refused request, or -1 */
 	uint64_t exec_args_bytes;/* what execve copies onto the new stack */
@@ -433,20 +445,28 @@ void sb_spawn_free(sandbox_t *sb);
  * manager waits for next (the pipe, or the destination when it is full). */
 enum { SB_CAP_IDLE = 0, SB_CAP_FULL, SB_CAP_EOF, SB_CAP_OVER };
 struct pollfd;
-/* Streams whose bit (1 << which) is in `skip` are not captured this run
- * (an interaction owns them). */
-int sb_capture_open(sandbox_t *sb, int wfd[3], unsigned skip);
+/* Which streams are captured this run: those the caller asked for, and,
+ * under an output quota, those the quota could not bound as files the
+ * program writes (sb_capture_plan takes stdio[i] over for them, -1 then).
+ * Returns true when stderr must follow stdout's capture (one stream, one
+ * file: the caller's order is kept). Streams whose bit (1 << which) is in
+ * `skip` are not captured this run (an interaction owns them). */
+bool sb_capture_plan(sandbox_t *sb, int stdio[3], unsigned skip);
+int sb_capture_open(sandbox_t *sb, int wfd[3]);
 int sb_capture_copy(sandbox_t *sb, int which);
 void sb_capture_pollfd(const sandbox_t *sb, int which, struct pollfd *p);
 void sb_capture_finish(sandbox_t *sb);
 int64_t sb_capture_total(const sandbox_t *sb);
 /* stdout and stderr as regular files the program writes itself (not
  * captured): begin notes their sizes before the fork (fds: the streams
- * the child gets, -1 for inherited ones), sb_streams_written says what
- * the program added to them, end forgets them. Counted together with the
+ * the child gets, -1 for inherited ones); sample measures them where the
+ * program may be about to shrink one (the tracer: a truncating call);
+ * sb_streams_written says what the program added to them at their most
+ * (samples and now); end forgets them. Counted together with the
  * captured bytes against S_QUOTA_DISK. */
 void sb_streams_begin(sandbox_t *sb, const int fds[3]);
-int64_t sb_streams_written(const sandbox_t *sb);
+void sb_streams_sample(sandbox_t *sb);
+int64_t sb_streams_written(sandbox_t *sb);
 void sb_streams_end(sandbox_t *sb);
 
 /* affinity.c: place the calling (tracer) thread -- and so the child it

@@ -82,6 +82,11 @@ static int compile_policy(sandbox_t *sb)
 	/* A box's writable space judged by a quota: what can free it stops
 	 * first in fast mode too (its peak decides, isolation/box.c). */
 	bool space = sb->iso && sb_iso_watches_space(sb->iso);
+	/* Stream files under the output quota: what can shrink one through
+	 * a descriptor stops first, so that what they held at their most is
+	 * judged (capture.c). A stream the caller captures is no file. */
+	bool streams = sb->quota[S_QUOTA_DISK] != SANDBOX_UNLIMITED &&
+	               !(sb->cap[1].on && sb->cap[2].on);
 	const struct sb_eff_opts eo = {
 		.guard_truncate = sb->confine.guard_truncate,
 		.guard_special = sb->confine.mode == S_FILES_MOUNT_VIEW,
@@ -96,6 +101,7 @@ static int compile_policy(sandbox_t *sb)
 	    sb->compiled.generation == sb->policy->generation &&
 	    sb->compiled.watch_memory == watch &&
 	    sb->compiled.watch_space == space &&
+	    sb->compiled.watch_streams == streams &&
 	    sb->compiled.guard_truncate == eo.guard_truncate &&
 	    sb->compiled.guard_special == eo.guard_special &&
 	    sb->compiled.guard_owner == eo.guard_owner)
@@ -103,7 +109,8 @@ static int compile_policy(sandbox_t *sb)
 	sb_run_drop_compiled(sb);
 	/* The table with its guards (tasks; truncation for an old Landlock):
 	 * what the kernel filter is compiled from and both modes judge. */
-	struct sb_filter_opts o = { .watch_memory = watch, .watch_space = space };
+	struct sb_filter_opts o = { .watch_memory = watch, .watch_space = space,
+	                            .watch_streams = streams };
 	if ((rc = sb_policy_effective(sb->policy, &eo, &sb->compiled.guarded)) < 0 ||
 	    (rc = sb_filter_get(&sb->compiled.guarded.view, &o,
 	                        &sb->compiled.prog)) < 0 ||
@@ -118,6 +125,7 @@ static int compile_policy(sandbox_t *sb)
 	sb->compiled.generation = sb->policy->generation;
 	sb->compiled.watch_memory = watch;
 	sb->compiled.watch_space = space;
+	sb->compiled.watch_streams = streams;
 	sb->compiled.guard_truncate = eo.guard_truncate;
 	sb->compiled.guard_special = eo.guard_special;
 	sb->compiled.guard_owner = eo.guard_owner;
@@ -273,7 +281,8 @@ int sb_run_execute(sandbox_t *sb)
 	rc = open_stdio(sb, stdio);
 	if (rc < 0)
 		return rc;
-	if ((rc = sb_capture_open(sb, capw, linked)) < 0) {
+	bool err_follows = sb_capture_plan(sb, stdio, linked);
+	if ((rc = sb_capture_open(sb, capw)) < 0) {
 		close_fds(stdio, 3);
 		sb->failed_step = sb_step_name(SB_STEP_CAPTURE);
 		return rc;
@@ -281,7 +290,8 @@ int sb_run_execute(sandbox_t *sb)
 	for (int i = 1; i <= 2; i++)
 		if (capw[i] >= 0)
 			stdio[i] = capw[i]; /* closed after fork below */
-	if (sb->stdio[2].fd == SANDBOX_STDIO_STDOUT && !sb->cap[2].on) {
+	if ((sb->stdio[2].fd == SANDBOX_STDIO_STDOUT && !sb->cap[2].active) ||
+	    err_follows) {
 		/* stderr is stdout's description, whatever stdout became. */
 		int src = stdio[1] >= 0 ? stdio[1] : STDOUT_FILENO;
 		if ((stdio[2] = fcntl(src, F_DUPFD_CLOEXEC, 3)) < 0) {

@@ -230,6 +230,10 @@ static void begin_syscall(struct run *r, struct sb_task *t,
 	/* Whatever made the call stop (the filter's MEM data, a TRACE rule,
 	 * classic mode), a memory syscall under a VSIZE quota is watched. */
 	t->watch_mem = r->watch_memory && sb_memory_syscall(abi, (long)nr);
+	/* The stream files before a call that may shrink one (capture.c);
+	 * a path's truncation (an open, truncate) when it stops. */
+	if (r->sb->streams.watched && sb_space_syscall(abi, (long)nr))
+		sb_streams_sample(r->sb);
 	t->deny_errno = 0;
 	t->syscalls++;
 	r->sb->stat.syscalls++;

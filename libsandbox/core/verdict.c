@@ -199,13 +199,22 @@ void sb_verdict_isolation(sandbox_t *sb, const struct sb_iso_facts *f)
 	/* The box's files took more than the quota that bounds them: OL
 	 * (the disk quota) or ML (the memory quota), whatever the program
 	 * did when the space ran out. */
-	if (f->space_over_quota >= 0 && (st->result == S_RESULT_RT ||
-	                                 st->result == S_RESULT_OK ||
-	                                 st->result == S_RESULT_AT)) {
+	bool judged = st->result == S_RESULT_RT || st->result == S_RESULT_OK ||
+	              st->result == S_RESULT_AT;
+	if (f->space_over_quota >= 0 && judged) {
 		st->result = f->space_over_quota == S_QUOTA_DISK ? S_RESULT_OL
 		                                                 : S_RESULT_ML;
 		st->quota_exceeded = f->space_over_quota;
+		return;
 	}
+	/* One output budget: the streams and the files it kept there (at
+	 * their most) together, not the quota once for each (review-box2
+	 * C2). A name removed before the streams grew still counts: the
+	 * quota bounds what it wrote, not what was there at one moment. */
+	uint64_t dq = sb->quota[S_QUOTA_DISK];
+	if (dq != SANDBOX_UNLIMITED && f->space_peak >= 0 && judged &&
+	    sb->stream_bytes + f->space_peak > (int64_t)dq)
+		set_quota_result(sb, S_RESULT_OL, S_QUOTA_DISK);
 }
 
 void sb_verdict_memory_refused(sandbox_t *sb, int by, int64_t bytes,

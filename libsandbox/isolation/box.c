@@ -505,12 +505,14 @@ void sb_box_leave(struct sb_iso *iso, struct sb_iso_facts *facts)
 	iso->stat.box_limit = (int64_t)iso->box_limit;
 	iso->stat.box_limit_quota = iso->box_limit_quota;
 	facts->space_over_quota = -1;
+	facts->space_peak = -1;
 	int64_t used = space_used(run);
 	if (used >= 0) {
 		if ((uint64_t)used > run->space_peak)
 			run->space_peak = (uint64_t)used;
 		iso->stat.box_bytes = used;
 		iso->stat.box_peak_bytes = (int64_t)run->space_peak;
+		facts->space_peak = (int64_t)run->space_peak;
 		/* The plan gave one page more than the limit: a program that
 		 * used it -- at the end, or at any stop of the run -- wanted
 		 * more than its quota allows, whatever it removed later. */

@@ -279,6 +279,8 @@ struct sb_iso_facts {
 	int64_t oom_kills;    /* OOM kills in the run's cgroup, -1: unknown */
 	int space_over_quota; /* the box's writable space held more of the
 	                       * program's than this quota allows, or -1 */
+	int64_t space_peak;   /* the most that space held (bytes), or -1
+	                       * without one */
 };
 
 /* isolation.c: the object (defaults set) and the hooks of the engine. */

@@ -154,7 +154,8 @@ static int compile_abi(const sandbox_policy_t *p, const struct sb_ruleset *rs,
 		int base, base_err;
 		uint32_t action;
 		bool mem = o->watch_memory && sb_memory_syscall(abi, nr);
-		bool space = o->watch_space && sb_space_syscall(abi, nr);
+		bool space = (o->watch_space && sb_space_syscall(abi, nr)) ||
+		             (o->watch_streams && sb_truncate_syscall(abi, nr));
 
 		sb_ruleset_base(p, rs, abi, nr, &base, &base_err);
 		if (first < 0) {

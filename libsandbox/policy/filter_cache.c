@@ -43,12 +43,14 @@ static struct {
 } cache = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 /* The options a filter was compiled with, as one key. */
-enum { WATCH_MEMORY = 1, WATCH_SPACE = 2 };
+enum { WATCH_MEMORY = 1, WATCH_SPACE = 2, WATCH_STREAMS = 4 };
 
+/* The space's calls include the streams': with both, one filter. */
 static unsigned watch_of(const struct sb_filter_opts *o)
 {
 	return (o->watch_memory ? WATCH_MEMORY : 0) |
-	       (o->watch_space ? WATCH_SPACE : 0);
+	       (o->watch_space ? WATCH_SPACE
+	                       : o->watch_streams ? WATCH_STREAMS : 0);
 }
 
 static uint64_t mix(uint64_t h, uint64_t v)
@@ -179,6 +181,7 @@ static const struct sb_filter_builtin *find(const sandbox_policy_t *p,
 		const struct sb_filter_builtin *b = &sb_filters_builtin[i];
 		bool same = b->watch_memory == !!(watch & WATCH_MEMORY) &&
 		            b->watch_space == !!(watch & WATCH_SPACE) &&
+		            b->watch_streams == !!(watch & WATCH_STREAMS) &&
 		            b->nrules == p->nrules &&
 		            memcmp(b->def_disp, p->def_disp, sizeof(b->def_disp)) == 0 &&
 		            memcmp(b->def_err, p->def_err, sizeof(b->def_err)) == 0;

@@ -161,6 +161,10 @@ struct sb_filter_opts {
 	bool watch_space;  /* TRACE what can free a box's writable space
 	                    * (sb_space_syscall) where the table allows it:
 	                    * the tracer measures the space first */
+	bool watch_streams;/* TRACE what can shrink a file through a
+	                    * descriptor (sb_truncate_syscall, a subset of
+	                    * the above) where the table allows it: the
+	                    * tracer measures the stream files first */
 	pid_t self;        /* unused in the kernel filter (pid unknown before
 	                    * fork): S_ARG_SELF_PID rules compile to TRACE */
 };
@@ -185,6 +189,7 @@ int sb_filter_get(const sandbox_policy_t *p, const struct sb_filter_opts *o,
 struct sb_filter_builtin {
 	bool watch_memory;
 	bool watch_space;
+	bool watch_streams;
 	int def_disp[S_ABI_COUNT], def_err[S_ABI_COUNT];
 	const struct sb_rule *rules;
 	size_t nrules;

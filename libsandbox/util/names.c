@@ -121,17 +121,19 @@ static void mem_init(void)
 }
 
 /* The calls that can free blocks of a file (a box's writable space
- * watches them, isolation/box.c): removing or replacing a name,
- * truncating, punching a hole, an open that may truncate, and closing a
- * descriptor -- the last one of a file already removed (open, unlink,
- * fill) or made without a name (O_TMPFILE) frees it, with no path call
- * after the fill. */
+ * watches them, isolation/box.c): truncating or punching a hole (the
+ * first NTRUNCATE: what shrinks a file through a descriptor, which the
+ * stream files watch, core/capture.c), removing or replacing a name, an
+ * open that may truncate, and closing a descriptor -- the last one of a
+ * file already removed (open, unlink, fill) or made without a name
+ * (O_TMPFILE) frees it, with no path call after the fill. */
 static const char *const space_names[] = {
-	"unlink", "unlinkat", "rename", "renameat", "renameat2", "truncate",
-	"truncate64", "ftruncate", "ftruncate64", "fallocate", "open",
+	"truncate", "truncate64", "ftruncate", "ftruncate64", "fallocate",
+	"unlink", "unlinkat", "rename", "renameat", "renameat2", "open",
 	"openat", "openat2", "creat", "close", "close_range", "dup2", "dup3",
 };
 #define NSPACE (sizeof(space_names) / sizeof(space_names[0]))
+#define NTRUNCATE 5
 static long space_nr[S_ABI_COUNT][NSPACE];
 static pthread_once_t space_once = PTHREAD_ONCE_INIT;
 
@@ -144,15 +146,25 @@ static void space_init(void)
 		}
 }
 
-bool sb_space_syscall(int abi, long nr)
+static bool in_space_names(int abi, long nr, size_t n)
 {
 	if (abi < 0 || abi >= S_ABI_COUNT || nr < 0)
 		return false;
 	pthread_once(&space_once, space_init);
-	for (size_t k = 0; k < NSPACE; k++)
+	for (size_t k = 0; k < n; k++)
 		if (space_nr[abi][k] == nr)
 			return true;
 	return false;
+}
+
+bool sb_space_syscall(int abi, long nr)
+{
+	return in_space_names(abi, nr, NSPACE);
+}
+
+bool sb_truncate_syscall(int abi, long nr)
+{
+	return in_space_names(abi, nr, NTRUNCATE);
 }
 
 int sb_memory_syscall(int abi, long nr)

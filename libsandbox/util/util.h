@@ -74,6 +74,9 @@ int sb_memory_syscall(int abi, long nr);
 /* Can syscall nr of abi free blocks of a file (unlink, rename, truncate,
  * fallocate, an open that may truncate)? Same caching. */
 bool sb_space_syscall(int abi, long nr);
+/* Can it shrink a file through a descriptor (truncate, ftruncate,
+ * fallocate)? A subset of the above. */
+bool sb_truncate_syscall(int abi, long nr);
 /* Highest syscall number (+1) of an ABI we keep tables for. */
 int sb_abi_nr_limit(int abi);
 /* libseccomp architecture token of an ABI (0 for a bad one). */

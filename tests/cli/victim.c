@@ -21,6 +21,8 @@
  *                 file system so that the real ones cannot be written
  *   waitfor PATH  wait until PATH exists (a handshake), then exit 0
  *   survive       fork a child that sleeps forever, exit 0 at once
+ *   fillcut NAME KIB  write KIB KiB to the file NAME, truncate it to 0
+ *                 bytes, exit 0
  *   wipe FD       what a program does to a judge's file it inherited as
  *                 FD: truncate it, clear O_APPEND and write "forged" at
  *                 offset 0, then write "after\n"; exit 0
@@ -47,6 +49,14 @@ int main(int argc, char **argv)
 		if (fcntl(fd, F_SETFL, 0) == 0 && pwrite(fd, "forged", 6, 0) == 6)
 			fputs("overwrote\n", stdout);
 		return write(fd, "after\n", 6) == 6 ? 0 : 1;
+	}
+	if (strcmp(what, "fillcut") == 0 && argc > 3) {
+		static char kib[1024];
+		int fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		for (long k = strtol(argv[3], NULL, 10); fd >= 0 && k > 0; k--)
+			if (write(fd, kib, sizeof(kib)) != (ssize_t)sizeof(kib))
+				return 8;
+		return fd < 0 || ftruncate(fd, 0) < 0 || close(fd) < 0 ? 7 : 0;
 	}
 	if (strcmp(what, "ok") == 0) {
 		fputs("hello\n", stdout);

@@ -319,9 +319,9 @@ class Box:
             sb.set_mode(_MODES.get(mode, mode))
 
         # streams
-        self._stream(0, stdin, output is not None)
-        self._stream(1, stdout, output is not None, capture_limit)
-        self._stream(2, stderr, False, capture_limit)
+        self._stream(0, stdin)
+        self._stream(1, stdout, capture_limit)
+        self._stream(2, stderr, capture_limit)
 
         # process
         if env is not None:
@@ -420,13 +420,21 @@ class Box:
         self._keep.append(target)
         return target.fileno()
 
-    def _stream(self, which, target, quota, limit=64 * _MiB):
+    def _stream(self, which, target, limit=64 * _MiB):
         sb = self._sb
         if target is None:
-            # Inherited. An output quota on an inherited stdout (a pipe, a
-            # terminal) is enforced by capturing it, as sandbox-run does.
-            if which == 1 and quota:
-                sb.set_capture(1, 1)
+            # Inherited. A regular file (the judge's `>> results`, `2>>
+            # judge.log`) is captured, quota or not, as sandbox-run does:
+            # the program never holds the judge's own open file, which it
+            # could truncate, rewrite at offset 0 or lock (review-box2
+            # C12). Under an output quota the library captures any other
+            # inherited stream itself (a pipe, a terminal).
+            try:
+                regular = which and _stat.S_ISREG(os.fstat(which).st_mode)
+            except OSError:
+                regular = False  # closed: nothing to hand over
+            if regular:
+                sb.set_capture(which, which)
             return
         if target is PIPE and which:
             sb.set_capture(which, None, True, limit)
@@ -449,11 +457,9 @@ class Box:
         if isinstance(target, (str, os.PathLike)):
             sb.set_stdio_path(which, target)
             return
-        fd = target if isinstance(target, int) else target.fileno()
-        if which == 1 and quota and not _stat.S_ISREG(os.fstat(fd).st_mode):
-            sb.set_capture(1, target)
-        else:
-            sb.set_stdio(which, target)
+        # A pipe or terminal under an output quota: the library captures
+        # it (sandbox.h, "What S_QUOTA_DISK bounds").
+        sb.set_stdio(which, target)
 
     # ------------------------------------------------------------ running
 
@@ -472,7 +478,7 @@ class Box:
         stdin setting does)."""
         sb = self._sb
         if stdin is not None:
-            self._stream(0, stdin, False)
+            self._stream(0, stdin)
         if self._input is not None:
             self._input.seek(0)
         sb.execute()
@@ -551,7 +557,8 @@ def run(argv, **settings):
     files are emptied when the run starts). box_id (a run slot, 0..999)
     and box_ids ((first_uid, first_gid, count)) choose the uid a root
     supervisor runs the program as. The report's isolation section has
-    box_bytes, box_limit_bytes, box_missing, box_error, box_refused.
+    box_bytes, box_peak_bytes, box_limit_bytes, box_missing, box_error,
+    box_refused.
     Diagnostics: observer (a callable f(event, decision) that sees every
     event and what was decided, EXIT and QUOTA included, and decides
     nothing; an exception it raises is Result.hook_error), backtrace,

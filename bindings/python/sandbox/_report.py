@@ -223,6 +223,7 @@ def _isolation(st):
         'cgroup_oom_kills': _figure(st['cg_oom_kills']),
         'cgroup_pids_refused': _figure(st['cg_pids_refused']),
         'box_bytes': _figure(st['box_bytes']) if fs else None,
+        'box_peak_bytes': _figure(st['box_peak_bytes']) if fs else None,
         'box_limit_bytes': _figure(st['box_limit']) if fs else None,
         'box_missing': (_figure(st['box_missing'])
                         if st['in_effect'] & _c.S_ISO_BOX else None),

@@ -189,6 +189,7 @@ static struct field iso_fields[] = {
 	FIELD(sandbox_iso_stat_t, cg_cpu_throttled_us, F_I64),
 	FIELD(sandbox_iso_stat_t, init_signal, F_INT),
 	FIELD(sandbox_iso_stat_t, box_bytes, F_I64),
+	FIELD(sandbox_iso_stat_t, box_peak_bytes, F_I64),
 	FIELD(sandbox_iso_stat_t, box_limit, F_I64),
 	FIELD(sandbox_iso_stat_t, box_limit_quota, F_INT),
 	FIELD(sandbox_iso_stat_t, box_missing, F_INT),

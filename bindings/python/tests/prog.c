@@ -18,6 +18,8 @@
  *                         exit 0 when it opened, else errno
  *   prog write PATH       create PATH, write "Hello World!\n", exit 0 or
  *                         errno
+ *   prog fillcut PATH KIB  write KIB KiB to PATH, truncate it to 0 bytes,
+ *                         exit 0 (else 1)
  *   prog cheat DIR        print "0", then rewrite every DIR/N.out there is
  *                         (N = 1..9) to "0" (a judge's answers); says on
  *                         stderr how many, exits 0
@@ -29,6 +31,9 @@
  *   prog getppid N        N getppid calls through syscall(2)
  *   prog malloc MB        allocate and touch MB MiB
  *   prog print N          write N bytes of 'x' to stdout
+ *   prog eprint N         the same to stderr
+ *   prog wipe FD          ftruncate(FD, 0), then write "after\n" to FD;
+ *                         exit 0 when the truncation worked, else 1
  *   prog killppid         kill(getppid(), SIGKILL)
  *   prog catch            handle SIGUSR1 sent to itself, exit 0
  *   prog argv ARGS        print each argument on a line
@@ -121,12 +126,22 @@ static int do_write(const char *path)
 	return close(fd) < 0 ? errno : 0;
 }
 
-static int do_print(long n)
+static int do_fillcut(const char *path, long kib)
+{
+	static char buf[1024];
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	for (; fd >= 0 && kib > 0; kib--)
+		if (write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+			return 1;
+	return fd < 0 || ftruncate(fd, 0) < 0 || close(fd) < 0;
+}
+
+static int do_print(int fd, long n)
 {
 	char buf[4096];
 	memset(buf, 'x', sizeof(buf));
 	while (n > 0) {
-		ssize_t w = write(1, buf, n < (long)sizeof(buf) ? (size_t)n : sizeof(buf));
+		ssize_t w = write(fd, buf, n < (long)sizeof(buf) ? (size_t)n : sizeof(buf));
 		if (w <= 0)
 			return 1;
 		n -= w;
@@ -287,8 +302,16 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
+	if (strcmp(cmd, "fillcut") == 0 && argc > 3)
+		return do_fillcut(argv[2], atol(argv[3]));
 	if (strcmp(cmd, "print") == 0)
-		return do_print(atol(arg));
+		return do_print(1, atol(arg));
+	if (strcmp(cmd, "eprint") == 0)
+		return do_print(2, atol(arg));
+	if (strcmp(cmd, "wipe") == 0) {
+		int fd = atoi(arg), cut = ftruncate(fd, 0);
+		return write(fd, "after\n", 6) == 6 && cut == 0 ? 0 : 1;
+	}
 	if (strcmp(cmd, "killppid") == 0)
 		return kill(getppid(), SIGKILL) < 0 ? errno : 0;
 	if (strcmp(cmd, "catch") == 0) {

@@ -119,6 +119,65 @@ class TestRun(unittest.TestCase):
         self.assertEqual(r.result, 'OL')
         self.assertEqual(len(r.stdout), 1024)
 
+    def _with_fd(self, fd, replacement, fn):
+        """fn() with our own descriptor fd pointing at replacement."""
+        saved = os.dup(fd)
+        try:
+            os.dup2(replacement, fd)
+            return fn()
+        finally:
+            os.dup2(saved, fd)
+            os.close(saved)
+
+    def test_output_limit_on_stderr_pipes(self):
+        # stderr given as a pipe, or inherited as one: under an output
+        # quota the library captures it (review-box2 C14: 10 MB went
+        # through an inherited stderr under output='1M', OK)
+        for inherited in (False, True):
+            rd, wr = os.pipe()
+            got = []
+            t = threading.Thread(
+                target=lambda: got.append(len(os.fdopen(rd, 'rb').read())),
+                daemon=True)
+            t.start()
+            try:
+                run = lambda: sandbox.run(
+                    [PROG, 'eprint', str(1 << 20)], output='1K',
+                    stdout=sandbox.DEVNULL,
+                    **({} if inherited else {'stderr': wr}))
+                r = self._with_fd(2, wr, run) if inherited else run()
+            finally:
+                os.close(wr)
+            t.join(60)
+            self.assertEqual(r.result, 'OL', inherited)
+            self.assertEqual(got, [1024], inherited)
+
+    def test_inherited_log_stays_the_judges(self):
+        # stderr left out while ours is the judge's log (`2>> judge.log`):
+        # the program gets a copy of what it writes there, never the log's
+        # own open file -- it cannot truncate it (review-box2 C12)
+        d = TempDir(self)
+        log = d.file('judge.log', b'the judge\'s line\n')
+        for output in (None, '1M'):
+            with open(log, 'ab') as f:
+                r = self._with_fd(2, f.fileno(), lambda: sandbox.run(
+                    [PROG, 'wipe', '2'], stdout=sandbox.DEVNULL,
+                    output=output))
+            self.assertEqual(r.result, 'AT', output)  # ftruncate failed
+        with open(log, 'rb') as f:
+            self.assertEqual(f.read(), b'the judge\'s line\nafter\nafter\n')
+
+    def test_output_quota_on_a_filled_log(self):
+        # a stdout that already holds more than the quota (every run
+        # appended to one log): the quota counts this run's bytes; it was
+        # OL at the first byte (review-box2 C11)
+        d = TempDir(self)
+        log = d.file('runs.log', b'x' * 4096)
+        with open(log, 'ab') as f:
+            r = sandbox.run([PROG, 'print', '1000'], output='1K', stdout=f)
+        self.assertTrue(r.ok, r.result)
+        self.assertEqual(os.path.getsize(log), 4096 + 1000)
+
     def test_streams(self):
         d = TempDir(self)
         inp = d.file('in', b'20 22\n')
@@ -445,6 +504,17 @@ class TestRun(unittest.TestCase):
         s.set_box_id(7)
         self.assertRaises(sandbox.SandboxError, s.set_box_id, 8)
         self.assertRaises(sandbox.SandboxError, s.box_copy_in, inp, 'a/b')
+
+    def test_box_peak(self):
+        # Result.isolation has the box's space at its most: 512 KiB
+        # written in /box, then truncated, leaves little at the end
+        r = self._box(['fillcut', 'big.dat', '512'], output='4M')
+        self.assertTrue(r.ok, r.result)
+        iso = r.isolation
+        self.assertIn('box_peak_bytes', iso)
+        self.assertGreaterEqual(iso['box_peak_bytes'], 512 << 10)
+        self.assertLess(iso['box_bytes'], 512 << 10)
+        self.assertGreaterEqual(iso['box_peak_bytes'], iso['box_bytes'])
 
     def test_open_file_as(self):
         d = TempDir(self)
