@@ -287,6 +287,7 @@ class Box:
         self._keep = []          # objects whose descriptors the runs use
         self._input = None       # stdin given as bytes (a sealed memfd)
         self._capture = {}
+        self._inherited = {}     # inherited stdout/stderr: captured?
         self._opts = {'backtrace': bool(backtrace)}
 
         # quotas
@@ -420,21 +421,29 @@ class Box:
         self._keep.append(target)
         return target.fileno()
 
+    def _inherit(self, which):
+        """Inherited stdout or stderr, as our descriptor is now: a regular
+        file (the judge's `>> results`, `2>> judge.log`) is captured,
+        quota or not, as sandbox-run does -- the program never holds the
+        judge's own open file, which it could truncate, rewrite at offset
+        0 or lock (review-box2 C12); anything else is handed over (under
+        an output quota the library captures a pipe or terminal itself).
+        Decided again before every run: an idle sandbox run() reuses may
+        find another descriptor there."""
+        try:
+            regular = _stat.S_ISREG(os.fstat(which).st_mode)
+        except OSError:
+            regular = False  # closed: nothing to hand over
+        if regular != self._inherited.get(which):
+            self._sb.set_capture(which, which if regular else None)
+            self._inherited[which] = regular
+
     def _stream(self, which, target, limit=64 * _MiB):
         sb = self._sb
+        self._inherited.pop(which, None)
         if target is None:
-            # Inherited. A regular file (the judge's `>> results`, `2>>
-            # judge.log`) is captured, quota or not, as sandbox-run does:
-            # the program never holds the judge's own open file, which it
-            # could truncate, rewrite at offset 0 or lock (review-box2
-            # C12). Under an output quota the library captures any other
-            # inherited stream itself (a pipe, a terminal).
-            try:
-                regular = which and _stat.S_ISREG(os.fstat(which).st_mode)
-            except OSError:
-                regular = False  # closed: nothing to hand over
-            if regular:
-                sb.set_capture(which, which)
+            if which:
+                self._inherit(which)
             return
         if target is PIPE and which:
             sb.set_capture(which, None, True, limit)
@@ -481,6 +490,8 @@ class Box:
             self._stream(0, stdin)
         if self._input is not None:
             self._input.seek(0)
+        for which in tuple(self._inherited):
+            self._inherit(which)
         sb.execute()
         return self._report()
 

@@ -158,7 +158,16 @@ class TestRun(unittest.TestCase):
         # own open file -- it cannot truncate it (review-box2 C12)
         d = TempDir(self)
         log = d.file('judge.log', b'the judge\'s line\n')
+        self.addCleanup(sandbox.run_cache, sandbox.run_cache(0))
+        sandbox.run_cache(4)  # room for the idle sandbox below
         for output in (None, '1M'):
+            # first with our stderr a pipe: run() keeps that sandbox idle
+            # and reuses it for the same settings -- with the log
+            rd, wr = os.pipe()
+            self._with_fd(2, wr, lambda: sandbox.run(
+                [PROG, 'wipe', '2'], stdout=sandbox.DEVNULL, output=output))
+            os.close(wr)
+            os.close(rd)
             with open(log, 'ab') as f:
                 r = self._with_fd(2, f.fileno(), lambda: sandbox.run(
                     [PROG, 'wipe', '2'], stdout=sandbox.DEVNULL,
