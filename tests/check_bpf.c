@@ -303,21 +303,25 @@ START_TEST(builtins_agree)
 END_TEST
 
 /* The filters compiled with the library (tools/gen_filters.c) are found
- * for every built-in and are what compiling the policy here gives. */
+ * for every built-in and every watch (memory; a box's space or the stream
+ * files: a run under an output quota must pay no compiling) and are what
+ * compiling the policy here gives. */
 START_TEST(builtin_filters_are_compiled_ones)
 {
 	for (const char *const *n = sandbox_policy_list(); *n; n++) {
-		for (int watch = 0; watch < 2; watch++) {
+		for (int watch = 0; watch < 8; watch++) {
 			sandbox_policy_t *p = sandbox_policy_builtin(*n);
-			struct sb_filter_opts o = { .watch_memory = watch };
+			struct sb_filter_opts o = { .watch_memory = watch & 1,
+			                            .watch_space = watch & 2,
+			                            .watch_streams = watch & 4 };
 			struct sb_effective eff;
 			struct sock_fprog prog, got;
 			ck_assert_ptr_nonnull(p);
 			ck_assert_int_eq(sb_policy_effective(p, NULL, &eff), 0);
 			const struct sb_filter_builtin *b =
-				sb_filter_builtin_find(&eff.view, watch);
-			ck_assert_msg(b != NULL, "%s%s: no filter compiled with the "
-			              "library", *n, watch ? " (memory watch)" : "");
+				sb_filter_builtin_find(&eff.view, &o);
+			ck_assert_msg(b != NULL, "%s (watch %d): no filter compiled "
+			              "with the library", *n, watch);
 			ck_assert_int_eq(sb_filter_compile(&eff.view, &o, &prog), 0);
 			ck_assert_int_eq(sb_filter_get(&eff.view, &o, &got), 0);
 			ck_assert_uint_eq(b->len, prog.len);
@@ -337,7 +341,7 @@ START_TEST(builtin_filters_are_compiled_ones)
 	sandbox_policy_t *p = sandbox_policy_new();
 	ck_assert_int_eq(sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64, "getppid",
 	                 S_DISP_ALLOW, 0, NULL, 0), 0);
-	ck_assert_ptr_null(sb_filter_builtin_find(p, false));
+	ck_assert_ptr_null(sb_filter_builtin_find(p, &(struct sb_filter_opts){ 0 }));
 	sandbox_policy_unref(p);
 }
 END_TEST

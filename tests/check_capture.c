@@ -375,6 +375,44 @@ START_TEST(a_pipe_stream_is_bounded)
 }
 END_TEST
 
+/* The same pipes under the quota: every byte arrives and the run is OK,
+ * well before the wall-clock quota -- the manager thread copies an
+ * implied capture from the start (review-stop23 A5: a manager that slept
+ * through a run it took for quiet left the program blocked on its full
+ * pipe until the wall: TL). _i: as above. */
+START_TEST(a_pipe_stream_under_the_quota_is_ok)
+{
+	int which = _i & 4 ? 2 : 1;
+	sandbox_t *sb = tu_sandbox("trunc_streams", "200", "keep", NULL);
+	struct reader r;
+	sandbox_stat_t st;
+	int wfd = reader_start(&r, 0, 0), saved = -1;
+
+	ck_assert_int_eq(sandbox_set_mode(sb, _i & 1), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK, 1u << 20), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
+	if (_i & 2) {
+		ck_assert_int_eq(sandbox_set_stdio_fd(sb, which, -1), 0);
+		ck_assert_int_ge(saved = fcntl(which, F_DUPFD_CLOEXEC, 3), 0);
+		ck_assert_int_eq(dup2(wfd, which), which);
+	} else {
+		ck_assert_int_eq(sandbox_set_stdio_fd(sb, which, wfd), 0);
+	}
+	int rc = sandbox_execute(sb);
+	if (saved >= 0) {
+		dup2(saved, which);
+		close(saved);
+	}
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(sandbox_get_stat(sb, &st, sizeof(st)), 0);
+	reader_finish(&r, wfd);
+	ck_assert_result(st.result, S_RESULT_OK);
+	ck_assert_uint_eq(r.len, 200u << 10);
+	free(r.buf);
+	sandbox_destroy(sb);
+}
+END_TEST
+
 /* A file that already holds more than the quota (a judge appending every
  * run's output to one log): the quota counts what this run writes. It
  * was OL at the first byte (RLIMIT_FSIZE is an absolute size: review-box2
@@ -531,6 +569,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, a_closed_reader_kills_nobody, 0, 4);
 	tcase_add_loop_test(tc, a_stalled_reader_does_not_stop_the_clock, 0, 4);
 	tcase_add_loop_test(tc, a_pipe_stream_is_bounded, 0, 8);
+	tcase_add_loop_test(tc, a_pipe_stream_under_the_quota_is_ok, 0, 8);
 	tcase_add_loop_test(tc, a_filled_log_takes_this_runs_output, 0, 4);
 	tcase_add_loop_test(tc, an_inherited_file_stays_the_callers, 0, 2);
 	tcase_add_loop_test(tc, a_gone_reader_is_the_programs_sigpipe, 0, 2);

@@ -194,9 +194,9 @@ static const struct sb_filter_builtin *find(const sandbox_policy_t *p,
 }
 
 const struct sb_filter_builtin *sb_filter_builtin_find(const sandbox_policy_t *p,
-                                                     bool watch)
+                                                     const struct sb_filter_opts *o)
 {
-	return find(p, watch ? WATCH_MEMORY : 0);
+	return find(p, watch_of(o));
 }
 
 int sb_filter_get(const sandbox_policy_t *p, const struct sb_filter_opts *o,

@@ -199,10 +199,10 @@ struct sb_filter_builtin {
 extern const struct sb_filter_builtin sb_filters_builtin[];
 extern const size_t sb_filters_builtin_count;
 extern const unsigned sb_filters_builtin_scmp[3];
-/* The built-in filter compiled from exactly p's table with this option,
- * or NULL (none, or another libseccomp). */
+/* The built-in filter compiled from exactly p's table with these
+ * options, or NULL (none, or another libseccomp). */
 const struct sb_filter_builtin *sb_filter_builtin_find(const sandbox_policy_t *p,
-                                                     bool watch);
+                                                     const struct sb_filter_opts *o);
 
 /* ------------------------------------------------------------- files.c */
 
