@@ -142,6 +142,8 @@ struct sb_task {
 	                         * and /proc could not say whose it is: kept
 	                         * stopped until that event (held_status) */
 	int held_status;
+	bool early;             /* its first stop came before its creator's
+	                         * event, which has not come yet */
 	bool want_sysret;       /* deliver S_EVENT_SYSRET to the callbacks */
 	bool watch_mem;         /* check the return for a refused allocation */
 	int deny_errno;         /* classic mode: write -errno at the exit */

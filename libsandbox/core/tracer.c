@@ -76,6 +76,15 @@ struct run {
 	bool leader_left;       /* the first process's main thread has ended */
 	struct timespec t_exec;
 	bool exec_failed;       /* execve failed past its point of no return */
+	/* The task quota's last look at /proc (over_task_quota): tasks found
+	 * alive then, and tasks added to the table since. */
+	uint64_t quota_alive;
+	uint64_t added_since;
+	bool quota_looked;
+	/* Tasks that ended before their creator's event came (early tasks,
+	 * oldest first): that event must not enter them again. */
+	pid_t early_gone[64];
+	unsigned n_early_gone;
 };
 
 static struct sb_task *task_of(struct run *r, pid_t tid)
@@ -633,6 +642,8 @@ static void count_task(struct run *r, int delta, const pid_t live[2])
 	unsigned peak = (unsigned)sb->stat.tasks_peak;
 
 	atomic_store(&sb->ntasks, n);
+	if (delta > 0)
+		r->added_since += (uint64_t)delta;
 	if (delta <= 0 || n <= peak)
 		return;
 	if (n <= PEAK_CHECK_MAX)
@@ -647,8 +658,28 @@ static void forget_task(struct run *r, struct sb_task *t)
 {
 	if (sb_diag_profiling(r->sb->diag))
 		sb_diag_task_end(r->sb->diag, t->tid, t->tgid, t->syscalls);
+	if (t->early) {
+		unsigned cap = sizeof(r->early_gone) / sizeof(r->early_gone[0]);
+		if (r->n_early_gone == cap) /* its creator may never say */
+			memmove(r->early_gone, r->early_gone + 1,
+			        --r->n_early_gone * sizeof(pid_t));
+		r->early_gone[r->n_early_gone++] = t->tid;
+	}
 	sb_tasks_remove(&r->tasks, t->tid);
 	count_task(r, -1, (const pid_t[2]){ 0, 0 });
+}
+
+/* Did task tid end before its creator's event (forget_task)? Then the
+ * event is about a task already gone: forgotten here. */
+static bool early_gone(struct run *r, pid_t tid)
+{
+	for (unsigned i = 0; i < r->n_early_gone; i++)
+		if (r->early_gone[i] == tid) {
+			memmove(r->early_gone + i, r->early_gone + i + 1,
+			        (--r->n_early_gone - i) * sizeof(pid_t));
+			return true;
+		}
+	return false;
 }
 
 /* Has task t ended, its end not yet taken by us? A thread's end wakes its
@@ -693,7 +724,22 @@ static bool over_task_quota(struct run *r)
 
 	if (quota <= 0 || r->tasks.n <= (uint64_t)quota)
 		return false;
-	uint64_t alive = live_tasks(r), cap = (uint64_t)quota;
+	uint64_t cap = (uint64_t)quota;
+	/* No more can be alive than were at the last look plus the tasks
+	 * added since (ends only take away): while that bound is within the
+	 * quota, /proc is not read again. Without it, a table holding many
+	 * ends not taken yet -- a thread-churning program outrunning a
+	 * loaded tracer -- was read whole at every new task, which slowed
+	 * the tracer further until the wall quota (review-stop23 A8). */
+	if (r->quota_looked && r->quota_alive + r->added_since <= cap) {
+		if ((uint64_t)st->tasks_peak > cap)
+			st->tasks_peak = (int)cap;
+		return false;
+	}
+	uint64_t alive = live_tasks(r);
+	r->quota_looked = true;
+	r->quota_alive = alive;
+	r->added_since = 0;
 	if (alive <= cap) {
 		uint64_t peak = (uint64_t)st->tasks_peak;
 		st->tasks_peak = (int)(peak > cap ? cap : peak);
@@ -837,7 +883,15 @@ static int on_new_task(struct run *r, struct sb_task *t)
 		return gone_or_error(errno);
 	pid_t tid = (pid_t)msg;
 	struct sb_task *c = task_of(r, tid);
+	if (c)
+		c->early = false;
 	if (c && c->entered) /* entered at its own first stop already */
+		return resume(r, t->tid, false, 0);
+	/* Entered at its own first stop, ended and reaped before this event:
+	 * an entry made now would stay for good (review-stop23 A8: a
+	 * thread-churning program left thousands, and tasks_created counted
+	 * such a task twice). */
+	if (!c && early_gone(r, tid))
 		return resume(r, t->tid, false, 0);
 	bool thread = new_is_thread(t->tid, tid);
 	if (!c) {
@@ -905,6 +959,7 @@ static int on_unknown_stop(struct run *r, pid_t tid, int status)
 	if (!(t = sb_tasks_add(&r->tasks, tid, 0)))
 		return -ENOMEM;
 	t->fresh = true;
+	t->early = true;
 	/* Alive at its first stop (one killed before it is read). */
 	count_task(r, +1, (const pid_t[2]){ is_first_stop(status) ? tid : 0, 0 });
 	if (!is_first_stop(status)) /* killed before its first stop */
