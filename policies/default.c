@@ -26,10 +26,7 @@
  *     program's own (sandbox_set_workdir()): never "/" or the judge's;
  *   - time, signals and sleeping: clock_*, gettimeofday, nanosleep,
  *     rt_sig*, sigaltstack, alarm/setitimer, pause; kill/tgkill/tkill of
- *     itself only (abort() and raise() work); the clocks are the fixed
- *     ones and its own CPU clocks (another process's CPU clock: EINVAL,
- *     as for no such clock -- the kernel checks nothing for a process
- *     clock, and a run without a box shares the host's pids);
+ *     itself only (abort() and raise() work);
  *   - the identity calls getpid/gettid/getppid/getuid/... and exit;
  *     getsid/getpgid of itself only (another pid: ESRCH, as for no such
  *     process: they told every process of the host apart);
