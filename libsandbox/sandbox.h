@@ -184,7 +184,10 @@ typedef enum {
  * KiB to each and truncating both is no way under 1 MiB); and, in a box
  * (sandbox_set_box), its streams and all the files it keeps there
  * together: the most its writable space held (box_peak_bytes) plus its
- * streams is judged against the quota, once. Beyond: OL. Outside a box,
+ * streams is judged against the quota, once. The space is what its
+ * filesystem has in use, by 4 KiB block: a file of 1 byte takes 4096,
+ * so files and streams that hold exactly the quota in bytes can be OL
+ * (leave a block per file of headroom). Beyond: OL. Outside a box,
  * files it writes in a directory of the caller's are bounded one by one
  * only, and a stream file in a directory the program may write can be
  * reopened by path with O_TRUNC there without a stop in fast mode (give
