@@ -82,9 +82,10 @@ struct run {
 	uint64_t added_since;
 	bool quota_looked;
 	/* Tasks that ended before their creator's event came (early tasks,
-	 * oldest first): that event must not enter them again. */
-	pid_t early_gone[64];
-	unsigned n_early_gone;
+	 * oldest first): that event must not enter them again. One per
+	 * creator at most, grown as needed up to EARLY_GONE_MAX. */
+	pid_t *early_gone;
+	unsigned n_early_gone, cap_early_gone;
 };
 
 static struct sb_task *task_of(struct run *r, pid_t tid)
@@ -654,16 +655,37 @@ static void count_task(struct run *r, int delta, const pid_t live[2])
 
 /* A task of ours is gone (its end reported, or the exec of another thread
  * of its process took its place). */
+/* Room for more early tasks: doubled from 64 up to EARLY_GONE_MAX (more
+ * creators than that at once lose their oldest entries), kept as is when
+ * memory is short. Each creator has at most one event to come: with 64
+ * entries, 100 threads each making short threads brought ghosts back
+ * (review-a8check K1). */
+#define EARLY_GONE_MAX 65536u
+static void grow_early_gone(struct run *r)
+{
+	unsigned cap = r->cap_early_gone ? 2 * r->cap_early_gone : 64;
+	pid_t *p;
+
+	if (cap > EARLY_GONE_MAX ||
+	    !(p = realloc(r->early_gone, cap * sizeof(pid_t))))
+		return;
+	r->early_gone = p;
+	r->cap_early_gone = cap;
+}
+
 static void forget_task(struct run *r, struct sb_task *t)
 {
 	if (sb_diag_profiling(r->sb->diag))
 		sb_diag_task_end(r->sb->diag, t->tid, t->tgid, t->syscalls);
 	if (t->early) {
-		unsigned cap = sizeof(r->early_gone) / sizeof(r->early_gone[0]);
-		if (r->n_early_gone == cap) /* its creator may never say */
+		if (r->n_early_gone == r->cap_early_gone)
+			grow_early_gone(r);
+		if (r->n_early_gone == r->cap_early_gone && r->n_early_gone)
+			/* Full: the oldest, whose creator may never say. */
 			memmove(r->early_gone, r->early_gone + 1,
 			        --r->n_early_gone * sizeof(pid_t));
-		r->early_gone[r->n_early_gone++] = t->tid;
+		if (r->n_early_gone < r->cap_early_gone)
+			r->early_gone[r->n_early_gone++] = t->tid;
 	}
 	sb_tasks_remove(&r->tasks, t->tid);
 	count_task(r, -1, (const pid_t[2]){ 0, 0 });
@@ -1626,6 +1648,7 @@ int sb_trace(sandbox_t *sb, pid_t pid, int pidfd, int *errfd, int *wstatus)
 		if (sb_diag_profiling(sb->diag))
 			sb_diag_task_end(sb->diag, t->tid, t->tgid, t->syscalls);
 	sb_tasks_free(&r.tasks);
+	free(r.early_gone);
 	pthread_mutex_lock(&sb->mgr.lock);
 	sb_procs_end(&sb->procs);
 	pthread_mutex_unlock(&sb->mgr.lock);
