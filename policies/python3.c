@@ -120,6 +120,8 @@ int sb_policy_python3(sandbox_policy_t *p)
 		                          fcntls[i], 0)) < 0)
 			return rc;
 	if ((rc = sandbox_policy_set_env_default(p, "MALLOC_ARENA_MAX=1")) < 0 ||
+	    (rc = sandbox_policy_set_env_default(p,
+	                                         "PYTHONDONTWRITEBYTECODE=1")) < 0 ||
 	    (rc = sandbox_policy_add_file_rule(p, ".", S_FILE_WRITE, NULL,
 	                                       0)) < 0 ||
 	    (rc = sandbox_policy_add_file_rule(p, SANDBOX_FILE_ARGS, S_FILE_READ,

@@ -533,6 +533,33 @@ START_TEST(python3_threads_share_one_arena)
 }
 END_TEST
 
+/* python3 puts PYTHONDONTWRITEBYTECODE=1 in the program's environment:
+ * a submission of two files wrote its module's __pycache__ into the
+ * working directory, and in a box those 4 KiB count in the one output
+ * budget -- 100 bytes printed under --output=1M was OL (verify23 V7). */
+START_TEST(python3_writes_no_bytecode)
+{
+	char *py = tu_tmpfile("pycmain.py"), *mod = tu_tmpfile("pycmod.py");
+	char *out = tu_tmpfile("pyc.out"), *cache = tu_tmpfile("__pycache__");
+	sandbox_stat_t st;
+
+	if (access("/usr/bin/python3", X_OK) < 0)
+		tu_skip("no /usr/bin/python3 (apt-get install python3)");
+	tu_write_file(mod, "def add(a, b):\n    return a + b\n");
+	tu_write_file(py, "import os, pycmod\n"
+	              "print(os.environ.get('PYTHONDONTWRITEBYTECODE'),"
+	              " pycmod.add(1, 2))\n");
+	const char *argv[] = { "/usr/bin/python3", py, NULL };
+	sandbox_t *sb = python3_sandbox(argv, _i, out, 256u * MIB);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+	assert_output(out, "1 3\n");
+	ck_assert_msg(access(cache, F_OK) < 0 && errno == ENOENT,
+	              "%s was written", cache);
+	sandbox_destroy(sb);
+}
+END_TEST
+
 Suite *tu_suite(void)
 {
 	Suite *s = suite_create("runtimes");
@@ -548,6 +575,8 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, files_held, 0, 4 * NRT);
 	tcase_add_loop_test(tc, stdin_readers, 0, 8);
 	tcase_add_loop_test(tc, python3_judged_on_vsize, S_MODE_FAST,
+	                    S_MODE_CLASSIC + 1);
+	tcase_add_loop_test(tc, python3_writes_no_bytecode, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, python3_threads_share_one_arena,
 	                    2 * S_MODE_FAST, 2 * (S_MODE_CLASSIC + 1));
