@@ -24,7 +24,10 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "util/rawsys.h"
 
 static int add(struct sb_mount_plan *mp, int kind, const char *src,
                const char *dst, const char *fstype, unsigned long flags,
@@ -455,8 +458,20 @@ static int remount_ro(const char *dst)
 		fl |= MS_NODIRATIME;
 	if (sv.f_flag & ST_RELATIME)
 		fl |= MS_RELATIME;
-	if (mount(NULL, dst, NULL, fl, NULL) < 0)
-		return -errno;
+	/* EBUSY: a file of this mount is open for writing -- the supervisor's
+	 * fill of the inputs' space (handoff), copied into the descriptor
+	 * table of a child another thread of the supervisor was starting at
+	 * that moment, held until that child closes its descriptors (after
+	 * its own mounts: core/child.c) -- verify23 V8: 1 boxed run in ~200
+	 * failed to start with six threads running boxes in one process.
+	 * The hold ends once that child is past its own mounts: try again,
+	 * every millisecond, for at most about 2 s. */
+	for (int tries = 0; mount(NULL, dst, NULL, fl, NULL) < 0; tries++) {
+		if (errno != EBUSY || tries == 2000)
+			return -errno;
+		struct timespec ms = { 0, 1000000 };
+		(void)sb_rawsys2(SYS_nanosleep, &ms, NULL);
+	}
 	return 0;
 }
 
