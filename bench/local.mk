@@ -37,7 +37,8 @@ bench_bench_runs_LDFLAGS = $(AM_LDFLAGS) -no-install
 # real binary (no libtool wrapper script in the CLI section's timings).
 bench_sandbox_run_SOURCES = $(cli_sandbox_run_SOURCES)
 bench_sandbox_run_LDADD = $(cli_sandbox_run_LDADD)
-bench_sandbox_run_LDFLAGS = $(AM_LDFLAGS) -no-install
+bench_sandbox_run_LDFLAGS = $(cli_sandbox_run_LDFLAGS) -no-install
+EXTRA_bench_sandbox_run_DEPENDENCIES = $(EXTRA_cli_sandbox_run_DEPENDENCIES)
 
 # The helpers are the programs being measured: plain -O2 C, never built
 # with the sanitizers (they would distort every figure and trip quotas).

@@ -71,11 +71,17 @@ libsandbox_libsandbox_core_la_LIBADD = $(SECCOMP_LIBS) $(PTHREAD_LIBS) -ldl
 # filters of the built-in policies, which tools/gen-filters -- linked with
 # the same objects and an empty table -- writes when the library is built
 # (policy/filter_cache.c uses them; an empty table when cross-compiling).
-noinst_LTLIBRARIES += libsandbox/libsandbox_core.la
-nodist_libsandbox_libsandbox_la_SOURCES = libsandbox/policy/filters_builtin.c
+#
+# libsandbox_all.la is both together, a convenience library too: the
+# shared library is made of it, and sandbox-run links it in (cli/local.mk),
+# so that a judged run does not pay for loading and relocating
+# libsandbox.so at every start (docs/PERFORMANCE.md).
+noinst_LTLIBRARIES += libsandbox/libsandbox_core.la libsandbox/libsandbox_all.la
+nodist_libsandbox_libsandbox_all_la_SOURCES = libsandbox/policy/filters_builtin.c
+libsandbox_libsandbox_all_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
+libsandbox_libsandbox_all_la_LIBADD = libsandbox/libsandbox_core.la
 libsandbox_libsandbox_la_SOURCES =
-libsandbox_libsandbox_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden
-libsandbox_libsandbox_la_LIBADD = libsandbox/libsandbox_core.la
+libsandbox_libsandbox_la_LIBADD = libsandbox/libsandbox_all.la
 noinst_PROGRAMS += tools/gen-filters
 tools_gen_filters_SOURCES = tools/gen_filters.c tools/filters_none.c
 tools_gen_filters_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)

@@ -1054,6 +1054,26 @@ def test_policies(e):
     check(rc == 2 and out == "" and len(err.splitlines()) == 1, (rc, err))
 
 
+def test_policy_module(e):
+    # A policy module calls the library's sandbox_* functions of the
+    # process that loads it: sandbox-run links the library in and must
+    # export them (cli/sandbox-run.dynlist), else dlopen fails on an
+    # undefined symbol.
+    so = os.path.join(os.environ.get("E2E_BUILDDIR", "."), "samples", ".libs",
+                      "module_readonly.so")
+    if not os.path.exists(so):
+        print("     (no %s: policy module not tested)" % so)
+        return
+    counts = e.path("counts")
+    spec = "%s:%s:%s" % (so, e.dir, counts)
+    rc, out, err = e.run("--explain-policy=" + spec)
+    check(rc == 0 and "openat" in out, (rc, out, err))
+    rc, r, _, _, _ = e.judge("--policy=" + spec, VICTIM, "ok", expect_exit=0)
+    check(r["result"] == "OK", r)
+    with open(counts) as f:
+        check("write 1" in f.read().splitlines(), "module counts")
+
+
 def test_list_policies_says_which_start_only_static_programs(e):
     # --list-policies marks the policies under which a dynamically linked
     # program cannot start; the mark agrees with what a run does (0.4.0
