@@ -479,6 +479,74 @@ START_TEST(user_lookup_of_a_slot)
 }
 END_TEST
 
+/* One run of slot `n` (explicit) in a process of its own, so that the
+ * next one does not share its answers: the execute's return, as an exit
+ * status (0 OK, 1 -EUSERS, 2 anything else). */
+static int slot_run_elsewhere(unsigned n, const char *over, const char *with)
+{
+	pid_t pid = fork();
+	int status;
+
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		/* A private view of the database file: the host's stays. */
+		if (over && (unshare(CLONE_NEWNS) < 0 ||
+		             mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		             mount(with, over, NULL, MS_BIND, NULL) < 0))
+			_exit(3);
+		sandbox_t *sb = peer(S_MODE_FAST, "ids", NULL, NULL);
+		if (sandbox_set_box_id(sb, (int)n) < 0)
+			_exit(4);
+		int rc = sandbox_execute(sb);
+		_exit(rc == 0 && sandbox_result(sb) == S_RESULT_OK ? 0
+		      : rc == -EUSERS ? 1 : 2);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status), "status %#x", status);
+	return WEXITSTATUS(status);
+}
+
+/* The answer "no name" outlives the process that looked it up (the
+ * slot's lock file keeps it for the next supervisor: a judge starting
+ * sandbox-run per test pays the database once), but a user or group
+ * added to /etc/passwd or /etc/group after it is seen by the very next
+ * run: refused, -EUSERS. */
+START_TEST(a_name_added_later_is_seen_at_the_next_run)
+{
+	static const char *const dbs[] = { "/etc/passwd", "/etc/group" };
+
+	NEED_ROOT();
+	for (int i = 0; i < 2; i++) {
+		unsigned n = NSLOTS - 1 - (unsigned)i, id = FIRST_ID + n;
+		char line[128], name[32];
+		snprintf(name, sizeof(name), "db%d", i);
+		char *path = tu_tmpfile(name), *old = tu_slurp(dbs[i]);
+		ck_assert_ptr_nonnull(old);
+		/* No name yet: OK, and the answer is kept. */
+		ck_assert_int_eq(slot_run_elsewhere(n, NULL, NULL), 0);
+		if (i == 0)
+			snprintf(line, sizeof(line), "sbslot:x:%u:%u::/nonexistent:"
+			         "/usr/sbin/nologin\n", id, id);
+		else
+			snprintf(line, sizeof(line), "sbslot:x:%u:\n", id);
+		char *now = malloc(strlen(old) + strlen(line) + 2);
+		ck_assert_ptr_nonnull(now);
+		sprintf(now, "%s%s%s", old, old[0] && old[strlen(old) - 1] != '\n'
+		        ? "\n" : "", line);
+		tu_write_file(path, now);
+		ck_assert_msg(slot_run_elsewhere(n, dbs[i], path) == 1,
+		              "slot %u: a %s entry added after the first run was "
+		              "not seen", n, dbs[i]);
+		/* And without it, no name again. */
+		ck_assert_int_eq(slot_run_elsewhere(n, NULL, NULL), 0);
+		unlink(path);
+		free(path);
+		free(old);
+		free(now);
+	}
+}
+END_TEST
+
 /* ------------------------------------------------------------ live runs */
 
 /* One run alive in a thread: `peer wait`, its pid as it said it. */
@@ -754,6 +822,7 @@ Suite *tu_suite(void)
 	tcase_add_test(t, open_claims_directory_refused);
 	tcase_add_test(t, older_supervisors_slots_are_avoided);
 	tcase_add_test(t, named_slots_are_refused);
+	tcase_add_test(t, a_name_added_later_is_seen_at_the_next_run);
 	tcase_add_test(t, rootless_container_slots);
 	tcase_add_test(t, leftovers_of_a_slot_are_killed);
 	tcase_add_test(t, killed_supervisor_frees_its_slot);

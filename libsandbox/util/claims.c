@@ -45,7 +45,9 @@
  * O_CREAT (the kernel's protected_regular refuses O_CREAT on another
  * user's file in a sticky directory), with O_NOFOLLOW and O_NONBLOCK (a
  * symlink or a FIFO planted under the name can neither redirect nor
- * block us). Read access is all flock needs; nothing is read or written.
+ * block us). Read access is all flock needs; a slot's file in root's
+ * directory is opened for writing too: its holder keeps there what it
+ * learnt of the slot's ids (core/identity.c), for the next holder.
  */
 #include "config.h"
 #include "util/util.h"
@@ -106,7 +108,8 @@ const char *sb_root_dir(void)
  * another -errno when the directory refuses a new file. */
 static int open_lock_file(int dir, const char *name, mode_t mode, bool root)
 {
-	const int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+	const int flags = (root ? O_RDWR : O_RDONLY) | O_NOFOLLOW | O_NONBLOCK |
+	                  O_NOCTTY | O_CLOEXEC;
 	struct stat st;
 	int fd = -1;
 

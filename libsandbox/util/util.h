@@ -281,7 +281,8 @@ enum { SB_CLAIM_CPU = 0, SB_CLAIM_UID,
        SB_CLAIM_UID_SHM, /* where 0.4's supervisors claim uids (identity.c) */
        SB_CLAIM_KINDS };
 /* Claim resource n of a kind for a run, host-wide. Returns a descriptor
- * holding the claim (close-on-exec), -EBUSY when another run holds it,
+ * holding the claim (close-on-exec; a SB_CLAIM_UID one is open for
+ * writing too, the file root's alone), -EBUSY when another run holds it,
  * -EEXIST when what lies at its lock file's path is no lock file (skip it
  * like a busy one), or another -errno when claims of that kind cannot be
  * made at all (-EPERM: the uid claims' directory is not root's alone). */
