@@ -111,7 +111,8 @@ const char *sr_step_option(const char *step)
 		{ "pivot_root", "--box, --rootfs, --dir" },
 		{ "remount_ro", "--box, --rootfs, --dir" }, { "cgroup", "--cg-*" },
 		{ "setrlimit", "--rlimit" }, { "cpus", "--cpus" },
-		{ "capture", "--output" }, { "box", "--box, --box-id, --copy-in/out" },
+		{ "capture", "--output" }, { "box",
+		  "--box, --box-id, --copy-in/out, or a root run's run slot" },
 		{ "identity", "--box-id" }, { "chown", "--box" },
 	};
 	for (size_t i = 0; step && i < sizeof(map) / sizeof(map[0]); i++)

@@ -29,7 +29,7 @@
 #include <sched.h>
 #include <sys/file.h>
 #include <sys/mount.h>
-#include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -276,6 +276,40 @@ START_TEST(slots_are_exclusive)
 	ck_assert_int_eq(st.box_id, 1);
 	close(f0);
 	sandbox_destroy(a);
+}
+END_TEST
+
+/* A supervisor short of descriptors is told that, not that a lock file
+ * is wrong (review-stop24 D3): an EMFILE at the claim's open was named
+ * "not a lock file of root's ... (remove it)", advice that, followed
+ * while another run holds the lock, puts two runs under one uid. Every
+ * limit from the descriptors already open up: the run either starts or
+ * fails for want of descriptors, never with EEXIST. */
+START_TEST(short_of_descriptors_is_named)
+{
+	struct rlimit old;
+	int shortages = 0;
+
+	NEED_ROOT();
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
+	for (unsigned extra = 0; extra < 24; extra++) {
+		sandbox_t *sb = peer(S_MODE_FAST, "ids", NULL, NULL);
+		int lowest = dup(0);
+		ck_assert_int_ge(lowest, 0);
+		close(lowest);
+		struct rlimit lim = { (rlim_t)lowest + extra, old.rlim_max };
+		ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &lim), 0);
+		int rc = sandbox_execute(sb);
+		ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
+		const char *msg = sandbox_failed_message(sb);
+		ck_assert_msg(rc != -EEXIST && !(msg && strstr(msg, "remove it")),
+		              "limit %u: %d %s", (unsigned)lim.rlim_cur, rc,
+		              msg ? msg : "");
+		if (rc == -EMFILE || rc == -ENFILE)
+			shortages++;
+		sandbox_destroy(sb);
+	}
+	ck_assert_int_gt(shortages, 0);
 }
 END_TEST
 
@@ -819,6 +853,7 @@ Suite *tu_suite(void)
 	tcase_add_test(t, slots_are_exclusive);
 	tcase_add_test(t, box_id_range_checked);
 	tcase_add_test(t, unusable_lock_files_are_skipped);
+	tcase_add_test(t, short_of_descriptors_is_named);
 	tcase_add_test(t, open_claims_directory_refused);
 	tcase_add_test(t, older_supervisors_slots_are_avoided);
 	tcase_add_test(t, named_slots_are_refused);

@@ -247,6 +247,11 @@ static void say_why(sandbox_t *sb, unsigned n, int rc)
 		         "maps (sandbox_set_box_ids())",
 		         (unsigned long)sb->first_uid,
 		         (unsigned long)sb->first_uid + sb->box_count - 1);
+	else if (rc == -EMFILE || rc == -ENFILE || rc == -ENOMEM)
+		snprintf(sb->failed_msg, sizeof(sb->failed_msg),
+		         "%s: %s (the supervisor could not open the lock file "
+		         "of a run slot; it is not the lock file's fault)",
+		         path, strerror(-rc));
 	else if (rc != -EBUSY)
 		snprintf(sb->failed_msg, sizeof(sb->failed_msg),
 		         "%.*s: %s (run slots are claimed in a directory of "

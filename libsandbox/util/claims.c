@@ -103,9 +103,22 @@ const char *sb_root_dir(void)
 	return ROOT_DIR;
 }
 
+/* Does an open's failure say the path holds something that is no lock
+ * file (a symlink under O_NOFOLLOW, a socket, a file we may not read)?
+ * Anything else -- no descriptor left, no memory, a signal -- is the
+ * supervisor's own trouble, reported as it is: a slot skipped as "not a
+ * lock file" for EMFILE told the judge to remove a file another run may
+ * be holding (review-stop24 D3). */
+static bool not_a_lock_file(int err)
+{
+	return err == ELOOP || err == EACCES || err == EPERM || err == ENXIO ||
+	       err == EISDIR || err == ENOTDIR;
+}
+
 /* The lock file `name` of directory `dir`, opened (made if missing,
  * `mode`): a descriptor, -EEXIST when what is there cannot be used, or
- * another -errno when the directory refuses a new file. */
+ * another -errno when the directory refuses a new file or the
+ * supervisor is short of something. */
 static int open_lock_file(int dir, const char *name, mode_t mode, bool root)
 {
 	const int flags = (root ? O_RDWR : O_RDONLY) | O_NOFOLLOW | O_NONBLOCK |
@@ -114,8 +127,10 @@ static int open_lock_file(int dir, const char *name, mode_t mode, bool root)
 	int fd = -1;
 
 	for (int i = 0; i < 4 && fd < 0; i++) {
-		if ((fd = openat(dir, name, flags)) >= 0 || errno != ENOENT)
+		if ((fd = openat(dir, name, flags)) >= 0)
 			break;
+		if (errno != ENOENT)
+			return not_a_lock_file(errno) ? -EEXIST : -errno;
 		if ((fd = openat(dir, name, flags | O_CREAT | O_EXCL, mode)) >= 0) {
 			/* Whatever our umask. */
 			(void)fchmod(fd, mode);
