@@ -986,7 +986,8 @@ struct sandbox_policy_module {
 
 /* Load a policy module: dlopen() `path`, check its ABI, run its init with
  * `arg`. The module stays loaded as long as the policy lives. NULL with
- * errno and a message on failure: ENOENT/EACCES (file), ENOEXEC (not a
+ * errno and a message on failure: ENOENT/EACCES (file), EINVAL (not a
+ * regular file: a FIFO is refused, never waited on), ENOEXEC (not a
  * shared object, no "sandbox_policy_module" symbol, no init), EPROTO
  * (built for another SANDBOX_POLICY_ABI), or the errno init returned. A
  * module is code run in the supervisor: load only trusted files. */
@@ -995,8 +996,10 @@ sandbox_policy_t *sandbox_policy_load_module(const char *path, const char *arg,
 
 /* Parse the policy file `path` into a new policy (starting empty: every
  * ABI's default is KILL, until an "include" or "default" line). NULL with
- * errno (EINVAL for a syntax error, ENOENT for an unknown syscall or
- * built-in name, the open()/read() errno for the file) and a message. */
+ * errno (EINVAL for a syntax error or a path that is not a regular
+ * file -- a FIFO is refused, never waited on --, EFBIG beyond 1 MiB,
+ * ENOENT for an unknown syscall or built-in name, the open()/read() errno
+ * for the file) and a message. */
 sandbox_policy_t *sandbox_policy_load_file(const char *path, char *err,
                                            size_t errlen);
 /* Same from memory: `len` bytes of policy-file text (need not be

@@ -357,6 +357,41 @@ START_TEST(file_errors)
 }
 END_TEST
 
+/* A FIFO nobody writes is refused at once, as a file and as a module,
+ * not waited on (review-stop24 D4: the open blocked for good); a file
+ * whose size says nothing (/proc) gives its read error, not an empty
+ * policy that kills every call. */
+START_TEST(fifo_and_proc_files_refused)
+{
+	char err[512], *fifo;
+
+	ck_assert_int_ge(asprintf(&fifo, "%s/p.pol", tu_tmpdir()), 0);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	alarm(20); /* the old code never returned */
+	errno = 0;
+	ck_assert_ptr_null(sandbox_policy_load_file(fifo, err, sizeof(err)));
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
+	ck_assert_ptr_null(sandbox_policy_load(fifo, err, sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
+	free(fifo);
+	ck_assert_int_ge(asprintf(&fifo, "%s/m.so", tu_tmpdir()), 0);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	errno = 0;
+	ck_assert_ptr_null(sandbox_policy_load_module(fifo, NULL, err,
+	                                              sizeof(err)));
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
+	alarm(0);
+	free(fifo);
+
+	errno = 0;
+	ck_assert_ptr_null(sandbox_policy_load_file("/proc/self/mem", err,
+	                                            sizeof(err)));
+	ck_assert_int_eq(errno, EIO);
+}
+END_TEST
+
 Suite *tu_suite(void)
 {
 	Suite *s = suite_create("policy_file");
@@ -377,6 +412,7 @@ Suite *tu_suite(void)
 	tcase_add_test(tc, bad_corpus);
 	tcase_add_test(tc, unknown_names_errno);
 	tcase_add_test(tc, file_errors);
+	tcase_add_test(tc, fifo_and_proc_files_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -528,13 +528,18 @@ sandbox_policy_t *sb_file_parse(const char *text, size_t len,
 	return p;
 }
 
-/* Read a whole (small) regular file. */
+/* Read a whole (small) regular file. Opened without blocking, so a FIFO
+ * nobody writes is refused, not waited on (review-stop24 D4); read to
+ * its end rather than to the size fstat() gives, so a file whose size
+ * says nothing (/proc) gives its text or its read error, never an empty
+ * policy. */
 static int slurp(const char *path, char **out, size_t *len)
 {
 	struct stat st;
 	char *buf = NULL;
 	size_t n = 0;
-	int rc = 0, fd = open(path, O_RDONLY | O_CLOEXEC);
+	int rc = 0;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 
 	if (fd < 0)
 		return -errno;
@@ -546,23 +551,25 @@ static int slurp(const char *path, char **out, size_t *len)
 		rc = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
 		goto out;
 	}
-	if (st.st_size > PF_MAX_SIZE) {
-		rc = -EFBIG;
+	if (st.st_size > PF_MAX_SIZE || !(buf = malloc(PF_MAX_SIZE + 1))) {
+		rc = st.st_size > PF_MAX_SIZE ? -EFBIG : -ENOMEM;
 		goto out;
 	}
-	if (!(buf = malloc((size_t)st.st_size + 1))) {
-		rc = -ENOMEM;
-		goto out;
-	}
-	while (n < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + n, (size_t)st.st_size - n);
+	for (;;) {
+		ssize_t r = read(fd, buf + n, PF_MAX_SIZE + 1 - n);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0) {
-			rc = r < 0 ? -errno : 0;
+		if (r < 0) {
+			rc = -errno;
 			break;
 		}
+		if (r == 0)
+			break;
 		n += (size_t)r;
+		if (n > PF_MAX_SIZE) {
+			rc = -EFBIG;
+			break;
+		}
 	}
 out:
 	close(fd);

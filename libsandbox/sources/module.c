@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 struct sb_module {
@@ -48,10 +49,17 @@ static void module_callback(const sandbox_event_t *ev, sandbox_action_t *act,
 static int open_module(const char *path, struct sb_module *w, char *err,
                        size_t errlen)
 {
-	if (access(path, R_OK) < 0) {
+	struct stat st;
+
+	if (access(path, R_OK) < 0 || stat(path, &st) < 0) {
 		int e = errno;
 		sb_errf(err, errlen, "%s: %s", path, strerror(e));
 		return -e;
+	}
+	/* dlopen() of a FIFO would wait for a writer forever. */
+	if (!S_ISREG(st.st_mode)) {
+		sb_errf(err, errlen, "%s: not a regular file", path);
+		return -EINVAL;
 	}
 	dlerror();
 	if (!(w->handle = dlopen(path, RTLD_NOW | RTLD_LOCAL))) {
