@@ -74,6 +74,8 @@ struct run {
 	bool have_px;
 	struct sb_proc_exit px;
 	bool leader_left;       /* the first process's main thread has ended */
+	unsigned first_threads; /* entered tasks of the first process but its
+	                         * main thread, in the table */
 	struct timespec t_exec;
 	bool exec_failed;       /* execve failed past its point of no return */
 	/* The task quota's last look at /proc (over_task_quota): tasks found
@@ -677,6 +679,8 @@ static void forget_task(struct run *r, struct sb_task *t)
 {
 	if (sb_diag_profiling(r->sb->diag))
 		sb_diag_task_end(r->sb->diag, t->tid, t->tgid, t->syscalls);
+	if (t->entered && t->tgid == r->pid && t->tid != r->pid)
+		r->first_threads--;
 	if (t->early) {
 		if (r->n_early_gone == r->cap_early_gone)
 			grow_early_gone(r);
@@ -876,6 +880,8 @@ static int enter_task(struct run *r, struct sb_task *c, pid_t tgid,
 
 	c->entered = true;
 	c->tgid = tgid;
+	if (tgid == r->pid && c->tid != r->pid)
+		r->first_threads++;
 	sb->stat.tasks_created++;
 	if (tgid != c->tid) {
 		const struct sb_task *p = task_of(r, tgid);
@@ -1341,9 +1347,11 @@ static void on_task_end(struct run *r, pid_t w, const struct rusage *ru)
 		return; /* not ours (a child the host forked from this thread) */
 	/* The first process goes on after its main thread's exit stop (it
 	 * called pthread_exit): what its threads wrote since is read through
-	 * the zombie main thread as each ends -- after the last, it is all. */
+	 * the zombie main thread when the last of them ends -- then it is
+	 * all (once, not at every thread's end: a Java or Go program's
+	 * threads all end after the main thread's exit stop). */
 	if (r->leader_left && r->have_px && t->tgid == r->pid &&
-	    t->tid != r->pid) {
+	    t->tid != r->pid && t->entered && r->first_threads == 1) {
 		int64_t wrote = sb_proc_wchar(r->pid);
 		if (wrote > r->px.wchar)
 			r->px.wchar = wrote;

@@ -1022,6 +1022,22 @@ START_TEST(output_after_main_thread_left)
 }
 END_TEST
 
+/* The same with three more threads, which end before the writer writes:
+ * the figure is read once, at the last thread's end (not at the first). */
+START_TEST(output_after_main_thread_left_many)
+{
+	char *out;
+	sandbox_stat_t st;
+
+	sandbox_t *sb = task_sandbox(_i, "threads", NULL, &out, "tprog",
+	                             "leader_write", "100000", "3", NULL);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+	ck_assert_int_eq(strlen(tu_slurp(out)), 100000);
+	ck_assert_int_eq(st.output_bytes, 100000);
+	sandbox_destroy(sb);
+}
+END_TEST
+
 /* Processes sharing memory count it once: 40 MiB kept by a parent and
  * shared by four children -- one address space (clone(CLONE_VM)), or
  * copy-on-write pages of fork() never written -- is 40 MiB of the 96 MiB
@@ -1238,6 +1254,8 @@ Suite *tu_suite(void)
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, output_after_main_thread_left, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
+	tcase_add_loop_test(tc, output_after_main_thread_left_many,
+	                    S_MODE_FAST, S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, memory_counts_shared_pages_once,
 	                    2 * S_MODE_FAST, 2 * (S_MODE_CLASSIC + 1));
 	tcase_add_loop_test(tc, no_task_outlives_the_run, S_MODE_FAST,

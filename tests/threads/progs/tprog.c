@@ -41,8 +41,10 @@
  *   fork_leader_exit MS  a child process ends and is waited for; then a
  *                  second thread burns MS ms of CPU after the main thread
  *                  left (pthread_exit)
- *   leader_write N the main thread leaves (pthread_exit); a second thread
- *                  then writes N bytes to stdout and ends the process
+ *   leader_write N [K]  the main thread leaves (pthread_exit); a second
+ *                  thread then writes N bytes to stdout and ends the
+ *                  process -- after K more threads (default 0), let go
+ *                  once the main thread has ended, have ended
  *   mem_shared N MB K  keeps MB MiB, touched, then N child processes
  *                  that share them (K "vm": clone(CLONE_VM), "fork":
  *                  copy-on-write pages never written) and pause; prints
@@ -235,6 +237,21 @@ static void *keep_and_spin(void *arg)
 }
 
 static pthread_t main_thread;
+static int n_idle; /* leader_write's idle threads: threads[1..n_idle] */
+static pthread_mutex_t idle_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t idle_cond = PTHREAD_COND_INITIALIZER;
+static int idle_go;
+
+/* Waits until the writer says the main thread has ended. */
+static void *idle_after_leader(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&idle_lock);
+	while (!idle_go)
+		pthread_cond_wait(&idle_cond, &idle_lock);
+	pthread_mutex_unlock(&idle_lock);
+	return NULL;
+}
 
 static void *write_after_leader(void *arg)
 {
@@ -245,6 +262,14 @@ static void *write_after_leader(void *arg)
 	/* the main thread's end (its tid cleared: past its exit stop) */
 	if (pthread_join(main_thread, NULL) != 0)
 		exit(1);
+	/* the idle threads' ends: they come before a byte is written */
+	pthread_mutex_lock(&idle_lock);
+	idle_go = 1;
+	pthread_cond_broadcast(&idle_cond);
+	pthread_mutex_unlock(&idle_lock);
+	for (int i = 1; i <= n_idle; i++)
+		if (pthread_join(threads[i], NULL) != 0)
+			exit(1);
 	while (left > 0) {
 		ssize_t k = write(1, chunk, left < 4096 ? (size_t)left : 4096);
 		if (k <= 0)
@@ -578,6 +603,11 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(what, "leader_write")) {
 		main_thread = pthread_self();
+		n_idle = argc > 3 ? atoi(argv[3]) : 0;
+		if (n_idle < 0 || n_idle > 63)
+			return 3;
+		for (int i = 1; i <= n_idle; i++)
+			pthread_create(&threads[i], NULL, idle_after_leader, NULL);
 		pthread_create(&threads[0], NULL, write_after_leader,
 		               (void *)(intptr_t)n);
 		pthread_exit(NULL);
