@@ -174,6 +174,7 @@ struct sb_proc {
 	bool owned;             /* false for the first: the run's pidfd */
 	bool live;
 	bool parent_of;         /* it created a process of its own */
+	bool exit_stopped;      /* its main thread's exit stop was taken */
 	bool final;             /* the figures below are final */
 	int64_t cpu_ns;         /* CPU clock, last reading (or final) */
 	int64_t user_us, sys_us;/* at its end, -1 unknown */

@@ -40,12 +40,16 @@
 #include <time.h>
 #include <unistd.h>
 
+/* The process CPU clock of pid, as clock_getcpuclockid() makes it
+ * (the kernel's MAKE_PROCESS_CPUCLOCK(pid, CPUCLOCK_SCHED)), without its
+ * clock_getres() probe: a second system call at every reading, where
+ * clock_gettime() fails alike for a pid that is gone. */
 static int64_t clock_ns(pid_t pid)
 {
-	clockid_t cid;
+	clockid_t cid = (clockid_t)((~(unsigned)pid << 3) | 2u);
 	struct timespec t;
 
-	if (clock_getcpuclockid(pid, &cid) != 0 || clock_gettime(cid, &t) != 0)
+	if (pid <= 0 || clock_gettime(cid, &t) != 0)
 		return -1;
 	return sb_ts_ns(&t);
 }
@@ -101,6 +105,8 @@ struct sb_proc *sb_procs_find(struct sb_procs *ps, pid_t pid)
 	return NULL;
 }
 
+static int read_times(pid_t pid, int64_t *user_us, int64_t *sys_us);
+
 int sb_procs_add(struct sb_procs *ps, pid_t pid, pid_t parent)
 {
 	struct sb_proc *p;
@@ -125,8 +131,14 @@ int sb_procs_add(struct sb_procs *ps, pid_t pid, pid_t parent)
 	ps->nlive++;
 	if (fd < 0)
 		ps->unheld++;
-	if ((p = sb_procs_find(ps, parent)))
+	if ((p = sb_procs_find(ps, parent)) && !p->parent_of) {
 		p->parent_of = true;
+		/* Made by a thread left after its main thread's exit stop:
+		 * its end's rusage will count the children it waits for, so
+		 * its own times are read now (sb_procs_exit_stop). */
+		if (p->exit_stopped && p->live)
+			(void)read_times(p->pid, &p->user_us, &p->sys_us);
+	}
 	return 0;
 }
 
@@ -211,7 +223,12 @@ void sb_procs_exit_stop(struct sb_procs *ps, pid_t pid,
 	if (!p || !p->live)
 		return;
 	read_clock(p);
-	(void)read_times(pid, &p->user_us, &p->sys_us);
+	p->exit_stopped = true;
+	/* A process that made none has its exact times from its end
+	 * (wait4's rusage, sb_procs_gone): /proc's clock ticks are read
+	 * only for one whose rusage will count its children. */
+	if (p->parent_of)
+		(void)read_times(pid, &p->user_us, &p->sys_us);
 	if (!px && sb_proc_read_exit(pid, &own) == 0)
 		px = &own;
 	if (px) {
