@@ -29,7 +29,8 @@ static ssize_t read_small(pid_t pid, const char *what, char *buf, size_t len)
 		return -errno;
 	size_t off = 0;
 	while (off + 1 < len) {
-		ssize_t n = read(fd, buf + off, len - 1 - off);
+		size_t want = len - 1 - off;
+		ssize_t n = read(fd, buf + off, want);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -40,6 +41,10 @@ static ssize_t read_small(pid_t pid, const char *what, char *buf, size_t len)
 		if (n == 0)
 			break;
 		off += (size_t)n;
+		/* These files are seq_files: a read fills the buffer up to its
+		 * end, so a short one was the last (no read of 0 bytes more). */
+		if ((size_t)n < want)
+			break;
 	}
 	buf[off] = '\0';
 	close(fd);
