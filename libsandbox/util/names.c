@@ -134,7 +134,12 @@ static const char *const space_names[] = {
 };
 #define NSPACE (sizeof(space_names) / sizeof(space_names[0]))
 #define NTRUNCATE 5
-static long space_nr[S_ABI_COUNT][NSPACE];
+/* Looked up at every syscall stop under an output quota in classic mode:
+ * one byte per number (SPACE_CALL, TRUNCATE_CALL), not a scan. */
+#define SPACE_CALL 1u
+#define TRUNCATE_CALL 2u
+#define SPACE_NR_MAX 548 /* >= sb_abi_nr_limit() of every ABI */
+static unsigned char space_kind[S_ABI_COUNT][SPACE_NR_MAX];
 static pthread_once_t space_once = PTHREAD_ONCE_INIT;
 
 static void space_init(void)
@@ -142,29 +147,28 @@ static void space_init(void)
 	for (int abi = 0; abi < S_ABI_COUNT; abi++)
 		for (size_t k = 0; k < NSPACE; k++) {
 			long nr = sb_syscall_number(abi, space_names[k]);
-			space_nr[abi][k] = nr < 0 ? -1 : nr;
+			if (nr >= 0 && nr < SPACE_NR_MAX)
+				space_kind[abi][nr] |= (unsigned char)(
+					SPACE_CALL | (k < NTRUNCATE ? TRUNCATE_CALL : 0));
 		}
 }
 
-static bool in_space_names(int abi, long nr, size_t n)
+static bool space_kind_is(int abi, long nr, unsigned kind)
 {
-	if (abi < 0 || abi >= S_ABI_COUNT || nr < 0)
+	if (abi < 0 || abi >= S_ABI_COUNT || nr < 0 || nr >= SPACE_NR_MAX)
 		return false;
 	pthread_once(&space_once, space_init);
-	for (size_t k = 0; k < n; k++)
-		if (space_nr[abi][k] == nr)
-			return true;
-	return false;
+	return (space_kind[abi][nr] & kind) != 0;
 }
 
 bool sb_space_syscall(int abi, long nr)
 {
-	return in_space_names(abi, nr, NSPACE);
+	return space_kind_is(abi, nr, SPACE_CALL);
 }
 
 bool sb_truncate_syscall(int abi, long nr)
 {
-	return in_space_names(abi, nr, NTRUNCATE);
+	return space_kind_is(abi, nr, TRUNCATE_CALL);
 }
 
 int sb_memory_syscall(int abi, long nr)
