@@ -829,14 +829,24 @@ def test_output_quota_bounds_a_fifo(e):
     fifo = e.path("out.fifo")
     os.mkfifo(fifo)
     got = []
+    # The reader is there before the tool opens the FIFO (a reader thread
+    # still on its way to open() made the tool say "a FIFO that nobody
+    # reads" under load); a write end of ours keeps it from seeing the
+    # end before the tool's, and is closed once the tool is done.
+    rfd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    wfd = os.open(fifo, os.O_WRONLY)
+    os.set_blocking(rfd, True)
     def reader():
-        with open(fifo, "rb") as f:
+        with os.fdopen(rfd, "rb") as f:
             got.append(len(f.read()))
     t = threading.Thread(target=reader, daemon=True)
     t.start()
-    rc, r, m, out, err = e.judge("--output=1M", "--stdout=" + fifo,
-                                 VICTIM, "write", str(10 << 20),
-                                 expect_exit=1)
+    try:
+        rc, r, m, out, err = e.judge("--output=1M", "--stdout=" + fifo,
+                                     VICTIM, "write", str(10 << 20),
+                                     expect_exit=1)
+    finally:
+        os.close(wfd)
     t.join(scaled(60))
     check(r["result"] == "OL", r)
     check(got and got[0] <= 1 << 20, "the reader got %r bytes" % got)
