@@ -53,6 +53,17 @@
  *   owns one manager thread, created at its first execution and kept until
  *   sandbox_destroy().
  *
+ *   Descriptors: every descriptor the library opens is close-on-exec. A
+ *   child it starts has a copy of the whole process's descriptor table
+ *   (other threads' files too: another run's pipes, a box's inputs being
+ *   filled) and closes all but its own first, before any step that can
+ *   wait (a box's mounts, a user namespace's maps): the program never
+ *   gets one, and no run waits for another run's child. A child the host
+ *   forks holds its copies until its exec: a box run starts all the same
+ *   (its inputs' space is never remounted), but a pipe of a run (an
+ *   interaction's, a set-up socket) sees its end of file only when that
+ *   copy is gone too -- fork and exec promptly (posix_spawn, subprocess).
+ *
  * SIGNALS SENT TO THE SUPERVISOR
  *
  *   SIGTERM, SIGINT, SIGQUIT and SIGHUP sent to the supervising process end

@@ -123,20 +123,9 @@ static int setup_stdio(struct child *c)
 SB_CHILD_CODE
 static int close_other_fds(struct child *c)
 {
-	int a = c->plan->errfd, b = c->plan->landlock_fd, from = 3;
-	int keep[2] = { a < b || b < 0 ? a : b, a < b || b < 0 ? b : a };
+	const int keep[2] = { c->plan->errfd, c->plan->landlock_fd };
 
-	long r;
-
-	for (int i = 0; i < 2; i++) {
-		if (keep[i] < from)
-			continue;
-		if (keep[i] > from &&
-		    (r = sb_rawsys3(SYS_close_range, from, keep[i] - 1, 0)) < 0)
-			return (int)r;
-		from = keep[i] + 1;
-	}
-	return sb_raw_rc(sb_rawsys3(SYS_close_range, from, ~0U, 0));
+	return sb_close_fds_except(keep, 2);
 }
 
 /* The kernel's struct sigaction (rt_sigaction(2)), not libc's. */

@@ -303,7 +303,12 @@ int sb_run_execute(sandbox_t *sb)
 	/* A box's streams name no host path (hidepath.c). */
 	if (sb->iso)
 		sb_iso_hide_streams(sb->iso, stdio, &hidden);
-	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+	/* Non-blocking: it is read only once the child died before its
+	 * exec, when whatever it wrote is there -- a copy of its write end
+	 * in a child the host program forked meanwhile must not keep that
+	 * read waiting. (The child's one small write into the empty pipe
+	 * never blocks.) */
+	if (pipe2(pipefd, O_CLOEXEC | O_NONBLOCK) < 0) {
 		rc = -errno;
 		goto out;
 	}
@@ -370,7 +375,9 @@ int sb_run_execute(sandbox_t *sb)
 	plan.iso_steps = sb->iso && sb_iso_spawn_shared(sb->iso);
 	if (sb->iso && !plan.iso_steps) {
 		/* Namespaces: the isolation layer's clone, no shared memory. */
-		pid = sb_iso_spawn(sb->iso, plan.errfd, &step);
+		const int keep[] = { stdio[0], stdio[1], stdio[2],
+		                     plan.landlock_fd };
+		pid = sb_iso_spawn(sb->iso, plan.errfd, keep, 4, &step);
 		if (pid == 0) {
 			sb_child_run(&plan);
 			_exit(127); /* not reached */

@@ -435,18 +435,32 @@ static unsigned clone_flags(unsigned eff)
 	return f;
 }
 
-/* Child side of the spawn, before sb_child_run(): wait for the maps, then
- * the namespace steps. Async-signal-safe. */
-static void child_pre(const struct sb_iso *iso, int errfd)
+/* Child side of the spawn, before sb_child_run(): drop what it inherited,
+ * wait for the maps, then the namespace steps. Async-signal-safe. */
+static void child_pre(const struct sb_iso *iso, int errfd, const int *keep,
+                      size_t nkeep)
 {
 	const struct sb_iso_run *run = &iso->run;
-	int step = SB_STEP_ISOLATION;
+	int step = SB_STEP_ISOLATION, mine[2 + SB_ISO_SPAWN_KEEP];
+	size_t n = 0;
+	int rc;
 	char go;
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		sb_child_fail(errfd, errno, SB_STEP_PRCTL);
-	if (run->sync_r >= 0)
-		close(run->sync_w);
+	/* The clone copied every descriptor of the whole process: other
+	 * threads' too -- another run's pipes and files, the box inputs'
+	 * fill of another run open for writing, locks. Closed now, before
+	 * the steps that wait (the maps, the mounts, our own inputs'
+	 * handoff): held until then they kept another run's pipe from its
+	 * end of file, its lock from the next run (verify23 V8). Kept: the
+	 * error pipe, the sync socket, what the engine's steps need. */
+	mine[n++] = errfd;
+	mine[n++] = run->sync_r;
+	for (size_t i = 0; i < nkeep && i < SB_ISO_SPAWN_KEEP; i++)
+		mine[n++] = keep[i];
+	if ((rc = sb_close_fds_except(mine, n)) < 0)
+		sb_child_fail(errfd, -rc, SB_STEP_CLOSE_RANGE);
 	if (run->clone_flags & CLONE_NEWUSER) {
 		/* The supervisor writes our uid_map and gid_map, which /proc
 		 * lets it do only when we are dumpable (else the files are
@@ -463,8 +477,7 @@ static void child_pre(const struct sb_iso *iso, int errfd)
 	 * inputs); close-on-exec otherwise. */
 	if (run->sync_r >= 0 && !run->mp.handoff)
 		close(run->sync_r);
-	int rc = sb_ns_child_setup(iso, &step);
-	if (rc < 0)
+	if ((rc = sb_ns_child_setup(iso, &step)) < 0)
 		sb_child_fail(errfd, -rc, step);
 }
 
@@ -587,7 +600,8 @@ int sb_iso_child_shared(const struct sb_iso *iso, int *step)
 
 /* Replaces fork() in sb_trace_run. Returns the child's pid (host view),
  * 0 in the child, or -1 with errno. */
-pid_t sb_iso_spawn(struct sb_iso *iso, int errfd, int *step)
+pid_t sb_iso_spawn(struct sb_iso *iso, int errfd, const int *keep,
+                   size_t nkeep, int *step)
 {
 	struct sb_iso_run *run = &iso->run;
 	int rc;
@@ -599,7 +613,7 @@ pid_t sb_iso_spawn(struct sb_iso *iso, int errfd, int *step)
 	pid_t pid = (pid_t)syscall(SYS_clone, run->clone_flags | SIGCHLD, 0,
 	                           NULL, NULL, 0);
 	if (pid == 0) {
-		child_pre(iso, errfd);
+		child_pre(iso, errfd, keep, nkeep);
 		return 0;
 	}
 	if (pid < 0) {

@@ -295,8 +295,11 @@ int sb_iso_check_program(const struct sb_iso *iso,
                          const struct sb_iso_prog *prog);
 /* Replaces fork(): the child's pid (host view), 0 in the child (which
  * then runs the engine's child code), or -1 with errno and *step
- * (SB_STEP_*). */
-pid_t sb_iso_spawn(struct sb_iso *iso, int errfd, int *step);
+ * (SB_STEP_*). The child closes every descriptor from 3 up at once but
+ * errfd and the nkeep (at most SB_ISO_SPAWN_KEEP) of keep. */
+#define SB_ISO_SPAWN_KEEP 4
+pid_t sb_iso_spawn(struct sb_iso *iso, int errfd, const int *keep,
+                   size_t nkeep, int *step);
 /* A run in no namespace and no cgroup (after sb_iso_check): its child
  * has nothing to wait for, nothing to mount, and cannot be OOM-killed
  * with the supervisor before its exec; the engine may start it itself,

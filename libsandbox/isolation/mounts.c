@@ -24,10 +24,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
-
-#include "util/rawsys.h"
 
 static int add(struct sb_mount_plan *mp, int kind, const char *src,
                const char *dst, const char *fstype, unsigned long flags,
@@ -326,12 +323,27 @@ out:
 /* The copies in that are not also outputs live in a tmpfs of their own
  * (the inputs' space), never in the writable space: the child mounts it,
  * hands it over to the supervisor (which copies the host files in, as
- * itself: the program's CPU time and I/O are not charged), makes it
- * read-only, binds each file at /box/NAME (read-only too), and detaches
- * it. The program reads and runs its inputs, but can neither change,
- * remove nor replace them (a mount point): truncating one frees nothing
- * for its own files. An input whose name is also an output's is the
- * program's to change: box.c copies it into /box at the first stop. */
+ * itself: the program's CPU time and I/O are not charged), binds each
+ * file at /box/NAME, makes each bind read-only, and detaches the space.
+ * The program reads and runs its inputs, but can neither change, remove
+ * nor replace them (a read-only mount point): truncating one frees
+ * nothing for its own files.
+ *
+ * The space itself is never made read-only: the supervisor wrote its
+ * files through that mount, and a copy of one of those descriptors may
+ * live on anywhere the supervisor's descriptor table was copied while
+ * the file was open -- the child of another run a thread of the
+ * supervisor started at that moment (until its first step closes it),
+ * a child the host program forked (until its exec). While one exists
+ * the kernel refuses to make that mount read-only (EBUSY): 1 boxed run
+ * in ~200 failed to start with six threads running boxes in one process
+ * (verify23 V8). A bind is a mount of its own that nobody ever opened a
+ * file through: its remount cannot be refused, however long such a copy
+ * lives. Nothing else can reach the space: the program's view has only
+ * the binds.
+ *
+ * An input whose name is also an output's is the program's to change:
+ * box.c copies it into /box at the first stop. */
 static int add_inputs(const struct sb_iso *iso, struct sb_mount_plan *mp)
 {
 	char data[96], in[PATH_MAX], box[PATH_MAX];
@@ -348,8 +360,6 @@ static int add_inputs(const struct sb_iso *iso, struct sb_mount_plan *mp)
 		return rc;
 	mp->ops[mp->n - 1].fd = iso->run.sync_r;
 	mp->handoff = true;
-	if ((rc = add_at(mp, SB_MNT_REMOUNT_RO, NULL, "/.in", NULL, 0, NULL)) < 0)
-		return rc;
 	for (size_t i = 0; i < iso->ncopies; i++) {
 		const struct sb_copy *c = &iso->copies[i];
 		if (c->out || sb_box_is_output(iso, c->name))
@@ -458,20 +468,12 @@ static int remount_ro(const char *dst)
 		fl |= MS_NODIRATIME;
 	if (sv.f_flag & ST_RELATIME)
 		fl |= MS_RELATIME;
-	/* EBUSY: a file of this mount is open for writing -- the supervisor's
-	 * fill of the inputs' space (handoff), copied into the descriptor
-	 * table of a child another thread of the supervisor was starting at
-	 * that moment, held until that child closes its descriptors (after
-	 * its own mounts: core/child.c) -- verify23 V8: 1 boxed run in ~200
-	 * failed to start with six threads running boxes in one process.
-	 * The hold ends once that child is past its own mounts: try again,
-	 * every millisecond, for at most about 2 s. */
-	for (int tries = 0; mount(NULL, dst, NULL, fl, NULL) < 0; tries++) {
-		if (errno != EBUSY || tries == 2000)
-			return -errno;
-		struct timespec ms = { 0, 1000000 };
-		(void)sb_rawsys2(SYS_nanosleep, &ms, NULL);
-	}
+	/* EBUSY while a file is open for writing through this very mount
+	 * (the count is the mount's, not the filesystem's): the plan makes
+	 * read-only only mounts nobody but this child has reached --
+	 * add_inputs() says why. */
+	if (mount(NULL, dst, NULL, fl, NULL) < 0)
+		return -errno;
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include "policy/policy.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -103,7 +104,7 @@ int sb_policy_explain(const sandbox_policy_t *pol, int fd)
 		sb_policy_effective_free(&eff);
 		return rc;
 	}
-	dfd = dup(fd);
+	dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	if (dfd < 0 || !(f = fdopen(dfd, "w"))) {
 		rc = -errno;
 		if (dfd >= 0)

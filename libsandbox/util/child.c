@@ -1,7 +1,8 @@
 /*
  * What a child does between fork and exec that several layers share (the
  * engine's child, the isolation layer's namespace steps): report a failed
- * step, set an rlimit, empty the capability bounding set. Async-signal-
+ * step, set an rlimit, empty the capability bounding set, close what it
+ * inherited. Async-signal-
  * safe: system calls only, no allocation, no locks -- and raw ones
  * (rawsys.h), which write no errno: the engine's child shares the
  * supervisor's memory until its execve (core/spawn.c).
@@ -77,4 +78,26 @@ int sb_drop_bounding_set(void)
 			return (int)r;
 	}
 	return 0;
+}
+
+SB_CHILD_CODE
+int sb_close_fds_except(const int *keep, size_t n)
+{
+	unsigned from = 3;
+	long r;
+
+	/* Ascending, at most a handful: pick the next one above `from`. */
+	for (;;) {
+		unsigned next = ~0U;
+		for (size_t i = 0; i < n; i++)
+			if (keep[i] >= (int)from && (unsigned)keep[i] < next)
+				next = (unsigned)keep[i];
+		if (next == ~0U)
+			break;
+		if (next > from &&
+		    (r = sb_rawsys3(SYS_close_range, from, next - 1, 0)) < 0)
+			return (int)r;
+		from = next + 1;
+	}
+	return sb_raw_rc(sb_rawsys3(SYS_close_range, from, ~0U, 0));
 }

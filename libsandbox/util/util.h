@@ -267,6 +267,13 @@ int sb_setrlimit(int res, uint64_t soft, uint64_t hard, bool clamp);
  * again). EPERM (no CAP_SETPCAP: nothing to gain either) is not an error.
  * 0 or -errno. Async-signal-safe. */
 int sb_drop_bounding_set(void);
+/* Close every descriptor from 3 up but the n of keep (any order; those
+ * below 3 or negative are ignored). 0 or -errno. Async-signal-safe. A
+ * child made without CLONE_FILES starts with a copy of every descriptor
+ * of the whole process -- another thread's files, pipes, locks -- and
+ * holds them until it closes them: first thing, before any step that
+ * can wait. */
+int sb_close_fds_except(const int *keep, size_t n);
 
 /* -------------------------------------------------------------- cpus.c */
 
