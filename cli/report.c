@@ -831,10 +831,12 @@ void sr_write_summary(FILE *f, const struct sr_outcome *r)
 		snprintf(why, sizeof(why), "%s time limit",
 		         st->tl_limit == S_TL_WALL ? "wall" : "cpu");
 	else if (st->result == S_RESULT_RF && st->quota_exceeded == S_QUOTA_TASKS)
-		snprintf(why, sizeof(why), "task limit: %s in task %d made "
-		         "%d tasks at once, quota %" PRIu64,
+		/* The task it made, one past the quota, never ran: tasks_peak
+		 * is the quota. */
+		snprintf(why, sizeof(why), "task limit: %s in task %d would "
+		         "make %" PRIu64 " tasks alive at once, quota %" PRIu64,
 		         st->has_syscall ? rf_name(st, name, sizeof(name)) : "?",
-		         (int)st->syscall_tid, st->tasks_peak,
+		         (int)st->syscall_tid, (uint64_t)st->tasks_quota + 1,
 		         (uint64_t)st->tasks_quota);
 	else if (st->result == S_RESULT_RF && st->syscall_tid > 0 &&
 	         st->processes + st->tasks_created > 1)

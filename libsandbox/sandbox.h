@@ -156,7 +156,9 @@ typedef enum {
 	                        * is not alive): one past the
 	                        * quota ends the run RF with quota_exceeded
 	                        * S_QUOTA_TASKS (stat.syscall: the clone, fork
-	                        * or vfork that made it). Unset
+	                        * or vfork that made it); that task never runs
+	                        * an instruction (stopped, then killed), and
+	                        * tasks_peak does not count it. Unset
 	                        * (SANDBOX_UNLIMITED): SANDBOX_DEFAULT_TASKS
 	                        * when the policy lets the program create
 	                        * threads or processes, no quota otherwise
@@ -888,8 +890,10 @@ typedef struct {
 	                          * next one first): checking them costs a
 	                          * /proc read per task at each new peak (600
 	                          * processes: 0.26 s -> 2.3-4.2 s). Never
-	                          * above the task quota unless that ended
-	                          * the run */
+	                          * above the task quota: at its RF the peak
+	                          * is the quota (the task one past it never
+	                          * ran: not counted; tasks_created counts
+	                          * it, the program made it) */
 	int tasks_created;       /* tasks the program created (threads and
 	                          * processes; the first task not counted) */
 	int processes;           /* processes the run had, the first included */

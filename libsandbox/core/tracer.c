@@ -766,13 +766,20 @@ static bool over_task_quota(struct run *r)
 	r->quota_looked = true;
 	r->quota_alive = alive;
 	r->added_since = 0;
-	if (alive <= cap) {
-		uint64_t peak = (uint64_t)st->tasks_peak;
-		st->tasks_peak = (int)(peak > cap ? cap : peak);
+	/* Past the quota: the newest task never runs (its caller ends the
+	 * run RF; it is stopped before its first instruction, and killed)
+	 * -- only it: each task added was checked -- so the quota's worth
+	 * of others were alive, and that is the peak (review-a8check K3:
+	 * it said quota + 1; sandbox.h). */
+	if (alive > cap) {
+		st->tasks_peak = (int)cap;
+		return true;
 	}
-	if (alive > (uint64_t)st->tasks_peak)
-		st->tasks_peak = (int)alive;
-	return alive > cap;
+	uint64_t peak = (uint64_t)st->tasks_peak;
+	if (peak > cap)
+		peak = cap;
+	st->tasks_peak = (int)(alive > peak ? alive : peak);
+	return false;
 }
 
 /* The task stopped at the creation event that made task tid, if any
