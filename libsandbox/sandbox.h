@@ -810,7 +810,13 @@ int sandbox_reset(sandbox_t *sb);
 
 /* Request the end of a running execution from any thread or from a signal
  * handler (async-signal-safe): the program is killed and the result is
- * S_RESULT_IE with stat.interrupted = signo. Returns 0, or -EINVAL. */
+ * S_RESULT_IE with stat.interrupted = signo. A program that had already
+ * ended on its own when the kill reached it (its exit, or a signal of its
+ * own, came first: the kernel's order, whatever the supervisor had seen
+ * of it) is judged by that end as if no interruption had come
+ * (stat.interrupted 0) -- unless its captured output was still being
+ * delivered: that stops, and the result is IE (the output is cut). Before
+ * exec: IE, the program never run. Returns 0, or -EINVAL. */
 int sandbox_interrupt(sandbox_t *sb, int signo);
 /* Block SIGTERM, SIGINT, SIGQUIT and SIGHUP in the calling thread so that the
  * manager threads receive them (see SIGNALS above). Returns 0 or -errno. */

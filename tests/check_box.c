@@ -1106,22 +1106,9 @@ END_TEST
  * writing while it is copied): a watcher sees the file among this
  * process's descriptors (a link naming ".../.in/NAME"), stops the thread
  * that fills in a signal handler waiting on a pipe, and checks the file
- * is still open. From then until thaw_fill() the fill stands still with
+ * is still open. From then until tu_release_thread() the fill stands still with
  * that file open, and the run's child waits for it at its handoff, past
- * its first steps -- a handshake, no time window. */
-static int freeze_go[2] = { -1, -1 }, freeze_held[2] = { -1, -1 };
-
-static void freeze_handler(int sig)
-{
-	int e = errno;
-	char c;
-	(void)sig;
-	(void)!write(freeze_held[1], "h", 1);
-	while (read(freeze_go[0], &c, 1) < 0 && errno == EINTR)
-		;
-	errno = e;
-}
-
+ * its first steps -- a handshake, no time window (tu_hold_thread). */
 /* A descriptor of ours on a file of an inputs' space, or -1. */
 static int fill_fd(void)
 {
@@ -1196,37 +1183,17 @@ static void filler_stop(struct filler *f)
 	pthread_join(f->th, NULL);
 }
 
-static void freeze_init(void)
-{
-	struct sigaction sa;
-
-	ck_assert_int_eq(pipe2(freeze_go, O_CLOEXEC), 0);
-	ck_assert_int_eq(pipe2(freeze_held, O_CLOEXEC), 0);
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = freeze_handler;
-	sa.sa_flags = SA_RESTART;
-	ck_assert_int_eq(sigaction(SIGUSR1, &sa, NULL), 0);
-}
-
-static void thaw_fill(void)
-{
-	ck_assert_int_eq(write(freeze_go[1], "g", 1), 1);
-}
-
 /* Watch f's runs until one is frozen mid-fill: true then (thaw it with
- * thaw_fill), false when its runs ended without a catch. */
+ * tu_release_thread), false when its runs ended without a catch. */
 static bool freeze_fill(struct filler *f)
 {
-	char c;
-
 	while (!atomic_load(&f->finished)) {
-		if (fill_fd() < 0 ||
-		    syscall(SYS_tgkill, getpid(), atomic_load(&f->tid), SIGUSR1) < 0)
+		if (fill_fd() < 0)
 			continue;
-		ck_assert_int_eq(read(freeze_held[0], &c, 1), 1);
+		tu_hold_thread(atomic_load(&f->tid));
 		if (fill_fd() >= 0)
 			return true;
-		thaw_fill(); /* it was over already */
+		tu_release_thread(); /* it was over already */
 	}
 	return false;
 }
@@ -1263,7 +1230,6 @@ START_TEST(a_copy_of_the_fill_stops_no_run)
 	as_user(_i * 2);
 	NEED_BOX();
 	char *in = big_input();
-	freeze_init();
 	ck_assert_int_eq(pipe2(release, O_CLOEXEC), 0);
 	filler_start(&f, in, 40);
 	bool caught = freeze_fill(&f);
@@ -1275,7 +1241,7 @@ START_TEST(a_copy_of_the_fill_stops_no_run)
 			(void)!read(release[0], &c, 1);
 			_exit(0);
 		}
-		thaw_fill();
+		tu_release_thread();
 	}
 	filler_stop(&f);
 	if (holder > 0) {
@@ -1305,7 +1271,6 @@ START_TEST(a_box_child_holds_nothing_of_ours_while_it_waits)
 	as_user(_i * 2);
 	NEED_BOX();
 	char *in = big_input();
-	freeze_init();
 	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
 	filler_start(&f, in, 40);
 	bool caught = freeze_fill(&f);
@@ -1314,7 +1279,7 @@ START_TEST(a_box_child_holds_nothing_of_ours_while_it_waits)
 	if (caught) {
 		close(p[1]);
 		n = poll(&pf, 1, 0);
-		thaw_fill();
+		tu_release_thread();
 	}
 	filler_stop(&f);
 	ck_assert_msg(caught, "no fill caught in %d runs", f.runs);

@@ -2,16 +2,26 @@
  * Every verdict reached by a real program, under the built-in "default"
  * policy, in both tracing modes. Each case runs in S_MODE_FAST and then in
  * S_MODE_CLASSIC, and both runs must give the expected (hence identical)
- * verdict and figures.
+ * verdict and figures. And IE: an interruption that comes after the
+ * program's own end changes nothing.
  */
 #include "config.h"
 
 #include "testutil.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 static const int modes[] = { S_MODE_FAST, S_MODE_CLASSIC };
 #define NMODES 2
@@ -259,6 +269,141 @@ START_TEST(signal_codes)
 }
 END_TEST
 
+/* ------------------------------------------------------------ interruption */
+
+struct held_run {
+	sandbox_t *sb;
+	pthread_t th;
+	atomic_int tid;
+	int rc;
+};
+
+static void *held_run_main(void *arg)
+{
+	struct held_run *h = arg;
+	atomic_store(&h->tid, (int)syscall(SYS_gettid));
+	h->rc = sandbox_execute(h->sb);
+	return NULL;
+}
+
+/* The first field of /proc/PID/stat after the name: the state letter. */
+static char proc_state(pid_t pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "r");
+	char *p;
+	if (!f)
+		return '?';
+	p = fgets(buf, sizeof(buf), f) ? strrchr(buf, ')') : NULL;
+	fclose(f);
+	return p && p[1] == ' ' ? p[2] : '?';
+}
+
+/* The sandbox's manager -- the one thread of ours that is neither `a`
+ * nor `b`: its voluntary context switches, and whether it sleeps. */
+static long manager_switches(pid_t a, pid_t b, bool *sleeping)
+{
+	DIR *d = opendir("/proc/self/task");
+	long n = -1;
+	ck_assert_ptr_nonnull(d);
+	for (struct dirent *e; n < 0 && (e = readdir(d)); ) {
+		pid_t t = (pid_t)atoi(e->d_name);
+		char path[96], line[256];
+		if (t <= 0 || t == a || t == b)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/task/%d/status", (int)t);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			if (strncmp(line, "State:", 6) == 0)
+				*sleeping = strchr(line, 'S') != NULL;
+			sscanf(line, "voluntary_ctxt_switches: %ld", &n);
+		}
+		fclose(f);
+	}
+	closedir(d);
+	ck_assert_int_ge(n, 0);
+	return n;
+}
+
+/* sandbox_interrupt() that comes when the program has ended on its own
+ * -- its exit decided, the supervisor not done with it yet -- changes
+ * nothing: OK, exit 0, stat.interrupted 0 (_i 0). The tracer is held
+ * (tu_hold_thread) while the program exits: it waits at its exit stop;
+ * the interruption's kill is sent (the manager has woken and gone back
+ * to sleep), then the tracer goes on. The old verdict was IE whenever
+ * the manager's kill came before the tracer's verdict, OK otherwise
+ * (py17: 1 run in 15 at load 22). An interruption while the program
+ * still runs is IE (_i 1), held tracer or not. */
+START_TEST(interrupt_after_the_programs_end_changes_nothing)
+{
+	bool after = _i == 0;
+	int in[2], out[2];
+	char line[64];
+	struct held_run h;
+	sandbox_stat_t st;
+	bool sleeping = false;
+	size_t n = 0;
+
+	memset(&h, 0, sizeof(h));
+	ck_assert_int_eq(pipe2(in, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	h.sb = tu_sandbox("peer", "wait", NULL);
+	ck_assert_int_eq(sandbox_set_stdio_fd(h.sb, 0, in[0]), 0);
+	ck_assert_int_eq(sandbox_set_stdio_fd(h.sb, 1, out[1]), 0);
+	ck_assert_int_eq(sandbox_set_quota(h.sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
+	ck_assert_int_eq(pthread_create(&h.th, NULL, held_run_main, &h), 0);
+	struct pollfd pf = { .fd = out[0], .events = POLLIN };
+	while (n < sizeof(line) - 1 &&
+	       poll(&pf, 1, (int)tu_scale_ms(10000)) == 1 &&
+	       read(out[0], line + n, 1) == 1 && line[n] != '\n')
+		n++;
+	line[n] = '\0';
+	ck_assert_msg(strncmp(line, "pid ", 4) == 0, "it said '%s' (rc %d)", line,
+	              h.rc);
+	pid_t pid = (pid_t)atoi(line + 4);
+	close(in[0]);
+	close(out[1]);
+	tu_hold_thread(atomic_load(&h.tid));
+	int64_t until = tu_now_us() + tu_scale_us(20000000);
+	if (after) {
+		close(in[1]); /* it reads its end of file and exits 0 */
+		while (proc_state(pid) != 't' && tu_now_us() < until)
+			poll(NULL, 0, 1);
+		ck_assert_msg(proc_state(pid) == 't', "not at its exit stop: %c",
+		              proc_state(pid));
+	}
+	long c0;
+	while ((c0 = manager_switches(getpid(), h.tid, &sleeping)) >= 0 &&
+	       !sleeping && tu_now_us() < until)
+		poll(NULL, 0, 1);
+	ck_assert_int_eq(sandbox_interrupt(h.sb, SIGTERM), 0);
+	/* Awake for the interruption, asleep again after its kill. */
+	while ((manager_switches(getpid(), h.tid, &sleeping) == c0 ||
+	        !sleeping) && tu_now_us() < until)
+		poll(NULL, 0, 1);
+	tu_release_thread();
+	pthread_join(h.th, NULL);
+	if (!after)
+		close(in[1]);
+	close(out[0]);
+	ck_assert_int_eq(h.rc, 0);
+	ck_assert_int_eq(sandbox_get_stat(h.sb, &st, sizeof(st)), 0);
+	if (after) {
+		ck_assert_msg(st.result == S_RESULT_OK, "result %s (interrupted %d)",
+		              RN(st.result), st.interrupted);
+		ck_assert_int_eq(st.exit_code, 0);
+		ck_assert_int_eq(st.interrupted, 0);
+	} else {
+		ck_assert_msg(st.result == S_RESULT_IE, "result %s", RN(st.result));
+		ck_assert_int_eq(st.interrupted, SIGTERM);
+	}
+	sandbox_destroy(h.sb);
+}
+END_TEST
+
 Suite *tu_suite(void)
 {
 	Suite *s = suite_create("verdicts");
@@ -276,6 +421,12 @@ Suite *tu_suite(void)
 	tc = tcase_create("rf");
 	tcase_set_timeout(tc, TU_TIMEOUT);
 	tcase_add_loop_test(tc, rf_verdict, 0, (int)(sizeof(rf) / sizeof(rf[0])));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("ie");
+	tcase_set_timeout(tc, 2 * TU_TIMEOUT);
+	tcase_add_loop_test(tc, interrupt_after_the_programs_end_changes_nothing,
+	                    0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -15,6 +15,7 @@
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -328,4 +329,42 @@ int main(void)
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
 	return failed == 0 ? 0 : 1;
+}
+
+/* ------------------------------------------------------------ holding */
+
+static int hold_go[2] = { -1, -1 }, hold_in[2] = { -1, -1 };
+
+static void hold_handler(int sig)
+{
+	int e = errno;
+	char c;
+
+	(void)sig;
+	(void)!write(hold_in[1], "h", 1);
+	while (read(hold_go[0], &c, 1) < 0 && errno == EINTR)
+		;
+	errno = e;
+}
+
+void tu_hold_thread(pid_t tid)
+{
+	struct sigaction sa;
+	char c;
+
+	if (hold_go[0] < 0) {
+		ck_assert_int_eq(pipe2(hold_go, O_CLOEXEC), 0);
+		ck_assert_int_eq(pipe2(hold_in, O_CLOEXEC), 0);
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = hold_handler;
+		sa.sa_flags = SA_RESTART;
+		ck_assert_int_eq(sigaction(SIGUSR1, &sa, NULL), 0);
+	}
+	ck_assert_int_eq(syscall(SYS_tgkill, getpid(), tid, SIGUSR1), 0);
+	ck_assert_int_eq(read(hold_in[0], &c, 1), 1);
+}
+
+void tu_release_thread(void)
+{
+	ck_assert_int_eq(write(hold_go[1], "g", 1), 1);
 }

@@ -124,6 +124,14 @@ uint64_t tu_scale_ms(uint64_t ms);
  * hang): 20 s on an idle host. */
 #define TU_NET_MS tu_scale_ms(20000)
 
+/* Hold thread `tid` of this process -- a SIGUSR1 handler (installed here)
+ * makes it wait on a pipe -- until tu_release_thread(): returns once the
+ * thread is in the handler, whatever it was doing (a blocking call in
+ * it resumes after, restarted). One thread at a time. A handshake that
+ * stops the supervisor's thread at a point the test chooses. */
+void tu_hold_thread(pid_t tid);
+void tu_release_thread(void);
+
 static inline const char *tu_mode_name(int mode)
 {
 	return mode == S_MODE_FAST ? "fast" : "classic";

@@ -375,6 +375,7 @@ SB_EXPORT int sandbox_execute(sandbox_t *sb)
 	sb->failed_step = NULL;
 	sb->failed_msg[0] = '\0';
 	atomic_store(&sb->kill_reason, SB_KILL_NONE);
+	sb->interrupt_ended = false;
 	atomic_store(&sb->mem_sample_peak, 0);
 	atomic_store(&sb->mem_judged_peak, 0);
 	if (sb_run_diag(sb))

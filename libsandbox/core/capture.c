@@ -365,6 +365,7 @@ static bool wait_for_destination(sandbox_t *sb, struct sb_capture *c)
 	for (;;) {
 		if (atomic_load(&sb->interrupt_sig)) {
 			atomic_store(&sb->kill_reason, SB_KILL_INTERRUPT);
+			sb->interrupt_ended = true;
 			return false;
 		}
 		if (c->implied && past_wall(sb))

@@ -368,6 +368,9 @@ struct sandbox {
 	/* shared with the manager thread */
 	atomic_int kill_reason;  /* SB_KILL_* */
 	atomic_int interrupt_sig;
+	bool interrupt_ended;    /* (tracer) the interruption ended the run
+	                          * whatever the program's end: before exec,
+	                          * or it cut the captured output (verdict.c) */
 	atomic_llong mem_sample_peak; /* RSS samples, bytes (RSS mode) */
 	atomic_llong mem_judged_peak; /* RSS + page tables samples, bytes */
 	atomic_llong uncharged_ns; /* tracer CPU not charged to the program:

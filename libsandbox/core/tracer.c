@@ -1288,6 +1288,9 @@ static int end_before_exec(struct run *r, const struct rusage *ru,
 		return rc;
 	if (r->exec_failed || reason == SB_KILL_INTERRUPT ||
 	    sb->stat.result == S_RESULT_ML) {
+		/* Before exec the program never ran: nothing of its own
+		 * ended it. */
+		sb->interrupt_ended = reason == SB_KILL_INTERRUPT;
 		struct timespec now;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		sb->stat.wall_time_us = r->exec_failed

@@ -96,6 +96,21 @@ void sb_verdict_internal(sandbox_t *sb)
 	sb->stat.result = S_RESULT_IE;
 }
 
+/* Did the interruption (its kill was sent: SB_KILL_INTERRUPT) end the
+ * run? Yes when its kill ended the program -- an end by SIGKILL -- or
+ * when it ended the run whatever the program did (interrupt_ended: before
+ * exec; the captured output cut short). A program that had ended on its
+ * own before the kill reached it -- exited, or killed by a signal of its
+ * own -- is judged by that end, as if no interruption had come: the
+ * kernel decides which came first, not which supervisor thread looked
+ * first (py17: an interruption racing the program's exit was IE or OK
+ * by that race; sandbox.h, sandbox_interrupt). */
+static bool interruption_ended(const sandbox_t *sb, int wstatus)
+{
+	return sb->interrupt_ended ||
+	       (WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL);
+}
+
 /* Decide the result once the program is gone. Precedence: an interruption
  * of the supervisor; a verdict the run already reached (RF, BP, ML found at
  * a syscall, OL at SIGXFSZ, a policy FINI); then quotas judged on the
@@ -114,7 +129,7 @@ int sb_verdict(sandbox_t *sb, int wstatus, const struct sb_proc_exit *px,
 		st->signal = WTERMSIG(wstatus);
 		note_signal_code(sb);
 	}
-	if (reason == SB_KILL_INTERRUPT) {
+	if (reason == SB_KILL_INTERRUPT && interruption_ended(sb, wstatus)) {
 		st->interrupted = atomic_load(&sb->interrupt_sig);
 		st->result = S_RESULT_IE;
 		return 0;
