@@ -375,11 +375,22 @@ START_TEST(unusable_lock_files_are_skipped)
 	/* Root's own directory: a directory at slot 0's name. */
 	snprintf(run0, sizeof(run0), "/run/libsandbox/uid-%u", base);
 	unlink(run0);
+	rmdir(run0); /* a failed earlier run's */
 	ck_assert_int_eq(mkdir(run0, 0700), 0);
 	sb = peer(S_MODE_FAST, "ids", NULL, NULL);
 	ck_assert_int_eq(sandbox_set_box_ids(sb, base, base, 3), 0);
 	free(run_out(sb, &st));
 	ck_assert_int_eq(st.box_id, 1);
+	sandbox_destroy(sb);
+	/* A slot skipped on the way leaves no message to a later step's
+	 * failure (it named the skipped slot's path). */
+	sb = peer(S_MODE_FAST, "ids", NULL, NULL);
+	ck_assert_int_eq(sandbox_set_box_ids(sb, base, base, 3), 0);
+	ck_assert_int_eq(sandbox_set_workdir(sb, "/nonexistent-dir-24"), 0);
+	ck_assert_int_lt(sandbox_execute(sb), 0);
+	ck_assert_str_ne(sandbox_failed_step(sb), "box");
+	const char *later = sandbox_failed_message(sb);
+	ck_assert_msg(!later || !strstr(later, run0), "message: %s", later);
 	sandbox_destroy(sb);
 	/* Asked for, or the only slot: refused, the path named. */
 	for (int i = 0; i < 2; i++) {

@@ -270,8 +270,11 @@ static int claim_any(sandbox_t *sb)
 
 	for (int pass = 0; pass < 2; pass++)
 		for (unsigned n = 0; n < sb->box_count; n++) {
-			if ((rc = claim_slot(sb, n, pass == 0)) == 0)
+			if ((rc = claim_slot(sb, n, pass == 0)) == 0) {
+				/* A slot skipped on the way is no failure. */
+				sb->failed_msg[0] = '\0';
 				return 0;
+			}
 			if (rc == -EEXIST && !first_bad) {
 				first_bad = rc;
 				say_why(sb, n, rc);
