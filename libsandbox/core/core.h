@@ -119,6 +119,9 @@ struct sb_manager {
 	pid_t pid;
 	struct timespec start;  /* CLOCK_MONOTONIC at fork, then at exec */
 	int64_t ncpus;          /* CPUs the program may run on (at least 1) */
+	atomic_int cpu_safe;    /* the most tasks running at once the next
+	                         * CPU check is early enough for (manager.c);
+	                         * the tracer wakes the manager past it */
 	clockid_t tracer_clock; /* the tracer thread's CPU clock, and its */
 	int64_t tracer_base;    /* reading at exec (-1: no clock) */
 	bool acked;             /* manager saw the end of the run */
@@ -582,6 +585,10 @@ void sb_manager_output_over(sandbox_t *sb);
  * kernel in clock ticks): when the exact CPU clocks say the quota is used,
  * the program is killed as the manager would (TL); true then. */
 bool sb_manager_cpu_over(sandbox_t *sb);
+/* Tracer, as it counts n tasks alive: more of them can run at once than
+ * the next CPU check allows for -- the manager checks now (one atomic
+ * load otherwise). */
+void sb_manager_tasks_grew(sandbox_t *sb, unsigned n);
 /* The CPU backstop's RLIMIT_CPU, in seconds, for a CPU quota in ms (child.c
  * sets it, the tracer recognises its SIGXCPU). The kernel counts RLIMIT_CPU
  * in clock ticks: each tick charges a whole tick to the task it finds

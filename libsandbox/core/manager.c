@@ -108,6 +108,7 @@ static void registry_broadcast(int signo)
 struct watch {
 	int64_t wall_deadline;  /* absolute ns, or INT64_MAX */
 	int64_t next_cpu;       /* next CPU check, absolute ns */
+	int cpu_safe;           /* tasks running at once next_cpu allows for */
 	int64_t next_sample;    /* next RSS sample */
 	unsigned generation;
 };
@@ -185,7 +186,10 @@ static int64_t check_run(sandbox_t *sb, struct watch *w)
 	 * (a copy of the supervisor): nothing of the program's to judge. */
 	if (!sb->mgr.exec_seen)
 		return next;
-	if (sb->quota[S_QUOTA_CPU] != SANDBOX_UNLIMITED && now >= w->next_cpu) {
+	/* Due, or more tasks may run at once than it was timed for (the
+	 * tracer woke us: sb_manager_tasks_grew). */
+	if (sb->quota[S_QUOTA_CPU] != SANDBOX_UNLIMITED &&
+	    (now >= w->next_cpu || cpu_parallelism(sb) > w->cpu_safe)) {
 		int64_t quota = (int64_t)sb->quota[S_QUOTA_CPU] * 1000000;
 		int64_t used = cpu_used(sb);
 		if (used >= quota) {
@@ -193,9 +197,13 @@ static int64_t check_run(sandbox_t *sb, struct watch *w)
 			return INT64_MAX;
 		}
 		/* Wake again at half the time the quota could last (the
-		 * tracer burns it too). */
-		int64_t left = (quota - used) / (2 * (cpu_parallelism(sb) + 1));
+		 * tracer burns it too): early enough for twice the tasks
+		 * running now, and the tracer. */
+		int64_t par = cpu_parallelism(sb);
+		int64_t left = (quota - used) / (2 * (par + 1));
 		w->next_cpu = now + (left > 500000 ? left : 500000);
+		w->cpu_safe = (int)(2 * par + 1);
+		atomic_store(&sb->mgr.cpu_safe, w->cpu_safe);
 	}
 	if (sb->quota[S_QUOTA_CPU] != SANDBOX_UNLIMITED && w->next_cpu < next)
 		next = w->next_cpu;
@@ -270,9 +278,13 @@ static void start_watch(sandbox_t *sb, struct watch *w)
 	                   ? INT64_MAX
 	                   : start + grace +
 	                     (int64_t)sb->quota[S_QUOTA_WALLCLOCK] * 1000000;
+	/* Half the quota: early enough for two tasks running at once
+	 * (more wake us: sb_manager_tasks_grew). */
 	w->next_cpu = sb->quota[S_QUOTA_CPU] == SANDBOX_UNLIMITED
 	              ? INT64_MAX
 	              : start + (int64_t)sb->quota[S_QUOTA_CPU] * 1000000 / 2;
+	w->cpu_safe = 2;
+	atomic_store(&sb->mgr.cpu_safe, 2);
 	w->next_sample = start;
 }
 
@@ -507,6 +519,7 @@ void sb_manager_begin_run(sandbox_t *sb, pid_t pid, int pidfd,
 	                ? CPU_COUNT(&set) : 1;
 	if (sb->mgr.ncpus < 1)
 		sb->mgr.ncpus = 1;
+	atomic_store(&sb->mgr.cpu_safe, 2); /* the first check: start_watch */
 	sb->mgr.looked = false;
 	quiet = sb->mgr.quiet = arm_first_look(sb, t_fork);
 	pthread_mutex_unlock(&sb->mgr.lock);
@@ -535,6 +548,22 @@ void sb_manager_exec(sandbox_t *sb, const struct timespec *t_exec)
 	kick = !sb->mgr.quiet || sb->mgr.looked;
 	pthread_mutex_unlock(&sb->mgr.lock);
 	if (kick)
+		wake(sb);
+}
+
+void sb_manager_tasks_grew(sandbox_t *sb, unsigned n)
+{
+	if (sb->quota[S_QUOTA_CPU] == SANDBOX_UNLIMITED)
+		return;
+	int running = (int)((int64_t)n < sb->mgr.ncpus ? (int64_t)n
+	                                               : sb->mgr.ncpus);
+	int safe = atomic_load(&sb->mgr.cpu_safe);
+	/* Once per step up: the manager sets its own figure when it looks
+	 * (tracer review R1: with more tasks than CPUs assumed, the first
+	 * check at half the quota let the program run past its quota until
+	 * the backstop, a second later). */
+	if (running > safe &&
+	    atomic_compare_exchange_strong(&sb->mgr.cpu_safe, &safe, running))
 		wake(sb);
 }
 

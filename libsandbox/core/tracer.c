@@ -645,8 +645,10 @@ static void count_task(struct run *r, int delta, const pid_t live[2])
 	unsigned peak = (unsigned)sb->stat.tasks_peak;
 
 	atomic_store(&sb->ntasks, n);
-	if (delta > 0)
+	if (delta > 0) {
 		r->added_since += (uint64_t)delta;
+		sb_manager_tasks_grew(sb, n);
+	}
 	if (delta <= 0 || n <= peak)
 		return;
 	if (n <= PEAK_CHECK_MAX)
