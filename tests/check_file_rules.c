@@ -1149,7 +1149,7 @@ END_TEST
  * and the box's /proc and /tmp stay out of reach. */
 START_TEST(landlock_in_a_box)
 {
-	const char *argv[] = { tu_prog("fsop"), "write:/w/x", "read:/w/x",
+	const char *argv[] = { tu_box_prog("fsop"), "write:/w/x", "read:/w/x",
 		"read:/proc/self/status", "write:/tmp/x", "read:/data/secret",
 		"write:/data/new", NULL };
 	struct tree t;
@@ -1163,7 +1163,7 @@ START_TEST(landlock_in_a_box)
 	out = tu_tmpfile("box-out");
 	ck_assert_ptr_nonnull(sb = sandbox_new(argv));
 	ck_assert_int_eq(sandbox_set_namespaces(sb, S_NS_MOUNT | S_NS_PID), 0);
-	ck_assert_int_eq(sandbox_add_dir(sb, PROGS_DIR, PROGS_DIR, S_DIR_RO), 0);
+	tu_bind_progs(sb);
 	ck_assert_int_eq(sandbox_add_dir(sb, "/w", NULL, S_DIR_TMP), 0);
 	ck_assert_int_eq(sandbox_add_dir(sb, "/data", t.out, S_DIR_RO), 0);
 	ck_assert_int_eq(sandbox_set_workdir(sb, "/w"), 0);

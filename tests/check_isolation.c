@@ -110,22 +110,28 @@ static sandbox_policy_t *open_policy(void)
 	return p;
 }
 
-static sandbox_t *iso_sandbox(unsigned ns, const char *mode, const char *arg)
+static void iso_setup(sandbox_t *sb, unsigned ns)
 {
-	sandbox_t *sb = tu_sandbox("cross", mode, arg, NULL);
 	sandbox_policy_t *p = open_policy();
 	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
 	sandbox_policy_unref(p);
 	ck_assert_int_eq(sandbox_set_namespaces(sb, ns), 0);
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
+}
+
+static sandbox_t *iso_sandbox(unsigned ns, const char *mode, const char *arg)
+{
+	sandbox_t *sb = tu_sandbox("cross", mode, arg, NULL);
+	iso_setup(sb, ns);
 	return sb;
 }
 
-/* Run, return stdout (fresh string) and the verdict. */
-/* Box: the test programs' directory read-only at the same path. */
-static void add_progs_dir(sandbox_t *sb)
+/* A box root: the program at its path inside (tu_box_sandbox). */
+static sandbox_t *box_sandbox(unsigned ns, const char *mode, const char *arg)
 {
-	ck_assert_int_eq(sandbox_add_dir(sb, PROGS_DIR, PROGS_DIR, S_DIR_RO), 0);
+	sandbox_t *sb = tu_box_sandbox("cross", mode, arg, NULL);
+	iso_setup(sb, ns);
+	return sb;
 }
 
 /* ------------------------------------------------------------ PID ns */
@@ -239,15 +245,14 @@ START_TEST(box_hides_host_files)
 	free(out);
 	sandbox_destroy(sb);
 
-	sb = iso_sandbox(S_NS_PID | S_NS_MOUNT, "read", secret);
-	add_progs_dir(sb);
+	sb = box_sandbox(S_NS_PID | S_NS_MOUNT, "read", secret);
 	out = tu_run_stdout(sb, &v, NULL);
 	ck_assert_result(v, S_RESULT_OK);
 	ck_assert_msg(strncmp(out, "read fail", 9) == 0, "got %s", out);
 	free(out);
 	sandbox_reset(sb);
 	/* Nor /etc/passwd of the host. */
-	const char *argv[] = { PROGS_DIR "/cross", "read", "/etc/passwd", NULL };
+	const char *argv[] = { TU_BOX_PROGS "/cross", "read", "/etc/passwd", NULL };
 	ck_assert_int_eq(sandbox_set_argv(sb, argv), 0);
 	out = tu_run_stdout(sb, &v, NULL);
 	ck_assert_msg(strncmp(out, "read fail", 9) == 0, "got %s", out);
@@ -313,9 +318,8 @@ START_TEST(box_stage_removed_during_the_run)
 	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
 	probe.in_w = in[1];
 	probe.out_r = out[0];
-	sandbox_t *sb = iso_sandbox(S_NS_PID | S_NS_MOUNT, "wait",
-	                            PROGS_DIR "/cross");
-	add_progs_dir(sb);
+	sandbox_t *sb = box_sandbox(S_NS_PID | S_NS_MOUNT, "wait",
+	                            TU_BOX_PROGS "/cross");
 	ck_assert_int_eq(sandbox_set_stdio_fd(sb, 0, in[0]), 0);
 	ck_assert_int_eq(sandbox_set_stdio_fd(sb, 1, out[1]), 0);
 	ck_assert_int_eq(pthread_create(&th, NULL, count_stages_when_ready, &probe), 0);
@@ -343,8 +347,7 @@ START_TEST(killed_supervisor_leaves_no_stage)
 	pid_t pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
-		sandbox_t *sb = iso_sandbox(S_NS_PID | S_NS_MOUNT, "wait", NULL);
-		add_progs_dir(sb);
+		sandbox_t *sb = box_sandbox(S_NS_PID | S_NS_MOUNT, "wait", NULL);
 		sandbox_set_stdio_fd(sb, 0, in[0]);
 		sandbox_set_stdio_fd(sb, 1, out[1]);
 		sandbox_execute(sb);
@@ -374,20 +377,18 @@ START_TEST(box_read_only_and_work_dirs)
 	tu_mkdir_shared(ro);
 	tu_mkdir_shared(rw);
 	snap(&s0);
-	sandbox_t *sb = iso_sandbox(S_NS_MOUNT, "write", "/data/x");
-	add_progs_dir(sb);
+	sandbox_t *sb = box_sandbox(S_NS_MOUNT, "write", "/data/x");
 	ck_assert_int_eq(sandbox_add_dir(sb, "/data", ro, S_DIR_RO), 0);
 	char *out = tu_run_stdout(sb, &v, NULL);
 	ck_assert_msg(strcmp(out, "write fail 30\n") == 0, "ro bind: %s", out); /* EROFS */
 	free(out);
 	sandbox_destroy(sb);
 
-	sb = iso_sandbox(S_NS_MOUNT, "write", "/box/x");
-	add_progs_dir(sb);
+	sb = box_sandbox(S_NS_MOUNT, "write", "/box/x");
 	ck_assert_int_eq(sandbox_add_dir(sb, "/box", "/nonexistent-will-be-replaced",
 	                                 S_DIR_RW), 0);
 	ck_assert_int_eq(sandbox_clear_dirs(sb), 0);
-	add_progs_dir(sb);
+	tu_bind_progs(sb);
 	ck_assert_int_eq(sandbox_add_dir(sb, "/box", rw, S_DIR_RW), 0);
 	ck_assert_int_eq(sandbox_set_workdir(sb, "/box"), 0);
 	out = tu_run_stdout(sb, &v, NULL);
@@ -398,16 +399,12 @@ START_TEST(box_read_only_and_work_dirs)
 	sandbox_destroy(sb);
 
 	/* The box root itself is read-only; /tmp is a private tmpfs. */
-	sb = iso_sandbox(S_NS_MOUNT, "write", "/newfile");
-	add_progs_dir(sb);
+	sb = box_sandbox(S_NS_MOUNT, "write", "/newfile");
 	out = tu_run_stdout(sb, &v, NULL);
 	ck_assert_msg(strncmp(out, "write fail", 10) == 0, "root: %s", out);
 	free(out);
 	sandbox_destroy(sb);
-	/* A name no test directory has (the build tree may be under /tmp
-	 * and appear in the box through the programs' bind). */
-	sb = iso_sandbox(S_NS_MOUNT, "write", "/tmp/libsandbox-box-tmp-write");
-	add_progs_dir(sb);
+	sb = box_sandbox(S_NS_MOUNT, "write", "/tmp/libsandbox-box-tmp-write");
 	out = tu_run_stdout(sb, &v, NULL);
 	ck_assert_msg(strcmp(out, "write ok\n") == 0, "tmp: %s", out);
 	free(out);
@@ -586,8 +583,7 @@ START_TEST(unprivileged_isolated_run)
 			_exit(2);
 		/* A uid change made us non-dumpable: as asked. */
 		prctl(PR_SET_DUMPABLE, _i);
-		sandbox_t *sb = iso_sandbox(S_NS_ALL, "pids", NULL);
-		add_progs_dir(sb);
+		sandbox_t *sb = box_sandbox(S_NS_ALL, "pids", NULL);
 		ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, "/dev/null", false), 0);
 		int rc = sandbox_execute(sb);
 		if (rc != 0) {

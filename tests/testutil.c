@@ -32,14 +32,28 @@ const char *tu_prog(const char *name)
 	return p;
 }
 
-static sandbox_t *sandbox_va(const char *name, va_list ap)
+const char *tu_box_prog(const char *name)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s", TU_BOX_PROGS, name) < 0)
+		ck_abort_msg("out of memory");
+	return p;
+}
+
+void tu_bind_progs(sandbox_t *sb)
+{
+	ck_assert_int_eq(sandbox_add_dir(sb, TU_BOX_PROGS, PROGS_DIR, S_DIR_RO), 0);
+}
+
+static sandbox_t *sandbox_va(const char *path, const char *name, va_list ap)
 {
 	const char *argv[16];
 	size_t n = 0;
 	const char *a;
 	sandbox_t *sb;
 
-	argv[n++] = tu_prog(name);
+	argv[n++] = path;
 	while ((a = va_arg(ap, const char *)) != NULL) {
 		ck_assert_msg(n < 15, "too many arguments");
 		argv[n++] = a;
@@ -58,8 +72,20 @@ sandbox_t *tu_sandbox(const char *name, ...)
 	sandbox_t *sb;
 
 	va_start(ap, name);
-	sb = sandbox_va(name, ap);
+	sb = sandbox_va(tu_prog(name), name, ap);
 	va_end(ap);
+	return sb;
+}
+
+sandbox_t *tu_box_sandbox(const char *name, ...)
+{
+	va_list ap;
+	sandbox_t *sb;
+
+	va_start(ap, name);
+	sb = sandbox_va(tu_box_prog(name), name, ap);
+	va_end(ap);
+	tu_bind_progs(sb);
 	return sb;
 }
 
@@ -89,7 +115,7 @@ int tu_run_prog(int mode, sandbox_stat_t *st, const char *name, ...)
 	int r;
 
 	va_start(ap, name);
-	sb = sandbox_va(name, ap);
+	sb = sandbox_va(tu_prog(name), name, ap);
 	va_end(ap);
 	ck_assert_int_eq(sandbox_set_mode(sb, mode), 0);
 	/* A safety net so a broken engine gives a wrong verdict, not a hang. */

@@ -32,6 +32,20 @@ const char *tu_prog(const char *name);
  * sent to /dev/null unless the test changes them. */
 sandbox_t *tu_sandbox(const char *name, ...) __attribute__((sentinel));
 
+/* Inside a box root the test programs are at TU_BOX_PROGS, PROGS_DIR
+ * bound there read-only -- never at PROGS_DIR itself: that path is
+ * wherever the tree is, perhaps under /tmp, which a box root makes its
+ * own writable space and where sandbox_add_dir() refuses a directory
+ * (a clean clone may live anywhere). */
+#define TU_BOX_PROGS "/progs"
+/* sandbox_add_dir(TU_BOX_PROGS, PROGS_DIR, read-only). */
+void tu_bind_progs(sandbox_t *sb);
+/* Path of test program `name` inside a box root (fresh string). */
+const char *tu_box_prog(const char *name);
+/* tu_sandbox() for a box root: the program by its path inside, and
+ * tu_bind_progs() done. */
+sandbox_t *tu_box_sandbox(const char *name, ...) __attribute__((sentinel));
+
 /* sandbox_execute() (asserting it returns 0), then fill *st (may be NULL)
  * and return the verdict. */
 int tu_run(sandbox_t *sb, sandbox_stat_t *st);

@@ -1121,6 +1121,9 @@ def test_check(e):
 
 
 # What a run needs to use each feature --check lists, as root and not.
+# Where a feature's run finds the program, when not at its own path.
+CHECK_PROGRAM = {"box root": "/progs/" + os.path.basename(VICTIM)}
+
 CHECK_FEATURES = {
     "pid namespace": (["--ns=pid"], ["--ns=user,pid"]),
     "ipc namespace": (["--ns=ipc"], ["--ns=user,ipc"]),
@@ -1128,10 +1131,12 @@ CHECK_FEATURES = {
     "net namespace": (["--ns=net"], ["--ns=user,net"]),
     "mount namespace": (["--ns=mount"], ["--ns=user,mount"]),
     "user namespace": (["--ns=user"], ["--ns=user"]),
-    # The tree may live under /tmp, which the box replaces with its own
-    # tmpfs: the program's directory is bound in explicitly.
-    "box root": (["--rootfs=/", "--dir=" + os.path.dirname(VICTIM)],
-                 ["--ns=user", "--rootfs=/", "--dir=" + os.path.dirname(VICTIM)]),
+    # The tree may live anywhere, /tmp included, which a box root makes its
+    # own writable space (--dir may not bind there): the program's
+    # directory is bound at a path of its own, and the program run from it.
+    "box root": (["--rootfs=/", "--dir=/progs=" + os.path.dirname(VICTIM)],
+                 ["--ns=user", "--rootfs=/",
+                  "--dir=/progs=" + os.path.dirname(VICTIM)]),
     "cgroup memory": (["--cg-memory=256M"], ["--cg-memory=256M"]),
     "cgroup pids": (["--cg-pids=64"], ["--cg-pids=64"]),
     "cgroup cpu": (["--cg-cpu=100"], ["--cg-cpu=100"]),
@@ -1156,7 +1161,8 @@ def check_agrees(prefix, root):
         # rules: a feature said available runs with them not enforced.
         if not landlock and said[name] == "yes":
             args = args + ["--best-effort"]
-        p = subprocess.run(prefix + [TOOL, "-q"] + args + [VICTIM, "ok"],
+        prog = CHECK_PROGRAM.get(name, VICTIM)
+        p = subprocess.run(prefix + [TOOL, "-q"] + args + [prog, "ok"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            timeout=scaled(60))
         want = 0 if said[name] == "yes" else 2

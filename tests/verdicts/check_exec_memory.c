@@ -86,7 +86,8 @@ START_TEST(image_over_quota_is_ml)
 	}
 	if (iso && !vu_can_isolate())
 		tu_skip("%s: namespaces and a box root are not available", c->prog);
-	sandbox_t *sb = tu_sandbox(c->prog, c->arg, NULL);
+	sandbox_t *sb = iso ? tu_box_sandbox(c->prog, c->arg, NULL)
+	                    : tu_sandbox(c->prog, c->arg, NULL);
 	ck_assert_int_eq(sandbox_set_mode(sb, mode), 0);
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY, c->quota), 0);
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, 20000), 0);

@@ -399,8 +399,8 @@ START_TEST(cli_limits)
 	if (vu_can_isolate()) {
 		vu_cli_run(&r, NULL, mode, "--memory=256M", "--wall=10",
 		           "--ns=pid,mount,ipc,uts,net", "--dir=/usr", "--dir=/lib",
-		           "--dir=/lib64", "--dir=" PROGS_DIR,
-		           PROGS_DIR "/bigbss512", NULL);
+		           "--dir=/lib64", "--dir=" TU_BOX_PROGS "=" PROGS_DIR,
+		           TU_BOX_PROGS "/bigbss512", NULL);
 		cli_expect(&r, 1, "ML");
 		vu_cli_free(&r);
 	}

@@ -65,7 +65,8 @@ START_TEST(cell)
 		tu_skip("%s: namespaces and a box root are not available", label);
 
 	char *out = tu_tmpfile("cell.out");
-	sandbox_t *sb = tu_sandbox(prog, c->what, c->arg, NULL);
+	sandbox_t *sb = iso ? tu_box_sandbox(prog, c->what, c->arg, NULL)
+	                    : tu_sandbox(prog, c->what, c->arg, NULL);
 	ck_assert_int_eq(sandbox_set_mode(sb, mode), 0);
 	ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, out, false), 0);
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_CPU, c->cpu_ms), 0);

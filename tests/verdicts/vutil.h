@@ -20,7 +20,8 @@
 bool vu_can_isolate(void);
 /* Can this caller give a run a cgroup memory limit? */
 bool vu_can_cgroup_memory(void);
-/* Put sb in the isolation above. */
+/* Put sb, made by tu_box_sandbox() (the program at its path inside a box
+ * root), in the isolation above. */
 void vu_isolate(sandbox_t *sb);
 
 /* CLOCK_MONOTONIC in microseconds. */
