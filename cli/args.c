@@ -1249,7 +1249,7 @@ int sr_check_options(const struct sr_options *o, uid_t euid, char *err,
 	if (o->stderr_to_stdout && o->stdio[2])
 		return fail(err, errlen, -EINVAL,
 		            "--stderr-to-stdout and --stderr exclude each other");
-	int rc = sr_interact_check(o, err, errlen);
+	int rc = sr_interact_check(o, euid, err, errlen);
 	if (rc < 0)
 		return rc;
 	if (is_stdout(o->report))

@@ -92,7 +92,8 @@ int sr_interact_split(struct sr_interact *ia, int argc, char **argv,
 	return 0;
 }
 
-int sr_interact_check(const struct sr_options *o, char *err, size_t errlen)
+int sr_interact_check(const struct sr_options *o, uid_t euid, char *err,
+                      size_t errlen)
 {
 	const struct sr_interact *ia = &o->ia;
 
@@ -124,6 +125,15 @@ int sr_interact_check(const struct sr_options *o, char *err, size_t errlen)
 		return fail(err, errlen, "--interactor-user needs "
 		            "--interactor-policy (without a sandbox the "
 		            "interactor runs as sandbox-run does)");
+	/* As --user: only root can give a process another user (without
+	 * root the set-up failed at run time, JF "setgroups: Operation not
+	 * permitted", verify23 V5). */
+	if (ia->user && euid != 0) {
+		fail(err, errlen, "--interactor-user needs root (sandbox-run "
+		     "runs as uid %u, and so does the sandboxed interactor "
+		     "without it)", (unsigned)euid);
+		return -EPERM;
+	}
 	if (!ia->policy && (ia->cpu_ms != SANDBOX_UNLIMITED ||
 	                    ia->memory_bytes != SANDBOX_UNLIMITED))
 		return fail(err, errlen, "--interactor-%s needs --interactor-policy "

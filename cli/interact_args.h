@@ -13,8 +13,8 @@
  *   --interactor-wall=TIME     its wall-clock bound (default: twice
  *                              --wall, which --interactor requires)
  *   --interactor-user=USER|UID the sandboxed interactor's identity (needs
- *                              --interactor-policy; default as root: a run
- *                              slot of its own, never root)
+ *                              --interactor-policy and root; default as
+ *                              root: a run slot of its own, never root)
  *   --interaction-log=FILE     the transcript
  */
 #ifndef SANDBOX_RUN_INTERACT_ARGS_H
@@ -23,6 +23,7 @@
 #include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 struct sr_interact {
 	const char *command;        /* --interactor, or NULL: not interactive */
@@ -55,8 +56,10 @@ int sr_interact_split(struct sr_interact *ia, int argc, char **argv,
  * --batch; it owns the
  * program's standard input and output (no --stdin, --stdout,
  * --stderr-to-stdout); the other interactor options need --interactor,
- * --interactor-cpu/-memory need --interactor-policy. */
+ * --interactor-cpu/-memory need --interactor-policy, --interactor-user
+ * needs it and root (effective uid `euid`: -EPERM). */
 struct sr_options;
-int sr_interact_check(const struct sr_options *o, char *err, size_t errlen);
+int sr_interact_check(const struct sr_options *o, uid_t euid, char *err,
+                      size_t errlen);
 
 #endif /* SANDBOX_RUN_INTERACT_ARGS_H */

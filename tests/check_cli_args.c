@@ -586,6 +586,47 @@ START_TEST(test_interactor_checks)
 }
 END_TEST
 
+/* Only root can give the interactor another user, as --user: refused
+ * before anything runs (an unprivileged judge got JF "setgroups:
+ * Operation not permitted" at run time, verify23 V5), its own uid too. */
+static const struct {
+	const char *user;   /* NULL: no --interactor-user */
+	unsigned euid;
+	int rc;
+} interactor_users[] = {
+	{ "nobody", 0, 0 }, { "65534", 0, 0 }, { NULL, 1000, 0 },
+	{ "nobody", 1000, -EPERM }, { "1000", 1000, -EPERM },
+};
+
+START_TEST(test_interactor_user_needs_root)
+{
+	const __typeof__(interactor_users[0]) *c = interactor_users;
+	char user[64];
+	int argc = 0;
+
+	argv_store[argc++] = (char *)"sandbox-run";
+	argv_store[argc++] = (char *)"--wall=1";
+	argv_store[argc++] = (char *)"--interactor-policy=default";
+	if (c[_i].user) {
+		snprintf(user, sizeof(user), "--interactor-user=%s", c[_i].user);
+		argv_store[argc++] = user;
+	}
+	argv_store[argc++] = (char *)"--interactor=./i";
+	argv_store[argc++] = (char *)"--";
+	argv_store[argc++] = (char *)"prog";
+	argv_store[argc] = NULL;
+	ck_assert_msg(sr_parse_args(argc, argv_store, &opt, err, sizeof(err)) == 0,
+	              "refused: %s", err);
+	err[0] = '\0';
+	int rc = sr_check_options(&opt, c[_i].euid, err, sizeof(err));
+	ck_assert_msg(rc == c[_i].rc, "%s as uid %u: %d (%s)",
+	              c[_i].user ? c[_i].user : "-", c[_i].euid, rc, err);
+	if (rc)
+		ck_assert_msg(strstr(err, "--interactor-user needs root") &&
+		              strstr(err, "runs as uid 1000"), "message '%s'", err);
+}
+END_TEST
+
 /* The PATH PROGRAM is looked up in is the program's. */
 static const struct {
 	const char *args[3];
@@ -999,6 +1040,8 @@ static Suite *suite(void)
 	tcase_add_loop_test(tc, test_option_checks, 0, N(option_checks));
 	tcase_add_test(tc, test_interactor);
 	tcase_add_loop_test(tc, test_interactor_checks, 0, N(interactor_checks));
+	tcase_add_loop_test(tc, test_interactor_user_needs_root, 0,
+	                    N(interactor_users));
 	tcase_add_loop_test(tc, test_program_path, 0, N(program_paths));
 	tcase_add_loop_test(tc, test_dir_spec_absolute, 0, N(dir_specs));
 	tcase_add_loop_test(tc, test_policy_starts_dynamic, 0, N(loader_rows));

@@ -60,8 +60,9 @@ class Env:
             f.write(text)
         return name
 
-    def run(self, *args, timeout=60):
-        p = subprocess.run([TOOL] + list(args), stdout=subprocess.PIPE,
+    def run(self, *args, timeout=60, prefix=()):
+        p = subprocess.run(list(prefix) + [TOOL] + list(args),
+                           stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=scaled(timeout),
                            cwd=self.dir)
         return p.returncode, p.stdout.decode(errors="replace"), \
@@ -271,6 +272,44 @@ def test_sandboxed_interactor(e):
     rc, r, m, err, _ = e.judge("correct", "--interactor-policy=minimal",
                                iargs=["t.in", "out.txt"])
     check(r["verdict"] == "JF" or r["error"], (rc, r["verdict"], err))
+
+
+NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+def test_unprivileged_interactor_user(e):
+    # An unprivileged judge cannot give the interactor another user, its
+    # own named either: refused up front, as --user is (it was JF
+    # "setgroups: Operation not permitted" once both had run, verify23
+    # V5). Its sandboxed interactor runs as itself.
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        print("skip unprivileged interactor: needs root and setpriv")
+        return
+    if subprocess.run(NOBODY + ["test", "-x", INTERACTOR]).returncode:
+        print("skip unprivileged interactor: uid 65534 cannot run the tree")
+        return
+    os.chmod(e.dir, 0o777)
+    i = ["--interactor=" + INTERACTOR, "1.in", "out.txt", "1.ans", "--",
+         SOLUTION, "correct"]
+    for user in ("nobody", "65534"):
+        rep = e.path("never.json")
+        rc, out, err = e.run("--report=" + rep, "--wall=5",
+                             "--interactor-policy=default",
+                             "--interactor-user=" + user, *i, prefix=NOBODY)
+        check(rc == 2, "--interactor-user=%s as nobody: exit %d (%r)"
+              % (user, rc, err))
+        lines = err.splitlines()
+        check(len(lines) == 1 and "--interactor-user needs root" in lines[0]
+              and "uid 65534" in lines[0], err)
+        check(not os.path.exists(rep), "report left")
+        check(not os.path.exists(e.path("out.txt")), "the interactor ran")
+    rep = e.path("r.json")
+    rc, out, err = e.run("--report=" + rep, "--wall=5",
+                         "--interactor-policy=default", *i, prefix=NOBODY)
+    check(rc == 0, "as nobody: exit %d (%r)" % (rc, err))
+    r = json.load(open(rep))
+    check(r["verdict"] == "OK" and r["interactor"]["uid"] == 65534,
+          r["interactor"])
 
 
 def test_ten_mib_each_way(e):
