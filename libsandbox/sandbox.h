@@ -1205,7 +1205,13 @@ typedef enum {
  * --dir=INSIDE=OUTSIDE. INSIDE must be absolute and without "..";
  * OUTSIDE must exist (checked at sandbox_check, -ENOENT). Later entries
  * are mounted after earlier ones, so /a/b may sit on top of /a.
- * -EINVAL for a bad path or mode. Strings are copied. */
+ * -EINVAL for a bad path or mode. Strings are copied. INSIDE at or below
+ * /tmp (the box root's writable space) or, in a box, /box is refused by
+ * sandbox_check() (-EINVAL, sandbox_isolation_message): a program of the
+ * host's /tmp is bound elsewhere ("/data") and named by its path there,
+ * or copied into a box (sandbox_box_copy_in). An argv[0] of the host's
+ * that the box root does not hold is -ENOENT at check, with a message
+ * saying how to put it there. */
 int sandbox_add_dir(sandbox_t *sb, const char *inside, const char *outside,
                     int mode);
 /* Forget every directory added. */

@@ -14,6 +14,7 @@
 #include "util/rawsys.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/capability.h>
@@ -202,6 +203,19 @@ static int config_error(struct sb_iso *iso, int err, const char *what)
 	return err;
 }
 
+/* Append to iso->msg (cut at its size). */
+static void msg_append(struct sb_iso *iso, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void msg_append(struct sb_iso *iso, const char *fmt, ...)
+{
+	size_t n = strlen(iso->msg);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(iso->msg + n, sizeof(iso->msg) - n, fmt, ap);
+	va_end(ap);
+}
+
 /* `inside` without empty and "." components ("//tmp/./x/" -> "/tmp/x"). */
 static void normal_path(const char *inside, char *out, size_t len)
 {
@@ -240,9 +254,18 @@ static int check_dirs(struct sb_iso *iso)
 		normal_path(iso->dirs[i].inside, p, sizeof(p));
 		bool tmp = at_or_below(p, "/tmp");
 		if (tmp || (iso->box && at_or_below(p, "/box"))) {
-			snprintf(iso->msg, sizeof(iso->msg), "sandbox_add_dir (--dir) at %s: %s is the box's own%s; choose another path inside (e.g. /data)",
-			         iso->dirs[i].inside, tmp ? "/tmp" : "/box",
-			         tmp ? " writable space" : " working directory");
+			const char *out = iso->dirs[i].outside;
+			iso->msg[0] = '\0';
+			msg_append(iso, "sandbox_add_dir (--dir) at %s: %s is the box's own%s; choose another path inside",
+			           iso->dirs[i].inside, tmp ? "/tmp" : "/box",
+			           tmp ? " writable space" : " working directory");
+			/* A directory under the host's /tmp bound at its own
+			 * path: say how to bind it, and how a box takes a file. */
+			if (out)
+				msg_append(iso, ", e.g. --dir=/data=%s, and name what is there by its path inside (/data/...)%s",
+				           out, iso->box ? "; or copy a file into /box (--copy-in)" : "");
+			else
+				msg_append(iso, " (e.g. /data)");
 			return -EINVAL;
 		}
 	}
@@ -346,6 +369,30 @@ static void box_limit(struct sb_iso *iso, const struct sb_iso_prog *prog)
 	}
 }
 
+/* A program the box root does not hold at the path it is given by, that
+ * the host has there: say why and what to do (a user whose program lives
+ * under /tmp was told only "No such file or directory"). */
+static void explain_missing_program(struct sb_iso *iso, const char *argv0)
+{
+	char p[PATH_MAX];
+	struct stat st;
+
+	if (argv0[0] != '/' || stat(argv0, &st) < 0)
+		return;
+	normal_path(argv0, p, sizeof(p));
+	char *name = strrchr(p, '/');
+	*name++ = '\0';
+	iso->msg[0] = '\0';
+	msg_append(iso, "%s: a file of the host's that the box root does not hold%s; ",
+	           argv0, at_or_below(p, "/tmp") ? " (its /tmp is the box's own writable space)" : "");
+	if (iso->box)
+		msg_append(iso, "copy it into /box (sandbox_box_copy_in, --copy-in=%s) and run ./%s",
+		           argv0, name);
+	else
+		msg_append(iso, "bind its directory at a path of its own inside (sandbox_add_dir, --dir=/data=%s) and run /data/%s",
+		           p[0] ? p : "/", name);
+}
+
 int sb_iso_check(struct sb_iso *iso, const struct sb_iso_prog *prog)
 {
 	sandbox_probe_t p;
@@ -383,7 +430,9 @@ int sb_iso_check(struct sb_iso *iso, const struct sb_iso_prog *prog)
 	/* A view keeps the host's paths: the engine checks the program. */
 	if (!(iso->effective & S_ISO_FS) || iso->nview)
 		return 0;
-	return (rc = sb_iso_check_program(iso, prog)) < 0 ? rc : 1;
+	if ((rc = sb_iso_check_program(iso, prog)) == -ENOENT)
+		explain_missing_program(iso, prog->argv0);
+	return rc < 0 ? rc : 1;
 }
 
 bool sb_iso_watches_space(const struct sb_iso *iso)

@@ -254,7 +254,7 @@ struct sb_iso {
 	uint64_t box_limit;     /* what the writable space may hold of the
 	                         * program's (sandbox_set_tmpfs_size) */
 	int box_limit_quota;    /* the quota that set it, or -1 */
-	char msg[320];
+	char msg[512];
 
 	/* results of the last run */
 	sandbox_iso_stat_t stat;

@@ -622,6 +622,15 @@ char *sb_mounts_host_path(const struct sb_iso *iso, const char *inside)
 			return NULL;
 		return p;
 	}
+	/* The box root's /tmp is its writable space, never the host's or
+	 * the root file system's: the program is not there at the start
+	 * (a --rootfs=/ run of /tmp/x/prog was checked as the host's file
+	 * and failed at execve). */
+	if (strncmp(inside, "/tmp", 4) == 0 &&
+	    (inside[4] == '/' || inside[4] == '\0')) {
+		errno = ENOENT;
+		return NULL;
+	}
 	if (iso->box && (p = box_host_path(iso, inside)))
 		return p;
 	if (iso->rootfs)
