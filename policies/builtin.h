@@ -89,6 +89,10 @@ int sb_policy_user_lookup(sandbox_policy_t *p);
  * program that reads clock() in a loop TL (review-stop23b B2); a box
  * hides other processes instead (docs/SECURITY.md). */
 int sb_policy_own_processes(sandbox_policy_t *p, const char *const *names);
+/* kill, tgkill and tkill of the program itself only (argument 0 its own
+ * pid): abort(), raise() and os.kill(os.getpid(), ...) work; another pid
+ * keeps the call's base. */
+int sb_policy_self_signals(sandbox_policy_t *p);
 /* x86_64 rule for `name` with one condition (arg `arg` op a). */
 int sb_policy_cond1(sandbox_policy_t *p, const char *name, int disp, int err,
                     unsigned arg, int op, uint64_t a, uint64_t b);

@@ -131,13 +131,7 @@ int sb_policy_default(sandbox_policy_t *p)
 		return rc;
 
 	/* Signals to itself only: kill(getpid()), tgkill(getpid(), ...). */
-	sandbox_cond_t self0 = { .arg = 0 | S_ARG_SELF_PID, .op = S_CMP_EQ };
-	if ((rc = sandbox_policy_add_rule_name(p, x64, "kill", S_DISP_ALLOW, 0,
-	                                       &self0, 1)) < 0 ||
-	    (rc = sandbox_policy_add_rule_name(p, x64, "tgkill", S_DISP_ALLOW, 0,
-	                                       &self0, 1)) < 0 ||
-	    (rc = sandbox_policy_add_rule_name(p, x64, "tkill", S_DISP_ALLOW, 0,
-	                                       &self0, 1)) < 0)
+	if ((rc = sb_policy_self_signals(p)) < 0)
 		return rc;
 
 	/* Terminal queries only (isatty); never TIOCSTI and friends. */

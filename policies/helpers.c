@@ -76,6 +76,18 @@ int sb_policy_own_processes(sandbox_policy_t *p, const char *const *names)
 	return 0;
 }
 
+int sb_policy_self_signals(sandbox_policy_t *p)
+{
+	static const char *const calls[] = { "kill", "tgkill", "tkill", NULL };
+	int rc;
+
+	for (const char *const *n = calls; *n; n++)
+		if ((rc = sb_policy_cond1(p, *n, S_DISP_ALLOW, 0, 0 | S_ARG_SELF_PID,
+		                          S_CMP_EQ, 0, 0)) < 0)
+			return rc;
+	return 0;
+}
+
 int sb_policy_user_lookup(sandbox_policy_t *p)
 {
 	int rc = sb_policy_cond1(p, "socket", S_DISP_ERRNO, EACCES, 0, S_CMP_EQ,

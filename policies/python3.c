@@ -6,7 +6,10 @@
  *
  * What it allows, and why
  *   - what "default" allows a C program (start-up, I/O on open
- *     descriptors, memory, time, signals to itself, exit), plus
+ *     descriptors, memory, time, signals to itself -- kill, tgkill and
+ *     tkill of its own pid: os.abort(), a C extension's abort() or
+ *     assert(), os.kill(os.getpid(), ...) end it RT by that signal, not
+ *     RF (verify23 V2) --, exit), plus
  *     getdents64 (the import system lists directories), ioctl FIOCLEX and
  *     FIONCLEX, prlimit64 reading a limit, and the file calls below;
  *   - files (file rules, enforced by the kernel: Landlock, or a private
@@ -103,6 +106,7 @@ int sb_policy_python3(sandbox_policy_t *p)
 
 	if ((rc = sb_policy_allow_names(p, allowed, NULL)) < 0 ||
 	    (rc = sb_policy_own_processes(p, allowed)) < 0 ||
+	    (rc = sb_policy_self_signals(p)) < 0 ||
 	    (rc = sb_policy_cond1(p, "prlimit64", S_DISP_ALLOW, 0, 2, S_CMP_EQ,
 	                          0, 0)) < 0 ||
 	    (rc = sb_policy_thread_clone(p)) < 0 ||

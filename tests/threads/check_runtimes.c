@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -560,6 +561,47 @@ START_TEST(python3_writes_no_bytecode)
 }
 END_TEST
 
+/* python3 lets a script signal itself, as "default" lets a C program:
+ * os.abort() (a C extension's abort() or assert() too: tgkill of its own
+ * pid) and os.kill(os.getpid(), ...) end it RT by that signal, from the
+ * main thread or another; python3 allowed none of kill, tgkill and tkill,
+ * so they were RF (verify23 V2). Another pid keeps the base: RF (a pid
+ * above pid_max, which no process can have). _i: mode. */
+START_TEST(python3_signals_itself)
+{
+	static const struct {
+		const char *script;
+		int result, sig;
+	} c[] = {
+		{ "import os\nos.abort()\n", S_RESULT_RT, SIGABRT },
+		{ "import os, signal\nos.kill(os.getpid(), signal.SIGTERM)\n",
+		  S_RESULT_RT, SIGTERM },
+		{ "import os, threading\n"
+		  "t = threading.Thread(target=os.abort)\nt.start()\nt.join()\n",
+		  S_RESULT_RT, SIGABRT },
+		{ "import os, signal\nos.kill(4194305, signal.SIGTERM)\n",
+		  S_RESULT_RF, 0 },
+	};
+	char *py = tu_tmpfile("selfsig.py"), *out = tu_tmpfile("selfsig.out");
+	sandbox_stat_t st;
+
+	if (access("/usr/bin/python3", X_OK) < 0)
+		tu_skip("no /usr/bin/python3 (apt-get install python3)");
+	for (size_t k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
+		tu_write_file(py, c[k].script);
+		const char *argv[] = { "/usr/bin/python3", py, NULL };
+		sandbox_t *sb = python3_sandbox(argv, _i, out, 256u * MIB);
+		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS),
+		                 0);
+		int v = tu_run(sb, &st);
+		ck_assert_msg(v == c[k].result && (!c[k].sig || st.signal == c[k].sig),
+		              "%s: %s, signal %d (syscall %ld)", c[k].script, RN(v),
+		              st.signal, st.has_syscall ? st.syscall.nr : -1L);
+		sandbox_destroy(sb);
+	}
+}
+END_TEST
+
 Suite *tu_suite(void)
 {
 	Suite *s = suite_create("runtimes");
@@ -577,6 +619,8 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, python3_judged_on_vsize, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, python3_writes_no_bytecode, S_MODE_FAST,
+	                    S_MODE_CLASSIC + 1);
+	tcase_add_loop_test(tc, python3_signals_itself, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, python3_threads_share_one_arena,
 	                    2 * S_MODE_FAST, 2 * (S_MODE_CLASSIC + 1));
