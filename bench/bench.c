@@ -104,6 +104,18 @@ double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+double cpu_used_s(void)
+{
+	struct rusage s, c;
+
+	getrusage(RUSAGE_SELF, &s);
+	getrusage(RUSAGE_CHILDREN, &c);
+	return (double)(s.ru_utime.tv_sec + s.ru_stime.tv_sec + c.ru_utime.tv_sec +
+	                c.ru_stime.tv_sec) +
+	       (double)(s.ru_utime.tv_usec + s.ru_stime.tv_usec +
+	                c.ru_utime.tv_usec + c.ru_stime.tv_usec) * 1e-6;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -1699,6 +1711,95 @@ static sandbox_t *capture_sandbox(const char *const argv[], int variant,
 	return sb;
 }
 
+/* A program that writes every line of its answer on its own: 2^20 writes
+ * of 8 bytes (LINES_MB MiB). Its stdout a file natively and in the
+ * sandbox, then the library's capture pipe spliced to that file: what a
+ * captured stream costs per write() (the manager's wake-ups, splice
+ * calls). Wall and CPU time; CPU counts this process's threads (the
+ * supervisor's, the manager's) and the reaped program. */
+#define LINES_MB 8
+
+static void capture_lines(void)
+{
+	char prog[PATH_MAX], out[2][PATH_MAX], mb[16], err[512] = "", a[64], b[64];
+	const char *argv[] = { prog, mb, "8", NULL };
+	const char *names[3] = { "native", "file", "captured" };
+	struct native_opts no = { .out_path = out[0] };
+	int R = opt_reps, fd = -1;
+	double *w[3], *c[3];
+	sandbox_t *sb[2] = { NULL, NULL };
+	bool ok = sandbox_available;
+
+	helper_path(prog, sizeof(prog), "write_out");
+	snprintf(mb, sizeof(mb), "%d", LINES_MB);
+	for (int v = 0; v < 2; v++)
+		snprintf(out[v], sizeof(out[v]), "%s/lines.%d.out", tmp_dir, v);
+	printf("    write per line: write_out writes %d MiB in 8-byte writes "
+	       "(%d writes), stdout a file (native, 'file') or captured and "
+	       "spliced to it ('captured')\n", LINES_MB, LINES_MB << 17);
+	for (int i = 0; i < 3; i++) {
+		w[i] = calloc((size_t)R, sizeof(double));
+		c[i] = calloc((size_t)R, sizeof(double));
+	}
+	for (int v = 0; v < 2 && ok; v++)
+		if (!(sb[v] = capture_sandbox(argv, v, out[v], &fd, NULL, err,
+		                              sizeof(err))))
+			ok = false;
+	for (int r = 0; r < R && ok; r++) {
+		double c0 = cpu_used_s(), t0 = now_s();
+		int st = run_native(argv, &no, &(struct rusage){ 0 });
+		w[0][r] = now_s() - t0;
+		c[0][r] = cpu_used_s() - c0;
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			snprintf(err, sizeof(err), "native: status %#x", st);
+			ok = false;
+		}
+		for (int v = 0; v < 2 && ok; v++) {
+			if (v == 1 && ftruncate(fd, 0) == 0)
+				lseek(fd, 0, SEEK_SET);
+			c0 = cpu_used_s();
+			w[v + 1][r] = sb_run(sb[v], S_RESULT_OK, NULL, err, sizeof(err));
+			c[v + 1][r] = cpu_used_s() - c0;
+			if (w[v + 1][r] < 0)
+				ok = false;
+			else if (v == 1 && sandbox_captured_bytes(sb[v], 1) !=
+			                   (int64_t)LINES_MB << 20) {
+				snprintf(err, sizeof(err), "captured %lld bytes",
+				         (long long)sandbox_captured_bytes(sb[v], 1));
+				ok = false;
+			}
+		}
+	}
+	if (ok) {
+		for (int v = 1; v < 3; v++) {
+			char name[96];
+			double mw = median(w[v], R), mw0 = median(w[v - 1], R);
+			double mc = median(c[v], R), mc0 = median(c[v - 1], R);
+			snprintf(name, sizeof(name), "lines: %s vs %s, CPU", names[v],
+			         names[v - 1]);
+			row_info(name, fmt_v(a, 64, names[v - 1], mc0 * 1e3, "ms"),
+			         fmt_v(b, 64, names[v], mc * 1e3, "ms"), mc / mc0);
+			snprintf(name, sizeof(name), "lines: %s vs %s, wall", names[v],
+			         names[v - 1]);
+			row_info(name, fmt_v(a, 64, names[v - 1], mw0 * 1e3, "ms"),
+			         fmt_v(b, 64, names[v], mw * 1e3, "ms"), mw / mw0);
+		}
+		double c0 = median(c[0], R), c2 = median(c[2], R);
+		printf("    captured vs native, CPU: %.2fx (%.0f ns more per write)\n",
+		       c2 / c0, (c2 - c0) * 1e9 / (double)(LINES_MB << 17));
+	} else {
+		row_error("write per line", "%s", err);
+	}
+	for (int v = 0; v < 2; v++)
+		sandbox_destroy(sb[v]);
+	if (fd >= 0)
+		close(fd);
+	for (int i = 0; i < 3; i++) {
+		free(w[i]);
+		free(c[i]);
+	}
+}
+
 static void section_capture(void)
 {
 	char prog[PATH_MAX], out[3][PATH_MAX], mb[16], err[512] = "", a[64], b[64];
@@ -1770,6 +1871,7 @@ static void section_capture(void)
 		close(fd);
 	for (int i = 0; i < 4; i++)
 		free(t[i]);
+	capture_lines();
 }
 
 /* ======================================================= 9. file rules */

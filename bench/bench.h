@@ -24,6 +24,10 @@ extern char helper_dir[PATH_MAX], tmp_dir[PATH_MAX];
 extern int n_errors, n_pass, n_miss;
 
 double now_s(void);
+/* CPU time of this process (all its threads: a supervisor's, a manager's)
+ * and of its reaped children, with theirs (s): what runs cost the machine
+ * whatever else runs on it. */
+double cpu_used_s(void);
 /* Median of n samples (sorted in place); -1 when n is 0. */
 double median(double *v, int n);
 void helper_path(char *buf, size_t len, const char *name);

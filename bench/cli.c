@@ -169,20 +169,6 @@ static int runs_per_call(enum tool_id id)
 	return id == T_BATCH ? BATCH_JOBS : 1;
 }
 
-/* CPU time of this process and of its reaped children (with theirs):
- * what a run costs the machine, whatever else runs on it. */
-static double cpu_now(void)
-{
-	struct rusage s, c;
-
-	getrusage(RUSAGE_SELF, &s);
-	getrusage(RUSAGE_CHILDREN, &c);
-	return (double)(s.ru_utime.tv_sec + s.ru_stime.tv_sec + c.ru_utime.tv_sec +
-	                c.ru_stime.tv_sec) +
-	       (double)(s.ru_utime.tv_usec + s.ru_stime.tv_usec +
-	                c.ru_utime.tv_usec + c.ru_stime.tv_usec) * 1e-6;
-}
-
 /* --------------------------------------------------------- set-up */
 
 static void tool_cmd(enum tool_id id, const char *label, const char *argv[])
@@ -330,11 +316,11 @@ static void measure_startup(int n, double *fork_s)
 			struct tool *t = &tools[id];
 			if (!t->on || id == T_BATCH)
 				continue;
-			double c0 = cpu_now(), t0 = now_s();
+			double c0 = cpu_used_s(), t0 = now_s();
 			int rc = id == T_P_FORK ? ladder(T_P_FORK, &fork_s[i])
 			                        : run_tool_once((enum tool_id)id);
 			t->t[i] = now_s() - t0;
-			t->cpu[i] = cpu_now() - c0;
+			t->cpu[i] = cpu_used_s() - c0;
 			if (rc < 0) {
 				printf("    %s failed at run %d%s%s: column dropped\n",
 				       t->label, i + 1, id == T_LIB_REUSED ||
