@@ -27,7 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <linux/fs.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -592,6 +594,40 @@ START_TEST(a_name_added_later_is_seen_at_the_next_run)
 }
 END_TEST
 
+/* A slot's lock file that may only be read (immutable here; a read-only
+ * /run alike) is still a lock: the run takes it and goes on, keeping no
+ * answer in it. */
+START_TEST(read_only_lock_file_is_still_a_lock)
+{
+	const unsigned n = NSLOTS - 3;
+	char path[64];
+	sandbox_stat_t st;
+	int flags = FS_IMMUTABLE_FL;
+
+	NEED_ROOT();
+	snprintf(path, sizeof(path), "/run/libsandbox/uid-%u", FIRST_ID + n);
+	int fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0600);
+	ck_assert_msg(fd >= 0, "%s: %s", path, strerror(errno));
+	if (ioctl(fd, FS_IOC_SETFLAGS, &flags) < 0) {
+		close(fd);
+		tu_skip("no immutable files on /run here");
+	}
+	sandbox_t *sb = peer(S_MODE_FAST, "ids", NULL, NULL);
+	ck_assert_int_eq(sandbox_set_box_id(sb, (int)n), 0);
+	int verdict;
+	char *out = tu_run_stdout(sb, &verdict, &st);
+	flags = 0;
+	ck_assert_int_eq(ioctl(fd, FS_IOC_SETFLAGS, &flags), 0);
+	close(fd);
+	ck_assert_msg(verdict == S_RESULT_OK && st.box_id == (int)n,
+	              "%s: verdict %s, slot %d: %s", path,
+	              sandbox_result_name(verdict), st.box_id,
+	              sandbox_failed_message(sb) ? sandbox_failed_message(sb) : "");
+	free(out);
+	sandbox_destroy(sb);
+}
+END_TEST
+
 /* ------------------------------------------------------------ live runs */
 
 /* One run alive in a thread: `peer wait`, its pid as it said it. */
@@ -869,6 +905,7 @@ Suite *tu_suite(void)
 	tcase_add_test(t, older_supervisors_slots_are_avoided);
 	tcase_add_test(t, named_slots_are_refused);
 	tcase_add_test(t, a_name_added_later_is_seen_at_the_next_run);
+	tcase_add_test(t, read_only_lock_file_is_still_a_lock);
 	tcase_add_test(t, rootless_container_slots);
 	tcase_add_test(t, leftovers_of_a_slot_are_killed);
 	tcase_add_test(t, killed_supervisor_frees_its_slot);

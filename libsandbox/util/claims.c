@@ -129,6 +129,11 @@ static int open_lock_file(int dir, const char *name, mode_t mode, bool root)
 	for (int i = 0; i < 4 && fd < 0; i++) {
 		if ((fd = openat(dir, name, flags)) >= 0)
 			break;
+		/* A file we may only read (a read-only /run, an immutable
+		 * file) is still a lock: its holder just keeps nothing in it. */
+		if (root && (errno == EROFS || errno == EPERM || errno == EACCES) &&
+		    (fd = openat(dir, name, (flags & ~O_RDWR) | O_RDONLY)) >= 0)
+			break;
 		if (errno != ENOENT)
 			return not_a_lock_file(errno) ? -EEXIST : -errno;
 		if ((fd = openat(dir, name, flags | O_CREAT | O_EXCL, mode)) >= 0) {
