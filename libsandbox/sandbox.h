@@ -621,7 +621,9 @@ int sandbox_set_box_id(sandbox_t *sb, int id);
  *   - -EUSERS when the claimed slot's uid or gid has a name in the user
  *     or group database (getpwuid_r(), getgrgid_r(): files, LDAP, sssd):
  *     that id is somebody's, and the child's kill(-1) as that uid would
- *     kill their processes. Looked up once per id and process. */
+ *     kill their processes. Looked up once per id and process; the
+ *     answer "no name" is kept 10 s for other processes in the slot's
+ *     lock file, while the database files are older (docs/ISOLATION.md). */
 int sandbox_set_box_ids(sandbox_t *sb, uid_t first_uid, gid_t first_gid,
                         unsigned count);
 /* The program's file mode creation mask (umask(2)). By default
