@@ -223,13 +223,15 @@ typedef enum {
  *     every run appends to): RLIMIT_FSIZE is an absolute size, which
  *     would refuse the first byte; captured, the quota counts exactly
  *     what this run adds, and the program cannot touch what was there.
- * stderr that is stdout's file (SANDBOX_STDIO_STDOUT, or the same file
- * inherited on both) shares stdout's capture: one order, counted once.
+ * stderr that is stdout's open file (SANDBOX_STDIO_STDOUT, or one open
+ * file description inherited or given on both: a judge's `> log 2>&1`)
+ * shares stdout's capture: one order, counted once ("Output capture").
  * Not captured: an empty regular file given for the stream (the common
  * case: it costs nothing, the program writes it itself) and a device
  * such as /dev/null (nothing of it is kept; the CPU and wall quotas bound
- * the time spent writing). sandbox_captured_bytes() says -1 for a stream
- * the quota captured (the caller did not ask). Without this quota,
+ * the time spent writing). sandbox_captured_bytes() gives the bytes of
+ * a stream the quota captured as of one the caller asked to capture.
+ * Without this quota,
  * inherited streams are the caller's own descriptors, handed over as
  * they are: a caller that must keep its files from the program gives the
  * streams explicitly (sandbox-run and the Python binding capture an
@@ -1701,6 +1703,22 @@ size_t sandbox_format_syscall(const sandbox_event_t *ev, char *buf,
  * counted, so OL stays exact, and the SIGPIPE such a write raises is
  * consumed by the library, never delivered to the caller's process.
  *
+ * stdout and stderr that reach one place in one order -- one open file
+ * description (a judge's `> log 2>&1` or `2>&1 | reader`: two captures of
+ * it, or stderr given or inherited as the very description stdout's
+ * capture copies to), one pipe, FIFO, socket or terminal, or one regular
+ * file both append to -- are one capture: both of the program's
+ * descriptors are the one pipe of stdout's capture, so the destination
+ * gets the bytes in the order the program wrote them, and they count
+ * once, in stdout's figure. Told by kcmp(KCMP_FILE); where the kernel has
+ * none or refuses it, by the file, its status flags and offset (two
+ * descriptions of one file opened alike and not yet written then count
+ * as one: `> f 2> f` gets the order kept rather than each stream over
+ * the other). Not when either capture has a callback (it is told which
+ * stream wrote), nor when only stderr is captured (capture stdout too).
+ * Two descriptions of one regular file with offsets of their own stay two
+ * captures, each writing at its own offset, as without capture.
+ *
  * The callback runs in the sandbox's manager thread while the program runs,
  * and in the thread of sandbox_execute() for what is left at the end; it
  * must not call back into the sandbox. `which` is 1 or 2. */
@@ -1715,9 +1733,18 @@ typedef void (*sandbox_output_fn)(int which, const void *buf, size_t len,
  * sandbox_set_capture(sb, which, -1, NULL, NULL) turns capture off. */
 int sandbox_set_capture(sandbox_t *sb, int which, int dest_fd,
                         sandbox_output_fn fn, void *data);
-/* Bytes captured (passed on) per stream in the last run (which = 1 or 2),
- * never more than S_QUOTA_DISK in total, or -1 when the stream was not
- * captured. What the program tried to write is stat.output_bytes. */
+/* Bytes captured per stream in the last run (which = 1 or 2): taken from
+ * the program's stream and counted against S_QUOTA_DISK, never more than
+ * that quota in total; whether the caller asked for the capture or the
+ * output quota made it (an inherited or given pipe, terminal, filled log:
+ * "What S_QUOTA_DISK bounds"). Passed on to the destination and the
+ * callback, but for a destination that failed for good (the reader
+ * exited: counted, dropped) and for a run interrupted while the
+ * destination still refused more (IE: a chunk read and not written is
+ * counted, dropped). stderr sharing stdout's capture (one open
+ * file, SANDBOX_STDIO_STDOUT) is 0: its bytes are in stdout's figure. -1
+ * when the stream was not captured. What the program passed to write
+ * calls is stat.output_bytes. */
 int64_t sandbox_captured_bytes(const sandbox_t *sb, int which);
 
 /* ---------------------------------------------------------------------

@@ -463,9 +463,10 @@ SB_EXPORT int sandbox_set_capture(sandbox_t *sb, int which, int dest_fd,
 
 SB_EXPORT int64_t sandbox_captured_bytes(const sandbox_t *sb, int which)
 {
-	if (!sb || which < 1 || which > 2 || !sb->cap[which].on)
+	if (!sb || which < 1 || which > 2)
 		return -1;
-	return sb->cap[which].bytes;
+	const struct sb_capture *c = &sb->cap[which];
+	return c->active ? c->bytes : c->shared ? 0 : -1;
 }
 
 SB_EXPORT int sandbox_set_affinity(sandbox_t *sb, int mode)

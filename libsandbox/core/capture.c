@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,16 +97,45 @@ static bool quota_needs_capture(const struct stat *st, bool inherited)
 	return inherited || !S_ISREG(st->st_mode) || st->st_size > 0;
 }
 
+/* Where stream i would write without a capture of its own: its
+ * capture's destination, the descriptor given, or the inherited one. */
+static int stream_target(const sandbox_t *sb, const int stdio[3], int i)
+{
+	const struct sb_capture *c = &sb->cap[i];
+
+	if (c->active)
+		return c->fn ? -1 : c->dest;
+	if (i == 2 && sb->stdio[2].fd == SANDBOX_STDIO_STDOUT)
+		return -1;
+	return stdio[i] >= 0 ? stdio[i] : i;
+}
+
+/* Does stderr go where stdout's capture goes, in one order with it (a
+ * judge's `> log 2>&1`, or one descriptor given for both)? Then it is
+ * written into stdout's capture pipe: two captures would copy each
+ * stream on its own and regroup the lines (verify23 V6). A capture
+ * with a callback keeps its own pipe (the callback is told which
+ * stream). */
+static bool err_shares_out(const sandbox_t *sb, const int stdio[3])
+{
+	const struct sb_capture *out = &sb->cap[1], *err = &sb->cap[2];
+	int t = stream_target(sb, stdio, 2);
+
+	if (!out->active || out->fn || out->dest < 0 || t < 0 ||
+	    (err->active && err->fn))
+		return false;
+	return sb_same_stream(out->dest, t);
+}
+
 bool sb_capture_plan(sandbox_t *sb, int stdio[3], unsigned skip)
 {
 	bool limited = sb->quota[S_QUOTA_DISK] != SANDBOX_UNLIMITED;
-	struct stat st, out = { 0 };
-	bool have_out = false;
+	struct stat st;
 
 	for (int i = 1; i <= 2; i++) {
 		struct sb_capture *c = &sb->cap[i];
 		c->active = c->on && !(skip & (1u << i));
-		c->implied = false;
+		c->implied = c->shared = false;
 		c->own_dest = -1;
 		c->dest = c->active ? c->dest_fd : -1;
 		if (c->on || !limited || (skip & (1u << i)) ||
@@ -114,14 +144,6 @@ bool sb_capture_plan(sandbox_t *sb, int stdio[3], unsigned skip)
 		int fd = stdio[i] >= 0 ? stdio[i] : i;
 		if (fstat(fd, &st) < 0 || !quota_needs_capture(&st, stdio[i] < 0))
 			continue; /* closed, or bounded as a file */
-		if (i == 2 && have_out && st.st_dev == out.st_dev &&
-		    st.st_ino == out.st_ino) {
-			/* `> f 2>&1`: one capture, the order kept */
-			if (stdio[2] >= 0)
-				close(stdio[2]);
-			stdio[2] = -1;
-			return true;
-		}
 		if (stdio[i] >= 0) {
 			c->own_dest = stdio[i];
 			stdio[i] = -1;
@@ -130,12 +152,25 @@ bool sb_capture_plan(sandbox_t *sb, int stdio[3], unsigned skip)
 		}
 		c->active = c->implied = true;
 		c->dest = c->own_dest;
-		if (i == 1) {
-			out = st;
-			have_out = true;
-		}
 	}
-	return false;
+	if (skip & 6)
+		return false; /* an interaction's streams are its own */
+	if (sb->stdio[2].fd == SANDBOX_STDIO_STDOUT && !sb->cap[2].active) {
+		sb->cap[2].shared = sb->cap[1].active;
+		return false; /* the caller (run.c) makes stderr stdout's */
+	}
+	if (!err_shares_out(sb, stdio))
+		return false;
+	struct sb_capture *err = &sb->cap[2];
+	if (err->own_dest >= 0)
+		close(err->own_dest);
+	err->own_dest = err->dest = -1;
+	err->active = err->implied = false;
+	err->shared = true;
+	if (stdio[2] >= 0)
+		close(stdio[2]);
+	stdio[2] = -1;
+	return true;
 }
 
 int sb_capture_open(sandbox_t *sb, int wfd[3])

@@ -76,6 +76,9 @@ struct sb_capture {
 	bool implied;           /* by the output quota (sb_capture_plan): the
 	                         * caller's stream; a reader gone is the
 	                         * program's EPIPE, as without capture */
+	bool shared;            /* [2] only: stderr is written into stdout's
+	                         * capture this run (one open file, or
+	                         * SANDBOX_STDIO_STDOUT); counted there */
 	int own_dest;           /* our descriptor on an implied capture's
 	                         * stream, closed at the end; or -1 */
 	int dest;               /* this run's destination: dest_fd, own_dest */

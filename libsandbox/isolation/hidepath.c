@@ -27,7 +27,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/kcmp.h>
 #include <linux/mount.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -67,12 +66,6 @@ static int reopen_detached(int fd)
 	return nfd;
 }
 
-static bool same_description(int a, int b)
-{
-	pid_t me = getpid();
-	return syscall(SYS_kcmp, me, me, KCMP_FILE, a, b) == 0;
-}
-
 void sb_iso_hide_streams(const struct sb_iso *iso, int fds[3],
                          struct sb_iso_hidden *h)
 {
@@ -85,7 +78,7 @@ void sb_iso_hide_streams(const struct sb_iso *iso, int fds[3],
 		int src = fds[i] >= 0 ? fds[i] : i, nfd;
 		if (fstat(src, &st) < 0 || !S_ISREG(st.st_mode))
 			continue;
-		if (i == 2 && h->mine[1] >= 0 && same_description(src, h->caller[1]))
+		if (i == 2 && h->mine[1] >= 0 && sb_same_description(src, h->caller[1]))
 			nfd = fcntl(fds[1], F_DUPFD_CLOEXEC, 3);
 		else
 			nfd = reopen_detached(src);

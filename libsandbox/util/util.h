@@ -204,6 +204,21 @@ int sb_write_file(const char *path, const char *text);
  * caller's description and its flags are left alone); anything else (and
  * without /proc) is fd itself. -errno when fd is not open. */
 int sb_open_nonblocking(int fd, bool *own);
+/* Are descriptors a and b one open file description (dup(), `2>&1`:
+ * one offset, one set of flags)? kcmp(KCMP_FILE) says; where it cannot
+ * (ENOSYS without CONFIG_KCMP, EPERM under a container's seccomp filter)
+ * sb_same_description_guess() answers. */
+bool sb_same_description(int a, int b);
+/* Without kcmp: one file (device and inode), the same status flags and,
+ * for a file with an offset, the same offset. Two descriptions opened
+ * alike and never written (`> f 2> f`) are taken for one. */
+bool sb_same_description_guess(int a, int b);
+/* Do writes to a and b make one ordered stream, whatever the program
+ * writes where: one description, or one pipe, FIFO, socket or terminal
+ * (each keeps a single order), or one regular file both append to?
+ * Not two descriptions of one regular file with offsets of their own
+ * (they overwrite each other: `> f 2> f`). */
+bool sb_same_stream(int a, int b);
 
 /* ------------------------------------------------------------- steps */
 

@@ -32,6 +32,8 @@
  *   prog malloc MB        allocate and touch MB MiB
  *   prog print N          write N bytes of 'x' to stdout
  *   prog eprint N         the same to stderr
+ *   prog alt N            N lines "out I" to stdout and "err I" to stderr,
+ *                         one write each, taking turns
  *   prog wipe FD          ftruncate(FD, 0), then write "after\n" to FD;
  *                         exit 0 when the truncation worked, else 1
  *   prog killppid         kill(getppid(), SIGKILL)
@@ -146,6 +148,19 @@ static int do_print(int fd, long n)
 			return 1;
 		n -= w;
 	}
+	return 0;
+}
+
+static int do_alt(long n)
+{
+	char line[32];
+	for (long i = 0; i < n; i++)
+		for (int fd = 1; fd <= 2; fd++) {
+			int len = snprintf(line, sizeof(line), "%s %ld\n",
+			                   fd == 1 ? "out" : "err", i);
+			if (write(fd, line, (size_t)len) != len)
+				return 1;
+		}
 	return 0;
 }
 
@@ -308,6 +323,8 @@ int main(int argc, char **argv)
 		return do_print(1, atol(arg));
 	if (strcmp(cmd, "eprint") == 0)
 		return do_print(2, atol(arg));
+	if (strcmp(cmd, "alt") == 0)
+		return do_alt(atol(arg));
 	if (strcmp(cmd, "wipe") == 0) {
 		int fd = atoi(arg), cut = ftruncate(fd, 0);
 		return write(fd, "after\n", 6) == 6 && cut == 0 ? 0 : 1;

@@ -17,6 +17,15 @@ from common import (PROG, PROG_STATIC, ROOT, TempDir, WhitelistPolicy,
                     threads)
 
 
+def _read_all(fd):
+    chunks = []
+    while True:
+        b = os.read(fd, 65536)
+        if not b:
+            return b''.join(chunks)
+        chunks.append(b)
+
+
 class TestParsing(unittest.TestCase):
 
     def test_time(self):
@@ -175,6 +184,50 @@ class TestRun(unittest.TestCase):
             self.assertEqual(r.result, 'AT', output)  # ftruncate failed
         with open(log, 'rb') as f:
             self.assertEqual(f.read(), b'the judge\'s line\nafter\nafter\n')
+
+    def test_stdout_and_stderr_on_one_file_keep_their_order(self):
+        # The judge's `> log 2>&1` (inherited: captured as a file, quota
+        # or not), the same under an output quota into a pipe (`2>&1 |
+        # reader`), and one file object given for both that already holds
+        # bytes (captured under the quota): one open file description,
+        # one capture, so the lines stay in the order written (verify23
+        # V6: they came in blocks of 'out' and 'err')
+        n = 3000
+        want = b''.join(b'out %d\nerr %d\n' % (i, i) for i in range(n))
+        d = TempDir(self)
+        log = d.file('both.log', b'')
+        for output in (None, '1M'):
+            with open(log, 'wb') as f:
+                def both():
+                    return self._with_fd(2, f.fileno(), lambda: sandbox.run(
+                        [PROG, 'alt', str(n)], output=output))
+                r = self._with_fd(1, f.fileno(), both)
+            self.assertTrue(r.ok, (output, r.result))
+            with open(log, 'rb') as f:
+                self.assertEqual(f.read(), want, output)
+        rd, wr = os.pipe()
+        got = []
+        t = threading.Thread(target=lambda: got.append(_read_all(rd)))
+        t.start()
+        try:
+            def both():
+                return self._with_fd(2, wr, lambda: sandbox.run(
+                    [PROG, 'alt', str(n)], output='1M'))
+            r = self._with_fd(1, wr, both)
+        finally:
+            os.close(wr)
+        t.join(60)
+        os.close(rd)
+        self.assertTrue(r.ok, r.result)
+        self.assertEqual(got[0], want)
+        with open(log, 'wb') as f:
+            f.write(b'the judge\n')
+        with open(log, 'ab') as f:
+            r = sandbox.run([PROG, 'alt', str(n)], output='1M', stdout=f,
+                            stderr=f)
+        self.assertTrue(r.ok, r.result)
+        with open(log, 'rb') as f:
+            self.assertEqual(f.read(), b'the judge\n' + want)
 
     def test_output_quota_on_a_filled_log(self):
         # a stdout that already holds more than the quota (every run
