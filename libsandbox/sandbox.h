@@ -1702,6 +1702,16 @@ size_t sandbox_format_syscall(const sandbox_event_t *ev, char *buf,
  * good (EPIPE: the reader exited) is dropped; the bytes are still read and
  * counted, so OL stays exact, and the SIGPIPE such a write raises is
  * consumed by the library, never delivered to the caller's process.
+ * A stream the output quota captured (the caller's own pipe or terminal)
+ * is waited for no longer than the wall-clock quota, as a program blocked
+ * on it would be: when its reader has not read by then (the run is TL),
+ * what the program wrote into the capture -- up to the capture pipe's
+ * 64 KiB beyond what the reader's pipe held -- is put into the reader's
+ * pipe after all, its capacity raised for it (F_SETPIPE_SZ: it only
+ * grows, within the host's pipe-max-size), so the reader finds every byte
+ * the program's writes succeeded with (stat.output_bytes of a program
+ * that writes nothing else); where that is refused (the per-user pipe
+ * limits), or the stream is a stopped terminal, those bytes are dropped.
  *
  * stdout and stderr that reach one place in one order -- one open file
  * description (a judge's `> log 2>&1` or `2>&1 | reader`: two captures of
@@ -1741,7 +1751,7 @@ int sandbox_set_capture(sandbox_t *sb, int which, int dest_fd,
  * callback, but for a destination that failed for good (the reader
  * exited: counted, dropped) and for a run interrupted while the
  * destination still refused more (IE: a chunk read and not written is
- * counted, dropped). stderr sharing stdout's capture (one open
+ * counted, dropped; above for a stream the quota captured). stderr sharing stdout's capture (one open
  * file, SANDBOX_STDIO_STDOUT) is 0: its bytes are in stdout's figure. -1
  * when the stream was not captured. What the program passed to write
  * calls is stat.output_bytes. */

@@ -523,11 +523,18 @@ END_TEST
 /* The caller's pipe that nobody reads, captured under the quota: the
  * program blocks on the full capture pipe and ends TL at the wall-clock
  * quota, and sandbox_execute() returns -- it does not wait for a reader
- * that never comes (it did: the drain waited for the destination). */
+ * that never comes (it did: the drain waited for the destination). And
+ * every byte the program's writes put into the capture is in the pipe
+ * for its reader to read later, as without the capture: the 64 KiB the
+ * capture pipe held at the end were dropped (the reader found 64 KiB
+ * of the program's 128 KiB). */
 START_TEST(an_unread_pipe_ends_at_the_wall)
 {
 	sandbox_t *sb = tu_sandbox("output_hog", "-", NULL);
 	sandbox_stat_t st;
+	static char buf[1 << 16];
+	int64_t got = 0;
+	ssize_t n;
 	int p[2];
 
 	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
@@ -537,6 +544,14 @@ START_TEST(an_unread_pipe_ends_at_the_wall)
 	ck_assert_int_eq(sandbox_set_stdio_fd(sb, 1, p[1]), 0);
 	ck_assert_result(tu_run(sb, &st), S_RESULT_TL);
 	ck_assert_int_eq(st.tl_limit, S_TL_WALL);
+	ck_assert_int_eq(fcntl(p[0], F_SETFL, O_NONBLOCK), 0);
+	while ((n = read(p[0], buf, sizeof(buf))) > 0)
+		got += n;
+	/* output_hog writes nothing but stdout: its write calls took
+	 * output_bytes, the capture took them all, the reader has them. */
+	ck_assert_int_gt(got, 65536);
+	ck_assert_int_eq(got, st.output_bytes);
+	ck_assert_int_eq(got, sandbox_captured_bytes(sb, 1));
 	close(p[0]);
 	close(p[1]);
 	sandbox_destroy(sb);

@@ -392,7 +392,8 @@ static bool past_wall(const sandbox_t *sb)
  * verdict becomes IE, since the output is incomplete. The caller's own
  * stream (an implied capture) is waited for no longer than the wall-clock
  * quota: without the capture, a program blocked on a reader that never
- * reads ends TL there, what it wrote left unread in the pipe. */
+ * reads ends TL there, what it wrote left unread in the pipe (make_room()
+ * then puts the rest there too). */
 static bool wait_for_destination(sandbox_t *sb, struct sb_capture *c)
 {
 	struct pollfd p = { .fd = c->out_fd, .events = POLLOUT };
@@ -413,6 +414,32 @@ static bool wait_for_destination(sandbox_t *sb, struct sb_capture *c)
 	}
 }
 
+/* The caller's own pipe (an implied capture) that was not read before
+ * the wall-clock quota: what the program wrote into the capture is still
+ * here -- its writes succeeded, and without the capture those bytes would
+ * be in that pipe, for its reader to read later. Rather than drop them
+ * (up to the capture pipe's 64 KiB), the destination pipe is made big
+ * enough to take them too (F_SETPIPE_SZ on the caller's pipe: its capacity
+ * only grows, within the host's pipe-max-size). False when it cannot
+ * (not a pipe, the limits): the rest is dropped. */
+static bool make_room(struct sb_capture *c)
+{
+	struct stat st;
+
+	if (c->dest_gone || c->out_fd < 0 || fstat(c->out_fd, &st) < 0 ||
+	    !S_ISFIFO(st.st_mode))
+		return false;
+	int have = fcntl(c->out_fd, F_GETPIPE_SZ);
+	int held = c->rfd >= 0 ? fcntl(c->rfd, F_GETPIPE_SZ) : 0;
+	if (have < 0 || held < 0)
+		return false;
+	/* Room in pipe slots (a page each, partly filled by small writes):
+	 * as many more as the capture pipe has, and a chunk's worth for
+	 * what was read and not yet written. */
+	long want = (long)have + held + (c->pend_len ? CHUNK : 0);
+	return want <= INT32_MAX && fcntl(c->out_fd, F_SETPIPE_SZ, (int)want) >= want;
+}
+
 void sb_capture_finish(sandbox_t *sb)
 {
 	sigset_t pipe_set, old;
@@ -424,6 +451,7 @@ void sb_capture_finish(sandbox_t *sb)
 	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
 	for (int i = 1; i <= 2; i++) {
 		struct sb_capture *c = &sb->cap[i];
+		bool grown = false;
 		for (bool more = c->rfd >= 0 || c->pend_len; more; ) {
 			int st = sb_capture_copy(sb, i);
 			if (st == SB_CAP_OVER)
@@ -432,6 +460,9 @@ void sb_capture_finish(sandbox_t *sb)
 			 * wrote before it ended is out (a descendant holding
 			 * the pipe is not waited for). */
 			more = st == SB_CAP_FULL && wait_for_destination(sb, c);
+			if (st == SB_CAP_FULL && !more && c->implied && !grown &&
+			    !atomic_load(&sb->interrupt_sig))
+				more = grown = make_room(c);
 		}
 		close_stream(c);
 	}
