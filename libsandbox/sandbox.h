@@ -862,9 +862,16 @@ typedef struct {
 	int64_t rss_peak;        /* peak resident set (VmHWM), bytes */
 	int64_t minor_faults;
 	int64_t major_faults;
-	int64_t output_bytes;    /* bytes passed to write-family syscalls
-	                          * by every thread of the first process (its
-	                          * /proc wchar, after its last thread) */
+	int64_t output_bytes;    /* bytes written by the first process: its
+	                          * /proc wchar after its last thread -- every
+	                          * successful write, pwrite, writev, sendfile
+	                          * of its threads and of the children it
+	                          * waited for, to anything (/dev/null, pipes,
+	                          * the same bytes rewritten), and its set-up's
+	                          * before exec; splice not. NOT the figure
+	                          * S_QUOTA_DISK judges: it can exceed the
+	                          * quota on an OK run (docs/VERDICTS.md,
+	                          * "Output") */
 	int64_t syscalls;        /* syscalls seen by the tracer: all of them in
 	                          * classic mode, the traced ones in fast mode */
 	int64_t stops;           /* ptrace stops taken */
