@@ -293,6 +293,8 @@ struct sandbox {
 	} slot;
 	struct sb_stdio stdio[3];
 	struct sb_capture cap[3];   /* [1] stdout, [2] stderr; [0] unused */
+	bool cap_batch;             /* this run's captures may gather a
+	                             * trickle of small writes (capture.c) */
 	uint64_t quota[S_QUOTA_COUNT];
 	int memory_mode;            /* in effect (set by the check) */
 	int memory_mode_asked;      /* sandbox_set_memory_mode(), or -1 */
@@ -464,6 +466,11 @@ struct pollfd;
  * file: the caller's order is kept). Streams whose bit (1 << which) is in
  * `skip` are not captured this run (an interaction owns them). */
 bool sb_capture_plan(sandbox_t *sb, int stdio[3], unsigned skip);
+/* After a copy that moved `moved` bytes in all: should the manager leave
+ * the capture pipes alone for SB_CAP_GATHER_NS (a trickle of small writes
+ * from a program nobody answers: capture.c)? */
+bool sb_capture_gather(const sandbox_t *sb, int64_t moved);
+#define SB_CAP_GATHER_NS 1000000
 int sb_capture_open(sandbox_t *sb, int wfd[3]);
 int sb_capture_copy(sandbox_t *sb, int which);
 void sb_capture_pollfd(const sandbox_t *sb, int which, struct pollfd *p);

@@ -323,11 +323,19 @@ static void *manager_main(void *arg)
 			/* From now on a quiet run's exec wakes us. */
 			if (!sb->mgr.exec_seen)
 				sb->mgr.looked = true;
+			int64_t before = sb_capture_total(sb);
 			copy_output(sb);
 			wake = check_run(sb, &w);
 			/* Once the program is being killed, what is left in the
-			 * pipes is drained by the tracer. */
-			if (atomic_load(&sb->kill_reason) == SB_KILL_NONE) {
+			 * pipes is drained by the tracer. A trickle of small
+			 * writes is left to gather for a while (capture.c). */
+			bool live = atomic_load(&sb->kill_reason) == SB_KILL_NONE;
+			if (live && sb_capture_gather(sb, sb_capture_total(sb) -
+			                                      before)) {
+				int64_t t = sb_now_ns() + SB_CAP_GATHER_NS;
+				if (t < wake)
+					wake = t;
+			} else if (live) {
 				sb_capture_pollfd(sb, 1, &pfd[2]);
 				sb_capture_pollfd(sb, 2, &pfd[3]);
 			}
