@@ -80,14 +80,18 @@ int sb_policy_read_globs(sandbox_policy_t *p, const char *const *globs);
  * bounding set (prctl(PR_CAPBSET_READ) allowed: a read of the program's
  * own, empty, set). Nothing else of socket or prctl. */
 int sb_policy_user_lookup(sandbox_policy_t *p);
-/* getsid and getpgid, if the policy allows them (in `names`), reach only
- * the program's own process: 0 or its pid, else ESRCH, as for a process
- * that does not exist (review stop23 A3: outside a box they told every
- * process of the host apart). The CPU clocks of other processes are not
- * refused: a rule on the clock id makes every CPU-clock read stop in the
- * tracer (the filter cannot give EINVAL to the rest), which made a
- * program that reads clock() in a loop TL (review-stop23b B2); a box
- * hides other processes instead (docs/SECURITY.md). */
+/* The calls the policy allows (those in `names`) that name a process or
+ * a CPU clock by number reach only the program's own (review stop23 A3:
+ * outside a box a program found every process of the host by getsid()/
+ * getpgid() and read any process's CPU time with clock_gettime() on its
+ * process clock): getsid and getpgid with 0 or the program's pid, else
+ * ESRCH, as for a process that does not exist; clock_gettime,
+ * clock_getres, clock_nanosleep and timer_create with a fixed clock (ids
+ * >= 0), the program's own process clocks (pid 0) or a thread clock (the
+ * kernel keeps those to the caller's own threads), else EINVAL, as for a
+ * clock that does not exist. The allowed clocks cost no stop (the filter
+ * compiler allows them in the kernel); a foreign one stops and the tracer
+ * refuses it. */
 int sb_policy_own_processes(sandbox_policy_t *p, const char *const *names);
 /* kill, tgkill and tkill of the program itself only (argument 0 its own
  * pid): abort(), raise() and os.kill(os.getpid(), ...) work; another pid

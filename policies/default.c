@@ -26,7 +26,10 @@
  *     program's own (sandbox_set_workdir()): never "/" or the judge's;
  *   - time, signals and sleeping: clock_*, gettimeofday, nanosleep,
  *     rt_sig*, sigaltstack, alarm/setitimer, pause; kill/tgkill/tkill of
- *     itself only (abort() and raise() work);
+ *     itself only (abort() and raise() work); the clocks are the fixed
+ *     ones and its own CPU clocks (another process's CPU clock: EINVAL,
+ *     as for no such clock -- the kernel checks nothing for a process
+ *     clock, and a run without a box shares the host's pids);
  *   - the identity calls getpid/gettid/getppid/getuid/... and exit;
  *     getsid/getpgid of itself only (another pid: ESRCH, as for no such
  *     process: they told every process of the host apart);
@@ -161,12 +164,20 @@ int sb_policy_default(sandbox_policy_t *p)
 	 * shrink, or grow back to the kernel's default 64 KiB, no further
 	 * (EPERM, as past the kernel's own per-user limit). 1 MiB pipes made
 	 * 141 MiB under --memory=16M. */
+	/* (arg2 <= 65536 written as two exact tests: the filter compiler
+	 * puts a <= in the kernel only when it is the syscall's one rule.) */
 	sandbox_cond_t setpipe[2] = {
 		{ .arg = 1, .op = S_CMP_EQ, .a = F_SETPIPE_SZ },
-		{ .arg = 2, .op = S_CMP_LE, .a = 65536 },
+		{ .arg = 2, .op = S_CMP_MASKED_EQ, .a = ~(uint64_t)0xffff, .b = 0 },
+	};
+	sandbox_cond_t setpipe64k[2] = {
+		{ .arg = 1, .op = S_CMP_EQ, .a = F_SETPIPE_SZ },
+		{ .arg = 2, .op = S_CMP_EQ, .a = 65536 },
 	};
 	if ((rc = sandbox_policy_add_rule_name(p, x64, "fcntl", S_DISP_ALLOW, 0,
 	                                       setpipe, 2)) < 0 ||
+	    (rc = sandbox_policy_add_rule_name(p, x64, "fcntl", S_DISP_ALLOW, 0,
+	                                       setpipe64k, 2)) < 0 ||
 	    (rc = sandbox_policy_add_rule_name(p, x64, "fcntl", S_DISP_ERRNO,
 	                                       EPERM, setpipe, 1)) < 0)
 		return rc;

@@ -61,6 +61,15 @@ static bool named(const char *const *names, const char *name)
 int sb_policy_own_processes(sandbox_policy_t *p, const char *const *names)
 {
 	static const char *const pids[] = { "getsid", "getpgid", NULL };
+	static const char *const clocks[] = {
+		"clock_gettime", "clock_getres", "clock_nanosleep",
+		"timer_create", NULL
+	};
+	/* clockid_t is an int (the kernel reads the low 32 bits; the high
+	 * ones are whatever the caller left: glibc sign-extends, the vDSO's
+	 * fallback zero-extends): a CPU clock is negative, ~pid << 3 | 4
+	 * (per thread) | type (0-2). */
+	const uint64_t sign = 0x80000000u, thread = 4;
 	int rc;
 
 	for (const char *const *n = pids; *n; n++)
@@ -73,6 +82,24 @@ int sb_policy_own_processes(sandbox_policy_t *p, const char *const *names)
 		     (rc = sb_policy_cond1(p, *n, S_DISP_ALLOW, 0,
 		                           0 | S_ARG_SELF_PID, S_CMP_EQ, 0, 0)) < 0))
 			return rc;
+	/* Each allowed by a masked test of the low 32 bits: the filter
+	 * allows them in the kernel with no stop (check_bpf
+	 * own_cpu_clocks_cost_no_stop); a foreign process clock stops and
+	 * the tracer answers EINVAL. */
+	for (const char *const *n = clocks; *n; n++) {
+		if (!named(names, *n))
+			continue;
+		if ((rc = sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64, *n,
+		                                       S_DISP_ERRNO, EINVAL, NULL,
+		                                       0)) < 0 ||
+		    (rc = sb_policy_cond1(p, *n, S_DISP_ALLOW, 0, 0, S_CMP_MASKED_EQ,
+		                          sign, 0)) < 0 ||
+		    (rc = sb_policy_cond1(p, *n, S_DISP_ALLOW, 0, 0, S_CMP_MASKED_EQ,
+		                          sign | thread, sign | thread)) < 0 ||
+		    (rc = sb_policy_cond1(p, *n, S_DISP_ALLOW, 0, 0, S_CMP_MASKED_EQ,
+		                          0xfffffffcu, 0xfffffff8u)) < 0)
+			return rc;
+	}
 	return 0;
 }
 
