@@ -472,6 +472,11 @@ typedef struct {
 /* A special `arg` value for sandbox_cond_t: compare the argument with the
  * program's own pid (`a` is the argument index; used for kill(getpid())). */
 #define S_ARG_SELF_PID 0x80u
+/* Another: the argument's low 32 bits name one of the program's own
+ * process CPU clocks by its pid (~pid << 3 | type, what
+ * clock_getcpuclockid(getpid()) gives); op EQ or NE. Like S_ARG_SELF_PID
+ * it is evaluated by the tracer (a stop), never in the kernel. */
+#define S_ARG_SELF_CPUCLOCK 0x40u
 
 typedef struct sandbox_policy sandbox_policy_t;
 

@@ -97,7 +97,12 @@ int sb_policy_own_processes(sandbox_policy_t *p, const char *const *names)
 		    (rc = sb_policy_cond1(p, *n, S_DISP_ALLOW, 0, 0, S_CMP_MASKED_EQ,
 		                          sign | thread, sign | thread)) < 0 ||
 		    (rc = sb_policy_cond1(p, *n, S_DISP_ALLOW, 0, 0, S_CMP_MASKED_EQ,
-		                          0xfffffffcu, 0xfffffff8u)) < 0)
+		                          0xfffffffcu, 0xfffffff8u)) < 0 ||
+		    /* by its own pid: clock_getcpuclockid(getpid()) checks
+		     * the id with clock_getres (review-stop24 D6); a stop */
+		    (rc = sb_policy_cond1(p, *n, S_DISP_ALLOW, 0,
+		                          0 | S_ARG_SELF_CPUCLOCK, S_CMP_EQ, 0,
+		                          0)) < 0)
 			return rc;
 	}
 	return 0;

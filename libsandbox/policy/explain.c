@@ -36,8 +36,11 @@ static void explain_rule(FILE *f, const struct sb_rule *r)
 		fprintf(f, "(%s)", strerrorname_np(r->err) ? strerrorname_np(r->err) : "?");
 	for (unsigned c = 0; c < r->ncond; c++) {
 		const sandbox_cond_t *k = &r->cond[c];
-		unsigned arg = k->arg & ~S_ARG_SELF_PID;
-		if (k->arg & S_ARG_SELF_PID)
+		unsigned arg = k->arg & ~(S_ARG_SELF_PID | S_ARG_SELF_CPUCLOCK);
+		if (k->arg & S_ARG_SELF_CPUCLOCK)
+			fprintf(f, "%s arg%u %s own process clock", c ? " &&" : " if",
+			        arg, cmp_name(k->op));
+		else if (k->arg & S_ARG_SELF_PID)
 			fprintf(f, "%s arg%u %s self", c ? " &&" : " if", arg,
 			        cmp_name(k->op));
 		else if (k->op == S_CMP_MASKED_EQ)

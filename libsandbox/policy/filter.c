@@ -349,7 +349,7 @@ static void and_not(struct terms *ts, const struct sb_rule *r, struct terms *out
 static bool kernel_rule(const struct sb_rule *r, int abi)
 {
 	for (unsigned c = 0; c < r->ncond; c++)
-		if ((r->cond[c].arg & S_ARG_SELF_PID) ||
+		if ((r->cond[c].arg & (S_ARG_SELF_PID | S_ARG_SELF_CPUCLOCK)) ||
 		    (abi == S_ABI_I386 && (r->cond[c].a > UINT32_MAX ||
 		                           r->cond[c].b > UINT32_MAX)))
 			return false;
@@ -465,19 +465,6 @@ static void keep_term(struct terms *acc, const struct term *t)
 	acc->n++;
 }
 
-/* Do the first comparisons of t and u make one node of libseccomp's
- * tree (the same argument and constant: == and != are one node, as are
- * >= and <)? Terms are sorted by argument already (simplify). */
-static bool same_node(const struct term *t, const struct term *u)
-{
-	const struct atom *x = &t->at[0], *y = &u->at[0];
-	int kx = x->op == S_CMP_NE ? S_CMP_EQ : x->op;
-	int ky = y->op == S_CMP_NE ? S_CMP_EQ : y->op;
-	return x->arg == y->arg && x->a == y->a && x->b == y->b &&
-	       (kx == ky || (kx == S_CMP_GE && ky == S_CMP_LE) ||
-	        (kx == S_CMP_LE && ky == S_CMP_GE));
-}
-
 /* Only == and masked == comparisons? */
 static bool plain(const struct term *t)
 {
@@ -487,33 +474,23 @@ static bool plain(const struct term *t)
 	return true;
 }
 
-/* May t join the terms added before it (done[0..n)), out of `all` terms
- * planned for the syscall? libseccomp 2.5.4 builds wrong filters or never
- * returns for some sets of rules of one syscall (check_bpf found both):
- *  - <= or >= in two rules: A1 <= 8 && A3 <= x, then A1 >= y && A4 <= 4
- *    (x, y beyond 32 bits) let calls through that neither matches;
- *  - two rules sharing a first comparison and going on to other
- *    arguments never return when that comparison is !=, <=, >=, <, >
- *    (A0 != 12 && A3 != 7, then A0 != 12 && A5 != 9).
- * So a range comparison goes in only as the syscall's one rule, and two
- * rules share a first comparison only when both are that comparison
- * alone or both use only == and masked ==; the rest is the tracer's. */
-static bool may_join(const struct term *t, const struct term *done, size_t n,
-                     size_t all)
+/* May t go into the kernel, out of `all` terms planned for the
+ * syscall? libseccomp 2.5.4 builds wrong filters or never returns for
+ * some sets of rules of one syscall (check_bpf and review-stop24 D5, D7,
+ * D8 found them):
+ *  - A1 <= 8 && A3 <= x, then A1 >= y && A4 <= 4 (x, y beyond 32 bits):
+ *    calls that match neither are allowed;
+ *  - A2 != c1 && A4 != 7, then A2 != c2 (equal high words, c1 > c2):
+ *    calls that match neither are allowed;
+ *  - two rules sharing a first !=, <, <=, >, >= comparison and going on
+ *    to other arguments: never returns.
+ * Rules made only of == and masked == comparisons were never wrong and
+ * never hung (thousands of random sets). So a syscall with several
+ * kernel rules gets only such rules; one with a single rule gets it
+ * whatever its comparisons; the rest is the tracer's. */
+static bool may_join(const struct term *t, size_t all)
 {
-	bool ranged = false;
-
-	for (unsigned i = 0; i < t->n; i++)
-		ranged = ranged || t->at[i].op == S_CMP_GE ||
-		         t->at[i].op == S_CMP_LE;
-	if (t->n == 0 || ranged)
-		return all == 1;
-	for (size_t i = 0; i < n; i++)
-		if (done[i].n == 0 ||
-		    (same_node(t, &done[i]) && !(t->n == 1 && done[i].n == 1) &&
-		     !(plain(t) && plain(&done[i]))))
-			return false;
-	return true;
+	return all == 1 || (t->n > 0 && plain(t));
 }
 
 /* Add to ctx the kernel rules of chain c of (abi, nr) -- see "rule
@@ -526,7 +503,7 @@ static int add_chain(scmp_filter_ctx ctx, const struct chain *c, int abi,
                      struct terms *acc)
 {
 	uint32_t plan_act[TERMS_MAX];
-	size_t planned = 0, added = 0;
+	size_t planned = 0;
 
 	/* acc->t[TERMS_MAX..] is not there: the plan is built in place,
 	 * one action after the other, each kept at the end of acc. */
@@ -559,19 +536,11 @@ static int add_chain(scmp_filter_ctx ctx, const struct chain *c, int abi,
 		planned += mine.n;
 	}
 	for (size_t t = 0; t < planned; t++) {
-		if (!may_join(&acc->t[t], acc->t, added, planned))
+		if (!may_join(&acc->t[t], planned))
 			continue; /* left to the tracer */
 		int rc = add_term(ctx, &acc->t[t], snr, plan_act[t]);
 		if (rc < 0)
 			return rc;
-		/* keep the added ones first in acc for may_join() */
-		struct term tt = acc->t[t];
-		uint32_t ta = plan_act[t];
-		acc->t[t] = acc->t[added];
-		plan_act[t] = plan_act[added];
-		acc->t[added] = tt;
-		plan_act[added] = ta;
-		added++;
 	}
 	return 0;
 }

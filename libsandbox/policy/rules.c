@@ -39,10 +39,11 @@ int sb_policy_set_default(sandbox_policy_t *p, int abi, int disp, int err)
 
 static bool valid_cond(const sandbox_cond_t *c)
 {
-	unsigned arg = c->arg & ~S_ARG_SELF_PID;
-	if (arg > 5)
+	unsigned self = c->arg & (S_ARG_SELF_PID | S_ARG_SELF_CPUCLOCK);
+	unsigned arg = c->arg & ~self;
+	if (arg > 5 || self == (S_ARG_SELF_PID | S_ARG_SELF_CPUCLOCK))
 		return false;
-	if (c->arg & S_ARG_SELF_PID)
+	if (self)
 		return c->op == S_CMP_EQ || c->op == S_CMP_NE;
 	return c->op >= S_CMP_NE && c->op <= S_CMP_MASKED_EQ;
 }
@@ -111,6 +112,12 @@ static bool cond_holds(const sandbox_cond_t *c, const uint64_t args[6],
 		/* Compare as the kernel sees a pid_t argument: 32-bit signed. */
 		int32_t v = (int32_t)args[c->arg & ~S_ARG_SELF_PID];
 		bool eq = v == (int32_t)self;
+		return c->op == S_CMP_EQ ? eq : !eq;
+	}
+	if (c->arg & S_ARG_SELF_CPUCLOCK) {
+		/* clockid_t: the low 32 bits, ~pid << 3 | type (0-3). */
+		uint32_t v = (uint32_t)args[c->arg & ~S_ARG_SELF_CPUCLOCK];
+		bool eq = (v & ~3u) == (uint32_t)(~(uint32_t)self << 3);
 		return c->op == S_CMP_EQ ? eq : !eq;
 	}
 	uint64_t v = args[c->arg];
@@ -230,7 +237,16 @@ int sb_ruleset_eval(const sandbox_policy_t *p, const struct sb_ruleset *rs,
                     int *err)
 {
 	int e = 0, disp;
+	uint64_t a32[6];
 
+	/* An i386 call's arguments are 32-bit registers: the kernel (and the
+	 * filter) read only the low halves, whatever a 64-bit process left
+	 * in the high ones before int $0x80 (review-stop24 D1). */
+	if (abi == S_ABI_I386) {
+		for (int i = 0; i < 6; i++)
+			a32[i] = (uint32_t)args[i];
+		args = a32;
+	}
 	if (!sb_syscall_known(abi, nr)) {
 		disp = S_DISP_KILL;
 		goto out;

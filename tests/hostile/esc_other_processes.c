@@ -33,6 +33,9 @@ int main(void)
 	    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) < 0 ||
 	    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) < 0 ||
 	    clock_getcpuclockid(0, &mine) != 0 || clock_gettime(mine, &ts) < 0 ||
+	    /* by its own pid (review-stop24 D6: ESRCH) */
+	    clock_getcpuclockid(getpid(), &mine) != 0 ||
+	    clock_gettime(mine, &ts) < 0 ||
 	    pthread_getcpuclockid(pthread_self(), &mine) != 0 ||
 	    clock_gettime(mine, &ts) < 0 ||
 	    clock_gettime(CLOCK_MONOTONIC, &ts) < 0) {
