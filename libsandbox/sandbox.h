@@ -461,7 +461,12 @@ typedef enum {
 	S_CMP_MASKED_EQ,  /* (arg & a) == b */
 } sandbox_cmp_t;
 
-/* One argument condition of a rule. `arg` is 0..5. */
+/* One argument condition of a rule. `arg` is 0..5. An x86_64 argument
+ * is compared as the whole 64-bit register; the kernel runs an `int`
+ * argument (descriptor, command, flags, signal, clock id) on its low 32
+ * bits, so a condition on one must mask it -- S_CMP_MASKED_EQ with
+ * a = 0xffffffff -- or junk in the high half changes the verdict
+ * (sandbox-policy(5), "Conditions"). i386 calls are compared on 32 bits. */
 typedef struct {
 	unsigned arg;
 	int op;      /* sandbox_cmp_t */

@@ -458,6 +458,41 @@ START_TEST(i386_rules_name_their_syscall)
 }
 END_TEST
 
+/* An i386 call's arguments are what the kernel runs: the low 32 bits of
+ * each register (review-stop24 D1). The tracer handed rules and callbacks
+ * the whole 64-bit register, so junk in its high half changed what they
+ * judged: i386 getpgid with rbx = 1 << 32 is getpgid(0). */
+static void record_i386_arg0(const sandbox_event_t *ev, sandbox_action_t *act,
+                             void *arg)
+{
+	if (ev->type == S_EVENT_SYSCALL && ev->syscall.abi == S_ABI_I386)
+		*(uint64_t *)arg = ev->syscall.args[0];
+	act->type = S_ACTION_CONT;
+}
+
+START_TEST(i386_arguments_are_what_the_kernel_runs)
+{
+	static const char *const ops[] = { "write", "int80hi:132", NULL };
+	sandbox_cond_t zero = { .arg = 0, .op = S_CMP_EQ, .a = 0 };
+	sandbox_policy_t *p = sandbox_policy_builtin("minimal");
+	uint64_t seen = 7;
+	sandbox_stat_t st;
+
+	ck_assert_ptr_nonnull(p);
+	/* getpgid(0) only: the rule judges the low 32 bits, both modes. */
+	ck_assert_int_eq(sandbox_policy_add_rule_name(p, 1u << S_ABI_I386,
+	                 "getpgid", S_DISP_ALLOW, 0, &zero, 1), 0);
+	ck_assert_result(run_ops(p, modes[_i], &st, ops), S_RESULT_OK);
+	/* A callback sees the argument the kernel runs. */
+	ck_assert_int_eq(sandbox_policy_set_callback(p, record_i386_arg0, &seen,
+	                                             NULL), 0);
+	ck_assert_result(run_ops(p, S_MODE_CLASSIC, &st, ops), S_RESULT_OK);
+	ck_assert_msg(seen == 0, "callback saw arg0 %#llx",
+	              (unsigned long long)seen);
+	sandbox_policy_unref(p);
+}
+END_TEST
+
 /* ------------------------------------------------------------ listing */
 
 static char *explain(const sandbox_policy_t *p)
@@ -553,6 +588,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, compose_callback_tightens, 0, 2);
 	tcase_add_loop_test(tc, layers_callback_keeps_paths, 0, 2);
 	tcase_add_loop_test(tc, i386_rules_name_their_syscall, 0, 2);
+	tcase_add_loop_test(tc, i386_arguments_are_what_the_kernel_runs, 0, 2);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("listing");

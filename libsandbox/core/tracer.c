@@ -237,6 +237,12 @@ static void begin_syscall(struct run *r, struct sb_task *t,
 	t->cur.abi = abi < 0 ? S_ABI_COUNT : abi;
 	t->cur.nr = (long)nr;
 	memcpy(t->cur.args, args, sizeof(t->cur.args));
+	/* An i386 call runs on the low 32 bits of its registers: rules,
+	 * callbacks and figures see those, whatever a 64-bit program left in
+	 * the high halves (review-stop24 D1). */
+	if (abi == S_ABI_I386)
+		for (size_t i = 0; i < 6; i++)
+			t->cur.args[i] &= 0xffffffffu;
 	t->cur.ip = si->instruction_pointer;
 	t->want_sysret = r->classic;
 	/* Whatever made the call stop (the filter's MEM data, a TRACE rule,

@@ -26,6 +26,8 @@
  *   fork         fork (the child exits at once), wait
  *   exec:N       re-execute this program (argv[0]) with exec:N-1 (N > 0)
  *   int80:N      i386 syscall N through int $0x80, no arguments
+ *   int80hi:N    the same with junk in the high half of its first
+ *                argument's register (rbx = 1 << 32: the kernel runs N(0))
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -182,12 +184,12 @@ static int op_pipesz(const char *n)
 	return rc;
 }
 
-static int op_int80(const char *n)
+static int op_int80(const char *n, long high)
 {
 	long r, nr = atol(n);
 
-	__asm__ volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(0), "c"(0), "d"(0)
-	                 : "memory");
+	__asm__ volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(high), "c"(0),
+	                 "d"(0) : "memory");
 	if (r < 0 && r > -4096) {
 		errno = (int)-r;
 		return -1;
@@ -206,7 +208,9 @@ int main(int argc, char **argv)
 			memcpy(op, argv[i], (size_t)(colon - argv[i]));
 			op[colon - argv[i]] = '\0';
 			rc = strcmp(op, "exec") == 0 ? op_exec(argv[0], colon + 1)
-			   : strcmp(op, "int80") == 0 ? op_int80(colon + 1)
+			   : strcmp(op, "int80") == 0 ? op_int80(colon + 1, 0)
+			   : strcmp(op, "int80hi") == 0
+			        ? op_int80(colon + 1, 1L << 32)
 			   : strcmp(op, "pipesz") == 0 ? op_pipesz(colon + 1)
 			                              : op_file(op, colon + 1);
 		} else {
