@@ -155,13 +155,16 @@ int sb_policy_read_only_opens(sandbox_policy_t *p)
  * std::locale(""), std::thread::hardware_concurrency, std::random_device)
  * with and without LANG/TZ: the loader's cache and library directories
  * (also gconv, below them), locale data and aliases, time zones, the CPU
- * lists glibc counts CPUs from, and three devices. Each is optional: a
- * host without it simply has nothing there to read. */
+ * lists glibc counts CPUs from, and the random devices: /dev/random as
+ * well as /dev/urandom (one pool since Linux 5.6; the JDK's SecureRandom
+ * reads /dev/random and, refused, seeds itself by spinning threads for
+ * about 2 s of CPU -- verify24 W2). Each is optional: a host without it
+ * simply has nothing there to read. */
 static const char *const c_runtime_read[] = {
 	"/etc/ld.so.cache", "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
 	"/lib64", "/usr/lib64", "/usr/lib/locale", "/usr/share/locale",
 	"/etc/localtime", "/usr/share/zoneinfo", "/sys/devices/system/cpu/online",
-	"/sys/devices/system/cpu/possible", "/dev/urandom",
+	"/sys/devices/system/cpu/possible", "/dev/urandom", "/dev/random",
 	NULL
 };
 static const char *const c_runtime_write[] = { "/dev/null", "/dev/zero", NULL };

@@ -458,6 +458,28 @@ START_TEST(i386_rules_name_their_syscall)
 }
 END_TEST
 
+/* Every built-in that gives a program its C runtime lets it read both
+ * random devices (verify24 W2: /dev/random was EACCES, and Java's
+ * SecureRandom then seeded itself by spinning threads for ~2 s of CPU). */
+START_TEST(random_devices_readable)
+{
+	static const char *const names[] = { "default", "io-heavy", "threads",
+	                                     "python3", "java", NULL };
+	static const char *const ops[] = { "write", "open:/dev/random",
+	                                   "open:/dev/urandom", NULL };
+	sandbox_stat_t st;
+
+	for (const char *const *n = names; *n; n++) {
+		sandbox_policy_t *p = sandbox_policy_builtin(*n);
+		ck_assert_ptr_nonnull(p);
+		int r = run_ops(p, modes[_i], &st, ops);
+		ck_assert_msg(r == S_RESULT_OK, "%s: %s exit %d", *n, RN(r),
+		              st.exit_code);
+		sandbox_policy_unref(p);
+	}
+}
+END_TEST
+
 /* An i386 call's arguments are what the kernel runs: the low 32 bits of
  * each register (review-stop24 D1). The tracer handed rules and callbacks
  * the whole 64-bit register, so junk in its high half changed what they
@@ -589,6 +611,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, layers_callback_keeps_paths, 0, 2);
 	tcase_add_loop_test(tc, i386_rules_name_their_syscall, 0, 2);
 	tcase_add_loop_test(tc, i386_arguments_are_what_the_kernel_runs, 0, 2);
+	tcase_add_loop_test(tc, random_devices_readable, 0, 2);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("listing");
