@@ -805,9 +805,13 @@ def test_not_started_is_an_error_not_pd(e):
     # A set-up step that failed is named with its option. (Without
     # Landlock a box of its own cannot hold the policy's file rules:
     # best effort lets the run reach its chdir.)
+    # The tree may be under /tmp, the box root's own space: the program's
+    # directory is bound at a path of its own (verify24 W3).
     rc, r, m, out, err = e.judge("--rootfs=/", "--chdir=/nonexistent-e2e",
+                                 "--dir=/progs=" + os.path.dirname(VICTIM),
                                  *([] if LANDLOCK else ["--best-effort"]),
-                                 VICTIM, "ok", expect_exit=2)
+                                 "/progs/" + os.path.basename(VICTIM), "ok",
+                                 expect_exit=2)
     check(r["error"]["step"] == "chdir", r["error"])
     check("(--chdir)" in summary_line(err), err)
 
