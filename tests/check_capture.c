@@ -560,17 +560,6 @@ END_TEST
 
 /* ------------------------------ stdout and stderr on one open file */
 
-/* The text `both N` writes on both streams, in the order written. */
-static char *expected_both(long n)
-{
-	char *text = malloc((size_t)n * 22 + 1), *p = text;
-
-	ck_assert_ptr_nonnull(text);
-	for (long i = 0; i < n; i++)
-		p += sprintf(p, "out %06ld\nerr %06ld\n", i, i);
-	return text;
-}
-
 /* Where the first difference between got and want is, for a message. */
 static long first_difference(const char *got, const char *want)
 {
@@ -602,7 +591,7 @@ START_TEST(one_open_file_is_one_capture)
 	bool threads = _i & 2;
 	enum one_file_way way = (enum one_file_way)(_i >> 2);
 	sandbox_t *sb = tu_sandbox("both", "5000", threads ? "threads" : "x", NULL);
-	char *path = tu_tmpfile("cap-one-file.out"), *want = expected_both(n);
+	char *path = tu_tmpfile("cap-one-file.out"), *want = tu_both_text(n);
 	char *got = NULL;
 	struct reader r = { .buf = NULL };
 	sandbox_stat_t st;
@@ -700,7 +689,7 @@ START_TEST(without_kcmp_one_file_is_still_one_capture)
 	                           .filter = insns };
 	const char *fork_mode = getenv("CK_FORK");
 	char *path = tu_tmpfile("cap-nokcmp.out"), *pe = tu_tmpfile("cap-nokcmp.err");
-	char *want = expected_both(n), *want_out = expected_lines("out", n), *got;
+	char *want = tu_both_text(n), *want_out = expected_lines("out", n), *got;
 	sandbox_t *sb = tu_sandbox("both", "2000", NULL);
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	int fe = open(pe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -764,7 +753,7 @@ START_TEST(two_files_stay_two_and_one_plain_file_keeps_order)
 	char *po = tu_tmpfile("cap-two.out"), *pe = tu_tmpfile("cap-two.err");
 	char *pb = tu_tmpfile("cap-plain.both");
 	char *want_out = expected_lines("out", n), *want_err = expected_lines("err", n);
-	char *want = expected_both(n), *text;
+	char *want = tu_both_text(n), *text;
 	int fo = open(po, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	int fe = open(pe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	int fb = open(pb, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

@@ -250,17 +250,6 @@ END_TEST
 
 /* ------------------------------------------------------ standard streams */
 
-/* The text `both N` writes, stdout and stderr lines interleaved as one
- * stream: "out 000000\nerr 000000\nout 000001\n..." */
-static char *interleaved(long n)
-{
-	char *text = malloc((size_t)n * 22 + 1), *p = text;
-	ck_assert_ptr_nonnull(text);
-	for (long i = 0; i < n; i++)
-		p += sprintf(p, "out %06ld\nerr %06ld\n", i, i);
-	return text;
-}
-
 /* stdout and stderr given as one file, by several spellings: one open
  * file description, so the file holds both streams whole, in the order
  * written (0.4.0 opened it twice: each stream overwrote the other). */
@@ -271,7 +260,7 @@ static const char *const spellings[][2] = {
 START_TEST(same_file_for_stdout_and_stderr)
 {
 	const long n = 500;
-	char *want = interleaved(n);
+	char *want = tu_both_text(n);
 	char out[600], err[600];
 
 	fresh_dir();
@@ -320,7 +309,7 @@ static void sink_fn(int which, const void *data, size_t len, void *arg)
 START_TEST(stderr_to_stdout)
 {
 	const long n = 500;
-	char *want = interleaved(n);
+	char *want = tu_both_text(n);
 	struct sink s = { .len = 0 };
 	sandbox_t *sb = tu_sandbox("both", "500", NULL);
 	char *got = NULL;

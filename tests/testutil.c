@@ -205,6 +205,16 @@ char *tu_slurp(const char *path)
 	return buf;
 }
 
+char *tu_both_text(long n)
+{
+	char *text = malloc((size_t)n * 22 + 1), *p = text;
+
+	ck_assert_ptr_nonnull(text);
+	for (long i = 0; i < n; i++)
+		p += sprintf(p, "out %06ld\nerr %06ld\n", i, i);
+	return text;
+}
+
 void tu_mkdir_shared(const char *path)
 {
 	ck_assert_msg(mkdir(path, 0777) == 0 || errno == EEXIST, "mkdir(%s): %s",

@@ -69,6 +69,9 @@ const char *tu_stage_dir(void);
 char *tu_tmpfile(const char *name);
 /* Whole content of a file as a NUL-terminated string (fresh), or NULL. */
 char *tu_slurp(const char *path);
+/* The text tests/progs/both N writes on stdout and stderr, in the order
+ * written: "out 000000\nerr 000000\nout 000001\n..." (fresh string). */
+char *tu_both_text(long n);
 /* mkdir(path) writable by every user: a root supervisor's program runs as
  * a run slot's uid of its own (sandbox_set_box_id). */
 void tu_mkdir_shared(const char *path);
