@@ -572,6 +572,7 @@ void sr_json_report(FILE *f, const struct sr_outcome *r)
 	sr_json_str_or_null(f, &first, "mode", mode_name(o->mode));
 	sr_json_str_or_null(f, &first, "policy", o->policy);
 	sr_json_figure(f, &first, "cpu_time_us", st->cpu_time_us);
+	sr_json_figure(f, &first, "cpu_charged_us", st->cpu_charged_us);
 	sr_json_figure(f, &first, "user_time_us", st->user_time_us);
 	sr_json_figure(f, &first, "sys_time_us", st->sys_time_us);
 	sr_json_figure(f, &first, "wall_time_us", st->wall_time_us);
@@ -626,9 +627,12 @@ static void meta_figures(FILE *f, const struct sr_outcome *r)
 	const sandbox_stat_t *st = &r->st;
 	const sandbox_iso_stat_t *is = &r->iso;
 
-	if (st->cpu_time_us >= 0)
+	/* The time the CPU quota charged: a judge comparing time: with its
+	 * limit sees a TO's time at or above it. */
+	if (st->cpu_charged_us >= 0)
 		fprintf(f, "time:%" PRId64 ".%03" PRId64 "\n",
-		        st->cpu_time_us / 1000000, (st->cpu_time_us / 1000) % 1000);
+		        st->cpu_charged_us / 1000000,
+		        (st->cpu_charged_us / 1000) % 1000);
 	if (st->wall_time_us >= 0)
 		fprintf(f, "time-wall:%" PRId64 ".%03" PRId64 "\n",
 		        st->wall_time_us / 1000000, (st->wall_time_us / 1000) % 1000);
@@ -862,9 +866,10 @@ void sr_write_summary(FILE *f, const struct sr_outcome *r)
 		snprintf(why, sizeof(why), "%s", sandbox_result_text(st->result));
 	fprintf(f, "sandbox-run: %s%s%s (%s)", r->label ? r->label : "",
 	        r->label ? " " : "", sandbox_result_name(st->result), why);
-	if (st->cpu_time_us >= 0)
-		fprintf(f, " cpu %" PRId64 ".%03" PRId64 "s", st->cpu_time_us / 1000000,
-		        (st->cpu_time_us / 1000) % 1000);
+	if (st->cpu_charged_us >= 0) /* as the CPU quota charged it */
+		fprintf(f, " cpu %" PRId64 ".%03" PRId64 "s",
+		        st->cpu_charged_us / 1000000,
+		        (st->cpu_charged_us / 1000) % 1000);
 	if (st->wall_time_us >= 0)
 		fprintf(f, " wall %" PRId64 ".%03" PRId64 "s",
 		        st->wall_time_us / 1000000, (st->wall_time_us / 1000) % 1000);

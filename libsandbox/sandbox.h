@@ -133,7 +133,7 @@ typedef enum {
 	                        * what the supervisor spent on its stops
 	                        * (stat.supervisor_cpu_us), judged on the
 	                        * exact clocks (cpu_time_us is wait4's
-	                        * rusage). RLIMIT_CPU is a backstop: soft the
+	                        * rusage; stat.cpu_charged_us the sum). RLIMIT_CPU is a backstop: soft the
 	                        * quota + 1 s, hard twice that; the kernel
 	                        * counts it in clock ticks (ahead of the exact
 	                        * time on a loaded host), so its SIGXCPU is
@@ -949,6 +949,13 @@ typedef struct {
 	                          * S_QUOTA_TASKS, else SANDBOX_DEFAULT_TASKS
 	                          * for a policy that lets the program create
 	                          * tasks; -1 none */
+	/* Added in 0.6. The CPU time charged to S_QUOTA_CPU: cpu_time_us +
+	 * supervisor_cpu_us (its -1 counting as 0), -1 when cpu_time_us is.
+	 * The figure a CPU TL is judged on: at a TL with limit S_TL_CPU it is
+	 * at or above the quota, cpu_time_us alone can be below it (the
+	 * program's part: a program that keeps its tracer busy, a Go or Java
+	 * runtime's signals and threads). */
+	int64_t cpu_charged_us;
 } sandbox_stat_t;
 
 /* What asked for the memory a VSIZE quota refused (docs/VERDICTS.md). */

@@ -358,6 +358,12 @@ START_TEST(tl_cpu_counts_supervisor_work)
 			continue;
 		}
 		int64_t charged = st.cpu_time_us + st.supervisor_cpu_us;
+		ck_assert_msg(st.cpu_charged_us == charged,
+		              "%s, %s mode: cpu_charged_us %lld, cpu %lld us + "
+		              "supervisor %lld us", how[_i],
+		              tu_mode_name(modes[m]), (long long)st.cpu_charged_us,
+		              (long long)st.cpu_time_us,
+		              (long long)st.supervisor_cpu_us);
 		ck_assert_msg(st.supervisor_cpu_us > 0 && charged >= 400000 &&
 		              charged < 400000 + tu_scale_us(150000),
 		              "%s, %s mode: cpu %lld us + supervisor %lld us for a "

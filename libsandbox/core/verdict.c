@@ -42,6 +42,7 @@ void sb_verdict_clear(sandbox_t *sb)
 	st->uid = st->gid = -1;
 	st->supervisor_cpu_us = -1;
 	st->tasks_quota = -1;
+	st->cpu_charged_us = -1;
 }
 
 /* The si_code of the killing signal, when the tracer delivered it. */
@@ -121,6 +122,11 @@ int sb_verdict(sandbox_t *sb, int wstatus, const struct sb_proc_exit *px,
 	sandbox_stat_t *st = &sb->stat;
 	int reason = atomic_load(&sb->kill_reason);
 
+	/* What the CPU quota charges: the program's time and the tracer's
+	 * for it (stat.cpu_charged_us, the figure reports judge by). */
+	if (st->cpu_time_us >= 0)
+		st->cpu_charged_us = st->cpu_time_us + (st->supervisor_cpu_us > 0
+		                                        ? st->supervisor_cpu_us : 0);
 	if (WIFEXITED(wstatus)) {
 		st->exit_code = WEXITSTATUS(wstatus);
 		st->signal = 0;
@@ -157,10 +163,8 @@ int sb_verdict(sandbox_t *sb, int wstatus, const struct sb_proc_exit *px,
 		return 0;
 	}
 	uint64_t cq = sb->quota[S_QUOTA_CPU];
-	int64_t charged = st->cpu_time_us +
-	                  (st->supervisor_cpu_us > 0 ? st->supervisor_cpu_us : 0);
 	if (reason == SB_KILL_CPU ||
-	    (cq != SANDBOX_UNLIMITED && charged > (int64_t)(cq * 1000))) {
+	    (cq != SANDBOX_UNLIMITED && st->cpu_charged_us > (int64_t)(cq * 1000))) {
 		set_quota_result(sb, S_RESULT_TL, S_QUOTA_CPU);
 		st->tl_limit = S_TL_CPU;
 		return 0;

@@ -30,7 +30,7 @@ REPORT_KEYS = ["report_version", "result", "result_text", "exit_code",
                "signal", "signal_name", "signal_code", "signal_code_name", "limit",
                "quota_exceeded", "syscall",
                "interrupted", "interrupted_name", "mode", "policy",
-               "cpu_time_us",
+               "cpu_time_us", "cpu_charged_us",
                "user_time_us", "sys_time_us", "wall_time_us",
                "memory_peak_bytes", "memory_refused_bytes",
                "memory_refused_by", "rss_peak_bytes", "vm_peak_bytes",
@@ -139,7 +139,8 @@ def check_report(r):
     check((r["limit"] is not None) == (r["result"] == "TL"), r["limit"])
     check(r["syscall"] is None or r["result"] == "RF", r["syscall"])
     check((r["error"] is None) == (r["result"] is not None), r["error"])
-    for k in ("cpu_time_us", "user_time_us", "sys_time_us", "wall_time_us",
+    for k in ("cpu_time_us", "cpu_charged_us", "user_time_us", "sys_time_us",
+              "wall_time_us",
               "memory_peak_bytes", "rss_peak_bytes", "vm_peak_bytes",
               "csw_voluntary", "csw_forced", "output_bytes", "syscalls",
               "cpu"):
@@ -166,7 +167,11 @@ def check_meta(m, r):
     for k in ("max-rss", "csw-voluntary", "csw-forced", "cg-mem", "exitcode",
               "exitsig"):
         check(k not in m or m[k].isdigit(), "%s %r" % (k, m.get(k)))
-    # The same facts as the report.
+    # The same facts as the report; time is the CPU time the quota charged.
+    c = r["cpu_charged_us"]
+    check(m.get("time") == (None if c is None else "%d.%03d" % (
+          c // 1000000, c // 1000 % 1000)), "time %r, charged %r"
+          % (m.get("time"), c))
     if r["result"] is None or r["result"] in ("IE", "BP"):
         check(m.get("status") == "XX", "status %r for %r" % (m, r["result"]))
     elif r["result"] == "OK":
@@ -286,6 +291,28 @@ def test_tl_cpu(e):
     check(r["cpu_time_us"] >= 250000, r)
     check(m["status"] == "TO" and m["killed"] == "1", m)
     check("cpu time limit" in summary_line(err), err)
+
+
+def test_tl_cpu_shows_the_charged_time(e):
+    # Every caught signal is a stop the supervisor works on, charged to
+    # the quota: the program's own time stays well below it. The report,
+    # the meta file's time (what an isolate-style judge compares with its
+    # limit) and the summary show the charged time, at or above the quota
+    # (0.4 showed the program's part: "TO" at a time below the limit).
+    rc, r, m, _, err = e.judge("--cpu=300ms", VICTIM, "signals",
+                               expect_exit=1)
+    check(r["result"] == "TL" and r["limit"] == "cpu", r)
+    check(r["supervisor_cpu_us"] > 0 and
+          r["cpu_charged_us"] == r["cpu_time_us"] + r["supervisor_cpu_us"],
+          r)
+    check(r["cpu_charged_us"] >= 300000, r)
+    check(m["status"] == "TO" and m["time"] == "%d.%03d" % (
+          r["cpu_charged_us"] // 1000000, r["cpu_charged_us"] // 1000 % 1000),
+          (m, r["cpu_charged_us"]))
+    check(float(m["time"]) >= 0.3, m)
+    check(" cpu %d.%03ds " % (r["cpu_charged_us"] // 1000000,
+                              r["cpu_charged_us"] // 1000 % 1000)
+          in summary_line(err), (err, r["cpu_charged_us"]))
 
 
 def test_tl_wall(e):

@@ -5,6 +5,8 @@
  *   exit N        exit with status N
  *   segv          dereference NULL (SIGSEGV)
  *   spin          burn CPU forever
+ *   signals       raise a caught SIGUSR1 forever: every signal is a stop
+ *                 its supervisor works on (CPU charged to the quota)
  *   sleep SEC     sleep, then exit 0
  *   hog MIB       allocate and touch MIB mebibytes, then exit 0
  *   fork          call fork() (forbidden by the default policy)
@@ -36,6 +38,11 @@
 #include <unistd.h>
 
 extern char **environ;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+}
 
 int main(int argc, char **argv)
 {
@@ -71,6 +78,11 @@ int main(int argc, char **argv)
 	if (strcmp(what, "spin") == 0) {
 		for (volatile unsigned long i = 0;; i++)
 			;
+	}
+	if (strcmp(what, "signals") == 0) {
+		signal(SIGUSR1, on_usr1);
+		for (;;)
+			raise(SIGUSR1);
 	}
 	if (strcmp(what, "sleep") == 0) {
 		struct timespec ts = { .tv_sec = n };

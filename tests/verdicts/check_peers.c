@@ -418,7 +418,8 @@ END_TEST
 /* ------------------------------------------------------------ meta file */
 
 /* isolate's meta file and the JSON report of one run say the same:
- * time and time-wall are the report's microseconds cut to milliseconds,
+ * time (the CPU time charged: cpu_charged_us) and time-wall are the
+ * report's microseconds cut to milliseconds,
  * max-rss its resident peak in KiB, the context switches its own. */
 static char *meta_value(const char *meta, const char *key)
 {
@@ -473,7 +474,7 @@ START_TEST(meta_says_the_report_figures)
 		           PROGS_DIR "/vprog", c[i].what, c[i].arg, NULL);
 		char *text = tu_slurp(meta);
 		ck_assert_msg(text != NULL, "%s: no meta file; %s", c[i].what, r.err);
-		check_ms(text, "time", vu_json_int(r.report, "cpu_time_us"));
+		check_ms(text, "time", vu_json_int(r.report, "cpu_charged_us"));
 		check_ms(text, "time-wall", vu_json_int(r.report, "wall_time_us"));
 		check_int(text, "max-rss", vu_json_int(r.report, "rss_peak_bytes") / 1024);
 		check_int(text, "csw-voluntary", vu_json_int(r.report, "csw_voluntary"));

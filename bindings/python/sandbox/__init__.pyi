@@ -41,6 +41,7 @@ class Result:
     mode: str
     policy: Optional[str]
     cpu_time_us: Optional[int]
+    cpu_charged_us: Optional[int]
     user_time_us: Optional[int]
     sys_time_us: Optional[int]
     wall_time_us: Optional[int]

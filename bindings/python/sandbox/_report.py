@@ -62,7 +62,8 @@ class Result:
     The attributes named after the keys of sandbox-run's JSON report
     (version 2: report_version, result, result_text, exit_code, signal,
     signal_name, signal_code, signal_code_name, limit, syscall, interrupted, interrupted_name, mode,
-    policy, cpu_time_us, user_time_us, sys_time_us, wall_time_us,
+    policy, cpu_time_us, cpu_charged_us, user_time_us, sys_time_us,
+    wall_time_us,
     memory_peak_bytes, memory_refused_bytes, memory_refused_by,
     rss_peak_bytes, vm_peak_bytes, csw_voluntary,
     csw_forced, output_bytes, syscalls, cpu, box_id, uid, gid, supervisor_cpu_us, quota, command, binary,
@@ -153,7 +154,8 @@ _KNOWN_KEYS = frozenset((
     'signal_name', 'signal_code', 'signal_code_name', 'limit',
     'quota_exceeded', 'syscall', 'interrupted',
     'interrupted_name',
-    'mode', 'policy', 'cpu_time_us', 'user_time_us', 'sys_time_us',
+    'mode', 'policy', 'cpu_time_us', 'cpu_charged_us', 'user_time_us',
+    'sys_time_us',
     'wall_time_us', 'memory_peak_bytes', 'memory_refused_bytes',
     'memory_refused_by', 'rss_peak_bytes', 'vm_peak_bytes', 'csw_voluntary',
     'csw_forced', 'output_bytes', 'syscalls', 'tasks_peak', 'tasks_created',
@@ -345,6 +347,7 @@ def _assemble(st, result, mode, policy_label, memory_mode, q, stack_quota,
     rep['mode'] = 'classic' if mode == _c.S_MODE_CLASSIC else 'fast'
     rep['policy'] = policy_label
     for key, field in (('cpu_time_us', 'cpu_time_us'),
+                       ('cpu_charged_us', 'cpu_charged_us'),
                        ('user_time_us', 'user_time_us'),
                        ('sys_time_us', 'sys_time_us'),
                        ('wall_time_us', 'wall_time_us'),

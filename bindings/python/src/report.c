@@ -115,6 +115,7 @@ static struct field stat_fields[] = {
 	FIELD(sandbox_stat_t, gid, F_I64),
 	FIELD(sandbox_stat_t, supervisor_cpu_us, F_I64),
 	FIELD(sandbox_stat_t, tasks_quota, F_I64),
+	FIELD(sandbox_stat_t, cpu_charged_us, F_I64),
 	{ NULL, 0, F_INT, NULL },
 };
 

@@ -17,7 +17,7 @@ CLI = os.path.join(os.environ.get('PYBIND_BUILDDIR', ''), 'cli',
                    'sandbox-run')
 
 # Figures that differ from run to run.
-VOLATILE = {'cpu_time_us', 'user_time_us', 'sys_time_us', 'wall_time_us',
+VOLATILE = {'cpu_time_us', 'cpu_charged_us', 'user_time_us', 'sys_time_us', 'wall_time_us',
             'memory_peak_bytes', 'rss_peak_bytes', 'vm_peak_bytes', 'pc',
             'offset', 'stopped_ns', 'syscalls', 'command', 'args',
             'csw_voluntary', 'csw_forced', 'cpu', 'tid', 'supervisor_cpu_us',
@@ -94,6 +94,24 @@ class TestSameReport(unittest.TestCase):
         self.compare(['--mode=classic', '--policy=minimal'],
                      [PROG_STATIC, 'hello'], mode='classic',
                      policy='minimal', stdout=sandbox.DEVNULL)
+
+
+@require_tracing
+class TestChargedCpu(unittest.TestCase):
+
+    def test_tl_cpu_shows_the_charged_time(self):
+        # classic mode: every getppid is a stop the supervisor works on,
+        # charged to the quota. The figure a CPU TL was judged on is at or
+        # above the quota, in the Result and in stat alike; the program's
+        # own part alone is below it.
+        r = sandbox.run([PROG, 'getppid', '2000000000'], mode='classic',
+                        cpu='300ms')
+        self.assertEqual((r.result, r.limit), ('TL', 'cpu'))
+        self.assertGreater(r.supervisor_cpu_us, 0)
+        self.assertEqual(r.cpu_charged_us,
+                         r.cpu_time_us + r.supervisor_cpu_us)
+        self.assertGreaterEqual(r.cpu_charged_us, 300000)
+        self.assertEqual(r.stat['cpu_charged_us'], r.cpu_charged_us)
 
 
 if __name__ == '__main__':
