@@ -160,6 +160,10 @@ static int prepare_result(struct sr_result_file *r, const struct sr_options *o,
 		r->to_stdout = true;
 		return 0;
 	}
+	if (r->dirfd >= 0) { /* a second try (sr_files_prepare_results) */
+		close(r->dirfd);
+		r->dirfd = -1;
+	}
 	if ((rc = split(r->path, dir, sizeof(r->dir), r->base)) < 0) {
 		sr_files_error(err, errlen, r->opt, r->path, rc);
 		return rc;
@@ -287,10 +291,27 @@ static int check_distinct(const struct sr_options *o, char *err, size_t errlen)
 	return 0;
 }
 
+/* The result files not prepared yet. */
+static int prepare_results(struct sr_files *f, const struct sr_options *o,
+                           char *err, size_t errlen)
+{
+	const char *paths[SR_OUT_COUNT] = { o->report, o->meta, o->profile_svg };
+	int rc;
+
+	for (int i = 0; i < SR_OUT_COUNT; i++) {
+		struct sr_result_file *r = &f->out[i];
+		if (r->to_stdout || r->replace || r->inplace_fd >= 0)
+			continue;
+		r->path = paths[i];
+		if (paths[i] && (rc = prepare_result(r, o, err, errlen)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
 int sr_files_prepare(struct sr_files *f, const struct sr_options *o,
                      char *err, size_t errlen)
 {
-	const char *paths[SR_OUT_COUNT] = { o->report, o->meta, o->profile_svg };
 	int rc;
 
 	f->stderr_to_stdout = o->stderr_to_stdout;
@@ -304,13 +325,9 @@ int sr_files_prepare(struct sr_files *f, const struct sr_options *o,
 			return rc;
 		}
 	}
-	for (int i = 0; i < SR_OUT_COUNT; i++) {
-		f->out[i].path = paths[i];
-		if (paths[i] && (rc = prepare_result(&f->out[i], o, err, errlen)) < 0)
-			return rc;
-	}
-	return 0;
+	return prepare_results(f, o, err, errlen);
 }
+
 
 /* ------------------------------------------------------------ open */
 
@@ -338,18 +355,26 @@ static int check_stdout_is_ours(const struct sr_files *f,
                                 size_t errlen)
 {
 	const char *who = NULL;
+	int n = 0;
 
 	for (int i = 0; i < SR_OUT_COUNT; i++)
 		if (f->out[i].to_stdout)
-			who = f->out[i].opt;
+			who = f->out[i].opt, n++;
 	if (o->profile && !strcmp(o->profile, "-"))
-		who = "--profile";
+		who = "--profile", n++;
+	if (n > 1) /* args.c refuses it first */
+		return fail(err, errlen, -EINVAL, "only one option may write to "
+		            "standard output");
 	if (!who || o->ia.command)
 		return 0; /* interactive: its stdout is the interactor's */
-	/* Where the program's stdout and stderr go. */
-	int out = f->stdio[1] >= 0 ? f->stdio[1] : STDOUT_FILENO;
+	/* Where the program's stdout and stderr go (a --stdout or --stderr
+	 * not opened yet, in sr_files_prepare_results(): a file of its own,
+	 * -2). */
+	int out = f->stdio[1] >= 0 ? f->stdio[1] : o->stdio[1] ? -2
+	        : STDOUT_FILENO;
 	int errfd = f->stderr_to_stdout ? out
-	          : f->stdio[2] >= 0 ? f->stdio[2] : STDERR_FILENO;
+	          : f->stdio[2] >= 0 ? f->stdio[2] : o->stdio[2] ? -2
+	          : STDERR_FILENO;
 	if (out == STDOUT_FILENO || same_open_file(out, STDOUT_FILENO))
 		return fail(err, errlen, -EINVAL, "%s=-: the program's standard "
 		            "output goes to standard output too; give --stdout=FILE "
@@ -359,6 +384,16 @@ static int check_stdout_is_ours(const struct sr_files *f,
 		            "error goes to standard output too; give --stderr=FILE "
 		            "(or %s=FILE)", who, who);
 	return 0;
+}
+
+int sr_files_prepare_results(struct sr_files *f, const struct sr_options *o,
+                             char *err, size_t errlen)
+{
+	int rc;
+	if ((rc = check_distinct(o, err, errlen)) < 0 ||
+	    (rc = prepare_results(f, o, err, errlen)) < 0)
+		return rc;
+	return check_stdout_is_ours(f, o, err, errlen);
 }
 
 int sr_files_open(struct sr_files *f, const struct sr_options *o,

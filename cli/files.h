@@ -59,6 +59,12 @@ void sr_files_init(struct sr_files *f);
  * nothing. */
 int sr_files_prepare(struct sr_files *f, const struct sr_options *o,
                      char *err, size_t errlen);
+/* Only the result files' part of sr_files_prepare() (those not prepared
+ * yet), after checking that no two options name one file, and the rule
+ * of --report=- (nothing of the program's goes to standard output): for
+ * the report of a run refused before it started. */
+int sr_files_prepare_results(struct sr_files *f, const struct sr_options *o,
+                             char *err, size_t errlen);
 /* Create or truncate --stdout, --stderr, --trace-file, --profile; remove
  * the old result files. Call when the run is certain to start. */
 int sr_files_open(struct sr_files *f, const struct sr_options *o,

@@ -601,7 +601,8 @@ void sr_json_report(FILE *f, const struct sr_outcome *r)
 	for (int i = 0; i < o->argc; i++) {
 		if (i)
 			fputs(", ", f);
-		sr_json_string(f, i == 0 ? o->program : o->argv[i]);
+		sr_json_string(f, i == 0 && o->program[0] ? o->program
+		                                          : o->argv[i]);
 	}
 	fputs("]", f);
 	json_binary(f, &first, r);
@@ -664,9 +665,14 @@ int sr_write_meta(FILE *f, const struct sr_outcome *r)
 
 	meta_figures(f, r);
 	if (!sr_judged(r)) {
-		fprintf(f, "status:XX\nmessage:cannot run the program: %s%s%s\n",
+		fprintf(f, "status:XX\nmessage:cannot run the program: %s%s",
 		        r->failed_step ? r->failed_step : "",
-		        r->failed_step ? ": " : "", sandbox_strerror(r->exec_rc));
+		        r->failed_step ? ": " : "");
+		/* the message on one line */
+		for (const char *c = r->error_message ? r->error_message
+		                     : sandbox_strerror(r->exec_rc); *c; c++)
+			fputc(*c == '\n' ? ' ' : *c, f);
+		fputc('\n', f);
 		return ferror(f) ? -EIO : 0;
 	}
 	if (st->interrupted) {

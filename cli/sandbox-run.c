@@ -51,6 +51,7 @@ struct run {
 	struct sr_interact_run *ia;  /* --interactor */
 	struct sr_interact_outcome iaout;
 	char err[1024];
+	const char *refused;         /* the stage that refused the run */
 	char replaced[1024];         /* a file replaced during the run */
 };
 
@@ -64,6 +65,22 @@ static void errmsg(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+/* The run is refused at `stage` (its report's error.step): the message
+ * in r->err, printed by the caller. Returns rc. */
+static int refuse(struct run *r, int rc, const char *stage, const char *fmt,
+                  ...) __attribute__((format(printf, 4, 5)));
+
+static int refuse(struct run *r, int rc, const char *stage, const char *fmt,
+                  ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->err, sizeof(r->err), fmt, ap);
+	va_end(ap);
+	r->refused = stage;
+	return rc;
 }
 
 /* --policy / --explain-policy SPEC: a built-in name, a policy file or a
@@ -385,38 +402,36 @@ static int configure(struct run *r, const char **what)
 
 /* The run is certain to start: create the output files, remove the old
  * results, hand the streams to the sandbox, attach --trace, start
- * --profile. Messages are printed. */
+ * --profile. The message of a failure in r->err. */
 static int start(struct run *r)
 {
 	const struct sr_options *o = &r->opt;
 	unsigned flags = SANDBOX_PROFILE_SYSCALLS;
 	int rc;
 
-	if ((rc = sr_files_open(&r->files, o, r->err, sizeof(r->err))) < 0) {
-		errmsg("%s", r->err);
+	r->refused = "start";
+	if ((rc = sr_files_open(&r->files, o, r->err, sizeof(r->err))) < 0)
 		return rc;
-	}
-	if ((rc = set_streams(r->sb, o, &r->files)) < 0) {
-		errmsg("streams: %s", sandbox_strerror(rc));
-		return rc;
-	}
+	if ((rc = set_streams(r->sb, o, &r->files)) < 0)
+		return refuse(r, rc, "start", "streams: %s", sandbox_strerror(rc));
 	if (r->files.trace &&
 	    (rc = sr_trace_attach(r->sb, r->files.trace, o->mode,
 	                          o->trace_format == SR_FMT_JSON,
-	                          &r->trace)) < 0) {
-		errmsg("--trace: %s", sandbox_strerror(rc));
-		return rc;
-	}
-	if (!o->profile && !o->profile_svg)
+	                          &r->trace)) < 0)
+		return refuse(r, rc, "start", "--trace: %s", sandbox_strerror(rc));
+	if (!o->profile && !o->profile_svg) {
+		r->refused = NULL;
 		return 0;
+	}
 	if (o->profile)
 		flags |= o->profile_format == SR_FMT_JSON ? SANDBOX_PROFILE_JSONL
 		                                          : SANDBOX_PROFILE_CSV;
 	rc = sandbox_set_profile(r->sb, (unsigned)o->profile_interval_ms * 1000,
 	                         r->files.profile_fd, flags);
 	if (rc < 0)
-		errmsg("--profile: %s", sandbox_strerror(rc));
-	return rc;
+		return refuse(r, rc, "start", "--profile: %s", sandbox_strerror(rc));
+	r->refused = NULL;
+	return 0;
 }
 
 /* --dir specs with a relative OUTSIDE, made absolute from our working
@@ -514,17 +529,23 @@ static int precheck(struct run *r)
 	struct sr_options *o = &r->opt;
 	int rc;
 
-	if ((rc = precheck_options(r)) < 0 || (rc = find_program(r)) < 0 ||
-	    (rc = sr_files_prepare(&r->files, o, r->err, sizeof(r->err))) < 0 ||
-	    (rc = precheck_policy(r)) < 0)
+	if ((r->refused = "options", rc = precheck_options(r)) < 0 ||
+	    (r->refused = "program", rc = find_program(r)) < 0 ||
+	    (r->refused = "files",
+	     rc = sr_files_prepare(&r->files, o, r->err, sizeof(r->err))) < 0 ||
+	    (r->refused = "policy", rc = precheck_policy(r)) < 0)
 		return rc;
-	if (o->ia.command)
-		return sr_interact_prepare(o, &r->ia, r->err, sizeof(r->err));
+	r->refused = "interactor";
+	if (o->ia.command &&
+	    (rc = sr_interact_prepare(o, &r->ia, r->err, sizeof(r->err))) < 0)
+		return rc;
+	r->refused = NULL;
 	return 0;
 }
 
 /* Create and configure the sandbox for PROGRAM (with --batch and no
- * PROGRAM, for a placeholder each job replaces). Messages are printed. */
+ * PROGRAM, for a placeholder each job replaces). The message of a failure
+ * in r->err. */
 static int create(struct run *r)
 {
 	const struct sr_options *o = &r->opt;
@@ -532,25 +553,24 @@ static int create(struct run *r)
 	int rc;
 
 	r->argv = calloc((size_t)o->argc + 2, sizeof(*r->argv));
-	if (!r->argv) {
-		errmsg("out of memory");
-		return -ENOMEM;
-	}
+	if (!r->argv)
+		return refuse(r, -ENOMEM, "options", "out of memory");
 	r->argv[0] = o->argc ? o->program : "-";
 	for (int i = 1; i < o->argc; i++)
 		r->argv[i] = o->argv[i];
 	if (!(r->sb = sandbox_new(r->argv))) {
-		errmsg("cannot create a sandbox: %s", strerror(errno));
-		return -errno;
+		rc = -errno;
+		return refuse(r, rc, "options", "cannot create a sandbox: %s",
+		              strerror(-rc));
 	}
-	if ((rc = configure(r, &what)) < 0) {
-		errmsg("%s: %s", what, sandbox_strerror(rc));
-		return rc;
-	}
+	if ((rc = configure(r, &what)) < 0)
+		return refuse(r, rc, "options", "%s: %s", what,
+		              sandbox_strerror(rc));
 	return 0;
 }
 
-/* Create, configure and check the sandbox. Messages are printed. */
+/* Create, configure and check the sandbox, then start(). The message of
+ * a failure in r->err. */
 static int prepare(struct run *r)
 {
 	const struct sr_options *o = &r->opt;
@@ -558,16 +578,16 @@ static int prepare(struct run *r)
 
 	if ((rc = create(r)) < 0)
 		return rc;
-	/* Checked before any file is created: a refusal changes nothing. */
+	/* Checked before any file is created: a refusal changes nothing
+	 * (but the report and meta file saying so: refused()). */
 	if ((rc = sandbox_check(r->sb)) < 0) {
 		const char *m = sandbox_check_message(r->sb);
 		const char *im = sandbox_isolation_message(r->sb);
 		if (im)
-			errmsg("isolation: %s: %s", sandbox_strerror(rc), im);
-		else
-			errmsg("%s: %s%s%s", o->program, sandbox_strerror(rc),
-			       m ? ": " : "", m ? m : "");
-		return rc;
+			return refuse(r, rc, "check", "isolation: %s: %s",
+			              sandbox_strerror(rc), im);
+		return refuse(r, rc, "check", "%s: %s%s%s", o->program,
+		              sandbox_strerror(rc), m ? ": " : "", m ? m : "");
 	}
 	return start(r);
 }
@@ -612,6 +632,53 @@ static void collect(sandbox_t *sb, const struct sr_options *o,
 static int json_fn(FILE *f, const void *r) { return sr_write_json(f, r); }
 static int meta_fn(FILE *f, const void *r) { return sr_write_meta(f, r); }
 static int svg_fn(FILE *f, const void *r) { return sr_write_svg(f, r); }
+/* A run refused before it started has no samples: an empty picture. */
+static int no_svg_fn(FILE *f, const void *r)
+{
+	const struct sr_outcome *o = r;
+	return sr_profile_svg(f, o->opt->argv[0], NULL, 0);
+}
+
+/* The run was refused (r->refused, r->err printed) after the options
+ * parsed: --report and --meta say so -- result null, an "error" object
+ * with the stage, errno and message; meta status XX -- in place of any
+ * older file at their paths, so that a judge reading only them never
+ * takes an earlier run's verdict for this one's (verify24 W3). Nothing is
+ * written when a result file's own path is what cannot be used, nor with
+ * --interactor (its report is the interaction's). */
+static void refused(struct run *r, int rc)
+{
+	static const sr_result_fn fns[SR_OUT_COUNT] = { json_fn, meta_fn,
+	                                                no_svg_fn };
+	const struct sr_options *o = &r->opt;
+	struct sr_outcome *out = &r->out;
+	char err[1024];
+
+	if ((!o->report && !o->meta && !o->profile_svg) || o->ia.command ||
+	    sr_files_prepare_results(&r->files, o, err, sizeof(err)) < 0)
+		return;
+	out->opt = o;
+	out->exec_rc = rc < 0 ? rc : -EINVAL;
+	out->failed_step = r->refused ? r->refused : "options";
+	out->error_message = r->err;
+	out->captured_stdout = -1;
+	out->memory_mode = o->memory_mode >= 0 ? o->memory_mode : S_MEMORY_VSIZE;
+	/* Every figure unknown (-1), as the library says of a sandbox that
+	 * never ran: ours when it was made, else a scratch one. */
+	sandbox_t *blank = r->sb;
+	if (!blank) {
+		const char *argv[] = { "-", NULL };
+		blank = sandbox_new(argv);
+	}
+	rc = blank ? sandbox_get_stat(blank, &out->st, sizeof(out->st)) : -ENOMEM;
+	if (blank != r->sb)
+		sandbox_destroy(blank);
+	if (rc < 0)
+		return;
+	out->st.result = S_RESULT_PD;
+	if (sr_files_commit(&r->files, fns, out, err, sizeof(err)) < 0)
+		errmsg("%s", err);
+}
 
 /* An interaction: its own report; the meta file and the picture are the
  * program's, as for a plain run. */
@@ -666,14 +733,13 @@ static void cleanup(struct run *r)
 
 static int run_program(struct run *r)
 {
-	int status = EXIT_USAGE;
+	int status = EXIT_USAGE, rc;
 
-	if (precheck(r) < 0) {
+	if ((rc = precheck(r)) < 0 || (rc = prepare(r)) < 0) {
 		errmsg("%s", r->err);
+		refused(r, rc);
 		goto out;
 	}
-	if (prepare(r) < 0)
-		goto out;
 	r->out.opt = &r->opt;
 	r->out.sb = r->sb;
 	if (r->ia) {
@@ -733,12 +799,10 @@ static int batch_prepare(void *ctx, sandbox_t **sb)
 
 	if ((rc = precheck_options(r)) < 0 ||
 	    (r->opt.argc && (rc = find_program(r)) < 0) ||
-	    (rc = precheck_policy(r)) < 0) {
+	    (rc = precheck_policy(r)) < 0 || (rc = create(r)) < 0) {
 		errmsg("%s", r->err);
 		return rc;
 	}
-	if ((rc = create(r)) < 0)
-		return rc;
 	*sb = r->sb;
 	return 0;
 }

@@ -1327,6 +1327,8 @@ def test_quota_error_names_its_option(e):
 def usage_error(e, args, words, stdin=None, env=None):
     rep = e.path("never.json")
     marker = e.path("marker")
+    if os.path.exists(rep):
+        os.unlink(rep)
     rc, out, err = e.run("--report=" + rep, *args, stdin=stdin, env=env)
     check(rc == 2, "%r: exit %d, expected 2 (%r)" % (args, rc, err))
     lines = err.splitlines()
@@ -1336,10 +1338,73 @@ def usage_error(e, args, words, stdin=None, env=None):
     for w in words:
         check(w in lines[0], "%r: %r does not name %r" % (args, lines[0], w))
     check(out == "", "%r: something ran: %r" % (args, out))
-    check(not os.path.exists(rep), "%r: report file left" % (args,))
+    if os.path.exists(rep):  # refused after the options parsed: why
+        check_refusal_report(rep, lines[0])
     check(not os.path.exists(marker), "%r: the program ran" % (args,))
     check(not [n for n in os.listdir(e.dir) if n.startswith(".")],
           "temporary file left")
+
+
+def check_refusal_report(path, line):
+    """The report of a run refused after its options parsed: no verdict,
+    the refusal's stage and the message sandbox-run printed."""
+    with open(path) as f:
+        r = json.load(f)
+    check_report(r)
+    check(r["result"] is None and r["cpu_time_us"] is None and
+          r["wall_time_us"] is None, r)
+    err = r["error"]
+    check(err["errno"] > 0 and err["message"] == line[len("sandbox-run: "):],
+          (err, line))
+    return r
+
+
+def test_refused_run_reports_why(e):
+    # A run refused after its options parsed (exit 2, one line on stderr,
+    # nothing run) writes its report and meta file saying why, in place
+    # of an older run's: a judge reading only them must not take that
+    # one's verdict for this one's (verify24 W3: the box root's refusal of
+    # a host program wrote nothing; a failed chdir wrote an error).
+    rep, meta = e.path("report.json"), e.path("meta.txt")
+    # The box root's /tmp is its own: a program there is not the host's.
+    tmp = tempfile.mkdtemp(dir="/tmp", prefix="sandbox-run-e2e.")
+    try:
+        os.chmod(tmp, 0o755)
+        boxed = os.path.join(tmp, "victim")
+        shutil.copy(VICTIM, boxed)
+        cases = [
+            (["--rootfs=/"] + ([] if LANDLOCK else ["--best-effort"]) +
+             [boxed, "ok"], "check", "does not hold"),
+            (["--chdir=" + e.path("nonexistent"), VICTIM, "ok"], "options",
+             "--chdir"),
+            ([e.path("missing"), "ok"], "program", "missing"),
+            (["--stdin=" + e.path("none.txt"), VICTIM, "cat"], "files",
+             "--stdin"),
+        ]
+        for args, step, words in cases:
+            for p in (rep, meta):
+                with open(p, "w") as f:
+                    f.write("old\n")
+            rc, out, err = e.run("--report=" + rep, "--meta=" + meta, *args)
+            lines = err.splitlines()
+            check(rc == 2 and out == "" and len(lines) == 1 and
+                  words in lines[0], (args, rc, err))
+            with open(rep) as f:
+                text = f.read()
+            check(text != "old\n", "%r: the older report was left" % args)
+            r = check_refusal_report(rep, lines[0])
+            check(r["error"]["step"] == step, (args, r["error"]))
+            m = parse_meta(meta)
+            check_meta(m, r)
+            check(m["status"] == "XX" and words in m["message"], (args, m))
+            check(not [n for n in os.listdir(e.dir) if n.startswith(".")],
+                  "temporary file left")
+        # Options that do not parse: nothing is written.
+        os.unlink(rep)
+        rc, out, err = e.run("--report=" + rep, "--cpu=12Q", VICTIM, "ok")
+        check(rc == 2 and not os.path.exists(rep), (rc, err))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def test_bad_options(e):
