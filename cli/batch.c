@@ -32,6 +32,17 @@ static void on_stop_signal(int sig)
 		sandbox_interrupt(running_sb, sig); /* async-signal-safe */
 }
 
+/* What the sandbox was last configured with by a job: a setter is called
+ * only for what changes, since every setter makes the library rebuild what
+ * it keeps between runs (the Landlock ruleset of the file rules). */
+struct applied {
+	bool valid;                 /* false: nothing known, set everything */
+	char *argv;                 /* the argv set: its strings, NUL-ended */
+	size_t argv_len, argv_cap;
+	uint64_t quota[5];
+	bool err_to_out;            /* stderr is the program's stdout */
+};
+
 struct batch {
 	const struct sr_options *opt;
 	const struct sr_batch_ops *ops;
@@ -39,6 +50,13 @@ struct batch {
 	sigset_t blocked;           /* the mask outside of waits and runs */
 	sigset_t open;              /* the same without the stop signals */
 	int null_in, null_out;      /* /dev/null, the default streams */
+	/* The program's streams as the sandbox knows them: three descriptors
+	 * of ours, set once, made a dup of the job's file (or /dev/null) for
+	 * each job; busy while they hold a job's file. */
+	int slot[3];
+	bool slot_busy[3];
+	struct applied ap;
+	struct sr_options jo;       /* the options of the job being run */
 	struct stat lines, reports; /* our standard input and output */
 	bool have_lines, have_reports;
 	/* The job line being read (at most SR_JOB_LINE_MAX bytes of it). */
@@ -115,13 +133,25 @@ static int read_line(struct batch *b)
 
 /* ------------------------------------------------------------ reports */
 
+/* The report line, written and flushed; the summary line on stderr
+ * (line-buffered in a batch: one write). Each stream is locked once for
+ * its line rather than once for every piece of it. */
 static int emit(struct batch *b, struct sr_outcome *out)
 {
-	int rc = sr_write_json(stdout, out);
-	if (fflush(stdout) != 0 || rc < 0)
+	int rc;
+
+	flockfile(stdout);
+	rc = sr_write_json(stdout, out);
+	if (fflush(stdout) != 0)
+		rc = -EIO;
+	funlockfile(stdout);
+	if (rc < 0)
 		return -EIO;
-	if (!b->opt->quiet)
+	if (!b->opt->quiet) {
+		flockfile(stderr);
 		sr_write_summary(stderr, out);
+		funlockfile(stderr);
+	}
 	return 0;
 }
 
@@ -146,34 +176,34 @@ static int not_run(struct batch *b, const struct sr_options *o,
 
 /* ------------------------------------------------------------ files */
 
-/* Does `path` name the file `ref` is (not following a last symbolic
- * link: such a path is refused when opened)? Devices may repeat. */
-static bool names(const char *path, const struct stat *ref)
+/* Is `st` (of a path) the file `ref` is? Devices may repeat. */
+static bool same_file(const struct stat *st, const struct stat *ref)
 {
-	struct stat st;
-	return fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	       !S_ISCHR(st.st_mode) && st.st_dev == ref->st_dev &&
-	       st.st_ino == ref->st_ino;
+	return !S_ISCHR(st->st_mode) && st->st_dev == ref->st_dev &&
+	       st->st_ino == ref->st_ino;
 }
 
 static bool same_fd_file(int fd, const struct stat *ref)
 {
 	struct stat st;
-	return fstat(fd, &st) == 0 && !S_ISCHR(st.st_mode) &&
-	       st.st_dev == ref->st_dev && st.st_ino == ref->st_ino;
+	return fstat(fd, &st) == 0 && same_file(&st, ref);
 }
 
 /* Another stream of the batch, or the job's input, that an output of the
  * job must not be. */
 static const char *clash(const struct batch *b, const char *path, int in_fd)
 {
-	struct stat st;
+	struct stat st, in;
 
-	if (b->have_reports && names(path, &b->reports))
+	/* What `path` names now, not following a last symbolic link (such a
+	 * path is refused when opened); nothing there clashes. */
+	if (fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return NULL;
+	if (b->have_reports && same_file(&st, &b->reports))
 		return "the batch's report stream (standard output)";
-	if (b->have_lines && names(path, &b->lines))
+	if (b->have_lines && same_file(&st, &b->lines))
 		return "the batch's job lines (standard input)";
-	if (in_fd >= 0 && fstat(in_fd, &st) == 0 && names(path, &st))
+	if (in_fd >= 0 && fstat(in_fd, &in) == 0 && same_file(&st, &in))
 		return "the job's stdin";
 	return NULL;
 }
@@ -237,6 +267,21 @@ static int share_output(int fd[3])
 
 /* ------------------------------------------------------------ one job */
 
+/* The fields of the options a job replaces, set back to the command
+ * line's: everything else of b->jo stays the command line's for the whole
+ * batch (copied once, not per job). */
+static void job_reset(struct sr_options *o, const struct sr_options *base)
+{
+	o->argv = base->argv;
+	o->argc = base->argc;
+	o->cpu_ms = base->cpu_ms;
+	o->wall_ms = base->wall_ms;
+	o->memory_bytes = base->memory_bytes;
+	o->output_bytes = base->output_bytes;
+	o->stack_bytes = base->stack_bytes;
+	memcpy(o->program, base->program, strlen(base->program) + 1);
+}
+
 /* The job's options: the command line's, with its program and quotas.
  * Returns 0, or -errno with the step ("job": no program at all,
  * "program": not found or not executable) and a message. */
@@ -244,7 +289,7 @@ static int job_options(const struct sr_options *base, const struct sr_job *job,
                        struct sr_options *o, const char **step, char *msg,
                        size_t len)
 {
-	*o = *base;
+	job_reset(o, base);
 	if (job->argv) {
 		o->argv = job->argv;
 		o->argc = job->argc;
@@ -272,7 +317,81 @@ static int job_options(const struct sr_options *base, const struct sr_job *job,
 	                         msg, len);
 }
 
-/* The sandbox set for this job: its program, streams and quotas. */
+/* The job's argv (its program as located, then its arguments) into
+ * ap->argv as strings one after the other; *changed: it differs from what
+ * was there. */
+static int pack_argv(struct applied *ap, const struct sr_options *o,
+                     bool *changed)
+{
+	size_t need = strlen(o->program) + 1;
+
+	for (int i = 1; i < o->argc; i++)
+		need += strlen(o->argv[i]) + 1;
+	*changed = !ap->valid || need != ap->argv_len;
+	if (need > ap->argv_cap) {
+		char *p = realloc(ap->argv, need);
+		if (!p)
+			return -ENOMEM;
+		ap->argv = p;
+		ap->argv_cap = need;
+	}
+	char *at = ap->argv;
+	for (int i = 0; i < o->argc; i++) {
+		const char *s = i ? o->argv[i] : o->program;
+		size_t n = strlen(s) + 1;
+		if (!*changed && memcmp(at, s, n) != 0)
+			*changed = true;
+		memcpy(at, s, n);
+		at += n;
+	}
+	ap->argv_len = need;
+	return 0;
+}
+
+/* Set the sandbox's argv from ap->argv (argc strings). */
+static int set_argv(sandbox_t *sb, const struct applied *ap, int argc)
+{
+	const char **argv = calloc((size_t)argc + 1, sizeof(*argv));
+	const char *at = ap->argv;
+	int rc;
+
+	if (!argv)
+		return -ENOMEM;
+	for (int i = 0; i < argc; i++, at += strlen(at) + 1)
+		argv[i] = at;
+	rc = sandbox_set_argv(sb, argv);
+	free(argv);
+	return rc;
+}
+
+/* Point the stream slots at the job's files (/dev/null where it has
+ * none). */
+static int fill_slots(struct batch *b, const int fd[3])
+{
+	for (int i = 0; i < 3; i++) {
+		int from = fd[i] >= 0 ? fd[i] : i ? b->null_out : b->null_in;
+		if (!b->slot_busy[i] && fd[i] < 0)
+			continue; /* /dev/null already */
+		if (dup3(from, b->slot[i], O_CLOEXEC) < 0)
+			return -errno;
+		b->slot_busy[i] = fd[i] >= 0;
+	}
+	return 0;
+}
+
+/* After the job: the slots let go of its files (a file a job wrote is not
+ * held open by the batch once its report is out). */
+static void empty_slots(struct batch *b)
+{
+	const int none[3] = { -1, -1, -1 };
+
+	if (fill_slots(b, none) < 0)
+		for (int i = 0; i < 3; i++)
+			b->slot_busy[i] = true; /* tried again next job */
+}
+
+/* The sandbox set for this job: its program, streams and quotas; only
+ * what differs from the job before is set. */
 static int configure_job(struct batch *b, const struct sr_options *o,
                          const int fd[3], bool err_to_out)
 {
@@ -281,25 +400,26 @@ static int configure_job(struct batch *b, const struct sr_options *o,
 	                              S_QUOTA_STACK };
 	const uint64_t value[5] = { o->cpu_ms, o->wall_ms, o->memory_bytes,
 	                            o->output_bytes, o->stack_bytes };
-	const char **argv = calloc((size_t)o->argc + 1, sizeof(*argv));
+	struct applied *ap = &b->ap;
+	bool changed;
 	int rc;
 
-	if (!argv)
-		return -ENOMEM;
-	argv[0] = o->program;
-	for (int i = 1; i < o->argc; i++)
-		argv[i] = o->argv[i];
-	rc = sandbox_reset(b->sb);
-	if (rc == 0)
-		rc = sandbox_set_argv(b->sb, argv);
-	free(argv);
+	if ((rc = sandbox_reset(b->sb)) < 0 || (rc = fill_slots(b, fd)) < 0)
+		return rc;
+	for (int i = 0; !ap->valid && rc == 0 && i < 3; i++)
+		rc = sandbox_set_stdio_fd(b->sb, i, b->slot[i]);
+	if (rc == 0 && (rc = pack_argv(ap, o, &changed)) == 0 && changed)
+		rc = set_argv(b->sb, ap, o->argc);
 	for (int i = 0; rc == 0 && i < 5; i++)
-		rc = sandbox_set_quota(b->sb, quota[i], value[i]);
-	for (int i = 0; rc == 0 && i < 3; i++)
-		rc = sandbox_set_stdio_fd(b->sb, i, fd[i] >= 0 ? fd[i]
-		                          : i ? b->null_out : b->null_in);
-	if (rc == 0 && err_to_out)
-		rc = sandbox_set_stdio_fd(b->sb, 2, SANDBOX_STDIO_STDOUT);
+		if ((!ap->valid || ap->quota[i] != value[i]) &&
+		    (rc = sandbox_set_quota(b->sb, quota[i], value[i])) == 0)
+			ap->quota[i] = value[i];
+	if (rc == 0 && (!ap->valid || ap->err_to_out != err_to_out) &&
+	    (rc = sandbox_set_stdio_fd(b->sb, 2, err_to_out ? SANDBOX_STDIO_STDOUT
+	                                                  : b->slot[2])) == 0)
+		ap->err_to_out = err_to_out;
+	/* A setter that failed may have left anything: all again next job. */
+	ap->valid = rc == 0;
 	return rc;
 }
 
@@ -354,7 +474,7 @@ static const char *replaced_stream(const struct sr_job *job, const int fd[3],
  * report could not be written. */
 static int run_job(struct batch *b, long line)
 {
-	struct sr_options *o = malloc(sizeof(*o));
+	struct sr_options *o = &b->jo;
 	struct sr_outcome out = { 0 };
 	struct sr_job job = { 0 };
 	int fd[3] = { -1, -1, -1 };
@@ -362,11 +482,10 @@ static int run_job(struct batch *b, long line)
 	char msg[512] = "";
 	int rc;
 
-	if (!o)
-		return not_run(b, b->opt, NULL, line, "job", -ENOMEM, NULL);
-	*o = *b->opt;
+	job_reset(o, b->opt);
 	if ((rc = prepare_job(b, &job, o, fd, &step, msg, sizeof(msg))) < 0) {
 		close_streams(fd);
+		empty_slots(b);
 		rc = not_run(b, o, &job, line, step, rc, msg[0] ? msg : NULL);
 		goto out;
 	}
@@ -378,6 +497,7 @@ static int run_job(struct batch *b, long line)
 	running_sb = NULL;
 	step = replaced_stream(&job, fd, msg, sizeof(msg));
 	close_streams(fd);
+	empty_slots(b);
 	b->ops->collect(b->ops->ctx, b->sb, o, &out);
 	if (step && out.exec_rc == 0) {
 		/* The job's program swapped a file of the job for its own. */
@@ -395,7 +515,6 @@ static int run_job(struct batch *b, long line)
 	b->ops->release(b->ops->ctx, &out);
 out:
 	sr_job_free(&job);
-	free(o);
 	return rc;
 }
 
@@ -409,6 +528,10 @@ static int open_defaults(struct batch *b)
 	b->null_out = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (b->null_in < 0 || b->null_out < 0)
 		return -errno;
+	for (int i = 0; i < 3; i++)
+		if ((b->slot[i] = fcntl(i ? b->null_out : b->null_in,
+		                        F_DUPFD_CLOEXEC, 3)) < 0)
+			return -errno;
 	b->have_lines = fstat(STDIN_FILENO, &b->lines) == 0 &&
 	                !S_ISCHR(b->lines.st_mode);
 	b->have_reports = fstat(STDOUT_FILENO, &st) == 0 && !S_ISCHR(st.st_mode);
@@ -445,6 +568,10 @@ int sr_batch_main(const struct sr_options *o, const struct sr_batch_ops *ops)
 	b->opt = o;
 	b->ops = ops;
 	b->null_in = b->null_out = -1;
+	/* A summary line per job, one write each (unbuffered, its pieces
+	 * were a write each); every message ends its line. */
+	setvbuf(stderr, NULL, _IOLBF, BUFSIZ);
+	b->slot[0] = b->slot[1] = b->slot[2] = -1;
 	/* Handlers first: the manager thread of the sandbox then leaves the
 	 * stop signals to this thread (it listens to blocked ones only). */
 	set_handlers(b);
@@ -454,6 +581,7 @@ int sr_batch_main(const struct sr_options *o, const struct sr_batch_ops *ops)
 	}
 	if (ops->prepare(ops->ctx, &b->sb) < 0)
 		goto out;
+	b->jo = *o; /* as prepare() left them (the program located) */
 	for (long line = 1;; line++) {
 		rc = read_line(b);
 		if (rc == 0)
@@ -475,6 +603,10 @@ out:
 		close(b->null_in);
 	if (b->null_out >= 0)
 		close(b->null_out);
+	for (int i = 0; i < 3; i++)
+		if (b->slot[i] >= 0)
+			close(b->slot[i]);
+	free(b->ap.argv);
 	free(b->buf);
 	free(b);
 	return stop_sig ? 2 : status;

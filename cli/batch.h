@@ -3,8 +3,11 @@
  * standard input (a JSON object: jobs.h), one report per line on standard
  * output -- the report of a single run, with the job's "id" and "line" --
  * written and flushed when the job ends; one sandbox, configured once from
- * the command line, reused for every job (sandbox_reset, then the job's
- * program, streams and quotas). See sandbox-run(1), BATCH MODE.
+ * the command line, reused for every job (sandbox_reset, then what the job
+ * changes of its program, streams and quotas: a setter is called only for
+ * what differs from the job before, as every setter makes the library
+ * build its run again -- the file rules' Landlock ruleset). See
+ * sandbox-run(1), BATCH MODE.
  *
  *   - A line that is not a job, or whose program or files cannot be used,
  *     gets a report with result null and an error; the batch goes on.

@@ -310,13 +310,94 @@ def test_box_jobs(e):
     check(open(e.path("o6")).read() == "hello\n", "o6")
 
 
+def test_each_job_gets_its_own(e):
+    """One sandbox for every job, set only where a job differs from the
+    one before: a job's program, arguments, streams and quotas are its
+    own, and the next job gets its own or the command line's, never the
+    job before's -- also after a job whose settings were refused."""
+    with open(e.path("1.in"), "w") as f:
+        f.write("input\n")
+    lines = [job("both", "1", stdout="s1", stderr_to_stdout=True,
+                 cpu_ms=3000, id=1),
+             job("both", "1", stdout="s2", id=2),
+             job("both", "1", id=3),
+             job("cat", stdin="1.in", stdout="c1", memory_bytes=64 << 20,
+                 id=4),
+             job("cat", stdout="c2", id=5),
+             job("exit", "7", wall_ms=5000, id=6),
+             job("exit", "7", id=7),
+             job("exit", "8", id=8),
+             json.dumps({"id": 9, "stdout": "s9"}),
+             job("both", "1", stdout="s10", stderr="e10",
+                 output_bytes=1 << 20, id=10),
+             job("both", "1", stdout="s11", stderr_to_stdout=True, id=11),
+             job("ok", stdout="s12", output_bytes=0, id=12),
+             job("both", "1", stdout="s13", id=13)]
+    rc, reps, err = batch(e, lines, "--wall=20s", "--cpu=5s", "--", VICTIM,
+                          "ok")
+    check(rc == 0 and len(reps) == len(lines), (rc, err))
+    got = [r["result"] or r["error"]["step"] for r in reps]
+    check(got == ["OK", "OK", "OK", "OK", "OK", "AT", "AT", "AT", "OK", "OK",
+                  "OK", "job", "OK"], got)
+    check([r["exit_code"] for r in reps[5:8]] == [7, 7, 8], reps[5:8])
+    files = {"s1": "out 0\nerr 0\n", "s2": "out 0\n", "c1": "input\n",
+             "c2": "", "s9": "hello\n", "s10": "out 0\n", "e10": "err 0\n",
+             "s11": "out 0\nerr 0\n", "s13": "out 0\n"}
+    for name, want in files.items():
+        with open(e.path(name)) as f:
+            check(f.read() == want, "%s: %r" % (name, want))
+    quota = [(r["quota"]["cpu_ms"], r["quota"]["wall_ms"],
+              r["quota"]["memory_bytes"], r["quota"]["output_bytes"])
+             for r in reps if r["result"]]
+    mib = 1 << 20
+    check(quota == [(3000, 20000, None, None), (5000, 20000, None, None),
+                    (5000, 20000, None, None), (5000, 20000, 64 * mib, None),
+                    (5000, 20000, None, None), (5000, 5000, None, None),
+                    (5000, 20000, None, None), (5000, 20000, None, None),
+                    (5000, 20000, None, None), (5000, 20000, None, mib),
+                    (5000, 20000, None, None), (5000, 20000, None, None)],
+          quota)
+    check([r["command"][1:] for r in reps if r["result"]] ==
+          [["both", "1"]] * 3 + [["cat"]] * 2 + [["exit", "7"]] * 2 +
+          [["exit", "8"], ["ok"]] + [["both", "1"]] * 3,
+          [r["command"] for r in reps])
+
+
+def test_job_files_let_go(e):
+    """Once a job's report is out, the batch holds none of its files open
+    (its streams are handed to the sandbox through descriptors that the
+    batch keeps for the next job)."""
+    with open(e.path("1.in"), "w") as f:
+        f.write("input\n")
+    p = start_batch(e, [job("cat", stdin="1.in", stdout="held",
+                            stderr="held-err")], "--wall=100s")
+    try:
+        rep = json.loads(p.stdout.readline())
+        check(rep["result"] == "OK", rep)
+        fd_dir = "/proc/%d/fd" % p.pid
+        held = []
+        for n in os.listdir(fd_dir):
+            try:
+                held.append(os.readlink(os.path.join(fd_dir, n)))
+            except OSError:
+                pass
+        mine = [t for t in held if t.startswith(e.dir)]
+        check(not mine, "still open after the report: %r" % mine)
+    finally:
+        p.stdin.close()
+        p.wait(timeout=scaled(30))
+    check(p.returncode == 0, p.returncode)
+    check(open(e.path("held")).read() == "input\n", "held")
+
+
 TESTS = [test_jobs_and_reports, test_same_report_as_a_single_run,
          test_program_on_the_command_line, test_bad_lines_do_not_stop_it,
          test_endless_programs_cannot_stall_it, test_needs_wall,
          test_sigterm_ends_the_job_and_the_batch, test_sigterm_between_jobs,
          test_report_stream_closed, test_jobs_cannot_touch_the_batch_streams,
-         test_planted_links_refused, test_survivor_cannot_stall_it,
-         test_box_jobs]
+         test_planted_links_refused, test_replaced_streams_are_caught,
+         test_survivor_cannot_stall_it, test_box_jobs,
+         test_each_job_gets_its_own, test_job_files_let_go]
 
 
 def main():
