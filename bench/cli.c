@@ -517,6 +517,27 @@ static void print_table(int n)
 	}
 }
 
+/* Batch runs/s with 1 worker, judged as the issue's ratio (700/s beside
+ * native's 960/s, measured the same way) of native runs/s in this run
+ * (lead decision 1: targets are ratios in one run, and native's rate is
+ * the host's); the absolute figure beside it for information. */
+#define BATCH_RATE_TARGET 700.0
+#define BATCH_RATE_NATIVE 960.0
+static void print_batch_rate(void)
+{
+	double nat = tools[T_NATIVE].rate[0], bat = tools[T_BATCH].rate[0];
+	char a[64], b[64];
+
+	snprintf(a, sizeof(a), "native %.0f/s", nat);
+	snprintf(b, sizeof(b), "batch %.0f/s", bat);
+	row_at_least("batch runs/s, 1 worker, x native's", a, b,
+	             nat > 0 && bat > 0 ? bat / nat : -1,
+	             BATCH_RATE_TARGET / BATCH_RATE_NATIVE, "x");
+	snprintf(a, sizeof(a), "issue %.0f/s", BATCH_RATE_TARGET);
+	row_info("batch runs/s, 1 worker (absolute)", a, b,
+	         bat > 0 ? bat / BATCH_RATE_TARGET : -1);
+}
+
 static void print_targets(int n, int reps, double *nat, double *bat)
 {
 	char a[64], b[64];
@@ -542,10 +563,7 @@ static void print_targets(int n, int reps, double *nat, double *bat)
 		row_target("batch per job vs native per run",
 		           fmt_v(a, 64, "native", mnat * 1e3, "ms"),
 		           fmt_v(b, 64, "batch", mbat * 1e3, "ms"), mbat / mnat, 1.2);
-		snprintf(a, sizeof(a), "native %.0f/s", tools[T_NATIVE].rate[0]);
-		snprintf(b, sizeof(b), "batch %.0f/s", tools[T_BATCH].rate[0]);
-		row_at_least("batch runs/s, 1 worker", a, b, tools[T_BATCH].rate[0],
-		             700, "");
+		print_batch_rate();
 	}
 	static const enum tool_id scale[] = { T_SR, T_BATCH, T_LIB_REUSED };
 	for (size_t k = 0; k < 3; k++) {
