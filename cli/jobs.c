@@ -247,7 +247,8 @@ static const char *const key_names[K_COUNT] = {
 	"cpu_ms", "wall_ms", "memory_bytes", "output_bytes", "stack_bytes",
 };
 
-/* A quota: positive, except the output (0: nothing may be written). */
+/* A quota: positive (the library refuses 0 for every quota, the output's
+ * too, as --output=0 is refused). */
 static int read_quota(struct rd *r, const char *key, uint64_t *v)
 {
 	int rc = read_uint(r, key, v);
@@ -255,7 +256,7 @@ static int read_quota(struct rd *r, const char *key, uint64_t *v)
 		return rc;
 	if (*v == SANDBOX_UNLIMITED)
 		return fail(r, "\"%s\" is too large", key);
-	if (*v == 0 && strcmp(key, "output_bytes") != 0)
+	if (*v == 0)
 		return fail(r, "\"%s\" must be positive", key);
 	return 0;
 }

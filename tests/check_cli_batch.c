@@ -42,6 +42,7 @@ static const struct { const char *line, *why; } bad[] = {
 	{ "{\"stdin\":\"\"}", "empty file name" },
 	{ "{\"stdout\":null}", "a string was expected" },
 	{ "{\"cpu_ms\":0}", "must be positive" },
+	{ "{\"output_bytes\":0}", "\"output_bytes\" must be positive" },
 	{ "{\"cpu_ms\":-1}", "whole number" },
 	{ "{\"wall_ms\":1.5}", "whole number" },
 	{ "{\"wall_ms\":1e3}", "whole number" },
@@ -79,7 +80,7 @@ START_TEST(test_full_job)
 	const char *line = " { \"id\" : \"t\\u00e9\\ud83d\\ude00\\n\", \"argv\": [\"./sol\","
 		" \"a b\", \"\\\"q\\\\\"], \"stdin\": \"in/1\", \"stdout\": \"o\\/1\","
 		" \"stderr\": \"e\", \"cpu_ms\": 1000, \"wall_ms\": 3000,"
-		" \"memory_bytes\": 268435456, \"output_bytes\": 0,"
+		" \"memory_bytes\": 268435456, \"output_bytes\": 1,"
 		" \"stack_bytes\": 8388608 }\r";
 	struct sr_job job;
 	char err[256];
@@ -100,7 +101,7 @@ START_TEST(test_full_job)
 	ck_assert_uint_eq(job.cpu_ms, 1000);
 	ck_assert_uint_eq(job.wall_ms, 3000);
 	ck_assert_uint_eq(job.memory_bytes, 268435456);
-	ck_assert_uint_eq(job.output_bytes, 0);
+	ck_assert_uint_eq(job.output_bytes, 1);
 	ck_assert_uint_eq(job.stack_bytes, 8388608);
 	sr_job_free(&job);
 }

@@ -340,6 +340,8 @@ def test_each_job_gets_its_own(e):
     check(got == ["OK", "OK", "OK", "OK", "OK", "AT", "AT", "AT", "OK", "OK",
                   "OK", "job", "OK"], got)
     check([r["exit_code"] for r in reps[5:8]] == [7, 7, 8], reps[5:8])
+    check("\"output_bytes\" must be positive" in reps[11]["error"]["message"],
+          reps[11]["error"])
     files = {"s1": "out 0\nerr 0\n", "s2": "out 0\n", "c1": "input\n",
              "c2": "", "s9": "hello\n", "s10": "out 0\n", "e10": "err 0\n",
              "s11": "out 0\nerr 0\n", "s13": "out 0\n"}
