@@ -5,6 +5,7 @@
 #include "jobs.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -248,9 +249,11 @@ static const char *const key_names[K_COUNT] = {
 };
 
 /* A quota: positive (the library refuses 0 for every quota, the output's
- * too, as --output=0 is refused). */
+ * too, as --output=0 is refused); a time quota at most what the library
+ * takes (its nanosecond clock: INT64_MAX ns). */
 static int read_quota(struct rd *r, const char *key, uint64_t *v)
 {
+	const uint64_t max_ms = (uint64_t)INT64_MAX / 1000000;
 	int rc = read_uint(r, key, v);
 	if (rc < 0)
 		return rc;
@@ -258,6 +261,9 @@ static int read_quota(struct rd *r, const char *key, uint64_t *v)
 		return fail(r, "\"%s\" is too large", key);
 	if (*v == 0)
 		return fail(r, "\"%s\" must be positive", key);
+	if (strstr(key, "_ms") && *v > max_ms)
+		return fail(r, "\"%s\" is too large (at most %" PRIu64 ")", key,
+		            max_ms);
 	return 0;
 }
 

@@ -43,6 +43,8 @@ static const struct { const char *line, *why; } bad[] = {
 	{ "{\"stdout\":null}", "a string was expected" },
 	{ "{\"cpu_ms\":0}", "must be positive" },
 	{ "{\"output_bytes\":0}", "\"output_bytes\" must be positive" },
+	{ "{\"cpu_ms\":9223372036855}", "\"cpu_ms\" is too large (at most 9223372036854)" },
+	{ "{\"wall_ms\":18446744073709551614}", "\"wall_ms\" is too large (at most" },
 	{ "{\"cpu_ms\":-1}", "whole number" },
 	{ "{\"wall_ms\":1.5}", "whole number" },
 	{ "{\"wall_ms\":1e3}", "whole number" },
@@ -130,6 +132,12 @@ START_TEST(test_defaults)
 	sr_job_free(&job);
 	ck_assert_int_eq(sr_job_parse("{}", 2, &job, err, sizeof(err)), 0);
 	ck_assert(!job.has_id);
+	sr_job_free(&job);
+	/* The longest time quotas the library takes (INT64_MAX ns). */
+	line = "{\"cpu_ms\": 9223372036854, \"wall_ms\": 9223372036854}";
+	ck_assert_int_eq(sr_job_parse(line, strlen(line), &job, err,
+	                              sizeof(err)), 0);
+	ck_assert_uint_eq(job.cpu_ms, 9223372036854u);
 	sr_job_free(&job);
 }
 END_TEST
