@@ -12,6 +12,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/landlock.h>
 #include <linux/seccomp.h>
@@ -20,9 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <stddef.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -240,6 +244,140 @@ static void seccomp_full(void)
 START_TEST(seccomp_error_in_the_child)
 {
 	in_own_process(seccomp_full);
+}
+END_TEST
+
+/* ------------------------------------------------- how the tracer attaches */
+
+/* A filter on this process (and so on the children it starts): ptrace
+ * requests `req` and, unless -1, `req2` fail with EPERM. */
+static void refuse_ptrace(long req, long req2)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		         offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		         offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_ptrace, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		         offsetof(struct seccomp_data, args[0])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)req, 2, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)req2, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+	};
+	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]),
+	                           .filter = f };
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
+		_exit(2);
+}
+
+/* Every variant's run of hello ends OK with its output; exits non-zero
+ * when one does not. */
+static void runs_ok(const char *what)
+{
+	int bad = 0;
+
+	for (int v = 0; v < V_COUNT; v++) {
+		sandbox_t *sb = tu_sandbox("hello", NULL);
+		char *out = tu_tmpfile("attach-out.txt");
+		if (!set_variant(sb, v)) {
+			sandbox_destroy(sb);
+			free(out);
+			continue;
+		}
+		if (sandbox_set_stdio_path(sb, 1, out, true) < 0)
+			_exit(3);
+		int rc = sandbox_execute(sb);
+		char *text = rc == 0 ? tu_slurp(out) : NULL;
+		if (rc < 0 || sandbox_result(sb) != S_RESULT_OK || !text ||
+		    !strstr(text, "hello")) {
+			fprintf(stderr, "%s, %s: execute %d (%s) at %s, result "
+			        "%s, output %s\n", what, vname[v], rc,
+			        sandbox_strerror(rc),
+			        sandbox_failed_step(sb) ? sandbox_failed_step(sb)
+			                                : "(none)",
+			        sandbox_result_name(sandbox_result(sb)),
+			        text ? text : "(none)");
+			bad = 1;
+		}
+		free(text);
+		free(out);
+		sandbox_destroy(sb);
+	}
+	if (bad)
+		_exit(1);
+}
+
+/* No child of ours is left, running or unreaped. */
+static void nothing_left(void)
+{
+	if (waitpid(-1, NULL, WNOHANG | __WALL) != -1 || errno != ECHILD) {
+		fprintf(stderr, "a child of the supervisor was left\n");
+		_exit(1);
+	}
+}
+
+static void seize_refused(void)
+{
+	refuse_ptrace(PTRACE_SEIZE, -1);
+	runs_ok("PTRACE_SEIZE refused");
+	nothing_left();
+}
+
+/* The tracer seizes its child (spawn.c); where it may not, the child
+ * asks to be traced instead and the run is the same. */
+START_TEST(refused_seize_is_not_an_error)
+{
+	in_own_process(seize_refused);
+}
+END_TEST
+
+static void ptrace_refused(void)
+{
+	refuse_ptrace(PTRACE_SEIZE, PTRACE_TRACEME);
+	runs_fail_at(EPERM, "ptrace");
+	nothing_left();
+}
+
+/* Neither way to trace the child works (as under Yama's ptrace_scope 3):
+ * the run fails at the "ptrace" step, and no child is left behind. */
+START_TEST(no_way_to_trace_is_the_ptrace_step)
+{
+	in_own_process(ptrace_refused);
+}
+END_TEST
+
+static void non_dumpable_user(void)
+{
+	if (geteuid() == 0 &&
+	    (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+	     setresuid(65534, 65534, 65534) < 0))
+		_exit(2);
+	if (access(tu_prog("hello"), X_OK) < 0) {
+		tu_note("uid %d cannot run %s", (int)getuid(), tu_prog("hello"));
+		return;
+	}
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		_exit(3);
+	runs_ok("non-dumpable, unprivileged");
+	if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0)
+		_exit(4);
+	nothing_left();
+}
+
+/* A supervisor without privilege that made itself non-dumpable, as
+ * sandbox-run does: its memory, which the child shares, is not open to
+ * ptrace attach by its own uid (the kernel's ptrace_may_access), so the
+ * seize is refused -- the child asks to be traced instead. */
+START_TEST(non_dumpable_unprivileged_supervisor)
+{
+	in_own_process(non_dumpable_user);
 }
 END_TEST
 
@@ -468,6 +606,13 @@ Suite *tu_suite(void)
 	tcase_add_test(tc, exec_of_a_missing_interpreter);
 	tcase_add_test(tc, landlock_error_in_the_child);
 	tcase_add_test(tc, seccomp_error_in_the_child);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("attach");
+	tcase_set_timeout(tc, TU_TIMEOUT);
+	tcase_add_test(tc, refused_seize_is_not_an_error);
+	tcase_add_test(tc, no_way_to_trace_is_the_ptrace_step);
+	tcase_add_test(tc, non_dumpable_unprivileged_supervisor);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("threads");

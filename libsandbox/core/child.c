@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/futex.h>
 #include <linux/securebits.h>
 #include <linux/seccomp.h>
 #include <signal.h>
@@ -35,6 +36,8 @@
  * the table's; a step with several names sets the one that failed). */
 struct child {
 	const struct sb_child_plan *plan;
+	const unsigned *go; /* the handshake word (spawn.c), or NULL: we
+	                     * ask to be traced (PTRACE_TRACEME) */
 	int step;
 	bool bset_dropped; /* by an earlier step (the run slot's) */
 };
@@ -73,10 +76,13 @@ static int isolation_steps(struct child *c)
 	                       : 0;
 }
 
+/* A child of the isolation layer's clone asks to be traced now; one of
+ * spawn.c's is seized by the tracer meanwhile (meet_tracer). */
 SB_CHILD_CODE
 static int become_traceable(struct child *c)
 {
-	(void)c;
+	if (c->go)
+		return 0;
 	return sb_raw_rc(sb_rawsys4(SYS_ptrace, PTRACE_TRACEME, 0, 0, 0));
 }
 
@@ -351,15 +357,62 @@ static int quota_rlimits(struct child *c)
 	return default_nofile(sb);
 }
 
-/* The tracer sets its options (EXITKILL, TRACESECCOMP, ...) now. Not
- * raise(): glibc signals the thread id it keeps in thread-local storage,
- * which in a child sharing the supervisor's memory is the supervisor's
- * thread. */
+/* Stop for the tracer's work at the first stop: its options (EXITKILL,
+ * TRACESECCOMP, ...) when we asked to be traced, the isolation layer's
+ * and the file rules' steps. Not raise(): glibc signals the thread id it
+ * keeps in thread-local storage, which in a child sharing the
+ * supervisor's memory is the supervisor's thread. */
 SB_CHILD_CODE
-static int stop_for_tracer(struct child *c)
+static int stop_self(void)
 {
-	(void)c;
 	return sb_raw_rc(sb_rawsys2(SYS_kill, sb_rawsys0(SYS_getpid), SIGSTOP));
+}
+
+/* The handshake word's answer (spawn.c): the tracer sets it once it has
+ * seized us, or found it could not. Usually set by the time we get here;
+ * else we say we sleep on it (the only write of ours outside our stack,
+ * into the handshake's own page) and sleep until it changes. A signal
+ * only restarts the wait: every one is at its default by now, and one
+ * whose default is to end us ends us. */
+SB_CHILD_CODE
+static unsigned await_tracer(const unsigned *go)
+{
+	unsigned *w = (unsigned *)go, v, expect = SB_GO_NOT_YET;
+
+	while ((v = __atomic_load_n(w, __ATOMIC_ACQUIRE)) <= SB_GO_WAITING) {
+		if (v == SB_GO_NOT_YET &&
+		    !__atomic_compare_exchange_n(w, &expect, SB_GO_WAITING, false,
+		                                 __ATOMIC_ACQUIRE,
+		                                 __ATOMIC_ACQUIRE)) {
+			expect = SB_GO_NOT_YET;
+			continue; /* answered meanwhile */
+		}
+		(void)sb_rawsys4(SYS_futex, w, FUTEX_WAIT, SB_GO_WAITING, NULL);
+	}
+	return v;
+}
+
+/* Nothing past this step may run untraced: the filter's
+ * SECCOMP_RET_TRACE answers ENOSYS without a tracer, and the execve
+ * would start the program unsupervised. */
+SB_CHILD_CODE
+static int meet_tracer(struct child *c)
+{
+	if (!c->go)
+		return stop_self(); /* traced since become_traceable */
+	switch (await_tracer(c->go)) {
+	case SB_GO_RUN:
+		return 0;
+	case SB_GO_STOP:
+		return stop_self();
+	default: /* SB_GO_TRACEME: the tracer could not seize us */
+		c->step = SB_STEP_PTRACE;
+		long r = sb_rawsys4(SYS_ptrace, PTRACE_TRACEME, 0, 0, 0);
+		if (r < 0)
+			return (int)r;
+		c->step = SB_STEP_RAISE;
+		return stop_self();
+	}
 }
 
 /* The Landlock domain of the file rules (core/confine.c made the ruleset;
@@ -417,16 +470,16 @@ static const struct {
 	{ SB_STEP_CAPABILITIES, drop_capabilities },
 	{ SB_STEP_NO_NEW_PRIVS, no_new_privs },
 	{ SB_STEP_SETRLIMIT, quota_rlimits },
-	{ SB_STEP_RAISE, stop_for_tracer },
+	{ SB_STEP_RAISE, meet_tracer },
 	{ SB_STEP_LANDLOCK, enter_landlock },
 	{ SB_STEP_SECCOMP, install_filter },
 	{ SB_STEP_EXECVE, exec_program },
 };
 
 SB_CHILD_CODE
-void sb_child_run(const struct sb_child_plan *plan)
+static void child_run(const struct sb_child_plan *plan, const unsigned *go)
 {
-	struct child c = { .plan = plan };
+	struct child c = { .plan = plan, .go = go };
 
 	for (size_t i = 0; i < SB_ARRAY_SIZE(steps); i++) {
 		c.step = steps[i].step;
@@ -439,4 +492,16 @@ void sb_child_run(const struct sb_child_plan *plan)
 	/* A failed step, or execve returned without an error (cannot
 	 * happen). */
 	sb_raw_exit(127);
+}
+
+SB_CHILD_CODE
+void sb_child_run(const struct sb_child_plan *plan)
+{
+	child_run(plan, NULL);
+}
+
+SB_CHILD_CODE
+void sb_child_run_seized(const struct sb_child_plan *plan, const unsigned *go)
+{
+	child_run(plan, go);
 }

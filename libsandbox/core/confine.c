@@ -596,6 +596,11 @@ int sb_confine_first_stop(sandbox_t *sb, pid_t pid)
 	return rc;
 }
 
+bool sb_confine_needs_stop(const sandbox_t *sb)
+{
+	return sb->confine.per_run && sb->confine.run_fd >= 0;
+}
+
 void sb_confine_run_end(sandbox_t *sb)
 {
 	struct sb_confine *c = &sb->confine;

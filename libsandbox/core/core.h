@@ -338,6 +338,10 @@ struct sandbox {
 	/* per run, owned by the tracer thread */
 	pid_t pid;
 	void *spawn_stack;       /* the child's stack (spawn.c), or NULL */
+	unsigned *spawn_go;      /* the child's handshake word (SB_GO_*), in
+	                          * a page shared with it (spawn.c), or NULL */
+	int spawn_attach;        /* how sb_spawn's child met its tracer:
+	                          * SB_ATTACH_* (spawn.c, tracer.c) */
 	bool spawn_dump_held;    /* its child changed ids in our memory and
 	                          * has not exec'd or died yet (spawn.c) */
 	bool in_callback;
@@ -437,20 +441,55 @@ struct sb_child_plan {
 	                        * (sb_iso_child_shared: no namespace) */
 };
 void sb_child_run(const struct sb_child_plan *plan);
+/* The tracer's options (<sys/ptrace.h>): set on the first task when it
+ * is attached, and kept by the kernel on every task it creates. The main
+ * thread of a process stops at its exit (figures); threads do not. */
+#define SB_TRACE_OPTIONS (PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD | \
+                          PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEEXEC | \
+                          PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | \
+                          PTRACE_O_TRACEVFORK)
+#define SB_LEADER_OPTIONS (SB_TRACE_OPTIONS | PTRACE_O_TRACEEXIT)
+
+/* The values of the handshake word of a child of sb_spawn(): what the
+ * child does when it gets there, before its Landlock domain, its filter
+ * and its execve. NOT_YET: the tracer has not said (the child waits);
+ * WAITING: the child sleeps on the word (futex) until it changes; RUN:
+ * seized by the tracer, go on; STOP: seized, stop (SIGSTOP) for the
+ * tracer's work at the first stop; TRACEME: the tracer could not seize
+ * us: the old way, PTRACE_TRACEME then SIGSTOP. */
+enum { SB_GO_NOT_YET, SB_GO_WAITING, SB_GO_RUN, SB_GO_STOP, SB_GO_TRACEME };
+/* sb_child_run for a child that meets its tracer at the handshake word
+ * `go` instead of by PTRACE_TRACEME (spawn.c). */
+void sb_child_run_seized(const struct sb_child_plan *plan,
+                         const unsigned *go);
 
 /* spawn.c: start the child of a run without isolation: clone(CLONE_VM)
- * on the sandbox's own stack (made on first use), running sb_child_run
- * (plan); `changes_ids`: the child takes other ids (a run slot,
+ * on the sandbox's own stack (made on first use), running
+ * sb_child_run_seized(plan) -- the tracer must then attach and answer
+ * its handshake (sb_spawn_go; sb_trace does both); `changes_ids`: the child takes other ids (a run slot,
  * credentials), then it shares our memory only when fs.suid_dumpable
  * keeps that memory from its new uid. The child's pid, or -1 with errno.
  * sb_spawn_released: the child has exec'd or died (the tracer at its exec
  * event, the run at its end; again is harmless): our dumpable flag, which
  * its id change cleared, is put back when no other child holds it.
- * sb_spawn_free: the stack (sandbox_destroy). */
+ * sb_spawn_free: the stack and the handshake's page (sandbox_destroy). */
 pid_t sb_spawn(sandbox_t *sb, const struct sb_child_plan *plan,
                bool changes_ids);
 void sb_spawn_released(sandbox_t *sb);
 void sb_spawn_free(sandbox_t *sb);
+/* The tracer's answer at the child's handshake: SB_GO_RUN, _STOP or
+ * _TRACEME (above). Once per child of sb_spawn. */
+void sb_spawn_go(sandbox_t *sb, unsigned how);
+/* sb->spawn_attach: how the child of the run met the tracer thread.
+ * NONE: not a child of sb_spawn (the isolation layer's: it asked to be
+ * traced, PTRACE_TRACEME, and stops); SEIZED: seized by sb_spawn, its
+ * handshake not answered yet (the tracer's first stop answers it);
+ * RUNNING: seized, and told to go on (nothing to do before its exec);
+ * TRACEME: the seize was refused, the child was told to ask to be
+ * traced instead (the isolation layer's way). Read and reset by
+ * sb_trace. */
+enum { SB_ATTACH_NONE, SB_ATTACH_SEIZED, SB_ATTACH_RUNNING,
+       SB_ATTACH_TRACEME };
 
 /* capture.c: pipes made before fork (wfd[i] goes to the child's fd i),
  * copying during the run (manager, under mgr.lock, never blocking),
@@ -514,9 +553,12 @@ void sb_confine_stat(const sandbox_t *sb, sandbox_stat_t *st);
 /* A run: the ruleset the child enters (*fd, -1: none), made now when its
  * rules must be resolved in the program's own root -- which first_stop
  * does, through /proc/PID/root, while the child waits in its stop before
- * entering it. run_end closes the run's ruleset. */
+ * entering it (for a child seized at its handshake: sb_confine_needs_stop). run_end closes the run's ruleset. */
 int sb_confine_run_begin(sandbox_t *sb, int *fd);
 int sb_confine_first_stop(sandbox_t *sb, pid_t pid);
+/* Must the child of this run stop before entering its ruleset, for
+ * sb_confine_first_stop to resolve its rules in its own root? */
+bool sb_confine_needs_stop(const sandbox_t *sb);
 void sb_confine_run_end(sandbox_t *sb);
 
 /* run.c */

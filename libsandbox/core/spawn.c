@@ -14,9 +14,15 @@
  * child has exec'd or died -- sb_run_execute() keeps them until
  * sb_trace() returns, by which time the child is reaped.
  *
- * Not CLONE_VFORK: the child stops itself (SIGSTOP) before its execve so
- * that the tracer, which is the thread calling clone(), can set its
- * options; a parent suspended until the execve would never see that stop.
+ * The thread calling clone(), which is the tracer, attaches to the child
+ * with PTRACE_SEIZE right away (attach(), below), its options set in the
+ * same call, while the child takes its steps. The child waits for it at a
+ * handshake before anything that needs a tracer (its Landlock domain,
+ * its filter -- SECCOMP_RET_TRACE without a tracer is ENOSYS -- and its
+ * execve): a word in a page shared with it whatever clone() shares
+ * (MAP_SHARED), which the tracer sets once it is attached (SB_GO_*, core.h;
+ * by then the child usually finds it set, and takes no stop and no
+ * context switch). Not CLONE_VFORK: the parent must run to attach.
  * Not CLONE_FILES, CLONE_FS or CLONE_SIGHAND: the child's descriptors,
  * working directory and signal dispositions are its own copies, which its
  * set-up changes.
@@ -59,8 +65,11 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
+#include <linux/futex.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* Valgrind runs no clone(CLONE_VM) that is neither a thread nor a vfork
@@ -134,6 +143,9 @@ static bool under_valgrind(void)
  * the sanitizers); a guard page below it. */
 #define SPAWN_STACK_SIZE (64 * 1024)
 #define SPAWN_GUARD_SIZE 4096
+/* The handshake's page: shared with the child even when it gets a copy of
+ * the rest of our memory. */
+#define SPAWN_GO_SIZE 4096
 
 /* Process-wide: the children that changed ids while sharing our memory
  * and have not exec'd or died yet, and our dumpable flag from before the
@@ -184,7 +196,9 @@ void sb_spawn_released(sandbox_t *sb)
 SB_CHILD_CODE
 static int child_main(void *arg)
 {
-	sb_child_run(arg);
+	const struct sb_child_plan *plan = arg;
+
+	sb_child_run_seized(plan, plan->sb->spawn_go);
 	return 127; /* not reached: sb_child_run leaves by exit_group */
 }
 
@@ -192,6 +206,13 @@ static int stack_get(sandbox_t *sb)
 {
 	void *p;
 
+	if (!sb->spawn_go) {
+		p = mmap(NULL, SPAWN_GO_SIZE, PROT_READ | PROT_WRITE,
+		         MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return -errno;
+		sb->spawn_go = p;
+	}
 	if (sb->spawn_stack)
 		return 0;
 	p = mmap(NULL, SPAWN_GUARD_SIZE + SPAWN_STACK_SIZE,
@@ -210,10 +231,46 @@ static int stack_get(sandbox_t *sb)
 
 void sb_spawn_free(sandbox_t *sb)
 {
+	if (sb->spawn_go)
+		munmap((void *)sb->spawn_go, SPAWN_GO_SIZE);
+	sb->spawn_go = NULL;
 	if (!sb->spawn_stack)
 		return;
 	munmap(sb->spawn_stack, SPAWN_GUARD_SIZE + SPAWN_STACK_SIZE);
 	sb->spawn_stack = NULL;
+}
+
+void sb_spawn_go(sandbox_t *sb, unsigned how)
+{
+	unsigned *go = sb->spawn_go;
+
+	/* A child that found no word yet said so (SB_GO_WAITING) and sleeps
+	 * on it: only then is a wake-up needed. */
+	if (__atomic_exchange_n(go, how, __ATOMIC_RELEASE) == SB_GO_WAITING)
+		(void)syscall(SYS_futex, go, FUTEX_WAKE, 1, NULL, NULL, 0);
+}
+
+/* Seize the child at once, its options set in the same call, and, when
+ * the tracer has nothing to do before its exec (no isolation layer's
+ * step, no file rules to resolve in its own root, no interruption to end
+ * the run with before the exec: sb_trace's first stop), tell it to go on: it usually gets to its handshake only after
+ * that, and goes through without a stop or a context switch. A seize
+ * refused (Yama's ptrace_scope, a tracer of our own process that took
+ * the child first, a non-dumpable supervisor without CAP_SYS_PTRACE, the
+ * child already dead): it asks to be traced instead, the isolation
+ * layer's child's way, and fails at step "ptrace" where that fails too. */
+static void attach(sandbox_t *sb, pid_t pid)
+{
+	if (ptrace(PTRACE_SEIZE, pid, NULL, (void *)(long)SB_LEADER_OPTIONS) < 0) {
+		sb->spawn_attach = SB_ATTACH_TRACEME;
+		sb_spawn_go(sb, SB_GO_TRACEME);
+	} else if (!sb->iso && !sb_confine_needs_stop(sb) &&
+	           !atomic_load(&sb->interrupt_sig)) {
+		sb->spawn_attach = SB_ATTACH_RUNNING;
+		sb_spawn_go(sb, SB_GO_RUN);
+	} else {
+		sb->spawn_attach = SB_ATTACH_SEIZED;
+	}
 }
 
 pid_t sb_spawn(sandbox_t *sb, const struct sb_child_plan *plan,
@@ -245,12 +302,16 @@ pid_t sb_spawn(sandbox_t *sb, const struct sb_child_plan *plan,
 		flags = SIGCHLD; /* a copy of our memory, as fork() makes */
 	else if (changes_ids)
 		dump_hold(sb);
+	/* No earlier child is left to read it: each was reaped. */
+	__atomic_store_n(sb->spawn_go, SB_GO_NOT_YET, __ATOMIC_RELAXED);
 	pid = clone(child_main, stack + SPAWN_STACK_SIZE, flags, (void *)plan);
 	e = errno;
 	(void)sb_rawsys4(SYS_rt_sigprocmask, SIG_SETMASK, &saved, NULL,
 	                 sizeof(saved));
 	if (pid < 0)
 		sb_spawn_released(sb);
+	else
+		attach(sb, pid);
 	errno = e;
 	return pid;
 }

@@ -52,14 +52,6 @@
 
 #define X32_BIT 0x40000000ULL
 
-#define TRACE_OPTIONS (PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD | \
-                       PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEEXEC | \
-                       PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | \
-                       PTRACE_O_TRACEVFORK)
-/* The main thread of a process stops at its exit (figures); threads
- * do not. */
-#define LEADER_OPTIONS (TRACE_OPTIONS | PTRACE_O_TRACEEXIT)
-
 struct run {
 	sandbox_t *sb;
 	pid_t pid;
@@ -547,6 +539,36 @@ static int on_setup_signal(struct run *r, pid_t tid, int sig)
 	return 0;
 }
 
+/* The first stop of a task attached at its creation (not a signal of the
+ * program's): the attach's SIGSTOP (a program we asked to be traced), or
+ * the PTRACE_EVENT_STOP of a seized one's. A thread takes no exit stop:
+ * two stops per thread in all. A new process's main thread does (its
+ * figures), whatever its creator had: a process forked by a thread
+ * inherits the thread's options. */
+static int on_task_first_stop(struct run *r, struct sb_task *t)
+{
+	t->fresh = false;
+	long opts = t->tid != t->tgid ? SB_TRACE_OPTIONS : SB_LEADER_OPTIONS;
+	if (t->tid != r->pid &&
+	    ptrace(PTRACE_SETOPTIONS, t->tid, NULL, (void *)opts) < 0 &&
+	    errno != ESRCH)
+		return -errno;
+	return resume(r, t->tid, false, 0);
+}
+
+/* A PTRACE_EVENT_STOP of a seized task: its first stop, or a group-stop
+ * (a stop signal reached its default action after all: its disposition
+ * changed between our look and the delivery; or it was stopped before we
+ * seized it). A program cannot sit out its quotas stopped: it goes on,
+ * as after a stop signal we discard. */
+static int on_event_stop(struct run *r, struct sb_task *t)
+{
+	r->sb->stat.stops++;
+	if (t->fresh)
+		return on_task_first_stop(r, t);
+	return resume(r, t->tid, false, 0);
+}
+
 static int on_signal(struct run *r, struct sb_task *t, int sig)
 {
 	sandbox_t *sb = r->sb;
@@ -555,20 +577,8 @@ static int on_signal(struct run *r, struct sb_task *t, int sig)
 	sb->stat.stops++;
 	if (!r->exec_done)
 		return on_setup_signal(r, t->tid, sig);
-	if (t->fresh && sig == SIGSTOP) {
-		/* The attach's own SIGSTOP: the task's first stop, not a
-		 * signal of the program's. A thread takes no exit stop: two
-		 * stops per thread in all. A new process's main thread does
-		 * (its figures), whatever its creator had: a process forked
-		 * by a thread inherits the thread's options. */
-		t->fresh = false;
-		long opts = t->tid != t->tgid ? TRACE_OPTIONS : LEADER_OPTIONS;
-		if (t->tid != r->pid &&
-		    ptrace(PTRACE_SETOPTIONS, t->tid, NULL, (void *)opts) < 0 &&
-		    errno != ESRCH)
-			return -errno;
-		return resume(r, t->tid, false, 0);
-	}
+	if (t->fresh && sig == SIGSTOP) /* the attach's own SIGSTOP */
+		return on_task_first_stop(r, t);
 	sandbox_event_t ev = event_of(r, S_EVENT_SIGNAL, t);
 	siginfo_t info;
 	ev.data = sig;
@@ -877,11 +887,15 @@ static void creation_call(struct run *r, const struct sb_task *t)
 static int on_stop(struct run *r, struct sb_task *t, int status);
 
 /* The first stop of a task attached at its creation: the attach's
- * SIGSTOP. Anything else before it is the stop of a task being killed
- * (its PTRACE_EVENT_EXIT): such a stop is never held. */
+ * SIGSTOP, or, a seized program's task, its PTRACE_EVENT_STOP. Anything
+ * else before it is the stop of a task being killed (its
+ * PTRACE_EVENT_EXIT): such a stop is never held. */
 static bool is_first_stop(int status)
 {
-	return WSTOPSIG(status) == SIGSTOP && ((unsigned)status >> 16) == 0;
+	unsigned event = (unsigned)status >> 16;
+
+	return (WSTOPSIG(status) == SIGSTOP && event == 0) ||
+	       event == PTRACE_EVENT_STOP;
 }
 
 /* The new task c is a thread of process tgid, or (tgid == c->tid) a
@@ -1070,7 +1084,7 @@ static void on_exec(struct run *r, struct sb_task *t)
 		}
 		/* It was a thread: it is the main thread now. */
 		(void)ptrace(PTRACE_SETOPTIONS, t->tid, NULL,
-		             (void *)(long)LEADER_OPTIONS);
+		             (void *)(long)SB_LEADER_OPTIONS);
 	}
 	forget_other_threads(r, t);
 	t->fresh = false;
@@ -1149,6 +1163,8 @@ static int on_stop(struct run *r, struct sb_task *t, int status)
 			return 0;
 		return resume(r, t->tid, false, 0);
 	}
+	if (event == PTRACE_EVENT_STOP)
+		return on_event_stop(r, t);
 	if (sig == (SIGTRAP | 0x80))
 		return on_syscall_stop(r, t);
 	if (sig == SIGTRAP && event)
@@ -1564,56 +1580,43 @@ static int trace_loop(struct run *r, int *wstatus)
 	return rc;
 }
 
-/* 0: the child is stopped, traced; 1: it is gone with a verdict
- * (*wstatus); or -errno, the child reaped. */
-static int first_stop(struct run *r, int *wstatus)
+/* The supervisor's work before the program's exec, with the child held
+ * (stopped, or waiting at its handshake): join the run's cgroup
+ * (isolation.c), resolve the file rules in the program's own root
+ * (confine.c). 0: go on; 1: the run is over (interrupted: the manager
+ * killed the child); -errno with the failed step set. */
+static int first_stop_work(struct run *r)
 {
-	struct timespec end;
-	struct rusage ru;
-	int status, rc;
-	pid_t w;
+	int step = SB_STEP_UNKNOWN, rc;
 
-	do
-		w = wait4(r->pid, &status, __WALL, &ru);
-	while (w < 0 && errno == EINTR);
-	if (w < 0)
-		return -errno;
-	if (!WIFSTOPPED(status)) { /* set-up failed or killed before the stop */
-		*wstatus = status;
-		clock_gettime(CLOCK_MONOTONIC, &end);
-		rc = on_end(r, &ru, wstatus, &end);
-		return rc < 0 ? rc : 1;
-	}
-	if (ptrace(PTRACE_SETOPTIONS, r->pid, NULL,
-	           (void *)(long)LEADER_OPTIONS) < 0) {
-		rc = -errno;
-		goto fail;
-	}
-	/* Before exec: join the run's cgroup (isolation.c). */
-	int step = SB_STEP_UNKNOWN;
 	if (r->sb->iso && (rc = sb_iso_first_stop(r->sb->iso, r->pid, &step)) < 0) {
 		r->sb->failed_step = sb_step_name(step);
 		if (sb_iso_failed_message(r->sb->iso))
 			snprintf(r->sb->failed_msg, sizeof(r->sb->failed_msg), "%s",
 			         sb_iso_failed_message(r->sb->iso));
-		goto fail;
-	}
-	/* File rules resolved in the program's own root (confine.c). */
-	if ((rc = sb_confine_first_stop(r->sb, r->pid)) < 0) {
-		r->sb->failed_step = sb_step_name(SB_STEP_LANDLOCK);
-		reap(r->pid);
 		return rc;
 	}
-	/* Suppress the SIGSTOP the child raised, unless the run is over. */
+	if ((rc = sb_confine_first_stop(r->sb, r->pid)) < 0) {
+		r->sb->failed_step = sb_step_name(SB_STEP_LANDLOCK);
+		return rc;
+	}
 	if (sb_manager_interrupted(r->sb)) {
 		r->killed = true;
-		return 0;
+		return 1;
 	}
-	return resume(r, r->pid, false, 0);
-fail:
-	/* Killed meanwhile (an interruption, the set-up's bound): the end of
-	 * the run says what happened, not the ptrace call that found it
-	 * gone. */
+	return 0;
+}
+
+/* The set-up could not go on (rc, its step set): killed meanwhile (an
+ * interruption, the set-up's bound), the end of the run says what
+ * happened, not the ptrace call that found it gone. Returns as
+ * first_stop(). */
+static int first_stop_failed(struct run *r, int rc, int *wstatus)
+{
+	struct timespec end;
+	struct rusage ru;
+	int status;
+
 	if (atomic_load(&r->sb->kill_reason) != SB_KILL_NONE) {
 		reap_status(r->pid, &status, &ru);
 		*wstatus = status;
@@ -1623,6 +1626,75 @@ fail:
 	}
 	reap(r->pid);
 	return rc;
+}
+
+/* A child of sb_spawn(), seized there and waiting at its handshake
+ * (child.c, meet_tracer), for the work before its exec: when the file
+ * rules must be resolved in its own root, which it enters on its way to
+ * the handshake, it stops there for it (SB_GO_STOP); the isolation
+ * layer's work in a run without namespaces or cgroups
+ * (sb_iso_spawn_shared) needs nothing of the child but that it has not
+ * exec'd yet: done now, then it goes on. -1: wait for its stop; else as
+ * first_stop(). */
+static int answer_seized(struct run *r, int *wstatus)
+{
+	int rc;
+
+	if (sb_confine_needs_stop(r->sb)) {
+		sb_spawn_go(r->sb, SB_GO_STOP);
+		return -1;
+	}
+	rc = first_stop_work(r);
+	if (rc < 0)
+		return first_stop_failed(r, rc, wstatus);
+	if (rc == 0)
+		sb_spawn_go(r->sb, SB_GO_RUN);
+	return 0; /* or interrupted: the manager's SIGKILL ends it */
+}
+
+/* 0: the child is traced and running, or stopped with r->killed; 1: it
+ * is gone with a verdict (*wstatus); or -errno, the child reaped.
+ * `attach`: how it met us (SB_ATTACH_*, core.h). */
+static int first_stop(struct run *r, int attach, int *wstatus)
+{
+	bool seized = attach == SB_ATTACH_SEIZED;
+	struct timespec end;
+	struct rusage ru;
+	int status, rc;
+	pid_t w;
+
+	if (attach == SB_ATTACH_RUNNING)
+		return 0; /* nothing to do before its exec (spawn.c) */
+	if (seized && (rc = answer_seized(r, wstatus)) >= 0)
+		return rc;
+	for (;;) {
+		do
+			w = wait4(r->pid, &status, __WALL, &ru);
+		while (w < 0 && errno == EINTR);
+		if (w < 0)
+			return -errno;
+		if (!WIFSTOPPED(status)) { /* set-up failed or killed first */
+			*wstatus = status;
+			clock_gettime(CLOCK_MONOTONIC, &end);
+			rc = on_end(r, &ru, wstatus, &end);
+			return rc < 0 ? rc : 1;
+		}
+		/* Seized: a group-stop before its own stop (a SIGSTOP from
+		 * elsewhere) is not the stop it makes for us. */
+		if (!seized || ((unsigned)status >> 16) != PTRACE_EVENT_STOP)
+			break;
+		if (ptrace(PTRACE_CONT, r->pid, NULL, NULL) < 0 && errno != ESRCH)
+			return first_stop_failed(r, -errno, wstatus);
+	}
+	if (!seized && ptrace(PTRACE_SETOPTIONS, r->pid, NULL,
+	                      (void *)(long)SB_LEADER_OPTIONS) < 0)
+		return first_stop_failed(r, -errno, wstatus);
+	if ((rc = first_stop_work(r)) < 0)
+		return first_stop_failed(r, rc, wstatus);
+	if (rc > 0)
+		return 0; /* the SIGSTOP the child raised stays: it is killed */
+	/* Suppress the SIGSTOP the child raised. */
+	return resume(r, r->pid, false, 0);
 }
 
 int sb_trace(sandbox_t *sb, pid_t pid, int pidfd, int *errfd, int *wstatus)
@@ -1642,8 +1714,10 @@ int sb_trace(sandbox_t *sb, pid_t pid, int pidfd, int *errfd, int *wstatus)
 		         (SB_TASKS_THREADS | SB_TASKS_PROCESSES)) != 0,
 	};
 	struct sb_task *main;
+	int attach = sb->spawn_attach; /* this child's (spawn.c) */
 	int rc;
 
+	sb->spawn_attach = SB_ATTACH_NONE;
 	sb_tasks_init(&r.tasks);
 	atomic_store(&sb->ntasks, 0);
 	sb->stat.tasks_peak = sb->stat.tasks_created = 0;
@@ -1661,7 +1735,7 @@ int sb_trace(sandbox_t *sb, pid_t pid, int pidfd, int *errfd, int *wstatus)
 	struct timespec t_fork;
 	clock_gettime(CLOCK_MONOTONIC, &t_fork);
 	sb_manager_begin_run(sb, pid, pidfd, &t_fork);
-	rc = first_stop(&r, wstatus); /* unless 0, the child is reaped */
+	rc = first_stop(&r, attach, wstatus); /* unless 0, the child is reaped */
 	if (rc == 0)
 		rc = trace_loop(&r, wstatus);
 	else if (rc == 1)

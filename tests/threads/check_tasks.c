@@ -505,6 +505,61 @@ START_TEST(caught_stop_signals_delivered)
 }
 END_TEST
 
+/* kill(2) and tgkill(2) of a process of the program (a pid above 1): the
+ * parent's SIGSTOP to its child, and the child's signals to itself (the
+ * built-ins let only the first process signal itself). Anything else (0,
+ * -1, a group) is RF. */
+static void kill_child_cb(const sandbox_event_t *ev, sandbox_action_t *act,
+                          void *data)
+{
+	long nr = ev->syscall.nr;
+
+	(void)data;
+	act->type = S_ACTION_CONT;
+	if (ev->type == S_EVENT_SYSCALL &&
+	    (nr == sandbox_syscall_number(S_ABI_X86_64, "kill") ||
+	     nr == sandbox_syscall_number(S_ABI_X86_64, "tgkill")) &&
+	    (int)ev->syscall.args[0] <= 1) {
+		act->type = S_ACTION_KILL;
+		act->data = 0;
+	}
+}
+
+/* Processes and threads that stop themselves and each other: a child
+ * process sent SIGSTOP by its parent around its first instruction,
+ * SIGSTOP raised by threads and processes, SIGTSTP sent by a process to
+ * itself. None stops (the parent's waitpid(WUNTRACED) would see it), the
+ * run ends OK, and every task's first stop -- an attach's SIGSTOP, or the
+ * PTRACE_EVENT_STOP of a program seized rather than traced at its own
+ * request -- is told apart from the program's own stop signals. */
+START_TEST(stopping_family_goes_on)
+{
+	char *out;
+	sandbox_stat_t st;
+
+	for (int i = 0; i < 5; i++) {
+		sandbox_t *sb = task_sandbox(_i, "threads", proc_rules, &out,
+		                             "tprog", "stop_family", NULL);
+		char rules[sizeof(proc_rules) + 32];
+		snprintf(rules, sizeof(rules), "%skill trace\ntgkill trace\n",
+		         proc_rules);
+		sandbox_policy_t *p = policy("threads", rules);
+		ck_assert_int_eq(sandbox_policy_set_callback(p, kill_child_cb,
+		                                             NULL, NULL), 0);
+		ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+		sandbox_policy_unref(p);
+		ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK,
+		                                   tu_scale_ms(10000)), 0);
+		ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+		ck_assert_int_eq(st.exit_code, 0);
+		ck_assert_str_eq(tu_slurp(out), "not stopped\n");
+		ck_assert_uint_eq(st.processes, 2);
+		sandbox_destroy(sb);
+	}
+	ck_assert_int_eq(tprogs_alive(), 0);
+}
+END_TEST
+
 START_TEST(exit_group_mid_event)
 {
 	int mode = _i;
@@ -1251,6 +1306,8 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, signals_between_threads, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, caught_stop_signals_delivered, S_MODE_FAST,
+	                    S_MODE_CLASSIC + 1);
+	tcase_add_loop_test(tc, stopping_family_goes_on, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, exit_group_mid_event, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);

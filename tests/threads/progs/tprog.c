@@ -65,6 +65,13 @@
  *                  second thread; H = catch: prints how many were caught
  *                  ("caught 3"); H = default: none stops it ("not
  *                  stopped")
+ *   stop_family    every task stops itself or another: a child process
+ *                  sent SIGSTOP at once by its parent (before or after
+ *                  its first instruction); each process raises SIGSTOP
+ *                  and sends itself SIGTSTP, and a thread of each raises
+ *                  SIGSTOP; the parent waits for the child with
+ *                  WUNTRACED: prints "not stopped" when it saw no stop,
+ *                  "stopped" when it did
  *   odd_thread K   one thread made by clone(2) with the flags of
  *                  pthread_create plus CLONE_VFORK (K = vfork) or with
  *                  SIGCHLD as exit signal (K = sigchld): reported by the
@@ -401,6 +408,48 @@ static void *send_stop_signals(void *arg)
 	kill(getpid(), SIGTTIN);
 	kill(getpid(), SIGTTOU);
 	return NULL;
+}
+
+static void *stop_myself(void *arg)
+{
+	(void)arg;
+	raise(SIGSTOP);
+	return NULL;
+}
+
+/* A thread that stops itself (joined), SIGSTOP and SIGTSTP to the
+ * process: each is discarded before the next line runs. */
+static void stop_all_ways(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, stop_myself, NULL) == 0)
+		pthread_join(t, NULL);
+	raise(SIGSTOP);
+	kill(getpid(), SIGTSTP);
+}
+
+static int stop_family(void)
+{
+	int st;
+	pid_t child = fork();
+
+	if (child < 0)
+		return 3;
+	if (child == 0) {
+		stop_all_ways();
+		_exit(0);
+	}
+	kill(child, SIGSTOP);
+	stop_all_ways();
+	if (waitpid(child, &st, WUNTRACED) != child)
+		return 4;
+	puts(WIFSTOPPED(st) ? "stopped" : "not stopped");
+	if (WIFSTOPPED(st)) { /* let it end */
+		kill(child, SIGCONT);
+		waitpid(child, &st, 0);
+	}
+	return 0;
 }
 
 static int n_arg(int argc, char **argv, int dflt)
@@ -759,6 +808,8 @@ int main(int argc, char **argv)
 			puts("not stopped");
 		return 0;
 	}
+	if (!strcmp(what, "stop_family"))
+		return stop_family();
 	if (!strcmp(what, "odd_thread") && argc > 2) {
 		int flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
 		            CLONE_THREAD | CLONE_SYSVSEM;
