@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
@@ -34,6 +35,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -231,6 +233,149 @@ START_TEST(credentials_replace_the_slot)
 	ck_assert_int_eq(st.uid, 65534);
 	free(out);
 	sandbox_destroy(sb);
+}
+END_TEST
+
+/* ------------------------------------------------------------ bounding set */
+
+/* A copy of peer that gets CAP_DAC_OVERRIDE and CAP_NET_RAW, permitted
+ * and effective, from its file capabilities (security.capability), or
+ * NULL when this file system keeps none. */
+static char *file_cap_peer(void)
+{
+	char *path = tu_tmpfile("peer-filecap");
+	char *text = NULL;
+	struct vfs_cap_data cap = {
+		.magic_etc = VFS_CAP_REVISION_2 | VFS_CAP_FLAGS_EFFECTIVE,
+		.data = { { .permitted = 1u << CAP_DAC_OVERRIDE |
+		                         1u << CAP_NET_RAW } },
+	};
+	int in = open(tu_prog("peer"), O_RDONLY | O_CLOEXEC);
+	int out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	char buf[65536];
+	ssize_t n;
+
+	ck_assert_int_ge(in, 0);
+	ck_assert_int_ge(out, 0);
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		ck_assert_int_eq(write(out, buf, (size_t)n), n);
+	close(in);
+	close(out);
+	ck_assert_int_eq(chmod(path, 0755), 0);
+	if (setxattr(path, "security.capability", &cap, sizeof(cap), 0) < 0) {
+		tu_note("no file capabilities on %s: %s", path, strerror(errno));
+		free(path);
+		return NULL;
+	}
+	/* Natively, nobody running it gets them: the copy works. */
+	int p[2];
+	ck_assert_int_eq(pipe(p), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		dup2(p[1], 1);
+		if (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+		    setresuid(65534, 65534, 65534) < 0)
+			_exit(3);
+		execl(path, path, "caps", (char *)NULL);
+		_exit(4);
+	}
+	close(p[1]);
+	memset(buf, 0, sizeof(buf));
+	size_t got = 0;
+	while (got < sizeof(buf) - 1 &&
+	       (n = read(p[0], buf + got, sizeof(buf) - 1 - got)) > 0)
+		got += (size_t)n;
+	close(p[0]);
+	waitpid(pid, NULL, 0);
+	text = strstr(buf, "prm 0000000000002002 eff 0000000000002002");
+	ck_assert_msg(text != NULL, "natively, nobody running %s got: %s", path,
+	              buf);
+	return path;
+}
+
+/* The value after `key ` in a caps line, as a number. */
+static unsigned long long caps_field(const char *line, const char *key)
+{
+	char k[16];
+	snprintf(k, sizeof(k), "%s ", key);
+	const char *p = strstr(line, k);
+	ck_assert_msg(p != NULL, "no %s in %s", key, line);
+	return strtoull(p + strlen(k), NULL, 16);
+}
+
+/* peer caps FILECAP as the run `sb` is set (execve allowed, and the read
+ * of /proc/self/status): peer's line, then the file-capability copy's --
+ * or "exec 1" when `refused`: the kernel refuses (EPERM) to run a binary
+ * whose file capabilities are marked effective when the bounding set
+ * takes them all away. Each line checked for no capability at all,
+ * no_new_privs and uid `uid` (-1: any but 0); the bounding sets into
+ * bnd[2] (bnd[1] 0 when refused). */
+static void run_caps(sandbox_t *sb, const char *filecap, int uid,
+                     bool refused, unsigned long long bnd[2])
+{
+	char err[256];
+	sandbox_policy_t *p = sandbox_policy_builtin("default");
+	sandbox_stat_t st;
+
+	static const char text[] = "files unconfined\nexecve allow\n";
+
+	ck_assert_int_eq(sandbox_policy_add_text(p, text, strlen(text), "t",
+	                                         err, sizeof(err)), 0);
+	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+	sandbox_policy_unref(p);
+	char *out = run_out(sb, &st);
+	char *second = strchr(out, '\n');
+	ck_assert_msg(second && second[1], "%s: one line only: %s", filecap, out);
+	*second++ = '\0';
+	const char *line[2] = { out, second };
+	bnd[1] = 0;
+	if (refused)
+		ck_assert_msg(strcmp(second, "exec 1\n") == 0, "%s ran: %s",
+		              filecap, second);
+	for (int i = 0; i < (refused ? 1 : 2); i++) {
+		ck_assert_msg(caps_field(line[i], "prm") == 0 &&
+		              caps_field(line[i], "eff") == 0 &&
+		              caps_field(line[i], "inh") == 0 &&
+		              caps_field(line[i], "amb") == 0 &&
+		              caps_field(line[i], "nnp") == 1,
+		              "line %d: %s", i, line[i]);
+		int u = (int)strtol(strstr(line[i], "uid ") + 4, NULL, 10);
+		ck_assert_msg(uid < 0 ? u > 0 : u == uid, "line %d: %s, expected "
+		              "uid %s", i, line[i], uid < 0 ? "> 0" : "0");
+		bnd[i] = caps_field(line[i], "bnd");
+	}
+	free(out);
+}
+
+/* Lead decision 2: the bounding set is emptied unless that is provably
+ * redundant -- a run slot's program runs with a non-zero uid, no
+ * capability and no_new_privs, so no exec can gain one (a binary with file
+ * capabilities runs with none: checked), and the drop, one credential
+ * commit per capability, is skipped. A program left at uid 0 keeps the
+ * drop (and the same binary is refused, EPERM, as before). */
+START_TEST(bounding_set_dropped_where_it_counts)
+{
+	unsigned long long bnd[2];
+
+	NEED_ROOT();
+	char *filecap = file_cap_peer();
+	if (!filecap)
+		return;
+	sandbox_t *sb = peer(modes[_i], "caps", filecap, NULL);
+	run_caps(sb, filecap, -1, false, bnd);
+	sandbox_destroy(sb);
+	ck_assert_msg(bnd[0] != 0 && bnd[1] == bnd[0],
+	              "a slot's run: bounding set %llx, %llx after exec "
+	              "(expected left as it was)", bnd[0], bnd[1]);
+
+	sb = peer(modes[_i], "caps", filecap, NULL);
+	ck_assert_int_eq(sandbox_set_credentials(sb, 0, 0, NULL, 0), 0);
+	run_caps(sb, filecap, 0, true, bnd);
+	sandbox_destroy(sb);
+	ck_assert_msg(bnd[0] == 0, "a uid 0 run: bounding set %llx (expected "
+	              "empty)", bnd[0]);
+	free(filecap);
 }
 END_TEST
 
@@ -897,6 +1042,7 @@ Suite *tu_suite(void)
 	tcase_set_timeout(t, TU_TIMEOUT);
 	tcase_add_loop_test(t, runs_as_its_slot, 0, 2);
 	tcase_add_test(t, credentials_replace_the_slot);
+	tcase_add_loop_test(t, bounding_set_dropped_where_it_counts, 0, 2);
 	tcase_add_test(t, slots_are_exclusive);
 	tcase_add_test(t, box_id_range_checked);
 	tcase_add_test(t, unusable_lock_files_are_skipped);

@@ -40,6 +40,8 @@ struct child {
 	                     * ask to be traced (PTRACE_TRACEME) */
 	int step;
 	bool bset_dropped; /* by an earlier step (the run slot's) */
+	bool bset_unneeded; /* not dropped: the run slot's non-zero uid makes
+	                     * it redundant, proved before exec (bset_proof) */
 };
 
 /* One step: 0, or -errno. */
@@ -65,15 +67,34 @@ static int die_with_parent(struct child *c)
 	return 0;
 }
 
+/* Will the program run as a run slot's non-zero uid (setup_identity, no
+ * user namespace)? Then its bounding set need not be emptied
+ * (bset_proof). */
+SB_CHILD_CODE
+static bool slot_not_root(const struct child *c)
+{
+	const struct sb_ident *id = c->plan->ident;
+	const struct sb_iso *iso = c->plan->sb->iso;
+
+	return id && id->on && id->uid != 0 &&
+	       (!iso || !(iso->effective & S_NS_USER));
+}
+
 /* A run with isolation but no namespace, started by spawn.c: what the
- * isolation layer's child would have done first (the bounding set). */
+ * isolation layer's child would have done first -- empty the bounding
+ * set, all sb_iso_child_shared does: not for a slot's non-zero uid. */
 SB_CHILD_CODE
 static int isolation_steps(struct child *c)
 {
 	const struct sb_child_plan *plan = c->plan;
 
-	return plan->iso_steps ? sb_iso_child_shared(plan->sb->iso, &c->step)
-	                       : 0;
+	if (!plan->iso_steps)
+		return 0;
+	if (slot_not_root(c)) {
+		c->bset_unneeded = true;
+		return 0;
+	}
+	return sb_iso_child_shared(plan->sb->iso, &c->step);
 }
 
 /* A child of the isolation layer's clone asks to be traced now; one of
@@ -219,7 +240,9 @@ static int isolation_rlimits(struct child *c)
 }
 
 /* The run slot's ids (core/identity.c), when the program gets them: the
- * bounding set emptied first (later, without root, it could not be), no
+ * bounding set emptied first (later, without root, it could not be) --
+ * unless the slot's uid is not 0: then it is redundant (bset_proof), and
+ * emptying it costs a credential commit per capability --, no
  * supplementary group, then gid and uid. In a user namespace the
  * namespace code set them already. Then kill whatever still runs as this
  * uid (what a dead run of the slot may have left): kill(-1) reaches the
@@ -235,7 +258,9 @@ static int setup_identity(struct child *c)
 	if (!id || !id->on)
 		return 0;
 	if (!iso || !(iso->effective & S_NS_USER)) {
-		if ((rc = sb_drop_bounding_set()) < 0)
+		if (slot_not_root(c))
+			c->bset_unneeded = true;
+		else if ((rc = sb_drop_bounding_set()) < 0)
 			return rc;
 		c->bset_dropped = true;
 		/* Raw syscalls: see setup_credentials(). */
@@ -286,6 +311,44 @@ static int no_new_privs(struct child *c)
 	(void)c;
 	return sb_raw_rc(sb_rawsys5(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0,
 	                            0));
+}
+
+/* A run slot's bounding set left full (setup_identity): it is redundant
+ * only if, from here to the execve (no later step changes credentials),
+ * no_new_privs is set, the permitted, effective and inheritable sets are
+ * empty (so the ambient set is: the kernel keeps it within permitted and
+ * inheritable), and no uid -- real, effective, saved, filesystem -- is 0
+ * in our user namespace. Then no execve can gain a capability: under
+ * no_new_privs the new permitted set is capped at the old, empty one (a
+ * file's capabilities, and root's own, are cut; set-user-ID is ignored),
+ * and without CAP_SETPCAP nothing can be added to the inheritable set.
+ * A new user namespace gives its creator every capability whatever the
+ * set (the kernel starts its bounding set full), so the set guards
+ * nothing there either. Checked, not assumed: a run where this does not
+ * hold fails at step "capbset" (EPERM), too late for the drop, which
+ * needed the root we no longer have. docs/SECURITY.md. */
+SB_CHILD_CODE
+static int bset_proof(struct child *c)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct d[2] = { { 0 }, { 0 } };
+	uid_t ruid = 0, euid = 0, suid = 0;
+
+	if (!c->bset_unneeded)
+		return 0;
+	if (sb_rawsys5(SYS_prctl, PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1 ||
+	    sb_rawsys2(SYS_capget, &hdr, d) < 0 ||
+	    sb_rawsys3(SYS_getresuid, &ruid, &euid, &suid) < 0)
+		return -EPERM;
+	for (int i = 0; i < 2; i++)
+		if (d[i].permitted || d[i].effective || d[i].inheritable)
+			return -EPERM;
+	/* setfsuid(-1) changes nothing and answers the current one. */
+	long fsuid = sb_rawsys1(SYS_setfsuid, (uid_t)-1);
+	if (ruid == 0 || euid == 0 || suid == 0 || fsuid == 0)
+		return -EPERM;
+	return 0;
 }
 
 /* Descriptors bound the kernel memory no quota sees (pipe buffers, epoll
@@ -469,6 +532,7 @@ static const struct {
 	{ SB_STEP_SETRLIMIT, isolation_rlimits },
 	{ SB_STEP_CAPABILITIES, drop_capabilities },
 	{ SB_STEP_NO_NEW_PRIVS, no_new_privs },
+	{ SB_STEP_CAPBSET, bset_proof },          /* a slot's, left full */
 	{ SB_STEP_SETRLIMIT, quota_rlimits },
 	{ SB_STEP_RAISE, meet_tracer },
 	{ SB_STEP_LANDLOCK, enter_landlock },

@@ -35,6 +35,11 @@
  *                      to "updated\n": "update ok|ERRNO"
  *   peer fdpaths       reads one byte of stdin, then "fd N -> PATH" for
  *                      0, 1, 2 (readlink of /proc/self/fd/N) and "byte C"
+ *   peer caps [PATH]   "bnd B prm P eff E inh I amb A nnp N uid U" (hex
+ *                      capability sets and NoNewPrivs from
+ *                      /proc/self/status, the effective uid); then, with
+ *                      PATH, execs PATH caps (a copy of peer with file
+ *                      capabilities): "exec ERRNO" if that fails
  * Exit status 0, or 2 for bad arguments.
  */
 #define _GNU_SOURCE /* O_TMPFILE */
@@ -104,13 +109,52 @@ static void peek(const char *pid)
 	result("mem", try_mem(pid));
 }
 
+/* The value of status line `key` (with its colon) into v, or "?". */
+static void status_field(const char *text, const char *key, char *v,
+                         size_t len)
+{
+	const char *p = strstr(text, key);
+
+	snprintf(v, len, "?");
+	if (p)
+		sscanf(p + strlen(key), " %31s", v);
+}
+
+static int caps(const char *path)
+{
+	static const char *const keys[] = { "CapBnd:", "CapPrm:", "CapEff:",
+	                                    "CapInh:", "CapAmb:", "NoNewPrivs:" };
+	static const char *const names[] = { "bnd", "prm", "eff", "inh", "amb",
+	                                     "nnp" };
+	char text[8192], v[32];
+	int fd = open("/proc/self/status", O_RDONLY);
+	ssize_t n = fd >= 0 ? read(fd, text, sizeof(text) - 1) : -1;
+
+	if (n < 0)
+		return 2;
+	close(fd);
+	text[n] = '\0';
+	for (int i = 0; i < 6; i++) {
+		status_field(text, keys[i], v, sizeof(v));
+		printf("%s %s ", names[i], v);
+	}
+	printf("uid %d\n", (int)geteuid());
+	if (path) {
+		execl(path, path, "caps", (char *)NULL);
+		printf("exec %d\n", errno);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char buf[4096];
 	struct stat st;
 
 	setvbuf(stdout, NULL, _IONBF, 0);
-	if (argc == 2 && strcmp(argv[1], "ids") == 0) {
+	if (argc >= 2 && argc <= 3 && strcmp(argv[1], "caps") == 0) {
+		return caps(argc == 3 ? argv[2] : NULL);
+	} else if (argc == 2 && strcmp(argv[1], "ids") == 0) {
 		printf("uid %d gid %d groups %d\n", (int)getuid(), (int)getgid(),
 		       getgroups(0, NULL));
 	} else if (argc == 2 && strcmp(argv[1], "wait") == 0) {
