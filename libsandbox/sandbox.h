@@ -711,7 +711,8 @@ int sandbox_open_file(const char *path, int how, mode_t mode);
  *   - when a directory on its path (the one holding it and every one
  *     above, up to /) is writable by them -- owned by one of them, group
  *     writable with one of their gids, writable by others, or carrying an
- *     ACL; above the one holding it, a sticky directory such as /tmp only
+ *     ACL whose mask (the group's w bit) lets somebody write; above the
+ *     one holding it, a sticky directory such as /tmp only
  *     when it is theirs (nobody else may rename its entries) -- the rules
  *     of sandbox_open_file(): root's own with one name.
  * So a judge's files (another user's, with links or not) in the judge's

@@ -21,6 +21,8 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #define NOBODY 65534
@@ -396,6 +398,10 @@ enum where {
 	UNDER_STICKY,  /* a 0755 directory of root in a 1777 one */
 	STICKY,        /* a 1777 directory itself */
 	STRANGER_DIR,  /* a 0755 directory of a local user's (STRANGER) */
+	ACL_SLOT,      /* a 0755 directory of root's whose ACL lets a slot
+	                * write (its mask shows as the group's w bit) */
+	ACL_MASKED,    /* the same ACL entry, the mask without w (chmod 755):
+	                * nobody but root may write there */
 };
 
 static const struct as_case {
@@ -429,12 +435,45 @@ static const struct as_case {
 	{ "a judge's file in a sticky dir", STICKY, JUDGE, false, PL_COUNT,
 	  -EPERM },
 	{ "root's two names in a sticky dir", STICKY, 0, true, PL_COUNT, -EMLINK },
+	{ "a judge's file in a dir a slot may write by its ACL", ACL_SLOT, JUDGE,
+	  false, PL_COUNT, -EPERM },
+	{ "root's two names in a dir a slot may write by its ACL", ACL_SLOT, 0,
+	  true, PL_COUNT, -EMLINK },
+	{ "a judge's file in a dir whose ACL mask keeps a slot out", ACL_MASKED,
+	  JUDGE, false, PL_COUNT, 0 },
+	{ "root's two names in a dir whose ACL mask keeps a slot out",
+	  ACL_MASKED, 0, true, PL_COUNT, 0 },
 };
+
+/* Give `uid` rwx on directory d by an ACL (mask rwx), or skip: the file
+ * system keeps no POSIX ACLs. The xattr's layout: a version, then
+ * (tag, perm, id) entries sorted by tag. */
+static void acl_let_write(const char *d, uid_t uid)
+{
+	struct { uint16_t tag, perm; uint32_t id; } e[5] = {
+		{ 0x01, 7, (uint32_t)-1 }, /* owner rwx */
+		{ 0x02, 7, uid },          /* the user: rwx */
+		{ 0x04, 5, (uint32_t)-1 }, /* owning group r-x */
+		{ 0x10, 7, (uint32_t)-1 }, /* mask rwx */
+		{ 0x20, 5, (uint32_t)-1 }, /* others r-x */
+	};
+	unsigned char buf[4 + sizeof(e)];
+	uint32_t version = 2;
+
+	memcpy(buf, &version, 4);
+	memcpy(buf + 4, e, sizeof(e));
+	if (setxattr(d, "system.posix_acl_access", buf, sizeof(buf), 0) < 0) {
+		if (errno == EOPNOTSUPP)
+			tu_skip("%s keeps no POSIX ACLs", d);
+		ck_abort_msg("setxattr(%s): %s", d, strerror(errno));
+	}
+}
 
 /* This test's directory set up as `where` says: the one to hold the file. */
 static const char *make_where(enum where where)
 {
 	const char *d = dir;
+	struct stat st;
 
 	switch (where) {
 	case CLOSED:
@@ -452,6 +491,17 @@ static const char *make_where(enum where where)
 		break;
 	case STRANGER_DIR:
 		ck_assert_int_eq(chown(dir, 12345, 12345), 0);
+		break;
+	case ACL_SLOT:
+	case ACL_MASKED:
+		acl_let_write(dir, PL_UID + 1);
+		ck_assert_int_eq(stat(dir, &st), 0);
+		ck_assert(st.st_mode & S_IWGRP); /* the mask */
+		if (where == ACL_MASKED) {
+			ck_assert_int_eq(chmod(dir, 0755), 0);
+			ck_assert_int_eq(getxattr(dir, "system.posix_acl_access",
+			                          NULL, 0) > 0, 1); /* still there */
+		}
 		break;
 	case UNDER_OPEN:
 	case UNDER_STICKY:
@@ -555,7 +605,47 @@ static const struct planted_case {
 	  STICKY, 0, -EPERM },
 	{ "unprivileged: a stranger's file in the stranger's dir", NOBODY_JUDGE,
 	  (enum object)-1, STRANGER_DIR, STRANGER, 0 },
+	{ "root's device in a dir a slot may write by its ACL", ROOT_SLOTS,
+	  NULLDEV, ACL_SLOT, 0, -EPERM },
+	{ "root's device in a dir a slot may write by its ACL, count 0",
+	  ROOT_PLAIN, NULLDEV, ACL_SLOT, 0, -EPERM },
+	{ "root's device in a dir whose ACL mask keeps a slot out", ROOT_SLOTS,
+	  NULLDEV, ACL_MASKED, 0, 0 },
+	{ "unprivileged: root's device in a dir a slot may write by its ACL",
+	  NOBODY_JUDGE, NULLDEV, ACL_SLOT, 0, -EPERM },
 };
+
+/* What the ACL cases above rest on (util/files.c reads no ACL of a
+ * directory whose group bits lack w): an ACL entry that lets a user
+ * write is void while the mask -- the mode's group bits -- lacks w. */
+START_TEST(acl_write_needs_the_group_w_bit)
+{
+	if (geteuid() != 0)
+		tu_skip("acting as another user needs root");
+	ck_assert_int_eq(chmod(tu_tmpdir(), 0755), 0);
+	fresh_dir();
+	acl_let_write(dir, PL_UID + 1);
+	for (int masked = 0; masked <= 1; masked++) {
+		if (masked)
+			ck_assert_int_eq(chmod(dir, 0755), 0);
+		pid_t pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			if (setgroups(0, NULL) < 0 || setgid(PL_UID + 1) < 0 ||
+			    setuid(PL_UID + 1) < 0)
+				_exit(3);
+			char p[512];
+			snprintf(p, sizeof(p), "%s/made%d", dir, masked);
+			int fd = open(p, O_WRONLY | O_CREAT | O_EXCL, 0600);
+			_exit(fd >= 0 ? 0 : errno == EACCES ? 1 : 2);
+		}
+		int status;
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == masked,
+		              "masked %d: status 0x%x", masked, status);
+	}
+}
+END_TEST
 
 START_TEST(planted_objects_of_every_type)
 {
@@ -672,6 +762,7 @@ Suite *tu_suite(void)
 	tcase_add_test(tc, open_file_as_bad_arguments);
 	tcase_add_loop_test(tc, planted_objects_of_every_type, 0,
 	                    (int)(sizeof(planted_cases) / sizeof(planted_cases[0])));
+	tcase_add_test(tc, acl_write_needs_the_group_w_bit);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("umask");

@@ -58,11 +58,18 @@ static bool in_range(unsigned long id, unsigned long first, unsigned count)
 	return id >= first && id - first < count;
 }
 
-/* Might an ACL give more than the mode bits say? (Unknown: yes.) */
-static bool may_have_acl(int fd)
+/* Might an ACL let somebody but the owner make names in the directory
+ * fd? Only one whose mask allows writing: a POSIX ACL's named users and
+ * groups and its owning group get at most its mask, which is what the
+ * mode's group bits show (the kernel keeps the two equal), and its other
+ * entry is the mode's other bits. So without S_IWGRP no ACL can open the
+ * directory, and there is nothing to read. (Unknown: yes.) */
+static bool may_have_acl(int fd, const struct stat *st)
 {
 	char path[64];
 
+	if (!(st->st_mode & S_IWGRP))
+		return false;
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	ssize_t n = getxattr(path, "system.posix_acl_access", NULL, 0);
 	return n >= 0 || (errno != ENODATA && errno != EOPNOTSUPP);
@@ -81,53 +88,74 @@ static bool outside_owner(unsigned long uid)
 	       st.st_ino != 0xEFFFFFFDU; /* PROC_USER_INIT_INO */
 }
 
-/* Is `uid` one of the ids that could have planted something? `who`
- * NULL: anybody but root, the caller and `trusted` (a file's own owner,
- * whose directories are theirs to fill). */
-static bool planter_uid(unsigned long uid, const struct sb_planters *who,
-                        uid_t trusted)
+/* One question about the directories from a file up to the root: are
+ * they open to `who` (NULL: to anybody but root, `self` -- the caller's
+ * euid -- and `trusted`, a file's own owner, whose directories are theirs
+ * to fill)? `open` is the answer, once `decided`. */
+struct open_to {
+	const struct sb_planters *who;
+	uid_t self, trusted;
+	bool decided, open;
+};
+
+/* Is `uid` one of the ids that could have planted something? */
+static bool planter_uid(unsigned long uid, const struct open_to *q)
 {
-	if (who)
-		return in_range(uid, who->first_uid, who->count);
-	return uid != 0 && uid != geteuid() && uid != trusted &&
+	if (q->who)
+		return in_range(uid, q->who->first_uid, q->who->count);
+	return uid != 0 && uid != q->self && uid != q->trusted &&
 	       !outside_owner(uid);
 }
 
-/* Can one of `who` (NULL: see planter_uid) make or replace names in the
- * directory fd? Its owner (who may chmod it), its group, anybody by the
- * bits; an ACL counts as open. `above`: a directory above the one
- * holding the file, where only replacing a name matters -- which the
- * sticky bit keeps from anybody but the name's owner (theirs is seen one
- * step down: a directory of theirs). */
-static bool dir_open_to(int fd, const struct stat *st,
-                        const struct sb_planters *who, uid_t trusted,
-                        bool above)
+/* Can one of q's planters make or replace names in the directory fd? Its
+ * owner (who may chmod it), its group, anybody by the bits; an ACL
+ * counts as open (*acl: -1 until read, for the questions that share the
+ * walk). `above`: a directory above the one holding the file, where only
+ * replacing a name matters -- which the sticky bit keeps from anybody but
+ * the name's owner (theirs is seen one step down: a directory of
+ * theirs). */
+static bool dir_open_to(int fd, const struct stat *st, const struct open_to *q,
+                        bool above, int *acl)
 {
-	if (planter_uid(st->st_uid, who, trusted))
+	if (planter_uid(st->st_uid, q))
 		return true;
 	if (above && (st->st_mode & S_ISVTX))
 		return false;
 	/* Without a range, any group but root's may hold somebody else. */
-	bool group = who ? in_range(st->st_gid, who->first_gid, who->count)
-	                 : st->st_gid != 0;
-	return (st->st_mode & S_IWOTH) || ((st->st_mode & S_IWGRP) && group) ||
-	       may_have_acl(fd);
+	bool group = q->who ? in_range(st->st_gid, q->who->first_gid,
+	                               q->who->count)
+	                    : st->st_gid != 0;
+	if ((st->st_mode & S_IWOTH) || ((st->st_mode & S_IWGRP) && group))
+		return true;
+	if (*acl < 0)
+		*acl = may_have_acl(fd, st);
+	return *acl;
 }
 
-/* Is a directory from dirfd up to the root open to `who` (NULL: to
- * anybody but root, the caller and `trusted`)? A directory that cannot be
- * looked at counts as open. A name in a closed directory under an open
- * one is still theirs to move: the whole chain counts. */
-static bool path_open_to(int dirfd, const struct sb_planters *who,
-                         uid_t trusted)
+/* Answer the n questions q[] in one walk from dirfd up to the root. A
+ * directory that cannot be looked at counts as open. A name in a closed
+ * directory under an open one is still theirs to move: the whole chain
+ * counts. */
+static void path_open_to(int dirfd, struct open_to *q, int n)
 {
-	int fd = openat(dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	bool open = true;
+	int fd = dirfd; /* ours to close once it is not dirfd */
+	int left = n;
+	struct stat st, up;
 
-	for (int depth = 0; fd >= 0 && depth < 4096; depth++) {
-		struct stat st, up;
-		if (fstat(fd, &st) < 0 ||
-		    dir_open_to(fd, &st, who, trusted, depth > 0))
+	for (int i = 0; i < n; i++)
+		q[i].decided = q[i].open = false;
+	if (fstat(fd, &st) < 0)
+		goto unknown;
+	for (int depth = 0; depth < 4096; depth++) {
+		int acl = -1;
+		for (int i = 0; i < n; i++) {
+			if (!q[i].decided &&
+			    dir_open_to(fd, &st, &q[i], depth > 0, &acl)) {
+				q[i].decided = q[i].open = true;
+				left--;
+			}
+		}
+		if (left == 0)
 			break;
 		int parent = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (parent < 0 || fstat(parent, &up) < 0) {
@@ -135,16 +163,23 @@ static bool path_open_to(int dirfd, const struct sb_planters *who,
 				close(parent);
 			break;
 		}
-		close(fd);
+		if (fd != dirfd)
+			close(fd);
 		fd = parent;
 		if (up.st_dev == st.st_dev && up.st_ino == st.st_ino) {
-			open = false; /* the root, seen */
+			/* the root, seen: what is left is closed */
+			for (int i = 0; i < n; i++)
+				q[i].decided = true;
 			break;
 		}
+		st = up;
 	}
-	if (fd >= 0)
+	if (fd != dirfd)
 		close(fd);
-	return open;
+unknown:
+	for (int i = 0; i < n; i++)
+		if (!q[i].decided)
+			q[i].decided = q[i].open = true;
 }
 
 /* Any caller: an object of a third user where somebody but its owner,
@@ -154,56 +189,73 @@ static bool path_open_to(int dirfd, const struct sb_planters *who,
  * without O_CREAT after O_EXCL failed would sidestep the kernel's). A
  * device must be root's (or the caller's: its terminal) where nobody
  * else may make names: /dev/null is, a node planted by a program left
- * running as root in its working directory is not. */
-static int check_foreign(const struct stat *st, int dirfd)
+ * running as root in its working directory is not.
+ *   Root: an object of the program's ids is the program's doing; where
+ * they may make names, an object of anybody but root, or with a second
+ * name, may be theirs: a link to what they could not open. Both walks up
+ * the directories are made as one. */
+static int check_object(const struct stat *st, int dirfd,
+                        const struct sb_planters *who)
 {
 	uid_t self = geteuid();
-
-	if (dirfd < 0)
-		return 0;
 	bool insider = st->st_uid != 0 && st->st_uid != self &&
 	               !outside_owner(st->st_uid);
-	if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode)) {
-		if (insider || path_open_to(dirfd, NULL, 0))
-			return -EPERM;
-		return 0;
-	}
-	if (insider && path_open_to(dirfd, NULL, st->st_uid))
+	bool device = S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode);
+	bool known = who && who->count > 0;
+	struct open_to q[2] = {
+		{ .who = NULL, .self = self,
+		  .trusted = device ? 0 : st->st_uid },
+		{ .who = who, .self = self },
+	};
+	/* Which walks the rules below read: q[0] (any caller), q[1]
+	 * (root, for the program's ids). */
+	bool any = dirfd >= 0 && (device ? !insider : insider);
+	bool mine = self == 0 && known && dirfd >= 0 &&
+	            !in_range(st->st_uid, who->first_uid, who->count);
+
+	if (device && insider && dirfd >= 0)
 		return -EPERM;
+	if (any && mine)
+		path_open_to(dirfd, q, 2);
+	else if (any)
+		path_open_to(dirfd, &q[0], 1);
+	else if (mine)
+		path_open_to(dirfd, &q[1], 1);
+	if (any && q[0].open)
+		return -EPERM;
+	if (self != 0)
+		return 0;
+	if (known && in_range(st->st_uid, who->first_uid, who->count))
+		return -EPERM;
+	if (!known || dirfd < 0 || q[1].open) {
+		if (st->st_uid != 0 && !outside_owner(st->st_uid))
+			return -EPERM;
+		if (st->st_nlink > 1)
+			return -EMLINK;
+	}
 	return 0;
 }
 
-int sb_check_opened(int fd, int dirfd, bool want_dir,
-                    const struct sb_planters *who)
+static int check_opened(int fd, int dirfd, bool want_dir,
+                        const struct sb_planters *who, struct stat *st)
 {
-	struct stat st;
-	int rc;
-
-	if (fstat(fd, &st) < 0)
+	if (fstat(fd, st) < 0)
 		return -errno;
-	if (S_ISDIR(st.st_mode) != want_dir)
+	if (S_ISDIR(st->st_mode) != want_dir)
 		return want_dir ? -ENOTDIR : -EISDIR;
 	if (want_dir)
 		return 0;
 	/* Every other type alike: a FIFO, a socket or a device planted
 	 * under the judge's name hands the program's input or output to
 	 * whoever planted it. */
-	if ((rc = check_foreign(&st, dirfd)) < 0 || geteuid() != 0)
-		return rc;
-	/* Root writes or reads what the program cannot. An object of the
-	 * program's ids is the program's doing. */
-	bool known = who && who->count > 0;
-	if (known && in_range(st.st_uid, who->first_uid, who->count))
-		return -EPERM;
-	/* Where they may make names, an object of anybody but root, or with
-	 * a second name, may be theirs: a link to what they could not open. */
-	if (!known || dirfd < 0 || path_open_to(dirfd, who, 0)) {
-		if (st.st_uid != 0 && !outside_owner(st.st_uid))
-			return -EPERM;
-		if (st.st_nlink > 1)
-			return -EMLINK;
-	}
-	return 0;
+	return check_object(st, dirfd, who);
+}
+
+int sb_check_opened(int fd, int dirfd, bool want_dir,
+                    const struct sb_planters *who)
+{
+	struct stat st;
+	return check_opened(fd, dirfd, want_dir, who, &st);
 }
 
 /* Open `name` in dirfd as asked; the descriptor, not yet checked. */
@@ -258,18 +310,17 @@ int sb_open_file_as(const char *path, int how, mode_t mode,
 		return dirfd;
 	fd = open_in(dirfd, base, how, mode, &created);
 	rc = fd < 0 ? -errno : 0;
-	if (rc == 0 && !created)
-		rc = sb_check_opened(fd, dirfd, false, who);
-	if (rc == 0 && how == SANDBOX_OPEN_WRITE && !created) {
+	if (rc == 0 && !created) {
 		struct stat st;
-		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		rc = check_opened(fd, dirfd, false, who, &st);
+		if (rc == 0 && how == SANDBOX_OPEN_WRITE && S_ISREG(st.st_mode) &&
 		    ftruncate(fd, 0) < 0)
 			rc = -errno;
-	}
-	if (rc == 0) {
-		int fl = fcntl(fd, F_GETFL);
-		if (fl >= 0 && (fl & O_NONBLOCK))
-			(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+		/* Found, it was opened O_NONBLOCK (open_in): clear that. The
+		 * other flags F_SETFL sets are never ours but O_APPEND. */
+		if (rc == 0)
+			(void)fcntl(fd, F_SETFL,
+			            how == SANDBOX_OPEN_APPEND ? O_APPEND : 0);
 	}
 	if (rc < 0 && fd >= 0)
 		close(fd);
