@@ -76,6 +76,7 @@ int sb_pin_begin(sandbox_t *sb, struct sb_pin *pin)
 	pin->changed = false;
 	pin->claim = -1;
 	pin->cpu = -1;
+	pin->ncpus = 0;
 	if (sb->affinity == S_AFFINITY_NONE && !sb->has_cpus)
 		return 0;
 	if ((rc = -pthread_getaffinity_np(pthread_self(), sizeof(pin->saved),
@@ -99,6 +100,7 @@ int sb_pin_begin(sandbox_t *sb, struct sb_pin *pin)
 		pin->changed = true;
 	}
 	sb->stat.cpu = pin->claim >= 0 ? pin->cpu : only_cpu(&allowed);
+	pin->ncpus = pin->claim >= 0 ? 1 : CPU_COUNT(&allowed);
 	return 0;
 }
 

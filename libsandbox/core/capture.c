@@ -482,6 +482,14 @@ void sb_capture_finish(sandbox_t *sb)
 {
 	sigset_t pipe_set, old;
 
+	/* Nothing to drain (no capture, or drained already): no write, no
+	 * SIGPIPE to hold. */
+	if (sb->cap[1].rfd < 0 && !sb->cap[1].pend_len &&
+	    sb->cap[2].rfd < 0 && !sb->cap[2].pend_len) {
+		close_stream(&sb->cap[1]);
+		close_stream(&sb->cap[2]);
+		return;
+	}
 	/* Writes into a pipe whose reader left raise SIGPIPE in this thread:
 	 * hold it while draining (destination_gone consumes it). */
 	sigemptyset(&pipe_set);

@@ -122,6 +122,8 @@ struct sb_manager {
 	pid_t pid;
 	struct timespec start;  /* CLOCK_MONOTONIC at fork, then at exec */
 	int64_t ncpus;          /* CPUs the program may run on (at least 1) */
+	int pinned_ncpus;       /* the tracer thread's CPUs as sb_pin_begin
+	                         * left them, or 0: unknown (tracer only) */
 	atomic_int cpu_safe;    /* the most tasks running at once the next
 	                         * CPU check is early enough for (manager.c);
 	                         * the tracer wakes the manager past it */
@@ -536,6 +538,7 @@ struct sb_pin {
 	bool changed;      /* the thread's mask was changed: restore saved */
 	int claim;         /* descriptor holding the claim on cpu, or -1 */
 	int cpu;
+	int ncpus;         /* CPUs in the thread's mask now, or 0: unknown */
 	cpu_set_t saved;
 };
 int sb_pin_begin(sandbox_t *sb, struct sb_pin *pin);

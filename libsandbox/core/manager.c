@@ -521,9 +521,11 @@ void sb_manager_begin_run(sandbox_t *sb, pid_t pid, int pidfd,
 	sb->mgr.pidfd = pidfd;
 	sb->mgr.start = *t_fork;
 	sb->mgr.have_px = false;
-	/* The program inherits the calling (tracer) thread's affinity. */
+	/* The program inherits the calling (tracer) thread's affinity: as
+	 * the CPU placement just set it, else as the kernel says. */
 	cpu_set_t set;
-	sb->mgr.ncpus = sched_getaffinity(0, sizeof(set), &set) == 0
+	sb->mgr.ncpus = sb->mgr.pinned_ncpus > 0 ? sb->mgr.pinned_ncpus
+	                : sched_getaffinity(0, sizeof(set), &set) == 0
 	                ? CPU_COUNT(&set) : 1;
 	if (sb->mgr.ncpus < 1)
 		sb->mgr.ncpus = 1;

@@ -356,6 +356,7 @@ int sb_run_execute(sandbox_t *sb)
 		sb->failed_step = sb_step_name(SB_STEP_CPUS);
 		goto out;
 	}
+	sb->mgr.pinned_ncpus = pin.ncpus; /* read by sb_manager_begin_run */
 	/* The ids of the run: a slot of its own when we are root. */
 	if ((rc = sb_ident_begin(sb, &ident)) < 0)
 		goto out;

@@ -166,14 +166,18 @@ int sb_claim(int kind, unsigned long n)
 		return -EINVAL;
 	sb_claim_path(kind, n, path, sizeof(path));
 	name = strrchr(path, '/') + 1;
-	if (root)
-		dir = open_root_dir();
-	else if ((dir = open("/dev/shm", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		dir = -errno;
-	if (dir < 0)
-		return dir;
-	fd = open_lock_file(dir, name, root ? 0600 : 0444, root);
-	close(dir);
+	if (root) {
+		if ((dir = open_root_dir()) < 0)
+			return dir;
+		fd = open_lock_file(dir, name, 0600, true);
+		close(dir);
+	} else {
+		/* /dev/shm is looked up as opening it would (a link to it is
+		 * followed), the name itself as above: no directory to open
+		 * and close on every claim. A /dev/shm that is not a
+		 * directory fails the claim all the same. */
+		fd = open_lock_file(AT_FDCWD, path, 0444, false);
+	}
 	if (fd < 0)
 		return fd;
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
