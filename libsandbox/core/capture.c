@@ -168,8 +168,6 @@ bool sb_capture_plan(sandbox_t *sb, int stdio[3], unsigned skip)
 	bool limited = sb->quota[S_QUOTA_DISK] != SANDBOX_UNLIMITED;
 	struct stat st;
 
-	sb->cap_batch = !(skip & 1) &&
-	                nobody_answers(stdio[0] >= 0 ? stdio[0] : 0);
 	for (int i = 1; i <= 2; i++) {
 		struct sb_capture *c = &sb->cap[i];
 		c->active = c->on && !(skip & (1u << i));
@@ -191,6 +189,10 @@ bool sb_capture_plan(sandbox_t *sb, int stdio[3], unsigned skip)
 		c->active = c->implied = true;
 		c->dest = c->own_dest;
 	}
+	/* Only a capture gathers (no stat of stdin for a run without). */
+	sb->cap_batch = (sb->cap[1].active || sb->cap[2].active) &&
+	                !(skip & 1) &&
+	                nobody_answers(stdio[0] >= 0 ? stdio[0] : 0);
 	if (skip & 6)
 		return false; /* an interaction's streams are its own */
 	if (sb->stdio[2].fd == SANDBOX_STDIO_STDOUT && !sb->cap[2].active) {

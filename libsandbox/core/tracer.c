@@ -1065,12 +1065,15 @@ static void forget_other_threads(struct run *r, const struct sb_task *t)
 /* execve succeeded in task t. Only the first is the program's start. A
  * thread that is not its process's main thread takes the main thread's
  * tid (the kernel's de_thread): its former tid is in the event message,
- * its state moves to the main thread's entry, which t already is. */
+ * its state moves to the main thread's entry, which t already is. Our
+ * child's own execve, the run's only task (our code makes no thread),
+ * was the main thread's: nothing to ask. */
 static void on_exec(struct run *r, struct sb_task *t)
 {
-	unsigned long former = 0;
+	unsigned long former = (unsigned long)t->tid;
 
-	if (ptrace(PTRACE_GETEVENTMSG, t->tid, NULL, &former) == 0 &&
+	if ((r->exec_done || r->tasks.n > 1) &&
+	    ptrace(PTRACE_GETEVENTMSG, t->tid, NULL, &former) == 0 &&
 	    (pid_t)former != t->tid) {
 		struct sb_task *f = task_of(r, (pid_t)former);
 		if (f) {
