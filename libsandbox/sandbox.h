@@ -722,7 +722,10 @@ int sandbox_open_file(const char *path, int how, mode_t mode);
  * use its program's ids this way. Not root: as sandbox_open_file(). */
 int sandbox_open_file_as(const char *path, int how, mode_t mode,
                          uid_t first_uid, gid_t first_gid, unsigned count);
-/* Set quota q (sandbox_quota_t) to value, or SANDBOX_UNLIMITED. */
+/* Set quota q (sandbox_quota_t) to value, or SANDBOX_UNLIMITED. -EINVAL
+ * for 0, a time quota over INT64_MAX ns, a task quota over INT32_MAX, a
+ * memory or disk quota over INT64_MAX bytes (8 EiB: say no quota with
+ * SANDBOX_UNLIMITED). */
 int sandbox_set_quota(sandbox_t *sb, int q, uint64_t value);
 /* Memory quota mode, S_MEMORY_VSIZE or S_MEMORY_RSS. Unset, the policy's
  * preference (sandbox_policy_set_memory_mode()) applies, else VSIZE. */

@@ -276,6 +276,10 @@ SB_EXPORT int sandbox_set_quota(sandbox_t *sb, int q, uint64_t value)
 		return -EINVAL;
 	if (q == S_QUOTA_TASKS && value != SANDBOX_UNLIMITED && value > INT32_MAX)
 		return -EINVAL;
+	/* Byte quotas are judged against signed figures. */
+	if ((q == S_QUOTA_MEMORY || q == S_QUOTA_DISK) &&
+	    value != SANDBOX_UNLIMITED && value > (uint64_t)INT64_MAX)
+		return -EINVAL;
 	sb->quota[q] = value;
 	return 0;
 }
