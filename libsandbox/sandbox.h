@@ -881,8 +881,8 @@ typedef struct {
 	                          * successful write, pwrite, writev, sendfile
 	                          * of its threads and of the children it
 	                          * waited for, to anything (/dev/null, pipes,
-	                          * the same bytes rewritten), and its set-up's
-	                          * before exec; splice not. NOT the figure
+	                          * the same bytes rewritten); splice not, nor
+	                          * the set-up before exec. NOT the figure
 	                          * S_QUOTA_DISK judges: it can exceed the
 	                          * quota on an OK run (docs/VERDICTS.md,
 	                          * "Output") */

@@ -515,10 +515,13 @@ static void child_pre(const struct sb_iso *iso, int errfd, const int *keep,
 		 * lets it do only when we are dumpable (else the files are
 		 * root's): a supervisor that made itself non-dumpable, as
 		 * sandbox-run does, passed that on to us. exec makes the
-		 * program dumpable in any case. Then say we are ready. */
+		 * program dumpable in any case. Then say we are ready --
+		 * by send(2), which the kernel's count of our writes (wchar,
+		 * the program's output_bytes) leaves out: the set-up's
+		 * bytes are not the program's. */
 		if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
 			sb_child_fail(errfd, errno, SB_STEP_PRCTL);
-		if (write(run->sync_r, "r", 1) != 1 ||
+		if (send(run->sync_r, "r", 1, MSG_NOSIGNAL) != 1 ||
 		    read(run->sync_r, &go, 1) != 1)
 			_exit(127); /* the supervisor gave up (or died) */
 	}

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -496,12 +497,13 @@ static int enter_root(const char *dir, const char *cwd, bool allow_pivot,
 }
 
 /* The supervisor's turn (box.c fills the inputs' space): "c", then wait
- * for its "d". A supervisor that is gone or failed ends the child. */
+ * for its "d". A supervisor that is gone or failed ends the child. Sent
+ * by send(2): not counted in the program's output_bytes (wchar). */
 static int handoff(const struct sb_mnt *m)
 {
 	char done;
 
-	if (write(m->fd, "c", 1) != 1 || read(m->fd, &done, 1) != 1 ||
+	if (send(m->fd, "c", 1, MSG_NOSIGNAL) != 1 || read(m->fd, &done, 1) != 1 ||
 	    done != 'd')
 		return -ECANCELED;
 	return 0;
