@@ -14,7 +14,7 @@ if [ -z "$PYBIND_PYTHON" ]; then
 	exit 77
 fi
 if [ "$PYBIND_HAVE_DEV" != yes ]; then
-	echo "SKIP: configure found no headers for $PYBIND_PYTHON (apt-get install python3-dev)"
+	echo "SKIP: the binding is not built: configure found no headers for $PYBIND_PYTHON (apt-get install python3-dev), or was given --without-python-binding"
 	exit 77
 fi
 export PYTHONPATH="$b/bindings/python/stage${PYTHONPATH:+:$PYTHONPATH}"
