@@ -40,6 +40,7 @@ libsandbox_libsandbox_core_la_SOURCES = \
 	libsandbox/policy/explain.c \
 	libsandbox/policy/filter.c \
 	libsandbox/policy/filter_cache.c \
+	libsandbox/policy/filter_tree.c \
 	libsandbox/policy/tasks.c \
 	libsandbox/policy/files.c \
 	libsandbox/policy/landlock.c \

@@ -749,6 +749,8 @@ int sb_filter_compile(const sandbox_policy_t *p, const struct sb_filter_opts *o,
 	if (!all && !(all = abi_ctx(S_ABI_X86_64, &rc)))
 		goto out;
 	rc = export_bpf(all, out);
+	if (rc == 0 && !o->plain)
+		(void)sb_filter_tree(out, false);
 out:
 	if (rc < 0 && rc != -ENOMEM && rc != -E2BIG && rc != -EIO)
 		rc = -EINVAL;

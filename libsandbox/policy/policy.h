@@ -165,6 +165,8 @@ struct sb_filter_opts {
 	                    * descriptor (sb_truncate_syscall, a subset of
 	                    * the above) where the table allows it: the
 	                    * tracer measures the stream files first */
+	bool plain;        /* libseccomp's program as it is, not rebuilt
+	                    * by sb_filter_tree() (tests compare the two) */
 	pid_t self;        /* unused in the kernel filter (pid unknown before
 	                    * fork): S_ARG_SELF_PID rules compile to TRACE */
 };
@@ -175,6 +177,13 @@ struct sb_filter_opts {
 int sb_filter_compile(const sandbox_policy_t *p,
                       const struct sb_filter_opts *o,
                       struct sock_fprog *out);
+/* filter_tree.c: prog's syscall-number part rebuilt as a weighted search
+ * tree in front of libseccomp's own argument code, for a cheaper install
+ * (the kernel's cache walk and JIT), when that is proven to return what
+ * prog returns for every call and costs less (whatever it costs with
+ * any_cost: tests). 1 rebuilt, 0 left as it was (also when out of
+ * memory). */
+int sb_filter_tree(struct sock_fprog *prog, bool any_cost);
 /* Same result through the filters compiled with the library (the
  * built-in policies') and a small process-wide cache, both keyed by the
  * policy's rules and defaults (filter_cache.c): what sandboxes call. */
