@@ -589,6 +589,9 @@ static int prepare(struct run *r)
 		return refuse(r, rc, "check", "%s: %s%s%s", o->program,
 		              sandbox_strerror(rc), m ? ": " : "", m ? m : "");
 	}
+	char note[512];
+	if (!o->quiet && sandbox_filter_note(r->sb, note, sizeof(note)))
+		errmsg("note: %s", note);
 	return start(r);
 }
 

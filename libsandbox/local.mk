@@ -41,6 +41,7 @@ libsandbox_libsandbox_core_la_SOURCES = \
 	libsandbox/policy/filter.c \
 	libsandbox/policy/filter_cache.c \
 	libsandbox/policy/filter_tree.c \
+	libsandbox/policy/verify.c \
 	libsandbox/policy/tasks.c \
 	libsandbox/policy/files.c \
 	libsandbox/policy/landlock.c \
@@ -60,6 +61,8 @@ libsandbox_libsandbox_core_la_SOURCES = \
 	libsandbox/util/files.c \
 	libsandbox/util/landlock.c \
 	libsandbox/util/spawn.c \
+	libsandbox/util/bpfsim.h \
+	libsandbox/util/bpfsim.c \
 	policies/builtin.h \
 	policies/builtin.c \
 	policies/helpers.c \

@@ -1612,6 +1612,16 @@ int sandbox_get_binary_info(const sandbox_t *sb, sandbox_binary_info_t *bi,
  * which, in one line (static storage of the sandbox, valid until the
  * next check), or NULL when the last check refused nothing. */
 const char *sandbox_check_message(const sandbox_t *sb);
+/* Before a policy's compiled kernel filter is used, it is run in a BPF
+ * interpreter over every syscall and the argument values its rules turn
+ * on, and compared with the policy's table (built-in policies are proven
+ * when the library is tested). A syscall on which libseccomp's program
+ * disagrees with the table is sent to the tracer, which decides it by
+ * the table at a stop -- never in the kernel, in fast mode too. This
+ * says so in one line (like snprintf: writes at most len bytes with the
+ * NUL, returns the length of the whole text; buf may be NULL when len is
+ * 0), or returns 0 when the last check's filter agreed everywhere. */
+size_t sandbox_filter_note(const sandbox_t *sb, char *buf, size_t len);
 
 /* ---- Profiles */
 

@@ -2,7 +2,7 @@
  * The kernel-free tier: does each policy's compiled seccomp filter agree
  * with the library's user-space evaluation of the same rule table? No
  * process is started: the filter runs in a small BPF interpreter
- * (tests/bpfsim.c) over random (ABI, number, arguments), biased towards
+ * (libsandbox/util/bpfsim.c) over random (ABI, number, arguments), biased towards
  * the numbers and constants the policy's rules name, for every built-in
  * policy (with and without the memory watch of a VSIZE quota) and for
  * random policies.
@@ -28,9 +28,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "policy/policy.h"
-#include "bpfsim.h"
+#include "util/bpfsim.h"
 #include "ckrun.h"
 
 #define X32_BIT 0x40000000u
@@ -115,7 +116,7 @@ static void check_one(const struct sock_fprog *prog,
 		args = a32;
 	}
 	memcpy(d.args, args, sizeof(d.args));
-	uint32_t ret = bpfsim_run(prog, &d, &why);
+	uint32_t ret = sb_bpf_run(prog, &d, &why, NULL);
 	t->inputs++;
 	if (why) {
 		mismatch(t, abi, nr, args, ret, -1, 0, why);
@@ -802,7 +803,7 @@ START_TEST(own_cpu_clocks_cost_no_stop)
 				                          .instruction_pointer = 0x401000 };
 				const char *why = NULL;
 				d.args[0] = ids[i];
-				uint32_t ret = bpfsim_run(&prog, &d, &why);
+				uint32_t ret = sb_bpf_run(&prog, &d, &why, NULL);
 				ck_assert_msg(why == NULL, "%s: %s", *n, why);
 				/* Only where the table allows the call. */
 				int err = 0;
@@ -852,6 +853,145 @@ START_TEST(i386_arguments_are_32_bits)
 }
 END_TEST
 
+/* ------------------------------------------------------------ verify.c */
+
+static double now_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+/* The verification of a compiled program (policy/verify.c) finds nothing
+ * to send to the tracer in right programs: every built-in's (as a run
+ * compiles it, with and without the watches) and random tables'. The
+ * time it takes is printed (sandbox-run pays it once per custom policy). */
+START_TEST(verification_passes_right_filters)
+{
+	for (const char *const *n = sandbox_policy_list(); *n; n++) {
+		for (int watch = 0; watch < 4; watch++) {
+			sandbox_policy_t *p = sandbox_policy_builtin(*n);
+			struct sb_filter_opts o = { .watch_memory = watch & 1,
+			                            .watch_space = watch & 2 };
+			struct sb_effective eff;
+			struct sock_fprog prog;
+			ck_assert_ptr_nonnull(p);
+			ck_assert_int_eq(sb_policy_effective(p, NULL, &eff), 0);
+			ck_assert_int_eq(sb_filter_compile(&eff.view, &o, &prog), 0);
+			unsigned short len = prog.len;
+			double best = 1e12;
+			int rc = 0;
+			for (int k = 0; k < 3 && rc == 0; k++) {
+				double t0 = now_us();
+				rc = sb_filter_verify(&eff.view, &o, &prog);
+				double t1 = now_us();
+				best = t1 - t0 < best ? t1 - t0 : best;
+			}
+			if (watch == 0)
+				printf("NOTE: verify %-13s %u insns: %.0f us (best of "
+				       "3)\n", *n, len, best);
+			ck_assert_msg(rc == 0, "%s (watch %d): %d sent to the tracer",
+			              *n, watch, rc);
+			ck_assert_uint_eq(prog.len, len);
+			free(prog.filter);
+			sb_policy_effective_free(&eff);
+			sandbox_policy_unref(p);
+		}
+	}
+	for (int i = 0; i < 30; i++) {
+		sandbox_policy_t *p = random_policy();
+		struct sb_filter_opts o = { .watch_memory = i & 1 };
+		struct sock_fprog prog;
+		ck_assert_int_eq(sb_filter_compile(p, &o, &prog), 0);
+		int rc = sb_filter_verify(p, &o, &prog);
+		if (rc && getenv("SB_BPF_DEBUG"))
+			sandbox_policy_explain(p, 1);
+		ck_assert_msg(rc == 0, "random #%d: %d sent to the tracer", i, rc);
+		free(prog.filter);
+		sandbox_policy_unref(p);
+	}
+}
+END_TEST
+
+/* The kernel's answer for one x86_64 call of prog. */
+static uint32_t sim(const struct sock_fprog *prog, const char *name,
+                    const uint64_t args[6])
+{
+	struct seccomp_data d = { .arch = AUDIT_ARCH_X86_64,
+	                          .instruction_pointer = 0x401000 };
+	const char *why = NULL;
+	d.nr = (int)sb_syscall_number(S_ABI_X86_64, name);
+	if (args)
+		memcpy(d.args, args, sizeof(d.args));
+	uint32_t ret = sb_bpf_run(prog, &d, &why, NULL);
+	ck_assert_msg(why == NULL, "%s: %s", name, why);
+	return ret;
+}
+
+/* A program that decides a syscall otherwise than the table (here:
+ * minimal's program, judged against minimal + "write kill") has that
+ * syscall sent to the tracer, and only that one; what was sent can be
+ * read back for the run's diagnostics. */
+START_TEST(verification_sends_a_wrong_syscall_to_the_tracer)
+{
+	sandbox_policy_t *p = sandbox_policy_builtin("minimal");
+	sandbox_policy_t *q = sandbox_policy_builtin("minimal");
+	struct sb_filter_opts o = { 0 };
+	struct sb_filter_sent sent[4];
+	struct sock_fprog prog;
+	static const uint64_t one[6] = { 1 };
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_ptr_nonnull(q);
+	ck_assert_int_eq(sandbox_policy_add_rule_name(q, 1u << S_ABI_X86_64,
+	                 "write", S_DISP_KILL, 0, NULL, 0), 0);
+	ck_assert_int_eq(sb_filter_compile(p, &o, &prog), 0);
+	ck_assert_uint_eq(sim(&prog, "write", one), SECCOMP_RET_ALLOW);
+	ck_assert_int_eq(sb_filter_sent(&prog, sent, 4), 0);
+	ck_assert_int_eq(sb_filter_verify(q, &o, &prog), 1);
+	ck_assert_int_eq(sb_filter_sent(&prog, sent, 4), 1);
+	ck_assert_int_eq(sent[0].abi, S_ABI_X86_64);
+	ck_assert_int_eq(sent[0].nr, sb_syscall_number(S_ABI_X86_64, "write"));
+	ck_assert_uint_eq(sim(&prog, "write", one),
+	                  SECCOMP_RET_TRACE | SB_TRACE_ASK);
+	/* The rest is the program as compiled. */
+	ck_assert_uint_eq(sim(&prog, "read", NULL), SECCOMP_RET_ALLOW);
+	ck_assert_uint_eq(sim(&prog, "exit_group", NULL), SECCOMP_RET_ALLOW);
+	/* And it agrees now. */
+	ck_assert_int_eq(sb_filter_verify(q, &o, &prog), 0);
+	free(prog.filter);
+	sandbox_policy_unref(p);
+	sandbox_policy_unref(q);
+}
+END_TEST
+
+/* Through the filter cache, as a run gets its program: a compiled
+ * program that allows what the table kills (the test hook
+ * LIBSANDBOX_TEST_FILTER_ALLOW makes libseccomp's program allow getppid)
+ * comes out sending getppid to the tracer. */
+START_TEST(verification_guards_every_compiled_filter)
+{
+	sandbox_policy_t *p = sandbox_policy_builtin("default");
+	struct sb_filter_opts o = { 0 };
+	struct sb_filter_sent sent[4];
+	struct sock_fprog prog;
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64,
+	                 "getppid", S_DISP_KILL, 0, NULL, 0), 0);
+	ck_assert_int_eq(setenv("LIBSANDBOX_TEST_FILTER_ALLOW", "getppid", 1), 0);
+	int rc = sb_filter_get(p, &o, &prog);
+	unsetenv("LIBSANDBOX_TEST_FILTER_ALLOW");
+	ck_assert_int_eq(rc, 0);
+	ck_assert_uint_eq(sim(&prog, "getppid", NULL),
+	                  SECCOMP_RET_TRACE | SB_TRACE_ASK);
+	ck_assert_int_eq(sb_filter_sent(&prog, sent, 4), 1);
+	ck_assert_int_eq(sent[0].nr, sb_syscall_number(S_ABI_X86_64, "getppid"));
+	free(prog.filter);
+	sandbox_policy_unref(p);
+}
+END_TEST
+
 /* The interpreter itself, on programs written by hand. */
 START_TEST(interpreter)
 {
@@ -879,18 +1019,18 @@ START_TEST(interpreter)
 	struct seccomp_data d = { .nr = 39 };
 	const char *why;
 
-	ck_assert_uint_eq(bpfsim_run(&p, &d, &why), SECCOMP_RET_ERRNO | 1);
+	ck_assert_uint_eq(sb_bpf_run(&p, &d, &why, NULL), SECCOMP_RET_ERRNO | 1);
 	ck_assert_ptr_null(why);
 	d.nr = 1;
 	d.args[1] = 0x8000001200000000ULL;
-	ck_assert_uint_eq(bpfsim_run(&p, &d, &why), SECCOMP_RET_KILL_PROCESS);
+	ck_assert_uint_eq(sb_bpf_run(&p, &d, &why, NULL), SECCOMP_RET_KILL_PROCESS);
 	d.args[1] = 0x0000001200000000ULL;
-	ck_assert_uint_eq(bpfsim_run(&p, &d, &why), 0x12);
+	ck_assert_uint_eq(sb_bpf_run(&p, &d, &why, NULL), 0x12);
 	p = (struct sock_fprog){ 2, bad_load };
-	bpfsim_run(&p, &d, &why);
+	sb_bpf_run(&p, &d, &why, NULL);
 	ck_assert_ptr_nonnull(why);
 	p = (struct sock_fprog){ 1, no_ret };
-	bpfsim_run(&p, &d, &why);
+	sb_bpf_run(&p, &d, &why, NULL);
 	ck_assert_ptr_nonnull(why);
 }
 END_TEST
@@ -917,6 +1057,9 @@ int main(void)
 	tcase_add_test(tc, random_policies_agree);
 	tcase_add_test(tc, builtins_exact);
 	tcase_add_test(tc, random_policies_exact);
+	tcase_add_test(tc, verification_passes_right_filters);
+	tcase_add_test(tc, verification_sends_a_wrong_syscall_to_the_tracer);
+	tcase_add_test(tc, verification_guards_every_compiled_filter);
 	suite_add_tcase(s, tc);
 	return ck_run(s);
 }

@@ -31,8 +31,7 @@ if HAVE_CHECK
 # with the static library (libtool -static) to reach the internal calls.
 check_PROGRAMS += tests/check_bpf
 TESTS += tests/check_bpf
-tests_check_bpf_SOURCES = tests/check_bpf.c tests/bpfsim.c tests/bpfsim.h \
-	tests/ckrun.h
+tests_check_bpf_SOURCES = tests/check_bpf.c tests/ckrun.h
 tests_check_bpf_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SECCOMP_CFLAGS)
 tests_check_bpf_LDFLAGS = $(AM_LDFLAGS) -static
 tests_check_bpf_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)

@@ -218,3 +218,37 @@ SB_EXPORT const char *sandbox_check_message(const sandbox_t *sb)
 		return NULL;
 	return sb->diag->msg;
 }
+
+SB_EXPORT size_t sandbox_filter_note(const sandbox_t *sb, char *buf, size_t len)
+{
+	struct sb_filter_sent sent[8];
+	char name[64];
+	size_t n = 0;
+	int k;
+
+	if (len)
+		buf[0] = '\0';
+	if (!sb || !sb->compiled.valid ||
+	    (k = sb_filter_sent(&sb->compiled.prog, sent, 8)) <= 0)
+		return 0;
+#define OUT(...) \
+	n += (size_t)snprintf(n < len ? buf + n : NULL, n < len ? len - n : 0, \
+	                      __VA_ARGS__)
+	OUT("the kernel filter libseccomp compiled disagreed with the policy "
+	    "on");
+	for (int i = 0; i < k && i < 8; i++) {
+		const char *sep = i ? "," : "";
+		if (sent[i].abi < 0)
+			OUT("%s every other architecture", sep);
+		else if (sent[i].nr < 0)
+			OUT("%s every %s syscall", sep, sandbox_abi_name(sent[i].abi));
+		else
+			OUT("%s %s (%s)", sep, sb_syscall_name(sent[i].abi, sent[i].nr,
+			                                        name, sizeof(name)),
+			    sandbox_abi_name(sent[i].abi));
+	}
+	OUT("%s: the tracer decides %s by the policy's table (a stop at every "
+	    "call, in every mode)", k > 8 ? ", ..." : "", k > 1 ? "them" : "it");
+#undef OUT
+	return n;
+}

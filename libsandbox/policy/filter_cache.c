@@ -219,7 +219,8 @@ int sb_filter_get(const sandbox_policy_t *p, const struct sb_filter_opts *o,
 	pthread_mutex_unlock(&cache.lock);
 	if (rc != 0)
 		return rc < 0 ? rc : 0;
-	if ((rc = sb_filter_compile(p, o, out)) < 0)
+	if ((rc = sb_filter_compile(p, o, out)) < 0 ||
+	    (rc = sb_filter_verify(p, o, out)) < 0)
 		return rc;
 	pthread_mutex_lock(&cache.lock);
 	insert(hash, p, watch, out);

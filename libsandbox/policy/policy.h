@@ -14,6 +14,8 @@
  *   stack.c         what a callback's answer means, once for every event
  *   filter.c        the rule table compiled into seccomp-bpf (libseccomp)
  *   filter_cache.c  compiled programs cached by rule content
+ *   verify.c        a compiled program checked against the table in a BPF
+ *                   interpreter; what disagrees goes to the tracer
  *   explain.c       the text of sandbox_policy_explain()
  *
  * A policy is an ordered stack of layers, asked in this order for every
@@ -212,6 +214,27 @@ extern const unsigned sb_filters_builtin_scmp[3];
  * options, or NULL (none, or another libseccomp). */
 const struct sb_filter_builtin *sb_filter_builtin_find(const sandbox_policy_t *p,
                                                      const struct sb_filter_opts *o);
+
+/* ------------------------------------------------------------ verify.c */
+
+/* Run prog, just compiled from p with o, in a BPF interpreter over every
+ * syscall number of every ABI and the argument values where p's rules
+ * can change their answer, and send each syscall on which it decides
+ * otherwise than p's table to the tracer (instructions put in front of
+ * prog: the table decides it in user space, in every mode). Returns how
+ * many entries were sent (0: prog agrees everywhere), or -errno with
+ * prog freed and zeroed (-EINVAL: it still disagrees, never used). */
+int sb_filter_verify(const sandbox_policy_t *p, const struct sb_filter_opts *o,
+                     struct sock_fprog *prog);
+/* What sb_filter_verify() sent to the tracer in prog: abi -1 is every
+ * other architecture, nr -1 a whole ABI. Fills at most max; returns how
+ * many there are (0 for a program that was not changed). */
+struct sb_filter_sent {
+	int abi;
+	long nr;
+};
+int sb_filter_sent(const struct sock_fprog *prog, struct sb_filter_sent *out,
+                   size_t max);
 
 /* ------------------------------------------------------------- files.c */
 

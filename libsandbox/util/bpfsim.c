@@ -6,7 +6,8 @@
  * length, forward jumps only, and the program must end in a return.
  * Anything else is refused, as the kernel would refuse to load it.
  */
-#include "bpfsim.h"
+#include "config.h"
+#include "util/bpfsim.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -14,7 +15,7 @@
 #define SCRATCH 16
 
 static uint32_t load_word(const struct seccomp_data *d, uint32_t off,
-                          const char **why)
+                          const char **why, uint32_t *loaded)
 {
 	uint32_t w;
 
@@ -22,6 +23,7 @@ static uint32_t load_word(const struct seccomp_data *d, uint32_t off,
 		*why = "load outside struct seccomp_data, or unaligned";
 		return 0;
 	}
+	*loaded |= 1u << (off / 4);
 	memcpy(&w, (const char *)d + off, 4); /* little-endian host */
 	return w;
 }
@@ -58,12 +60,16 @@ static int jump(uint16_t op, uint32_t a, uint32_t b)
 	}
 }
 
-uint32_t bpfsim_run(const struct sock_fprog *prog,
-                    const struct seccomp_data *d, const char **why)
+uint32_t sb_bpf_run(const struct sock_fprog *prog,
+                    const struct seccomp_data *d, const char **why,
+                    uint32_t *loaded)
 {
-	uint32_t a = 0, x = 0, mem[SCRATCH] = { 0 };
+	uint32_t a = 0, x = 0, mem[SCRATCH] = { 0 }, words = 0;
 
 	*why = NULL;
+	if (!loaded)
+		loaded = &words;
+	*loaded = 0;
 	if (!prog->len || prog->len > BPF_MAXINSNS) {
 		*why = "empty or too long";
 		return 0;
@@ -79,7 +85,7 @@ uint32_t bpfsim_run(const struct sock_fprog *prog,
 		case BPF_LDX: {
 			uint32_t v;
 			if (f->code == (BPF_LD | BPF_W | BPF_ABS))
-				v = load_word(d, f->k, why);
+				v = load_word(d, f->k, why, loaded);
 			else if (f->code == (cls | BPF_W | BPF_LEN))
 				v = sizeof(*d);
 			else if (f->code == (cls | BPF_IMM))
