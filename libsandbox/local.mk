@@ -37,6 +37,7 @@ libsandbox_libsandbox_core_la_SOURCES = \
 	libsandbox/policy/policy.h \
 	libsandbox/policy/object.c \
 	libsandbox/policy/rules.c \
+	libsandbox/policy/narrow.c \
 	libsandbox/policy/explain.c \
 	libsandbox/policy/filter.c \
 	libsandbox/policy/filter_cache.c \

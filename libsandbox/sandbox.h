@@ -461,12 +461,17 @@ typedef enum {
 	S_CMP_MASKED_EQ,  /* (arg & a) == b */
 } sandbox_cmp_t;
 
-/* One argument condition of a rule. `arg` is 0..5. An x86_64 argument
- * is compared as the whole 64-bit register; the kernel runs an `int`
- * argument (descriptor, command, flags, signal, clock id) on its low 32
- * bits, so a condition on one must mask it -- S_CMP_MASKED_EQ with
- * a = 0xffffffff -- or junk in the high half changes the verdict
- * (sandbox-policy(5), "Conditions"). i386 calls are compared on 32 bits. */
+/* One argument condition of a rule. `arg` is 0..5. The kernel runs an
+ * `int` argument (descriptor, command, flags, signal, pid, clock id) on
+ * the low 32 bits of its register and a mode on 16, whatever the rest
+ * holds; so a condition on an argument the library knows to be such
+ * (sandbox-policy(5), "Conditions") is rewritten when the rule is added
+ * to compare only those bits: EQ becomes MASKED_EQ with a = 0xffffffff,
+ * MASKED_EQ keeps the bits the kernel reads, and NE, LT, LE, GE, GT
+ * compare (arg & width) with (a & width) in the tracer (a stop: the
+ * kernel filter compares 64 bits). A constant that does not fit the
+ * width is left as it is. Other arguments are compared as the whole
+ * 64-bit register; i386 calls on 32 bits. */
 typedef struct {
 	unsigned arg;
 	int op;      /* sandbox_cmp_t */

@@ -181,7 +181,7 @@ static uint64_t pick_arg(const sandbox_policy_t *p, int abi, long nr,
 			continue;
 		for (unsigned c = 0; c < r->ncond; c++) {
 			const sandbox_cond_t *k = &r->cond[c];
-			if ((k->arg & ~S_ARG_SELF_PID) != argi)
+			if ((k->arg & ~SB_ARG_FLAGS) != argi)
 				continue;
 			if (k->arg & S_ARG_SELF_PID) {
 				cands[n++] = (rnd() << 32) | SELF;
@@ -493,7 +493,7 @@ static size_t arg_values(const sandbox_policy_t *p, int abi, long nr,
 			continue;
 		for (unsigned c = 0; c < r->ncond; c++) {
 			const sandbox_cond_t *k = &r->cond[c];
-			if ((k->arg & ~(S_ARG_SELF_PID | S_ARG_SELF_CPUCLOCK)) !=
+			if ((k->arg & ~SB_ARG_FLAGS) !=
 			    argi)
 				continue;
 			named = true;
@@ -567,8 +567,7 @@ static bool needs_tracer(const sandbox_policy_t *p, const struct sb_ruleset *rs,
 		const struct sb_rule *r = &p->rules[i];
 		bool kernel = abi != S_ABI_X32;
 		for (unsigned c = 0; c < r->ncond; c++)
-			if ((r->cond[c].arg & (S_ARG_SELF_PID |
-			                       S_ARG_SELF_CPUCLOCK)) ||
+			if ((r->cond[c].arg & SB_ARG_FLAGS) ||
 			    (abi == S_ABI_I386 && (r->cond[c].a > UINT32_MAX ||
 			                           r->cond[c].b > UINT32_MAX)))
 				kernel = false;
@@ -992,6 +991,133 @@ START_TEST(verification_guards_every_compiled_filter)
 }
 END_TEST
 
+/* A wrong decision confined to where a six-condition rule almost
+ * matches is found even when there are too many argument classes to try
+ * every combination (review-stop25 E3: the sample missed it): the
+ * program is made to allow getppid(1, 7, 3, 5, 10, 11), which the
+ * table kills (one call in more than 10^6 classes). */
+START_TEST(verification_tries_around_each_rule)
+{
+	sandbox_policy_t *p = sandbox_policy_builtin("default");
+	static const uint64_t want[6] = { 1, 7, 3, 5, 9, 11 };
+	sandbox_cond_t all[6];
+	long nr = sb_syscall_number(S_ABI_X86_64, "getppid");
+	struct sb_filter_opts o = { 0 };
+	struct sb_filter_sent sent[4];
+	struct sock_fprog prog;
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sandbox_policy_add_rule(p, 0, nr, S_DISP_KILL, 0, NULL, 0), 0);
+	for (unsigned i = 0; i < 6; i++)
+		all[i] = (sandbox_cond_t){ .arg = i, .op = S_CMP_EQ, .a = want[i] };
+	ck_assert_int_eq(sandbox_policy_add_rule(p, 0, nr, S_DISP_ALLOW, 0, all, 6), 0);
+	/* More classes of every argument than 4096 combinations hold. */
+	for (unsigned i = 0; i < 6; i++) {
+		for (uint64_t c = 20; c < 26; c++) {
+			sandbox_cond_t k = { .arg = i, .op = S_CMP_EQ, .a = c };
+			ck_assert_int_eq(sandbox_policy_add_rule(p, 0, nr, S_DISP_ERRNO,
+			                                         1, &k, 1), 0);
+		}
+	}
+	ck_assert_int_eq(sb_filter_compile(p, &o, &prog), 0);
+#define ARG_LO(i) (offsetof(struct seccomp_data, args[i]))
+	struct sock_filter wrong[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 15),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, 0, 13),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(0)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 11),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(1)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 7, 0, 9),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(2)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 3, 0, 7),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(3)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 5, 0, 5),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(5)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 11, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(4)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 10, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+#undef ARG_LO
+	size_t n = sizeof(wrong) / sizeof(wrong[0]);
+	struct sock_filter *f = malloc((n + prog.len) * sizeof(*f));
+	ck_assert_ptr_nonnull(f);
+	memcpy(f, wrong, sizeof(wrong));
+	memcpy(f + n, prog.filter, prog.len * sizeof(*f));
+	free(prog.filter);
+	prog.filter = f;
+	prog.len = (unsigned short)(prog.len + n);
+	static const uint64_t bad[6] = { 1, 7, 3, 5, 10, 11 };
+	ck_assert_uint_eq(sim(&prog, "getppid", bad), SECCOMP_RET_ALLOW);
+	ck_assert_int_ge(sb_filter_verify(p, &o, &prog), 1);
+	ck_assert_int_eq(sb_filter_sent(&prog, sent, 4), 1);
+	ck_assert_int_eq(sent[0].nr, nr);
+	ck_assert_uint_eq(sim(&prog, "getppid", bad), SECCOMP_RET_TRACE | SB_TRACE_ASK);
+	free(prog.filter);
+	sandbox_policy_unref(p);
+}
+END_TEST
+
+/* A condition on an argument the kernel reads as an int (a descriptor,
+ * a command...) judges its low 32 bits, a umode_t its low 16; a 64-bit
+ * argument (a count) all of them (review-stop24 D2); the compiled filter
+ * agrees everywhere. */
+START_TEST(int_arguments_are_narrowed)
+{
+	sandbox_policy_t *p = sandbox_policy_new();
+	sandbox_cond_t is1 = { .arg = 0, .op = S_CMP_EQ, .a = 1 };
+	sandbox_cond_t not0 = { .arg = 0, .op = S_CMP_NE, .a = 0 };
+	sandbox_cond_t count5 = { .arg = 2, .op = S_CMP_EQ, .a = 5 };
+	sandbox_cond_t mode = { .arg = 1, .op = S_CMP_EQ, .a = 0777 };
+	sandbox_cond_t le2 = { .arg = 1, .op = S_CMP_LE, .a = 2 };
+	long wr = sb_syscall_number(S_ABI_X86_64, "write");
+	long rd = sb_syscall_number(S_ABI_X86_64, "read");
+	long ch = sb_syscall_number(S_ABI_X86_64, "chmod");
+	long fc = sb_syscall_number(S_ABI_X86_64, "fcntl");
+	int err = 0;
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sandbox_policy_set_default(p, S_ABI_X86_64, S_DISP_ALLOW, 0), 0);
+	ck_assert_int_eq(sandbox_policy_add_rule(p, 0, wr, S_DISP_ERRNO, EPERM, &is1, 1), 0);
+	ck_assert_int_eq(sandbox_policy_add_rule(p, 0, rd, S_DISP_KILL, 0, &not0, 1), 0);
+	ck_assert_int_eq(sandbox_policy_add_rule(p, 0, rd, S_DISP_ERRNO, EIO, &count5, 1), 0);
+	ck_assert_int_eq(sandbox_policy_add_rule(p, 0, ch, S_DISP_ERRNO, EPERM, &mode, 1), 0);
+	ck_assert_int_eq(sandbox_policy_add_rule(p, 0, fc, S_DISP_ERRNO, EINVAL, &le2, 1), 0);
+	const struct { long nr; uint64_t a0, a1, a2; int disp, err; } cases[] = {
+		{ wr, 1ULL << 32 | 1, 0, 0, S_DISP_ERRNO, EPERM },
+		{ wr, 1ULL << 32 | 2, 0, 0, S_DISP_ALLOW, 0 },
+		{ wr, 0xffffffff00000001ULL, 0, 0, S_DISP_ERRNO, EPERM },
+		{ rd, 1ULL << 32, 0, 0, S_DISP_ALLOW, 0 },
+		{ rd, 1ULL << 32, 0, 1ULL << 32 | 5, S_DISP_ALLOW, 0 },
+		{ rd, 0, 0, 5, S_DISP_ERRNO, EIO },
+		{ rd, 3, 0, 0, S_DISP_KILL, 0 },
+		{ ch, 0, 0x10000 | 0777, 0, S_DISP_ERRNO, EPERM },
+		{ ch, 0, 1ULL << 32 | 0777, 0, S_DISP_ERRNO, EPERM },
+		{ fc, 0, 1ULL << 32 | 1, 0, S_DISP_ERRNO, EINVAL },
+		{ fc, 0, 1ULL << 32 | 3, 0, S_DISP_ALLOW, 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint64_t args[6] = { cases[i].a0, cases[i].a1, cases[i].a2 };
+		err = 0;
+		int d = sb_policy_evaluate(p, S_ABI_X86_64, cases[i].nr, args,
+		                           SELF, &err);
+		ck_assert_msg(d == cases[i].disp && err == cases[i].err,
+		              "case %zu: disp %d errno %d", i, d, err);
+	}
+	struct sock_fprog prog;
+	struct exact_tally x = { 0 };
+	struct sb_filter_opts o = { 0 };
+	ck_assert_int_eq(sb_filter_compile(p, &o, &prog), 0);
+	check_exact(p, &prog, false, &x);
+	report_exact("narrowed", false, &x, false);
+	ck_assert_int_eq(sb_filter_verify(p, &o, &prog), 0);
+	free(prog.filter);
+	sandbox_policy_unref(p);
+}
+END_TEST
+
 /* The interpreter itself, on programs written by hand. */
 START_TEST(interpreter)
 {
@@ -1058,6 +1184,8 @@ int main(void)
 	tcase_add_test(tc, builtins_exact);
 	tcase_add_test(tc, random_policies_exact);
 	tcase_add_test(tc, verification_passes_right_filters);
+	tcase_add_test(tc, int_arguments_are_narrowed);
+	tcase_add_test(tc, verification_tries_around_each_rule);
 	tcase_add_test(tc, verification_sends_a_wrong_syscall_to_the_tracer);
 	tcase_add_test(tc, verification_guards_every_compiled_filter);
 	suite_add_tcase(s, tc);

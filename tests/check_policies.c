@@ -550,6 +550,50 @@ START_TEST(wrong_filter_sends_the_call_to_the_tracer)
 }
 END_TEST
 
+/* A condition on an int argument judges the low 32 bits the kernel runs
+ * (review-stop24 D2): fcntl(1 << 32 | 1, F_GETFD) is fcntl(1, F_GETFD)
+ * to the kernel, and both modes decide it so -- by a masked == in the
+ * kernel, by the tracer for != (which the kernel filter cannot compare
+ * on 32 bits). On the old code the 64-bit comparison killed the allowed
+ * call and let the refused one run. */
+START_TEST(int_arguments_judge_their_low_32_bits)
+{
+	static const char *const hi1[] = { "write", "fdhi:1", NULL };
+	static const char *const hi2[] = { "write", "fdhi:2", NULL };
+	sandbox_cond_t is1 = { .arg = 0, .op = S_CMP_EQ, .a = 1 };
+	sandbox_cond_t not1 = { .arg = 0, .op = S_CMP_NE, .a = 1 };
+	sandbox_stat_t st;
+
+	/* allow if fd == 1 (else kill) */
+	sandbox_policy_t *p = sandbox_policy_builtin("minimal");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64,
+	                 "fcntl", S_DISP_ALLOW, 0, &is1, 1), 0);
+	ck_assert_result(run_ops(p, modes[_i], &st, hi1), S_RESULT_OK);
+	ck_assert_result(run_ops(p, modes[_i], &st, hi2), S_RESULT_RF);
+	sandbox_policy_unref(p);
+	/* allow if fd != 1 (else kill): 1 << 32 | 1 is fd 1 */
+	p = sandbox_policy_builtin("minimal");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64,
+	                 "fcntl", S_DISP_ALLOW, 0, &not1, 1), 0);
+	ck_assert_result(run_ops(p, modes[_i], &st, hi1), S_RESULT_RF);
+	ck_assert_result(run_ops(p, modes[_i], &st, hi2), S_RESULT_OK);
+	sandbox_policy_unref(p);
+	/* errno(EPERM) if fd == 1, else allow */
+	p = sandbox_policy_builtin("minimal");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64,
+	                 "fcntl", S_DISP_ALLOW, 0, NULL, 0), 0);
+	ck_assert_int_eq(sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64,
+	                 "fcntl", S_DISP_ERRNO, EPERM, &is1, 1), 0);
+	ck_assert_result(run_ops(p, modes[_i], &st, hi1), S_RESULT_AT);
+	ck_assert_int_eq(st.exit_code, EPERM);
+	ck_assert_result(run_ops(p, modes[_i], &st, hi2), S_RESULT_OK);
+	sandbox_policy_unref(p);
+}
+END_TEST
+
 /* ------------------------------------------------------------ listing */
 
 static char *explain(const sandbox_policy_t *p)
@@ -648,6 +692,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, i386_arguments_are_what_the_kernel_runs, 0, 2);
 	tcase_add_loop_test(tc, random_devices_readable, 0, 2);
 	tcase_add_loop_test(tc, wrong_filter_sends_the_call_to_the_tracer, 0, 2);
+	tcase_add_loop_test(tc, int_arguments_judge_their_low_32_bits, 0, 2);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("listing");

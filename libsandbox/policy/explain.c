@@ -36,8 +36,12 @@ static void explain_rule(FILE *f, const struct sb_rule *r)
 		fprintf(f, "(%s)", strerrorname_np(r->err) ? strerrorname_np(r->err) : "?");
 	for (unsigned c = 0; c < r->ncond; c++) {
 		const sandbox_cond_t *k = &r->cond[c];
-		unsigned arg = k->arg & ~(S_ARG_SELF_PID | S_ARG_SELF_CPUCLOCK);
-		if (k->arg & S_ARG_SELF_CPUCLOCK)
+		unsigned arg = k->arg & ~SB_ARG_FLAGS;
+		if (k->arg & SB_ARG_NARROW)
+			fprintf(f, "%s (arg%u & %#llx) %s %#llx", c ? " &&" : " if",
+			        arg, (unsigned long long)k->b, cmp_name(k->op),
+			        (unsigned long long)k->a);
+		else if (k->arg & S_ARG_SELF_CPUCLOCK)
 			fprintf(f, "%s arg%u %s own process clock", c ? " &&" : " if",
 			        arg, cmp_name(k->op));
 		else if (k->arg & S_ARG_SELF_PID)

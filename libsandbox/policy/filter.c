@@ -349,7 +349,7 @@ static void and_not(struct terms *ts, const struct sb_rule *r, struct terms *out
 static bool kernel_rule(const struct sb_rule *r, int abi)
 {
 	for (unsigned c = 0; c < r->ncond; c++)
-		if ((r->cond[c].arg & (S_ARG_SELF_PID | S_ARG_SELF_CPUCLOCK)) ||
+		if ((r->cond[c].arg & SB_ARG_FLAGS) ||
 		    (abi == S_ABI_I386 && (r->cond[c].a > UINT32_MAX ||
 		                           r->cond[c].b > UINT32_MAX)))
 			return false;

@@ -2,6 +2,7 @@
  * policy/: what a policy is and how it is evaluated, below the engine that
  * runs programs. Not installed.
  *
+ *   narrow.c        conditions on int arguments judge their low 32 bits
  *   rules.c         the policy object and its layers; the rule table's
  *                   compiled lookup form and the user-space evaluation
  *                   (exactly what the kernel filter does)
@@ -65,6 +66,18 @@ struct sb_rule {
 	unsigned ncond;
 	sandbox_cond_t cond[6];
 };
+
+/* An internal flag of sandbox_cond_t.arg (never accepted from users):
+ * the argument is compared on the bits of b only, (arg & b) op (a & b)
+ * -- an int argument's !=, < ... (narrow.c). Evaluated by the tracer,
+ * never in the kernel. */
+#define SB_ARG_NARROW 0x100u
+#define SB_ARG_FLAGS (S_ARG_SELF_PID | S_ARG_SELF_CPUCLOCK | SB_ARG_NARROW)
+
+/* narrow.c: rewrite r's conditions on arguments the kernel reads on
+ * fewer than 64 bits so that they judge only those bits (review-stop24
+ * D2); called for every rule added. */
+void sb_rule_narrow(struct sb_rule *r);
 
 /* A callback layer. */
 struct sb_callback {

@@ -75,6 +75,7 @@ int sb_policy_add_rule(sandbox_policy_t *p, int abi, long nr, int disp,
 	r->ncond = ncond;
 	if (ncond)
 		memcpy(r->cond, conds, ncond * sizeof(*conds));
+	sb_rule_narrow(r);
 	p->generation++;
 	return 0;
 }
@@ -120,14 +121,19 @@ static bool cond_holds(const sandbox_cond_t *c, const uint64_t args[6],
 		bool eq = (v & ~3u) == (uint32_t)(~(uint32_t)self << 3);
 		return c->op == S_CMP_EQ ? eq : !eq;
 	}
-	uint64_t v = args[c->arg];
+	uint64_t v = args[c->arg & ~SB_ARG_NARROW], a = c->a;
+	if (c->arg & SB_ARG_NARROW) {
+		/* An int argument: the bits the kernel runs (narrow.c). */
+		v &= c->b;
+		a &= c->b;
+	}
 	switch (c->op) {
-	case S_CMP_NE: return v != c->a;
-	case S_CMP_LT: return v < c->a;
-	case S_CMP_LE: return v <= c->a;
-	case S_CMP_EQ: return v == c->a;
-	case S_CMP_GE: return v >= c->a;
-	case S_CMP_GT: return v > c->a;
+	case S_CMP_NE: return v != a;
+	case S_CMP_LT: return v < a;
+	case S_CMP_LE: return v <= a;
+	case S_CMP_EQ: return v == a;
+	case S_CMP_GE: return v >= a;
+	case S_CMP_GT: return v > a;
 	case S_CMP_MASKED_EQ: return (v & c->a) == c->b;
 	}
 	return false;

@@ -225,3 +225,69 @@ const struct sb_sysinfo *sb_sysinfo(const char *name)
 			return &sb_systab[i];
 	return NULL;
 }
+
+/* Arguments the kernel declares int, unsigned int, pid_t, uid_t,
+ * clockid_t, u32... (SYSCALL_DEFINE casts the register to that type)
+ * beyond those their layout's type already says (descriptors, flags,
+ * signals, whence: narrow_type()): bit i for argument i. */
+static const struct {
+	const char *name;
+	unsigned char args;
+} narrow_args[] = {
+	{ "access", 1 << 1 },        { "faccessat", 1 << 2 },
+	{ "fcntl", 1 << 1 },         { "ioctl", 1 << 1 },
+	{ "madvise", 1 << 2 },       { "kill", 1 << 0 },
+	{ "tkill", 1 << 0 },         { "tgkill", 1 << 0 | 1 << 1 },
+	{ "rt_sigprocmask", 1 << 0 },{ "exit", 1 << 0 },
+	{ "exit_group", 1 << 0 },    { "socket", 1 << 0 | 1 << 1 | 1 << 2 },
+	{ "connect", 1 << 2 },       { "bind", 1 << 2 },
+	{ "clock_nanosleep", 1 << 0 | 1 << 1 },
+	{ "clock_gettime", 1 << 0 }, { "clock_getres", 1 << 0 },
+	{ "arch_prctl", 1 << 0 },    { "prctl", 1 << 0 },
+	{ "futex", 1 << 1 | 1 << 2 | 1 << 5 },
+	{ "getrandom", 1 << 2 },     { "prlimit64", 1 << 0 | 1 << 1 },
+	{ "wait4", 1 << 0 | 1 << 2 },{ "getpgid", 1 << 0 },
+	{ "getsid", 1 << 0 },        { "chown", 1 << 1 | 1 << 2 },
+	{ "lchown", 1 << 1 | 1 << 2 },
+	{ "fchownat", 1 << 2 | 1 << 3 },
+	{ "getdents64", 1 << 2 },    { "readlink", 1 << 2 },
+	{ "readlinkat", 1 << 3 },    { "setxattr", 1 << 4 },
+	{ "lsetxattr", 1 << 4 },     { "renameat2", 1 << 4 },
+	{ "inotify_add_watch", 1 << 2 },
+	{ "open_tree", 1 << 2 },     { "statx", 1 << 3 },
+	{ "mknod", 1 << 2 },         { "mknodat", 1 << 3 },
+};
+
+/* The bits a layout type stands for, or 0 (all 64, or it depends). */
+static uint64_t narrow_type(unsigned char t)
+{
+	switch (t) {
+	case SB_ARG_FD: /* fdget() takes an unsigned int, whatever the
+	                 * syscall declares (mmap, readv: unsigned long) */
+	case SB_ARG_DIRFD:
+	case SB_ARG_OFLAGS:
+	case SB_ARG_SIG:
+	case SB_ARG_ATFLAGS:
+	case SB_ARG_WHENCE:
+		return 0xffffffff;
+	case SB_ARG_MODE: /* umode_t */
+		return 0xffff;
+	default:
+		return 0;
+	}
+}
+
+uint64_t sb_arg_narrow_mask(const char *name, unsigned arg)
+{
+	const struct sb_sysinfo *si = sb_sysinfo(name);
+	uint64_t m;
+
+	if (arg > 5)
+		return 0;
+	if (si && (m = narrow_type(si->arg[arg])) != 0)
+		return m;
+	for (size_t i = 0; i < SB_ARRAY_SIZE(narrow_args); i++)
+		if (strcmp(narrow_args[i].name, name) == 0)
+			return (narrow_args[i].args >> arg) & 1 ? 0xffffffff : 0;
+	return 0;
+}

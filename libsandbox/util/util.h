@@ -101,6 +101,11 @@ extern const struct sb_sysinfo sb_systab[];
 extern const size_t sb_systab_len;
 /* The entry of a syscall name, or NULL. */
 const struct sb_sysinfo *sb_sysinfo(const char *name);
+/* The bits of argument `arg` (0..5) of syscall `name` the kernel runs
+ * when it reads fewer than 64 (the register cast to an int, unsigned
+ * int, pid_t... : 0xffffffff; to a umode_t: 0xffff), or 0: all 64 bits,
+ * or not known here. */
+uint64_t sb_arg_narrow_mask(const char *name, unsigned arg);
 
 /* -------------------------------------------------------------- time.c */
 

@@ -28,6 +28,8 @@
  *   int80:N      i386 syscall N through int $0x80, no arguments
  *   int80hi:N    the same with junk in the high half of its first
  *                argument's register (rbx = 1 << 32: the kernel runs N(0))
+ *   fdhi:N       fcntl(N, F_GETFD) with junk in the high half of the
+ *                descriptor's register (1 << 32 | N: the kernel runs N)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -40,6 +42,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -197,6 +200,12 @@ static int op_int80(const char *n, long high)
 	return 0;
 }
 
+static int op_fdhi(const char *n)
+{
+	long r = syscall(SYS_fcntl, 1L << 32 | atol(n), F_GETFD);
+	return r < 0 ? -1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
@@ -212,6 +221,7 @@ int main(int argc, char **argv)
 			   : strcmp(op, "int80hi") == 0
 			        ? op_int80(colon + 1, 1L << 32)
 			   : strcmp(op, "pipesz") == 0 ? op_pipesz(colon + 1)
+			   : strcmp(op, "fdhi") == 0 ? op_fdhi(colon + 1)
 			                              : op_file(op, colon + 1);
 		} else {
 			rc = op_simple(argv[i]);
