@@ -6,7 +6,7 @@
  * numbers, a foreign one), every number around every constant either
  * program compares with, the ends of the 32-bit range, and argument
  * values where the rules' answers change. Both programs run in the BPF
- * interpreter (tests/bpfsim.c). tests/check_bpf.c compares the rebuilt
+ * interpreter (libsandbox/util/bpfsim.c). tests/check_bpf.c compares the rebuilt
  * filters with the policies' tables.
  *
  * SB_BPF_SEED=N repeats a run.
@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "policy/policy.h"
-#include "bpfsim.h"
+#include "util/bpfsim.h"
 #include "ckrun.h"
 
 #define X32_BIT 0x40000000u
@@ -62,8 +62,8 @@ static void compare_one(const struct sock_fprog *p, const struct sock_fprog *q,
 	const char *why_p = NULL, *why_q = NULL;
 
 	memcpy(sd.args, args, sizeof(sd.args));
-	uint32_t rp = bpfsim_run(p, &sd, &why_p);
-	uint32_t rq = bpfsim_run(q, &sd, &why_q);
+	uint32_t rp = sb_bpf_run(p, &sd, &why_p, NULL);
+	uint32_t rq = sb_bpf_run(q, &sd, &why_q, NULL);
 	d->inputs++;
 	ck_assert_msg(!why_p, "libseccomp's program: %s", why_p);
 	ck_assert_msg(!why_q, "rebuilt program: %s", why_q);

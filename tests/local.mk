@@ -39,8 +39,7 @@ tests_check_bpf_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)
 # both in the interpreter.
 check_PROGRAMS += tests/check_filter_tree
 TESTS += tests/check_filter_tree
-tests_check_filter_tree_SOURCES = tests/check_filter_tree.c tests/bpfsim.c \
-	tests/bpfsim.h tests/ckrun.h
+tests_check_filter_tree_SOURCES = tests/check_filter_tree.c tests/ckrun.h
 tests_check_filter_tree_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SECCOMP_CFLAGS)
 tests_check_filter_tree_LDFLAGS = $(AM_LDFLAGS) -static
 tests_check_filter_tree_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)
