@@ -917,7 +917,9 @@ static int enter_task(struct run *r, struct sb_task *c, pid_t tgid,
 		c->self = p ? p->self : 0;
 		return 0;
 	}
-	c->self = sb->iso ? sb_iso_self_pid(sb->iso, c->tid, r->pid) : 0;
+	/* Without a PID namespace the program sees host pids (as the first
+	 * process's self is set the same way when the run starts). */
+	c->self = sb->iso ? sb_iso_self_pid(sb->iso, c->tid, r->pid) : c->tid;
 	sb->stat.processes++;
 	pthread_mutex_lock(&sb->mgr.lock);
 	rc = sb_procs_add(&sb->procs, c->tid, parent);

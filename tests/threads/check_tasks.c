@@ -560,6 +560,27 @@ START_TEST(stopping_family_goes_on)
 }
 END_TEST
 
+/* A process the program forks signals itself by its own pid as the first
+ * one does: the built-ins' self-signal rules compare with the pid of the
+ * calling process, which the tracer knew only for the first process of a
+ * run without a PID namespace (spawn25's report: kill(getpid()) in a
+ * forked child was RF there, OK in an isolated run). */
+START_TEST(forked_child_signals_itself)
+{
+	char *out;
+	sandbox_stat_t st;
+	sandbox_t *sb = task_sandbox(_i, "threads", proc_rules, &out, "tprog",
+	                             "child_kill_self", NULL);
+
+	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+	ck_assert_int_eq(st.exit_code, 0);
+	ck_assert_str_eq(tu_slurp(out), "child signalled itself\n");
+	ck_assert_uint_eq(st.processes, 2);
+	sandbox_destroy(sb);
+	ck_assert_int_eq(tprogs_alive(), 0);
+}
+END_TEST
+
 START_TEST(exit_group_mid_event)
 {
 	int mode = _i;
@@ -1308,6 +1329,8 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, caught_stop_signals_delivered, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, stopping_family_goes_on, S_MODE_FAST,
+	                    S_MODE_CLASSIC + 1);
+	tcase_add_loop_test(tc, forked_child_signals_itself, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, exit_group_mid_event, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);

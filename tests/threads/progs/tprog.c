@@ -772,6 +772,22 @@ int main(int argc, char **argv)
 		puts("reaped");
 		return 0;
 	}
+	if (!strcmp(what, "child_kill_self")) {
+		/* A forked child signals itself by its own pid: kill() and
+		 * raise() (tgkill) with SIGUSR1 ignored. */
+		int st = -1;
+		pid_t p = fork();
+		if (p == 0) {
+			signal(SIGUSR1, SIG_IGN);
+			int a = kill(getpid(), SIGUSR1), b = raise(SIGUSR1);
+			_exit(a == 0 && b == 0 ? 0 : 3);
+		}
+		if (p < 0 || waitpid(p, &st, 0) != p)
+			return 4;
+		puts(WIFEXITED(st) && WEXITSTATUS(st) == 0 ? "child signalled itself"
+		                                           : "child refused");
+		return 0;
+	}
 	if (!strcmp(what, "thread_fork")) {
 		void *ok;
 		pthread_create(&threads[0], NULL, fork_toucher,
