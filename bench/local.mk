@@ -18,7 +18,7 @@ bench_helpers = \
 	bench/write_out
 bench_programs = bench/bench-driver bench/bench-runs bench/sandbox-run \
 	$(bench_helpers)
-EXTRA_PROGRAMS = $(bench_programs)
+EXTRA_PROGRAMS += $(bench_programs)
 CLEANFILES += $(bench_programs) bench/bench.log
 
 # The driver links the library; -no-install gives a real binary with an

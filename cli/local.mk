@@ -14,7 +14,8 @@ cli_sandbox_run_SOURCES = \
 	cli/policyinfo.c cli/policyinfo.h \
 	cli/report.c cli/report.h \
 	cli/render.c cli/render.h \
-	cli/trace.c cli/trace.h
+	cli/trace.c cli/trace.h \
+	cli/timing.c cli/timing.h
 # The library is linked in (its convenience library), not loaded: ld.so's
 # search, mapping and relocation of libsandbox.so cost every judged run
 # about 0.1 ms of CPU (docs/PERFORMANCE.md). The public API is exported
@@ -28,6 +29,18 @@ EXTRA_cli_sandbox_run_DEPENDENCIES = cli/sandbox-run.dynlist
 EXTRA_DIST += cli/sandbox-run.dynlist
 
 dist_man_MANS += man/sandbox-run.1
+
+# The same tool with timing marks at its steps (cli/timing.h), built only
+# when asked for: `make cli/sandbox-run-timing` (a real binary, no libtool
+# wrapper). docs/PERFORMANCE.md, "sandbox-run's own start and work".
+EXTRA_PROGRAMS = cli/sandbox-run-timing
+CLEANFILES += cli/sandbox-run-timing
+cli_sandbox_run_timing_SOURCES = $(cli_sandbox_run_SOURCES)
+cli_sandbox_run_timing_CPPFLAGS = $(AM_CPPFLAGS) -DSR_TIMING
+cli_sandbox_run_timing_LDADD = $(cli_sandbox_run_LDADD)
+cli_sandbox_run_timing_LDFLAGS = $(cli_sandbox_run_LDFLAGS) -no-install
+EXTRA_cli_sandbox_run_timing_DEPENDENCIES = \
+	$(EXTRA_cli_sandbox_run_DEPENDENCIES)
 
 # The program the end-to-end tests run. Built like the hostile corpus,
 # without $(SAN_CFLAGS): a sanitizer runtime makes syscalls of its own and

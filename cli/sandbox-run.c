@@ -30,6 +30,7 @@
 #include "files.h"
 #include "interact.h"
 #include "policyinfo.h"
+#include "timing.h"
 #include "report.h"
 #include "render.h"
 #include "trace.h"
@@ -530,11 +531,14 @@ static int precheck(struct run *r)
 	int rc;
 
 	if ((r->refused = "options", rc = precheck_options(r)) < 0 ||
-	    (r->refused = "program", rc = find_program(r)) < 0 ||
-	    (r->refused = "files",
+	    (sr_mark("options"), r->refused = "program",
+	     rc = find_program(r)) < 0 ||
+	    (sr_mark("program"), r->refused = "files",
 	     rc = sr_files_prepare(&r->files, o, r->err, sizeof(r->err))) < 0 ||
-	    (r->refused = "policy", rc = precheck_policy(r)) < 0)
+	    (sr_mark("files"), r->refused = "policy",
+	     rc = precheck_policy(r)) < 0)
 		return rc;
+	sr_mark("policy");
 	r->refused = "interactor";
 	if (o->ia.command &&
 	    (rc = sr_interact_prepare(o, &r->ia, r->err, sizeof(r->err))) < 0)
@@ -563,9 +567,11 @@ static int create(struct run *r)
 		return refuse(r, rc, "options", "cannot create a sandbox: %s",
 		              strerror(-rc));
 	}
+	sr_mark("new");
 	if ((rc = configure(r, &what)) < 0)
 		return refuse(r, rc, "options", "%s: %s", what,
 		              sandbox_strerror(rc));
+	sr_mark("configure");
 	return 0;
 }
 
@@ -589,10 +595,13 @@ static int prepare(struct run *r)
 		return refuse(r, rc, "check", "%s: %s%s%s", o->program,
 		              sandbox_strerror(rc), m ? ": " : "", m ? m : "");
 	}
+	sr_mark("check");
 	char note[512];
 	if (!o->quiet && sandbox_filter_note(r->sb, note, sizeof(note)))
 		errmsg("note: %s", note);
-	return start(r);
+	rc = start(r);
+	sr_mark("start");
+	return rc;
 }
 
 /* Read everything the report needs from the finished sandbox. */
@@ -723,6 +732,7 @@ static int write_outputs(struct run *r, int status)
 static void cleanup(struct run *r)
 {
 	sandbox_destroy(r->sb);
+	sr_mark("destroy");
 	sr_interact_free(r->ia);
 	sr_trace_free(r->trace);
 	sandbox_policy_unref(r->policy);
@@ -758,7 +768,9 @@ static int run_program(struct run *r)
 	} else {
 		r->out.exec_rc = sandbox_execute(r->sb);
 	}
+	sr_mark("execute");
 	collect(r->sb, &r->opt, r->policy, &r->out);
+	sr_mark("collect");
 	if (r->ia && r->iaout.failed_step)
 		r->out.failed_step = "interactor"; /* it was not started */
 	if (r->out.exec_rc == 0)
@@ -771,8 +783,10 @@ static int run_program(struct run *r)
 		r->out.exec_rc = -ESTALE;
 		r->out.error_message = r->replaced;
 	}
+	sr_mark("verify");
 	status = write_outputs(r, r->ia ? sr_interact_exit_status(&r->iaout)
 	                                : sr_exit_status(&r->out));
+	sr_mark("outputs");
 	if (!r->opt.quiet && r->ia)
 		sr_interact_summary(stderr, &r->iaout);
 	else if (!r->opt.quiet)
@@ -789,7 +803,9 @@ static int run_program(struct run *r)
 		status = EXIT_USAGE;
 	}
 out:
+	sr_mark("summary");
 	cleanup(r);
+	sr_mark("cleanup");
 	return status;
 }
 
@@ -869,6 +885,7 @@ int main(int argc, char **argv)
 	static struct run r; /* large: keep it off the stack */
 	int rc;
 
+	sr_mark("main");
 	/* No core dumps and no ptrace attach by other users' processes: the
 	 * supervisor holds the program's secrets (its input, its output). */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -889,6 +906,7 @@ int main(int argc, char **argv)
 		errmsg("%s", r.err);
 		return EXIT_USAGE;
 	}
+	sr_mark("args");
 	switch (r.opt.action) {
 	case SR_HELP:
 		fputs(sr_usage_text, stdout);
