@@ -22,8 +22,10 @@ cli_sandbox_run_SOURCES = \
 # from the executable all the same (sandbox-run.dynlist), for the policy
 # modules --policy loads: they call sandbox_* of the process that loads
 # them, and one copy of the library must serve both.
+# -z now (configure.ac): imports bound once at start, not through the
+# lazy-binding trampoline at each first call; the GOT read-only.
 cli_sandbox_run_LDADD = libsandbox/libsandbox_all.la
-cli_sandbox_run_LDFLAGS = $(AM_LDFLAGS) \
+cli_sandbox_run_LDFLAGS = $(AM_LDFLAGS) $(BIND_NOW_LDFLAGS) \
 	-Wl,--dynamic-list=$(top_srcdir)/cli/sandbox-run.dynlist
 EXTRA_cli_sandbox_run_DEPENDENCIES = cli/sandbox-run.dynlist
 EXTRA_DIST += cli/sandbox-run.dynlist
