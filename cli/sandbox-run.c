@@ -380,7 +380,7 @@ static int configure(struct run *r, const char **what)
 	if ((rc = set_quotas(r->sb, o, what)) < 0)
 		return rc;
 	*what = "--policy";
-	if ((rc = sandbox_set_policy(r->sb, r->policy)) < 0)
+	if (r->policy && (rc = sandbox_set_policy(r->sb, r->policy)) < 0)
 		return rc;
 	if ((rc = set_process(r->sb, o, what)) < 0 ||
 	    (rc = set_environment(r->sb, o, what)) < 0)
@@ -512,8 +512,22 @@ static int precheck_options(struct run *r)
 	return sr_check_dirs(o, r->err, sizeof(r->err));
 }
 
+/* The policy every new sandbox has (sandbox.h, sandbox_new(): the
+ * built-in "default"), which the tool then leaves in place: building a
+ * second copy only to replace the first cost 60-130 us of CPU per run
+ * (docs/PERFORMANCE.md). */
+static bool is_new_sandbox_policy(const char *spec)
+{
+	return strcmp(spec, "default") == 0;
+}
+
+/* r->policy: the policy of --policy, or NULL for the one sandbox_new()
+ * gives (is_new_sandbox_policy()). */
 static int precheck_policy(struct run *r)
 {
+	r->policy = NULL;
+	if (is_new_sandbox_policy(r->opt.policy))
+		return 0;
 	/* The message goes after "--policy: " in r->err. */
 	r->policy = open_policy(r->opt.policy, r->err + 10, sizeof(r->err) - 10);
 	if (!r->policy) {
@@ -604,6 +618,21 @@ static int prepare(struct run *r)
 	return rc;
 }
 
+/* The memory mode of a run without --memory-mode: the one the library
+ * used (sandbox_stat_t) when the run started, else the policy's
+ * preference (the new sandbox's own policy built only then, on this rare
+ * path), else VSIZE -- the library's rule (sandbox_set_memory_mode()). */
+static int memory_preference(const sandbox_policy_t *policy,
+                             const struct sr_outcome *out)
+{
+	if (out->exec_rc == 0 && out->st.memory_mode >= 0)
+		return out->st.memory_mode;
+	sandbox_policy_t *own = policy ? NULL : sandbox_policy_builtin("default");
+	int pref = sandbox_policy_memory_mode(policy ? policy : own);
+	sandbox_policy_unref(own);
+	return pref >= 0 ? pref : S_MEMORY_VSIZE;
+}
+
 /* Read everything the report needs from the finished sandbox. */
 static void collect(sandbox_t *sb, const struct sr_options *o,
                     const sandbox_policy_t *policy, struct sr_outcome *out)
@@ -615,9 +644,8 @@ static void collect(sandbox_t *sb, const struct sr_options *o,
 		out->st.result = S_RESULT_PD;
 	if (out->exec_rc < 0)
 		out->st.result = S_RESULT_PD;
-	int pref = policy ? sandbox_policy_memory_mode(policy) : -1;
 	out->memory_mode = o->memory_mode >= 0 ? o->memory_mode
-	                 : pref >= 0 ? pref : S_MEMORY_VSIZE;
+	                 : memory_preference(policy, out);
 	out->captured_stdout = sandbox_captured_bytes(sb, 1);
 	out->have_binary = sandbox_get_binary_info(sb, &out->binary,
 	                                           sizeof(out->binary)) == 0;

@@ -1191,6 +1191,21 @@ def test_policy_module(e):
         check("write 1" in f.read().splitlines(), "module counts")
 
 
+def test_report_memory_mode(e):
+    # The report's memory mode is the one the run judged: the policy's
+    # preference unless --memory-mode says otherwise. Without --policy,
+    # sandbox-run keeps the policy a new sandbox already has (it no
+    # longer builds a second "default" to replace it) and reads the mode
+    # back from the run.
+    for args, want in (((), "vsize"), (("--policy=default",), "vsize"),
+                       (("--policy=threads",), "rss"),
+                       (("--memory-mode=rss",), "rss"),
+                       (("--policy=threads", "--memory-mode=vsize"),
+                        "vsize")):
+        _, r, _, _, _ = e.judge(*args, VICTIM, "ok", expect_exit=0)
+        check(r["quota"]["memory_mode"] == want, (args, r["quota"]))
+
+
 def test_list_policies_says_which_start_only_static_programs(e):
     # --list-policies marks the policies under which a dynamically linked
     # program cannot start; the mark agrees with what a run does (0.4.0
