@@ -852,6 +852,71 @@ START_TEST(i386_arguments_are_32_bits)
 }
 END_TEST
 
+/* i386 socketcall and ipc: libseccomp multiplexes them, giving
+ * socketcall(N, ...) and ipc(N, ...) the disposition of the direct i386
+ * call N stands for (socket, bind, ...; semget, msgsnd, ...), whatever
+ * the table says of socketcall and ipc (review-stop25 E1: "i386 default
+ * allow; socketcall kill" allowed int $0x80 socketcall(SYS_SOCKET, ...)
+ * in the kernel). The compiled program alone -- before the verification,
+ * which also catches it -- decides every sub-call as the table does. */
+START_TEST(i386_socketcall_ipc_subcalls_exact)
+{
+	/* i386 numbers: libseccomp resolves the names of the direct socket
+	 * and ipc calls for i386 to its multiplexed pseudo numbers. */
+	enum { SOCKETCALL = 102, IPC = 117, SOCKET = 359, BIND = 361,
+	       CONNECT = 362, SEMGET = 393, SHMAT = 397, MSGSND = 400 };
+	static const struct {
+		int def, def_err;       /* i386 default */
+		long nr;                /* the rule */
+		int disp, err;
+		bool cond;              /* "if arg1 == 0" */
+	} cases[] = {
+		{ S_DISP_ALLOW, 0, SOCKETCALL, S_DISP_KILL, 0, false },
+		{ S_DISP_ALLOW, 0, IPC, S_DISP_KILL, 0, false },
+		{ S_DISP_ERRNO, EACCES, SOCKETCALL, S_DISP_KILL, 0, false },
+		{ S_DISP_ALLOW, 0, SOCKETCALL, S_DISP_KILL, 0, true },
+		{ S_DISP_ALLOW, 0, IPC, S_DISP_ERRNO, EPERM, true },
+		{ S_DISP_ALLOW, 0, SOCKETCALL, S_DISP_TRACE, 0, false },
+		{ S_DISP_KILL, 0, SOCKET, S_DISP_ALLOW, 0, false },
+		{ S_DISP_KILL, 0, SEMGET, S_DISP_ALLOW, 0, false },
+		{ S_DISP_KILL, 0, SOCKETCALL, S_DISP_ALLOW, 0, true },
+		{ S_DISP_ERRNO, EPERM, SOCKETCALL, S_DISP_ALLOW, 0, false },
+	};
+	static const long probes[] = { SOCKETCALL, IPC, SOCKET, BIND, CONNECT,
+	                               SEMGET, SHMAT, MSGSND };
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		sandbox_policy_t *p = sandbox_policy_new();
+		sandbox_cond_t c = { .arg = 1, .op = S_CMP_EQ, .a = 0 };
+		struct sb_filter_opts o = { .plain = (i & 1) != 0 };
+		struct sb_ruleset rs;
+		struct sock_fprog prog;
+		struct tally t = { 0 };
+
+		ck_assert_ptr_nonnull(p);
+		ck_assert_int_eq(sandbox_policy_set_default(p, S_ABI_I386,
+		                 cases[i].def, cases[i].def_err), 0);
+		ck_assert_int_eq(sandbox_policy_add_rule(p, S_ABI_I386, cases[i].nr,
+		                 cases[i].disp, cases[i].err,
+		                 cases[i].cond ? &c : NULL, cases[i].cond), 0);
+		ck_assert_int_eq(sb_filter_compile(p, &o, &prog), 0);
+		ck_assert_int_eq(sb_ruleset_build(p, &rs), 0);
+		for (size_t k = 0; k < sizeof(probes) / sizeof(probes[0]); k++)
+			for (uint64_t a0 = 0; a0 <= 40; a0++)
+				for (uint64_t a1 = 0; a1 <= 1; a1++) {
+					uint64_t args[6] = { a0, a1, 0x1000, 0, 0, 0 };
+					check_one(&prog, p, &rs, false, S_ABI_I386,
+					          probes[k], args, &t);
+				}
+		ck_assert_msg(t.mismatches == 0, "case %zu: %lu wrong, first: %s",
+		              i, t.mismatches, t.first);
+		sb_ruleset_free(&rs);
+		free(prog.filter);
+		sandbox_policy_unref(p);
+	}
+}
+END_TEST
+
 /* ------------------------------------------------------------ verify.c */
 
 static double now_us(void)
@@ -1176,6 +1241,7 @@ int main(void)
 	tcase_add_test(tc, interpreter);
 	tcase_add_test(tc, a_wrong_filter_is_caught);
 	tcase_add_test(tc, i386_arguments_are_32_bits);
+	tcase_add_test(tc, i386_socketcall_ipc_subcalls_exact);
 	tcase_add_test(tc, builtins_agree);
 	tcase_add_test(tc, own_cpu_clocks_cost_no_stop);
 	tcase_add_test(tc, builtin_filters_are_compiled_ones);

@@ -605,6 +605,36 @@ out:
 	return rc;
 }
 
+/* Is nr one of the i386 calls libseccomp multiplexes? For i386 it adds
+ * every rule of a direct socket or ipc call (socket, bind, ..., semget,
+ * msgsnd, ...) a second time, to socketcall or ipc with "arg0 == the
+ * sub-call's number" -- so socketcall(SYS_SOCKET, ...) took socket's
+ * disposition instead of the table's for socketcall (review-stop25 E1:
+ * "i386 default allow; socketcall kill" let int $0x80 socket() run).
+ * Such a call gets no kernel rule: it stops, and the tracer decides it by
+ * the table; socketcall's and ipc's own rules are then the only ones on
+ * them. Names, not numbers: whatever numbers a libseccomp gives them. */
+static bool i386_multiplexed(long nr)
+{
+	static const char *const names[] = {
+		/* socketcall's sub-calls 1..20 */
+		"socket", "bind", "connect", "listen", "accept", "getsockname",
+		"getpeername", "socketpair", "send", "recv", "sendto",
+		"recvfrom", "shutdown", "setsockopt", "getsockopt", "sendmsg",
+		"recvmsg", "accept4", "recvmmsg", "sendmmsg",
+		/* ipc's */
+		"semop", "semget", "semctl", "semtimedop", "msgsnd", "msgrcv",
+		"msgget", "msgctl", "shmat", "shmdt", "shmget", "shmctl",
+	};
+	char name[64];
+
+	sb_syscall_name(S_ABI_I386, nr, name, sizeof(name));
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
 static int compile_abi(const sandbox_policy_t *p, const struct sb_ruleset *rs,
                        const struct sb_filter_opts *o, int abi,
                        scmp_filter_ctx ctx)
@@ -613,7 +643,8 @@ static int compile_abi(const sandbox_policy_t *p, const struct sb_ruleset *rs,
 	int rc;
 
 	for (long nr = 0; nr < rs->nmax[abi]; nr++) {
-		if (!sb_syscall_known(abi, nr))
+		if (!sb_syscall_known(abi, nr) ||
+		    (abi == S_ABI_I386 && i386_multiplexed(nr)))
 			continue;
 		int snr = scmp_number(abi, nr);
 		if (snr == __NR_SCMP_ERROR)
