@@ -81,6 +81,10 @@ tests_check_policies_SOURCES = tests/check_policies.c tests/testutil.c tests/tes
 tests_check_policies_CPPFLAGS = $(POLSUITE_CPP)
 tests_check_policies_CFLAGS = $(POLSUITE_CC)
 tests_check_policies_LDADD = $(POLSUITE_LIBS)
+# Linked with the static library (libtool -static): it sets the library's
+# test hook sb_test_filter_allow (policy/policy.h), which no shared
+# library or sandbox-run exports.
+tests_check_policies_LDFLAGS = $(AM_LDFLAGS) -static
 tests_check_events_SOURCES = tests/check_events.c tests/testutil.c tests/testutil.h
 tests_check_events_CPPFLAGS = $(POLSUITE_CPP)
 tests_check_events_CFLAGS = $(POLSUITE_CC)

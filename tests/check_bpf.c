@@ -1031,7 +1031,7 @@ END_TEST
 
 /* Through the filter cache, as a run gets its program: a compiled
  * program that allows what the table kills (the test hook
- * LIBSANDBOX_TEST_FILTER_ALLOW makes libseccomp's program allow getppid)
+ * sb_test_filter_allow makes libseccomp's program allow getppid)
  * comes out sending getppid to the tracer. */
 START_TEST(verification_guards_every_compiled_filter)
 {
@@ -1043,14 +1043,42 @@ START_TEST(verification_guards_every_compiled_filter)
 	ck_assert_ptr_nonnull(p);
 	ck_assert_int_eq(sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64,
 	                 "getppid", S_DISP_KILL, 0, NULL, 0), 0);
-	ck_assert_int_eq(setenv("LIBSANDBOX_TEST_FILTER_ALLOW", "getppid", 1), 0);
+	sb_test_filter_allow = "getppid";
 	int rc = sb_filter_get(p, &o, &prog);
-	unsetenv("LIBSANDBOX_TEST_FILTER_ALLOW");
+	sb_test_filter_allow = NULL;
 	ck_assert_int_eq(rc, 0);
 	ck_assert_uint_eq(sim(&prog, "getppid", NULL),
 	                  SECCOMP_RET_TRACE | SB_TRACE_ASK);
 	ck_assert_int_eq(sb_filter_sent(&prog, sent, 4), 1);
 	ck_assert_int_eq(sent[0].nr, sb_syscall_number(S_ABI_X86_64, "getppid"));
+	free(prog.filter);
+	sandbox_policy_unref(p);
+}
+END_TEST
+
+/* The test hook is a variable of the library, not the environment
+ * variable it was (LIBSANDBOX_TEST_FILTER_ALLOW): set in the
+ * environment, nothing changes -- sandbox-run and a user's program pass
+ * their environment in, and must not be able to weaken their filter. On
+ * the old code getpgrp came out sent to the tracer (the hook made the
+ * program allow it). */
+START_TEST(test_hook_not_in_the_environment)
+{
+	sandbox_policy_t *p = sandbox_policy_builtin("default");
+	struct sb_filter_opts o = { 0 };
+	struct sb_filter_sent sent[4];
+	struct sock_fprog prog;
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64,
+	                 "getpgrp", S_DISP_KILL, 0, NULL, 0), 0);
+	ck_assert_int_eq(setenv("LIBSANDBOX_TEST_FILTER_ALLOW", "getpgrp", 1), 0);
+	int rc = sb_filter_get(p, &o, &prog);
+	unsetenv("LIBSANDBOX_TEST_FILTER_ALLOW");
+	ck_assert_int_eq(rc, 0);
+	ck_assert_int_eq(sb_filter_sent(&prog, sent, 4), 0);
+	ck_assert_uint_eq(sim(&prog, "getpgrp", NULL),
+	                  SECCOMP_RET_TRACE | SB_TRACE_ASK);
 	free(prog.filter);
 	sandbox_policy_unref(p);
 }
@@ -1254,6 +1282,7 @@ int main(void)
 	tcase_add_test(tc, verification_tries_around_each_rule);
 	tcase_add_test(tc, verification_sends_a_wrong_syscall_to_the_tracer);
 	tcase_add_test(tc, verification_guards_every_compiled_filter);
+	tcase_add_test(tc, test_hook_not_in_the_environment);
 	suite_add_tcase(s, tc);
 	return ck_run(s);
 }

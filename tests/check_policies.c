@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "testutil.h"
+#include "policy/policy.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -518,7 +519,7 @@ END_TEST
 /* A kernel filter that decides a syscall otherwise than the table is
  * caught before it is used: the syscall goes to the tracer, which decides
  * it by the table (RF here) in fast mode too, and the sandbox says so.
- * The test hook LIBSANDBOX_TEST_FILTER_ALLOW makes libseccomp's program
+ * The test hook sb_test_filter_allow makes libseccomp's program
  * allow getpid, as a miscompiled one would (review-stop24 D7, D8: fast
  * mode ran calls the table kills). */
 START_TEST(wrong_filter_sends_the_call_to_the_tracer)
@@ -533,13 +534,13 @@ START_TEST(wrong_filter_sends_the_call_to_the_tracer)
 	/* Not a built-in's table: compiled (and verified) for this run. */
 	ck_assert_int_eq(sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64,
 	                 "getppid", S_DISP_KILL, 0, NULL, 0), 0);
-	ck_assert_int_eq(setenv("LIBSANDBOX_TEST_FILTER_ALLOW", "getpid", 1), 0);
+	sb_test_filter_allow = "getpid";
 	ck_assert_ptr_nonnull(sb = sandbox_new(argv));
 	ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, "/dev/null", false), 0);
 	ck_assert_int_eq(sandbox_set_mode(sb, modes[_i]), 0);
 	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
 	ck_assert_result(tu_run(sb, &st), S_RESULT_RF);
-	unsetenv("LIBSANDBOX_TEST_FILTER_ALLOW");
+	sb_test_filter_allow = NULL;
 	ck_assert(st.has_syscall && st.syscall.abi == S_ABI_X86_64);
 	sandbox_syscall_name(st.syscall.abi, st.syscall.nr, name, sizeof(name));
 	ck_assert_str_eq(name, "getpid");

@@ -248,6 +248,17 @@ struct sb_filter_sent {
 };
 int sb_filter_sent(const struct sock_fprog *prog, struct sb_filter_sent *out,
                    size_t max);
+/* A test hook, for the test programs only: when set to a syscall name,
+ * every program sb_filter_verify() is given first gets "allow x86_64
+ * NAME" in front, as a libseccomp that got NAME wrong would compile, and
+ * the verification must send NAME to the tracer (tests/check_bpf.c,
+ * check_policies.c). A variable, not an environment variable: only code
+ * linked into the process image can set it -- the test suites link the
+ * static library to reach it; libsandbox.so and sandbox-run export no
+ * such symbol (-fvisibility=hidden, the version script, the dynamic
+ * list), so neither a user's program, nor a binding, nor a policy
+ * module, nor anyone's environment reaches it. */
+extern const char *sb_test_filter_allow;
 
 /* ------------------------------------------------------------- files.c */
 

@@ -637,13 +637,13 @@ int sb_filter_sent(const struct sock_fprog *prog, struct sb_filter_sent *out,
 	return (int)n;
 }
 
-/* A test hook: LIBSANDBOX_TEST_FILTER_ALLOW=NAME puts "allow x86_64 NAME"
- * in front of every compiled program, as a libseccomp that got NAME wrong
- * would; the verification must send NAME to the tracer (tests/check_bpf.c
- * and check_policies show it does). Ignored in a setuid process. */
+const char *sb_test_filter_allow;
+
+/* The test hook (policy.h): "allow x86_64 sb_test_filter_allow" in front
+ * of prog. */
 static int test_corrupt(struct sock_fprog *prog)
 {
-	const char *name = secure_getenv("LIBSANDBOX_TEST_FILTER_ALLOW");
+	const char *name = sb_test_filter_allow;
 	long nr;
 
 	if (!name || (nr = sb_syscall_number(S_ABI_X86_64, name)) < 0)
