@@ -5,7 +5,9 @@
  * repetition the reference (native) and the sandboxed variants run one
  * after the other, so slow drifts of a shared machine hit all columns
  * alike. The table quotes medians over the repetitions and the ratio of
- * the medians; single timings are never reported.
+ * the medians; single timings are never reported. The cli section
+ * judges its targets on the median of ratios paired inside each
+ * repetition, with their min-max beside (bench/cli.c).
  *
  * Sections (select with -s, comma separated; default all):
  *   syscall    1,000,000 getppid(): native, fast mode, classic mode, and a
@@ -42,11 +44,13 @@
  * Usage: bench-driver [-d DIR] [-r REPS] [-s SECTIONS] [-n N] [-c N] [-N N]
  *                     [-t SECS] [-v]
  *   -d  directory of the helper programs (default: the driver's own)
- *   -r  repetitions (default 7; startup uses -N runs instead)
+ *   -r  repetitions (default 7; startup uses -N runs instead; cli 9)
  *   -n  getppid calls per run, native and fast (default 1000000)
  *   -c  getppid calls per run, classic and bare tracer (default 50000)
- *   -N  startup runs per column (default 200)
- *   -t  seconds per throughput repetition (default 0.6; 5 repetitions)
+ *   -N  startup runs per column (default 200; cli: per column in each
+ *       of its repetitions, default 40)
+ *   -t  seconds per throughput repetition (default 0.6; 5 repetitions,
+ *       cli: one in each of its repetitions)
  *   -v  print every sample, not just medians
  * Exit status: 0 when everything ran (targets missed or not), 1 when a
  * section could not be measured (errors), 2 on bad usage.
@@ -90,6 +94,7 @@ static long opt_traced_calls = 50000; /* classic/bare: a stop costs us */
 int opt_startup_runs = 200;
 double opt_tput_secs = 0.6;   /* per repetition */
 int opt_tput_reps = 5;
+bool opt_reps_set, opt_startup_set; /* -r, -N given */
 bool opt_verbose;
 char helper_dir[PATH_MAX];
 char tmp_dir[PATH_MAX];
@@ -104,16 +109,27 @@ double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+static double ru_s(const struct rusage *r)
+{
+	return (double)(r->ru_utime.tv_sec + r->ru_stime.tv_sec) +
+	       (double)(r->ru_utime.tv_usec + r->ru_stime.tv_usec) * 1e-6;
+}
+
 double cpu_used_s(void)
+{
+	double self;
+
+	return cpu_split_s(&self);
+}
+
+double cpu_split_s(double *self)
 {
 	struct rusage s, c;
 
 	getrusage(RUSAGE_SELF, &s);
 	getrusage(RUSAGE_CHILDREN, &c);
-	return (double)(s.ru_utime.tv_sec + s.ru_stime.tv_sec + c.ru_utime.tv_sec +
-	                c.ru_stime.tv_sec) +
-	       (double)(s.ru_utime.tv_usec + s.ru_stime.tv_usec +
-	                c.ru_utime.tv_usec + c.ru_stime.tv_usec) * 1e-6;
+	*self = ru_s(&s);
+	return *self + ru_s(&c);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -184,6 +200,51 @@ void row_target(const char *name, const char *ref, const char *meas,
 	       ratio > 0 ? r : "-", t, ratio > 0 ? (pass ? "PASS" : "MISS")
 	                                          : "ERROR");
 	if (ratio > 0)
+		pass ? n_pass++ : n_miss++;
+}
+
+/* Rows judged on paired repetitions (the cli section, lead decision 1 of
+ * stop 26): one ratio per repetition, measured / reference inside it. */
+void table_header_paired(const char *section, int reps)
+{
+	char sp[48];
+
+	if (section[strspn(section, " ")])
+		printf("%s\n", section);
+	snprintf(sp, sizeof(sp), "spread of %d reps", reps);
+	printf("  %-44s %18s %18s %8s %8s %-7s %s\n", "measure", "reference",
+	       "measured", "ratio", "target", "verdict", sp);
+}
+
+/* The row's ratio is the median of the n per-repetition ratios (sorted
+ * in place; values <= 0 are repetitions that could not be measured and
+ * are left out), PASS when it is <= target, or >= target when at_least;
+ * min-max of the ratios beside the verdict. target <= 0: an information
+ * row (no verdict), with its spread. */
+void row_paired(const char *name, const char *ref, const char *meas,
+                double *ratios, int n, double target, bool at_least)
+{
+	char t[16], r[16], sp[40] = "";
+	int k = 0;
+
+	for (int i = 0; i < n; i++)
+		if (ratios[i] > 0)
+			ratios[k++] = ratios[i];
+	double m = median(ratios, k);
+	bool pass = k > 0 && (at_least ? m >= target : m <= target);
+
+	snprintf(r, sizeof(r), "%.2fx", m);
+	if (target > 0)
+		snprintf(t, sizeof(t), "%s%.2fx", at_least ? ">=" : "<=", target);
+	else
+		snprintf(t, sizeof(t), "-");
+	if (k > 0)
+		snprintf(sp, sizeof(sp), "%.2f-%.2fx%s", ratios[0], ratios[k - 1],
+		         k < n ? " (fewer reps)" : "");
+	printf("  %-44s %18s %18s %8s %8s %-7s %s\n", name, ref, meas,
+	       k > 0 ? r : "-", t, target <= 0 ? "info" : k == 0 ? "ERROR"
+	       : pass ? "PASS" : "MISS", sp);
+	if (k > 0 && target > 0)
 		pass ? n_pass++ : n_miss++;
 }
 
@@ -2040,7 +2101,8 @@ static void print_machine(void)
 	printf("date:    %s, load average %.2f %.2f %.2f\n", date, load[0], load[1],
 	       load[2]);
 	printf("method:  medians of interleaved repetitions; ratio = median "
-	       "measured / median reference; PASS when ratio <= target\n");
+	       "measured / median reference; PASS when ratio <= target (section "
+	       "cli: the median of ratios paired inside each repetition)\n");
 }
 
 static void usage(void)
@@ -2086,10 +2148,13 @@ int main(int argc, char **argv)
 	while ((c = getopt(argc, argv, "d:r:n:c:N:t:s:v")) != -1) {
 		switch (c) {
 		case 'd': snprintf(helper_dir, sizeof(helper_dir), "%s", optarg); break;
-		case 'r': opt_reps = atoi(optarg); break;
+		case 'r': opt_reps = atoi(optarg); opt_reps_set = true; break;
 		case 'n': opt_calls = atol(optarg); break;
 		case 'c': opt_traced_calls = atol(optarg); break;
-		case 'N': opt_startup_runs = atoi(optarg); break;
+		case 'N':
+			opt_startup_runs = atoi(optarg);
+			opt_startup_set = true;
+			break;
 		case 't': opt_tput_secs = atof(optarg); break;
 		case 's': sections = optarg; break;
 		case 'v': opt_verbose = true; break;

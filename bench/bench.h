@@ -19,6 +19,7 @@
 
 extern int opt_reps, opt_startup_runs, opt_tput_reps;
 extern double opt_tput_secs;
+extern bool opt_reps_set, opt_startup_set; /* -r, -N given */
 extern bool opt_verbose, sandbox_available;
 extern char helper_dir[PATH_MAX], tmp_dir[PATH_MAX];
 extern int n_errors, n_pass, n_miss;
@@ -28,6 +29,8 @@ double now_s(void);
  * and of its reaped children, with theirs (s): what runs cost the machine
  * whatever else runs on it. */
 double cpu_used_s(void);
+/* The same, and *self the process's own part (its threads, no children). */
+double cpu_split_s(double *self);
 /* Median of n samples (sorted in place); -1 when n is 0. */
 double median(double *v, int n);
 void helper_path(char *buf, size_t len, const char *name);
@@ -40,6 +43,9 @@ const char *find_in_path(const char *name, char *buf, size_t len);
 void table_header(const char *section);
 void row_target(const char *name, const char *ref, const char *meas,
                 double ratio, double target);
+void table_header_paired(const char *section, int reps);
+void row_paired(const char *name, const char *ref, const char *meas,
+                double *ratios, int n, double target, bool at_least);
 void row_info(const char *name, const char *ref, const char *meas,
               double ratio);
 void row_error(const char *name, const char *fmt, ...)

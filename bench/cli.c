@@ -12,9 +12,18 @@
  * sandbox-run is bench/sandbox-run, the tool built with -no-install (a
  * real binary, no libtool wrapper script).
  *
- * Start-up columns are interleaved run by run; throughput repetitions
- * column by column. The phases are differences of medians of a ladder of
- * native launchers, each one adding one step of what the library does:
+ * The section is R repetitions (-r, default CLI_REPS). Each repetition
+ * measures every column: M start-up runs of each (-N, default CLI_RUNS),
+ * interleaved run by run; then runs/s of each with 1 and 2 workers; then
+ * a batch against as many native runs. A target's ratio is computed
+ * inside each repetition (paired: the host's drift between repetitions
+ * cancels) and judged on the median of the R ratios; their min-max is
+ * printed beside the verdict (lead decision 1 of stop 26). The columns'
+ * medians over all runs stay in the tables for information.
+ *
+ * The phases are differences, inside each repetition, of the medians of
+ * a ladder of native launchers, each one adding one step of what the
+ * library does:
  *   fork      the fork() call in the parent
  *   reap      the rest of fork + _exit + wait4 of an empty child
  *   first stop PTRACE_TRACEME and SIGSTOP, the tracer's SETOPTIONS, CONT
@@ -22,6 +31,8 @@
  *   exec      execve of static_hello, its run, the exec event stop
  * then what the library adds to that ladder (reused, new sandbox), what
  * the sandbox-run process adds (its own start, its work, the report).
+ * A new sandbox's cost is measured on the driver's own CPU (no program
+ * in it), and its new and destroy calls are timed directly.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -40,6 +51,8 @@
 extern char **environ;
 
 #define BATCH_JOBS 200    /* jobs per batch process */
+#define CLI_REPS 9        /* repetitions, without -r */
+#define CLI_RUNS 40       /* start-up runs per column and repetition, without -N */
 #define HELLO "./static_hello"
 
 enum tool_id {
@@ -53,10 +66,22 @@ struct tool {
 	const char *argv[16];   /* a command, or argv[0] NULL */
 	bool on;                /* measured (present and working) */
 	const char *why;        /* why not, when !on */
-	double *t;              /* start-up samples (s) */
-	double *cpu;            /* CPU time of those runs (s) */
-	double rate[2];         /* runs/s with 1 and 2 workers (medians) */
+	/* Start-up samples, R * M, repetition by repetition (s): */
+	double *t;              /* wall */
+	double *cpu;            /* CPU: the driver's and its reaped children's */
+	double *self;           /* the driver's own part of cpu */
+	double *rates[2];       /* runs/s with 1 and 2 workers, one a repetition */
+	double rate[2];         /* their medians */
 };
+
+static int R, M;          /* repetitions; start-up runs per column in each */
+
+/* A run of a new sandbox in parts, timed directly, R * M samples (s):
+ * sandbox_new and its configuration, the execute, sandbox_destroy; wall
+ * and the driver's own CPU (the program's is in none of them). */
+enum { NP_MAKE, NP_EXEC, NP_DESTROY, NP_COUNT };
+static double *np_w[NP_COUNT], *np_c[NP_COUNT];
+static double np_last_w[NP_COUNT], np_last_c[NP_COUNT];
 
 static struct tool tools[T_COUNT];
 static char hello_abs[PATH_MAX], sr_path[PATH_MAX], jobs_path[PATH_MAX];
@@ -143,11 +168,26 @@ static int run_tool_once(enum tool_id id)
 		return sb_run(lib_sb, S_RESULT_OK, NULL, lib_err, sizeof(lib_err)) < 0
 		       ? -1 : 0;
 	case T_LIB_NEW: {
+		double w[NP_COUNT + 1], c[NP_COUNT + 1];
+		int rc = -1;
+		w[0] = now_s();
+		cpu_split_s(&c[0]);
 		sandbox_t *s = sb_make(hello, S_MODE_FAST, NULL, lib_err,
 		                       sizeof(lib_err));
-		int rc = s && sb_run(s, S_RESULT_OK, NULL, lib_err,
-		                     sizeof(lib_err)) >= 0 ? 0 : -1;
+		w[1] = now_s();
+		cpu_split_s(&c[1]);
+		if (s)
+			rc = sb_run(s, S_RESULT_OK, NULL, lib_err,
+			            sizeof(lib_err)) >= 0 ? 0 : -1;
+		w[2] = now_s();
+		cpu_split_s(&c[2]);
 		sandbox_destroy(s);
+		w[3] = now_s();
+		cpu_split_s(&c[3]);
+		for (int k = 0; k < NP_COUNT; k++) {
+			np_last_w[k] = w[k + 1] - w[k];
+			np_last_c[k] = c[k + 1] - c[k];
+		}
 		return rc;
 	}
 	case T_P_FORK: case T_P_STOP: case T_P_FILTER: case T_P_EXEC:
@@ -301,26 +341,77 @@ static void setup_tools(void)
 	       "the issue's figures stand for them\n");
 }
 
+
 /* ------------------------------------------------------- measuring */
 
-/* Start-up: n runs of every start-up column, interleaved run by run. */
-static void measure_startup(int n, double *fork_s)
+static double *samples(size_t n)
 {
-	for (int id = 0; id < T_COUNT; id++)
-		if (tools[id].on && id != T_BATCH) {
-			tools[id].t = calloc((size_t)n, sizeof(double));
-			tools[id].cpu = calloc((size_t)n, sizeof(double));
+	double *v = calloc(n, sizeof(double));
+
+	if (!v) {
+		perror("calloc");
+		exit(1);
+	}
+	return v;
+}
+
+static void alloc_samples(void)
+{
+	for (int id = 0; id < T_COUNT; id++) {
+		struct tool *t = &tools[id];
+		if (id != T_BATCH) {
+			t->t = samples((size_t)(R * M));
+			t->cpu = samples((size_t)(R * M));
+			t->self = samples((size_t)(R * M));
 		}
-	for (int i = 0; i < n; i++)
+		t->rates[0] = samples((size_t)R);
+		t->rates[1] = samples((size_t)R);
+	}
+	for (int k = 0; k < NP_COUNT; k++) {
+		np_w[k] = samples((size_t)(R * M));
+		np_c[k] = samples((size_t)(R * M));
+	}
+}
+
+static void free_samples(void)
+{
+	for (int id = 0; id < T_COUNT; id++) {
+		struct tool *t = &tools[id];
+		free(t->t);
+		free(t->cpu);
+		free(t->self);
+		free(t->rates[0]);
+		free(t->rates[1]);
+		t->t = t->cpu = t->self = t->rates[0] = t->rates[1] = NULL;
+	}
+	for (int k = 0; k < NP_COUNT; k++) {
+		free(np_w[k]);
+		free(np_c[k]);
+		np_w[k] = np_c[k] = NULL;
+	}
+}
+
+/* Repetition r's start-up runs: M of every column, interleaved run by
+ * run; fork_s gets the fork() call's own time of rung 1. */
+static void measure_startup(int r, double *fork_s)
+{
+	for (int i = r * M; i < (r + 1) * M; i++)
 		for (int id = 0; id < T_COUNT; id++) {
 			struct tool *t = &tools[id];
+			double self0, self1;
 			if (!t->on || id == T_BATCH)
 				continue;
-			double c0 = cpu_used_s(), t0 = now_s();
+			double c0 = cpu_split_s(&self0), t0 = now_s();
 			int rc = id == T_P_FORK ? ladder(T_P_FORK, &fork_s[i])
 			                        : run_tool_once((enum tool_id)id);
 			t->t[i] = now_s() - t0;
-			t->cpu[i] = cpu_used_s() - c0;
+			t->cpu[i] = cpu_split_s(&self1) - c0;
+			t->self[i] = self1 - self0;
+			if (id == T_LIB_NEW)
+				for (int k = 0; k < NP_COUNT; k++) {
+					np_w[k][i] = np_last_w[k];
+					np_c[k][i] = np_last_c[k];
+				}
 			if (rc < 0) {
 				printf("    %s failed at run %d%s%s: column dropped\n",
 				       t->label, i + 1, id == T_LIB_REUSED ||
@@ -403,188 +494,274 @@ static double measure_rate(enum tool_id id, int workers, double secs)
 	return failed ? -1 : rate;
 }
 
+/* Native first and the batch right after it: the batch's runs/s target
+ * is a ratio to native's, measured side by side. */
 static const enum tool_id rate_tools[] = {
-	T_NATIVE, T_ENV, T_SR, T_BWRAP, T_NSJAIL, T_BATCH, T_LIB_REUSED
+	T_NATIVE, T_BATCH, T_LIB_REUSED, T_SR, T_ENV, T_BWRAP, T_NSJAIL
 };
 #define N_RATE (sizeof(rate_tools) / sizeof(rate_tools[0]))
 
-static void measure_rates(int reps, double secs)
+/* Repetition r's runs/s: each column with 1 worker, then with 2. */
+static void measure_rates(int r, double secs)
 {
-	double *s[N_RATE][2];
-
-	for (size_t k = 0; k < N_RATE; k++)
-		for (int w = 0; w < 2; w++)
-			s[k][w] = calloc((size_t)reps, sizeof(double));
-	for (int r = 0; r < reps; r++)
-		for (size_t k = 0; k < N_RATE; k++)
-			for (int w = 0; w < 2; w++) {
-				enum tool_id id = rate_tools[k];
-				if (!tools[id].on)
-					continue;
-				s[k][w][r] = measure_rate(id, w + 1, secs);
-				if (s[k][w][r] < 0) {
-					printf("    %s, %d worker(s): failed, column dropped\n",
-					       tools[id].label, w + 1);
-					tools[id].on = false;
-					n_errors++;
-				}
-			}
 	for (size_t k = 0; k < N_RATE; k++)
 		for (int w = 0; w < 2; w++) {
-			tools[rate_tools[k]].rate[w] = median(s[k][w], reps);
-			free(s[k][w]);
+			struct tool *t = &tools[rate_tools[k]];
+			if (!t->on)
+				continue;
+			t->rates[w][r] = measure_rate(rate_tools[k], w + 1, secs);
+			if (t->rates[w][r] < 0) {
+				printf("    %s, %d worker(s): failed, column dropped\n",
+				       t->label, w + 1);
+				t->on = false;
+				n_errors++;
+			}
 		}
 }
 
-/* Per job of a batch of BATCH_JOBS vs per native run of the same count,
- * interleaved: reps samples each (seconds per run). */
-static void measure_batch(int reps, double *nat, double *bat)
+/* Repetition r's batch: per job of a batch of BATCH_JOBS, and per native
+ * run of as many runs just before it (seconds per run). */
+static void measure_batch(int r, double *nat, double *bat)
 {
-	for (int r = 0; r < reps; r++) {
-		double t0 = now_s();
-		for (int i = 0; i < BATCH_JOBS; i++)
-			if (run_tool_once(T_NATIVE) < 0)
-				nat[r] = -1;
-		if (nat[r] == 0)
-			nat[r] = (now_s() - t0) / BATCH_JOBS;
-		t0 = now_s();
-		int rc = run_tool_once(T_BATCH);
-		bat[r] = rc < 0 ? -1 : (now_s() - t0) / BATCH_JOBS;
+	double t0 = now_s();
+	nat[r] = 0;
+	for (int i = 0; i < BATCH_JOBS; i++)
+		if (run_tool_once(T_NATIVE) < 0)
+			nat[r] = -1;
+	if (nat[r] == 0)
+		nat[r] = (now_s() - t0) / BATCH_JOBS;
+	t0 = now_s();
+	int rc = run_tool_once(T_BATCH);
+	bat[r] = rc < 0 ? -1 : (now_s() - t0) / BATCH_JOBS;
+	if (rc < 0) {
+		printf("    %s failed in repetition %d: column dropped\n",
+		       tools[T_BATCH].label, r + 1);
+		tools[T_BATCH].on = false;
+		n_errors++;
 	}
+}
+
+/* --------------------------------------------------------- statistics */
+
+/* Median of n values from v (a copy: median() sorts in place). */
+static double med_of(const double *v, int n)
+{
+	double *c = samples((size_t)(n > 0 ? n : 1));
+	double m;
+
+	memcpy(c, v, (size_t)n * sizeof(double));
+	m = median(c, n);
+	free(c);
+	return m;
+}
+
+/* Start-up column medians: over all R * M runs (r < 0), or over
+ * repetition r's M runs; -1 for a column not measured. C_CHILD is cpu -
+ * self: the CPU of the driver's reaped children (the program's). */
+enum col { C_WALL, C_CPU, C_SELF, C_CHILD };
+
+static double col_med(enum tool_id id, enum col c, int r)
+{
+	struct tool *t = &tools[id];
+	int n = r < 0 ? R * M : M, off = r < 0 ? 0 : r * M;
+
+	if (!t->on || !t->t)
+		return -1;
+	if (c == C_CHILD) {
+		double *v = samples((size_t)n), m;
+		for (int i = 0; i < n; i++)
+			v[i] = t->cpu[off + i] - t->self[off + i];
+		m = median(v, n);
+		free(v);
+		return m;
+	}
+	return med_of((c == C_WALL ? t->t : c == C_CPU ? t->cpu : t->self) + off, n);
+}
+
+/* The per-repetition ratios of a start-up column to another (column
+ * medians inside each repetition), into out[R]; -1 where either is
+ * missing. */
+static void rep_ratios(enum tool_id num, enum tool_id den, enum col c,
+                       double *out)
+{
+	for (int r = 0; r < R; r++) {
+		double a = col_med(num, c, r), b = col_med(den, c, r);
+		out[r] = a > 0 && b > 0 ? a / b : -1;
+	}
+}
+
+/* The median of the measured ones (> 0) of R per-repetition ratios. */
+static double paired_med(const double *v)
+{
+	double c[16];
+	int k = 0;
+
+	for (int r = 0; r < R; r++)
+		if (v[r] > 0)
+			c[k++] = v[r];
+	return median(c, k);
+}
+
+/* -v: the ratio of the two medians over the whole section (the method
+ * before stop 26), for comparison with the paired median. */
+static void old_method(double num, double den)
+{
+	if (opt_verbose && num > 0 && den > 0)
+		printf("    %-44s %18s %18s %7.3fx\n", "  (ratio of the medians)", "",
+		       "", num / den);
+}
+
+static void verbose_ratios(const double *v)
+{
+	if (!opt_verbose)
+		return;
+	printf("    %-44s", "  (per repetition)");
+	for (int r = 0; r < R; r++)
+		printf(" %.3f", v[r]);
+	printf("\n");
 }
 
 /* --------------------------------------------------------- reporting */
 
-static double med(enum tool_id id, int n)
-{
-	return tools[id].on && tools[id].t ? median(tools[id].t, n) : -1;
-}
-
-static double medc(enum tool_id id, int n)
-{
-	return tools[id].on && tools[id].cpu ? median(tools[id].cpu, n) : -1;
-}
-
-/* A row whose figure must reach at least `target`. */
-static void row_at_least(const char *name, const char *ref, const char *meas,
-                         double value, double target, const char *unit)
-{
-	char v[32], t[32];
-
-	snprintf(v, sizeof(v), "%.2f%s", value, unit);
-	snprintf(t, sizeof(t), ">=%.2f%s", target, unit);
-	printf("  %-44s %18s %18s %8s %8s %s\n", name, ref, meas,
-	       value > 0 ? v : "-", t,
-	       value <= 0 ? "ERROR" : value >= target ? "PASS" : "MISS");
-	if (value > 0)
-		value >= target ? n_pass++ : n_miss++;
-}
-
-static void print_table(int n)
+static void print_table(void)
 {
 	static const enum tool_id rows[] = {
 		T_NATIVE, T_ENV, T_SR, T_BWRAP, T_NSJAIL, T_BATCH, T_LIB_REUSED,
 		T_LIB_NEW
 	};
-	double mn = med(T_NATIVE, n);
-
-	double cn = tools[T_NATIVE].on ? median(tools[T_NATIVE].cpu, n) : -1;
+	double ratios[16];
 
 	printf("    %-40s %12s %9s %12s %12s %12s %9s\n", "tool", "median/run",
 	       "x native", "runs/s, 1 w", "runs/s, 2 w", "CPU/run", "x native");
 	for (size_t k = 0; k < sizeof(rows) / sizeof(rows[0]); k++) {
-		struct tool *t = &tools[rows[k]];
-		double m = rows[k] == T_BATCH ? -1 : med(rows[k], n);
+		enum tool_id id = rows[k];
+		struct tool *t = &tools[id];
 		char r1[16] = "", r2[16] = "", mm[16] = "-", x[16] = "-";
 		char cc[16] = "", cx[16] = "";
 		if (!t->on)
 			continue;
-		if (m > 0) {
-			snprintf(mm, sizeof(mm), "%.3f ms", m * 1e3);
-			snprintf(x, sizeof(x), "%.2f", m / mn);
+		if (id != T_BATCH && tools[T_NATIVE].on) {
+			snprintf(mm, sizeof(mm), "%.3f ms", col_med(id, C_WALL, -1) * 1e3);
+			rep_ratios(id, T_NATIVE, C_WALL, ratios);
+			snprintf(x, sizeof(x), "%.2f", paired_med(ratios));
+			snprintf(cc, sizeof(cc), "%.3f ms", col_med(id, C_CPU, -1) * 1e3);
+			rep_ratios(id, T_NATIVE, C_CPU, ratios);
+			snprintf(cx, sizeof(cx), "%.2f", paired_med(ratios));
 		}
 		if (t->rate[0] > 0)
 			snprintf(r1, sizeof(r1), "%.0f", t->rate[0]);
 		if (t->rate[1] > 0)
 			snprintf(r2, sizeof(r2), "%.0f", t->rate[1]);
-		if (t->cpu && cn > 0) {
-			double c = median(t->cpu, n);
-			snprintf(cc, sizeof(cc), "%.3f ms", c * 1e3);
-			snprintf(cx, sizeof(cx), "%.2f", c / cn);
-		}
 		printf("    %-40s %12s %9s %12s %12s %12s %9s\n", t->label, mm, x, r1,
 		       r2, cc, cx);
 	}
 }
 
+/* A start-up target: column num against column den, wall clock. */
+static void startup_row(const char *name, enum tool_id num, enum tool_id den,
+                        const char *nl, const char *dl, enum col c,
+                        double target)
+{
+	char a[64], b[64];
+	double ratios[16];
+	double mn = col_med(num, c, -1), md = col_med(den, c, -1);
+
+	if (mn <= 0 || md <= 0)
+		return;
+	rep_ratios(num, den, c, ratios);
+	verbose_ratios(ratios);
+	row_paired(name, fmt_v(a, 64, dl, md * 1e3, "ms"),
+	           fmt_v(b, 64, nl, mn * 1e3, "ms"), ratios, R, target, false);
+	old_method(mn, md);
+}
+
 /* Batch runs/s with 1 worker, judged as the issue's ratio (700/s beside
  * native's 960/s, measured the same way) of native runs/s in this run
- * (lead decision 1: targets are ratios in one run, and native's rate is
- * the host's); the absolute figure beside it for information. */
+ * (lead decision 1 of stop 25: targets are ratios in one run, and
+ * native's rate is the host's); the absolute figure beside it for
+ * information. */
 #define BATCH_RATE_TARGET 700.0
 #define BATCH_RATE_NATIVE 960.0
 static void print_batch_rate(void)
 {
 	double nat = tools[T_NATIVE].rate[0], bat = tools[T_BATCH].rate[0];
+	double ratios[16];
 	char a[64], b[64];
 
+	for (int r = 0; r < R; r++) {
+		double n1 = tools[T_NATIVE].rates[0][r], b1 = tools[T_BATCH].rates[0][r];
+		ratios[r] = n1 > 0 && b1 > 0 ? b1 / n1 : -1;
+	}
+	verbose_ratios(ratios);
 	snprintf(a, sizeof(a), "native %.0f/s", nat);
 	snprintf(b, sizeof(b), "batch %.0f/s", bat);
-	row_at_least("batch runs/s, 1 worker, x native's", a, b,
-	             nat > 0 && bat > 0 ? bat / nat : -1,
-	             BATCH_RATE_TARGET / BATCH_RATE_NATIVE, "x");
+	row_paired("batch runs/s, 1 worker, x native's", a, b, ratios, R,
+	           BATCH_RATE_TARGET / BATCH_RATE_NATIVE, true);
+	old_method(bat, nat);
 	snprintf(a, sizeof(a), "issue %.0f/s", BATCH_RATE_TARGET);
 	row_info("batch runs/s, 1 worker (absolute)", a, b,
 	         bat > 0 ? bat / BATCH_RATE_TARGET : -1);
 }
 
-static void print_targets(int n, int reps, double *nat, double *bat)
+/* 2 workers / 1 of a column, or information only when target <= 0. */
+static void scaling_row(enum tool_id id, double target)
 {
-	char a[64], b[64];
-	double menv = med(T_ENV, n), msr = med(T_SR, n), mn = med(T_NATIVE, n);
-	double mlr = med(T_LIB_REUSED, n);
+	struct tool *t = &tools[id];
+	double ratios[16];
+	char name[96], a[64], b[64];
 
-	table_header("    ");
-	if (menv > 0 && msr > 0)
-		row_target("sandbox-run --quiet vs /usr/bin/env",
-		           fmt_v(a, 64, "env", menv * 1e3, "ms"),
-		           fmt_v(b, 64, "sandbox-run", msr * 1e3, "ms"), msr / menv, 1.5);
-	double cenv = medc(T_ENV, n), csr = medc(T_SR, n);
-	if (cenv > 0 && csr > 0)
-		row_info("CPU: sandbox-run --quiet vs /usr/bin/env",
-		         fmt_v(a, 64, "env", cenv * 1e3, "ms"),
-		         fmt_v(b, 64, "sandbox-run", csr * 1e3, "ms"), csr / cenv);
-	if (mn > 0 && mlr > 0)
-		row_target("library reused sandbox vs native",
-		           fmt_v(a, 64, "native", mn * 1e3, "ms"),
-		           fmt_v(b, 64, "reused", mlr * 1e3, "ms"), mlr / mn, 1.2);
-	if (tools[T_BATCH].on) {
-		double mnat = median(nat, reps), mbat = median(bat, reps);
-		row_target("batch per job vs native per run",
-		           fmt_v(a, 64, "native", mnat * 1e3, "ms"),
-		           fmt_v(b, 64, "batch", mbat * 1e3, "ms"), mbat / mnat, 1.2);
-		print_batch_rate();
-	}
-	static const enum tool_id scale[] = { T_SR, T_BATCH, T_LIB_REUSED };
-	for (size_t k = 0; k < 3; k++) {
-		struct tool *t = &tools[scale[k]];
-		char name[96];
-		if (!t->on || t->rate[0] <= 0 || t->rate[1] <= 0)
-			continue;
-		snprintf(name, sizeof(name), "2 workers / 1: %s", t->label);
-		snprintf(a, sizeof(a), "1 w %.0f/s", t->rate[0]);
-		snprintf(b, sizeof(b), "2 w %.0f/s", t->rate[1]);
-		row_at_least(name, a, b, t->rate[1] / t->rate[0], 1.9, "x");
-	}
-	if (tools[T_NATIVE].rate[0] > 0 && tools[T_NATIVE].rate[1] > 0) {
-		snprintf(a, sizeof(a), "1 w %.0f/s", tools[T_NATIVE].rate[0]);
-		snprintf(b, sizeof(b), "2 w %.0f/s", tools[T_NATIVE].rate[1]);
-		row_info("2 workers / 1: native", a, b,
-		         tools[T_NATIVE].rate[1] / tools[T_NATIVE].rate[0]);
-	}
+	if (!t->on || t->rate[0] <= 0 || t->rate[1] <= 0)
+		return;
+	for (int r = 0; r < R; r++)
+		ratios[r] = t->rates[0][r] > 0 && t->rates[1][r] > 0
+		            ? t->rates[1][r] / t->rates[0][r] : -1;
+	verbose_ratios(ratios);
+	snprintf(name, sizeof(name), "2 workers / 1: %s", t->label);
+	snprintf(a, sizeof(a), "1 w %.0f/s", t->rate[0]);
+	snprintf(b, sizeof(b), "2 w %.0f/s", t->rate[1]);
+	if (target > 0)
+		row_paired(name, a, b, ratios, R, target, true);
+	else
+		row_info(name, a, b, paired_med(ratios));
+	old_method(t->rate[1], t->rate[0]);
 }
 
-/* b - a in microseconds, or -1e9 ("n/a") when either is missing. */
+static void print_targets(double *nat, double *bat)
+{
+	char a[64], b[64];
+	double ratios[16];
+
+	table_header_paired("    ", R);
+	startup_row("sandbox-run --quiet vs /usr/bin/env", T_SR, T_ENV,
+	            "sandbox-run", "env", C_WALL, 1.5);
+	startup_row("CPU: sandbox-run --quiet vs /usr/bin/env", T_SR, T_ENV,
+	            "sandbox-run", "env", C_CPU, -1);
+	startup_row("library reused sandbox vs native", T_LIB_REUSED, T_NATIVE,
+	            "reused", "native", C_WALL, 1.2);
+	if (tools[T_BATCH].on) {
+		double mnat = med_of(nat, R), mbat = med_of(bat, R);
+		for (int r = 0; r < R; r++)
+			ratios[r] = nat[r] > 0 && bat[r] > 0 ? bat[r] / nat[r] : -1;
+		verbose_ratios(ratios);
+		row_paired("batch per job vs native per run",
+		           fmt_v(a, 64, "native", mnat * 1e3, "ms"),
+		           fmt_v(b, 64, "batch", mbat * 1e3, "ms"), ratios, R, 1.2,
+		           false);
+		old_method(mbat, mnat);
+		print_batch_rate();
+	}
+	scaling_row(T_SR, 1.9);
+	scaling_row(T_BATCH, 1.9);
+	scaling_row(T_LIB_REUSED, 1.9);
+	scaling_row(T_NATIVE, -1);
+}
+
+/* A phase: per repetition, wall and CPU (us), -1e9 where not measured;
+ * printed as the median over the repetitions and the CPU's min-max. */
+struct phase {
+	double w[16], c[16];
+};
+
 static double diff_us(double b, double a)
 {
 	return a > 0 && b > 0 ? (b - a) * 1e6 : -1e9;
@@ -595,77 +772,148 @@ static double us_of(double v)
 	return v > 0 ? v * 1e6 : -1e9;
 }
 
-static void phase_row(const char *name, double w, double c, const char *how)
+/* Median of the measured values of v[R] (sorted: min and max at the
+ * ends after); -1e9 when none. */
+static double phase_med(double *v, int *k)
 {
-	char ws[16] = "n/a", cs[16] = "n/a";
-
-	if (w > -1e8)
-		snprintf(ws, sizeof(ws), "%.1f", w);
-	if (c > -1e8)
-		snprintf(cs, sizeof(cs), "%.1f", c);
-	printf("    %-48s %9s %9s   %s\n", name, ws, cs, how);
+	*k = 0;
+	for (int r = 0; r < R; r++)
+		if (v[r] > -1e8)
+			v[(*k)++] = v[r];
+	return *k ? median(v, *k) : -1e9;
 }
 
-/* The phases as differences of medians, wall and CPU (us). */
-static void print_phases(int n, double *fork_s)
+static void phase_row(const char *name, struct phase *p, const char *how)
 {
-	double w[T_COUNT], c[T_COUNT];
+	char ws[16] = "n/a", cs[16] = "n/a", sp[32] = "";
+	int kw, kc;
+	double w = phase_med(p->w, &kw), c = phase_med(p->c, &kc);
 
-	for (int id = 0; id < T_COUNT; id++) {
-		w[id] = med((enum tool_id)id, n);
-		c[id] = medc((enum tool_id)id, n);
+	if (kw)
+		snprintf(ws, sizeof(ws), "%.1f", w);
+	if (kc) {
+		snprintf(cs, sizeof(cs), "%.1f", c);
+		snprintf(sp, sizeof(sp), "%.0f..%.0f", p->c[0], p->c[kc - 1]);
 	}
-	double f = median(fork_s, n) * 1e6;
-	printf("\n    phases of a run (differences of medians of the columns "
-	       "above; us):\n");
-	printf("    %-48s %9s %9s   %s\n", "phase", "wall", "CPU", "how");
-	phase_row("fork (the fork() call, parent side)",
-	          w[T_P_FORK] > 0 ? f : -1e9, -1e9, "rung 1, timed inside");
-	phase_row("fork + reap of an empty child", us_of(w[T_P_FORK]),
-	          us_of(c[T_P_FORK]), "rung 1: fork, _exit, wait4");
-	phase_row("first stop (TRACEME, SIGSTOP, SETOPTIONS, CONT)",
-	          diff_us(w[T_P_STOP], w[T_P_FORK]), diff_us(c[T_P_STOP], c[T_P_FORK]),
-	          "rung 2 - rung 1");
-	phase_row("filter (NO_NEW_PRIVS + seccomp)",
-	          diff_us(w[T_P_FILTER], w[T_P_STOP]),
-	          diff_us(c[T_P_FILTER], c[T_P_STOP]),
-	          "rung 3 - rung 2 (one-instruction filter)");
-	phase_row("exec (execve, the program, exec stop)",
-	          diff_us(w[T_P_EXEC], w[T_P_FILTER]),
-	          diff_us(c[T_P_EXEC], c[T_P_FILTER]), "rung 4 - rung 3");
-	phase_row("library's own work, reused sandbox",
-	          diff_us(w[T_LIB_REUSED], w[T_P_EXEC]),
-	          diff_us(c[T_LIB_REUSED], c[T_P_EXEC]), "reused execute - rung 4");
-	phase_row("a new sandbox (new, check, destroy)",
-	          diff_us(w[T_LIB_NEW], w[T_LIB_REUSED]),
-	          diff_us(c[T_LIB_NEW], c[T_LIB_REUSED]), "new per run - reused");
-	phase_row("sandbox-run process start (exec, ld.so, libs)",
-	          diff_us(w[T_SR_VERSION], w[T_NATIVE]),
-	          diff_us(c[T_SR_VERSION], c[T_NATIVE]), "--version - native launch");
-	phase_row("sandbox-run's own work (options, policy, claim)",
-	          diff_us(w[T_SR], w[T_SR_VERSION] + w[T_LIB_NEW]),
-	          diff_us(c[T_SR], c[T_SR_VERSION] + c[T_LIB_NEW]),
-	          "--quiet - --version - new sandbox");
-	phase_row("report (JSON to /dev/null)",
-	          diff_us(w[T_SR_REPORT], w[T_SR]), diff_us(c[T_SR_REPORT], c[T_SR]),
-	          "--report=/dev/null - --quiet");
-	phase_row("total: sandbox-run --quiet --report=/dev/null",
-	          us_of(w[T_SR_REPORT]), us_of(c[T_SR_REPORT]),
-	          "measured");
+	printf("    %-48s %9s %9s %13s   %s\n", name, ws, cs, sp, how);
+}
+
+/* A phase that is column b minus column a (minus column a2 if set). */
+static void phase_diff(const char *name, enum tool_id b, enum tool_id a,
+                       int a2, enum col cpu, const char *how)
+{
+	struct phase p;
+
+	for (int r = 0; r < R; r++) {
+		double wb = col_med(b, C_WALL, r), wa = col_med(a, C_WALL, r);
+		double cb = col_med(b, cpu, r), ca = col_med(a, cpu, r);
+		if (a2 >= 0) {
+			double wa2 = col_med((enum tool_id)a2, C_WALL, r);
+			double ca2 = col_med((enum tool_id)a2, cpu, r);
+			wa = wa > 0 && wa2 > 0 ? wa + wa2 : -1;
+			ca = ca > 0 && ca2 > 0 ? ca + ca2 : -1;
+		}
+		p.w[r] = cpu == C_CHILD ? -1e9 : diff_us(wb, wa);
+		p.c[r] = cpu == C_CHILD ? (cb >= 0 && ca >= 0 ? (cb - ca) * 1e6 : -1e9)
+		                        : diff_us(cb, ca);
+	}
+	phase_row(name, &p, how);
+}
+
+/* A phase timed directly: the median of each repetition's samples. */
+static void phase_direct(const char *name, const double *w, const double *c,
+                         const char *how)
+{
+	struct phase p;
+
+	for (int r = 0; r < R; r++) {
+		p.w[r] = w ? us_of(med_of(w + r * M, M)) : -1e9;
+		p.c[r] = c ? med_of(c + r * M, M) * 1e6 : -1e9;
+	}
+	phase_row(name, &p, how);
+}
+
+/* The new sandbox's execute against a reused sandbox's (both the
+ * driver's own CPU): the first run's check, manager thread, claims. */
+static void phase_first_execute(void)
+{
+	struct phase p;
+
+	for (int r = 0; r < R; r++) {
+		double w = med_of(np_w[NP_EXEC] + r * M, M);
+		double c = med_of(np_c[NP_EXEC] + r * M, M);
+		p.w[r] = diff_us(w, col_med(T_LIB_REUSED, C_WALL, r));
+		p.c[r] = (c - col_med(T_LIB_REUSED, C_SELF, r)) * 1e6;
+	}
+	phase_row("  its first execute beyond a reused one's", &p,
+	          "driver's CPU: new's execute - reused's");
+}
+
+static void print_phases(double *fork_s)
+{
+	struct phase p;
+
+	printf("\n    phases of a run (us; each the median over the %d repetitions "
+	       "of a difference of the columns' medians inside one; CPU spread "
+	       "min..max):\n", R);
+	printf("    %-48s %9s %9s %13s   %s\n", "phase", "wall", "CPU",
+	       "CPU spread", "how");
+	for (int r = 0; r < R; r++) {
+		p.w[r] = tools[T_P_FORK].on ? med_of(fork_s + r * M, M) * 1e6 : -1e9;
+		p.c[r] = -1e9;
+	}
+	phase_row("fork (the fork() call, parent side)", &p, "rung 1, timed inside");
+	for (int r = 0; r < R; r++) {
+		p.w[r] = us_of(col_med(T_P_FORK, C_WALL, r));
+		p.c[r] = us_of(col_med(T_P_FORK, C_CPU, r));
+	}
+	phase_row("fork + reap of an empty child", &p, "rung 1: fork, _exit, wait4");
+	phase_diff("first stop (TRACEME, SIGSTOP, SETOPTIONS, CONT)", T_P_STOP,
+	           T_P_FORK, -1, C_CPU, "rung 2 - rung 1");
+	phase_diff("filter (NO_NEW_PRIVS + seccomp)", T_P_FILTER, T_P_STOP, -1,
+	           C_CPU, "rung 3 - rung 2 (one-instruction filter)");
+	phase_diff("exec (execve, the program, exec stop)", T_P_EXEC, T_P_FILTER,
+	           -1, C_CPU, "rung 4 - rung 3");
+	phase_diff("library's own work, reused sandbox", T_LIB_REUSED, T_P_EXEC,
+	           -1, C_CPU, "reused execute - rung 4");
+	if (tools[T_LIB_NEW].on && tools[T_LIB_REUSED].on) {
+		phase_diff("a new sandbox (new, check, destroy)", T_LIB_NEW,
+		           T_LIB_REUSED, -1, C_SELF,
+		           "new per run - reused: the driver's CPU only");
+		phase_direct("  sandbox_new + configuration", np_w[NP_MAKE],
+		             np_c[NP_MAKE], "timed directly");
+		phase_first_execute();
+		phase_direct("  sandbox_destroy", np_w[NP_DESTROY], np_c[NP_DESTROY],
+		             "timed directly");
+		phase_diff("  (the program's CPU, new - reused: noise)", T_LIB_NEW,
+		           T_LIB_REUSED, -1, C_CHILD,
+		           "reaped children's CPU; 0 expected");
+	}
+	phase_diff("sandbox-run process start (exec, ld.so, libs)", T_SR_VERSION,
+	           T_NATIVE, -1, C_CPU, "--version - native launch");
+	phase_diff("sandbox-run's own work (options, policy, claim)", T_SR,
+	           T_SR_VERSION, T_LIB_NEW, C_CPU, "--quiet - --version - new sandbox");
+	phase_diff("report (JSON to /dev/null)", T_SR_REPORT, T_SR, -1, C_CPU,
+	           "--report=/dev/null - --quiet");
+	for (int r = 0; r < R; r++) {
+		p.w[r] = us_of(col_med(T_SR_REPORT, C_WALL, r));
+		p.c[r] = us_of(col_med(T_SR_REPORT, C_CPU, r));
+	}
+	phase_row("total: sandbox-run --quiet --report=/dev/null", &p, "measured");
 }
 
 void section_cli(void)
 {
 	char cwd[PATH_MAX];
-	int n = opt_startup_runs, reps = opt_tput_reps;
-	double secs = opt_tput_secs;
-	double *fork_s = calloc((size_t)n, sizeof(double));
-	double *nat = calloc((size_t)reps, sizeof(double));
-	double *bat = calloc((size_t)reps, sizeof(double));
+	double secs = opt_tput_secs, *fork_s = NULL, *nat = NULL, *bat = NULL;
 
+	R = opt_reps_set ? opt_reps : CLI_REPS;
+	M = opt_startup_set ? opt_startup_runs : CLI_RUNS;
 	printf("\n[10] sandbox-run: static_hello started by a fork+exec+wait "
-	       "launcher, %d runs per column interleaved; runs/s over %.1f s "
-	       "x %d repetitions; batch of %d jobs\n", n, secs, reps, BATCH_JOBS);
+	       "launcher; %d repetitions, each: %d runs per column interleaved, "
+	       "runs/s over %.1f s per column, a batch of %d jobs. Ratios are "
+	       "paired inside each repetition; verdict on their median, spread "
+	       "min-max\n", R, M, secs, BATCH_JOBS);
 	char *abs = realpath(helper_dir, NULL); /* commands name it after chdir */
 	if (abs) {
 		snprintf(helper_dir, sizeof(helper_dir), "%s", abs);
@@ -676,22 +924,34 @@ void section_cli(void)
 		row_error("cli", "cannot enter %s: %s", helper_dir, strerror(errno));
 		goto out;
 	}
+	fork_s = samples((size_t)(R * M));
+	nat = samples((size_t)R);
+	bat = samples((size_t)R);
+	alloc_samples();
 	setup_tools();
-	measure_startup(n, fork_s);
-	measure_rates(reps, secs);
-	if (tools[T_BATCH].on)
-		measure_batch(reps, nat, bat);
-	print_table(n);
-	print_targets(n, reps, nat, bat);
-	print_phases(n, fork_s);
+	for (int r = 0; r < R; r++) {
+		measure_startup(r, fork_s);
+		measure_rates(r, secs);
+		if (tools[T_BATCH].on)
+			measure_batch(r, nat, bat);
+		if (opt_verbose) {
+			double load[3] = { -1, -1, -1 };
+			getloadavg(load, 3);
+			printf("    repetition %d of %d done, load average %.2f\n", r + 1,
+			       R, load[0]);
+		}
+	}
+	for (int id = 0; id < T_COUNT; id++)
+		for (int w = 0; w < 2; w++)
+			tools[id].rate[w] = tools[id].on ? med_of(tools[id].rates[w], R)
+			                                 : -1;
+	print_table();
+	print_targets(nat, bat);
+	print_phases(fork_s);
 	if (chdir(cwd) < 0)
 		row_error("cli", "cannot return to %s", cwd);
 out:
-	for (int id = 0; id < T_COUNT; id++) {
-		free(tools[id].t);
-		free(tools[id].cpu);
-		tools[id].t = tools[id].cpu = NULL;
-	}
+	free_samples();
 	sandbox_destroy(lib_sb);
 	lib_sb = NULL;
 	if (devnull >= 0)
