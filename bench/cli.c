@@ -14,8 +14,9 @@
  *
  * The section is R repetitions (-r, default CLI_REPS). Each repetition
  * measures every column: M start-up runs of each (-N, default CLI_RUNS),
- * interleaved run by run; then runs/s of each with 1 and 2 workers; then
- * a batch against as many native runs. A target's ratio is computed
+ * interleaved run by run in a new order every round (the peers in a block
+ * of their own after them); then runs/s of each with 1 and 2 workers;
+ * then a batch against as many native runs. A target's ratio is computed
  * inside each repetition (paired: the host's drift between repetitions
  * cancels) and judged on the median of the R ratios; their min-max is
  * printed beside the verdict (lead decision 1 of stop 26). The columns'
@@ -341,7 +342,6 @@ static void setup_tools(void)
 	       "box set up per run, Judger is a library with no command); "
 	       "the issue's figures stand for them\n");
 }
-
 
 /* ------------------------------------------------------- measuring */
 
