@@ -958,10 +958,10 @@ void section_cli(void)
 	R = opt_reps_set ? opt_reps : CLI_REPS;
 	M = opt_startup_set ? opt_startup_runs : CLI_RUNS;
 	printf("\n[10] sandbox-run: static_hello started by a fork+exec+wait "
-	       "launcher; %d repetitions, each: %d runs per column interleaved, "
+	       "launcher; %d repetition%s, each: %d runs per column interleaved, "
 	       "runs/s over %.1f s per column, a batch of %d jobs. Ratios are "
 	       "paired inside each repetition; verdict on their median, spread "
-	       "min-max\n", R, M, secs, BATCH_JOBS);
+	       "min-max\n", R, R == 1 ? "" : "s", M, secs, BATCH_JOBS);
 	char *abs = realpath(helper_dir, NULL); /* commands name it after chdir */
 	if (abs) {
 		snprintf(helper_dir, sizeof(helper_dir), "%s", abs);
