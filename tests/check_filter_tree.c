@@ -149,6 +149,71 @@ static void compare(const struct sock_fprog *p, const struct sock_fprog *q,
 	free(nrs);
 }
 
+/* What the kernel's action cache makes of (arch, nr) for f: true when
+ * f allows it whatever the arguments, as seccomp_is_const_allow()
+ * (kernel/seccomp.c, Linux 6.18) finds it: it follows loads of nr and
+ * arch, jeq/jge/jgt/jset with a constant, "and" of a constant, ja, and
+ * gives up at anything else. */
+static bool cached(const struct sock_fprog *f, uint32_t arch, uint32_t nr)
+{
+	uint32_t a = 0;
+
+	for (unsigned pc = 0; pc < f->len; pc++) {
+		const struct sock_filter *x = &f->filter[pc];
+		switch (x->code) {
+		case BPF_LD | BPF_W | BPF_ABS:
+			if (x->k == offsetof(struct seccomp_data, nr))
+				a = nr;
+			else if (x->k == offsetof(struct seccomp_data, arch))
+				a = arch;
+			else
+				return false;
+			break;
+		case BPF_RET | BPF_K:
+			return x->k == SECCOMP_RET_ALLOW;
+		case BPF_JMP | BPF_JA:
+			pc += x->k;
+			break;
+		case BPF_JMP | BPF_JEQ | BPF_K:
+			pc += a == x->k ? x->jt : x->jf;
+			break;
+		case BPF_JMP | BPF_JGE | BPF_K:
+			pc += a >= x->k ? x->jt : x->jf;
+			break;
+		case BPF_JMP | BPF_JGT | BPF_K:
+			pc += a > x->k ? x->jt : x->jf;
+			break;
+		case BPF_JMP | BPF_JSET | BPF_K:
+			pc += (a & x->k) ? x->jt : x->jf;
+			break;
+		case BPF_ALU | BPF_AND | BPF_K:
+			a &= x->k;
+			break;
+		default:
+			return false;
+		}
+	}
+	return false;
+}
+
+/* The calls the kernel's action cache allows without running the
+ * filter are the same for p and q (x86_64 and i386, every number it
+ * walks); how many, into *n. */
+static void same_cached(const struct sock_fprog *p, const struct sock_fprog *q,
+                        const char *name, unsigned *n)
+{
+	static const uint32_t both[] = { AUDIT_ARCH_X86_64, AUDIT_ARCH_I386 };
+	*n = 0;
+	for (size_t a = 0; a < 2; a++)
+		for (uint32_t nr = 0; nr < 600; nr++) {
+			bool cp = cached(p, both[a], nr);
+			ck_assert_msg(cp == cached(q, both[a], nr), "%s: arch %#x nr "
+			              "%u: cached %d in libseccomp's program, %d rebuilt",
+			              name, both[a], nr, cp, !cp);
+			*n += cp;
+		}
+}
+
 /* p compiled both ways: libseccomp's program and the rebuilt one. */
 static void compile_both(const sandbox_policy_t *pol, struct sb_filter_opts o,
                          struct sock_fprog *plain, struct sock_fprog *tree)
@@ -184,10 +249,12 @@ START_TEST(builtins_same_as_libseccomp)
 			                     plain.len * sizeof(plain.filter[0])),
 			              "%s: not rebuilt", *n);
 			compare(&plain, &tree, &d);
+			unsigned ncached;
+			same_cached(&plain, &tree, *n, &ncached);
 			if (watch == 0)
 				printf("NOTE: %-13s %u -> %u instructions, %lu inputs, "
-				       "%lu differ\n", *n, plain.len, tree.len,
-				       d.inputs, d.differ);
+				       "%lu differ, %u calls cached in both\n", *n,
+				       plain.len, tree.len, d.inputs, d.differ, ncached);
 			ck_assert_msg(d.differ == 0, "%s (watch %d): %lu of %lu "
 			              "differ; first: %s", *n, watch, d.differ,
 			              d.inputs, d.first);
@@ -403,6 +470,97 @@ START_TEST(hand_written)
 }
 END_TEST
 
+/* The shapes the rebuild writes beyond a tree of jge (issue 16, stop
+ * 26): a run of numbers that end alike but for single numbers becomes a
+ * chain of jeq, one per exception; libseccomp's always-true test of an
+ * int argument's high word ("ld hi; and #0; jeq #0") is skipped where
+ * the instruction it leads to loads A afresh -- and only there: not
+ * where that instruction reads the 0 left in A, not where the
+ * instruction before falls into it. Each returns what P returns. */
+START_TEST(new_shapes)
+{
+#define LD(w) BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, w))
+#define RET(v) BPF_STMT(BPF_RET | BPF_K, v)
+#define JEQ(k, t, f) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, k, t, f)
+#define AND0 BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 0)
+	/* nr < 100 allowed but 3, 17, 40, 77 (errno); the rest trace */
+	struct sock_filter chain[] = {
+		LD(arch), JEQ(AUDIT_ARCH_X86_64, 0, 9), LD(nr),
+		JEQ(3, 7, 0), JEQ(17, 6, 0), JEQ(40, 5, 0), JEQ(77, 4, 0),
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 100, 1, 0),
+		RET(SECCOMP_RET_ALLOW), RET(SECCOMP_RET_TRACE),
+		RET(SECCOMP_RET_TRACE | 3), RET(SECCOMP_RET_ERRNO | 1),
+	};
+	/* nr 5: allowed if args[0]'s low word is 7 (the high word's test
+	 * always true) */
+	struct sock_filter skip[] = {
+		LD(arch), JEQ(AUDIT_ARCH_X86_64, 0, 8), LD(nr),
+		JEQ(5, 0, 5),
+		LD(args[0]) /* + 4: the high word below */, AND0, JEQ(0, 0, 3),
+		LD(args[0]), JEQ(7, 2, 1),
+		RET(SECCOMP_RET_TRACE | 3), RET(SECCOMP_RET_ERRNO | 1),
+		RET(SECCOMP_RET_ALLOW),
+	};
+	/* the same, but where the test leads reads A (the 0): no skip */
+	struct sock_filter reads_a[] = {
+		LD(arch), JEQ(AUDIT_ARCH_X86_64, 0, 7), LD(nr),
+		JEQ(5, 0, 4),
+		LD(args[0]), AND0, JEQ(0, 0, 2),
+		JEQ(0, 2, 1),
+		RET(SECCOMP_RET_TRACE | 3), RET(SECCOMP_RET_ERRNO | 1),
+		RET(SECCOMP_RET_ALLOW),
+	};
+	/* the same, but an instruction before falls into it: no skip */
+	struct sock_filter falls_in[] = {
+		LD(arch), JEQ(AUDIT_ARCH_X86_64, 0, 9), LD(nr),
+		JEQ(5, 0, 6),
+		LD(args[1]), LD(args[0]), AND0, JEQ(0, 0, 3),
+		LD(args[0]), JEQ(7, 2, 1),
+		RET(SECCOMP_RET_TRACE | 3), RET(SECCOMP_RET_ERRNO | 1),
+		RET(SECCOMP_RET_ALLOW),
+	};
+#undef LD
+#undef RET
+#undef JEQ
+#undef AND0
+	skip[4].k += 4;
+	reads_a[4].k += 4;
+	falls_in[5].k += 4;
+	struct {
+		struct sock_filter *f;
+		unsigned short len;
+		unsigned max_len; /* of the rebuilt program */
+		unsigned and0;    /* "and #0" left in it */
+	} cases[] = {
+		{ chain, sizeof(chain) / sizeof(chain[0]), 12, 0 },
+		{ skip, sizeof(skip) / sizeof(skip[0]), 10, 0 },
+		{ reads_a, sizeof(reads_a) / sizeof(reads_a[0]), 64, 1 },
+		{ falls_in, sizeof(falls_in) / sizeof(falls_in[0]), 64, 1 },
+	};
+
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct sock_fprog p = { cases[c].len, cases[c].f };
+		struct sock_fprog q = { cases[c].len, malloc(cases[c].len *
+		                                             sizeof(cases[c].f[0])) };
+		struct diff d = { 0 };
+		unsigned and0 = 0, ncached;
+		ck_assert_ptr_nonnull(q.filter);
+		memcpy(q.filter, p.filter, p.len * sizeof(p.filter[0]));
+		ck_assert_int_eq(sb_filter_tree(&q, true), 1);
+		for (unsigned i = 0; i < q.len; i++)
+			and0 += q.filter[i].code == (BPF_ALU | BPF_AND | BPF_K) &&
+			        q.filter[i].k == 0;
+		compare(&p, &q, &d);
+		same_cached(&p, &q, "new_shapes", &ncached);
+		printf("NOTE: shape %zu: %u -> %u instructions\n", c, p.len, q.len);
+		ck_assert_msg(d.differ == 0, "case %zu: %s", c, d.first);
+		ck_assert_uint_le(q.len, cases[c].max_len);
+		ck_assert_uint_eq(and0, cases[c].and0);
+		free(q.filter);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	const char *seed = getenv("SB_BPF_SEED");
@@ -415,6 +573,7 @@ int main(void)
 	printf("NOTE: SB_BPF_SEED=%#llx\n", (unsigned long long)rng_state);
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, hand_written);
+	tcase_add_test(tc, new_shapes);
 	tcase_add_test(tc, a_dropped_rule_is_caught);
 	tcase_add_test(tc, alternating_numbers);
 	tcase_add_test(tc, builtins_same_as_libseccomp);

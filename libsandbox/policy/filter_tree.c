@@ -21,12 +21,20 @@
  *  2. Emit Q: a test of arch (one == per architecture P treats apart from
  *     the rest), then per architecture a binary search tree over the runs
  *     of numbers that end alike, weighted by how many of them the kernel's
- *     cache walk visits (fewest tests for the most numbers). Its leaves
- *     are returns of P's values, or P's own instructions from the entry
- *     on: every instruction of P reachable from an entry, nothing else,
- *     copied in order with their jumps renumbered.
+ *     cache walk visits (fewest tests for the most numbers) and by its
+ *     length; a subtree whose runs end alike but for single numbers may
+ *     be a chain of == tests instead, one per exception. Its leaves are
+ *     returns of P's values (the copied ones where a jump reaches them),
+ *     or P's own instructions from the entry on: every instruction of P
+ *     reachable from an entry, nothing else, copied in order with their
+ *     jumps renumbered -- except libseccomp's always-true test of an int
+ *     argument's high word ("ld; and #0; jeq #0"), which a jump or an
+ *     entry skips where what follows loads A afresh (fill_skip()). Only
+ *     what the kernel's action cache understands is written before the
+ *     copies: loads of arch and nr, jeq/jge with a constant, ja, ret.
  *  3. Check Q against P: the copy instruction by instruction (same
- *     operation, same constant, jumps to the copies of the same targets),
+ *     operation, same constant, jumps to the copies of the same targets,
+ *     or of where a skip goes on),
  *     and Q walked as in 1 with P walked within each of Q's cells: every
  *     cell must end alike in both (the same return value, or the copy of
  *     the same entry). Q is used only then, and only when it costs less
@@ -407,6 +415,7 @@ struct emit {
 	const struct sock_filter *p;
 	unsigned plen;
 	int *copy_of_p;       /* P pc -> index of its copy, or -1 */
+	const unsigned *to;   /* P pc -> where P goes on (fill_skip) */
 	uint32_t *rets;       /* distinct return values written */
 	size_t *ret_at;       /* their indexes */
 	size_t nrets;
@@ -415,27 +424,88 @@ struct emit {
 static size_t exit_index(const struct emit *e, const struct run *r)
 {
 	if (r->entry >= 0)
-		return (size_t)e->copy_of_p[r->entry];
+		return (size_t)e->copy_of_p[e->to[r->entry]];
 	for (size_t i = 0; i < e->nrets; i++)
 		if (e->rets[i] == r->ret)
 			return e->ret_at[i];
 	return SIZE_MAX; /* not reached: every leaf's value was written */
 }
 
-/* The optimal split points of runs r[0..n) (Knuth's O(n^2) dynamic
- * programme for an alphabetic tree with weighted leaves): root[i*(n+1)+j]
- * is where r[i..j) splits. */
-static int plan_tree(const struct run *r, size_t n, uint16_t **rootp)
+/* A leaf of the tree may be a chain of == tests instead of a subtree:
+ * runs r[i..j) of which all but those of one end D are single numbers
+ * ("D except at these numbers") take one jeq per exception instead of
+ * two jge around each. *d gets the index of a run of D; the chain's
+ * cost in the same units as plan_tree()'s (instructions times
+ * STEPS_PER_INSN, plus the cache walk: D's numbers pass every test, the
+ * k-th exception tried stops after k). UINT64_MAX: not a chain. */
+#define NOT_A_CHAIN UINT64_MAX
+static uint64_t chain_cost(const struct run *r, size_t i, size_t j, size_t *d)
+{
+	size_t wide = SIZE_MAX, best = i;
+	uint64_t best_w = 0;
+
+	for (size_t k = i; k < j; k++) {
+		if (r[k].lo == r[k].hi)
+			continue;
+		if (wide != SIZE_MAX && !same_end(&r[wide], &r[k]))
+			return NOT_A_CHAIN; /* two ranges that end apart */
+		wide = k;
+	}
+	if (wide != SIZE_MAX) {
+		best = wide;
+	} else {
+		/* only single numbers: D is the end that weighs most */
+		for (size_t k = i; k < j; k++) {
+			uint64_t w = 0;
+			for (size_t m = i; m < j; m++)
+				if (same_end(&r[m], &r[k]))
+					w += weight(&r[m]) + 1;
+			if (w > best_w) {
+				best_w = w;
+				best = k;
+			}
+		}
+	}
+	uint64_t wd = 0, m = 0, m1 = 0;
+	for (size_t k = i; k < j; k++) {
+		if (same_end(&r[k], &r[best])) {
+			wd += weight(&r[k]);
+		} else {
+			m++;
+			m1 += weight(&r[k]) > 0;
+		}
+	}
+	*d = best;
+	return m * STEPS_PER_INSN + wd * m + m1 * (m1 + 1) / 2;
+}
+
+/* Runs beyond which the tree is planned without chains (Knuth's O(n^2)
+ * programme; with chains it is O(n^3)). */
+#define CHAIN_RUNS 192u
+/* plan_tree()'s mark of a chain in root[]. */
+#define CHAIN UINT16_MAX
+
+/* The plan of the tree of runs r[0..n): root[i*(n+1)+j] is where r[i..j)
+ * splits, or CHAIN (then chain_d[i*(n+1)+j] is D's run). The cost of a
+ * test is what the cache walk pays for it (every number of its subtree
+ * passes it) and, where chains compete, its instruction. Without chains
+ * (n > CHAIN_RUNS) Knuth's O(n^2) programme for an alphabetic tree with
+ * weighted leaves. */
+static int plan_tree(const struct run *r, size_t n, uint16_t **rootp,
+                     uint16_t **chainp)
 {
 	size_t w = n + 1;
+	bool chains = n <= CHAIN_RUNS;
 	uint64_t *cost = malloc(w * w * sizeof(*cost));
 	uint64_t *pre = malloc(w * sizeof(*pre));
 	uint16_t *root = malloc(w * w * sizeof(*root));
+	uint16_t *cd = chains ? malloc(w * w * sizeof(*cd)) : NULL;
 
-	if (!cost || !pre || !root) {
+	if (!cost || !pre || !root || (chains && !cd)) {
 		free(cost);
 		free(pre);
 		free(root);
+		free(cd);
 		return -ENOMEM;
 	}
 	pre[0] = 0;
@@ -448,8 +518,10 @@ static int plan_tree(const struct run *r, size_t n, uint16_t **rootp)
 	for (size_t len = 2; len <= n; len++) {
 		for (size_t i = 0; i + len <= n; i++) {
 			size_t j = i + len;
-			size_t from = len == 2 ? i + 1 : root[i * w + j - 1];
-			size_t to = len == 2 ? i + 1 : root[(i + 1) * w + j];
+			size_t from = chains ? i + 1
+			            : len == 2 ? i + 1 : root[i * w + j - 1];
+			size_t to = chains ? j - 1
+			          : len == 2 ? i + 1 : root[(i + 1) * w + j];
 			uint64_t best = UINT64_MAX;
 			size_t bk = from;
 			for (size_t k = from; k <= to; k++) {
@@ -459,28 +531,66 @@ static int plan_tree(const struct run *r, size_t n, uint16_t **rootp)
 					bk = k;
 				}
 			}
-			cost[i * w + j] = best + pre[j] - pre[i];
+			cost[i * w + j] = best + pre[j] - pre[i] +
+			                  (chains ? STEPS_PER_INSN : 0);
 			root[i * w + j] = (uint16_t)bk;
+			size_t d;
+			uint64_t cc = chains ? chain_cost(r, i, j, &d) : NOT_A_CHAIN;
+			if (cc < cost[i * w + j]) {
+				cost[i * w + j] = cc;
+				root[i * w + j] = CHAIN;
+				cd[i * w + j] = (uint16_t)d;
+			}
 		}
 	}
 	free(cost);
 	free(pre);
 	*rootp = root;
+	*chainp = cd;
 	return 0;
+}
+
+/* Write the chain of runs r[i..j) whose runs of r[d]'s end fall through
+ * (see chain_cost()): its first test's index. Exceptions that the cache
+ * walk visits are tested first. */
+static int put_chain(struct emit *e, const struct run *r, size_t i, size_t j,
+                     size_t d)
+{
+	size_t next = exit_index(e, &r[d]);
+	int rc = (int)next;
+
+	/* back to front: the last test first -- unvisited exceptions, then
+	 * the visited ones, each group from its highest number down */
+	for (int visited = 0; visited <= 1; visited++) {
+		for (size_t k = j; k-- > i;) {
+			if (same_end(&r[k], &r[d]) ||
+			    (weight(&r[k]) > 0) != (visited == 1))
+				continue;
+			rc = put_test(&e->o, OP_JEQ, r[k].lo, exit_index(e, &r[k]),
+			              next);
+			if (rc < 0)
+				return rc;
+			next = (size_t)rc;
+		}
+	}
+	return rc;
 }
 
 /* Write the tree of runs r[i..j) (its first test last, back to front);
  * its index, or the exit's for a single run. */
 static int put_tree(struct emit *e, const struct run *r, size_t n,
-                    const uint16_t *root, size_t i, size_t j)
+                    const uint16_t *root, const uint16_t *cd, size_t i,
+                    size_t j)
 {
 	if (j == i + 1)
 		return (int)exit_index(e, &r[i]);
 	size_t k = root[i * (n + 1) + j];
-	int hi = put_tree(e, r, n, root, k, j);
+	if (k == CHAIN)
+		return put_chain(e, r, i, j, cd[i * (n + 1) + j]);
+	int hi = put_tree(e, r, n, root, cd, k, j);
 	if (hi < 0)
 		return hi;
-	int lo = put_tree(e, r, n, root, i, k);
+	int lo = put_tree(e, r, n, root, cd, i, k);
 	if (lo < 0)
 		return lo;
 	return put_test(&e->o, OP_JGE, r[k].lo, (size_t)hi, (size_t)lo);
@@ -489,17 +599,18 @@ static int put_tree(struct emit *e, const struct run *r, size_t n,
 /* One architecture's numbers: "ld nr" and the tree; or the exit. */
 static int put_arch(struct emit *e, const struct arch_fn *fn)
 {
-	uint16_t *root;
+	uint16_t *root, *cd;
 	int rc;
 
 	if (fn->n == 1)
 		return (int)exit_index(e, &fn->r[0]);
 	if (fn->n > MAX_RUNS)
 		return -E2BIG;
-	if ((rc = plan_tree(fn->r, fn->n, &root)) < 0)
+	if ((rc = plan_tree(fn->r, fn->n, &root, &cd)) < 0)
 		return rc;
-	rc = put_tree(e, fn->r, fn->n, root, 0, fn->n);
+	rc = put_tree(e, fn->r, fn->n, root, cd, 0, fn->n);
 	free(root);
+	free(cd);
 	if (rc < 0)
 		return rc;
 	if (dist(e->o.n, (size_t)rc) != 0 && (rc = put_far(&e->o, (size_t)rc)) < 0)
@@ -541,8 +652,39 @@ static bool modelled(const struct sock_filter *p, unsigned len)
 	return len > 0 && p[len - 1].code == OP_RET;
 }
 
-/* Mark what P runs from its entries on (jumps only go forward). */
-static void mark_reachable(const struct sock_filter *p, unsigned len, bool *live)
+/* Where P's run from pc goes on, into to[pc]: pc itself, or past
+ *     pc:    ld <argument word>
+ *     pc+1:  and #0
+ *     pc+2:  jeq #0, jt, jf
+ * -- libseccomp's test of the high word of an int argument, which the
+ * mask makes always true -- to where its jt leads (and beyond, if that
+ * is one too), when that instruction loads A afresh: the 0 left in A is
+ * never read, so P from pc and P from to[pc] return the same for every
+ * call. Only where nothing falls into pc (the instruction before it is
+ * a jump or a return): then every way into pc is a jump or an entry,
+ * and each of them can go to to[pc] instead. P is modelled(). */
+static void fill_skip(const struct sock_filter *p, unsigned len, unsigned *to)
+{
+	for (unsigned pc = len; pc-- > 0;) {
+		const struct sock_filter *i = &p[pc];
+		to[pc] = pc;
+		if (pc == 0 || pc + 3 >= len ||
+		    (BPF_CLASS(p[pc - 1].code) != BPF_JMP && p[pc - 1].code != OP_RET) ||
+		    i[0].code != OP_LD ||
+		    i[0].k < (uint32_t)offsetof(struct seccomp_data, args) ||
+		    i[1].code != OP_AND || i[1].k != 0 ||
+		    i[2].code != OP_JEQ || i[2].k != 0)
+			continue;
+		unsigned t = pc + 3 + i[2].jt;
+		if (t < len && p[t].code == OP_LD)
+			to[pc] = to[t];
+	}
+}
+
+/* Mark what P runs from its entries on (jumps only go forward; a jump
+ * goes where to[] says). */
+static void mark_reachable(const struct sock_filter *p, unsigned len,
+                           const unsigned *to, bool *live)
 {
 	for (unsigned pc = 0; pc < len; pc++) {
 		if (!live[pc])
@@ -551,10 +693,10 @@ static void mark_reachable(const struct sock_filter *p, unsigned len, bool *live
 		if (i->code == OP_RET)
 			continue;
 		if (i->code == OP_JA) {
-			live[pc + 1 + i->k] = true;
+			live[to[pc + 1 + i->k]] = true;
 		} else if (BPF_CLASS(i->code) == BPF_JMP) {
-			live[pc + 1 + i->jt] = true;
-			live[pc + 1 + i->jf] = true;
+			live[to[pc + 1 + i->jt]] = true;
+			live[to[pc + 1 + i->jf]] = true;
 		} else {
 			live[pc + 1] = true;
 		}
@@ -569,11 +711,15 @@ static int put_copy(struct emit *e, const bool *live)
 			continue;
 		struct sock_filter x = e->p[pc];
 		if (x.code == OP_JA) {
-			x.k = (uint32_t)dist(e->o.n, (size_t)e->copy_of_p[pc + 1 + x.k]);
+			x.k = (uint32_t)dist(e->o.n, (size_t)e->copy_of_p[e->to[pc + 1 + x.k]]);
 		} else if (BPF_CLASS(x.code) == BPF_JMP) {
-			/* never further than in P: only instructions between are dropped */
-			x.jt = (uint8_t)dist(e->o.n, (size_t)e->copy_of_p[pc + 1 + x.jt]);
-			x.jf = (uint8_t)dist(e->o.n, (size_t)e->copy_of_p[pc + 1 + x.jf]);
+			/* a skip (fill_skip) may take a jump further than in P */
+			size_t t = dist(e->o.n, (size_t)e->copy_of_p[e->to[pc + 1 + x.jt]]);
+			size_t f = dist(e->o.n, (size_t)e->copy_of_p[e->to[pc + 1 + x.jf]]);
+			if (t > 255 || f > 255)
+				return -E2BIG; /* P is kept */
+			x.jt = (uint8_t)t;
+			x.jf = (uint8_t)f;
 		}
 		int rc = put(&e->o, x);
 		if (rc < 0)
@@ -586,10 +732,11 @@ static int put_copy(struct emit *e, const bool *live)
 /* ------------------------------------------------------------ check */
 
 /* Is every copied instruction of Q the same as P's, with jumps to the
- * copies of the same targets? q_of_p: P pc -> Q pc or -1. */
+ * copies of the same targets (or of where to[] says they go on)? q_of_p:
+ * P pc -> Q pc or -1. */
 static bool copy_faithful(const struct sock_filter *p, unsigned plen,
                           const struct sock_filter *q, unsigned qlen,
-                          const int *q_of_p)
+                          const unsigned *to, const int *q_of_p)
 {
 	for (unsigned pc = 0; pc < plen; pc++) {
 		if (q_of_p[pc] < 0)
@@ -600,13 +747,13 @@ static bool copy_faithful(const struct sock_filter *p, unsigned plen,
 			return false;
 		if (a->code == OP_JA) {
 			if (b->k >= qlen - qc - 1 ||
-			    q_of_p[pc + 1 + a->k] != (int)(qc + 1 + b->k))
+			    q_of_p[to[pc + 1 + a->k]] != (int)(qc + 1 + b->k))
 				return false;
 		} else if (BPF_CLASS(a->code) == BPF_JMP) {
 			if (a->k != b->k || qc + 1 + b->jt >= qlen ||
 			    qc + 1 + b->jf >= qlen ||
-			    q_of_p[pc + 1 + a->jt] != (int)(qc + 1 + b->jt) ||
-			    q_of_p[pc + 1 + a->jf] != (int)(qc + 1 + b->jf))
+			    q_of_p[to[pc + 1 + a->jt]] != (int)(qc + 1 + b->jt) ||
+			    q_of_p[to[pc + 1 + a->jf]] != (int)(qc + 1 + b->jf))
 				return false;
 		} else if (a->k != b->k || a->jt != b->jt || a->jf != b->jf ||
 		           (a->code != OP_RET &&
@@ -621,7 +768,8 @@ static bool copy_faithful(const struct sock_filter *p, unsigned plen,
  * each (cache-walk instructions of x86_64 and i386, and length). */
 static int equivalent(const struct sock_filter *p, unsigned plen,
                       const struct sock_filter *q, unsigned qlen,
-                      const int *q_of_p, uint64_t *pcost, uint64_t *qcost)
+                      const unsigned *to, const int *q_of_p, uint64_t *pcost,
+                      uint64_t *qcost)
 {
 	const struct cell all = { { 0, 0 }, { UINT32_MAX, UINT32_MAX }, -1, 0, 0 };
 	struct cells qc = { 0 }, pc = { 0 };
@@ -630,7 +778,7 @@ static int equivalent(const struct sock_filter *p, unsigned plen,
 
 	*pcost = (uint64_t)plen * STEPS_PER_INSN;
 	*qcost = (uint64_t)qlen * STEPS_PER_INSN;
-	if (!copy_faithful(p, plen, q, qlen, q_of_p))
+	if (!copy_faithful(p, plen, q, qlen, to, q_of_p))
 		return -EINVAL;
 	if (!(p_of_q = malloc(qlen * sizeof(*p_of_q))))
 		return -ENOMEM;
@@ -650,7 +798,8 @@ static int equivalent(const struct sock_filter *p, unsigned plen,
 			const struct cell *d = &pc.c[k];
 			bool same = c->entry < 0
 			          ? d->entry < 0 && d->ret == c->ret
-			          : d->entry >= 0 && p_of_q[c->entry] == d->entry;
+			          : d->entry >= 0 &&
+			            p_of_q[c->entry] == (int)to[d->entry];
 			if (!same) {
 				rc = -EINVAL;
 				break;
@@ -779,16 +928,31 @@ static int emit_all(struct emit *e, const struct cells *cs,
 
 	for (size_t i = 0; i < nfns; i++)
 		nruns += fns[i].n;
-	e->rets = malloc(nruns * sizeof(*e->rets));
-	e->ret_at = malloc(nruns * sizeof(*e->ret_at));
+	/* room for the copied returns too */
+	e->rets = malloc((nruns + e->plen) * sizeof(*e->rets));
+	e->ret_at = malloc((nruns + e->plen) * sizeof(*e->ret_at));
 	if (!live || !e->rets || !e->ret_at)
 		goto out;
 	for (size_t i = 0; i < cs->n; i++)
 		if (cs->c[i].entry >= 0)
-			live[cs->c[i].entry] = true;
-	mark_reachable(e->p, e->plen, live);
+			live[e->to[cs->c[i].entry]] = true;
+	mark_reachable(e->p, e->plen, e->to, live);
 	if ((rc = put_copy(e, live)) < 0)
 		goto out;
+	/* The tree's leaves return through the copied returns of the same
+	 * value where they can (a leaf out of an 8-bit jump's reach gets a
+	 * copy of its own, put_far()). */
+	for (size_t i = 0; i < e->o.n; i++) {
+		bool seen = false;
+		if (e->o.ins[i].code != OP_RET)
+			continue;
+		for (size_t k = 0; k < e->nrets && !seen; k++)
+			seen = e->rets[k] == e->o.ins[i].k;
+		if (!seen) {
+			e->rets[e->nrets] = e->o.ins[i].k;
+			e->ret_at[e->nrets++] = i;
+		}
+	}
 	for (size_t f = 0; f <= nfns; f++) {
 		const struct arch_fn *fn = f < nfns ? &fns[f] : rest;
 		for (size_t i = 0; i < fn->n && rc == 0; i++)
@@ -842,6 +1006,7 @@ int sb_filter_tree(struct sock_fprog *prog, bool any_cost)
 	size_t nfns = 0;
 	struct emit e = { .p = prog->filter, .plen = prog->len };
 	int *q_of_p = NULL;
+	unsigned *to = NULL;
 	uint64_t pcost, qcost;
 	int rc;
 
@@ -852,8 +1017,11 @@ int sb_filter_tree(struct sock_fprog *prog, bool any_cost)
 		goto out;
 	rc = -ENOMEM;
 	if (!(e.copy_of_p = malloc(e.plen * sizeof(int))) ||
-	    !(q_of_p = malloc(e.plen * sizeof(int))))
+	    !(q_of_p = malloc(e.plen * sizeof(int))) ||
+	    !(to = malloc(e.plen * sizeof(*to))))
 		goto out;
+	fill_skip(prog->filter, prog->len, to);
+	e.to = to;
 	for (unsigned i = 0; i < e.plen; i++)
 		e.copy_of_p[i] = -1;
 	if ((rc = emit_all(&e, &cs, fns, nfns, &rest)) < 0)
@@ -867,7 +1035,7 @@ int sb_filter_tree(struct sock_fprog *prog, bool any_cost)
 	}
 	for (unsigned i = 0; i < e.plen; i++)
 		q_of_p[i] = e.copy_of_p[i] < 0 ? -1 : (int)(n - 1 - (size_t)e.copy_of_p[i]);
-	rc = equivalent(prog->filter, prog->len, e.o.ins, (unsigned)n, q_of_p,
+	rc = equivalent(prog->filter, prog->len, e.o.ins, (unsigned)n, to, q_of_p,
 	                &pcost, &qcost);
 	if (rc == 0 && (qcost < pcost || any_cost)) {
 		free(prog->filter);
@@ -886,6 +1054,7 @@ out:
 	free(e.ret_at);
 	free(e.o.ins);
 	free(q_of_p);
+	free(to);
 	/* anything else, out of memory included, leaves P as it was */
 	return rc == 1;
 }
