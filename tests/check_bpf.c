@@ -917,6 +917,48 @@ START_TEST(i386_socketcall_ipc_subcalls_exact)
 }
 END_TEST
 
+/* i386 ipc(2) runs the low 16 bits of arg0 as the sub-call (the high 16
+ * are a version): "ipc kill if arg0 == SEMGET" kills ipc(0x10002, ...)
+ * too, in the table and in the compiled program (review-stop26 E6: the
+ * table allowed it, and the kernel ran it as semget). */
+START_TEST(i386_ipc_subcall_is_16_bits)
+{
+	sandbox_policy_t *p = sandbox_policy_new();
+	sandbox_cond_t c = { .arg = 0, .op = S_CMP_EQ, .a = 2 };
+	struct sb_filter_opts o = { 0 };
+	struct sb_ruleset rs;
+	struct sock_fprog prog;
+	struct tally t = { 0 };
+	int err = 0;
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sandbox_policy_set_default(p, S_ABI_I386, S_DISP_ALLOW,
+	                                            0), 0);
+	ck_assert_int_eq(sandbox_policy_add_rule(p, S_ABI_I386, 117, S_DISP_KILL,
+	                                         0, &c, 1), 0);
+	for (uint64_t version = 0; version < 4; version++) {
+		uint64_t args[6] = { version << 16 | 2, 0, 1, 0x180 };
+		ck_assert_int_eq(sb_policy_evaluate(p, S_ABI_I386, 117, args, SELF,
+		                                    &err), S_DISP_KILL);
+		args[0] = version << 16 | 3;
+		ck_assert_int_eq(sb_policy_evaluate(p, S_ABI_I386, 117, args, SELF,
+		                                    &err), S_DISP_ALLOW);
+	}
+	ck_assert_int_eq(sb_filter_compile(p, &o, &prog), 0);
+	ck_assert_int_eq(sb_ruleset_build(p, &rs), 0);
+	for (uint64_t a0 = 0; a0 < 0x40000; a0 += 0x10000)
+		for (uint64_t k = 0; k <= 40; k++) {
+			uint64_t args[6] = { a0 | k, 0, 1, 0x180 };
+			check_one(&prog, p, &rs, false, S_ABI_I386, 117, args, &t);
+		}
+	ck_assert_msg(t.mismatches == 0, "%lu wrong, first: %s", t.mismatches,
+	              t.first);
+	sb_ruleset_free(&rs);
+	free(prog.filter);
+	sandbox_policy_unref(p);
+}
+END_TEST
+
 /* ------------------------------------------------------------ verify.c */
 
 static double now_us(void)
@@ -1270,6 +1312,7 @@ int main(void)
 	tcase_add_test(tc, a_wrong_filter_is_caught);
 	tcase_add_test(tc, i386_arguments_are_32_bits);
 	tcase_add_test(tc, i386_socketcall_ipc_subcalls_exact);
+	tcase_add_test(tc, i386_ipc_subcall_is_16_bits);
 	tcase_add_test(tc, builtins_agree);
 	tcase_add_test(tc, own_cpu_clocks_cost_no_stop);
 	tcase_add_test(tc, builtin_filters_are_compiled_ones);

@@ -2,7 +2,8 @@
  * Conditions on arguments the kernel reads on fewer than 64 bits
  * (review-stop24 D2). A syscall declared with an int (a descriptor, a
  * command, flags, a signal, a clock id) runs on the low 32 bits of its
- * register, whatever a program leaves in the high half; a umode_t on 16.
+ * register, whatever a program leaves in the high half; a umode_t on 16;
+ * i386 ipc(2)'s sub-call (arg0) on 16 (the high half is a version).
  * A condition compared with the whole register would let
  * write(0x100000001, ...) past "errno if arg0 == 1". So, when a rule is
  * added, each condition on such an argument (util/syscalls.c knows which)

@@ -526,9 +526,11 @@ static bool syscall_agrees(struct verify *v, int abi, long nr)
 				v->vals[i][k] = (uint32_t)v->vals[i][k];
 		one_per_class(v, abi, nr, i);
 	}
-	if (i386_mux(v, abi, nr)) /* every sub-call (review-stop25 E1) */
-		for (uint64_t k = 0; k <= 40; k++)
+	if (i386_mux(v, abi, nr)) /* every sub-call (review-stop25 E1), */
+		for (uint64_t k = 0; k <= 40; k++) {
 			put(v, 0, k);
+			put(v, 0, k | 0x10000); /* with a version (stop26 E6) */
+		}
 	bool all = true;
 	if (!combos(v, abi, nr, &loaded, &all))
 		return false;

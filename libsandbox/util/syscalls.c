@@ -284,6 +284,11 @@ uint64_t sb_arg_narrow_mask(const char *name, unsigned arg)
 
 	if (arg > 5)
 		return 0;
+	/* i386 ipc(2) runs the low 16 bits of its first argument as the
+	 * sub-call (the high 16 are a version): "kill if arg0 == SEMGET"
+	 * must catch ipc(0x10002, ...) too (review-stop26 E6). */
+	if (arg == 0 && strcmp(name, "ipc") == 0)
+		return 0xffff;
 	if (si && (m = narrow_type(si->arg[arg])) != 0)
 		return m;
 	for (size_t i = 0; i < SB_ARRAY_SIZE(narrow_args); i++)
