@@ -18,6 +18,19 @@
  *     slot's uid, which no passwd file names: nss-systemd probes the
  *     bounding set that way, and /run's file system with statfs: EACCES,
  *     below);
+ *   - socketpair(AF_UNIX, SOCK_STREAM, 0), exactly that (no flags, no
+ *     other family or type): java.nio's file channels -- FileChannel,
+ *     Files.readAllLines, Files.newBufferedReader, FileInputStream's and
+ *     System.in's getChannel() -- load the JDK's file dispatcher, whose
+ *     start makes one connected pair of unix sockets and closes one end
+ *     at once: the other is what a descriptor is dup2()ed onto when a
+ *     channel is closed while another thread blocks in it (reads then
+ *     see end of file). Start-up fails if the call fails, so an errno
+ *     would not do. A connected pair reaches nothing but itself (no
+ *     path, no address; connect, bind, sendmsg and recvmsg stay
+ *     refused, so no descriptor travels through it); what it can hold
+ *     is kernel memory, bounded like pipes' by the nofile limit
+ *     (docs/VERDICTS.md, "Kernel memory");
  *   - socket: fails with EACCES, never kills: looking up the user name
  *     (user.name), glibc asks nscd through a unix socket first, then
  *     reads /etc/passwd. No network either way;
@@ -44,7 +57,8 @@
  *
  * What it refuses
  *   - RF: processes (fork, vfork, clone without CLONE_THREAD), execve
- *     after the launcher's own, and everything "default" refuses;
+ *     after the launcher's own, socketpair of any other kind, and
+ *     everything "default" refuses;
  *   - ENOSYS: clone3 (glibc then uses clone);
  *   - EACCES: socket, mkdir, statfs, any write open; EWOULDBLOCK: flock.
  *
@@ -58,6 +72,10 @@
  *          `java -jar sol.jar`, `java Main.java`), the working directory;
  *   write: the working directory, /dev/null, /dev/zero -- though every
  *          write open is refused in the seccomp filter (as "threads").
+ * (java.nio's own start asks for sockets too -- socket(AF_INET) and
+ * socket(AF_INET6) to see which protocols the host has, and then
+ * getsockname and setsockopt on them: with socket refused it takes the
+ * host to have neither and asks nothing more.)
  * Not readable, and the JVM goes on without them: /proc (its own
  * /proc/self/{stat,mountinfo,cgroup}, /proc/meminfo, /proc/cpuinfo), the
  * cgroup files under /sys/fs/cgroup (container detection: heap and CPU
@@ -71,6 +89,7 @@
 
 #include <errno.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 
 /* The JVM's trees: its home (launcher, libjvm, the modules image, CDS
  * archive) and the configuration its home links to (jvm.cfg, security). */
@@ -88,6 +107,12 @@ int sb_policy_java(sandbox_policy_t *p)
 		"socket", "mkdir", "statfs", NULL
 	};
 	static const char *const busy[] = { "flock", NULL };
+	/* The JDK's file dispatcher's one pair (above), exactly as it asks. */
+	const sandbox_cond_t nio_pair[3] = {
+		{ .arg = 0, .op = S_CMP_EQ, .a = AF_UNIX },
+		{ .arg = 1, .op = S_CMP_EQ, .a = SOCK_STREAM },
+		{ .arg = 2, .op = S_CMP_EQ, .a = 0 },
+	};
 	int rc;
 
 	if ((rc = sb_policy_threads(p)) < 0 ||
@@ -96,7 +121,10 @@ int sb_policy_java(sandbox_policy_t *p)
 	                                       NULL, 0)) < 0 ||
 	    (rc = sb_policy_allow_names(p, allowed, NULL)) < 0 ||
 	    (rc = sb_policy_names(p, refused, S_DISP_ERRNO, EACCES)) < 0 ||
-	    (rc = sb_policy_names(p, busy, S_DISP_ERRNO, EWOULDBLOCK)) < 0)
+	    (rc = sb_policy_names(p, busy, S_DISP_ERRNO, EWOULDBLOCK)) < 0 ||
+	    (rc = sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64,
+	                                       "socketpair", S_DISP_ALLOW, 0,
+	                                       nio_pair, 3)) < 0)
 		return rc;
 	/* PR_CAPBSET_READ comes with "default" (sb_policy_user_lookup). */
 	return sb_policy_cond1(p, "prctl", S_DISP_ALLOW, 0, 0, S_CMP_EQ,

@@ -551,6 +551,34 @@ START_TEST(wrong_filter_sends_the_call_to_the_tracer)
 }
 END_TEST
 
+/* "java" allows the one socketpair the JDK's file dispatcher makes when
+ * java.nio's file channels start -- AF_UNIX, SOCK_STREAM, no flags --
+ * and no other kind: a datagram pair or one with flags stays RF. On the
+ * old code every socketpair was RF (Files.readAllLines was). _i: mode. */
+START_TEST(java_allows_the_jdks_socketpair_only)
+{
+	static const struct { const char *op; int result; } c[] = {
+		{ "unixpair", S_RESULT_OK },
+		{ "unixpair-cloexec", S_RESULT_RF },
+		{ "unixpair-dgram", S_RESULT_RF },
+	};
+	sandbox_policy_t *p = sandbox_policy_builtin("java");
+	sandbox_stat_t st;
+
+	ck_assert_ptr_nonnull(p);
+	for (size_t k = 0; k < sizeof(c) / sizeof(c[0]); k++) {
+		const char *ops[] = { c[k].op, NULL };
+		int r = run_ops(p, modes[_i], &st, ops);
+		ck_assert_msg(r == c[k].result, "java/%s %s: %s (exit %d, call %s)",
+		              tu_mode_name(modes[_i]), c[k].op, RN(r), st.exit_code,
+		              sysname(&st));
+		if (r == S_RESULT_RF)
+			ck_assert_str_eq(sysname(&st), "socketpair");
+	}
+	sandbox_policy_unref(p);
+}
+END_TEST
+
 /* A condition on an int argument judges the low 32 bits the kernel runs
  * (review-stop24 D2): fcntl(1 << 32 | 1, F_GETFD) is fcntl(1, F_GETFD)
  * to the kernel, and both modes decide it so -- by a masked == in the
@@ -694,6 +722,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, random_devices_readable, 0, 2);
 	tcase_add_loop_test(tc, wrong_filter_sends_the_call_to_the_tracer, 0, 2);
 	tcase_add_loop_test(tc, int_arguments_judge_their_low_32_bits, 0, 2);
+	tcase_add_loop_test(tc, java_allows_the_jdks_socketpair_only, 0, 2);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("listing");

@@ -22,7 +22,8 @@
  *   socket       a UDP socket, closed
  *   unix         a unix stream socket, closed
  *   unixpair     a connected pair of unix stream sockets, closed;
- *                unixpair-dgram: the same of datagram sockets
+ *                unixpair-dgram: the same of datagram sockets;
+ *                unixpair-cloexec: of stream sockets, SOCK_CLOEXEC
  *   fork         fork (the child exits at once), wait
  *   exec:N       re-execute this program (argv[0]) with exec:N-1 (N > 0)
  *   int80:N      i386 syscall N through int $0x80, no arguments
@@ -153,11 +154,15 @@ static int op_simple(const char *op)
 		int s = socket(AF_UNIX, SOCK_STREAM, 0);
 		return s < 0 ? -1 : close(s);
 	}
-	if (strcmp(op, "unixpair") == 0 || strcmp(op, "unixpair-dgram") == 0) {
-		int sv[2];
-		if (socketpair(AF_UNIX, strcmp(op, "unixpair") == 0 ? SOCK_STREAM
-		                                                   : SOCK_DGRAM,
-		               0, sv) < 0)
+	if (strncmp(op, "unixpair", 8) == 0) {
+		int sv[2], type = SOCK_STREAM;
+		if (strcmp(op, "unixpair-dgram") == 0)
+			type = SOCK_DGRAM;
+		else if (strcmp(op, "unixpair-cloexec") == 0)
+			type = SOCK_STREAM | SOCK_CLOEXEC;
+		else if (strcmp(op, "unixpair") != 0)
+			return -1;
+		if (socketpair(AF_UNIX, type, 0, sv) < 0)
 			return -1;
 		close(sv[1]);
 		return close(sv[0]);

@@ -416,27 +416,46 @@ START_TEST(files_held)
 }
 END_TEST
 
-/* Reading stdin the ways submissions do: Java's Scanner and
- * BufferedReader, Node's readline and fs.readFileSync(0); OK with the
- * sum, in both modes. _i: (java scanner, java reader, node readline,
- * node fd0) x mode. */
+/* Reading input the ways submissions do: Java's Scanner and
+ * BufferedReader on stdin, java.nio's Files.readAllLines and
+ * Files.newBufferedReader on the input file (named relative to the
+ * working directory, where a judge puts it) and stdin's FileChannel,
+ * Node's readline and fs.readFileSync(0); OK with the sum, in both modes.
+ * The three java.nio readers were RF (socketpair: the JDK's file
+ * dispatcher makes one when it starts). _i: case x mode. */
+#define NREADERS 7
 START_TEST(stdin_readers)
 {
-	static const struct { int rt; const char *how; } cases[] = {
-		{ 0, "scanner" }, { 0, "reader" }, { 2, "readline" }, { 2, "fd0" },
+	static const struct { int rt; const char *how, *file; } cases[NREADERS] = {
+		{ 0, "scanner", NULL }, { 0, "reader", NULL },
+		{ 0, "nio-lines", "sum.in" }, { 0, "nio-reader", "sum.in" },
+		{ 0, "nio-channel", NULL },
+		{ 2, "readline", NULL }, { 2, "fd0", NULL },
 	};
 	const struct runtime *rt = &runtimes[cases[_i / 2].rt];
 	int mode = _i % 2 ? S_MODE_CLASSIC : S_MODE_FAST;
 	char *out, *in = tu_tmpfile("sum.in");
+	sandbox_stat_t st;
 
 	if (rt->skip)
 		tu_skip("%s policy: %s", rt->policy, rt->skip);
 	tu_write_file(in, "3\n1 2\n39\n");
-	sandbox_t *sb = rt_sandbox(mode, rt, &out, ARGS(cases[_i / 2].how));
+	ck_assert_int_eq(chmod(in, 0644), 0); /* a run slot's uid reads it */
+	sandbox_t *sb = rt_sandbox(mode, rt, &out,
+	                           cases[_i / 2].file
+	                               ? ARGS(cases[_i / 2].how, cases[_i / 2].file)
+	                               : ARGS(cases[_i / 2].how));
 	ck_assert_int_eq(sandbox_set_stdio_path(sb, 0, in, false), 0);
 	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_MEMORY,
 	                                   (uint64_t)rt->base_mib * MIB), 0);
-	ck_assert_result(tu_run(sb, NULL), S_RESULT_OK);
+	int v = tu_run(sb, &st);
+	char name[64] = "(none)";
+	if (st.has_syscall)
+		sandbox_syscall_name(st.syscall.abi, st.syscall.nr, name,
+		                     sizeof(name));
+	ck_assert_msg(v == S_RESULT_OK, "%s %s (%s): %s, syscall %s",
+	              rt->policy, cases[_i / 2].how, tu_mode_name(mode), RN(v),
+	              name);
 	assert_output(out, "42\n");
 	sandbox_destroy(sb);
 }
@@ -615,7 +634,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, go_echo, S_MODE_FAST, S_MODE_CLASSIC + 1);
 	tcase_add_test(tc, java_with_stale_perf_data);
 	tcase_add_loop_test(tc, files_held, 0, 4 * NRT);
-	tcase_add_loop_test(tc, stdin_readers, 0, 8);
+	tcase_add_loop_test(tc, stdin_readers, 0, 2 * NREADERS);
 	tcase_add_loop_test(tc, python3_judged_on_vsize, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, python3_writes_no_bytecode, S_MODE_FAST,

@@ -11,15 +11,44 @@
 //               program read every file its arguments name)
 //   scanner     sums N then N integers from stdin (java.util.Scanner)
 //   reader      the same with BufferedReader and StringTokenizer
+//   nio-lines F the same from file F with java.nio.file.Files.readAllLines
+//   nio-reader F            ... with Files.newBufferedReader
+//   nio-channel the same from stdin through its FileChannel
+//               (FileInputStream(FileDescriptor.in).getChannel())
+//   (java.nio's file channels start the JDK's file dispatcher, which
+//   makes a socketpair: RF under "java" before stop 26)
 import java.io.BufferedReader;
+import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Scanner;
 import java.util.StringTokenizer;
 
 public class Tasks {
 	static volatile long sink;
+
+	// N, then N integers, in whitespace-separated text: their sum.
+	static long sumOfCounted(Iterable<String> lines) {
+		long total = 0;
+		int n = -1;
+		for (String line : lines)
+			for (String t : line.trim().split("\\s+")) {
+				if (t.isEmpty())
+					continue;
+				long v = Long.parseLong(t);
+				if (n < 0)
+					n = (int)v;
+				else
+					total += v;
+			}
+		return total;
+	}
 
 	public static void main(String[] args) throws Exception {
 		String what = args.length > 0 ? args[0] : "";
@@ -113,6 +142,32 @@ public class Tasks {
 				}
 			}
 			System.out.println(total);
+			break;
+		}
+		case "nio-lines":
+			System.out.println(sumOfCounted(
+			    Files.readAllLines(Path.of(args[1]))));
+			break;
+		case "nio-reader": {
+			ArrayList<String> lines = new ArrayList<>();
+			try (BufferedReader in = Files.newBufferedReader(
+			         Path.of(args[1]))) {
+				for (String line; (line = in.readLine()) != null;)
+					lines.add(line);
+			}
+			System.out.println(sumOfCounted(lines));
+			break;
+		}
+		case "nio-channel": {
+			FileChannel ch = new FileInputStream(FileDescriptor.in)
+			    .getChannel();
+			ByteBuffer b = ByteBuffer.allocate(1 << 16);
+			while (ch.read(b) > 0)
+				;
+			String text = new String(b.array(), 0, b.position(),
+			    StandardCharsets.US_ASCII);
+			System.out.println(sumOfCounted(
+			    java.util.Arrays.asList(text.split("\n"))));
 			break;
 		}
 		default:
