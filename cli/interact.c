@@ -113,6 +113,15 @@ static int make_sandbox(struct sr_interact_run *ir, const struct sr_options *o,
 	return sandbox_interaction_set_interactor(ir->ia, ir->isb);
 }
 
+/* The interactor's wall-clock bound: --interactor-wall, else as long
+ * again as the program may take, to finish after it. */
+static uint64_t wall_bound(const struct sr_options *o)
+{
+	return o->ia.wall_ms != SANDBOX_UNLIMITED ? o->ia.wall_ms
+	     : o->wall_ms <= UINT64_MAX / 4 ? 2 * o->wall_ms
+	     : SANDBOX_UNLIMITED;
+}
+
 int sr_interact_prepare(struct sr_options *o, struct sr_interact_run **out,
                         char *err, size_t errlen)
 {
@@ -139,10 +148,7 @@ int sr_interact_prepare(struct sr_options *o, struct sr_interact_run **out,
 	ir->argv[0] = o->ia.path;
 	for (int i = 0; i < o->ia.argc; i++)
 		ir->argv[i + 1] = o->ia.argv[i];
-	/* As long again as the program may take, to finish after it. */
-	ir->wall_ms = o->ia.wall_ms != SANDBOX_UNLIMITED ? o->ia.wall_ms
-	            : o->wall_ms <= UINT64_MAX / 4 ? 2 * o->wall_ms
-	            : SANDBOX_UNLIMITED;
+	ir->wall_ms = wall_bound(o);
 	rc = o->ia.policy ? make_sandbox(ir, o, err, errlen)
 	                  : sandbox_interaction_set_command(ir->ia, ir->argv, NULL,
 	                                                    ir->wall_ms);
@@ -172,6 +178,27 @@ int sr_interact_execute(struct sr_interact_run *ir, sandbox_t *sb, int log_fd,
 		               ? sandbox_failed_step(ir->isb) : NULL;
 	}
 	return out->rc;
+}
+
+int sr_interact_refused(const struct sr_options *o,
+                        const struct sr_outcome *program,
+                        struct sr_interact_outcome *out)
+{
+	/* Unknown figures: those of an interaction that never ran. */
+	sandbox_interaction_t *blank = sandbox_interaction_new();
+
+	if (!blank)
+		return -ENOMEM;
+	memset(out, 0, sizeof(*out));
+	sandbox_interaction_get_stat(blank, &out->st, sizeof(out->st));
+	sandbox_interaction_destroy(blank);
+	out->program = program;
+	out->opt = o;
+	out->rc = program->exec_rc;
+	out->refused = true;
+	out->sandboxed = o->ia.policy != NULL;
+	out->iwall_ms = wall_bound(o);
+	return 0;
 }
 
 void sr_interact_free(struct sr_interact_run *ir)
@@ -232,7 +259,9 @@ static void json_bool(FILE *f, bool *first, const char *key, bool v)
 	fputs(v ? "true" : "false", f);
 }
 
-static void json_error_of(FILE *f, bool *first, const char *step, int rc)
+/* message: what the error object says, NULL for rc's text. */
+static void json_error_of(FILE *f, bool *first, const char *step, int rc,
+                          const char *message)
 {
 	sr_json_key(f, first, "error");
 	if (rc >= 0) {
@@ -243,7 +272,8 @@ static void json_error_of(FILE *f, bool *first, const char *step, int rc)
 	sr_json_str_or_null(f, &ef, "step", step);
 	sr_json_key(f, &ef, "errno");
 	fprintf(f, "%d", -rc);
-	sr_json_str_or_null(f, &ef, "message", sandbox_strerror(rc));
+	sr_json_str_or_null(f, &ef, "message",
+	                    message ? message : sandbox_strerror(rc));
 	fputc('}', f);
 }
 
@@ -305,6 +335,10 @@ static void json_interactor(FILE *f, bool *first,
 	sr_json_figure(f, &bf, "exit_code", ran ? st->interactor_exit_code : -1);
 	sr_json_signal(f, &bf, "signal", ran ? st->interactor_signal : 0);
 	sr_json_figure(f, &bf, "cpu_time_us", st->interactor_cpu_time_us);
+	/* What --interactor-cpu charged (its CPU and its tracer's work for
+	 * it, as the program's cpu_charged_us); a command has no quota. */
+	sr_json_figure(f, &bf, "cpu_charged_us",
+	               r->sandboxed && ran ? r->ist.cpu_charged_us : -1);
 	sr_json_figure(f, &bf, "wall_time_us", st->interactor_wall_time_us);
 	sr_json_figure(f, &bf, "memory_peak_bytes", st->interactor_memory_peak);
 	sr_json_key(f, &bf, "quota");
@@ -315,8 +349,13 @@ static void json_interactor(FILE *f, bool *first,
 	sr_json_str_or_null(f, &bf, "message", st->message_bytes >= 0
 	                                       ? st->message : NULL);
 	sr_json_figure(f, &bf, "message_bytes", st->message_bytes);
-	json_error_of(f, &bf, r->failed_step ? r->failed_step : r->ifailed,
-	              r->failed_step ? r->rc : st->interactor_error);
+	if (r->refused) /* its own part of the refusal, or none */
+		json_error_of(f, &bf, "interactor",
+		              strcmp(r->program->failed_step, "interactor") == 0
+		              ? r->rc : 0, r->program->error_message);
+	else
+		json_error_of(f, &bf, r->failed_step ? r->failed_step : r->ifailed,
+		              r->failed_step ? r->rc : st->interactor_error, NULL);
 	fputc('}', f);
 }
 
@@ -343,7 +382,8 @@ int sr_interact_write_json(FILE *f, const struct sr_interact_outcome *r)
 	 * program (its section says why too). */
 	json_error_of(f, &first,
 	              r->failed_step ? "interactor" : r->program->failed_step,
-	              ok ? 0 : r->rc < 0 ? r->rc : -EINVAL);
+	              ok ? 0 : r->rc < 0 ? r->rc : -EINVAL,
+	              r->refused ? r->program->error_message : NULL);
 	fputs("}\n", f);
 	return ferror(f) ? -EIO : 0;
 }

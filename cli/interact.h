@@ -32,6 +32,8 @@ struct sr_interact_outcome {
 	sandbox_stat_t ist;      /* then its own figures */
 	const char *ifailed;     /* and its set-up step that failed, or NULL */
 	uint64_t iwall_ms;       /* its wall-clock bound */
+	bool refused;            /* refused before anything ran: why is the
+	                          * program's failed_step and error_message */
 };
 
 struct sr_interact_run;
@@ -45,6 +47,13 @@ int sr_interact_prepare(struct sr_options *o, struct sr_interact_run **out,
 int sr_interact_execute(struct sr_interact_run *ir, sandbox_t *sb, int log_fd,
                         struct sr_interact_outcome *out);
 void sr_interact_free(struct sr_interact_run *ir);
+/* Fill *out for a run refused before anything ran (sandbox-run.c's
+ * refused()): `program` holds the refusal (exec_rc, failed_step, the
+ * message printed); every figure of the interaction unknown. 0 or
+ * -ENOMEM. */
+int sr_interact_refused(const struct sr_options *o,
+                        const struct sr_outcome *program,
+                        struct sr_interact_outcome *out);
 
 /* 0 accepted (OK), 1 any other verdict on the program (WA, PE, PT, TL,
  * ML, RF, RT, OL, AT), 2 no verdict or not the program's fault (JF, IE,

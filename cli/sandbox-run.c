@@ -679,47 +679,6 @@ static int no_svg_fn(FILE *f, const void *r)
 	return sr_profile_svg(f, o->opt->argv[0], NULL, 0);
 }
 
-/* The run was refused (r->refused, r->err printed) after the options
- * parsed: --report and --meta say so -- result null, an "error" object
- * with the stage, errno and message; meta status XX -- in place of any
- * older file at their paths, so that a judge reading only them never
- * takes an earlier run's verdict for this one's (verify24 W3). Nothing is
- * written when a result file's own path is what cannot be used, nor with
- * --interactor (its report is the interaction's). */
-static void refused(struct run *r, int rc)
-{
-	static const sr_result_fn fns[SR_OUT_COUNT] = { json_fn, meta_fn,
-	                                                no_svg_fn };
-	const struct sr_options *o = &r->opt;
-	struct sr_outcome *out = &r->out;
-	char err[1024];
-
-	if ((!o->report && !o->meta && !o->profile_svg) || o->ia.command ||
-	    sr_files_prepare_results(&r->files, o, err, sizeof(err)) < 0)
-		return;
-	out->opt = o;
-	out->exec_rc = rc < 0 ? rc : -EINVAL;
-	out->failed_step = r->refused ? r->refused : "options";
-	out->error_message = r->err;
-	out->captured_stdout = -1;
-	out->memory_mode = o->memory_mode >= 0 ? o->memory_mode : S_MEMORY_VSIZE;
-	/* Every figure unknown (-1), as the library says of a sandbox that
-	 * never ran: ours when it was made, else a scratch one. */
-	sandbox_t *blank = r->sb;
-	if (!blank) {
-		const char *argv[] = { "-", NULL };
-		blank = sandbox_new(argv);
-	}
-	rc = blank ? sandbox_get_stat(blank, &out->st, sizeof(out->st)) : -ENOMEM;
-	if (blank != r->sb)
-		sandbox_destroy(blank);
-	if (rc < 0)
-		return;
-	out->st.result = S_RESULT_PD;
-	if (sr_files_commit(&r->files, fns, out, err, sizeof(err)) < 0)
-		errmsg("%s", err);
-}
-
 /* An interaction: its own report; the meta file and the picture are the
  * program's, as for a plain run. */
 static const struct sr_outcome *program_of(const void *r)
@@ -737,6 +696,60 @@ static int ia_meta_fn(FILE *f, const void *r)
 static int ia_svg_fn(FILE *f, const void *r)
 {
 	return sr_write_svg(f, program_of(r));
+}
+static int ia_no_svg_fn(FILE *f, const void *r)
+{
+	return no_svg_fn(f, program_of(r));
+}
+
+/* The run was refused (r->refused, r->err printed) after the options
+ * parsed: --report and --meta say so -- result null, an "error" object
+ * with the stage, errno and message; meta status XX -- in place of any
+ * older file at their paths, so that a judge reading only them never
+ * takes an earlier run's verdict for this one's (verify24 W3). With
+ * --interactor the report is an interaction's, its verdict null, the same
+ * error at its top and in its program section (fix25's leftover). Nothing
+ * is written when a result file's own path is what cannot be used. */
+static void refused(struct run *r, int rc)
+{
+	static const sr_result_fn fns[SR_OUT_COUNT] = { json_fn, meta_fn,
+	                                                no_svg_fn };
+	static const sr_result_fn ia_fns[SR_OUT_COUNT] = { ia_json_fn,
+	                                                   ia_meta_fn,
+	                                                   ia_no_svg_fn };
+	const struct sr_options *o = &r->opt;
+	struct sr_outcome *out = &r->out;
+	bool ia = o->ia.command;
+	char err[1024];
+
+	if ((!o->report && !o->meta && !o->profile_svg) ||
+	    sr_files_prepare_results(&r->files, o, err, sizeof(err)) < 0)
+		return;
+	out->opt = o;
+	out->exec_rc = rc < 0 ? rc : -EINVAL;
+	out->failed_step = r->refused ? r->refused : "options";
+	out->error_message = r->err;
+	out->captured_stdout = -1;
+	out->memory_mode = o->memory_mode >= 0 ? o->memory_mode : S_MEMORY_VSIZE;
+	if (ia)
+		out->label = "program";
+	/* Every figure unknown (-1), as the library says of a sandbox that
+	 * never ran: ours when it was made, else a scratch one. */
+	sandbox_t *blank = r->sb;
+	if (!blank) {
+		const char *argv[] = { "-", NULL };
+		blank = sandbox_new(argv);
+	}
+	rc = blank ? sandbox_get_stat(blank, &out->st, sizeof(out->st)) : -ENOMEM;
+	if (blank != r->sb)
+		sandbox_destroy(blank);
+	if (rc < 0 || (ia && (rc = sr_interact_refused(o, out, &r->iaout)) < 0))
+		return;
+	out->st.result = S_RESULT_PD;
+	if (sr_files_commit(&r->files, ia ? ia_fns : fns,
+	                    ia ? (const void *)&r->iaout : (const void *)out,
+	                    err, sizeof(err)) < 0)
+		errmsg("%s", err);
 }
 
 /* Write the report, the meta file and the picture, all or none. Returns

@@ -1408,6 +1408,20 @@ def check_refusal_report(path, line):
     return r
 
 
+def refused_run(e, rep, meta, args, words):
+    """A run refused after its options parsed, with --report=rep and
+    --meta=meta over older files: exit 2, nothing on stdout, one line on
+    stderr holding `words`. Returns that line."""
+    for p in (rep, meta):
+        with open(p, "w") as f:
+            f.write("old\n")
+    rc, out, err = e.run("--report=" + rep, "--meta=" + meta, *args)
+    lines = err.splitlines()
+    check(rc == 2 and out == "" and len(lines) == 1 and words in lines[0],
+          (args, rc, err))
+    return lines[0]
+
+
 def test_refused_run_reports_why(e):
     # A run refused after its options parsed (exit 2, one line on stderr,
     # nothing run) writes its report and meta file saying why, in place
@@ -1431,17 +1445,11 @@ def test_refused_run_reports_why(e):
              "--stdin"),
         ]
         for args, step, words in cases:
-            for p in (rep, meta):
-                with open(p, "w") as f:
-                    f.write("old\n")
-            rc, out, err = e.run("--report=" + rep, "--meta=" + meta, *args)
-            lines = err.splitlines()
-            check(rc == 2 and out == "" and len(lines) == 1 and
-                  words in lines[0], (args, rc, err))
+            line = refused_run(e, rep, meta, args, words)
             with open(rep) as f:
                 text = f.read()
             check(text != "old\n", "%r: the older report was left" % args)
-            r = check_refusal_report(rep, lines[0])
+            r = check_refusal_report(rep, line)
             check(r["error"]["step"] == step, (args, r["error"]))
             m = parse_meta(meta)
             check_meta(m, r)

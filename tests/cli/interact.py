@@ -19,7 +19,7 @@ import tempfile
 import threading
 import time
 
-from e2e import (check, check_meta, check_report, parse_meta,
+from e2e import (check, check_meta, check_report, parse_meta, refused_run,
                  run_suite, TOOL)
 from timing import scaled
 
@@ -36,7 +36,8 @@ INTERACTION_KEYS = ["program_first", "idle", "program_wait",
                     "log_truncated"]
 INTERACTOR_KEYS = ["command", "sandboxed", "policy", "uid", "box_id",
                    "result", "exit_code",
-                   "signal", "signal_name", "cpu_time_us", "wall_time_us",
+                   "signal", "signal_name", "cpu_time_us", "cpu_charged_us",
+                   "wall_time_us",
                    "memory_peak_bytes", "quota", "message", "message_bytes",
                    "error"]
 RESULTS = ["OK", "RF", "ML", "OL", "TL", "RT", "AT", "IE", "BP"]
@@ -301,7 +302,8 @@ def test_unprivileged_interactor_user(e):
         lines = err.splitlines()
         check(len(lines) == 1 and "--interactor-user needs root" in lines[0]
               and "uid 65534" in lines[0], err)
-        check(not os.path.exists(rep), "report left")
+        r = check_refusal(rep, lines[0], "options")
+        os.unlink(rep)
         check(not os.path.exists(e.path("out.txt")), "the interactor ran")
     rep = e.path("r.json")
     rc, out, err = e.run("--report=" + rep, "--wall=5",
@@ -379,6 +381,81 @@ def test_at_once(e):
     check(results == [(0, "OK", 151)] * 4, results)
 
 
+def check_refusal(rep, err_line, step):
+    """The report of an interactive run refused after its options parsed:
+    an interaction's, no verdict, every figure unknown, the stage (when
+    step is given) and the line sandbox-run printed -- at its top, in the
+    program's section, and in the interactor's when the interactor was
+    what was refused."""
+    with open(rep) as f:
+        r = json.load(f)
+    check_interaction_report(r)
+    message = err_line[len("sandbox-run: "):]
+    check(r["verdict"] is None and r["decided_by"] is None, r)
+    err = r["error"]
+    check(err["errno"] > 0 and err["message"] == message, (err, message))
+    check(step is None or err["step"] == step, (err, step))
+    check(r["program"]["error"] == err, r["program"]["error"])
+    it = r["interactor"]
+    check(it["result"] is None and it["cpu_time_us"] is None and
+          it["cpu_charged_us"] is None, it)
+    check(it["error"] == (err if err["step"] == "interactor" else None), it)
+    check(all(v in (None, False) for v in r["interaction"].values()),
+          r["interaction"])
+    return r
+
+
+def test_refused_interaction_reports_why(e):
+    # Refused after its options parsed (exit 2, one line on stderr, nothing
+    # run): the report -- an interaction's -- and the meta file say why,
+    # in place of an older run's, as for a plain run (verify24 W3). Before,
+    # an interactive run wrote nothing and left the older files.
+    rep, meta = e.path("report.json"), e.path("meta.txt")
+    bad = e.path("bad.policy")
+    with open(bad, "w") as f:
+        f.write("this is not a policy\n")
+    i = ["--interactor=" + INTERACTOR, "1.in", "out.txt", "1.ans", "--"]
+    cases = [
+        (["--wall=5", "--interactor=" + e.path("nope"), "--", SOLUTION],
+         "interactor", "nope"),
+        (["--wall=5", "--interactor-policy=" + bad] + i + [SOLUTION],
+         "interactor", "bad.policy"),
+        (["--wall=5"] + i + [e.path("missing")], "program", "missing"),
+        (["--wall=5", "--chdir=" + e.path("nonexistent")] + i + [SOLUTION],
+         "options", "--chdir"),
+    ]
+    for args, step, words in cases:
+        r = check_refusal(rep, refused_run(e, rep, meta, args, words), step)
+        m = parse_meta(meta)
+        check_meta(m, r["program"])
+        check(m["status"] == "XX" and words in m["message"], (args, m))
+        check(not [n for n in os.listdir(e.dir) if n.startswith(".")],
+              "temporary file left")
+        check(not os.path.exists(e.path("out.txt")), "the interactor ran")
+
+
+def test_interactor_cpu_is_the_charged_figure(e):
+    # The sandboxed interactor's CPU quota charges its own CPU and its
+    # tracer's work for it (as the program's, verify23 V3): the report
+    # gives that figure, cpu_charged_us, beside cpu_time_us. An interactor
+    # making a call per loop in classic mode ran into --interactor-cpu=0.5
+    # (TL) with cpu_time_us about 150 ms; the report gave no figure of 500
+    # ms or more. A command interactor has no quota: null.
+    os.chmod(e.dir, 0o777)  # as root it runs as a run slot
+    e.input("spin 1 1 1")
+    rc, r, m, err, _ = e.judge("correct", "--interactor-policy=default",
+                               "--interactor-cpu=0.5", mode="classic",
+                               iargs=["t.in", "out.txt"], wall="30",
+                               expect_exit=2)
+    it = r["interactor"]
+    check(r["verdict"] == "JF" and it["result"] == "TL", (r["verdict"], it))
+    check(it["cpu_charged_us"] >= 500000 and
+          it["cpu_charged_us"] >= it["cpu_time_us"], it)
+    rc, r, m, err, _ = e.judge("correct", expect_exit=0)
+    it = r["interactor"]
+    check(it["cpu_time_us"] >= 0 and it["cpu_charged_us"] is None, it)
+
+
 def usage_error(e, args, words):
     rep = e.path("never.json")
     rc, out, err = e.run("--report=" + rep, *args)
@@ -387,15 +464,17 @@ def usage_error(e, args, words):
     check(len(lines) == 1 and lines[0].startswith("sandbox-run: "), err)
     for w in words:
         check(w in lines[0], "%r: %r lacks %r" % (args, lines[0], w))
-    # A plain run refused after its options parsed reports why; an
-    # interactive one writes nothing (its report is the interaction's).
+    # A run refused after its options parsed reports why (an interactive
+    # one in an interaction's report); one whose options do not parse
+    # writes nothing.
     if os.path.exists(rep):
-        check(not any(a.startswith("--interactor=") for a in args),
-              "%r: report left" % (args,))
         with open(rep) as f:
             r = json.load(f)
-        check(r["result"] is None and
-              r["error"]["message"] == lines[0][len("sandbox-run: "):], r)
+        if any(a.startswith("--interactor=") for a in args):
+            check_refusal(rep, lines[0], None)
+        else:
+            check(r["result"] is None and
+                  r["error"]["message"] == lines[0][len("sandbox-run: "):], r)
         os.unlink(rep)
     check(not os.path.exists(e.path("out.txt")), "the interactor ran")
 

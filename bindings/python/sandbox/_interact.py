@@ -102,6 +102,9 @@ def _section(argv, box, d, policy, cpu, memory, wall):
         'exit_code': d['interactor_exit_code'] if ran else None,
         'signal': sig or None, 'signal_name': signal_name(sig) if sig else None,
         'cpu_time_us': d['interactor_cpu_time_us'],
+        # what its CPU quota charged (sandbox-run's cpu_charged_us)
+        'cpu_charged_us': ids['cpu_charged_us']
+        if ids.get('cpu_charged_us', -1) >= 0 else None,
         'wall_time_us': d['interactor_wall_time_us'],
         'memory_peak_bytes': d['interactor_memory_peak'],
         'quota': {'cpu_ms': cpu, 'wall_ms': wall, 'memory_bytes': memory},

@@ -14,6 +14,8 @@
  *   points  the game, a right answer gives "points 0.5" (exit 7)
  *   hang    the game, then never ends (sleeps; end of file changes nothing)
  *   deaf    never reads, never ends (sleeps)
+ *   spin    never reads, never ends: getppid() in a loop (each call a
+ *           stop for a classic-mode tracer: CPU its supervisor spends)
  *   crash   SIGSEGV at the first query      fail  exit 3 at the first query
  *   pe      exit 2 at the first query       quiet accept at once (exit 0)
  *   sigpipe SIGPIPE at the first query
@@ -115,6 +117,9 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "deaf"))
 		for (;;)
 			pause();
+	if (!strcmp(mode, "spin"))
+		for (;;)
+			getppid();
 	put(n);
 	if (!strcmp(mode, "quiet"))
 		finish(0, "ok accepted without a question", 0);
