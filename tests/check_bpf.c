@@ -33,28 +33,13 @@
 #include "policy/policy.h"
 #include "util/bpfsim.h"
 #include "ckrun.h"
+#include "seedrng.h"
 
 #define X32_BIT 0x40000000u
 #define SELF 1234
 #define FOREIGN_ARCH AUDIT_ARCH_AARCH64
 
 /* ------------------------------------------------------------ random */
-
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	/* xorshift64*: reproducible from the seed */
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
-static unsigned below(unsigned n)
-{
-	return (unsigned)(rnd() % n);
-}
 
 static unsigned long rounds(void)
 {
@@ -1298,15 +1283,12 @@ END_TEST
 
 int main(void)
 {
-	const char *seed = getenv("SB_BPF_SEED");
 	Suite *s = suite_create("bpf");
 	TCase *tc = tcase_create("agreement");
+	uint64_t seed = seedrng_init(SEEDRNG_XORSHIFT64_STAR, 0x5eed5eedULL);
 
-	rng_state = seed ? strtoull(seed, NULL, 0) : 0x5eed5eedULL;
-	if (!rng_state)
-		rng_state = 1;
 	printf("NOTE: SB_BPF_SEED=%#llx SB_BPF_ROUNDS=%lu\n",
-	       (unsigned long long)rng_state, rounds());
+	       (unsigned long long)seed, rounds());
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, interpreter);
 	tcase_add_test(tc, a_wrong_filter_is_caught);

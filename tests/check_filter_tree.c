@@ -22,24 +22,9 @@
 #include "policy/policy.h"
 #include "util/bpfsim.h"
 #include "ckrun.h"
+#include "seedrng.h"
 
 #define X32_BIT 0x40000000u
-
-static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	/* xorshift64 */
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
-static unsigned below(unsigned n)
-{
-	return (unsigned)(rnd() % n);
-}
 
 struct diff {
 	unsigned long inputs, differ;
@@ -563,14 +548,11 @@ END_TEST
 
 int main(void)
 {
-	const char *seed = getenv("SB_BPF_SEED");
 	Suite *s = suite_create("filter_tree");
 	TCase *tc = tcase_create("same as libseccomp");
+	uint64_t seed = seedrng_init(SEEDRNG_XORSHIFT64, 0x7ee5eedULL);
 
-	rng_state = seed ? strtoull(seed, NULL, 0) : 0x7ee5eedULL;
-	if (!rng_state)
-		rng_state = 1;
-	printf("NOTE: SB_BPF_SEED=%#llx\n", (unsigned long long)rng_state);
+	printf("NOTE: SB_BPF_SEED=%#llx\n", (unsigned long long)seed);
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, hand_written);
 	tcase_add_test(tc, new_shapes);

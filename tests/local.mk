@@ -31,7 +31,7 @@ if HAVE_CHECK
 # with the static library (libtool -static) to reach the internal calls.
 check_PROGRAMS += tests/check_bpf
 TESTS += tests/check_bpf
-tests_check_bpf_SOURCES = tests/check_bpf.c tests/ckrun.h
+tests_check_bpf_SOURCES = tests/check_bpf.c tests/ckrun.h tests/seedrng.h
 tests_check_bpf_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SECCOMP_CFLAGS)
 tests_check_bpf_LDFLAGS = $(AM_LDFLAGS) -static
 tests_check_bpf_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)
@@ -39,7 +39,8 @@ tests_check_bpf_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)
 # both in the interpreter.
 check_PROGRAMS += tests/check_filter_tree
 TESTS += tests/check_filter_tree
-tests_check_filter_tree_SOURCES = tests/check_filter_tree.c tests/ckrun.h
+tests_check_filter_tree_SOURCES = tests/check_filter_tree.c tests/ckrun.h \
+	tests/seedrng.h
 tests_check_filter_tree_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(SECCOMP_CFLAGS)
 tests_check_filter_tree_LDFLAGS = $(AM_LDFLAGS) -static
 tests_check_filter_tree_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS)
