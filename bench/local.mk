@@ -93,3 +93,24 @@ bench: $(bench_programs) $(bench_python_deps)
 	rc=$$?; $(bench_python_cmd) || rc=1; exit $$rc
 
 .PHONY: bench
+
+# The child's steps timed (docs/PERFORMANCE.md, "The child's life, step
+# by step"): `make probes` builds bench/child-steps, which links its own
+# copies of core/spawn.c and core/child.c compiled with -DSB_CHILD_PROBES
+# ahead of the library's objects (the library itself has no probe), and
+# bench/probe_start, the program it runs.
+probe_programs = bench/child-steps bench/probe_start
+EXTRA_PROGRAMS += $(probe_programs)
+CLEANFILES += $(probe_programs)
+bench_child_steps_SOURCES = bench/child_steps.c libsandbox/core/spawn.c \
+	libsandbox/core/child.c
+bench_child_steps_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DSB_CHILD_PROBES -DPROBE_START=\"$(abs_top_builddir)/bench/probe_start\"
+bench_child_steps_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)
+bench_child_steps_LDADD = libsandbox/libsandbox_all.la $(PTHREAD_LIBS)
+bench_child_steps_LDFLAGS = $(AM_LDFLAGS) -no-install
+bench_probe_start_SOURCES = bench/probe_start.c
+bench_probe_start_CFLAGS = $(bench_helper_cflags)
+bench_probe_start_LDFLAGS = -all-static
+probes: $(probe_programs)
+.PHONY: probes

@@ -514,30 +514,39 @@ static int exec_program(struct child *c)
 	                       plan->envp);
 }
 
+#ifdef SB_CHILD_PROBES
+#define STEP(id, fn) { id, fn, #fn }
+#else
+#define STEP(id, fn) { id, fn }
+#endif
+
 static const struct {
 	int step;
 	child_step_fn run;
+#ifdef SB_CHILD_PROBES
+	const char *name;
+#endif
 } steps[] = {
-	{ SB_STEP_PRCTL, die_with_parent },
-	{ SB_STEP_CAPBSET, isolation_steps },
-	{ SB_STEP_PTRACE, become_traceable },
-	{ SB_STEP_STDIN, setup_stdio },          /* stdin, stdout, stderr */
-	{ SB_STEP_CLOSE_RANGE, close_other_fds },
-	{ SB_STEP_SIGPROCMASK, reset_signals },
-	{ SB_STEP_CHROOT, setup_fs },            /* chroot, chdir */
-	{ SB_STEP_SETGROUPS, setup_credentials }, /* setgroups, setgid, setuid */
-	{ SB_STEP_IDENTITY, setup_identity },    /* the run slot's ids */
+	STEP(SB_STEP_PRCTL, die_with_parent),
+	STEP(SB_STEP_CAPBSET, isolation_steps),
+	STEP(SB_STEP_PTRACE, become_traceable),
+	STEP(SB_STEP_STDIN, setup_stdio),          /* stdin, stdout, stderr */
+	STEP(SB_STEP_CLOSE_RANGE, close_other_fds),
+	STEP(SB_STEP_SIGPROCMASK, reset_signals),
+	STEP(SB_STEP_CHROOT, setup_fs),            /* chroot, chdir */
+	STEP(SB_STEP_SETGROUPS, setup_credentials), /* setgroups, setgid, setuid */
+	STEP(SB_STEP_IDENTITY, setup_identity),    /* the run slot's ids */
 	/* A change of ids clears the death signal: arm it again. */
-	{ SB_STEP_PRCTL, die_with_parent },
-	{ SB_STEP_SETRLIMIT, isolation_rlimits },
-	{ SB_STEP_CAPABILITIES, drop_capabilities },
-	{ SB_STEP_NO_NEW_PRIVS, no_new_privs },
-	{ SB_STEP_CAPBSET, bset_proof },          /* a slot's, left full */
-	{ SB_STEP_SETRLIMIT, quota_rlimits },
-	{ SB_STEP_RAISE, meet_tracer },
-	{ SB_STEP_LANDLOCK, enter_landlock },
-	{ SB_STEP_SECCOMP, install_filter },
-	{ SB_STEP_EXECVE, exec_program },
+	STEP(SB_STEP_PRCTL, die_with_parent),
+	STEP(SB_STEP_SETRLIMIT, isolation_rlimits),
+	STEP(SB_STEP_CAPABILITIES, drop_capabilities),
+	STEP(SB_STEP_NO_NEW_PRIVS, no_new_privs),
+	STEP(SB_STEP_CAPBSET, bset_proof),          /* a slot's, left full */
+	STEP(SB_STEP_SETRLIMIT, quota_rlimits),
+	STEP(SB_STEP_RAISE, meet_tracer),
+	STEP(SB_STEP_LANDLOCK, enter_landlock),
+	STEP(SB_STEP_SECCOMP, install_filter),
+	STEP(SB_STEP_EXECVE, exec_program),
 };
 
 SB_CHILD_CODE
@@ -548,6 +557,7 @@ static void child_run(const struct sb_child_plan *plan, const unsigned *go)
 	for (size_t i = 0; i < SB_ARRAY_SIZE(steps); i++) {
 		c.step = steps[i].step;
 		int rc = steps[i].run(&c);
+		SB_PROBE(plan->sb->spawn_go, SB_PROBE_STEP0 + i);
 		if (rc < 0) {
 			sb_child_report(plan->errfd, -rc, c.step);
 			break;
@@ -569,3 +579,17 @@ void sb_child_run_seized(const struct sb_child_plan *plan, const unsigned *go)
 {
 	child_run(plan, go);
 }
+
+#ifdef SB_CHILD_PROBES
+const char *const *sb_probe_names(size_t *n)
+{
+	static const char *names[SB_ARRAY_SIZE(steps)];
+
+	_Static_assert(SB_PROBE_STEP0 + SB_ARRAY_SIZE(steps) <= SB_PROBE_MAX,
+	               "too many steps for the probes");
+	for (size_t i = 0; i < SB_ARRAY_SIZE(steps); i++)
+		names[i] = steps[i].name;
+	*n = SB_ARRAY_SIZE(steps);
+	return names;
+}
+#endif

@@ -482,6 +482,27 @@ void sb_spawn_free(sandbox_t *sb);
 /* The tracer's answer at the child's handshake: SB_GO_RUN, _STOP or
  * _TRACEME (above). Once per child of sb_spawn. */
 void sb_spawn_go(sandbox_t *sb, unsigned how);
+/* Probes of the child's steps (docs/PERFORMANCE.md, "The child's
+ * life, step by step"): only in a build with -DSB_CHILD_PROBES
+ * (`make probes`), never in a normal one. Time stamps (the CPU's time
+ * stamp counter, or CLOCK_MONOTONIC in ns where there is none) in the
+ * handshake's page, after its word: the supervisor before clone(), after
+ * it and after the seize; the child at its entry and after each step of
+ * core/child.c's table. sb_probes() is the page's array (NULL before a
+ * first run), sb_probe_names() the child's step names. */
+#ifdef SB_CHILD_PROBES
+enum { SB_PROBE_CLONE, SB_PROBE_CLONED, SB_PROBE_ATTACHED, SB_PROBE_ENTRY,
+       SB_PROBE_STEP0, SB_PROBE_MAX = 48 };
+uint64_t sb_probe_now(void);
+uint64_t *sb_probes(sandbox_t *sb);
+const char *const *sb_probe_names(size_t *n);
+#define SB_PROBE(page, i) \
+	((page) ? (void)(((uint64_t *)((char *)(page) + 64))[(i)] = \
+	                 sb_probe_now()) : (void)0)
+#else
+#define SB_PROBE(page, i) ((void)0)
+#endif
+
 /* sb->spawn_attach: how the child of the run met the tracer thread.
  * NONE: not a child of sb_spawn (the isolation layer's: it asked to be
  * traced, PTRACE_TRACEME, and stops); SEIZED: seized by sb_spawn, its

@@ -198,6 +198,7 @@ static int child_main(void *arg)
 {
 	const struct sb_child_plan *plan = arg;
 
+	SB_PROBE(plan->sb->spawn_go, SB_PROBE_ENTRY);
 	sb_child_run_seized(plan, plan->sb->spawn_go);
 	return 127; /* not reached: sb_child_run leaves by exit_group */
 }
@@ -228,6 +229,27 @@ static int stack_get(sandbox_t *sb)
 	sb->spawn_stack = p;
 	return 0;
 }
+
+#ifdef SB_CHILD_PROBES
+/* The time stamp counter where there is one (no system call: the child
+ * pays ~20 cycles a probe), else the raw clock_gettime (in ns). */
+SB_CHILD_CODE
+uint64_t sb_probe_now(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	return __builtin_ia32_rdtsc();
+#else
+	struct timespec ts;
+	(void)sb_rawsys2(SYS_clock_gettime, CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+#endif
+}
+
+uint64_t *sb_probes(sandbox_t *sb)
+{
+	return sb->spawn_go ? (uint64_t *)((char *)sb->spawn_go + 64) : NULL;
+}
+#endif
 
 void sb_spawn_free(sandbox_t *sb)
 {
@@ -304,14 +326,17 @@ pid_t sb_spawn(sandbox_t *sb, const struct sb_child_plan *plan,
 		dump_hold(sb);
 	/* No earlier child is left to read it: each was reaped. */
 	__atomic_store_n(sb->spawn_go, SB_GO_NOT_YET, __ATOMIC_RELAXED);
+	SB_PROBE(sb->spawn_go, SB_PROBE_CLONE);
 	pid = clone(child_main, stack + SPAWN_STACK_SIZE, flags, (void *)plan);
 	e = errno;
+	SB_PROBE(sb->spawn_go, SB_PROBE_CLONED);
 	(void)sb_rawsys4(SYS_rt_sigprocmask, SIG_SETMASK, &saved, NULL,
 	                 sizeof(saved));
 	if (pid < 0)
 		sb_spawn_released(sb);
 	else
 		attach(sb, pid);
+	SB_PROBE(sb->spawn_go, SB_PROBE_ATTACHED);
 	errno = e;
 	return pid;
 }
