@@ -24,6 +24,7 @@
 #include <sched.h>
 #include <stddef.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -595,6 +596,191 @@ START_TEST(suid_dumpable_one_gets_a_copy)
 }
 END_TEST
 
+/* ------------------------------- a signal before the child's own stop */
+
+/* The listener of a filter on this process (signal_at_first_step): the
+ * first task to call prctl(PR_SET_PDEATHSIG) -- the run's child, at its
+ * first step, every signal still blocked -- is held there until the
+ * tracer has it, then sent `sig` (pending until its reset_signals
+ * unblocks it: delivered before its own stop, and before its chroot),
+ * then let go on. Every later call just goes on. */
+struct first_step {
+	int fd, sig;
+	pid_t target;
+	bool traced;
+};
+
+static bool is_traced(pid_t pid)
+{
+	char path[64], buf[4096];
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	const char *l = strstr(buf, "\nTracerPid:");
+	return l && atoi(l + 11) != 0;
+}
+
+static void *first_step_listener(void *arg)
+{
+	struct first_step *fs = arg;
+
+	for (;;) {
+		struct seccomp_notif req;
+		struct seccomp_notif_resp resp;
+
+		memset(&req, 0, sizeof(req));
+		if (ioctl(fs->fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+			if (errno == EINTR || errno == ENOENT)
+				continue;
+			return NULL;
+		}
+		if (!fs->target) {
+			fs->target = (pid_t)req.pid;
+			/* Seized by the tracer right after its clone: a
+			 * condition, bounded generously. */
+			int64_t end = tu_now_us() + tu_scale_us(30000000);
+			while (!(fs->traced = is_traced(fs->target)) &&
+			       tu_now_us() < end)
+				usleep(1000);
+			(void)kill(fs->target, fs->sig);
+		}
+		memset(&resp, 0, sizeof(resp));
+		resp.id = req.id;
+		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		(void)ioctl(fs->fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	}
+}
+
+/* This process's children call prctl(PR_SET_PDEATHSIG) through the
+ * listener's thread (first_step_listener). */
+static void signal_at_first_step(struct first_step *fs, int sig)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		         offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		         offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_prctl, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		         offsetof(struct seccomp_data, args[0])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PR_SET_PDEATHSIG, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+	};
+	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]),
+	                           .filter = f };
+	pthread_t th;
+
+	memset(fs, 0, sizeof(*fs));
+	fs->sig = sig;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    (fs->fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+	                           SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog)) < 0 ||
+	    pthread_create(&th, NULL, first_step_listener, fs) != 0)
+		_exit(2);
+}
+
+/* A program with its own root, under the default policy's file rules:
+ * its working directory /work is writable there. The rules are resolved
+ * in its root at its own stop, after its chroot. */
+static sandbox_t *own_root_sandbox(char **outf)
+{
+	char *root = tu_tmpfile("own-root"), *cmd;
+
+	if (asprintf(&cmd, "rm -rf %s && mkdir -p %s/bin %s/work && "
+	             "chmod 777 %s/work && cp %s/../fileprogs/fsop %s/bin/",
+	             root, root, root, root, PROGS_DIR, root) < 0 ||
+	    system(cmd) != 0)
+		_exit(2);
+	free(cmd);
+	const char *argv[] = { "/bin/fsop", "write:x", "read:x", NULL };
+	sandbox_t *sb = sandbox_new(argv);
+	*outf = tu_tmpfile("own-root-out");
+	if (!sb || sandbox_set_chroot(sb, root) < 0 ||
+	    sandbox_set_workdir(sb, "/work") < 0 ||
+	    sandbox_set_stdio_path(sb, 1, *outf, false) < 0 ||
+	    sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS) < 0)
+		_exit(2);
+	free(root);
+	return sb;
+}
+
+/* SIGTSTP (a stop signal: the set-up drops it) before the child's own
+ * stop: dropped, and the tracer's work waits for the child's own stop --
+ * the run is as without it, its rules resolved in its root. (Not a signal
+ * that does nothing by default: the child's reset of its dispositions
+ * discards such a pending one.) */
+static void ignored_signal_first(void)
+{
+	struct first_step fs;
+	char *outf;
+	sandbox_t *sb = own_root_sandbox(&outf);
+
+	signal_at_first_step(&fs, SIGTSTP);
+	int rc = sandbox_execute(sb);
+	char *text = rc == 0 ? tu_slurp(outf) : NULL;
+	if (!fs.traced || rc < 0 || sandbox_result(sb) != S_RESULT_OK || !text ||
+	    !strstr(text, "write x = OK") || !strstr(text, "read x = OK")) {
+		fprintf(stderr, "SIGTSTP before the own stop (traced %d): execute "
+		        "%d (%s) at %s, result %s, output %s\n", fs.traced, rc,
+		        sandbox_strerror(rc), sandbox_failed_step(sb) ?
+		        sandbox_failed_step(sb) : "(none)",
+		        sandbox_result_name(sandbox_result(sb)),
+		        text ? text : "(none)");
+		_exit(1);
+	}
+	free(text);
+	sandbox_destroy(sb);
+	nothing_left();
+}
+
+/* SIGTERM before the child's own stop: it ends the set-up (killed before
+ * the exec: EINTR), as it would anywhere before the exec -- the tracer
+ * neither swallows it nor does its work then. */
+static void fatal_signal_first(void)
+{
+	struct first_step fs;
+	char *outf;
+	sandbox_t *sb = own_root_sandbox(&outf);
+
+	signal_at_first_step(&fs, SIGTERM);
+	int rc = sandbox_execute(sb);
+	char *text = tu_slurp(outf);
+	if (!fs.traced || rc != -EINTR || (text && strstr(text, "write x"))) {
+		fprintf(stderr, "SIGTERM before the own stop (traced %d): execute "
+		        "%d (%s), result %s, output %s\n", fs.traced, rc,
+		        sandbox_strerror(rc), sandbox_result_name(sandbox_result(sb)),
+		        text ? text : "(none)");
+		_exit(1);
+	}
+	free(text);
+	sandbox_destroy(sb);
+	nothing_left();
+}
+
+/* A child that stops for the tracer's work before its exec (here: its
+ * rules are resolved in its own root) is taken at its own stop only -- a
+ * signal sent to it before (spawn25's follow-up) is handled as any
+ * signal before the exec, not taken for the stop. */
+START_TEST(signal_before_the_own_stop)
+{
+	if (geteuid() != 0 || !tu_landlock())
+		tu_skip("needs root (chroot) and Landlock");
+	in_own_process(_i == 0 ? ignored_signal_first : fatal_signal_first);
+}
+END_TEST
+
 Suite *tu_suite(void)
 {
 	Suite *s = suite_create("spawn");
@@ -613,6 +799,7 @@ Suite *tu_suite(void)
 	tcase_add_test(tc, refused_seize_is_not_an_error);
 	tcase_add_test(tc, no_way_to_trace_is_the_ptrace_step);
 	tcase_add_test(tc, non_dumpable_unprivileged_supervisor);
+	tcase_add_loop_test(tc, signal_before_the_own_stop, 0, 2);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("threads");

@@ -1657,10 +1657,54 @@ static int answer_seized(struct run *r, int *wstatus)
 	return 0; /* or interrupted: the manager's SIGKILL ends it */
 }
 
+/* Is this stop the child's own, at its checkpoint (child.c, stop_self:
+ * kill(getpid(), SIGSTOP))? Only a signal-delivery-stop of SIGSTOP sent
+ * by kill() (SI_USER) whose sender is the child itself: si_pid is its
+ * pid in its own PID namespace, `self`. Nobody else can make one: the
+ * kernel fills si_code and si_pid of a kill(), and a signal another
+ * process queues with its own siginfo (rt_sigqueueinfo) must have a
+ * negative si_code; a process outside the child's namespace is 0 there.
+ * A signal sent to the child before it got there (blocked until its
+ * reset_signals, then delivered), or a SIGSTOP of somebody else's, is not
+ * it: the child may not even be in its own root yet. docs/SECURITY.md. */
+static bool is_own_stop(pid_t pid, pid_t self, int status)
+{
+	siginfo_t info;
+
+	return ((unsigned)status >> 16) == 0 && WSTOPSIG(status) == SIGSTOP &&
+	       ptrace(PTRACE_GETSIGINFO, pid, NULL, &info) == 0 &&
+	       info.si_code == SI_USER && info.si_pid == self;
+}
+
+/* A stop of the child before its own: what on_setup_signal does with a
+ * signal before the exec -- a signal that does nothing by default or a
+ * stop signal is dropped, any other ends the set-up (the child is killed:
+ * the next wait sees its end) --, and a group-stop (a seized child's
+ * PTRACE_EVENT_STOP; one that asked to be traced has no siginfo there) is
+ * let go on. Plain PTRACE_CONT: the child takes no syscall stop before
+ * its checkpoint (and one that asked to be traced has no options yet). */
+static int before_own_stop(struct run *r, int status)
+{
+	int sig = WSTOPSIG(status);
+	siginfo_t info;
+
+	r->sb->stat.stops++;
+	if (((unsigned)status >> 16) == 0 &&
+	    ptrace(PTRACE_GETSIGINFO, r->pid, NULL, &info) == 0 &&
+	    !is_ignored_signal(sig) && !is_stop_signal(sig)) {
+		kill_program(r);
+		return 0;
+	}
+	if (ptrace(PTRACE_CONT, r->pid, NULL, NULL) < 0 && errno != ESRCH)
+		return -errno;
+	return 0;
+}
+
 /* 0: the child is traced and running, or stopped with r->killed; 1: it
  * is gone with a verdict (*wstatus); or -errno, the child reaped.
- * `attach`: how it met us (SB_ATTACH_*, core.h). */
-static int first_stop(struct run *r, int attach, int *wstatus)
+ * `attach`: how it met us (SB_ATTACH_*, core.h); `self`: its pid in its
+ * own PID namespace. */
+static int first_stop(struct run *r, int attach, pid_t self, int *wstatus)
 {
 	bool seized = attach == SB_ATTACH_SEIZED;
 	struct timespec end;
@@ -1684,12 +1728,10 @@ static int first_stop(struct run *r, int attach, int *wstatus)
 			rc = on_end(r, &ru, wstatus, &end);
 			return rc < 0 ? rc : 1;
 		}
-		/* Seized: a group-stop before its own stop (a SIGSTOP from
-		 * elsewhere) is not the stop it makes for us. */
-		if (!seized || ((unsigned)status >> 16) != PTRACE_EVENT_STOP)
+		if (is_own_stop(r->pid, self, status))
 			break;
-		if (ptrace(PTRACE_CONT, r->pid, NULL, NULL) < 0 && errno != ESRCH)
-			return first_stop_failed(r, -errno, wstatus);
+		if ((rc = before_own_stop(r, status)) < 0)
+			return first_stop_failed(r, rc, wstatus);
 	}
 	if (!seized && ptrace(PTRACE_SETOPTIONS, r->pid, NULL,
 	                      (void *)(long)SB_LEADER_OPTIONS) < 0)
@@ -1740,7 +1782,7 @@ int sb_trace(sandbox_t *sb, pid_t pid, int pidfd, int *errfd, int *wstatus)
 	struct timespec t_fork;
 	clock_gettime(CLOCK_MONOTONIC, &t_fork);
 	sb_manager_begin_run(sb, pid, pidfd, &t_fork);
-	rc = first_stop(&r, attach, wstatus); /* unless 0, the child is reaped */
+	rc = first_stop(&r, attach, main->self, wstatus); /* unless 0, the child is reaped */
 	if (rc == 0)
 		rc = trace_loop(&r, wstatus);
 	else if (rc == 1)
