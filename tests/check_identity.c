@@ -32,6 +32,7 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -376,6 +377,65 @@ START_TEST(bounding_set_dropped_where_it_counts)
 	ck_assert_msg(bnd[0] == 0, "a uid 0 run: bounding set %llx (expected "
 	              "empty)", bnd[0]);
 	free(filecap);
+}
+END_TEST
+
+/* A root supervisor holding an ambient capability (and so an inheritable
+ * one), running a program at uid 0: the program holds no capability at
+ * all -- the child clears every set, and its shortcut for a child that
+ * holds none (core/child.c, drop_capabilities) does not fire here. The
+ * bounding set alone would not do: an ambient capability passes the exec
+ * whatever it says. */
+static int ambient_run(void)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct d[2];
+	char err[256];
+	static const char text[] = "files unconfined\n";
+	int verdict;
+	sandbox_stat_t st;
+
+	if (syscall(SYS_capget, &h, d) < 0)
+		return 2;
+	d[0].inheritable |= 1u << CAP_NET_RAW;
+	if (syscall(SYS_capset, &h, d) < 0 ||
+	    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, CAP_NET_RAW, 0, 0) < 0)
+		return 3;
+	sandbox_t *sb = tu_sandbox("peer", "caps", NULL);
+	sandbox_policy_t *p = sandbox_policy_builtin("default");
+	if (sandbox_policy_add_text(p, text, strlen(text), "t", err,
+	                            sizeof(err)) < 0 ||
+	    sandbox_set_policy(sb, p) < 0 ||
+	    sandbox_set_credentials(sb, 0, 0, NULL, 0) < 0 ||
+	    sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS) < 0)
+		return 4;
+	sandbox_policy_unref(p);
+	char *out = tu_run_stdout(sb, &verdict, &st);
+	if (verdict != S_RESULT_OK || !out ||
+	    !strstr(out, "prm 0000000000000000 eff 0000000000000000 "
+	                 "inh 0000000000000000 amb 0000000000000000 nnp 1 uid 0")) {
+		fprintf(stderr, "verdict %s, peer: %s\n",
+		        sandbox_result_name(verdict), out ? out : "(none)");
+		return 1;
+	}
+	free(out);
+	sandbox_destroy(sb);
+	return 0;
+}
+
+START_TEST(ambient_capability_cleared)
+{
+	int status;
+
+	NEED_ROOT();
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(ambient_run());
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	              "the run with an ambient capability: status 0x%x", status);
 }
 END_TEST
 
@@ -1043,6 +1103,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(t, runs_as_its_slot, 0, 2);
 	tcase_add_test(t, credentials_replace_the_slot);
 	tcase_add_loop_test(t, bounding_set_dropped_where_it_counts, 0, 2);
+	tcase_add_test(t, ambient_capability_cleared);
 	tcase_add_test(t, slots_are_exclusive);
 	tcase_add_test(t, box_id_range_checked);
 	tcase_add_test(t, unusable_lock_files_are_skipped);

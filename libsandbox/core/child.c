@@ -107,19 +107,24 @@ static int become_traceable(struct child *c)
 	return sb_raw_rc(sb_rawsys4(SYS_ptrace, PTRACE_TRACEME, 0, 0, 0));
 }
 
-/* Put the prepared descriptors on 0, 1, 2. Sources are first moved above
- * every target so that dup2() never clobbers one still needed. */
+/* Put the prepared descriptors on 0, 1, 2. A source that is itself one
+ * of 0..2 is first moved above every target, so that dup2() never
+ * clobbers one still needed (nor leaves close-on-exec set on a dup2 onto
+ * itself); sources above 2 (the usual case) are used as they are. */
 SB_CHILD_CODE
 static int setup_stdio(struct child *c)
 {
 	const struct sb_child_plan *plan = c->plan;
 	static const int names[3] = { SB_STEP_STDIN, SB_STEP_STDOUT,
 	                              SB_STEP_STDERR };
+	bool low = false;
 	int tmp[3];
 
+	for (int i = 0; i < 3; i++)
+		low |= plan->stdio_fd[i] >= 0 && plan->stdio_fd[i] < 3;
 	for (int i = 0; i < 3; i++) {
-		tmp[i] = -1;
-		if (plan->stdio_fd[i] < 0)
+		tmp[i] = low ? -1 : plan->stdio_fd[i];
+		if (!low || plan->stdio_fd[i] < 0)
 			continue;
 		c->step = names[i];
 		long r = sb_rawsys3(SYS_fcntl, plan->stdio_fd[i],
@@ -286,13 +291,22 @@ static int drop_capabilities(struct child *c)
 	const struct sb_child_plan *plan = c->plan;
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
-	struct __user_cap_data_struct data[2] = { { 0 }, { 0 } };
+	struct __user_cap_data_struct data[2] = { { 0 }, { 0 } }, now[2];
 	long r;
 	int rc;
 
 	if (!plan->bset_dropped && !c->bset_dropped &&
 	    (rc = sb_drop_bounding_set()) < 0)
 		return rc;
+	/* Nothing held -- an unprivileged caller's child, or a run slot's
+	 * once its uid is not 0 --: nothing to clear. The ambient set is
+	 * empty too (the kernel keeps it within permitted and inheritable),
+	 * the capset below would commit the same empty sets, and the
+	 * securebits need CAP_SETPCAP. One capget instead of three commits. */
+	if (sb_rawsys2(SYS_capget, &hdr, now) == 0 &&
+	    !(now[0].permitted | now[0].effective | now[0].inheritable |
+	      now[1].permitted | now[1].effective | now[1].inheritable))
+		return 0;
 	r = sb_rawsys5(SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL,
 	               0, 0, 0);
 	if (r < 0 && r != -EINVAL)
