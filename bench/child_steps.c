@@ -1,7 +1,7 @@
 /* bench/child-steps -- the child's life from clone() to the program's
  * main(), step by step (docs/PERFORMANCE.md, "The child's life, step by
- * step"). Links its own copies of core/spawn.c and core/child.c built
- * with -DSB_CHILD_PROBES (bench/local.mk): the library itself has no
+ * step"). Links its own copies of core/spawn.c, child.c and tracer.c
+ * built with -DSB_CHILD_PROBES (bench/local.mk): the library itself has no
  * probe. One reused sandbox as in the library section (fast mode, the
  * default policy, a wall quota, stdin /dev/null), running
  * bench/probe_start, whose stdout (the stamp at its main) goes to a file.
@@ -73,9 +73,10 @@ int main(int argc, char **argv)
 	size_t nsteps;
 	const char *const *names = sb_probe_names(&nsteps);
 	/* Intervals: clone() itself, the parent until the seize is done,
-	 * clone() to the child's first instruction, each step, and the
-	 * execve to the program's main. */
-	size_t nint = 3 + nsteps;
+	 * clone() to the child's first instruction, each step, the execve
+	 * to the tracer's exec event, the tracer's work there, and its
+	 * resume to the program's main. */
+	size_t nint = 3 + nsteps + 2;
 	uint64_t *d = calloc(nint * (size_t)runs, sizeof(*d));
 	uint64_t *total = calloc((size_t)runs, sizeof(*total));
 	if (!d || !total)
@@ -114,7 +115,9 @@ int main(int argc, char **argv)
 			row[3 + s] = p[SB_PROBE_STEP0 + s] - prev;
 			prev = p[SB_PROBE_STEP0 + s];
 		}
-		row[3 + nsteps - 1] = start - prev; /* execve to main */
+		row[3 + nsteps - 1] = p[SB_PROBE_EXEC] - prev; /* the execve */
+		row[3 + nsteps] = p[SB_PROBE_EXEC_DONE] - p[SB_PROBE_EXEC];
+		row[3 + nsteps + 1] = start - p[SB_PROBE_EXEC_DONE];
 		total[i] = start - p[SB_PROBE_CLONE];
 	}
 	double ns_per_tick = (double)(mono_ns() - n0) / (double)(sb_probe_now() - t0);
@@ -135,8 +138,12 @@ int main(int argc, char **argv)
 			what = "parent: seize + answer";
 		else if (k == 2)
 			what = "clone() to child's entry";
+		else if (k == nint - 3)
+			what = "exec_program (to event)";
+		else if (k == nint - 2)
+			what = "tracer at the exec event";
 		else if (k == nint - 1)
-			what = "exec_program (to main)";
+			what = "resumed to main()";
 		else {
 			snprintf(buf, sizeof(buf), "%2zu %s", k - 3, names[k - 3]);
 			what = buf;

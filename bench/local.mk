@@ -96,14 +96,14 @@ bench: $(bench_programs) $(bench_python_deps)
 
 # The child's steps timed (docs/PERFORMANCE.md, "The child's life, step
 # by step"): `make probes` builds bench/child-steps, which links its own
-# copies of core/spawn.c and core/child.c compiled with -DSB_CHILD_PROBES
+# copies of core/spawn.c, child.c and tracer.c compiled with -DSB_CHILD_PROBES
 # ahead of the library's objects (the library itself has no probe), and
 # bench/probe_start, the program it runs.
 probe_programs = bench/child-steps bench/probe_start
 EXTRA_PROGRAMS += $(probe_programs)
 CLEANFILES += $(probe_programs)
 bench_child_steps_SOURCES = bench/child_steps.c libsandbox/core/spawn.c \
-	libsandbox/core/child.c
+	libsandbox/core/child.c libsandbox/core/tracer.c
 bench_child_steps_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DSB_CHILD_PROBES -DPROBE_START=\"$(abs_top_builddir)/bench/probe_start\"
 bench_child_steps_CFLAGS = $(AM_CFLAGS) $(SECCOMP_CFLAGS)

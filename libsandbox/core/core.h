@@ -488,11 +488,12 @@ void sb_spawn_go(sandbox_t *sb, unsigned how);
  * stamp counter, or CLOCK_MONOTONIC in ns where there is none) in the
  * handshake's page, after its word: the supervisor before clone(), after
  * it and after the seize; the child at its entry and after each step of
- * core/child.c's table. sb_probes() is the page's array (NULL before a
+ * core/child.c's table; the tracer at the exec event and when it lets
+ * the program go on. sb_probes() is the page's array (NULL before a
  * first run), sb_probe_names() the child's step names. */
 #ifdef SB_CHILD_PROBES
 enum { SB_PROBE_CLONE, SB_PROBE_CLONED, SB_PROBE_ATTACHED, SB_PROBE_ENTRY,
-       SB_PROBE_STEP0, SB_PROBE_MAX = 48 };
+       SB_PROBE_EXEC, SB_PROBE_EXEC_DONE, SB_PROBE_STEP0, SB_PROBE_MAX = 48 };
 uint64_t sb_probe_now(void);
 uint64_t *sb_probes(sandbox_t *sb);
 const char *const *sb_probe_names(size_t *n);

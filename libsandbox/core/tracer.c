@@ -1114,11 +1114,13 @@ static int on_ptrace_event(struct run *r, struct sb_task *t, int event)
 		r->sb->stat.stops++;
 		return on_new_task(r, t);
 	case PTRACE_EVENT_EXEC:
+		SB_PROBE(r->exec_done ? NULL : r->sb->spawn_go, SB_PROBE_EXEC);
 		on_exec(r, t);
 		if (sb_manager_interrupted(r->sb)) {
 			r->killed = true;
 			return 0;
 		}
+		SB_PROBE(r->sb->spawn_go, SB_PROBE_EXEC_DONE);
 		break;
 	case PTRACE_EVENT_EXIT:
 		if (t->tid != t->tgid || !r->exec_done)
