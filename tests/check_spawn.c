@@ -769,6 +769,90 @@ static void fatal_signal_first(void)
 	nothing_left();
 }
 
+/* The listener of lose_first_stop's filter: the first kill(..., SIGSTOP)
+ * -- the run's child stopping itself for the tracer -- is answered 0
+ * without being made, as if a SIGCONT had discarded the pending SIGSTOP;
+ * every later one is made. */
+static void *lose_listener(void *arg)
+{
+	int fd = *(int *)arg;
+	bool lost = false;
+
+	for (;;) {
+		struct seccomp_notif req;
+		struct seccomp_notif_resp resp;
+
+		memset(&req, 0, sizeof(req));
+		if (ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
+			if (errno == EINTR || errno == ENOENT)
+				continue;
+			return NULL;
+		}
+		memset(&resp, 0, sizeof(resp));
+		resp.id = req.id;
+		if (lost)
+			resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		lost = true;
+		(void)ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	}
+}
+
+static void lose_first_stop(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		         offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		         offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_kill, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+		         offsetof(struct seccomp_data, args[1])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SIGSTOP, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
+	};
+	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]),
+	                           .filter = f };
+	static int fd;
+	pthread_t th;
+	char *outf;
+	sandbox_t *sb = own_root_sandbox(&outf);
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    (fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+	                       SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog)) < 0 ||
+	    pthread_create(&th, NULL, lose_listener, &fd) != 0)
+		_exit(2);
+	int rc = sandbox_execute(sb);
+	char *text = rc == 0 ? tu_slurp(outf) : NULL;
+	if (rc < 0 || sandbox_result(sb) != S_RESULT_OK || !text ||
+	    !strstr(text, "write x = OK")) {
+		fprintf(stderr, "own stop lost once: execute %d (%s) at %s, result "
+		        "%s, output %s\n", rc, sandbox_strerror(rc),
+		        sandbox_failed_step(sb) ? sandbox_failed_step(sb) : "(none)",
+		        sandbox_result_name(sandbox_result(sb)),
+		        text ? text : "(none)");
+		_exit(1);
+	}
+	free(text);
+	sandbox_destroy(sb);
+	nothing_left();
+}
+
+/* The child's own SIGSTOP lost (a SIGCONT sent to it while it was
+ * pending discards it; review-stop26 E3): the child stops again until
+ * the tracer says its work is done, and the run is as without it. */
+START_TEST(lost_own_stop_is_made_again)
+{
+	if (geteuid() != 0 || !tu_landlock())
+		tu_skip("needs root (chroot) and Landlock");
+	in_own_process(lose_first_stop);
+}
+END_TEST
+
 /* A child that stops for the tracer's work before its exec (here: its
  * rules are resolved in its own root) is taken at its own stop only -- a
  * signal sent to it before (spawn25's follow-up) is handled as any
@@ -800,6 +884,7 @@ Suite *tu_suite(void)
 	tcase_add_test(tc, no_way_to_trace_is_the_ptrace_step);
 	tcase_add_test(tc, non_dumpable_unprivileged_supervisor);
 	tcase_add_loop_test(tc, signal_before_the_own_stop, 0, 2);
+	tcase_add_test(tc, lost_own_stop_is_made_again);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("threads");

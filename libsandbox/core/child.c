@@ -469,6 +469,23 @@ static unsigned await_tracer(const unsigned *go)
 	return v;
 }
 
+/* Stop for the tracer until it says its work is done (SB_GO_DONE): a
+ * stop signal of ours can be lost -- a SIGCONT sent to us while it is
+ * pending discards it, and we would go on to our exec without the
+ * tracer's work (an empty Landlock ruleset; a child that asked to be
+ * traced, without its options). Then we stop again. */
+SB_CHILD_CODE
+static int stop_until_done(const unsigned *go)
+{
+	for (;;) {
+		int rc = stop_self();
+		if (rc < 0)
+			return rc;
+		if (__atomic_load_n(go, __ATOMIC_ACQUIRE) == SB_GO_DONE)
+			return 0;
+	}
+}
+
 /* Nothing past this step may run untraced: the filter's
  * SECCOMP_RET_TRACE answers ENOSYS without a tracer, and the execve
  * would start the program unsupervised. */
@@ -481,14 +498,14 @@ static int meet_tracer(struct child *c)
 	case SB_GO_RUN:
 		return 0;
 	case SB_GO_STOP:
-		return stop_self();
+		return stop_until_done(c->go);
 	default: /* SB_GO_TRACEME: the tracer could not seize us */
 		c->step = SB_STEP_PTRACE;
 		long r = sb_rawsys4(SYS_ptrace, PTRACE_TRACEME, 0, 0, 0);
 		if (r < 0)
 			return (int)r;
 		c->step = SB_STEP_RAISE;
-		return stop_self();
+		return stop_until_done(c->go);
 	}
 }
 

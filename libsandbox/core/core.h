@@ -458,8 +458,12 @@ void sb_child_run(const struct sb_child_plan *plan);
  * WAITING: the child sleeps on the word (futex) until it changes; RUN:
  * seized by the tracer, go on; STOP: seized, stop (SIGSTOP) for the
  * tracer's work at the first stop; TRACEME: the tracer could not seize
- * us: the old way, PTRACE_TRACEME then SIGSTOP. */
-enum { SB_GO_NOT_YET, SB_GO_WAITING, SB_GO_RUN, SB_GO_STOP, SB_GO_TRACEME };
+ * us: the old way, PTRACE_TRACEME then SIGSTOP; DONE: set by the tracer
+ * once its work at that stop is done -- until then a child that stopped
+ * stops again (its SIGSTOP may have been discarded: a SIGCONT from
+ * elsewhere flushes a pending one). */
+enum { SB_GO_NOT_YET, SB_GO_WAITING, SB_GO_RUN, SB_GO_STOP, SB_GO_TRACEME,
+       SB_GO_DONE };
 /* sb_child_run for a child that meets its tracer at the handshake word
  * `go` instead of by PTRACE_TRACEME (spawn.c). */
 void sb_child_run_seized(const struct sb_child_plan *plan,

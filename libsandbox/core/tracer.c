@@ -1742,6 +1742,10 @@ static int first_stop(struct run *r, int attach, pid_t self, int *wstatus)
 		return first_stop_failed(r, rc, wstatus);
 	if (rc > 0)
 		return 0; /* the SIGSTOP the child raised stays: it is killed */
+	/* A child of sb_spawn stops until told the work is done (child.c,
+	 * stop_until_done). */
+	if (attach != SB_ATTACH_NONE)
+		sb_spawn_go(r->sb, SB_GO_DONE);
 	/* Suppress the SIGSTOP the child raised. */
 	return resume(r, r->pid, false, 0);
 }
