@@ -33,8 +33,9 @@ static void on_stop_signal(int sig)
 }
 
 /* What the sandbox was last configured with by a job: a setter is called
- * only for what changes, since every setter makes the library rebuild what
- * it keeps between runs (the Landlock ruleset of the file rules). */
+ * only for what changes, since a setter of what the library keeps between
+ * runs (argv: the Landlock ruleset of the file rules) makes it rebuild
+ * that, and every setter makes the next execute check again. */
 struct applied {
 	bool valid;                 /* false: nothing known, set everything */
 	char *argv;                 /* the argv set: its strings, NUL-ended */

@@ -21,7 +21,8 @@
  *            semantics, the mount view as root and unprivileged, the
  *            refusal and best effort when neither is possible; threads
  *            under file rules; Landlock with a box root and a chroot; the
- *            cached ruleset following a replaced program; exec of a
+ *            cached ruleset following a replaced program and the
+ *            setters that change what it was built from; exec of a
  *            setuid program; the probe.
  *
  * Programs: tests/fileprogs (see each header). Every run has a wall-clock
@@ -1291,6 +1292,24 @@ START_TEST(ruleset_follows_replaced_files)
 }
 END_TEST
 
+/* The sandbox of the two tests below: argv under policy p in t's working
+ * directory, in `mode`, stdin /dev/null, stdout into outf. */
+static sandbox_t *args_sandbox(const char *const argv[], sandbox_policy_t *p,
+                               const struct tree *t, const char *outf,
+                               int mode)
+{
+	sandbox_t *sb;
+
+	ck_assert_ptr_nonnull(sb = sandbox_new(argv));
+	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+	ck_assert_int_eq(sandbox_set_workdir(sb, t->work), 0);
+	ck_assert_int_eq(sandbox_set_mode(sb, mode), 0);
+	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 0, "/dev/null", false), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, outf, false), 0);
+	return sb;
+}
+
 /* ... and follows every file its rules resolved to (review-box2 C7): a
  * file named by an argument (read-args: an interpreter's script) and a
  * policy file's read path, each replaced at the same path between two
@@ -1324,13 +1343,7 @@ START_TEST(ruleset_follows_replaced_rule_files)
 	ck_assert_msg(p != NULL, "%s", err);
 	const char *argv[] = { tu_prog("fsop"), rd_arg, rd_pol, rd_late, arg,
 	                       late, NULL };
-	ck_assert_ptr_nonnull(sb = sandbox_new(argv));
-	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
-	ck_assert_int_eq(sandbox_set_workdir(sb, t.work), 0);
-	ck_assert_int_eq(sandbox_set_mode(sb, modes[_i]), 0);
-	ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK, TU_NET_MS), 0);
-	ck_assert_int_eq(sandbox_set_stdio_path(sb, 0, "/dev/null", false), 0);
-	ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, outf, false), 0);
+	sb = args_sandbox(argv, p, &t, outf, modes[_i]);
 	for (int run = 0; run < 2; run++) {
 		const char *v = run ? "v2" : "v1";
 		if (run == 1) { /* new files at the same paths, one made */
@@ -1367,6 +1380,70 @@ START_TEST(ruleset_follows_replaced_rule_files)
 	free(text);
 	free(arg), free(pol), free(late), free(tmp), free(outf);
 	free(rd_arg), free(rd_pol), free(rd_late);
+}
+END_TEST
+
+/* ... and follows the setters that change what it was built from, and
+ * only those (api.h, sb_api_begin_run_set): after quotas and streams
+ * are set again it still grants the file an argument names; after
+ * sandbox_set_argv() names another file, that one is readable and the
+ * first is not any more. A ruleset kept across the argv change would
+ * answer "read a2 = EACCES, read a1 = OK". */
+START_TEST(ruleset_follows_setters)
+{
+	struct tree t;
+	char *a1, *a2, *text, *outf, *out, err[256] = "";
+	char *rd_a1, *rd_a2;
+	sandbox_policy_t *p;
+	sandbox_t *sb;
+	sandbox_stat_t st;
+
+	make_tree(&t);
+	a1 = cat2(t.out, "a1.txt");
+	a2 = cat2(t.out, "a2.txt");
+	outf = cat2(t.d, "fsop.out");
+	rd_a1 = op2("read", a1);
+	rd_a2 = op2("read", a2);
+	tu_write_file(a1, "a1\n");
+	tu_write_file(a2, "a2\n");
+	ck_assert_int_ge(asprintf(&text, "include default\nread-args\n"), 0);
+	p = sandbox_policy_parse(text, strlen(text), "args.pol", err, sizeof(err));
+	ck_assert_msg(p != NULL, "%s", err);
+	const char *argv1[] = { tu_prog("fsop"), rd_a1, rd_a2, a1, NULL };
+	const char *argv2[] = { tu_prog("fsop"), rd_a1, rd_a2, a2, NULL };
+	sb = args_sandbox(argv1, p, &t, outf, modes[_i]);
+	for (int run = 0; run < 3; run++) {
+		const char *ok = run < 2 ? rd_a1 : rd_a2;
+		const char *no = run < 2 ? rd_a2 : rd_a1;
+		if (run == 1) { /* what the ruleset does not read */
+			ck_assert_int_eq(sandbox_reset(sb), 0);
+			ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_DISK,
+			                                   1 << 20), 0);
+			ck_assert_int_eq(sandbox_set_quota(sb, S_QUOTA_WALLCLOCK,
+			                                   TU_NET_MS + 1), 0);
+			ck_assert_int_eq(sandbox_set_stdio_path(sb, 0, a1, false), 0);
+			ck_assert_int_eq(sandbox_set_stdio_fd(sb, 2, -1), 0);
+			ck_assert_int_eq(sandbox_set_mode(sb, modes[_i]), 0);
+		}
+		if (run == 2) { /* what it does */
+			ck_assert_int_eq(sandbox_reset(sb), 0);
+			ck_assert_int_eq(sandbox_set_argv(sb, argv2), 0);
+		}
+		int r = tu_run(sb, &st);
+		ck_assert_ptr_nonnull(out = tu_slurp(outf));
+		ck_assert_msg(r == S_RESULT_OK, "run %d: %s\n%s", run, RN(r), out);
+		ck_assert_msg(op_result(out, ok) &&
+		              strcmp(op_result(out, ok), "OK") == 0 &&
+		              op_result(out, no) &&
+		              strcmp(op_result(out, no), "EACCES") == 0,
+		              "run %d (%s allowed, %s refused):\n%s", run, ok, no,
+		              out);
+		free(out);
+	}
+	sandbox_destroy(sb);
+	sandbox_policy_unref(p);
+	free(text);
+	free(a1), free(a2), free(outf), free(rd_a1), free(rd_a2);
 }
 END_TEST
 
@@ -1682,6 +1759,7 @@ Suite *tu_suite(void)
 	tcase_add_loop_test(tc, landlock_in_a_chroot, 0, 2);
 	tcase_add_loop_test(tc, ruleset_follows_replaced_files, 0, 2);
 	tcase_add_loop_test(tc, ruleset_follows_replaced_rule_files, 0, 2);
+	tcase_add_loop_test(tc, ruleset_follows_setters, 0, 2);
 	tcase_add_loop_test(tc, exec_of_setuid_program, 0, 2);
 	tcase_add_loop_test(tc, no_setid_bits, 0, 4);
 	tcase_add_loop_test(tc, metadata_of_given_files, 0, 4);

@@ -4,7 +4,8 @@
  * at the end, a hard link or someone else's file when the caller is root),
  * and the program's standard streams: stdout and stderr naming one file
  * share one open file description (nothing overwritten), and
- * SANDBOX_STDIO_STDOUT sends stderr into whatever stdout is.
+ * SANDBOX_STDIO_STDOUT sends stderr into whatever stdout is; stream files
+ * opened one after the other are each judged, whatever the one before met.
  */
 #include "config.h"
 
@@ -747,6 +748,58 @@ START_TEST(judge_users_files_for_a_slot)
 }
 END_TEST
 
+/* A run's stream files are opened one after the other, and a directory
+ * they share is walked once (util/files.c, struct sb_open_batch): the
+ * answer of one file's walk serves the next only for the same directory
+ * and the same questions. _i 0: one directory, a local user's (STRANGER
+ * below); stdin is that user's file (their directory is theirs to fill:
+ * accepted), stdout another user's (the directory is open to its owner,
+ * who is no longer the file's: refused). _i 1: two directories, stdin
+ * in a closed one (accepted), stdout a judge's file in a 0777 one
+ * (refused). Each stdin alone runs. */
+START_TEST(stream_files_judged_each)
+{
+	sandbox_stat_t st;
+	const char *in, *out;
+
+	if (geteuid() != 0)
+		tu_skip("files of other users need root to make");
+	ck_assert_int_eq(chmod(tu_tmpdir(), 0755), 0);
+	fresh_dir();
+	if (_i == 0) {
+		ck_assert_int_eq(chown(dir, 12345, 12345), 0);
+		in = in_dir("in");
+		out = in_dir("out");
+		tu_write_file(in, "input");
+		tu_write_file(out, "stale");
+		ck_assert_int_eq(chown(in, 12345, 12345), 0);
+		ck_assert_int_eq(chown(out, 12346, 12346), 0);
+	} else {
+		ck_assert_int_eq(mkdir(in_dir("a"), 0755), 0);
+		ck_assert_int_eq(mkdir(in_dir("b"), 0755), 0);
+		ck_assert_int_eq(chmod(in_dir("b"), 0777), 0);
+		in = in_dir("a/in");
+		out = in_dir("b/out");
+		tu_write_file(in, "input");
+		tu_write_file(out, "stale");
+		ck_assert_int_eq(chown(in, JUDGE, JUDGE), 0);
+		ck_assert_int_eq(chown(out, JUDGE, JUDGE), 0);
+	}
+	sandbox_t *sb = tu_sandbox("hello", NULL);
+	ck_assert_int_eq(sandbox_set_box_ids(sb, PL_UID, PL_UID, PL_COUNT), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 0, in, false), 0);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+	ck_assert_int_eq(sandbox_reset(sb), 0);
+	ck_assert_int_eq(sandbox_set_stdio_path(sb, 1, out, false), 0);
+	ck_assert_int_eq(sandbox_execute(sb), -EPERM);
+	ck_assert_str_eq(sandbox_failed_step(sb), "stdout");
+	char *v = tu_slurp(out);
+	ck_assert_str_eq(v, "stale");
+	free(v);
+	sandbox_destroy(sb);
+}
+END_TEST
+
 Suite *tu_suite(void)
 {
 	Suite *s = suite_create("files");
@@ -778,6 +831,7 @@ Suite *tu_suite(void)
 	tcase_add_test(tc, stderr_to_stdout_bad_arguments);
 	tcase_add_loop_test(tc, planted_stdio_links_are_refused, 0, 2);
 	tcase_add_test(tc, judge_users_files_for_a_slot);
+	tcase_add_loop_test(tc, stream_files_judged_each, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

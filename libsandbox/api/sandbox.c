@@ -108,7 +108,7 @@ SB_EXPORT int sandbox_set_argv(sandbox_t *sb, const char *const argv[])
 SB_EXPORT int sandbox_set_env(sandbox_t *sb, const char *const envp[])
 {
 	char **v;
-	int rc = sb_api_begin_set(sb);
+	int rc = sb_api_begin_run_set(sb);
 	if (rc < 0)
 		return rc;
 	for (size_t i = 0; envp && envp[i]; i++) {
@@ -125,7 +125,7 @@ SB_EXPORT int sandbox_set_env(sandbox_t *sb, const char *const envp[])
 
 SB_EXPORT int sandbox_set_env_inherit(sandbox_t *sb, bool inherit)
 {
-	int rc = sb_api_begin_set(sb);
+	int rc = sb_api_begin_run_set(sb);
 	if (rc < 0)
 		return rc;
 	sb->env_inherit = inherit;
@@ -177,7 +177,7 @@ SB_EXPORT int sandbox_set_credentials(sandbox_t *sb, uid_t uid, gid_t gid,
 
 SB_EXPORT int sandbox_set_umask(sandbox_t *sb, int mask)
 {
-	int rc = sb_api_begin_set(sb);
+	int rc = sb_api_begin_run_set(sb);
 	if (rc < 0)
 		return rc;
 	if (mask < -1 || mask > 0777)
@@ -216,7 +216,7 @@ SB_EXPORT int sandbox_set_box_ids(sandbox_t *sb, uid_t first_uid,
 
 SB_EXPORT int sandbox_set_stdio_fd(sandbox_t *sb, int which, int fd)
 {
-	int rc = sb_api_begin_set(sb);
+	int rc = sb_api_begin_run_set(sb);
 	if (rc < 0)
 		return rc;
 	if (which < 0 || which > 2 || fd < -2 || (fd == -2 && which != 2) ||
@@ -250,7 +250,7 @@ SB_EXPORT int sandbox_open_file_as(const char *path, int how, mode_t mode,
 SB_EXPORT int sandbox_set_stdio_path(sandbox_t *sb, int which,
                                      const char *path, bool append)
 {
-	int rc = sb_api_begin_set(sb);
+	int rc = sb_api_begin_run_set(sb);
 	if (rc < 0)
 		return rc;
 	if (which < 0 || which > 2 || !path || !path[0])
@@ -265,7 +265,7 @@ SB_EXPORT int sandbox_set_stdio_path(sandbox_t *sb, int which,
 
 SB_EXPORT int sandbox_set_quota(sandbox_t *sb, int q, uint64_t value)
 {
-	int rc = sb_api_begin_set(sb);
+	int rc = sb_api_begin_run_set(sb);
 	if (rc < 0)
 		return rc;
 	if (q < 0 || q >= S_QUOTA_COUNT || value == 0)
@@ -286,7 +286,7 @@ SB_EXPORT int sandbox_set_quota(sandbox_t *sb, int q, uint64_t value)
 
 SB_EXPORT int sandbox_set_memory_mode(sandbox_t *sb, int mode)
 {
-	int rc = sb_api_begin_set(sb);
+	int rc = sb_api_begin_run_set(sb);
 	if (rc < 0)
 		return rc;
 	if (mode != S_MEMORY_VSIZE && mode != S_MEMORY_RSS)
@@ -297,7 +297,7 @@ SB_EXPORT int sandbox_set_memory_mode(sandbox_t *sb, int mode)
 
 SB_EXPORT int sandbox_set_mode(sandbox_t *sb, int mode)
 {
-	int rc = sb_api_begin_set(sb);
+	int rc = sb_api_begin_run_set(sb);
 	if (rc < 0)
 		return rc;
 	if (mode != S_MODE_FAST && mode != S_MODE_CLASSIC)
@@ -323,7 +323,7 @@ SB_EXPORT int sandbox_set_policy(sandbox_t *sb, sandbox_policy_t *p)
 SB_EXPORT int sandbox_set_event_hook(sandbox_t *sb, sandbox_event_hook_fn fn,
                                      void *data)
 {
-	int rc = sb_api_begin_set(sb);
+	int rc = sb_api_begin_run_set(sb);
 	if (rc < 0)
 		return rc;
 	sb->hook.fn = fn;
@@ -333,7 +333,7 @@ SB_EXPORT int sandbox_set_event_hook(sandbox_t *sb, sandbox_event_hook_fn fn,
 
 SB_EXPORT int sandbox_set_sample_interval(sandbox_t *sb, unsigned usec)
 {
-	int rc = sb_api_begin_set(sb);
+	int rc = sb_api_begin_run_set(sb);
 	if (rc < 0)
 		return rc;
 	if (usec < 100 || usec > 1000000)
@@ -447,7 +447,7 @@ SB_EXPORT int sandbox_get_stat(const sandbox_t *sb, sandbox_stat_t *st,
 SB_EXPORT int sandbox_set_capture(sandbox_t *sb, int which, int dest_fd,
                                   sandbox_output_fn fn, void *data)
 {
-	int rc = sb_api_begin_set(sb);
+	int rc = sb_api_begin_run_set(sb);
 	if (rc < 0)
 		return rc;
 	if (which < 1 || which > 2 || dest_fd < -1 ||
@@ -475,7 +475,7 @@ SB_EXPORT int64_t sandbox_captured_bytes(const sandbox_t *sb, int which)
 
 SB_EXPORT int sandbox_set_affinity(sandbox_t *sb, int mode)
 {
-	int rc = sb_api_begin_set(sb);
+	int rc = sb_api_begin_run_set(sb);
 	if (rc < 0)
 		return rc;
 	if (mode != S_AFFINITY_AUTO && mode != S_AFFINITY_NONE)
@@ -487,7 +487,7 @@ SB_EXPORT int sandbox_set_affinity(sandbox_t *sb, int mode)
 SB_EXPORT int sandbox_set_cpus(sandbox_t *sb, const char *list)
 {
 	cpu_set_t set;
-	int rc = sb_api_begin_set(sb);
+	int rc = sb_api_begin_run_set(sb);
 
 	if (rc < 0)
 		return rc;

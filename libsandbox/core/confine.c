@@ -31,6 +31,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -218,12 +219,22 @@ static int engine_rules(const sandbox_t *sb, struct where *w, const char *wd,
 
 /* ------------------------------------------------------------ Landlock */
 
-/* Note what is at host now (st; NULL: nothing), for cache_fits. */
+/* Note what is at host now (st; NULL: nothing), for cache_fits: once
+ * (a path several rules resolved to, the working directory a rule names
+ * too, is checked once; a path seen with two answers is kept twice, and
+ * one of them fails the next check). */
 static void note_id(struct sb_confine *c, const char *host, bool nofollow,
                     const struct stat *st)
 {
 	struct sb_confine_id *id;
 
+	for (size_t i = 0; i < c->nid; i++) {
+		id = &c->id[i];
+		if (id->nofollow == nofollow && id->absent == !st &&
+		    (!st || (id->dev == st->st_dev && id->ino == st->st_ino)) &&
+		    strcmp(id->host, host) == 0)
+			return;
+	}
 	if (c->nid == c->capid) {
 		size_t cap = c->capid ? 2 * c->capid : 32;
 		if (!(id = realloc(c->id, cap * sizeof(*id)))) {
@@ -279,6 +290,18 @@ static bool same_id(const struct sb_confine_id *id)
 	return rc == 0 && st.st_dev == id->dev && st.st_ino == id->ino;
 }
 
+/* net_calls' numbers per ABI, resolved once (a name is looked up in
+ * libseccomp's tables one by one: too slow for every check). */
+static long net_nr[S_ABI_COUNT][SB_ARRAY_SIZE(net_calls) - 1];
+static pthread_once_t net_once = PTHREAD_ONCE_INIT;
+
+static void net_init(void)
+{
+	for (int abi = 0; abi < S_ABI_COUNT; abi++)
+		for (size_t i = 0; net_calls[i]; i++)
+			net_nr[abi][i] = sb_syscall_number(abi, net_calls[i]);
+}
+
 /* Does the table (as compiled by the check) let no socket be made? */
 static bool forbids_net(const sandbox_t *sb)
 {
@@ -286,26 +309,31 @@ static bool forbids_net(const sandbox_t *sb)
 
 	if (!sb->compiled.valid)
 		return !sb_policy_may_call(sb->policy, net_calls);
+	pthread_once(&net_once, net_init);
 	for (int abi = 0; abi < S_ABI_COUNT; abi++)
 		for (size_t i = 0; net_calls[i]; i++)
 			if (sb_ruleset_may_run(t, &sb->compiled.rules, abi,
-			                       sb_syscall_number(abi, net_calls[i])))
+			                       net_nr[abi][i]))
 				return false;
 	return true;
 }
 
-/* The cached ruleset still fits: same policy and configuration, and the
- * files it names (working directory, program, interpreters, every path a
- * rule resolved to: a script named by an argument, a policy's file) are
- * the same files, and what was missing still is (a replaced file is a
- * new inode the old rule does not cover: rebuild). One stat a path. */
-static bool cache_fits(const sandbox_t *sb, const char *wd)
+/* The cached ruleset still fits: same policy and configuration (what
+ * no_net and the Landlock version say: the compiled table's sockets, the
+ * version the check found, are compared here, not trusted to a setter's
+ * bump, api.h), and the files it names (working directory, program,
+ * interpreters, every path a rule resolved to: a script named by an
+ * argument, a policy's file) are the same files, and what was missing
+ * still is (a replaced file is a new inode the old rule does not cover:
+ * rebuild). One stat a path. */
+static bool cache_fits(const sandbox_t *sb, const char *wd, bool no_net)
 {
 	const struct sb_confine *c = &sb->confine;
 
 	if (c->ll_fd < 0 || c->policy != sb->policy ||
 	    c->policy_gen != sb->policy->generation ||
-	    c->config_gen != sb->config_gen || !c->nid || c->id_lost ||
+	    c->config_gen != sb->config_gen || c->built_abi != c->ll_abi ||
+	    c->built_no_net != no_net || !c->nid || c->id_lost ||
 	    !c->wd || strcmp(c->wd, wd) != 0)
 		return false;
 	for (size_t i = 0; i < c->nid; i++)
@@ -345,11 +373,12 @@ static int build_landlock(sandbox_t *sb)
 	struct where w = { sb, 0, &sb->confine };
 	struct more mo;
 	char *wd = workdir_inside(sb), *wd_host;
+	bool no_net = forbids_net(sb);
 	int rc, fd = -1;
 
 	if (!wd)
 		return errno ? -errno : -ENOMEM;
-	if (cache_fits(sb, wd)) {
+	if (cache_fits(sb, wd, no_net)) {
 		free(wd);
 		return 0;
 	}
@@ -358,8 +387,8 @@ static int build_landlock(sandbox_t *sb)
 	c->wd = wd; /* what the cache was built for (relative paths too) */
 	c->msg[0] = '\0';
 	memset(&mo, 0, sizeof(mo));
-	if ((rc = sb_landlock_new(c->ll_abi, forbids_net(sb), &fd,
-	                          &c->ll_features, c->msg, sizeof(c->msg))) < 0)
+	if ((rc = sb_landlock_new(c->ll_abi, no_net, &fd, &c->ll_features,
+	                          c->msg, sizeof(c->msg))) < 0)
 		goto out;
 	if ((rc = fill(sb, fd, &w, &mo, NULL)) < 0) {
 		close(fd);
@@ -370,6 +399,8 @@ static int build_landlock(sandbox_t *sb)
 	c->policy = sb->policy;
 	c->policy_gen = sb->policy->generation;
 	c->config_gen = sb->config_gen;
+	c->built_abi = c->ll_abi;
+	c->built_no_net = no_net;
 	for (size_t i = 0; i < mo.m.n; i++)
 		keep_id(c, mo.m.host[i]);
 	if (wd_host)

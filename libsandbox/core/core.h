@@ -241,6 +241,8 @@ struct sb_confine {
 	/* what the ruleset was built for: it is reused while they hold */
 	const sandbox_policy_t *policy;
 	unsigned policy_gen, config_gen;
+	int built_abi;          /* the Landlock version it was built with */
+	bool built_no_net;      /* it forbids sockets (forbids_net) */
 	char *wd;               /* the working directory it was built for */
 	/* every host path the ruleset was built from -- program,
 	 * interpreters, working directory, each path a policy rule resolved
@@ -311,7 +313,8 @@ struct sandbox {
 		void *data;
 	} hook;
 
-	unsigned config_gen;        /* bumped by every setter */
+	unsigned config_gen;        /* bumped by every setter but those
+	                             * that no cached plan reads (api.h) */
 
 	/* state */
 	int status;

@@ -215,8 +215,10 @@ static bool same_file(int a, int b)
 static int open_stdio(sandbox_t *sb, int fds[3])
 {
 	struct sb_planters who;
+	struct sb_open_batch batch; /* one walk for files of one directory */
 
 	sb_ident_planters(sb, &who);
+	sb_open_batch_init(&batch);
 	for (int i = 0; i < 3; i++)
 		fds[i] = -1;
 	for (int i = 0; i < 3; i++) {
@@ -228,7 +230,7 @@ static int open_stdio(sandbox_t *sb, int fds[3])
 			sb->link.stdio_fd[i] = -1;
 			continue;
 		} else if (s->path) {
-			fds[i] = sb_open_file_as(s->path, how, 0644, &who);
+			fds[i] = sb_open_file_in(&batch, s->path, how, 0644, &who);
 		} else if (s->fd >= 0) {
 			fds[i] = fcntl(s->fd, F_DUPFD_CLOEXEC, 3);
 			if (fds[i] < 0)
@@ -240,10 +242,12 @@ static int open_stdio(sandbox_t *sb, int fds[3])
 			int e = fds[i];
 			fds[i] = -1;
 			close_fds(fds, i);
+			sb_open_batch_end(&batch);
 			sb->failed_step = sb_step_name(SB_STEP_STDIN + i);
 			return e;
 		}
 	}
+	sb_open_batch_end(&batch);
 	if (sb->stdio[1].path && sb->stdio[2].path &&
 	    same_file(fds[1], fds[2])) {
 		close(fds[2]);

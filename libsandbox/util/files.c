@@ -31,11 +31,12 @@ int sb_open_dir(const char *dir)
 	return fd < 0 ? -errno : fd;
 }
 
-int sb_open_parent(const char *path, char *base, size_t len)
+/* path split into its directory (dir, PATH_MAX bytes) and its last
+ * component (base, len bytes): 0 or -errno as sb_open_parent(). */
+static int split_parent(const char *path, char *dir, char *base, size_t len)
 {
 	const char *slash = strrchr(path, '/');
 	const char *name = slash ? slash + 1 : path;
-	char dir[PATH_MAX];
 
 	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return -EISDIR;
@@ -45,12 +46,62 @@ int sb_open_parent(const char *path, char *base, size_t len)
 		strcpy(dir, ".");
 	else if (slash == path)
 		strcpy(dir, "/");
-	else if ((size_t)(slash - path) >= sizeof(dir))
+	else if ((size_t)(slash - path) >= PATH_MAX)
 		return -ENAMETOOLONG;
 	else
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+		snprintf(dir, PATH_MAX, "%.*s", (int)(slash - path), path);
 	strcpy(base, name);
-	return sb_open_dir(dir);
+	return 0;
+}
+
+int sb_open_parent(const char *path, char *base, size_t len)
+{
+	char dir[PATH_MAX];
+	int rc = split_parent(path, dir, base, len);
+
+	return rc < 0 ? rc : sb_open_dir(dir);
+}
+
+void sb_open_batch_init(struct sb_open_batch *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->dirfd = -1;
+}
+
+void sb_open_batch_end(struct sb_open_batch *b)
+{
+	if (b->dirfd >= 0)
+		close(b->dirfd);
+	sb_open_batch_init(b);
+}
+
+/* The descriptor of path's directory, base its last component: the
+ * batch's when the directory string is the one it resolved (kept open
+ * there: not the caller's to close), else a new one (*own set). */
+static int batch_parent(struct sb_open_batch *b, const char *path,
+                        char *base, size_t len, bool *own)
+{
+	char dir[PATH_MAX];
+	int rc = split_parent(path, dir, base, len), fd;
+
+	*own = true;
+	if (rc < 0)
+		return rc;
+	if (b && b->dirfd >= 0 && strcmp(b->dir, dir) == 0) {
+		*own = false;
+		return b->dirfd;
+	}
+	if ((fd = sb_open_dir(dir)) < 0 || !b || strlen(dir) >= sizeof(b->dir))
+		return fd;
+	/* The batch's directory from now on (the walk it keeps was of
+	 * another one). */
+	if (b->dirfd >= 0)
+		close(b->dirfd);
+	b->dirfd = fd;
+	b->walked = false;
+	snprintf(b->dir, sizeof(b->dir), "%s", dir);
+	*own = false;
+	return fd;
 }
 
 static bool in_range(unsigned long id, unsigned long first, unsigned count)
@@ -136,16 +187,15 @@ static bool dir_open_to(int fd, const struct stat *st, const struct open_to *q,
  * directory that cannot be looked at counts as open. A name in a closed
  * directory under an open one is still theirs to move: the whole chain
  * counts. */
-static void path_open_to(int dirfd, struct open_to *q, int n)
+static void path_open_to(int dirfd, const struct stat *from, struct open_to *q,
+                         int n)
 {
 	int fd = dirfd; /* ours to close once it is not dirfd */
 	int left = n;
-	struct stat st, up;
+	struct stat st = *from, up;
 
 	for (int i = 0; i < n; i++)
 		q[i].decided = q[i].open = false;
-	if (fstat(fd, &st) < 0)
-		goto unknown;
 	for (int depth = 0; depth < 4096; depth++) {
 		int acl = -1;
 		for (int i = 0; i < n; i++) {
@@ -176,10 +226,56 @@ static void path_open_to(int dirfd, struct open_to *q, int n)
 	}
 	if (fd != dirfd)
 		close(fd);
-unknown:
 	for (int i = 0; i < n; i++)
 		if (!q[i].decided)
 			q[i].decided = q[i].open = true;
+}
+
+/* The walk of check_object: questions q[i] for each bit i of `asked`
+ * (1, 2 or 3). A batch (b) keeps its answers for the next file of the
+ * same directory that asks the same: a directory closed to every
+ * planter stays so until somebody who is no planter (root, the caller,
+ * the owner trusted) opens it, which a walk made a moment later could
+ * not tell from one made before either. A directory that cannot be
+ * looked at counts as open, and is not kept. */
+static void walk(int dirfd, struct open_to q[2], unsigned asked,
+                 struct sb_open_batch *b)
+{
+	struct open_to *first = asked == 2 ? &q[1] : &q[0];
+	int n = asked == 3 ? 2 : 1;
+	struct stat st;
+
+	if (fstat(dirfd, &st) < 0) {
+		for (int i = 0; i < 2; i++)
+			q[i].decided = q[i].open = true;
+		return;
+	}
+	if (b && b->walked && b->dev == st.st_dev && b->ino == st.st_ino &&
+	    b->asked == asked && b->self == q[0].self &&
+	    b->trusted == q[0].trusted && b->has_who == (q[1].who != NULL) &&
+	    (!q[1].who || (b->who.first_uid == q[1].who->first_uid &&
+	                   b->who.first_gid == q[1].who->first_gid &&
+	                   b->who.count == q[1].who->count))) {
+		for (int i = 0; i < 2; i++) {
+			q[i].decided = true;
+			q[i].open = b->open[i];
+		}
+		return;
+	}
+	path_open_to(dirfd, &st, first, n);
+	if (!b)
+		return;
+	b->walked = true;
+	b->dev = st.st_dev;
+	b->ino = st.st_ino;
+	b->asked = asked;
+	b->self = q[0].self;
+	b->trusted = q[0].trusted;
+	b->has_who = q[1].who != NULL;
+	if (q[1].who)
+		b->who = *q[1].who;
+	for (int i = 0; i < 2; i++)
+		b->open[i] = q[i].open;
 }
 
 /* Any caller: an object of a third user where somebody but its owner,
@@ -195,7 +291,7 @@ unknown:
  * name, may be theirs: a link to what they could not open. Both walks up
  * the directories are made as one. */
 static int check_object(const struct stat *st, int dirfd,
-                        const struct sb_planters *who)
+                        const struct sb_planters *who, struct sb_open_batch *b)
 {
 	uid_t self = geteuid();
 	bool insider = st->st_uid != 0 && st->st_uid != self &&
@@ -215,12 +311,8 @@ static int check_object(const struct stat *st, int dirfd,
 
 	if (device && insider && dirfd >= 0)
 		return -EPERM;
-	if (any && mine)
-		path_open_to(dirfd, q, 2);
-	else if (any)
-		path_open_to(dirfd, &q[0], 1);
-	else if (mine)
-		path_open_to(dirfd, &q[1], 1);
+	if (any || mine)
+		walk(dirfd, q, (any ? 1u : 0) | (mine ? 2u : 0), b);
 	if (any && q[0].open)
 		return -EPERM;
 	if (self != 0)
@@ -237,7 +329,8 @@ static int check_object(const struct stat *st, int dirfd,
 }
 
 static int check_opened(int fd, int dirfd, bool want_dir,
-                        const struct sb_planters *who, struct stat *st)
+                        const struct sb_planters *who, struct stat *st,
+                        struct sb_open_batch *b)
 {
 	if (fstat(fd, st) < 0)
 		return -errno;
@@ -248,14 +341,14 @@ static int check_opened(int fd, int dirfd, bool want_dir,
 	/* Every other type alike: a FIFO, a socket or a device planted
 	 * under the judge's name hands the program's input or output to
 	 * whoever planted it. */
-	return check_object(st, dirfd, who);
+	return check_object(st, dirfd, who, b);
 }
 
 int sb_check_opened(int fd, int dirfd, bool want_dir,
                     const struct sb_planters *who)
 {
 	struct stat st;
-	return check_opened(fd, dirfd, want_dir, who, &st);
+	return check_opened(fd, dirfd, want_dir, who, &st, NULL);
 }
 
 /* Open `name` in dirfd as asked; the descriptor, not yet checked. */
@@ -291,8 +384,14 @@ int sb_open_file(const char *path, int how, mode_t mode)
 int sb_open_file_as(const char *path, int how, mode_t mode,
                     const struct sb_planters *who)
 {
+	return sb_open_file_in(NULL, path, how, mode, who);
+}
+
+int sb_open_file_in(struct sb_open_batch *b, const char *path, int how,
+                    mode_t mode, const struct sb_planters *who)
+{
 	char base[NAME_MAX + 1];
-	bool created;
+	bool created, own;
 	int dirfd, fd, rc;
 
 	if (!path || !*path || how < SANDBOX_OPEN_READ || how > SANDBOX_OPEN_DIR)
@@ -305,14 +404,14 @@ int sb_open_file_as(const char *path, int how, mode_t mode,
 		}
 		return fd;
 	}
-	dirfd = sb_open_parent(path, base, sizeof(base));
+	dirfd = batch_parent(b, path, base, sizeof(base), &own);
 	if (dirfd < 0)
 		return dirfd;
 	fd = open_in(dirfd, base, how, mode, &created);
 	rc = fd < 0 ? -errno : 0;
 	if (rc == 0 && !created) {
 		struct stat st;
-		rc = check_opened(fd, dirfd, false, who, &st);
+		rc = check_opened(fd, dirfd, false, who, &st, b);
 		if (rc == 0 && how == SANDBOX_OPEN_WRITE && S_ISREG(st.st_mode) &&
 		    ftruncate(fd, 0) < 0)
 			rc = -errno;
@@ -324,6 +423,7 @@ int sb_open_file_as(const char *path, int how, mode_t mode,
 	}
 	if (rc < 0 && fd >= 0)
 		close(fd);
-	close(dirfd);
+	if (own)
+		close(dirfd);
 	return rc < 0 ? rc : fd;
 }

@@ -340,6 +340,28 @@ int sb_open_file(const char *path, int how, mode_t mode);
  * `who` (NULL: as sb_open_file). */
 int sb_open_file_as(const char *path, int how, mode_t mode,
                     const struct sb_planters *who);
+/* Files opened one after the other by one caller (a run's standard
+ * streams): a directory they share is opened once, and the walk from it
+ * up to the root that the checks make is made once for the same
+ * questions. Set up by sb_open_batch_init(), its descriptor closed by
+ * sb_open_batch_end(); the fields are files.c's. */
+struct sb_open_batch {
+	char dir[256];          /* the directory string dirfd resolved */
+	int dirfd;              /* -1: none */
+	bool walked;            /* the last walk, its questions and answers */
+	dev_t dev;
+	ino_t ino;
+	uid_t self, trusted;
+	struct sb_planters who;
+	bool has_who;
+	unsigned asked;         /* bit 0: anybody's; bit 1: who's */
+	bool open[2];
+};
+void sb_open_batch_init(struct sb_open_batch *b);
+void sb_open_batch_end(struct sb_open_batch *b);
+/* sb_open_file_as(), one file of batch b (NULL: none). */
+int sb_open_file_in(struct sb_open_batch *b, const char *path, int how,
+                    mode_t mode, const struct sb_planters *who);
 /* The directory `dir` resolved as sandbox_open_file() does (openat2, no
  * symbolic link on the way): an O_PATH descriptor, or -errno. */
 int sb_open_dir(const char *dir);
