@@ -174,7 +174,7 @@ static void print_landlock(FILE *out, const sandbox_probe_t *p)
 	}
 	fprintf(out, "landlock: ABI %d", p->landlock_abi);
 	if (p->landlock_kernel_abi != p->landlock_abi)
-		fprintf(out, " (the kernel has %d; LIBSANDBOX_TEST_LANDLOCK_ABI "
+		fprintf(out, " (the kernel has %d; a test setting "
 		        "lowers it)", p->landlock_kernel_abi);
 	fputs(": ", out);
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {

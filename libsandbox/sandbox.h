@@ -1485,8 +1485,9 @@ typedef struct {
 		char fix[200];        /* one line */
 	} missing[SANDBOX_PROBE_MAX];
 	/* Landlock ("File rules"): the ABI version libsandbox uses (0: none),
-	 * the kernel's own (they differ only under the test variable
-	 * LIBSANDBOX_TEST_LANDLOCK_ABI), and the S_LL_* features it brings. */
+	 * the kernel's own (they differ only under a setting of the test
+	 * suite, which no caller can make), and the S_LL_* features it
+	 * brings. */
 	int landlock_abi;
 	int landlock_kernel_abi;
 	unsigned landlock_features;

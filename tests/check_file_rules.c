@@ -17,7 +17,7 @@
  *            file I/O, stdlib imports, no -S, a script outside the
  *            working directory) under each built-in that runs them;
  *   kernel   every older Landlock version and none at all
- *            (LIBSANDBOX_TEST_LANDLOCK_ABI): truncation and rename
+ *            (the test setting sb_test_landlock_abi): truncation and rename
  *            semantics, the mount view as root and unprivileged, the
  *            refusal and best effort when neither is possible; threads
  *            under file rules; Landlock with a box root and a chroot; the
@@ -31,6 +31,7 @@
 #include "config.h"
 
 #include "testutil.h"
+#include "util/util.h"
 
 #include <dirent.h>
 #include <grp.h>
@@ -239,12 +240,11 @@ static int kernel_abi(void)
 	return p.landlock_kernel_abi;
 }
 
-/* Use at most Landlock ABI `abi` (0: none, the mount view). */
+/* Use at most Landlock ABI `abi` (0: none, the mount view; -1: the
+ * kernel's). A variable of the static library this suite links. */
 static void set_abi(int abi)
 {
-	char v[16];
-	snprintf(v, sizeof(v), "%d", abi);
-	ck_assert_int_eq(setenv("LIBSANDBOX_TEST_LANDLOCK_ABI", v, 1), 0);
+	sb_test_landlock_abi = abi;
 }
 
 /* ------------------------------------------------------------ races */
@@ -1694,8 +1694,12 @@ START_TEST(probe_reports_landlock)
 
 	if (kabi < 2)
 		tu_skip("Landlock ABI %d here", kabi);
-	unsetenv("LIBSANDBOX_TEST_LANDLOCK_ABI");
+	/* The environment variable of earlier versions is nobody's switch
+	 * now: a judge's environment that has it changes nothing. */
+	set_abi(-1);
+	ck_assert_int_eq(setenv("LIBSANDBOX_TEST_LANDLOCK_ABI", "0", 1), 0);
 	ck_assert_int_eq(sandbox_probe(&p, sizeof(p)), 0);
+	unsetenv("LIBSANDBOX_TEST_LANDLOCK_ABI");
 	ck_assert_int_eq(p.landlock_abi, kabi);
 	ck_assert(p.available & S_ISO_LANDLOCK);
 	ck_assert(p.landlock_features & S_LL_FS);
@@ -1710,7 +1714,7 @@ START_TEST(probe_reports_landlock)
 	bool said = false;
 	for (unsigned i = 0; i < p.nmissing; i++)
 		said |= p.missing[i].feature == S_ISO_LANDLOCK &&
-		        strstr(p.missing[i].cause, "LIBSANDBOX_TEST_LANDLOCK_ABI");
+		        strstr(p.missing[i].cause, "sb_test_landlock_abi");
 	ck_assert_msg(said, "no missing entry for Landlock");
 }
 END_TEST

@@ -575,7 +575,7 @@ int sb_confine_plan(sandbox_t *sb)
 	         "namespaces, or ask for best effort (--best-effort) to run "
 	         "with file rules not enforced",
 	         sb_landlock_abi_override() == 0 ? "is told not to use "
-	         "(LIBSANDBOX_TEST_LANDLOCK_ABI=0)" : "does not offer", why);
+	         "(a test setting: sb_test_landlock_abi = 0)" : "does not offer", why);
 	return -ENOTSUP;
 }
 

@@ -293,9 +293,9 @@ static void probe_landlock(sandbox_probe_t *p)
 	}
 	if (p->landlock_kernel_abi >= 1) {
 		missing(p, S_ISO_LANDLOCK, "Landlock",
-		        "LIBSANDBOX_TEST_LANDLOCK_ABI=0 in the environment tells "
-		        "libsandbox not to use it (a test setting)",
-		        "unset LIBSANDBOX_TEST_LANDLOCK_ABI");
+		        "a test program's setting (sb_test_landlock_abi = 0) "
+		        "tells libsandbox not to use it",
+		        "none outside the test suite");
 		return;
 	}
 	f = fopen("/sys/kernel/security/lsm", "re");

@@ -7,11 +7,14 @@
  * older than the kernel it runs (Debian 12's knows ABI 2, its kernels may
  * have 7), and the numbers are a stable kernel ABI.
  *
- * LIBSANDBOX_TEST_LANDLOCK_ABI=N in the environment makes sb_landlock_abi()
- * report at most N (0: no Landlock at all). It exists so that the test
- * suite can exercise, on a kernel that has everything, what libsandbox
- * does on one that has less; it can only take protection away, never add
- * any, and sandbox_probe() (sandbox-run --check) says when it is in effect.
+ * The test setting sb_test_landlock_abi = N makes sb_landlock_abi() report
+ * at most N (0: no Landlock at all). It exists so that the test suite can
+ * exercise, on a kernel that has everything, what libsandbox does on one
+ * that has less. It can only take protection away, never add any, so it
+ * is a variable of the library that only a program linked with the static
+ * library can set (the test suites), not an environment variable: no
+ * judge's, binding's or user's environment reaches it. sandbox_probe()
+ * (sandbox-run --check) says when it is in effect.
  */
 #include "config.h"
 #include "util/util.h"
@@ -59,20 +62,16 @@ int sb_landlock_kernel_abi(void)
 	return v < 0 ? 0 : (int)v;
 }
 
-/* The test override, or -1 when none (an unparsable value counts as 0:
- * a test that meant to take Landlock away never gets more than it asked). */
+int sb_test_landlock_abi = -1;
+
+/* The test setting, or -1 when none. */
 int sb_landlock_abi_override(void)
 {
-	const char *s = getenv(SB_LL_TEST_ENV);
-	char *end;
-	long v;
+	int v = sb_test_landlock_abi;
 
-	if (!s || !*s)
+	if (v < 0)
 		return -1;
-	v = strtol(s, &end, 10);
-	if (*end || v < 0)
-		return 0;
-	return v > SB_LL_ABI_KNOWN ? SB_LL_ABI_KNOWN : (int)v;
+	return v > SB_LL_ABI_KNOWN ? SB_LL_ABI_KNOWN : v;
 }
 
 int sb_landlock_abi(void)

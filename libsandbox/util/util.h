@@ -380,7 +380,6 @@ int sb_check_opened(int fd, int dirfd, bool want_dir,
 
 /* The kernel's Landlock ABI (include/uapi/linux/landlock.h), our names. */
 #define SB_LL_ABI_KNOWN 7             /* the newest version we know */
-#define SB_LL_TEST_ENV "LIBSANDBOX_TEST_LANDLOCK_ABI"
 #define SB_LL_RULE_PATH_BENEATH 1
 #define SB_LL_FS_EXECUTE     (1ULL << 0)
 #define SB_LL_FS_WRITE_FILE  (1ULL << 1)
@@ -420,7 +419,11 @@ struct sb_ll_path_beneath {
 
 /* The ABI version of the running kernel, 0 without Landlock. */
 int sb_landlock_kernel_abi(void);
-/* LIBSANDBOX_TEST_LANDLOCK_ABI (at most SB_LL_ABI_KNOWN), or -1 unset. */
+/* Test setting: use at most this Landlock ABI (0: none); -1, the
+ * default, leaves the kernel's. Not exported by libsandbox.so: only a
+ * test program linked with the static library sets it (landlock.c). */
+extern int sb_test_landlock_abi;
+/* sb_test_landlock_abi (at most SB_LL_ABI_KNOWN), or -1 unset. */
 int sb_landlock_abi_override(void);
 /* The version libsandbox uses: the kernel's, lowered by the override. */
 int sb_landlock_abi(void);

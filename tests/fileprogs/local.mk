@@ -1,7 +1,7 @@
 # The file-rule suite (tests/check_file_rules.c): file rules enforced by the
 # kernel -- races on the path string, symbolic-link and ".." walks against
 # every built-in's trees, older Landlock versions and no Landlock at all
-# (LIBSANDBOX_TEST_LANDLOCK_ABI), and the C/C++/python3 programs each
+# (the library's test setting sb_test_landlock_abi), and the C/C++/python3 programs each
 # built-in must still run. Its programs are built plain (no sanitizers).
 
 if HAVE_CHECK
@@ -64,5 +64,9 @@ tests_check_file_rules_CPPFLAGS = $(AM_CPPFLAGS) $(FILES_CXX_CPP) \
 	-DPROGS_DIR=\"$(abs_top_builddir)/tests/fileprogs\"
 tests_check_file_rules_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_check_file_rules_LDADD = libsandbox/libsandbox.la $(CHECK_LIBS) $(PTHREAD_LIBS)
+# Linked with the static library (libtool -static): it sets the library's
+# test setting sb_test_landlock_abi (util/util.h), which no shared
+# library or sandbox-run exports.
+tests_check_file_rules_LDFLAGS = $(AM_LDFLAGS) -static
 
 endif HAVE_CHECK
