@@ -538,6 +538,47 @@ START_TEST(compiled_filters_follow_policy_content)
 }
 END_TEST
 
+/* x86_64 allowed but write(2), which gets `disp`: a policy made afresh
+ * by the same steps each time (the same size, the same generation). */
+static sandbox_policy_t *allow_but_write(int disp)
+{
+	sandbox_policy_t *p = sandbox_policy_new();
+
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(sandbox_policy_set_default(p, S_ABI_X86_64,
+	                                            S_DISP_ALLOW, 0), 0);
+	ck_assert_int_eq(sandbox_policy_add_rule_name(p, 1u << S_ABI_X86_64,
+	                                              "write", disp, 0, NULL,
+	                                              0), 0);
+	return p;
+}
+
+/* The compiled policy is never another policy's that lived at the same
+ * address (review-stop26 E5): a policy whose only reference the sandbox
+ * held is let go, a new one made by the same steps (the allocator hands
+ * it the same memory, with the same generation) must be compiled anew.
+ * The old cache, keyed on the address and the generation, ran hello's
+ * write under the first policy's ALLOW: OK instead of RF. */
+START_TEST(compiled_policy_not_an_earlier_one_at_its_address)
+{
+	sandbox_t *sb = tu_sandbox("hello", NULL);
+	sandbox_policy_t *p = allow_but_write(S_DISP_ALLOW);
+	sandbox_stat_t st;
+
+	ck_assert_int_eq(sandbox_set_mode(sb, _i), 0);
+	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+	sandbox_policy_unref(p); /* the sandbox holds the only reference */
+	ck_assert_result(tu_run(sb, &st), S_RESULT_OK);
+	ck_assert_int_eq(sandbox_reset(sb), 0);
+	ck_assert_int_eq(sandbox_set_policy(sb, NULL), 0);
+	p = allow_but_write(S_DISP_KILL);
+	ck_assert_int_eq(sandbox_set_policy(sb, p), 0);
+	sandbox_policy_unref(p);
+	ck_assert_result(tu_run(sb, &st), S_RESULT_RF);
+	sandbox_destroy(sb);
+}
+END_TEST
+
 static void count_and_allow(const sandbox_event_t *ev, sandbox_action_t *act,
                             void *data)
 {
@@ -615,6 +656,8 @@ Suite *tu_suite(void)
 	                    S_MODE_CLASSIC + 1);
 	tcase_add_loop_test(tc, trace_default_in_every_abi, S_MODE_FAST,
 	                    S_MODE_CLASSIC + 1);
+	tcase_add_loop_test(tc, compiled_policy_not_an_earlier_one_at_its_address,
+	                    S_MODE_FAST, S_MODE_CLASSIC + 1);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("names");

@@ -15,9 +15,7 @@ SB_EXPORT sandbox_policy_t *sandbox_policy_new(void)
 
 SB_EXPORT sandbox_policy_t *sandbox_policy_ref(sandbox_policy_t *p)
 {
-	if (p)
-		atomic_fetch_add(&p->refs, 1);
-	return p;
+	return sb_policy_ref(p);
 }
 
 SB_EXPORT void sandbox_policy_unref(sandbox_policy_t *p)

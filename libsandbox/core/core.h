@@ -325,7 +325,9 @@ struct sandbox {
 	/* compiled policy, cached until the policy or its options change */
 	struct {
 		bool valid;
-		const sandbox_policy_t *policy;
+		/* a reference: while the cache names it, no other policy can
+		 * be made at its address (review-stop26 E5) */
+		sandbox_policy_t *policy;
 		unsigned generation;
 		bool watch_memory;
 		bool watch_space;

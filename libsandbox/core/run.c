@@ -31,6 +31,8 @@ void sb_run_drop_compiled(sandbox_t *sb)
 	sb_ruleset_free(&sb->compiled.rules);
 	sb_policy_effective_free(&sb->compiled.guarded);
 	sb->compiled.valid = false;
+	sb_policy_unref(sb->compiled.policy);
+	sb->compiled.policy = NULL;
 }
 
 struct sb_diag *sb_run_diag(sandbox_t *sb)
@@ -121,7 +123,7 @@ static int compile_policy(sandbox_t *sb)
 	}
 	sb->compiled.tasks = sb_policy_tasks(sb->policy);
 	sb->compiled.valid = true;
-	sb->compiled.policy = sb->policy;
+	sb->compiled.policy = sb_policy_ref(sb->policy);
 	sb->compiled.generation = sb->policy->generation;
 	sb->compiled.watch_memory = watch;
 	sb->compiled.watch_space = space;

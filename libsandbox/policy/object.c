@@ -24,6 +24,13 @@ sandbox_policy_t *sb_policy_new(void)
 	return p;
 }
 
+sandbox_policy_t *sb_policy_ref(sandbox_policy_t *p)
+{
+	if (p)
+		atomic_fetch_add(&p->refs, 1);
+	return p;
+}
+
 void sb_policy_unref(sandbox_policy_t *p)
 {
 	if (!p || atomic_fetch_sub(&p->refs, 1) != 1)

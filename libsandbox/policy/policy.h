@@ -121,6 +121,7 @@ sb_policy_callback(const sandbox_policy_t *p, int i)
 
 /* The calls behind sandbox_policy_*() (api/policy.c checks nothing more). */
 sandbox_policy_t *sb_policy_new(void);
+sandbox_policy_t *sb_policy_ref(sandbox_policy_t *p);
 void sb_policy_unref(sandbox_policy_t *p);
 int sb_policy_set_callback(sandbox_policy_t *p, sandbox_policy_fn fn,
                            void *data, void (*cleanup)(void *data));
