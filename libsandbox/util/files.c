@@ -83,6 +83,7 @@ static int batch_parent(struct sb_open_batch *b, const char *path,
 {
 	char dir[PATH_MAX];
 	int rc = split_parent(path, dir, base, len), fd;
+	size_t n;
 
 	*own = true;
 	if (rc < 0)
@@ -91,7 +92,8 @@ static int batch_parent(struct sb_open_batch *b, const char *path,
 		*own = false;
 		return b->dirfd;
 	}
-	if ((fd = sb_open_dir(dir)) < 0 || !b || strlen(dir) >= sizeof(b->dir))
+	n = strlen(dir);
+	if ((fd = sb_open_dir(dir)) < 0 || !b || n >= sizeof(b->dir))
 		return fd;
 	/* The batch's directory from now on (the walk it keeps was of
 	 * another one). */
@@ -99,7 +101,7 @@ static int batch_parent(struct sb_open_batch *b, const char *path,
 		close(b->dirfd);
 	b->dirfd = fd;
 	b->walked = false;
-	snprintf(b->dir, sizeof(b->dir), "%s", dir);
+	memcpy(b->dir, dir, n + 1);
 	*own = false;
 	return fd;
 }
