@@ -661,7 +661,9 @@ static void *first_step_listener(void *arg)
 
 /* This process's children call prctl(PR_SET_PDEATHSIG) through the
  * listener's thread (first_step_listener). */
-static void signal_at_first_step(struct first_step *fs, int sig)
+/* A filter on this process whose x86_64 calls `nr` with argument `arg`
+ * equal to `val` wait for a listener; its descriptor, or _exit(2). */
+static int notify_on(int nr, int arg, uint32_t val)
 {
 	struct sock_filter f[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
@@ -670,24 +672,34 @@ static void signal_at_first_step(struct first_step *fs, int sig)
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 		         offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_prctl, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		         offsetof(struct seccomp_data, args[0])),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PR_SET_PDEATHSIG, 1, 0),
+		         (uint32_t)(offsetof(struct seccomp_data, args) +
+		                    sizeof(uint64_t) * (size_t)arg)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, val, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
 	};
 	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]),
 	                           .filter = f };
+	int fd;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    (fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+	                       SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog)) < 0)
+		_exit(2);
+	return fd;
+}
+
+static void signal_at_first_step(struct first_step *fs, int sig)
+{
 	pthread_t th;
 
 	memset(fs, 0, sizeof(*fs));
 	fs->sig = sig;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-	    (fs->fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-	                           SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog)) < 0 ||
-	    pthread_create(&th, NULL, first_step_listener, fs) != 0)
+	fs->fd = notify_on(SYS_prctl, 0, PR_SET_PDEATHSIG);
+	if (pthread_create(&th, NULL, first_step_listener, fs) != 0)
 		_exit(2);
 }
 
@@ -799,32 +811,13 @@ static void *lose_listener(void *arg)
 
 static void lose_first_stop(void)
 {
-	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		         offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		         offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_kill, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-		         offsetof(struct seccomp_data, args[1])),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SIGSTOP, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_USER_NOTIF),
-	};
-	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]),
-	                           .filter = f };
 	static int fd;
 	pthread_t th;
 	char *outf;
 	sandbox_t *sb = own_root_sandbox(&outf);
 
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-	    (fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-	                       SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog)) < 0 ||
-	    pthread_create(&th, NULL, lose_listener, &fd) != 0)
+	fd = notify_on(SYS_kill, 1, SIGSTOP);
+	if (pthread_create(&th, NULL, lose_listener, &fd) != 0)
 		_exit(2);
 	int rc = sandbox_execute(sb);
 	char *text = rc == 0 ? tu_slurp(outf) : NULL;
